@@ -1,0 +1,15 @@
+import * as ACData from 'adaptivecards-templating';
+import { CardFactory, type Attachment } from 'botbuilder';
+
+/** Adaptive Card schema version every calbot card declares: 1.5 renders in Teams desktop, web and mobile. */
+export const CARD_VERSION = '1.5';
+
+/**
+ * The one card renderer: binds a template (an Adaptive Card JSON with ${...} expressions) to data with
+ * adaptivecards-templating. Data goes in as values, never spliced into JSON text, so whatever a subject
+ * contains, the card stays valid JSON.
+ */
+export function renderCard(template: object, data: object): Attachment {
+  const card = new ACData.Template(template).expand({ $root: data }) as object;
+  return CardFactory.adaptiveCard(card);
+}

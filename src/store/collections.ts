@@ -1,0 +1,193 @@
+import type { Binary, Collection, Db, IndexSpecification } from 'mongodb';
+import type { ConversationReference } from 'botbuilder';
+
+/**
+ * Every collection calbot uses, its document shape and its indexes: declared here once, ensured at start-up.
+ * Only features MongoDB 6+ and FerretDB 1.24 share: no TTL or partial indexes (expiry is an explicit field,
+ * checked on read and swept by a job), no transactions, no change streams.
+ *
+ * A chat user is keyed everywhere by `userKey` = `${channelId}:${userId}` (see chatUserKey).
+ */
+
+/** Someone who has written to the bot, with where to reach them proactively. */
+export interface ChatUserDoc {
+  _id: string;
+  channelId: string;
+  userId: string;
+  userName?: string;
+  aadObjectId?: string;
+  tenantId?: string;
+  conversationReference: Partial<ConversationReference>;
+  /** The connector answered 403/404 for this conversation: stop sending until the user writes again. */
+  conversationDead?: boolean;
+  /** IANA zone Teams sends in the clientInfo entity. */
+  clientTimeZone?: string;
+  /** "timezone Europe/Paris": overrides everything else. */
+  timeZoneOverride?: string;
+  notify?: { enabled: boolean; quietHours?: { start: string; end: string } };
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** The link between a chat user and their Microsoft account. */
+export interface AccountDoc {
+  _id: string; // userKey
+  homeAccountId: string;
+  username: string; // UPN
+  displayName: string;
+  tenantId: string;
+  /** IANA zone mapped from mailboxSettings.timeZone (which may be a Windows name). */
+  mailboxTimeZone?: string;
+  status: 'connected' | 'needs-reconnect';
+  connectedAt: Date;
+  updatedAt: Date;
+}
+
+/** One user's MSAL token cache partition, AES-256-GCM encrypted. */
+export interface TokenCacheDoc {
+  _id: string; // userKey
+  iv: Binary;
+  tag: Binary;
+  ciphertext: Binary;
+  updatedAt: Date;
+}
+
+/** A pending sign-in: single-use, short-lived, bound to the chat user and conversation that asked. */
+export interface AuthStateDoc {
+  _id: string; // SHA-256 of the state value sent to Microsoft
+  userKey: string;
+  conversationReference: Partial<ConversationReference>;
+  /** PKCE verifier, encrypted like the token cache; never leaves the server. */
+  codeVerifier: { iv: Binary; tag: Binary; ciphertext: Binary };
+  nonce: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export type SyncStatus = 'idle' | 'running' | 'error' | 'needs-reconnect';
+
+/** Per-user sync progress; `nextLink` is kept after each applied page so a crashed round resumes. */
+export interface SyncStateDoc {
+  _id: string; // userKey
+  status: SyncStatus;
+  deltaLink?: string;
+  nextLink?: string;
+  /** The window the current delta token covers. */
+  windowStart?: Date;
+  windowEnd?: Date;
+  /** A full round in progress: events not seen by its end are removed (reconcile after 410 or window roll). */
+  fullRound?: { startedAt: Date; reason: 'initial' | 'sync-state-lost' | 'window-moved' };
+  roundsCompleted: number;
+  lastRunAt?: Date;
+  lastSuccessAt?: Date;
+  lastError?: { at: Date; kind: string; message: string };
+  lastCounts?: { added: number; updated: number; removed: number };
+  /** Graph asked us to wait (Retry-After) until this instant. */
+  throttledUntil?: Date;
+}
+
+export interface EventDoc {
+  _id: string; // `${userKey}|${eventId}`
+  userKey: string;
+  eventId: string;
+  iCalUId?: string;
+  seriesMasterId?: string;
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  subject: string;
+  /** UTC instants; for all-day events, midnight UTC of the first day and of the day after the last. */
+  start: Date;
+  end: Date;
+  /** The event's own zone as Graph reported it (original, before outlook.timezone). */
+  timeZone?: string;
+  isAllDay: boolean;
+  /** All-day events stay dates: 'YYYY-MM-DD', end exclusive. */
+  startDate?: string;
+  endDate?: string;
+  location?: string;
+  organizer?: { name?: string; address?: string };
+  joinUrl?: string;
+  webLink?: string;
+  showAs?: string;
+  responseStatus?: string;
+  isCancelled: boolean;
+  lastModified?: Date;
+  etag?: string;
+  /** Sync round that last saw this event (reconciliation of full rounds). */
+  seenInRound?: number;
+  updatedAt: Date;
+}
+
+export interface OutboxDoc {
+  _id: string; // `${userKey}|${eventId}|${fingerprint}`
+  userKey: string;
+  kind: 'added' | 'moved' | 'changed' | 'cancelled' | 'removed' | 'summary';
+  payload: Record<string, unknown>;
+  status: 'pending' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  nextAttemptAt: Date;
+  claimedUntil?: Date;
+  createdAt: Date;
+  sentAt?: Date;
+}
+
+export const COLLECTIONS = {
+  chatUsers: 'chatUsers',
+  accounts: 'accounts',
+  tokenCaches: 'tokenCaches',
+  authStates: 'authStates',
+  syncStates: 'syncStates',
+  events: 'events',
+  outbox: 'outbox',
+  /** Agenda's own collection (through @agendajs/mongo-backend), on the same database. */
+  agendaJobs: 'agendaJobs',
+} as const;
+
+const INDEXES: Record<string, { key: IndexSpecification; name: string; unique?: boolean }[]> = {
+  [COLLECTIONS.events]: [
+    // "events of user U overlapping [a, b)": equality on userKey, range on start, end checked from the index.
+    { key: { userKey: 1, start: 1, end: 1 }, name: 'user_start_end' },
+    { key: { userKey: 1, eventId: 1 }, name: 'user_event', unique: true },
+  ],
+  [COLLECTIONS.authStates]: [{ key: { expiresAt: 1 }, name: 'expires' }],
+  [COLLECTIONS.outbox]: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'status_next' }, { key: { userKey: 1, status: 1 }, name: 'user_status' }],
+  [COLLECTIONS.accounts]: [{ key: { status: 1 }, name: 'status' }],
+};
+
+export interface Collections {
+  chatUsers: Collection<ChatUserDoc>;
+  accounts: Collection<AccountDoc>;
+  tokenCaches: Collection<TokenCacheDoc>;
+  authStates: Collection<AuthStateDoc>;
+  syncStates: Collection<SyncStateDoc>;
+  events: Collection<EventDoc>;
+  outbox: Collection<OutboxDoc>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    chatUsers: db.collection<ChatUserDoc>(COLLECTIONS.chatUsers),
+    accounts: db.collection<AccountDoc>(COLLECTIONS.accounts),
+    tokenCaches: db.collection<TokenCacheDoc>(COLLECTIONS.tokenCaches),
+    authStates: db.collection<AuthStateDoc>(COLLECTIONS.authStates),
+    syncStates: db.collection<SyncStateDoc>(COLLECTIONS.syncStates),
+    events: db.collection<EventDoc>(COLLECTIONS.events),
+    outbox: db.collection<OutboxDoc>(COLLECTIONS.outbox),
+  };
+}
+
+/** Idempotent: creating an index that exists with the same spec is a no-op on MongoDB and FerretDB. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const [name, specs] of Object.entries(INDEXES)) {
+    for (const spec of specs) {
+      await db.collection(name).createIndex(spec.key, { name: spec.name, unique: spec.unique ?? false });
+    }
+  }
+}
+
+export function chatUserKey(channelId: string, userId: string): string {
+  return `${channelId}:${userId}`;
+}
+
+export function eventDocId(userKey: string, eventId: string): string {
+  return `${userKey}|${eventId}`;
+}

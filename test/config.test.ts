@@ -1,0 +1,57 @@
+import { loadConfig, ConfigError } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3978);
+    expect(config.redirectUri).toBe('http://localhost:3978/microsoft_account/authentication');
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.microsoft.tenantId).toBe('common');
+    expect(config.microsoft.graphUrl).toBe('https://graph.microsoft.com/v1.0');
+    expect(config.sync.intervalMs).toBe(5 * 60_000);
+    expect(config.sync.windowPastDays).toBe(7);
+    expect(config.sync.windowFutureDays).toBe(180);
+    expect(config.logLevel).toBe('info');
+    expect(config.bot.appId).toBe('');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
+    [{ MICROSOFT_AUTHORITY_HOST: 'http://login.example' }, 'MICROSOFT_AUTHORITY_HOST'],
+    [{ MICROSOFT_GRAPH_URL: 'https://graph.example/beta' }, 'MICROSOFT_GRAPH_URL'],
+    [{ SYNC_INTERVAL: 'often' }, 'SYNC_INTERVAL'],
+    [{ SYNC_INTERVAL: '1s' }, 'SYNC_INTERVAL'],
+    [{ SYNC_WINDOW_FUTURE_DAYS: '-3' }, 'SYNC_WINDOW_FUTURE_DAYS'],
+    [{ TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'TOKEN_ENCRYPTION_KEY'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MicrosoftAppType: 'Personal' }, 'MicrosoftAppType'],
+    [{ MONGODB_URI: 'mongodb://db.example/calbot' }, 'TOKEN_ENCRYPTION_KEY'],
+    [{ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' }, 'MicrosoftAppPassword'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message).toMatch(new RegExp(`^${variable}: expected|^${variable}: required`));
+    }
+  });
+
+  it('reads durations, keys and trims trailing slashes', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({
+      SYNC_INTERVAL: '90s',
+      TOKEN_ENCRYPTION_KEY: key,
+      PUBLIC_URL: 'https://bot.example.com/',
+      MONGODB_URI: 'mongodb://db.example/calbot',
+      MICROSOFT_CLIENT_ID: ' ',
+    });
+    expect(config.sync.intervalMs).toBe(90_000);
+    expect(config.tokenEncryptionKey?.length).toBe(32);
+    expect(config.redirectUri).toBe('https://bot.example.com/microsoft_account/authentication');
+    expect(config.microsoft.clientId).toBeUndefined();
+  });
+});

@@ -1,0 +1,2 @@
+// Placeholder until the embedded-database launcher lands: starts nothing.
+export default async function globalSetup(): Promise<void> {}
