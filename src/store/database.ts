@@ -1,0 +1,61 @@
+import { MongoClient, type Db } from 'mongodb';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { collections, ensureIndexes, type Collections } from './collections.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
+
+/** The one MongoDB driver instance in the process; Agenda shares its Db. */
+export interface Store {
+  client: MongoClient;
+  db: Db;
+  collections: Collections;
+  /** Set when calbot started its own database (MONGODB_URI unset). */
+  embedded?: EmbeddedDatabase;
+  /** True when the server answers a ping within a second. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_NAME = 'calbot';
+
+export async function openStore(config: Pick<Config, 'mongodbUri' | 'dataDir'>, logger: Logger): Promise<Store> {
+  const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
+  const uri = config.mongodbUri ?? embedded!.uri;
+  try {
+    return await connectStore(uri, logger, embedded);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+export async function connectStore(uri: string, logger: Logger, embedded?: EmbeddedDatabase, databaseName?: string): Promise<Store> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'calbot' });
+  await client.connect();
+  const db = client.db(databaseName ?? (databaseNameFromUri(uri) || DEFAULT_DATABASE_NAME));
+  await ensureIndexes(db);
+  logger.info({ database: db.databaseName, embedded: embedded?.kind ?? null }, 'store ready');
+  return {
+    client,
+    db,
+    collections: collections(db),
+    embedded,
+    ping: async () => {
+      try {
+        await db.command({ ping: 1 }, { timeoutMS: 1000 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      await client.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+function databaseNameFromUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(uri);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}

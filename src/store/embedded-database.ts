@@ -1,0 +1,276 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../log.js';
+
+/**
+ * calbot's own MongoDB-compatible server for when MONGODB_URI is unset. Rungs, in order:
+ *   1. `mongod` on PATH;
+ *   2. FerretDB (SQLite backend, loopback, telemetry off): `ferretdb` on PATH, or calbot-ferretdb built once from
+ *      tools/ferretdb with Go into a cache folder;
+ *   3. mongodb-memory-server (it downloads mongod, where the internet allows).
+ * Data lives under DATA_DIR and survives restarts; the server's log goes to a file beside it.
+ */
+export interface EmbeddedDatabase {
+  uri: string;
+  kind: 'mongod' | 'ferretdb' | 'mongodb-memory-server';
+  /** What was launched, for the operator's log line. */
+  description: string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedDatabaseError extends Error {
+  constructor(attempts: string[]) {
+    super(
+      `Could not start an embedded database (${attempts.join('; ')}). ` +
+        'Set MONGODB_URI to a MongoDB 6+ server, or install Go (to build FerretDB) or mongod.',
+    );
+    this.name = 'EmbeddedDatabaseError';
+  }
+}
+
+export interface EmbeddedDatabaseOptions {
+  dataDir: string;
+  logger: Logger;
+  /** Where built binaries are cached; default $XDG_CACHE_HOME/calbot or ~/.cache/calbot. */
+  cacheDir?: string;
+  /** Test hook: the PATH to search. */
+  path?: string;
+}
+
+const FERRETDB_SOURCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tools', 'ferretdb');
+const READY_TIMEOUT_MS = 30_000;
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const attempts: string[] = [];
+  const rungs: [string, () => Promise<EmbeddedDatabase | string>][] = [
+    ['mongod', () => startMongod(dataDir, options)],
+    ['ferretdb', () => startFerretDB(dataDir, options)],
+    ['mongodb-memory-server', () => startMemoryServer(dataDir, options)],
+  ];
+  for (const [name, start] of rungs) {
+    const started = Date.now();
+    try {
+      const result = await start();
+      if (typeof result === 'string') {
+        attempts.push(`${name}: ${result}`);
+        continue;
+      }
+      options.logger.info({ database: result.kind, description: result.description, dataDir, startMs: Date.now() - started }, 'embedded database started');
+      return result;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      attempts.push(`${name}: ${message}`);
+      options.logger.warn({ database: name, err: message }, 'embedded database rung failed');
+    }
+  }
+  throw new EmbeddedDatabaseError(attempts);
+}
+
+async function startMongod(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase | string> {
+  const mongod = findOnPath('mongod', options.path);
+  if (!mongod) return 'not on PATH';
+  const dbPath = join(dataDir, 'mongod');
+  mkdirSync(dbPath, { recursive: true });
+  const port = await freePort();
+  const args = ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port), '--logpath', join(dataDir, 'mongod.log'), '--logappend'];
+  return launch({ kind: 'mongod', binary: mongod, args, port, dataDir, logName: 'mongod.log', stdinWatchdog: false });
+}
+
+async function startFerretDB(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase | string> {
+  const sqliteDir = join(dataDir, 'ferretdb');
+  mkdirSync(sqliteDir, { recursive: true });
+  const port = await freePort();
+  const listen = `127.0.0.1:${port}`;
+  const sqliteUrl = `file:${sqliteDir}/`;
+
+  const onPath = findOnPath('ferretdb', options.path);
+  if (onPath) {
+    const args = ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=${listen}`, '--telemetry=disable', '--debug-addr=-', `--state-dir=${sqliteDir}`, '--log-level=warn'];
+    return launch({ kind: 'ferretdb', binary: onPath, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: false });
+  }
+  const built = buildCalbotFerretDB(options);
+  if (typeof built !== 'string' || !existsSync(built)) return typeof built === 'object' ? built.reason : 'not built';
+  const args = ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=${listen}`, '--log-level=warn'];
+  return launch({ kind: 'ferretdb', binary: built, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: true });
+}
+
+/** Builds tools/ferretdb once per source version into the cache; returns the binary's path or why not. */
+function buildCalbotFerretDB(options: EmbeddedDatabaseOptions): string | { reason: string } {
+  const files = ['go.mod', 'go.sum', 'main.go'].map((f) => join(FERRETDB_SOURCE_DIR, f));
+  if (!files.every((f) => existsSync(f))) return { reason: `source not found in ${FERRETDB_SOURCE_DIR}` };
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(readFileSync(f));
+  const cacheDir = options.cacheDir ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'calbot');
+  const binary = join(cacheDir, `calbot-ferretdb-${hash.digest('hex').slice(0, 12)}`);
+  if (existsSync(binary)) return binary;
+  const go = findOnPath('go', options.path) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) return { reason: 'not on PATH and Go is not installed to build it' };
+  mkdirSync(cacheDir, { recursive: true });
+  options.logger.info({ binary }, 'building FerretDB once with Go (a few minutes on first start)');
+  const partial = `${binary}.partial-${process.pid}`;
+  const result = spawnSync(go, ['build', '-trimpath', '-o', partial, '.'], {
+    cwd: FERRETDB_SOURCE_DIR,
+    encoding: 'utf8',
+    timeout: BUILD_TIMEOUT_MS,
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  if (result.status !== 0) {
+    rmSync(partial, { force: true });
+    const detail = (result.stderr || result.error?.message || '').trim().split('\n').slice(-3).join(' ');
+    return { reason: `go build failed: ${detail}` };
+  }
+  renameSync(partial, binary); // atomic: concurrent starts never run a half-written binary
+  return binary;
+}
+
+async function startMemoryServer(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase | string> {
+  let module: typeof import('mongodb-memory-server-core');
+  try {
+    module = await import('mongodb-memory-server-core');
+  } catch {
+    return 'package not installed';
+  }
+  const dbPath = join(dataDir, 'mongodb-memory-server');
+  mkdirSync(dbPath, { recursive: true });
+  options.logger.info('trying mongodb-memory-server (downloads mongod on first use)');
+  const server = await module.MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+  return {
+    uri: server.getUri(),
+    kind: 'mongodb-memory-server',
+    description: `mongodb-memory-server at ${dbPath}`,
+    stop: async () => {
+      await server.stop({ doCleanup: false });
+    },
+  };
+}
+
+interface LaunchSpec {
+  kind: 'mongod' | 'ferretdb';
+  binary: string;
+  args: string[];
+  port: number;
+  dataDir: string;
+  logName: string;
+  /** The child exits when its stdin closes (calbot-ferretdb): no orphan even if calbot is SIGKILLed. */
+  stdinWatchdog: boolean;
+}
+
+async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
+  const pidFile = join(spec.dataDir, `${spec.kind}.pid`);
+  await stopStaleChild(pidFile, spec.binary);
+  const logFd = openSync(join(spec.dataDir, spec.logName), 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.binary, spec.args, { stdio: [spec.stdinWatchdog ? 'pipe' : 'ignore', logFd, logFd] });
+  } finally {
+    closeSync(logFd);
+  }
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitPromise = new Promise<void>((done) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      done();
+    });
+  });
+  child.once('error', () => undefined); // reported through waitForPort's exit check
+  if (child.pid) writeFileSync(pidFile, `${child.pid}\n${spec.binary}\n`);
+
+  const stop = async () => {
+    if (!exited) {
+      child.stdin?.end();
+      child.kill('SIGTERM');
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(killTimer);
+    }
+    rmSync(pidFile, { force: true });
+  };
+
+  try {
+    await waitForPort(spec.port, () => exited);
+  } catch (error) {
+    await stop();
+    const tail = readFileSync(join(spec.dataDir, spec.logName), 'utf8').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`${(error as Error).message}${tail ? `; log: ${tail}` : ''}`);
+  }
+  // Neither the child nor its stdin pipe should keep calbot's event loop alive on their own.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    uri: `mongodb://127.0.0.1:${spec.port}/`,
+    kind: spec.kind,
+    description: `${spec.binary} on 127.0.0.1:${spec.port}`,
+    stop,
+  };
+}
+
+/** A previous calbot that died hard may have left its database running (a mongod or a plain ferretdb). */
+async function stopStaleChild(pidFile: string, binary: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const [pidText] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidText);
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running
+  }
+  if (!cmdline.startsWith(binary)) return; // the pid was reused by something else
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await sleep(100);
+}
+
+async function waitForPort(port: number, exited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const status = exited();
+    if (status) throw new Error(`exited during start-up (code ${status.code}, signal ${status.signal})`);
+    if (await canConnect(port)) return;
+    await sleep(100);
+  }
+  throw new Error(`did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+function findOnPath(name: string, pathVariable = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVariable.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
