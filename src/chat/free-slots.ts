@@ -1,0 +1,118 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Free time, decided from stored events alone: which events block a slot, and the gaps they leave inside
+ * working hours. Pure; the caller passes the events, the range and the user's zone.
+ */
+
+/** A span of time as UTC instants, end exclusive. */
+export interface TimeRange {
+  start: Date;
+  end: Date;
+}
+
+/** Hours are wall-clock hours in the user's zone; weekdays are ISO (1 = Monday ... 7 = Sunday). */
+export interface WorkingHours {
+  startHour: number;
+  endHour: number;
+  weekdays: readonly number[];
+}
+
+export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 9, endHour: 17, weekdays: [1, 2, 3, 4, 5] };
+
+/** Gaps shorter than this are not worth offering as free time. */
+export const MIN_FREE_SLOT_MINUTES = 15;
+
+/** The fields of an EventDoc that decide whether, and when, it blocks time. */
+export interface BlockingEventFields {
+  start: Date;
+  end: Date;
+  isAllDay: boolean;
+  startDate?: string;
+  endDate?: string;
+  showAs?: string;
+  responseStatus?: string;
+  isCancelled: boolean;
+  type?: string;
+}
+
+/**
+ * Outlook's own rule: time shown as free or working elsewhere does not block, nor does a declined or cancelled
+ * meeting. All-day events block only when marked busy/oof (holidays and birthdays default to free).
+ */
+export function blocksTime(event: BlockingEventFields): boolean {
+  if (event.isCancelled || event.type === 'seriesMaster') return false;
+  const showAs = (event.showAs ?? 'busy').toLowerCase();
+  if (showAs === 'free' || showAs === 'workingelsewhere') return false;
+  if ((event.responseStatus ?? '').toLowerCase() === 'declined') return false;
+  return true;
+}
+
+/**
+ * The instants an event occupies for a user in `zone`. All-day events are dates, so they cover local
+ * midnight to local midnight, not the stored midnight-UTC instants.
+ */
+export function occupiedRange(event: BlockingEventFields, zone: string): TimeRange {
+  if (!event.isAllDay) return { start: event.start, end: event.end };
+  const { startDate, endDate } = allDayDates(event);
+  return {
+    start: DateTime.fromISO(startDate, { zone }).startOf('day').toJSDate(),
+    end: DateTime.fromISO(endDate, { zone }).startOf('day').toJSDate(),
+  };
+}
+
+/** 'YYYY-MM-DD' first day and day after the last; falls back to the stored midnight-UTC instants. */
+export function allDayDates(event: Pick<BlockingEventFields, 'start' | 'end' | 'startDate' | 'endDate'>): { startDate: string; endDate: string } {
+  const startDate = event.startDate ?? event.start.toISOString().slice(0, 10);
+  let endDate = event.endDate ?? event.end.toISOString().slice(0, 10);
+  if (endDate <= startDate) endDate = DateTime.fromISO(startDate, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
+  return { startDate, endDate };
+}
+
+function overlaps(a: TimeRange, b: TimeRange): boolean {
+  return a.start.getTime() < b.end.getTime() && b.start.getTime() < a.end.getTime();
+}
+
+/** The events that make the user busy at some point of `range` (the "no, because..." of "am I free at 3"). */
+export function conflictsDuring<E extends BlockingEventFields>(events: readonly E[], range: TimeRange, zone: string): E[] {
+  return events
+    .filter((event) => blocksTime(event) && overlaps(occupiedRange(event, zone), range))
+    .sort((a, b) => occupiedRange(a, zone).start.getTime() - occupiedRange(b, zone).start.getTime());
+}
+
+/**
+ * Free slots of at least `minMinutes` inside working hours on working days of `range`, in order.
+ * Working-day windows are built in the user's zone, so a DST day still runs 09:00-17:00 local time.
+ */
+export function freeSlots(
+  events: readonly BlockingEventFields[],
+  range: TimeRange,
+  zone: string,
+  workingHours: WorkingHours = DEFAULT_WORKING_HOURS,
+  minMinutes: number = MIN_FREE_SLOT_MINUTES,
+): TimeRange[] {
+  const busy = events
+    .filter(blocksTime)
+    .map((event) => occupiedRange(event, zone))
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
+  const slots: TimeRange[] = [];
+  const last = DateTime.fromJSDate(range.end, { zone });
+  for (let day = DateTime.fromJSDate(range.start, { zone }).startOf('day'); day < last; day = day.plus({ days: 1 }).startOf('day')) {
+    if (!workingHours.weekdays.includes(day.weekday)) continue;
+    const windowStart = Math.max(day.set({ hour: workingHours.startHour }).toMillis(), range.start.getTime());
+    const windowEnd = Math.min(day.set({ hour: workingHours.endHour }).toMillis(), range.end.getTime());
+    let cursor = windowStart;
+    for (const block of busy) {
+      if (block.end.getTime() <= cursor || block.start.getTime() >= windowEnd) continue;
+      if (block.start.getTime() > cursor) pushSlot(slots, cursor, block.start.getTime(), minMinutes);
+      cursor = Math.max(cursor, block.end.getTime());
+      if (cursor >= windowEnd) break;
+    }
+    pushSlot(slots, cursor, windowEnd, minMinutes);
+  }
+  return slots;
+}
+
+function pushSlot(slots: TimeRange[], start: number, end: number, minMinutes: number): void {
+  if (end - start >= minMinutes * 60_000) slots.push({ start: new Date(start), end: new Date(end) });
+}

@@ -1,0 +1,241 @@
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
+import { DEFAULT_WORKING_HOURS, type TimeRange, type WorkingHours } from './free-slots.js';
+
+export type { TimeRange, WorkingHours } from './free-slots.js';
+
+/**
+ * A schedule question, decided from the text alone. Every range is UTC instants, end exclusive, with day
+ * boundaries at midnight in the user's zone (so a DST day is 23 or 25 hours long).
+ *
+ * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day).
+ * - `next`: the next event starting after now.
+ * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
+ * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00).
+ * - `free-slots`: gaps inside `workingHours` on working days of `range`; a range that includes now starts at
+ *   now (rounded up to 5 minutes), because past gaps are no use.
+ *
+ * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
+ */
+export type Question =
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number }
+  | { kind: 'next' }
+  | { kind: 'now' }
+  | { kind: 'free-at'; range: TimeRange; label: string }
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; workingHours: WorkingHours };
+
+/** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
+export const FREE_AT_DEFAULT_MINUTES = 30;
+
+/** Bot commands that share words with questions ("sync now", "timezone ..."): never schedule questions. */
+const COMMAND_START =
+  /^(help|connect|disconnect|reconnect|sync|resync|refresh|status|notify|notifications?|time ?zone|tz|sign ?(in|out|up)|log ?(in|out)|settings|hi|hello|hey|thanks|thank you)\b/;
+
+/** Typos and shorthand, rewritten to words chrono-node knows. Keys are whole words. */
+const WORD_FIXES: Record<string, string> = {
+  '2day': 'today', tday: 'today', tdy: 'today', todya: 'today', toady: 'today', todays: 'today', tonight: 'today', tonite: 'today',
+  tmrw: 'tomorrow', tmr: 'tomorrow', tmrow: 'tomorrow', tmro: 'tomorrow', tmoz: 'tomorrow', tomoro: 'tomorrow', tomorow: 'tomorrow',
+  tommorow: 'tomorrow', tommorrow: 'tomorrow', tomorro: 'tomorrow', tomrrow: 'tomorrow', tomorrw: 'tomorrow', tomorroe: 'tomorrow',
+  tomorrows: 'tomorrow', '2morrow': 'tomorrow', '2moro': 'tomorrow', '2morow': 'tomorrow', '2mrw': 'tomorrow', '2mro': 'tomorrow',
+  yday: 'yesterday', yest: 'yesterday', yesterdy: 'yesterday', yesteday: 'yesterday', ystrday: 'yesterday', yesterdays: 'yesterday',
+  wk: 'week', wek: 'week', weeek: 'week', nxt: 'next', nex: 'next',
+  mtg: 'meeting', mtgs: 'meetings', meetin: 'meeting', meting: 'meeting', meetng: 'meeting', metting: 'meeting', meetign: 'meeting',
+  wats: 'whats', wat: 'what', wut: 'what', wuts: 'whats', whta: 'what', whts: 'whats', wht: 'what',
+  calender: 'calendar', calandar: 'calendar', agneda: 'agenda', schedual: 'schedule', shedule: 'schedule',
+  wendesday: 'wednesday', wensday: 'wednesday', wednsday: 'wednesday', wedensday: 'wednesday', wednesay: 'wednesday',
+  thrusday: 'thursday', thursady: 'thursday', thurday: 'thursday', firday: 'friday', fridya: 'friday', frday: 'friday',
+  saturdy: 'saturday', satruday: 'saturday', sunady: 'sunday', mondya: 'monday', monady: 'monday', tuseday: 'tuesday',
+  teusday: 'tuesday', tuesdy: 'tuesday', frei: 'free', fre: 'free', availble: 'available', avail: 'available',
+};
+
+/** What the user typed, ready to match: lower case, no apostrophes or stray punctuation, typos fixed. */
+export function normalizeQuestionText(text: string): string {
+  const cleaned = text
+    .replace(/<at>[^<]*<\/at>/gi, ' ') // Teams mentions of the bot
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .toLowerCase()
+    .replace(/['\u2018\u2019\u02bc`]/g, '')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[?!,;"()*_~]+/g, ' ')
+    .replace(/\.(?=\s|$)/g, ' ')
+    .replace(/\bcalbot\b/g, ' ')
+    .replace(/\bthis (morning|afternoon|evening)\b/g, 'today')
+    .replace(/\bwhat is\b/g, 'whats')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return cleaned
+    .split(' ')
+    .map((word) => WORD_FIXES[word] ?? word)
+    .join(' ');
+}
+
+const NOW = /\b(now|right now|currently|at the moment|atm)\b|\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b|\bwhats happening\b/;
+const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next\b|^next$|\bwhen is my next\b/;
+const UPCOMING = /\b(coming up|upcoming)\b/;
+const FREE = /\b(free|busy|available|availability|open slots?|gaps?)\b/;
+const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?)\b/;
+const WEEK = /\b(this|next|last|coming|current|previous) (week|weekend)\b|\b(week|weekend)\b/;
+/** "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow"). */
+const HOUR_RANGE = /(?<![\d\/:.-])(?:from |between )?\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:-|to|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b(?![\/:.-]?\d)/;
+
+/**
+ * Reads a schedule question; `undefined` means the text is not one (a command, a greeting, chit-chat).
+ * `now` is the clock, `zone` the user's IANA zone: "today" and "friday" are the user's today and friday.
+ */
+export function parseQuestion(text: string, now: Date, zone: string): Question | undefined {
+  const t = normalizeQuestionText(text);
+  if (t === '' || COMMAND_START.test(t)) return undefined;
+  const here = DateTime.fromJSDate(now, { zone });
+  if (!here.isValid) return undefined;
+  const today = here.startOf('day');
+
+  if (NEXT.test(t)) return { kind: 'next' };
+  if (NOW.test(t)) return { kind: 'now' };
+
+  const week = weekRange(t, today);
+  const withoutRange = t.replace(HOUR_RANGE, ' ');
+  const day = week ? undefined : dayFromText(withoutRange, now, today);
+  const time = week ? undefined : timeFromText(t, withoutRange, now, today);
+
+  if (FREE.test(t)) {
+    if (time && !FREE_SLOTS.test(t)) {
+      const start = (day ?? today).set({ hour: time.startHour, minute: time.startMinute });
+      let end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
+      if (end <= start) end = start.plus({ minutes: FREE_AT_DEFAULT_MINUTES });
+      return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: `${dayLabel(start.startOf('day'), today)} · ${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}` };
+    }
+    const span = week ?? dayRange(day ?? today, today);
+    const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
+    const start = span.start < earliest && earliest < span.end ? earliest : span.start;
+    return {
+      kind: 'free-slots',
+      range: { start: start.toJSDate(), end: span.end.toJSDate() },
+      label: span.label,
+      phrase: span.phrase,
+      days: span.days,
+      workingHours: DEFAULT_WORKING_HOURS,
+    };
+  }
+
+  if (UPCOMING.test(t) && !week && !day) return { kind: 'next' };
+  if (!week && !day && !time && !AGENDA_WORDS.test(t)) return undefined;
+  const span = week ?? dayRange(day ?? today, today);
+  return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
+}
+
+interface Span {
+  start: DateTime;
+  end: DateTime;
+  label: string;
+  phrase: string;
+  days: number;
+}
+
+/** Weeks run Monday to Sunday (ISO, as Outlook's default work week view). */
+function weekRange(t: string, today: DateTime): Span | undefined {
+  const match = WEEK.exec(t);
+  if (!match) return undefined;
+  const which = match[1] ?? 'this';
+  const unit = match[2] ?? match[3] ?? 'week';
+  const offset = which === 'next' ? 1 : which === 'last' || which === 'previous' ? -1 : 0;
+  const monday = today.startOf('week').plus({ weeks: offset });
+  const start = unit === 'weekend' ? monday.plus({ days: 5 }) : monday;
+  const days = unit === 'weekend' ? 2 : 7;
+  const end = start.plus({ days }).startOf('day');
+  const name = `${offset === 1 ? 'Next' : offset === -1 ? 'Last' : 'This'} ${unit}`;
+  return { start, end, label: `${name} · ${spanDates(start, end.minus({ days: 1 }))}`, phrase: name.toLowerCase(), days };
+}
+
+function dayRange(day: DateTime, today: DateTime): Span {
+  const start = day.startOf('day');
+  const diff = Math.round(start.diff(today, 'days').days);
+  const phrase = diff === 0 ? 'today' : diff === 1 ? 'tomorrow' : diff === -1 ? 'yesterday' : `on ${dateText(start, today)}`;
+  return { start, end: start.plus({ days: 1 }).startOf('day'), label: dayLabel(start, today), phrase, days: 1 };
+}
+
+/** "Today · Thu 26 Nov", "Tomorrow · Fri 27 Nov", "Mon 30 Nov", "Fri 3 Dec 2027". */
+export function dayLabel(day: DateTime, today: DateTime): string {
+  const diff = Math.round(day.startOf('day').diff(today.startOf('day'), 'days').days);
+  const date = dateText(day, today);
+  if (diff === 0) return `Today · ${date}`;
+  if (diff === 1) return `Tomorrow · ${date}`;
+  if (diff === -1) return `Yesterday · ${date}`;
+  return date;
+}
+
+function dateText(day: DateTime, today: DateTime): string {
+  return day.setLocale('en-GB').toFormat(day.year === today.year ? 'ccc d LLL' : 'ccc d LLL yyyy');
+}
+
+function spanDates(first: DateTime, last: DateTime): string {
+  const f = first.setLocale('en-GB');
+  const l = last.setLocale('en-GB');
+  return f.month === l.month ? `${f.toFormat('d')}–${l.toFormat('d LLL')}` : `${f.toFormat('d LLL')} – ${l.toFormat('d LLL')}`;
+}
+
+/** The local day a question names, if any. chrono-node reads the words; luxon places the day in `zone`. */
+function dayFromText(t: string, now: Date, today: DateTime): DateTime | undefined {
+  const result = chrono.casual.parse(t, { instant: now, timezone: DateTime.fromJSDate(now, { zone: today.zone }).offset })[0];
+  if (!result) return undefined;
+  const c = result.start;
+  if (c.isCertain('day') || c.isCertain('month')) {
+    return DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: today.zone });
+  }
+  if (c.isCertain('weekday')) {
+    // chrono picks the weekday of the current week, even when past; "what's on monday" asked on a Wednesday
+    // means the coming Monday. "next"/"last" keep chrono's reading.
+    if (/\b(next|last|previous|past)\s+\w*day\b/.test(result.text)) {
+      return DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: today.zone });
+    }
+    const ahead = (c.get('weekday')! - (today.weekday % 7) + 7) % 7;
+    return today.plus({ days: ahead });
+  }
+  return undefined;
+}
+
+interface TimeOfDay {
+  startHour: number;
+  startMinute: number;
+  endHour?: number;
+  endMinute?: number;
+}
+
+/**
+ * A time of day or an hour range. Without am/pm, hours 1-7 mean afternoon: nobody asks whether they are free
+ * at 3 in the morning during working hours.
+ */
+function timeFromText(t: string, withoutRange: string, now: Date, today: DateTime): TimeOfDay | undefined {
+  const range = HOUR_RANGE.exec(t);
+  if (range) {
+    const endMeridiem = range[6] as 'am' | 'pm' | undefined;
+    const startHour = toHour(Number(range[1]), (range[3] as 'am' | 'pm' | undefined) ?? endMeridiem);
+    const endHour = toHour(Number(range[4]), endMeridiem);
+    const startMinute = Number(range[2] ?? 0);
+    const endMinute = Number(range[5] ?? 0);
+    if (valid(startHour, startMinute) && valid(endHour, endMinute)) return { startHour, startMinute, endHour, endMinute };
+  }
+  for (const result of chrono.casual.parse(withoutRange, { instant: now, timezone: DateTime.fromJSDate(now, { zone: today.zone }).offset })) {
+    if (!result.start.isCertain('hour')) continue;
+    const hour = result.start.get('hour')!;
+    const startHour = result.start.isCertain('meridiem') ? hour : toHour(hour, undefined);
+    return { startHour, startMinute: result.start.get('minute') ?? 0 };
+  }
+  return undefined;
+}
+
+function toHour(hour: number, meridiem: 'am' | 'pm' | undefined): number {
+  if (meridiem === 'pm') return hour < 12 ? hour + 12 : hour;
+  if (meridiem === 'am') return hour === 12 ? 0 : hour;
+  return hour >= 1 && hour <= 7 ? hour + 12 : hour;
+}
+
+function valid(hour: number, minute: number): boolean {
+  return hour >= 0 && hour <= 24 && minute >= 0 && minute < 60 && !(hour === 24 && minute > 0);
+}
+
+function roundUpToFiveMinutes(now: Date): Date {
+  const step = 5 * 60_000;
+  return new Date(Math.ceil(now.getTime() / step) * step);
+}
