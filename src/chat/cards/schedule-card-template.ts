@@ -1,0 +1,97 @@
+import { CARD_VERSION } from './render-card.js';
+
+/**
+ * The one template behind every schedule answer (agenda, next, now, free-at, free slots): a header, a summary
+ * line, groups of rows (a day each), an "and N more" line and a footnote. Text that can come from a calendar
+ * (subjects, locations) is bound into RichTextBlock TextRuns, which Teams renders without markdown, so a
+ * subject like "[Sign in](https://evil)" stays text. Every field is always a string (possibly empty):
+ * adaptivecards-templating leaves "${x}" in place when x is missing.
+ */
+export const SCHEDULE_CARD_TEMPLATE = {
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  type: 'AdaptiveCard',
+  version: CARD_VERSION,
+  body: [
+    {
+      type: 'RichTextBlock',
+      inlines: [{ type: 'TextRun', text: '${header}', weight: 'Bolder', size: 'Medium' }],
+    },
+    {
+      type: 'RichTextBlock',
+      $when: "${summary != ''}",
+      inlines: [{ type: 'TextRun', text: '${summary}' }],
+    },
+    {
+      type: 'Container',
+      $data: '${groups}',
+      spacing: 'Medium',
+      items: [
+        {
+          type: 'TextBlock',
+          $when: "${label != ''}",
+          text: '${label}',
+          weight: 'Bolder',
+          wrap: true,
+        },
+        {
+          type: 'ColumnSet',
+          $data: '${rows}',
+          spacing: 'Small',
+          columns: [
+            {
+              type: 'Column',
+              width: 'auto',
+              items: [{ type: 'TextBlock', text: '${time}', fontType: 'Monospace', wrap: false }],
+            },
+            {
+              type: 'Column',
+              width: 'stretch',
+              items: [
+                {
+                  type: 'RichTextBlock',
+                  inlines: [{ type: 'TextRun', text: '${title}', strikethrough: '${struck}' }],
+                },
+                {
+                  type: 'RichTextBlock',
+                  $when: "${details != ''}",
+                  spacing: 'None',
+                  inlines: [{ type: 'TextRun', text: '${details}', isSubtle: true, size: 'Small' }],
+                },
+                {
+                  type: 'TextBlock',
+                  $when: "${marker != ''}",
+                  spacing: 'None',
+                  text: '${marker}',
+                  color: '${markerColor}',
+                  size: 'Small',
+                  weight: 'Bolder',
+                  wrap: true,
+                },
+              ],
+            },
+            {
+              type: 'Column',
+              width: 'auto',
+              $when: "${joinUrl != ''}",
+              verticalContentAlignment: 'Center',
+              items: [{ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Join', url: '${joinUrl}' }] }],
+            },
+          ],
+        },
+      ],
+    },
+    {
+      type: 'TextBlock',
+      $when: "${more != ''}",
+      text: '${more}',
+      isSubtle: true,
+      wrap: true,
+    },
+    {
+      type: 'RichTextBlock',
+      $when: "${footnote != ''}",
+      separator: true,
+      inlines: [{ type: 'TextRun', text: '${footnote}', isSubtle: true, size: 'Small' }],
+    },
+  ],
+} as const;

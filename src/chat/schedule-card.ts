@@ -1,0 +1,397 @@
+import type { Attachment } from 'botbuilder';
+import { DateTime } from 'luxon';
+import { renderCard } from './cards/render-card.js';
+import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
+import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, type TimeRange, type WorkingHours } from './free-slots.js';
+
+/**
+ * Schedule answers as an Adaptive Card plus a plain-text twin (one line per event) for channels without cards.
+ * Pure: events, zone and clock come in; nothing is read from the database here.
+ */
+
+/** The EventDoc fields an answer shows. */
+export interface DisplayEvent {
+  subject: string;
+  start: Date;
+  end: Date;
+  isAllDay: boolean;
+  startDate?: string | undefined;
+  endDate?: string | undefined;
+  location?: string | undefined;
+  joinUrl?: string | undefined;
+  webLink?: string | undefined;
+  showAs?: string | undefined;
+  responseStatus?: string | undefined;
+  isCancelled: boolean;
+  type?: string | undefined;
+}
+
+export interface ScheduleAnswer {
+  /** Plain text, one line per event; send with textFormat 'plain' so subjects are not read as markdown. */
+  text: string;
+  attachment: Attachment;
+}
+
+/** Rows beyond this become "and N more": a day of 500 events is not readable in chat anyway. */
+export const MAX_ROWS = 30;
+/** Teams rejects cards over ~28 KB; stay clear of it whatever the subjects hold. */
+export const CARD_BYTE_BUDGET = 24_000;
+const MAX_SUBJECT_CHARS = 160;
+const MAX_LOCATION_CHARS = 80;
+const MAX_FOOTNOTE_CHARS = 300;
+
+/**
+ * The final cut of events for a range: the store query fetches a widened range (all-day events are stored at
+ * midnight UTC, up to 14 hours away from the user's midnight); this keeps timed events overlapping `range` and
+ * all-day events whose dates fall on the range's local days. Cancelled events and series masters are dropped.
+ * Sorted all-day first, then by start.
+ */
+export function eventsForDisplay<E extends DisplayEvent>(events: readonly E[], range: TimeRange, zone: string): E[] {
+  const firstDate = DateTime.fromJSDate(range.start, { zone }).toISODate()!;
+  const lastDate = DateTime.fromMillis(range.end.getTime() - 1, { zone }).toISODate()!;
+  return events
+    .filter((event) => {
+      if (event.isCancelled || event.type === 'seriesMaster') return false;
+      if (event.isAllDay) {
+        const { startDate, endDate } = allDayDates(event);
+        return startDate <= lastDate && endDate > firstDate;
+      }
+      const start = event.start.getTime();
+      const end = event.end.getTime();
+      if (start === end) return start >= range.start.getTime() && start < range.end.getTime();
+      return start < range.end.getTime() && end > range.start.getTime();
+    })
+    .sort(byDisplayOrder);
+}
+
+function byDisplayOrder(a: DisplayEvent, b: DisplayEvent): number {
+  if (a.isAllDay !== b.isAllDay) return a.isAllDay ? -1 : 1;
+  return a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime() || a.subject.localeCompare(b.subject);
+}
+
+// ---- agenda ---------------------------------------------------------------------------------------------------
+
+export interface AgendaInput {
+  /** "Today · Thu 26 Nov" */
+  label: string;
+  /** Fits "Nothing on your calendar ___": "today", "on Fri 4 Dec", "this week". */
+  phrase?: string;
+  zone: string;
+  /** The question's range; more than one local day groups rows by day. Without it, one group. */
+  range?: TimeRange;
+  events: readonly DisplayEvent[];
+  /** "As of 10:42 · last sync failed: Microsoft asked us to slow down" */
+  footnote?: string;
+}
+
+/** The answer to "what's on ...": one row per event, grouped by day for multi-day ranges. */
+export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
+  const { zone } = input;
+  const shown = input.range ? eventsForDisplay(input.events, input.range, zone) : input.events.filter((e) => !e.isCancelled).sort(byDisplayOrder);
+  const conflicts = conflictingEvents(shown);
+  const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone }).startOf('day')];
+  const multiDay = days.length > 1;
+  const groups: Group[] = [];
+  for (const day of days) {
+    const dayRange = { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() };
+    const onDay = multiDay ? eventsForDisplay(shown, dayRange, zone) : shown;
+    if (onDay.length === 0) continue;
+    groups.push({
+      label: multiDay ? day.setLocale('en-GB').toFormat('cccc d LLL') : '',
+      rows: onDay.map((event) => eventRow(event, day, zone, conflicts.has(event))),
+    });
+  }
+  const phrase = input.phrase ?? 'for this period';
+  const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : '';
+  return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
+}
+
+// ---- next / now -----------------------------------------------------------------------------------------------
+
+export interface NextInput {
+  zone: string;
+  now: Date;
+  /** The first event starting after now, if any within the synced window. */
+  event?: DisplayEvent | undefined;
+  footnote?: string;
+}
+
+export function renderNextAnswer(input: NextInput): ScheduleAnswer {
+  const { zone, now, event } = input;
+  if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], footnote: input.footnote });
+  const day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
+  const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
+  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, zone, false)] }], footnote: input.footnote });
+}
+
+export interface NowInput {
+  zone: string;
+  now: Date;
+  /** Events under way at `now` (the caller's cut; cancelled ones are skipped here anyway). */
+  current: readonly DisplayEvent[];
+  next?: DisplayEvent | undefined;
+  footnote?: string;
+}
+
+export function renderNowAnswer(input: NowInput): ScheduleAnswer {
+  const { zone, now } = input;
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const current = input.current.filter((event) => !event.isCancelled).sort(byDisplayOrder);
+  const busy = current.filter((event) => blocksTime(event) && !event.isAllDay);
+  const summary =
+    busy.length === 0
+      ? "You're free right now."
+      : busy.length === 1
+        ? `You're in a meeting until ${DateTime.fromJSDate(busy[0]!.end, { zone }).toFormat('HH:mm')}.`
+        : `You're double-booked: ${busy.length} events right now.`;
+  const groups: Group[] = [];
+  if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, zone, busy.length > 1 && busy.includes(event))) });
+  if (input.next && !input.next.isCancelled) {
+    const nextDay = DateTime.fromJSDate(input.next.start, { zone }).startOf('day');
+    groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, zone, false)] });
+  }
+  return renderAnswer({ header: 'Right now', summary, groups, footnote: input.footnote });
+}
+
+// ---- free at / free slots -------------------------------------------------------------------------------------
+
+export interface FreeAtInput {
+  /** "Today · Thu 26 Nov · 15:00–15:30" */
+  label: string;
+  zone: string;
+  range: TimeRange;
+  /** The events that make the user busy during the range (conflictsDuring). */
+  conflicts: readonly DisplayEvent[];
+  footnote?: string;
+}
+
+export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
+  const { zone } = input;
+  const day = DateTime.fromJSDate(input.range.start, { zone }).startOf('day');
+  const conflicts = input.conflicts.filter((event) => !event.isCancelled);
+  const summary =
+    conflicts.length === 0
+      ? "Yes, you're free then."
+      : `No, you have ${conflicts.length === 1 ? 'something' : `${conflicts.length} events`} then.`;
+  const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, zone, false)) }];
+  return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
+}
+
+export interface FreeSlotsInput {
+  label: string;
+  phrase?: string;
+  zone: string;
+  /** From freeSlots(): free gaps inside working hours. */
+  slots: readonly TimeRange[];
+  workingHours?: WorkingHours;
+  footnote?: string;
+}
+
+export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
+  const { zone } = input;
+  const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
+  const window = `${pad(hours.startHour)}:00–${pad(hours.endHour)}:00`;
+  const byDay = new Map<string, { day: DateTime; rows: Row[] }>();
+  for (const slot of input.slots) {
+    const start = DateTime.fromJSDate(slot.start, { zone });
+    const key = start.toISODate()!;
+    const entry = byDay.get(key) ?? { day: start.startOf('day'), rows: [] };
+    entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start.startOf('day'), zone), title: duration(slot.start, slot.end) });
+    byDay.set(key, entry);
+  }
+  const multiDay = byDay.size > 1;
+  const groups = [...byDay.values()].map(({ day, rows }) => ({ label: multiDay ? day.setLocale('en-GB').toFormat('cccc d LLL') : '', rows }));
+  const summary =
+    groups.length === 0
+      ? `No free time in working hours (${window}) ${input.phrase ?? 'then'}.`
+      : `Free within working hours (${window}):`;
+  return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, footnote: input.footnote });
+}
+
+// ---- shared rendering -----------------------------------------------------------------------------------------
+
+interface Row {
+  time: string;
+  title: string;
+  details: string;
+  marker: string;
+  markerColor: 'Default' | 'Attention' | 'Warning' | 'Good';
+  joinUrl: string;
+  struck: boolean;
+}
+
+interface Group {
+  label: string;
+  rows: Row[];
+}
+
+interface CardContent {
+  header: string;
+  summary: string;
+  groups: Group[];
+  footnote?: string | undefined;
+}
+
+const EMPTY_ROW: Row = { time: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
+
+/**
+ * Caps rows at MAX_ROWS, then keeps dropping rows until the serialized card fits CARD_BYTE_BUDGET (subjects are
+ * capped in characters, but a character can be 4 bytes of UTF-8 and more once JSON-escaped).
+ */
+function renderAnswer(content: CardContent): ScheduleAnswer {
+  const total = content.groups.reduce((sum, group) => sum + group.rows.length, 0);
+  let limit = Math.min(total, MAX_ROWS);
+  for (;;) {
+    const groups = takeRows(content.groups, limit);
+    const more = total > limit ? `…and ${total - limit} more` : '';
+    const data = {
+      header: clip(content.header, MAX_SUBJECT_CHARS),
+      summary: clip(content.summary, MAX_SUBJECT_CHARS * 2),
+      groups,
+      more,
+      footnote: clip(content.footnote ?? '', MAX_FOOTNOTE_CHARS),
+    };
+    const attachment = renderCard(SCHEDULE_CARD_TEMPLATE, data);
+    if (limit === 0 || Buffer.byteLength(JSON.stringify(attachment.content), 'utf8') <= CARD_BYTE_BUDGET) {
+      return { text: plainText(data), attachment };
+    }
+    limit = Math.floor(limit * 0.8);
+  }
+}
+
+function takeRows(groups: readonly Group[], limit: number): Group[] {
+  const taken: Group[] = [];
+  let left = limit;
+  for (const group of groups) {
+    if (left <= 0) break;
+    const rows = group.rows.slice(0, left);
+    left -= rows.length;
+    taken.push({ label: group.label, rows });
+  }
+  return taken;
+}
+
+function plainText(data: { header: string; summary: string; groups: Group[]; more: string; footnote: string }): string {
+  const lines = [data.header];
+  if (data.summary) lines.push(data.summary);
+  for (const group of data.groups) {
+    if (group.label) lines.push('', group.label);
+    for (const row of group.rows) {
+      const extras = [row.details, row.marker].filter(Boolean).join(' · ');
+      lines.push(`${row.time}  ${row.title}${extras ? ` (${extras})` : ''}${row.joinUrl ? ` ${row.joinUrl}` : ''}`);
+    }
+  }
+  if (data.more) lines.push(data.more);
+  if (data.footnote) lines.push('', data.footnote);
+  return lines.join('\n');
+}
+
+function eventRow(event: DisplayEvent, day: DateTime, zone: string, conflict: boolean): Row {
+  const markers: string[] = [];
+  const response = (event.responseStatus ?? '').toLowerCase();
+  const showAs = (event.showAs ?? '').toLowerCase();
+  if (conflict) markers.push('Conflict');
+  if (response === 'declined') markers.push('Declined');
+  else if (response === 'tentativelyaccepted') markers.push('Tentative');
+  else if (showAs === 'tentative') markers.push('Tentative');
+  if (showAs === 'free') markers.push('Free');
+  else if (showAs === 'oof') markers.push('Out of office');
+  const markerColor = conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
+  return {
+    time: event.isAllDay ? 'All day' : timeSpan(event.start, event.end, day, zone),
+    title: clip(event.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS),
+    details: clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS),
+    marker: markers.join(' · '),
+    markerColor,
+    joinUrl: safeJoinUrl(event.joinUrl),
+    struck: response === 'declined',
+  };
+}
+
+/**
+ * Timed events that overlap another busy timed event on the answer. All-day events and time shown as free
+ * do not make a conflict (a holiday banner is not a double booking).
+ */
+function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
+  const timed = events.filter((event) => !event.isAllDay && blocksTime(event)).sort((a, b) => a.start.getTime() - b.start.getTime());
+  const conflicts = new Set<DisplayEvent>();
+  for (let i = 0; i < timed.length; i++) {
+    const a = timed[i]!;
+    for (let j = i + 1; j < timed.length; j++) {
+      const b = timed[j]!;
+      if (b.start.getTime() >= a.end.getTime()) break;
+      conflicts.add(a).add(b);
+    }
+  }
+  return conflicts;
+}
+
+/**
+ * "09:30–10:00" on `day`; a start on another day gets its weekday ("Wed 23:00–01:00"), and so does an end on a
+ * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
+ */
+function timeSpan(start: Date, end: Date, day: DateTime, zone: string): string {
+  const s = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
+  const e = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
+  const startText = s.hasSame(day, 'day') ? s.toFormat('HH:mm') : s.toFormat('ccc HH:mm');
+  const lastInstant = e.toMillis() > s.toMillis() ? e.minus({ milliseconds: 1 }) : e;
+  const endText = lastInstant.hasSame(s, 'day') ? e.toFormat('HH:mm') : e.toFormat('ccc HH:mm');
+  return s.toMillis() === e.toMillis() ? startText : `${startText}–${endText}`;
+}
+
+function localDays(range: TimeRange, zone: string): DateTime[] {
+  const days: DateTime[] = [];
+  const end = DateTime.fromJSDate(range.end, { zone });
+  for (let day = DateTime.fromJSDate(range.start, { zone }).startOf('day'); day < end && days.length < 366; day = day.plus({ days: 1 }).startOf('day')) {
+    days.push(day);
+  }
+  return days;
+}
+
+function relativeDay(day: DateTime, now: Date, zone: string): string {
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const diff = Math.round(day.diff(today, 'days').days);
+  if (diff === 0) return 'Today';
+  if (diff === 1) return 'Tomorrow';
+  return day.setLocale('en-GB').toFormat(day.year === today.year ? 'ccc d LLL' : 'ccc d LLL yyyy');
+}
+
+function startsIn(start: Date, now: Date): string {
+  const minutes = Math.round((start.getTime() - now.getTime()) / 60_000);
+  if (minutes <= 0) return 'starting now';
+  if (minutes < 60) return `in ${minutes} min`;
+  if (minutes < 24 * 60) return `in ${durationText(minutes)}`;
+  const days = Math.round(minutes / (24 * 60));
+  return `in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+function duration(start: Date, end: Date): string {
+  return durationText(Math.round((end.getTime() - start.getTime()) / 60_000));
+}
+
+function durationText(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** Join buttons open only https links: a calendar invite from outside can carry any "URL". */
+function safeJoinUrl(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).protocol === 'https:' ? url : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Cuts at a code point boundary (never half an emoji) and marks the cut with an ellipsis. */
+export function clip(text: string, maxChars: number): string {
+  const chars = Array.from(text);
+  return chars.length <= maxChars ? text : `${chars.slice(0, maxChars - 1).join('').trimEnd()}…`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

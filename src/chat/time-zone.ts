@@ -1,0 +1,85 @@
+import { DateTime } from 'luxon';
+import { findIana } from 'windows-iana';
+
+/**
+ * Which IANA zone a user's answers are in. Outlook's mailboxSettings.timeZone may be a Windows name
+ * ("W. Europe Standard Time"); Teams' clientInfo sends IANA; the user can override both.
+ */
+
+/** True for a zone name luxon (the platform's ICU data) can compute offsets for. */
+export function isValidIanaZone(name: string | undefined | null): name is string {
+  if (!name || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
+  return DateTime.now().setZone(name).isValid;
+}
+
+/**
+ * The IANA zone for a Windows zone name: CLDR's first ("golden") mapping, which is the zone Windows means
+ * ("W. Europe Standard Time" -> Europe/Berlin). Undefined for a name CLDR does not know.
+ */
+export function windowsToIana(name: string): string | undefined {
+  const candidates = findIana(name.trim());
+  return candidates.find(isValidIanaZone);
+}
+
+/** A mailbox zone as Graph reports it, Windows or IANA, as IANA. */
+function mailboxToIana(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  if (isValidIanaZone(name)) return canonicalZone(name);
+  return windowsToIana(name);
+}
+
+/** "europe/paris" -> "Europe/Paris": luxon accepts any case, cards and the database keep one spelling. */
+function canonicalZone(name: string): string {
+  const zone = DateTime.now().setZone(name).zoneName;
+  return zone ?? name;
+}
+
+export interface UserZoneSources {
+  /** "timezone Europe/Paris", stored on the chat user. */
+  override?: string | undefined;
+  /** mailboxSettings.timeZone (Windows or IANA). */
+  mailbox?: string | undefined;
+  /** Teams clientInfo entity's timezone. */
+  client?: string | undefined;
+}
+
+/** First usable of the user's override, the mailbox's zone, the Teams client's zone; else UTC. */
+export function resolveUserZone(sources: UserZoneSources): string {
+  if (isValidIanaZone(sources.override)) return canonicalZone(sources.override);
+  const mailbox = mailboxToIana(sources.mailbox);
+  if (mailbox) return mailbox;
+  if (isValidIanaZone(sources.client)) return canonicalZone(sources.client);
+  return 'UTC';
+}
+
+/** The user typed "timezone ..." with something that is not a zone: one sentence they can act on. */
+export class BadTimeZoneInput extends Error {
+  readonly kind = 'bad-input';
+  constructor(readonly input: string) {
+    super(
+      input === ''
+        ? 'Tell me which time zone, like "timezone Europe/Paris" or "timezone America/New_York".'
+        : `I don't know the time zone "${input}". Use a name like Europe/Paris or America/New_York (or a Windows name like "W. Europe Standard Time").`,
+    );
+    this.name = 'BadTimeZoneInput';
+  }
+}
+
+export type TimeZoneCommand = { zone: string } | { clear: true };
+
+const TIME_ZONE_COMMAND = /^\s*(?:set\s+(?:my\s+)?)?(?:time\s*zone|tz)\s*(?:is|to|=|:)?\s*(.*?)\s*$/i;
+
+/**
+ * "timezone Europe/Paris", "time zone: America/New_York", "tz W. Europe Standard Time", "timezone reset".
+ * Undefined when the text is not this command; a BadTimeZoneInput value when it is, with a bad zone.
+ */
+export function parseTimeZoneCommand(text: string): TimeZoneCommand | BadTimeZoneInput | undefined {
+  const match = TIME_ZONE_COMMAND.exec(text.replace(/[\u2018\u2019]/g, "'"));
+  if (!match) return undefined;
+  const input = (match[1] ?? '').replace(/^["']|["'.!]$/g, '').trim();
+  if (/^(reset|clear|auto|automatic|default|none)$/i.test(input)) return { clear: true };
+  if (isValidIanaZone(input)) return { zone: canonicalZone(input) };
+  const fromWindows = input ? windowsToIana(input) : undefined;
+  if (fromWindows) return { zone: fromWindows };
+  return new BadTimeZoneInput(input);
+}
