@@ -1,0 +1,94 @@
+import { GraphError } from '@microsoft/microsoft-graph-client';
+
+/**
+ * The failure families of a Graph call, each with one sentence a user can read. The sync engine decides on
+ * `kind`: reschedule (throttled, unavailable), start a full round (sync-state-lost), ask to reconnect (auth).
+ */
+export abstract class GraphFailure extends Error {
+  abstract readonly kind: 'throttled' | 'sync-state-lost' | 'auth' | 'unavailable' | 'request';
+  abstract readonly userMessage: string;
+  /** HTTP status from Graph; -1 when no response arrived (network). */
+  readonly statusCode: number;
+  /** Graph's error code from the JSON body, like "ApplicationThrottled" or "SyncStateNotFound". */
+  readonly code: string | undefined;
+
+  constructor(message: string, statusCode: number, code: string | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.code = code;
+  }
+}
+
+/** 429 (or a Retry-After too long to wait in-process): the job should run again after `retryAfterMs`. */
+export class ThrottledError extends GraphFailure {
+  readonly kind = 'throttled' as const;
+  readonly userMessage = 'Microsoft asked calbot to slow down; your calendar will catch up in a few minutes.';
+  constructor(readonly retryAfterMs: number, statusCode = 429, code?: string, options?: { cause?: unknown }) {
+    super(`Graph throttled the request: retry after ${retryAfterMs} ms`, statusCode, code, options);
+  }
+}
+
+/** 410 on a delta link (SyncStateNotFound / syncStateNotFound): the delta token is gone, start a full round. */
+export class SyncStateLostError extends GraphFailure {
+  readonly kind = 'sync-state-lost' as const;
+  readonly userMessage = 'Microsoft lost track of what calbot already knows about your calendar, so calbot is reading it again from scratch.';
+  constructor(code?: string, options?: { cause?: unknown }) {
+    super(`Graph delta state lost (${code ?? '410'})`, 410, code, options);
+  }
+}
+
+/** 401/403 from Graph: the token was refused or consent is missing; the user must reconnect. */
+export class GraphAuthError extends GraphFailure {
+  readonly kind = 'auth' as const;
+  readonly userMessage = 'calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account.';
+  constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
+    super(`Graph refused the credentials (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
+  }
+}
+
+/** 5xx, 503/504 after retries, or no answer at all: Graph is down or unreachable for now. */
+export class GraphUnavailableError extends GraphFailure {
+  readonly kind = 'unavailable' as const;
+  readonly userMessage = 'Microsoft Graph is not answering right now; calbot will try again shortly.';
+  constructor(statusCode: number, readonly retryAfterMs?: number, code?: string, options?: { cause?: unknown }) {
+    super(`Graph unavailable (${statusCode === -1 ? 'no response' : statusCode}${code ? ` ${code}` : ''})`, statusCode, code, options);
+  }
+}
+
+/** Any other 4xx: a request calbot should not have sent (a bug or an unsupported mailbox). */
+export class GraphRequestError extends GraphFailure {
+  readonly kind = 'request' as const;
+  readonly userMessage = 'calbot could not read your calendar because of an unexpected answer from Microsoft; the team has been told.';
+  constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
+    super(`Graph rejected the request (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
+  }
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * Maps what the Graph SDK throws (a GraphError with statusCode, code and the response headers) to a typed
+ * failure. Errors that are not Graph errors (a token provider's own error, say) pass through unchanged.
+ */
+export function toGraphFailure(error: unknown, fallbackRetryAfterMs = 60_000): unknown {
+  if (error instanceof GraphFailure) return error;
+  if (!(error instanceof GraphError)) return error;
+  const status = error.statusCode ?? -1;
+  const code = error.code ?? undefined;
+  const retryAfterMs = parseRetryAfter(error.headers?.get('Retry-After') ?? undefined);
+  const message = error.message || undefined;
+  if (status === 410 || code === 'SyncStateNotFound' || code === 'syncStateNotFound') return new SyncStateLostError(code, { cause: error });
+  if (status === 401 || status === 403) return new GraphAuthError(status, code, message, { cause: error });
+  if (status === 429) return new ThrottledError(retryAfterMs ?? fallbackRetryAfterMs, status, code, { cause: error });
+  if (status === -1 || status >= 500) return new GraphUnavailableError(status, retryAfterMs, code, { cause: error });
+  return new GraphRequestError(status, code, message, { cause: error });
+}

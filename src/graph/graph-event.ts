@@ -1,0 +1,39 @@
+/** An event as Graph's calendarView (delta) sends it; only the properties calbot reads are typed. */
+export interface GraphDateTimeTimeZone {
+  /** No offset: "2026-11-26T14:00:00.0000000"; its zone is `timeZone`. */
+  dateTime: string;
+  /** "UTC", a Windows zone name ("W. Europe Standard Time") or an IANA name. */
+  timeZone: string;
+}
+
+export interface GraphEvent {
+  '@odata.type'?: string;
+  '@odata.etag'?: string;
+  id: string;
+  iCalUId?: string;
+  seriesMasterId?: string | null;
+  type?: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  subject?: string | null;
+  start: GraphDateTimeTimeZone;
+  end: GraphDateTimeTimeZone;
+  /** The event's own zone, before `Prefer: outlook.timezone` converted start and end. */
+  originalStartTimeZone?: string;
+  originalEndTimeZone?: string;
+  isAllDay?: boolean;
+  location?: { displayName?: string | null } | null;
+  organizer?: { emailAddress?: { name?: string | null; address?: string | null } | null } | null;
+  onlineMeeting?: { joinUrl?: string | null } | null;
+  webLink?: string | null;
+  showAs?: string | null;
+  responseStatus?: { response?: string | null; time?: string | null } | null;
+  isCancelled?: boolean;
+  lastModifiedDateTime?: string | null;
+  changeKey?: string;
+}
+
+/** A deletion (or an event that left the window) in a delta page: only the id survives. */
+export interface GraphRemovedEvent {
+  '@odata.type'?: string;
+  id: string;
+  '@removed': { reason?: string };
+}

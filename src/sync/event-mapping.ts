@@ -1,0 +1,95 @@
+import { DateTime } from 'luxon';
+import type { GraphDateTimeTimeZone, GraphEvent } from '../graph/graph-event.js';
+import { toIanaTimeZone } from '../graph/time-zone.js';
+import { eventDocId, type EventDoc } from '../store/collections.js';
+
+/** A Graph event Graph should never send (no id, unreadable times): the page is reported, not half-stored. */
+export class EventMappingError extends Error {
+  constructor(readonly eventId: string | undefined, reason: string) {
+    super(`cannot map Graph event ${eventId ?? '(no id)'}: ${reason}`);
+    this.name = 'EventMappingError';
+  }
+}
+
+const EVENT_TYPES = new Set<EventDoc['type']>(['singleInstance', 'occurrence', 'exception', 'seriesMaster']);
+
+/**
+ * The stored form of one Graph event. Absent values are left out (not set to undefined), so the document can be
+ * written with replaceOne/upsert and a property cleared in Outlook disappears from the store too.
+ * `seenInRound` is the sync engine's business and is not set here.
+ */
+export function toEventDoc(userKey: string, event: GraphEvent, now: Date): EventDoc {
+  if (!event.id) throw new EventMappingError(undefined, 'missing id');
+  const isAllDay = event.isAllDay === true;
+  const doc: EventDoc = {
+    _id: eventDocId(userKey, event.id),
+    userKey,
+    eventId: event.id,
+    type: EVENT_TYPES.has(event.type as EventDoc['type']) ? (event.type as EventDoc['type']) : 'singleInstance',
+    subject: event.subject ?? '',
+    start: new Date(0),
+    end: new Date(0),
+    isAllDay,
+    isCancelled: event.isCancelled === true,
+    updatedAt: now,
+  };
+  if (isAllDay) {
+    // All-day events ignore Prefer: outlook.timezone: they run midnight to midnight in their own zone. They stay
+    // dates; start/end become midnight UTC of those dates so range queries still find them.
+    const startDate = datePart(event.id, event.start);
+    const endDate = datePart(event.id, event.end);
+    doc.startDate = startDate;
+    doc.endDate = endDate;
+    doc.start = new Date(`${startDate}T00:00:00.000Z`);
+    doc.end = new Date(`${endDate}T00:00:00.000Z`);
+  } else {
+    doc.start = instant(event.id, event.start);
+    doc.end = instant(event.id, event.end);
+  }
+  if (doc.end.getTime() < doc.start.getTime()) throw new EventMappingError(event.id, 'ends before it starts');
+
+  const ownZone = event.originalStartTimeZone ?? (isAllDay ? event.start.timeZone : undefined);
+  set(doc, 'timeZone', ownZone || undefined);
+  set(doc, 'iCalUId', event.iCalUId || undefined);
+  set(doc, 'seriesMasterId', event.seriesMasterId || undefined);
+  set(doc, 'location', event.location?.displayName?.trim() || undefined);
+  const organizer = event.organizer?.emailAddress;
+  if (organizer && (organizer.name || organizer.address)) {
+    doc.organizer = {};
+    set(doc.organizer, 'name', organizer.name || undefined);
+    set(doc.organizer, 'address', organizer.address || undefined);
+  }
+  set(doc, 'joinUrl', event.onlineMeeting?.joinUrl || undefined);
+  set(doc, 'webLink', event.webLink || undefined);
+  set(doc, 'showAs', event.showAs || undefined);
+  set(doc, 'responseStatus', event.responseStatus?.response || undefined);
+  set(doc, 'lastModified', event.lastModifiedDateTime ? lastModified(event.lastModifiedDateTime) : undefined);
+  set(doc, 'etag', event['@odata.etag'] || undefined);
+  return doc;
+}
+
+/** dateTime carries no offset; its zone is the sibling timeZone. `new Date(dateTime)` would read local time. */
+function instant(eventId: string, value: GraphDateTimeTimeZone | undefined): Date {
+  if (!value?.dateTime) throw new EventMappingError(eventId, 'missing start or end');
+  const zone = toIanaTimeZone(value.timeZone);
+  if (!zone) throw new EventMappingError(eventId, `unknown time zone "${value.timeZone}"`);
+  const parsed = DateTime.fromISO(value.dateTime, { zone });
+  if (!parsed.isValid) throw new EventMappingError(eventId, `unreadable dateTime "${value.dateTime}"`);
+  return parsed.toJSDate();
+}
+
+function datePart(eventId: string, value: GraphDateTimeTimeZone | undefined): string {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:T|$)/.exec(value?.dateTime ?? '');
+  if (!match) throw new EventMappingError(eventId, `unreadable all-day date "${value?.dateTime}"`);
+  return match[1]!;
+}
+
+/** lastModifiedDateTime does carry its zone ("...Z"). */
+function lastModified(value: string): Date | undefined {
+  const parsed = DateTime.fromISO(value, { zone: 'UTC' });
+  return parsed.isValid ? parsed.toJSDate() : undefined;
+}
+
+function set<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}

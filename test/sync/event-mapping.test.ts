@@ -1,0 +1,117 @@
+import { toEventDoc, EventMappingError } from '../../src/sync/event-mapping.js';
+import type { GraphEvent } from '../../src/graph/graph-event.js';
+
+const NOW = new Date('2026-11-20T08:00:00.000Z');
+
+function graphEvent(overrides: Partial<GraphEvent> = {}): GraphEvent {
+  return {
+    '@odata.etag': 'W/"DwAAABYAAAA1"',
+    id: 'AAMkAGI1=',
+    iCalUId: '040000008200E00074C5B7101A82E008',
+    type: 'singleInstance',
+    subject: 'Budget review',
+    start: { dateTime: '2026-11-26T14:00:00.0000000', timeZone: 'UTC' },
+    end: { dateTime: '2026-11-26T15:30:00.0000000', timeZone: 'UTC' },
+    originalStartTimeZone: 'W. Europe Standard Time',
+    originalEndTimeZone: 'W. Europe Standard Time',
+    isAllDay: false,
+    location: { displayName: 'Room 4' },
+    organizer: { emailAddress: { name: 'Ana', address: 'ana@contoso.example' } },
+    onlineMeeting: { joinUrl: 'https://teams.example/join/1' },
+    webLink: 'https://outlook.example/item/1',
+    showAs: 'busy',
+    responseStatus: { response: 'accepted', time: '2026-11-01T10:00:00Z' },
+    isCancelled: false,
+    lastModifiedDateTime: '2026-11-19T09:15:00.1234567Z',
+    changeKey: 'DwAAABYAAAA1',
+    ...overrides,
+  };
+}
+
+describe('toEventDoc', () => {
+  test('maps a timed event: UTC instants from offset-less dateTime, own zone, join link, etag', () => {
+    const doc = toEventDoc('msteams:u1', graphEvent(), NOW);
+    expect(doc).toEqual({
+      _id: 'msteams:u1|AAMkAGI1=',
+      userKey: 'msteams:u1',
+      eventId: 'AAMkAGI1=',
+      iCalUId: '040000008200E00074C5B7101A82E008',
+      type: 'singleInstance',
+      subject: 'Budget review',
+      start: new Date('2026-11-26T14:00:00.000Z'),
+      end: new Date('2026-11-26T15:30:00.000Z'),
+      timeZone: 'W. Europe Standard Time',
+      isAllDay: false,
+      location: 'Room 4',
+      organizer: { name: 'Ana', address: 'ana@contoso.example' },
+      joinUrl: 'https://teams.example/join/1',
+      webLink: 'https://outlook.example/item/1',
+      showAs: 'busy',
+      responseStatus: 'accepted',
+      isCancelled: false,
+      lastModified: new Date('2026-11-19T09:15:00.123Z'),
+      etag: 'W/"DwAAABYAAAA1"',
+      updatedAt: NOW,
+    });
+  });
+
+  // dateTime has no offset: its zone is the sibling timeZone, never the process's local zone.
+  test.each([
+    ['UTC', '2026-11-26T14:00:00.0000000', '2026-11-26T14:00:00.000Z'],
+    ['W. Europe Standard Time', '2026-11-26T14:00:00.0000000', '2026-11-26T13:00:00.000Z'],
+    ['W. Europe Standard Time', '2026-07-01T14:00:00.0000000', '2026-07-01T12:00:00.000Z'],
+    ['Pacific Standard Time', '2026-11-26T09:00:00.0000000', '2026-11-26T17:00:00.000Z'],
+    ['Europe/Paris', '2026-11-26T14:00:00.0000000', '2026-11-26T13:00:00.000Z'],
+    ['UTC', '2026-11-26T14:00:00.5000000', '2026-11-26T14:00:00.500Z'],
+  ])('start in %s at %s is %s', (timeZone, dateTime, expected) => {
+    const doc = toEventDoc('u', graphEvent({ start: { dateTime, timeZone }, end: { dateTime: '2026-12-31T00:00:00.0000000', timeZone: 'UTC' } }), NOW);
+    expect(doc.start.toISOString()).toBe(expected);
+  });
+
+  test.each([
+    // All-day events keep their own midnight in their own zone, whatever Prefer: outlook.timezone asked for.
+    ['one day, own zone', '2026-11-26T00:00:00.0000000', '2026-11-27T00:00:00.0000000', 'W. Europe Standard Time', '2026-11-26', '2026-11-27'],
+    ['three days, UTC', '2026-12-24T00:00:00.0000000', '2026-12-27T00:00:00.0000000', 'UTC', '2026-12-24', '2026-12-27'],
+    ['west of UTC', '2026-11-26T00:00:00.0000000', '2026-11-27T00:00:00.0000000', 'Pacific Standard Time', '2026-11-26', '2026-11-27'],
+  ])('all-day %s stays dates, start/end at midnight UTC', (_name, startDt, endDt, timeZone, startDate, endDate) => {
+    const doc = toEventDoc(
+      'u',
+      graphEvent({ isAllDay: true, start: { dateTime: startDt, timeZone }, end: { dateTime: endDt, timeZone }, originalStartTimeZone: timeZone }),
+      NOW,
+    );
+    expect(doc).toMatchObject({ isAllDay: true, startDate, endDate, timeZone });
+    expect(doc.start.toISOString()).toBe(`${startDate}T00:00:00.000Z`);
+    expect(doc.end.toISOString()).toBe(`${endDate}T00:00:00.000Z`);
+  });
+
+  test.each([
+    ['no location', { location: { displayName: '' } }, 'location'],
+    ['null location', { location: null }, 'location'],
+    ['no online meeting', { onlineMeeting: null }, 'joinUrl'],
+    ['no etag', { '@odata.etag': undefined }, 'etag'],
+    ['no series', { seriesMasterId: null }, 'seriesMasterId'],
+    ['no organizer', { organizer: null }, 'organizer'],
+  ] as [string, Partial<GraphEvent>, string][])('%s: property left out, not undefined', (_name, overrides, key) => {
+    const doc = toEventDoc('u', graphEvent(overrides), NOW);
+    expect(Object.keys(doc)).not.toContain(key);
+  });
+
+  test.each([
+    ['occurrence', { type: 'occurrence', seriesMasterId: 'MASTER=' }, { type: 'occurrence', seriesMasterId: 'MASTER=' }],
+    ['exception', { type: 'exception', seriesMasterId: 'MASTER=' }, { type: 'exception', seriesMasterId: 'MASTER=' }],
+    ['cancelled', { isCancelled: true }, { isCancelled: true }],
+    ['missing subject', { subject: null }, { subject: '' }],
+    ['tentative', { responseStatus: { response: 'tentativelyAccepted' }, showAs: 'tentative' }, { responseStatus: 'tentativelyAccepted', showAs: 'tentative' }],
+  ] as [string, Partial<GraphEvent>, object][])('%s', (_name, overrides, expected) => {
+    expect(toEventDoc('u', graphEvent(overrides), NOW)).toMatchObject(expected);
+  });
+
+  test.each([
+    ['no id', { id: '' }],
+    ['unknown zone', { start: { dateTime: '2026-11-26T14:00:00.0000000', timeZone: 'Mars Standard Time' } }],
+    ['garbage dateTime', { start: { dateTime: 'next tuesday', timeZone: 'UTC' } }],
+    ['ends before start', { end: { dateTime: '2026-11-26T13:00:00.0000000', timeZone: 'UTC' } }],
+  ] as [string, Partial<GraphEvent>][])('refuses %s', (_name, overrides) => {
+    expect(() => toEventDoc('u', graphEvent(overrides), NOW)).toThrow(EventMappingError);
+  });
+});
