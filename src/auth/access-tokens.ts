@@ -1,0 +1,84 @@
+import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
+import { NotConnectedError, ReconnectNeededError, aadstsCodes } from './auth-errors.js';
+import { toTokenEndpointError, type AuthDeps } from './microsoft-sign-in.js';
+import { createTokenCachePlugin } from './token-cache.js';
+
+export interface AccessToken {
+  accessToken: string;
+  expiresOn: Date | null;
+}
+
+/**
+ * A Graph access token for the chat user's connected account, from the cache or refreshed with the stored refresh
+ * token (rotation persisted by the cache plugin). Serialized per user. Throws NotConnectedError,
+ * ReconnectNeededError (grant revoked/expired, MFA or consent needed: the account is marked needs-reconnect) or
+ * TokenEndpointError (Microsoft unreachable or failing: transient, try later).
+ */
+export async function getAccessToken(deps: AuthDeps, userKey: string): Promise<string> {
+  return (await getAccessTokenDetails(deps, userKey)).accessToken;
+}
+
+export function getAccessTokenDetails(deps: AuthDeps, userKey: string): Promise<AccessToken> {
+  return deps.locks.run(userKey, async () => {
+    const accountDoc = await deps.collections.accounts.findOne({ _id: userKey });
+    if (!accountDoc) throw new NotConnectedError(userKey);
+    // Already known dead: do not hammer Microsoft with a grant it refused.
+    if (accountDoc.status === 'needs-reconnect') throw new ReconnectNeededError(userKey, 'marked', false);
+
+    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, userKey, deps.logger);
+    try {
+      const client = await deps.msal.client(plugin);
+      const account = await client.getTokenCache().getAccountByHomeId(accountDoc.homeAccountId);
+      if (!account) throw await markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, 'account-not-in-cache', {});
+      const result = await client.acquireTokenSilent({ account, scopes: deps.msal.scopes });
+      return { accessToken: result.accessToken, expiresOn: result.expiresOn };
+    } catch (error) {
+      if (error instanceof ReconnectNeededError) throw error;
+      // A revoked, expired or reused refresh token comes back as ServerError invalid_grant, not as
+      // InteractionRequiredAuthError (that one is MFA, consent, or no refresh token in the cache).
+      if (error instanceof InteractionRequiredAuthError || (error instanceof ServerError && error.errorCode === 'invalid_grant')) {
+        throw await markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, error.errorCode || 'interaction_required', {
+          subError: error.subError || undefined,
+          aadsts: aadstsCodes(error.errorMessage),
+          correlationId: error.correlationId || undefined,
+        });
+      }
+      const failure = toTokenEndpointError(error, { userKey });
+      deps.logger.warn(failure.logFields, 'access token refresh failed');
+      throw failure;
+    }
+  });
+}
+
+async function markNeedsReconnect(
+  deps: AuthDeps,
+  userKey: string,
+  homeAccountId: string,
+  reason: string,
+  fields: Record<string, string | undefined>,
+): Promise<ReconnectNeededError> {
+  const now = deps.now?.() ?? new Date();
+  // Conditional on the same account still being connected, so a reconnect that just happened is not undone.
+  const result = await deps.collections.accounts.updateOne(
+    { _id: userKey, homeAccountId, status: 'connected' },
+    { $set: { status: 'needs-reconnect', updatedAt: now } },
+  );
+  const error = new ReconnectNeededError(userKey, reason, result.modifiedCount === 1, fields);
+  deps.logger.warn(error.logFields, 'outlook connection needs a reconnect');
+  return error;
+}
+
+/**
+ * Forgets the connection: the account link and the encrypted token cache, plus any sign-in link still pending for
+ * this user. Microsoft has no per-app revocation of a user's refresh token; forgetting it is what the app can do.
+ * (Events, sync state and jobs are removed by the caller.)
+ */
+export function disconnect(deps: AuthDeps, userKey: string): Promise<{ wasConnected: boolean; username?: string }> {
+  return deps.locks.run(userKey, async () => {
+    const account = await deps.collections.accounts.findOneAndDelete({ _id: userKey });
+    await deps.collections.tokenCaches.deleteOne({ _id: userKey });
+    await deps.collections.authStates.deleteMany({ userKey });
+    deps.logger.info({ userKey, wasConnected: account !== null }, 'outlook disconnected');
+    return { wasConnected: account !== null, username: account?.username };
+  });
+}

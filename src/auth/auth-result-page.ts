@@ -1,0 +1,61 @@
+import { isAuthFailure } from './auth-errors.js';
+import type { SignInResult } from './microsoft-sign-in.js';
+
+export interface AuthResultPage {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The small page the browser shows after Microsoft's redirect. Everything interpolated is escaped. The headers keep
+ * the URL (which carried the code) out of Referer and caches, and allow no scripts.
+ */
+export function renderAuthResultPage(outcome: { ok: true; result: Pick<SignInResult, 'account'> } | { ok: false; error: unknown }): AuthResultPage {
+  let status: number;
+  let title: string;
+  let message: string;
+  if (outcome.ok) {
+    const { displayName, username } = outcome.result.account;
+    status = 200;
+    title = 'Outlook connected';
+    message = `Connected as ${displayName && displayName !== username ? `${displayName} (${username})` : username}. You can close this window.`;
+  } else if (isAuthFailure(outcome.error)) {
+    status = outcome.error.httpStatus;
+    title = status < 400 ? 'Connection cancelled' : 'Outlook not connected';
+    message = outcome.error.userMessage;
+  } else {
+    status = 500;
+    title = 'Outlook not connected';
+    message = 'Something went wrong on calbot\'s side. Please ask the bot to "connect outlook" again in a minute.';
+  }
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} - calbot</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.3rem}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+</body>
+</html>
+`;
+  return {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+    },
+    body,
+  };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}

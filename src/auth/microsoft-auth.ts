@@ -1,0 +1,45 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { AccountDoc, Collections } from '../store/collections.js';
+import { disconnect, getAccessToken, getAccessTokenDetails, type AccessToken } from './access-tokens.js';
+import { completeSignIn, createSignInLink, deleteExpiredAuthStates, type AuthDeps, type RedirectQuery, type SignInResult } from './microsoft-sign-in.js';
+import { createMsalApp } from './msal-app.js';
+import { createUserLocks } from './user-lock.js';
+
+/**
+ * Connecting Outlook, bound to one configuration and store: what the server route, the chat commands and the sync
+ * engine call. One instance per process (the per-user locks live here).
+ */
+export interface MicrosoftAuth {
+  createSignInLink(userKey: string, conversationReference: Partial<ConversationReference>, options?: { loginHint?: string }): Promise<string>;
+  completeSignIn(query: RedirectQuery): Promise<SignInResult>;
+  getAccessToken(userKey: string): Promise<string>;
+  getAccessTokenDetails(userKey: string): Promise<AccessToken>;
+  getAccount(userKey: string): Promise<AccountDoc | null>;
+  disconnect(userKey: string): Promise<{ wasConnected: boolean; username?: string }>;
+  deleteExpiredAuthStates(): Promise<number>;
+}
+
+/** Undefined when MICROSOFT_CLIENT_ID / MICROSOFT_CLIENT_SECRET are not set (show microsoftAppMissingMessage()). */
+export function createMicrosoftAuth(options: {
+  config: Config;
+  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates'>;
+  encryptionKey: Buffer;
+  logger: Logger;
+  now?: () => Date;
+}): MicrosoftAuth | undefined {
+  const logger = options.logger.child({ component: 'auth' });
+  const msal = createMsalApp(options.config, logger);
+  if (!msal) return undefined;
+  const deps: AuthDeps = { collections: options.collections, encryptionKey: options.encryptionKey, msal, locks: createUserLocks(), logger, now: options.now };
+  return {
+    createSignInLink: (userKey, conversationReference, linkOptions) => createSignInLink(deps, userKey, conversationReference, linkOptions),
+    completeSignIn: (query) => completeSignIn(deps, query),
+    getAccessToken: (userKey) => getAccessToken(deps, userKey),
+    getAccessTokenDetails: (userKey) => getAccessTokenDetails(deps, userKey),
+    getAccount: (userKey) => options.collections.accounts.findOne({ _id: userKey }),
+    disconnect: (userKey) => disconnect(deps, userKey),
+    deleteExpiredAuthStates: () => deleteExpiredAuthStates(deps),
+  };
+}

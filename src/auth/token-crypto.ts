@@ -1,0 +1,72 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Binary } from 'mongodb';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+
+/** AES-256-GCM output as stored in MongoDB (TokenCacheDoc, AuthStateDoc.codeVerifier). */
+export interface SealedBox {
+  iv: Binary;
+  tag: Binary;
+  ciphertext: Binary;
+}
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+export const KEY_FILE_NAME = 'token-encryption.key';
+
+/**
+ * Encrypts with a fresh random IV. `context` is bound as additional authenticated data: a box sealed for one
+ * document (e.g. `token-cache:msteams:29:abc`) does not open as another's, so copying ciphertext between users fails.
+ */
+export function seal(key: Buffer, plaintext: string | Buffer, context = ''): SealedBox {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv: new Binary(iv), tag: new Binary(cipher.getAuthTag()), ciphertext: new Binary(ciphertext) };
+}
+
+/** Throws when the key, the context or any byte is wrong (GCM authentication). */
+export function open(key: Buffer, box: SealedBox, context = ''): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, bytes(box.iv));
+  decipher.setAAD(Buffer.from(context, 'utf8'));
+  decipher.setAuthTag(bytes(box.tag));
+  return Buffer.concat([decipher.update(bytes(box.ciphertext)), decipher.final()]);
+}
+
+function bytes(value: Binary | Buffer | Uint8Array): Buffer {
+  if (value instanceof Binary) return Buffer.from(value.buffer.subarray(0, value.position));
+  return Buffer.from(value);
+}
+
+/**
+ * TOKEN_ENCRYPTION_KEY when set. Otherwise (embedded database only: config refuses MONGODB_URI without a key) a key
+ * generated once into `${dataDir}/token-encryption.key`, mode 0600, next to the database it protects.
+ */
+export async function loadOrCreateEncryptionKey(
+  config: Pick<Config, 'tokenEncryptionKey' | 'mongodbUri'>,
+  dataDir: string,
+  logger: Logger,
+): Promise<Buffer> {
+  if (config.tokenEncryptionKey) return config.tokenEncryptionKey;
+  if (config.mongodbUri) throw new Error('TOKEN_ENCRYPTION_KEY: required when MONGODB_URI is set');
+  const path = join(dataDir, KEY_FILE_NAME);
+  await mkdir(dataDir, { recursive: true });
+  try {
+    // 'wx': two processes starting at once cannot both write a key; the loser reads the winner's.
+    await writeFile(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    logger.warn({ path }, 'TOKEN_ENCRYPTION_KEY is not set: generated a token encryption key file; back it up with the data directory (without it every user must reconnect Outlook)');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
+  if (key.length !== KEY_BYTES) throw new Error(`${path}: expected ${KEY_BYTES} random bytes, base64-encoded`);
+  const mode = (await stat(path)).mode & 0o777;
+  if (mode & 0o077) {
+    await chmod(path, 0o600);
+    logger.warn({ path, mode: mode.toString(8) }, 'token encryption key file was readable by others: restricted it to 0600');
+  }
+  return key;
+}
