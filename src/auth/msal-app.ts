@@ -39,7 +39,12 @@ export function createMsalApp(config: Config, logger: Logger, fetchImpl: typeof 
   let inFlight: Promise<string> | undefined;
 
   const loadMetadata = async (): Promise<string> => {
-    const response = await fetchImpl(`${authority}/v2.0/.well-known/openid-configuration`, { headers: { accept: 'application/json' } });
+    let response: Response;
+    try {
+      response = await fetchImpl(`${authority}/v2.0/.well-known/openid-configuration`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    } catch (error) {
+      throw new MicrosoftDiscoveryError(`openid-configuration unreachable (${error instanceof Error ? error.name : 'error'})`);
+    }
     if (!response.ok) throw new MicrosoftDiscoveryError(`openid-configuration answered ${response.status}`);
     const parsed = openIdConfiguration.safeParse(await response.json());
     if (!parsed.success) throw new MicrosoftDiscoveryError('openid-configuration is not a valid OpenID configuration');

@@ -74,6 +74,8 @@ export interface FakeIdentity {
   setAccessTokenLifetime(seconds: number): void;
   /** The next `count` token requests fail with HTTP `status` (e.g. 503 temporarily_unavailable). */
   failNextTokenRequests(status: number, count?: number): void;
+  /** Drops failures queued by failNextTokenRequests that were not consumed. */
+  clearTokenFailures(): void;
   /** An access token for the user as the token endpoint would mint it (for Graph tests that skip the sign-in). */
   mintAccessToken(oid: string, options?: { clientId?: string; lifetimeSeconds?: number; scopes?: string[] }): string;
   /** Live (not used, not revoked) refresh tokens of a user. */
@@ -429,6 +431,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
     },
     failNextTokenRequests(status, count = 1) {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    clearTokenFailures() {
+      failures.length = 0;
     },
     mintAccessToken(oid, mintOptions = {}) {
       const user = findUser(oid);

@@ -1,0 +1,390 @@
+import { randomUUID } from 'node:crypto';
+import { BSON } from 'mongodb';
+import {
+  ConsentRefusedError,
+  InvalidStateError,
+  NotConnectedError,
+  ReconnectNeededError,
+  TokenEndpointError,
+} from '../../src/auth/auth-errors.js';
+import { createMicrosoftAuth, type MicrosoftAuth } from '../../src/auth/microsoft-auth.js';
+import { tokenCacheContext } from '../../src/auth/token-cache.js';
+import { open } from '../../src/auth/token-crypto.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import type { Store } from '../../src/store/database.js';
+import { decodeJwtPayload, openAuthorizeUrl, startFakeIdentity, type FakeIdentity, type FakeUser } from '../fakes/identity/fake-identity.js';
+import { openTestDatabase } from '../support/database.js';
+
+const PUBLIC_URL = 'https://calbot.example.test';
+const REDIRECT_URI = `${PUBLIC_URL}/microsoft_account/authentication`;
+const CLIENT = { clientId: randomUUID(), clientSecret: 'the-client-secret', redirectUris: [REDIRECT_URI] };
+const TENANT = randomUUID();
+const ada: FakeUser = { oid: randomUUID(), tid: TENANT, upn: 'ada@contoso.example', name: 'Ada Lovelace' };
+const bob: FakeUser = { oid: randomUUID(), tid: TENANT, upn: 'bob@contoso.example', name: 'Bob <b>Builder</b>' };
+const KEY = Buffer.alloc(32, 7);
+
+const conversation = (userKey: string) => ({ conversation: { id: `a:${userKey}` }, serviceUrl: 'https://smba.example/', channelId: 'msteams', user: { id: userKey } });
+
+describe('connect Outlook: real MSAL against the fake identity platform, real driver', () => {
+  let fake: FakeIdentity;
+  let store: Store;
+  let clock: number | undefined;
+
+  const auth = (overrides: Record<string, string> = {}): MicrosoftAuth => {
+    const config = loadConfig({
+      PUBLIC_URL,
+      MICROSOFT_CLIENT_ID: CLIENT.clientId,
+      MICROSOFT_CLIENT_SECRET: CLIENT.clientSecret,
+      MICROSOFT_TENANT_ID: TENANT,
+      MICROSOFT_AUTHORITY_HOST: fake.authorityHost,
+      ...overrides,
+    });
+    const created = createMicrosoftAuth({
+      config,
+      collections: store.collections,
+      encryptionKey: KEY,
+      logger: createLogger(process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent'),
+      now: () => new Date(clock ?? Date.now()),
+    });
+    if (!created) throw new Error('microsoft app not configured');
+    return created;
+  };
+
+  /** Link -> the browser at Microsoft -> the redirect's query (not followed). */
+  const browse = async (link: string) => {
+    const response = await openAuthorizeUrl(link);
+    expect(response.status).toBe(302);
+    expect(`${response.location!.origin}${response.location!.pathname}`).toBe(REDIRECT_URI);
+    return new URLSearchParams(response.location!.search);
+  };
+
+  const connect = async (connector: MicrosoftAuth, userKey: string, user: FakeUser) => {
+    fake.signInAs(user.oid);
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    return connector.completeSignIn(query);
+  };
+
+  const decryptedCache = async (userKey: string) => {
+    const doc = await store.collections.tokenCaches.findOne({ _id: userKey });
+    return doc ? open(KEY, doc, tokenCacheContext(userKey)).toString('utf8') : undefined;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeIdentity({ clients: [CLIENT], users: [ada, bob] });
+    store = await openTestDatabase('auth');
+  });
+  afterAll(async () => {
+    await store.close();
+    await fake.close();
+  });
+  beforeEach(() => {
+    clock = undefined;
+    fake.refuseConsent(false);
+    fake.setAccessTokenLifetime(3600);
+    fake.clearTokenFailures();
+    fake.resetCounters();
+  });
+
+  it('runs the whole code flow: link, Microsoft, redirect -> account and encrypted cache stored', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    const link = new URL(await connector.createSignInLink(userKey, conversation(userKey)));
+    expect(`${link.origin}${link.pathname}`).toBe(`${fake.authorityHost}/${TENANT}/oauth2/v2.0/authorize`);
+    expect(link.searchParams.get('client_id')).toBe(CLIENT.clientId);
+    expect(link.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    expect(link.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(link.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(link.searchParams.get('nonce')).toBeTruthy();
+    expect(link.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read']));
+    // Only the state's hash is stored, with the verifier encrypted.
+    const pending = await store.collections.authStates.find({ userKey }).toArray();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!._id).not.toBe(link.searchParams.get('state'));
+    expect(pending[0]!.expiresAt.getTime() - pending[0]!.createdAt.getTime()).toBe(10 * 60 * 1000);
+
+    fake.signInAs(ada.oid);
+    const result = await connector.completeSignIn(await browse(link.toString()));
+    expect(result.userKey).toBe(userKey);
+    expect(result.conversationReference).toEqual(conversation(userKey));
+    expect(result.account).toEqual({ homeAccountId: `${ada.oid}.${ada.tid}`, username: ada.upn, displayName: ada.name, tenantId: ada.tid });
+    expect(result.accountChanged).toBe(false);
+    expect(fake.counters.token.authorization_code).toBe(1);
+
+    const account = await store.collections.accounts.findOne({ _id: userKey });
+    expect(account).toMatchObject({ homeAccountId: `${ada.oid}.${ada.tid}`, username: ada.upn, status: 'connected' });
+    expect(await store.collections.authStates.countDocuments({ userKey })).toBe(0);
+    const cache = await decryptedCache(userKey);
+    expect(cache).toContain(fake.liveRefreshTokens(ada.oid).at(-1));
+
+    // The cached access token is served without a refresh and is Ada's.
+    const token = await connector.getAccessToken(userKey);
+    expect(decodeJwtPayload(token)).toMatchObject({ oid: ada.oid, tid: ada.tid });
+    expect(fake.counters.token.refresh_token).toBe(0);
+    // knownAuthorities skips instance discovery; the OpenID configuration is fetched once per app, not per call.
+    expect(fake.counters.discovery).toBe(0);
+    expect(fake.counters.openidConfiguration).toBe(1);
+  });
+
+  it('rejects a missing, forged or tampered state without calling Microsoft', async () => {
+    const connector = auth();
+    await expect(connector.completeSignIn({ code: 'x' })).rejects.toMatchObject({ name: 'InvalidStateError', reason: 'missing', httpStatus: 400 });
+    await expect(connector.completeSignIn({ code: 'x', state: 'forged-state-value' })).rejects.toMatchObject({ reason: 'unknown-or-used' });
+    await expect(connector.completeSignIn({ code: 'x', state: ['a', 'b'] })).rejects.toMatchObject({ reason: 'malformed' });
+    const userKey = `msteams:${randomUUID()}`;
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    query.set('state', `${query.get('state')}x`);
+    await expect(connector.completeSignIn(query)).rejects.toBeInstanceOf(InvalidStateError);
+    expect(fake.counters.token.authorization_code).toBe(0);
+    expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+  });
+
+  it('rejects an expired state and consumes it', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    clock = Date.now() + 10 * 60 * 1000 + 1000;
+    await expect(connector.completeSignIn(query)).rejects.toMatchObject({ name: 'InvalidStateError', reason: 'expired' });
+    clock = undefined;
+    await expect(connector.completeSignIn(query)).rejects.toMatchObject({ reason: 'unknown-or-used' });
+    expect(fake.counters.token.authorization_code).toBe(0);
+    expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+  });
+
+  it('accepts a redirect once: a replay, even a simultaneous one, is refused', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.signInAs(ada.oid);
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    const outcomes = await Promise.allSettled([connector.completeSignIn(query), connector.completeSignIn(query), connector.completeSignIn(query)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) {
+      expect(outcome.reason).toMatchObject({ name: 'InvalidStateError', reason: 'unknown-or-used' });
+    }
+    await expect(connector.completeSignIn(query)).rejects.toBeInstanceOf(InvalidStateError);
+    expect(fake.counters.token.authorization_code).toBe(1);
+  });
+
+  it('reports a refused consent with the chat user and conversation that asked', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.refuseConsent();
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    expect(query.get('error')).toBe('access_denied');
+    const error = await connector.completeSignIn(query).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsentRefusedError);
+    expect((error as ConsentRefusedError).pending).toEqual({ userKey, conversationReference: conversation(userKey) });
+    expect((error as ConsentRefusedError).logFields).toMatchObject({ aadsts: 'AADSTS65004' });
+    expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+    expect(await store.collections.authStates.countDocuments({ userKey })).toBe(0);
+    expect(fake.counters.token.authorization_code).toBe(0);
+  });
+
+  it("never links user B through user A's state: a code from B's sign-in fails A's PKCE verifier", async () => {
+    const connector = auth();
+    const userA = `msteams:${randomUUID()}`;
+    const userB = `msteams:${randomUUID()}`;
+    fake.signInAs(ada.oid);
+    const queryA = await browse(await connector.createSignInLink(userA, conversation(userA)));
+    fake.signInAs(bob.oid);
+    const queryB = await browse(await connector.createSignInLink(userB, conversation(userB)));
+
+    // An attacker pastes B's code under A's state (or A's under B's): the code is bound to the other challenge.
+    const mixed = new URLSearchParams({ code: queryB.get('code')!, state: queryA.get('state')! });
+    const error = await connector.completeSignIn(mixed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ errorCode: 'invalid_grant', logFields: expect.objectContaining({ aadsts: 'AADSTS501481' }) });
+    expect(await store.collections.accounts.countDocuments({ _id: { $in: [userA, userB] } })).toBe(0);
+    // A's state is spent; B's own state still links B only, to B's account.
+    await expect(connector.completeSignIn(queryA)).rejects.toBeInstanceOf(InvalidStateError);
+    const freshB = await connect(connector, userB, bob);
+    expect(freshB.userKey).toBe(userB);
+    expect(await store.collections.accounts.countDocuments({ _id: userA })).toBe(0);
+  });
+
+  it('turns a wrong client secret into TokenEndpointError (502) without secrets in its log fields', async () => {
+    const connector = auth({ MICROSOFT_CLIENT_SECRET: 'not-the-secret' });
+    const userKey = `msteams:${randomUUID()}`;
+    fake.signInAs(ada.oid);
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    const error = (await connector.completeSignIn(query).catch((e: unknown) => e)) as TokenEndpointError;
+    expect(error).toBeInstanceOf(TokenEndpointError);
+    expect(error).toMatchObject({ errorCode: 'invalid_client', httpStatus: 502 });
+    expect(error.userMessage).toMatch(/MICROSOFT_CLIENT_SECRET/);
+    expect(error.pending?.userKey).toBe(userKey);
+    const logged = JSON.stringify(error.logFields);
+    for (const secret of [query.get('code')!, query.get('state')!, 'not-the-secret', CLIENT.clientSecret]) expect(logged).not.toContain(secret);
+    expect(fake.counters.token.errors).toBe(1);
+    expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+  });
+
+  it('refreshes silently after expiry and persists every rotated refresh token', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    // Below MSAL's 5-minute margin: every silent call must refresh.
+    fake.setAccessTokenLifetime(60);
+    await connect(connector, userKey, ada);
+    const [firstRefresh] = fake.liveRefreshTokens(ada.oid).slice(-1);
+    const signInToken = fake.issued.accessTokens.at(-1)!;
+
+    const token1 = await connector.getAccessToken(userKey);
+    expect(token1).not.toBe(signInToken);
+    expect(fake.counters.token.refresh_token).toBe(1);
+    const cache1 = (await decryptedCache(userKey))!;
+    expect(cache1).not.toContain(firstRefresh);
+    const secondRefresh = fake.issued.refreshTokens.at(-1)!;
+    expect(cache1).toContain(secondRefresh);
+
+    // The old refresh token is dead at the fake: this only works if the rotated one was persisted.
+    const token2 = await connector.getAccessToken(userKey);
+    expect(token2).not.toBe(token1);
+    expect(fake.counters.token.refresh_token).toBe(2);
+    expect(fake.counters.token.errors).toBe(0);
+    expect(await decryptedCache(userKey)).toContain(fake.issued.refreshTokens.at(-1));
+    // A fresh instance (a restart) continues from the database.
+    expect(decodeJwtPayload(await auth().getAccessToken(userKey))).toMatchObject({ oid: ada.oid });
+    expect(fake.counters.token.errors).toBe(0);
+  });
+
+  it('marks the account needs-reconnect when the refresh token is revoked (invalid_grant), once', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.setAccessTokenLifetime(60);
+    await connect(connector, userKey, ada);
+    expect(fake.revokeRefreshTokens(ada.oid)).toBeGreaterThan(0);
+
+    const error = (await connector.getAccessToken(userKey).catch((e: unknown) => e)) as ReconnectNeededError;
+    expect(error).toBeInstanceOf(ReconnectNeededError);
+    expect(error).toMatchObject({ reason: 'invalid_grant', newlyDetected: true, userKey });
+    expect(error.logFields).toMatchObject({ aadsts: 'AADSTS50173' });
+    expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'needs-reconnect' });
+
+    const refreshes = fake.counters.token.refresh_token;
+    await expect(connector.getAccessToken(userKey)).rejects.toMatchObject({ name: 'ReconnectNeededError', newlyDetected: false });
+    expect(fake.counters.token.refresh_token).toBe(refreshes);
+
+    // Reconnecting restores it.
+    fake.setAccessTokenLifetime(3600);
+    await connect(connector, userKey, ada);
+    expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+    expect(decodeJwtPayload(await connector.getAccessToken(userKey))).toMatchObject({ oid: ada.oid });
+  });
+
+  it('treats MFA-required (InteractionRequiredAuthError) as reconnect needed too', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.setAccessTokenLifetime(60);
+    await connect(connector, userKey, bob);
+    fake.requireInteraction(bob.oid);
+    try {
+      await expect(connector.getAccessToken(userKey)).rejects.toMatchObject({ name: 'ReconnectNeededError', newlyDetected: true });
+      expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'needs-reconnect' });
+    } finally {
+      fake.requireInteraction(bob.oid, false);
+    }
+  });
+
+  it('keeps the account connected when Microsoft is temporarily failing (TokenEndpointError)', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.setAccessTokenLifetime(60);
+    await connect(connector, userKey, ada);
+    fake.failNextTokenRequests(503, 3);
+    await expect(connector.getAccessToken(userKey)).rejects.toBeInstanceOf(TokenEndpointError);
+    expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+  });
+
+  it('serializes token calls per user: 5 parallel getAccessToken -> one refresh at Microsoft', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.setAccessTokenLifetime(60);
+    await connect(connector, userKey, ada);
+    // The token in the cache is "expired"; the refresh will bring one good for an hour.
+    fake.setAccessTokenLifetime(3600);
+    fake.resetCounters();
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => connector.getAccessToken(userKey)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(fake.counters.token.refresh_token).toBe(1);
+    expect(fake.counters.token.errors).toBe(0);
+  });
+
+  it('reconnecting with another Microsoft account replaces the old one in account and cache', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    await connect(connector, userKey, ada);
+    await store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxTimeZone: 'Europe/London' } });
+    const result = await connect(connector, userKey, bob);
+    expect(result.accountChanged).toBe(true);
+    const account = await store.collections.accounts.findOne({ _id: userKey });
+    expect(account).toMatchObject({ username: bob.upn, status: 'connected' });
+    expect(account?.mailboxTimeZone).toBeUndefined();
+    const cache = (await decryptedCache(userKey))!;
+    expect(cache).not.toContain(ada.oid);
+    expect(decodeJwtPayload(await connector.getAccessToken(userKey))).toMatchObject({ oid: bob.oid });
+  });
+
+  it('disconnect forgets account, token cache and pending links', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    await connect(connector, userKey, ada);
+    await connector.createSignInLink(userKey, conversation(userKey));
+    expect(await connector.disconnect(userKey)).toEqual({ wasConnected: true, username: ada.upn });
+    expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+    expect(await store.collections.tokenCaches.countDocuments({ _id: userKey })).toBe(0);
+    expect(await store.collections.authStates.countDocuments({ userKey })).toBe(0);
+    await expect(connector.getAccessToken(userKey)).rejects.toBeInstanceOf(NotConnectedError);
+    expect(await connector.disconnect(userKey)).toEqual({ wasConnected: false, username: undefined });
+  });
+
+  it('a cache encrypted under another key is ignored: reconnect needed, and a new sign-in overwrites it', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    await connect(connector, userKey, ada);
+    const otherKey = createMicrosoftAuth({
+      config: loadConfig({ PUBLIC_URL, MICROSOFT_CLIENT_ID: CLIENT.clientId, MICROSOFT_CLIENT_SECRET: CLIENT.clientSecret, MICROSOFT_TENANT_ID: TENANT, MICROSOFT_AUTHORITY_HOST: fake.authorityHost }),
+      collections: store.collections,
+      encryptionKey: Buffer.alloc(32, 9),
+      logger: createLogger('silent'),
+    })!;
+    await expect(otherKey.getAccessToken(userKey)).rejects.toMatchObject({ name: 'ReconnectNeededError', reason: 'account-not-in-cache' });
+    fake.signInAs(ada.oid);
+    const query = await browse(await otherKey.createSignInLink(userKey, conversation(userKey)));
+    await otherKey.completeSignIn(query);
+    expect(decodeJwtPayload(await otherKey.getAccessToken(userKey))).toMatchObject({ oid: ada.oid });
+  });
+
+  it('stores no token in clear: a raw scan of every document finds none of the issued tokens or codes', async () => {
+    const connector = auth();
+    fake.setAccessTokenLifetime(60);
+    const userKey = `msteams:${randomUUID()}`;
+    await connect(connector, userKey, ada);
+    await connector.getAccessToken(userKey);
+    await connector.createSignInLink(`msteams:${randomUUID()}`, conversation('pending'));
+
+    const secrets = [...fake.issued.accessTokens, ...fake.issued.refreshTokens, ...fake.issued.idTokens, ...fake.issued.codes];
+    expect(fake.issued.refreshTokens.length).toBeGreaterThan(1);
+    // Fragments too: a token split or re-encoded around its middle still shows a long run of its characters.
+    const needles = secrets.flatMap((s) => [s, s.slice(20, 84)]).map((s) => Buffer.from(s, 'utf8'));
+    let scanned = 0;
+    let tokenCacheBytes = 0;
+    for (const { name } of await store.db.listCollections().toArray()) {
+      for await (const doc of store.db.collection(name).find({})) {
+        const raw = Buffer.from(BSON.serialize(doc));
+        scanned++;
+        if (name === 'tokenCaches') tokenCacheBytes += raw.length;
+        for (const needle of needles) expect(raw.includes(needle)).toBe(false);
+      }
+    }
+    expect(scanned).toBeGreaterThan(3);
+    expect(tokenCacheBytes).toBeGreaterThan(1000);
+    // Positive control: the same scan over the decrypted cache does find the live refresh token.
+    expect(Buffer.from((await decryptedCache(userKey))!).includes(Buffer.from(fake.issued.refreshTokens.at(-1)!))).toBe(true);
+  });
+
+  it('returns a link as TokenEndpointError when the authority is unreachable', async () => {
+    const connector = auth({ MICROSOFT_AUTHORITY_HOST: 'https://localhost:1' });
+    const userKey = `msteams:${randomUUID()}`;
+    await expect(connector.createSignInLink(userKey, conversation(userKey))).rejects.toMatchObject({ name: 'TokenEndpointError', errorCode: 'discovery_failed' });
+    expect(await store.collections.authStates.countDocuments({ userKey })).toBe(0);
+  });
+});
