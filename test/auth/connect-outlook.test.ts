@@ -202,6 +202,17 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     expect(await store.collections.accounts.countDocuments({ _id: userA })).toBe(0);
   });
 
+  it('refuses an id_token whose nonce is not the one of this sign-in', async () => {
+    const connector = auth();
+    const userKey = `msteams:${randomUUID()}`;
+    fake.signInAs(ada.oid);
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
+    fake.forgeNextNonce('someone-elses-nonce');
+    await expect(connector.completeSignIn(query)).rejects.toMatchObject({ name: 'TokenEndpointError', errorCode: 'nonce_mismatch' });
+    expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+    expect(await store.collections.tokenCaches.countDocuments({ _id: userKey })).toBe(0);
+  });
+
   it('turns a wrong client secret into TokenEndpointError (502) without secrets in its log fields', async () => {
     const connector = auth({ MICROSOFT_CLIENT_SECRET: 'not-the-secret' });
     const userKey = `msteams:${randomUUID()}`;

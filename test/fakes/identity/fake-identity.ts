@@ -72,6 +72,8 @@ export interface FakeIdentity {
   /** The user's next refresh is refused with AADSTS50076 (MFA required): MSAL raises InteractionRequiredAuthError. */
   requireInteraction(oid: string, required?: boolean): void;
   setAccessTokenLifetime(seconds: number): void;
+  /** The next id_token from a code redemption carries this nonce instead of the one from the authorize request. */
+  forgeNextNonce(nonce: string): void;
   /** The next `count` token requests fail with HTTP `status` (e.g. 503 temporarily_unavailable). */
   failNextTokenRequests(status: number, count?: number): void;
   /** Drops failures queued by failNextTokenRequests that were not consumed. */
@@ -116,6 +118,7 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
   let accessTokenLifetime = options.accessTokenLifetimeSeconds ?? 3600;
   let signedInUser: FakeUser | undefined = options.users[0];
   let consentRefused = false;
+  let forgedNonce: string | undefined;
   const interactionRequired = new Set<string>();
   const failures: number[] = [];
   const codes = new Map<string, CodeGrant>();
@@ -304,7 +307,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
         return error(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
       }
       const user = findUser(grant.oid)!;
-      return [200, tokenResponse(client, user, grant.scopes, tenant, grant.nonce)];
+      const nonce = forgedNonce ?? grant.nonce;
+      forgedNonce = undefined;
+      return [200, tokenResponse(client, user, grant.scopes, tenant, nonce)];
     }
     if (grantType === 'refresh_token') {
       const refreshToken = form.get('refresh_token');
@@ -425,6 +430,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
     requireInteraction(oid, required = true) {
       if (required) interactionRequired.add(oid);
       else interactionRequired.delete(oid);
+    },
+    forgeNextNonce(nonce) {
+      forgedNonce = nonce;
     },
     setAccessTokenLifetime(seconds) {
       accessTokenLifetime = seconds;
