@@ -132,16 +132,16 @@ function buildCalbotFerretDB(options: EmbeddedDatabaseOptions): string | { reaso
 }
 
 async function startMemoryServer(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase | string> {
-  let module: typeof import('mongodb-memory-server-core');
+  let MongoMemoryServer: typeof import('mongodb-memory-server-core').MongoMemoryServer;
   try {
-    module = await import('mongodb-memory-server-core');
+    ({ MongoMemoryServer } = await import('mongodb-memory-server-core'));
   } catch {
     return 'package not installed';
   }
   const dbPath = join(dataDir, 'mongodb-memory-server');
   mkdirSync(dbPath, { recursive: true });
   options.logger.info('trying mongodb-memory-server (downloads mongod on first use)');
-  const server = await module.MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+  const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
   return {
     uri: server.getUri(),
     kind: 'mongodb-memory-server',

@@ -1,0 +1,35 @@
+import type { TurnContext } from 'botbuilder';
+import type { ChatUserDoc } from '../store/collections.js';
+
+/**
+ * One thing a user can type. Each capability (connect, sync, ask, notices) exports its commands; the bot tries
+ * them in order. `match` is pure (text in, arguments or undefined out) so it is table-tested on its own.
+ */
+export interface ChatCommand<Args = unknown> {
+  name: string;
+  /** Line shown by "help"; commands without one are not listed. */
+  help?: { usage: string; description: string };
+  match(text: string): Args | undefined;
+  run(turn: TurnContext, user: ChatUserDoc, args: Args): Promise<void>;
+}
+
+export function defineCommand<Args>(command: ChatCommand<Args>): ChatCommand<Args> {
+  return command;
+}
+
+/**
+ * What the user typed, ready to match: Teams wraps mentions in <at>...</at> and may send HTML; users add
+ * punctuation, curly apostrophes and extra spaces. Case is folded.
+ */
+export function normalizeCommandText(text: string | undefined): string {
+  return (text ?? '')
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .trim()
+    .toLowerCase();
+}

@@ -1,0 +1,36 @@
+import 'dotenv/config';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startCalbot } from './app.js';
+
+// Composition root: environment in, calbot started, signals wired. Nothing else belongs here.
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`calbot: configuration error: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+const logger = createLogger(config.logLevel);
+
+try {
+  const calbot = await startCalbot(config, logger);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      calbot.stop().then(
+        () => process.exit(0),
+        (error: Error) => {
+          logger.error({ err: error.message }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+} catch (error) {
+  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'calbot could not start');
+  process.exit(1);
+}

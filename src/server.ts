@@ -1,0 +1,101 @@
+import restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+import { REDIRECT_PATH } from './config.js';
+import type { Logger } from './log.js';
+
+/** What the browser sees after Microsoft sends it back to calbot: a small HTML page and its status. */
+export interface RedirectPage {
+  status: number;
+  html: string;
+}
+export type RedirectHandler = (query: Record<string, string | undefined>) => Promise<RedirectPage>;
+
+export interface ServerDependencies {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  /** Database reachability for /healthz. */
+  ping: () => Promise<boolean>;
+  /** Handles GET /microsoft_account/authentication (the OAuth redirect URI). */
+  completeSignIn: RedirectHandler;
+}
+
+export interface CalbotServer {
+  server: restify.Server;
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting, then waits (up to `graceMs`) for requests and turns in flight. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Thin routes: /api/messages, the OAuth redirect and /healthz. Decisions live in chat/ and auth/. */
+export function createServer(deps: ServerDependencies): CalbotServer {
+  const server = restify.createServer({ name: 'calbot', handleUncaughtExceptions: false });
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  server.pre((req, res, next) => {
+    inFlight++;
+    const started = Date.now();
+    res.once('finish', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+      deps.logger.info({ event: 'request', method: req.method, path: req.getPath(), status: res.statusCode, ms: Date.now() - started }, 'request');
+    });
+    return next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
+
+  server.post('/api/messages', async (req, res) => {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body) || typeof req.body.type !== 'string') {
+      res.send(400, { error: 'expected a Bot Framework activity (a JSON object with a type)' });
+      return;
+    }
+    await deps.adapter.process(req as never, res as never, (turn) => deps.bot.run(turn));
+  });
+
+  server.get(REDIRECT_PATH, async (req, res) => {
+    const query = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+    const page = await deps.completeSignIn(query);
+    res.writeHead(page.status, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'referrer-policy': 'no-referrer',
+    });
+    res.end(page.html);
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    const database = await deps.ping();
+    res.send(database ? 200 : 503, { status: database ? 'ok' : 'unavailable', database: database ? 'up' : 'down' });
+  });
+
+  server.on('restifyError', (req, _res, error, callback) => {
+    // Malformed JSON, oversized bodies, unknown routes: restify answers 4xx; the process keeps serving.
+    deps.logger.warn({ event: 'request-rejected', method: req.method, path: req.getPath(), error: error.name, message: error.message }, 'request rejected');
+    return callback();
+  });
+  server.on('uncaughtException', (_req, res, _route, error) => {
+    deps.logger.error({ err: error }, 'request handler failed');
+    if (!res.headersSent) res.send(500, { error: 'internal error' });
+  });
+
+  return {
+    server,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((done, fail) => {
+        server.once('error', fail);
+        server.listen(port, host, () => done((server.address() as { port: number }).port));
+      }),
+    close: async (graceMs = 10_000) => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((done) => (drained = done)), new Promise((done) => setTimeout(done, graceMs))]);
+      }
+      server.server.closeAllConnections?.();
+      await closed;
+    },
+  };
+}

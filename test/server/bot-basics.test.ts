@@ -1,0 +1,104 @@
+import { startHarness, teamsUser, type Harness } from '../support/calbot-harness.js';
+import { UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
+
+describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, 'basics');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('answers help with the command list, as a reply in the same conversation', async () => {
+    const user = teamsUser();
+    const [reply] = await h.say('help', user);
+    expect(reply).toMatch(/Here's what I can do/);
+    expect(reply).toMatch(/\*\*help\*\*/);
+    const received = h.connector.messages(user.conversationId).at(-1)!;
+    expect(received.replyToId).toBeDefined();
+    expect(received.activity.recipient.id).toBe(user.id);
+  });
+
+  it.each(['HELP', '  help! ', '<at>calbot</at> help'])('understands %j as help', async (text) => {
+    const [reply] = await h.say(text);
+    expect(reply).toMatch(/Here's what I can do/);
+  });
+
+  it('gives unknown text a one-line hint toward help', async () => {
+    const [reply] = await h.say('make me a sandwich');
+    expect(reply).toBe(UNKNOWN_TEXT);
+  });
+
+  it('handles empty, huge and odd messages without crashing', async () => {
+    expect(await h.say('')).toEqual([UNKNOWN_TEXT]);
+    const [long] = await h.say('x'.repeat(64 * 1024));
+    expect(long).toMatch(/longer than I can read/);
+    expect(await h.say('🙂 مرحبا {"$gt": ""} <script>alert(1)</script>')).toEqual([UNKNOWN_TEXT]);
+  });
+
+  it('welcomes a user who installs the bot', async () => {
+    const user = teamsUser();
+    const status = await h.post({
+      ...h.message('', user),
+      type: 'conversationUpdate',
+      text: undefined,
+      membersAdded: [{ id: user.id }, { id: '28:calbot' }],
+    });
+    expect(status).toBe(200);
+    const [welcome] = await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId);
+    expect(welcome!.activity.text).toBe(WELCOME_TEXT);
+  });
+
+  it('does not welcome itself', async () => {
+    const user = teamsUser();
+    await h.post({ ...h.message('', user), type: 'conversationUpdate', membersAdded: [{ id: '28:calbot' }] });
+    expect(h.connector.messages(user.conversationId)).toHaveLength(0);
+  });
+
+  it('remembers every user who writes: conversation reference, tenant and Teams time zone', async () => {
+    const user = teamsUser('Grace Hopper', 'America/New_York');
+    await h.say('help', user);
+    const stored = await h.store.collections.chatUsers.findOne({ _id: `msteams:${user.id}` });
+    expect(stored).toMatchObject({
+      channelId: 'msteams',
+      userId: user.id,
+      userName: 'Grace Hopper',
+      tenantId: 'tenant-1',
+      clientTimeZone: 'America/New_York',
+      conversationDead: false,
+    });
+    expect(stored!.conversationReference).toMatchObject({ serviceUrl: h.connector.url, conversation: { id: user.conversationId } });
+  });
+
+  it('answers a malformed body with 400 and keeps serving', async () => {
+    const bad = await fetch(`${h.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message",' });
+    expect(bad.status).toBe(400);
+    expect(await h.post({ text: 'no type here' })).toBe(400);
+    expect(await h.post([1, 2, 3])).toBe(400);
+    const [reply] = await h.say('help');
+    expect(reply).toMatch(/Here's what I can do/);
+  });
+
+  it('reports health with the database up', async () => {
+    const response = await fetch(`${h.baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', database: 'up' });
+  });
+});
+
+describe('calbot with a Bot Framework app ID', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'not-a-real-secret' }, 'appid');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('refuses a request without a valid token with 401, and one with a forged token too', async () => {
+    expect(await h.post(h.message('help'))).toBe(401);
+    expect(await h.post(h.message('help'), { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.' })).toBe(401);
+    expect(h.connector.received).toHaveLength(0);
+  });
+});
