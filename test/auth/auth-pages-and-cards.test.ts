@@ -1,0 +1,74 @@
+import {
+  ConsentRefusedError,
+  InvalidStateError,
+  ReconnectNeededError,
+  SignInFailedError,
+  TokenEndpointError,
+  aadstsCodes,
+} from '../../src/auth/auth-errors.js';
+import { renderAuthResultPage } from '../../src/auth/auth-result-page.js';
+import { DISCONNECT_COMMAND, connectedCard, microsoftAppMissingMessage, signInCard } from '../../src/auth/sign-in-card.js';
+
+const pending = { userKey: 'msteams:u1', conversationReference: { conversation: { id: 'c1' } } } as never;
+const hostile = '<script>alert("x")</script>&\'`';
+
+describe('auth result page', () => {
+  it('says who is connected, with everything escaped and no scripts allowed', () => {
+    const page = renderAuthResultPage({ ok: true, result: { account: { homeAccountId: 'h', username: 'ada@contoso.example', displayName: hostile, tenantId: 't' } } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Connected as');
+    expect(page.body).toContain('You can close this window.');
+    expect(page.body).toContain('ada@contoso.example');
+    expect(page.body).not.toContain('<script>');
+    expect(page.body).toContain('&#60;script&#62;');
+    expect(page.headers).toMatchObject({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it.each([
+    [new InvalidStateError('expired'), 400, /invalid, expired or was already used/],
+    [new ConsentRefusedError(pending, 'AADSTS65004'), 200, /Connection cancelled/],
+    [new SignInFailedError(pending, 'server_error', 'AADSTS50000'), 502, /server_error, AADSTS50000/],
+    [new TokenEndpointError('invalid_client', {}), 502, /MICROSOFT_CLIENT_SECRET/],
+    [new TokenEndpointError('temporarily_unavailable', {}), 502, /again in a minute/],
+    [new Error('database down'), 500, /calbot's side/],
+  ])('maps %p to status %p', (error, status, text) => {
+    const page = renderAuthResultPage({ ok: false, error });
+    expect(page.status).toBe(status);
+    expect(page.body).toMatch(new RegExp(text.source.replace(/'/g, '&#39;').replace(/"/g, '&#34;')));
+    expect(page.body).not.toContain('database down');
+  });
+
+  it('keeps log fields free of free text and carries error codes only', () => {
+    expect(aadstsCodes('AADSTS70000: bad code xyz. Trace ID: 1 AADSTS70000')).toBe('AADSTS70000');
+    const error = new ReconnectNeededError('msteams:u1', 'invalid_grant', true, { aadsts: 'AADSTS50173' });
+    expect(error.logFields).toEqual({ kind: 'reconnect-needed', userKey: 'msteams:u1', reason: 'invalid_grant', newlyDetected: true, aadsts: 'AADSTS50173' });
+    expect(error.userMessage).toMatch(/connect outlook/);
+  });
+});
+
+describe('sign-in cards', () => {
+  it('sign-in card: Connect Outlook opens the link, says it expires in 10 minutes', () => {
+    const url = 'https://login.example/authorize?state=abc&x="y"';
+    const card = signInCard(url).content as any;
+    expect(card.type).toBe('AdaptiveCard');
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Connect Outlook', url }]);
+    expect(JSON.stringify(card.body)).toContain('expires in 10 minutes');
+    expect(JSON.stringify((signInCard(url, { reconnect: true }).content as any).body)).toMatch(/Reconnect/);
+  });
+
+  it('connected card: names the account and date, offers Reconnect and Disconnect', () => {
+    const card = connectedCard({ username: 'ada@contoso.example', displayName: 'Ada ${evil}', connectedAt: new Date('2025-03-04T05:06:07.890Z') }, 'https://fresh.link/').content as any;
+    const text = card.body.map((b: { text: string }) => b.text).join('\n');
+    expect(text).toContain('Connected as Ada ${evil} (ada@contoso.example) since {{DATE(2025-03-04T05:06:07Z, SHORT)}}.');
+    expect(card.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Reconnect', url: 'https://fresh.link/' },
+      { type: 'Action.Submit', title: 'Disconnect', data: { command: DISCONNECT_COMMAND } },
+    ]);
+    expect(DISCONNECT_COMMAND).toBe('disconnect outlook');
+  });
+
+  it('tells the admin which variables to set', () => {
+    expect(microsoftAppMissingMessage()).toMatch(/MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET/);
+  });
+});
