@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ConversationReference } from 'botbuilder';
 import { BSON } from 'mongodb';
 import {
   ConsentRefusedError,
@@ -24,7 +25,12 @@ const ada: FakeUser = { oid: randomUUID(), tid: TENANT, upn: 'ada@contoso.exampl
 const bob: FakeUser = { oid: randomUUID(), tid: TENANT, upn: 'bob@contoso.example', name: 'Bob <b>Builder</b>' };
 const KEY = Buffer.alloc(32, 7);
 
-const conversation = (userKey: string) => ({ conversation: { id: `a:${userKey}` }, serviceUrl: 'https://smba.example/', channelId: 'msteams', user: { id: userKey } });
+const conversation = (userKey: string): Partial<ConversationReference> => ({
+  conversation: { id: `a:${userKey}`, isGroup: false, conversationType: 'personal', name: '' },
+  serviceUrl: 'https://smba.example/',
+  channelId: 'msteams',
+  user: { id: userKey, name: 'someone' },
+});
 
 describe('connect Outlook: real MSAL against the fake identity platform, real driver', () => {
   let fake: FakeIdentity;
