@@ -111,7 +111,8 @@ function buildCalbotFerretDB(options: EmbeddedDatabaseOptions): string | { reaso
   const cacheDir = options.cacheDir ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'calbot');
   const binary = join(cacheDir, `calbot-ferretdb-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(binary)) return binary;
-  const go = findOnPath('go', options.path) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  // Go's official installer puts it in /usr/local/go/bin, which is often not on a service's PATH.
+  const go = findOnPath('go', options.path ?? `${process.env.PATH ?? ''}${delimiter}/usr/local/go/bin`);
   if (!go) return { reason: 'not on PATH and Go is not installed to build it' };
   mkdirSync(cacheDir, { recursive: true });
   options.logger.info({ binary }, 'building FerretDB once with Go (a few minutes on first start)');
