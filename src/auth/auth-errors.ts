@@ -27,7 +27,7 @@ export abstract class AuthFailure extends Error {
   }
 }
 
-export type InvalidStateReason = 'missing' | 'malformed' | 'unknown-or-used' | 'expired';
+export type InvalidStateReason = 'missing' | 'malformed' | 'unknown-or-used' | 'expired' | 'unreadable';
 
 /** The redirect came without a state we issued: forged, tampered, expired, or already used (replay). */
 export class InvalidStateError extends AuthFailure {

@@ -119,7 +119,13 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
   const code = single(query, 'code');
   if (!code) throw new SignInFailedError(pending, 'missing_code', undefined);
 
-  const codeVerifier = open(deps.encryptionKey, stored.codeVerifier, verifierContext(id)).toString('utf8');
+  let codeVerifier: string;
+  try {
+    codeVerifier = open(deps.encryptionKey, stored.codeVerifier, verifierContext(id)).toString('utf8');
+  } catch {
+    // The encryption key changed between the link and the redirect.
+    throw new InvalidStateError('unreadable');
+  }
   return deps.locks.run(stored.userKey, async () => {
     const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, stored.userKey, deps.logger);
     let account: AccountInfo;

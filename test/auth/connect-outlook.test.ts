@@ -157,6 +157,19 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
   });
 
+  it('sweeps expired sign-in states and keeps live ones', async () => {
+    const connector = auth();
+    const stale = `msteams:${randomUUID()}`;
+    const live = `msteams:${randomUUID()}`;
+    clock = Date.now() - 11 * 60 * 1000;
+    await connector.createSignInLink(stale, conversation(stale));
+    clock = undefined;
+    await connector.createSignInLink(live, conversation(live));
+    expect(await connector.deleteExpiredAuthStates()).toBeGreaterThanOrEqual(1);
+    expect(await store.collections.authStates.countDocuments({ userKey: stale })).toBe(0);
+    expect(await store.collections.authStates.countDocuments({ userKey: live })).toBe(1);
+  });
+
   it('accepts a redirect once: a replay, even a simultaneous one, is refused', async () => {
     const connector = auth();
     const userKey = `msteams:${randomUUID()}`;
