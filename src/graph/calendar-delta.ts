@@ -1,0 +1,84 @@
+import type { GraphClient } from './graph-client.js';
+import type { GraphEvent, GraphRemovedEvent } from './graph-event.js';
+import { GraphRequestError } from './graph-errors.js';
+import { toIanaTimeZone } from './time-zone.js';
+
+export interface DeltaPage {
+  /** New or changed events, in full (start/end in UTC, all-day events in their own zone). */
+  events: GraphEvent[];
+  /** Events deleted or moved out of the window since the last round: only their ids are known. */
+  removedIds: string[];
+  /** More pages in this round: read it next (and keep it, so a crashed round resumes here). */
+  nextLink?: string;
+  /** The round is complete: keep it for the next round. Exactly one of nextLink/deltaLink is set. */
+  deltaLink?: string;
+}
+
+export interface DeltaWindowStart {
+  start: Date;
+  end: Date;
+}
+
+export interface ReadDeltaPageOptions {
+  /** `Prefer: odata.maxpagesize` (config.sync.pageSize); Graph may send fewer. */
+  pageSize: number;
+}
+
+/**
+ * One page of `/me/calendarView/delta`. Give the window for the first call of a full round, then the links
+ * exactly as Graph returned them (they carry the window). The Prefer headers go on every page: Graph does not
+ * remember them from the first call.
+ */
+export async function readDeltaPage(client: GraphClient, from: string | DeltaWindowStart, { pageSize }: ReadDeltaPageOptions): Promise<DeltaPage> {
+  const url =
+    typeof from === 'string'
+      ? from
+      : `/me/calendarView/delta?startDateTime=${encodeURIComponent(from.start.toISOString())}&endDateTime=${encodeURIComponent(from.end.toISOString())}`;
+  const body = await client.get<DeltaResponse>(url, { Prefer: `odata.maxpagesize=${pageSize}, outlook.timezone="UTC"` });
+  if (!body || !Array.isArray(body.value)) throw new GraphRequestError(200, 'MalformedDeltaPage', 'the delta page has no value array');
+  const page: DeltaPage = { events: [], removedIds: [] };
+  for (const item of body.value) {
+    if ('@removed' in item) page.removedIds.push(item.id);
+    else page.events.push(item);
+  }
+  const nextLink = body['@odata.nextLink'];
+  const deltaLink = body['@odata.deltaLink'];
+  if (nextLink) page.nextLink = nextLink;
+  else if (deltaLink) page.deltaLink = deltaLink;
+  else throw new GraphRequestError(200, 'MalformedDeltaPage', 'the delta page has neither a nextLink nor a deltaLink');
+  return page;
+}
+
+interface DeltaResponse {
+  value: (GraphEvent | GraphRemovedEvent)[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
+export interface GraphProfile {
+  /** The user's object id (oid). */
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail: string | undefined;
+  /** IANA zone mapped from mailboxSettings.timeZone (Outlook often stores a Windows name); undefined if unknown. */
+  mailboxTimeZone: string | undefined;
+  /** mailboxSettings.timeZone as Graph sent it. */
+  mailboxTimeZoneName: string | undefined;
+}
+
+/** Who the token belongs to and their mailbox's zone: `/me` and `/me/mailboxSettings`. */
+export async function readProfile(client: GraphClient): Promise<GraphProfile> {
+  const [me, settings] = await Promise.all([
+    client.get<{ id: string; displayName?: string | null; userPrincipalName?: string | null; mail?: string | null }>('/me'),
+    client.get<{ timeZone?: string | null }>('/me/mailboxSettings'),
+  ]);
+  return {
+    id: me.id,
+    displayName: me.displayName ?? '',
+    userPrincipalName: me.userPrincipalName ?? '',
+    mail: me.mail ?? undefined,
+    mailboxTimeZone: toIanaTimeZone(settings.timeZone),
+    mailboxTimeZoneName: settings.timeZone ?? undefined,
+  };
+}

@@ -1,0 +1,193 @@
+import {
+  AuthenticationHandler,
+  Client,
+  type AuthenticationProvider,
+  type Context,
+  type Middleware,
+  type MiddlewareOptions,
+} from '@microsoft/microsoft-graph-client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.js';
+import { GraphUnavailableError, parseRetryAfter, ThrottledError, toGraphFailure } from './graph-errors.js';
+import type { RequestLimiter } from './request-limiter.js';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt for 429/503/504 and network failures (default 3, like the SDK's RetryHandler). */
+  maxRetries: number;
+  /** A Retry-After longer than this is not waited in-process: the call fails with ThrottledError (default 30 s). */
+  maxWaitMs: number;
+  /** Backoff when Graph sends no Retry-After: baseDelayMs * 2^attempt, full jitter (default 1 s). */
+  baseDelayMs: number;
+  /** Extra random wait added on top of Retry-After, so many mailboxes do not come back at the same instant (default 500 ms). */
+  jitterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, maxWaitMs: 30_000, baseDelayMs: 1_000, jitterMs: 500 };
+
+export interface GraphClientOptions {
+  /** Graph root ending in exactly /v1.0 (config.microsoft.graphUrl). */
+  graphUrl: string;
+  /** A valid access token for this mailbox's user; the token cache refreshes it. */
+  getAccessToken: () => Promise<string>;
+  logger: Logger;
+  /** Shared by every client of the process: caps requests per mailbox and overall. */
+  limiter: RequestLimiter;
+  /** Whose mailbox this client reads (the userKey): the limiter's per-mailbox key. */
+  mailboxKey: string;
+  retry?: Partial<RetryPolicy>;
+  /** For tests: the wait used between retries. */
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/**
+ * One user's Graph client: the SDK's request builder over calbot's own middleware chain
+ * (retry/throttle -> auth -> per-mailbox limiter -> fetch). Calls fail with the typed errors of graph-errors.ts.
+ */
+export interface GraphClient {
+  /** GET a path under the Graph root ("/me") or an absolute @odata.nextLink / @odata.deltaLink as given. */
+  get<T>(pathOrUrl: string, headers?: Record<string, string>): Promise<T>;
+  /** The SDK client, for requests get() does not cover. Its errors are SDK GraphErrors: pass them to toGraphFailure. */
+  readonly sdk: Client;
+  readonly mailboxKey: string;
+}
+
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const root = new URL(options.graphUrl);
+  if (root.pathname.replace(/\/+$/, '') !== '/v1.0') {
+    // The SDK reads the first path segment of every URL (nextLinks included) as the API version.
+    throw new Error(`graphUrl must end in exactly /v1.0, got ${options.graphUrl}`);
+  }
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
+  const sdk = Client.initWithMiddleware({
+    baseUrl: `${root.origin}/`,
+    defaultVersion: 'v1.0',
+    // Host names without port; without this the SDK's AuthenticationHandler drops the token for any host other
+    // than graph.microsoft.com and its national clouds.
+    customHosts: new Set([root.hostname]),
+    middleware: [
+      new RetryMiddleware(policy, options.logger, options.sleep ?? ((ms) => sleep(ms))),
+      new AuthenticationHandler(authProvider),
+      new LimitedFetch(options.limiter, options.mailboxKey),
+    ],
+  });
+
+  return {
+    sdk,
+    mailboxKey: options.mailboxKey,
+    async get<T>(pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
+      const call = new CallState();
+      try {
+        return (await sdk.api(pathOrUrl).headers(headers).middlewareOptions([call]).get()) as T;
+      } catch (error) {
+        // The SDK wraps whatever a middleware throws into a GraphError; the original (a ThrottledError, or the
+        // token provider's own "reconnect needed" error) is kept in the call state.
+        const cause = call.error ?? error;
+        if (cause instanceof NoResponseError) throw new GraphUnavailableError(-1, call.lastBackoffMs, undefined, { cause });
+        throw toGraphFailure(cause, call.lastBackoffMs);
+      }
+    },
+  };
+}
+
+/** Per-call state the middlewares share with get(): reached through the SDK's MiddlewareControl. */
+class CallState implements MiddlewareOptions {
+  error: unknown;
+  lastBackoffMs: number | undefined;
+}
+
+/** A failure to get any HTTP answer (DNS, refused, reset): retried like a 503. */
+class NoResponseError extends Error {
+  constructor(cause: unknown) {
+    super(`no response from Graph: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NoResponseError';
+  }
+}
+
+const RETRIABLE = new Set([429, 503, 504]);
+
+/**
+ * Like the SDK's RetryHandler, but never retries before Retry-After, adds jitter, and hands a long Retry-After
+ * back to the scheduler (ThrottledError) instead of holding a job for minutes.
+ */
+class RetryMiddleware implements Middleware {
+  private next!: Middleware;
+
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly logger: Logger,
+    private readonly wait: (ms: number) => Promise<unknown>,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const call = context.middlewareControl?.getMiddlewareOptions(CallState) as CallState | undefined;
+    const path = pathOf(context.request);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let status: number;
+        let retryAfterMs: number | undefined;
+        try {
+          await this.next.execute(context);
+          status = context.response!.status;
+          if (!RETRIABLE.has(status)) return;
+          retryAfterMs = parseRetryAfter(context.response!.headers.get('Retry-After'));
+        } catch (error) {
+          if (!(error instanceof NoResponseError) || attempt >= this.policy.maxRetries) throw error;
+          status = -1;
+        }
+        const backoffMs = Math.round(Math.random() * this.policy.baseDelayMs * 2 ** attempt);
+        if (call) call.lastBackoffMs = Math.max(retryAfterMs ?? 0, this.policy.baseDelayMs * 2 ** (attempt + 1));
+        if (retryAfterMs !== undefined && retryAfterMs > this.policy.maxWaitMs) {
+          this.logger.warn({ path, status, retryAfterMs }, 'graph: Retry-After too long to wait in-process');
+          if (status === 429) throw new ThrottledError(retryAfterMs, status);
+          return; // a long 503/504: get() maps the response to GraphUnavailableError with retryAfterMs
+        }
+        if (attempt >= this.policy.maxRetries) return; // get() maps the final response to a typed error
+        const delayMs = retryAfterMs !== undefined ? retryAfterMs + Math.round(Math.random() * this.policy.jitterMs) : backoffMs;
+        this.logger.info({ path, status, attempt: attempt + 1, delayMs }, 'graph: retrying');
+        await this.wait(delayMs);
+      }
+    } catch (error) {
+      if (call) call.error = error;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Holds a limiter slot for the whole exchange, body included (read here so the slot is not released while the
+ * response is still streaming), then hands the SDK a buffered Response.
+ */
+class LimitedFetch implements Middleware {
+  constructor(
+    private readonly limiter: RequestLimiter,
+    private readonly key: string,
+  ) {}
+
+  async execute(context: Context): Promise<void> {
+    await this.limiter.run(this.key, async () => {
+      let response: Response;
+      let body: ArrayBuffer | null;
+      try {
+        response = await fetch(context.request, context.options as RequestInit);
+        body = response.status === 204 || response.status === 304 ? null : await response.arrayBuffer();
+      } catch (error) {
+        throw new NoResponseError(error);
+      }
+      context.response = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    });
+  }
+}
+
+/** For logs: the path only; the query of a nextLink/deltaLink is a sync token. */
+function pathOf(request: Context['request']): string {
+  try {
+    return new URL(typeof request === 'string' ? request : request.url).pathname;
+  } catch {
+    return '(unparsable url)';
+  }
+}

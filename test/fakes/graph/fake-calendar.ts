@@ -1,0 +1,327 @@
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { findIana } from 'windows-iana';
+
+/**
+ * The fake Graph's model of mailboxes and their calendars, and the delta bookkeeping: every deltaLink token keeps
+ * a snapshot (event id -> version) of the window as it was delivered, so a later call returns exactly what changed
+ * since: new and updated events in full, deleted ones and ones that left the window as `@removed`.
+ */
+export interface FakeMailboxInput {
+  oid: string;
+  upn: string;
+  displayName: string;
+  /** mailboxSettings.timeZone: a Windows zone name like "W. Europe Standard Time" (or IANA). */
+  timeZone: string;
+  tenantId?: string;
+}
+
+export interface FakeEventInput {
+  id?: string;
+  subject: string;
+  /** Timed events: instants with an offset or Z, like "2026-11-26T14:00:00Z". */
+  start?: string;
+  end?: string;
+  /** All-day events: dates in the event's own zone, end exclusive. */
+  allDay?: { startDate: string; endDate: string };
+  /** The event's own zone (Windows name or IANA); defaults to the mailbox's zone. */
+  timeZone?: string;
+  location?: string;
+  organizer?: { name: string; address: string };
+  joinUrl?: string | null;
+  showAs?: string;
+  response?: string;
+  isCancelled?: boolean;
+}
+
+export interface FakeRecurringSeriesInput {
+  subject: string;
+  /** First occurrence. */
+  start: string;
+  end: string;
+  count: number;
+  every?: 'day' | 'week';
+  timeZone?: string;
+  location?: string;
+  /** The occurrence that was edited into an exception (moved by `exceptionShiftMinutes`, renamed); default 1, -1 for none. */
+  exceptionIndex?: number;
+  exceptionShiftMinutes?: number;
+  exceptionSubject?: string;
+  /** The occurrence the organizer cancelled (attendee copy: `isCancelled: true`); default 2, -1 for none. */
+  cancelledIndex?: number;
+}
+
+export interface StoredEvent {
+  id: string;
+  iCalUId: string;
+  type: 'singleInstance' | 'occurrence' | 'exception';
+  seriesMasterId?: string;
+  subject: string;
+  /** Timed: the instants. All-day: midnight of the dates in the event's own zone. */
+  start: DateTime;
+  end: DateTime;
+  allDay?: { startDate: string; endDate: string };
+  timeZone: string;
+  location?: string;
+  organizer: { name: string; address: string };
+  joinUrl?: string;
+  showAs: string;
+  response: string;
+  isCancelled: boolean;
+  version: number;
+  lastModified: Date;
+}
+
+export interface FakeMailbox extends FakeMailboxInput {
+  tenantId: string;
+  events: Map<string, StoredEvent>;
+}
+
+export interface FakeWindow {
+  start: DateTime;
+  end: DateTime;
+}
+
+type RoundItem = { removed: string } | { event: StoredEvent };
+
+interface DeltaRound {
+  oid: string;
+  window: FakeWindow;
+  items: RoundItem[];
+  /** What the deltaLink issued at the end of this round remembers. */
+  snapshotAfter: Map<string, number>;
+}
+
+export interface DeltaPageResult {
+  items: RoundItem[];
+  nextToken?: string;
+  deltaToken?: string;
+}
+
+export class FakeCalendar {
+  readonly mailboxes = new Map<string, FakeMailbox>();
+  private readonly deltaTokens = new Map<string, { oid: string; window: FakeWindow; snapshot: Map<string, number> }>();
+  private readonly skipTokens = new Map<string, { round: DeltaRound; offset: number }>();
+  private sequence = 0;
+  /** End every delta round with an empty page that carries only the deltaLink, as Graph often does. */
+  trailingEmptyPage = true;
+
+  addMailbox(input: FakeMailboxInput): FakeMailbox {
+    if (!zoneOf(input.timeZone)) throw new Error(`fake Graph: unknown time zone ${input.timeZone}`);
+    const mailbox: FakeMailbox = { ...input, tenantId: input.tenantId ?? 'fake-tenant', events: new Map() };
+    this.mailboxes.set(input.oid, mailbox);
+    return mailbox;
+  }
+
+  mailbox(oid: string): FakeMailbox {
+    const mailbox = this.mailboxes.get(oid);
+    if (!mailbox) throw new Error(`fake Graph: no mailbox ${oid}`);
+    return mailbox;
+  }
+
+  addEvent(oid: string, input: FakeEventInput, extra: Partial<Pick<StoredEvent, 'type' | 'seriesMasterId'>> = {}): string {
+    const mailbox = this.mailbox(oid);
+    const id = input.id ?? this.newId();
+    if (mailbox.events.has(id)) throw new Error(`fake Graph: event ${id} exists`);
+    const timeZone = input.timeZone ?? mailbox.timeZone;
+    const event: StoredEvent = {
+      id,
+      iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(8).toString('hex').toUpperCase()}`,
+      type: extra.type ?? 'singleInstance',
+      ...(extra.seriesMasterId ? { seriesMasterId: extra.seriesMasterId } : {}),
+      subject: input.subject,
+      timeZone,
+      organizer: input.organizer ?? { name: mailbox.displayName, address: mailbox.upn },
+      showAs: input.showAs ?? 'busy',
+      response: input.response ?? 'organizer',
+      isCancelled: input.isCancelled ?? false,
+      version: 1,
+      lastModified: new Date(),
+      ...times(input, timeZone),
+    };
+    if (input.location) event.location = input.location;
+    if (input.joinUrl) event.joinUrl = input.joinUrl;
+    mailbox.events.set(id, event);
+    return id;
+  }
+
+  updateEvent(oid: string, id: string, patch: Partial<FakeEventInput>): void {
+    const event = this.event(oid, id);
+    if (patch.subject !== undefined) event.subject = patch.subject;
+    if (patch.timeZone !== undefined) event.timeZone = patch.timeZone;
+    // An all-day event given new times without allDay becomes a timed event, and the other way round.
+    if (patch.start !== undefined || patch.end !== undefined || patch.allDay !== undefined) {
+      const next = times(
+        {
+          ...(patch.allDay ? { allDay: patch.allDay } : { start: patch.start ?? event.start.toISO()!, end: patch.end ?? event.end.toISO()! }),
+        },
+        event.timeZone,
+      );
+      event.start = next.start;
+      event.end = next.end;
+      if (next.allDay) event.allDay = next.allDay;
+      else delete event.allDay;
+    }
+    if ('location' in patch) {
+      if (patch.location) event.location = patch.location;
+      else delete event.location;
+    }
+    if ('joinUrl' in patch) {
+      if (patch.joinUrl) event.joinUrl = patch.joinUrl;
+      else delete event.joinUrl;
+    }
+    if (patch.organizer) event.organizer = patch.organizer;
+    if (patch.showAs !== undefined) event.showAs = patch.showAs;
+    if (patch.response !== undefined) event.response = patch.response;
+    if (patch.isCancelled !== undefined) event.isCancelled = patch.isCancelled;
+    if (event.type === 'occurrence') event.type = 'exception';
+    event.version++;
+    event.lastModified = new Date();
+  }
+
+  deleteEvent(oid: string, id: string): void {
+    this.event(oid, id);
+    this.mailbox(oid).events.delete(id);
+  }
+
+  addRecurringSeries(oid: string, input: FakeRecurringSeriesInput): { seriesMasterId: string; occurrenceIds: string[] } {
+    const seriesMasterId = this.newId();
+    const zone = zoneOf(input.timeZone ?? this.mailbox(oid).timeZone)!;
+    const first = DateTime.fromISO(input.start, { setZone: true }).setZone(zone);
+    const duration = DateTime.fromISO(input.end).diff(DateTime.fromISO(input.start));
+    const exceptionIndex = input.exceptionIndex ?? 1;
+    const cancelledIndex = input.cancelledIndex ?? 2;
+    const occurrenceIds: string[] = [];
+    for (let i = 0; i < input.count; i++) {
+      // Occurrences keep their local wall-clock time across DST changes, like Outlook's.
+      let start = first.plus(input.every === 'week' ? { weeks: i } : { days: i });
+      let subject = input.subject;
+      let type: StoredEvent['type'] = 'occurrence';
+      if (i === exceptionIndex) {
+        start = start.plus({ minutes: input.exceptionShiftMinutes ?? 60 });
+        subject = input.exceptionSubject ?? `${input.subject} (moved)`;
+        type = 'exception';
+      }
+      if (i === cancelledIndex) type = 'exception';
+      const id = this.addEvent(
+        oid,
+        {
+          subject,
+          start: start.toISO()!,
+          end: start.plus(duration).toISO()!,
+          ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+          ...(input.location ? { location: input.location } : {}),
+          isCancelled: i === cancelledIndex,
+        },
+        { type, seriesMasterId },
+      );
+      occurrenceIds.push(id);
+    }
+    return { seriesMasterId, occurrenceIds };
+  }
+
+  event(oid: string, id: string): StoredEvent {
+    const event = this.mailbox(oid).events.get(id);
+    if (!event) throw new Error(`fake Graph: no event ${id} in ${oid}`);
+    return event;
+  }
+
+  /** Events overlapping the window, by start time. */
+  inWindow(oid: string, window: FakeWindow): StoredEvent[] {
+    return [...this.mailbox(oid).events.values()]
+      .filter((event) => event.start < window.end && event.end > window.start)
+      .sort((a, b) => a.start.toMillis() - b.start.toMillis() || a.id.localeCompare(b.id));
+  }
+
+  /** A first delta call: a round that delivers the whole window. */
+  startRound(oid: string, window: FakeWindow): string {
+    return this.newRound(oid, window, new Map());
+  }
+
+  /** A call with a deltaLink: a round that delivers what changed since; undefined when the token is unknown. */
+  resumeRound(oid: string, deltaToken: string): string | undefined {
+    const state = this.deltaTokens.get(deltaToken);
+    if (!state || state.oid !== oid) return undefined;
+    return this.newRound(oid, state.window, state.snapshot);
+  }
+
+  /** One page of a round; undefined when the skip token is unknown. */
+  page(oid: string, skipToken: string, pageSize: number): DeltaPageResult | undefined {
+    const state = this.skipTokens.get(skipToken);
+    if (!state || state.round.oid !== oid) return undefined;
+    const { round, offset } = state;
+    const items = round.items.slice(offset, offset + pageSize);
+    const end = offset + items.length;
+    if (end < round.items.length || (this.trailingEmptyPage && items.length > 0)) {
+      return { items, nextToken: this.skipToken(round, end) };
+    }
+    const deltaToken = token();
+    this.deltaTokens.set(deltaToken, { oid, window: round.window, snapshot: round.snapshotAfter });
+    return { items, deltaToken };
+  }
+
+  /** The next delta call with this token gets 410 SyncStateNotFound. */
+  expireDeltaToken(deltaToken: string): void {
+    if (!this.deltaTokens.delete(deltaToken)) throw new Error(`fake Graph: no delta token ${deltaToken}`);
+  }
+
+  /** Every delta and skip token (of one mailbox, or all) is forgotten: the next call with one gets 410. */
+  invalidateAllTokens(oid?: string): number {
+    let count = 0;
+    for (const [key, value] of this.deltaTokens) if (!oid || value.oid === oid) count += Number(this.deltaTokens.delete(key));
+    for (const [key, value] of this.skipTokens) if (!oid || value.round.oid === oid) count += Number(this.skipTokens.delete(key));
+    return count;
+  }
+
+  private newRound(oid: string, window: FakeWindow, snapshot: Map<string, number>): string {
+    const current = this.inWindow(oid, window);
+    const snapshotAfter = new Map(current.map((event) => [event.id, event.version]));
+    const items: RoundItem[] = [];
+    for (const event of current) {
+      if (snapshot.get(event.id) !== event.version) items.push({ event: { ...event, organizer: { ...event.organizer }, ...(event.allDay ? { allDay: { ...event.allDay } } : {}) } });
+    }
+    for (const id of snapshot.keys()) if (!snapshotAfter.has(id)) items.push({ removed: id });
+    return this.skipToken({ oid, window, items, snapshotAfter }, 0);
+  }
+
+  private skipToken(round: DeltaRound, offset: number): string {
+    const value = token();
+    this.skipTokens.set(value, { round, offset });
+    return value;
+  }
+
+  private newId(): string {
+    // Shaped like Graph's ids (long base64 with '=' and '-'), so nobody assumes they are URL- or key-friendly.
+    this.sequence++;
+    return `AAMkAGFake${String(this.sequence).padStart(6, '0')}-${randomBytes(12).toString('base64url')}=`;
+  }
+}
+
+/** IANA name for a Windows or IANA zone name; undefined when unknown. */
+export function zoneOf(name: string): string | undefined {
+  if (/^utc$/i.test(name)) return 'UTC';
+  const iana = findIana(name)[0];
+  if (iana) return iana;
+  return DateTime.now().setZone(name).isValid ? name : undefined;
+}
+
+function times(input: Pick<FakeEventInput, 'start' | 'end' | 'allDay'>, timeZone: string): Pick<StoredEvent, 'start' | 'end' | 'allDay'> {
+  const zone = zoneOf(timeZone);
+  if (!zone) throw new Error(`fake Graph: unknown time zone ${timeZone}`);
+  if (input.allDay) {
+    const start = DateTime.fromISO(input.allDay.startDate, { zone });
+    const end = DateTime.fromISO(input.allDay.endDate, { zone });
+    if (!start.isValid || !end.isValid || end <= start) throw new Error('fake Graph: bad all-day dates');
+    return { start, end, allDay: { ...input.allDay } };
+  }
+  if (!input.start || !input.end) throw new Error('fake Graph: a timed event needs start and end');
+  const start = DateTime.fromISO(input.start, { setZone: true });
+  const end = DateTime.fromISO(input.end, { setZone: true });
+  if (!start.isValid || !end.isValid || end < start) throw new Error('fake Graph: bad start/end');
+  if (!/(?:Z|[+-]\d\d:?\d\d)$/i.test(input.start)) throw new Error('fake Graph: give start/end with an offset or Z');
+  return { start: start.toUTC(), end: end.toUTC() };
+}
+
+function token(): string {
+  return randomBytes(18).toString('base64url');
+}
