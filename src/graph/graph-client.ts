@@ -126,8 +126,11 @@ class RetryMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     const call = context.middlewareControl?.getMiddlewareOptions(CallState) as CallState | undefined;
     const path = pathOf(context.request);
+    // The auth handler appends its header: a retry from the original headers gets one fresh token, not two.
+    const originalHeaders = copyHeaders(context.options?.headers);
     try {
       for (let attempt = 0; ; attempt++) {
+        if (attempt > 0 && context.options) context.options.headers = copyHeaders(originalHeaders);
         let status: number;
         let retryAfterMs: number | undefined;
         try {
@@ -181,6 +184,13 @@ class LimitedFetch implements Middleware {
       context.response = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     });
   }
+}
+
+function copyHeaders<T>(headers: T): T {
+  if (headers === undefined || headers === null) return headers;
+  if (headers instanceof Headers) return new Headers(headers) as T;
+  if (Array.isArray(headers)) return headers.map((pair) => [...pair]) as T;
+  return { ...headers };
 }
 
 /** For logs: the path only; the query of a nextLink/deltaLink is a sync token. */

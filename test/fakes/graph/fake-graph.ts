@@ -95,6 +95,9 @@ export interface FakeGraph {
   close(): Promise<void>;
 }
 
+/** Called once per request with the status, right before the response is written. */
+const answered = new WeakMap<ServerResponse, (status: number) => void>();
+
 const JSON_TYPE = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 const UNSUPPORTED_DELTA_OPTIONS = ['$select', '$filter', '$orderby', '$expand', '$search', '$top', '$skip'];
 
@@ -131,7 +134,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     if (req.headers.prefer) record.prefer = String(req.headers.prefer);
     if (req.headers.authorization) record.authorization = req.headers.authorization;
     requests.push(record);
-    res.on('finish', () => (record.status = res.statusCode));
+    answered.set(res, (status) => (record.status = status));
 
     const auth = authenticate(req);
     if ('error' in auth) return sendError(res, 401, 'InvalidAuthenticationToken', auth.error);
@@ -142,10 +145,13 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     maxInFlight.set(mailbox.oid, Math.max(running, maxInFlight.get(mailbox.oid) ?? 0));
     inFlightTotal++;
     maxTotal = Math.max(maxTotal, inFlightTotal);
-    res.on('close', () => {
+    // Counted out just before the answer is written, so the client can never see it while it still counts.
+    answered.set(res, (status) => {
+      record.status = status;
       inFlight.set(mailbox.oid, (inFlight.get(mailbox.oid) ?? 1) - 1);
       inFlightTotal--;
     });
+    res.on('close', () => answered.get(res)?.(0)); // the client went away before an answer
 
     if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid)) {
       slow.remaining--;
@@ -416,6 +422,8 @@ function lowerKeys(params: URLSearchParams): Map<string, string> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
+  answered.get(res)?.(status);
+  answered.delete(res);
   res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), 'request-id': crypto.randomUUID(), ...headers });
   res.end(text);
 }

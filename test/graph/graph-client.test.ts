@@ -1,0 +1,212 @@
+import { createLogger } from '../../src/log.js';
+import { readDeltaPage } from '../../src/graph/calendar-delta.js';
+import { createGraphClient, type GraphClientOptions } from '../../src/graph/graph-client.js';
+import { GraphAuthError, GraphRequestError, GraphUnavailableError, ThrottledError } from '../../src/graph/graph-errors.js';
+import { RequestLimiter } from '../../src/graph/request-limiter.js';
+import { fakeAccessToken, startFakeGraph, type FakeGraph } from '../fakes/graph/fake-graph.js';
+
+const ANA = 'oid-ana';
+const BEN = 'oid-ben';
+
+let graph: FakeGraph;
+
+beforeEach(async () => {
+  graph = await startFakeGraph();
+  graph.addMailbox({ oid: ANA, upn: 'ana@contoso.example', displayName: 'Ana Lopez', timeZone: 'W. Europe Standard Time' });
+  graph.addMailbox({ oid: BEN, upn: 'ben@contoso.example', displayName: 'Ben Okafor', timeZone: 'Pacific Standard Time' });
+});
+
+afterEach(async () => {
+  await graph.close();
+});
+
+function clientFor(oid: string, overrides: Partial<GraphClientOptions> = {}) {
+  return createGraphClient({
+    graphUrl: graph.url,
+    getAccessToken: async () => fakeAccessToken({ oid }),
+    logger: createLogger('silent'),
+    limiter: new RequestLimiter({ perKey: 4, global: 16 }),
+    mailboxKey: `msteams:${oid}`,
+    retry: { baseDelayMs: 20, jitterMs: 50 },
+    ...overrides,
+  });
+}
+
+describe('authentication', () => {
+  test('sends the token from getAccessToken as a Bearer header', async () => {
+    const token = fakeAccessToken({ oid: ANA });
+    const me = await clientFor(ANA, { getAccessToken: async () => token }).get<{ id: string }>('/me');
+    expect(me.id).toBe(ANA);
+    expect(graph.requests[0]!.authorization).toBe(`Bearer ${token}`);
+  });
+
+  test('an expired token is a GraphAuthError asking the user to reconnect, not retried', async () => {
+    const client = clientFor(ANA, { getAccessToken: async () => fakeAccessToken({ oid: ANA, expiresInSeconds: -60 }) });
+    const error = await client.get('/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphAuthError);
+    expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken', kind: 'auth' });
+    expect((error as GraphAuthError).userMessage).toMatch(/reconnect/i);
+    expect(graph.requestCount()).toBe(1);
+  });
+
+  test('a 403 from Graph is a GraphAuthError too', async () => {
+    graph.failNext({ status: 403 });
+    await expect(clientFor(ANA).get('/me')).rejects.toMatchObject({ name: 'GraphAuthError', statusCode: 403, code: 'ErrorAccessDenied' });
+  });
+
+  test("the token provider's own error reaches the caller unchanged (the token cache's reconnect error, say)", async () => {
+    class ReconnectNeeded extends Error {}
+    const client = clientFor(ANA, { getAccessToken: async () => Promise.reject(new ReconnectNeeded('invalid_grant')) });
+    await expect(client.get('/me')).rejects.toBeInstanceOf(ReconnectNeeded);
+    expect(graph.requestCount()).toBe(0);
+  });
+
+  test('refuses a Graph root other than /v1.0', () => {
+    expect(() => clientFor(ANA, { graphUrl: graph.url.replace('/v1.0', '/beta') })).toThrow(/v1\.0/);
+  });
+});
+
+describe('retries and throttling', () => {
+  test('429 with Retry-After: waits at least that long, then succeeds', async () => {
+    graph.failNext({ status: 429, retryAfterSeconds: 1, oid: ANA });
+    const started = Date.now();
+    const me = await clientFor(ANA).get<{ id: string }>('/me');
+    const elapsed = Date.now() - started;
+    expect(me.id).toBe(ANA);
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(graph.requests.map((r) => r.status)).toEqual([429, 200]);
+    const [first, second] = graph.requests;
+    expect(second!.at.getTime() - first!.at.getTime()).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('503 and 504 without Retry-After: backoff retries, then succeeds', async () => {
+    graph.failNext({ status: 503 });
+    graph.failNext({ status: 504 });
+    await expect(clientFor(ANA).get('/me')).resolves.toMatchObject({ id: ANA });
+    expect(graph.requests.map((r) => r.status)).toEqual([503, 504, 200]);
+  });
+
+  test('a Retry-After over the threshold is not waited: ThrottledError at once, for the scheduler', async () => {
+    graph.failNext({ status: 429, retryAfterSeconds: 120 });
+    const started = Date.now();
+    const error = await clientFor(ANA).get('/me').catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(error).toMatchObject({ retryAfterMs: 120_000, statusCode: 429, kind: 'throttled' });
+    expect((error as ThrottledError).userMessage).toMatch(/slow down/);
+    expect(graph.requestCount()).toBe(1);
+  });
+
+  test('the threshold is configurable', async () => {
+    graph.failNext({ status: 429, retryAfterSeconds: 2 });
+    await expect(clientFor(ANA, { retry: { maxWaitMs: 1000 } }).get('/me')).rejects.toMatchObject({ name: 'ThrottledError', retryAfterMs: 2000 });
+  });
+
+  test('retries are bounded: after maxRetries the 429 surfaces as ThrottledError with its Retry-After', async () => {
+    graph.failNext({ status: 429, retryAfterSeconds: 0 }, 5);
+    const error = await clientFor(ANA, { retry: { maxRetries: 2 } }).get('/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterMs).toBe(0);
+    expect(graph.requestCount()).toBe(3);
+  });
+
+  test('429 without Retry-After after the last retry still says when to come back', async () => {
+    graph.failNext({ status: 429 }, 5);
+    const error = await clientFor(ANA, { retry: { maxRetries: 1, baseDelayMs: 10 } }).get('/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterMs).toBeGreaterThan(0);
+  });
+
+  test('503 that does not go away is GraphUnavailableError carrying Retry-After', async () => {
+    graph.failNext({ status: 503, retryAfterSeconds: 0 }, 5);
+    const error = await clientFor(ANA, { retry: { maxRetries: 1 } }).get('/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphUnavailableError);
+    expect(error).toMatchObject({ statusCode: 503, retryAfterMs: 0, kind: 'unavailable' });
+    expect(graph.requestCount()).toBe(2);
+  });
+
+  test('no server at all is GraphUnavailableError after bounded retries', async () => {
+    const url = graph.url;
+    await graph.close();
+    const error = await clientFor(ANA, { graphUrl: url, retry: { maxRetries: 1, baseDelayMs: 5 } }).get('/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphUnavailableError);
+    expect(error).toMatchObject({ statusCode: -1 });
+    graph = await startFakeGraph(); // afterEach closes it
+  });
+
+  test('other 4xx are GraphRequestError, not retried', async () => {
+    const error = await clientFor(ANA).get('/me/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z&$select=subject').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect(error).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQuery' });
+    expect(graph.requestCount()).toBe(1);
+  });
+
+  test('a throttled page mid-round is retried with the same link and the Prefer headers', async () => {
+    for (let i = 0; i < 6; i++) graph.addEvent(ANA, { subject: `E${i}`, start: `2026-11-1${i}T10:00:00Z`, end: `2026-11-1${i}T11:00:00Z` });
+    const client = clientFor(ANA);
+    const first = await readDeltaPage(client, { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') }, { pageSize: 4 });
+    graph.failNext({ status: 503, retryAfterSeconds: 0 });
+    const second = await readDeltaPage(client, first.nextLink!, { pageSize: 4 });
+    expect(second.events).toHaveLength(2);
+    const [failed, retried] = graph.requests.slice(-2);
+    expect(failed!.status).toBe(503);
+    expect(retried!.query).toEqual(failed!.query);
+    expect(retried!.prefer).toBe('odata.maxpagesize=4, outlook.timezone="UTC"');
+  });
+});
+
+describe('concurrency limits', () => {
+  const WINDOW = { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') };
+
+  test('at most 4 requests in flight per mailbox, whatever the caller fires at once', async () => {
+    graph.slowRequests({ delayMs: 100 });
+    const client = clientFor(ANA, { limiter: new RequestLimiter({ perKey: 4, global: 100 }) });
+    const results = await Promise.all(Array.from({ length: 12 }, () => readDeltaPage(client, WINDOW, { pageSize: 10 })));
+    expect(results).toHaveLength(12);
+    expect(graph.maxInFlight(ANA)).toBe(4);
+    expect(graph.requests.every((r) => r.status === 200)).toBe(true);
+  });
+
+  test('control: without the limiter the fake sees more than 4 and answers MailboxConcurrency 429s', async () => {
+    graph.slowRequests({ delayMs: 100 });
+    const client = clientFor(ANA, { limiter: new RequestLimiter({ perKey: 100, global: 100 }) });
+    await Promise.all(Array.from({ length: 8 }, () => client.get('/me')));
+    expect(graph.maxInFlight(ANA)).toBeGreaterThan(4);
+    expect(graph.requests.some((r) => r.status === 429)).toBe(true);
+  });
+
+  test('a global cap shared by the clients of several mailboxes', async () => {
+    graph.slowRequests({ delayMs: 80 });
+    const limiter = new RequestLimiter({ perKey: 4, global: 3 });
+    const ana = clientFor(ANA, { limiter });
+    const ben = clientFor(BEN, { limiter });
+    await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? ana : ben).get('/me')));
+    expect(graph.maxInFlightTotal()).toBe(3);
+    expect(limiter.running()).toBe(0);
+  });
+
+  test('one busy mailbox does not hold up another', async () => {
+    graph.slowRequests({ delayMs: 300, oid: ANA });
+    const limiter = new RequestLimiter({ perKey: 2, global: 10 });
+    const ana = clientFor(ANA, { limiter });
+    const ben = clientFor(BEN, { limiter });
+    const anaCalls = Promise.all(Array.from({ length: 6 }, () => ana.get('/me')));
+    const started = Date.now();
+    await ben.get('/me');
+    expect(Date.now() - started).toBeLessThan(250);
+    await anaCalls;
+  });
+
+  test('a retry wait does not hold a limiter slot', async () => {
+    const limiter = new RequestLimiter({ perKey: 1, global: 1 });
+    graph.failNext({ status: 429, retryAfterSeconds: 1, oid: ANA });
+    const ana = clientFor(ANA, { limiter });
+    const ben = clientFor(BEN, { limiter });
+    const anaCall = ana.get('/me');
+    await new Promise((done) => setTimeout(done, 200)); // Ana is now waiting out her Retry-After
+    const started = Date.now();
+    await ben.get('/me');
+    expect(Date.now() - started).toBeLessThan(500);
+    await anaCall;
+  });
+});
