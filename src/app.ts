@@ -1,8 +1,13 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
+import { createMicrosoftAuth, type MicrosoftAuth } from './auth/microsoft-auth.js';
+import { loadOrCreateEncryptionKey } from './auth/token-crypto.js';
 import { CalbotBot } from './chat/bot.js';
 import { createAdapter } from './chat/adapter.js';
-import { createProactiveSender } from './chat/proactive.js';
+import { createProactiveSender, type ProactiveSender } from './chat/proactive.js';
+import { createGraphClient, type GraphClient } from './graph/graph-client.js';
+import { RequestLimiter } from './graph/request-limiter.js';
 import { openStore, type Store } from './store/database.js';
 import { createScheduler, defineSweepJob, startScheduler, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
@@ -13,6 +18,9 @@ export interface Calbot {
   scheduler: Scheduler;
   server: CalbotServer;
   bot: CalbotBot;
+  auth: MicrosoftAuth | undefined;
+  proactive: ProactiveSender;
+  graphFor(userKey: string): GraphClient;
   /** The port the server listens on (PORT, or the one the OS chose for PORT=0). */
   port: number;
   /** Graceful: stop accepting, let turns finish, stop Agenda, close the driver, stop the embedded database. */
@@ -24,22 +32,35 @@ export async function startCalbot(config: Config, logger: Logger, options: { sto
   const store = options.store ?? (await openStore(config, logger));
   const { collections } = store;
   const scheduler = createScheduler(store.db, logger);
+
+  const encryptionKey = await loadOrCreateEncryptionKey(config, config.dataDir, logger);
+  const auth = createMicrosoftAuth({ config, collections, encryptionKey, logger });
   defineSweepJob(scheduler, collections, logger);
 
-  const adapter = createAdapter(config, logger);
-  createProactiveSender(adapter, config.bot.appId, collections, logger);
-  const bot = new CalbotBot({ collections, logger, commands: [] });
+  // One limiter for the process: Outlook allows 4 concurrent requests per mailbox per app.
+  const limiter = new RequestLimiter({ perKey: config.sync.maxRequestsPerMailbox, global: config.sync.maxRequestsInFlight });
+  const graphFor = (userKey: string): GraphClient => {
+    if (!auth) throw new Error('Microsoft app is not configured');
+    return createGraphClient({ graphUrl: config.microsoft.graphUrl, getAccessToken: () => auth.getAccessToken(userKey), logger, limiter, mailboxKey: userKey });
+  };
 
-  const server = createServer({
-    adapter,
-    bot,
-    logger,
-    ping: store.ping,
-    completeSignIn: async () => ({ status: 503, html: '<!doctype html><title>calbot</title><p>Sign-in is not available yet.</p>' }),
-  });
+  const adapter = createAdapter(config, logger);
+  const proactive = createProactiveSender(adapter, config.bot.appId, collections, logger);
+
+  const hooks: ConnectionHooks = {
+    connected: async () => undefined,
+    disconnected: async (userKey) => {
+      await collections.events.deleteMany({ userKey });
+      await collections.syncStates.deleteOne({ _id: userKey });
+    },
+  };
+  const connectDeps = { auth, collections, proactive, graphFor, hooks, logger };
+  const bot = new CalbotBot({ collections, logger, commands: [...connectOutlookCommands(connectDeps)] });
+
+  const server = createServer({ adapter, bot, logger, ping: store.ping, completeSignIn: createRedirectHandler(connectDeps) });
   await startScheduler(scheduler);
   const port = await server.listen(config.port, options.host);
-  logger.info({ port, publicUrl: config.publicUrl.href, localMode: !config.bot.appId }, 'calbot listening');
+  logger.info({ port, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -48,6 +69,9 @@ export async function startCalbot(config: Config, logger: Logger, options: { sto
     scheduler,
     server,
     bot,
+    auth,
+    proactive,
+    graphFor,
     port,
     stop: () =>
       (stopping ??= (async () => {

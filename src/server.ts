@@ -4,10 +4,11 @@ import type { ActivityHandler } from 'botbuilder';
 import { REDIRECT_PATH } from './config.js';
 import type { Logger } from './log.js';
 
-/** What the browser sees after Microsoft sends it back to calbot: a small HTML page and its status. */
+/** What the browser sees after Microsoft sends it back to calbot: a small HTML page, its status and headers. */
 export interface RedirectPage {
   status: number;
-  html: string;
+  headers: Record<string, string>;
+  body: string;
 }
 export type RedirectHandler = (query: Record<string, string | undefined>) => Promise<RedirectPage>;
 
@@ -58,13 +59,8 @@ export function createServer(deps: ServerDependencies): CalbotServer {
   server.get(REDIRECT_PATH, async (req, res) => {
     const query = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
     const page = await deps.completeSignIn(query);
-    res.writeHead(page.status, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      'referrer-policy': 'no-referrer',
-    });
-    res.end(page.html);
+    res.writeHead(page.status, page.headers);
+    res.end(page.body);
   });
 
   server.get('/healthz', async (_req, res) => {

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/database.js';
 import { startFakeConnector, type FakeConnector } from '../fakes/connector/fake-connector.js';
 import { openTestDatabase } from './database.js';
+import { freePort } from '../../src/store/embedded-database.js';
 
 /**
  * The real calbot (real restify server on a random port, real botbuilder, real driver on the test database)
@@ -45,7 +46,9 @@ export async function startHarness(env: Record<string, string> = {}, name = 'cal
   const store = await openTestDatabase(name);
   const connector = await startFakeConnector();
   const dataDir = mkdtempSync(join(tmpdir(), 'calbot-test-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent', ...env });
+  // The port is chosen up front so PUBLIC_URL (and the redirect URI registered at the identity fake) is known.
+  const port = env.PORT ?? String(await freePort());
+  const config = loadConfig({ PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent', ...env });
   const calbot = await startCalbot(config, createLogger(config.logLevel), { store, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${calbot.port}`;
   const defaultUser = teamsUser();

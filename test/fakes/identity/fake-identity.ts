@@ -133,7 +133,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
 
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`fake identity crashed: ${String(error)}`);
+      // No chaining: restify, when loaded in the same process, patches writeHead so it no longer returns `this`.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake identity crashed: ${String(error)}`);
     });
   });
 
@@ -143,7 +145,8 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
     requests.push(record);
     const reply = (status: number, headers: Record<string, string>, body: string) => {
       record.status = status;
-      res.writeHead(status, { 'cache-control': 'no-store', ...headers }).end(body);
+      res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+      res.end(body);
     };
     const json = (status: number, body: object) => reply(status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
     const segments = url.pathname.split('/').filter(Boolean);

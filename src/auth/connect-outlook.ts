@@ -1,0 +1,147 @@
+import { TurnContext } from 'botbuilder';
+import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
+import type { ProactiveSender } from '../chat/proactive.js';
+import type { GraphClient } from '../graph/graph-client.js';
+import { readProfile } from '../graph/calendar-delta.js';
+import type { Logger } from '../log.js';
+import type { RedirectHandler } from '../server.js';
+import type { Collections } from '../store/collections.js';
+import { ConsentRefusedError, isAuthFailure, SignInFailedError } from './auth-errors.js';
+import { renderAuthResultPage } from './auth-result-page.js';
+import type { MicrosoftAuth } from './microsoft-auth.js';
+import { connectedCard, microsoftAppMissingMessage, signInCard } from './sign-in-card.js';
+
+/** What the rest of calbot does when a mailbox is linked or unlinked (the sync engine plugs in here). */
+export interface ConnectionHooks {
+  /** A mailbox was linked; `accountChanged`: it replaced another Microsoft account of the same chat user. */
+  connected(userKey: string, details: { accountChanged: boolean }): Promise<void>;
+  /** The user disconnected: remove everything synced for them (events, sync state, jobs). */
+  disconnected(userKey: string): Promise<void>;
+}
+
+export interface ConnectOutlookDependencies {
+  /** Undefined when the admin has not configured MICROSOFT_CLIENT_ID / MICROSOFT_CLIENT_SECRET. */
+  auth: MicrosoftAuth | undefined;
+  collections: Collections;
+  proactive: ProactiveSender;
+  graphFor: (userKey: string) => GraphClient;
+  hooks: ConnectionHooks;
+  logger: Logger;
+}
+
+const CONNECT = /^(?:please )?(?:connect|link|sign ?in|log ?in|sync with)(?: (?:to |with |my )?(?:outlook|office ?365|microsoft|calendar|my calendar|outlook calendar))?$/;
+const RECONNECT = /^re-?connect(?: (?:to )?(?:outlook|my calendar|calendar))?$/;
+const DISCONNECT = /^(?:disconnect|unlink|sign ?out|log ?out)(?: (?:from )?(?:outlook|office ?365|microsoft|my calendar|calendar))?$/;
+const STATUS = /^(?:status|connection status|am i connected|who am i)$/;
+
+/** "connect outlook", "reconnect", "disconnect outlook", "status". */
+export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCommand<any>[] {
+  const { auth, collections, logger } = deps;
+
+  const sendSignInCard = async (turn: TurnContext, userKey: string, reconnect: boolean) => {
+    const link = await auth!.createSignInLink(userKey, TurnContext.getConversationReference(turn.activity));
+    await turn.sendActivity({ attachments: [signInCard(link, { reconnect })], text: reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar' });
+  };
+
+  return [
+    defineCommand({
+      name: 'connect',
+      help: { usage: 'connect outlook', description: 'link your Outlook calendar (also: reconnect)' },
+      match: (text) => (CONNECT.test(text) ? { reconnect: false } : RECONNECT.test(text) ? { reconnect: true } : undefined),
+      async run(turn, user, { reconnect }) {
+        if (!auth) {
+          logger.warn({ event: 'connect-unconfigured' }, 'connect asked but MICROSOFT_CLIENT_ID / MICROSOFT_CLIENT_SECRET are not set');
+          await turn.sendActivity(microsoftAppMissingMessage());
+          return;
+        }
+        const account = await auth.getAccount(user._id);
+        if (account?.status === 'connected' && !reconnect) {
+          const link = await auth.createSignInLink(user._id, TurnContext.getConversationReference(turn.activity));
+          await turn.sendActivity({ attachments: [connectedCard(account, link)], text: `You're connected to Outlook as ${account.username}.` });
+          return;
+        }
+        await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect');
+      },
+    }),
+    defineCommand({
+      name: 'disconnect',
+      help: { usage: 'disconnect outlook', description: 'unlink Outlook and delete what calbot synced' },
+      match: (text) => (DISCONNECT.test(text) ? {} : undefined),
+      async run(turn, user) {
+        const result = auth ? await auth.disconnect(user._id) : { wasConnected: false };
+        await deps.hooks.disconnected(user._id);
+        logger.info({ event: 'disconnected', userKey: user._id, wasConnected: result.wasConnected }, 'outlook disconnected');
+        await turn.sendActivity(
+          result.wasConnected
+            ? `Disconnected from Outlook${result.username ? ` (${result.username})` : ''}. I deleted your synced calendar and stopped syncing. Say "connect outlook" to link it again.`
+            : 'You are not connected to Outlook, so there was nothing to disconnect.',
+        );
+      },
+    }),
+    defineCommand({
+      name: 'status',
+      help: { usage: 'status', description: 'which Outlook account is linked, and since when' },
+      match: (text) => (STATUS.test(text) ? {} : undefined),
+      async run(turn, user) {
+        const account = await collections.accounts.findOne({ _id: user._id });
+        if (!account) {
+          await turn.sendActivity(auth ? 'You are not connected to Outlook. Say "connect outlook" to link your calendar.' : microsoftAppMissingMessage());
+        } else if (account.status === 'needs-reconnect') {
+          await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`);
+        } else {
+          await turn.sendActivity(`Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${account.connectedAt.toISOString().slice(0, 10)}.`);
+        }
+      },
+    }),
+  ];
+}
+
+/**
+ * GET /microsoft_account/authentication: finishes the sign-in, reads who it is and their mailbox zone from Graph,
+ * tells the chat, and hands the user to the sync engine. Every failure is an escaped page and, where we know the
+ * chat it came from, a message there.
+ */
+export function createRedirectHandler(deps: ConnectOutlookDependencies): RedirectHandler {
+  const { auth, collections, proactive, logger } = deps;
+  return async (query) => {
+    if (!auth) {
+      return { ...renderAuthResultPage({ ok: false, error: new Error('not configured') }), status: 503 };
+    }
+    try {
+      const result = await auth.completeSignIn(query);
+      const { userKey, account } = result;
+      let displayName = account.displayName || account.username;
+      try {
+        const profile = await readProfile(deps.graphFor(userKey));
+        displayName = profile.displayName || displayName;
+        await collections.accounts.updateOne(
+          { _id: userKey },
+          { $set: { displayName, ...(profile.mailboxTimeZone ? { mailboxTimeZone: profile.mailboxTimeZone } : {}), updatedAt: new Date() } },
+        );
+      } catch (error) {
+        // The link is made; the profile is a nicety. Sync will retry Graph on its own schedule.
+        logger.warn({ event: 'profile-read-failed', userKey, err: isAuthFailure(error) ? error.logFields : (error as Error).message }, 'could not read /me after sign-in');
+      }
+      logger.info({ event: 'connected', userKey, accountChanged: result.accountChanged }, 'outlook connected');
+      await tell(proactive, logger, userKey, result.conversationReference, `Connected to Outlook as ${displayName} (${account.username}). I'm syncing your calendar now; ask me "what's on today" in a moment.`);
+      await deps.hooks.connected(userKey, { accountChanged: result.accountChanged });
+      return renderAuthResultPage({ ok: true, result: { account: { ...account, displayName } } });
+    } catch (error) {
+      const fields = isAuthFailure(error) ? { kind: error.name, ...error.logFields } : { kind: 'unexpected', err: (error as Error).message };
+      logger.warn({ event: 'sign-in-failed', ...fields }, 'sign-in failed');
+      if ((error instanceof ConsentRefusedError || error instanceof SignInFailedError) && error.pending) {
+        const text = error instanceof ConsentRefusedError ? 'Outlook connection cancelled: Microsoft sign-in was declined. Say "connect outlook" to try again.' : `Outlook connection failed: ${error.userMessage}`;
+        await tell(proactive, logger, error.pending.userKey, error.pending.conversationReference, text);
+      }
+      return renderAuthResultPage({ ok: false, error });
+    }
+  };
+}
+
+async function tell(proactive: ProactiveSender, logger: Logger, userKey: string, reference: Parameters<ProactiveSender['sendToReference']>[0], text: string) {
+  try {
+    await proactive.sendToReference(reference, text);
+  } catch (error) {
+    logger.warn({ event: 'proactive-failed', userKey, err: (error as Error).message }, 'could not post in the chat');
+  }
+}

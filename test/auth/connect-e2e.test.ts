@@ -1,0 +1,107 @@
+import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
+import { startHarness } from '../support/calbot-harness.js';
+
+describe('connect outlook, end to end through the server', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    h = await startCloudHarness({}, 'connect');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('card -> Microsoft sign-in -> redirect -> "connected" in the same chat, with the mailbox time zone', async () => {
+    const chat = teamsUser('Ada Lovelace');
+    const microsoft = h.addMicrosoftUser('Ada Lovelace', 'Pacific Standard Time');
+    const { status, page, signInUrl } = await h.connect(chat, microsoft);
+
+    const authority = new URL(signInUrl);
+    expect(authority.origin).toBe(h.identity.authorityHost);
+    expect(authority.searchParams.get('redirect_uri')).toBe(`${h.baseUrl}/microsoft_account/authentication`);
+    expect(authority.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authority.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read']));
+    expect(signInUrl).not.toMatch(/code_verifier/);
+
+    expect(status).toBe(200);
+    expect(page).toContain('Connected as Ada Lovelace (ada.lovelace@contoso.example). You can close this window.');
+    const [notice] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /Connected to Outlook/.test(r.activity.text ?? ''));
+    expect(notice!.activity.text).toMatch(/^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\)/);
+
+    const account = await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` });
+    expect(account).toMatchObject({ username: 'ada.lovelace@contoso.example', status: 'connected', mailboxTimeZone: 'America/Los_Angeles' });
+
+    const [statusReply] = await h.say('status', chat);
+    expect(statusReply).toMatch(/^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since \d{4}-\d\d-\d\d\.$/);
+
+    // Asking again: say as whom, offer reconnect and disconnect.
+    const before = h.connector.messages(chat.conversationId).length;
+    await h.post(h.message('connect outlook', chat));
+    const again = h.connector.messages(chat.conversationId)[before]!.activity;
+    expect(again.text).toBe("You're connected to Outlook as ada.lovelace@contoso.example.");
+    const actions = again.attachments![0]!.content.actions.map((a: { title: string }) => a.title);
+    expect(actions).toEqual(expect.arrayContaining(['Reconnect', 'Disconnect']));
+  });
+
+  it('a replayed redirect is refused with 400 and links nothing', async () => {
+    const chat = teamsUser('Eve');
+    const microsoft = h.addMicrosoftUser('Eve Example');
+    const first = await h.connect(chat, microsoft);
+    expect(first.status).toBe(200);
+    // Replay the exact callback URL a second time: the state is single-use.
+    const signIn = await h.post(h.message('connect outlook', chat)); // a fresh link for the same user
+    expect(signIn).toBe(200);
+    const forged = await fetch(`${h.baseUrl}/microsoft_account/authentication?code=abc&state=forged-state-value`);
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const missing = await fetch(`${h.baseUrl}/microsoft_account/authentication`);
+    expect(missing.status).toBe(400);
+  });
+
+  it('consent refused at Microsoft -> page and "connection cancelled" in the chat, nothing stored', async () => {
+    const chat = teamsUser('Carol');
+    const microsoft = h.addMicrosoftUser('Carol Example');
+    h.identity.refuseConsent(true);
+    try {
+      const { status, page } = await h.connect(chat, microsoft);
+      expect(status).toBe(200);
+      expect(page).toMatch(/Connection cancelled/);
+    } finally {
+      h.identity.refuseConsent(false);
+    }
+    const [cancelled] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /cancelled/.test(r.activity.text ?? ''));
+    expect(cancelled!.activity.text).toMatch(/^Outlook connection cancelled/);
+    expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
+  });
+
+  it('disconnect removes the account, its tokens and synced data; connecting again works', async () => {
+    const chat = teamsUser('Dan');
+    const microsoft = h.addMicrosoftUser('Dan Example');
+    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    const userKey = `msteams:${chat.id}`;
+    await h.store.collections.events.insertOne({
+      _id: `${userKey}|e1`, userKey, eventId: 'e1', type: 'singleInstance', subject: 'Standup', start: new Date(), end: new Date(), isAllDay: false, isCancelled: false, updatedAt: new Date(),
+    });
+    const [bye] = await h.say('disconnect outlook', chat);
+    expect(bye).toMatch(/^Disconnected from Outlook \(dan\.example@contoso\.example\)/);
+    expect(await h.store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+    expect(await h.store.collections.tokenCaches.countDocuments({ _id: userKey })).toBe(0);
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
+    expect(await h.say('disconnect outlook', chat)).toEqual(['You are not connected to Outlook, so there was nothing to disconnect.']);
+    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    expect(await h.store.collections.accounts.countDocuments({ _id: userKey, status: 'connected' })).toBe(1);
+  });
+});
+
+describe('connect outlook without an app registration', () => {
+  it('explains that an admin must set the client ID and secret', async () => {
+    const h = await startHarness({}, 'noapp');
+    try {
+      const [reply] = await h.say('connect outlook');
+      expect(reply).toMatch(/an admin must set MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET/);
+      const page = await fetch(`${h.baseUrl}/microsoft_account/authentication?code=x&state=y`);
+      expect(page.status).toBe(503);
+    } finally {
+      await h.close();
+    }
+  });
+});
