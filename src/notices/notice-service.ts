@@ -1,0 +1,287 @@
+import type { Activity } from 'botbuilder';
+import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
+import { resolveUserZone } from '../chat/time-zone.js';
+import type { Logger } from '../log.js';
+import type { Scheduler } from '../scheduler.js';
+import type { ChatUserDoc, Collections } from '../store/collections.js';
+import type { ChangeSet } from '../sync/change-set.js';
+import { ConversationRateLimit } from './conversation-rate-limit.js';
+import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
+import { describeChange, firstSyncText, isNoticeWorthy, noticeId, type NoticeLine } from './notice-text.js';
+import { Outbox, type NoticeDoc } from './outbox.js';
+import { quietHoursEnd } from './quiet-hours.js';
+
+/**
+ * Change notices: the sync engine hands over each stored round's change set; the worthy changes go into the
+ * outbox (once, whatever replays or races); a sender claims due notices, shapes them into as few messages as
+ * reads well (one each up to MAX_SEPARATE_NOTICES, else one summary card), respects "notify off", quiet hours
+ * and Teams' per-conversation limits, and retries failures with backoff.
+ *
+ * Gone conversations (connector 403/404): the notices are dropped with a log line, not held. They are about
+ * changes that were current then; when the user writes again (which revives the conversation) new changes are
+ * announced as usual and "what's on" shows the calendar as it is.
+ */
+
+/** What one successful sync round reports; called after its events and sync state are stored. */
+export interface RoundResult {
+  changeSet: ChangeSet;
+  /** The first round of a connection: one "Synced N events" line instead of a notice per event. */
+  firstRound: boolean;
+  totalEvents: number;
+}
+
+export type OnRoundComplete = (userKey: string, result: RoundResult) => Promise<void>;
+
+export interface NoticeOptions {
+  /** Sends per notice before it is given up ('dead', logged). */
+  maxAttempts: number;
+  /** First retry after this; doubles per attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a claim lasts: longer than any one delivery (connector timeout plus rate-limit spacing). */
+  claimMs: number;
+  /** Sent and dead notices are deleted after this (a replay older than this would notify again). */
+  retentionMs: number;
+  /** The clock every decision reads: horizon, quiet hours, backoff. */
+  now: () => Date;
+}
+
+export const DEFAULT_NOTICE_OPTIONS: NoticeOptions = {
+  maxAttempts: 6,
+  retryBaseMs: 10_000,
+  retryMaxMs: 15 * 60_000,
+  claimMs: 2 * 60_000,
+  retentionMs: 7 * 86_400_000,
+  now: () => new Date(),
+};
+
+export interface NoticeServiceDependencies {
+  collections: Collections;
+  proactive: ProactiveSender;
+  logger: Logger;
+  /** NOTIFY_HORIZON_DAYS: only events starting within this many days are worth a notice. */
+  horizonDays: number;
+  options?: Partial<NoticeOptions>;
+}
+
+export interface NoticeService {
+  /** For the sync engine: stores the round's notices in the outbox and starts sending them. */
+  onRoundComplete: OnRoundComplete;
+  /** One sender pass: every due notice (or one user's); what the send-notices job runs. */
+  sendDue(userKey?: string): Promise<{ sent: number }>;
+  /** Quiet hours were turned off: send what they held now. */
+  releaseHeld(userKey: string): Promise<void>;
+  /** Resolves when the sends started in the background (after a round, a command) have finished. */
+  idle(): Promise<void>;
+}
+
+export const SEND_NOTICES_JOB = 'send-notices';
+
+export function createNoticeService(deps: NoticeServiceDependencies): NoticeService {
+  const { collections, proactive, logger, horizonDays } = deps;
+  const options = { ...DEFAULT_NOTICE_OPTIONS, ...deps.options };
+  const now = options.now;
+  const outbox = new Outbox(collections.outbox);
+  const rateLimit = new ConversationRateLimit();
+  const userQueues = new Map<string, Promise<unknown>>();
+  const background = new Set<Promise<unknown>>();
+  let lastCleanup = 0;
+
+  const userZone = async (user: ChatUserDoc | null, userKey: string) => {
+    const account = await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1 } });
+    return resolveUserZone({ override: user?.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user?.clientTimeZone });
+  };
+
+  /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
+  const serialized = <T>(userKey: string, work: () => Promise<T>): Promise<T> => {
+    const previous = userQueues.get(userKey) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    userQueues.set(userKey, tail);
+    void tail.then(() => {
+      if (userQueues.get(userKey) === tail) userQueues.delete(userKey);
+    });
+    return next;
+  };
+
+  const kick = (userKey: string) => {
+    const run = sendDue(userKey).catch((error: Error) => logger.error({ event: 'notices-send-failed', userKey, err: error.message }, 'sending notices failed'));
+    background.add(run);
+    void run.finally(() => background.delete(run));
+  };
+
+  const onRoundComplete: OnRoundComplete = async (userKey, { changeSet, firstRound, totalEvents }) => {
+    const at = now();
+    if (firstRound) {
+      // Keyed by the connection: a replayed first round says it once; a later reconnect says it again.
+      const account = await collections.accounts.findOne({ _id: userKey }, { projection: { connectedAt: 1 } });
+      const connection = account?.connectedAt?.getTime() ?? 'unknown';
+      const inserted = await outbox.enqueue(
+        { _id: `${userKey}|#first-sync|${connection}`, userKey, kind: 'summary', payload: { text: firstSyncText(totalEvents), immediate: true } },
+        at,
+      );
+      logger.info({ event: 'notices-first-sync', userKey, totalEvents, inserted }, 'first sync: one summary line, no per-event notices');
+      if (inserted) kick(userKey);
+      return;
+    }
+    if (changeSet.changes.length === 0) return;
+    const user = await collections.chatUsers.findOne({ _id: userKey });
+    if (user?.notify?.enabled === false) {
+      logger.info({ event: 'notices-off', userKey, changes: changeSet.changes.length }, 'notices off: nothing queued');
+      return;
+    }
+    const zone = await userZone(user, userKey);
+    const worthy = changeSet.changes.filter((change) => isNoticeWorthy(change, at, horizonDays, zone));
+    let inserted = 0;
+    for (const change of worthy) {
+      const line = describeChange(change, zone);
+      if (await outbox.enqueue({ _id: noticeId(userKey, change), userKey, kind: change.kind, payload: { text: line.text, line } }, at)) inserted++;
+    }
+    logger.info({ event: 'notices-queued', userKey, changes: changeSet.changes.length, worthy: worthy.length, inserted }, 'notices queued');
+    if (inserted > 0) kick(userKey);
+  };
+
+  async function sendDue(onlyUser?: string): Promise<{ sent: number }> {
+    const at = now();
+    if (!onlyUser) {
+      const released = await outbox.releaseExpiredClaims(at);
+      if (released > 0) logger.warn({ event: 'notices-claims-expired', released }, 'notice claims expired (a sender stopped mid-send); sending them again');
+      if (at.getTime() - lastCleanup > 3_600_000) {
+        lastCleanup = at.getTime();
+        const deleted = await outbox.deleteFinished(new Date(at.getTime() - options.retentionMs));
+        if (deleted > 0) logger.info({ event: 'notices-cleanup', deleted }, 'old notices deleted');
+      }
+    }
+    const due = await outbox.listDue(at, onlyUser);
+    const byUser = new Map<string, string[]>();
+    for (const { _id, userKey } of due) byUser.set(userKey, [...(byUser.get(userKey) ?? []), _id]);
+    const counts = await Promise.all([...byUser].map(([userKey, ids]) => serialized(userKey, () => deliver(userKey, ids))));
+    return { sent: counts.reduce((sum, count) => sum + count, 0) };
+  }
+
+  /** Claims the user's due notices, then sends them as a few messages; returns how many notices were sent. */
+  async function deliver(userKey: string, ids: string[]): Promise<number> {
+    const claimed: NoticeDoc[] = [];
+    for (const id of ids) {
+      const doc = await outbox.claim(id, now(), options.claimMs);
+      if (doc) claimed.push(doc);
+    }
+    if (claimed.length === 0) return 0;
+
+    const user = await collections.chatUsers.findOne({ _id: userKey });
+    if (!user?.conversationReference || user.conversationDead) {
+      await drop(userKey, claimed, user ? 'conversation-gone' : 'no-conversation', false);
+      return 0;
+    }
+    const immediate = claimed.filter((doc) => doc.payload.immediate);
+    let notices = claimed.filter((doc) => !doc.payload.immediate);
+    if (notices.length > 0 && user.notify?.enabled === false) {
+      await drop(userKey, notices, 'notify-off', false);
+      notices = [];
+    }
+    const quietUntil = notices.length > 0 ? quietHoursEnd(now(), await userZone(user, userKey), user.notify?.quietHours) : undefined;
+    if (quietUntil) {
+      for (const doc of notices) await outbox.holdUntil(doc._id, quietUntil);
+      logger.info({ event: 'notices-held', userKey, count: notices.length, until: quietUntil.toISOString() }, 'quiet hours: notices held');
+      notices = [];
+    }
+
+    const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(notices)];
+    let sent = 0;
+    for (const [index, message] of messages.entries()) {
+      const wait = rateLimit.delayMs(userKey, Date.now());
+      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+      try {
+        rateLimit.record(userKey, Date.now());
+        await proactive.send(userKey, message.activity);
+      } catch (error) {
+        const rest = messages.slice(index).flatMap((m) => m.docs);
+        if (error instanceof ConversationGoneError || error instanceof NoConversationError) {
+          await drop(userKey, rest, 'conversation-gone', true);
+        } else {
+          await retryLater(userKey, message.docs, messages.slice(index + 1).flatMap((m) => m.docs), error);
+        }
+        return sent;
+      }
+      const sentAt = now();
+      for (const doc of message.docs) await outbox.markSent(doc._id, sentAt);
+      sent += message.docs.length;
+      logger.info({ event: 'notices-sent', userKey, notices: message.docs.length, summary: message.docs.length > 1 }, 'notice sent');
+    }
+    return sent;
+  }
+
+  /** Up to MAX_SEPARATE_NOTICES: a message each, in start order. More, or held by quiet hours: one summary card. */
+  function compose(docs: NoticeDoc[]): { docs: NoticeDoc[]; activity: Partial<Activity> }[] {
+    if (docs.length === 0) return [];
+    const lines = docs.map(lineOf);
+    const held = docs.some((doc) => doc.payload.heldForQuietHours);
+    if (held || docs.length > MAX_SEPARATE_NOTICES) {
+      const summary = renderNoticeSummary(lines, { heldForQuietHours: held });
+      return [{ docs, activity: { type: 'message', summary: summary.text.split('\n')[0], attachments: [summary.attachment] } }];
+    }
+    return docs
+      .map((doc, index) => ({ doc, line: lines[index]! }))
+      .sort((a, b) => a.line.startsAt.getTime() - b.line.startsAt.getTime())
+      .map(({ doc }) => ({ docs: [doc], activity: textActivity(doc.payload.text) }));
+  }
+
+  async function retryLater(userKey: string, failed: NoticeDoc[], untried: NoticeDoc[], error: unknown): Promise<void> {
+    const attempts = Math.max(...failed.map((doc) => doc.attempts)) + 1;
+    const status = statusOf(error);
+    if (attempts >= options.maxAttempts) {
+      for (const doc of failed) await outbox.markDead(doc._id, `gave up after ${attempts} attempts (last: ${status ?? (error as Error).message})`, true);
+      logger.error({ event: 'notices-dead', userKey, notices: failed.length, attempts, status, err: (error as Error).message }, 'notice given up after repeated send failures');
+    } else {
+      const delay = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1));
+      const at = new Date(now().getTime() + delay);
+      for (const doc of failed) await outbox.retryAt(doc._id, at, true);
+      logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: at.toISOString() }, 'notice send failed; will retry');
+    }
+    // What came after the failed message keeps its place in line, without an attempt counted.
+    const at = new Date(now().getTime() + Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1)));
+    for (const doc of untried) await outbox.retryAt(doc._id, at, false);
+  }
+
+  async function drop(userKey: string, docs: NoticeDoc[], reason: string, attempted: boolean): Promise<void> {
+    for (const doc of docs) await outbox.markDead(doc._id, reason, attempted);
+    if (docs.length > 0) logger.warn({ event: 'notices-dropped', userKey, reason, notices: docs.length }, 'notices dropped');
+  }
+
+  return {
+    onRoundComplete,
+    sendDue,
+    async releaseHeld(userKey) {
+      const released = await outbox.releaseHeld(userKey, now());
+      if (released > 0) kick(userKey);
+    },
+    async idle() {
+      while (background.size > 0) await Promise.allSettled([...background]);
+    },
+  };
+}
+
+/** The Agenda job that sends due notices: retries, the end of quiet hours, and whatever a stopped process left. */
+export function defineNoticeJob(scheduler: Scheduler, notices: NoticeService, logger: Logger): void {
+  scheduler.define(SEND_NOTICES_JOB, async () => {
+    const started = Date.now();
+    const { sent } = await notices.sendDue();
+    if (sent > 0) logger.info({ event: 'job', job: SEND_NOTICES_JOB, sent, ms: Date.now() - started }, 'job done');
+  });
+}
+
+/** After the scheduler started: one recurring job for all processes (Agenda's lock runs it in one at a time). */
+export async function startNoticeJob(scheduler: Scheduler, every = '5 seconds'): Promise<void> {
+  await scheduler.every(every, SEND_NOTICES_JOB);
+}
+
+function textActivity(text: string): Partial<Activity> {
+  // Plain: subjects and locations come from other people's invites and must not render as markdown.
+  return { type: 'message', text, textFormat: 'plain' };
+}
+
+function lineOf(doc: NoticeDoc): NoticeLine {
+  const line = doc.payload.line;
+  if (line) return { ...line, startsAt: new Date(line.startsAt) };
+  return { kind: 'added', label: '', detail: doc.payload.text, text: doc.payload.text, startsAt: doc.createdAt };
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { EventDoc } from '../store/collections.js';
+import type { Change, ChangeKind } from '../sync/change-set.js';
+
+/**
+ * Change notices as words: which changes are worth a message, how each reads in the user's zone, and the
+ * fingerprint that makes "the same change" the same outbox document. Pure: change, zone and clock come in.
+ */
+
+/** One rendered notice, as stored in the outbox payload and shown as a line or a card row. */
+export interface NoticeLine {
+  kind: ChangeKind;
+  /** "New", "Moved", "Changed", "Cancelled", "Removed". */
+  label: string;
+  /** Everything after the label: "Design review, Thu 26 Nov 14:00–15:00, Room 4". */
+  detail: string;
+  /** `${label}: ${detail}`, the plain-text message. */
+  text: string;
+  /** Start of the event as it is now (or was, for a cancellation): orders rows in a summary. */
+  startsAt: Date;
+}
+
+const LABELS: Record<ChangeKind, string> = { added: 'New', moved: 'Moved', changed: 'Changed', cancelled: 'Cancelled', removed: 'Removed' };
+const MAX_SUBJECT_CHARS = 160;
+const MAX_LOCATION_CHARS = 80;
+
+/**
+ * True when the user should hear about this change now: the event (before or after the change) has not ended
+ * and starts within `horizonDays`. A move into or out of the horizon counts; series masters never do (their
+ * occurrences carry the same change, and a notice per occurrence is what Outlook shows too).
+ */
+export function isNoticeWorthy(change: Change, now: Date, horizonDays: number, zone: string): boolean {
+  const sides = [change.before, change.after].filter((event): event is EventDoc => event !== undefined);
+  if (sides.some((event) => event.type === 'seriesMaster')) return false;
+  const horizonEnd = now.getTime() + horizonDays * 86_400_000;
+  const considered = change.kind === 'moved' ? sides : [change.after ?? change.before!];
+  return considered.some((event) => {
+    const { start, end } = localBounds(event, zone);
+    return end.getTime() > now.getTime() && start.getTime() < horizonEnd;
+  });
+}
+
+/**
+ * A stable hash of what the user is told: kind plus the before/after time, subject and location, and the etags.
+ * A replayed round yields the same fingerprint (so the same outbox _id); another edit of the same event a new one,
+ * even one that repeats an earlier edit (renamed X -> Y, back to X, to Y again: the etags differ).
+ */
+export function noticeFingerprint(change: Change): string {
+  const side = (event: EventDoc | undefined) =>
+    event && [
+      event.isAllDay ? `${event.startDate}/${event.endDate}` : `${event.start.toISOString()}/${event.end.toISOString()}`,
+      event.subject,
+      event.location ?? '',
+      event.etag ?? '',
+    ];
+  return createHash('sha256')
+    .update(JSON.stringify([change.kind, side(change.before) ?? null, side(change.after) ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** The outbox _id of a change notice: userKey|eventId|fingerprint. */
+export function noticeId(userKey: string, change: Change): string {
+  return `${userKey}|${change.eventId}|${noticeFingerprint(change)}`;
+}
+
+/**
+ * New: Design review, Thu 26 Nov 14:00–15:00, Room 4
+ * Moved: Design review, Thu 26 Nov 14:00 → Fri 27 Nov 10:00
+ * Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00
+ * Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5
+ * Cancelled: Design review, Thu 26 Nov 14:00–15:00
+ */
+export function describeChange(change: Change, zone: string): NoticeLine {
+  const label = LABELS[change.kind];
+  const current = change.after ?? change.before!;
+  const subject = clip(change.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS);
+  const parts: string[] = [];
+  switch (change.kind) {
+    case 'added':
+    case 'cancelled':
+    case 'removed':
+      parts.push(subject, when(current, zone));
+      if (change.kind === 'added' && current.location?.trim()) parts.push(clip(current.location.trim(), MAX_LOCATION_CHARS));
+      break;
+    case 'moved':
+    case 'changed': {
+      const before = change.before!;
+      const after = change.after!;
+      parts.push(change.fields.includes('subject') ? `${clip(before.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS)} → ${subject}` : subject);
+      parts.push(change.fields.includes('time') ? movedWhen(before, after, zone) : when(after, zone));
+      if (change.fields.includes('location')) parts.push(`location ${place(before)} → ${place(after)}`);
+      break;
+    }
+  }
+  const detail = parts.join(', ');
+  return { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: localBounds(current, zone).start };
+}
+
+/** "Synced 123 events": the one line that ends a connection's first round instead of a notice per event. */
+export function firstSyncText(totalEvents: number): string {
+  return `Synced ${totalEvents} event${totalEvents === 1 ? '' : 's'}`;
+}
+
+// ---- formatting -----------------------------------------------------------------------------------------------
+
+/** "Thu 26 Nov 14:00–15:00", "Thu 26 Nov 23:00–Fri 27 Nov 01:00", "Thu 26 Nov (all day)", "Thu 26 Nov – Sat 28 Nov (all day)". */
+function when(event: EventDoc, zone: string): string {
+  if (event.isAllDay) return allDayWhen(event);
+  const start = local(event.start, zone);
+  const end = local(event.end, zone);
+  if (start.toMillis() === end.toMillis()) return start.toFormat('ccc d LLL HH:mm');
+  const lastInstant = end.minus({ milliseconds: 1 });
+  return `${start.toFormat('ccc d LLL HH:mm')}–${lastInstant.hasSame(start, 'day') ? end.toFormat('HH:mm') : end.toFormat('ccc d LLL HH:mm')}`;
+}
+
+/**
+ * Same length: "Thu 26 Nov 14:00 → Fri 27 Nov 10:00" (same day: "Thu 26 Nov 14:00 → 16:00").
+ * Length changed, or all-day involved: both spans, the second without its date when on the same day.
+ */
+function movedWhen(before: EventDoc, after: EventDoc, zone: string): string {
+  if (before.isAllDay || after.isAllDay) return `${when(before, zone)} → ${when(after, zone)}`;
+  const beforeStart = local(before.start, zone);
+  const afterStart = local(after.start, zone);
+  const sameDay = beforeStart.hasSame(afterStart, 'day');
+  const sameLength = before.end.getTime() - before.start.getTime() === after.end.getTime() - after.start.getTime();
+  if (sameLength) return `${beforeStart.toFormat('ccc d LLL HH:mm')} → ${afterStart.toFormat(sameDay ? 'HH:mm' : 'ccc d LLL HH:mm')}`;
+  const afterText = when(after, zone);
+  return `${when(before, zone)} → ${sameDay ? afterText.replace(/^\S+ \d+ \S+ /, '') : afterText}`;
+}
+
+function allDayWhen(event: EventDoc): string {
+  const { startDate, endDate } = allDayDates(event);
+  const first = DateTime.fromISO(startDate, { zone: 'UTC' }).setLocale('en-GB');
+  const last = DateTime.fromISO(endDate, { zone: 'UTC' }).minus({ days: 1 }).setLocale('en-GB');
+  return last > first ? `${first.toFormat('ccc d LLL')} – ${last.toFormat('ccc d LLL')} (all day)` : `${first.toFormat('ccc d LLL')} (all day)`;
+}
+
+function place(event: EventDoc): string {
+  const location = event.location?.trim();
+  return location ? clip(location, MAX_LOCATION_CHARS) : '(none)';
+}
+
+/** The event's instants in the user's zone; all-day events span their dates' local midnights. */
+function localBounds(event: EventDoc, zone: string): { start: Date; end: Date } {
+  if (!event.isAllDay) return { start: event.start, end: event.end };
+  const { startDate, endDate } = allDayDates(event);
+  return {
+    start: DateTime.fromISO(startDate, { zone }).startOf('day').toJSDate(),
+    end: DateTime.fromISO(endDate, { zone }).startOf('day').toJSDate(),
+  };
+}
+
+function allDayDates(event: EventDoc): { startDate: string; endDate: string } {
+  return {
+    startDate: event.startDate ?? event.start.toISOString().slice(0, 10),
+    endDate: event.endDate ?? event.end.toISOString().slice(0, 10),
+  };
+}
+
+function local(instant: Date, zone: string): DateTime {
+  return DateTime.fromJSDate(instant, { zone }).setLocale('en-GB');
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text.replace(/\s+/g, ' ')];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}

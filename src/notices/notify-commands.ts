@@ -1,0 +1,99 @@
+import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
+import { resolveUserZone } from '../chat/time-zone.js';
+import type { Logger } from '../log.js';
+import type { ChatUserDoc, Collections } from '../store/collections.js';
+import type { NoticeService } from './notice-service.js';
+import { BadQuietHoursInput, parseQuietHours, type QuietHours } from './quiet-hours.js';
+
+export interface NotifyCommandDependencies {
+  collections: Collections;
+  notices: NoticeService;
+  logger: Logger;
+  horizonDays: number;
+}
+
+export type NotifyArgs = { enabled: boolean } | { show: true };
+export type QuietHoursArgs = { set: QuietHours } | { off: true } | { show: true } | { bad: BadQuietHoursInput };
+
+const NOTIFY = /^(?:turn |switch )?(?:notify|notifications?|notices?|change notices)(?: (on|off|enabled?|disabled?|yes|no|status))?$/;
+const TURN = /^(?:turn|switch) (on|off) (?:notify|notifications?|notices?|change notices)$/;
+const QUIET = /^quiet(?: ?hours?)?\b\s*[:=]?\s*(?:(?:are|is|from)\s+)?(.*)$/;
+
+/** "notify off", "notifications on", "turn off notifications", "notify" (shows the setting). */
+export function matchNotify(text: string): NotifyArgs | undefined {
+  const turn = TURN.exec(text);
+  if (turn) return { enabled: turn[1] === 'on' };
+  const match = NOTIFY.exec(text);
+  if (!match) return undefined;
+  const value = match[1];
+  if (!value || value === 'status') return { show: true };
+  return { enabled: /^(on|enabled?|yes)$/.test(value) };
+}
+
+/** "quiet hours 22:00-07:00", "quiet hours off", "quiet hours" (shows the setting). */
+export function matchQuietHours(text: string): QuietHoursArgs | undefined {
+  const match = QUIET.exec(text);
+  if (!match) return undefined;
+  const value = (match[1] ?? '').trim();
+  if (value === '' || value === 'status') return { show: true };
+  if (/^(off|none|no|clear|disable|disabled|stop)$/.test(value)) return { off: true };
+  const parsed = parseQuietHours(value);
+  return parsed instanceof BadQuietHoursInput ? { bad: parsed } : { set: parsed };
+}
+
+/** "notify on|off" and "quiet hours ...": preferences on ChatUserDoc.notify (absent = on, no quiet hours). */
+export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any>[] {
+  const { collections, notices, logger } = deps;
+  const zoneOf = async (user: ChatUserDoc) => {
+    const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1 } });
+    return resolveUserZone({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
+  };
+  const quietText = (quiet: QuietHours | undefined, zone: string) => (quiet ? `Quiet hours: ${quiet.start}–${quiet.end} (${zone}).` : 'No quiet hours.');
+
+  return [
+    defineCommand<NotifyArgs>({
+      name: 'notify',
+      help: { usage: 'notify on / notify off', description: 'tell me here when a meeting in the next days is added, moved, changed or cancelled (on by default)' },
+      match: matchNotify,
+      async run(turn, user, args) {
+        if ('show' in args) {
+          const on = user.notify?.enabled !== false;
+          await turn.sendActivity(`Change notices are ${on ? 'on' : 'off'}. ${quietText(user.notify?.quietHours, await zoneOf(user))} Say "notify ${on ? 'off' : 'on'}" to change it.`);
+          return;
+        }
+        await collections.chatUsers.updateOne({ _id: user._id }, { $set: { 'notify.enabled': args.enabled } });
+        logger.info({ event: 'notify-set', userKey: user._id, enabled: args.enabled }, 'notice preference changed');
+        await turn.sendActivity(
+          args.enabled
+            ? `Change notices are on: I'll tell you here when a meeting in the next ${deps.horizonDays} days is added, moved, changed or cancelled.`
+            : 'Change notices are off. Say "notify on" to get them again.',
+        );
+      },
+    }),
+    defineCommand<QuietHoursArgs>({
+      name: 'quiet-hours',
+      help: { usage: 'quiet hours 22:00-07:00', description: 'hold notices during those hours and send one summary when they end ("quiet hours off" to stop)' },
+      match: matchQuietHours,
+      async run(turn, user, args) {
+        const zone = await zoneOf(user);
+        if ('bad' in args) {
+          await turn.sendActivity(args.bad.message);
+        } else if ('show' in args) {
+          await turn.sendActivity(`${quietText(user.notify?.quietHours, zone)} Set them with "quiet hours 22:00-07:00", remove them with "quiet hours off".`);
+        } else if ('off' in args) {
+          await collections.chatUsers.updateOne({ _id: user._id }, { $unset: { 'notify.quietHours': '' } });
+          logger.info({ event: 'quiet-hours-set', userKey: user._id, quietHours: null }, 'quiet hours removed');
+          await turn.sendActivity('Quiet hours off: notices arrive as they happen.');
+          await notices.releaseHeld(user._id);
+        } else {
+          await collections.chatUsers.updateOne({ _id: user._id }, { $set: { 'notify.quietHours': args.set } });
+          logger.info({ event: 'quiet-hours-set', userKey: user._id, quietHours: args.set }, 'quiet hours set');
+          await turn.sendActivity(
+            `Quiet hours set: ${args.set.start}–${args.set.end} (${zone}). Notices that come in then wait and arrive as one summary at ${args.set.end}.` +
+              (user.notify?.enabled === false ? ' Change notices are off right now; say "notify on" to get them.' : ''),
+          );
+        }
+      },
+    }),
+  ];
+}

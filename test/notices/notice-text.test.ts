@@ -1,0 +1,205 @@
+import { diffEvent, type Change } from '../../src/sync/change-set.js';
+import type { EventDoc } from '../../src/store/collections.js';
+import { describeChange, firstSyncText, isNoticeWorthy, noticeFingerprint, noticeId } from '../../src/notices/notice-text.js';
+import { renderNoticeSummary } from '../../src/notices/notice-card.js';
+import { parseQuietHours, quietHoursEnd, BadQuietHoursInput } from '../../src/notices/quiet-hours.js';
+import { ConversationRateLimit } from '../../src/notices/conversation-rate-limit.js';
+import { matchNotify, matchQuietHours } from '../../src/notices/notify-commands.js';
+
+const ZONE = 'Europe/Berlin';
+
+function doc(overrides: Partial<EventDoc> = {}): EventDoc {
+  return {
+    _id: 'u|E1',
+    userKey: 'u',
+    eventId: 'E1',
+    type: 'singleInstance',
+    subject: 'Design review',
+    start: new Date('2026-11-26T13:00:00Z'), // 14:00 Berlin
+    end: new Date('2026-11-26T14:00:00Z'),
+    isAllDay: false,
+    location: 'Room 4',
+    isCancelled: false,
+    etag: 'W/"1"',
+    updatedAt: new Date('2026-11-20T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+const v2 = (overrides: Partial<EventDoc>) => doc({ etag: 'W/"2"', ...overrides });
+const change = (before: EventDoc | undefined, after: EventDoc | undefined): Change => {
+  const found = diffEvent(before, after);
+  if (!found) throw new Error('no change');
+  return found;
+};
+
+describe('describeChange: one line per kind, in the user zone', () => {
+  test.each<[string, Change, string]>([
+    ['new', change(undefined, doc()), 'New: Design review, Thu 26 Nov 14:00–15:00, Room 4'],
+    ['new without a location', change(undefined, doc({ location: undefined })), 'New: Design review, Thu 26 Nov 14:00–15:00'],
+    ['moved to another day, same length', change(doc(), v2({ start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T10:00:00Z') })), 'Moved: Design review, Thu 26 Nov 14:00 → Fri 27 Nov 10:00'],
+    ['moved later the same day', change(doc(), v2({ start: new Date('2026-11-26T15:00:00Z'), end: new Date('2026-11-26T16:00:00Z') })), 'Moved: Design review, Thu 26 Nov 14:00 → 16:00'],
+    ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Moved: Design review, Thu 26 Nov 14:00–15:00 → 14:00–15:30'],
+    ['moved and renamed', change(doc(), v2({ subject: 'Design sync', start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T10:00:00Z') })), 'Moved: Design review → Design sync, Thu 26 Nov 14:00 → Fri 27 Nov 10:00'],
+    ['renamed', change(doc(), v2({ subject: 'Design sync' })), 'Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00'],
+    ['relocated', change(doc(), v2({ location: 'Room 5' })), 'Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5'],
+    ['location removed', change(doc(), v2({ location: undefined })), 'Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → (none)'],
+    ['cancelled', change(doc(), v2({ isCancelled: true })), 'Cancelled: Design review, Thu 26 Nov 14:00–15:00'],
+    ['removed', change(doc(), undefined), 'Removed: Design review, Thu 26 Nov 14:00–15:00'],
+    ['past midnight', change(undefined, doc({ start: new Date('2026-11-26T22:00:00Z'), end: new Date('2026-11-27T00:30:00Z') })), 'New: Design review, Thu 26 Nov 23:00–Fri 27 Nov 01:30, Room 4'],
+    [
+      'all-day, moved by a day',
+      change(doc({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-27' }), v2({ isAllDay: true, startDate: '2026-11-27', endDate: '2026-11-28' })),
+      'Moved: Design review, Thu 26 Nov (all day) → Fri 27 Nov (all day)',
+    ],
+    ['multi-day all-day', change(undefined, doc({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-29', location: undefined })), 'New: Design review, Thu 26 Nov – Sat 28 Nov (all day)'],
+    ['empty subject', change(undefined, doc({ subject: '  ', location: undefined })), 'New: (no subject), Thu 26 Nov 14:00–15:00'],
+  ])('%s', (_name, input, expected) => {
+    expect(describeChange(input, ZONE).text).toBe(expected);
+  });
+
+  test('the same change reads in the zone given', () => {
+    expect(describeChange(change(undefined, doc()), 'America/New_York').text).toBe('New: Design review, Thu 26 Nov 08:00–09:00, Room 4');
+  });
+
+  test('first sync line', () => {
+    expect(firstSyncText(123)).toBe('Synced 123 events');
+    expect(firstSyncText(1)).toBe('Synced 1 event');
+  });
+});
+
+describe('isNoticeWorthy: not ended, starting within the horizon', () => {
+  const now = new Date('2026-11-25T12:00:00Z');
+  const at = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
+  test.each<[string, Change, boolean]>([
+    ['tomorrow', change(undefined, doc()), true],
+    ['under way', change(undefined, doc(at('2026-11-25T11:00:00Z', '2026-11-25T13:00:00Z'))), true],
+    ['already ended', change(undefined, doc(at('2026-11-25T10:00:00Z', '2026-11-25T11:00:00Z'))), false],
+    ['beyond 14 days', change(undefined, doc(at('2026-12-10T10:00:00Z', '2026-12-10T11:00:00Z'))), false],
+    ['moved from beyond the horizon into it', change(doc(at('2026-12-20T10:00:00Z', '2026-12-20T11:00:00Z')), v2(at('2026-11-26T10:00:00Z', '2026-11-26T11:00:00Z'))), true],
+    ['moved out of the horizon', change(doc(), v2(at('2027-01-20T10:00:00Z', '2027-01-20T11:00:00Z'))), true],
+    ['moved, both sides past', change(doc(at('2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z')), v2(at('2026-11-21T10:00:00Z', '2026-11-21T11:00:00Z'))), false],
+    ['cancelled, past', change(doc(at('2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z')), v2({ ...at('2026-11-20T10:00:00Z', '2026-11-20T11:00:00Z'), isCancelled: true })), false],
+    ['removed, upcoming', change(doc(), undefined), true],
+    ['series master', change(undefined, doc({ type: 'seriesMaster' })), false],
+    ['all-day today (local dates)', change(undefined, doc({ isAllDay: true, startDate: '2026-11-25', endDate: '2026-11-26' })), true],
+  ])('%s', (_name, input, expected) => {
+    expect(isNoticeWorthy(input, now, 14, ZONE)).toBe(expected);
+  });
+});
+
+describe('noticeFingerprint', () => {
+  test('same change, same id; any shown difference or a new edit, a new id', () => {
+    const renamed = change(doc(), v2({ subject: 'B' }));
+    expect(noticeId('u', renamed)).toBe(noticeId('u', change(doc(), v2({ subject: 'B' }))));
+    expect(noticeId('u', renamed)).toMatch(/^u\|E1\|[A-Za-z0-9_-]{22}$/);
+    const others = [
+      change(doc(), v2({ subject: 'C' })),
+      change(doc(), v2({ subject: 'B', etag: 'W/"4"' })),
+      change(doc(), v2({ location: 'Room 5' })),
+      change(doc(), v2({ isCancelled: true })),
+      change(doc(), undefined),
+    ];
+    const fingerprints = new Set([renamed, ...others].map(noticeFingerprint));
+    expect(fingerprints.size).toBe(others.length + 1);
+  });
+});
+
+describe('renderNoticeSummary', () => {
+  const lines = Array.from({ length: 12 }, (_, i) =>
+    describeChange(change(undefined, doc({ eventId: `E${i}`, subject: `Meeting ${i}`, start: new Date(Date.UTC(2026, 10, 26, 20 - i)), end: new Date(Date.UTC(2026, 10, 26, 21 - i)) })), ZONE),
+  );
+  test('first ten rows in start order, then "and N more"', () => {
+    const { attachment, text } = renderNoticeSummary(lines);
+    const card = JSON.stringify(attachment.content);
+    expect(card).toContain('12 calendar changes');
+    expect(card).toContain('and 2 more');
+    expect(card).toContain('Meeting 11');
+    expect(card).not.toContain('Meeting 0"');
+    expect(card).not.toContain('${');
+    expect(text.split('\n')).toHaveLength(12);
+  });
+  test('quiet-hours summary says so; a subject cannot break the card', () => {
+    const odd = describeChange(change(undefined, doc({ subject: '"}],"x":{"${evil}' })), ZONE);
+    const { attachment } = renderNoticeSummary([odd], { heldForQuietHours: true });
+    const card = JSON.stringify(attachment.content);
+    expect(card).toContain('While your quiet hours were on:');
+    expect((attachment.content as { body: { columns?: { items: { inlines?: { text: string }[] }[] }[] }[] }).body[2]!.columns![1]!.items[0]!.inlines![0]!.text).toContain('"}],"x":{"${evil}');
+  });
+});
+
+describe('quiet hours', () => {
+  test.each<[string, { start: string; end: string } | undefined]>([
+    ['22:00-07:00', { start: '22:00', end: '07:00' }],
+    ['22-7', { start: '22:00', end: '07:00' }],
+    ['10pm to 7am', { start: '22:00', end: '07:00' }],
+    ['12:30–13:30', { start: '12:30', end: '13:30' }],
+    ['22:00-22:00', undefined],
+    ['25:00-07:00', undefined],
+    ['tonight', undefined],
+  ])('parses %j', (input, expected) => {
+    const parsed = parseQuietHours(input);
+    if (expected) expect(parsed).toEqual(expected);
+    else expect(parsed).toBeInstanceOf(BadQuietHoursInput);
+  });
+
+  const quiet = { start: '22:00', end: '07:00' };
+  test.each<[string, string | undefined]>([
+    ['2026-11-25T21:30:00Z', '2026-11-26T06:00:00Z'], // 22:30 Berlin -> 07:00 Berlin next day
+    ['2026-11-26T03:00:00Z', '2026-11-26T06:00:00Z'], // 04:00 Berlin -> 07:00 same day
+    ['2026-11-26T06:00:00Z', undefined], // 07:00 Berlin: over
+    ['2026-11-26T12:00:00Z', undefined],
+  ])('at %s quiet hours end at %s', (now, end) => {
+    expect(quietHoursEnd(new Date(now), ZONE, quiet)?.toISOString()).toBe(end && new Date(end).toISOString());
+  });
+
+  test('across a DST change the end is the local wall-clock time', () => {
+    // Europe/Berlin leaves summer time on 25 Oct 2026 at 03:00.
+    expect(quietHoursEnd(new Date('2026-10-24T21:00:00Z'), ZONE, quiet)?.toISOString()).toBe('2026-10-25T06:00:00.000Z');
+  });
+});
+
+describe('ConversationRateLimit: Teams 7/1 s, 8/2 s, 60/30 s', () => {
+  test('the 8th message in a second waits; the 9th in two seconds waits', () => {
+    const limit = new ConversationRateLimit();
+    for (let i = 0; i < 7; i++) {
+      expect(limit.delayMs('c', 1000 + i)).toBe(0);
+      limit.record('c', 1000 + i);
+    }
+    expect(limit.delayMs('c', 1010)).toBe(990);
+    expect(limit.delayMs('other', 1010)).toBe(0);
+    limit.record('c', 2000);
+    expect(limit.delayMs('c', 2100)).toBe(900); // 8 in 2 s: wait until the first leaves the 2 s window
+  });
+  test('60 in 30 s', () => {
+    const limit = new ConversationRateLimit();
+    for (let i = 0; i < 60; i++) limit.record('c', i * 400);
+    expect(limit.delayMs('c', 60 * 400)).toBe(30_000 - 60 * 400);
+  });
+});
+
+describe('commands', () => {
+  test.each<[string, unknown]>([
+    ['notify off', { enabled: false }],
+    ['notify on', { enabled: true }],
+    ['notifications off', { enabled: false }],
+    ['turn off notifications', { enabled: false }],
+    ['notify', { show: true }],
+    ['notify me about lunch', undefined],
+  ])('notify: %j', (text, expected) => {
+    expect(matchNotify(text)).toEqual(expected);
+  });
+  test.each<[string, unknown]>([
+    ['quiet hours 22:00-07:00', { set: { start: '22:00', end: '07:00' } }],
+    ['quiet hours: 10pm-7am', { set: { start: '22:00', end: '07:00' } }],
+    ['quiet hours off', { off: true }],
+    ['quiet hours', { show: true }],
+    ['quietly', undefined],
+  ])('quiet hours: %j', (text, expected) => {
+    expect(matchQuietHours(text)).toEqual(expected);
+  });
+  test('bad quiet hours are a sentence', () => {
+    const args = matchQuietHours('quiet hours after lunch');
+    expect(args && 'bad' in args && args.bad.message).toMatch(/quiet hours 22:00-07:00/);
+  });
+});
