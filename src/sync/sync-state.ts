@@ -1,0 +1,66 @@
+import type { Collection } from 'mongodb';
+import { AuthFailure, ReconnectNeededError } from '../auth/auth-errors.js';
+import { GraphFailure, ThrottledError } from '../graph/graph-errors.js';
+import type { SyncStateDoc } from '../store/collections.js';
+import type { SyncWindow } from './sync-window.js';
+
+/**
+ * The per-user sync state: what a round persists between pages (links, window, full-round progress) and what
+ * "sync status" shows (status, last success, last error in plain words, throttling).
+ */
+
+/** SyncStateDoc.fullRound plus the window the previous delta token covered (events entering the new window are not news). */
+export interface FullRoundProgress {
+  startedAt: Date;
+  reason: 'initial' | 'sync-state-lost' | 'window-moved';
+  previousWindow?: SyncWindow;
+}
+
+export function fullRoundOf(state: SyncStateDoc | null | undefined): FullRoundProgress | undefined {
+  return state?.fullRound as FullRoundProgress | undefined;
+}
+
+/** A round begins: status running, lastRunAt now; creates the document for a new connection. */
+export async function markRoundStarted(syncStates: Collection<SyncStateDoc>, userKey: string, now: Date): Promise<SyncStateDoc> {
+  const state = await syncStates.findOneAndUpdate(
+    { _id: userKey },
+    { $set: { status: 'running', lastRunAt: now }, $setOnInsert: { roundsCompleted: 0 } },
+    { upsert: true, returnDocument: 'after' },
+  );
+  return state!;
+}
+
+export interface SyncFailure {
+  kind: string;
+  /** One sentence the user can read. */
+  message: string;
+  status: SyncStateDoc['status'];
+  /** When Graph asked to wait: do not run again before this. */
+  throttledUntil?: Date;
+}
+
+/** The failure families of a round, each with the sentence "sync status" shows. */
+export function describeSyncFailure(error: unknown, now: Date): SyncFailure {
+  if (error instanceof ReconnectNeededError) return { kind: error.kind, message: error.userMessage, status: 'needs-reconnect' };
+  if (error instanceof ThrottledError) {
+    return { kind: error.kind, message: error.userMessage, status: 'error', throttledUntil: new Date(now.getTime() + error.retryAfterMs) };
+  }
+  if (error instanceof GraphFailure || error instanceof AuthFailure) return { kind: error.kind, message: error.userMessage, status: 'error' };
+  return { kind: 'internal', message: 'calbot hit an unexpected problem while reading your calendar; it will try again at the next sync.', status: 'error' };
+}
+
+/** Records a failed round. Links are kept: the next round resumes where this one stopped. */
+export async function recordSyncFailure(syncStates: Collection<SyncStateDoc>, userKey: string, failure: SyncFailure, now: Date): Promise<void> {
+  await syncStates.updateOne(
+    { _id: userKey },
+    {
+      $set: {
+        status: failure.status,
+        lastError: { at: now, kind: failure.kind, message: failure.message },
+        ...(failure.throttledUntil ? { throttledUntil: failure.throttledUntil } : {}),
+      },
+      $setOnInsert: { roundsCompleted: 0 },
+    },
+    { upsert: true },
+  );
+}

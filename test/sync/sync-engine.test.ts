@@ -1,0 +1,204 @@
+import { GraphUnavailableError } from '../../src/graph/graph-errors.js';
+import type { GraphClient } from '../../src/graph/graph-client.js';
+import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { at, connectedUser, dateIn, runRound, storedEvents, summary, SYNC_ENV } from './sync-support.js';
+
+/**
+ * The sync engine through real parts: calbot's Graph client, token cache and store against the fake Graph.
+ * Rounds are driven directly with syncCalendar (the job path has its own tests) after the connect's own round.
+ */
+describe('syncCalendar', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '3' }, 'sync_engine');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  test('initial sync: series with an exception and a cancelled occurrence, all-day and timed events, exact final state', async () => {
+    let series: { seriesMasterId: string; occurrenceIds: string[] } | undefined;
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Initial', (oid) => {
+      series = h.graph.addRecurringSeries(oid, { subject: 'Standup', start: at(1, 8), end: at(1, 8, 15), count: 4, exceptionIndex: 1, exceptionShiftMinutes: 30, cancelledIndex: 2 });
+      ids = {
+        review: h.graph.addEvent(oid, { subject: 'Budget review', start: at(2, 14), end: at(2, 15, 30), location: 'Room 4', joinUrl: 'https://teams.example/join/1' }),
+        holiday: h.graph.addAllDayEvent(oid, { subject: 'Day off', startDate: dateIn(3), endDate: dateIn(5), timeZone: 'Pacific Standard Time' }),
+        tooLate: h.graph.addEvent(oid, { subject: 'Beyond the window', start: at(400, 9), end: at(400, 10) }),
+      };
+    });
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => [e.subject, e.type, e.isCancelled])).toEqual([
+      ['Standup', 'occurrence', false],
+      ['Standup (moved)', 'exception', false],
+      ['Budget review', 'singleInstance', false],
+      ['Day off', 'singleInstance', false],
+      ['Standup', 'exception', true],
+      ['Standup', 'occurrence', false],
+    ]);
+    const byId = new Map(events.map((e) => [e.eventId, e]));
+    const [first, moved, cancelled] = series!.occurrenceIds.map((id) => byId.get(id)!);
+    expect(first).toMatchObject({ seriesMasterId: series!.seriesMasterId, start: new Date(at(1, 8)), end: new Date(at(1, 8, 15)) });
+    expect(moved!.start).toEqual(new Date(at(2, 8, 30)));
+    expect(cancelled!.isCancelled).toBe(true);
+    expect(byId.get(ids.review!)).toMatchObject({ location: 'Room 4', joinUrl: 'https://teams.example/join/1', isAllDay: false, start: new Date(at(2, 14)), end: new Date(at(2, 15, 30)) });
+    expect(byId.get(ids.holiday!)).toMatchObject({ isAllDay: true, startDate: dateIn(3), endDate: dateIn(5), start: new Date(`${dateIn(3)}T00:00:00.000Z`), timeZone: 'Pacific Standard Time' });
+    expect(byId.has(ids.tooLate!)).toBe(false);
+    expect(events.every((e) => e._id === `${userKey}|${e.eventId}` && e.userKey === userKey && e.seenInRound === 1)).toBe(true);
+
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(state).toMatchObject({ status: 'idle', roundsCompleted: 1, lastCounts: { added: 6, updated: 0, removed: 0 } });
+    expect(state!.deltaLink).toMatch(/\$deltatoken=/);
+    expect(state!.nextLink).toBeUndefined();
+    expect(state!.fullRound).toBeUndefined();
+
+    // Nothing changed at Microsoft: one request, no writes, no changes.
+    const before = h.graph.requestCount(microsoft.oid);
+    const idle = await runRound(h, userKey);
+    expect(idle).toMatchObject({ firstRound: false, pages: 1, requests: 1, changeSet: { added: 0, updated: 0, removed: 0, changes: [] } });
+    expect(h.graph.requestCount(microsoft.oid) - before).toBe(1);
+    expect((await storedEvents(h, userKey)).map((e) => e.updatedAt.getTime())).toEqual(events.map((e) => e.updatedAt.getTime()));
+  });
+
+  test('the first round of a connection reports counts only', async () => {
+    const { userKey } = await connectedUser(h, 'Ada First', (oid) => {
+      h.graph.addEvent(oid, { subject: 'One', start: at(1, 9), end: at(1, 10) });
+      h.graph.addEvent(oid, { subject: 'Two', start: at(2, 9), end: at(2, 10) });
+    });
+    // Forget everything, as after a disconnect: the next round is a first round again.
+    await h.store.collections.events.deleteMany({ userKey });
+    await h.store.collections.syncStates.deleteOne({ _id: userKey });
+    const completed: boolean[] = [];
+    const result = await runRound(h, userKey, { onRoundComplete: async (_key, r) => void completed.push(r.firstRound && r.totalEvents === 2) });
+    expect(result).toMatchObject({ firstRound: true, changeSet: { added: 2, updated: 0, removed: 0, changes: [] } });
+    expect(completed).toEqual([true]);
+  });
+
+  test('add / update / move / cancel / delete -> one change each; the same page applied again changes nothing', async () => {
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Changes', (oid) => {
+      ids = {
+        rename: h.graph.addEvent(oid, { subject: 'Planning', start: at(1, 9), end: at(1, 10) }),
+        move: h.graph.addEvent(oid, { subject: 'Retro', start: at(2, 9), end: at(2, 10) }),
+        cancel: h.graph.addEvent(oid, { subject: 'Offsite', start: at(3, 9), end: at(3, 17), response: 'accepted' }),
+        remove: h.graph.addEvent(oid, { subject: 'Coffee', start: at(4, 9), end: at(4, 10) }),
+        showAs: h.graph.addEvent(oid, { subject: 'Focus', start: at(5, 9), end: at(5, 10) }),
+      };
+    });
+    const oid = microsoft.oid;
+    const deltaBefore = (await h.store.collections.syncStates.findOne({ _id: userKey }))!.deltaLink!;
+    h.graph.addEvent(oid, { subject: 'New 1:1', start: at(6, 9), end: at(6, 10) });
+    h.graph.updateEvent(oid, ids.rename!, { subject: 'Planning Q1' });
+    h.graph.updateEvent(oid, ids.move!, { start: at(2, 11), end: at(2, 12) });
+    h.graph.cancelEvent(oid, ids.cancel!);
+    h.graph.deleteEvent(oid, ids.remove!);
+    h.graph.updateEvent(oid, ids.showAs!, { showAs: 'free' });
+
+    const completed: string[][] = [];
+    const result = await runRound(h, userKey, { onRoundComplete: async (_key, r) => void completed.push(summary(r.changeSet.changes)) });
+    expect(summary(result.changeSet.changes)).toEqual(['added: New 1:1', 'cancelled: Offsite', 'changed: Planning Q1', 'moved: Retro', 'removed: Coffee']);
+    expect(result.changeSet).toMatchObject({ added: 1, updated: 4, removed: 1 });
+    expect(completed).toEqual([summary(result.changeSet.changes)]);
+    const after = await storedEvents(h, userKey);
+    expect(after.map((e) => `${e.subject}${e.isCancelled ? ' (cancelled)' : ''}`)).toEqual(['Planning Q1', 'Retro', 'Offsite (cancelled)', 'Focus', 'New 1:1']);
+    expect(after.find((e) => e.subject === 'Focus')!.showAs).toBe('free');
+
+    // Replay: the previous deltaLink again delivers exactly the same pages.
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { deltaLink: deltaBefore } });
+    const replay = await runRound(h, userKey);
+    expect(replay.changeSet).toEqual({ added: 0, updated: 0, removed: 0, changes: [] });
+    expect(replay.pages).toBeGreaterThan(1);
+    const again = await storedEvents(h, userKey);
+    expect(again).toEqual(after);
+  });
+
+  test('a round that dies after page 2 resumes from its nextLink; exact final state, nothing duplicated', async () => {
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Crash', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Existing', start: at(1, 9), end: at(1, 10) });
+    });
+    const oid = microsoft.oid;
+    const subjects = Array.from({ length: 10 }, (_, i) => `Meeting ${String(i).padStart(2, '0')}`);
+    subjects.forEach((subject, i) => h.graph.addEvent(oid, { subject, start: at(2 + i, 9), end: at(2 + i, 10) }));
+
+    // The real client, cut off after two pages as if the process had died there.
+    let calls = 0;
+    const dying = (key: string): GraphClient => {
+      const real = h.calbot.graphFor(key);
+      return {
+        ...real,
+        get: async <T>(url: string, headers?: Record<string, string>) => {
+          if (++calls > 2) throw new GraphUnavailableError(-1);
+          return real.get<T>(url, headers);
+        },
+      };
+    };
+    await expect(runRound(h, userKey, { graphFor: dying })).rejects.toBeInstanceOf(GraphUnavailableError);
+    const crashed = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(crashed).toMatchObject({ status: 'error', lastError: { kind: 'unavailable' } });
+    expect(crashed!.nextLink).toMatch(/\$skiptoken=/);
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(1 + 6); // two pages of 3
+
+    const requestsBefore = h.graph.requests.length;
+    const resumed = await runRound(h, userKey);
+    expect(h.graph.requests[requestsBefore]!.query.$skiptoken).toBeDefined(); // resumed mid-round, not from the start
+    expect(resumed.changeSet.added).toBe(4);
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => e.subject)).toEqual(['Existing', ...subjects]);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ status: 'idle', roundsCompleted: 2 });
+  });
+
+  test('410 lost delta state -> full round, no duplicates, events deleted meanwhile reconciled away (and reported)', async () => {
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Lost', (oid) => {
+      ids = {
+        keep: h.graph.addEvent(oid, { subject: 'Keep', start: at(1, 9), end: at(1, 10) }),
+        gone: h.graph.addEvent(oid, { subject: 'Gone', start: at(2, 9), end: at(2, 10) }),
+        cancelledEarlier: h.graph.addEvent(oid, { subject: 'Was cancelled', start: at(3, 9), end: at(3, 10), isCancelled: true }),
+      };
+      for (let i = 0; i < 4; i++) h.graph.addEvent(oid, { subject: `Filler ${i}`, start: at(4 + i, 9), end: at(4 + i, 10) });
+    });
+    const oid = microsoft.oid;
+    h.graph.deleteEvent(oid, ids.gone!);
+    h.graph.deleteEvent(oid, ids.cancelledEarlier!);
+    h.graph.addEvent(oid, { subject: 'Added meanwhile', start: at(9, 9), end: at(9, 10) });
+    h.graph.invalidateAllTokens(oid);
+
+    const before = h.graph.requests.length;
+    const result = await runRound(h, userKey);
+    const delta = h.graph.requests.slice(before).filter((r) => r.oid === oid);
+    expect(delta[0]!.status).toBe(410);
+    expect(delta[1]!.query.startDateTime).toBeDefined(); // a new round from the window
+    expect(summary(result.changeSet.changes)).toEqual(['added: Added meanwhile', 'removed: Gone']);
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => e.subject)).toEqual(['Keep', 'Filler 0', 'Filler 1', 'Filler 2', 'Filler 3', 'Added meanwhile']);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(state).toMatchObject({ status: 'idle', roundsCompleted: 2 });
+    expect(state!.fullRound).toBeUndefined();
+  });
+
+  test('the window rolls a day: a full round that reports only real changes, not events entering or leaving', async () => {
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Roll', (oid) => {
+      ids = {
+        leaving: h.graph.addEvent(oid, { subject: 'Last week', start: at(-7, 9), end: at(-7, 10) }),
+        staying: h.graph.addEvent(oid, { subject: 'Tomorrow', start: at(1, 9), end: at(1, 10) }),
+        deleted: h.graph.addEvent(oid, { subject: 'Deleted meanwhile', start: at(2, 9), end: at(2, 10) }),
+        entering: h.graph.addEvent(oid, { subject: 'Far ahead', start: at(181, 9), end: at(181, 10) }),
+      };
+    });
+    const oid = microsoft.oid;
+    const stored = (await storedEvents(h, userKey)).map((e) => e.subject);
+    expect(stored).toEqual(['Last week', 'Tomorrow', 'Deleted meanwhile']); // 'Far ahead' is past today + 180 days
+    h.graph.deleteEvent(oid, ids.deleted!);
+    h.graph.addEvent(oid, { subject: 'Added meanwhile', start: at(3, 9), end: at(3, 10) });
+
+    const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+    const result = await runRound(h, userKey, { clock: () => tomorrow });
+    expect(summary(result.changeSet.changes)).toEqual(['added: Added meanwhile', 'removed: Deleted meanwhile']);
+    expect(result.changeSet).toMatchObject({ added: 1, removed: 1 });
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Tomorrow', 'Added meanwhile', 'Far ahead']);
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(state!.windowStart).toEqual(new Date(`${dateIn(-6)}T00:00:00.000Z`));
+  });
+});

@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../../src/log.js';
+import type { EventDoc, SyncStateDoc } from '../../src/store/collections.js';
+import { syncCalendar, type RoundComplete, type SyncEngineDeps, type SyncRoundResult } from '../../src/sync/sync-engine.js';
+import type { CloudHarness } from '../support/microsoft-cloud.js';
+import { teamsUser, type TeamsUser } from '../support/calbot-harness.js';
+import type { FakeUser } from '../fakes/identity/fake-identity.js';
+
+/** Sync tests drive rounds themselves ("sync now", agenda runs, syncCalendar): no interval run gets in between. */
+export const SYNC_ENV = { SYNC_INTERVAL: '1 hour' };
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** An instant `days` from today at `hour`:`minute` UTC, as the fake wants it ("...Z"). */
+export function at(days: number, hour = 9, minute = 0): string {
+  const today = Math.floor(Date.now() / DAY) * DAY;
+  return new Date(today + days * DAY + hour * 3_600_000 + minute * 60_000).toISOString();
+}
+
+/** 'YYYY-MM-DD' `days` from today (UTC). */
+export function dateIn(days: number): string {
+  return at(days, 0).slice(0, 10);
+}
+
+export interface ConnectedUser {
+  chat: TeamsUser;
+  microsoft: FakeUser;
+  userKey: string;
+}
+
+/** A chat user linked to a new mailbox; `seed` fills the mailbox before the first round runs. */
+export async function connectedUser(h: CloudHarness, name: string, seed: (oid: string) => void = () => undefined): Promise<ConnectedUser> {
+  const chat = teamsUser(name);
+  const microsoft = h.addMicrosoftUser(name);
+  seed(microsoft.oid);
+  const userKey = `msteams:${chat.id}`;
+  const { status, page } = await h.connect(chat, microsoft);
+  if (status !== 200) throw new Error(`connect failed: ${status} ${page}`);
+  await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
+  return { chat, microsoft, userKey };
+}
+
+/** Polls the sync state (by _id) until `done`; fails after `timeoutMs`. */
+export async function waitForState(h: CloudHarness, userKey: string, done: (state: SyncStateDoc) => boolean, timeoutMs = 15_000): Promise<SyncStateDoc> {
+  const deadline = Date.now() + timeoutMs;
+  let last: SyncStateDoc | null = null;
+  while (Date.now() < deadline) {
+    last = await h.store.collections.syncStates.findOne({ _id: userKey });
+    if (last && done(last)) return last;
+    await sleep(50);
+  }
+  throw new Error(`sync state never matched; last: ${JSON.stringify(last)}`);
+}
+
+/** The engine with calbot's own collections and Graph clients (real parts), for driving one round directly. */
+export function engineDeps(h: CloudHarness, extra: Partial<SyncEngineDeps> = {}): SyncEngineDeps & { completed: { userKey: string; result: RoundComplete }[] } {
+  const completed: { userKey: string; result: RoundComplete }[] = [];
+  return {
+    collections: h.store.collections,
+    graphFor: h.calbot.graphFor,
+    config: h.calbot.config,
+    logger: createLogger(process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent'),
+    onRoundComplete: async (userKey, result) => void completed.push({ userKey, result }),
+    ...extra,
+    completed,
+  };
+}
+
+export function runRound(h: CloudHarness, userKey: string, extra: Partial<SyncEngineDeps> = {}): Promise<SyncRoundResult> {
+  return syncCalendar(engineDeps(h, extra), userKey);
+}
+
+/** The user's stored events by subject, sorted, with the fields that matter for assertions. */
+export async function storedEvents(h: CloudHarness, userKey: string): Promise<EventDoc[]> {
+  return (await h.store.collections.events.find({ userKey }).toArray()).sort((a, b) => a.start.getTime() - b.start.getTime() || a.subject.localeCompare(b.subject));
+}
+
+export function summary(changes: { kind: string; subject: string }[]): string[] {
+  return changes.map((change) => `${change.kind}: ${change.subject}`).sort();
+}
