@@ -45,7 +45,7 @@ const WORD_FIXES: Record<string, string> = {
   wendesday: 'wednesday', wensday: 'wednesday', wednsday: 'wednesday', wedensday: 'wednesday', wednesay: 'wednesday',
   thrusday: 'thursday', thursady: 'thursday', thurday: 'thursday', firday: 'friday', fridya: 'friday', frday: 'friday',
   saturdy: 'saturday', satruday: 'saturday', sunady: 'sunday', mondya: 'monday', monady: 'monday', tuseday: 'tuesday',
-  teusday: 'tuesday', tuesdy: 'tuesday', frei: 'free', fre: 'free', availble: 'available', avail: 'available',
+  teusday: 'tuesday', tues: 'tuesday', weds: 'wednesday', thur: 'thursday', tuesdy: 'tuesday', frei: 'free', fre: 'free', availble: 'available', avail: 'available',
 };
 
 /** What the user typed, ready to match: lower case, no apostrophes or stray punctuation, typos fixed. */

@@ -28,10 +28,9 @@ function mailboxToIana(name: string | undefined): string | undefined {
   return windowsToIana(name);
 }
 
-/** "europe/paris" -> "Europe/Paris": luxon accepts any case, cards and the database keep one spelling. */
+/** "europe/paris" -> "Europe/Paris" (ICU's spelling): luxon accepts any case, cards and the database keep one spelling. */
 function canonicalZone(name: string): string {
-  const zone = DateTime.now().setZone(name).zoneName;
-  return zone ?? name;
+  return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
 }
 
 export interface UserZoneSources {

@@ -1,0 +1,228 @@
+import { DateTime } from 'luxon';
+import { parseQuestion, type Question } from '../../src/chat/question.js';
+
+// Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
+const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
+const AUCKLAND = { now: new Date('2026-11-26T23:30:00Z'), zone: 'Pacific/Auckland' }; // Fri 27 Nov 12:30 NZDT
+const HONOLULU = { now: new Date('2026-11-27T08:00:00Z'), zone: 'Pacific/Honolulu' }; // Thu 26 Nov 22:00 HST
+const NEW_YORK_DST = { now: new Date('2026-03-07T14:00:00Z'), zone: 'America/New_York' }; // Sat 7 Mar 09:00, clocks go forward Sun 8 Mar
+const LONDON_DST = { now: new Date('2026-10-24T11:00:00Z'), zone: 'Europe/London' }; // Sat 24 Oct 12:00 BST, clocks go back Sun 25 Oct
+
+type Clock = typeof LONDON;
+type Row = [text: string, clock: Clock, kind: Question['kind'] | undefined, start?: string, end?: string];
+
+const L = LONDON;
+const rows: Row[] = [
+  // today
+  ['today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ["What's on today?", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['whats on today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['What’s on 2day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['TODAY!!!', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['my meetings today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['agenda', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['schedule', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['show my calendar', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['show my calender', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ["what's on", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['what do i have today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['any meetings this afternoon', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['what is on tonight', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['<at>calbot</at> what’s on today?', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['todays meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['mtgs today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  // tomorrow, with typos
+  ['tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['whats on tmrw', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ["what's on tomorow?", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['tommorow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['tmr', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['2morrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['Meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['wats on tmrw', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['anything on tomorrow?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ["tomorrow's schedule", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['what do I have on tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // yesterday
+  ['yesterday', L, 'agenda', '2026-11-25T00:00', '2026-11-26T00:00'],
+  ['what was on yesterday', L, 'agenda', '2026-11-25T00:00', '2026-11-26T00:00'],
+  ['yday', L, 'agenda', '2026-11-25T00:00', '2026-11-26T00:00'],
+  ['meetings yesterdy', L, 'agenda', '2026-11-25T00:00', '2026-11-26T00:00'],
+  // weeks (Monday to Sunday)
+  ['this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ["what's on this week?", L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['my week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ["what's next week look like", L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['whats on nxt wk', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['last week', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
+  ['this weekend', L, 'agenda', '2026-11-28T00:00', '2026-11-30T00:00'],
+  ['meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  // weekday names (the coming one, today included)
+  ['on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ["what's on friday", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['fri', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['firday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['thursday', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['next monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['what about tuesday', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
+  ['tues', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
+  ['wednesday', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
+  ['wendesday', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
+  ['wed', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
+  ['thrusday', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['saturday', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['sunday', L, 'agenda', '2026-11-29T00:00', '2026-11-30T00:00'],
+  ['last monday', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
+  ['next friday', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  // dates
+  ['dec 3', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['Dec 3rd', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['3 December', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['what’s on 3 december?', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['december 3', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['2026-12-03', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['meetings on 2026-12-03', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['jan 5', L, 'agenda', '2027-01-05T00:00', '2027-01-06T00:00'],
+  ['dec 3 2027', L, 'agenda', '2027-12-03T00:00', '2027-12-04T00:00'],
+  ['on the 1st of december', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
+  ['in 2 days', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  // next meeting
+  ['next meeting', L, 'next'],
+  ["what's next", L, 'next'],
+  ['whats next?', L, 'next'],
+  ['Next', L, 'next'],
+  ['when is my next meeting', L, 'next'],
+  ['nxt mtg', L, 'next'],
+  ['next call', L, 'next'],
+  ["what's up next", L, 'next'],
+  ["what's coming up", L, 'next'],
+  ['upcoming', L, 'next'],
+  // now
+  ['now', L, 'now'],
+  ['am I in a meeting?', L, 'now'],
+  ['am i in a meeting right now', L, 'now'],
+  ['what am I doing now', L, 'now'],
+  ['am i free now', L, 'now'],
+  ['am I busy right now?', L, 'now'],
+  ['current meeting', L, 'now'],
+  ["what's happening", L, 'now'],
+  // free at a time (1-7 without am/pm = afternoon; default 30 minutes)
+  ['am I free at 3pm', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i free at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i free at 3 pm?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i free at 9', L, 'free-at', '2026-11-26T09:00', '2026-11-26T09:30'],
+  ['am i free at 9am tomorrow', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
+  ['am I free at 15:30', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
+  ['am i busy at 11', L, 'free-at', '2026-11-26T11:00', '2026-11-26T11:30'],
+  ['am i free at noon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T12:30'],
+  ['am I free tomorrow 2-4pm', L, 'free-at', '2026-11-27T14:00', '2026-11-27T16:00'],
+  ['am i free tomorrow 2-4', L, 'free-at', '2026-11-27T14:00', '2026-11-27T16:00'],
+  ['am i free tomorrow from 11 to 1', L, 'free-at', '2026-11-27T11:00', '2026-11-27T13:00'],
+  ['am i free between 10 and 11:30 on friday', L, 'free-at', '2026-11-27T10:00', '2026-11-27T11:30'],
+  ['free at 3 on monday?', L, 'free-at', '2026-11-30T15:00', '2026-11-30T15:30'],
+  ['am i available friday at 10', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
+  ['am i free on dec 3 at 2pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
+  ['am i free tmrw at 4', L, 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
+  ['am i free 9:30-10', L, 'free-at', '2026-11-26T09:30', '2026-11-26T10:00'],
+  // free slots (today starts at now, rounded up to 5 minutes)
+  ['free time tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['when am I free friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['when am i free', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['free time today', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['am i free tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['free slots on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['my availability next week', L, 'free-slots', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['free time this week', L, 'free-slots', '2026-11-26T10:45', '2026-11-30T00:00'],
+  ['when am i free on dec 3', L, 'free-slots', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['any gaps tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // other zones: "today" is the user's today
+  ['today', AUCKLAND, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['tomorrow', AUCKLAND, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['on friday', AUCKLAND, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['am i free at 3', AUCKLAND, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
+  ['this week', AUCKLAND, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['today', HONOLULU, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['tomorrow', HONOLULU, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['dec 3', HONOLULU, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  // DST days: 23 hours (New York spring forward) and 25 hours (London fall back)
+  ['tomorrow', NEW_YORK_DST, 'agenda', '2026-03-08T00:00', '2026-03-09T00:00'],
+  ['sunday', NEW_YORK_DST, 'agenda', '2026-03-08T00:00', '2026-03-09T00:00'],
+  ['am i free tomorrow at 3', NEW_YORK_DST, 'free-at', '2026-03-08T15:00', '2026-03-08T15:30'],
+  ['tomorrow', LONDON_DST, 'agenda', '2026-10-25T00:00', '2026-10-26T00:00'],
+  ['next week', LONDON_DST, 'agenda', '2026-10-26T00:00', '2026-11-02T00:00'],
+  ['this week', LONDON_DST, 'agenda', '2026-10-19T00:00', '2026-10-26T00:00'],
+  // not schedule questions
+  ['help', L, undefined],
+  ['connect outlook', L, undefined],
+  ['sync now', L, undefined],
+  ['Sync now!', L, undefined],
+  ['disconnect outlook', L, undefined],
+  ['status', L, undefined],
+  ['notify off', L, undefined],
+  ['notify on', L, undefined],
+  ['timezone Europe/Paris', L, undefined],
+  ['time zone: America/New_York', L, undefined],
+  ['hello', L, undefined],
+  ['thanks!', L, undefined],
+  ['', L, undefined],
+  ['   ', L, undefined],
+  ['lol', L, undefined],
+  ['how are you', L, undefined],
+];
+
+describe('parseQuestion', () => {
+  it('has a table of more than 100 phrasings', () => {
+    expect(rows.length).toBeGreaterThan(100);
+  });
+
+  // A rest parameter: jest reads a callback with more parameters than the row as one wanting `done`.
+  it.each(rows)('%j', (...row) => {
+    const [text, clock, kind, start, end] = row as Row;
+    const question = parseQuestion(text, clock.now, clock.zone);
+    expect(question?.kind).toBe(kind);
+    if (start === undefined || end === undefined) return;
+    const range = (question as { range: { start: Date; end: Date } }).range;
+    expect(DateTime.fromJSDate(range.start, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(`${start}:00`);
+    expect(DateTime.fromJSDate(range.end, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(`${end}:00`);
+  });
+
+  it('labels days relative to the user today, and weeks with their dates', () => {
+    const label = (text: string) => (parseQuestion(text, L.now, L.zone) as { label: string }).label;
+    expect(label('today')).toBe('Today · Thu 26 Nov');
+    expect(label('tmrw')).toBe('Tomorrow · Fri 27 Nov');
+    expect(label('yesterday')).toBe('Yesterday · Wed 25 Nov');
+    expect(label('monday')).toBe('Mon 30 Nov');
+    expect(label('dec 3 2027')).toBe('Fri 3 Dec 2027');
+    expect(label('this week')).toBe('This week · 23–29 Nov');
+    expect(label('next week')).toBe('Next week · 30 Nov – 6 Dec');
+    expect(label('am i free tomorrow 2-4pm')).toBe('Tomorrow · Fri 27 Nov · 14:00–16:00');
+  });
+
+  it('gives agenda answers a phrase for sentences and a day count', () => {
+    expect(parseQuestion('today', L.now, L.zone)).toMatchObject({ phrase: 'today', days: 1 });
+    expect(parseQuestion('dec 3', L.now, L.zone)).toMatchObject({ phrase: 'on Thu 3 Dec', days: 1 });
+    expect(parseQuestion('this week', L.now, L.zone)).toMatchObject({ phrase: 'this week', days: 7 });
+  });
+
+  it('makes DST days 23 and 25 hours long', () => {
+    const hours = (text: string, clock: Clock) => {
+      const { range } = parseQuestion(text, clock.now, clock.zone) as { range: { start: Date; end: Date } };
+      return (range.end.getTime() - range.start.getTime()) / 3_600_000;
+    };
+    expect(hours('tomorrow', NEW_YORK_DST)).toBe(23);
+    expect(hours('tomorrow', LONDON_DST)).toBe(25);
+    expect(hours('today', L)).toBe(24);
+  });
+
+  it('asks free slots within 09:00-17:00, Monday to Friday', () => {
+    expect(parseQuestion('free time tomorrow', L.now, L.zone)).toMatchObject({ workingHours: { startHour: 9, endHour: 17, weekdays: [1, 2, 3, 4, 5] } });
+  });
+
+  it('is not fooled by an invalid zone', () => {
+    expect(parseQuestion('today', L.now, 'Not/AZone')).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import { BadTimeZoneInput, isValidIanaZone, parseTimeZoneCommand, resolveUserZone, windowsToIana } from '../../src/chat/time-zone.js';
+
+describe('windowsToIana', () => {
+  it.each([
+    ['W. Europe Standard Time', 'Europe/Berlin'],
+    ['Eastern Standard Time', 'America/New_York'],
+    ['Pacific Standard Time', 'America/Los_Angeles'],
+    ['GMT Standard Time', 'Europe/London'],
+    ['Romance Standard Time', 'Europe/Paris'],
+    ['New Zealand Standard Time', 'Pacific/Auckland'],
+    ['Hawaiian Standard Time', 'Pacific/Honolulu'],
+    ['Tokyo Standard Time', 'Asia/Tokyo'],
+  ])('%s -> %s', (windows, iana) => {
+    expect(windowsToIana(windows)).toBe(iana);
+  });
+
+  it('maps India Standard Time to a zone luxon accepts', () => {
+    expect(isValidIanaZone(windowsToIana('India Standard Time'))).toBe(true);
+  });
+
+  it('knows nothing of made-up names', () => {
+    expect(windowsToIana('Middle Earth Standard Time')).toBeUndefined();
+  });
+});
+
+describe('isValidIanaZone', () => {
+  it.each([
+    ['Europe/Paris', true],
+    ['America/Argentina/Buenos_Aires', true],
+    ['UTC', true],
+    ['Etc/GMT+5', true],
+    ['Europe/Pariss', false],
+    ['W. Europe Standard Time', false],
+    ['', false],
+    [undefined, false],
+    ['../../etc/passwd', false],
+  ])('%s -> %s', (zone, valid) => {
+    expect(isValidIanaZone(zone)).toBe(valid);
+  });
+});
+
+describe('resolveUserZone', () => {
+  it.each([
+    [{ override: 'Europe/Paris', mailbox: 'Eastern Standard Time', client: 'Asia/Tokyo' }, 'Europe/Paris'],
+    [{ override: 'Bogus/Zone', mailbox: 'Eastern Standard Time', client: 'Asia/Tokyo' }, 'America/New_York'],
+    [{ mailbox: 'W. Europe Standard Time' }, 'Europe/Berlin'],
+    [{ mailbox: 'Europe/Lisbon', client: 'Asia/Tokyo' }, 'Europe/Lisbon'],
+    [{ mailbox: 'europe/lisbon' }, 'Europe/Lisbon'],
+    [{ mailbox: 'Customized Time Zone', client: 'Asia/Tokyo' }, 'Asia/Tokyo'],
+    [{ client: 'America/Sao_Paulo' }, 'America/Sao_Paulo'],
+    [{ client: 'nonsense' }, 'UTC'],
+    [{}, 'UTC'],
+  ])('%j -> %s', (sources, zone) => {
+    expect(resolveUserZone(sources)).toBe(zone);
+  });
+});
+
+describe('parseTimeZoneCommand', () => {
+  it.each([
+    ['timezone Europe/Paris', { zone: 'Europe/Paris' }],
+    ['time zone: America/New_York', { zone: 'America/New_York' }],
+    ['Timezone europe/paris', { zone: 'Europe/Paris' }],
+    ['tz Asia/Tokyo', { zone: 'Asia/Tokyo' }],
+    ['set my timezone to Europe/London', { zone: 'Europe/London' }],
+    ['timezone W. Europe Standard Time', { zone: 'Europe/Berlin' }],
+    ['timezone "Pacific/Auckland"', { zone: 'Pacific/Auckland' }],
+    ['timezone reset', { clear: true }],
+    ['what is on today', undefined],
+    ['help', undefined],
+  ])('%s', (text, expected) => {
+    expect(parseTimeZoneCommand(text)).toEqual(expected);
+  });
+
+  it.each(['timezone Mars/Olympus_Mons', 'timezone', 'time zone: 42', 'timezone Europe/Pariss'])('%s is a bad-input error', (text) => {
+    const result = parseTimeZoneCommand(text);
+    expect(result).toBeInstanceOf(BadTimeZoneInput);
+    expect((result as BadTimeZoneInput).kind).toBe('bad-input');
+    expect((result as BadTimeZoneInput).message).toMatch(/Europe\/Paris/);
+  });
+});
