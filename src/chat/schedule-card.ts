@@ -327,7 +327,7 @@ function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
 }
 
 /**
- * "09:30–10:00" on `day`; a start on another day gets its weekday ("Wed 23:00–01:00"), and so does an end on a
+ * "09:30–10:00" on `day`; a start on another day gets its weekday ("Wed 23:00–Thu 01:00"), and so does an end on a
  * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
  */
 function timeSpan(start: Date, end: Date, day: DateTime, zone: string): string {

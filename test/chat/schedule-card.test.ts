@@ -1,0 +1,282 @@
+import { DateTime } from 'luxon';
+import {
+  eventsForDisplay,
+  renderFreeAtAnswer,
+  renderFreeSlotsAnswer,
+  renderNextAnswer,
+  renderNowAnswer,
+  renderScheduleAnswer,
+  type DisplayEvent,
+  type ScheduleAnswer,
+} from '../../src/chat/schedule-card.js';
+
+const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toJSDate();
+const dayOf = (date: string, zone: string) => ({ start: at(`${date}T00:00`, zone), end: DateTime.fromISO(date, { zone }).plus({ days: 1 }).toJSDate() });
+
+function timed(zone: string, subject: string, start: string, end: string, extra: Partial<DisplayEvent> = {}): DisplayEvent {
+  return { subject, start: at(start, zone), end: at(end, zone), isAllDay: false, isCancelled: false, ...extra };
+}
+function allDay(subject: string, date: string, next: string): DisplayEvent {
+  return { subject, start: new Date(`${date}T00:00:00Z`), end: new Date(`${next}T00:00:00Z`), startDate: date, endDate: next, isAllDay: true, isCancelled: false };
+}
+
+type Node = Record<string, unknown>;
+const card = (answer: ScheduleAnswer) => answer.attachment.content as Node;
+function walk(node: unknown, visit: (n: Node) => void): void {
+  if (Array.isArray(node)) node.forEach((child) => walk(child, visit));
+  else if (node && typeof node === 'object') {
+    visit(node as Node);
+    Object.values(node).forEach((child) => walk(child, visit));
+  }
+}
+/** Every text a user sees on the card, in order. */
+function texts(answer: ScheduleAnswer): string[] {
+  const found: string[] = [];
+  walk(card(answer), (n) => {
+    if ((n.type === 'TextBlock' || n.type === 'TextRun') && typeof n.text === 'string') found.push(n.text);
+  });
+  return found;
+}
+function joinUrls(answer: ScheduleAnswer): string[] {
+  const found: string[] = [];
+  walk(card(answer), (n) => {
+    if (n.type === 'Action.OpenUrl') found.push(String(n.url));
+  });
+  return found;
+}
+const bytes = (answer: ScheduleAnswer) => Buffer.byteLength(JSON.stringify(answer.attachment.content), 'utf8');
+
+const L = 'Europe/London';
+const THU = dayOf('2026-11-26', L);
+
+describe('renderScheduleAnswer', () => {
+  const events = [
+    timed(L, 'Standup', '2026-11-26T09:30', '2026-11-26T10:00', { joinUrl: 'https://teams.microsoft.com/l/meetup-join/abc', location: 'Room 4' }),
+    timed(L, 'Design review', '2026-11-26T09:45', '2026-11-26T11:00', { responseStatus: 'tentativelyAccepted' }),
+    timed(L, 'Vendor call', '2026-11-26T13:00', '2026-11-26T14:00', { responseStatus: 'declined' }),
+    timed(L, 'Focus time', '2026-11-26T14:00', '2026-11-26T16:00', { showAs: 'free' }),
+    timed(L, 'Cancelled sync', '2026-11-26T16:00', '2026-11-26T16:30', { isCancelled: true }),
+    allDay('Company holiday', '2026-11-26', '2026-11-27'),
+  ];
+  const answer = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events, footnote: 'As of 10:42 · last sync failed: Microsoft asked us to slow down' });
+
+  it('is an Adaptive Card of the shared version with the header first', () => {
+    expect(answer.attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card(answer)).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    expect(texts(answer)[0]).toBe('Today · Thu 26 Nov');
+  });
+
+  it('shows one row per active event in the user zone, all-day first, cancelled skipped', () => {
+    const t = texts(answer);
+    expect(t).toEqual(expect.arrayContaining(['All day', 'Company holiday', '09:30–10:00', 'Standup', 'Room 4', '09:45–11:00', 'Design review', '13:00–14:00', '14:00–16:00']));
+    expect(t.join('\n')).not.toMatch(/Cancelled sync/);
+    expect(t.indexOf('Company holiday')).toBeLessThan(t.indexOf('Standup'));
+  });
+
+  it('marks conflicts, tentative, declined and free', () => {
+    const t = texts(answer);
+    expect(t).toContain('Conflict');
+    expect(t).toContain('Conflict · Tentative');
+    expect(t).toContain('Declined');
+    expect(t).toContain('Free');
+  });
+
+  it('offers Join only where there is a join URL', () => {
+    expect(joinUrls(answer)).toEqual(['https://teams.microsoft.com/l/meetup-join/abc']);
+  });
+
+  it('ends with the footnote and has a plain-text twin, one line per event', () => {
+    expect(texts(answer).at(-1)).toBe('As of 10:42 · last sync failed: Microsoft asked us to slow down');
+    const lines = answer.text.split('\n');
+    expect(lines[0]).toBe('Today · Thu 26 Nov');
+    expect(lines).toContain('09:30–10:00  Standup (Room 4 · Conflict) https://teams.microsoft.com/l/meetup-join/abc');
+    expect(lines.filter((line) => /^(\d\d:\d\d|All day)/.test(line))).toHaveLength(5);
+  });
+
+  it('says so kindly when the day is empty', () => {
+    const empty = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: [] });
+    expect(texts(empty)).toContain('Nothing on your calendar today. Enjoy!');
+    expect(empty.text).toContain('Nothing on your calendar today. Enjoy!');
+    const cancelledOnly = renderScheduleAnswer({ label: 'Fri 4 Dec', phrase: 'on Fri 4 Dec', zone: L, range: dayOf('2026-12-04', L), events: [timed(L, 'x', '2026-12-04T10:00', '2026-12-04T11:00', { isCancelled: true })] });
+    expect(cancelledOnly.text).toContain('Nothing on your calendar on Fri 4 Dec.');
+  });
+
+  it('groups a week by day with a sub-header per day that has events', () => {
+    const week = { start: at('2026-11-23T00:00', L), end: at('2026-11-30T00:00', L) };
+    const weekAnswer = renderScheduleAnswer({
+      label: 'This week · 23–29 Nov',
+      zone: L,
+      range: week,
+      events: [timed(L, 'Mon thing', '2026-11-23T10:00', '2026-11-23T11:00'), timed(L, 'Wed thing', '2026-11-25T10:00', '2026-11-25T11:00')],
+    });
+    const t = texts(weekAnswer);
+    expect(t.filter((x) => /day \d/.test(x))).toEqual(['Monday 23 Nov', 'Wednesday 25 Nov']);
+    expect(t.indexOf('Monday 23 Nov')).toBeLessThan(t.indexOf('Mon thing'));
+    expect(t.indexOf('Mon thing')).toBeLessThan(t.indexOf('Wednesday 25 Nov'));
+  });
+
+  it('caps a 500-event day with "and N more" and stays under Teams card limit', () => {
+    const many = Array.from({ length: 500 }, (_, i) =>
+      timed(L, `${String(i).padStart(3, '0')} ${'x'.repeat(251)}`, '2026-11-26T09:00', '2026-11-26T17:00', { location: 'L'.repeat(255), joinUrl: `https://teams.microsoft.com/l/${'j'.repeat(400)}` }),
+    );
+    const big = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: many });
+    expect(bytes(big)).toBeLessThan(28_000);
+    expect(texts(big).join('\n')).toMatch(/and \d+ more/);
+    const emoji = many.map((event) => ({ ...event, subject: '🗓️'.repeat(128) }));
+    expect(bytes(renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: emoji }))).toBeLessThan(28_000);
+  });
+});
+
+describe('hostile subjects', () => {
+  const hostile = [
+    '**bold** _it_ [Sign in](https://evil.example)',
+    'He said "hi" \\ and \'bye\'',
+    '{ "type": "Action.Submit" } {}',
+    '${$root.secret}',
+    '${header}',
+    '${if(true, "x", "y")}',
+    '<script>alert(1)</script>',
+    'Planning 🚀🔥 👩‍👩‍👧',
+    'اجتماع الفريق שלום',
+    '\u0000\u0007 control \t chars',
+  ];
+
+  it.each(hostile)('%j comes out literally, in valid JSON', (subject) => {
+    const answer = renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: [timed(L, subject, '2026-11-26T10:00', '2026-11-26T11:00', { location: subject })] });
+    const roundTrip = JSON.parse(JSON.stringify(answer.attachment.content)) as unknown;
+    expect(roundTrip).toEqual(answer.attachment.content);
+    const t = texts(answer);
+    expect(t).toContain(subject.trim());
+    expect(answer.text).toContain(subject.trim());
+    expect(JSON.stringify(answer.attachment.content)).not.toContain('secret-value');
+  });
+
+  it('does not evaluate data as template expressions', () => {
+    const answer = renderScheduleAnswer({ label: '${footnote}', zone: L, range: THU, events: [timed(L, '${header}', '2026-11-26T10:00', '2026-11-26T11:00')], footnote: 'secret-value' });
+    const t = texts(answer);
+    expect(t[0]).toBe('${footnote}');
+    expect(t).toContain('${header}');
+    expect(t.filter((x) => x === 'secret-value')).toHaveLength(1);
+  });
+
+  it('truncates a 64 KB subject with an ellipsis', () => {
+    const answer = renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: [timed(L, 'A'.repeat(64 * 1024), '2026-11-26T10:00', '2026-11-26T11:00')] });
+    const subject = texts(answer).find((x) => x.startsWith('AAA'))!;
+    expect(subject.endsWith('…')).toBe(true);
+    expect(subject.length).toBeLessThanOrEqual(160);
+    expect(bytes(answer)).toBeLessThan(5_000);
+  });
+
+  it('never cuts an emoji in half', () => {
+    const answer = renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: [timed(L, '🚀'.repeat(500), '2026-11-26T10:00', '2026-11-26T11:00')] });
+    const subject = texts(answer).find((x) => x.startsWith('🚀'))!;
+    expect(subject).toMatch(/^(🚀)+…$/u);
+  });
+
+  it.each(['javascript:alert(1)', 'http://teams.example/join', 'not a url', ''])('offers no Join button for %j', (joinUrl) => {
+    const answer = renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: [timed(L, 'Call', '2026-11-26T10:00', '2026-11-26T11:00', { joinUrl })] });
+    expect(joinUrls(answer)).toEqual([]);
+  });
+});
+
+describe('time zones', () => {
+  it('shows an event crossing midnight on both days, with the other day named', () => {
+    const event = timed(L, 'Release', '2026-11-26T23:00', '2026-11-27T01:00');
+    const thu = renderScheduleAnswer({ label: 'Thu', zone: L, range: THU, events: [event] });
+    const fri = renderScheduleAnswer({ label: 'Fri', zone: L, range: dayOf('2026-11-27', L), events: [event] });
+    expect(texts(thu)).toContain('23:00–Fri 01:00');
+    expect(texts(fri)).toContain('Thu 23:00–Fri 01:00');
+    expect(eventsForDisplay([event], dayOf('2026-11-28', L), L)).toEqual([]);
+  });
+
+  it('shows times in the user zone, not UTC', () => {
+    const event = timed('UTC', 'Sync', '2026-11-26T15:00', '2026-11-26T15:30');
+    expect(texts(renderScheduleAnswer({ label: 'x', zone: 'America/New_York', range: dayOf('2026-11-26', 'America/New_York'), events: [event] }))).toContain('10:00–10:30');
+    expect(texts(renderScheduleAnswer({ label: 'x', zone: 'Asia/Kolkata', range: dayOf('2026-11-26', 'Asia/Kolkata'), events: [event] }))).toContain('20:30–21:00');
+  });
+
+  it('handles the 23-hour day in New York (spring forward, 8 Mar 2026)', () => {
+    const NY = 'America/New_York';
+    const day = dayOf('2026-03-08', NY);
+    expect((day.end.getTime() - day.start.getTime()) / 3_600_000).toBe(23);
+    const across = timed(NY, 'Across the gap', '2026-03-08T01:30', '2026-03-08T03:30'); // one hour of real time
+    const late = timed(NY, 'Late', '2026-03-08T23:30', '2026-03-09T00:00');
+    const nextDay = timed(NY, 'Next day', '2026-03-09T00:30', '2026-03-09T01:00');
+    expect(eventsForDisplay([nextDay, late, across], day, NY).map((e) => e.subject)).toEqual(['Across the gap', 'Late']);
+    expect(texts(renderScheduleAnswer({ label: 'Sun', zone: NY, range: day, events: [across, late, nextDay] }))).toEqual(expect.arrayContaining(['01:30–03:30', '23:30–00:00']));
+  });
+
+  it('handles the 25-hour day in London (fall back, 25 Oct 2026)', () => {
+    const day = dayOf('2026-10-25', L);
+    expect((day.end.getTime() - day.start.getTime()) / 3_600_000).toBe(25);
+    const firstOneThirty = { ...timed('UTC', 'First 01:30 (BST)', '2026-10-25T00:30', '2026-10-25T00:45') };
+    const secondOneThirty = { ...timed('UTC', 'Second 01:30 (GMT)', '2026-10-25T01:30', '2026-10-25T01:45') };
+    const lastHour = timed('UTC', 'Last hour', '2026-10-25T23:15', '2026-10-25T23:45');
+    const shown = eventsForDisplay([lastHour, secondOneThirty, firstOneThirty], day, L);
+    expect(shown.map((e) => e.subject)).toEqual(['First 01:30 (BST)', 'Second 01:30 (GMT)', 'Last hour']);
+    const t = texts(renderScheduleAnswer({ label: 'Sun', zone: L, range: day, events: shown }));
+    expect(t.filter((x) => x === '01:30–01:45')).toHaveLength(2);
+    expect(t).toContain('23:15–23:45');
+  });
+
+  it.each(['Pacific/Auckland', 'Pacific/Honolulu'])('puts an all-day event on 3 Dec on 3 Dec only, for a user in %s', (zone) => {
+    const holiday = allDay('Holiday', '2026-12-03', '2026-12-04');
+    expect(eventsForDisplay([holiday], dayOf('2026-12-02', zone), zone)).toEqual([]);
+    expect(eventsForDisplay([holiday], dayOf('2026-12-03', zone), zone)).toEqual([holiday]);
+    expect(eventsForDisplay([holiday], dayOf('2026-12-04', zone), zone)).toEqual([]);
+    const week = { start: at('2026-11-30T00:00', zone), end: at('2026-12-07T00:00', zone) };
+    const t = texts(renderScheduleAnswer({ label: 'Week', zone, range: week, events: [holiday] }));
+    expect(t.filter((x) => /day \d/.test(x))).toEqual(['Thursday 3 Dec']);
+    expect(t).toContain('All day');
+  });
+
+  it('keeps a three-day all-day event on each of its days', () => {
+    const offsite = allDay('Offsite', '2026-12-02', '2026-12-05');
+    const zone = 'Pacific/Honolulu';
+    const days = ['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05'].map((d) => eventsForDisplay([offsite], dayOf(d, zone), zone).length);
+    expect(days).toEqual([0, 1, 1, 1, 0]);
+  });
+});
+
+describe('the other answers', () => {
+  const now = at('2026-11-26T10:42', L);
+
+  it('next meeting: when and what, with Join', () => {
+    const event = timed(L, 'Standup', '2026-11-26T11:07', '2026-11-26T11:30', { joinUrl: 'https://teams.microsoft.com/x' });
+    const answer = renderNextAnswer({ zone: L, now, event });
+    expect(texts(answer)).toEqual(expect.arrayContaining(['Next up', 'Today, in 25 min', '11:07–11:30', 'Standup']));
+    expect(joinUrls(answer)).toEqual(['https://teams.microsoft.com/x']);
+    expect(texts(renderNextAnswer({ zone: L, now }))).toContain('Nothing coming up on your calendar.');
+  });
+
+  it('now: free, in a meeting, double-booked', () => {
+    expect(texts(renderNowAnswer({ zone: L, now, current: [] }))).toContain("You're free right now.");
+    const meeting = timed(L, 'Review', '2026-11-26T10:30', '2026-11-26T11:15');
+    const next = timed(L, 'Lunch', '2026-11-26T12:00', '2026-11-26T13:00');
+    const inMeeting = texts(renderNowAnswer({ zone: L, now, current: [meeting], next }));
+    expect(inMeeting).toEqual(expect.arrayContaining(["You're in a meeting until 11:15.", 'Review', 'Next, in 1 h 18 min', 'Lunch']));
+    const other = timed(L, 'Clash', '2026-11-26T10:00', '2026-11-26T11:00');
+    const both = texts(renderNowAnswer({ zone: L, now, current: [meeting, other] }));
+    expect(both).toContain("You're double-booked: 2 events right now.");
+    expect(both.filter((x) => x === 'Conflict')).toHaveLength(2);
+  });
+
+  it('free at: yes, or no with the conflicting events', () => {
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    expect(texts(renderFreeAtAnswer({ label: 'Today · Thu 26 Nov · 15:00–15:30', zone: L, range, conflicts: [] }))).toContain("Yes, you're free then.");
+    const no = texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [timed(L, '1:1 with Sam', '2026-11-26T15:15', '2026-11-26T15:45')] }));
+    expect(no).toEqual(expect.arrayContaining(['No, you have something then.', '15:15–15:45', '1:1 with Sam']));
+  });
+
+  it('free slots: a list with durations, grouped by day when several, or a clear none', () => {
+    const slots = [
+      { start: at('2026-11-26T09:00', L), end: at('2026-11-26T10:30', L) },
+      { start: at('2026-11-27T14:00', L), end: at('2026-11-27T14:45', L) },
+    ];
+    const t = texts(renderFreeSlotsAnswer({ label: 'This week · 23–29 Nov', zone: L, slots }));
+    expect(t).toEqual(
+      expect.arrayContaining(['Free time · This week · 23–29 Nov', 'Free within working hours (09:00–17:00):', 'Thursday 26 Nov', '09:00–10:30', '1 h 30 min', 'Friday 27 Nov', '14:00–14:45', '45 min']),
+    );
+    expect(texts(renderFreeSlotsAnswer({ label: 'Tomorrow', phrase: 'tomorrow', zone: L, slots: [] }))).toContain('No free time in working hours (09:00–17:00) tomorrow.');
+  });
+});
