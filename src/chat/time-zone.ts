@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { findIana } from 'windows-iana';
+import { toIanaTimeZone } from '../graph/time-zone.js';
 
 /**
  * Which IANA zone a user's answers are in. Outlook's mailboxSettings.timeZone may be a Windows name
@@ -10,22 +10,6 @@ import { findIana } from 'windows-iana';
 export function isValidIanaZone(name: string | undefined | null): name is string {
   if (!name || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
   return DateTime.now().setZone(name).isValid;
-}
-
-/**
- * The IANA zone for a Windows zone name: CLDR's first ("golden") mapping, which is the zone Windows means
- * ("W. Europe Standard Time" -> Europe/Berlin). Undefined for a name CLDR does not know.
- */
-export function windowsToIana(name: string): string | undefined {
-  const candidates = findIana(name.trim());
-  return candidates.find(isValidIanaZone);
-}
-
-/** A mailbox zone as Graph reports it, Windows or IANA, as IANA. */
-function mailboxToIana(name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  if (isValidIanaZone(name)) return canonicalZone(name);
-  return windowsToIana(name);
 }
 
 /** "europe/paris" -> "Europe/Paris" (ICU's spelling): luxon accepts any case, cards and the database keep one spelling. */
@@ -45,7 +29,7 @@ export interface UserZoneSources {
 /** First usable of the user's override, the mailbox's zone, the Teams client's zone; else UTC. */
 export function resolveUserZone(sources: UserZoneSources): string {
   if (isValidIanaZone(sources.override)) return canonicalZone(sources.override);
-  const mailbox = mailboxToIana(sources.mailbox);
+  const mailbox = toIanaTimeZone(sources.mailbox);
   if (mailbox) return mailbox;
   if (isValidIanaZone(sources.client)) return canonicalZone(sources.client);
   return 'UTC';
@@ -77,8 +61,6 @@ export function parseTimeZoneCommand(text: string): TimeZoneCommand | BadTimeZon
   if (!match) return undefined;
   const input = (match[1] ?? '').replace(/^["']|["'.!]$/g, '').trim();
   if (/^(reset|clear|auto|automatic|default|none)$/i.test(input)) return { clear: true };
-  if (isValidIanaZone(input)) return { zone: canonicalZone(input) };
-  const fromWindows = input ? windowsToIana(input) : undefined;
-  if (fromWindows) return { zone: fromWindows };
-  return new BadTimeZoneInput(input);
+  const zone = toIanaTimeZone(input);
+  return zone ? { zone } : new BadTimeZoneInput(input);
 }

@@ -1,6 +1,7 @@
-import { BadTimeZoneInput, isValidIanaZone, parseTimeZoneCommand, resolveUserZone, windowsToIana } from '../../src/chat/time-zone.js';
+import { BadTimeZoneInput, isValidIanaZone, parseTimeZoneCommand, resolveUserZone } from '../../src/chat/time-zone.js';
+import { toIanaTimeZone as windowsToIana } from '../../src/graph/time-zone.js';
 
-describe('windowsToIana', () => {
+describe('Windows zone names to IANA', () => {
   it.each([
     ['W. Europe Standard Time', 'Europe/Berlin'],
     ['Eastern Standard Time', 'America/New_York'],
