@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/store/embedded-database.js';
+import { startFakeConnector, type FakeConnector } from '../fakes/connector/fake-connector.js';
+
+/** The real entry point (src/main.ts) as `npm start` runs it: embedded database, no configuration at all. */
+describe('calbot as a process on embedded defaults', () => {
+  let connector: FakeConnector;
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    connector = await startFakeConnector();
+    dataDir = mkdtempSync(join(tmpdir(), 'calbot-process-'));
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await connector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts its own database, answers in chat, and stops cleanly on SIGTERM leaving no database process', async () => {
+    const port = await freePort();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    let healthy = false;
+    for (let i = 0; i < 300 && !healthy; i++) {
+      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (!healthy) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(healthy).toBe(true);
+
+    const activity = {
+      type: 'message', id: 'm1', channelId: 'msteams', serviceUrl: connector.url, text: 'help',
+      from: { id: '29:someone', name: 'Someone' }, recipient: { id: '28:calbot' }, conversation: { id: 'a:conv-1', conversationType: 'personal' },
+    };
+    const posted = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(posted.status).toBe(200);
+    const [reply] = await connector.waitFor(1);
+    expect(reply!.activity.text).toMatch(/Here's what I can do/);
+
+    const pidFile = readdirSync(dataDir).find((name) => name.endsWith('.pid'));
+    expect(pidFile).toBeDefined();
+    const databasePid = Number(readFileSync(join(dataDir, pidFile!), 'utf8').split('\n')[0]);
+    expect(existsSync(`/proc/${databasePid}`)).toBe(true);
+
+    const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    child = undefined;
+    const zombieOrGone = () => !existsSync(`/proc/${databasePid}`) || readFileSync(`/proc/${databasePid}/stat`, 'utf8').includes(') Z ');
+    for (let i = 0; i < 50 && !zombieOrGone(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(zombieOrGone()).toBe(true);
+
+    const logLines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    expect(logLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['embedded database started', 'calbot listening', 'turn', 'shutting down', 'calbot stopped']));
+    // The key generated for embedded mode is announced, never printed.
+    const key = readFileSync(join(dataDir, 'token-encryption.key'), 'utf8').trim();
+    expect(output).not.toContain(key);
+  }, 120_000);
+});
