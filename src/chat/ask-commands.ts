@@ -1,0 +1,170 @@
+import { TurnContext } from 'botbuilder';
+import { DateTime } from 'luxon';
+import { microsoftAppMissingMessage, signInCard } from '../auth/sign-in-card.js';
+import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
+import { toIanaTimeZone } from '../graph/time-zone.js';
+import type { Logger } from '../log.js';
+import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.js';
+import { calendarFreshness } from './calendar-freshness.js';
+import { defineCommand, type ChatCommand } from './chat-command.js';
+import { conflictsDuring, freeSlots } from './free-slots.js';
+import { parseQuestion, type Question } from './question.js';
+import {
+  renderFreeAtAnswer,
+  renderFreeSlotsAnswer,
+  renderNextAnswer,
+  renderNowAnswer,
+  renderScheduleAnswer,
+  type ScheduleAnswer,
+} from './schedule-card.js';
+import { eventsBetween, nextEvents } from './schedule-query.js';
+import { BadTimeZoneInput, parseTimeZoneCommand, resolveUserZone, type TimeZoneCommand } from './time-zone.js';
+
+/**
+ * "what's on today", "next meeting", "am I free at 3" and "timezone Europe/Paris": questions answered from the
+ * stored calendar in the user's zone, with the data's freshness said plainly. Never calls Graph.
+ */
+export interface AskCommandDeps {
+  collections: Collections;
+  /** Undefined when the Microsoft app is not configured: "connect outlook" then explains that instead. */
+  auth: MicrosoftAuth | undefined;
+  logger: Logger;
+  /** SYNC_INTERVAL: data older than two of these gets an "As of" footnote. */
+  syncIntervalMs: number;
+  /** The clock (tests and benchmarks may pin it). */
+  now?: () => Date;
+}
+
+export const FIRST_SYNC_TEXT = "I'm still syncing your calendar for the first time; ask again in a minute.";
+export const NOT_CONNECTED_TEXT = "You haven't connected your Outlook calendar yet, so I can't see your schedule.";
+
+/** The user's zone: their override, else the mailbox's, else the one Teams reports, else UTC. */
+export function userZone(user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTimeZone'>, account: Pick<AccountDoc, 'mailboxTimeZone'> | null | undefined): string {
+  return resolveUserZone({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
+}
+
+export function askCommands(deps: AskCommandDeps): ChatCommand<any>[] {
+  const { collections, auth, logger } = deps;
+  const clock = deps.now ?? (() => new Date());
+
+  const notConnected = async (turn: TurnContext, user: ChatUserDoc) => {
+    if (!auth) {
+      await turn.sendActivity(`${NOT_CONNECTED_TEXT} ${microsoftAppMissingMessage()}`);
+      return;
+    }
+    const link = await auth.createSignInLink(user._id, TurnContext.getConversationReference(turn.activity));
+    await turn.sendActivity({ text: `${NOT_CONNECTED_TEXT} Connect it here, or say "connect outlook" any time.`, attachments: [signInCard(link)], textFormat: 'plain' });
+  };
+
+  return [
+    defineCommand<TimeZoneCommand | BadTimeZoneInput>({
+      name: 'timezone',
+      help: { usage: 'timezone Europe/Paris', description: 'show times in this zone (also: timezone reset)' },
+      match: (text) => parseTimeZoneCommand(text),
+      async run(turn, user, parsed) {
+        // match() saw lower-cased text; Windows zone names are matched as Outlook spells them, so re-read the original.
+        const original = parseTimeZoneCommand((turn.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim());
+        const command = original && !(original instanceof BadTimeZoneInput) ? original : parsed;
+        if (command instanceof BadTimeZoneInput) {
+          await turn.sendActivity({ text: command.message, textFormat: 'plain' });
+          return;
+        }
+        const now = clock();
+        const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1 } });
+        if ('clear' in command) {
+          await collections.chatUsers.updateOne({ _id: user._id }, { $unset: { timeZoneOverride: '' } });
+          const zone = userZone({ ...user, timeZoneOverride: undefined }, account);
+          const source = toSource(user, account);
+          await turn.sendActivity({ text: `Time zone override cleared. Times are shown in ${zone}${source} (currently ${localTime(now, zone)}).`, textFormat: 'plain' });
+          logger.info({ event: 'timezone-cleared', userKey: user._id, zone }, 'time zone override cleared');
+          return;
+        }
+        await collections.chatUsers.updateOne({ _id: user._id }, { $set: { timeZoneOverride: command.zone } });
+        await turn.sendActivity({ text: `Times are now shown in ${command.zone} (currently ${localTime(now, command.zone)}).`, textFormat: 'plain' });
+        logger.info({ event: 'timezone-set', userKey: user._id, zone: command.zone }, 'time zone override set');
+      },
+    }),
+    defineCommand<{ text: string }>({
+      name: 'ask',
+      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
+      // UTC only decides whether this is a question at all; run() reads it again in the user's own zone.
+      match: (text) => (parseQuestion(text, clock(), 'UTC') ? { text } : undefined),
+      async run(turn, user, { text }) {
+        const now = clock();
+        const [account, syncState] = await Promise.all([
+          collections.accounts.findOne({ _id: user._id }, { projection: { status: 1, mailboxTimeZone: 1 } }),
+          collections.syncStates.findOne({ _id: user._id }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1 } }),
+        ]);
+        const zone = userZone(user, account);
+        const freshness = calendarFreshness({ account, syncState, now, zone, syncIntervalMs: deps.syncIntervalMs });
+        if (freshness.kind === 'not-connected') return notConnected(turn, user);
+        if (freshness.kind === 'first-sync') {
+          const reply = freshness.reconnect
+            ? 'Your Outlook connection expired before I could read your calendar. Say "reconnect" to sign in again.'
+            : freshness.problem
+              ? `I haven't been able to read your calendar yet: ${freshness.problem}`
+              : FIRST_SYNC_TEXT;
+          await turn.sendActivity({ text: reply, textFormat: 'plain' });
+          return;
+        }
+        const question = parseQuestion(text, now, zone);
+        if (!question) {
+          // Only a zone change can turn a question into a non-question (a date that does not exist there); rare.
+          await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
+          return;
+        }
+        const answer = await answerQuestion(collections, user._id, question, { now, zone, footnote: freshness.footnote });
+        await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
+      },
+    }),
+  ];
+}
+
+/** One question, answered from the store. Exported for the benchmark's floor and for tests of the query path. */
+export async function answerQuestion(
+  collections: Collections,
+  userKey: string,
+  question: Question,
+  context: { now: Date; zone: string; footnote?: string | undefined },
+): Promise<ScheduleAnswer> {
+  const { now, zone } = context;
+  const footnote = context.footnote;
+  const withFootnote = footnote ? { footnote } : {};
+  switch (question.kind) {
+    case 'agenda': {
+      const events = await eventsBetween(collections, userKey, question.range, zone);
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...withFootnote });
+    }
+    case 'next': {
+      const [event] = await nextEvents(collections, userKey, now, 1);
+      return renderNextAnswer({ zone, now, event, ...withFootnote });
+    }
+    case 'now': {
+      const [current, [next]] = await Promise.all([
+        eventsBetween(collections, userKey, { start: now, end: new Date(now.getTime() + 1) }, zone),
+        nextEvents(collections, userKey, now, 1),
+      ]);
+      return renderNowAnswer({ zone, now, current, next, ...withFootnote });
+    }
+    case 'free-at': {
+      const events = await eventsBetween(collections, userKey, question.range, zone);
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), ...withFootnote });
+    }
+    case 'free-slots': {
+      const events = await eventsBetween(collections, userKey, question.range, zone);
+      const slots = freeSlots(events, question.range, zone, question.workingHours);
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, slots, workingHours: question.workingHours, ...withFootnote });
+    }
+  }
+}
+
+function localTime(now: Date, zone: string): string {
+  return DateTime.fromJSDate(now, { zone }).toFormat('HH:mm');
+}
+
+/** Where the zone comes from once the override is gone, for the confirmation. */
+function toSource(user: Pick<ChatUserDoc, 'clientTimeZone'>, account: Pick<AccountDoc, 'mailboxTimeZone'> | null): string {
+  if (toIanaTimeZone(account?.mailboxTimeZone)) return ', from your Outlook settings';
+  if (user.clientTimeZone && resolveUserZone({ client: user.clientTimeZone }) !== 'UTC') return ', from Teams';
+  return '';
+}

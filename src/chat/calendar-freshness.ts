@@ -1,0 +1,52 @@
+import { DateTime } from 'luxon';
+import type { AccountDoc, SyncStateDoc } from '../store/collections.js';
+
+/**
+ * Whether the stored calendar can answer a question, and how much to trust it. Pure: the account, the sync state,
+ * the clock and the sync interval come in; one decision comes out.
+ *
+ * - `not-connected`: no Microsoft account linked.
+ * - `first-sync`: linked, but no round has completed yet, so an empty answer would be a lie.
+ * - `answer`: answer from the store; `footnote` says when the data is from and why it may be behind.
+ */
+export type CalendarFreshness =
+  | { kind: 'not-connected' }
+  | { kind: 'first-sync'; reconnect: boolean; problem?: string | undefined }
+  | { kind: 'answer'; footnote?: string | undefined };
+
+/** A sync that missed this many intervals is late enough to mention. */
+export const STALE_AFTER_INTERVALS = 2;
+
+export interface FreshnessInput {
+  account: Pick<AccountDoc, 'status'> | null | undefined;
+  syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError'> | null | undefined;
+  now: Date;
+  zone: string;
+  syncIntervalMs: number;
+}
+
+export function calendarFreshness(input: FreshnessInput): CalendarFreshness {
+  const { account, syncState: state, now, zone } = input;
+  if (!account) return { kind: 'not-connected' };
+  const reconnect = account.status === 'needs-reconnect' || state?.status === 'needs-reconnect';
+  if (!state || !(state.roundsCompleted > 0) || !state.lastSuccessAt) {
+    return { kind: 'first-sync', reconnect, problem: state?.lastError?.message };
+  }
+  const failedSince = state.lastError !== undefined && state.lastError.at.getTime() > state.lastSuccessAt.getTime();
+  const stale = now.getTime() - state.lastSuccessAt.getTime() > STALE_AFTER_INTERVALS * input.syncIntervalMs;
+  let reason: string | undefined;
+  if (reconnect) reason = 'your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.';
+  else if (failedSince) reason = `the last sync failed: ${state.lastError!.message}`;
+  else if (stale) reason = "syncing is running late; newer changes aren't in yet.";
+  return reason ? { kind: 'answer', footnote: `As of ${asOf(state.lastSuccessAt, now, zone)} · ${reason}` } : { kind: 'answer' };
+}
+
+/** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that. */
+function asOf(at: Date, now: Date, zone: string): string {
+  const when = DateTime.fromJSDate(at, { zone }).setLocale('en-GB');
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const days = Math.round(when.startOf('day').diff(today, 'days').days);
+  const time = when.toFormat('HH:mm');
+  const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${when.toFormat('ccc d LLL')} `;
+  return `${day}${time}${zone === 'UTC' ? ' UTC' : ''}`;
+}
