@@ -3,14 +3,20 @@ import type { Logger } from './log.js';
 import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
 import { createMicrosoftAuth, type MicrosoftAuth } from './auth/microsoft-auth.js';
 import { loadOrCreateEncryptionKey } from './auth/token-crypto.js';
+import { askCommands } from './chat/ask-commands.js';
 import { CalbotBot } from './chat/bot.js';
 import { createAdapter } from './chat/adapter.js';
 import { createProactiveSender, type ProactiveSender } from './chat/proactive.js';
 import { createGraphClient, type GraphClient } from './graph/graph-client.js';
 import { RequestLimiter } from './graph/request-limiter.js';
+import { createNoticeService, defineNoticeJob, startNoticeJob, type NoticeOptions, type NoticeService, type OnRoundComplete } from './notices/notice-service.js';
+import { notifyCommands } from './notices/notify-commands.js';
 import { openStore, type Store } from './store/database.js';
 import { createScheduler, defineSweepJob, startScheduler, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
+import type { RoundComplete } from './sync/sync-engine.js';
+import { syncCommands } from './sync/sync-commands.js';
+import { createSyncJobs, type SyncJobs } from './sync/sync-jobs.js';
 
 export interface Calbot {
   config: Config;
@@ -20,7 +26,11 @@ export interface Calbot {
   bot: CalbotBot;
   auth: MicrosoftAuth | undefined;
   proactive: ProactiveSender;
+  /** Change notices: `notices.onRoundComplete` is what the sync engine calls after each stored round. */
+  notices: NoticeService;
   graphFor(userKey: string): GraphClient;
+  /** The sync-calendar jobs: run now, wait for a round, job info. */
+  syncJobs: SyncJobs;
   /** The port the server listens on (PORT, or the one the OS chose for PORT=0). */
   port: number;
   /** Graceful: stop accepting, let turns finish, stop Agenda, close the driver, stop the embedded database. */
@@ -28,10 +38,23 @@ export interface Calbot {
 }
 
 /** Wires calbot's parts together and starts them. main.ts adds only the environment and signals. */
-export async function startCalbot(config: Config, logger: Logger, options: { store?: Store; host?: string } = {}): Promise<Calbot> {
+export async function startCalbot(
+  config: Config,
+  logger: Logger,
+  options: {
+    store?: Store;
+    host?: string;
+    /** Agenda instance name, poll interval and lock lifetime (tests: short lock lifetimes, two processes). */
+    scheduler?: { name?: string; processEveryMs?: number; lockLifetimeMs?: number };
+    /** After each stored sync round (change notices). */
+    onRoundComplete?: (userKey: string, result: RoundComplete) => Promise<void>;
+    /** Change-notice retry/claim timings and the clock (tests). */
+    notices?: Partial<NoticeOptions>;
+  } = {},
+): Promise<Calbot> {
   const store = options.store ?? (await openStore(config, logger));
   const { collections } = store;
-  const scheduler = createScheduler(store.db, logger);
+  const scheduler = createScheduler(store.db, logger, options.scheduler);
 
   const encryptionKey = await loadOrCreateEncryptionKey(config, config.dataDir, logger);
   const auth = createMicrosoftAuth({ config, collections, encryptionKey, logger });
@@ -46,19 +69,40 @@ export async function startCalbot(config: Config, logger: Logger, options: { sto
 
   const adapter = createAdapter(config, logger);
   const proactive = createProactiveSender(adapter, config.bot.appId, collections, logger);
+  const notices = createNoticeService({ collections, proactive, logger, horizonDays: config.notifyHorizonDays, options: options.notices });
+  defineNoticeJob(scheduler, notices, logger);
+  /** After each stored round: change notices (a test may pass its own hook instead). */
+  const onRoundComplete: OnRoundComplete = options.onRoundComplete ?? notices.onRoundComplete;
 
-  const hooks: ConnectionHooks = {
-    connected: async () => undefined,
-    disconnected: async (userKey) => {
-      await collections.events.deleteMany({ userKey });
-      await collections.syncStates.deleteOne({ _id: userKey });
-    },
-  };
+  const syncJobs = createSyncJobs({
+    agenda: scheduler,
+    db: store.db,
+    collections,
+    engine: { collections, graphFor, config, logger, onRoundComplete },
+    intervalMs: config.sync.intervalMs,
+    auth,
+    proactive,
+    logger,
+    concurrency: config.sync.maxRequestsInFlight,
+  });
+  const hooks: ConnectionHooks = syncJobs.hooks;
   const connectDeps = { auth, collections, proactive, graphFor, hooks, logger };
-  const bot = new CalbotBot({ collections, logger, commands: [...connectOutlookCommands(connectDeps)] });
+  const bot = new CalbotBot({
+    collections,
+    logger,
+    commands: [
+      ...connectOutlookCommands(connectDeps),
+      ...syncCommands({ collections, jobs: syncJobs, proactive, logger }),
+      ...notifyCommands({ collections, notices, logger, horizonDays: config.notifyHorizonDays }),
+      // Last: questions are the broadest match; every command above wins over a look-alike question.
+      ...askCommands({ collections, auth, logger, syncIntervalMs: config.sync.intervalMs }),
+    ],
+  });
 
   const server = createServer({ adapter, bot, logger, ping: store.ping, completeSignIn: createRedirectHandler(connectDeps) });
   await startScheduler(scheduler);
+  await startNoticeJob(scheduler);
+  if (auth) await syncJobs.ensureAllJobs();
   const port = await server.listen(config.port, options.host);
   logger.info({ port, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
@@ -71,12 +115,15 @@ export async function startCalbot(config: Config, logger: Logger, options: { sto
     bot,
     auth,
     proactive,
+    notices,
     graphFor,
+    syncJobs,
     port,
     stop: () =>
       (stopping ??= (async () => {
         await server.close();
         await scheduler.drain(15_000).catch((error: Error) => logger.warn({ err: error.message }, 'scheduler drain failed'));
+        await notices.idle();
         if (!options.store) await store.close();
         logger.info('calbot stopped');
       })()),

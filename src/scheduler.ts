@@ -1,4 +1,4 @@
-import { Agenda } from 'agenda';
+import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Logger } from './log.js';
@@ -20,6 +20,9 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
     processEvery: options.processEveryMs ?? 5_000,
     maxConcurrency: 20,
     defaultLockLifetime: options.lockLifetimeMs ?? 10 * 60_000,
+    // In-process wake-up: a job saved or asked to run now here starts at once instead of at the next poll.
+    // Other processes still find it at their next poll (processEvery).
+    notificationChannel: new InMemoryNotificationChannel(),
   });
   agenda.on('fail', (error: Error, job: { attrs: { name: string; _id?: unknown } }) => {
     logger.error({ event: 'job-failed', job: job.attrs.name, jobId: String(job.attrs._id), err: error.message }, 'job failed');

@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
+import type { ProactiveSender } from '../chat/proactive.js';
+import { resolveUserZone } from '../chat/time-zone.js';
+import type { Logger } from '../log.js';
+import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
+import type { SyncJobInfo, SyncJobs } from './sync-jobs.js';
+
+const SYNC_NOW = /^(?:sync|sync now|sync my calendar|refresh|refresh calendar|sync calendar)$/;
+const SYNC_STATUS = /^(?:sync status|sync info|last sync|when did you last sync|calendar sync status)$/;
+
+export interface SyncCommandDeps {
+  collections: Collections;
+  jobs: SyncJobs;
+  proactive: ProactiveSender;
+  logger: Logger;
+  /** How long "sync now" keeps the turn open before answering later, proactively (Bot Framework turns time out). */
+  inTurnWaitMs?: number;
+  /** How long to wait for a round at all. */
+  roundTimeoutMs?: number;
+}
+
+/** "sync now" and "sync status". */
+export function syncCommands(deps: SyncCommandDeps): ChatCommand<any>[] {
+  const { collections, jobs, logger } = deps;
+  const inTurnWaitMs = deps.inTurnWaitMs ?? 10_000;
+  const roundTimeoutMs = deps.roundTimeoutMs ?? 10 * 60_000;
+
+  return [
+    defineCommand({
+      name: 'sync-now',
+      help: { usage: 'sync now', description: 'read your Outlook calendar again right away' },
+      match: (text) => (SYNC_NOW.test(text) ? {} : undefined),
+      async run(turn, user) {
+        const account = await collections.accounts.findOne({ _id: user._id });
+        if (!account) return void (await turn.sendActivity('You are not connected to Outlook. Say "connect outlook" to link your calendar.'));
+        if (account.status === 'needs-reconnect') return void (await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`));
+        let request = await jobs.requestRun(user._id);
+        if (request.missing) {
+          await jobs.ensureJob(user._id);
+          request = await jobs.requestRun(user._id);
+        }
+        if (request.alreadyRunning) await turn.sendActivity("A sync is already running; I'll tell you when it finishes.");
+        const round = jobs.waitForRound(user._id, request.since, { timeoutMs: roundTimeoutMs, includeRunning: request.alreadyRunning });
+        const early = await Promise.race([round, new Promise<'later'>((done) => setTimeout(() => done('later'), inTurnWaitMs).unref())]);
+        if (early !== 'later') return void (await turn.sendActivity(roundSummary(early)));
+        await turn.sendActivity("Syncing your calendar; it's taking a while, I'll tell you when it's done.");
+        void round.then(
+          (state) => deps.proactive.send(user._id, roundSummary(state)),
+          (error: Error) => logger.warn({ event: 'sync-now-wait-failed', userKey: user._id, err: error.message }, 'sync now: waiting failed'),
+        ).catch((error: Error) => logger.warn({ event: 'sync-now-reply-failed', userKey: user._id, err: error.message }, 'sync now: could not reply'));
+      },
+    }),
+    defineCommand({
+      name: 'sync-status',
+      help: { usage: 'sync status', description: 'when your calendar was last synced, and any problem' },
+      match: (text) => (SYNC_STATUS.test(text) ? {} : undefined),
+      async run(turn, user) {
+        const account = await collections.accounts.findOne({ _id: user._id });
+        const state = await collections.syncStates.findOne({ _id: user._id });
+        const job = account ? await jobs.jobInfo(user._id) : undefined;
+        await turn.sendActivity(syncStatusText({ user, account, state, job, now: new Date() }));
+      },
+    }),
+  ];
+}
+
+/** The answer to "sync now" once the round is over. */
+export function roundSummary(state: SyncStateDoc | undefined): string {
+  if (!state) return "The sync didn't finish in time; say \"sync status\" in a moment to see how it went.";
+  const succeeded = state.lastSuccessAt && state.lastRunAt && state.lastSuccessAt.getTime() >= state.lastRunAt.getTime();
+  if (!succeeded) return `The sync didn't work: ${state.lastError?.message ?? 'an unknown problem'}`;
+  const counts = state.lastCounts ?? { added: 0, updated: 0, removed: 0 };
+  return `Synced: ${counts.added} new, ${counts.updated} changed, ${counts.removed} removed.`;
+}
+
+/** "sync status": last success, last problem in plain words, next run; times in the user's own zone. */
+export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc | null; state: SyncStateDoc | null; job: SyncJobInfo | undefined; now: Date }): string {
+  const { user, account, state, job, now } = input;
+  if (!account) return 'You are not connected to Outlook, so nothing is synced. Say "connect outlook" to link your calendar.';
+  const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
+  const when = (date: Date) => formatWhen(date, now, zone);
+  const lines: string[] = [];
+  if (account.status === 'needs-reconnect' || state?.status === 'needs-reconnect') {
+    lines.push(`Syncing is paused: your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`);
+  }
+  if (state?.status === 'running') lines.push(`A sync is running now (started ${when(state.lastRunAt ?? now)}).`);
+  if (state?.lastSuccessAt) {
+    const counts = state.lastCounts;
+    lines.push(`Last synced ${when(state.lastSuccessAt)}${counts ? ` (${counts.added} new, ${counts.updated} changed, ${counts.removed} removed)` : ''}.`);
+  } else {
+    lines.push('Your calendar has not been synced yet.');
+  }
+  if (state?.lastError && (!state.lastSuccessAt || state.lastError.at.getTime() > state.lastSuccessAt.getTime())) {
+    lines.push(`Last problem, ${when(state.lastError.at)}: ${state.lastError.message}`);
+  } else {
+    lines.push('No problems since.');
+  }
+  if (state?.throttledUntil && state.throttledUntil.getTime() > now.getTime()) lines.push(`Microsoft asked me to wait; I won't read your calendar before ${when(state.throttledUntil)}.`);
+  if (account.status === 'connected' && job && !job.disabled && job.nextRunAt) {
+    lines.push(job.nextRunAt.getTime() <= now.getTime() ? 'Next sync: now.' : `Next sync ${when(job.nextRunAt)}.`);
+  }
+  return lines.join('\n\n');
+}
+
+/** "today at 14:05", "yesterday at 09:00", "on Tue 24 Nov at 09:00", with "(Europe/Berlin)" once the zone is not obvious. */
+function formatWhen(date: Date, now: Date, zone: string): string {
+  const at = DateTime.fromJSDate(date, { zone });
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const days = Math.round(at.startOf('day').diff(today, 'days').days);
+  const time = at.toFormat('HH:mm');
+  const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${at.toFormat('ccc d LLL')}`;
+  return `${day} at ${time}${zone === 'UTC' ? ' UTC' : ''}`;
+}

@@ -1,0 +1,206 @@
+import type { Db } from 'mongodb';
+import type { Job } from 'agenda';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NotConnectedError, ReconnectNeededError } from '../auth/auth-errors.js';
+import type { ConnectionHooks } from '../auth/connect-outlook.js';
+import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
+import { signInCard } from '../auth/sign-in-card.js';
+import type { ProactiveSender } from '../chat/proactive.js';
+import { ThrottledError } from '../graph/graph-errors.js';
+import type { Logger } from '../log.js';
+import type { Scheduler } from '../scheduler.js';
+import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
+import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
+
+export const SYNC_JOB = 'sync-calendar';
+
+export interface SyncJobData {
+  userKey: string;
+}
+
+/** What the agendaJobs document of a user's sync job tells about it. */
+export interface SyncJobInfo {
+  nextRunAt: Date | null;
+  lockedAt: Date | null;
+  disabled: boolean;
+}
+
+/**
+ * The Agenda side of sync: ONE repeating `sync-calendar` job per connected user (unique on data.userKey).
+ * Agenda's lock on that job document is what keeps two calbot processes from syncing one user at once; a crashed
+ * process's lock expires after the lock lifetime. "Run now" moves the job's nextRunAt instead of adding a second
+ * job, so the one lock still covers every round.
+ */
+export interface SyncJobs {
+  /** Creates the user's job if missing, enables it (after a reconnect); `runNow` asks for a round at once. */
+  ensureJob(userKey: string, options?: { runNow?: boolean }): Promise<void>;
+  /** Every connected account gets its job (start-up; idempotent). Returns how many accounts were checked. */
+  ensureAllJobs(): Promise<number>;
+  /**
+   * Asks for a round now. `alreadyRunning`: a round holds the lock (or is about to), so that one is what to wait
+   * for. `missing`: no job (not connected).
+   */
+  requestRun(userKey: string): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }>;
+  /** Resolves with the sync state once a round newer than `since` (or `since` itself, if it was running) has ended. */
+  waitForRound(userKey: string, since: SyncStateDoc | null, options?: { timeoutMs?: number; includeRunning?: boolean }): Promise<SyncStateDoc | undefined>;
+  jobInfo(userKey: string): Promise<SyncJobInfo | undefined>;
+  removeJob(userKey: string): Promise<void>;
+  /** connected: job + immediate round; disconnected: job, events and sync state removed. */
+  hooks: ConnectionHooks;
+}
+
+export interface SyncJobsDeps {
+  agenda: Scheduler;
+  db: Db;
+  collections: Collections;
+  engine: Omit<SyncEngineDeps, 'onPage'>;
+  intervalMs: number;
+  auth: MicrosoftAuth | undefined;
+  proactive: ProactiveSender;
+  logger: Logger;
+  /** Jobs of this type one process runs at once (Graph's global in-flight cap makes more pointless). */
+  concurrency?: number;
+  /** How often waitForRound looks at the sync state. */
+  pollMs?: number;
+}
+
+export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
+  const { agenda, collections } = deps;
+  const logger = deps.logger.child({ component: 'sync-jobs' });
+  const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null }>(COLLECTIONS.agendaJobs);
+  const pollMs = deps.pollMs ?? 100;
+
+  agenda.define<SyncJobData>(
+    SYNC_JOB,
+    async (job) => {
+      await runSyncJob(job);
+    },
+    { concurrency: deps.concurrency ?? 16 },
+  );
+
+  async function runSyncJob(job: Job<SyncJobData>): Promise<SyncRoundResult | undefined> {
+    const { userKey } = job.attrs.data;
+    const state = await collections.syncStates.findOne({ _id: userKey }, { projection: { throttledUntil: 1 } });
+    if (state?.throttledUntil && state.throttledUntil.getTime() > Date.now()) {
+      // Graph asked us to wait: no request before Retry-After, whoever asked for this run.
+      job.schedule(state.throttledUntil);
+      return undefined;
+    }
+    try {
+      // Each stored page extends the lock, so a long first sync is not taken over by another process.
+      return await syncCalendar({ ...deps.engine, onPage: () => job.touch() }, userKey);
+    } catch (error) {
+      if (error instanceof ThrottledError) {
+        // Do not hold the worker for minutes: the job's own next run moves past Retry-After (saved when it ends).
+        job.schedule(new Date(Date.now() + error.retryAfterMs));
+      } else if (error instanceof ReconnectNeededError) {
+        await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
+        await agenda.disable({ name: SYNC_JOB, data: { userKey } });
+        if (error.newlyDetected) await askToReconnect(userKey);
+      } else if (error instanceof NotConnectedError) {
+        // Disconnected while this round ran: what the round wrote after the disconnect goes too.
+        await hooks.disconnected(userKey);
+      }
+      // Everything else is recorded in the sync state; the next interval tries again.
+      return undefined;
+    }
+  }
+
+  async function askToReconnect(userKey: string): Promise<void> {
+    try {
+      const user = await collections.chatUsers.findOne({ _id: userKey }, { projection: { conversationReference: 1 } });
+      if (!deps.auth || !user?.conversationReference) return;
+      const link = await deps.auth.createSignInLink(userKey, user.conversationReference);
+      await deps.proactive.send(userKey, {
+        attachments: [signInCard(link, { reconnect: true })],
+        text: 'Your Outlook connection has expired or was revoked, so I stopped syncing your calendar. Sign in again to resume.',
+      });
+      logger.info({ event: 'reconnect-asked', userKey }, 'asked the user to reconnect');
+    } catch (error) {
+      logger.warn({ event: 'reconnect-ask-failed', userKey, err: (error as Error).message }, 'could not ask the user to reconnect');
+    }
+  }
+
+  async function ensureJob(userKey: string, options: { runNow?: boolean } = {}): Promise<void> {
+    // insertOnly: an existing job keeps its schedule and, above all, its lock (save() would clear lockedAt).
+    await agenda
+      .create<SyncJobData>(SYNC_JOB, { userKey })
+      .unique({ 'data.userKey': userKey }, { insertOnly: true })
+      .repeatEvery(deps.intervalMs)
+      .schedule(new Date())
+      .save();
+    await agenda.enable({ name: SYNC_JOB, data: { userKey } });
+    if (options.runNow) await requestRun(userKey);
+  }
+
+  async function requestRun(userKey: string): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }> {
+    const since = await collections.syncStates.findOne({ _id: userKey });
+    const now = new Date();
+    // Only an unlocked job is moved: touching a locked one could let a second process start the same user.
+    const moved = await jobsCollection.updateOne({ name: SYNC_JOB, 'data.userKey': userKey, lockedAt: null, disabled: { $ne: true } }, { $set: { nextRunAt: now } });
+    if (moved.matchedCount === 0) {
+      const info = await jobInfo(userKey);
+      if (!info || info.disabled) return { alreadyRunning: false, missing: true, since };
+      return { alreadyRunning: true, missing: false, since };
+    }
+    // Wake this process's job processor now rather than at its next poll.
+    const wake = agenda.create<SyncJobData>(SYNC_JOB, { userKey });
+    wake.attrs.nextRunAt = now;
+    await agenda.publishJobNotification(wake);
+    return { alreadyRunning: since?.status === 'running', missing: false, since };
+  }
+
+  async function waitForRound(userKey: string, since: SyncStateDoc | null, options: { timeoutMs?: number; includeRunning?: boolean } = {}): Promise<SyncStateDoc | undefined> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const seen = since?.lastRunAt?.getTime();
+    while (Date.now() < deadline) {
+      const state = await collections.syncStates.findOne({ _id: userKey });
+      if (state && state.status !== 'running' && state.lastRunAt) {
+        const runAt = state.lastRunAt.getTime();
+        if (seen === undefined || runAt > seen || (options.includeRunning && runAt === seen && since?.status === 'running')) return state;
+      }
+      if (!state && since) return undefined; // disconnected meanwhile
+      await sleep(pollMs);
+    }
+    return undefined;
+  }
+
+  async function jobInfo(userKey: string): Promise<SyncJobInfo | undefined> {
+    const job = await jobsCollection.findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+    if (!job) return undefined;
+    return { nextRunAt: job.nextRunAt ?? null, lockedAt: job.lockedAt ?? null, disabled: job.disabled === true };
+  }
+
+  async function removeJob(userKey: string): Promise<void> {
+    await agenda.cancel({ name: SYNC_JOB, data: { userKey } });
+  }
+
+  async function ensureAllJobs(): Promise<number> {
+    const accounts = await collections.accounts.find({ status: 'connected' }, { projection: { _id: 1 } }).toArray();
+    const existing = new Set((await jobsCollection.find({ name: SYNC_JOB }, { projection: { data: 1 } }).toArray()).map((job) => job.data?.userKey));
+    for (const { _id: userKey } of accounts) {
+      if (!existing.has(userKey)) await ensureJob(userKey);
+    }
+    return accounts.length;
+  }
+
+  const hooks: ConnectionHooks = {
+    async connected(userKey, { accountChanged }) {
+      if (accountChanged) {
+        // Another mailbox: what was synced from the old one must not be mistaken for this one's.
+        await collections.events.deleteMany({ userKey });
+        await collections.syncStates.deleteOne({ _id: userKey });
+      }
+      // A reconnect after needs-reconnect: the state says so until the next round; the job was disabled.
+      await collections.syncStates.updateOne({ _id: userKey, status: 'needs-reconnect' }, { $set: { status: 'idle' } });
+      await ensureJob(userKey, { runNow: true });
+    },
+    async disconnected(userKey) {
+      await removeJob(userKey);
+      await collections.events.deleteMany({ userKey });
+      await collections.syncStates.deleteOne({ _id: userKey });
+    },
+  };
+
+  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, hooks };
+}
