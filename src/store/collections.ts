@@ -130,6 +130,30 @@ export interface OutboxDoc {
   sentAt?: Date;
 }
 
+/**
+ * Who may send attempt `seq` of an outbox notice: the sender whose insert of this _id succeeds. FerretDB 1.24
+ * applies a filter on anything but _id after reading, so two findOneAndUpdate({status: 'pending'}) calls can
+ * both "win"; a duplicate _id is refused by the database itself.
+ */
+export interface NoticeClaimDoc {
+  _id: string; // `${outboxId}|${seq}`
+  outboxId: string;
+  claimedAt: Date;
+}
+
+/**
+ * A lease: at most one holder per key at a time, across processes. The unique index on `key` makes the database
+ * itself refuse a second holder; an expired lease is removed by its own _id, so a fresh one is never deleted by
+ * someone who saw the old one.
+ */
+export interface LeaseDoc {
+  _id: string; // random token of this holding
+  key: string;
+  owner: string;
+  acquiredAt: Date;
+  expiresAt: Date;
+}
+
 export const COLLECTIONS = {
   chatUsers: 'chatUsers',
   accounts: 'accounts',
@@ -138,6 +162,8 @@ export const COLLECTIONS = {
   syncStates: 'syncStates',
   events: 'events',
   outbox: 'outbox',
+  leases: 'leases',
+  noticeClaims: 'noticeClaims',
   /** Agenda's own collection (through @agendajs/mongo-backend), on the same database. */
   agendaJobs: 'agendaJobs',
 } as const;
@@ -151,6 +177,7 @@ const INDEXES: Record<string, { key: IndexSpecification; name: string; unique?: 
   [COLLECTIONS.authStates]: [{ key: { expiresAt: 1 }, name: 'expires' }],
   [COLLECTIONS.outbox]: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'status_next' }, { key: { userKey: 1, status: 1 }, name: 'user_status' }],
   [COLLECTIONS.accounts]: [{ key: { status: 1 }, name: 'status' }],
+  [COLLECTIONS.leases]: [{ key: { key: 1 }, name: 'one_holder_per_key', unique: true }],
 };
 
 export interface Collections {
@@ -161,6 +188,8 @@ export interface Collections {
   syncStates: Collection<SyncStateDoc>;
   events: Collection<EventDoc>;
   outbox: Collection<OutboxDoc>;
+  leases: Collection<LeaseDoc>;
+  noticeClaims: Collection<NoticeClaimDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -172,6 +201,8 @@ export function collections(db: Db): Collections {
     syncStates: db.collection<SyncStateDoc>(COLLECTIONS.syncStates),
     events: db.collection<EventDoc>(COLLECTIONS.events),
     outbox: db.collection<OutboxDoc>(COLLECTIONS.outbox),
+    leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
+    noticeClaims: db.collection<NoticeClaimDoc>(COLLECTIONS.noticeClaims),
   };
 }
 
