@@ -28,9 +28,18 @@ export interface ProactiveSender {
 
 export function createProactiveSender(adapter: CloudAdapter, botAppId: string, collections: Collections, logger: Logger): ProactiveSender {
   const sendToReference = async (reference: Partial<ConversationReference>, message: OutgoingMessage) => {
+    // Caught here and rethrown after the turn: an error escaping the logic would go to the adapter's onTurnError,
+    // which logs it, posts "Sorry, something went wrong" into the chat and returns normally, so the caller
+    // would never see the connector's 403/404/500.
+    let failure: unknown;
     await adapter.continueConversationAsync(botAppId, reference, async (turn) => {
-      await turn.sendActivity(message);
+      try {
+        await turn.sendActivity(message);
+      } catch (error) {
+        failure = error;
+      }
     });
+    if (failure !== undefined) throw failure;
   };
   return {
     sendToReference,
