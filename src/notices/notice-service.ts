@@ -71,7 +71,7 @@ export interface NoticeService {
   sendDue(userKey?: string): Promise<{ sent: number }>;
   /** Quiet hours were turned off: send what they held now. */
   releaseHeld(userKey: string): Promise<void>;
-  /** Resolves when the sends started in the background (after a round, a command) have finished. */
+  /** Resolves when every sender pass under way (after a round, a command, the job) has finished. */
   idle(): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   const { collections, proactive, logger, horizonDays } = deps;
   const options = { ...DEFAULT_NOTICE_OPTIONS, ...deps.options };
   const now = options.now;
-  const outbox = new Outbox(collections.outbox);
+  const outbox = new Outbox(collections);
   const rateLimit = new ConversationRateLimit();
   const userQueues = new Map<string, Promise<unknown>>();
   const background = new Set<Promise<unknown>>();
@@ -104,10 +104,18 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     return next;
   };
 
-  const kick = (userKey: string) => {
-    const run = sendDue(userKey).catch((error: Error) => logger.error({ event: 'notices-send-failed', userKey, err: error.message }, 'sending notices failed'));
+  /** Every sender pass is tracked, whoever started it (a round, a command, the job), so idle() can wait for all. */
+  const tracked = <T>(run: Promise<T>): Promise<T> => {
     background.add(run);
-    void run.finally(() => background.delete(run));
+    void run.then(
+      () => background.delete(run),
+      () => background.delete(run),
+    );
+    return run;
+  };
+
+  const kick = (userKey: string) => {
+    void sendDue(userKey).catch((error: Error) => logger.error({ event: 'notices-send-failed', userKey, err: error.message }, 'sending notices failed'));
   };
 
   const onRoundComplete: OnRoundComplete = async (userKey, { changeSet, firstRound, totalEvents }) => {
@@ -141,7 +149,11 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     if (inserted > 0) kick(userKey);
   };
 
-  async function sendDue(onlyUser?: string): Promise<{ sent: number }> {
+  function sendDue(onlyUser?: string): Promise<{ sent: number }> {
+    return tracked(sendPass(onlyUser));
+  }
+
+  async function sendPass(onlyUser: string | undefined): Promise<{ sent: number }> {
     const at = now();
     if (!onlyUser) {
       const released = await outbox.releaseExpiredClaims(at);
@@ -181,7 +193,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     }
     const quietUntil = notices.length > 0 ? quietHoursEnd(now(), await userZone(user, userKey), user.notify?.quietHours) : undefined;
     if (quietUntil) {
-      for (const doc of notices) await outbox.holdUntil(doc._id, quietUntil);
+      for (const doc of notices) await outbox.holdUntil(doc, quietUntil);
       logger.info({ event: 'notices-held', userKey, count: notices.length, until: quietUntil.toISOString() }, 'quiet hours: notices held');
       notices = [];
     }
@@ -204,7 +216,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
         return sent;
       }
       const sentAt = now();
-      for (const doc of message.docs) await outbox.markSent(doc._id, sentAt);
+      for (const doc of message.docs) await outbox.markSent(doc, sentAt);
       sent += message.docs.length;
       logger.info({ event: 'notices-sent', userKey, notices: message.docs.length, summary: message.docs.length > 1 }, 'notice sent');
     }
@@ -230,21 +242,21 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const attempts = Math.max(...failed.map((doc) => doc.attempts)) + 1;
     const status = statusOf(error);
     if (attempts >= options.maxAttempts) {
-      for (const doc of failed) await outbox.markDead(doc._id, `gave up after ${attempts} attempts (last: ${status ?? (error as Error).message})`, true);
+      for (const doc of failed) await outbox.markDead(doc, `gave up after ${attempts} attempts (last: ${status ?? (error as Error).message})`, true);
       logger.error({ event: 'notices-dead', userKey, notices: failed.length, attempts, status, err: (error as Error).message }, 'notice given up after repeated send failures');
     } else {
       const delay = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1));
       const at = new Date(now().getTime() + delay);
-      for (const doc of failed) await outbox.retryAt(doc._id, at, true);
+      for (const doc of failed) await outbox.retryAt(doc, at, true);
       logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: at.toISOString() }, 'notice send failed; will retry');
     }
     // What came after the failed message keeps its place in line, without an attempt counted.
     const at = new Date(now().getTime() + Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1)));
-    for (const doc of untried) await outbox.retryAt(doc._id, at, false);
+    for (const doc of untried) await outbox.retryAt(doc, at, false);
   }
 
   async function drop(userKey: string, docs: NoticeDoc[], reason: string, attempted: boolean): Promise<void> {
-    for (const doc of docs) await outbox.markDead(doc._id, reason, attempted);
+    for (const doc of docs) await outbox.markDead(doc, reason, attempted);
     if (docs.length > 0) logger.warn({ event: 'notices-dropped', userKey, reason, notices: docs.length }, 'notices dropped');
   }
 

@@ -1,11 +1,16 @@
 import type { Collection } from 'mongodb';
-import type { OutboxDoc } from '../store/collections.js';
+import type { Collections, NoticeClaimDoc, OutboxDoc } from '../store/collections.js';
 import type { NoticeLine } from './notice-text.js';
 
 /**
  * The outbox: one document per notice, keyed `${userKey}|${eventId}|${fingerprint}`, so a replayed round, or two
- * processes handling the same round, insert it once. Every state change is a conditional update on `_id` (the only
- * filter FerretDB 1.24 pushes down to SQL) plus the expected status, so exactly one sender owns a notice at a time.
+ * processes handling the same round, insert it once (the database refuses a second _id).
+ *
+ * Claims rest on the same guarantee. FerretDB 1.24 checks every filter but _id after reading the document, so a
+ * conditional findOneAndUpdate({_id, status: 'pending'}) is not atomic there: two senders can both "claim" (checked:
+ * 30 of 30 races were double claims). Instead each notice carries a claim sequence number, and the sender whose
+ * insert of noticeClaims {_id: `${noticeId}|${seq}`} succeeds owns that attempt. Every way back to pending
+ * (retry, quiet hours, expired claim) moves to seq + 1, so a sender working from a stale read finds its claim taken.
  *
  *   pending --claim--> sending --sent--> sent
  *      ^                  |--failure--> pending (nextAttemptAt backs off) ... dead after maxAttempts
@@ -25,6 +30,8 @@ export interface NoticePayload {
   heldForQuietHours?: boolean;
   /** Why it was given up on, for whoever reads the collection. */
   deadReason?: string;
+  /** Claim sequence: the next claim inserts noticeClaims `${_id}|${claimSeq}` (absent = 0). */
+  claimSeq?: number;
 }
 
 export type NoticeDoc = OutboxDoc & { payload: NoticePayload & Record<string, unknown> };
@@ -32,7 +39,13 @@ export type NoticeDoc = OutboxDoc & { payload: NoticePayload & Record<string, un
 export type NewNotice = Pick<OutboxDoc, '_id' | 'userKey' | 'kind'> & { payload: NoticePayload };
 
 export class Outbox {
-  constructor(private readonly collection: Collection<OutboxDoc>) {}
+  private readonly collection: Collection<OutboxDoc>;
+  private readonly claims: Collection<NoticeClaimDoc>;
+
+  constructor(collections: Pick<Collections, 'outbox' | 'noticeClaims'>) {
+    this.collection = collections.outbox;
+    this.claims = collections.noticeClaims;
+  }
 
   /** Upsert-if-absent; true when this call inserted it (false: a replay, or another process was first). */
   async enqueue(notice: NewNotice, now: Date): Promise<boolean> {
@@ -42,8 +55,7 @@ export class Outbox {
       const result = await this.collection.updateOne({ _id }, { $setOnInsert: doc }, { upsert: true });
       return result.upsertedCount === 1;
     } catch (error) {
-      // Two upserts of one _id racing: the loser gets a duplicate key error; the notice is there either way.
-      if ((error as { code?: unknown }).code === 11000) return false;
+      if (isDuplicateKey(error)) return false; // two upserts of one _id raced; the notice is there either way
       throw error;
     }
   }
@@ -54,74 +66,83 @@ export class Outbox {
     return this.collection.find(filter, { projection: { _id: 1, userKey: 1 }, sort: { createdAt: 1 }, limit }).toArray();
   }
 
-  /** pending -> sending for `claimMs`; undefined when another sender has it, or it is not due. */
+  /** pending -> sending for `claimMs`, if this sender wins the claim; undefined when not due or someone else has it. */
   async claim(id: string, now: Date, claimMs: number): Promise<NoticeDoc | undefined> {
-    const doc = await this.collection.findOneAndUpdate(
-      { _id: id, status: 'pending', nextAttemptAt: { $lte: now } },
-      { $set: { status: 'sending', claimedUntil: new Date(now.getTime() + claimMs) } },
-      { returnDocument: 'after' },
-    );
-    return (doc as NoticeDoc | null) ?? undefined;
+    const doc = (await this.collection.findOne({ _id: id })) as NoticeDoc | null;
+    if (!doc || doc.status !== 'pending' || doc.nextAttemptAt.getTime() > now.getTime()) return undefined;
+    try {
+      await this.claims.insertOne({ _id: `${id}|${seqOf(doc)}`, outboxId: id, claimedAt: now });
+    } catch (error) {
+      if (isDuplicateKey(error)) return undefined;
+      throw error;
+    }
+    const claimedUntil = new Date(now.getTime() + claimMs);
+    await this.collection.updateOne({ _id: id }, { $set: { status: 'sending', claimedUntil } });
+    return { ...doc, status: 'sending', claimedUntil };
   }
 
   /**
    * A sender that crashed (or was killed) between claim and "sent" leaves its claims behind: after claimedUntil
-   * they are pending again. If that crash came after the connector accepted the message, the user gets it twice:
-   * the one unavoidable duplicate, as the connector has no idempotency key.
+   * they are pending again, under the next claim number. If that crash came after the connector accepted the
+   * message, the user gets it twice: the one unavoidable duplicate, as the connector has no idempotency key.
    */
   async releaseExpiredClaims(now: Date): Promise<number> {
-    const stale = await this.collection.find({ status: 'sending', claimedUntil: { $lt: now } }, { projection: { _id: 1, claimedUntil: 1 } }).toArray();
-    let released = 0;
+    const stale = (await this.collection.find({ status: 'sending', claimedUntil: { $lt: now } }).toArray()) as NoticeDoc[];
     for (const doc of stale) {
-      const result = await this.collection.updateOne({ _id: doc._id, status: 'sending', claimedUntil: doc.claimedUntil! }, { $set: { status: 'pending', nextAttemptAt: now }, $unset: { claimedUntil: '' } });
-      released += result.modifiedCount;
+      await this.collection.updateOne({ _id: doc._id }, { $set: { status: 'pending', nextAttemptAt: now, 'payload.claimSeq': seqOf(doc) + 1 }, $unset: { claimedUntil: '' } });
     }
-    return released;
+    return stale.length;
   }
 
-  async markSent(id: string, now: Date): Promise<void> {
-    await this.collection.updateOne({ _id: id, status: 'sending' }, { $set: { status: 'sent', sentAt: now }, $unset: { claimedUntil: '' } });
+  async markSent(doc: NoticeDoc, now: Date): Promise<void> {
+    await this.collection.updateOne({ _id: doc._id }, { $set: { status: 'sent', sentAt: now }, $unset: { claimedUntil: '' } });
   }
 
   /** Back to pending at `at`; `attempted`: this send was tried and failed (counts toward giving up). */
-  async retryAt(id: string, at: Date, attempted: boolean): Promise<void> {
+  async retryAt(doc: NoticeDoc, at: Date, attempted: boolean): Promise<void> {
     await this.collection.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'pending', nextAttemptAt: at }, $unset: { claimedUntil: '' }, ...(attempted ? { $inc: { attempts: 1 } } : {}) },
+      { _id: doc._id },
+      { $set: { status: 'pending', nextAttemptAt: at, attempts: doc.attempts + (attempted ? 1 : 0), 'payload.claimSeq': seqOf(doc) + 1 }, $unset: { claimedUntil: '' } },
     );
   }
 
   /** Claimed, but quiet hours: pending again until they end, marked for the summary. */
-  async holdUntil(id: string, until: Date): Promise<void> {
+  async holdUntil(doc: NoticeDoc, until: Date): Promise<void> {
     await this.collection.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'pending', nextAttemptAt: until, 'payload.heldForQuietHours': true }, $unset: { claimedUntil: '' } },
+      { _id: doc._id },
+      { $set: { status: 'pending', nextAttemptAt: until, 'payload.heldForQuietHours': true, 'payload.claimSeq': seqOf(doc) + 1 }, $unset: { claimedUntil: '' } },
     );
   }
 
-  async markDead(id: string, reason: string, attempted: boolean): Promise<void> {
+  async markDead(doc: NoticeDoc, reason: string, attempted: boolean): Promise<void> {
     await this.collection.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status: 'dead', 'payload.deadReason': reason }, $unset: { claimedUntil: '' }, ...(attempted ? { $inc: { attempts: 1 } } : {}) },
+      { _id: doc._id },
+      { $set: { status: 'dead', attempts: doc.attempts + (attempted ? 1 : 0), 'payload.deadReason': reason }, $unset: { claimedUntil: '' } },
     );
   }
 
-  /** Quiet hours turned off: what they were holding is due now. */
+  /** Quiet hours turned off: what they were holding is due now (a pending notice changes no owner here). */
   async releaseHeld(userKey: string, now: Date): Promise<number> {
     const held = await this.collection.find({ userKey, status: 'pending', nextAttemptAt: { $gt: now } }, { projection: { _id: 1 } }).toArray();
-    let released = 0;
-    for (const { _id } of held) {
-      released += (await this.collection.updateOne({ _id, status: 'pending' }, { $set: { nextAttemptAt: now } })).modifiedCount;
-    }
-    return released;
+    for (const { _id } of held) await this.collection.updateOne({ _id }, { $set: { nextAttemptAt: now } });
+    return held.length;
   }
 
   /**
-   * No TTL indexes on FerretDB: finished notices are deleted here once older than `before`. They are kept that
-   * long so a late replay of a round still finds its notice already there.
+   * No TTL indexes on FerretDB: finished notices (and old claims) are deleted here once older than `before`. They
+   * are kept that long so a late replay of a round still finds its notice already there.
    */
   async deleteFinished(before: Date): Promise<number> {
     const { deletedCount } = await this.collection.deleteMany({ status: { $in: ['sent', 'dead'] }, createdAt: { $lt: before } });
+    await this.claims.deleteMany({ claimedAt: { $lt: before } });
     return deletedCount;
   }
+}
+
+function seqOf(doc: NoticeDoc): number {
+  return typeof doc.payload.claimSeq === 'number' ? doc.payload.claimSeq : 0;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 11000;
 }

@@ -1,0 +1,216 @@
+import { eventDoc, roundOf, startNoticeHarness, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import type { EventDoc } from '../../src/store/collections.js';
+import { emptyChangeSet } from '../../src/sync/change-set.js';
+
+/**
+ * Change notices end to end: a real calbot (server, bot, Agenda job, sender) on the test database, a fake Bot
+ * Connector, and change sets built by the sync engine's own recordChange from real EventDocs. The clock starts
+ * Wed 25 Nov 2026 12:00 UTC; the users are in Europe/Berlin (Teams clientInfo).
+ */
+
+const tomorrow = (hourUtc: number, minutes = 60): Pick<EventDoc, 'start' | 'end'> => ({
+  start: new Date(Date.UTC(2026, 10, 26, hourUtc)),
+  end: new Date(Date.UTC(2026, 10, 26, hourUtc) + minutes * 60_000),
+});
+const v2 = (event: EventDoc, overrides: Partial<EventDoc>): EventDoc => ({ ...event, etag: 'W/"2"', ...overrides });
+
+describe('change notices', () => {
+  let h: NoticeHarness;
+  beforeAll(async () => {
+    h = await startNoticeHarness('notices');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** A chat user who has written to calbot (so it has a conversation to post in). */
+  async function chatUser(name = 'Ada Lovelace'): Promise<{ user: TeamsUser; userKey: string }> {
+    const user = teamsUser(name);
+    await h.say('notify', user);
+    return { user, userKey: userKeyOf(user) };
+  }
+
+  /** Runs every sender once more and waits for background sends: whatever was going to arrive has arrived. */
+  async function settle(): Promise<void> {
+    for (const calbot of h.calbots) {
+      await calbot.notices.idle();
+      await calbot.notices.sendDue();
+    }
+  }
+
+  it('tells about an added, moved, changed and cancelled event: one message each, in order of start; nothing for untouched, past or far events', async () => {
+    const { user, userKey } = await chatUser();
+    const review = eventDoc(userKey, 'review', { ...tomorrow(13) });
+    const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...tomorrow(8, 15), location: 'Room 1' });
+    const lunch = eventDoc(userKey, 'lunch', { subject: 'Team lunch', ...tomorrow(11), location: 'Canteen' });
+    const retro = eventDoc(userKey, 'retro', { subject: 'Retro', ...tomorrow(15) });
+    const past = eventDoc(userKey, 'past', { subject: 'Yesterday', start: new Date('2026-11-24T09:00:00Z'), end: new Date('2026-11-24T10:00:00Z') });
+    const far = eventDoc(userKey, 'far', { subject: 'Offsite', start: new Date('2026-12-20T09:00:00Z'), end: new Date('2026-12-20T17:00:00Z') });
+    const untouched = eventDoc(userKey, 'same', { subject: 'Untouched' });
+
+    await h.calbots[0]!.notices.onRoundComplete(userKey, {
+      firstRound: false,
+      totalEvents: 9,
+      changeSet: roundOf([
+        [undefined, review],
+        [standup, v2(standup, { start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T09:15:00Z') })],
+        [lunch, v2(lunch, { location: 'Pizzeria' })],
+        [retro, v2(retro, { isCancelled: true })],
+        [untouched, untouched],
+        [past, v2(past, { subject: 'Renamed, but over' })],
+        [undefined, far],
+      ]),
+    });
+    await h.connector.waitFor(4, (r) => r.conversationId === user.conversationId && !r.activity.text?.startsWith('Change notices are'));
+    await settle();
+    // In order of when each event now starts (the standup moved to Friday).
+    expect(h.notices(user).map((n) => n.text)).toEqual([
+      'Changed: Team lunch, Thu 26 Nov 12:00–13:00, location Canteen → Pizzeria',
+      'New: Design review, Thu 26 Nov 14:00–15:00, Room 4',
+      'Cancelled: Retro, Thu 26 Nov 16:00–17:00',
+      'Moved: Standup, Thu 26 Nov 09:00 → Fri 27 Nov 10:00',
+    ]);
+    expect(h.notices(user)[0]!.activity.textFormat).toBe('plain');
+    const stored = await h.store.collections.outbox.find({ userKey }).toArray();
+    expect(stored.map((doc) => doc.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(stored.every((doc) => doc._id.startsWith(`${userKey}|`) && doc.attempts === 0)).toBe(true);
+  });
+
+  it('a replayed round, and the same round from two callers at once, notify once', async () => {
+    const { user, userKey } = await chatUser();
+    const review = eventDoc(userKey, 'review', tomorrow(13));
+    const round = roundOf([[review, v2(review, { subject: 'Design sync' })]]);
+    await Promise.all([
+      h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: round }),
+      h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: round }),
+    ]);
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Changed:') === true);
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: round });
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00']);
+    expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(1);
+  });
+
+  it('the first round of a connection ends with one "Synced N events" line, once', async () => {
+    const { user, userKey } = await chatUser();
+    const many = roundOf(Array.from({ length: 30 }, (_, i) => [undefined, eventDoc(userKey, `e${i}`, tomorrow(10))] as [undefined, EventDoc]));
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: true, totalEvents: 123, changeSet: many });
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text === 'Synced 123 events');
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: true, totalEvents: 123, changeSet: many });
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Synced 123 events']);
+  });
+
+  it('more than five changes in a round: one summary card, ten rows and "and N more"', async () => {
+    const { user, userKey } = await chatUser();
+    const events = Array.from({ length: 12 }, (_, i) => eventDoc(userKey, `m${i}`, { subject: `Meeting ${String(i + 1).padStart(2, '0')}`, ...tomorrow(7 + i, 30) }));
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 12, changeSet: roundOf(events.map((e) => [undefined, e])) });
+    const [message] = await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.attachments !== undefined);
+    await settle();
+    expect(h.notices(user)).toHaveLength(1);
+    const card = message!.activity.attachments![0]!;
+    expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const json = JSON.stringify(card.content);
+    expect(card.content.body[0].inlines[0].text).toBe('12 calendar changes');
+    expect(card.content.body.filter((b: { type: string }) => b.type === 'ColumnSet')).toHaveLength(10);
+    expect(json).toContain('Meeting 01, Thu 26 Nov 08:00–08:30, Room 4');
+    expect(json).toContain('Meeting 10,');
+    expect(json).not.toContain('Meeting 11');
+    expect(json).toContain('and 2 more');
+    expect(json).not.toContain('${');
+    expect(message!.activity.summary).toBe('12 calendar changes');
+    expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(12);
+  });
+
+  it('connector 500, then 200: delivered once, after a retry', async () => {
+    const { user, userKey } = await chatUser();
+    const review = eventDoc(userKey, 'review', tomorrow(13));
+    // The connector client retries a 500 three times itself; the fourth failure reaches calbot's outbox retry.
+    h.connector.failNext(500, 4);
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Cancelled:') === true, 20_000);
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Cancelled: Design review, Thu 26 Nov 14:00–15:00']);
+    const [doc] = await h.store.collections.outbox.find({ userKey }).toArray();
+    expect(doc).toMatchObject({ status: 'sent' });
+    expect(doc!.attempts).toBe(1);
+  });
+
+  it('connector 404: the conversation is marked dead, the notice dropped, no retries; writing again resumes notices', async () => {
+    const { user, userKey } = await chatUser();
+    const review = eventDoc(userKey, 'review', tomorrow(13));
+    h.connector.failNext(404, 1);
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await h.calbots[0]!.notices.idle();
+    expect(await h.store.collections.chatUsers.findOne({ _id: userKey })).toMatchObject({ conversationDead: true });
+    const [dropped] = await h.store.collections.outbox.find({ userKey }).toArray();
+    expect(dropped).toMatchObject({ status: 'dead', attempts: 1, payload: { deadReason: 'conversation-gone' } });
+
+    // While dead, a new change is dropped without a call to the connector (which would now deliver it).
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[review, v2(review, { subject: 'Renamed' })]]) });
+    await settle();
+    expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'dead' })).toBe(2);
+    expect(h.notices(user)).toEqual([]);
+
+    await h.say('notify', user); // the user is back: rememberChatUser revives the conversation
+    const renamed = v2(review, { subject: 'Renamed' });
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[renamed, { ...renamed, etag: 'W/"3"', location: 'Room 9' }]]) });
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Changed:') === true);
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Changed: Renamed, Thu 26 Nov 14:00–15:00, location Room 4 → Room 9']);
+  });
+
+  it('"notify off": nothing is queued or sent; "notify on" resumes', async () => {
+    const { user, userKey } = await chatUser();
+    expect(await h.say('notify off', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
+    const review = eventDoc(userKey, 'review', tomorrow(13));
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await settle();
+    expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(0);
+    expect(h.notices(user)).toEqual([]);
+
+    expect((await h.say('notify on', user))[0]).toMatch(/^Change notices are on: I'll tell you here when a meeting in the next 14 days/);
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Cancelled:') === true);
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Cancelled: Design review, Thu 26 Nov 14:00–15:00']);
+  });
+
+  it('an empty round says nothing', async () => {
+    const { user, userKey } = await chatUser();
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 0, changeSet: emptyChangeSet() });
+    await settle();
+    expect(h.notices(user)).toEqual([]);
+  });
+
+  it('"help" lists the notice commands', async () => {
+    const [help] = await h.say('help', teamsUser());
+    expect(help).toContain('**notify on / notify off**');
+    expect(help).toContain('**quiet hours 22:00-07:00**');
+  });
+
+  it('two calbot processes on one database, both sending: every notice exactly once', async () => {
+    if (h.calbots.length < 2) await h.startAnother();
+    const [a, b] = h.calbots as [(typeof h.calbots)[number], (typeof h.calbots)[number]];
+    const users = await Promise.all([chatUser('One'), chatUser('Two'), chatUser('Three')]);
+    const rounds = users.map(({ userKey }, u) =>
+      roundOf(Array.from({ length: u === 0 ? 8 : 3 }, (_, i) => [undefined, eventDoc(userKey, `p${i}`, { subject: `Planning ${i}`, ...tomorrow(8 + i) })] as [undefined, EventDoc])),
+    );
+    await Promise.all(
+      users.flatMap(({ userKey }, u) => [
+        a.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 8, changeSet: rounds[u]! }),
+        b.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 8, changeSet: rounds[u]! }),
+        a.notices.sendDue(),
+        b.notices.sendDue(),
+      ]),
+    );
+    await settle();
+    for (const [u, { user, userKey }] of users.entries()) {
+      const texts = h.notices(user).flatMap((n) => (n.text ? [n.text] : (n.card.body as { type: string; columns?: any[] }[]).filter((x) => x.type === 'ColumnSet').map((x) => x.columns![1].items[0].inlines[0].text as string)));
+      const expected = u === 0 ? 8 : 3;
+      expect(texts).toHaveLength(expected);
+      expect(new Set(texts).size).toBe(expected);
+      expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(expected);
+    }
+  });
+});
