@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
 import { resolveUserZone } from '../chat/time-zone.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ChatUserDoc, Collections } from '../store/collections.js';
+import { Leases } from '../store/leases.js';
 import type { ChangeSet } from '../sync/change-set.js';
 import { ConversationRateLimit } from './conversation-rate-limit.js';
 import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
@@ -76,6 +78,7 @@ export interface NoticeService {
 }
 
 export const SEND_NOTICES_JOB = 'send-notices';
+const FRESH_NOTICE_MS = 2_000;
 
 export function createNoticeService(deps: NoticeServiceDependencies): NoticeService {
   const { collections, proactive, logger, horizonDays } = deps;
@@ -83,6 +86,9 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   const now = options.now;
   const outbox = new Outbox(collections);
   const rateLimit = new ConversationRateLimit();
+  // One sender per user across processes, so a round's notices are composed (batched, ordered, paced) as one.
+  // Exactly-once does not rest on it: each notice is claimed on its own (see Outbox.claim).
+  const leases = new Leases(collections.leases, `notices-${process.pid}-${randomBytes(4).toString('hex')}`, now);
   const userQueues = new Map<string, Promise<unknown>>();
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
@@ -164,10 +170,17 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
         if (deleted > 0) logger.info({ event: 'notices-cleanup', deleted }, 'old notices deleted');
       }
     }
-    const due = await outbox.listDue(at, onlyUser);
+    // The job's pass leaves notices younger than a moment to the kick that follows their round's enqueue, so it
+    // never sends half of a round that is still being written (and splits a summary into messages).
+    const due = await outbox.listDue(onlyUser ? at : new Date(at.getTime() - FRESH_NOTICE_MS), onlyUser);
     const byUser = new Map<string, string[]>();
     for (const { _id, userKey } of due) byUser.set(userKey, [...(byUser.get(userKey) ?? []), _id]);
-    const counts = await Promise.all([...byUser].map(([userKey, ids]) => serialized(userKey, () => deliver(userKey, ids))));
+    const counts = await Promise.all(
+      [...byUser].map(([userKey, ids]) =>
+        // Another process holding this user's lease sends these; what it misses, the next pass finds.
+        serialized(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, () => deliver(userKey, ids)))?.value ?? 0),
+      ),
+    );
     return { sent: counts.reduce((sum, count) => sum + count, 0) };
   }
 

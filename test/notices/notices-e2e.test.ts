@@ -206,10 +206,13 @@ describe('change notices', () => {
     );
     await settle();
     for (const [u, { user, userKey }] of users.entries()) {
-      const texts = h.notices(user).flatMap((n) => (n.text ? [n.text] : (n.card.body as { type: string; columns?: any[] }[]).filter((x) => x.type === 'ColumnSet').map((x) => x.columns![1].items[0].inlines[0].text as string)));
+      const received = h.notices(user);
+      const texts = received.flatMap((n) => (n.text ? [n.text] : (n.card.body as { type: string; columns?: any[] }[]).filter((x) => x.type === 'ColumnSet').map((x) => x.columns![1].items[0].inlines[0].text as string)));
       const expected = u === 0 ? 8 : 3;
       expect(texts).toHaveLength(expected);
       expect(new Set(texts).size).toBe(expected);
+      // Not split between the processes either: eight changes are one card, three are three messages.
+      expect(received).toHaveLength(u === 0 ? 1 : 3);
       expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(expected);
     }
   });
