@@ -1,0 +1,245 @@
+import { DateTime } from 'luxon';
+import { startHarness, teamsUser, type Harness, type TeamsUser } from '../support/calbot-harness.js';
+import { ask, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
+
+/**
+ * Schedule questions end to end: an activity POSTed to /api/messages, the real bot reading the events the sync
+ * engine stored, the reply as the fake Bot Connector received it. "Today" is today in each user's zone, so the
+ * events are seeded relative to the real clock in that zone.
+ */
+describe('asking about the schedule, end to end', () => {
+  let h: Harness;
+  const ada = teamsUser('Ada Lovelace', 'Europe/Berlin');
+  const bob = teamsUser('Bob Kahn', 'America/New_York');
+  const berlin = () => DateTime.now().setZone('Europe/Berlin').startOf('day');
+  const newYork = () => DateTime.now().setZone('America/New_York').startOf('day');
+
+  beforeAll(async () => {
+    h = await startHarness({}, 'ask');
+    const c = h.store.collections;
+    await seedAccount(c, ada, { mailboxTimeZone: 'W. Europe Standard Time' });
+    await seedAccount(c, bob, { mailboxTimeZone: 'Eastern Standard Time' });
+    const today = berlin();
+    const monday = today.startOf('week');
+    await seedEvents(c, ada, [
+      { subject: 'Ada standup', start: today.set({ hour: 9 }), minutes: 30, location: 'Room 4', joinUrl: 'https://teams.microsoft.com/l/meetup-join/ada-standup' },
+      { subject: 'Ada design review', start: today.set({ hour: 9, minute: 15 }), minutes: 60 },
+      { subject: 'Ada 1:1 with Grace', start: today.set({ hour: 15 }), minutes: 60 },
+      { subject: 'Ada company holiday', start: today, allDay: true, showAs: 'free' },
+      { subject: 'Ada cancelled sync', start: today.set({ hour: 11 }), isCancelled: true },
+      { subject: 'Ada declined lunch', start: today.set({ hour: 12 }), responseStatus: 'declined' },
+      { subject: 'Ada late yesterday', start: today.minus({ days: 1 }).set({ hour: 23 }), minutes: 30 },
+      { subject: 'Ada early tomorrow', start: today.plus({ days: 1 }).set({ minute: 30 }), minutes: 30 },
+      { subject: 'Ada monday retro', start: monday.set({ hour: 10 }) },
+      { subject: 'Ada next week', start: monday.plus({ weeks: 1 }).set({ hour: 10 }) },
+    ]);
+    const nyToday = newYork();
+    await seedEvents(c, bob, [
+      { subject: 'Bob breakfast', start: nyToday.set({ hour: 8 }) },
+      { subject: 'Bob at four', start: nyToday.set({ hour: 16 }), joinUrl: 'https://teams.microsoft.com/l/meetup-join/bob-four' },
+      { subject: 'Bob tomorrow', start: nyToday.plus({ days: 1 }).set({ hour: 10 }) },
+    ]);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("what's on today: the day in Berlin, all-day first, conflicts marked, Join button, nothing cancelled, nobody else's", async () => {
+    const reply = await ask(h, "what's on today?", ada);
+    expect(reply.textFormat).toBe('plain');
+    const card = readScheduleCard(reply.card);
+    expect(card.header).toBe(`Today · ${berlin().setLocale('en-GB').toFormat('ccc d LLL')}`);
+    expect(card.groups).toHaveLength(1);
+    expect(card.groups[0]!.rows).toEqual([
+      { time: 'All day', title: 'Ada company holiday', marker: 'Free' },
+      { time: '09:00–09:30', title: 'Ada standup', details: 'Room 4', marker: 'Conflict', join: 'https://teams.microsoft.com/l/meetup-join/ada-standup' },
+      { time: '09:15–10:15', title: 'Ada design review', marker: 'Conflict' },
+      { time: '12:00–13:00', title: 'Ada declined lunch', marker: 'Declined' },
+      { time: '15:00–16:00', title: 'Ada 1:1 with Grace' },
+    ]);
+    expect(card.footnote).toBeUndefined();
+    expect(reply.text).toContain('09:00–09:30  Ada standup (Room 4 · Conflict) https://teams.microsoft.com/l/meetup-join/ada-standup');
+    expect(reply.text).not.toMatch(/Bob|cancelled sync|late yesterday|early tomorrow/);
+  });
+
+  it('what is on tomorrow / this week, grouped by day', async () => {
+    const tomorrow = readScheduleCard((await ask(h, 'what do I have tomorrow', ada)).card);
+    expect(rowTitles(tomorrow)).toEqual(['Ada early tomorrow']);
+    expect(tomorrow.groups[0]!.rows[0]!.time).toBe('00:30–01:00');
+
+    const week = readScheduleCard((await ask(h, 'my schedule this week', ada)).card);
+    expect(week.header).toMatch(/^This week · /);
+    const titles = rowTitles(week);
+    expect(titles).toEqual(expect.arrayContaining(['Ada monday retro', 'Ada standup', 'Ada early tomorrow', 'Ada late yesterday']));
+    expect(titles).not.toContain('Ada next week');
+    expect(titles).not.toContain('Ada cancelled sync');
+    expect(week.groups[0]!.label).toBe(berlin().startOf('week').setLocale('en-GB').toFormat('cccc d LLL'));
+  });
+
+  it('New York: its own today, times in its own zone, and never Ada', async () => {
+    const reply = await ask(h, "what's on today", bob);
+    const card = readScheduleCard(reply.card);
+    expect(card.header).toBe(`Today · ${newYork().setLocale('en-GB').toFormat('ccc d LLL')}`);
+    expect(card.groups[0]!.rows).toEqual([
+      { time: '08:00–09:00', title: 'Bob breakfast' },
+      { time: '16:00–17:00', title: 'Bob at four', join: 'https://teams.microsoft.com/l/meetup-join/bob-four' },
+    ]);
+    expect(rowTitles(readScheduleCard((await ask(h, 'tomorrow', bob)).card))).toEqual(['Bob tomorrow']);
+    // Each user's widest questions hold only their own events.
+    for (const question of ["what's on this week", 'next week', 'next meeting', 'am I free this week']) {
+      expect(JSON.stringify((await ask(h, question, bob)).card)).not.toMatch(/Ada /);
+      expect(JSON.stringify((await ask(h, question, ada)).card)).not.toMatch(/Bob /);
+    }
+  });
+
+  it('am I free at 3: no for Ada (her 1:1), yes for Bob', async () => {
+    const adaReply = readScheduleCard((await ask(h, 'am I free at 3', ada)).card);
+    expect(adaReply.summary).toBe('No, you have something then.');
+    expect(rowTitles(adaReply)).toEqual(['Ada 1:1 with Grace']);
+    const bobReply = readScheduleCard((await ask(h, 'am I free at 3', bob)).card);
+    expect(bobReply.summary).toBe("Yes, you're free then.");
+    expect(bobReply.groups).toEqual([]);
+  });
+
+  it('next meeting skips declined, cancelled, free and all-day events', async () => {
+    const cleo = teamsUser('Cleo Next', 'Europe/Berlin');
+    await seedAccount(h.store.collections, cleo, { mailboxTimeZone: 'Europe/Berlin' });
+    const now = DateTime.now().setZone('Europe/Berlin').startOf('minute');
+    await seedEvents(h.store.collections, cleo, [
+      { subject: 'Cleo past', start: now.minus({ hours: 2 }) },
+      { subject: 'Cleo declined', start: now.plus({ minutes: 20 }), responseStatus: 'declined' },
+      { subject: 'Cleo cancelled', start: now.plus({ minutes: 30 }), isCancelled: true },
+      { subject: 'Cleo focus (free)', start: now.plus({ minutes: 40 }), showAs: 'free' },
+      { subject: 'Cleo holiday', start: now.plus({ days: 1 }).startOf('day'), allDay: true, showAs: 'oof' },
+      { subject: 'Cleo real next', start: now.plus({ hours: 3 }), joinUrl: 'https://teams.microsoft.com/l/meetup-join/next' },
+      { subject: 'Cleo after', start: now.plus({ hours: 4 }) },
+    ]);
+    const reply = await ask(h, 'next meeting?', cleo);
+    const card = readScheduleCard(reply.card);
+    expect(card.header).toBe('Next up');
+    // The clock ran on since `now` was taken: 3 h or a minute less.
+    expect(card.summary).toMatch(/, in (3 h|2 h 59 min)$/);
+    expect(card.groups[0]!.rows).toHaveLength(1);
+    const [row] = card.groups[0]!.rows;
+    expect(row).toMatchObject({ title: 'Cleo real next', join: 'https://teams.microsoft.com/l/meetup-join/next' });
+    expect(row!.time.startsWith(`${now.plus({ hours: 3 }).toFormat('HH:mm')}–`)).toBe(true);
+  });
+
+  it('"timezone ..." changes the times in the answer; "timezone reset" goes back to the mailbox zone', async () => {
+    const dan = teamsUser('Dan Zone', 'America/New_York');
+    await seedAccount(h.store.collections, dan, { mailboxTimeZone: 'Eastern Standard Time' });
+    const start = DateTime.now().setZone('America/New_York').startOf('hour').plus({ hours: 5 });
+    await seedEvents(h.store.collections, dan, [{ subject: 'Dan call', start }]);
+    const timeIn = (zone: string) => start.setZone(zone).toFormat('HH:mm');
+    const nextRowTime = async () => readScheduleCard((await ask(h, 'next meeting', dan)).card).groups[0]!.rows[0]!.time;
+
+    expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('America/New_York')}–`));
+    const set = await ask(h, 'timezone Asia/Tokyo', dan);
+    expect(set.text).toBe(`Times are now shown in Asia/Tokyo (currently ${DateTime.now().setZone('Asia/Tokyo').toFormat('HH:mm')}).`);
+    expect(await h.store.collections.chatUsers.findOne({ _id: userKeyOf(dan) })).toMatchObject({ timeZoneOverride: 'Asia/Tokyo' });
+    expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('Asia/Tokyo')}–`));
+
+    const windows = await ask(h, 'tz W. Europe Standard Time', dan);
+    expect(windows.text).toMatch(/^Times are now shown in Europe\/Berlin \(currently \d\d:\d\d\)\.$/);
+    expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('Europe/Berlin')}–`));
+
+    const reset = await ask(h, 'timezone reset', dan);
+    expect(reset.text).toMatch(/^Time zone override cleared\. Times are shown in America\/New_York, from your Outlook settings \(currently \d\d:\d\d\)\.$/);
+    expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('America/New_York')}–`));
+
+    const bad = await ask(h, 'timezone Mars/Olympus_Mons', dan);
+    expect(bad.text).toBe('I don\'t know the time zone "mars/olympus_mons". Use a name like Europe/Paris or America/New_York (or a Windows name like "W. Europe Standard Time").');
+    expect((await h.store.collections.chatUsers.findOne({ _id: userKeyOf(dan) }))?.timeZoneOverride).toBeUndefined();
+  });
+
+  it('help lists the question and the time zone command', async () => {
+    const [help] = await h.say('help', ada);
+    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3");
+    expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (also: timezone reset)');
+  });
+});
+
+describe('answers say how fresh the stored calendar is', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // One-minute sync interval: two minutes without a successful round is "late".
+    h = await startHarness({ SYNC_INTERVAL: '1 minute' }, 'ask-states');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const withMeeting = async (user: TeamsUser) => {
+    const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
+    await seedEvents(h.store.collections, user, [{ subject: 'Stored meeting', start: today.set({ hour: 10 }) }]);
+  };
+
+  it('not connected: says so and points to "connect outlook" (Microsoft app not configured here)', async () => {
+    const user = teamsUser('Nobody Yet');
+    const reply = await ask(h, "what's on today", user);
+    expect(reply.text).toMatch(/^You haven't connected your Outlook calendar yet, so I can't see your schedule\. Outlook is not set up on this calbot yet/);
+    expect(reply.card).toBeUndefined();
+  });
+
+  it.each([
+    ['no sync state yet', null],
+    ['a round started but none completed', { status: 'running', roundsCompleted: 0, lastSuccessAt: undefined }],
+  ] as const)('first sync (%s): "still syncing", not an empty day', async (_name, sync) => {
+    const user = teamsUser('First Sync');
+    await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin', sync: sync as never });
+    const reply = await ask(h, "what's on today", user);
+    expect(reply.text).toBe("I'm still syncing your calendar for the first time; ask again in a minute.");
+    expect(reply.card).toBeUndefined();
+  });
+
+  it('a first sync that failed says why', async () => {
+    const user = teamsUser('First Failed');
+    const message = 'Microsoft asked calbot to slow down; it will try again in a few minutes.';
+    await seedAccount(h.store.collections, user, { sync: { status: 'error', roundsCompleted: 0, lastSuccessAt: undefined, lastError: { at: new Date(), kind: 'throttled', message } } });
+    expect((await ask(h, "what's on today", user)).text).toBe(`I haven't been able to read your calendar yet: ${message}`);
+  });
+
+  it('fresh data: no footnote', async () => {
+    const user = teamsUser('Fresh');
+    await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin' });
+    await withMeeting(user);
+    const card = readScheduleCard((await ask(h, "what's on today", user)).card);
+    expect(rowTitles(card)).toEqual(['Stored meeting']);
+    expect(card.footnote).toBeUndefined();
+  });
+
+  it('late sync: "As of HH:mm" in the user\'s zone, and still the stored answer', async () => {
+    const user = teamsUser('Stale');
+    const lastSuccessAt = new Date(Date.now() - 5 * 60_000);
+    await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin', sync: { lastSuccessAt } });
+    await withMeeting(user);
+    const reply = await ask(h, "what's on today", user);
+    const card = readScheduleCard(reply.card);
+    const asOf = DateTime.fromJSDate(lastSuccessAt, { zone: 'Europe/Berlin' });
+    const day = asOf.hasSame(DateTime.now().setZone('Europe/Berlin'), 'day') ? '' : 'yesterday ';
+    expect(card.footnote).toBe(`As of ${day}${asOf.toFormat('HH:mm')} · syncing is running late; newer changes aren't in yet.`);
+    expect(rowTitles(card)).toEqual(['Stored meeting']);
+    expect(reply.text.endsWith(card.footnote!)).toBe(true);
+  });
+
+  it('last sync failed: the reason in plain words', async () => {
+    const user = teamsUser('Failed');
+    const lastSuccessAt = new Date(Date.now() - 30_000);
+    await seedAccount(h.store.collections, user, {
+      mailboxTimeZone: 'America/New_York',
+      sync: { status: 'error', lastSuccessAt, lastError: { at: new Date(), kind: 'graph-unavailable', message: 'Outlook did not answer; calbot will try again at the next sync.' } },
+    });
+    const card = readScheduleCard((await ask(h, 'next meeting', user)).card);
+    const asOf = DateTime.fromJSDate(lastSuccessAt, { zone: 'America/New_York' }).toFormat('HH:mm');
+    expect(card.footnote).toBe(`As of ${asOf} · the last sync failed: Outlook did not answer; calbot will try again at the next sync.`);
+  });
+
+  it('needs reconnect: answers from stored data and says to reconnect', async () => {
+    const user = teamsUser('Expired');
+    await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin', status: 'needs-reconnect', sync: { status: 'needs-reconnect' } });
+    await withMeeting(user);
+    const card = readScheduleCard((await ask(h, "what's on today", user)).card);
+    expect(rowTitles(card)).toEqual(['Stored meeting']);
+    expect(card.footnote).toMatch(/^As of \d\d:\d\d · your Outlook connection has expired, so I can't see newer changes\. Say "reconnect" to sign in again\.$/);
+  });
+});

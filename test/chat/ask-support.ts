@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { AccountDoc, Collections, EventDoc, SyncStateDoc } from '../../src/store/collections.js';
+import type { Harness, TeamsUser } from '../support/calbot-harness.js';
+
+/**
+ * Seeding the store the way the sync engine leaves it (EventDoc, AccountDoc, SyncStateDoc), and reading schedule
+ * answers back out of what calbot posted to the fake Bot Connector.
+ */
+
+export function userKeyOf(user: TeamsUser): string {
+  return `msteams:${user.id}`;
+}
+
+export async function seedAccount(
+  collections: Collections,
+  user: TeamsUser,
+  options: { mailboxTimeZone?: string; status?: AccountDoc['status']; sync?: Partial<SyncStateDoc> | null } = {},
+): Promise<void> {
+  const userKey = userKeyOf(user);
+  const now = new Date();
+  await collections.accounts.insertOne({
+    _id: userKey,
+    homeAccountId: `${randomUUID()}.${user.tenantId}`,
+    username: `${user.name.toLowerCase().replace(/[^a-z]+/g, '.')}@contoso.example`,
+    displayName: user.name,
+    tenantId: user.tenantId,
+    ...(options.mailboxTimeZone ? { mailboxTimeZone: options.mailboxTimeZone } : {}),
+    status: options.status ?? 'connected',
+    connectedAt: now,
+    updatedAt: now,
+  });
+  if (options.sync === null) return;
+  await collections.syncStates.insertOne({ _id: userKey, status: 'idle', roundsCompleted: 1, lastRunAt: now, lastSuccessAt: now, ...options.sync });
+}
+
+export interface EventSeed {
+  subject: string;
+  /** Local wall-clock start, in the user's zone. */
+  start: DateTime;
+  minutes?: number;
+  allDay?: boolean;
+  joinUrl?: string;
+  location?: string;
+  showAs?: string;
+  responseStatus?: string;
+  isCancelled?: boolean;
+  type?: EventDoc['type'];
+}
+
+/** EventDocs as the sync engine writes them: UTC instants; all-day events at midnight UTC with their dates. */
+export function eventDoc(user: TeamsUser, seed: EventSeed): EventDoc {
+  const userKey = userKeyOf(user);
+  const eventId = randomUUID();
+  const base = {
+    _id: `${userKey}|${eventId}`,
+    userKey,
+    eventId,
+    type: seed.type ?? 'singleInstance',
+    subject: seed.subject,
+    isCancelled: seed.isCancelled ?? false,
+    showAs: seed.showAs ?? 'busy',
+    responseStatus: seed.responseStatus ?? 'organizer',
+    ...(seed.joinUrl ? { joinUrl: seed.joinUrl } : {}),
+    ...(seed.location ? { location: seed.location } : {}),
+    updatedAt: new Date(),
+    seenInRound: 1,
+  } as const;
+  if (seed.allDay) {
+    const startDate = seed.start.toISODate()!;
+    const endDate = seed.start.plus({ days: Math.max(1, Math.round((seed.minutes ?? 1440) / 1440)) }).toISODate()!;
+    return { ...base, isAllDay: true, startDate, endDate, start: new Date(`${startDate}T00:00:00Z`), end: new Date(`${endDate}T00:00:00Z`) };
+  }
+  const start = seed.start.toJSDate();
+  return { ...base, isAllDay: false, start, end: new Date(start.getTime() + (seed.minutes ?? 60) * 60_000) };
+}
+
+export async function seedEvents(collections: Collections, user: TeamsUser, seeds: EventSeed[]): Promise<void> {
+  if (seeds.length > 0) await collections.events.insertMany(seeds.map((seed) => eventDoc(user, seed)));
+}
+
+export interface CardRow {
+  time: string;
+  title: string;
+  details?: string;
+  marker?: string;
+  join?: string;
+}
+
+export interface ReadCard {
+  header: string;
+  summary?: string;
+  groups: { label?: string; rows: CardRow[] }[];
+  more?: string;
+  footnote?: string;
+}
+
+/** The schedule card's content as data: header, summary, day groups with rows, "and N more", footnote. */
+export function readScheduleCard(card: any): ReadCard {
+  const body: any[] = card.body;
+  const [headerBlock, ...rest] = body;
+  const result: ReadCard = { header: headerBlock.inlines[0].text, groups: [] };
+  for (const element of rest) {
+    if (element.type === 'RichTextBlock' && element.separator) result.footnote = element.inlines[0].text;
+    else if (element.type === 'RichTextBlock') result.summary = element.inlines[0].text;
+    else if (element.type === 'TextBlock') result.more = element.text;
+    else if (element.type === 'Container') {
+      const group: { label?: string; rows: CardRow[] } = { rows: [] };
+      for (const item of element.items) {
+        if (item.type === 'TextBlock') group.label = item.text;
+        if (item.type !== 'ColumnSet') continue;
+        const [timeColumn, mainColumn, joinColumn] = item.columns;
+        const row: CardRow = { time: timeColumn.items[0].text, title: mainColumn.items[0].inlines[0].text };
+        for (const part of mainColumn.items.slice(1)) {
+          if (part.type === 'RichTextBlock') row.details = part.inlines[0].text;
+          else row.marker = part.text;
+        }
+        if (joinColumn) row.join = joinColumn.items[0].actions[0].url;
+        group.rows.push(row);
+      }
+      result.groups.push(group);
+    }
+  }
+  return result;
+}
+
+export interface Reply {
+  text: string;
+  textFormat?: string;
+  card?: any;
+  attachments: { contentType: string; content: any }[];
+}
+
+/** Sends `text` as `user`; resolves with calbot's one reply: its text and its Adaptive Card, if any. */
+export async function ask(h: Harness, text: string, user: TeamsUser): Promise<Reply> {
+  const before = h.connector.messages(user.conversationId).length;
+  const status = await h.post(h.message(text, user));
+  if (status >= 300) throw new Error(`/api/messages answered ${status}`);
+  const received = await h.connector.waitFor(before + 1, (r) => r.activity.type === 'message' && r.conversationId === user.conversationId);
+  const activity = received[before]!.activity;
+  const attachments = activity.attachments ?? [];
+  const card = attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+  return { text: activity.text ?? '', textFormat: activity.textFormat, card, attachments };
+}
+
+export function rowTitles(card: ReadCard): string[] {
+  return card.groups.flatMap((group) => group.rows.map((row) => row.title));
+}
