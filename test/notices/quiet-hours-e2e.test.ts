@@ -1,0 +1,112 @@
+import { eventDoc, roundOf, startNoticeHarness, teamsUser, userKeyOf, type NoticeHarness } from './notice-harness.js';
+import type { EventDoc } from '../../src/store/collections.js';
+
+/**
+ * Quiet hours with calbot's clock moved by the test (the harness injects it): the clock starts Wed 25 Nov 2026
+ * 13:00 in Berlin, where the users are. Also: a notice that keeps failing is given up after maxAttempts.
+ */
+
+const HOUR = 3_600_000;
+const at = (iso: string, minutes = 60): Pick<EventDoc, 'start' | 'end'> => ({ start: new Date(iso), end: new Date(new Date(iso).getTime() + minutes * 60_000) });
+const v2 = (event: EventDoc, overrides: Partial<EventDoc>): EventDoc => ({ ...event, etag: 'W/"2"', ...overrides });
+
+describe('quiet hours', () => {
+  let h: NoticeHarness;
+  beforeAll(async () => {
+    h = await startNoticeHarness('quiet', { maxAttempts: 2 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('holds notices during quiet hours in the user zone and sends them as one summary when they end', async () => {
+    const user = teamsUser('Night Owl');
+    const userKey = userKeyOf(user);
+    expect(await h.say('quiet hours 22:00-07:00', user)).toEqual([
+      'Quiet hours set: 22:00–07:00 (Europe/Berlin). Notices that come in then wait and arrive as one summary at 07:00.',
+    ]);
+    expect(await h.say('notify', user)).toEqual(['Change notices are on. Quiet hours: 22:00–07:00 (Europe/Berlin). Say "notify off" to change it.']);
+
+    h.clock.advance(9.5 * HOUR); // 22:30 in Berlin
+    const review = eventDoc(userKey, 'review', at('2026-11-26T13:00:00Z'));
+    const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...at('2026-11-26T08:00:00Z', 15) });
+    const calbot = h.calbots[0]!;
+    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 2, changeSet: roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })]]) });
+    await calbot.notices.idle();
+    h.clock.advance(4 * HOUR); // 02:30: another round, still quiet
+    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 2, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
+    await calbot.notices.idle();
+    await calbot.notices.sendDue();
+    expect(h.notices(user)).toEqual([]);
+    const held = await h.store.collections.outbox.find({ userKey }).toArray();
+    expect(held.map((doc) => [doc.status, doc.nextAttemptAt.toISOString(), doc.payload.heldForQuietHours])).toEqual([
+      ['pending', '2026-11-26T06:00:00.000Z', true],
+      ['pending', '2026-11-26T06:00:00.000Z', true],
+      ['pending', '2026-11-26T06:00:00.000Z', true],
+    ]);
+
+    h.clock.advance(4.5 * HOUR + 60_000); // 07:01
+    await calbot.notices.sendDue();
+    await calbot.notices.idle();
+    const received = h.notices(user);
+    expect(received).toHaveLength(1);
+    const card = received[0]!.card;
+    expect(card.body[0].inlines[0].text).toBe('3 calendar changes');
+    expect(card.body[1].inlines[0].text).toBe('While your quiet hours were on:');
+    const rows = (card.body as { type: string; columns?: any[] }[]).filter((b) => b.type === 'ColumnSet').map((b) => `${b.columns![0].items[0].text}: ${b.columns![1].items[0].inlines[0].text}`);
+    expect(rows).toEqual([
+      'Changed: Standup → Daily, Thu 26 Nov 09:00–09:15',
+      'New: Design review, Thu 26 Nov 14:00–15:00, Room 4',
+      'Cancelled: Design review, Thu 26 Nov 14:00–15:00',
+    ]);
+    await calbot.notices.sendDue();
+    expect(h.notices(user)).toHaveLength(1);
+    expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(3);
+  });
+
+  it('"quiet hours off" sends what they held at once; "Synced N events" is never held', async () => {
+    const user = teamsUser('Early Bird');
+    const userKey = userKeyOf(user);
+    const calbot = h.calbots[0]!;
+    // The clock is now Thu 26 Nov 07:01 in Berlin: quiet hours that cover it.
+    await h.say('quiet hours 06:00-12:00', user);
+    await calbot.notices.onRoundComplete(userKey, { firstRound: true, totalEvents: 7, changeSet: roundOf([]) });
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text === 'Synced 7 events');
+    const lunch = eventDoc(userKey, 'lunch', { subject: 'Lunch', ...at('2026-11-26T11:30:00Z') });
+    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 8, changeSet: roundOf([[undefined, lunch]]) });
+    await calbot.notices.idle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Synced 7 events']);
+
+    expect(await h.say('quiet hours off', user)).toEqual(['Quiet hours off: notices arrive as they happen.']);
+    await calbot.notices.idle();
+    const received = h.notices(user);
+    expect(received).toHaveLength(2);
+    expect(received[1]!.card.body[0].inlines[0].text).toBe('1 calendar change');
+    expect(JSON.stringify(received[1]!.card)).toContain('Lunch, Thu 26 Nov 12:30–13:30');
+    expect((await h.store.collections.chatUsers.findOne({ _id: userKey }))?.notify?.quietHours).toBeUndefined();
+  });
+
+  it('rejects quiet hours it cannot read, with an example', async () => {
+    expect(await h.say('quiet hours after lunch', teamsUser())).toEqual([`I couldn't read "after lunch" as quiet hours. Try "quiet hours 22:00-07:00", or "quiet hours off".`]);
+  });
+
+  it('gives a notice up after maxAttempts failed sends, with the reason stored', async () => {
+    const user = teamsUser('Unlucky');
+    const userKey = userKeyOf(user);
+    await h.say('notify on', user);
+    const calbot = h.calbots[0]!;
+    // Two attempts of four connector calls each (the connector client retries 500 three times itself).
+    h.connector.failNext(500, 8);
+    const review = eventDoc(userKey, 'review', at('2026-11-27T13:00:00Z'));
+    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    let doc = await h.store.collections.outbox.findOne({ userKey });
+    while (doc?.status !== 'dead') {
+      await calbot.notices.idle();
+      await new Promise((done) => setImmediate(done));
+      doc = await h.store.collections.outbox.findOne({ userKey });
+    }
+    expect(doc).toMatchObject({ status: 'dead', attempts: 2 });
+    expect(doc.payload.deadReason).toBe('gave up after 2 attempts (last: 500)');
+    expect(h.notices(user)).toEqual([]);
+  }, 30_000);
+});
