@@ -1,0 +1,97 @@
+import { DateTime } from 'luxon';
+import { startHarness, teamsUser, type Harness } from '../support/calbot-harness.js';
+import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { ask, readScheduleCard, rowTitles, seedAccount, seedEvents } from './ask-support.js';
+
+/** Whatever users type and whatever invites hold, the answer is a valid reply and the server keeps serving. */
+describe('hostile input through the whole ask path', () => {
+  let h: Harness;
+  const user = teamsUser('Mallory Input', 'Europe/Berlin');
+  const SUBJECTS = [
+    '**bold** [Sign in](https://evil.example) _x_ `code`',
+    'He said "hi" and \'bye\' \\ backslash',
+    '{ "type": "Action.OpenUrl" } ${$root.header} {{DATE(2026-01-01T00:00:00Z, SHORT)}}',
+    '<script>alert(1)</script><img src=x onerror=alert(1)>',
+    '🎉👩‍👩‍👧‍👦 party 🇩🇪',
+    'اجتماع الفريق \u202Eevil\u202C',
+  ];
+
+  beforeAll(async () => {
+    h = await startHarness({}, 'ask-hostile');
+    await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
+    await seedEvents(h.store.collections, user, [
+      ...SUBJECTS.map((subject, i) => ({ subject, start: today.set({ hour: 8 + i }), location: subject, joinUrl: i === 0 ? 'javascript:alert(1)' : undefined })),
+      { subject: 'x'.repeat(64 * 1024), start: today.set({ hour: 20 }) },
+    ]);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('subjects with markdown, quotes, braces, ${...}, <script>, emoji and RTL come back as the same text', async () => {
+    const reply = await ask(h, "what's on today", user);
+    expect(reply.textFormat).toBe('plain');
+    const card = readScheduleCard(reply.card);
+    const titles = rowTitles(card);
+    expect(titles.slice(0, SUBJECTS.length)).toEqual(SUBJECTS);
+    // A 64 KB subject is clipped, not dropped, and the card stays under Teams' size limit.
+    expect(titles[SUBJECTS.length]).toMatch(/^x{100,}…$/);
+    expect(Buffer.byteLength(JSON.stringify(reply.card))).toBeLessThan(28_000);
+    // No Join button for a javascript: URL; the only actions are https links.
+    expect(card.groups[0]!.rows[0]!.join).toBeUndefined();
+    expect(JSON.stringify(reply.card)).not.toMatch(/javascript:/);
+    for (const subject of SUBJECTS) expect(reply.text).toContain(subject);
+  });
+
+  it.each([
+    ['empty', '', 'unknown'],
+    ['only spaces', '   ', 'unknown'],
+    ['64 KB', `what's on today ${'a'.repeat(64 * 1024)}`, 'too long'],
+    ['emoji', "what's on today 🎉🎉🎉", 'today'],
+    ['RTL', 'מה יש לי היום?', 'unknown'],
+    ['markdown', '**what** is on [today](https://evil.example)', 'today'],
+    ['quotes and braces', 'what\'s on "today" {} ${process.exit(1)}', 'today'],
+    ['script', "<script>alert(1)</script> what's on today", 'today'],
+    ['control characters', "what's on\u0000 today\u0007\u001b[31m", 'any'],
+    ['lone surrogate', "what's on today \ud800", 'any'],
+    ['a date that does not exist', 'what is on feb 31', 'any'],
+    ['far future', 'what is on dec 3 2099', 'nothing'],
+    ['huge range', 'am I free between 1 and 99', 'any'],
+  ] as const)('%s: one reply, and the server still answers', async (_name, text, expected) => {
+    const reply = await ask(h, text, user);
+    expect(reply.text.length).toBeGreaterThan(0);
+    if (expected === 'unknown') expect(reply.text).toBe('I didn\'t catch that. Type "help" to see what I can do.');
+    if (expected === 'too long') expect(reply.text).toMatch(/^That message is longer than I can read/);
+    if (expected === 'today') expect(rowTitles(readScheduleCard(reply.card))).toEqual(expect.arrayContaining(SUBJECTS));
+    if (expected === 'nothing') expect(readScheduleCard(reply.card).summary).toMatch(/^Nothing on your calendar/);
+    const health = await fetch(`${h.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('after all of it, a plain question still gets a plain answer', async () => {
+    const reply = await ask(h, 'what do I have today', user);
+    expect(rowTitles(readScheduleCard(reply.card))).toContain(SUBJECTS[0]);
+  });
+});
+
+describe('not connected, with Outlook configured', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    h = await startCloudHarness({}, 'ask-connect');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('explains and offers the connect card with a sign-in link', async () => {
+    const user = teamsUser('Not Linked');
+    const reply = await ask(h, "what's on today", user);
+    expect(reply.text).toBe('You haven\'t connected your Outlook calendar yet, so I can\'t see your schedule. Connect it here, or say "connect outlook" any time.');
+    const card = reply.attachments[0]!.content;
+    expect(card.body[0].text).toBe('Connect your Outlook calendar');
+    const url = new URL(card.actions[0].url);
+    expect(url.origin).toBe(h.identity.authorityHost);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+  });
+});
