@@ -1,0 +1,67 @@
+import { DateTime } from 'luxon';
+import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { at, connectedUser, SYNC_ENV, waitForState } from '../sync/sync-support.js';
+
+/**
+ * The whole path: events change in (fake) Outlook, "sync now" runs a real round through the sync engine, and the
+ * chat receives the notices through the fake Bot Connector. The mailbox is in W. Europe Standard Time (Berlin),
+ * and so is the Teams client; times are real (relative to today), so expectations are formatted here with luxon.
+ */
+const ZONE = 'Europe/Berlin';
+const day = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).setLocale('en-GB').toFormat('ccc d LLL');
+const time = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('HH:mm');
+
+describe('change notices after real sync rounds', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    h = await startCloudHarness(SYNC_ENV, 'notices_sync');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('first round: "Synced N events" only; then add, move, change, cancel: one notice each; a second sync: nothing', async () => {
+    const ids: Record<string, string> = {};
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Noa Notice', (oid) => {
+      ids.review = h.graph.addEvent(oid, { subject: 'Design review', start: at(1, 13), end: at(1, 14), location: 'Room 4' });
+      ids.standup = h.graph.addEvent(oid, { subject: 'Standup', start: at(2, 8), end: at(2, 8, 15) });
+      ids.lunch = h.graph.addEvent(oid, { subject: 'Team lunch', start: at(3, 11), end: at(3, 12), location: 'Canteen' });
+      ids.untouched = h.graph.addEvent(oid, { subject: 'Untouched', start: at(4, 9), end: at(4, 10) });
+    });
+    const notices = () =>
+      h.connector
+        .messages(chat.conversationId)
+        .map((r) => r.activity.text ?? '')
+        .filter((text) => /^(Synced \d+ events?|New|Moved|Changed|Cancelled|Removed):?/.test(text) && !text.startsWith('Synced:'));
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 4 events');
+    expect(notices()).toEqual(['Synced 4 events']);
+
+    h.graph.addEvent(microsoft.oid, { subject: 'Kickoff', start: at(2, 14), end: at(2, 15), location: 'Room 1' });
+    h.graph.addEvent(microsoft.oid, { subject: 'Last week', start: at(-2, 9), end: at(-2, 10) });
+    h.graph.addEvent(microsoft.oid, { subject: 'Far away', start: at(40, 9), end: at(40, 10) });
+    h.graph.updateEvent(microsoft.oid, ids.standup!, { start: at(5, 8), end: at(5, 8, 15) });
+    h.graph.updateEvent(microsoft.oid, ids.lunch!, { location: 'Pizzeria' });
+    h.graph.cancelEvent(microsoft.oid, ids.review!);
+
+    const before = h.connector.messages(chat.conversationId).length;
+    expect(await h.post(h.message('sync now', chat))).toBe(200);
+    await h.connector.waitFor(before + 5, (r) => r.conversationId === chat.conversationId);
+    await h.calbot.notices.idle();
+    const expected = [
+      `Cancelled: Design review, ${day(at(1, 13))} ${time(at(1, 13))}–${time(at(1, 14))}`,
+      `New: Kickoff, ${day(at(2, 14))} ${time(at(2, 14))}–${time(at(2, 15))}, Room 1`,
+      `Changed: Team lunch, ${day(at(3, 11))} ${time(at(3, 11))}–${time(at(3, 12))}, location Canteen → Pizzeria`,
+      `Moved: Standup, ${day(at(2, 8))} ${time(at(2, 8))} → ${day(at(5, 8))} ${time(at(5, 8))}`,
+    ];
+    expect(notices()).toEqual(['Synced 4 events', ...expected]);
+
+    const again = h.connector.messages(chat.conversationId).length;
+    expect(await h.post(h.message('sync now', chat))).toBe(200);
+    await h.connector.waitFor(again + 1, (r) => r.conversationId === chat.conversationId);
+    await waitForState(h, userKey, (state) => state.status !== 'running');
+    await h.calbot.notices.idle();
+    await h.calbot.notices.sendDue();
+    expect(notices()).toEqual(['Synced 4 events', ...expected]);
+    expect(h.connector.messages(chat.conversationId).slice(again).map((r) => r.activity.text)).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+  });
+});
