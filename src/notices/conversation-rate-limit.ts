@@ -34,6 +34,8 @@ export class ConversationRateLimit {
     const times = this.prune(conversation, now);
     times.push(now);
     this.sent.set(conversation, times);
+    // Conversations not written to for an hour are forgotten, so the map does not grow with every user ever seen.
+    if (this.sent.size > 1_000) for (const key of [...this.sent.keys()]) this.prune(key, now);
   }
 
   private prune(conversation: string, now: number): number[] {

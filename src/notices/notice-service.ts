@@ -124,7 +124,19 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     void sendDue(userKey).catch((error: Error) => logger.error({ event: 'notices-send-failed', userKey, err: error.message }, 'sending notices failed'));
   };
 
-  const onRoundComplete: OnRoundComplete = async (userKey, { changeSet, firstRound, totalEvents }) => {
+  /**
+   * Never throws: the round is already stored, so failing the sync job would not bring the changes back; the
+   * error is logged and the round's notices are lost (the one loss the sync contract cannot avoid).
+   */
+  const onRoundComplete: OnRoundComplete = async (userKey, result) => {
+    try {
+      await queueRound(userKey, result);
+    } catch (error) {
+      logger.error({ event: 'notices-queue-failed', userKey, changes: result.changeSet.changes.length, err: (error as Error).message }, 'could not queue the notices of a round');
+    }
+  };
+
+  async function queueRound(userKey: string, { changeSet, firstRound, totalEvents }: RoundResult): Promise<void> {
     const at = now();
     if (firstRound) {
       // Keyed by the connection: a replayed first round says it once; a later reconnect says it again.
@@ -153,7 +165,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     }
     logger.info({ event: 'notices-queued', userKey, changes: changeSet.changes.length, worthy: worthy.length, inserted }, 'notices queued');
     if (inserted > 0) kick(userKey);
-  };
+  }
 
   function sendDue(onlyUser?: string): Promise<{ sent: number }> {
     return tracked(sendPass(onlyUser));
