@@ -122,6 +122,25 @@ describe('change notices', () => {
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(12);
   });
 
+  it('exactly five changes are five messages (the card starts at six)', async () => {
+    const { user, userKey } = await chatUser();
+    const events = Array.from({ length: 5 }, (_, i) => eventDoc(userKey, `f${i}`, { subject: `Focus ${i + 1}`, ...tomorrow(8 + i) }));
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 5, changeSet: roundOf(events.map((e) => [undefined, e])) });
+    await h.connector.waitFor(5, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New: Focus') === true);
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual([1, 2, 3, 4, 5].map((i) => `New: Focus ${i}, Thu 26 Nov ${String(8 + i).padStart(2, '0')}:00–${String(9 + i).padStart(2, '0')}:00, Room 4`));
+  });
+
+  it('uses the zone the user chose with "timezone" over the Teams client zone', async () => {
+    const { user, userKey } = await chatUser();
+    await h.say('timezone America/New_York', user);
+    const review = eventDoc(userKey, 'review', tomorrow(13));
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New:') === true);
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['New: Design review, Thu 26 Nov 08:00–09:00, Room 4']);
+  });
+
   it('connector 500, then 200: delivered once, after a retry', async () => {
     const { user, userKey } = await chatUser();
     const review = eventDoc(userKey, 'review', tomorrow(13));
