@@ -223,6 +223,13 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       notices = [];
     }
 
+    // Held through quiet hours or retried for long, a notice about an event that is over is noise by now.
+    const over = notices.filter((doc) => doc.payload.line && new Date(doc.payload.line.endsAt).getTime() <= now().getTime());
+    if (over.length > 0) {
+      await drop(userKey, over, 'event-over', false);
+      notices = notices.filter((doc) => !over.includes(doc));
+    }
+
     const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(notices)];
     let sent = 0;
     for (const [index, message] of messages.entries()) {
@@ -319,6 +326,6 @@ function textActivity(text: string): Partial<Activity> {
 
 function lineOf(doc: NoticeDoc): NoticeLine {
   const line = doc.payload.line;
-  if (line) return { ...line, startsAt: new Date(line.startsAt) };
-  return { kind: 'added', label: '', detail: doc.payload.text, text: doc.payload.text, startsAt: doc.createdAt };
+  if (line) return { ...line, startsAt: new Date(line.startsAt), endsAt: new Date(line.endsAt) };
+  return { kind: 'added', label: '', detail: doc.payload.text, text: doc.payload.text, startsAt: doc.createdAt, endsAt: doc.createdAt };
 }

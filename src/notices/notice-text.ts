@@ -19,6 +19,8 @@ export interface NoticeLine {
   text: string;
   /** Start of the event as it is now (or was, for a cancellation): orders rows in a summary. */
   startsAt: Date;
+  /** Its end: a notice still unsent when the event is over is not worth sending any more. */
+  endsAt: Date;
 }
 
 const LABELS: Record<ChangeKind, string> = { added: 'New', moved: 'Moved', changed: 'Changed', cancelled: 'Cancelled', removed: 'Removed' };
@@ -95,7 +97,8 @@ export function describeChange(change: Change, zone: string): NoticeLine {
     }
   }
   const detail = parts.join(', ');
-  return { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: localBounds(current, zone).start };
+  const bounds = localBounds(current, zone);
+  return { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt: bounds.end };
 }
 
 /** "Synced 123 events": the one line that ends a connection's first round instead of a notice per event. */

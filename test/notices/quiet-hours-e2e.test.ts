@@ -30,8 +30,13 @@ describe('quiet hours', () => {
     h.clock.advance(9.5 * HOUR); // 22:30 in Berlin
     const review = eventDoc(userKey, 'review', at('2026-11-26T13:00:00Z'));
     const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...at('2026-11-26T08:00:00Z', 15) });
+    const night = eventDoc(userKey, 'night', { subject: 'Night shift handover', ...at('2026-11-26T03:00:00Z', 30) }); // 04:00 in Berlin: over by 07:00
     const calbot = h.calbots[0]!;
-    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 2, changeSet: roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })]]) });
+    await calbot.notices.onRoundComplete(userKey, {
+      firstRound: false,
+      totalEvents: 3,
+      changeSet: roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night]]),
+    });
     await calbot.notices.idle();
     h.clock.advance(4 * HOUR); // 02:30: another round, still quiet
     await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 2, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
@@ -40,6 +45,7 @@ describe('quiet hours', () => {
     expect(h.notices(user)).toEqual([]);
     const held = await h.store.collections.outbox.find({ userKey }).toArray();
     expect(held.map((doc) => [doc.status, doc.nextAttemptAt.toISOString(), doc.payload.heldForQuietHours])).toEqual([
+      ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
@@ -62,6 +68,8 @@ describe('quiet hours', () => {
     await calbot.notices.sendDue();
     expect(h.notices(user)).toHaveLength(1);
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(3);
+    // The handover was over before quiet hours ended: dropped, not reported late.
+    expect(await h.store.collections.outbox.find({ userKey, status: 'dead' }).toArray()).toMatchObject([{ kind: 'added', payload: { deadReason: 'event-over' } }]);
   });
 
   it('"quiet hours off" sends what they held at once; "Synced N events" is never held', async () => {
