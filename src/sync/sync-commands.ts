@@ -35,6 +35,12 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any>[] {
         const account = await collections.accounts.findOne({ _id: user._id });
         if (!account) return void (await turn.sendActivity('You are not connected to Outlook. Say "connect outlook" to link your calendar.'));
         if (account.status === 'needs-reconnect') return void (await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`));
+        const state = await collections.syncStates.findOne({ _id: user._id }, { projection: { throttledUntil: 1 } });
+        if (state?.throttledUntil && state.throttledUntil.getTime() > Date.now()) {
+          // The job would not call Graph before then anyway; say so instead of waiting for nothing.
+          const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
+          return void (await turn.sendActivity(`Microsoft asked me to slow down, so I won't read your calendar before ${formatWhen(state.throttledUntil, new Date(), zone)}. I'll catch up then on my own.`));
+        }
         let request = await jobs.requestRun(user._id);
         if (request.missing) {
           await jobs.ensureJob(user._id);

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
 import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
+import { createSyncLeases } from './sync-lease.js';
 
 export const SYNC_JOB = 'sync-calendar';
 
@@ -69,6 +70,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   const logger = deps.logger.child({ component: 'sync-jobs' });
   const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null }>(COLLECTIONS.agendaJobs);
   const pollMs = deps.pollMs ?? 100;
+  const leases = createSyncLeases(deps.db, { lifetimeMs: agenda.attrs.defaultLockLifetime, ownerPrefix: agenda.attrs.name ?? 'calbot' });
 
   agenda.define<SyncJobData>(
     SYNC_JOB,
@@ -86,9 +88,26 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       job.schedule(state.throttledUntil);
       return undefined;
     }
+    // Agenda's lock alone is not atomic on FerretDB: the lease makes sure one round per user runs at a time.
+    const lease = await leases.acquire(userKey);
+    if (!lease.held) {
+      // Try again when that lease ends (sooner than the interval when its holder crashed).
+      if (job.attrs.nextRunAt && lease.until.getTime() < job.attrs.nextRunAt.getTime()) job.schedule(new Date(lease.until.getTime() + 100));
+      logger.info({ event: 'sync-skipped', userKey }, 'a round for this user is running elsewhere');
+      return undefined;
+    }
     try {
-      // Each stored page extends the lock, so a long first sync is not taken over by another process.
-      return await syncCalendar({ ...deps.engine, onPage: () => job.touch() }, userKey);
+      // Each stored page extends the lock and the lease, so a long first sync is not taken over by another process.
+      return await syncCalendar(
+        {
+          ...deps.engine,
+          onPage: async () => {
+            await job.touch();
+            await leases.extend(userKey);
+          },
+        },
+        userKey,
+      );
     } catch (error) {
       if (error instanceof ThrottledError) {
         // Do not hold the worker for minutes: the job's own next run moves past Retry-After (saved when it ends).
@@ -103,6 +122,8 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       }
       // Everything else is recorded in the sync state; the next interval tries again.
       return undefined;
+    } finally {
+      await leases.release(userKey).catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
     }
   }
 

@@ -1,0 +1,213 @@
+import { DateTime } from 'luxon';
+import { createLogger } from '../../src/log.js';
+import { startCalbot, type Calbot } from '../../src/app.js';
+import { COLLECTIONS } from '../../src/store/collections.js';
+import { SYNC_JOB } from '../../src/sync/sync-jobs.js';
+import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { at, command, connectedUser, SYNC_ENV, waitForState } from './sync-support.js';
+
+/** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
+describe('sync jobs and commands', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_jobs');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).find({ name: SYNC_JOB, 'data.userKey': userKey }).toArray();
+
+  test('connecting creates ONE repeating job and runs it at once; "sync now" waits for the round and reports it', async () => {
+    let planning = '';
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Now', (oid) => {
+      planning = h.graph.addEvent(oid, { subject: 'Planning', start: at(1, 9), end: at(1, 10) });
+    });
+    const jobs = await jobsOf(userKey);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ repeatInterval: 60 * 60_000, data: { userKey } });
+    await h.calbot.syncJobs.ensureJob(userKey);
+    expect(await jobsOf(userKey)).toHaveLength(1);
+
+    h.graph.addEvent(microsoft.oid, { subject: 'New', start: at(2, 9), end: at(2, 10) });
+    h.graph.updateEvent(microsoft.oid, planning, { subject: 'Planning v2' });
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 1 changed, 0 removed.']);
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(2);
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+  });
+
+  test('"sync now" while a round runs: says so, then reports that round when it ends', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Busy');
+    for (let i = 0; i < 3; i++) h.graph.addEvent(microsoft.oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    h.graph.slowRequests({ delayMs: 700, count: 2, oid: microsoft.oid });
+    try {
+      const first = command(h, chat, 'sync now');
+      await waitForState(h, userKey, (state) => state.status === 'running');
+      const second = command(h, chat, 'sync now', 2);
+      expect(await first).toEqual(['Synced: 3 new, 0 changed, 0 removed.']);
+      expect(await second).toEqual(["A sync is already running; I'll tell you when it finishes.", 'Synced: 3 new, 0 changed, 0 removed.']);
+    } finally {
+      h.graph.clearSlowRequests();
+    }
+  });
+
+  test('"sync status": last success in the user\'s zone, no problem, next run from the job', async () => {
+    const { userKey, chat } = await connectedUser(h, 'Bo Status');
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    const [job] = await jobsOf(userKey);
+    const [reply] = await command(h, chat, 'sync status');
+    const berlin = (date: Date) => DateTime.fromJSDate(date, { zone: 'Europe/Berlin' }).toFormat('HH:mm');
+    expect(reply).toContain(`Last synced today at ${berlin(state!.lastSuccessAt!)} (0 new, 0 changed, 0 removed).`);
+    expect(reply).toContain('No problems since.');
+    expect(reply).toMatch(new RegExp(`Next sync (today|tomorrow) at ${berlin(job!.nextRunAt)}\\.`));
+  });
+
+  test('429 storm: no retry before Retry-After, never more than 4 in flight; a long Retry-After moves the job instead of holding it', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Throttled');
+    const oid = microsoft.oid;
+    h.graph.addEvent(oid, { subject: 'After the storm', start: at(1, 9), end: at(1, 10) });
+    h.graph.resetCounters();
+    h.graph.failNext({ status: 429, retryAfterSeconds: 1, oid }, 2);
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    const mine = h.graph.requests.filter((r) => r.oid === oid);
+    expect(mine.map((r) => r.status)).toEqual([429, 429, 200, 200]);
+    expect(mine[1]!.at.getTime() - mine[0]!.at.getTime()).toBeGreaterThanOrEqual(1000);
+    expect(mine[2]!.at.getTime() - mine[1]!.at.getTime()).toBeGreaterThanOrEqual(1000);
+    expect(h.graph.maxInFlight(oid)).toBeLessThanOrEqual(4);
+
+    h.graph.failNext({ status: 429, retryAfterSeconds: 3600, oid }, 1);
+    const asked = Date.now();
+    const [reply] = await command(h, chat, 'sync now');
+    expect(reply).toBe("The sync didn't work: Microsoft asked calbot to slow down; your calendar will catch up in a few minutes.");
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(state!.throttledUntil!.getTime()).toBeGreaterThanOrEqual(asked + 3600_000 - 1000);
+    const [job] = await jobsOf(userKey);
+    expect(job!.nextRunAt.getTime()).toBeGreaterThanOrEqual(state!.throttledUntil!.getTime());
+    expect(job!.lockedAt).toBeNull();
+
+    const count = h.graph.requestCount(oid);
+    const [wait] = await command(h, chat, 'sync now');
+    expect(wait).toMatch(/^Microsoft asked me to slow down, so I won't read your calendar before (today|tomorrow) at \d\d:\d\d\./);
+    const [status] = await command(h, chat, 'sync status');
+    expect(status).toContain('Last problem, today at');
+    expect(status).toContain('Microsoft asked calbot to slow down');
+    expect(h.graph.requestCount(oid)).toBe(count);
+  });
+
+  test('disconnect removes the job, the events and the sync state', async () => {
+    const { userKey, chat } = await connectedUser(h, 'Bo Leaving', (oid) => void h.graph.addEvent(oid, { subject: 'X', start: at(1, 9), end: at(1, 10) }));
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(1);
+    await h.say('disconnect outlook', chat);
+    expect(await jobsOf(userKey)).toHaveLength(0);
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
+    expect(await h.store.collections.syncStates.countDocuments({ _id: userKey })).toBe(0);
+    expect(await command(h, chat, 'sync now')).toEqual(['You are not connected to Outlook. Say "connect outlook" to link your calendar.']);
+  });
+});
+
+describe('tokens during sync', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    // Below MSAL's 5-minute margin: every Graph request refreshes its token.
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_tokens', { accessTokenLifetimeSeconds: 60 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  test('tokens expiring mid-round are refreshed page by page; the round completes', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Cy Expiring');
+    for (let i = 0; i < 5; i++) h.graph.addEvent(microsoft.oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    h.graph.resetCounters();
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 5 new, 0 changed, 0 removed.']);
+    const pages = h.graph.requests.filter((r) => r.oid === microsoft.oid);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(pages.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(pages.map((r) => r.authorization)).size).toBe(pages.length);
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(5);
+  });
+
+  test('a revoked grant: needs-reconnect, job disabled, ONE reconnect card in the chat', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Cy Revoked');
+    h.identity.revokeRefreshTokens(microsoft.oid);
+    const before = h.connector.messages(chat.conversationId).length;
+    expect(await command(h, chat, 'sync now')).toEqual(['The sync didn\'t work: Your Outlook connection has expired or was revoked. Say "connect outlook" to sign in again.']);
+    const cards = (await h.connector.waitFor(before + 2, (r) => r.conversationId === chat.conversationId)).slice(before).filter((r) => r.activity.attachments?.length);
+    expect(cards).toHaveLength(1);
+    const card = cards[0];
+    expect(card!.activity.attachments![0]!.content.body.map((b: { text?: string }) => b.text).join(' ')).toContain('Reconnect your Outlook calendar');
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ status: 'needs-reconnect', lastError: { kind: 'reconnect-needed' } });
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(true);
+
+    expect(await command(h, chat, 'sync now')).toEqual([`Your Outlook connection (${microsoft.upn}) has expired or was revoked. Say "reconnect" to sign in again.`]);
+    expect(h.connector.messages(chat.conversationId).filter((r) => r.activity.attachments?.length && r.receivedAt.getTime() >= card!.receivedAt.getTime())).toHaveLength(1);
+
+    // Reconnecting enables the job again and syncs at once.
+    const reconnected = await h.connect(chat, microsoft);
+    expect(reconnected.status).toBe(200);
+    await waitForState(h, userKey, (state) => state.status === 'idle' && state.lastSuccessAt !== undefined && state.lastSuccessAt > state.lastError!.at);
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(false);
+  });
+});
+
+describe('two calbot processes on one database', () => {
+  let h: CloudHarness;
+  let b: Calbot;
+  const started = { a: 0, b: 0 };
+  beforeAll(async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_two');
+    h.calbot.scheduler.on(`start:${SYNC_JOB}`, () => void started.a++);
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await h.close();
+  });
+
+  test('never the same user at once; a crashed process\'s lock expires; start-up recreates missing jobs', async () => {
+    const users = [];
+    for (let i = 0; i < 3; i++) {
+      const user = await connectedUser(h, `Di Twin${i}`, (oid) => {
+        for (let j = 0; j < 4; j++) h.graph.addEvent(oid, { subject: `E${j}`, start: at(1 + j, 9), end: at(1 + j, 10) });
+      });
+      users.push(user);
+    }
+    // One job went missing (say, an old version never made it): start-up puts it back.
+    await h.store.db.collection(COLLECTIONS.agendaJobs).deleteMany({ name: SYNC_JOB, 'data.userKey': users[2]!.userKey });
+    b = await startCalbot({ ...h.calbot.config, port: 0 }, createLogger(process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent'), {
+      store: h.store,
+      host: '127.0.0.1',
+      scheduler: { name: 'calbot-b', processEveryMs: 100, lockLifetimeMs: 1500 },
+    });
+    b.scheduler.on(`start:${SYNC_JOB}`, () => void started.b++);
+    expect(await h.calbot.syncJobs.jobInfo(users[2]!.userKey)).toBeDefined();
+
+    h.graph.resetCounters();
+    h.graph.slowRequests({ delayMs: 60 });
+    try {
+      for (let round = 0; round < 4; round++) {
+        const since = await Promise.all(users.map((u) => h.store.collections.syncStates.findOne({ _id: u.userKey })));
+        await Promise.all(users.flatMap((u) => [h.calbot.syncJobs.requestRun(u.userKey), b.syncJobs.requestRun(u.userKey)]));
+        await Promise.all(users.map((u, i) => b.syncJobs.waitForRound(u.userKey, since[i]!, { timeoutMs: 15_000, includeRunning: true })));
+      }
+    } finally {
+      h.graph.clearSlowRequests();
+    }
+    for (const user of users) expect(h.graph.maxInFlight(user.microsoft.oid)).toBe(1);
+    expect(started.a).toBeGreaterThan(0);
+    expect(started.b).toBeGreaterThan(0);
+
+    // Process A dies in the middle of user 0's round: its Agenda lock and its sync lease stay behind. After the
+    // lock lifetime (B: 1.5 s) B takes the job over, and the lease (same lifetime) lets it through.
+    const victim = users[0]!.userKey;
+    await waitForState(h, victim, (state) => state.status !== 'running');
+    await h.calbot.scheduler.stop();
+    const before = await h.store.collections.syncStates.findOne({ _id: victim });
+    const diedAt = new Date();
+    await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': victim }, { $set: { lockedAt: diedAt, nextRunAt: diedAt } });
+    await h.store.db.collection('syncLeases').insertOne({ _id: victim as never, owner: 'calbot-a:dead', expiresAt: new Date(diedAt.getTime() + 1500) });
+    const after = await waitForState(h, victim, (state) => state.status !== 'running' && state.lastRunAt!.getTime() > before!.lastRunAt!.getTime());
+    expect(after.lastRunAt!.getTime()).toBeGreaterThanOrEqual(diedAt.getTime() + 1500);
+    expect(after.status).toBe('idle');
+    expect(started.b).toBeGreaterThan(startedB);
+  });
+});
