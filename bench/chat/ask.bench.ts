@@ -32,6 +32,9 @@ const { values: args } = parseArgs({
     // FerretDB 1.24 pushes `userKey` equality to PostgreSQL as `_jsonb->'userKey' @> '"k"'`, which its own btree
     // index cannot serve (a sequential scan per question). This adds the GIN index that can, to measure the fix.
     'pg-userkey-gin': { type: 'boolean', default: false },
+    // Driver connections to the database (MONGODB_URI's maxPoolSize). FerretDB 1.24 on PostgreSQL stalls with
+    // many concurrent findAndModify upserts (every turn's rememberChatUser), so the default is a small pool.
+    'pool-size': { type: 'string', default: '16' },
   },
 });
 const USERS = Number(args.users);
@@ -184,10 +187,14 @@ function summarize(values: ArrayLike<number>) {
 
 // ---- main -----------------------------------------------------------------------------------------------------
 
+const progress = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const database = await startBenchDatabase();
+progress(`database up: ${database.description}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'calbot-bench-'));
 const logger = createLogger('silent');
-const store = await connectStore(database.uri, logger, undefined, 'calbot_bench');
+const poolSize = Number(args['pool-size']);
+const storeUri = `${database.uri}${database.uri.includes('?') ? '&' : '?'}maxPoolSize=${poolSize}`;
+const store = await connectStore(storeUri, logger, undefined, 'calbot_bench');
 const stops: (() => Promise<unknown>)[] = [];
 try {
   const { collections } = store;
@@ -226,6 +233,7 @@ try {
     { ordered: false },
   );
   const seedSeconds = (performance.now() - seedStarted) / 1000;
+  progress(`seeded in ${seedSeconds.toFixed(1)} s`);
   let indexNote = "calbot's indexes only (FerretDB: sequential scan per question)";
   if (args['pg-userkey-gin']) {
     if (!database.psql) throw new Error('--pg-userkey-gin needs the PostgreSQL backend');
@@ -290,14 +298,17 @@ try {
 
   const measure = async (url: string, bodies: string[], timer: ReturnType<typeof serverTimer>) => {
     await runLoad(url, bodies, WARMUP);
+    progress('warm-up done');
     timer.start();
     const load = await runLoad(url, bodies, REQUESTS);
     const server = timer.stop();
     if (load.failures > 0) throw new Error(`${load.failures} failed requests (${load.firstFailure})`);
     return { server: summarize(server), client: summarize(load.latencies), throughput: REQUESTS / (load.wallMs / 1000), serverSamples: server.length };
   };
+  progress('probe answered; measuring the floor');
   const floorResult = await measure(floorUrl, floorBodies, floorTimer);
   const before = await connectorStats();
+  progress('measuring calbot');
   const calbotResult = await measure(calbotUrl, askBodies, calbotTimer);
   const after = await connectorStats();
   const replies = after.withCard - before.withCard;
@@ -311,7 +322,7 @@ try {
   const pass = calbotResult.server.p99 < 50 && ratio <= 2;
   console.log('');
   console.log(`calbot bench: "what's on today" · ${USERS} users × ${EVENTS_PER_USER} events (${eventCount.toLocaleString('en')} stored) · ${CONCURRENCY} concurrent clients · ${REQUESTS} timed requests after ${WARMUP} warm-up`);
-  console.log(`database: ${database.description}; ${indexNote}`);
+  console.log(`database: ${database.description}; ${indexNote}; driver maxPoolSize=${poolSize}`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; seeded in ${seedSeconds.toFixed(1)} s; today's answer for user 0: ${sampleRows} rows`);
   console.log('');
   console.log(`| ${'target'.padEnd(44)} | requests |   req/s | srv p50 | srv p95 | srv p99 | cli p50 | cli p95 | cli p99 |`);
