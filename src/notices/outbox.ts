@@ -14,7 +14,7 @@ import type { NoticeLine } from './notice-text.js';
  *
  *   pending --claim--> sending --sent--> sent
  *      ^                  |--failure--> pending (nextAttemptAt backs off) ... dead after maxAttempts
- *      |                  |--conversation gone / notify off--> dead (logged)
+ *      |                  |--conversation gone / notify off / event over--> dead (logged)
  *      +--claim expired---+--quiet hours--> pending (nextAttemptAt = end of quiet hours, heldForQuietHours)
  */
 
