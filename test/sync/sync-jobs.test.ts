@@ -202,6 +202,7 @@ describe('two calbot processes on one database', () => {
     await waitForState(h, victim, (state) => state.status !== 'running');
     await h.calbot.scheduler.stop();
     const before = await h.store.collections.syncStates.findOne({ _id: victim });
+    const startedB = started.b;
     const diedAt = new Date();
     await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': victim }, { $set: { lockedAt: diedAt, nextRunAt: diedAt } });
     await h.store.db.collection('syncLeases').insertOne({ _id: victim as never, owner: 'calbot-a:dead', expiresAt: new Date(diedAt.getTime() + 1500) });
