@@ -1,4 +1,6 @@
-// `node bench/run.mjs chat/ask [--users 1000] [--events 500] [--concurrency 200] [--requests 10000]`
+// `node --import tsx bench/chat/ask.bench.ts [--users 1000] [--events 500] [--concurrency 200] [--requests 2000]
+//  [--warmup 400] [--pg-userkey-gin] [--pool-size 16]` (starts its own FerretDB-on-PostgreSQL), or with the defaults
+// through the shared runner: `BENCH_DATABASE=postgresql node bench/run.mjs chat` (bench/chat/chat-bench.ts).
 //
 // "what's on today" under load: N simulated Teams users ask concurrently through /api/messages of a real calbot
 // (restify + botbuilder + the ask command + card rendering + the reply POSTed to a Bot Connector stand-in),
@@ -27,8 +29,8 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '1000' },
     events: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '200' },
-    requests: { type: 'string', default: '10000' },
-    warmup: { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '400' },
     // FerretDB 1.24 pushes `userKey` equality to PostgreSQL as `_jsonb->'userKey' @> '"k"'`, which its own btree
     // index cannot serve (a sequential scan per question). This adds the GIN index that can, to measure the fix.
     'pg-userkey-gin': { type: 'boolean', default: false },

@@ -7,7 +7,7 @@ import { freePort, startEmbeddedDatabase } from '../../src/store/embedded-databa
 import { createLogger } from '../../src/log.js';
 
 /**
- * The database a benchmark runs against, in order: MONGODB_URI if set; FerretDB on a throwaway PostgreSQL 15
+ * The database a benchmark runs against, in order: the one bench/run.mjs started (CALBOT_BENCH_MONGODB_URI); MONGODB_URI; FerretDB on a throwaway PostgreSQL 15
  * cluster (production-like: the PostgreSQL backend pushes userKey equality down to SQL); else calbot's embedded
  * FerretDB on SQLite, which filters everything but _id in Go, announced loudly because numbers are then worse.
  */
@@ -23,6 +23,10 @@ export interface BenchDatabase {
 const PG_BIN = process.env.CALBOT_BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 export async function startBenchDatabase(): Promise<BenchDatabase> {
+  // Started by bench/run.mjs (BENCH_DATABASE=postgresql picks FerretDB on PostgreSQL there): use that one.
+  if (process.env.CALBOT_BENCH_MONGODB_URI) {
+    return { uri: process.env.CALBOT_BENCH_MONGODB_URI, description: process.env.CALBOT_BENCH_DATABASE ?? 'from bench/run.mjs', stop: async () => undefined };
+  }
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, description: `MONGODB_URI (${redact(process.env.MONGODB_URI)})`, stop: async () => undefined };
   try {
     return await startFerretDbOnPostgres();
