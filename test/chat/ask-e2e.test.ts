@@ -125,6 +125,21 @@ describe('asking about the schedule, end to end', () => {
     expect(row!.time.startsWith(`${now.plus({ hours: 3 }).toFormat('HH:mm')}–`)).toBe(true);
   });
 
+  it('am I in a meeting: the meeting under way, when it ends, and what is next', async () => {
+    const eve = teamsUser('Eve Now', 'Europe/Berlin');
+    await seedAccount(h.store.collections, eve, { mailboxTimeZone: 'Europe/Berlin' });
+    const now = DateTime.now().setZone('Europe/Berlin').startOf('minute');
+    await seedEvents(h.store.collections, eve, [
+      { subject: 'Eve ongoing', start: now.minus({ minutes: 10 }), minutes: 40 },
+      { subject: 'Eve later', start: now.plus({ hours: 2 }), minutes: 30 },
+    ]);
+    const card = readScheduleCard((await ask(h, 'am I in a meeting right now?', eve)).card);
+    expect(card.header).toBe('Right now');
+    expect(card.summary).toBe(`You're in a meeting until ${now.plus({ minutes: 30 }).toFormat('HH:mm')}.`);
+    expect(rowTitles(card)).toEqual(['Eve ongoing', 'Eve later']);
+    expect(card.groups[1]!.label).toMatch(/^Next, in (2 h|1 h 59 min)$/);
+  });
+
   it('"timezone ..." changes the times in the answer; "timezone reset" goes back to the mailbox zone', async () => {
     const dan = teamsUser('Dan Zone', 'America/New_York');
     await seedAccount(h.store.collections, dan, { mailboxTimeZone: 'Eastern Standard Time' });
