@@ -74,7 +74,7 @@ async function startFerretOnPostgres() {
   });
   asPostgres(['psql', '-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-c', 'CREATE DATABASE ferretdb']);
   const port = await freePort();
-  const ferret = spawn(binary, ['--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`, `--listen-addr=127.0.0.1:${port}`, '--telemetry=disable', '--debug-addr=-', `--state-dir=${pgDir}`, '--log-level=warn'], { stdio: ['pipe', 'inherit', 'inherit'] });
+  const ferret = spawn(binary, ['--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`, `--listen-addr=127.0.0.1:${port}`, '--log-level=warn'], { stdio: ['pipe', 'inherit', 'inherit'] });
   stops.push(async () => {
     ferret.kill('SIGTERM');
     await new Promise((done) => (ferret.exitCode !== null ? done() : ferret.once('exit', done)));
