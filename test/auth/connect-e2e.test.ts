@@ -13,7 +13,7 @@ describe('connect outlook, end to end through the server', () => {
   it('card -> Microsoft sign-in -> redirect -> "connected" in the same chat, with the mailbox time zone', async () => {
     const chat = teamsUser('Ada Lovelace');
     const microsoft = h.addMicrosoftUser('Ada Lovelace', 'Pacific Standard Time');
-    const { status, page, signInUrl } = await h.connect(chat, microsoft);
+    const { status, page, signInUrl } = await h.connect(chat, microsoft, { waitForFirstSync: true });
 
     const authority = new URL(signInUrl);
     expect(authority.origin).toBe(h.identity.authorityHost);
@@ -45,7 +45,7 @@ describe('connect outlook, end to end through the server', () => {
   it('a replayed redirect is refused with 400 and links nothing', async () => {
     const chat = teamsUser('Eve');
     const microsoft = h.addMicrosoftUser('Eve Example');
-    const first = await h.connect(chat, microsoft);
+    const first = await h.connect(chat, microsoft, { waitForFirstSync: true });
     expect(first.status).toBe(200);
     // Replay the exact callback URL a second time: the state is single-use.
     const signIn = await h.post(h.message('connect outlook', chat)); // a fresh link for the same user
@@ -62,7 +62,7 @@ describe('connect outlook, end to end through the server', () => {
     const microsoft = h.addMicrosoftUser('Carol Example');
     h.identity.refuseConsent(true);
     try {
-      const { status, page } = await h.connect(chat, microsoft);
+      const { status, page } = await h.connect(chat, microsoft, { waitForFirstSync: true });
       expect(status).toBe(200);
       expect(page).toMatch(/Connection cancelled/);
     } finally {
@@ -76,7 +76,7 @@ describe('connect outlook, end to end through the server', () => {
   it('disconnect removes the account, its tokens and synced data; connecting again works', async () => {
     const chat = teamsUser('Dan');
     const microsoft = h.addMicrosoftUser('Dan Example');
-    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    expect((await h.connect(chat, microsoft, { waitForFirstSync: true })).status).toBe(200);
     const userKey = `msteams:${chat.id}`;
     await h.store.collections.events.insertOne({
       _id: `${userKey}|e1`, userKey, eventId: 'e1', type: 'singleInstance', subject: 'Standup', start: new Date(), end: new Date(), isAllDay: false, isCancelled: false, updatedAt: new Date(),
@@ -87,7 +87,7 @@ describe('connect outlook, end to end through the server', () => {
     expect(await h.store.collections.tokenCaches.countDocuments({ _id: userKey })).toBe(0);
     expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
     expect(await h.say('disconnect outlook', chat)).toEqual(['You are not connected to Outlook, so there was nothing to disconnect.']);
-    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    expect((await h.connect(chat, microsoft, { waitForFirstSync: true })).status).toBe(200);
     expect(await h.store.collections.accounts.countDocuments({ _id: userKey, status: 'connected' })).toBe(1);
   });
 });

@@ -13,8 +13,12 @@ export interface CloudHarness extends Harness {
   graph: FakeGraph;
   /** A Microsoft user with a mailbox (and a Windows time zone, as Outlook stores it). */
   addMicrosoftUser(name: string, timeZone?: string): FakeUser;
-  /** "connect outlook" -> card -> follow the link -> redirect back; returns the redirect page and the card URL. */
-  connect(chatUser: TeamsUser, microsoftUser: FakeUser): Promise<{ status: number; page: string; signInUrl: string }>;
+  /**
+   * "connect outlook" -> card -> follow the link -> redirect back; returns the redirect page and the card URL.
+   * A successful connect starts the first sync at once; with `waitForFirstSync` this waits for its "Synced N
+   * events" line, so that later replies are not mistaken for it.
+   */
+  connect(chatUser: TeamsUser, microsoftUser: FakeUser, options?: { waitForFirstSync?: boolean }): Promise<{ status: number; page: string; signInUrl: string }>;
 }
 
 export async function startCloudHarness(env: Record<string, string> = {}, name = 'cloud', options: { accessTokenLifetimeSeconds?: number } = {}): Promise<CloudHarness> {
@@ -50,7 +54,7 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
       graph.addMailbox({ oid: user.oid, upn: user.upn, displayName, timeZone, tenantId });
       return user;
     },
-    async connect(chatUser, microsoftUser) {
+    async connect(chatUser, microsoftUser, options = {}) {
       const before = harness.connector.messages(chatUser.conversationId).length;
       await harness.post(harness.message('connect outlook', chatUser));
       const [reply] = (await harness.connector.waitFor(before + 1, (r) => r.conversationId === chatUser.conversationId)).slice(before);
@@ -60,8 +64,13 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
       identity.signInAs(microsoftUser.oid);
       const authorize = await openAuthorizeUrl(signInUrl);
       if (!authorize.location) throw new Error(`authorize did not redirect: ${authorize.status} ${authorize.body}`);
+      const synced = harness.connector.messages(chatUser.conversationId).filter((r) => FIRST_SYNC_LINE.test(r.activity.text ?? '')).length;
       const back = await fetch(authorize.location, { redirect: 'manual' });
-      return { status: back.status, page: await back.text(), signInUrl };
+      const result = { status: back.status, page: await back.text(), signInUrl };
+      if (result.page.includes('Connected as') && options.waitForFirstSync) {
+        await harness.connector.waitFor(synced + 1, (r) => r.conversationId === chatUser.conversationId && FIRST_SYNC_LINE.test(r.activity.text ?? ''));
+      }
+      return result;
     },
     async close() {
       await close();
@@ -70,5 +79,7 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
     },
   };
 }
+
+const FIRST_SYNC_LINE = /^Synced \d+ events?$/;
 
 export { teamsUser };
