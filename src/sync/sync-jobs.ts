@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
 import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
-import { createSyncLeases } from './sync-lease.js';
+import { Leases } from '../store/leases.js';
 
 export const SYNC_JOB = 'sync-calendar';
 
@@ -65,12 +65,16 @@ export interface SyncJobsDeps {
   pollMs?: number;
 }
 
+/** The lease that lets one round per user run at a time, across processes. */
+export const syncLeaseKey = (userKey: string) => `sync:${userKey}`;
+
 export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   const { agenda, collections } = deps;
   const logger = deps.logger.child({ component: 'sync-jobs' });
   const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null }>(COLLECTIONS.agendaJobs);
   const pollMs = deps.pollMs ?? 100;
-  const leases = createSyncLeases(deps.db, { lifetimeMs: agenda.attrs.defaultLockLifetime, ownerPrefix: agenda.attrs.name ?? 'calbot' });
+  const leases = new Leases(collections.leases, agenda.attrs.name ?? 'calbot');
+  const leaseMs = agenda.attrs.defaultLockLifetime;
 
   agenda.define<SyncJobData>(
     SYNC_JOB,
@@ -89,10 +93,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       return undefined;
     }
     // Agenda's lock alone is not atomic on FerretDB: the lease makes sure one round per user runs at a time.
-    const lease = await leases.acquire(userKey);
-    if (!lease.held) {
-      // Try again when that lease ends (sooner than the interval when its holder crashed).
-      if (job.attrs.nextRunAt && lease.until.getTime() < job.attrs.nextRunAt.getTime()) job.schedule(new Date(lease.until.getTime() + 100));
+    const lease = await leases.acquire(syncLeaseKey(userKey), leaseMs);
+    if (!lease) {
+      // Try again when that lease can have ended (sooner than the interval when its holder crashed).
+      const retryAt = new Date(Date.now() + leaseMs + 100);
+      if (job.attrs.nextRunAt && retryAt.getTime() < job.attrs.nextRunAt.getTime()) job.schedule(retryAt);
       logger.info({ event: 'sync-skipped', userKey }, 'a round for this user is running elsewhere');
       return undefined;
     }
@@ -103,7 +108,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
           ...deps.engine,
           onPage: async () => {
             await job.touch();
-            await leases.extend(userKey);
+            await lease.renew(leaseMs);
           },
         },
         userKey,
@@ -123,7 +128,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       // Everything else is recorded in the sync state; the next interval tries again.
       return undefined;
     } finally {
-      await leases.release(userKey).catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
+      await lease.release().catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
     }
   }
 

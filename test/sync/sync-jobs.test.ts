@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { createLogger } from '../../src/log.js';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
-import { SYNC_JOB } from '../../src/sync/sync-jobs.js';
+import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, SYNC_ENV, waitForState } from './sync-support.js';
 
@@ -205,7 +205,7 @@ describe('two calbot processes on one database', () => {
     const startedB = started.b;
     const diedAt = new Date();
     await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': victim }, { $set: { lockedAt: diedAt, nextRunAt: diedAt } });
-    await h.store.db.collection('syncLeases').insertOne({ _id: victim as never, owner: 'calbot-a:dead', expiresAt: new Date(diedAt.getTime() + 1500) });
+    await h.store.collections.leases.insertOne({ _id: 'dead-holding', key: syncLeaseKey(victim), owner: 'calbot-a', acquiredAt: diedAt, expiresAt: new Date(diedAt.getTime() + 1500) });
     const after = await waitForState(h, victim, (state) => state.status !== 'running' && state.lastRunAt!.getTime() > before!.lastRunAt!.getTime());
     expect(after.lastRunAt!.getTime()).toBeGreaterThanOrEqual(diedAt.getTime() + 1500);
     expect(after.status).toBe('idle');
