@@ -130,7 +130,9 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       continue;
     }
 
-    if (plan.fullRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, changeSet, firstRound });
+    // A connection's first round has nothing older to reconcile (disconnect and account changes delete the events),
+    // and on FerretDB the userKey query behind reconcile is a scan of every user's events.
+    if (plan.fullRound && plan.fullRound.reason !== 'initial') await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, changeSet, firstRound });
     if (firstRound) changeSet.changes = [];
     const counts = { added: changeSet.added, updated: changeSet.updated, removed: changeSet.removed };
     await syncStates.updateOne(
