@@ -29,7 +29,7 @@ export interface RoundResult {
   changeSet: ChangeSet;
   /** The first round of a connection: one "Synced N events" line instead of a notice per event. */
   firstRound: boolean;
-  totalEvents: number;
+  totalEvents?: number;
 }
 
 export type OnRoundComplete = (userKey: string, result: RoundResult) => Promise<void>;
@@ -143,7 +143,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       const account = await collections.accounts.findOne({ _id: userKey }, { projection: { connectedAt: 1 } });
       const connection = account?.connectedAt?.getTime() ?? 'unknown';
       const inserted = await outbox.enqueue(
-        { _id: `${userKey}|#first-sync|${connection}`, userKey, kind: 'summary', payload: { text: firstSyncText(totalEvents), immediate: true } },
+        { _id: `${userKey}|#first-sync|${connection}`, userKey, kind: 'summary', payload: { text: firstSyncText(totalEvents ?? changeSet.added), immediate: true } },
         at,
       );
       logger.info({ event: 'notices-first-sync', userKey, totalEvents, inserted }, 'first sync: one summary line, no per-event notices');

@@ -15,8 +15,8 @@ export interface RoundComplete {
   changeSet: ChangeSet;
   /** The first round of a connection: counts only, no per-event changes. */
   firstRound: boolean;
-  /** Events stored for the user after the round. */
-  totalEvents: number;
+  /** Events stored for the user after the round; counted on the first round only (its "Synced N events" line). */
+  totalEvents?: number;
 }
 
 export interface SyncEngineDeps {
@@ -143,7 +143,8 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       },
     );
     if (deps.onRoundComplete) {
-      const totalEvents = await events.countDocuments({ userKey });
+      // Only the first round's summary needs the total: on FerretDB a count by userKey reads every user's events.
+      const totalEvents = firstRound ? await events.countDocuments({ userKey }) : undefined;
       await deps.onRoundComplete(userKey, { changeSet, firstRound, totalEvents });
     }
     return { changeSet, firstRound, pages, requests };
