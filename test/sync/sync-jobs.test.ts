@@ -75,6 +75,12 @@ describe('sync jobs and commands', () => {
     expect(mine[2]!.at.getTime() - mine[1]!.at.getTime()).toBeGreaterThanOrEqual(1000);
     expect(h.graph.maxInFlight(oid)).toBeLessThanOrEqual(4);
 
+    // Agenda unlocks the job a moment after the round's reply; until then "sync now" rightly says a round is running.
+    for (let i = 0; i < 100; i++) {
+      const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+      if (!job?.lockedAt) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     h.graph.failNext({ status: 429, retryAfterSeconds: 3600, oid }, 1);
     const asked = Date.now();
     const [reply] = await command(h, chat, 'sync now');
