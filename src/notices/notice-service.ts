@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ChatUserDoc, Collections } from '../store/collections.js';
 import { Leases } from '../store/leases.js';
+import { createUserLocks } from '../auth/user-lock.js';
 import type { ChangeSet } from '../sync/change-set.js';
 import { ConversationRateLimit } from './conversation-rate-limit.js';
 import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
@@ -89,7 +90,6 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   // One sender per user across processes, so a round's notices are composed (batched, ordered, paced) as one.
   // Exactly-once does not rest on it: each notice is claimed on its own (see Outbox.claim).
   const leases = new Leases(collections.leases, `notices-${process.pid}-${randomBytes(4).toString('hex')}`, now);
-  const userQueues = new Map<string, Promise<unknown>>();
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
 
@@ -99,16 +99,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   };
 
   /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
-  const serialized = <T>(userKey: string, work: () => Promise<T>): Promise<T> => {
-    const previous = userQueues.get(userKey) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => undefined);
-    userQueues.set(userKey, tail);
-    void tail.then(() => {
-      if (userQueues.get(userKey) === tail) userQueues.delete(userKey);
-    });
-    return next;
-  };
+  const userLocks = createUserLocks();
 
   /** Every sender pass is tracked, whoever started it (a round, a command, the job), so idle() can wait for all. */
   const tracked = <T>(run: Promise<T>): Promise<T> => {
@@ -190,7 +181,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const counts = await Promise.all(
       [...byUser].map(([userKey, ids]) =>
         // Another process holding this user's lease sends these; what it misses, the next pass finds.
-        serialized(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, () => deliver(userKey, ids)))?.value ?? 0),
+        userLocks.run(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, () => deliver(userKey, ids)))?.value ?? 0),
       ),
     );
     return { sent: counts.reduce((sum, count) => sum + count, 0) };
