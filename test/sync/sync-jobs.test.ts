@@ -16,7 +16,16 @@ describe('sync jobs and commands', () => {
     await h.close();
   });
 
-  const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).find({ name: SYNC_JOB, 'data.userKey': userKey }).toArray();
+  /** Waits until Agenda has released (and re-saved) the user's job after a round. */
+async function waitForJobUnlocked(userKey: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+    if (job && !job.lockedAt) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).find({ name: SYNC_JOB, 'data.userKey': userKey }).toArray();
 
   test('connecting creates ONE repeating job and runs it at once; "sync now" waits for the round and reports it', async () => {
     let planning = '';
@@ -53,6 +62,7 @@ describe('sync jobs and commands', () => {
 
   test('"sync status": last success in the user\'s zone, no problem, next run from the job', async () => {
     const { userKey, chat } = await connectedUser(h, 'Bo Status');
+    await waitForJobUnlocked(userKey); // Agenda saves the next run a moment after the round ends
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     const [job] = await jobsOf(userKey);
     const [reply] = await command(h, chat, 'sync status');
@@ -76,11 +86,7 @@ describe('sync jobs and commands', () => {
     expect(h.graph.maxInFlight(oid)).toBeLessThanOrEqual(4);
 
     // Agenda unlocks the job a moment after the round's reply; until then "sync now" rightly says a round is running.
-    for (let i = 0; i < 100; i++) {
-      const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
-      if (!job?.lockedAt) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForJobUnlocked(userKey);
     h.graph.failNext({ status: 429, retryAfterSeconds: 3600, oid }, 1);
     const asked = Date.now();
     const [reply] = await command(h, chat, 'sync now');
