@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -11,7 +10,7 @@ import type { Store } from '../../src/store/database.js';
 import { emptyChangeSet, recordChange, type ChangeSet } from '../../src/sync/change-set.js';
 import { startFakeConnector, type FakeConnector } from '../fakes/connector/fake-connector.js';
 import { openTestDatabase } from '../support/database.js';
-import { teamsUser, type TeamsUser } from '../support/calbot-harness.js';
+import { teamsMessage, teamsUser, type TeamsUser } from '../support/calbot-harness.js';
 
 /**
  * Real calbot processes (server, bot, Agenda, notice sender) on one test database, talking to one fake Bot
@@ -68,18 +67,7 @@ export async function startNoticeHarness(name: string, options: Partial<NoticeOp
     startAnother: start,
     async say(text, user, count = 1) {
       const before = connector.messages(user.conversationId).length;
-      await post({
-        type: 'message',
-        id: randomUUID(),
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-        conversation: { id: user.conversationId, conversationType: 'personal', tenantId: user.tenantId },
-        recipient: { id: '28:calbot', name: 'calbot' },
-        text,
-        entities: user.timeZone ? [{ type: 'clientInfo', timezone: user.timeZone }] : [],
-      });
+      await post(teamsMessage(text, user, connector.url));
       const received = (await connector.waitFor(before + count, (r) => r.conversationId === user.conversationId)).slice(before);
       for (const r of received) replies.add(r);
       return received.map((r) => r.activity.text ?? '');

@@ -42,6 +42,26 @@ export function teamsUser(name = 'Ada Lovelace', timeZone = 'Europe/Berlin'): Te
   return { id: `29:${uuid}`, name, aadObjectId: uuid, conversationId: `a:${uuid}`, tenantId: 'tenant-1', timeZone };
 }
 
+/** A Teams-shaped personal-chat message activity from `user`, as the Bot Connector at `serviceUrl` delivers it. */
+export function teamsMessage(text: string, user: TeamsUser, serviceUrl: string, extra: object = {}): object {
+  return {
+    type: 'message',
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+    conversation: { id: user.conversationId, conversationType: 'personal', tenantId: user.tenantId },
+    recipient: { id: '28:calbot', name: 'calbot' },
+    text,
+    textFormat: 'plain',
+    locale: 'en-US',
+    channelData: { tenant: { id: user.tenantId } },
+    entities: user.timeZone ? [{ type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: user.timeZone }] : [],
+    ...extra,
+  };
+}
+
 export async function startHarness(env: Record<string, string> = {}, name = 'calbot'): Promise<Harness> {
   const store = await openTestDatabase(name);
   const connector = await startFakeConnector();
@@ -53,22 +73,7 @@ export async function startHarness(env: Record<string, string> = {}, name = 'cal
   const baseUrl = `http://127.0.0.1:${calbot.port}`;
   const defaultUser = teamsUser();
 
-  const message = (text: string, user: TeamsUser = defaultUser, extra: object = {}) => ({
-    type: 'message',
-    id: randomUUID(),
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-    conversation: { id: user.conversationId, conversationType: 'personal', tenantId: user.tenantId },
-    recipient: { id: '28:calbot', name: 'calbot' },
-    text,
-    textFormat: 'plain',
-    locale: 'en-US',
-    channelData: { tenant: { id: user.tenantId } },
-    entities: user.timeZone ? [{ type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: user.timeZone }] : [],
-    ...extra,
-  });
+  const message = (text: string, user: TeamsUser = defaultUser, extra: object = {}) => teamsMessage(text, user, connector.url, extra);
 
   const post = async (activity: object, headers: Record<string, string> = {}) => {
     const response = await fetch(`${baseUrl}/api/messages`, {
