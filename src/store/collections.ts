@@ -84,6 +84,8 @@ export interface SyncStateDoc {
   lastCounts?: { added: number; updated: number; removed: number };
   /** Graph asked us to wait (Retry-After) until this instant. */
   throttledUntil?: Date;
+  /** Layout version of the user's calendarDays; anything else (e.g. data from before they existed) is rebuilt. */
+  daysVersion?: number;
 }
 
 export interface EventDoc {
@@ -114,6 +116,23 @@ export interface EventDoc {
   etag?: string;
   /** Sync round that last saw this event (reconciliation of full rounds). */
   seenInRound?: number;
+  updatedAt: Date;
+}
+
+/** What a chat answer shows of an event: the EventDoc fields the cards and free-time rules read. */
+export type DayEntry = Pick<EventDoc, 'eventId' | 'subject' | 'start' | 'end' | 'isAllDay' | 'isCancelled' | 'type'> &
+  Partial<Pick<EventDoc, 'startDate' | 'endDate' | 'location' | 'joinUrl' | 'webLink' | 'showAs' | 'responseStatus'>>;
+
+/**
+ * One user's events on one UTC date, kept by the sync engine beside `events` so a question is answered by two or
+ * three reads by `_id`: FerretDB 1.24 filters on anything but `_id` in Go after reading (see calendar-days.ts).
+ * All-day events are filed under their own dates; a user's local day always overlaps the UTC date of the same name.
+ */
+export interface CalendarDayDoc {
+  _id: string; // `${userKey}|${date}`
+  userKey: string;
+  date: string; // 'YYYY-MM-DD', UTC
+  events: DayEntry[];
   updatedAt: Date;
 }
 
@@ -161,6 +180,7 @@ export const COLLECTIONS = {
   authStates: 'authStates',
   syncStates: 'syncStates',
   events: 'events',
+  calendarDays: 'calendarDays',
   outbox: 'outbox',
   leases: 'leases',
   noticeClaims: 'noticeClaims',
@@ -174,6 +194,7 @@ const INDEXES: Record<string, { key: IndexSpecification; name: string; unique?: 
     { key: { userKey: 1, start: 1, end: 1 }, name: 'user_start_end' },
     { key: { userKey: 1, eventId: 1 }, name: 'user_event', unique: true },
   ],
+  [COLLECTIONS.calendarDays]: [{ key: { userKey: 1, date: 1 }, name: 'user_date' }],
   [COLLECTIONS.authStates]: [{ key: { expiresAt: 1 }, name: 'expires' }],
   [COLLECTIONS.outbox]: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'status_next' }, { key: { userKey: 1, status: 1 }, name: 'user_status' }],
   [COLLECTIONS.accounts]: [{ key: { status: 1 }, name: 'status' }],
@@ -187,6 +208,7 @@ export interface Collections {
   authStates: Collection<AuthStateDoc>;
   syncStates: Collection<SyncStateDoc>;
   events: Collection<EventDoc>;
+  calendarDays: Collection<CalendarDayDoc>;
   outbox: Collection<OutboxDoc>;
   leases: Collection<LeaseDoc>;
   noticeClaims: Collection<NoticeClaimDoc>;
@@ -200,6 +222,7 @@ export function collections(db: Db): Collections {
     authStates: db.collection<AuthStateDoc>(COLLECTIONS.authStates),
     syncStates: db.collection<SyncStateDoc>(COLLECTIONS.syncStates),
     events: db.collection<EventDoc>(COLLECTIONS.events),
+    calendarDays: db.collection<CalendarDayDoc>(COLLECTIONS.calendarDays),
     outbox: db.collection<OutboxDoc>(COLLECTIONS.outbox),
     leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
     noticeClaims: db.collection<NoticeClaimDoc>(COLLECTIONS.noticeClaims),
@@ -217,6 +240,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
 
 export function chatUserKey(channelId: string, userId: string): string {
   return `${channelId}:${userId}`;
+}
+
+export function calendarDayId(userKey: string, date: string): string {
+  return `${userKey}|${date}`;
 }
 
 export function eventDocId(userKey: string, eventId: string): string {
