@@ -127,6 +127,16 @@ export async function patchDays(calendarDays: Collection<CalendarDayDoc>, userKe
 }
 
 /**
+ * Removes the days in [from, to) by _id: the dates a window move leaves behind (their events are reconciled away
+ * by the same round, which files only inside the new window).
+ */
+export async function dropDays(calendarDays: Collection<CalendarDayDoc>, userKey: string, from: Date, to: Date): Promise<void> {
+  if (to.getTime() <= from.getTime()) return;
+  const dates = datesOverlapping({ start: from, end: new Date(to.getTime() - 1) });
+  await calendarDays.bulkWrite(dates.map((date) => ({ deleteOne: { filter: { _id: calendarDayId(userKey, date) } } })), { ordered: false });
+}
+
+/**
  * Rebuilds a user's days from `events` (a layout change, or days stored before calendarDays existed): files every
  * stored event and removes any other day of the user.
  */

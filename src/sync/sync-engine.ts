@@ -1,10 +1,11 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
 import type { Config } from '../config.js';
 import { readDeltaPage, type DeltaPage } from '../graph/calendar-delta.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { SyncStateLostError } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
+import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type ChangeSet } from './change-set.js';
 import { EventMappingError, toEventDoc } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markRoundStarted, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
@@ -20,7 +21,7 @@ export interface RoundComplete {
 }
 
 export interface SyncEngineDeps {
-  collections: Pick<Collections, 'events' | 'syncStates'>;
+  collections: Pick<Collections, 'events' | 'syncStates' | 'calendarDays'>;
   graphFor(userKey: string): GraphClient;
   config: { sync: Pick<Config['sync'], 'windowPastDays' | 'windowFutureDays' | 'pageSize'> };
   logger: Logger;
@@ -87,12 +88,14 @@ function planRound(state: SyncStateDoc, now: Date, deps: SyncEngineDeps, lost: b
 }
 
 async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateDoc, clock: () => Date, logger: Logger): Promise<SyncRoundResult> {
-  const { events, syncStates } = deps.collections;
+  const { events, syncStates, calendarDays } = deps.collections;
   const graph = deps.graphFor(userKey);
   const firstRound = state.roundsCompleted === 0;
   const round = state.roundsCompleted + 1;
   const changeSet = emptyChangeSet();
   let plan = planRound(state, clock(), deps, false);
+  // A full round reads the user's stored events once; an incremental one looks up each event it is sent by _id.
+  let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.byId(events);
   let restartedAfterLoss = false;
   let pages = 0;
   let requests = 0;
@@ -108,6 +111,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
         logger.warn({ event: 'sync-state-lost' }, 'delta state lost: starting a full round');
         restartedAfterLoss = true;
         plan = planRound(state, clock(), deps, true);
+        stored = await StoredEvents.loadAll(events, userKey);
         await syncStates.updateOne({ _id: userKey }, { $unset: { deltaLink: '', nextLink: '' } });
         continue;
       }
@@ -115,7 +119,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
     }
     pages++;
     const now = clock();
-    await applyPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, changeSet, now, logger });
+    await applyPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, firstRound, stored, changeSet, now, logger });
 
     if (page.nextLink) {
       await syncStates.updateOne(
@@ -130,24 +134,70 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       continue;
     }
 
-    // A connection's first round has nothing older to reconcile (disconnect and account changes delete the events),
-    // and on FerretDB the userKey query behind reconcile is a scan of every user's events.
-    if (plan.fullRound && plan.fullRound.reason !== 'initial') await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, changeSet, firstRound });
+    if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now });
+    if (plan.fullRound?.previousWindow) await dropDays(calendarDays, userKey, plan.fullRound.previousWindow.start, plan.window.start);
+    if (firstRound) {
+      // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
+      // page by page would rewrite each day once per page that touches it. Nothing is filed before (disconnect and
+      // account changes remove the days with the events), so the days are all new.
+      await writeDays(calendarDays, userKey, fileByDate(stored.all(), plan.window), now);
+    } else if (state.daysVersion !== DAYS_VERSION) {
+      await rebuildDays(deps.collections, userKey, plan.window, now);
+    }
     if (firstRound) changeSet.changes = [];
     const counts = { added: changeSet.added, updated: changeSet.updated, removed: changeSet.removed };
     await syncStates.updateOne(
       { _id: userKey },
       {
-        $set: { status: 'idle', deltaLink: page.deltaLink!, windowStart: plan.window.start, windowEnd: plan.window.end, roundsCompleted: round, lastSuccessAt: now, lastCounts: counts },
+        $set: { status: 'idle', deltaLink: page.deltaLink!, windowStart: plan.window.start, windowEnd: plan.window.end, roundsCompleted: round, lastSuccessAt: now, lastCounts: counts, daysVersion: DAYS_VERSION },
         $unset: { nextLink: '', fullRound: '', throttledUntil: '' },
       },
     );
     if (deps.onRoundComplete) {
-      // Only the first round's summary needs the total: on FerretDB a count by userKey reads every user's events.
-      const totalEvents = firstRound ? await events.countDocuments({ userKey }) : undefined;
+      // A first round is a full round: what it holds is what is stored.
+      const totalEvents = firstRound ? stored.all().length : undefined;
       await deps.onRoundComplete(userKey, { changeSet, firstRound, totalEvents });
     }
     return { changeSet, firstRound, pages, requests };
+  }
+}
+
+/**
+ * What is stored of the user's events, as a round sees it. Lookups never use `$in`: FerretDB 1.24 does not push it
+ * down to SQL and would read every stored event (all users') per page.
+ */
+class StoredEvents {
+  private constructor(
+    private readonly known: Map<string, EventDoc> | undefined,
+    private readonly events: Collection<EventDoc>,
+  ) {}
+
+  /** A full round: every stored event of the user, read once (one query by userKey), then kept up to date here. */
+  static async loadAll(events: Collection<EventDoc>, userKey: string): Promise<StoredEvents> {
+    const docs = await events.find({ userKey }).toArray();
+    return new StoredEvents(new Map(docs.map((doc) => [doc._id, doc])), events);
+  }
+
+  /** An incremental round: a point read by _id for each event a page names (pages are mostly tiny). */
+  static byId(events: Collection<EventDoc>): StoredEvents {
+    return new StoredEvents(undefined, events);
+  }
+
+  async lookUp(ids: string[]): Promise<Map<string, EventDoc>> {
+    if (this.known) return new Map(ids.flatMap((id) => (this.known!.has(id) ? [[id, this.known!.get(id)!] as const] : [])));
+    const docs = await Promise.all(ids.map((_id) => this.events.findOne({ _id })));
+    return new Map(docs.flatMap((doc) => (doc ? [[doc._id, doc] as const] : [])));
+  }
+
+  /** After a write: keeps a full round's copy equal to the collection. */
+  written(id: string, doc: EventDoc | undefined): void {
+    if (!this.known) return;
+    if (doc) this.known.set(id, doc);
+    else this.known.delete(id);
+  }
+
+  all(): EventDoc[] {
+    return [...(this.known?.values() ?? [])];
   }
 }
 
@@ -155,14 +205,20 @@ interface PageContext {
   round: number;
   window: SyncWindow;
   fullRound: FullRoundProgress | undefined;
+  firstRound: boolean;
+  stored: StoredEvents;
   changeSet: ChangeSet;
   now: Date;
   logger: Logger;
 }
 
-/** One page: map, load what is stored for it by _id, diff, and write it all in one unordered bulkWrite. */
+/**
+ * One page: map, look up what is stored for it, diff, file the changed days, then write the events in one
+ * unordered bulkWrite. Days first: a crash between the two leaves the events unchanged, so the replayed page
+ * finds the same differences and files them again (filing is idempotent).
+ */
 async function applyPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage, context: PageContext): Promise<void> {
-  const { round, window, fullRound, changeSet, now, logger } = context;
+  const { round, window, fullRound, firstRound, stored, changeSet, now, logger } = context;
   const incoming = new Map<string, EventDoc>();
   const removed = new Set<string>();
   for (const event of page.events) {
@@ -190,32 +246,43 @@ async function applyPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage,
   }
   const ids = [...incoming.keys(), ...removed];
   if (ids.length === 0) return;
-  const stored = new Map((await deps.collections.events.find({ _id: { $in: ids } }).toArray()).map((doc) => [doc._id, doc]));
+  const before = await stored.lookUp(ids);
 
   const operations: AnyBulkWriteOperation<EventDoc>[] = [];
+  const changed: EventChange[] = [];
+  const marked: EventDoc[] = [];
   for (const [id, doc] of incoming) {
-    const before = stored.get(id);
-    if (before && before.etag !== undefined && before.etag === doc.etag) {
+    const old = before.get(id);
+    if (old && old.etag !== undefined && old.etag === doc.etag) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
-      if (fullRound && before.seenInRound !== round) operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: round } } } });
+      if (fullRound && old.seenInRound !== round) {
+        operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: round } } } });
+        marked.push({ ...old, seenInRound: round });
+      }
       continue;
     }
     // A window move brings in events that were always there: not news.
-    const enteredWindow = !before && fullRound?.reason === 'window-moved' && fullRound.previousWindow !== undefined && !overlaps(doc, fullRound.previousWindow);
-    if (!enteredWindow) recordChange(changeSet, before, doc);
+    const enteredWindow = !old && fullRound?.reason === 'window-moved' && fullRound.previousWindow !== undefined && !overlaps(doc, fullRound.previousWindow);
+    if (!enteredWindow) recordChange(changeSet, old, doc);
+    changed.push({ before: old, after: doc });
     // Not stored (we just looked): a plain insert. FerretDB runs an upsert as a query plus a write per document,
     // about 15x slower than a batched insert; a first sync is all inserts.
-    operations.push(before ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } });
+    operations.push(old ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } });
   }
   for (const id of removed) {
-    const before = stored.get(id);
-    if (!before) continue; // never stored (or already removed by a replayed page)
-    recordChange(changeSet, before, undefined);
+    const old = before.get(id);
+    if (!old) continue; // never stored (or already removed by a replayed page)
+    recordChange(changeSet, old, undefined);
+    changed.push({ before: old, after: undefined });
     operations.push({ deleteOne: { filter: { _id: id } } });
   }
-  if (operations.length > 0) await writeEvents(deps, operations);
+  if (operations.length === 0) return;
+  // The first round files all days at its end (see runRound).
+  if (!firstRound && changed.length > 0) await patchDays(deps.collections.calendarDays, userKey, changed, window, now);
+  await writeEvents(deps, operations);
+  for (const { before: old, after } of changed) stored.written((after ?? old)!._id, after);
+  for (const doc of marked) stored.written(doc._id, doc);
 }
-
 /**
  * One unordered bulkWrite. An insert that meets a document someone stored since we looked (a duplicate key) is
  * retried as the replaceOne upsert it would otherwise have been, so the page still lands exactly once.
@@ -244,16 +311,18 @@ async function writeEvents(deps: SyncEngineDeps, operations: AnyBulkWriteOperati
 async function reconcile(
   deps: SyncEngineDeps,
   userKey: string,
-  context: { round: number; window: SyncWindow; fullRound: FullRoundProgress; changeSet: ChangeSet; firstRound: boolean },
+  context: { round: number; window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date },
 ): Promise<void> {
-  const { events } = deps.collections;
-  const stale = await events.find({ userKey, seenInRound: { $ne: context.round } }).toArray();
+  const stale = context.stored.all().filter((doc) => doc.seenInRound !== context.round);
   if (stale.length === 0) return;
   for (const doc of stale) {
     const leftWindow = context.fullRound.reason === 'window-moved' && !overlaps(doc, context.window);
     if (!leftWindow) recordChange(context.changeSet, doc, undefined);
   }
-  await events.deleteMany({ _id: { $in: stale.map((doc) => doc._id) } });
+  await patchDays(deps.collections.calendarDays, userKey, stale.map((doc) => ({ before: doc })), context.window, context.now);
+  // One deleteOne per event: FerretDB would answer `_id: {$in}` by reading the whole collection.
+  await deps.collections.events.bulkWrite(stale.map((doc) => ({ deleteOne: { filter: { _id: doc._id } } })), { ordered: false });
+  for (const doc of stale) context.stored.written(doc._id, undefined);
 }
 
 function overlaps(doc: Pick<EventDoc, 'start' | 'end'>, window: SyncWindow): boolean {

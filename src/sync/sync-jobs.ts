@@ -215,6 +215,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       if (accountChanged) {
         // Another mailbox: what was synced from the old one must not be mistaken for this one's.
         await collections.events.deleteMany({ userKey });
+        await collections.calendarDays.deleteMany({ userKey });
         await collections.syncStates.deleteOne({ _id: userKey });
       }
       // A reconnect after needs-reconnect: the state says so until the next round; the job was disabled.
@@ -224,6 +225,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     async disconnected(userKey) {
       await removeJob(userKey);
       await collections.events.deleteMany({ userKey });
+      await collections.calendarDays.deleteMany({ userKey });
       await collections.syncStates.deleteOne({ _id: userKey });
     },
   };

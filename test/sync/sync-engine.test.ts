@@ -1,7 +1,8 @@
 import { GraphUnavailableError } from '../../src/graph/graph-errors.js';
 import type { GraphClient } from '../../src/graph/graph-client.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
-import { at, connectedUser, dateIn, runRound, storedEvents, summary, SYNC_ENV } from './sync-support.js';
+import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
+import { at, connectedUser, dateIn, expectDaysMatchEvents, runRound, storedDays, storedEvents, summary, SYNC_ENV } from './sync-support.js';
 
 /**
  * The sync engine through real parts: calbot's Graph client, token cache and store against the fake Graph.
@@ -51,6 +52,16 @@ describe('syncCalendar', () => {
     expect(state!.deltaLink).toMatch(/\$deltatoken=/);
     expect(state!.nextLink).toBeUndefined();
     expect(state!.fullRound).toBeUndefined();
+    expect(state!.daysVersion).toBe(DAYS_VERSION);
+
+    // Filed by UTC date for chat answers: the cancelled occurrence stays (flagged), all-day events on their dates.
+    const days = await storedDays(h, userKey);
+    expect(days[dateIn(2)]).toEqual(['Standup (moved)', 'Budget review']);
+    expect(days[dateIn(3)]).toEqual(['Day off', 'Standup']);
+    expect(days[dateIn(4)]).toEqual(['Day off', 'Standup']);
+    expect(days[dateIn(5)]).toBeUndefined();
+    expect(Object.values(days).flat()).not.toContain('Beyond the window');
+    await expectDaysMatchEvents(h, userKey);
 
     // Nothing changed at Microsoft: one request, no writes, no changes.
     const before = h.graph.requestCount(microsoft.oid);
@@ -102,6 +113,11 @@ describe('syncCalendar', () => {
     const after = await storedEvents(h, userKey);
     expect(after.map((e) => `${e.subject}${e.isCancelled ? ' (cancelled)' : ''}`)).toEqual(['Planning Q1', 'Retro', 'Offsite (cancelled)', 'Focus', 'New 1:1']);
     expect(after.find((e) => e.subject === 'Focus')!.showAs).toBe('free');
+    const days = await storedDays(h, userKey);
+    expect(days[dateIn(2)]).toEqual(['Retro']);
+    expect(days[dateIn(4)]).toBeUndefined(); // Coffee was the day's only event
+    expect(days[dateIn(6)]).toEqual(['New 1:1']);
+    await expectDaysMatchEvents(h, userKey);
 
     // Replay: the previous deltaLink again delivers exactly the same pages.
     await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { deltaLink: deltaBefore } });
@@ -110,6 +126,7 @@ describe('syncCalendar', () => {
     expect(replay.pages).toBeGreaterThan(1);
     const again = await storedEvents(h, userKey);
     expect(again).toEqual(after);
+    expect(await storedDays(h, userKey)).toEqual(days);
   });
 
   test('a round that dies after page 2 resumes from its nextLink; exact final state, nothing duplicated', async () => {
@@ -145,6 +162,8 @@ describe('syncCalendar', () => {
     const events = await storedEvents(h, userKey);
     expect(events.map((e) => e.subject)).toEqual(['Existing', ...subjects]);
     expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ status: 'idle', roundsCompleted: 2 });
+    expect(Object.keys(await storedDays(h, userKey))).toHaveLength(11);
+    await expectDaysMatchEvents(h, userKey);
   });
 
   test('410 lost delta state -> full round, no duplicates, events deleted meanwhile reconciled away (and reported)', async () => {
@@ -175,6 +194,8 @@ describe('syncCalendar', () => {
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     expect(state).toMatchObject({ status: 'idle', roundsCompleted: 2 });
     expect(state!.fullRound).toBeUndefined();
+    expect((await storedDays(h, userKey))[dateIn(2)]).toBeUndefined();
+    await expectDaysMatchEvents(h, userKey);
   });
 
   test('the window rolls a day: a full round that reports only real changes, not events entering or leaving', async () => {
@@ -200,5 +221,24 @@ describe('syncCalendar', () => {
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Tomorrow', 'Added meanwhile', 'Far ahead']);
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     expect(state!.windowStart).toEqual(new Date(`${dateIn(-6)}T00:00:00.000Z`));
+    const days = await storedDays(h, userKey);
+    expect(days[dateIn(-7)]).toBeUndefined(); // left behind by the window, removed with its event
+    expect(days[dateIn(181)]).toEqual(['Far ahead']);
+    await expectDaysMatchEvents(h, userKey);
+  });
+
+  test('days stored before calendarDays existed (no daysVersion) are filed by the next round, even an idle one', async () => {
+    const { userKey } = await connectedUser(h, 'Ada Upgrade', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Kept', start: at(1, 9), end: at(1, 10) });
+      h.graph.addEvent(oid, { subject: 'Late night', start: at(2, 23), end: at(3, 1) });
+    });
+    await h.store.collections.calendarDays.deleteMany({ userKey });
+    await h.store.collections.calendarDays.insertOne({ _id: `${userKey}|${dateIn(5)}`, userKey, date: dateIn(5), events: [], updatedAt: new Date() });
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $unset: { daysVersion: '' } });
+
+    const idle = await runRound(h, userKey);
+    expect(idle).toMatchObject({ requests: 1, changeSet: { added: 0, updated: 0, removed: 0 } });
+    expect(await storedDays(h, userKey)).toEqual({ [dateIn(1)]: ['Kept'], [dateIn(2)]: ['Late night'], [dateIn(3)]: ['Late night'] });
+    expect((await h.store.collections.syncStates.findOne({ _id: userKey }))!.daysVersion).toBe(DAYS_VERSION);
   });
 });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../src/log.js';
 import type { EventDoc, SyncStateDoc } from '../../src/store/collections.js';
+import { fileByDate } from '../../src/sync/calendar-days.js';
 import { syncCalendar, type RoundComplete, type SyncEngineDeps, type SyncRoundResult } from '../../src/sync/sync-engine.js';
 import type { CloudHarness } from '../support/microsoft-cloud.js';
 import { teamsUser, type TeamsUser } from '../support/calbot-harness.js';
@@ -89,4 +90,21 @@ export async function storedEvents(h: CloudHarness, userKey: string): Promise<Ev
 
 export function summary(changes: { kind: string; subject: string }[]): string[] {
   return changes.map((change) => `${change.kind}: ${change.subject}`).sort();
+}
+
+/** The user's calendarDays as date -> subjects in filing order. */
+export async function storedDays(h: CloudHarness, userKey: string): Promise<Record<string, string[]>> {
+  const docs = await h.store.collections.calendarDays.find({ userKey }).toArray();
+  return Object.fromEntries(docs.sort((a, b) => a.date.localeCompare(b.date)).map((doc) => [doc.date, doc.events.map((e) => e.subject)]));
+}
+
+/**
+ * The days the engine kept up page by page equal the days filed afresh from what `events` holds now, inside the
+ * window the sync state records.
+ */
+export async function expectDaysMatchEvents(h: CloudHarness, userKey: string): Promise<void> {
+  const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+  const window = { start: state!.windowStart!, end: state!.windowEnd! };
+  const expected = Object.fromEntries([...fileByDate(await storedEvents(h, userKey), window)].sort(([a], [b]) => a.localeCompare(b)).map(([date, entries]) => [date, entries.map((e) => e.subject)]));
+  expect(await storedDays(h, userKey)).toEqual(expected);
 }
