@@ -17,7 +17,7 @@ import {
   renderScheduleAnswer,
   type ScheduleAnswer,
 } from './schedule-card.js';
-import { eventsBetween, nextEvents } from './schedule-query.js';
+import { eventsBetween, nextEvents, storedCalendar, type StoredCalendar } from './schedule-query.js';
 import { BadTimeZoneInput, parseTimeZoneCommand, resolveUserZone, type TimeZoneCommand } from './time-zone.js';
 
 /**
@@ -93,7 +93,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any>[] {
         const now = clock();
         const [account, syncState] = await Promise.all([
           collections.accounts.findOne({ _id: user._id }, { projection: { status: 1, mailboxTimeZone: 1 } }),
-          collections.syncStates.findOne({ _id: user._id }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1 } }),
+          collections.syncStates.findOne({ _id: user._id }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
         ]);
         const zone = userZone(user, account);
         const freshness = calendarFreshness({ account, syncState, now, zone, syncIntervalMs: deps.syncIntervalMs });
@@ -113,17 +113,17 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any>[] {
           await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
           return;
         }
-        const answer = await answerQuestion(collections, user._id, question, { now, zone, footnote: freshness.footnote });
+        const calendar = storedCalendar(collections, user._id, syncState);
+        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote });
         await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
       },
     }),
   ];
 }
 
-/** One question, answered from the store. Exported for the benchmark's floor and for tests of the query path. */
+/** One question, answered from the user's stored calendar (calendarDays, or the events collection before those). */
 export async function answerQuestion(
-  collections: Collections,
-  userKey: string,
+  calendar: StoredCalendar,
   question: Question,
   context: { now: Date; zone: string; footnote?: string | undefined },
 ): Promise<ScheduleAnswer> {
@@ -132,26 +132,26 @@ export async function answerQuestion(
   const withFootnote = footnote ? { footnote } : {};
   switch (question.kind) {
     case 'agenda': {
-      const events = await eventsBetween(collections, userKey, question.range, zone);
+      const events = await eventsBetween(calendar, question.range, zone);
       return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...withFootnote });
     }
     case 'next': {
-      const [event] = await nextEvents(collections, userKey, now, 1);
+      const [event] = await nextEvents(calendar, now, 1);
       return renderNextAnswer({ zone, now, event, ...withFootnote });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([
-        eventsBetween(collections, userKey, { start: now, end: new Date(now.getTime() + 1) }, zone),
-        nextEvents(collections, userKey, now, 1),
+        eventsBetween(calendar, { start: now, end: new Date(now.getTime() + 1) }, zone),
+        nextEvents(calendar, now, 1),
       ]);
       return renderNowAnswer({ zone, now, current, next, ...withFootnote });
     }
     case 'free-at': {
-      const events = await eventsBetween(collections, userKey, question.range, zone);
+      const events = await eventsBetween(calendar, question.range, zone);
       return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), ...withFootnote });
     }
     case 'free-slots': {
-      const events = await eventsBetween(collections, userKey, question.range, zone);
+      const events = await eventsBetween(calendar, question.range, zone);
       const slots = freeSlots(events, question.range, zone, question.workingHours);
       return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, slots, workingHours: question.workingHours, ...withFootnote });
     }

@@ -1,15 +1,40 @@
+import { DateTime } from 'luxon';
 import { blocksTime, type TimeRange } from './free-slots.js';
 import { eventsForDisplay, type DisplayEvent } from './schedule-card.js';
-import type { Collections } from '../store/collections.js';
+import type { Collections, SyncStateDoc } from '../store/collections.js';
+import { DAYS_VERSION, datesOverlapping, eventsOnDates } from '../sync/calendar-days.js';
 
 /**
- * Reads the stored calendar (the sync engine's EventDoc mirror) for an answer. MongoDB only: a chat answer never
- * waits on Microsoft Graph. Each read is one query on the `user_start_end` index.
+ * Reads the stored calendar for an answer. MongoDB only: a chat answer never waits on Microsoft Graph.
+ *
+ * The sync engine keeps the same events in two places. calendarDays (one document per user and UTC date) is read
+ * by `_id`, a few point reads per question: the only filter FerretDB 1.24 serves without decoding every one of
+ * the user's events in Go (see src/sync/calendar-days.ts). The events collection is the fallback, for a user whose
+ * days the engine has not filed yet at this layout (data from before calendarDays, until their next round): one
+ * query on the `user_start_end` index, which MongoDB serves directly and FerretDB slowly.
  */
+
+/** Where one user's answers come from, decided once per question from their sync state. */
+export interface StoredCalendar {
+  collections: Pick<Collections, 'events' | 'calendarDays'>;
+  userKey: string;
+  source: 'calendarDays' | 'events';
+  /** The end of the synced window: no day is filed past it, so "next meeting" reads no further. */
+  windowEnd?: Date | undefined;
+}
+
+/** Days are trusted only at the layout this code reads; the engine sets daysVersion when a round leaves them exact. */
+export function storedCalendar(
+  collections: StoredCalendar['collections'],
+  userKey: string,
+  syncState: Pick<SyncStateDoc, 'daysVersion' | 'windowEnd'> | null | undefined,
+): StoredCalendar {
+  return { collections, userKey, source: syncState?.daysVersion === DAYS_VERSION ? 'calendarDays' : 'events', windowEnd: syncState?.windowEnd };
+}
 
 /**
  * All-day events are stored at midnight UTC; the user's local midnight is at most 14 hours away (UTC+14 and
- * UTC-12), so the query widens the range by that much and eventsForDisplay makes the exact cut in the user's zone.
+ * UTC-12), so the events query widens the range by that much and eventsForDisplay makes the exact cut in the user's zone.
  */
 export const ALL_DAY_SLACK_MS = 14 * 60 * 60 * 1000;
 
@@ -35,10 +60,47 @@ export const DISPLAY_PROJECTION = {
 export const NEXT_EVENT_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
 
 /**
+ * The calendarDays to read for `range` in `zone`: the UTC dates it touches (where its timed events are filed) and
+ * the local dates it falls on (where its all-day events are filed). A whole local day always overlaps the UTC date
+ * of its own name; a part of one need not: 08:00 in Tonga (UTC+13) is 19:00 UTC the day before.
+ */
+export function datesToRead(range: TimeRange, zone: string): string[] {
+  const dates = new Set(datesOverlapping(range));
+  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone }).startOf('day');
+  for (let day = DateTime.fromJSDate(range.start, { zone }).startOf('day'); day <= last; day = day.plus({ days: 1 })) dates.add(day.toISODate()!);
+  return [...dates].sort();
+}
+
+/**
+ * The dates "next meeting" reads, from today (UTC) up to `until`, in chunks read one after another: the first two
+ * dates nearly always hold the answer; an empty calendar costs a handful of round trips, not one per day.
+ */
+export function nextDateChunks(now: Date, until: Date): string[][] {
+  if (until.getTime() <= now.getTime()) return [];
+  const dates = datesOverlapping({ start: now, end: until });
+  const chunks: string[][] = [];
+  for (let at = 0, size = 2; at < dates.length; at += size, size = size === 2 ? 7 : size * 2) chunks.push(dates.slice(at, at + size));
+  return chunks;
+}
+
+/**
+ * A meeting "next meeting" may name: a timed event starting at or after `now` that takes the user's time
+ * (Outlook's own rule, blocksTime: not cancelled, not declined, not shown as free). All-day events are days,
+ * not meetings, and a declined invite is not something the user is going to.
+ */
+export function isUpcomingMeeting(event: DisplayEvent, now: Date): boolean {
+  return !event.isAllDay && event.start.getTime() >= now.getTime() && blocksTime(event);
+}
+
+/**
  * The user's events to show for `range` in `zone`: timed events overlapping it and all-day events on its local
  * dates, without cancelled events or series masters, all-day first, then by start.
  */
-export async function eventsBetween(collections: Collections, userKey: string, range: TimeRange, zone: string): Promise<DisplayEvent[]> {
+export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, zone: string): Promise<DisplayEvent[]> {
+  const { collections, userKey } = calendar;
+  if (calendar.source === 'calendarDays') {
+    return eventsForDisplay(await eventsOnDates(collections.calendarDays, userKey, datesToRead(range, zone)), range, zone);
+  }
   const events = await collections.events
     .find(
       {
@@ -52,14 +114,12 @@ export async function eventsBetween(collections: Collections, userKey: string, r
   return eventsForDisplay(events as unknown as DisplayEvent[], range, zone);
 }
 
-/**
- * Up to `limit` meetings starting at or after `now`, in start order: timed events that take the user's time
- * (Outlook's own rule, blocksTime: not cancelled, not declined, not shown as free). All-day events are days,
- * not meetings, and a declined invite is not something the user is going to.
- */
-export async function nextEvents(collections: Collections, userKey: string, now: Date, limit = 1): Promise<DisplayEvent[]> {
-  const cursor = collections.events.find(
-    { userKey, start: { $gte: now, $lt: new Date(now.getTime() + NEXT_EVENT_HORIZON_MS) } },
+/** Up to `limit` meetings (isUpcomingMeeting) starting before the horizon, in start order. */
+export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1): Promise<DisplayEvent[]> {
+  const horizon = new Date(now.getTime() + NEXT_EVENT_HORIZON_MS);
+  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, now, horizon, limit);
+  const cursor = calendar.collections.events.find(
+    { userKey: calendar.userKey, start: { $gte: now, $lt: horizon } },
     // Small batches: the first few rows nearly always hold the answer; the cursor reads on only past declined ones.
     { projection: DISPLAY_PROJECTION, sort: { start: 1 }, batchSize: Math.max(limit * 4, 8) },
   );
@@ -67,7 +127,7 @@ export async function nextEvents(collections: Collections, userKey: string, now:
   try {
     for await (const doc of cursor) {
       const event = doc as unknown as DisplayEvent;
-      if (event.isAllDay || !blocksTime(event)) continue;
+      if (!isUpcomingMeeting(event, now)) continue;
       found.push(event);
       if (found.length >= limit) break;
     }
@@ -75,4 +135,21 @@ export async function nextEvents(collections: Collections, userKey: string, now:
     await cursor.close();
   }
   return found;
+}
+
+/**
+ * Reads forward chunk by chunk and stops at the first chunk that completes `limit`. An event starting after `now`
+ * is filed under its own start date, so once a chunk is read every later meeting starts after those found; a
+ * meeting spanning several dates is met again in the next chunk and counted once.
+ */
+async function nextEventsFromDays(calendar: StoredCalendar, now: Date, horizon: Date, limit: number): Promise<DisplayEvent[]> {
+  const until = calendar.windowEnd && calendar.windowEnd.getTime() < horizon.getTime() ? calendar.windowEnd : horizon;
+  const found = new Map<string, DisplayEvent>();
+  for (const dates of nextDateChunks(now, until)) {
+    for (const entry of await eventsOnDates(calendar.collections.calendarDays, calendar.userKey, dates)) {
+      if (entry.start.getTime() < until.getTime() && isUpcomingMeeting(entry, now)) found.set(entry.eventId, entry);
+    }
+    if (found.size >= limit) break;
+  }
+  return [...found.values()].sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, limit);
 }
