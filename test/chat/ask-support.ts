@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { AccountDoc, Collections, EventDoc, SyncStateDoc } from '../../src/store/collections.js';
+import { DAYS_VERSION, fileByDate, writeDays } from '../../src/sync/calendar-days.js';
+import { syncWindow, type SyncWindow } from '../../src/sync/sync-window.js';
 import type { Harness, TeamsUser } from '../support/calbot-harness.js';
 
 /**
- * Seeding the store the way the sync engine leaves it (EventDoc, AccountDoc, SyncStateDoc), and reading schedule
- * answers back out of what calbot posted to the fake Bot Connector.
+ * Seeding the store the way the sync engine leaves it (AccountDoc, SyncStateDoc, EventDoc and the calendarDays it
+ * files them under), and reading schedule answers back out of what calbot posted to the fake Bot Connector.
  */
+
+/** The window a round with calbot's default settings (7 days back, 180 ahead) covers today. */
+export function seedWindow(now = new Date()): SyncWindow {
+  return syncWindow(now, 7, 180);
+}
 
 export function userKeyOf(user: TeamsUser): string {
   return `msteams:${user.id}`;
@@ -15,7 +22,11 @@ export function userKeyOf(user: TeamsUser): string {
 export async function seedAccount(
   collections: Collections,
   user: TeamsUser,
-  options: { mailboxTimeZone?: string; status?: AccountDoc['status']; sync?: Partial<SyncStateDoc> | null } = {},
+  /**
+   * `days: false`: a user synced before calendarDays existed (no daysVersion): answers come from the events
+   * collection, and seedEvents files no days for them.
+   */
+  options: { mailboxTimeZone?: string; status?: AccountDoc['status']; sync?: Partial<SyncStateDoc> | null; days?: boolean } = {},
 ): Promise<void> {
   const userKey = userKeyOf(user);
   const now = new Date();
@@ -31,7 +42,18 @@ export async function seedAccount(
     updatedAt: now,
   });
   if (options.sync === null) return;
-  await collections.syncStates.insertOne({ _id: userKey, status: 'idle', roundsCompleted: 1, lastRunAt: now, lastSuccessAt: now, ...options.sync });
+  const window = seedWindow(now);
+  await collections.syncStates.insertOne({
+    _id: userKey,
+    status: 'idle',
+    roundsCompleted: 1,
+    lastRunAt: now,
+    lastSuccessAt: now,
+    windowStart: window.start,
+    windowEnd: window.end,
+    ...(options.days === false ? {} : { daysVersion: DAYS_VERSION }),
+    ...options.sync,
+  });
 }
 
 export interface EventSeed {
@@ -75,8 +97,34 @@ export function eventDoc(user: TeamsUser, seed: EventSeed): EventDoc {
   return { ...base, isAllDay: false, start, end: new Date(start.getTime() + (seed.minutes ?? 60) * 60_000) };
 }
 
+/**
+ * Stores the events as a completed round leaves them: in `events` and, for a user whose sync state says the days
+ * are filed (daysVersion), filed by date in calendarDays with the engine's own fileByDate and writeDays. The user's
+ * days are refiled from all their stored events, so seeding twice adds to a day instead of replacing it.
+ */
 export async function seedEvents(collections: Collections, user: TeamsUser, seeds: EventSeed[]): Promise<void> {
-  if (seeds.length > 0) await collections.events.insertMany(seeds.map((seed) => eventDoc(user, seed)));
+  if (seeds.length === 0) return;
+  const userKey = userKeyOf(user);
+  const docs = seeds.map((seed) => eventDoc(user, seed));
+  const state = await collections.syncStates.findOne({ _id: userKey });
+  const window = state?.windowStart && state.windowEnd ? { start: state.windowStart, end: state.windowEnd } : seedWindow();
+  // The engine stores only what its window holds; a seed outside it would be a test that cannot happen.
+  const outside = docs.find((doc) => doc.end.getTime() < window.start.getTime() || doc.start.getTime() >= window.end.getTime());
+  if (outside) throw new Error(`seed "${outside.subject}" is outside the sync window ${window.start.toISOString()}..${window.end.toISOString()}`);
+  await collections.events.insertMany(docs);
+  if (state?.daysVersion !== DAYS_VERSION) return;
+  const days = fileByDate(await collections.events.find({ userKey }).toArray(), window);
+  await writeDays(collections.calendarDays, userKey, days, new Date());
+}
+
+/**
+ * Removes the user's documents from `events`, leaving their calendarDays: an answer that still shows the events
+ * can only have been read from the days.
+ */
+export async function keepOnlyDays(collections: Collections, user: TeamsUser): Promise<void> {
+  const userKey = userKeyOf(user);
+  if ((await collections.calendarDays.countDocuments({ userKey })) === 0) throw new Error(`no calendarDays for ${userKey}`);
+  await collections.events.deleteMany({ userKey });
 }
 
 export interface CardRow {

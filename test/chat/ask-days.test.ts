@@ -1,0 +1,165 @@
+import { DateTime } from 'luxon';
+import { calendarDayId } from '../../src/store/collections.js';
+import { startHarness, teamsUser, type Harness, type TeamsUser } from '../support/calbot-harness.js';
+import { ask, keepOnlyDays, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
+
+/**
+ * Where answers are read from: calendarDays for a user whose days the sync engine has filed (daysVersion), the
+ * events collection for one synced before calendarDays existed. The day-boundary cases (a meeting across midnight
+ * UTC, all-day events far from UTC) run with the user's `events` removed, so only the days can answer them.
+ */
+describe('answers from calendarDays, and from events before there are days', () => {
+  let h: Harness;
+  const localToday = (zone: string) => DateTime.now().setZone(zone).startOf('day');
+
+  beforeAll(async () => {
+    h = await startHarness({}, 'ask-days');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const titles = async (text: string, user: TeamsUser) => rowTitles(readScheduleCard((await ask(h, text, user)).card));
+
+  it('a user synced before calendarDays (no daysVersion) is answered from the events collection', async () => {
+    const old = teamsUser('Olga Old', 'Europe/Berlin');
+    const c = h.store.collections;
+    await seedAccount(c, old, { mailboxTimeZone: 'Europe/Berlin', days: false });
+    const today = localToday('Europe/Berlin');
+    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ hours: 2 });
+    await seedEvents(c, old, [
+      { subject: 'Olga holiday', start: today, allDay: true, showAs: 'free' },
+      { subject: 'Olga at three', start: today.set({ hour: 15 }) },
+      { subject: 'Olga soon', start: soon, minutes: 30 },
+      { subject: 'Olga tomorrow', start: today.plus({ days: 1 }).set({ hour: 10 }) },
+    ]);
+    expect(await c.calendarDays.countDocuments({ userKey: userKeyOf(old) })).toBe(0);
+
+    expect(await titles("what's on today", old)).toEqual(expect.arrayContaining(['Olga holiday', 'Olga at three']));
+    expect(await titles('tomorrow', old)).toEqual(['Olga tomorrow']);
+    expect(await titles('next meeting', old)).toEqual(['Olga soon']);
+    const freeAt = readScheduleCard((await ask(h, 'am I free at 3', old)).card);
+    expect(freeAt.summary).toBe('No, you have something then.');
+    expect(rowTitles(freeAt)).toEqual(['Olga at three']);
+  });
+
+  it('two users with meetings on the same dates never see each other\'s days', async () => {
+    const c = h.store.collections;
+    const ann = teamsUser('Ann Twin', 'Europe/Berlin');
+    const ben = teamsUser('Ben Twin', 'Europe/Berlin');
+    const today = localToday('Europe/Berlin');
+    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ hours: 1 });
+    for (const [user, name] of [[ann, 'Ann'], [ben, 'Ben']] as const) {
+      await seedAccount(c, user, { mailboxTimeZone: 'Europe/Berlin' });
+      await seedEvents(c, user, [
+        { subject: `${name} all day`, start: today, allDay: true, showAs: 'oof' },
+        { subject: `${name} at ten`, start: today.set({ hour: 10 }) },
+        { subject: `${name} soon`, start: soon, minutes: 30 },
+        { subject: `${name} tomorrow`, start: today.plus({ days: 1 }).set({ hour: 10 }) },
+      ]);
+    }
+    // Same dates, one document each.
+    const date = today.toISODate()!;
+    expect(await c.calendarDays.findOne({ _id: calendarDayId(userKeyOf(ann), date) })).toMatchObject({ userKey: userKeyOf(ann) });
+    expect(await c.calendarDays.findOne({ _id: calendarDayId(userKeyOf(ben), date) })).toMatchObject({ userKey: userKeyOf(ben) });
+    await keepOnlyDays(c, ann);
+    await keepOnlyDays(c, ben);
+
+    for (const [user, own, other] of [[ann, 'Ann', 'Ben'], [ben, 'Ben', 'Ann']] as const) {
+      const todays = await titles("what's on today", user);
+      expect(todays).toEqual(expect.arrayContaining([`${own} all day`, `${own} at ten`]));
+      expect(todays.every((title) => title.startsWith(own))).toBe(true);
+      for (const question of ['tomorrow', 'this week', 'next week', 'next meeting', 'am I in a meeting', 'am I free at 10', 'when am I free this week']) {
+        expect(JSON.stringify((await ask(h, question, user)).card)).not.toContain(other);
+      }
+      expect(await titles('next meeting', user)).toEqual([`${own} soon`]);
+    }
+  });
+
+  it('a meeting across midnight UTC is on both UTC dates\' answers, and on the local day it falls in', async () => {
+    const c = h.store.collections;
+    const utc = teamsUser('Uma Utc', 'UTC');
+    const tonga = teamsUser('Tevita Tonga', 'Pacific/Tongatapu');
+    await seedAccount(c, utc, { mailboxTimeZone: 'UTC' });
+    await seedAccount(c, tonga, { mailboxTimeZone: 'Pacific/Tongatapu' });
+    // 23:30 today to 00:30 tomorrow, UTC.
+    await seedEvents(c, utc, [{ subject: 'Uma late call', start: localToday('UTC').set({ hour: 23, minute: 30 }), minutes: 60 }]);
+    // 11:00-14:00 in Tonga (UTC+13) is 22:00 to 01:00 UTC, across midnight UTC and inside one local day.
+    await seedEvents(c, tonga, [{ subject: 'Tevita workshop', start: localToday('Pacific/Tongatapu').set({ hour: 11 }), minutes: 180 }]);
+    await keepOnlyDays(c, utc);
+    await keepOnlyDays(c, tonga);
+
+    const today = readScheduleCard((await ask(h, "what's on today", utc)).card);
+    const tomorrowName = localToday('UTC').plus({ days: 1 }).setLocale('en-GB').toFormat('ccc');
+    expect(today.groups[0]!.rows).toEqual([{ time: `23:30–${tomorrowName} 00:30`, title: 'Uma late call' }]);
+    expect(await titles('tomorrow', utc)).toEqual(['Uma late call']);
+    expect(await titles('yesterday', utc)).toEqual([]);
+
+    const tongaToday = readScheduleCard((await ask(h, "what's on today", tonga)).card);
+    expect(tongaToday.groups[0]!.rows).toEqual([{ time: '11:00–14:00', title: 'Tevita workshop' }]);
+    expect(await titles('tomorrow', tonga)).toEqual([]);
+    expect(await titles('yesterday', tonga)).toEqual([]);
+    const busy = readScheduleCard((await ask(h, 'am I free at 12:30', tonga)).card);
+    expect(busy.summary).toBe('No, you have something then.');
+    expect(rowTitles(busy)).toEqual(['Tevita workshop']);
+  });
+
+  it.each([
+    ['UTC+13', 'Pacific/Tongatapu', 'am I free at 9', 9],
+    ['UTC-10', 'Pacific/Honolulu', 'am I free at 9pm', 21],
+  ] as const)('all-day events in %s: on their own local dates only, and busy for an hour whose UTC date is another', async (_offset, zone, freeQuestion, hour) => {
+    const c = h.store.collections;
+    const user = teamsUser(`Far ${zone}`, zone);
+    await seedAccount(c, user, { mailboxTimeZone: zone });
+    const today = localToday(zone);
+    await seedEvents(c, user, [
+      { subject: 'Far yesterday off', start: today.minus({ days: 1 }), allDay: true, showAs: 'oof' },
+      { subject: 'Far today off', start: today, allDay: true, showAs: 'oof' },
+      { subject: 'Far tomorrow off', start: today.plus({ days: 1 }), allDay: true, showAs: 'oof' },
+      { subject: 'Far conference', start: today.plus({ days: 3 }), minutes: 2 * 1440, allDay: true, showAs: 'busy' },
+    ]);
+    await keepOnlyDays(c, user);
+
+    const card = readScheduleCard((await ask(h, "what's on today", user)).card);
+    expect(card.header).toBe(`Today · ${today.setLocale('en-GB').toFormat('ccc d LLL')}`);
+    expect(card.groups[0]!.rows).toEqual([{ time: 'All day', title: 'Far today off', marker: 'Out of office' }]);
+    expect(await titles('tomorrow', user)).toEqual(['Far tomorrow off']);
+    expect(await titles('yesterday', user)).toEqual(['Far yesterday off']);
+    const threeDays = today.plus({ days: 3 });
+    expect(await titles(`what's on ${threeDays.toISODate()}`, user)).toEqual(['Far conference']);
+    expect(await titles(`what's on ${threeDays.plus({ days: 1 }).toISODate()}`, user)).toEqual(['Far conference']);
+    expect(await titles(`what's on ${threeDays.plus({ days: 2 }).toISODate()}`, user)).toEqual([]);
+
+    // The hour's UTC date is yesterday's (Tonga) or tomorrow's (Honolulu): the all-day event is filed under the
+    // local date, which the read must include.
+    const freeAt = readScheduleCard((await ask(h, freeQuestion, user)).card);
+    expect(freeAt.header).toContain(`${String(hour).padStart(2, '0')}:00–`);
+    expect(freeAt.summary).toBe('No, you have something then.');
+    expect(rowTitles(freeAt)).toEqual(['Far today off']);
+  });
+
+  it('next meeting reads forward past empty weeks, counts a meeting spanning dates once, and says so when there is none', async () => {
+    const c = h.store.collections;
+    const far = teamsUser('Nina Next', 'Europe/Berlin');
+    const empty = teamsUser('Ned Nothing', 'Europe/Berlin');
+    await seedAccount(c, far, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedAccount(c, empty, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = localToday('Europe/Berlin');
+    await seedEvents(c, far, [
+      { subject: 'Nina past', start: today.minus({ days: 2 }).set({ hour: 9 }) },
+      { subject: 'Nina declined', start: today.plus({ days: 5 }).set({ hour: 9 }), responseStatus: 'declined' },
+      { subject: 'Nina retreat', start: today.plus({ days: 40 }).set({ hour: 9 }), minutes: 3 * 1440 },
+      { subject: 'Nina after', start: today.plus({ days: 41 }).set({ hour: 9 }) },
+    ]);
+    await keepOnlyDays(c, far);
+
+    const card = readScheduleCard((await ask(h, 'next meeting', far)).card);
+    expect(rowTitles(card)).toEqual(['Nina retreat']);
+    const now = readScheduleCard((await ask(h, 'am I in a meeting', far)).card);
+    expect(now.summary).toBe("You're free right now.");
+    expect(rowTitles(now)).toEqual(['Nina retreat']);
+
+    const none = readScheduleCard((await ask(h, 'next meeting', empty)).card);
+    expect(none.summary).toBe('Nothing coming up on your calendar.');
+  });
+});

@@ -1,0 +1,47 @@
+import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
+import { datesToRead, nextDateChunks, storedCalendar } from '../../src/chat/schedule-query.js';
+
+const at = (iso: string) => new Date(iso);
+
+describe('datesToRead: the calendarDays a range needs', () => {
+  it.each([
+    ['a whole day in UTC', 'UTC', '2026-11-26T00:00:00Z', '2026-11-27T00:00:00Z', ['2026-11-26']],
+    ['a whole day in Berlin (UTC+1)', 'Europe/Berlin', '2026-11-25T23:00:00Z', '2026-11-26T23:00:00Z', ['2026-11-25', '2026-11-26']],
+    ['a whole day in Tonga (UTC+13)', 'Pacific/Tongatapu', '2026-11-25T11:00:00Z', '2026-11-26T11:00:00Z', ['2026-11-25', '2026-11-26']],
+    ['a whole day in Honolulu (UTC-10)', 'Pacific/Honolulu', '2026-11-26T10:00:00Z', '2026-11-27T10:00:00Z', ['2026-11-26', '2026-11-27']],
+    // 09:00 on the 26th in Tonga is 20:00 UTC on the 25th: the 26th's all-day events are filed under the 26th.
+    ['09:00-09:30 in Tonga', 'Pacific/Tongatapu', '2026-11-25T20:00:00Z', '2026-11-25T20:30:00Z', ['2026-11-25', '2026-11-26']],
+    // 21:00 on the 26th in Honolulu is 07:00 UTC on the 27th.
+    ['21:00-21:30 in Honolulu', 'Pacific/Honolulu', '2026-11-27T07:00:00Z', '2026-11-27T07:30:00Z', ['2026-11-26', '2026-11-27']],
+    ['an instant ("am I in a meeting")', 'UTC', '2026-11-26T10:00:00Z', '2026-11-26T10:00:00.001Z', ['2026-11-26']],
+    ['a week in Berlin', 'Europe/Berlin', '2026-11-22T23:00:00Z', '2026-11-29T23:00:00Z', ['2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29']],
+  ])('%s', (_name, zone, start, end, dates) => {
+    expect(datesToRead({ start: at(start), end: at(end) }, zone)).toEqual(dates);
+  });
+});
+
+describe('nextDateChunks: "next meeting" reads forward in growing chunks', () => {
+  it('2, then 7, then doubling, up to the end of the window', () => {
+    const chunks = nextDateChunks(at('2026-11-26T10:00:00Z'), at('2027-05-26T00:00:00Z'));
+    expect(chunks.map((chunk) => chunk.length)).toEqual([2, 7, 14, 28, 56, 74]);
+    expect(chunks[0]).toEqual(['2026-11-26', '2026-11-27']);
+    expect(chunks.flat()).toHaveLength(181);
+    expect(chunks.flat().at(-1)).toBe('2027-05-25');
+  });
+
+  it('nothing to read when the window ended before now', () => {
+    expect(nextDateChunks(at('2026-11-26T10:00:00Z'), at('2026-11-26T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('storedCalendar: where a user is answered from', () => {
+  const collections = {} as never;
+  it.each([
+    ['days filed at this layout', { daysVersion: DAYS_VERSION }, 'calendarDays'],
+    ['no daysVersion (synced before calendarDays)', {}, 'events'],
+    ['an older layout', { daysVersion: DAYS_VERSION - 1 }, 'events'],
+    ['no sync state', null, 'events'],
+  ] as const)('%s', (_name, state, source) => {
+    expect(storedCalendar(collections, 'msteams:u', state).source).toBe(source);
+  });
+});
