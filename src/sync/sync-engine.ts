@@ -99,17 +99,25 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
   let restartedAfterLoss = false;
   let pages = 0;
   let requests = 0;
+  const request = (from: string | SyncWindow): Promise<DeltaPage> => {
+    requests++;
+    const reading = readDeltaPage(graph, from, { pageSize: deps.config.sync.pageSize });
+    reading.catch(() => undefined); // awaited (and its error handled) by the loop, unless the round fails first
+    return reading;
+  };
+  // The next page, asked for while the current one is being stored: Graph's latency and the database's overlap.
+  let nextPage: Promise<DeltaPage> | undefined;
 
   for (;;) {
     let page: DeltaPage;
     try {
-      requests++;
-      page = await readDeltaPage(graph, plan.from, { pageSize: deps.config.sync.pageSize });
+      page = await (nextPage ?? request(plan.from));
     } catch (error) {
       // The delta or skip token is gone (410): forget the links and read the whole window again, once per call.
       if (error instanceof SyncStateLostError && typeof plan.from === 'string' && !restartedAfterLoss) {
         logger.warn({ event: 'sync-state-lost' }, 'delta state lost: starting a full round');
         restartedAfterLoss = true;
+        nextPage = undefined;
         plan = planRound(state, clock(), deps, true);
         stored = await StoredEvents.loadAll(events, userKey);
         await syncStates.updateOne({ _id: userKey }, { $unset: { deltaLink: '', nextLink: '' } });
@@ -117,6 +125,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       }
       throw error;
     }
+    nextPage = page.nextLink ? request(page.nextLink) : undefined;
     pages++;
     const now = clock();
     await applyPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, firstRound, stored, changeSet, now, logger });
@@ -140,7 +149,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
       // page by page would rewrite each day once per page that touches it. Nothing is filed before (disconnect and
       // account changes remove the days with the events), so the days are all new.
-      await writeDays(calendarDays, userKey, fileByDate(stored.all(), plan.window), now);
+      await writeDays(calendarDays, userKey, fileByDate(stored.all(), plan.window), now, { fresh: true });
     } else if (state.daysVersion !== DAYS_VERSION) {
       await rebuildDays(deps.collections, userKey, plan.window, now);
     }

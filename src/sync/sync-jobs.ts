@@ -71,7 +71,7 @@ export const syncLeaseKey = (userKey: string) => `sync:${userKey}`;
 export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   const { agenda, collections } = deps;
   const logger = deps.logger.child({ component: 'sync-jobs' });
-  const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null }>(COLLECTIONS.agendaJobs);
+  const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null; repeatInterval?: number | string }>(COLLECTIONS.agendaJobs);
   const pollMs = deps.pollMs ?? 100;
   const leases = new Leases(collections.leases, agenda.attrs.name ?? 'calbot');
   const leaseMs = agenda.attrs.defaultLockLifetime;
@@ -207,7 +207,24 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     for (const { _id: userKey } of accounts) {
       if (!existing.has(userKey)) await ensureJob(userKey);
     }
+    await applyInterval();
     return accounts.length;
+  }
+
+  /**
+   * SYNC_INTERVAL changed since the jobs were created: insertOnly keeps an existing job's interval, so set it here,
+   * and pull a next run the old, longer interval put far out to within one new interval. Locked jobs are left to
+   * their holder (their next save would undo it) and fixed at the next start-up.
+   */
+  async function applyInterval(): Promise<void> {
+    const stale = await jobsCollection.find({ name: SYNC_JOB, repeatInterval: { $ne: deps.intervalMs } }).toArray();
+    for (const job of stale) {
+      if (job.lockedAt) continue;
+      const latest = new Date(Date.now() + deps.intervalMs);
+      const nextRunAt = job.nextRunAt && job.nextRunAt.getTime() < latest.getTime() ? job.nextRunAt : latest;
+      await jobsCollection.updateOne({ _id: job._id, lockedAt: null }, { $set: { repeatInterval: deps.intervalMs, nextRunAt } });
+    }
+    if (stale.length > 0) logger.info({ event: 'sync-interval-applied', jobs: stale.length, intervalMs: deps.intervalMs }, 'sync jobs moved to the configured interval');
   }
 
   const hooks: ConnectionHooks = {

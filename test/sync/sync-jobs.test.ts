@@ -106,12 +106,28 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(h.graph.requestCount(oid)).toBe(count);
   });
 
+  test('start-up applies a changed SYNC_INTERVAL to existing jobs and pulls a far next run in', async () => {
+    const { userKey } = await connectedUser(h, 'Bo Interval');
+    // Agenda unlocks the job after the connect's own round; a locked job is left to its holder.
+    for (let i = 0; i < 100 && (await jobsOf(userKey))[0]?.lockedAt != null; i++) await new Promise((done) => setTimeout(done, 50));
+    // As if the job had been created when SYNC_INTERVAL was a day.
+    const farOut = new Date(Date.now() + 24 * 60 * 60_000);
+    await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': userKey }, { $set: { repeatInterval: 24 * 60 * 60_000, nextRunAt: farOut } });
+    await h.calbot.syncJobs.ensureAllJobs();
+    const [job] = await jobsOf(userKey);
+    expect(job).toMatchObject({ repeatInterval: 60 * 60_000 });
+    expect(job!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
+    expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
   test('disconnect removes the job, the events and the sync state', async () => {
     const { userKey, chat } = await connectedUser(h, 'Bo Leaving', (oid) => void h.graph.addEvent(oid, { subject: 'X', start: at(1, 9), end: at(1, 10) }));
     expect(await h.store.collections.events.countDocuments({ userKey })).toBe(1);
+    expect(await h.store.collections.calendarDays.countDocuments({ userKey })).toBe(1);
     await h.say('disconnect outlook', chat);
     expect(await jobsOf(userKey)).toHaveLength(0);
     expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
+    expect(await h.store.collections.calendarDays.countDocuments({ userKey })).toBe(0);
     expect(await h.store.collections.syncStates.countDocuments({ _id: userKey })).toBe(0);
     expect(await command(h, chat, 'sync now')).toEqual(['You are not connected to Outlook. Say "connect outlook" to link your calendar.']);
   });
