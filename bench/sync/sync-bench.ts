@@ -29,6 +29,7 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
+const breakdowns: string[] = [];
 
 /** Write commands the driver sent (insert/update/delete/findAndModify), by counting command-started events. */
 function writeCounter(store: Store) {
@@ -44,7 +45,28 @@ function writeCounter(store: Store) {
       writeOps += command.documents?.length ?? command.updates?.length ?? command.deletes?.length ?? 1;
     }
   });
-  return { snapshot: () => ({ writes, writeOps, eventWrites }) };
+  // Time the database spent per collection and command (commandSucceeded durations), for the breakdown line.
+  const startedAt = new Map<number, { key: string; at: number }>();
+  let dbMs = new Map<string, number>();
+  store.client.on('commandStarted', (event: CommandStartedEvent) => {
+    const target = (event.command as Record<string, unknown>)[event.commandName];
+    startedAt.set(event.requestId, { key: `${event.commandName}${typeof target === 'string' ? ` ${target}` : ''}`, at: performance.now() });
+  });
+  store.client.on('commandSucceeded', (event) => {
+    const started = startedAt.get(event.requestId);
+    if (!started) return;
+    startedAt.delete(event.requestId);
+    dbMs.set(started.key, (dbMs.get(started.key) ?? 0) + performance.now() - started.at);
+  });
+  return {
+    snapshot: () => ({ writes, writeOps, eventWrites }),
+    /** Database time by command since the last call, largest first. */
+    takeDbTime: () => {
+      const taken = [...dbMs].sort((a, b) => b[1] - a[1]);
+      dbMs = new Map();
+      return taken.map(([key, ms]) => `${key} ${ms.toFixed(0)}`).join(', ');
+    },
+  };
 }
 
 interface Store {
@@ -130,7 +152,9 @@ async function initialSync(graph: FakeGraph, pageSize: number): Promise<void> {
     rows.push({ scenario: `floor: fetch + 1 insertMany, page ${pageSize}`, wallMs: floorRun.ms, requests: floorRun.requests, writes: 1, note: `${CALENDAR_SIZE} events` });
 
     const before = writes.snapshot();
+    writes.takeDbTime();
     const { ms, value } = await timed(() => syncCalendar(deps, userKey));
+    breakdowns.push(`initial sync, page ${pageSize}: database ms by command: ${writes.takeDbTime()}`);
     const after = writes.snapshot();
     const stored = await store.collections.events.countDocuments({ userKey });
     rows.push({ scenario: `initial sync, page ${pageSize}`, wallMs: ms, requests: value.requests, writes: after.writes - before.writes, eventWrites: after.eventWrites - before.eventWrites, note: `${stored} stored, ${(ms / floorRun.ms).toFixed(2)}x floor` });
@@ -216,4 +240,5 @@ for (const [index, row] of table.entries()) {
   console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`);
   if (index === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 }
+for (const line of breakdowns) console.log(line);
 process.exit(0);

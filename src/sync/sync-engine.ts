@@ -107,67 +107,80 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
   };
   // The next page, asked for while the current one is being stored: Graph's latency and the database's overlap.
   let nextPage: Promise<DeltaPage> | undefined;
+  let savingProgress: Promise<unknown> = Promise.resolve();
 
-  for (;;) {
-    let page: DeltaPage;
-    try {
-      page = await (nextPage ?? request(plan.from));
-    } catch (error) {
-      // The delta or skip token is gone (410): forget the links and read the whole window again, once per call.
-      if (error instanceof SyncStateLostError && typeof plan.from === 'string' && !restartedAfterLoss) {
-        logger.warn({ event: 'sync-state-lost' }, 'delta state lost: starting a full round');
-        restartedAfterLoss = true;
-        nextPage = undefined;
-        plan = planRound(state, clock(), deps, true);
-        stored = await StoredEvents.loadAll(events, userKey);
-        await syncStates.updateOne({ _id: userKey }, { $unset: { deltaLink: '', nextLink: '' } });
+  try {
+    for (;;) {
+      let page: DeltaPage;
+      try {
+        page = await (nextPage ?? request(plan.from));
+      } catch (error) {
+        // The delta or skip token is gone (410): forget the links and read the whole window again, once per call.
+        if (error instanceof SyncStateLostError && typeof plan.from === 'string' && !restartedAfterLoss) {
+          logger.warn({ event: 'sync-state-lost' }, 'delta state lost: starting a full round');
+          restartedAfterLoss = true;
+          nextPage = undefined;
+          await savingProgress;
+          plan = planRound(state, clock(), deps, true);
+          stored = await StoredEvents.loadAll(events, userKey);
+          await syncStates.updateOne({ _id: userKey }, { $unset: { deltaLink: '', nextLink: '' } });
+          continue;
+        }
+        throw error;
+      }
+      nextPage = page.nextLink ? request(page.nextLink) : undefined;
+      pages++;
+      const now = clock();
+      await applyPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, firstRound, stored, changeSet, now, logger });
+
+      if (page.nextLink) {
+        // The progress is saved while the next page is stored (one save at a time, in order): a crash before it
+        // lands replays this page, which changes nothing.
+        await savingProgress;
+        savingProgress = syncStates.updateOne(
+          { _id: userKey },
+          {
+            $set: { nextLink: page.nextLink, windowStart: plan.window.start, windowEnd: plan.window.end, ...(plan.fullRound ? { fullRound: plan.fullRound } : {}) },
+            ...(plan.fullRound ? {} : { $unset: { fullRound: '' } }),
+          },
+        );
+        savingProgress.catch(() => undefined); // awaited before the next save, the round's end, or a failure
+        plan = { ...plan, from: page.nextLink };
+        await deps.onPage?.();
         continue;
       }
-      throw error;
-    }
-    nextPage = page.nextLink ? request(page.nextLink) : undefined;
-    pages++;
-    const now = clock();
-    await applyPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, firstRound, stored, changeSet, now, logger });
 
-    if (page.nextLink) {
+      await savingProgress;
+      if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now });
+      if (plan.fullRound?.previousWindow) await dropDays(calendarDays, userKey, plan.fullRound.previousWindow.start, plan.window.start);
+      if (firstRound) {
+        // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
+        // page by page would rewrite each day once per page that touches it. Nothing is filed before (disconnect and
+        // account changes remove the days with the events), so the days are all new.
+        await writeDays(calendarDays, userKey, fileByDate(stored.all(), plan.window), now, { fresh: true });
+      } else if (state.daysVersion !== DAYS_VERSION) {
+        await rebuildDays(deps.collections, userKey, plan.window, now);
+      }
+      if (firstRound) changeSet.changes = [];
+      const counts = { added: changeSet.added, updated: changeSet.updated, removed: changeSet.removed };
       await syncStates.updateOne(
         { _id: userKey },
         {
-          $set: { nextLink: page.nextLink, windowStart: plan.window.start, windowEnd: plan.window.end, ...(plan.fullRound ? { fullRound: plan.fullRound } : {}) },
-          ...(plan.fullRound ? {} : { $unset: { fullRound: '' } }),
+          $set: { status: 'idle', deltaLink: page.deltaLink!, windowStart: plan.window.start, windowEnd: plan.window.end, roundsCompleted: round, lastSuccessAt: now, lastCounts: counts, daysVersion: DAYS_VERSION },
+          $unset: { nextLink: '', fullRound: '', throttledUntil: '' },
         },
       );
-      plan = { ...plan, from: page.nextLink };
-      await deps.onPage?.();
-      continue;
+      if (deps.onRoundComplete) {
+        // A first round is a full round: what it holds is what is stored.
+        const totalEvents = firstRound ? stored.all().length : undefined;
+        await deps.onRoundComplete(userKey, { changeSet, firstRound, totalEvents });
+      }
+      return { changeSet, firstRound, pages, requests };
     }
-
-    if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now });
-    if (plan.fullRound?.previousWindow) await dropDays(calendarDays, userKey, plan.fullRound.previousWindow.start, plan.window.start);
-    if (firstRound) {
-      // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
-      // page by page would rewrite each day once per page that touches it. Nothing is filed before (disconnect and
-      // account changes remove the days with the events), so the days are all new.
-      await writeDays(calendarDays, userKey, fileByDate(stored.all(), plan.window), now, { fresh: true });
-    } else if (state.daysVersion !== DAYS_VERSION) {
-      await rebuildDays(deps.collections, userKey, plan.window, now);
-    }
-    if (firstRound) changeSet.changes = [];
-    const counts = { added: changeSet.added, updated: changeSet.updated, removed: changeSet.removed };
-    await syncStates.updateOne(
-      { _id: userKey },
-      {
-        $set: { status: 'idle', deltaLink: page.deltaLink!, windowStart: plan.window.start, windowEnd: plan.window.end, roundsCompleted: round, lastSuccessAt: now, lastCounts: counts, daysVersion: DAYS_VERSION },
-        $unset: { nextLink: '', fullRound: '', throttledUntil: '' },
-      },
-    );
-    if (deps.onRoundComplete) {
-      // A first round is a full round: what it holds is what is stored.
-      const totalEvents = firstRound ? stored.all().length : undefined;
-      await deps.onRoundComplete(userKey, { changeSet, firstRound, totalEvents });
-    }
-    return { changeSet, firstRound, pages, requests };
+  } catch (error) {
+    // A progress save still in flight lands before the failure is recorded.
+    await savingProgress.catch(() => undefined);
+    throw error;
   }
 }
 
