@@ -26,9 +26,9 @@ import { DateTime } from 'luxon';
 import { datesToRead } from '../../src/chat/schedule-query.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { chatUserKey, ensureIndexes, type EventDoc } from '../../src/store/collections.js';
+import { calendarDayId, chatUserKey, ensureIndexes, type CalendarDayDoc, type EventDoc } from '../../src/store/collections.js';
 import { connectStore } from '../../src/store/database.js';
-import { DAYS_VERSION, eventsOnDates, fileByDate, writeDays } from '../../src/sync/calendar-days.js';
+import { DAYS_VERSION, eventsOnDates, fileByDate } from '../../src/sync/calendar-days.js';
 import { syncWindow } from '../../src/sync/sync-window.js';
 import { startBenchDatabase } from '../support/bench-database.js';
 
@@ -240,20 +240,28 @@ try {
     inserts.push(collections.events.insertMany(batch, { ordered: false }));
     if (inserts.length >= 3) await inserts.shift();
   };
-  // Each user's days filed as the sync engine's first round files them (fileByDate, then one writeDays), a few
-  // users at a time.
-  const dayWrites = new Set<Promise<unknown>>();
+  // Each user's days filed by the sync engine's own fileByDate and stored as writeDays stores them (one document per
+  // date, _id calendarDayId). Inserted in batches rather than through writeDays: its replaceOne upserts each look
+  // the _id up first, and FerretDB 1.24 on PostgreSQL answers that with a sequential scan of calendarDays (see
+  // README), so seeding 60,000 days one upsert at a time is quadratic (it had not finished after 8 minutes).
   const seedDate = new Date();
+  let pendingDays: CalendarDayDoc[] = [];
+  const flushDays = async () => {
+    const batch = pendingDays;
+    pendingDays = [];
+    inserts.push(collections.calendarDays.insertMany(batch, { ordered: false }));
+    if (inserts.length >= 3) await inserts.shift();
+  };
   for (let user = 0; user < USERS; user++) {
     const docs = eventsFor(user, today);
     pending.push(...docs);
-    const written: Promise<unknown> = writeDays(collections.calendarDays, userKey(user), fileByDate(docs, window), seedDate).finally(() => dayWrites.delete(written));
-    dayWrites.add(written);
-    if (dayWrites.size >= 8) await Promise.race(dayWrites);
+    for (const [date, events] of fileByDate(docs, window)) pendingDays.push({ _id: calendarDayId(userKey(user), date), userKey: userKey(user), date, events, updatedAt: seedDate });
     if (pending.length >= BATCH) await flush();
+    if (pendingDays.length >= BATCH / 10) await flushDays();
   }
   if (pending.length > 0) await flush();
-  await Promise.all([...inserts, ...dayWrites]);
+  if (pendingDays.length > 0) await flushDays();
+  await Promise.all(inserts);
   await collections.accounts.insertMany(
     Array.from({ length: USERS }, (_, i) => ({
       _id: userKey(i), homeAccountId: `home-${i}`, username: `user${i}@contoso.example`, displayName: `User ${i}`, tenantId: 'tenant-bench',
