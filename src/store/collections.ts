@@ -119,9 +119,12 @@ export interface EventDoc {
   updatedAt: Date;
 }
 
-/** What a chat answer shows of an event: the EventDoc fields the cards and free-time rules read. */
+/**
+ * What a chat answer shows of an event: the EventDoc fields the cards and free-time rules read, and nothing else
+ * (each entry is written again whenever its day changes, and on FerretDB every byte of a day is re-encoded).
+ */
 export type DayEntry = Pick<EventDoc, 'eventId' | 'subject' | 'start' | 'end' | 'isAllDay' | 'isCancelled' | 'type'> &
-  Partial<Pick<EventDoc, 'startDate' | 'endDate' | 'location' | 'joinUrl' | 'webLink' | 'showAs' | 'responseStatus'>>;
+  Partial<Pick<EventDoc, 'startDate' | 'endDate' | 'location' | 'joinUrl' | 'showAs' | 'responseStatus'>>;
 
 /**
  * One user's events on one UTC date, kept by the sync engine beside `events` so a question is answered by two or

@@ -42,7 +42,7 @@ export function datesOfEvent(event: Pick<EventDoc, 'start' | 'end'>, window: Syn
 
 export function dayEntryOf(doc: EventDoc): DayEntry {
   const entry: DayEntry = { eventId: doc.eventId, subject: doc.subject, start: doc.start, end: doc.end, isAllDay: doc.isAllDay, isCancelled: doc.isCancelled, type: doc.type };
-  for (const field of ['startDate', 'endDate', 'location', 'joinUrl', 'webLink', 'showAs', 'responseStatus'] as const) {
+  for (const field of ['startDate', 'endDate', 'location', 'joinUrl', 'showAs', 'responseStatus'] as const) {
     if (doc[field] !== undefined) entry[field] = doc[field];
   }
   return entry;

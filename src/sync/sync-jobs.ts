@@ -14,6 +14,8 @@ import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-
 import { Leases } from '../store/leases.js';
 
 export const SYNC_JOB = 'sync-calendar';
+/** How long "sync now" waits for Agenda to release the job of a round that has already ended. */
+const UNLOCK_WAIT_MS = 3_000;
 
 export interface SyncJobData {
   userKey: string;
@@ -163,7 +165,17 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     const since = await collections.syncStates.findOne({ _id: userKey });
     const now = new Date();
     // Only an unlocked job is moved: touching a locked one could let a second process start the same user.
-    const moved = await jobsCollection.updateOne({ name: SYNC_JOB, 'data.userKey': userKey, lockedAt: null, disabled: { $ne: true } }, { $set: { nextRunAt: now } });
+    const moveJob = () => jobsCollection.updateOne({ name: SYNC_JOB, 'data.userKey': userKey, lockedAt: null, disabled: { $ne: true } }, { $set: { nextRunAt: now } });
+    let moved = await moveJob();
+    // A round that has just ended keeps Agenda's lock for a moment, until the job is saved: wait for that rather
+    // than report a round that is no longer running. A lock taken after that round started is a new round.
+    const endedAt = since && since.status !== 'running' ? since.lastRunAt : undefined;
+    for (let waited = 0; moved.matchedCount === 0 && endedAt && waited < UNLOCK_WAIT_MS; waited += pollMs) {
+      const info = await jobInfo(userKey);
+      if (!info || info.disabled || !info.lockedAt || info.lockedAt.getTime() > endedAt.getTime()) break;
+      await sleep(pollMs);
+      moved = await moveJob();
+    }
     if (moved.matchedCount === 0) {
       const info = await jobInfo(userKey);
       if (!info || info.disabled) return { alreadyRunning: false, missing: true, since };
