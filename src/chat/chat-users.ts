@@ -23,10 +23,34 @@ export async function rememberChatUser(collections: Collections, activity: Parti
   if (activity.from?.aadObjectId) set.aadObjectId = activity.from.aadObjectId;
   if (tenantId) set.tenantId = tenantId;
   if (typeof clientInfo?.timezone === 'string' && clientInfo.timezone.length < 64) set.clientTimeZone = clientInfo.timezone;
+  // Most turns change nothing worth a write; on FerretDB an upsert costs a scan plus a transaction, on every question.
+  const existing = await collections.chatUsers.findOne({ _id: key });
+  if (existing && !worthWriting(existing, set, now)) return existing;
   const doc = await collections.chatUsers.findOneAndUpdate(
     { _id: key },
     { $set: set, $setOnInsert: { createdAt: now } },
     { upsert: true, returnDocument: 'after' },
   );
   return doc!;
+}
+
+/** lastSeenAt is kept to the hour: fresher than that is not worth a write per message. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 60_000;
+
+function worthWriting(existing: ChatUserDoc, set: Partial<ChatUserDoc>, now: Date): boolean {
+  if (existing.conversationDead) return true;
+  if (now.getTime() - existing.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) return true;
+  for (const field of ['channelId', 'userId', 'userName', 'aadObjectId', 'tenantId', 'clientTimeZone'] as const) {
+    if (set[field] !== undefined && set[field] !== existing[field]) return true;
+  }
+  // The reference names the message it was taken from; where to reach the user is the rest of it.
+  const { activityId: _new, ...reference } = set.conversationReference ?? {};
+  const { activityId: _old, ...stored } = existing.conversationReference ?? {};
+  return canonicalJson(reference) !== canonicalJson(stored);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
+  );
 }

@@ -71,6 +71,28 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     expect(stored!.conversationReference).toMatchObject({ serviceUrl: h.connector.url, conversation: { id: user.conversationId } });
   });
 
+  it('writes the user again only when something changed (not once per message)', async () => {
+    const user = teamsUser('Grace Hopper', 'America/New_York');
+    const key = `msteams:${user.id}`;
+    await h.say('help', user);
+    const first = await h.store.collections.chatUsers.findOne({ _id: key });
+    await h.say('help', user);
+    expect(await h.store.collections.chatUsers.findOne({ _id: key })).toEqual(first);
+
+    // Travelling: Teams reports another zone; that is written at once.
+    await h.say('help', { ...user, timeZone: 'Asia/Tokyo' });
+    expect(await h.store.collections.chatUsers.findOne({ _id: key })).toMatchObject({ clientTimeZone: 'Asia/Tokyo' });
+    // A conversation marked dead comes back to life with the next message.
+    await h.store.collections.chatUsers.updateOne({ _id: key }, { $set: { conversationDead: true } });
+    await h.say('help', { ...user, timeZone: 'Asia/Tokyo' });
+    expect(await h.store.collections.chatUsers.findOne({ _id: key })).toMatchObject({ conversationDead: false });
+    // Last seen is kept to the hour.
+    const hoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    await h.store.collections.chatUsers.updateOne({ _id: key }, { $set: { lastSeenAt: hoursAgo } });
+    await h.say('help', { ...user, timeZone: 'Asia/Tokyo' });
+    expect((await h.store.collections.chatUsers.findOne({ _id: key }))!.lastSeenAt.getTime()).toBeGreaterThan(hoursAgo.getTime() + 60 * 60_000);
+  });
+
   it('answers a malformed body with 400 and keeps serving', async () => {
     const bad = await fetch(`${h.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message",' });
     expect(bad.status).toBe(400);

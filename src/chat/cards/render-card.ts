@@ -10,6 +10,14 @@ export const CARD_VERSION = '1.5';
  * contains, the card stays valid JSON.
  */
 export function renderCard(template: object, data: object): Attachment {
-  const card = new ACData.Template(template).expand({ $root: data }) as object;
+  const card = compiled(template).expand({ $root: data }) as object;
   return CardFactory.adaptiveCard(card);
+}
+
+/** Templates are module constants: each is read once (a Template copies and walks its JSON when built). */
+const templates = new WeakMap<object, ACData.Template>();
+function compiled(template: object): ACData.Template {
+  let found = templates.get(template);
+  if (!found) templates.set(template, (found = new ACData.Template(template)));
+  return found;
 }
