@@ -11,6 +11,9 @@ import { EventMappingError, toEventDoc } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markRoundStarted, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 
+/** Events a first round stores per write (it is a bulk import; later rounds store page by page). */
+const FIRST_ROUND_BATCH = 1_000;
+
 /** What the notices layer gets after a round is stored. */
 export interface RoundComplete {
   changeSet: ChangeSet;
@@ -108,6 +111,24 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
   // The next page, asked for while the current one is being stored: Graph's latency and the database's overlap.
   let nextPage: Promise<DeltaPage> | undefined;
   let savingProgress: Promise<unknown> = Promise.resolve();
+  const saveProgress = async (nextLink: string): Promise<void> => {
+    await savingProgress;
+    savingProgress = syncStates.updateOne(
+      { _id: userKey },
+      {
+        $set: { nextLink, windowStart: plan.window.start, windowEnd: plan.window.end, ...(plan.fullRound ? { fullRound: plan.fullRound } : {}) },
+        ...(plan.fullRound ? {} : { $unset: { fullRound: '' } }),
+      },
+    );
+    savingProgress.catch(() => undefined); // awaited before the next save, the round's end, or a failure
+  };
+  const batch = new PageBatch();
+  /** Stores the batch, then saves the progress of its last page (a batch ending the round has none to save). */
+  const storeBatch = async (): Promise<void> => {
+    const { write, nextLink } = batch.take();
+    await storeWrite(deps, userKey, write, { window: plan.window, now: clock(), patchDaysFirst: false });
+    if (nextLink) await saveProgress(nextLink);
+  };
 
   try {
     for (;;) {
@@ -120,6 +141,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
           logger.warn({ event: 'sync-state-lost' }, 'delta state lost: starting a full round');
           restartedAfterLoss = true;
           nextPage = undefined;
+          batch.take(); // its pages are read again with the whole window
           await savingProgress;
           plan = planRound(state, clock(), deps, true);
           stored = await StoredEvents.loadAll(events, userKey);
@@ -131,25 +153,28 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       nextPage = page.nextLink ? request(page.nextLink) : undefined;
       pages++;
       const now = clock();
-      await applyPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, firstRound, stored, changeSet, now, logger });
+      const write = await diffPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
 
-      if (page.nextLink) {
+      if (firstRound) {
+        // A first sync is a bulk import: its pages are stored in batches of FIRST_ROUND_BATCH events (per-command
+        // cost dominates small inserts), and the progress is saved after each batch. A crash re-reads at most one
+        // batch's pages. An event met twice in one round is never in one batch twice (its page goes in the next).
+        if (batch.touches(write)) await storeBatch();
+        batch.add(write, page.nextLink);
+        stored.apply(write); // later pages are diffed against what this batch will have stored
+        if (batch.size >= FIRST_ROUND_BATCH || !page.nextLink) await storeBatch();
+      } else {
+        await storeWrite(deps, userKey, write, { window: plan.window, now, patchDaysFirst: true });
+        stored.apply(write);
         // The progress is saved while the next page is stored (one save at a time, in order): a crash before it
         // lands replays this page, which changes nothing.
-        await savingProgress;
-        savingProgress = syncStates.updateOne(
-          { _id: userKey },
-          {
-            $set: { nextLink: page.nextLink, windowStart: plan.window.start, windowEnd: plan.window.end, ...(plan.fullRound ? { fullRound: plan.fullRound } : {}) },
-            ...(plan.fullRound ? {} : { $unset: { fullRound: '' } }),
-          },
-        );
-        savingProgress.catch(() => undefined); // awaited before the next save, the round's end, or a failure
+        if (page.nextLink) await saveProgress(page.nextLink);
+      }
+      if (page.nextLink) {
         plan = { ...plan, from: page.nextLink };
         await deps.onPage?.();
         continue;
       }
-
       await savingProgress;
       if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now });
       if (plan.fullRound?.previousWindow) await dropDays(calendarDays, userKey, plan.fullRound.previousWindow.start, plan.window.start);
@@ -218,6 +243,11 @@ class StoredEvents {
     else this.known.delete(id);
   }
 
+  apply(write: PageWrite): void {
+    for (const { before, after } of write.changed) this.written((after ?? before)!._id, after);
+    for (const doc of write.marked) this.written(doc._id, doc);
+  }
+
   all(): EventDoc[] {
     return [...(this.known?.values() ?? [])];
   }
@@ -227,20 +257,24 @@ interface PageContext {
   round: number;
   window: SyncWindow;
   fullRound: FullRoundProgress | undefined;
-  firstRound: boolean;
   stored: StoredEvents;
   changeSet: ChangeSet;
   now: Date;
   logger: Logger;
 }
 
-/**
- * One page: map, look up what is stored for it, diff, file the changed days, then write the events in one
- * unordered bulkWrite. Days first: a crash between the two leaves the events unchanged, so the replayed page
- * finds the same differences and files them again (filing is idempotent).
- */
-async function applyPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage, context: PageContext): Promise<void> {
-  const { round, window, fullRound, firstRound, stored, changeSet, now, logger } = context;
+/** What one page (or a batch of pages) changes: the event writes, the changes they make, the days they touch. */
+interface PageWrite {
+  operations: AnyBulkWriteOperation<EventDoc>[];
+  changed: EventChange[];
+  /** Unchanged events marked as seen by this full round. */
+  marked: EventDoc[];
+  ids: Set<string>;
+}
+
+/** One page: map, look up what is stored for it, diff, and record the changes; nothing is written yet. */
+async function diffPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage, context: PageContext): Promise<PageWrite> {
+  const { round, window, fullRound, stored, changeSet, now, logger } = context;
   const incoming = new Map<string, EventDoc>();
   const removed = new Set<string>();
   for (const event of page.events) {
@@ -266,45 +300,79 @@ async function applyPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage,
     incoming.delete(id);
     removed.add(id);
   }
-  const ids = [...incoming.keys(), ...removed];
-  if (ids.length === 0) return;
-  const before = await stored.lookUp(ids);
+  const write: PageWrite = { operations: [], changed: [], marked: [], ids: new Set([...incoming.keys(), ...removed]) };
+  if (write.ids.size === 0) return write;
+  const before = await stored.lookUp([...write.ids]);
 
-  const operations: AnyBulkWriteOperation<EventDoc>[] = [];
-  const changed: EventChange[] = [];
-  const marked: EventDoc[] = [];
   for (const [id, doc] of incoming) {
     const old = before.get(id);
     if (old && old.etag !== undefined && old.etag === doc.etag) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
       if (fullRound && old.seenInRound !== round) {
-        operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: round } } } });
-        marked.push({ ...old, seenInRound: round });
+        write.operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: round } } } });
+        write.marked.push({ ...old, seenInRound: round });
       }
       continue;
     }
     // A window move brings in events that were always there: not news.
     const enteredWindow = !old && fullRound?.reason === 'window-moved' && fullRound.previousWindow !== undefined && !overlaps(doc, fullRound.previousWindow);
     if (!enteredWindow) recordChange(changeSet, old, doc);
-    changed.push({ before: old, after: doc });
+    write.changed.push({ before: old, after: doc });
     // Not stored (we just looked): a plain insert. FerretDB runs an upsert as a query plus a write per document,
     // about 15x slower than a batched insert; a first sync is all inserts.
-    operations.push(old ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } });
+    write.operations.push(old ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } });
   }
   for (const id of removed) {
     const old = before.get(id);
     if (!old) continue; // never stored (or already removed by a replayed page)
     recordChange(changeSet, old, undefined);
-    changed.push({ before: old, after: undefined });
-    operations.push({ deleteOne: { filter: { _id: id } } });
+    write.changed.push({ before: old, after: undefined });
+    write.operations.push({ deleteOne: { filter: { _id: id } } });
   }
-  if (operations.length === 0) return;
-  // The first round files all days at its end (see runRound).
-  if (!firstRound && changed.length > 0) await patchDays(deps.collections.calendarDays, userKey, changed, window, now);
-  await writeEvents(deps, operations);
-  for (const { before: old, after } of changed) stored.written((after ?? old)!._id, after);
-  for (const doc of marked) stored.written(doc._id, doc);
+  return write;
 }
+
+/**
+ * Writes a page: the changed days first (`patchDaysFirst`; the first round files all days at its end instead),
+ * then the events in one unordered bulkWrite. Days first: a crash between the two leaves the events unchanged, so
+ * the replayed page finds the same differences and files them again (filing is idempotent).
+ */
+async function storeWrite(deps: SyncEngineDeps, userKey: string, write: PageWrite, options: { window: SyncWindow; now: Date; patchDaysFirst: boolean }): Promise<void> {
+  if (write.operations.length === 0) return;
+  if (options.patchDaysFirst && write.changed.length > 0) await patchDays(deps.collections.calendarDays, userKey, write.changed, options.window, options.now);
+  await writeEvents(deps, write.operations);
+}
+
+/** The first round's pages waiting to be stored together. */
+class PageBatch {
+  private write: PageWrite = { operations: [], changed: [], marked: [], ids: new Set() };
+  private nextLink: string | undefined;
+
+  get size(): number {
+    return this.write.operations.length;
+  }
+
+  touches(page: PageWrite): boolean {
+    for (const id of page.ids) if (this.write.ids.has(id)) return true;
+    return false;
+  }
+
+  add(page: PageWrite, nextLink: string | undefined): void {
+    this.write.operations.push(...page.operations);
+    this.write.changed.push(...page.changed);
+    this.write.marked.push(...page.marked);
+    for (const id of page.ids) this.write.ids.add(id);
+    this.nextLink = nextLink;
+  }
+
+  take(): { write: PageWrite; nextLink: string | undefined } {
+    const taken = { write: this.write, nextLink: this.nextLink };
+    this.write = { operations: [], changed: [], marked: [], ids: new Set() };
+    this.nextLink = undefined;
+    return taken;
+  }
+}
+
 /**
  * One unordered bulkWrite. An insert that meets a document someone stored since we looked (a duplicate key) is
  * retried as the replaceOne upsert it would otherwise have been, so the page still lands exactly once.

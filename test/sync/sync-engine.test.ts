@@ -132,6 +132,32 @@ describe('syncCalendar', () => {
     expect(await storedDays(h, userKey)).toEqual(days);
   });
 
+  test('a first round is stored in batches: dying before its batch is stored, it starts over and ends exact', async () => {
+    const { userKey } = await connectedUser(h, 'Ada Import', (oid) => {
+      for (let i = 0; i < 8; i++) h.graph.addEvent(oid, { subject: `Import ${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    });
+    // Back to a first round, as after a disconnect.
+    await h.store.collections.events.deleteMany({ userKey });
+    await h.store.collections.calendarDays.deleteMany({ userKey });
+    await h.store.collections.syncStates.deleteOne({ _id: userKey });
+    let calls = 0;
+    const dying = (key: string): GraphClient => {
+      const real = h.calbot.graphFor(key);
+      return { ...real, get: async <T>(url: string, headers?: Record<string, string>) => (++calls > 2 ? Promise.reject(new GraphUnavailableError(-1)) : real.get<T>(url, headers)) };
+    };
+    await expect(runRound(h, userKey, { graphFor: dying })).rejects.toBeInstanceOf(GraphUnavailableError);
+    // Pages 1 and 2 (6 events) were read, not stored: the batch had not filled; no progress was saved either.
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
+    expect((await h.store.collections.syncStates.findOne({ _id: userKey }))!.nextLink).toBeUndefined();
+
+    const completed: (number | undefined)[] = [];
+    const result = await runRound(h, userKey, { onRoundComplete: async (_key, r) => void completed.push(r.totalEvents) });
+    expect(result).toMatchObject({ firstRound: true, changeSet: { added: 8, updated: 0, removed: 0, changes: [] } });
+    expect(completed).toEqual([8]);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(Array.from({ length: 8 }, (_, i) => `Import ${i}`));
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('a round that dies after page 2 resumes from its nextLink; exact final state, nothing duplicated', async () => {
     const { userKey, microsoft } = await connectedUser(h, 'Ada Crash', (oid) => {
       h.graph.addEvent(oid, { subject: 'Existing', start: at(1, 9), end: at(1, 10) });
