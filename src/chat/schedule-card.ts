@@ -331,12 +331,31 @@ function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
  * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
  */
 function timeSpan(start: Date, end: Date, day: DateTime, zone: string): string {
-  const s = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
-  const e = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
-  const startText = s.hasSame(day, 'day') ? s.toFormat('HH:mm') : s.toFormat('ccc HH:mm');
-  const lastInstant = e.toMillis() > s.toMillis() ? e.minus({ milliseconds: 1 }) : e;
-  const endText = lastInstant.hasSame(s, 'day') ? e.toFormat('HH:mm') : e.toFormat('ccc HH:mm');
+  // Every row of every card comes through here: calendar fields only, since each luxon step in an IANA zone
+  // (hasSame, minus, setLocale) asks Intl for the zone offset again, and that was most of a turn's CPU.
+  const s = DateTime.fromJSDate(start, { zone });
+  const e = DateTime.fromJSDate(end, { zone });
+  const startText = sameDate(s, day) ? clock(s) : `${WEEKDAYS[s.weekday - 1]} ${clock(s)}`;
+  // An end at exactly the next midnight still ends "that day".
+  const endsSameDay = sameDate(e, s) || (e.toMillis() > s.toMillis() && e.hour === 0 && e.minute === 0 && e.second === 0 && e.millisecond === 0 && sameDate(e, nextDate(s)));
+  const endText = endsSameDay ? clock(e) : `${WEEKDAYS[e.weekday - 1]} ${clock(e)}`;
   return s.toMillis() === e.toMillis() ? startText : `${startText}–${endText}`;
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+function clock(time: DateTime): string {
+  return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
+}
+
+function sameDate(a: { year: number; month: number; day: number }, b: { year: number; month: number; day: number }): boolean {
+  return a.year === b.year && a.month === b.month && a.day === b.day;
+}
+
+/** The calendar date after `time`'s (plain date arithmetic, no zone). */
+function nextDate(time: DateTime): { year: number; month: number; day: number } {
+  const next = new Date(Date.UTC(time.year, time.month - 1, time.day + 1));
+  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
 }
 
 function localDays(range: TimeRange, zone: string): DateTime[] {

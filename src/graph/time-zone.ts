@@ -9,6 +9,18 @@ import { findIana } from 'windows-iana';
  */
 export function toIanaTimeZone(name: string | null | undefined): string | undefined {
   if (!name) return undefined;
+  // Asked on every question and for every synced event; Intl makes each answer cost tens of microseconds.
+  if (known.has(name)) return known.get(name);
+  const iana = lookUp(name);
+  if (known.size >= KNOWN_LIMIT) known.clear(); // names come from users too: bounded
+  known.set(name, iana);
+  return iana;
+}
+
+const KNOWN_LIMIT = 1_000;
+const known = new Map<string, string | undefined>();
+
+function lookUp(name: string): string | undefined {
   const trimmed = name.trim();
   if (/^(utc|gmt|etc\/utc|tzone:\/\/microsoft\/utc)$/i.test(trimmed)) return 'UTC';
   const fromWindows = findIana(trimmed).find((zone) => IANAZone.isValidZone(zone));
