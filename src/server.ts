@@ -88,7 +88,9 @@ export function createServer(deps: ServerDependencies): CalbotServer {
     close: async (graceMs = 10_000) => {
       const closed = new Promise<void>((done) => server.close(() => done()));
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((done) => (drained = done)), new Promise((done) => setTimeout(done, graceMs))]);
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((done) => (drained = done)), new Promise((done) => (grace = setTimeout(done, graceMs)))]);
+        clearTimeout(grace); // drained first: the grace timer must not hold the process open
       }
       server.server.closeAllConnections?.();
       await closed;
