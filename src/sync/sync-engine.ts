@@ -13,6 +13,8 @@ import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 
 /** Events a first round stores per write (it is a bulk import; later rounds store page by page). */
 const FIRST_ROUND_BATCH = 1_000;
+/** Up to this many events named by an incremental page are looked up one by one. */
+const POINT_READS_PER_PAGE = 16;
 
 /** What the notices layer gets after a round is stored. */
 export interface RoundComplete {
@@ -98,7 +100,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
   const changeSet = emptyChangeSet();
   let plan = planRound(state, clock(), deps, false);
   // A full round reads the user's stored events once; an incremental one looks up each event it is sent by _id.
-  let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.byId(events);
+  let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.byId(events, userKey);
   let restartedAfterLoss = false;
   let pages = 0;
   let requests = 0;
@@ -210,29 +212,33 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
 }
 
 /**
- * What is stored of the user's events, as a round sees it. Lookups never use `$in`: FerretDB 1.24 does not push it
- * down to SQL and would read every stored event (all users') per page.
+ * What is stored of the user's events, as a round sees it. Never `_id: {$in}` alone: FerretDB 1.24 does not push
+ * `$in` down to SQL and would read and decode every stored event (all users') per page.
  */
 class StoredEvents {
   private constructor(
     private readonly known: Map<string, EventDoc> | undefined,
     private readonly events: Collection<EventDoc>,
+    private readonly userKey: string,
   ) {}
 
   /** A full round: every stored event of the user, read once (one query by userKey), then kept up to date here. */
   static async loadAll(events: Collection<EventDoc>, userKey: string): Promise<StoredEvents> {
     const docs = await events.find({ userKey }).toArray();
-    return new StoredEvents(new Map(docs.map((doc) => [doc._id, doc])), events);
+    return new StoredEvents(new Map(docs.map((doc) => [doc._id, doc])), events, userKey);
   }
 
-  /** An incremental round: a point read by _id for each event a page names (pages are mostly tiny). */
-  static byId(events: Collection<EventDoc>): StoredEvents {
-    return new StoredEvents(undefined, events);
+  /** An incremental round: the events a page names, looked up as they come (pages are mostly tiny). */
+  static byId(events: Collection<EventDoc>, userKey: string): StoredEvents {
+    return new StoredEvents(undefined, events, userKey);
   }
 
   async lookUp(ids: string[]): Promise<Map<string, EventDoc>> {
     if (this.known) return new Map(ids.flatMap((id) => (this.known!.has(id) ? [[id, this.known!.get(id)!] as const] : [])));
-    const docs = await Promise.all(ids.map((_id) => this.events.findOne({ _id })));
+    // A few ids: a point read each. More (a series edited, an import): one query, which FerretDB's PostgreSQL
+    // backend narrows to the user's events in SQL (userKey equality) where each point read scans the collection.
+    const docs =
+      ids.length <= POINT_READS_PER_PAGE ? await Promise.all(ids.map((_id) => this.events.findOne({ _id }))) : await this.events.find({ userKey: this.userKey, _id: { $in: ids } }).toArray();
     return new Map(docs.flatMap((doc) => (doc ? [[doc._id, doc] as const] : [])));
   }
 

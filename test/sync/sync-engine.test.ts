@@ -132,6 +132,20 @@ describe('syncCalendar', () => {
     expect(await storedDays(h, userKey)).toEqual(days);
   });
 
+  test('an incremental page naming many events (a series edited) looks them up in one query; exact result', async () => {
+    const ids: string[] = [];
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Series', (oid) => {
+      for (let i = 0; i < 20; i++) ids.push(h.graph.addEvent(oid, { subject: `Weekly ${i}`, start: at(1 + i, 9), end: at(1 + i, 10) }));
+    });
+    for (const id of ids.slice(0, 18)) h.graph.updateEvent(microsoft.oid, id, { subject: 'Weekly (new room)', location: 'Room 9' });
+    h.graph.deleteEvent(microsoft.oid, ids[18]!);
+    const result = await runRound(h, userKey, { config: { sync: { ...h.calbot.config.sync, pageSize: 50 } } });
+    expect(result).toMatchObject({ changeSet: { added: 0, updated: 18, removed: 1 } });
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => e.subject)).toEqual([...Array.from({ length: 18 }, () => 'Weekly (new room)'), 'Weekly 19']);
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('a first round is stored in batches: dying before its batch is stored, it starts over and ends exact', async () => {
     const { userKey } = await connectedUser(h, 'Ada Import', (oid) => {
       for (let i = 0; i < 8; i++) h.graph.addEvent(oid, { subject: `Import ${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
