@@ -1,4 +1,5 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { calendarDayId, type CalendarDayDoc, type Collections, type DayEntry, type EventDoc } from '../store/collections.js';
 import type { SyncWindow } from './sync-window.js';
 
@@ -70,31 +71,17 @@ export function fileByDate(events: Iterable<EventDoc>, window: SyncWindow, only?
 
 /**
  * One unordered bulkWrite: a day with events is replaced whole, an empty one removed. `fresh`: the user has no days
- * stored, so plain inserts (FerretDB runs an upsert as a query plus a write); one found anyway is replaced.
+ * stored, so plain inserts (replaced if one is there after all, see bulkWriteInsertOrReplace).
  */
 export async function writeDays(calendarDays: Collection<CalendarDayDoc>, userKey: string, days: ReadonlyMap<string, DayEntry[]>, now: Date, options: { fresh?: boolean } = {}): Promise<void> {
-  const replace = (_id: string, doc: Omit<CalendarDayDoc, '_id'>): AnyBulkWriteOperation<CalendarDayDoc> => ({ replaceOne: { filter: { _id }, replacement: doc, upsert: true } });
   const operations: AnyBulkWriteOperation<CalendarDayDoc>[] = [];
   for (const [date, events] of days) {
     const _id = calendarDayId(userKey, date);
     const doc = { userKey, date, events, updatedAt: now };
     if (events.length === 0) operations.push({ deleteOne: { filter: { _id } } });
-    else operations.push(options.fresh ? { insertOne: { document: { _id, ...doc } } } : replace(_id, doc));
+    else operations.push(options.fresh ? { insertOne: { document: { _id, ...doc } } } : { replaceOne: { filter: { _id }, replacement: doc, upsert: true } });
   }
-  if (operations.length === 0) return;
-  try {
-    await calendarDays.bulkWrite(operations, { ordered: false });
-  } catch (error) {
-    const duplicates = error instanceof MongoBulkWriteError ? [error.writeErrors].flat().filter((e) => e?.code === 11000) : [];
-    if (!options.fresh || duplicates.length === 0 || duplicates.length !== [(error as MongoBulkWriteError).writeErrors].flat().length) throw error;
-    await calendarDays.bulkWrite(
-      duplicates.map((e) => {
-        const { _id, ...doc } = (operations[e.index] as { insertOne: { document: CalendarDayDoc } }).insertOne.document;
-        return replace(_id, doc);
-      }),
-      { ordered: false },
-    );
-  }
+  await bulkWriteInsertOrReplace(calendarDays, operations);
 }
 
 /** Reads days by `_id`, one point read each (FerretDB does not push `$in` down). */

@@ -1,9 +1,10 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Config } from '../config.js';
 import { readDeltaPage, type DeltaPage } from '../graph/calendar-delta.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { SyncStateLostError } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
+import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type ChangeSet } from './change-set.js';
@@ -100,7 +101,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
   const changeSet = emptyChangeSet();
   let plan = planRound(state, clock(), deps, false);
   // A full round reads the user's stored events once; an incremental one looks up each event it is sent by _id.
-  let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.byId(events, userKey);
+  let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.perPage(events, userKey);
   let restartedAfterLoss = false;
   let pages = 0;
   let requests = 0;
@@ -229,7 +230,7 @@ class StoredEvents {
   }
 
   /** An incremental round: the events a page names, looked up as they come (pages are mostly tiny). */
-  static byId(events: Collection<EventDoc>, userKey: string): StoredEvents {
+  static perPage(events: Collection<EventDoc>, userKey: string): StoredEvents {
     return new StoredEvents(undefined, events, userKey);
   }
 
@@ -346,7 +347,7 @@ async function diffPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage, 
 async function storeWrite(deps: SyncEngineDeps, userKey: string, write: PageWrite, options: { window: SyncWindow; now: Date; patchDaysFirst: boolean }): Promise<void> {
   if (write.operations.length === 0) return;
   if (options.patchDaysFirst && write.changed.length > 0) await patchDays(deps.collections.calendarDays, userKey, write.changed, options.window, options.now);
-  await writeEvents(deps, write.operations);
+  await bulkWriteInsertOrReplace(deps.collections.events, write.operations);
 }
 
 /** The first round's pages waiting to be stored together. */
@@ -376,27 +377,6 @@ class PageBatch {
     this.write = { operations: [], changed: [], marked: [], ids: new Set() };
     this.nextLink = undefined;
     return taken;
-  }
-}
-
-/**
- * One unordered bulkWrite. An insert that meets a document someone stored since we looked (a duplicate key) is
- * retried as the replaceOne upsert it would otherwise have been, so the page still lands exactly once.
- */
-async function writeEvents(deps: SyncEngineDeps, operations: AnyBulkWriteOperation<EventDoc>[]): Promise<void> {
-  try {
-    await deps.collections.events.bulkWrite(operations, { ordered: false });
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const failed = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).filter(Boolean);
-    if (failed.length === 0 || failed.some((writeError) => writeError.code !== 11000)) throw error;
-    const retries: AnyBulkWriteOperation<EventDoc>[] = failed.map((writeError) => {
-      const operation = operations[writeError.index]!;
-      if (!('insertOne' in operation)) throw error;
-      const doc = operation.insertOne.document as EventDoc;
-      return { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } };
-    });
-    await deps.collections.events.bulkWrite(retries, { ordered: false });
   }
 }
 
