@@ -8,7 +8,7 @@ import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.
 import { calendarFreshness } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { conflictsDuring, freeSlots } from './free-slots.js';
-import { parseQuestion, type Question } from './question.js';
+import { isScheduleQuestion, parseQuestion, type Question } from './question.js';
 import {
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
@@ -87,8 +87,8 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any>[] {
     defineCommand<{ text: string }>({
       name: 'ask',
       help: { usage: "what's on today", description: "your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
-      // UTC only decides whether this is a question at all; run() reads it again in the user's own zone.
-      match: (text) => (parseQuestion(text, clock(), 'UTC') ? { text } : undefined),
+      // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
+      match: (text) => (isScheduleQuestion(text, clock()) ? { text } : undefined),
       async run(turn, user, { text }) {
         const now = clock();
         const [account, syncState] = await Promise.all([

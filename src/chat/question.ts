@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { clockTime, dayLabel, dayMonth, daysBetween, shortDate, type CalendarDate } from './date-text.js';
 import { DEFAULT_WORKING_HOURS, type TimeRange, type WorkingHours } from './free-slots.js';
 
 export type { TimeRange, WorkingHours } from './free-slots.js';
@@ -95,16 +96,17 @@ export function parseQuestion(text: string, now: Date, zone: string): Question |
   if (NOW.test(t)) return { kind: 'now' };
 
   const week = weekRange(t, today);
-  const withoutRange = t.replace(HOUR_RANGE, ' ');
-  const day = week ? undefined : dayFromText(withoutRange, now, today);
-  const time = week ? undefined : timeFromText(t, withoutRange, now, today);
+  // One chrono-node reading serves both the day and the time of day; a week needs neither.
+  const found = week ? [] : chronoResults(t, now, here.offset);
+  const day = dayFromResults(found, today);
+  const time = week ? undefined : timeOfDay(t, found);
 
   if (FREE.test(t)) {
     if (time && !FREE_SLOTS.test(t)) {
       const start = (day ?? today).set({ hour: time.startHour, minute: time.startMinute });
       let end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
       if (end <= start) end = start.plus({ minutes: FREE_AT_DEFAULT_MINUTES });
-      return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: `${dayLabel(start.startOf('day'), today)} · ${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}` };
+      return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: `${dayLabel(start, today)} · ${clockTime(start)}–${clockTime(end)}` };
     }
     const span = week ?? dayRange(day ?? today, today);
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
@@ -123,6 +125,24 @@ export function parseQuestion(text: string, now: Date, zone: string): Question |
   if (!week && !day && !time && !AGENDA_WORDS.test(t)) return undefined;
   const span = week ?? dayRange(day ?? today, today);
   return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
+}
+
+/**
+ * Whether parseQuestion reads `text` as a question, without placing it in a zone: the words decide, and whether
+ * chrono-node finds a day or a time in them does not depend on the zone. Most questions are decided by the words
+ * alone, so the bot can tell a question from a command without reading dates twice.
+ */
+export function isScheduleQuestion(text: string, now: Date): boolean {
+  const t = normalizeQuestionText(text);
+  if (t === '' || COMMAND_START.test(t)) return false;
+  if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || AGENDA_WORDS.test(t)) return true;
+  const found = chronoResults(t, now, 0);
+  return hasDay(found) || timeOfDay(t, found) !== undefined;
+}
+
+/** chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00). */
+function chronoResults(t: string, now: Date, offsetMinutes: number): chrono.ParsedResult[] {
+  return chrono.casual.parse(t.replace(HOUR_RANGE, ' '), { instant: now, timezone: offsetMinutes });
 }
 
 interface Span {
@@ -150,49 +170,33 @@ function weekRange(t: string, today: DateTime): Span | undefined {
 
 function dayRange(day: DateTime, today: DateTime): Span {
   const start = day.startOf('day');
-  const diff = Math.round(start.diff(today, 'days').days);
-  const phrase = diff === 0 ? 'today' : diff === 1 ? 'tomorrow' : diff === -1 ? 'yesterday' : `on ${dateText(start, today)}`;
+  const diff = daysBetween(today, start);
+  const phrase = diff === 0 ? 'today' : diff === 1 ? 'tomorrow' : diff === -1 ? 'yesterday' : `on ${shortDate(start, start.year !== today.year)}`;
   return { start, end: start.plus({ days: 1 }).startOf('day'), label: dayLabel(start, today), phrase, days: 1 };
 }
 
-/** "Today · Thu 26 Nov", "Tomorrow · Fri 27 Nov", "Mon 30 Nov", "Fri 3 Dec 2027". */
-export function dayLabel(day: DateTime, today: DateTime): string {
-  const diff = Math.round(day.startOf('day').diff(today.startOf('day'), 'days').days);
-  const date = dateText(day, today);
-  if (diff === 0) return `Today · ${date}`;
-  if (diff === 1) return `Tomorrow · ${date}`;
-  if (diff === -1) return `Yesterday · ${date}`;
-  return date;
-}
-
-function dateText(day: DateTime, today: DateTime): string {
-  return day.setLocale('en-GB').toFormat(day.year === today.year ? 'ccc d LLL' : 'ccc d LLL yyyy');
-}
-
-function spanDates(first: DateTime, last: DateTime): string {
-  const f = first.setLocale('en-GB');
-  const l = last.setLocale('en-GB');
-  return f.month === l.month ? `${f.toFormat('d')}–${l.toFormat('d LLL')}` : `${f.toFormat('d LLL')} – ${l.toFormat('d LLL')}`;
+/** "23–29 Nov", "30 Nov – 6 Dec". */
+function spanDates(first: CalendarDate, last: CalendarDate): string {
+  return first.month === last.month ? `${dayMonth(first, true)}–${dayMonth(last)}` : `${dayMonth(first)} – ${dayMonth(last)}`;
 }
 
 /** The local day a question names, if any. chrono-node reads the words; luxon places the day in `zone`. */
-function dayFromText(t: string, now: Date, today: DateTime): DateTime | undefined {
-  const result = chrono.casual.parse(t, { instant: now, timezone: DateTime.fromJSDate(now, { zone: today.zone }).offset })[0];
-  if (!result) return undefined;
+function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime): DateTime | undefined {
+  const result = found[0];
+  if (!result || !hasDay(found)) return undefined;
   const c = result.start;
-  if (c.isCertain('day') || c.isCertain('month')) {
-    return DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: today.zone });
-  }
-  if (c.isCertain('weekday')) {
-    // chrono picks the weekday of the current week, even when past; "what's on monday" asked on a Wednesday
-    // means the coming Monday. "next"/"last" keep chrono's reading.
-    if (/\b(next|last|previous|past)\s+\w*day\b/.test(result.text)) {
-      return DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: today.zone });
-    }
+  // chrono picks the weekday of the current week, even when past; "what's on monday" asked on a Wednesday means
+  // the coming Monday. "next"/"last" keep chrono's reading, as do dates.
+  if (!c.isCertain('day') && !c.isCertain('month') && !/\b(next|last|previous|past)\s+\w*day\b/.test(result.text)) {
     const ahead = (c.get('weekday')! - (today.weekday % 7) + 7) % 7;
     return today.plus({ days: ahead });
   }
-  return undefined;
+  return DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: today.zone });
+}
+
+function hasDay(found: readonly chrono.ParsedResult[]): boolean {
+  const c = found[0]?.start;
+  return c !== undefined && (c.isCertain('day') || c.isCertain('month') || c.isCertain('weekday'));
 }
 
 interface TimeOfDay {
@@ -206,7 +210,7 @@ interface TimeOfDay {
  * A time of day or an hour range. Without am/pm, hours 1-7 mean afternoon: nobody asks whether they are free
  * at 3 in the morning during working hours.
  */
-function timeFromText(t: string, withoutRange: string, now: Date, today: DateTime): TimeOfDay | undefined {
+function timeOfDay(t: string, found: readonly chrono.ParsedResult[]): TimeOfDay | undefined {
   const range = HOUR_RANGE.exec(t);
   if (range) {
     const endMeridiem = range[6] as 'am' | 'pm' | undefined;
@@ -216,7 +220,7 @@ function timeFromText(t: string, withoutRange: string, now: Date, today: DateTim
     const endMinute = Number(range[5] ?? 0);
     if (valid(startHour, startMinute) && valid(endHour, endMinute)) return { startHour, startMinute, endHour, endMinute };
   }
-  for (const result of chrono.casual.parse(withoutRange, { instant: now, timezone: DateTime.fromJSDate(now, { zone: today.zone }).offset })) {
+  for (const result of found) {
     if (!result.start.isCertain('hour')) continue;
     const hour = result.start.get('hour')!;
     const startHour = result.start.isCertain('meridiem') ? hour : toHour(hour, undefined);

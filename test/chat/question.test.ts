@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { parseQuestion, type Question } from '../../src/chat/question.js';
+import { isScheduleQuestion, parseQuestion, type Question } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -220,6 +220,13 @@ describe('parseQuestion', () => {
 
   it('asks free slots within 09:00-17:00, Monday to Friday', () => {
     expect(parseQuestion('free time tomorrow', L.now, L.zone)).toMatchObject({ workingHours: { startHour: 9, endHour: 17, weekdays: [1, 2, 3, 4, 5] } });
+  });
+
+  // The bot decides "is this a question" with isScheduleQuestion (no zone yet), then parses in the user's zone.
+  it.each(rows.map((row) => [row[0], row[1], row[2]] as const))('%j is a question in every zone or in none', (text, clock, kind) => {
+    const zones = ['UTC', clock.zone, 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
+    for (const zone of zones) expect(parseQuestion(text, clock.now, zone) !== undefined).toBe(kind !== undefined);
+    expect(isScheduleQuestion(text, clock.now)).toBe(kind !== undefined);
   });
 
   it('is not fooled by an invalid zone', () => {
