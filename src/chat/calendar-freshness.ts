@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { clockTime, daysBetween, shortDate } from './date-text.js';
 import type { AccountDoc, SyncStateDoc } from '../store/collections.js';
 
 /**
@@ -43,10 +44,8 @@ export function calendarFreshness(input: FreshnessInput): CalendarFreshness {
 
 /** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that. */
 function asOf(at: Date, now: Date, zone: string): string {
-  const when = DateTime.fromJSDate(at, { zone }).setLocale('en-GB');
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  const days = Math.round(when.startOf('day').diff(today, 'days').days);
-  const time = when.toFormat('HH:mm');
-  const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${when.toFormat('ccc d LLL')} `;
-  return `${day}${time}${zone === 'UTC' ? ' UTC' : ''}`;
+  const when = DateTime.fromJSDate(at, { zone });
+  const days = daysBetween(DateTime.fromJSDate(now, { zone }), when);
+  const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${shortDate(when)} `;
+  return `${day}${clockTime(when)}${zone === 'UTC' ? ' UTC' : ''}`;
 }

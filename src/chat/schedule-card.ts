@@ -1,5 +1,7 @@
 import type { Attachment } from 'botbuilder';
 import { DateTime } from 'luxon';
+import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate } from './date-text.js';
+import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
 import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, type TimeRange, type WorkingHours } from './free-slots.js';
@@ -90,15 +92,15 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const shown = input.range ? eventsForDisplay(input.events, input.range, zone) : input.events.filter((e) => !e.isCancelled).sort(byDisplayOrder);
   const conflicts = conflictingEvents(shown);
   const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone }).startOf('day')];
+  const local = localClock(zone, input.range);
   const multiDay = days.length > 1;
   const groups: Group[] = [];
   for (const day of days) {
-    const dayRange = { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() };
-    const onDay = multiDay ? eventsForDisplay(shown, dayRange, zone) : shown;
+    const onDay = multiDay ? eventsForDisplay(shown, { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() }, zone) : shown;
     if (onDay.length === 0) continue;
     groups.push({
-      label: multiDay ? day.setLocale('en-GB').toFormat('cccc d LLL') : '',
-      rows: onDay.map((event) => eventRow(event, day, zone, conflicts.has(event))),
+      label: multiDay ? longDate(day) : '',
+      rows: onDay.map((event) => eventRow(event, day, local, conflicts.has(event))),
     });
   }
   const phrase = input.phrase ?? 'for this period';
@@ -121,7 +123,7 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], footnote: input.footnote });
   const day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
   const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
-  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, zone, false)] }], footnote: input.footnote });
+  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false)] }], footnote: input.footnote });
 }
 
 export interface NowInput {
@@ -145,10 +147,10 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
         ? `You're in a meeting until ${DateTime.fromJSDate(busy[0]!.end, { zone }).toFormat('HH:mm')}.`
         : `You're double-booked: ${busy.length} events right now.`;
   const groups: Group[] = [];
-  if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, zone, busy.length > 1 && busy.includes(event))) });
+  if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, localClock(zone), busy.length > 1 && busy.includes(event))) });
   if (input.next && !input.next.isCancelled) {
     const nextDay = DateTime.fromJSDate(input.next.start, { zone }).startOf('day');
-    groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, zone, false)] });
+    groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false)] });
   }
   return renderAnswer({ header: 'Right now', summary, groups, footnote: input.footnote });
 }
@@ -173,7 +175,7 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
     conflicts.length === 0
       ? "Yes, you're free then."
       : `No, you have ${conflicts.length === 1 ? 'something' : `${conflicts.length} events`} then.`;
-  const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, zone, false)) }];
+  const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, localClock(zone), false)) }];
   return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
 }
 
@@ -196,11 +198,11 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     const start = DateTime.fromJSDate(slot.start, { zone });
     const key = start.toISODate()!;
     const entry = byDay.get(key) ?? { day: start.startOf('day'), rows: [] };
-    entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start.startOf('day'), zone), title: duration(slot.start, slot.end) });
+    entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start, localClock(zone)), title: duration(slot.start, slot.end) });
     byDay.set(key, entry);
   }
   const multiDay = byDay.size > 1;
-  const groups = [...byDay.values()].map(({ day, rows }) => ({ label: multiDay ? day.setLocale('en-GB').toFormat('cccc d LLL') : '', rows }));
+  const groups = [...byDay.values()].map(({ day, rows }) => ({ label: multiDay ? longDate(day) : '', rows }));
   const summary =
     groups.length === 0
       ? `No free time in working hours (${window}) ${input.phrase ?? 'then'}.`
@@ -286,7 +288,7 @@ function plainText(data: { header: string; summary: string; groups: Group[]; mor
   return lines.join('\n');
 }
 
-function eventRow(event: DisplayEvent, day: DateTime, zone: string, conflict: boolean): Row {
+function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, conflict: boolean): Row {
   const markers: string[] = [];
   const response = (event.responseStatus ?? '').toLowerCase();
   const showAs = (event.showAs ?? '').toLowerCase();
@@ -298,7 +300,7 @@ function eventRow(event: DisplayEvent, day: DateTime, zone: string, conflict: bo
   else if (showAs === 'oof') markers.push('Out of office');
   const markerColor = conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
   return {
-    time: event.isAllDay ? 'All day' : timeSpan(event.start, event.end, day, zone),
+    time: event.isAllDay ? 'All day' : timeSpan(event.start, event.end, day, local),
     title: clip(event.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS),
     details: clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS),
     marker: markers.join(' · '),
@@ -330,26 +332,16 @@ function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
  * "09:30–10:00" on `day`; a start on another day gets its weekday ("Wed 23:00–Thu 01:00"), and so does an end on a
  * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
  */
-function timeSpan(start: Date, end: Date, day: DateTime, zone: string): string {
+function timeSpan(start: Date, end: Date, day: CalendarDate, local: LocalClock): string {
   // Every row of every card comes through here: calendar fields only, since each luxon step in an IANA zone
   // (hasSame, minus, setLocale) asks Intl for the zone offset again, and that was most of a turn's CPU.
-  const s = DateTime.fromJSDate(start, { zone });
-  const e = DateTime.fromJSDate(end, { zone });
-  const startText = sameDate(s, day) ? clock(s) : `${WEEKDAYS[s.weekday - 1]} ${clock(s)}`;
+  const s = local(start);
+  const e = local(end);
+  const startText = sameDate(s, day) ? clockTime(s) : `${WEEKDAYS_SHORT[s.weekday - 1]} ${clockTime(s)}`;
   // An end at exactly the next midnight still ends "that day".
   const endsSameDay = sameDate(e, s) || (e.toMillis() > s.toMillis() && e.hour === 0 && e.minute === 0 && e.second === 0 && e.millisecond === 0 && sameDate(e, nextDate(s)));
-  const endText = endsSameDay ? clock(e) : `${WEEKDAYS[e.weekday - 1]} ${clock(e)}`;
+  const endText = endsSameDay ? clockTime(e) : `${WEEKDAYS_SHORT[e.weekday - 1]} ${clockTime(e)}`;
   return s.toMillis() === e.toMillis() ? startText : `${startText}–${endText}`;
-}
-
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
-
-function clock(time: DateTime): string {
-  return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
-}
-
-function sameDate(a: { year: number; month: number; day: number }, b: { year: number; month: number; day: number }): boolean {
-  return a.year === b.year && a.month === b.month && a.day === b.day;
 }
 
 /** The calendar date after `time`'s (plain date arithmetic, no zone). */
@@ -358,21 +350,22 @@ function nextDate(time: DateTime): { year: number; month: number; day: number } 
   return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
 }
 
+/** The local days `range` touches, each at its local midnight (at most 366). */
 function localDays(range: TimeRange, zone: string): DateTime[] {
-  const days: DateTime[] = [];
-  const end = DateTime.fromJSDate(range.end, { zone });
-  for (let day = DateTime.fromJSDate(range.start, { zone }).startOf('day'); day < end && days.length < 366; day = day.plus({ days: 1 }).startOf('day')) {
-    days.push(day);
-  }
+  const first = DateTime.fromJSDate(range.start, { zone }).startOf('day');
+  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone });
+  const count = Math.min(daysBetween(first, last) + 1, 366);
+  const days = [first];
+  for (let i = 1; i < count; i++) days.push(days[i - 1]!.plus({ days: 1 }).startOf('day'));
   return days;
 }
 
 function relativeDay(day: DateTime, now: Date, zone: string): string {
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  const diff = Math.round(day.diff(today, 'days').days);
+  const today = DateTime.fromJSDate(now, { zone });
+  const diff = daysBetween(today, day);
   if (diff === 0) return 'Today';
   if (diff === 1) return 'Tomorrow';
-  return day.setLocale('en-GB').toFormat(day.year === today.year ? 'ccc d LLL' : 'ccc d LLL yyyy');
+  return shortDate(day, day.year !== today.year);
 }
 
 function startsIn(start: Date, now: Date): string {

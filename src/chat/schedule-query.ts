@@ -57,6 +57,8 @@ export const DISPLAY_PROJECTION = {
 } as const;
 
 /** How far ahead "next meeting" looks: the sync window's future end is usually well inside this. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export const NEXT_EVENT_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
 
 /**
@@ -66,8 +68,11 @@ export const NEXT_EVENT_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
  */
 export function datesToRead(range: TimeRange, zone: string): string[] {
   const dates = new Set(datesOverlapping(range));
-  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone }).startOf('day');
-  for (let day = DateTime.fromJSDate(range.start, { zone }).startOf('day'); day <= last; day = day.plus({ days: 1 })) dates.add(day.toISODate()!);
+  const first = DateTime.fromJSDate(range.start, { zone });
+  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone });
+  // Once known, local dates are plain dates: stepping through them needs no zone (and no Intl) at all.
+  const end = Date.UTC(last.year, last.month - 1, last.day);
+  for (let day = Date.UTC(first.year, first.month - 1, first.day); day <= end; day += DAY_MS) dates.add(new Date(day).toISOString().slice(0, 10));
   return [...dates].sort();
 }
 
