@@ -6,17 +6,6 @@ import { toIanaTimeZone } from '../graph/time-zone.js';
  * ("W. Europe Standard Time"); Teams' clientInfo sends IANA; the user can override both.
  */
 
-/** True for a zone name luxon (the platform's ICU data) can compute offsets for. */
-export function isValidIanaZone(name: string | undefined | null): name is string {
-  if (!name || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
-  return DateTime.now().setZone(name).isValid;
-}
-
-/** "europe/paris" -> "Europe/Paris" (ICU's spelling): luxon accepts any case, cards and the database keep one spelling. */
-function canonicalZone(name: string): string {
-  return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
-}
-
 export interface UserZoneSources {
   /** "timezone Europe/Paris", stored on the chat user. */
   override?: string | undefined;
@@ -26,13 +15,12 @@ export interface UserZoneSources {
   client?: string | undefined;
 }
 
-/** First usable of the user's override, the mailbox's zone, the Teams client's zone; else UTC. */
+/**
+ * First usable of the user's override, the mailbox's zone, the Teams client's zone; else UTC. Asked on every
+ * question: toIanaTimeZone remembers each name it has checked, so this costs no Intl call after the first.
+ */
 export function resolveUserZone(sources: UserZoneSources): string {
-  if (isValidIanaZone(sources.override)) return canonicalZone(sources.override);
-  const mailbox = toIanaTimeZone(sources.mailbox);
-  if (mailbox) return mailbox;
-  if (isValidIanaZone(sources.client)) return canonicalZone(sources.client);
-  return 'UTC';
+  return toIanaTimeZone(sources.override) ?? toIanaTimeZone(sources.mailbox) ?? toIanaTimeZone(sources.client) ?? 'UTC';
 }
 
 /** The user typed "timezone ..." with something that is not a zone: one sentence they can act on. */
