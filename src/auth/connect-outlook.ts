@@ -35,7 +35,7 @@ const DISCONNECT = /^(?:disconnect|unlink|sign ?out|log ?out)(?: (?:from )?(?:ou
 const STATUS = /^(?:status|connection status|am i connected|who am i)$/;
 
 /** "connect outlook", "reconnect", "disconnect outlook", "status". */
-export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCommand<any>[] {
+export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCommand<any, any>[] {
   const { auth, collections, logger } = deps;
 
   const sendSignInCard = async (turn: TurnContext, userKey: string, reconnect: boolean) => {

@@ -4,7 +4,7 @@ import { microsoftAppMissingMessage, signInCard } from '../auth/sign-in-card.js'
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { toIanaTimeZone } from '../graph/time-zone.js';
 import type { Logger } from '../log.js';
-import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.js';
+import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
 import { calendarFreshness } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { conflictsDuring, freeSlots } from './free-slots.js';
@@ -35,6 +35,12 @@ export interface AskCommandDeps {
   now?: () => Date;
 }
 
+/** What an answer needs besides the chat user: whether (and how freshly) their calendar is synced, and where. */
+interface AskContext {
+  account: Pick<AccountDoc, 'status' | 'mailboxTimeZone'> | null;
+  syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
+}
+
 export const FIRST_SYNC_TEXT = "I'm still syncing your calendar for the first time; ask again in a minute.";
 export const NOT_CONNECTED_TEXT = "You haven't connected your Outlook calendar yet, so I can't see your schedule.";
 
@@ -43,7 +49,7 @@ export function userZone(user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTim
   return resolveUserZone({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
 }
 
-export function askCommands(deps: AskCommandDeps): ChatCommand<any>[] {
+export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
   const { collections, auth, logger } = deps;
   const clock = deps.now ?? (() => new Date());
 
@@ -84,17 +90,20 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any>[] {
         logger.info({ event: 'timezone-set', userKey: user._id, zone: command.zone }, 'time zone override set');
       },
     }),
-    defineCommand<{ text: string }>({
+    defineCommand<{ text: string }, AskContext>({
       name: 'ask',
       help: { usage: "what's on today", description: "your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
       // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
       match: (text) => (isScheduleQuestion(text, clock()) ? { text } : undefined),
-      async run(turn, user, { text }) {
-        const now = clock();
+      load: async (userKey) => {
         const [account, syncState] = await Promise.all([
-          collections.accounts.findOne({ _id: user._id }, { projection: { status: 1, mailboxTimeZone: 1 } }),
-          collections.syncStates.findOne({ _id: user._id }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
+          collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1 } }),
+          collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
         ]);
+        return { account, syncState };
+      },
+      async run(turn, user, { text }, { account, syncState }) {
+        const now = clock();
         const zone = userZone(user, account);
         const freshness = calendarFreshness({ account, syncState, now, zone, syncIntervalMs: deps.syncIntervalMs });
         if (freshness.kind === 'not-connected') return notConnected(turn, user);

@@ -2,7 +2,7 @@ import { ActivityHandler, type TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
 import type { Collections } from '../store/collections.js';
 import { normalizeCommandText, type ChatCommand } from './chat-command.js';
-import { rememberChatUser } from './chat-users.js';
+import { chatUserKeyOf, rememberChatUser } from './chat-users.js';
 
 export const WELCOME_TEXT =
   "Hi, I'm calbot. I keep an eye on your Outlook calendar and answer questions like \"what's on today\" right here. " +
@@ -15,7 +15,7 @@ export interface BotDependencies {
   collections: Collections;
   logger: Logger;
   /** Tried in order; the first whose match() returns arguments runs. */
-  commands: ChatCommand<any>[];
+  commands: ChatCommand<any, any>[];
 }
 
 /** The chat front: remember who wrote, find the command, run it. Every turn is one log line. */
@@ -45,33 +45,35 @@ export class CalbotBot extends ActivityHandler {
 
   private async handleMessage(turn: TurnContext): Promise<void> {
     const started = Date.now();
-    const user = await rememberChatUser(this.deps.collections, turn.activity);
     // Card buttons (Action.Submit) send { command } in value instead of text.
     const submitted = (turn.activity.value as { command?: unknown } | undefined)?.command;
     const raw = typeof submitted === 'string' ? submitted : turn.activity.text ?? '';
+    const tooLong = raw.length > MAX_COMMAND_LENGTH;
+    const text = tooLong ? '' : normalizeCommandText(raw);
+    const help = text === 'help' || text === '?' || text === 'commands';
+    const found = tooLong || help ? undefined : this.findCommand(text);
+    // The command's own reads go out with the chat user's: one round trip before the answer, not two.
+    const [user, loaded] = await Promise.all([
+      rememberChatUser(this.deps.collections, turn.activity),
+      found?.command.load?.(chatUserKeyOf(turn.activity), found.args),
+    ]);
     let command = 'unknown';
-    if (raw.length > MAX_COMMAND_LENGTH) {
+    if (tooLong) {
       command = 'too-long';
       await turn.sendActivity(`That message is longer than I can read (${MAX_COMMAND_LENGTH} characters at most). ${UNKNOWN_TEXT}`);
+    } else if (help) {
+      command = 'help';
+      await turn.sendActivity(this.helpText());
+    } else if (found) {
+      command = found.command.name;
+      await found.command.run(turn, user, found.args, loaded);
     } else {
-      const text = normalizeCommandText(raw);
-      if (text === 'help' || text === '?' || text === 'commands') {
-        command = 'help';
-        await turn.sendActivity(this.helpText());
-      } else {
-        const found = this.findCommand(text);
-        if (found) {
-          command = found.command.name;
-          await found.command.run(turn, user, found.args);
-        } else {
-          await turn.sendActivity(UNKNOWN_TEXT);
-        }
-      }
+      await turn.sendActivity(UNKNOWN_TEXT);
     }
     this.deps.logger.info({ event: 'message', command, userKey: user._id, ms: Date.now() - started }, 'turn');
   }
 
-  private findCommand(text: string): { command: ChatCommand<any>; args: unknown } | undefined {
+  private findCommand(text: string): { command: ChatCommand<any, any>; args: unknown } | undefined {
     if (!text) return undefined;
     for (const command of this.deps.commands) {
       const args = command.match(text);

@@ -5,15 +5,20 @@ import type { ChatUserDoc } from '../store/collections.js';
  * One thing a user can type. Each capability (connect, sync, ask, notices) exports its commands; the bot tries
  * them in order. `match` is pure (text in, arguments or undefined out) so it is table-tested on its own.
  */
-export interface ChatCommand<Args = unknown> {
+export interface ChatCommand<Args = unknown, Loaded = undefined> {
   name: string;
   /** Line shown by "help"; commands without one are not listed. */
   help?: { usage: string; description: string };
   match(text: string): Args | undefined;
-  run(turn: TurnContext, user: ChatUserDoc, args: Args): Promise<void>;
+  /**
+   * What the command reads about the user before it can answer, started beside the bot's own read of the chat
+   * user: the turn waits for one database round trip instead of two in a row.
+   */
+  load?(userKey: string, args: Args): Promise<Loaded>;
+  run(turn: TurnContext, user: ChatUserDoc, args: Args, loaded: Loaded): Promise<void>;
 }
 
-export function defineCommand<Args>(command: ChatCommand<Args>): ChatCommand<Args> {
+export function defineCommand<Args, Loaded = undefined>(command: ChatCommand<Args, Loaded>): ChatCommand<Args, Loaded> {
   return command;
 }
 

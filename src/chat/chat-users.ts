@@ -9,7 +9,7 @@ import { chatUserKey } from '../store/collections.js';
 export async function rememberChatUser(collections: Collections, activity: Partial<Activity>, now = new Date()): Promise<ChatUserDoc> {
   const channelId = activity.channelId ?? 'unknown';
   const userId = activity.from?.id ?? 'unknown';
-  const key = chatUserKey(channelId, userId);
+  const key = chatUserKeyOf(activity);
   const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { timezone?: unknown } | undefined;
   const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
   const set: Partial<ChatUserDoc> = {
@@ -32,6 +32,11 @@ export async function rememberChatUser(collections: Collections, activity: Parti
     { upsert: true, returnDocument: 'after' },
   );
   return doc!;
+}
+
+/** The key rememberChatUser stores the writer of `activity` under (and their account and sync state use). */
+export function chatUserKeyOf(activity: Partial<Activity>): string {
+  return chatUserKey(activity.channelId ?? 'unknown', activity.from?.id ?? 'unknown');
 }
 
 /** lastSeenAt is kept to the hour: fresher than that is not worth a write per message. */

@@ -42,7 +42,7 @@ export function matchQuietHours(text: string): QuietHoursArgs | undefined {
 }
 
 /** "notify on|off" and "quiet hours ...": preferences on ChatUserDoc.notify (absent = on, no quiet hours). */
-export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any>[] {
+export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any, any>[] {
   const { collections, notices, logger } = deps;
   const zoneOf = async (user: ChatUserDoc) => {
     const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1 } });

@@ -21,7 +21,7 @@ export interface SyncCommandDeps {
 }
 
 /** "sync now" and "sync status". */
-export function syncCommands(deps: SyncCommandDeps): ChatCommand<any>[] {
+export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
   const { collections, jobs, logger } = deps;
   const inTurnWaitMs = deps.inTurnWaitMs ?? 10_000;
   const roundTimeoutMs = deps.roundTimeoutMs ?? 10 * 60_000;
