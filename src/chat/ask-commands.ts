@@ -17,7 +17,9 @@ import {
   renderScheduleAnswer,
   type ScheduleAnswer,
 } from './schedule-card.js';
-import { eventsBetween, nextEvents, storedCalendar, type StoredCalendar } from './schedule-query.js';
+import { eventsBetween, nextEvents, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
+import { clientTimeZoneOf } from './chat-users.js';
+import type { DayReads } from '../sync/calendar-days.js';
 import { BadTimeZoneInput, parseTimeZoneCommand, resolveUserZone, type TimeZoneCommand } from './time-zone.js';
 
 /**
@@ -37,8 +39,12 @@ export interface AskCommandDeps {
 
 /** What an answer needs besides the chat user: whether (and how freshly) their calendar is synced, and where. */
 interface AskContext {
+  now: Date;
   account: Pick<AccountDoc, 'status' | 'mailboxTimeZone'> | null;
   syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
+  /** The question read in the zone Teams reported, and the reads of its days already under way. */
+  likely: { zone: string; question: Question } | undefined;
+  dayReads: DayReads | undefined;
 }
 
 export const FIRST_SYNC_TEXT = "I'm still syncing your calendar for the first time; ask again in a minute.";
@@ -95,15 +101,20 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
       help: { usage: "what's on today", description: "your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
       // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
       match: (text) => (isScheduleQuestion(text, clock()) ? { text } : undefined),
-      load: async (userKey) => {
+      load: async (userKey, { text }, turn) => {
+        const now = clock();
+        // The zone Teams sends with the message is nearly always the one the answer is in: the days the question
+        // needs there are read now, beside the account and sync state, rather than after them.
+        const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
+        const likely = parseQuestion(text, now, likelyZone);
+        const dayReads = likely ? prefetchDays(collections, userKey, likely, now, likelyZone) : undefined;
         const [account, syncState] = await Promise.all([
           collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1 } }),
           collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
         ]);
-        return { account, syncState };
+        return { now, account, syncState, likely: likely && { zone: likelyZone, question: likely }, dayReads };
       },
-      async run(turn, user, { text }, { account, syncState }) {
-        const now = clock();
+      async run(turn, user, { text }, { now, account, syncState, likely, dayReads }) {
         const zone = userZone(user, account);
         const freshness = calendarFreshness({ account, syncState, now, zone, syncIntervalMs: deps.syncIntervalMs });
         if (freshness.kind === 'not-connected') return notConnected(turn, user);
@@ -116,13 +127,13 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           await turn.sendActivity({ text: reply, textFormat: 'plain' });
           return;
         }
-        const question = parseQuestion(text, now, zone);
+        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone);
         if (!question) {
           // Only a zone change can turn a question into a non-question (a date that does not exist there); rare.
           await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
           return;
         }
-        const calendar = storedCalendar(collections, user._id, syncState);
+        const calendar = storedCalendar(collections, user._id, syncState, dayReads);
         const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote });
         await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
       },

@@ -55,7 +55,7 @@ export class CalbotBot extends ActivityHandler {
     // The command's own reads go out with the chat user's: one round trip before the answer, not two.
     const [user, loaded] = await Promise.all([
       rememberChatUser(this.deps.collections, turn.activity),
-      found?.command.load?.(chatUserKeyOf(turn.activity), found.args),
+      found?.command.load?.(chatUserKeyOf(turn.activity), found.args, turn),
     ]);
     let command = 'unknown';
     if (tooLong) {

@@ -14,7 +14,7 @@ export interface ChatCommand<Args = unknown, Loaded = undefined> {
    * What the command reads about the user before it can answer, started beside the bot's own read of the chat
    * user: the turn waits for one database round trip instead of two in a row.
    */
-  load?(userKey: string, args: Args): Promise<Loaded>;
+  load?(userKey: string, args: Args, turn: TurnContext): Promise<Loaded>;
   run(turn: TurnContext, user: ChatUserDoc, args: Args, loaded: Loaded): Promise<void>;
 }
 

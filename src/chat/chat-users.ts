@@ -10,7 +10,6 @@ export async function rememberChatUser(collections: Collections, activity: Parti
   const channelId = activity.channelId ?? 'unknown';
   const userId = activity.from?.id ?? 'unknown';
   const key = chatUserKeyOf(activity);
-  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { timezone?: unknown } | undefined;
   const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
   const set: Partial<ChatUserDoc> = {
     channelId,
@@ -22,7 +21,8 @@ export async function rememberChatUser(collections: Collections, activity: Parti
   if (activity.from?.name) set.userName = activity.from.name;
   if (activity.from?.aadObjectId) set.aadObjectId = activity.from.aadObjectId;
   if (tenantId) set.tenantId = tenantId;
-  if (typeof clientInfo?.timezone === 'string' && clientInfo.timezone.length < 64) set.clientTimeZone = clientInfo.timezone;
+  const clientTimeZone = clientTimeZoneOf(activity);
+  if (clientTimeZone) set.clientTimeZone = clientTimeZone;
   // Most turns change nothing worth a write; on FerretDB an upsert costs a scan plus a transaction, on every question.
   const existing = await collections.chatUsers.findOne({ _id: key });
   if (existing && !worthWriting(existing, set, now)) return existing;
@@ -37,6 +37,12 @@ export async function rememberChatUser(collections: Collections, activity: Parti
 /** The key rememberChatUser stores the writer of `activity` under (and their account and sync state use). */
 export function chatUserKeyOf(activity: Partial<Activity>): string {
   return chatUserKey(activity.channelId ?? 'unknown', activity.from?.id ?? 'unknown');
+}
+
+/** The time zone the Teams client reports with a message (its clientInfo entity), if any. */
+export function clientTimeZoneOf(activity: Partial<Activity>): string | undefined {
+  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { timezone?: unknown } | undefined;
+  return typeof clientInfo?.timezone === 'string' && clientInfo.timezone.length < 64 ? clientInfo.timezone : undefined;
 }
 
 /** lastSeenAt is kept to the hour: fresher than that is not worth a write per message. */

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { blocksTime, type TimeRange } from './free-slots.js';
 import { eventsForDisplay, type DisplayEvent } from './schedule-card.js';
 import type { Collections, SyncStateDoc } from '../store/collections.js';
-import { DAYS_VERSION, datesOverlapping, eventsOnDates } from '../sync/calendar-days.js';
+import { DAYS_VERSION, datesOverlapping, eventsOnDates, startDayReads, type DayReads } from '../sync/calendar-days.js';
+import type { Question } from './question.js';
 
 /**
  * Reads the stored calendar for an answer. MongoDB only: a chat answer never waits on Microsoft Graph.
@@ -21,6 +22,8 @@ export interface StoredCalendar {
   source: 'calendarDays' | 'events';
   /** The end of the synced window: no day is filed past it, so "next meeting" reads no further. */
   windowEnd?: Date | undefined;
+  /** This question's reads of calendarDays, started early by prefetchDays or on demand; each date is read once. */
+  dayReads: DayReads;
 }
 
 /** Days are trusted only at the layout this code reads; the engine sets daysVersion when a round leaves them exact. */
@@ -28,8 +31,26 @@ export function storedCalendar(
   collections: StoredCalendar['collections'],
   userKey: string,
   syncState: Pick<SyncStateDoc, 'daysVersion' | 'windowEnd'> | null | undefined,
+  dayReads: DayReads = new Map(),
 ): StoredCalendar {
-  return { collections, userKey, source: syncState?.daysVersion === DAYS_VERSION ? 'calendarDays' : 'events', windowEnd: syncState?.windowEnd };
+  return { collections, userKey, source: syncState?.daysVersion === DAYS_VERSION ? 'calendarDays' : 'events', windowEnd: syncState?.windowEnd, dayReads };
+}
+
+/**
+ * Starts reading the days `question` will need in `zone` before the user's sync state has said where answers come
+ * from: the turn then waits for one database round trip, not two in a row. The bot guesses the zone from the one
+ * Teams reports with the message; dates the real zone does not need are a read wasted, dates it needs beyond
+ * these are read when asked for. "next meeting" starts with its first chunk.
+ */
+export function prefetchDays(collections: StoredCalendar['collections'], userKey: string, question: Question, now: Date, zone: string): DayReads {
+  const firstNext = () => nextDateChunks(now, new Date(now.getTime() + 2 * DAY_MS))[0] ?? [];
+  const dates =
+    question.kind === 'next'
+      ? firstNext()
+      : question.kind === 'now'
+        ? [...datesToRead({ start: now, end: new Date(now.getTime() + 1) }, zone), ...firstNext()]
+        : datesToRead(question.range, zone);
+  return startDayReads(collections.calendarDays, userKey, dates, new Map());
 }
 
 /**
@@ -104,7 +125,7 @@ export function isUpcomingMeeting(event: DisplayEvent, now: Date): boolean {
 export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, zone: string): Promise<DisplayEvent[]> {
   const { collections, userKey } = calendar;
   if (calendar.source === 'calendarDays') {
-    return eventsForDisplay(await eventsOnDates(collections.calendarDays, userKey, datesToRead(range, zone)), range, zone);
+    return eventsForDisplay(await eventsOnDates(collections.calendarDays, userKey, datesToRead(range, zone), calendar.dayReads), range, zone);
   }
   const events = await collections.events
     .find(
@@ -151,7 +172,7 @@ async function nextEventsFromDays(calendar: StoredCalendar, now: Date, horizon: 
   const until = calendar.windowEnd && calendar.windowEnd.getTime() < horizon.getTime() ? calendar.windowEnd : horizon;
   const found = new Map<string, DisplayEvent>();
   for (const dates of nextDateChunks(now, until)) {
-    for (const entry of await eventsOnDates(calendar.collections.calendarDays, calendar.userKey, dates)) {
+    for (const entry of await eventsOnDates(calendar.collections.calendarDays, calendar.userKey, dates, calendar.dayReads)) {
       if (entry.start.getTime() < until.getTime() && isUpcomingMeeting(entry, now)) found.set(entry.eventId, entry);
     }
     if (found.size >= limit) break;

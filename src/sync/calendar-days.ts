@@ -86,14 +86,37 @@ export async function writeDays(calendarDays: Collection<CalendarDayDoc>, userKe
 
 /** Reads days by `_id`, one point read each (FerretDB does not push `$in` down). */
 export async function readDays(calendarDays: Collection<CalendarDayDoc>, userKey: string, dates: readonly string[]): Promise<Map<string, DayEntry[]>> {
-  const docs = await Promise.all(dates.map((date) => calendarDays.findOne({ _id: calendarDayId(userKey, date) }, { projection: { events: 1 } })));
-  return new Map(dates.map((date, index) => [date, docs[index]?.events ?? []]));
+  const lists = await Promise.all(dates.map((date) => readDay(calendarDays, userKey, date)));
+  return new Map(dates.map((date, index) => [date, lists[index]!]));
 }
 
-/** The events filed under `dates`, each once, in start order. */
-export async function eventsOnDates(calendarDays: Collection<CalendarDayDoc>, userKey: string, dates: readonly string[]): Promise<DayEntry[]> {
+export async function readDay(calendarDays: Collection<CalendarDayDoc>, userKey: string, date: string): Promise<DayEntry[]> {
+  const doc = await calendarDays.findOne({ _id: calendarDayId(userKey, date) }, { projection: { events: 1 } });
+  return doc?.events ?? [];
+}
+
+/** Reads of one user's days already under way, by date: a date asked for again is not read again. */
+export type DayReads = Map<string, Promise<DayEntry[]>>;
+
+/**
+ * Starts reading `dates` into `reads` (those not already there). A read nobody awaits in the end must not become
+ * an unhandled rejection, so each is also observed here; whoever awaits it still gets its error.
+ */
+export function startDayReads(calendarDays: Collection<CalendarDayDoc>, userKey: string, dates: Iterable<string>, reads: DayReads): DayReads {
+  for (const date of dates) {
+    if (reads.has(date)) continue;
+    const read = readDay(calendarDays, userKey, date);
+    read.catch(() => undefined);
+    reads.set(date, read);
+  }
+  return reads;
+}
+
+/** The events filed under `dates`, each once, in start order; through `reads` when given (see startDayReads). */
+export async function eventsOnDates(calendarDays: Collection<CalendarDayDoc>, userKey: string, dates: readonly string[], reads: DayReads = new Map()): Promise<DayEntry[]> {
+  startDayReads(calendarDays, userKey, dates, reads);
   const seen = new Map<string, DayEntry>();
-  for (const entries of (await readDays(calendarDays, userKey, dates)).values()) {
+  for (const entries of await Promise.all(dates.map((date) => reads.get(date)!))) {
     for (const entry of entries) if (!seen.has(entry.eventId)) seen.set(entry.eventId, entry);
   }
   return [...seen.values()].sort(byStart);

@@ -138,6 +138,30 @@ describe('answers from calendarDays, and from events before there are days', () 
     expect(rowTitles(freeAt)).toEqual(['Far today off']);
   });
 
+  it('answers in the mailbox zone when Teams reports another zone, or none: the days read early are only a guess', async () => {
+    const c = h.store.collections;
+    // Teams says UTC+14, the mailbox UTC-11: their todays are always different dates.
+    const traveller = teamsUser('Tia Traveller', 'Pacific/Kiritimati');
+    const quiet = teamsUser('Quinn Quiet', '');
+    const today = localToday('Pacific/Pago_Pago');
+    for (const user of [traveller, quiet]) {
+      await seedAccount(c, user, { mailboxTimeZone: 'Pacific/Pago_Pago' });
+      await seedEvents(c, user, [
+        { subject: 'Home today', start: today.set({ hour: 10 }) },
+        { subject: 'Home all day', start: today, allDay: true },
+        { subject: 'Home tomorrow', start: today.plus({ days: 1 }).set({ hour: 10 }) },
+        { subject: 'Home yesterday', start: today.minus({ days: 1 }).set({ hour: 23 }) },
+      ]);
+      await keepOnlyDays(c, user);
+      const card = readScheduleCard((await ask(h, "what's on today", user)).card);
+      expect(card.header).toBe(`Today · ${today.setLocale('en-GB').toFormat('ccc d LLL')}`);
+      expect(rowTitles(card)).toEqual(['Home all day', 'Home today']);
+      expect(card.groups[0]!.rows[1]!.time).toMatch(/^10:00–/);
+      expect(await titles('tomorrow', user)).toEqual(['Home tomorrow']);
+      expect(rowTitles(readScheduleCard((await ask(h, 'next meeting', user)).card))).toEqual([today.set({ hour: 10 }) > DateTime.now() ? 'Home today' : 'Home tomorrow']);
+    }
+  });
+
   it('next meeting reads forward past empty weeks, counts a meeting spanning dates once, and says so when there is none', async () => {
     const c = h.store.collections;
     const far = teamsUser('Nina Next', 'Europe/Berlin');
