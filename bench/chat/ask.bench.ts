@@ -6,7 +6,9 @@
 // botbuilder + the ask command + card rendering + the reply POSTed to a Bot Connector stand-in), against users ×
 // events EventDocs and the calendarDays the sync engine files them under. Beside it, in the same run and on the same
 // database, the floor: a bare restify route doing the same MongoDB reads calbot does for the question (the user's
-// calendarDays for the same dates, by _id). Two load models, each for the floor and for calbot:
+// calendarDays for the same dates, by _id); and, as a reading aid only, a bare route making every read calbot's turn
+// makes (chat user, account, sync state and the days), so calbot's own cost is calbot minus that row. Two load
+// models, each for the floor, the aid and calbot:
 // - users: each of N users asks, waits for the answer, thinks for an exponential time (mean --think-ms), asks again;
 // - saturation: N clients in a closed loop with no think time. That measures capacity, not latency: at saturation
 //   latency ≈ N / throughput whatever the server does.
@@ -24,6 +26,8 @@ import type { Server as HttpServer } from 'node:http';
 import { startCalbot } from '../../src/app.js';
 import { DateTime } from 'luxon';
 import { datesToRead } from '../../src/chat/schedule-query.js';
+import { rememberChatUser } from '../../src/chat/chat-users.js';
+import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { calendarDayId, chatUserKey, ensureIndexes, type CalendarDayDoc, type EventDoc } from '../../src/store/collections.js';
@@ -140,10 +144,14 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { url, bodies, concurrency, count, thinkMs } = workerData;
 const latencies = new Float64Array(count);
-let next = 0; let failures = 0; let firstFailure; let lastDone = 0;
+let next = 0; let done = 0; let failures = 0; let firstFailure; let lastDone = 0;
+// Users still thinking when the last answer is in are woken and sent home, rather than waited for.
+const finished = new AbortController();
 async function loop(user) {
   for (;;) {
-    if (thinkMs > 0) await sleep(-Math.log(1 - Math.random()) * thinkMs);
+    if (thinkMs > 0) {
+      try { await sleep(-Math.log(1 - Math.random()) * thinkMs, undefined, { signal: finished.signal }); } catch { return; }
+    }
     const i = next++;
     if (i >= count) return;
     // A simulated user is one person: with think time, user u always asks as stored user u × (users / concurrency).
@@ -156,6 +164,7 @@ async function loop(user) {
     } catch (e) { failures++; firstFailure ??= String(e); }
     lastDone = performance.now();
     latencies[i] = lastDone - t0;
+    if (++done === count) finished.abort();
   }
 }
 const started = performance.now();
@@ -326,6 +335,20 @@ try {
     const events = await eventsOnDates(collections.calendarDays, key, datesToRead(range, zone));
     res.send(200, { count: events.length });
   });
+  // Not the target's floor, a reading aid: every read calbot's turn makes (the chat user, account and sync state by
+  // _id, and the same days), all at once as calbot makes them, and nothing else. calbot minus this is its own cost.
+  floor.post('/floor-all-reads', async (req, res) => {
+    const { userKey: key, zone } = req.body as { userKey: string; zone: string };
+    const day = DateTime.now().setZone(zone).startOf('day');
+    const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
+    const [, , , events] = await Promise.all([
+      collections.chatUsers.findOne({ _id: key }),
+      collections.accounts.findOne({ _id: key }, { projection: { status: 1, mailboxTimeZone: 1 } }),
+      collections.syncStates.findOne({ _id: key }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
+      eventsOnDates(collections.calendarDays, key, datesToRead(range, zone)),
+    ]);
+    res.send(200, { count: events.length });
+  });
   const floorPort = await new Promise<number>((done) => floor.listen(0, '127.0.0.1', () => done((floor.address() as { port: number }).port)));
   stops.push(() => new Promise<void>((done) => floor.close(() => done())));
   const floorTimer = serverTimer(floor.server as unknown as HttpServer);
@@ -345,6 +368,11 @@ try {
   const floorBodies = Array.from({ length: USERS }, (_, i) => JSON.stringify({ userKey: userKey(i), zone: ZONES[i % ZONES.length] }));
   const calbotUrl = `http://127.0.0.1:${calbot.port}/api/messages`;
   const floorUrl = `http://127.0.0.1:${floorPort}/floor`;
+  const allReadsUrl = `http://127.0.0.1:${floorPort}/floor-all-reads`;
+  // Each user has written before, as in a running deployment: their chat user is stored (by calbot's own code).
+  for (let i = 0; i < USERS; i += 16) {
+    await Promise.all(askBodies.slice(i, i + 16).map((body) => rememberChatUser(collections, JSON.parse(body) as Partial<Activity>)));
+  }
 
   // Sanity: the answer for user 0 is a card with today's meetings, read from the seeded data.
   const probe = await fetch(calbotUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: askBodies[0] });
@@ -367,13 +395,15 @@ try {
   };
   const before = await connectorStats();
   const models = [...THINK_MS.map((thinkMs) => ({ name: 'users', thinkMs })), { name: 'saturation', thinkMs: 0 }];
-  const results: { thinkMs: number; floor: Result; calbot: Result }[] = [];
+  const results: { thinkMs: number; floor: Result; allReads: Result; calbot: Result }[] = [];
   for (const model of models) {
     progress(`${model.name} (think ${model.thinkMs} ms): measuring the floor`);
     const floorResult = await measure(floorUrl, floorBodies, floorTimer, model.thinkMs);
+    progress(`${model.name}: measuring all of calbot's reads`);
+    const allReadsResult = await measure(allReadsUrl, floorBodies, floorTimer, model.thinkMs);
     progress(`${model.name}: measuring calbot`);
     const calbotResult = await measure(calbotUrl, askBodies, calbotTimer, model.thinkMs);
-    results.push({ thinkMs: model.thinkMs, floor: floorResult, calbot: calbotResult });
+    results.push({ thinkMs: model.thinkMs, floor: floorResult, allReads: allReadsResult, calbot: calbotResult });
   }
   const after = await connectorStats();
   const replies = after.withCard - before.withCard;
@@ -387,7 +417,7 @@ try {
   console.log(`calbot bench: "what's on today" · ${USERS} users × ${EVENTS_PER_USER} events (${eventCount.toLocaleString('en')} events, ${dayCount.toLocaleString('en')} calendarDays) · ${CONCURRENCY} simulated users · ${REQUESTS} timed requests after ${WARMUP} warm-up, per row`);
   console.log(`database: ${database.description}; ${indexNote}; driver maxPoolSize=${poolSize}`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; seeded in ${seedSeconds.toFixed(1)} s; today's answer for user 0: ${sampleRows} rows`);
-  for (const { thinkMs, floor: floorResult, calbot: calbotResult } of results) {
+  for (const { thinkMs, floor: floorResult, allReads: allReadsResult, calbot: calbotResult } of results) {
     // Offered: what the users would ask if answers took no time (N / mean think); a closed loop offers "all it can take".
     const offered = thinkMs > 0 ? (CONCURRENCY / (thinkMs / 1000)).toFixed(0) : '-';
     const ratio = calbotResult.server.p99 / floorResult.server.p99;
@@ -401,9 +431,10 @@ try {
     console.log(`| ${'target'.padEnd(44)} | requests | offered | achieved | srv p50 | srv p95 | srv p99 | cli p50 | cli p95 | cli p99 |`);
     console.log(`|${'-'.repeat(46)}|---------:|--------:|---------:|--------:|--------:|--------:|--------:|--------:|--------:|`);
     console.log(line('floor: bare restify route, same reads', floorResult, offered));
+    console.log(line("(aid) bare route, all of calbot's reads", allReadsResult, offered));
     console.log(line('calbot: /api/messages -> card -> reply POST', calbotResult, offered));
     console.log('');
-    console.log(`server p99 calbot/floor = ${ratio.toFixed(2)}x; max server ms: floor ${floorResult.server.max.toFixed(1)}, calbot ${calbotResult.server.max.toFixed(1)}`);
+    console.log(`server p99 calbot/floor = ${ratio.toFixed(2)}x (calbot/all reads ${(calbotResult.server.p99 / allReadsResult.server.p99).toFixed(2)}x); max server ms: floor ${floorResult.server.max.toFixed(1)}, calbot ${calbotResult.server.max.toFixed(1)}`);
     if (thinkMs > 0) console.log(`target (server p99 < 50 ms and within 2x of the floor): ${calbotResult.server.p99 < 50 && ratio <= 2 ? 'MET' : 'NOT MET'}`);
   }
   console.log('');
