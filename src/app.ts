@@ -14,6 +14,7 @@ import { notifyCommands } from './notices/notify-commands.js';
 import { openStore, type Store } from './store/database.js';
 import { createScheduler, defineSweepJob, startScheduler, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
+import type { Change } from './sync/change-set.js';
 import type { RoundComplete } from './sync/sync-engine.js';
 import { syncCommands } from './sync/sync-commands.js';
 import { createSyncJobs, type SyncJobs } from './sync/sync-jobs.js';
@@ -26,7 +27,7 @@ export interface Calbot {
   bot: CalbotBot;
   auth: MicrosoftAuth | undefined;
   proactive: ProactiveSender;
-  /** Change notices: `notices.onRoundComplete` is what the sync engine calls after each stored round. */
+  /** Change notices: the sync engine queues each page's through `notices.queueChanges` before storing it. */
   notices: NoticeService;
   graphFor(userKey: string): GraphClient;
   /** The sync-calendar jobs: run now, wait for a round, job info. */
@@ -46,8 +47,10 @@ export async function startCalbot(
     host?: string;
     /** Agenda instance name, poll interval and lock lifetime (tests: short lock lifetimes, two processes). */
     scheduler?: { name?: string; processEveryMs?: number; lockLifetimeMs?: number };
-    /** After each stored sync round (change notices). */
+    /** After each stored sync round (the first round's summary notice). */
     onRoundComplete?: (userKey: string, result: RoundComplete) => Promise<void>;
+    /** Each page's changes, before the page is stored (change notices). */
+    onChanges?: (userKey: string, changes: Change[]) => Promise<void>;
     /** Change-notice retry/claim timings and the clock (tests). */
     notices?: Partial<NoticeOptions>;
   } = {},
@@ -71,14 +74,15 @@ export async function startCalbot(
   const proactive = createProactiveSender(adapter, config.bot.appId, collections, logger);
   const notices = createNoticeService({ collections, proactive, logger, horizonDays: config.notifyHorizonDays, options: options.notices });
   defineNoticeJob(scheduler, notices, logger);
-  /** After each stored round: change notices (a test may pass its own hook instead). */
+  /** Change notices, queued page by page before each page is stored, and the first round's summary (a test may pass its own hooks). */
+  const onChanges = options.onChanges ?? notices.queueChanges;
   const onRoundComplete: OnRoundComplete = options.onRoundComplete ?? notices.onRoundComplete;
 
   const syncJobs = createSyncJobs({
     agenda: scheduler,
     db: store.db,
     collections,
-    engine: { collections, graphFor, config, logger, onRoundComplete },
+    engine: { collections, graphFor, config, logger, onChanges, onRoundComplete },
     intervalMs: config.sync.intervalMs,
     auth,
     proactive,

@@ -7,7 +7,7 @@ import type { Scheduler } from '../scheduler.js';
 import type { ChatUserDoc, Collections } from '../store/collections.js';
 import { Leases } from '../store/leases.js';
 import { createUserLocks } from '../auth/user-lock.js';
-import type { ChangeSet } from '../sync/change-set.js';
+import type { Change, ChangeSet } from '../sync/change-set.js';
 import { ConversationRateLimit } from './conversation-rate-limit.js';
 import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
 import { describeChange, firstSyncText, isNoticeWorthy, noticeId, type NoticeLine } from './notice-text.js';
@@ -68,7 +68,13 @@ export interface NoticeServiceDependencies {
 }
 
 export interface NoticeService {
-  /** For the sync engine: stores the round's notices in the outbox and starts sending them. */
+  /**
+   * For the sync engine, before it stores a page: puts the page's notices in the outbox (each keyed by its content,
+   * so the same change queued again is one notice) and starts sending them. Throws when they could not be queued:
+   * the engine then fails the round before storing the page, and the changes are found again next round.
+   */
+  queueChanges(userKey: string, changes: readonly Change[]): Promise<void>;
+  /** For the sync engine, after a round: the first round's one-line summary (its events get no notices each). */
   onRoundComplete: OnRoundComplete;
   /** One sender pass: every due notice (or one user's); what the send-notices job runs. */
   sendDue(userKey?: string): Promise<{ sent: number }>;
@@ -116,45 +122,42 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   };
 
   /**
-   * Never throws: the round is already stored, so failing the sync job would not bring the changes back; the
-   * error is logged and the round's notices are lost (the one loss the sync contract cannot avoid).
+   * Never throws: the round is already stored, so failing the sync job would not bring the summary back; the
+   * error is logged. Per-event notices are not queued here: the engine queued each page's before storing it.
    */
-  const onRoundComplete: OnRoundComplete = async (userKey, result) => {
+  const onRoundComplete: OnRoundComplete = async (userKey, { changeSet, firstRound, totalEvents }) => {
+    if (!firstRound) return;
     try {
-      await queueRound(userKey, result);
-    } catch (error) {
-      logger.error({ event: 'notices-queue-failed', userKey, changes: result.changeSet.changes.length, err: (error as Error).message }, 'could not queue the notices of a round');
-    }
-  };
-
-  async function queueRound(userKey: string, { changeSet, firstRound, totalEvents }: RoundResult): Promise<void> {
-    const at = now();
-    if (firstRound) {
       // Keyed by the connection: a replayed first round says it once; a later reconnect says it again.
       const account = await collections.accounts.findOne({ _id: userKey }, { projection: { connectedAt: 1 } });
       const connection = account?.connectedAt?.getTime() ?? 'unknown';
       const inserted = await outbox.enqueue(
         { _id: `${userKey}|#first-sync|${connection}`, userKey, kind: 'summary', payload: { text: firstSyncText(totalEvents ?? changeSet.added), immediate: true } },
-        at,
+        now(),
       );
       logger.info({ event: 'notices-first-sync', userKey, totalEvents, inserted }, 'first sync: one summary line, no per-event notices');
       if (inserted) kick(userKey);
-      return;
+    } catch (error) {
+      logger.error({ event: 'notices-queue-failed', userKey, err: (error as Error).message }, 'could not queue the first sync summary');
     }
-    if (changeSet.changes.length === 0) return;
+  };
+
+  async function queueChanges(userKey: string, changes: readonly Change[]): Promise<void> {
+    if (changes.length === 0) return;
+    const at = now();
     const user = await collections.chatUsers.findOne({ _id: userKey });
     if (user?.notify?.enabled === false) {
-      logger.info({ event: 'notices-off', userKey, changes: changeSet.changes.length }, 'notices off: nothing queued');
+      logger.info({ event: 'notices-off', userKey, changes: changes.length }, 'notices off: nothing queued');
       return;
     }
     const zone = await userZone(user, userKey);
-    const worthy = changeSet.changes.filter((change) => isNoticeWorthy(change, at, horizonDays, zone));
+    const worthy = changes.filter((change) => isNoticeWorthy(change, at, horizonDays, zone));
     let inserted = 0;
     for (const change of worthy) {
       const line = describeChange(change, zone);
       if (await outbox.enqueue({ _id: noticeId(userKey, change), userKey, kind: change.kind, payload: { text: line.text, line } }, at)) inserted++;
     }
-    logger.info({ event: 'notices-queued', userKey, changes: changeSet.changes.length, worthy: worthy.length, inserted }, 'notices queued');
+    logger.info({ event: 'notices-queued', userKey, changes: changes.length, worthy: worthy.length, inserted }, 'notices queued');
     if (inserted > 0) kick(userKey);
   }
 
@@ -284,6 +287,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   }
 
   return {
+    queueChanges,
     onRoundComplete,
     sendDue,
     async releaseHeld(userKey) {

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
-import { emptyChangeSet, recordChange, type ChangeSet } from './change-set.js';
+import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
 import { EventMappingError, toEventDoc } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markRoundStarted, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
@@ -32,6 +32,13 @@ export interface SyncEngineDeps {
   config: { sync: Pick<Config['sync'], 'windowPastDays' | 'windowFutureDays' | 'pageSize'> };
   logger: Logger;
   clock?: () => Date;
+  /**
+   * Called with each page's notice-worthy changes before the page is stored (never on a first round, which is
+   * summed up in onRoundComplete instead). Before, not after: if it fails, the round fails with nothing of the
+   * page stored, and the next round finds the same changes; if the process dies after it, the page is read again
+   * and gives the same changes, which the notices layer keys by content (an idempotent enqueue).
+   */
+  onChanges?: (userKey: string, changes: Change[]) => Promise<void>;
   /** Called after the events and the state of a successful round are stored (the notices engineer's hook). */
   onRoundComplete?: (userKey: string, result: RoundComplete) => Promise<void>;
   /** Called after each stored page: the job extends its lock here. */
@@ -125,6 +132,9 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
     );
     savingProgress.catch(() => undefined); // awaited before the next save, the round's end, or a failure
   };
+  const announce = async (changes: Change[]): Promise<void> => {
+    if (changes.length > 0 && deps.onChanges) await deps.onChanges(userKey, changes);
+  };
   const batch = new PageBatch();
   /** Stores the batch, then saves the progress of its last page (a batch ending the round has none to save). */
   const storeBatch = async (): Promise<void> => {
@@ -156,7 +166,9 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       nextPage = page.nextLink ? request(page.nextLink) : undefined;
       pages++;
       const now = clock();
+      const noticed = changeSet.changes.length;
       const write = await diffPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
+      if (!firstRound) await announce(changeSet.changes.slice(noticed));
 
       if (firstRound) {
         // A first sync is a bulk import: its pages are stored in batches of FIRST_ROUND_BATCH events (per-command
@@ -179,7 +191,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
         continue;
       }
       await savingProgress;
-      if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now });
+      if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, announce });
       if (plan.fullRound?.previousWindow) await dropDays(calendarDays, userKey, plan.fullRound.previousWindow.start, plan.window.start);
       if (firstRound) {
         // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
@@ -387,14 +399,16 @@ class PageBatch {
 async function reconcile(
   deps: SyncEngineDeps,
   userKey: string,
-  context: { round: number; window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date },
+  context: { round: number; window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date; announce: (changes: Change[]) => Promise<void> },
 ): Promise<void> {
   const stale = context.stored.all().filter((doc) => doc.seenInRound !== context.round);
   if (stale.length === 0) return;
+  const noticed = context.changeSet.changes.length;
   for (const doc of stale) {
     const leftWindow = context.fullRound.reason === 'window-moved' && !overlaps(doc, context.window);
     if (!leftWindow) recordChange(context.changeSet, doc, undefined);
   }
+  await context.announce(context.changeSet.changes.slice(noticed));
   await patchDays(deps.collections.calendarDays, userKey, stale.map((doc) => ({ before: doc })), context.window, context.now);
   // One deleteOne per event: FerretDB would answer `_id: {$in}` by reading the whole collection.
   await deps.collections.events.bulkWrite(stale.map((doc) => ({ deleteOne: { filter: { _id: doc._id } } })), { ordered: false });

@@ -48,10 +48,9 @@ describe('change notices', () => {
     const far = eventDoc(userKey, 'far', { subject: 'Offsite', start: new Date('2026-12-20T09:00:00Z'), end: new Date('2026-12-20T17:00:00Z') });
     const untouched = eventDoc(userKey, 'same', { subject: 'Untouched' });
 
-    await h.calbots[0]!.notices.onRoundComplete(userKey, {
-      firstRound: false,
-      totalEvents: 9,
-      changeSet: roundOf([
+    await h.calbots[0]!.notices.queueChanges(
+      userKey,
+      roundOf([
         [undefined, review],
         [standup, v2(standup, { start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T09:15:00Z') })],
         [lunch, v2(lunch, { location: 'Pizzeria' })],
@@ -59,8 +58,8 @@ describe('change notices', () => {
         [untouched, untouched],
         [past, v2(past, { subject: 'Renamed, but over' })],
         [undefined, far],
-      ]),
-    });
+      ]).changes,
+    );
     await h.connector.waitFor(4, (r) => r.conversationId === user.conversationId && !r.activity.text?.startsWith('Change notices are'));
     await settle();
     // In order of when each event now starts (the standup moved to Friday).
@@ -81,11 +80,11 @@ describe('change notices', () => {
     const review = eventDoc(userKey, 'review', tomorrow(13));
     const round = roundOf([[review, v2(review, { subject: 'Design sync' })]]);
     await Promise.all([
-      h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: round }),
-      h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: round }),
+      h.calbots[0]!.notices.queueChanges(userKey, round.changes),
+      h.calbots[0]!.notices.queueChanges(userKey, round.changes),
     ]);
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Changed:') === true);
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: round });
+    await h.calbots[0]!.notices.queueChanges(userKey, round.changes);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00']);
     expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(1);
@@ -104,7 +103,7 @@ describe('change notices', () => {
   it('more than five changes in a round: one summary card, ten rows and "and N more"', async () => {
     const { user, userKey } = await chatUser();
     const events = Array.from({ length: 12 }, (_, i) => eventDoc(userKey, `m${i}`, { subject: `Meeting ${String(i + 1).padStart(2, '0')}`, ...tomorrow(7 + i, 30) }));
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 12, changeSet: roundOf(events.map((e) => [undefined, e])) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf(events.map((e) => [undefined, e])).changes);
     const [message] = await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.attachments !== undefined);
     await settle();
     expect(h.notices(user)).toHaveLength(1);
@@ -125,7 +124,7 @@ describe('change notices', () => {
   it('exactly five changes are five messages (the card starts at six)', async () => {
     const { user, userKey } = await chatUser();
     const events = Array.from({ length: 5 }, (_, i) => eventDoc(userKey, `f${i}`, { subject: `Focus ${i + 1}`, ...tomorrow(8 + i) }));
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 5, changeSet: roundOf(events.map((e) => [undefined, e])) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf(events.map((e) => [undefined, e])).changes);
     await h.connector.waitFor(5, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New: Focus') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual([1, 2, 3, 4, 5].map((i) => `New: Focus ${i}, Thu 26 Nov ${String(8 + i).padStart(2, '0')}:00–${String(9 + i).padStart(2, '0')}:00, Room 4`));
@@ -135,7 +134,7 @@ describe('change notices', () => {
     const { user, userKey } = await chatUser();
     await h.say('timezone America/New_York', user);
     const review = eventDoc(userKey, 'review', tomorrow(13));
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New:') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['New: Design review, Thu 26 Nov 08:00–09:00, Room 4']);
@@ -146,7 +145,7 @@ describe('change notices', () => {
     const review = eventDoc(userKey, 'review', tomorrow(13));
     // The connector client retries a 500 three times itself; the fourth failure reaches calbot's outbox retry.
     h.connector.failNext(500, 4);
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, { isCancelled: true })]]).changes);
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Cancelled:') === true, 20_000);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Cancelled: Design review, Thu 26 Nov 14:00–15:00']);
@@ -159,21 +158,21 @@ describe('change notices', () => {
     const { user, userKey } = await chatUser();
     const review = eventDoc(userKey, 'review', tomorrow(13));
     h.connector.failNext(404, 1);
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
     await h.calbots[0]!.notices.idle();
     expect(await h.store.collections.chatUsers.findOne({ _id: userKey })).toMatchObject({ conversationDead: true });
     const [dropped] = await h.store.collections.outbox.find({ userKey }).toArray();
     expect(dropped).toMatchObject({ status: 'dead', attempts: 1, payload: { deadReason: 'conversation-gone' } });
 
     // While dead, a new change is dropped without a call to the connector (which would now deliver it).
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[review, v2(review, { subject: 'Renamed' })]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, { subject: 'Renamed' })]]).changes);
     await settle();
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'dead' })).toBe(2);
     expect(h.notices(user)).toEqual([]);
 
     await h.say('notify', user); // the user is back: rememberChatUser revives the conversation
     const renamed = v2(review, { subject: 'Renamed' });
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[renamed, { ...renamed, etag: 'W/"3"', location: 'Room 9' }]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[renamed, { ...renamed, etag: 'W/"3"', location: 'Room 9' }]]).changes);
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Changed:') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Changed: Renamed, Thu 26 Nov 14:00–15:00, location Room 4 → Room 9']);
@@ -183,13 +182,13 @@ describe('change notices', () => {
     const { user, userKey } = await chatUser();
     expect(await h.say('notify off', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
     const review = eventDoc(userKey, 'review', tomorrow(13));
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
     await settle();
     expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(0);
     expect(h.notices(user)).toEqual([]);
 
     expect((await h.say('notify on', user))[0]).toMatch(/^Change notices are on: I'll tell you here when a meeting in the next 14 days/);
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, { isCancelled: true })]]).changes);
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Cancelled:') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Cancelled: Design review, Thu 26 Nov 14:00–15:00']);
@@ -197,7 +196,7 @@ describe('change notices', () => {
 
   it('an empty round says nothing', async () => {
     const { user, userKey } = await chatUser();
-    await h.calbots[0]!.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 0, changeSet: emptyChangeSet() });
+    await h.calbots[0]!.notices.queueChanges(userKey, emptyChangeSet().changes);
     await settle();
     expect(h.notices(user)).toEqual([]);
   });
@@ -217,8 +216,8 @@ describe('change notices', () => {
     );
     await Promise.all(
       users.flatMap(({ userKey }, u) => [
-        a.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 8, changeSet: rounds[u]! }),
-        b.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 8, changeSet: rounds[u]! }),
+        a.notices.queueChanges(userKey, rounds[u]!.changes),
+        b.notices.queueChanges(userKey, rounds[u]!.changes),
         a.notices.sendDue(),
         b.notices.sendDue(),
       ]),

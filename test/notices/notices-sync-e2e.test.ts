@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
-import { at, connectedUser, SYNC_ENV, waitForState } from '../sync/sync-support.js';
+import { at, command, connectedUser, SYNC_ENV, waitForState } from '../sync/sync-support.js';
 
 /**
  * The whole path: events change in (fake) Outlook, "sync now" runs a real round through the sync engine, and the
@@ -14,7 +14,8 @@ const time = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('HH
 describe('change notices after real sync rounds', () => {
   let h: CloudHarness;
   beforeAll(async () => {
-    h = await startCloudHarness(SYNC_ENV, 'notices_sync');
+    // Two events a page, so a round of changes spans pages.
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'notices_sync');
   });
   afterAll(async () => {
     await h.close();
@@ -63,5 +64,51 @@ describe('change notices after real sync rounds', () => {
     await h.calbot.notices.sendDue();
     expect(notices()).toEqual(['Synced 4 events', ...expected]);
     expect(h.connector.messages(chat.conversationId).slice(again).map((r) => r.activity.text)).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+  });
+
+  it('a round that fails after storing a page still tells about that page; the next round tells the rest, nothing twice', async () => {
+    const ids: Record<string, string> = {};
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Pia Pages', (oid) => {
+      ids.review = h.graph.addEvent(oid, { subject: 'Review', start: at(1, 13), end: at(1, 14) });
+      ids.standup = h.graph.addEvent(oid, { subject: 'Standup', start: at(2, 8), end: at(2, 8, 15) });
+      ids.lunch = h.graph.addEvent(oid, { subject: 'Lunch', start: at(3, 11), end: at(3, 12), location: 'Canteen' });
+      ids.planning = h.graph.addEvent(oid, { subject: 'Planning', start: at(4, 9), end: at(4, 10) });
+    });
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 4 events');
+    const notices = () =>
+      h.connector
+        .messages(chat.conversationId)
+        .map((r) => r.activity.text ?? '')
+        .filter((text) => /^(New|Moved|Changed|Cancelled|Removed):/.test(text));
+
+    h.graph.cancelEvent(microsoft.oid, ids.review!);
+    h.graph.updateEvent(microsoft.oid, ids.standup!, { start: at(5, 8), end: at(5, 8, 15) });
+    h.graph.updateEvent(microsoft.oid, ids.lunch!, { location: 'Pizzeria' });
+    h.graph.updateEvent(microsoft.oid, ids.planning!, { subject: 'Quarterly planning' });
+    const all = [
+      `Cancelled: Review, ${day(at(1, 13))} ${time(at(1, 13))}–${time(at(1, 14))}`,
+      `Moved: Standup, ${day(at(2, 8))} ${time(at(2, 8))} → ${day(at(5, 8))} ${time(at(5, 8))}`,
+      `Changed: Lunch, ${day(at(3, 11))} ${time(at(3, 11))}–${time(at(3, 12))}, location Canteen → Pizzeria`,
+      `Changed: Planning → Quarterly planning, ${day(at(4, 9))} ${time(at(4, 9))}–${time(at(4, 10))}`,
+    ];
+
+    // The round reads its first page (two changes), stores it, and then Graph fails: the round fails.
+    h.graph.failNext({ status: 500, oid: microsoft.oid, laterPagesOnly: true });
+    await command(h, chat, 'sync now');
+    const failed = await waitForState(h, userKey, (state) => state.status !== 'running' && state.lastError !== undefined);
+    expect(failed.nextLink).toBeDefined();
+    await h.connector.waitFor(2, (r) => r.conversationId === chat.conversationId && /^(Moved|Changed|Cancelled):/.test(r.activity.text ?? ''));
+    await h.calbot.notices.idle();
+    const afterFailure = notices();
+    expect(afterFailure).toHaveLength(2);
+    for (const text of afterFailure) expect(all).toContain(text);
+
+    // The next round resumes at the second page: the other two changes, and nothing said twice.
+    await command(h, chat, 'sync now');
+    await waitForState(h, userKey, (state) => state.status !== 'running' && state.roundsCompleted >= 2 && state.nextLink === undefined);
+    await h.connector.waitFor(4, (r) => r.conversationId === chat.conversationId && /^(Moved|Changed|Cancelled):/.test(r.activity.text ?? ''));
+    await h.calbot.notices.idle();
+    await h.calbot.notices.sendDue();
+    expect([...notices()].sort()).toEqual([...all].sort());
   });
 });

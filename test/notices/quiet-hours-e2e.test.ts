@@ -32,14 +32,13 @@ describe('quiet hours', () => {
     const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...at('2026-11-26T08:00:00Z', 15) });
     const night = eventDoc(userKey, 'night', { subject: 'Night shift handover', ...at('2026-11-26T03:00:00Z', 30) }); // 04:00 in Berlin: over by 07:00
     const calbot = h.calbots[0]!;
-    await calbot.notices.onRoundComplete(userKey, {
-      firstRound: false,
-      totalEvents: 3,
-      changeSet: roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night]]),
-    });
+    await calbot.notices.queueChanges(
+      userKey,
+      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night]]).changes,
+    );
     await calbot.notices.idle();
     h.clock.advance(4 * HOUR); // 02:30: another round, still quiet
-    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 2, changeSet: roundOf([[review, v2(review, { isCancelled: true })]]) });
+    await calbot.notices.queueChanges(userKey, roundOf([[review, v2(review, { isCancelled: true })]]).changes);
     await calbot.notices.idle();
     await calbot.notices.sendDue();
     expect(h.notices(user)).toEqual([]);
@@ -81,7 +80,7 @@ describe('quiet hours', () => {
     await calbot.notices.onRoundComplete(userKey, { firstRound: true, totalEvents: 7, changeSet: roundOf([]) });
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text === 'Synced 7 events');
     const lunch = eventDoc(userKey, 'lunch', { subject: 'Lunch', ...at('2026-11-26T11:30:00Z') });
-    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 8, changeSet: roundOf([[undefined, lunch]]) });
+    await calbot.notices.queueChanges(userKey, roundOf([[undefined, lunch]]).changes);
     await calbot.notices.idle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Synced 7 events']);
 
@@ -106,7 +105,7 @@ describe('quiet hours', () => {
     // Two attempts of four connector calls each (the connector client retries 500 three times itself).
     h.connector.failNext(500, 8);
     const review = eventDoc(userKey, 'review', at('2026-11-27T13:00:00Z'));
-    await calbot.notices.onRoundComplete(userKey, { firstRound: false, totalEvents: 1, changeSet: roundOf([[undefined, review]]) });
+    await calbot.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
     let doc = await h.store.collections.outbox.findOne({ userKey });
     while (doc?.status !== 'dead') {
       await calbot.notices.idle();

@@ -43,6 +43,8 @@ export interface FakeFault {
   retryAfterSeconds?: number;
   /** Only requests for this mailbox. */
   oid?: string;
+  /** Only a round's later pages (requests with a $skiptoken): the round has read and stored its first page. */
+  laterPagesOnly?: boolean;
   code?: string;
 }
 
@@ -161,7 +163,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       res.setHeader('Retry-After', '1');
       return sendError(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
     }
-    const faultIndex = faults.findIndex((fault) => !fault.oid || fault.oid === mailbox.oid);
+    const faultIndex = faults.findIndex((fault) => (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')));
     if (faultIndex >= 0) {
       const [fault] = faults.splice(faultIndex, 1);
       if (fault!.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault!.retryAfterSeconds));
