@@ -27,6 +27,7 @@ import { startCalbot } from '../../src/app.js';
 import { DateTime } from 'luxon';
 import { datesToRead } from '../../src/chat/schedule-query.js';
 import { rememberChatUser } from '../../src/chat/chat-users.js';
+import { readAnswerContext } from '../../src/chat/ask-commands.js';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -341,10 +342,9 @@ try {
     const { userKey: key, zone } = req.body as { userKey: string; zone: string };
     const day = DateTime.now().setZone(zone).startOf('day');
     const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
-    const [, , , events] = await Promise.all([
+    const [, , events] = await Promise.all([
       collections.chatUsers.findOne({ _id: key }),
-      collections.accounts.findOne({ _id: key }, { projection: { status: 1, mailboxTimeZone: 1 } }),
-      collections.syncStates.findOne({ _id: key }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
+      readAnswerContext(collections, key),
       eventsOnDates(collections.calendarDays, key, datesToRead(range, zone)),
     ]);
     res.send(200, { count: events.length });

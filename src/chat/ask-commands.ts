@@ -38,7 +38,7 @@ export interface AskCommandDeps {
 }
 
 /** What an answer needs besides the chat user: whether (and how freshly) their calendar is synced, and where. */
-interface AskContext {
+export interface AskContext {
   now: Date;
   account: Pick<AccountDoc, 'status' | 'mailboxTimeZone'> | null;
   syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
@@ -108,10 +108,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
         const likely = parseQuestion(text, now, likelyZone);
         const dayReads = likely ? prefetchDays(collections, userKey, likely, now, likelyZone) : undefined;
-        const [account, syncState] = await Promise.all([
-          collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1 } }),
-          collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
-        ]);
+        const { account, syncState } = await readAnswerContext(collections, userKey);
         return { now, account, syncState, likely: likely && { zone: likelyZone, question: likely }, dayReads };
       },
       async run(turn, user, { text }, { now, account, syncState, likely, dayReads }) {
@@ -139,6 +136,15 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
       },
     }),
   ];
+}
+
+/** What an answer reads besides the chat user and the days: the account (linked? which zone?) and the sync state (how fresh?). */
+export async function readAnswerContext(collections: Pick<Collections, 'accounts' | 'syncStates'>, userKey: string): Promise<Pick<AskContext, 'account' | 'syncState'>> {
+  const [account, syncState] = await Promise.all([
+    collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1 } }),
+    collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
+  ]);
+  return { account, syncState };
 }
 
 /** One question, answered from the user's stored calendar (calendarDays, or the events collection before those). */
