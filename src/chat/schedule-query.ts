@@ -77,10 +77,10 @@ export const DISPLAY_PROJECTION = {
   type: 1,
 } as const;
 
-/** How far ahead "next meeting" looks: the sync window's future end is usually well inside this. */
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const NEXT_EVENT_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
+/** How far ahead "next meeting" looks: the sync window's future end is usually well inside this. */
+export const NEXT_EVENT_HORIZON_MS = 366 * DAY_MS;
 
 /**
  * The calendarDays to read for `range` in `zone`: the UTC dates it touches (where its timed events are filed) and
