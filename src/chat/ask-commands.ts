@@ -8,7 +8,7 @@ import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../stor
 import { calendarFreshness } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { conflictsDuring, freeSlots } from './free-slots.js';
-import { isScheduleQuestion, parseQuestion, type Question } from './question.js';
+import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
 import {
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
@@ -106,7 +106,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         // The zone Teams sends with the message is nearly always the one the answer is in: the days the question
         // needs there are read now, beside the account and sync state, rather than after them.
         const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
-        const likely = parseQuestion(text, now, likelyZone);
+        const likely = parseQuestion(text, now, likelyZone, questionOptions(turn));
         const dayReads = likely ? prefetchDays(collections, userKey, likely, now, likelyZone) : undefined;
         const { account, syncState } = await readAnswerContext(collections, userKey);
         return { now, account, syncState, likely: likely && { zone: likelyZone, question: likely }, dayReads };
@@ -124,7 +124,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           await turn.sendActivity({ text: reply, textFormat: 'plain' });
           return;
         }
-        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone);
+        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone, questionOptions(turn));
         if (!question) {
           // Only a zone change can turn a question into a non-question (a date that does not exist there); rare.
           await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
@@ -182,6 +182,11 @@ export async function answerQuestion(
       return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, slots, workingHours: question.workingHours, ...withFootnote });
     }
   }
+}
+
+/** How to read the question's numeric dates: in the order of the locale the client sends with the message. */
+function questionOptions(turn: TurnContext): QuestionOptions {
+  return { dayFirst: readsDayFirst(turn.activity.locale) };
 }
 
 function localTime(now: Date, zone: string): string {

@@ -85,7 +85,7 @@ const HOUR_RANGE = /(?<![\d\/:.-])(?:from |between )?\b(\d{1,2})(?::(\d{2}))?\s*
  * Reads a schedule question; `undefined` means the text is not one (a command, a greeting, chit-chat).
  * `now` is the clock, `zone` the user's IANA zone: "today" and "friday" are the user's today and friday.
  */
-export function parseQuestion(text: string, now: Date, zone: string): Question | undefined {
+export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
   const t = normalizeQuestionText(text);
   if (t === '' || COMMAND_START.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone });
@@ -97,7 +97,7 @@ export function parseQuestion(text: string, now: Date, zone: string): Question |
 
   const week = weekRange(t, today);
   // One chrono-node reading serves both the day and the time of day; a week needs neither.
-  const found = week ? [] : chronoResults(t, now, here.offset);
+  const found = week ? [] : chronoResults(t, now, here.offset, options.dayFirst === true);
   const day = dayFromResults(found, today);
   const time = week ? undefined : timeOfDay(t, found);
 
@@ -136,14 +136,42 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const t = normalizeQuestionText(text);
   if (t === '' || COMMAND_START.test(t)) return false;
   if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || AGENDA_WORDS.test(t)) return true;
-  const found = chronoResults(t, now, 0);
+  const found = chronoResults(t, now, 0, false);
   return hasDay(found) || timeOfDay(t, found) !== undefined;
 }
 
-/** chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00). */
-function chronoResults(t: string, now: Date, offsetMinutes: number): chrono.ParsedResult[] {
-  return chrono.casual.parse(t.replace(HOUR_RANGE, ' '), { instant: now, timezone: offsetMinutes });
+export interface QuestionOptions {
+  /** Numeric dates are day first ("12/3" is 12 March), as in the user's locale (readsDayFirst); else month first. */
+  dayFirst?: boolean;
 }
+
+/** chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00). */
+function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: boolean): chrono.ParsedResult[] {
+  return (dayFirst ? chrono.en.GB : chrono.casual).parse(t.replace(HOUR_RANGE, ' '), { instant: now, timezone: offsetMinutes });
+}
+
+/**
+ * Whether `locale` (a BCP 47 tag, as Teams sends with each message: "en-GB", "de-DE") writes numeric dates day
+ * first. Intl knows each locale's order; no locale, or one Intl does not know, reads month first as chrono-node
+ * does by default (en-US).
+ */
+export function readsDayFirst(locale: string | undefined): boolean {
+  if (!locale) return false;
+  let dayFirst = dayFirstByLocale.get(locale);
+  if (dayFirst === undefined) {
+    try {
+      const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'numeric' }).formatToParts(new Date(Date.UTC(2026, 11, 24)));
+      dayFirst = parts.findIndex((part) => part.type === 'day') < parts.findIndex((part) => part.type === 'month');
+    } catch {
+      dayFirst = false; // not a locale tag
+    }
+    if (dayFirstByLocale.size >= 1_000) dayFirstByLocale.clear(); // tags come from clients: bounded
+    dayFirstByLocale.set(locale, dayFirst);
+  }
+  return dayFirst;
+}
+
+const dayFirstByLocale = new Map<string, boolean>();
 
 interface Span {
   start: DateTime;

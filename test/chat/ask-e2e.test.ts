@@ -167,6 +167,13 @@ describe('asking about the schedule, end to end', () => {
     expect((await h.store.collections.chatUsers.findOne({ _id: userKeyOf(dan) }))?.timeZoneOverride).toBeUndefined();
   });
 
+  it('reads "3/12" in the order of the locale Teams sends: 3 December for en-GB, 12 March for en-US', async () => {
+    const gb = readScheduleCard((await ask(h, "what's on 3/12", ada, { locale: 'en-GB' })).card);
+    expect(gb.header).toMatch(/^(Today · |Tomorrow · |Yesterday · )?\w{3} 3 Dec( \d{4})?$/);
+    const us = readScheduleCard((await ask(h, "what's on 3/12", ada, { locale: 'en-US' })).card);
+    expect(us.header).toMatch(/^(Today · |Tomorrow · |Yesterday · )?\w{3} 12 Mar( \d{4})?$/);
+  });
+
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
     expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3");

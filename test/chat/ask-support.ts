@@ -180,9 +180,9 @@ export interface Reply {
 }
 
 /** Sends `text` as `user`; resolves with calbot's one reply: its text and its Adaptive Card, if any. */
-export async function ask(h: Harness, text: string, user: TeamsUser): Promise<Reply> {
+export async function ask(h: Harness, text: string, user: TeamsUser, extra: object = {}): Promise<Reply> {
   const before = h.connector.messages(user.conversationId).length;
-  const status = await h.post(h.message(text, user));
+  const status = await h.post(h.message(text, user, extra));
   if (status >= 300) throw new Error(`/api/messages answered ${status}`);
   const received = await h.connector.waitFor(before + 1, (r) => r.activity.type === 'message' && r.conversationId === user.conversationId);
   const activity = received[before]!.activity;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isScheduleQuestion, parseQuestion, type Question } from '../../src/chat/question.js';
+import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -227,6 +227,35 @@ describe('parseQuestion', () => {
     const zones = ['UTC', clock.zone, 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
     for (const zone of zones) expect(parseQuestion(text, clock.now, zone) !== undefined).toBe(kind !== undefined);
     expect(isScheduleQuestion(text, clock.now)).toBe(kind !== undefined);
+  });
+
+  it('reads numeric dates in the order of the user locale: "12/3" is 3 December in en-US, 12 March in en-GB', () => {
+    const startDate = (text: string, dayFirst: boolean) =>
+      DateTime.fromJSDate((parseQuestion(text, L.now, L.zone, { dayFirst }) as { range: { start: Date } }).range.start, { zone: L.zone }).toISODate();
+    expect(startDate('12/3', false)).toBe('2026-12-03');
+    expect(startDate('12/3', true)).toBe('2027-03-12');
+    expect(startDate("what's on 3/12", true)).toBe('2026-12-03');
+    expect(startDate('am i free on 3/12 at 2pm', true)).toBe('2026-12-03');
+    // Words and ISO dates read the same either way.
+    for (const dayFirst of [false, true]) {
+      expect(startDate('dec 3', dayFirst)).toBe('2026-12-03');
+      expect(startDate('2026-12-03', dayFirst)).toBe('2026-12-03');
+      expect(startDate('tomorrow', dayFirst)).toBe('2026-11-27');
+    }
+  });
+
+  it.each([
+    ['en-US', false],
+    ['en-GB', true],
+    ['de-DE', true],
+    ['fr-FR', true],
+    ['en-AU', true],
+    ['ja-JP', false],
+    ['zh-CN', false],
+    [undefined, false],
+    ['not a locale!', false],
+  ] as const)('locale %s reads day first: %s', (locale, dayFirst) => {
+    expect(readsDayFirst(locale)).toBe(dayFirst);
   });
 
   it('is not fooled by an invalid zone', () => {
