@@ -85,12 +85,12 @@ export async function writeDays(calendarDays: Collection<CalendarDayDoc>, userKe
 }
 
 /** Reads days by `_id`, one point read each (FerretDB does not push `$in` down). */
-export async function readDays(calendarDays: Collection<CalendarDayDoc>, userKey: string, dates: readonly string[]): Promise<Map<string, DayEntry[]>> {
+async function readDays(calendarDays: Collection<CalendarDayDoc>, userKey: string, dates: readonly string[]): Promise<Map<string, DayEntry[]>> {
   const lists = await Promise.all(dates.map((date) => readDay(calendarDays, userKey, date)));
   return new Map(dates.map((date, index) => [date, lists[index]!]));
 }
 
-export async function readDay(calendarDays: Collection<CalendarDayDoc>, userKey: string, date: string): Promise<DayEntry[]> {
+async function readDay(calendarDays: Collection<CalendarDayDoc>, userKey: string, date: string): Promise<DayEntry[]> {
   const doc = await calendarDays.findOne({ _id: calendarDayId(userKey, date) }, { projection: { events: 1 } });
   return doc?.events ?? [];
 }

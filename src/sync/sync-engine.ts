@@ -167,7 +167,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       pages++;
       const now = clock();
       const noticed = changeSet.changes.length;
-      const write = await diffPage(deps, userKey, page, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
+      const write = await diffPage(userKey, page, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
       if (!firstRound) await announce(changeSet.changes.slice(noticed));
 
       if (firstRound) {
@@ -292,7 +292,7 @@ interface PageWrite {
 }
 
 /** One page: map, look up what is stored for it, diff, and record the changes; nothing is written yet. */
-async function diffPage(deps: SyncEngineDeps, userKey: string, page: DeltaPage, context: PageContext): Promise<PageWrite> {
+async function diffPage(userKey: string, page: DeltaPage, context: PageContext): Promise<PageWrite> {
   const { round, window, fullRound, stored, changeSet, now, logger } = context;
   const incoming = new Map<string, EventDoc>();
   const removed = new Set<string>();
