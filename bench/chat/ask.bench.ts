@@ -148,6 +148,8 @@ const latencies = new Float64Array(count);
 let next = 0; let done = 0; let failures = 0; let firstFailure; let lastDone = 0;
 // Users still thinking when the last answer is in are woken and sent home, rather than waited for.
 const finished = new AbortController();
+// Every thinking user waits on this one signal: 200 listeners are expected, not a leak.
+require('node:events').setMaxListeners(0, finished.signal);
 async function loop(user) {
   for (;;) {
     if (thinkMs > 0) {
