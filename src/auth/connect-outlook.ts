@@ -3,6 +3,7 @@ import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
 import type { ProactiveSender } from '../chat/proactive.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { readProfile } from '../graph/calendar-delta.js';
+import { mailboxSettingsUpdate } from '../sync/mailbox-settings.js';
 import type { Logger } from '../log.js';
 import type { RedirectHandler } from '../server.js';
 import type { Collections } from '../store/collections.js';
@@ -114,10 +115,7 @@ export function createRedirectHandler(deps: ConnectOutlookDependencies): Redirec
       try {
         const profile = await readProfile(deps.graphFor(userKey));
         displayName = profile.displayName || displayName;
-        await collections.accounts.updateOne(
-          { _id: userKey },
-          { $set: { displayName, ...(profile.mailboxTimeZone ? { mailboxTimeZone: profile.mailboxTimeZone } : {}), updatedAt: new Date() } },
-        );
+        await collections.accounts.updateOne({ _id: userKey }, mailboxSettingsUpdate(profile, new Date(), { displayName }));
       } catch (error) {
         // The link is made; the profile is a nicety. Sync will retry Graph on its own schedule.
         logger.warn({ event: 'profile-read-failed', userKey, err: isAuthFailure(error) ? error.logFields : (error as Error).message }, 'could not read /me after sign-in');

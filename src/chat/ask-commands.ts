@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
 import { calendarFreshness } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
-import { conflictsDuring, freeSlots } from './free-slots.js';
+import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type WorkingHours } from './free-slots.js';
 import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
 import {
   renderFreeAtAnswer,
@@ -40,7 +40,7 @@ export interface AskCommandDeps {
 /** What an answer needs besides the chat user: whether (and how freshly) their calendar is synced, and where. */
 export interface AskContext {
   now: Date;
-  account: Pick<AccountDoc, 'status' | 'mailboxTimeZone'> | null;
+  account: Pick<AccountDoc, 'status' | 'mailboxTimeZone' | 'workingHours'> | null;
   syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
   /** The question read in the zone Teams reported, and the reads of its days already under way. */
   likely: { zone: string; question: Question } | undefined;
@@ -131,7 +131,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           return;
         }
         const calendar = storedCalendar(collections, user._id, syncState, dayReads);
-        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote });
+        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote, workingHours: account?.workingHours });
         await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
       },
     }),
@@ -141,7 +141,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
 /** What an answer reads besides the chat user and the days: the account (linked? which zone?) and the sync state (how fresh?). */
 export async function readAnswerContext(collections: Pick<Collections, 'accounts' | 'syncStates'>, userKey: string): Promise<Pick<AskContext, 'account' | 'syncState'>> {
   const [account, syncState] = await Promise.all([
-    collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1 } }),
+    collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1, workingHours: 1 } }),
     collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
   ]);
   return { account, syncState };
@@ -151,7 +151,7 @@ export async function readAnswerContext(collections: Pick<Collections, 'accounts
 export async function answerQuestion(
   calendar: StoredCalendar,
   question: Question,
-  context: { now: Date; zone: string; footnote?: string | undefined },
+  context: { now: Date; zone: string; footnote?: string | undefined; workingHours?: WorkingHours | undefined },
 ): Promise<ScheduleAnswer> {
   const { now, zone } = context;
   const footnote = context.footnote;
@@ -178,8 +178,9 @@ export async function answerQuestion(
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);
-      const slots = freeSlots(events, question.range, zone, question.workingHours);
-      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, slots, workingHours: question.workingHours, ...withFootnote });
+      const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
+      const slots = freeSlots(events, question.range, zone, workingHours);
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...withFootnote });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { WorkingHours } from '../graph/working-hours.js';
 
 /**
  * Free time, decided from stored events alone: which events block a slot, and the gaps they leave inside
@@ -11,14 +12,10 @@ export interface TimeRange {
   end: Date;
 }
 
-/** Hours are wall-clock hours in the user's zone; weekdays are ISO (1 = Monday ... 7 = Sunday). */
-export interface WorkingHours {
-  startHour: number;
-  endHour: number;
-  weekdays: readonly number[];
-}
+export type { WorkingHours } from '../graph/working-hours.js';
 
-export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 9, endHour: 17, weekdays: [1, 2, 3, 4, 5] };
+/** Working hours when Outlook tells none: 09:00-17:00, Monday to Friday, in the user's zone. */
+export const DEFAULT_WORKING_HOURS: WorkingHours = { startMinute: 9 * 60, endMinute: 17 * 60, weekdays: [1, 2, 3, 4, 5] };
 
 /** Gaps shorter than this are not worth offering as free time. */
 export const MIN_FREE_SLOT_MINUTES = 15;
@@ -82,7 +79,8 @@ export function conflictsDuring<E extends BlockingEventFields>(events: readonly 
 
 /**
  * Free slots of at least `minMinutes` inside working hours on working days of `range`, in order.
- * Working-day windows are built in the user's zone, so a DST day still runs 09:00-17:00 local time.
+ * Working-day windows are built in the working hours' zone (the user's zone unless Outlook names another), so
+ * a DST day still runs 09:00-17:00 local time.
  */
 export function freeSlots(
   events: readonly BlockingEventFields[],
@@ -96,12 +94,9 @@ export function freeSlots(
     .map((event) => occupiedRange(event, zone))
     .sort((a, b) => a.start.getTime() - b.start.getTime());
   const slots: TimeRange[] = [];
-  const last = DateTime.fromJSDate(range.end, { zone });
-  for (let day = DateTime.fromJSDate(range.start, { zone }).startOf('day'); day < last; day = day.plus({ days: 1 }).startOf('day')) {
-    if (!workingHours.weekdays.includes(day.weekday)) continue;
-    const windowStart = Math.max(day.set({ hour: workingHours.startHour }).toMillis(), range.start.getTime());
-    const windowEnd = Math.min(day.set({ hour: workingHours.endHour }).toMillis(), range.end.getTime());
-    let cursor = windowStart;
+  for (const window of workingWindows(range, zone, workingHours)) {
+    const windowEnd = window.end.getTime();
+    let cursor = window.start.getTime();
     for (const block of busy) {
       if (block.end.getTime() <= cursor || block.start.getTime() >= windowEnd) continue;
       if (block.start.getTime() > cursor) pushSlot(slots, cursor, block.start.getTime(), minMinutes);
@@ -111,6 +106,26 @@ export function freeSlots(
     pushSlot(slots, cursor, windowEnd, minMinutes);
   }
   return slots;
+}
+
+/** The working hours that fall inside `range`, one window per working day, clipped to the range. */
+export function workingWindows(range: TimeRange, zone: string, workingHours: WorkingHours = DEFAULT_WORKING_HOURS): TimeRange[] {
+  const here = workingHours.zone ?? zone;
+  const windows: TimeRange[] = [];
+  const last = DateTime.fromJSDate(range.end, { zone: here });
+  for (let day = DateTime.fromJSDate(range.start, { zone: here }).startOf('day'); day < last; day = day.plus({ days: 1 }).startOf('day')) {
+    if (!workingHours.weekdays.includes(day.weekday)) continue;
+    const start = Math.max(atMinute(day, workingHours.startMinute), range.start.getTime());
+    const end = Math.min(atMinute(day, workingHours.endMinute), range.end.getTime());
+    if (end > start) windows.push({ start: new Date(start), end: new Date(end) });
+  }
+  return windows;
+}
+
+/** The instant of a wall-clock minute of `day` (1440: the next midnight), as luxon resolves DST gaps. */
+function atMinute(day: DateTime, minute: number): number {
+  if (minute >= 24 * 60) return day.plus({ days: 1 }).startOf('day').toMillis();
+  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
 }
 
 function pushSlot(slots: TimeRange[], start: number, end: number, minMinutes: number): void {

@@ -1,9 +1,9 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { clockTime, dayLabel, dayMonth, daysBetween, shortDate, type CalendarDate } from './date-text.js';
-import { DEFAULT_WORKING_HOURS, type TimeRange, type WorkingHours } from './free-slots.js';
+import type { TimeRange } from './free-slots.js';
 
-export type { TimeRange, WorkingHours } from './free-slots.js';
+export type { TimeRange } from './free-slots.js';
 
 /**
  * A schedule question, decided from the text alone. Every range is UTC instants, end exclusive, with day
@@ -13,8 +13,8 @@ export type { TimeRange, WorkingHours } from './free-slots.js';
  * - `next`: the next event starting after now.
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00).
- * - `free-slots`: gaps inside `workingHours` on working days of `range`; a range that includes now starts at
- *   now (rounded up to 5 minutes), because past gaps are no use.
+ * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
+ *   starts at now (rounded up to 5 minutes), because past gaps are no use.
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
@@ -23,7 +23,7 @@ export type Question =
   | { kind: 'next' }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; workingHours: WorkingHours };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
 export const FREE_AT_DEFAULT_MINUTES = 30;
@@ -117,7 +117,6 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       label: span.label,
       phrase: span.phrase,
       days: span.days,
-      workingHours: DEFAULT_WORKING_HOURS,
     };
   }
 

@@ -4,7 +4,7 @@ import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, 
 import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
-import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, type TimeRange, type WorkingHours } from './free-slots.js';
+import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 
 /**
  * Schedule answers as an Adaptive Card plus a plain-text twin (one line per event) for channels without cards.
@@ -183,16 +183,19 @@ export interface FreeSlotsInput {
   label: string;
   phrase?: string;
   zone: string;
+  /** The range the slots were looked for in (to tell "not a working day" from "working hours are over"). */
+  range: TimeRange;
   /** From freeSlots(): free gaps inside working hours. */
   slots: readonly TimeRange[];
-  workingHours?: WorkingHours;
+  /** The user's Outlook working hours; the default (09:00–17:00, Mon–Fri) when absent. */
+  workingHours?: WorkingHours | undefined;
   footnote?: string;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   const { zone } = input;
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
-  const window = `${pad(hours.startHour)}:00–${pad(hours.endHour)}:00`;
+  const window = describeWorkingHours(hours, zone);
   const byDay = new Map<string, { day: DateTime; rows: Row[] }>();
   for (const slot of input.slots) {
     const start = DateTime.fromJSDate(slot.start, { zone });
@@ -203,11 +206,51 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   }
   const multiDay = byDay.size > 1;
   const groups = [...byDay.values()].map(({ day, rows }) => ({ label: multiDay ? longDate(day) : '', rows }));
-  const summary =
-    groups.length === 0
-      ? `No free time in working hours (${window}) ${input.phrase ?? 'then'}.`
-      : `Free within working hours (${window}):`;
+  const when = input.phrase ?? 'then';
+  let summary = `Free within working hours (${window}):`;
+  if (groups.length === 0) {
+    // Why there is nothing: no working day in the range, the working day is over, or it is full.
+    const wholeDays = { start: DateTime.fromJSDate(input.range.start, { zone: hours.zone ?? zone }).startOf('day').toJSDate(), end: input.range.end };
+    if (workingWindows(wholeDays, zone, hours).length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone)}.`;
+    else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
+    else summary = `No free time in working hours (${window}) ${when}.`;
+  }
   return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, footnote: input.footnote });
+}
+
+/** "09:00–17:00", with the days when they are not Monday to Friday and the zone when it is not the user's. */
+export function describeWorkingHours(hours: WorkingHours, zone: string): string {
+  const days = hours.weekdays.join() === DEFAULT_WORKING_HOURS.weekdays.join() ? [] : [describeWorkingDays(hours.weekdays)];
+  return [workingTime(hours), ...days, ...workingZone(hours, zone)].join(', ');
+}
+
+/** "Mon–Thu, 09:00–17:00": the days always, for "you work …". */
+function describeWorkingWeek(hours: WorkingHours, zone: string): string {
+  return [describeWorkingDays(hours.weekdays), workingTime(hours), ...workingZone(hours, zone)].join(', ');
+}
+
+function workingTime(hours: WorkingHours): string {
+  const clock = (minute: number) => (minute >= 24 * 60 ? '24:00' : clockTime({ hour: Math.floor(minute / 60), minute: minute % 60 }));
+  return `${clock(hours.startMinute)}–${clock(hours.endMinute)}`;
+}
+
+function workingZone(hours: WorkingHours, zone: string): string[] {
+  return hours.zone && hours.zone !== zone ? [`${hours.zone} time`] : [];
+}
+
+/** ISO weekdays as "Mon–Fri", "Mon–Thu, Sat" or "Sun". */
+function describeWorkingDays(weekdays: readonly number[]): string {
+  const days = [...new Set(weekdays)].filter((day) => day >= 1 && day <= 7).sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < days.length; ) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1] === days[j]! + 1) j++;
+    const first = WEEKDAYS_SHORT[days[i]! - 1]!;
+    const last = WEEKDAYS_SHORT[days[j]! - 1]!;
+    runs.push(j === i ? first : j === i + 1 ? `${first}, ${last}` : `${first}–${last}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
 }
 
 // ---- shared rendering -----------------------------------------------------------------------------------------
@@ -402,8 +445,4 @@ function safeJoinUrl(url: string | undefined): string {
 export function clip(text: string, maxChars: number): string {
   const chars = Array.from(text);
   return chars.length <= maxChars ? text : `${chars.slice(0, maxChars - 1).join('').trimEnd()}…`;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
 }

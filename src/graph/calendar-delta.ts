@@ -2,6 +2,7 @@ import type { GraphClient } from './graph-client.js';
 import type { GraphEvent, GraphRemovedEvent } from './graph-event.js';
 import { GraphRequestError } from './graph-errors.js';
 import { toIanaTimeZone } from './time-zone.js';
+import { parseWorkingHours, type WorkingHours } from './working-hours.js';
 
 export interface DeltaPage {
   /** New or changed events, in full (start/end in UTC, all-day events in their own zone). */
@@ -55,30 +56,45 @@ interface DeltaResponse {
   '@odata.deltaLink'?: string;
 }
 
-export interface GraphProfile {
+/** What calbot reads of `/me/mailboxSettings`. */
+export interface MailboxSettings {
+  /** IANA zone mapped from mailboxSettings.timeZone (Outlook often stores a Windows name); undefined if unknown. */
+  mailboxTimeZone: string | undefined;
+  /** mailboxSettings.timeZone as Graph sent it. */
+  mailboxTimeZoneName: string | undefined;
+  /** mailboxSettings.workingHours, if usable. */
+  workingHours: WorkingHours | undefined;
+}
+
+export interface GraphProfile extends MailboxSettings {
   /** The user's object id (oid). */
   id: string;
   displayName: string;
   userPrincipalName: string;
   mail: string | undefined;
-  /** IANA zone mapped from mailboxSettings.timeZone (Outlook often stores a Windows name); undefined if unknown. */
-  mailboxTimeZone: string | undefined;
-  /** mailboxSettings.timeZone as Graph sent it. */
-  mailboxTimeZoneName: string | undefined;
 }
 
-/** Who the token belongs to and their mailbox's zone: `/me` and `/me/mailboxSettings`. */
+/** Who the token belongs to and their mailbox's zone and working hours: `/me` and `/me/mailboxSettings`. */
 export async function readProfile(client: GraphClient): Promise<GraphProfile> {
   const [me, settings] = await Promise.all([
     client.get<{ id: string; displayName?: string | null; userPrincipalName?: string | null; mail?: string | null }>('/me'),
-    client.get<{ timeZone?: string | null }>('/me/mailboxSettings'),
+    readMailboxSettings(client),
   ]);
   return {
     id: me.id,
     displayName: me.displayName ?? '',
     userPrincipalName: me.userPrincipalName ?? '',
     mail: me.mail ?? undefined,
+    ...settings,
+  };
+}
+
+/** The mailbox's zone and working hours (`/me/mailboxSettings`, MailboxSettings.Read). */
+export async function readMailboxSettings(client: GraphClient): Promise<MailboxSettings> {
+  const settings = await client.get<{ timeZone?: string | null; workingHours?: unknown }>('/me/mailboxSettings');
+  return {
     mailboxTimeZone: toIanaTimeZone(settings.timeZone),
     mailboxTimeZoneName: settings.timeZone ?? undefined,
+    workingHours: parseWorkingHours(settings.workingHours),
   };
 }

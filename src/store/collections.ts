@@ -1,5 +1,6 @@
 import type { Binary, Collection, Db, IndexSpecification } from 'mongodb';
 import type { ConversationReference } from 'botbuilder';
+import type { WorkingHours } from '../graph/working-hours.js';
 
 /**
  * Every collection calbot uses, its document shape and its indexes: declared here once, ensured at start-up.
@@ -38,6 +39,10 @@ export interface AccountDoc {
   tenantId: string;
   /** IANA zone mapped from mailboxSettings.timeZone (which may be a Windows name). */
   mailboxTimeZone?: string;
+  /** mailboxSettings.workingHours, for "when am I free"; absent: Outlook named none we could use (the default applies). */
+  workingHours?: WorkingHours;
+  /** When mailboxSettings (zone, working hours) were last read: at sign-in, then about daily by the sync job. */
+  mailboxSettingsReadAt?: Date;
   status: 'connected' | 'needs-reconnect';
   connectedAt: Date;
   updatedAt: Date;

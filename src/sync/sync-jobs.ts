@@ -12,6 +12,7 @@ import type { Scheduler } from '../scheduler.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
 import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
 import { Leases } from '../store/leases.js';
+import { refreshMailboxSettings } from './mailbox-settings.js';
 
 export const SYNC_JOB = 'sync-calendar';
 /** How long "sync now" waits for Agenda to release the job of a round that has already ended. */
@@ -105,7 +106,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     }
     try {
       // Each stored page extends the lock and the lease, so a long first sync is not taken over by another process.
-      return await syncCalendar(
+      const result = await syncCalendar(
         {
           ...deps.engine,
           onPage: async () => {
@@ -115,6 +116,9 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         },
         userKey,
       );
+      // About once a day, after a round that reached Graph: the mailbox's zone and working hours (never throws).
+      await refreshMailboxSettings({ collections, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
+      return result;
     } catch (error) {
       if (error instanceof ThrottledError) {
         // Do not hold the worker for minutes: the job's own next run moves past Retry-After (saved when it ends).

@@ -29,6 +29,9 @@ describe('connect outlook, end to end through the server', () => {
 
     const account = await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` });
     expect(account).toMatchObject({ username: 'ada.lovelace@contoso.example', status: 'connected', mailboxTimeZone: 'America/Los_Angeles' });
+    // Her mailbox's working hours, and when they were read (the sync job reads them again after a day).
+    expect(account).toMatchObject({ workingHours: { startMinute: 480, endMinute: 1020, weekdays: [1, 2, 3, 4, 5], zone: 'America/Los_Angeles' } });
+    expect(Date.now() - account!.mailboxSettingsReadAt!.getTime()).toBeLessThan(60_000);
 
     const [statusReply] = await h.say('status', chat);
     expect(statusReply).toMatch(/^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since \d{4}-\d\d-\d\d\.$/);

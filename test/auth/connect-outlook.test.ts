@@ -338,16 +338,21 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     expect(fake.counters.token.errors).toBe(0);
   });
 
-  it('reconnecting with another Microsoft account replaces the old one in account and cache', async () => {
+  it('reconnecting: the same account keeps its mailbox settings; another replaces the old one in account and cache', async () => {
     const connector = auth();
     const userKey = `msteams:${randomUUID()}`;
     await connect(connector, userKey, ada);
-    await store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxTimeZone: 'Europe/London' } });
+    const adasHours = { startMinute: 420, endMinute: 900, weekdays: [1, 2, 3, 4] };
+    await store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxTimeZone: 'Europe/London', workingHours: adasHours } });
+    // The same account reconnecting keeps its mailbox's zone and hours until they are read again.
+    expect((await connect(connector, userKey, ada)).accountChanged).toBe(false);
+    expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ mailboxTimeZone: 'Europe/London', workingHours: adasHours });
     const result = await connect(connector, userKey, bob);
     expect(result.accountChanged).toBe(true);
     const account = await store.collections.accounts.findOne({ _id: userKey });
     expect(account).toMatchObject({ username: bob.upn, status: 'connected' });
     expect(account?.mailboxTimeZone).toBeUndefined();
+    expect(account?.workingHours).toBeUndefined();
     const cache = (await decryptedCache(userKey))!;
     expect(cache).not.toContain(ada.oid);
     expect(decodeJwtPayload(await connector.getAccessToken(userKey))).toMatchObject({ oid: bob.oid });

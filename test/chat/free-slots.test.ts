@@ -71,6 +71,39 @@ describe('freeSlots', () => {
   });
 });
 
+describe('freeSlots in Outlook working hours', () => {
+  const Z = 'Europe/London';
+  const show = (slots: { start: Date; end: Date }[], zone = Z) => slots.map((slot) => `${hhmm(slot.start, zone)}–${hhmm(slot.end, zone)}`);
+
+  it('half hours and the working days Outlook names', () => {
+    const hours = { startMinute: 8 * 60 + 30, endMinute: 16 * 60 + 30, weekdays: [1, 2, 3, 4] };
+    const week = { start: at('2026-11-23T00:00', Z), end: at('2026-11-30T00:00', Z) };
+    const busy = [timed(Z, '2026-11-24T08:00', '2026-11-24T09:15'), timed(Z, '2026-11-26T16:00', '2026-11-26T18:00')];
+    expect(show(freeSlots(busy, week, Z, hours))).toEqual(['Mon 08:30–Mon 16:30', 'Tue 09:15–Tue 16:30', 'Wed 08:30–Wed 16:30', 'Thu 08:30–Thu 16:00']);
+  });
+
+  it('hours kept in another zone are that zone\'s hours, shown in the user\'s', () => {
+    // Working hours 09:00-17:00 New York (UTC-5 in November), the user reading in London: 14:00-22:00 there.
+    const hours = { startMinute: 9 * 60, endMinute: 17 * 60, weekdays: [1, 2, 3, 4, 5], zone: 'America/New_York' };
+    expect(show(freeSlots([], day('2026-11-26', Z), Z, hours))).toEqual(['Thu 14:00–Thu 22:00']);
+    // Friday in New York starts at 05:00 London on Friday: a London Saturday holds its last hours, a Monday none.
+    const weekend = { start: at('2026-11-27T00:00', Z), end: at('2026-11-30T00:00', Z) };
+    expect(show(freeSlots([], weekend, Z, hours))).toEqual(['Fri 14:00–Fri 22:00']);
+    const tokyo = { start: at('2026-11-27T00:00', 'Asia/Tokyo'), end: at('2026-11-28T00:00', 'Asia/Tokyo') };
+    // Tokyo's Friday (UTC+9) holds New York's Thursday from 10:00 and the first hour of its Friday (23:00 in Tokyo).
+    expect(show(freeSlots([], tokyo, 'Asia/Tokyo', hours), 'Asia/Tokyo')).toEqual(['Fri 00:00–Fri 07:00', 'Fri 23:00–Sat 00:00']);
+  });
+
+  it('a working day until midnight, and a shift across spring-forward', () => {
+    const late = { startMinute: 18 * 60, endMinute: 24 * 60, weekdays: [1, 2, 3, 4, 5] };
+    expect(show(freeSlots([], day('2026-11-26', Z), Z, late))).toEqual(['Thu 18:00–Fri 00:00']);
+    const early = { startMinute: 1 * 60, endMinute: 5 * 60, weekdays: [7] };
+    // London springs forward at 01:00 on Sun 29 Mar 2026: 01:00-02:00 does not exist, the day's hours are 3.
+    const slots = freeSlots([], day('2026-03-29', Z), Z, early);
+    expect(slots.map((slot) => [slot.start.toISOString(), slot.end.toISOString()])).toEqual([['2026-03-29T01:00:00.000Z', '2026-03-29T04:00:00.000Z']]);
+  });
+});
+
 describe('conflictsDuring', () => {
   const Z = 'America/New_York';
   const events = [

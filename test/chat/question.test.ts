@@ -218,10 +218,6 @@ describe('parseQuestion', () => {
     expect(hours('today', L)).toBe(24);
   });
 
-  it('asks free slots within 09:00-17:00, Monday to Friday', () => {
-    expect(parseQuestion('free time tomorrow', L.now, L.zone)).toMatchObject({ workingHours: { startHour: 9, endHour: 17, weekdays: [1, 2, 3, 4, 5] } });
-  });
-
   // The bot decides "is this a question" with isScheduleQuestion (no zone yet), then parses in the user's zone.
   it.each(rows.map((row) => [row[0], row[1], row[2]] as const))('%j is a question in every zone or in none', (text, clock, kind) => {
     const zones = ['UTC', clock.zone, 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];

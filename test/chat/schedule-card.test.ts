@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import {
+  describeWorkingHours,
   eventsForDisplay,
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
@@ -273,10 +274,53 @@ describe('the other answers', () => {
       { start: at('2026-11-26T09:00', L), end: at('2026-11-26T10:30', L) },
       { start: at('2026-11-27T14:00', L), end: at('2026-11-27T14:45', L) },
     ];
-    const t = texts(renderFreeSlotsAnswer({ label: 'This week · 23–29 Nov', zone: L, slots }));
+    const week = { start: at('2026-11-23T00:00', L), end: at('2026-11-30T00:00', L) };
+    const t = texts(renderFreeSlotsAnswer({ label: 'This week · 23–29 Nov', zone: L, range: week, slots }));
     expect(t).toEqual(
       expect.arrayContaining(['Free time · This week · 23–29 Nov', 'Free within working hours (09:00–17:00):', 'Thursday 26 Nov', '09:00–10:30', '1 h 30 min', 'Friday 27 Nov', '14:00–14:45', '45 min']),
     );
-    expect(texts(renderFreeSlotsAnswer({ label: 'Tomorrow', phrase: 'tomorrow', zone: L, slots: [] }))).toContain('No free time in working hours (09:00–17:00) tomorrow.');
+    expect(texts(renderFreeSlotsAnswer({ label: 'Tomorrow', phrase: 'tomorrow', zone: L, range: dayOf('2026-11-27', L), slots: [] }))).toContain('No free time in working hours (09:00–17:00) tomorrow.');
+  });
+
+  it("free slots: the user's Outlook working hours, their days and their zone when it is not the user's", () => {
+    const hours = { startMinute: 8 * 60 + 30, endMinute: 16 * 60 + 30, weekdays: [1, 2, 3, 4] };
+    const thursday = dayOf('2026-11-26', L);
+    const slots = [{ start: at('2026-11-26T08:30', L), end: at('2026-11-26T09:00', L) }];
+    expect(texts(renderFreeSlotsAnswer({ label: 'Today', phrase: 'today', zone: L, range: thursday, slots, workingHours: hours }))).toContain('Free within working hours (08:30–16:30, Mon–Thu):');
+    // Hours kept in New York, the user reading in London: the hours say whose clock they are on.
+    const abroad = { ...hours, zone: 'America/New_York' };
+    expect(texts(renderFreeSlotsAnswer({ label: 'Today', phrase: 'today', zone: L, range: thursday, slots, workingHours: abroad }))).toContain(
+      'Free within working hours (08:30–16:30, Mon–Thu, America/New_York time):',
+    );
+    expect(texts(renderFreeSlotsAnswer({ label: 'Today', phrase: 'today', zone: 'America/New_York', range: thursday, slots, workingHours: abroad }))).toContain(
+      'Free within working hours (08:30–16:30, Mon–Thu):',
+    );
+  });
+
+  it('free slots: says why there are none (not a working day, hours over, or full)', () => {
+    const hours = { startMinute: 9 * 60, endMinute: 17 * 60, weekdays: [1, 2, 3, 4] };
+    const friday = dayOf('2026-11-27', L);
+    const say = (range: { start: Date; end: Date }, phrase: string) => texts(renderFreeSlotsAnswer({ label: 'x', phrase, zone: L, range, slots: [], workingHours: hours }))[1];
+    expect(say(friday, 'on Fri 27 Nov')).toBe('No working hours on Fri 27 Nov: you work Mon–Thu, 09:00–17:00.');
+    const weekend = { start: at('2026-11-28T00:00', L), end: at('2026-11-30T00:00', L) };
+    expect(texts(renderFreeSlotsAnswer({ label: 'x', phrase: 'this weekend', zone: L, range: weekend, slots: [] }))[1]).toBe('No working hours this weekend: you work Mon–Fri, 09:00–17:00.');
+    const thursdayEvening = { start: at('2026-11-26T18:05', L), end: dayOf('2026-11-26', L).end };
+    expect(say(thursdayEvening, 'today')).toBe('Working hours (09:00–17:00, Mon–Thu) are over today.');
+    expect(say(dayOf('2026-11-26', L), 'today')).toBe('No free time in working hours (09:00–17:00, Mon–Thu) today.');
+  });
+
+  it.each([
+    [[1, 2, 3, 4, 5], '09:00–17:00'],
+    [[1, 2, 3, 4], '09:00–17:00, Mon–Thu'],
+    [[1, 3, 5], '09:00–17:00, Mon, Wed, Fri'],
+    [[1, 2, 4, 5, 6], '09:00–17:00, Mon, Tue, Thu–Sat'],
+    [[7], '09:00–17:00, Sun'],
+    [[6, 7], '09:00–17:00, Sat, Sun'],
+  ])('working days %j read as %s', (weekdays, expected) => {
+    expect(describeWorkingHours({ startMinute: 540, endMinute: 1020, weekdays }, L)).toBe(expected);
+  });
+
+  it('working hours ending at midnight read 24:00', () => {
+    expect(describeWorkingHours({ startMinute: 22 * 60, endMinute: 24 * 60, weekdays: [1, 2, 3, 4, 5] }, L)).toBe('22:00–24:00');
   });
 });

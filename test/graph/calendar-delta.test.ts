@@ -1,5 +1,5 @@
 import { createLogger } from '../../src/log.js';
-import { readDeltaPage, readProfile, type DeltaPage } from '../../src/graph/calendar-delta.js';
+import { readDeltaPage, readMailboxSettings, readProfile, type DeltaPage } from '../../src/graph/calendar-delta.js';
 import { createGraphClient, type GraphClient } from '../../src/graph/graph-client.js';
 import { SyncStateLostError } from '../../src/graph/graph-errors.js';
 import { RequestLimiter } from '../../src/graph/request-limiter.js';
@@ -178,7 +178,7 @@ describe('readDeltaPage: incremental rounds', () => {
 });
 
 describe('readProfile', () => {
-  test('reads /me and mailboxSettings, mapping the Windows zone name to IANA', async () => {
+  test('reads /me and mailboxSettings, mapping the Windows zone names to IANA', async () => {
     const profile = await readProfile(client);
     expect(profile).toEqual({
       id: OID,
@@ -187,6 +187,20 @@ describe('readProfile', () => {
       mail: 'ana@contoso.example',
       mailboxTimeZone: 'Europe/Berlin',
       mailboxTimeZoneName: 'W. Europe Standard Time',
+      // A new mailbox's working hours: Monday to Friday, 08:00-17:00, in the mailbox's zone.
+      workingHours: { startMinute: 480, endMinute: 1020, weekdays: [1, 2, 3, 4, 5], zone: 'Europe/Berlin' },
     });
+  });
+
+  test('reads working hours as the mailbox keeps them, and none when Outlook gives none usable', async () => {
+    const mailbox = graph.calendar.mailbox(OID);
+    try {
+      mailbox.workingHours = { daysOfWeek: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday'], startTime: '07:30:00.0000000', endTime: '15:30:00.0000000', timeZone: { name: 'Arab Standard Time' } };
+      expect((await readMailboxSettings(client)).workingHours).toEqual({ startMinute: 450, endMinute: 930, weekdays: [1, 2, 3, 4, 7], zone: 'Asia/Riyadh' });
+      mailbox.workingHours = { daysOfWeek: [], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'UTC' } };
+      expect(await readMailboxSettings(client)).toEqual({ mailboxTimeZone: 'Europe/Berlin', mailboxTimeZoneName: 'W. Europe Standard Time', workingHours: undefined });
+    } finally {
+      delete mailbox.workingHours;
+    }
   });
 });

@@ -120,6 +120,52 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
   });
 
+  test('the mailbox zone and working hours: read at sign-in, again about daily by the job, and used by "when am I free"', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Hours');
+    const account = () => h.store.collections.accounts.findOne({ _id: userKey });
+    const signedIn = await account();
+    // A new mailbox works Monday to Friday, 08:00-17:00, in its own zone.
+    expect(signedIn).toMatchObject({ mailboxTimeZone: 'Europe/Berlin', workingHours: { startMinute: 480, endMinute: 1020, weekdays: [1, 2, 3, 4, 5], zone: 'Europe/Berlin' } });
+    const settingsReads = () => h.graph.requests.filter((r) => r.oid === microsoft.oid && r.path.toLowerCase() === '/v1.0/me/mailboxsettings').length;
+    const readsAtSignIn = settingsReads();
+
+    // The user moves to New York and now works Monday to Thursday, 07:30-15:30: Outlook says so.
+    const mailbox = h.graph.calendar.mailbox(microsoft.oid);
+    mailbox.timeZone = 'Eastern Standard Time';
+    mailbox.workingHours = { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday'], startTime: '07:30:00.0000000', endTime: '15:30:00.0000000', timeZone: { name: 'Eastern Standard Time' } };
+
+    // Rounds within the day do not ask again.
+    await command(h, chat, 'sync now');
+    await waitForJobUnlocked(userKey);
+    expect(settingsReads()).toBe(readsAtSignIn);
+    expect((await account())!.workingHours!.weekdays).toEqual([1, 2, 3, 4, 5]);
+
+    // Graph refusing the settings (consent for MailboxSettings.Read withdrawn): the round still syncs, what is
+    // stored stays, and the next round asks again.
+    const dayAgo = new Date(signedIn!.mailboxSettingsReadAt!.getTime() - 25 * 60 * 60_000);
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+    h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/mailboxSettings' });
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+    await waitForJobUnlocked(userKey);
+    expect(settingsReads()).toBe(readsAtSignIn + 1);
+    expect(await account()).toMatchObject({ mailboxTimeZone: 'Europe/Berlin', mailboxSettingsReadAt: dayAgo, workingHours: { weekdays: [1, 2, 3, 4, 5] } });
+
+    await command(h, chat, 'sync now');
+    await waitForJobUnlocked(userKey);
+    expect(settingsReads()).toBe(readsAtSignIn + 2);
+    const moved = await account();
+    expect(moved).toMatchObject({ mailboxTimeZone: 'America/New_York', workingHours: { startMinute: 450, endMinute: 930, weekdays: [1, 2, 3, 4], zone: 'America/New_York' } });
+    expect(moved!.mailboxSettingsReadAt!.getTime()).toBeGreaterThan(dayAgo.getTime());
+
+    // Free time is now looked for in those hours, in New York.
+    const newYork = DateTime.now().setZone('America/New_York').startOf('day');
+    const next = (weekday: number) => newYork.plus({ days: ((weekday - newYork.weekday + 7) % 7) + 7 });
+    const [friday] = await command(h, chat, `when am I free on ${next(5).toISODate()}`);
+    expect(friday).toContain(`No working hours on ${next(5).toFormat('ccc d LLL')}: you work Mon–Thu, 07:30–15:30.`);
+    const [monday] = await command(h, chat, `when am I free on ${next(1).toISODate()}`);
+    expect(monday!.split('\n')).toEqual([`Free time · ${next(1).toFormat('ccc d LLL')}`, 'Free within working hours (07:30–15:30, Mon–Thu):', '07:30–15:30  8 h']);
+  });
+
   test('disconnect removes the job, the events and the sync state', async () => {
     const { userKey, chat } = await connectedUser(h, 'Bo Leaving', (oid) => void h.graph.addEvent(oid, { subject: 'X', start: at(1, 9), end: at(1, 10) }));
     expect(await h.store.collections.events.countDocuments({ userKey })).toBe(1);

@@ -14,6 +14,11 @@ export interface FakeMailboxInput {
   /** mailboxSettings.timeZone: a Windows zone name like "W. Europe Standard Time" (or IANA). */
   timeZone: string;
   tenantId?: string;
+  /**
+   * mailboxSettings.workingHours as Graph sends it (timeZone: `{ name }`, Windows or IANA, or a customTimeZone);
+   * default Monday to Friday 08:00-17:00 in the mailbox's zone, as Outlook sets up a new mailbox.
+   */
+  workingHours?: Record<string, unknown>;
 }
 
 export interface FakeEventInput {

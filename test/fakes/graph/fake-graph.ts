@@ -45,6 +45,8 @@ export interface FakeFault {
   oid?: string;
   /** Only a round's later pages (requests with a $skiptoken): the round has read and stored its first page. */
   laterPagesOnly?: boolean;
+  /** Only requests for this resource, like "/me/mailboxSettings" (case-insensitive, without /v1.0). */
+  resource?: string;
   code?: string;
 }
 
@@ -163,7 +165,11 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       res.setHeader('Retry-After', '1');
       return sendError(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
     }
-    const faultIndex = faults.findIndex((fault) => (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')));
+    const resource = url.pathname.replace(/^\/v1\.0/i, '').replace(/\/+$/, '').toLowerCase();
+    const faultIndex = faults.findIndex(
+      (fault) =>
+        (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')) && (!fault.resource || fault.resource.toLowerCase() === resource),
+    );
     if (faultIndex >= 0) {
       const [fault] = faults.splice(faultIndex, 1);
       if (fault!.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault!.retryAfterSeconds));
@@ -378,7 +384,7 @@ function mailboxSettings(mailbox: FakeMailbox): Record<string, unknown> {
     timeFormat: 'HH:mm',
     userPurpose: 'user',
     language: { locale: 'en-US', displayName: 'English (United States)' },
-    workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: mailbox.timeZone } },
+    workingHours: mailbox.workingHours ?? { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: mailbox.timeZone } },
   };
 }
 
