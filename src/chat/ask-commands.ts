@@ -174,7 +174,8 @@ export async function answerQuestion(
     }
     case 'free-at': {
       const events = await eventsBetween(calendar, question.range, zone);
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), ...withFootnote });
+      const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, ...withFootnote });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);

@@ -164,17 +164,24 @@ export interface FreeAtInput {
   range: TimeRange;
   /** The events that make the user busy during the range (conflictsDuring). */
   conflicts: readonly DisplayEvent[];
+  /** The user's Outlook working hours (the default when absent): a time outside them is said to be. */
+  workingHours?: WorkingHours | undefined;
   footnote?: string;
 }
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
-  const { zone } = input;
-  const day = DateTime.fromJSDate(input.range.start, { zone }).startOf('day');
+  const { zone, range } = input;
+  const day = DateTime.fromJSDate(range.start, { zone }).startOf('day');
   const conflicts = input.conflicts.filter((event) => !event.isCancelled);
-  const summary =
+  const answer =
     conflicts.length === 0
       ? "Yes, you're free then."
       : `No, you have ${conflicts.length === 1 ? 'something' : `${conflicts.length} events`} then.`;
+  // Free at 20:00 is true and worth knowing is after hours, as Outlook's scheduling assistant shades it.
+  const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
+  const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);
+  const outside = working === 0 ? "That's outside your working hours" : working < range.end.getTime() - range.start.getTime() ? 'Part of it is outside your working hours' : '';
+  const summary = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone)}).` : answer;
   const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, localClock(zone), false)) }];
   return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
 }

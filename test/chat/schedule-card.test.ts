@@ -269,6 +269,21 @@ describe('the other answers', () => {
     expect(no).toEqual(expect.arrayContaining(['No, you have something then.', '15:15–15:45', '1:1 with Sam']));
   });
 
+  it('free at: says when the time is outside working hours, wholly or in part', () => {
+    const hours = { startMinute: 8 * 60, endMinute: 16 * 60, weekdays: [1, 2, 3, 4, 5] };
+    const summary = (start: string, end: string, conflicts: DisplayEvent[] = [], workingHours: typeof hours | undefined = hours) =>
+      texts(renderFreeAtAnswer({ label: 'x', zone: L, range: { start: at(start, L), end: at(end, L) }, conflicts, ...(workingHours ? { workingHours } : {}) }))[1];
+    expect(summary('2026-11-26T15:00', '2026-11-26T15:30')).toBe("Yes, you're free then.");
+    expect(summary('2026-11-26T20:00', '2026-11-26T20:30')).toBe("Yes, you're free then. That's outside your working hours (08:00–16:00).");
+    expect(summary('2026-11-26T15:00', '2026-11-26T17:00')).toBe("Yes, you're free then. Part of it is outside your working hours (08:00–16:00).");
+    expect(summary('2026-11-28T10:00', '2026-11-28T10:30', [timed(L, 'Brunch', '2026-11-28T10:00', '2026-11-28T11:00')])).toBe(
+      "No, you have something then. That's outside your working hours (08:00–16:00).",
+    );
+    // Without Outlook's hours, the default's: 16:00 is inside 09:00-17:00.
+    const withDefault = texts(renderFreeAtAnswer({ label: 'x', zone: L, range: { start: at('2026-11-26T16:00', L), end: at('2026-11-26T16:30', L) }, conflicts: [] }))[1];
+    expect(withDefault).toBe("Yes, you're free then.");
+  });
+
   it('free slots: a list with durations, grouped by day when several, or a clear none', () => {
     const slots = [
       { start: at('2026-11-26T09:00', L), end: at('2026-11-26T10:30', L) },
