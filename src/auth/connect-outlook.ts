@@ -1,5 +1,8 @@
 import { TurnContext } from 'botbuilder';
+import { DateTime } from 'luxon';
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
+import { DEFAULT_WORKING_HOURS, describeWorkingWeek } from '../chat/free-slots.js';
+import { describeUserZone, userZoneWithSource } from '../chat/time-zone.js';
 import type { ProactiveSender } from '../chat/proactive.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { readProfile } from '../graph/calendar-delta.js';
@@ -81,7 +84,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
     }),
     defineCommand({
       name: 'status',
-      help: { usage: 'status', description: 'which Outlook account is linked, and since when' },
+      help: { usage: 'status', description: 'which Outlook account is linked, since when, and the time zone and working hours I use' },
       match: (text) => (STATUS.test(text) ? {} : undefined),
       async run(turn, user) {
         const account = await collections.accounts.findOne({ _id: user._id });
@@ -90,7 +93,19 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         } else if (account.status === 'needs-reconnect') {
           await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`);
         } else {
-          await turn.sendActivity(`Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${account.connectedAt.toISOString().slice(0, 10)}.`);
+          // What the answers are based on: the zone (and where it comes from) and the working hours.
+          const { zone, source } = userZoneWithSource({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
+          const hours = account.workingHours
+            ? `your Outlook working hours, ${describeWorkingWeek(account.workingHours, zone)}`
+            : `${describeWorkingWeek(DEFAULT_WORKING_HOURS, zone)} (Outlook has not told me your working hours)`;
+          await turn.sendActivity({
+            text: [
+              `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${account.connectedAt.toISOString().slice(0, 10)}.`,
+              describeUserZone(zone, source, DateTime.now().setZone(zone).toFormat('HH:mm')),
+              `Free time is looked for in ${hours}.`,
+            ].join(' '),
+            textFormat: 'plain',
+          });
         }
       },
     }),

@@ -2,7 +2,6 @@ import { TurnContext } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { microsoftAppMissingMessage, signInCard } from '../auth/sign-in-card.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
-import { toIanaTimeZone } from '../graph/time-zone.js';
 import type { Logger } from '../log.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
 import { calendarFreshness } from './calendar-freshness.js';
@@ -20,7 +19,7 @@ import {
 import { eventsBetween, nextEvents, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
 import { clientTimeZoneOf } from './chat-users.js';
 import type { DayReads } from '../sync/calendar-days.js';
-import { BadTimeZoneInput, parseTimeZoneCommand, resolveUserZone, type TimeZoneCommand } from './time-zone.js';
+import { BadTimeZoneInput, describeUserZone, parseTimeZoneCommand, resolveUserZone, userZoneWithSource, type TimeZoneCommand } from './time-zone.js';
 
 /**
  * "what's on today", "next meeting", "am I free at 3" and "timezone Europe/Paris": questions answered from the
@@ -71,7 +70,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
   return [
     defineCommand<TimeZoneCommand | BadTimeZoneInput>({
       name: 'timezone',
-      help: { usage: 'timezone Europe/Paris', description: 'show times in this zone (also: timezone reset)' },
+      help: { usage: 'timezone Europe/Paris', description: 'show times in this zone (also: timezone reset; timezone alone says which one is used)' },
       match: (text) => parseTimeZoneCommand(text),
       async run(turn, user, parsed) {
         // match() saw lower-cased text; Windows zone names are matched as Outlook spells them, so re-read the original.
@@ -83,11 +82,16 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         }
         const now = clock();
         const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1 } });
+        if ('show' in command) {
+          const { zone, source } = userZoneWithSource({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
+          const change = source === 'mailbox' || source === 'client' ? ' Say "timezone Europe/Paris" to use another.' : '';
+          await turn.sendActivity({ text: `${describeUserZone(zone, source, localTime(now, zone))}${change}`, textFormat: 'plain' });
+          return;
+        }
         if ('clear' in command) {
           await collections.chatUsers.updateOne({ _id: user._id }, { $unset: { timeZoneOverride: '' } });
-          const zone = userZone({ ...user, timeZoneOverride: undefined }, account);
-          const source = toSource(user, account);
-          await turn.sendActivity({ text: `Time zone override cleared. Times are shown in ${zone}${source} (currently ${localTime(now, zone)}).`, textFormat: 'plain' });
+          const { zone, source } = userZoneWithSource({ mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
+          await turn.sendActivity({ text: `Time zone override cleared. ${describeUserZone(zone, source, localTime(now, zone))}`, textFormat: 'plain' });
           logger.info({ event: 'timezone-cleared', userKey: user._id, zone }, 'time zone override cleared');
           return;
         }
@@ -193,11 +197,4 @@ function questionOptions(turn: TurnContext): QuestionOptions {
 
 function localTime(now: Date, zone: string): string {
   return DateTime.fromJSDate(now, { zone }).toFormat('HH:mm');
-}
-
-/** Where the zone comes from once the override is gone, for the confirmation. */
-function toSource(user: Pick<ChatUserDoc, 'clientTimeZone'>, account: Pick<AccountDoc, 'mailboxTimeZone'> | null): string {
-  if (toIanaTimeZone(account?.mailboxTimeZone)) return ', from your Outlook settings';
-  if (user.clientTimeZone && resolveUserZone({ client: user.clientTimeZone }) !== 'UTC') return ', from Teams';
-  return '';
 }

@@ -4,7 +4,7 @@ import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, 
 import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
-import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
+import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, describeWorkingHours, describeWorkingWeek, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 
 /**
  * Schedule answers as an Adaptive Card plus a plain-text twin (one line per event) for channels without cards.
@@ -223,41 +223,6 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
   return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, footnote: input.footnote });
-}
-
-/** "09:00–17:00", with the days when they are not Monday to Friday and the zone when it is not the user's. */
-export function describeWorkingHours(hours: WorkingHours, zone: string): string {
-  const days = hours.weekdays.join() === DEFAULT_WORKING_HOURS.weekdays.join() ? [] : [describeWorkingDays(hours.weekdays)];
-  return [workingTime(hours), ...days, ...workingZone(hours, zone)].join(', ');
-}
-
-/** "Mon–Thu, 09:00–17:00": the days always, for "you work …". */
-function describeWorkingWeek(hours: WorkingHours, zone: string): string {
-  return [describeWorkingDays(hours.weekdays), workingTime(hours), ...workingZone(hours, zone)].join(', ');
-}
-
-function workingTime(hours: WorkingHours): string {
-  const clock = (minute: number) => (minute >= 24 * 60 ? '24:00' : clockTime({ hour: Math.floor(minute / 60), minute: minute % 60 }));
-  return `${clock(hours.startMinute)}–${clock(hours.endMinute)}`;
-}
-
-function workingZone(hours: WorkingHours, zone: string): string[] {
-  return hours.zone && hours.zone !== zone ? [`${hours.zone} time`] : [];
-}
-
-/** ISO weekdays as "Mon–Fri", "Mon–Thu, Sat" or "Sun". */
-function describeWorkingDays(weekdays: readonly number[]): string {
-  const days = [...new Set(weekdays)].filter((day) => day >= 1 && day <= 7).sort((a, b) => a - b);
-  const runs: string[] = [];
-  for (let i = 0; i < days.length; ) {
-    let j = i;
-    while (j + 1 < days.length && days[j + 1] === days[j]! + 1) j++;
-    const first = WEEKDAYS_SHORT[days[i]! - 1]!;
-    const last = WEEKDAYS_SHORT[days[j]! - 1]!;
-    runs.push(j === i ? first : j === i + 1 ? `${first}, ${last}` : `${first}–${last}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
 }
 
 // ---- shared rendering -----------------------------------------------------------------------------------------

@@ -34,7 +34,9 @@ describe('connect outlook, end to end through the server', () => {
     expect(Date.now() - account!.mailboxSettingsReadAt!.getTime()).toBeLessThan(60_000);
 
     const [statusReply] = await h.say('status', chat);
-    expect(statusReply).toMatch(/^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since \d{4}-\d\d-\d\d\.$/);
+    expect(statusReply).toMatch(
+      /^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since \d{4}-\d\d-\d\d\. Times are shown in America\/Los_Angeles, from your Outlook settings \(currently \d\d:\d\d\)\. Free time is looked for in your Outlook working hours, Mon–Fri, 08:00–17:00\.$/,
+    );
 
     // Asking again: say as whom, offer reconnect and disconnect.
     const before = h.connector.messages(chat.conversationId).length;

@@ -150,10 +150,14 @@ describe('asking about the schedule, end to end', () => {
     const nextRowTime = async () => readScheduleCard((await ask(h, 'next meeting', dan)).card).groups[0]!.rows[0]!.time;
 
     expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('America/New_York')}–`));
+    expect((await ask(h, "what's my time zone?", dan)).text).toMatch(
+      /^Times are shown in America\/New_York, from your Outlook settings \(currently \d\d:\d\d\)\. Say "timezone Europe\/Paris" to use another\.$/,
+    );
     const set = await ask(h, 'timezone Asia/Tokyo', dan);
     expect(set.text).toBe(`Times are now shown in Asia/Tokyo (currently ${DateTime.now().setZone('Asia/Tokyo').toFormat('HH:mm')}).`);
     expect(await h.store.collections.chatUsers.findOne({ _id: userKeyOf(dan) })).toMatchObject({ timeZoneOverride: 'Asia/Tokyo' });
     expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('Asia/Tokyo')}–`));
+    expect((await ask(h, 'timezone', dan)).text).toMatch(/^Times are shown in Asia\/Tokyo, as you set it \(currently \d\d:\d\d\)\. Say "timezone reset" to follow Outlook again\.$/);
 
     const windows = await ask(h, 'tz W. Europe Standard Time', dan);
     expect(windows.text).toMatch(/^Times are now shown in Europe\/Berlin \(currently \d\d:\d\d\)\.$/);
@@ -178,7 +182,7 @@ describe('asking about the schedule, end to end', () => {
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
     expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3");
-    expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (also: timezone reset)');
+    expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (also: timezone reset; timezone alone says which one is used)');
   });
 });
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
+import { describeWorkingHours } from '../../src/chat/free-slots.js';
 import {
-  describeWorkingHours,
   eventsForDisplay,
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,

@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { BadTimeZoneInput, parseTimeZoneCommand, resolveUserZone } from '../../src/chat/time-zone.js';
+import { BadTimeZoneInput, describeUserZone, parseTimeZoneCommand, resolveUserZone, userZoneWithSource } from '../../src/chat/time-zone.js';
 import { toIanaTimeZone as windowsToIana } from '../../src/graph/time-zone.js';
 
 describe('Windows zone names to IANA', () => {
@@ -68,16 +68,36 @@ describe('parseTimeZoneCommand', () => {
     ['timezone W. Europe Standard Time', { zone: 'Europe/Berlin' }],
     ['timezone "Pacific/Auckland"', { zone: 'Pacific/Auckland' }],
     ['timezone reset', { clear: true }],
+    ['timezone', { show: true }],
+    ['time zone?', { show: true }],
+    ["what's my timezone?", { show: true }],
+    ['whats my time zone', { show: true }],
+    ['what is my tz', { show: true }],
+    ['which time zone do you use', { show: true }],
+    ['My timezone', { show: true }],
     ['what is on today', undefined],
     ['help', undefined],
   ])('%s', (text, expected) => {
     expect(parseTimeZoneCommand(text)).toEqual(expected);
   });
 
-  it.each(['timezone Mars/Olympus_Mons', 'timezone', 'time zone: 42', 'timezone Europe/Pariss'])('%s is a bad-input error', (text) => {
+  it.each(['timezone Mars/Olympus_Mons', 'timezone:', 'time zone: 42', 'timezone Europe/Pariss'])('%s is a bad-input error', (text) => {
     const result = parseTimeZoneCommand(text);
     expect(result).toBeInstanceOf(BadTimeZoneInput);
     expect((result as BadTimeZoneInput).kind).toBe('bad-input');
     expect((result as BadTimeZoneInput).message).toMatch(/Europe\/Paris/);
+  });
+});
+
+describe('userZoneWithSource and describeUserZone', () => {
+  it.each([
+    [{ override: 'Asia/Tokyo', mailbox: 'Pacific Standard Time', client: 'Europe/Paris' }, 'Asia/Tokyo', 'override', 'Times are shown in Asia/Tokyo, as you set it (currently 09:30). Say "timezone reset" to follow Outlook again.'],
+    [{ mailbox: 'Pacific Standard Time', client: 'Europe/Paris' }, 'America/Los_Angeles', 'mailbox', 'Times are shown in America/Los_Angeles, from your Outlook settings (currently 09:30).'],
+    [{ mailbox: 'Customized Time Zone', client: 'Europe/Paris' }, 'Europe/Paris', 'client', 'Times are shown in Europe/Paris, from Teams (currently 09:30).'],
+    [{ client: 'Not/A_Zone' }, 'UTC', 'default', 'Times are shown in UTC (currently 09:30): neither Outlook nor Teams has told me your time zone. Say "timezone Europe/Paris" to set it.'],
+  ] as const)('%j -> %s from %s', (sources, zone, source, sentence) => {
+    expect(userZoneWithSource(sources)).toEqual({ zone, source });
+    expect(resolveUserZone(sources)).toBe(zone);
+    expect(describeUserZone(zone, source, '09:30')).toBe(sentence);
   });
 });
