@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
+import { clockTime } from '../chat/date-text.js';
 import { DEFAULT_WORKING_HOURS, describeWorkingWeek } from '../chat/free-slots.js';
 import { describeUserZone, userZoneWithSource } from '../chat/time-zone.js';
 import type { ProactiveSender } from '../chat/proactive.js';
@@ -95,13 +96,14 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         } else {
           // What the answers are based on: the zone (and where it comes from) and the working hours.
           const { zone, source } = userZoneWithSource({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
+          const style = account.clockStyle;
           const hours = account.workingHours
-            ? `your Outlook working hours, ${describeWorkingWeek(account.workingHours, zone)}`
-            : `${describeWorkingWeek(DEFAULT_WORKING_HOURS, zone)} (Outlook has not told me your working hours)`;
+            ? `your Outlook working hours, ${describeWorkingWeek(account.workingHours, zone, style)}`
+            : `${describeWorkingWeek(DEFAULT_WORKING_HOURS, zone, style)} (Outlook has not told me your working hours)`;
           await turn.sendActivity({
             text: [
               `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${account.connectedAt.toISOString().slice(0, 10)}.`,
-              describeUserZone(zone, source, DateTime.now().setZone(zone).toFormat('HH:mm')),
+              describeUserZone(zone, source, clockTime(DateTime.now().setZone(zone), style)),
               `Free time is looked for in ${hours}.`,
             ].join(' '),
             textFormat: 'plain',

@@ -161,10 +161,11 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
     const previous = await deps.collections.accounts.findOne({ _id: stored.userKey });
     const accountChanged = previous !== null && previous.homeAccountId !== connected.homeAccountId;
     const doc: AccountDoc = { _id: stored.userKey, ...connected, status: 'connected', connectedAt: now, updatedAt: now };
-    // The mailbox's zone and working hours belong to the mailbox: keep them only when the same account reconnects
+    // The mailbox's zone, working hours and clock belong to the mailbox: keep them only when the same account reconnects
     // (until the settings are read again, right after this or by the next sync round).
     if (previous && !accountChanged && previous.mailboxTimeZone) doc.mailboxTimeZone = previous.mailboxTimeZone;
     if (previous && !accountChanged && previous.workingHours) doc.workingHours = previous.workingHours;
+    if (previous && !accountChanged && previous.clockStyle) doc.clockStyle = previous.clockStyle;
     await deps.collections.accounts.replaceOne({ _id: stored.userKey }, doc, { upsert: true });
     deps.logger.info({ userKey: stored.userKey, tenantId: connected.tenantId, accountChanged }, 'outlook connected');
     return { ...pending, account: connected, accountChanged };

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
 import { calendarFreshness } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
+import { clockTime, type ClockStyle } from './date-text.js';
 import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type WorkingHours } from './free-slots.js';
 import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
 import {
@@ -39,7 +40,7 @@ export interface AskCommandDeps {
 /** What an answer needs besides the chat user: whether (and how freshly) their calendar is synced, and where. */
 export interface AskContext {
   now: Date;
-  account: Pick<AccountDoc, 'status' | 'mailboxTimeZone' | 'workingHours'> | null;
+  account: Pick<AccountDoc, 'status' | 'mailboxTimeZone' | 'workingHours' | 'clockStyle'> | null;
   syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
   /** The question read in the zone Teams reported, and the reads of its days already under way. */
   likely: { zone: string; question: Question } | undefined;
@@ -81,22 +82,23 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           return;
         }
         const now = clock();
-        const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1 } });
+        const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
+        const style = account?.clockStyle;
         if ('show' in command) {
           const { zone, source } = userZoneWithSource({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
           const change = source === 'mailbox' || source === 'client' ? ' Say "timezone Europe/Paris" to use another.' : '';
-          await turn.sendActivity({ text: `${describeUserZone(zone, source, localTime(now, zone))}${change}`, textFormat: 'plain' });
+          await turn.sendActivity({ text: `${describeUserZone(zone, source, localTime(now, zone, style))}${change}`, textFormat: 'plain' });
           return;
         }
         if ('clear' in command) {
           await collections.chatUsers.updateOne({ _id: user._id }, { $unset: { timeZoneOverride: '' } });
           const { zone, source } = userZoneWithSource({ mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
-          await turn.sendActivity({ text: `Time zone override cleared. ${describeUserZone(zone, source, localTime(now, zone))}`, textFormat: 'plain' });
+          await turn.sendActivity({ text: `Time zone override cleared. ${describeUserZone(zone, source, localTime(now, zone, style))}`, textFormat: 'plain' });
           logger.info({ event: 'timezone-cleared', userKey: user._id, zone }, 'time zone override cleared');
           return;
         }
         await collections.chatUsers.updateOne({ _id: user._id }, { $set: { timeZoneOverride: command.zone } });
-        await turn.sendActivity({ text: `Times are now shown in ${command.zone} (currently ${localTime(now, command.zone)}).`, textFormat: 'plain' });
+        await turn.sendActivity({ text: `Times are now shown in ${command.zone} (currently ${localTime(now, command.zone, style)}).`, textFormat: 'plain' });
         logger.info({ event: 'timezone-set', userKey: user._id, zone: command.zone }, 'time zone override set');
       },
     }),
@@ -117,7 +119,8 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
       },
       async run(turn, user, { text }, { now, account, syncState, likely, dayReads }) {
         const zone = userZone(user, account);
-        const freshness = calendarFreshness({ account, syncState, now, zone, syncIntervalMs: deps.syncIntervalMs });
+        const style = account?.clockStyle;
+        const freshness = calendarFreshness({ account, syncState, now, zone, clock: style, syncIntervalMs: deps.syncIntervalMs });
         if (freshness.kind === 'not-connected') return notConnected(turn, user);
         if (freshness.kind === 'first-sync') {
           const reply = freshness.reconnect
@@ -135,7 +138,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           return;
         }
         const calendar = storedCalendar(collections, user._id, syncState, dayReads);
-        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote, workingHours: account?.workingHours });
+        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote, workingHours: account?.workingHours, clock: style });
         await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
       },
     }),
@@ -145,7 +148,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
 /** What an answer reads besides the chat user and the days: the account (linked? which zone?) and the sync state (how fresh?). */
 export async function readAnswerContext(collections: Pick<Collections, 'accounts' | 'syncStates'>, userKey: string): Promise<Pick<AskContext, 'account' | 'syncState'>> {
   const [account, syncState] = await Promise.all([
-    collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1, workingHours: 1 } }),
+    collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1, workingHours: 1, clockStyle: 1 } }),
     collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
   ]);
   return { account, syncState };
@@ -155,37 +158,37 @@ export async function readAnswerContext(collections: Pick<Collections, 'accounts
 export async function answerQuestion(
   calendar: StoredCalendar,
   question: Question,
-  context: { now: Date; zone: string; footnote?: string | undefined; workingHours?: WorkingHours | undefined },
+  context: { now: Date; zone: string; footnote?: string | undefined; workingHours?: WorkingHours | undefined; clock?: ClockStyle | undefined },
 ): Promise<ScheduleAnswer> {
-  const { now, zone } = context;
+  const { now, zone, clock } = context;
   const footnote = context.footnote;
   const withFootnote = footnote ? { footnote } : {};
   switch (question.kind) {
     case 'agenda': {
       const events = await eventsBetween(calendar, question.range, zone);
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...withFootnote });
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, clock, ...withFootnote });
     }
     case 'next': {
       const [event] = await nextEvents(calendar, now, 1);
-      return renderNextAnswer({ zone, now, event, ...withFootnote });
+      return renderNextAnswer({ zone, now, event, clock, ...withFootnote });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([
         eventsBetween(calendar, { start: now, end: new Date(now.getTime() + 1) }, zone),
         nextEvents(calendar, now, 1),
       ]);
-      return renderNowAnswer({ zone, now, current, next, ...withFootnote });
+      return renderNowAnswer({ zone, now, current, next, clock, ...withFootnote });
     }
     case 'free-at': {
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, ...withFootnote });
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, clock, ...withFootnote });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
       const slots = freeSlots(events, question.range, zone, workingHours);
-      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...withFootnote });
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, clock, ...withFootnote });
     }
   }
 }
@@ -195,6 +198,6 @@ function questionOptions(turn: TurnContext): QuestionOptions {
   return { dayFirst: readsDayFirst(turn.activity.locale) };
 }
 
-function localTime(now: Date, zone: string): string {
-  return DateTime.fromJSDate(now, { zone }).toFormat('HH:mm');
+function localTime(now: Date, zone: string, clock: ClockStyle | undefined): string {
+  return clockTime(DateTime.fromJSDate(now, { zone }), clock);
 }

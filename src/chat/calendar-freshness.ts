@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { clockTime, daysBetween, shortDate } from './date-text.js';
+import { clockTime, daysBetween, shortDate, type ClockStyle } from './date-text.js';
 import type { AccountDoc, SyncStateDoc } from '../store/collections.js';
 
 /**
@@ -23,6 +23,8 @@ export interface FreshnessInput {
   syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError'> | null | undefined;
   now: Date;
   zone: string;
+  /** How the user reads times (Outlook's timeFormat); 24-hour when absent. */
+  clock?: ClockStyle | undefined;
   syncIntervalMs: number;
 }
 
@@ -39,13 +41,13 @@ export function calendarFreshness(input: FreshnessInput): CalendarFreshness {
   if (reconnect) reason = 'your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.';
   else if (failedSince) reason = `the last sync failed: ${state.lastError!.message}`;
   else if (stale) reason = "syncing is running late; newer changes aren't in yet.";
-  return reason ? { kind: 'answer', footnote: `As of ${asOf(state.lastSuccessAt, now, zone)} · ${reason}` } : { kind: 'answer' };
+  return reason ? { kind: 'answer', footnote: `As of ${asOf(state.lastSuccessAt, now, zone, input.clock)} · ${reason}` } : { kind: 'answer' };
 }
 
 /** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that. */
-function asOf(at: Date, now: Date, zone: string): string {
+function asOf(at: Date, now: Date, zone: string, clock: ClockStyle | undefined): string {
   const when = DateTime.fromJSDate(at, { zone });
   const days = daysBetween(DateTime.fromJSDate(now, { zone }), when);
   const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${shortDate(when)} `;
-  return `${day}${clockTime(when)}${zone === 'UTC' ? ' UTC' : ''}`;
+  return `${day}${clockTime(when, clock)}${zone === 'UTC' ? ' UTC' : ''}`;
 }

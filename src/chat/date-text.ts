@@ -1,3 +1,5 @@
+import type { ClockStyle } from '../graph/time-format.js';
+
 /**
  * Dates and times as the bot writes them (en-GB: "Thu 26 Nov", "Thursday 26 Nov", "09:30"), from calendar fields
  * a luxon DateTime already holds. Every answer writes several of these: luxon's setLocale/toFormat/diff would ask
@@ -34,9 +36,13 @@ export function dayMonth(date: CalendarDate, dayOnly = false): string {
   return dayOnly ? String(date.day) : `${date.day} ${MONTHS_SHORT[date.month - 1]}`;
 }
 
-/** "09:30". */
-export function clockTime(time: { hour: number; minute: number }): string {
-  return `${time.hour < 10 ? '0' : ''}${time.hour}:${time.minute < 10 ? '0' : ''}${time.minute}`;
+export type { ClockStyle } from '../graph/time-format.js';
+
+/** "09:30" on a 24-hour clock, "9:30 AM" on a 12-hour one (noon is 12:00 PM, midnight 12:00 AM). */
+export function clockTime(time: { hour: number; minute: number }, style: ClockStyle = '24h'): string {
+  const minutes = `${time.minute < 10 ? '0' : ''}${time.minute}`;
+  if (style === '12h') return `${time.hour % 12 || 12}:${minutes} ${time.hour < 12 ? 'AM' : 'PM'}`;
+  return `${time.hour < 10 ? '0' : ''}${time.hour}:${minutes}`;
 }
 
 /** Whole calendar days from `from` to `to` (plain date arithmetic: a DST day is still one day). */

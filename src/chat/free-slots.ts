@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { WorkingHours } from '../graph/working-hours.js';
-import { clockTime, WEEKDAYS_SHORT } from './date-text.js';
+import { clockTime, WEEKDAYS_SHORT, type ClockStyle } from './date-text.js';
 
 /**
  * Free time, decided from stored events alone: which events block a slot, and the gaps they leave inside
@@ -134,18 +134,19 @@ function pushSlot(slots: TimeRange[], start: number, end: number, minMinutes: nu
 }
 
 /** "09:00–17:00", with the days when they are not Monday to Friday and the zone when it is not the user's. */
-export function describeWorkingHours(hours: WorkingHours, zone: string): string {
+export function describeWorkingHours(hours: WorkingHours, zone: string, clock: ClockStyle = '24h'): string {
   const days = hours.weekdays.join() === DEFAULT_WORKING_HOURS.weekdays.join() ? [] : [describeWorkingDays(hours.weekdays)];
-  return [workingTime(hours), ...days, ...workingZone(hours, zone)].join(', ');
+  return [workingTime(hours, clock), ...days, ...workingZone(hours, zone)].join(', ');
 }
 
 /** "Mon–Thu, 09:00–17:00": the days always, for "you work …". */
-export function describeWorkingWeek(hours: WorkingHours, zone: string): string {
-  return [describeWorkingDays(hours.weekdays), workingTime(hours), ...workingZone(hours, zone)].join(', ');
+export function describeWorkingWeek(hours: WorkingHours, zone: string, clock: ClockStyle = '24h'): string {
+  return [describeWorkingDays(hours.weekdays), workingTime(hours, clock), ...workingZone(hours, zone)].join(', ');
 }
 
-function workingTime(hours: WorkingHours): string {
-  const clock = (minute: number) => (minute >= 24 * 60 ? '24:00' : clockTime({ hour: Math.floor(minute / 60), minute: minute % 60 }));
+function workingTime(hours: WorkingHours, style: ClockStyle): string {
+  // The end of a day that runs until midnight: 24:00, or 12:00 AM on a 12-hour clock.
+  const clock = (minute: number) => (minute >= 24 * 60 && style === '24h' ? '24:00' : clockTime({ hour: Math.floor(minute / 60) % 24, minute: minute % 60 }, style));
   return `${clock(hours.startMinute)}–${clock(hours.endMinute)}`;
 }
 

@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { clockTime, dayLabel, dayMonth, daysBetween, shortDate, type CalendarDate } from './date-text.js';
+import { dayLabel, dayMonth, daysBetween, shortDate, type CalendarDate } from './date-text.js';
 import type { TimeRange } from './free-slots.js';
 
 export type { TimeRange } from './free-slots.js';
@@ -106,7 +106,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       const start = (day ?? today).set({ hour: time.startHour, minute: time.startMinute });
       let end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
       if (end <= start) end = start.plus({ minutes: FREE_AT_DEFAULT_MINUTES });
-      return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: `${dayLabel(start, today)} · ${clockTime(start)}–${clockTime(end)}` };
+      return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: dayLabel(start, today) };
     }
     const span = week ?? dayRange(day ?? today, today);
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });

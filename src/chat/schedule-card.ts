@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { DateTime } from 'luxon';
-import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate } from './date-text.js';
+import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate, type ClockStyle } from './date-text.js';
 import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
@@ -84,6 +84,8 @@ export interface AgendaInput {
   events: readonly DisplayEvent[];
   /** "As of 10:42 · last sync failed: Microsoft asked us to slow down" */
   footnote?: string;
+  /** How the user reads times (Outlook's timeFormat); 24-hour when absent. */
+  clock?: ClockStyle | undefined;
 }
 
 /** The answer to "what's on ...": one row per event, grouped by day for multi-day ranges. */
@@ -100,7 +102,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     if (onDay.length === 0) continue;
     groups.push({
       label: multiDay ? longDate(day) : '',
-      rows: onDay.map((event) => eventRow(event, day, local, conflicts.has(event))),
+      rows: onDay.map((event) => eventRow(event, day, local, conflicts.has(event), input.clock)),
     });
   }
   const phrase = input.phrase ?? 'for this period';
@@ -116,6 +118,7 @@ export interface NextInput {
   /** The first event starting after now, if any within the synced window. */
   event?: DisplayEvent | undefined;
   footnote?: string;
+  clock?: ClockStyle | undefined;
 }
 
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
@@ -123,7 +126,7 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], footnote: input.footnote });
   const day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
   const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
-  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false)] }], footnote: input.footnote });
+  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], footnote: input.footnote });
 }
 
 export interface NowInput {
@@ -133,6 +136,7 @@ export interface NowInput {
   current: readonly DisplayEvent[];
   next?: DisplayEvent | undefined;
   footnote?: string;
+  clock?: ClockStyle | undefined;
 }
 
 export function renderNowAnswer(input: NowInput): ScheduleAnswer {
@@ -144,13 +148,13 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
     busy.length === 0
       ? "You're free right now."
       : busy.length === 1
-        ? `You're in a meeting until ${DateTime.fromJSDate(busy[0]!.end, { zone }).toFormat('HH:mm')}.`
+        ? `You're in a meeting until ${clockTime(DateTime.fromJSDate(busy[0]!.end, { zone }), input.clock)}.`
         : `You're double-booked: ${busy.length} events right now.`;
   const groups: Group[] = [];
-  if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, localClock(zone), busy.length > 1 && busy.includes(event))) });
+  if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, localClock(zone), busy.length > 1 && busy.includes(event), input.clock)) });
   if (input.next && !input.next.isCancelled) {
     const nextDay = DateTime.fromJSDate(input.next.start, { zone }).startOf('day');
-    groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false)] });
+    groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
   }
   return renderAnswer({ header: 'Right now', summary, groups, footnote: input.footnote });
 }
@@ -158,7 +162,7 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
 // ---- free at / free slots -------------------------------------------------------------------------------------
 
 export interface FreeAtInput {
-  /** "Today · Thu 26 Nov · 15:00–15:30" */
+  /** The day, "Today · Thu 26 Nov": the header adds the range's times ("· 15:00–15:30"). */
   label: string;
   zone: string;
   range: TimeRange;
@@ -167,6 +171,7 @@ export interface FreeAtInput {
   /** The user's Outlook working hours (the default when absent): a time outside them is said to be. */
   workingHours?: WorkingHours | undefined;
   footnote?: string;
+  clock?: ClockStyle | undefined;
 }
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
@@ -181,9 +186,11 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
   const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);
   const outside = working === 0 ? "That's outside your working hours" : working < range.end.getTime() - range.start.getTime() ? 'Part of it is outside your working hours' : '';
-  const summary = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone)}).` : answer;
-  const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, localClock(zone), false)) }];
-  return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
+  const summary = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone, input.clock)}).` : answer;
+  const local = localClock(zone);
+  const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, local, false, input.clock)) }];
+  const header = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
+  return renderAnswer({ header, summary, groups, footnote: input.footnote });
 }
 
 export interface FreeSlotsInput {
@@ -197,18 +204,19 @@ export interface FreeSlotsInput {
   /** The user's Outlook working hours; the default (09:00–17:00, Mon–Fri) when absent. */
   workingHours?: WorkingHours | undefined;
   footnote?: string;
+  clock?: ClockStyle | undefined;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   const { zone } = input;
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
-  const window = describeWorkingHours(hours, zone);
+  const window = describeWorkingHours(hours, zone, input.clock);
   const byDay = new Map<string, { day: DateTime; rows: Row[] }>();
   for (const slot of input.slots) {
     const start = DateTime.fromJSDate(slot.start, { zone });
     const key = start.toISODate()!;
     const entry = byDay.get(key) ?? { day: start.startOf('day'), rows: [] };
-    entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start, localClock(zone)), title: duration(slot.start, slot.end) });
+    entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start, localClock(zone), input.clock), title: duration(slot.start, slot.end) });
     byDay.set(key, entry);
   }
   const multiDay = byDay.size > 1;
@@ -218,7 +226,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   if (groups.length === 0) {
     // Why there is nothing: no working day in the range, the working day is over, or it is full.
     const wholeDays = { start: DateTime.fromJSDate(input.range.start, { zone: hours.zone ?? zone }).startOf('day').toJSDate(), end: input.range.end };
-    if (workingWindows(wholeDays, zone, hours).length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone)}.`;
+    if (workingWindows(wholeDays, zone, hours).length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone, input.clock)}.`;
     else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
@@ -303,7 +311,7 @@ function plainText(data: { header: string; summary: string; groups: Group[]; mor
   return lines.join('\n');
 }
 
-function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, conflict: boolean): Row {
+function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, conflict: boolean, clock: ClockStyle = '24h'): Row {
   const markers: string[] = [];
   const response = (event.responseStatus ?? '').toLowerCase();
   const showAs = (event.showAs ?? '').toLowerCase();
@@ -315,7 +323,7 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
   else if (showAs === 'oof') markers.push('Out of office');
   const markerColor = conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
   return {
-    time: event.isAllDay ? 'All day' : timeSpan(event.start, event.end, day, local),
+    time: event.isAllDay ? 'All day' : timeSpan(event.start, event.end, day, local, clock),
     title: clip(event.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS),
     details: clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS),
     marker: markers.join(' · '),
@@ -347,15 +355,15 @@ function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
  * "09:30–10:00" on `day`; a start on another day gets its weekday ("Wed 23:00–Thu 01:00"), and so does an end on a
  * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
  */
-function timeSpan(start: Date, end: Date, day: CalendarDate, local: LocalClock): string {
+function timeSpan(start: Date, end: Date, day: CalendarDate, local: LocalClock, clock: ClockStyle = '24h'): string {
   // Every row of every card comes through here: calendar fields only, since each luxon step in an IANA zone
   // (hasSame, minus, setLocale) asks Intl for the zone offset again, and that was most of a turn's CPU.
   const s = local(start);
   const e = local(end);
-  const startText = sameDate(s, day) ? clockTime(s) : `${WEEKDAYS_SHORT[s.weekday - 1]} ${clockTime(s)}`;
+  const startText = sameDate(s, day) ? clockTime(s, clock) : `${WEEKDAYS_SHORT[s.weekday - 1]} ${clockTime(s, clock)}`;
   // An end at exactly the next midnight still ends "that day".
   const endsSameDay = sameDate(e, s) || (e.toMillis() > s.toMillis() && e.hour === 0 && e.minute === 0 && e.second === 0 && e.millisecond === 0 && sameDate(e, nextDate(s)));
-  const endText = endsSameDay ? clockTime(e) : `${WEEKDAYS_SHORT[e.weekday - 1]} ${clockTime(e)}`;
+  const endText = endsSameDay ? clockTime(e, clock) : `${WEEKDAYS_SHORT[e.weekday - 1]} ${clockTime(e, clock)}`;
   return s.toMillis() === e.toMillis() ? startText : `${startText}–${endText}`;
 }
 

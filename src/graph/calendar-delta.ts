@@ -2,6 +2,7 @@ import type { GraphClient } from './graph-client.js';
 import type { GraphEvent, GraphRemovedEvent } from './graph-event.js';
 import { GraphRequestError } from './graph-errors.js';
 import { toIanaTimeZone } from './time-zone.js';
+import { clockStyleOf, type ClockStyle } from './time-format.js';
 import { parseWorkingHours, type WorkingHours } from './working-hours.js';
 
 export interface DeltaPage {
@@ -64,6 +65,8 @@ export interface MailboxSettings {
   mailboxTimeZoneName: string | undefined;
   /** mailboxSettings.workingHours, if usable. */
   workingHours: WorkingHours | undefined;
+  /** mailboxSettings.timeFormat: 24-hour or 12-hour clock, if Outlook says. */
+  clockStyle: ClockStyle | undefined;
 }
 
 export interface GraphProfile extends MailboxSettings {
@@ -89,12 +92,13 @@ export async function readProfile(client: GraphClient): Promise<GraphProfile> {
   };
 }
 
-/** The mailbox's zone and working hours (`/me/mailboxSettings`, MailboxSettings.Read). */
+/** The mailbox's zone, working hours and clock (`/me/mailboxSettings`, MailboxSettings.Read). */
 export async function readMailboxSettings(client: GraphClient): Promise<MailboxSettings> {
-  const settings = await client.get<{ timeZone?: string | null; workingHours?: unknown }>('/me/mailboxSettings');
+  const settings = await client.get<{ timeZone?: string | null; workingHours?: unknown; timeFormat?: unknown }>('/me/mailboxSettings');
   return {
     mailboxTimeZone: toIanaTimeZone(settings.timeZone),
     mailboxTimeZoneName: settings.timeZone ?? undefined,
     workingHours: parseWorkingHours(settings.workingHours),
+    clockStyle: clockStyleOf(settings.timeFormat),
   };
 }

@@ -99,9 +99,10 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
 
-  const userZone = async (user: ChatUserDoc | null, userKey: string) => {
-    const account = await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1 } });
-    return resolveUserZone({ override: user?.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user?.clientTimeZone });
+  /** The user's zone, and how they read times (Outlook's timeFormat). */
+  const userClock = async (user: ChatUserDoc | null, userKey: string) => {
+    const account = await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
+    return { zone: resolveUserZone({ override: user?.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user?.clientTimeZone }), clock: account?.clockStyle };
   };
 
   /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
@@ -150,11 +151,11 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       logger.info({ event: 'notices-off', userKey, changes: changes.length }, 'notices off: nothing queued');
       return;
     }
-    const zone = await userZone(user, userKey);
+    const { zone, clock } = await userClock(user, userKey);
     const worthy = changes.filter((change) => isNoticeWorthy(change, at, horizonDays, zone));
     let inserted = 0;
     for (const change of worthy) {
-      const line = describeChange(change, zone);
+      const line = describeChange(change, zone, clock);
       if (await outbox.enqueue({ _id: noticeId(userKey, change), userKey, kind: change.kind, payload: { text: line.text, line } }, at)) inserted++;
     }
     logger.info({ event: 'notices-queued', userKey, changes: changes.length, worthy: worthy.length, inserted }, 'notices queued');
@@ -210,7 +211,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       await drop(userKey, notices, 'notify-off', false);
       notices = [];
     }
-    const quietUntil = notices.length > 0 ? quietHoursEnd(now(), await userZone(user, userKey), user.notify?.quietHours) : undefined;
+    const quietUntil = notices.length > 0 ? quietHoursEnd(now(), (await userClock(user, userKey)).zone, user.notify?.quietHours) : undefined;
     if (quietUntil) {
       for (const doc of notices) await outbox.holdUntil(doc, quietUntil);
       logger.info({ event: 'notices-held', userKey, count: notices.length, until: quietUntil.toISOString() }, 'quiet hours: notices held');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { clockTime, type ClockStyle } from '../chat/date-text.js';
 import type { EventDoc } from '../store/collections.js';
 import type { Change, ChangeKind } from '../sync/change-set.js';
 
@@ -74,7 +75,7 @@ export function noticeId(userKey: string, change: Change): string {
  * Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5
  * Cancelled: Design review, Thu 26 Nov 14:00–15:00
  */
-export function describeChange(change: Change, zone: string): NoticeLine {
+export function describeChange(change: Change, zone: string, clock: ClockStyle = '24h'): NoticeLine {
   const label = LABELS[change.kind];
   const current = change.after ?? change.before!;
   const subject = clip(change.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS);
@@ -83,7 +84,7 @@ export function describeChange(change: Change, zone: string): NoticeLine {
     case 'added':
     case 'cancelled':
     case 'removed':
-      parts.push(subject, when(current, zone));
+      parts.push(subject, when(current, zone, clock));
       if (change.kind === 'added' && current.location?.trim()) parts.push(clip(current.location.trim(), MAX_LOCATION_CHARS));
       break;
     case 'moved':
@@ -91,7 +92,7 @@ export function describeChange(change: Change, zone: string): NoticeLine {
       const before = change.before!;
       const after = change.after!;
       parts.push(change.fields.includes('subject') ? `${clip(before.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS)} → ${subject}` : subject);
-      parts.push(change.fields.includes('time') ? movedWhen(before, after, zone) : when(after, zone));
+      parts.push(change.fields.includes('time') ? movedWhen(before, after, zone, clock) : when(after, zone, clock));
       if (change.fields.includes('location')) parts.push(`location ${place(before)} → ${place(after)}`);
       break;
     }
@@ -109,28 +110,33 @@ export function firstSyncText(totalEvents: number): string {
 // ---- formatting -----------------------------------------------------------------------------------------------
 
 /** "Thu 26 Nov 14:00–15:00", "Thu 26 Nov 23:00–Fri 27 Nov 01:00", "Thu 26 Nov (all day)", "Thu 26 Nov – Sat 28 Nov (all day)". */
-function when(event: EventDoc, zone: string): string {
+function when(event: EventDoc, zone: string, clock: ClockStyle): string {
   if (event.isAllDay) return allDayWhen(event);
   const start = local(event.start, zone);
   const end = local(event.end, zone);
-  if (start.toMillis() === end.toMillis()) return start.toFormat('ccc d LLL HH:mm');
+  if (start.toMillis() === end.toMillis()) return dateAndTime(start, clock);
   const lastInstant = end.minus({ milliseconds: 1 });
-  return `${start.toFormat('ccc d LLL HH:mm')}–${lastInstant.hasSame(start, 'day') ? end.toFormat('HH:mm') : end.toFormat('ccc d LLL HH:mm')}`;
+  return `${dateAndTime(start, clock)}–${lastInstant.hasSame(start, 'day') ? clockTime(end, clock) : dateAndTime(end, clock)}`;
+}
+
+/** "Thu 26 Nov 14:00" (or "Thu 26 Nov 2:00 PM"). */
+function dateAndTime(at: DateTime, clock: ClockStyle): string {
+  return `${at.toFormat('ccc d LLL')} ${clockTime(at, clock)}`;
 }
 
 /**
  * Same length: "Thu 26 Nov 14:00 → Fri 27 Nov 10:00" (same day: "Thu 26 Nov 14:00 → 16:00").
  * Length changed, or all-day involved: both spans, the second without its date when on the same day.
  */
-function movedWhen(before: EventDoc, after: EventDoc, zone: string): string {
-  if (before.isAllDay || after.isAllDay) return `${when(before, zone)} → ${when(after, zone)}`;
+function movedWhen(before: EventDoc, after: EventDoc, zone: string, clock: ClockStyle): string {
+  if (before.isAllDay || after.isAllDay) return `${when(before, zone, clock)} → ${when(after, zone, clock)}`;
   const beforeStart = local(before.start, zone);
   const afterStart = local(after.start, zone);
   const sameDay = beforeStart.hasSame(afterStart, 'day');
   const sameLength = before.end.getTime() - before.start.getTime() === after.end.getTime() - after.start.getTime();
-  if (sameLength) return `${beforeStart.toFormat('ccc d LLL HH:mm')} → ${afterStart.toFormat(sameDay ? 'HH:mm' : 'ccc d LLL HH:mm')}`;
-  const afterText = when(after, zone);
-  return `${when(before, zone)} → ${sameDay ? afterText.replace(/^\S+ \d+ \S+ /, '') : afterText}`;
+  if (sameLength) return `${dateAndTime(beforeStart, clock)} → ${sameDay ? clockTime(afterStart, clock) : dateAndTime(afterStart, clock)}`;
+  const afterText = when(after, zone, clock);
+  return `${when(before, zone, clock)} → ${sameDay ? afterText.replace(/^\S+ \d+ \S+ /, '') : afterText}`;
 }
 
 function allDayWhen(event: EventDoc): string {

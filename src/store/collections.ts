@@ -1,5 +1,6 @@
 import type { Binary, Collection, Db, IndexSpecification } from 'mongodb';
 import type { ConversationReference } from 'botbuilder';
+import type { ClockStyle } from '../graph/time-format.js';
 import type { WorkingHours } from '../graph/working-hours.js';
 
 /**
@@ -41,7 +42,9 @@ export interface AccountDoc {
   mailboxTimeZone?: string;
   /** mailboxSettings.workingHours, for "when am I free"; absent: Outlook named none we could use (the default applies). */
   workingHours?: WorkingHours;
-  /** When mailboxSettings (zone, working hours) were last read: at sign-in, then about daily by the sync job. */
+  /** mailboxSettings.timeFormat: how the user reads times; absent: Outlook did not say (24-hour is used). */
+  clockStyle?: ClockStyle;
+  /** When mailboxSettings (zone, working hours, clock) were last read: at sign-in, then about daily by the sync job. */
   mailboxSettingsReadAt?: Date;
   status: 'connected' | 'needs-reconnect';
   connectedAt: Date;

@@ -13,14 +13,17 @@ import type { AccountDoc, Collections } from '../store/collections.js';
 export const MAILBOX_SETTINGS_MAX_AGE_MS = 24 * 60 * 60_000;
 
 /**
- * The account update recording what mailboxSettings said (plus `extra` fields). Working hours Outlook no longer
- * gives are removed, so the default applies; a zone we cannot map (a "Customized Time Zone") keeps the last one.
+ * The account update recording what mailboxSettings said (plus `extra` fields). Working hours or a clock Outlook
+ * no longer gives are removed, so the defaults apply; a zone we cannot map (a "Customized Time Zone") keeps the
+ * last one.
  */
 export function mailboxSettingsUpdate(settings: MailboxSettings, now: Date, extra: Partial<AccountDoc> = {}): UpdateFilter<AccountDoc> {
   const set: Partial<AccountDoc> = { ...extra, mailboxSettingsReadAt: now, updatedAt: now };
   if (settings.mailboxTimeZone) set.mailboxTimeZone = settings.mailboxTimeZone;
   if (settings.workingHours) set.workingHours = settings.workingHours;
-  return settings.workingHours ? { $set: set } : { $set: set, $unset: { workingHours: '' } };
+  if (settings.clockStyle) set.clockStyle = settings.clockStyle;
+  const unset = { ...(settings.workingHours ? {} : { workingHours: '' as const }), ...(settings.clockStyle ? {} : { clockStyle: '' as const }) };
+  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
 }
 
 export interface MailboxSettingsRefreshDeps {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
 import type { ProactiveSender } from '../chat/proactive.js';
+import { clockTime, type ClockStyle } from '../chat/date-text.js';
 import { resolveUserZone } from '../chat/time-zone.js';
 import type { Logger } from '../log.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
@@ -39,7 +40,7 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
         if (state?.throttledUntil && state.throttledUntil.getTime() > Date.now()) {
           // The job would not call Graph before then anyway; say so instead of waiting for nothing.
           const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
-          return void (await turn.sendActivity(`Microsoft asked me to slow down, so I won't read your calendar before ${formatWhen(state.throttledUntil, new Date(), zone)}. I'll catch up then on my own.`));
+          return void (await turn.sendActivity(`Microsoft asked me to slow down, so I won't read your calendar before ${formatWhen(state.throttledUntil, new Date(), zone, account.clockStyle)}. I'll catch up then on my own.`));
         }
         let request = await jobs.requestRun(user._id);
         if (request.missing) {
@@ -85,7 +86,7 @@ export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc |
   const { user, account, state, job, now } = input;
   if (!account) return 'You are not connected to Outlook, so nothing is synced. Say "connect outlook" to link your calendar.';
   const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
-  const when = (date: Date) => formatWhen(date, now, zone);
+  const when = (date: Date) => formatWhen(date, now, zone, account.clockStyle);
   const lines: string[] = [];
   if (account.status === 'needs-reconnect' || state?.status === 'needs-reconnect') {
     lines.push(`Syncing is paused: your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`);
@@ -109,12 +110,12 @@ export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc |
   return lines.join('\n\n');
 }
 
-/** "today at 14:05", "yesterday at 09:00", "on Tue 24 Nov at 09:00", with "(Europe/Berlin)" once the zone is not obvious. */
-function formatWhen(date: Date, now: Date, zone: string): string {
+/** "today at 14:05" (or 2:05 PM), "yesterday at 09:00", "on Tue 24 Nov at 09:00", with "(Europe/Berlin)" once the zone is not obvious. */
+function formatWhen(date: Date, now: Date, zone: string, clock: ClockStyle | undefined): string {
   const at = DateTime.fromJSDate(date, { zone });
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
   const days = Math.round(at.startOf('day').diff(today, 'days').days);
-  const time = at.toFormat('HH:mm');
+  const time = clockTime(at, clock);
   const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${at.toFormat('ccc d LLL')}`;
   return `${day} at ${time}${zone === 'UTC' ? ' UTC' : ''}`;
 }

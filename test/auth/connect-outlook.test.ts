@@ -343,16 +343,17 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     const userKey = `msteams:${randomUUID()}`;
     await connect(connector, userKey, ada);
     const adasHours = { startMinute: 420, endMinute: 900, weekdays: [1, 2, 3, 4] };
-    await store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxTimeZone: 'Europe/London', workingHours: adasHours } });
-    // The same account reconnecting keeps its mailbox's zone and hours until they are read again.
+    await store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxTimeZone: 'Europe/London', workingHours: adasHours, clockStyle: '12h' } });
+    // The same account reconnecting keeps its mailbox's zone, hours and clock until they are read again.
     expect((await connect(connector, userKey, ada)).accountChanged).toBe(false);
-    expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ mailboxTimeZone: 'Europe/London', workingHours: adasHours });
+    expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ mailboxTimeZone: 'Europe/London', workingHours: adasHours, clockStyle: '12h' });
     const result = await connect(connector, userKey, bob);
     expect(result.accountChanged).toBe(true);
     const account = await store.collections.accounts.findOne({ _id: userKey });
     expect(account).toMatchObject({ username: bob.upn, status: 'connected' });
     expect(account?.mailboxTimeZone).toBeUndefined();
     expect(account?.workingHours).toBeUndefined();
+    expect(account?.clockStyle).toBeUndefined();
     const cache = (await decryptedCache(userKey))!;
     expect(cache).not.toContain(ada.oid);
     expect(decodeJwtPayload(await connector.getAccessToken(userKey))).toMatchObject({ oid: bob.oid });

@@ -28,6 +28,7 @@ describe('calendarFreshness', () => {
     ['yesterday', { syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 20:42 · syncing is running late; newer changes aren't in yet." }],
     ['days ago', { syncState: synced(3 * 24 * 60) }, { kind: 'answer', footnote: "As of Sun 22 Nov 10:42 · syncing is running late; newer changes aren't in yet." }],
     ['UTC user', { zone: 'UTC', syncState: synced(60) }, { kind: 'answer', footnote: "As of 08:42 UTC · syncing is running late; newer changes aren't in yet." }],
+    ['a 12-hour clock', { clock: '12h', syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 8:42 PM · syncing is running late; newer changes aren't in yet." }],
     [
       'failed after the last success',
       { syncState: synced(5, { status: 'error', lastError: { at: new Date(NOW.getTime() - MIN), kind: 'graph', message: 'Outlook did not answer.' } }) },

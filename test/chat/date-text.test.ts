@@ -14,6 +14,15 @@ describe('date text', () => {
     }
   });
 
+  it('writes times on a 12-hour clock as en-US does, every minute of a day', () => {
+    const day = at('2026-11-26T00:00');
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      const time = day.plus({ minutes: minute });
+      expect(clockTime(time, '12h')).toBe(time.setLocale('en-US').toFormat('h:mm a'));
+    }
+    expect([0, 12 * 60, 13 * 60 + 5].map((minute) => clockTime(day.plus({ minutes: minute }), '12h'))).toEqual(['12:00 AM', '12:00 PM', '1:05 PM']);
+  });
+
   it('counts calendar days, a DST day and a year end included', () => {
     expect(daysBetween(at('2026-10-24T23:00'), at('2026-10-26T00:30'))).toBe(2); // over a 25-hour day
     expect(daysBetween(at('2026-03-29T00:00'), at('2026-03-30T00:00'))).toBe(1); // a 23-hour day

@@ -199,7 +199,7 @@ describe('parseQuestion', () => {
     expect(label('dec 3 2027')).toBe('Fri 3 Dec 2027');
     expect(label('this week')).toBe('This week · 23–29 Nov');
     expect(label('next week')).toBe('Next week · 30 Nov – 6 Dec');
-    expect(label('am i free tomorrow 2-4pm')).toBe('Tomorrow · Fri 27 Nov · 14:00–16:00');
+    expect(label('am i free tomorrow 2-4pm')).toBe('Tomorrow · Fri 27 Nov'); // (the card's header adds the times)
   });
 
   it('gives agenda answers a phrase for sentences and a day count', () => {

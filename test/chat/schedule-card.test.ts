@@ -264,7 +264,7 @@ describe('the other answers', () => {
 
   it('free at: yes, or no with the conflicting events', () => {
     const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
-    expect(texts(renderFreeAtAnswer({ label: 'Today · Thu 26 Nov · 15:00–15:30', zone: L, range, conflicts: [] }))).toContain("Yes, you're free then.");
+    expect(texts(renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [] })).slice(0, 2)).toEqual(['Today · Thu 26 Nov · 15:00–15:30', "Yes, you're free then."]);
     const no = texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [timed(L, '1:1 with Sam', '2026-11-26T15:15', '2026-11-26T15:45')] }));
     expect(no).toEqual(expect.arrayContaining(['No, you have something then.', '15:15–15:45', '1:1 with Sam']));
   });
@@ -322,6 +322,22 @@ describe('the other answers', () => {
     const thursdayEvening = { start: at('2026-11-26T18:05', L), end: dayOf('2026-11-26', L).end };
     expect(say(thursdayEvening, 'today')).toBe('Working hours (09:00–17:00, Mon–Thu) are over today.');
     expect(say(dayOf('2026-11-26', L), 'today')).toBe('No free time in working hours (09:00–17:00, Mon–Thu) today.');
+  });
+
+  it('a 12-hour clock when Outlook shows one: rows, spans over midnight, "until", the free-at header, working hours', () => {
+    const events = [timed(L, 'Standup', '2026-11-26T09:00', '2026-11-26T09:15'), timed(L, 'Night shift', '2026-11-26T23:00', '2026-11-27T01:00')];
+    const day = texts(renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events, clock: '12h' }));
+    expect(day).toEqual(expect.arrayContaining(['9:00 AM–9:15 AM', '11:00 PM–Fri 1:00 AM']));
+    const now = texts(renderNowAnswer({ zone: L, now: at('2026-11-26T09:05', L), current: [events[0]!], clock: '12h' }));
+    expect(now).toContain("You're in a meeting until 9:15 AM.");
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    expect(texts(renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [], clock: '12h' }))[0]).toBe('Today · Thu 26 Nov · 3:00 PM–3:30 PM');
+    const late = { startMinute: 18 * 60, endMinute: 24 * 60, weekdays: [1, 2, 3, 4, 5] };
+    expect(describeWorkingHours(late, L, '12h')).toBe('6:00 PM–12:00 AM');
+    const slots = [{ start: at('2026-11-26T18:00', L), end: at('2026-11-26T20:00', L) }];
+    expect(texts(renderFreeSlotsAnswer({ label: 'Today', zone: L, range: THU, slots, workingHours: late, clock: '12h' }))).toEqual(
+      expect.arrayContaining(['Free within working hours (6:00 PM–12:00 AM):', '6:00 PM–8:00 PM']),
+    );
   });
 
   it.each([

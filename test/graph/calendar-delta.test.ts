@@ -187,8 +187,9 @@ describe('readProfile', () => {
       mail: 'ana@contoso.example',
       mailboxTimeZone: 'Europe/Berlin',
       mailboxTimeZoneName: 'W. Europe Standard Time',
-      // A new mailbox's working hours: Monday to Friday, 08:00-17:00, in the mailbox's zone.
+      // A new mailbox's working hours: Monday to Friday, 08:00-17:00, in the mailbox's zone; its clock "HH:mm".
       workingHours: { startMinute: 480, endMinute: 1020, weekdays: [1, 2, 3, 4, 5], zone: 'Europe/Berlin' },
+      clockStyle: '24h',
     });
   });
 
@@ -198,7 +199,7 @@ describe('readProfile', () => {
       mailbox.workingHours = { daysOfWeek: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday'], startTime: '07:30:00.0000000', endTime: '15:30:00.0000000', timeZone: { name: 'Arab Standard Time' } };
       expect((await readMailboxSettings(client)).workingHours).toEqual({ startMinute: 450, endMinute: 930, weekdays: [1, 2, 3, 4, 7], zone: 'Asia/Riyadh' });
       mailbox.workingHours = { daysOfWeek: [], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'UTC' } };
-      expect(await readMailboxSettings(client)).toEqual({ mailboxTimeZone: 'Europe/Berlin', mailboxTimeZoneName: 'W. Europe Standard Time', workingHours: undefined });
+      expect(await readMailboxSettings(client)).toEqual({ mailboxTimeZone: 'Europe/Berlin', mailboxTimeZoneName: 'W. Europe Standard Time', workingHours: undefined, clockStyle: '24h' });
     } finally {
       delete mailbox.workingHours;
     }

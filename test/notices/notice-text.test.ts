@@ -58,6 +58,15 @@ describe('describeChange: one line per kind, in the user zone', () => {
     expect(describeChange(input, ZONE).text).toBe(expected);
   });
 
+  test.each<[string, Change, string]>([
+    ['new', change(undefined, doc()), 'New: Design review, Thu 26 Nov 2:00 PM–3:00 PM, Room 4'],
+    ['moved the same day', change(doc(), v2({ start: new Date('2026-11-26T15:00:00Z'), end: new Date('2026-11-26T16:00:00Z') })), 'Moved: Design review, Thu 26 Nov 2:00 PM → 4:00 PM'],
+    ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Moved: Design review, Thu 26 Nov 2:00 PM–3:00 PM → 2:00 PM–3:30 PM'],
+    ['past midnight', change(undefined, doc({ start: new Date('2026-11-26T22:00:00Z'), end: new Date('2026-11-27T00:30:00Z') })), 'New: Design review, Thu 26 Nov 11:00 PM–Fri 27 Nov 1:30 AM, Room 4'],
+  ])('on a 12-hour clock: %s', (_name, input, expected) => {
+    expect(describeChange(input, ZONE, '12h').text).toBe(expected);
+  });
+
   test('the same change reads in the zone given', () => {
     expect(describeChange(change(undefined, doc()), 'America/New_York').text).toBe('New: Design review, Thu 26 Nov 08:00–09:00, Room 4');
   });

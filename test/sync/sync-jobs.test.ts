@@ -133,6 +133,7 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     const mailbox = h.graph.calendar.mailbox(microsoft.oid);
     mailbox.timeZone = 'Eastern Standard Time';
     mailbox.workingHours = { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday'], startTime: '07:30:00.0000000', endTime: '15:30:00.0000000', timeZone: { name: 'Eastern Standard Time' } };
+    mailbox.timeFormat = 'h:mm tt';
 
     // Rounds within the day do not ask again.
     await command(h, chat, 'sync now');
@@ -154,16 +155,16 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     await waitForJobUnlocked(userKey);
     expect(settingsReads()).toBe(readsAtSignIn + 2);
     const moved = await account();
-    expect(moved).toMatchObject({ mailboxTimeZone: 'America/New_York', workingHours: { startMinute: 450, endMinute: 930, weekdays: [1, 2, 3, 4], zone: 'America/New_York' } });
+    expect(moved).toMatchObject({ mailboxTimeZone: 'America/New_York', workingHours: { startMinute: 450, endMinute: 930, weekdays: [1, 2, 3, 4], zone: 'America/New_York' }, clockStyle: '12h' });
     expect(moved!.mailboxSettingsReadAt!.getTime()).toBeGreaterThan(dayAgo.getTime());
 
-    // Free time is now looked for in those hours, in New York.
+    // Free time is now looked for in those hours, in New York, on the 12-hour clock Outlook now shows.
     const newYork = DateTime.now().setZone('America/New_York').startOf('day');
     const next = (weekday: number) => newYork.plus({ days: ((weekday - newYork.weekday + 7) % 7) + 7 });
     const [friday] = await command(h, chat, `when am I free on ${next(5).toISODate()}`);
-    expect(friday).toContain(`No working hours on ${next(5).toFormat('ccc d LLL')}: you work Mon–Thu, 07:30–15:30.`);
+    expect(friday).toContain(`No working hours on ${next(5).toFormat('ccc d LLL')}: you work Mon–Thu, 7:30 AM–3:30 PM.`);
     const [monday] = await command(h, chat, `when am I free on ${next(1).toISODate()}`);
-    expect(monday!.split('\n')).toEqual([`Free time · ${next(1).toFormat('ccc d LLL')}`, 'Free within working hours (07:30–15:30, Mon–Thu):', '07:30–15:30  8 h']);
+    expect(monday!.split('\n')).toEqual([`Free time · ${next(1).toFormat('ccc d LLL')}`, 'Free within working hours (7:30 AM–3:30 PM, Mon–Thu):', '7:30 AM–3:30 PM  8 h']);
   });
 
   test('disconnect removes the job, the events and the sync state', async () => {

@@ -19,6 +19,8 @@ export interface FakeMailboxInput {
    * default Monday to Friday 08:00-17:00 in the mailbox's zone, as Outlook sets up a new mailbox.
    */
   workingHours?: Record<string, unknown>;
+  /** mailboxSettings.timeFormat, a .NET pattern: "HH:mm" (the default) or a 12-hour "h:mm tt". */
+  timeFormat?: string;
 }
 
 export interface FakeEventInput {

@@ -381,7 +381,7 @@ function mailboxSettings(mailbox: FakeMailbox): Record<string, unknown> {
     timeZone: mailbox.timeZone,
     delegateMeetingMessageDeliveryOptions: 'sendToDelegateOnly',
     dateFormat: 'dd/MM/yyyy',
-    timeFormat: 'HH:mm',
+    timeFormat: mailbox.timeFormat ?? 'HH:mm',
     userPurpose: 'user',
     language: { locale: 'en-US', displayName: 'English (United States)' },
     workingHours: mailbox.workingHours ?? { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: mailbox.timeZone } },
