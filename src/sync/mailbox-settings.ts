@@ -5,8 +5,8 @@ import type { Logger } from '../log.js';
 import type { AccountDoc, Collections } from '../store/collections.js';
 
 /**
- * The mailbox's zone and working hours, kept on the account: read at sign-in, then again about once a day by the
- * sync job, so a user who moves or changes their working hours in Outlook gets answers in the new ones.
+ * The mailbox's zone, working hours and clock (12- or 24-hour), kept on the account: read at sign-in, then again
+ * about once a day by the sync job, so a user who moves or changes these in Outlook gets answers in the new ones.
  */
 
 /** How old the stored mailboxSettings may get before a sync job reads them again. */
@@ -51,7 +51,7 @@ export async function refreshMailboxSettings(deps: MailboxSettingsRefreshDeps, u
     deps.logger.info({ event: 'mailbox-settings-read', userKey, zone: settings.mailboxTimeZone ?? null, workingHours: settings.workingHours !== undefined }, 'mailbox settings read');
     return 'read';
   } catch (error) {
-    deps.logger.warn({ event: 'mailbox-settings-failed', userKey, err: (error as Error).message }, 'could not read mailbox settings; the stored zone and working hours stay');
+    deps.logger.warn({ event: 'mailbox-settings-failed', userKey, err: (error as Error).message }, 'could not read mailbox settings; the stored ones stay');
     return 'failed';
   }
 }

@@ -116,7 +116,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         },
         userKey,
       );
-      // About once a day, after a round that reached Graph: the mailbox's zone and working hours (never throws).
+      // About once a day, after a round that reached Graph: the mailbox's zone, working hours and clock (never throws).
       await refreshMailboxSettings({ collections, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
       return result;
     } catch (error) {
