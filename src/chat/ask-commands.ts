@@ -104,7 +104,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
     }),
     defineCommand<{ text: string }, AskContext>({
       name: 'ask',
-      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
+      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
       // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
       match: (text) => (isScheduleQuestion(text, clock()) ? { text } : undefined),
       load: async (userKey, { text }, turn) => {

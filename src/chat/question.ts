@@ -34,7 +34,7 @@ const COMMAND_START =
 
 /** Typos and shorthand, rewritten to words chrono-node knows. Keys are whole words. */
 const WORD_FIXES: Record<string, string> = {
-  '2day': 'today', tday: 'today', tdy: 'today', todya: 'today', toady: 'today', todays: 'today', tonight: 'today', tonite: 'today',
+  '2day': 'today', tday: 'today', tdy: 'today', todya: 'today', toady: 'today', todays: 'today', tonight: 'today evening', tonite: 'today evening',
   tmrw: 'tomorrow', tmr: 'tomorrow', tmrow: 'tomorrow', tmro: 'tomorrow', tmoz: 'tomorrow', tomoro: 'tomorrow', tomorow: 'tomorrow',
   tommorow: 'tomorrow', tommorrow: 'tomorrow', tomorro: 'tomorrow', tomrrow: 'tomorrow', tomorrw: 'tomorrow', tomorroe: 'tomorrow',
   tomorrows: 'tomorrow', '2morrow': 'tomorrow', '2moro': 'tomorrow', '2morow': 'tomorrow', '2mrw': 'tomorrow', '2mro': 'tomorrow',
@@ -61,7 +61,7 @@ export function normalizeQuestionText(text: string): string {
     .replace(/[?!,;"()*_~]+/g, ' ')
     .replace(/\.(?=\s|$)/g, ' ')
     .replace(/\bcalbot\b/g, ' ')
-    .replace(/\bthis (morning|afternoon|evening)\b/g, 'today')
+    .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
     .replace(/\bwhat is\b/g, 'whats')
     .replace(/\s+/g, ' ')
     .trim();
@@ -81,12 +81,24 @@ const WEEK = /\b(this|next|last|coming|current|previous) (week|weekend)\b|\b(wee
 /** "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow"). */
 const HOUR_RANGE = /(?<![\d\/:.-])(?:from |between )?\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:-|to|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b(?![\/:.-]?\d)/;
 
+/** A part of the day a question names ("this afternoon", "tomorrow morning", "tonight"), in local hours. */
+export const DAY_PARTS = { morning: { from: 0, to: 12 }, afternoon: { from: 12, to: 17 }, evening: { from: 17, to: 24 } } as const;
+export type DayPart = keyof typeof DAY_PARTS;
+const DAY_PART = /\b(morning|afternoon|evening)s?\b/;
+
+/** The part of the day `t` names, and `t` without it (what is left is read as before: "today", "friday"). */
+function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
+  const match = DAY_PART.exec(t);
+  if (!match) return { part: undefined, rest: t };
+  return { part: match[1] as DayPart, rest: t.replace(DAY_PART, ' ').replace(/\s+/g, ' ').trim() };
+}
+
 /**
  * Reads a schedule question; `undefined` means the text is not one (a command, a greeting, chit-chat).
  * `now` is the clock, `zone` the user's IANA zone: "today" and "friday" are the user's today and friday.
  */
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
-  const t = normalizeQuestionText(text);
+  const { part, rest: t } = splitDayPart(normalizeQuestionText(text));
   if (t === '' || COMMAND_START.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone });
   if (!here.isValid) return undefined;
@@ -101,14 +113,23 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const day = dayFromResults(found, today);
   const time = week ? undefined : timeOfDay(t, found);
 
+  // "this afternoon": that part of the day named (or of today); a week, or a time of day, says more.
+  const partSpan = part && !week && !time ? partOfDay(day ?? today, part, today) : undefined;
+
   if (FREE.test(t)) {
+    if (partSpan && !FREE_SLOTS.test(t)) {
+      // "am I free tonight": yes or no for that part of the day, from now on when it has begun.
+      const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
+      const start = partSpan.start < earliest && earliest < partSpan.end ? earliest : partSpan.start;
+      return { kind: 'free-at', range: { start: start.toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today) };
+    }
     if (time && !FREE_SLOTS.test(t)) {
       const start = (day ?? today).set({ hour: time.startHour, minute: time.startMinute });
       let end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
       if (end <= start) end = start.plus({ minutes: FREE_AT_DEFAULT_MINUTES });
       return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: dayLabel(start, today) };
     }
-    const span = week ?? dayRange(day ?? today, today);
+    const span = week ?? partSpan ?? dayRange(day ?? today, today);
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
     const start = span.start < earliest && earliest < span.end ? earliest : span.start;
     return {
@@ -122,7 +143,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 
   if (UPCOMING.test(t) && !week && !day) return { kind: 'next' };
   if (!week && !day && !time && !AGENDA_WORDS.test(t)) return undefined;
-  const span = week ?? dayRange(day ?? today, today);
+  const span = week ?? partSpan ?? dayRange(day ?? today, today);
   return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
 }
 
@@ -132,7 +153,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
  * alone, so the bot can tell a question from a command without reading dates twice.
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
-  const t = normalizeQuestionText(text);
+  const { rest: t } = splitDayPart(normalizeQuestionText(text));
   if (t === '' || COMMAND_START.test(t)) return false;
   if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
@@ -200,6 +221,16 @@ function dayRange(day: DateTime, today: DateTime): Span {
   const diff = daysBetween(today, start);
   const phrase = diff === 0 ? 'today' : diff === 1 ? 'tomorrow' : diff === -1 ? 'yesterday' : `on ${shortDate(start, start.year !== today.year)}`;
   return { start, end: start.plus({ days: 1 }).startOf('day'), label: dayLabel(start, today), phrase, days: 1 };
+}
+
+/** "Today · Wed 25 Nov · Afternoon", phrased "this afternoon", "tomorrow morning", "on Mon 30 Nov in the evening". */
+function partOfDay(day: DateTime, part: DayPart, today: DateTime): Span {
+  const whole = dayRange(day, today);
+  const { from, to } = DAY_PARTS[part];
+  const start = whole.start.set({ hour: from });
+  const end = to === 24 ? whole.end : whole.start.set({ hour: to });
+  const phrase = whole.phrase === 'today' ? `this ${part}` : whole.phrase === 'tomorrow' || whole.phrase === 'yesterday' ? `${whole.phrase} ${part}` : `${whole.phrase} in the ${part}`;
+  return { start, end, label: `${whole.label} · ${part[0]!.toUpperCase()}${part.slice(1)}`, phrase, days: 1 };
 }
 
 /** "23–29 Nov", "30 Nov – 6 Dec". */

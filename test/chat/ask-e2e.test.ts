@@ -92,6 +92,26 @@ describe('asking about the schedule, end to end', () => {
     }
   });
 
+  it('parts of the day: tomorrow morning, afternoon and evening each show their own events', async () => {
+    const pat = teamsUser('Pat Parts', 'Europe/Berlin');
+    await seedAccount(h.store.collections, pat, { mailboxTimeZone: 'Europe/Berlin' });
+    const tomorrow = berlin().plus({ days: 1 });
+    await seedEvents(h.store.collections, pat, [
+      { subject: 'Pat morning', start: tomorrow.set({ hour: 9 }) },
+      { subject: 'Pat afternoon', start: tomorrow.set({ hour: 14 }) },
+      { subject: 'Pat evening', start: tomorrow.set({ hour: 19 }) },
+      { subject: 'Pat past midnight', start: tomorrow.set({ hour: 23, minute: 30 }), minutes: 60 },
+    ]);
+    const afternoon = readScheduleCard((await ask(h, "what's on tomorrow afternoon?", pat)).card);
+    expect(afternoon.header).toBe(`Tomorrow · ${tomorrow.setLocale('en-GB').toFormat('ccc d LLL')} · Afternoon`);
+    expect(rowTitles(afternoon)).toEqual(['Pat afternoon']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'tomorrow morning', pat)).card))).toEqual(['Pat morning']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'anything on tomorrow evening', pat)).card))).toEqual(['Pat evening', 'Pat past midnight']);
+    const evening = readScheduleCard((await ask(h, 'am I free tomorrow evening', pat)).card);
+    expect(evening.header).toBe(`Tomorrow · ${tomorrow.setLocale('en-GB').toFormat('ccc d LLL')} · 17:00–00:00`);
+    expect(evening.summary).toBe("No, you have 2 events then. That's outside your working hours (09:00–17:00).");
+  });
+
   it('am I free at 3: no for Ada (her 1:1), yes for Bob', async () => {
     const adaReply = readScheduleCard((await ask(h, 'am I free at 3', ada)).card);
     // Today may be a weekend, when 15:00 is outside working hours too (the answer then says so).
@@ -181,7 +201,7 @@ describe('asking about the schedule, end to end', () => {
 
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
-    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this week, friday, dec 3, next meeting, am I free at 3");
+    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, am I free at 3");
     expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (also: timezone reset; timezone alone says which one is used)');
   });
 });

@@ -26,8 +26,23 @@ const rows: Row[] = [
   ['show my calender', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ["what's on", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['what do i have today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
-  ['any meetings this afternoon', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
-  ['what is on tonight', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  // parts of the day: morning until noon, afternoon until 17:00, evening (tonight) until midnight
+  ['any meetings this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['what is on tonight', L, 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
+  ['anything on tonite?', L, 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
+  ['whats on tomorrow morning', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00'],
+  ['meetings on monday evening', L, 'agenda', '2026-11-30T17:00', '2026-12-01T00:00'],
+  ['morning meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-26T12:00'],
+  ['this week mornings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['am i free this afternoon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['am i free this morning', L, 'free-at', '2026-11-26T10:45', '2026-11-26T12:00'],
+  ['am i free tonight', L, 'free-at', '2026-11-26T17:00', '2026-11-27T00:00'],
+  ['am i free tomorrow afternoon at 3', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
+  ['when am i free tomorrow afternoon', L, 'free-slots', '2026-11-27T12:00', '2026-11-27T17:00'],
+  ['free time this morning', L, 'free-slots', '2026-11-26T10:45', '2026-11-26T12:00'],
+  ['good morning', L, undefined],
+  ['good evening!', L, undefined],
+  ['morning', L, undefined],
   ['<at>calbot</at> what’s on today?', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['todays meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['mtgs today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
@@ -200,6 +215,15 @@ describe('parseQuestion', () => {
     expect(label('this week')).toBe('This week · 23–29 Nov');
     expect(label('next week')).toBe('Next week · 30 Nov – 6 Dec');
     expect(label('am i free tomorrow 2-4pm')).toBe('Tomorrow · Fri 27 Nov'); // (the card's header adds the times)
+    expect(label('what is on this afternoon')).toBe('Today · Thu 26 Nov · Afternoon');
+    expect(label('meetings on monday evening')).toBe('Mon 30 Nov · Evening');
+  });
+
+  it('phrases parts of the day for sentences', () => {
+    expect(parseQuestion('what is on this afternoon', L.now, L.zone)).toMatchObject({ phrase: 'this afternoon', days: 1 });
+    expect(parseQuestion('tonight', L.now, L.zone)).toMatchObject({ phrase: 'this evening' });
+    expect(parseQuestion('tomorrow morning', L.now, L.zone)).toMatchObject({ phrase: 'tomorrow morning' });
+    expect(parseQuestion('meetings on monday evening', L.now, L.zone)).toMatchObject({ phrase: 'on Mon 30 Nov in the evening' });
   });
 
   it('gives agenda answers a phrase for sentences and a day count', () => {
@@ -215,6 +239,7 @@ describe('parseQuestion', () => {
     };
     expect(hours('tomorrow', NEW_YORK_DST)).toBe(23);
     expect(hours('tomorrow', LONDON_DST)).toBe(25);
+    expect(hours('tomorrow morning', LONDON_DST)).toBe(13); // midnight to noon, with the hour the clocks go back
     expect(hours('today', L)).toBe(24);
   });
 
