@@ -77,6 +77,8 @@ const UPCOMING = /\b(coming up|upcoming)\b/;
 const FREE = /\b(free|busy|available|availability|open slots?|gaps?)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?)\b/;
+/** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
+const REST = /\b(rest of|remainder of|remaining|left)\b/;
 const WEEK = /\b(this|next|last|coming|current|previous) (week|weekend)\b|\b(week|weekend)\b/;
 /** "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow"). */
 const HOUR_RANGE = /(?<![\d\/:.-])(?:from |between )?\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:-|to|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b(?![\/:.-]?\d)/;
@@ -143,7 +145,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 
   if (UPCOMING.test(t) && !week && !day) return { kind: 'next' };
   if (!week && !day && !time && !AGENDA_WORDS.test(t)) return undefined;
-  const span = week ?? partSpan ?? dayRange(day ?? today, today);
+  const whole = week ?? partSpan ?? dayRange(day ?? today, today);
+  const span = REST.test(t) ? restOf(whole, here, today) : whole;
   return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
 }
 
@@ -231,6 +234,18 @@ function partOfDay(day: DateTime, part: DayPart, today: DateTime): Span {
   const end = to === 24 ? whole.end : whole.start.set({ hour: to });
   const phrase = whole.phrase === 'today' ? `this ${part}` : whole.phrase === 'tomorrow' || whole.phrase === 'yesterday' ? `${whole.phrase} ${part}` : `${whole.phrase} in the ${part}`;
   return { start, end, label: `${whole.label} · ${part[0]!.toUpperCase()}${part.slice(1)}`, phrase, days: 1 };
+}
+
+/**
+ * What is left of `span` from `now`, when `now` is inside it: "Rest of today · Wed 25 Nov", "Rest of this week ·
+ * 25–29 Nov", "Today · Wed 25 Nov · Afternoon" from now. A span in the past or the future stays whole.
+ */
+function restOf(span: Span, now: DateTime, today: DateTime): Span {
+  if (!(span.start <= now && now < span.end)) return span;
+  const last = span.end.minus({ milliseconds: 1 });
+  const days = daysBetween(today, last) + 1;
+  const label = span.phrase === 'today' ? `Rest of today · ${shortDate(today)}` : span.days > 1 ? `Rest of ${span.phrase} · ${spanDates(today, last)}` : span.label;
+  return { start: now, end: span.end, label, phrase: `for the rest of ${span.phrase}`, days };
 }
 
 /** "23–29 Nov", "30 Nov – 6 Dec". */

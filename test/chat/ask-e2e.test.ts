@@ -112,6 +112,21 @@ describe('asking about the schedule, end to end', () => {
     expect(evening.summary).toBe("No, you have 2 events then. That's outside your working hours (09:00–17:00).");
   });
 
+  it('the rest of today: what is under way and what is still to come, not what is over', async () => {
+    const rosa = teamsUser('Rosa Rest', 'Europe/Berlin');
+    await seedAccount(h.store.collections, rosa, { mailboxTimeZone: 'Europe/Berlin' });
+    const now = DateTime.now().setZone('Europe/Berlin');
+    await seedEvents(h.store.collections, rosa, [
+      { subject: 'Rosa over', start: now.minus({ hours: 3 }), minutes: 60 },
+      { subject: 'Rosa under way', start: now.minus({ minutes: 30 }), minutes: 60 },
+      { subject: 'Rosa tomorrow', start: now.plus({ days: 1 }), minutes: 30 },
+    ]);
+    const card = readScheduleCard((await ask(h, 'any meetings left today?', rosa)).card);
+    expect(card.header).toBe(`Rest of today · ${now.setLocale('en-GB').toFormat('ccc d LLL')}`);
+    // (Within 3 h of midnight, "over" was yesterday and is not today's anyway.)
+    expect(rowTitles(card)).toEqual(['Rosa under way']);
+  });
+
   it('am I free at 3: no for Ada (her 1:1), yes for Bob', async () => {
     const adaReply = readScheduleCard((await ask(h, 'am I free at 3', ada)).card);
     // Today may be a weekend, when 15:00 is outside working hours too (the answer then says so).

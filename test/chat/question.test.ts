@@ -40,6 +40,12 @@ const rows: Row[] = [
   ['am i free tomorrow afternoon at 3', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
   ['when am i free tomorrow afternoon', L, 'free-slots', '2026-11-27T12:00', '2026-11-27T17:00'],
   ['free time this morning', L, 'free-slots', '2026-11-26T10:45', '2026-11-26T12:00'],
+  // the rest of a day or week: from now
+  ['whats on the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  ['meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['any meetings left?', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['remaining meetings this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['whats left tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['good morning', L, undefined],
   ['good evening!', L, undefined],
   ['morning', L, undefined],
@@ -217,6 +223,11 @@ describe('parseQuestion', () => {
     expect(label('am i free tomorrow 2-4pm')).toBe('Tomorrow · Fri 27 Nov'); // (the card's header adds the times)
     expect(label('what is on this afternoon')).toBe('Today · Thu 26 Nov · Afternoon');
     expect(label('meetings on monday evening')).toBe('Mon 30 Nov · Evening');
+  });
+
+  it('labels and phrases the rest of a day or week', () => {
+    expect(parseQuestion('whats on the rest of the week', L.now, L.zone)).toMatchObject({ label: 'Rest of this week · 26–29 Nov', phrase: 'for the rest of this week', days: 4 });
+    expect(parseQuestion('meetings left today', L.now, L.zone)).toMatchObject({ label: 'Rest of today · Thu 26 Nov', phrase: 'for the rest of today', days: 1 });
   });
 
   it('phrases parts of the day for sentences', () => {
