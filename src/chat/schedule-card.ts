@@ -106,8 +106,29 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     });
   }
   const phrase = input.phrase ?? 'for this period';
-  const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : '';
+  const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : input.range ? busySummary(shown, input.range) : '';
   return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
+}
+
+/**
+ * "6 meetings · 5 h 30 min busy": the timed events that take time (not free, declined or cancelled) and how much of
+ * `range` they fill, overlaps counted once. Empty when only all-day or free events are shown.
+ */
+function busySummary(events: readonly DisplayEvent[], range: TimeRange): string {
+  const busy = events
+    .filter((event) => !event.isAllDay && blocksTime(event))
+    .map((event) => ({ start: Math.max(event.start.getTime(), range.start.getTime()), end: Math.min(event.end.getTime(), range.end.getTime()) }))
+    .filter((span) => span.end > span.start)
+    .sort((a, b) => a.start - b.start);
+  if (busy.length === 0) return '';
+  let busyMs = 0;
+  let coveredUntil = -Infinity;
+  for (const span of busy) {
+    const from = Math.max(span.start, coveredUntil);
+    if (span.end > from) busyMs += span.end - from;
+    coveredUntil = Math.max(coveredUntil, span.end);
+  }
+  return `${busy.length} meeting${busy.length === 1 ? '' : 's'} · ${durationText(Math.round(busyMs / 60_000))} busy`;
 }
 
 // ---- next / now -----------------------------------------------------------------------------------------------

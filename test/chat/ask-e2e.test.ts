@@ -57,6 +57,8 @@ describe('asking about the schedule, end to end', () => {
       { time: '12:00–13:00', title: 'Ada declined lunch', marker: 'Declined' },
       { time: '15:00–16:00', title: 'Ada 1:1 with Grace' },
     ]);
+    // The standup and the review overlap (09:00–10:15 once), the 1:1 is an hour; declined and free do not count.
+    expect(card.summary).toBe('3 meetings · 2 h 15 min busy');
     expect(card.footnote).toBeUndefined();
     expect(reply.text).toContain('09:00–09:30  Ada standup (Room 4 · Conflict) https://teams.microsoft.com/l/meetup-join/ada-standup');
     expect(reply.text).not.toMatch(/Bob|cancelled sync|late yesterday|early tomorrow/);

@@ -269,6 +269,26 @@ describe('the other answers', () => {
     expect(no).toEqual(expect.arrayContaining(['No, you have something then.', '15:15–15:45', '1:1 with Sam']));
   });
 
+  it('sums a day up: meetings that take time, and the time they fill, overlaps once', () => {
+    const summary = (events: DisplayEvent[], range = THU) => texts(renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range, events }))[1];
+    const standup = timed(L, 'Standup', '2026-11-26T09:00', '2026-11-26T09:30');
+    expect(summary([standup])).toBe('1 meeting · 30 min busy');
+    expect(
+      summary([
+        standup,
+        timed(L, 'Review', '2026-11-26T09:15', '2026-11-26T10:15'),
+        timed(L, 'Inside the review', '2026-11-26T09:30', '2026-11-26T09:45'),
+        timed(L, 'Declined', '2026-11-26T11:00', '2026-11-26T12:00', { responseStatus: 'declined' }),
+        timed(L, 'Focus', '2026-11-26T13:00', '2026-11-26T15:00', { showAs: 'free' }),
+        allDay('Offsite', '2026-11-26', '2026-11-27'),
+      ]),
+    ).toBe('3 meetings · 1 h 15 min busy');
+    // Only the part inside the range counts: a night shift from yesterday, a call running past midnight.
+    expect(summary([timed(L, 'Night', '2026-11-25T22:00', '2026-11-26T02:00'), timed(L, 'Late', '2026-11-26T23:00', '2026-11-27T01:00')])).toBe('2 meetings · 3 h busy');
+    // Nothing that takes time: no summary line, the rows say it.
+    expect(summary([allDay('Holiday', '2026-11-26', '2026-11-27')])).not.toMatch(/meeting|busy/);
+  });
+
   it('free at: says when the time is outside working hours, wholly or in part', () => {
     const hours = { startMinute: 8 * 60, endMinute: 16 * 60, weekdays: [1, 2, 3, 4, 5] };
     const summary = (start: string, end: string, conflicts: DisplayEvent[] = [], workingHours: typeof hours | undefined = hours) =>
