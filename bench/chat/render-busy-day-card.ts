@@ -1,5 +1,6 @@
 // `node --import tsx bench/chat/render-busy-day-card.ts [out.json]`: the schedule card of a busy day (conflicts,
-// declined and tentative meetings, Join buttons, an all-day event, a stale-data footnote) as Teams receives it.
+// declined and tentative meetings, Join buttons, an all-day event, a stale-data footnote with its "Sync now"
+// button) as Teams receives it.
 // Writes the card JSON for docs/ and for the PNG renderer (bench/chat/render-card-png.mjs).
 import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
@@ -32,6 +33,7 @@ const answer = renderScheduleAnswer({
   range: { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() },
   events,
   footnote: 'As of 08:42 · syncing is running late; newer changes aren\'t in yet.',
+  footnoteAction: { title: 'Sync now', command: 'sync now' },
 });
 const out = process.argv[2] ?? 'docs/busy-day-card.json';
 writeFileSync(out, `${JSON.stringify(answer.attachment.content, null, 2)}\n`);

@@ -50,7 +50,7 @@ if (!chromium) throw new Error('chromium not found: apt-get install -y chromium'
 const result = spawnSync(
   chromium,
   ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--hide-scrollbars', `--user-data-dir=${join(dir, 'profile')}`,
-    '--window-size=640,650', `--screenshot=${resolve(output)}`, `file://${page}`],
+    '--window-size=640,720', `--screenshot=${resolve(output)}`, `file://${page}`],
   { encoding: 'utf8', timeout: 60_000 },
 );
 rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import {
   renderNextAnswer,
   renderNowAnswer,
   renderScheduleAnswer,
+  type FootnoteAction,
   type ScheduleAnswer,
 } from './schedule-card.js';
 import { eventsBetween, nextEvents, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
@@ -138,7 +139,8 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           return;
         }
         const calendar = storedCalendar(collections, user._id, syncState, dayReads);
-        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote, workingHours: account?.workingHours, clock: style });
+        const footnoteAction = freshness.fix ? { title: freshness.fix === 'reconnect' ? 'Reconnect' : 'Sync now', command: freshness.fix } : undefined;
+        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote, footnoteAction, workingHours: account?.workingHours, clock: style });
         await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
       },
     }),
@@ -158,11 +160,11 @@ export async function readAnswerContext(collections: Pick<Collections, 'accounts
 export async function answerQuestion(
   calendar: StoredCalendar,
   question: Question,
-  context: { now: Date; zone: string; footnote?: string | undefined; workingHours?: WorkingHours | undefined; clock?: ClockStyle | undefined },
+  context: { now: Date; zone: string; footnote?: string | undefined; footnoteAction?: FootnoteAction | undefined; workingHours?: WorkingHours | undefined; clock?: ClockStyle | undefined },
 ): Promise<ScheduleAnswer> {
   const { now, zone, clock } = context;
   const footnote = context.footnote;
-  const withFootnote = footnote ? { footnote } : {};
+  const withFootnote = footnote ? { footnote, footnoteAction: context.footnoteAction } : {};
   switch (question.kind) {
     case 'agenda': {
       const events = await eventsBetween(calendar, question.range, zone);

@@ -8,12 +8,13 @@ import type { AccountDoc, SyncStateDoc } from '../store/collections.js';
  *
  * - `not-connected`: no Microsoft account linked.
  * - `first-sync`: linked, but no round has completed yet, so an empty answer would be a lie.
- * - `answer`: answer from the store; `footnote` says when the data is from and why it may be behind.
+ * - `answer`: answer from the store; `footnote` says when the data is from and why it may be behind, and `fix` the
+ *   command that would help ("reconnect", or "sync now" to try again).
  */
 export type CalendarFreshness =
   | { kind: 'not-connected' }
   | { kind: 'first-sync'; reconnect: boolean; problem?: string | undefined }
-  | { kind: 'answer'; footnote?: string | undefined };
+  | { kind: 'answer'; footnote?: string | undefined; fix?: 'sync now' | 'reconnect' | undefined };
 
 /** A sync that missed this many intervals is late enough to mention. */
 export const STALE_AFTER_INTERVALS = 2;
@@ -41,7 +42,8 @@ export function calendarFreshness(input: FreshnessInput): CalendarFreshness {
   if (reconnect) reason = 'your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.';
   else if (failedSince) reason = `the last sync failed: ${state.lastError!.message}`;
   else if (stale) reason = "syncing is running late; newer changes aren't in yet.";
-  return reason ? { kind: 'answer', footnote: `As of ${asOf(state.lastSuccessAt, now, zone, input.clock)} · ${reason}` } : { kind: 'answer' };
+  if (!reason) return { kind: 'answer' };
+  return { kind: 'answer', footnote: `As of ${asOf(state.lastSuccessAt, now, zone, input.clock)} · ${reason}`, fix: reconnect ? 'reconnect' : 'sync now' };
 }
 
 /** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that. */

@@ -84,6 +84,8 @@ export interface AgendaInput {
   events: readonly DisplayEvent[];
   /** "As of 10:42 · last sync failed: Microsoft asked us to slow down" */
   footnote?: string;
+  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
+  footnoteAction?: FootnoteAction | undefined;
   /** How the user reads times (Outlook's timeFormat); 24-hour when absent. */
   clock?: ClockStyle | undefined;
 }
@@ -107,7 +109,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   }
   const phrase = input.phrase ?? 'for this period';
   const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : input.range ? busySummary(shown, input.range) : '';
-  return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote });
+  return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
 }
 
 /**
@@ -139,15 +141,17 @@ export interface NextInput {
   /** The first event starting after now, if any within the synced window. */
   event?: DisplayEvent | undefined;
   footnote?: string;
+  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
+  footnoteAction?: FootnoteAction | undefined;
   clock?: ClockStyle | undefined;
 }
 
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const { zone, now, event } = input;
-  if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], footnote: input.footnote });
+  if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], footnote: input.footnote, footnoteAction: input.footnoteAction });
   const day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
   const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
-  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], footnote: input.footnote });
+  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], footnote: input.footnote, footnoteAction: input.footnoteAction });
 }
 
 export interface NowInput {
@@ -157,6 +161,8 @@ export interface NowInput {
   current: readonly DisplayEvent[];
   next?: DisplayEvent | undefined;
   footnote?: string;
+  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
+  footnoteAction?: FootnoteAction | undefined;
   clock?: ClockStyle | undefined;
 }
 
@@ -177,7 +183,7 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
     const nextDay = DateTime.fromJSDate(input.next.start, { zone }).startOf('day');
     groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
   }
-  return renderAnswer({ header: 'Right now', summary, groups, footnote: input.footnote });
+  return renderAnswer({ header: 'Right now', summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
 }
 
 // ---- free at / free slots -------------------------------------------------------------------------------------
@@ -192,6 +198,8 @@ export interface FreeAtInput {
   /** The user's Outlook working hours (the default when absent): a time outside them is said to be. */
   workingHours?: WorkingHours | undefined;
   footnote?: string;
+  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
+  footnoteAction?: FootnoteAction | undefined;
   clock?: ClockStyle | undefined;
 }
 
@@ -211,7 +219,7 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const local = localClock(zone);
   const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, local, false, input.clock)) }];
   const header = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
-  return renderAnswer({ header, summary, groups, footnote: input.footnote });
+  return renderAnswer({ header, summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
 }
 
 export interface FreeSlotsInput {
@@ -225,6 +233,8 @@ export interface FreeSlotsInput {
   /** The user's Outlook working hours; the default (09:00–17:00, Mon–Fri) when absent. */
   workingHours?: WorkingHours | undefined;
   footnote?: string;
+  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
+  footnoteAction?: FootnoteAction | undefined;
   clock?: ClockStyle | undefined;
 }
 
@@ -251,7 +261,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
-  return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, footnote: input.footnote });
+  return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
 }
 
 // ---- shared rendering -----------------------------------------------------------------------------------------
@@ -276,6 +286,13 @@ interface CardContent {
   summary: string;
   groups: Group[];
   footnote?: string | undefined;
+  footnoteAction?: FootnoteAction | undefined;
+}
+
+/** A button that sends a command back as the user would type it (Action.Submit with { command }). */
+export interface FootnoteAction {
+  title: string;
+  command: string;
 }
 
 const EMPTY_ROW: Row = { time: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
@@ -296,6 +313,8 @@ function renderAnswer(content: CardContent): ScheduleAnswer {
       groups,
       more,
       footnote: clip(content.footnote ?? '', MAX_FOOTNOTE_CHARS),
+      footnoteTitle: content.footnote ? (content.footnoteAction?.title ?? '') : '',
+      footnoteCommand: content.footnoteAction?.command ?? '',
     };
     const attachment = renderCard(SCHEDULE_CARD_TEMPLATE, data);
     if (limit === 0 || Buffer.byteLength(JSON.stringify(attachment.content), 'utf8') <= CARD_BYTE_BUDGET) {

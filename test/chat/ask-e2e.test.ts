@@ -270,6 +270,7 @@ describe('answers say how fresh the stored calendar is', () => {
     const card = readScheduleCard((await ask(h, "what's on today", user)).card);
     expect(rowTitles(card)).toEqual(['Stored meeting']);
     expect(card.footnote).toBeUndefined();
+    expect(card.footnoteAction).toBeUndefined();
   });
 
   it('late sync: "As of HH:mm" in the user\'s zone, and still the stored answer', async () => {
@@ -284,6 +285,7 @@ describe('answers say how fresh the stored calendar is', () => {
     expect(card.footnote).toBe(`As of ${day}${asOf.toFormat('HH:mm')} · syncing is running late; newer changes aren't in yet.`);
     expect(rowTitles(card)).toEqual(['Stored meeting']);
     expect(reply.text.endsWith(card.footnote!)).toBe(true);
+    expect(card.footnoteAction).toEqual({ title: 'Sync now', command: 'sync now' });
   });
 
   it('last sync failed: the reason in plain words', async () => {
@@ -305,5 +307,6 @@ describe('answers say how fresh the stored calendar is', () => {
     const card = readScheduleCard((await ask(h, "what's on today", user)).card);
     expect(rowTitles(card)).toEqual(['Stored meeting']);
     expect(card.footnote).toMatch(/^As of \d\d:\d\d · your Outlook connection has expired, so I can't see newer changes\. Say "reconnect" to sign in again\.$/);
+    expect(card.footnoteAction).toEqual({ title: 'Reconnect', command: 'reconnect' });
   });
 });

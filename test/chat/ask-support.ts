@@ -141,6 +141,8 @@ export interface ReadCard {
   groups: { label?: string; rows: CardRow[] }[];
   more?: string;
   footnote?: string;
+  /** The button under the footnote: its title and the command it sends back. */
+  footnoteAction?: { title: string; command: string };
 }
 
 /** The schedule card's content as data: header, summary, day groups with rows, "and N more", footnote. */
@@ -152,6 +154,7 @@ export function readScheduleCard(card: any): ReadCard {
     if (element.type === 'RichTextBlock' && element.separator) result.footnote = element.inlines[0].text;
     else if (element.type === 'RichTextBlock') result.summary = element.inlines[0].text;
     else if (element.type === 'TextBlock') result.more = element.text;
+    else if (element.type === 'ActionSet') result.footnoteAction = { title: element.actions[0].title, command: element.actions[0].data.command };
     else if (element.type === 'Container') {
       const group: { label?: string; rows: CardRow[] } = { rows: [] };
       for (const item of element.items) {

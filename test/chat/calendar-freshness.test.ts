@@ -24,15 +24,15 @@ describe('calendarFreshness', () => {
     ['expired before any round', { account: { status: 'needs-reconnect' }, syncState: null }, { kind: 'first-sync', reconnect: true, problem: undefined }],
     ['fresh', {}, { kind: 'answer' }],
     ['exactly two intervals old', { syncState: synced(30) }, { kind: 'answer' }],
-    ['past two intervals', { syncState: synced(31) }, { kind: 'answer', footnote: "As of 10:11 · syncing is running late; newer changes aren't in yet." }],
-    ['yesterday', { syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 20:42 · syncing is running late; newer changes aren't in yet." }],
-    ['days ago', { syncState: synced(3 * 24 * 60) }, { kind: 'answer', footnote: "As of Sun 22 Nov 10:42 · syncing is running late; newer changes aren't in yet." }],
-    ['UTC user', { zone: 'UTC', syncState: synced(60) }, { kind: 'answer', footnote: "As of 08:42 UTC · syncing is running late; newer changes aren't in yet." }],
-    ['a 12-hour clock', { clock: '12h', syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 8:42 PM · syncing is running late; newer changes aren't in yet." }],
+    ['past two intervals', { syncState: synced(31) }, { kind: 'answer', footnote: "As of 10:11 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
+    ['yesterday', { syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 20:42 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
+    ['days ago', { syncState: synced(3 * 24 * 60) }, { kind: 'answer', footnote: "As of Sun 22 Nov 10:42 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
+    ['UTC user', { zone: 'UTC', syncState: synced(60) }, { kind: 'answer', footnote: "As of 08:42 UTC · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
+    ['a 12-hour clock', { clock: '12h', syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 8:42 PM · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
     [
       'failed after the last success',
       { syncState: synced(5, { status: 'error', lastError: { at: new Date(NOW.getTime() - MIN), kind: 'graph', message: 'Outlook did not answer.' } }) },
-      { kind: 'answer', footnote: 'As of 10:37 · the last sync failed: Outlook did not answer.' },
+      { kind: 'answer', footnote: 'As of 10:37 · the last sync failed: Outlook did not answer.', fix: 'sync now' },
     ],
     [
       'an old failure, succeeded since',
@@ -42,12 +42,12 @@ describe('calendarFreshness', () => {
     [
       'needs reconnect',
       { account: { status: 'needs-reconnect' } },
-      { kind: 'answer', footnote: 'As of 10:41 · your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.' },
+      { kind: 'answer', footnote: 'As of 10:41 · your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.', fix: 'reconnect' },
     ],
     [
       'sync state says reconnect',
       { syncState: synced(2, { status: 'needs-reconnect' }) },
-      { kind: 'answer', footnote: 'As of 10:40 · your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.' },
+      { kind: 'answer', footnote: 'As of 10:40 · your Outlook connection has expired, so I can\'t see newer changes. Say "reconnect" to sign in again.', fix: 'reconnect' },
     ],
   ])('%s', (_name, partial, expected) => {
     expect(calendarFreshness(input(partial))).toEqual(expected);

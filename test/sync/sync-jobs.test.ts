@@ -5,6 +5,7 @@ import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, SYNC_ENV, waitForState } from './sync-support.js';
+import { readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
 describe('sync jobs and commands', () => {
@@ -165,6 +166,32 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(friday).toContain(`No working hours on ${next(5).toFormat('ccc d LLL')}: you work Mon–Thu, 7:30 AM–3:30 PM.`);
     const [monday] = await command(h, chat, `when am I free on ${next(1).toISODate()}`);
     expect(monday!.split('\n')).toEqual([`Free time · ${next(1).toFormat('ccc d LLL')}`, 'Free within working hours (7:30 AM–3:30 PM, Mon–Thu):', '7:30 AM–3:30 PM  8 h']);
+  });
+
+  test('a late sync: the card\'s "Sync now" button syncs, and the next answer has no footnote', async () => {
+    // Today in the mailbox's zone (Berlin), whatever the hour in UTC.
+    const berlinToday = (hour: number) => DateTime.now().setZone('Europe/Berlin').set({ hour, minute: 0, second: 0, millisecond: 0 }).toISO()!;
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Button', (oid) => void h.graph.addEvent(oid, { subject: 'Button meeting', start: berlinToday(12), end: berlinToday(13) }));
+    await waitForJobUnlocked(userKey);
+    /** The card answering `text` (by replyToId: change notices may arrive in the same conversation meanwhile). */
+    const askCard = async (text: string, extra: object = {}) => {
+      const activity = h.message(text, chat, extra) as { id: string };
+      expect(await h.post(activity)).toBeLessThan(300);
+      const [reply] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.replyToId === activity.id);
+      return reply!.activity;
+    };
+    // Three hours without a successful round (the interval is one hour): the answer says so and offers a sync.
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { lastSuccessAt: new Date(Date.now() - 3 * 3_600_000) } });
+    const late = readScheduleCard((await askCard("what's on today")).attachments![0]!.content);
+    expect(late.footnote).toMatch(/^As of .* · syncing is running late; newer changes aren't in yet\.$/);
+    expect(late.footnoteAction).toEqual({ title: 'Sync now', command: 'sync now' });
+
+    h.graph.addEvent(microsoft.oid, { subject: 'Button new', start: berlinToday(14), end: berlinToday(15) });
+    // Pressing it sends the command as the card's data (Action.Submit), with no text.
+    expect((await askCard('', { value: { command: late.footnoteAction!.command } })).text).toBe('Synced: 1 new, 0 changed, 0 removed.');
+    const fresh = readScheduleCard((await askCard("what's on today")).attachments![0]!.content);
+    expect(fresh.footnote).toBeUndefined();
+    expect(fresh.groups.flatMap((group) => group.rows.map((row) => row.title))).toEqual(['Button meeting', 'Button new']);
   });
 
   test('disconnect removes the job, the events and the sync state', async () => {
