@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { UNKNOWN_TEXT } from '../../src/chat/bot.js';
 import { startHarness, teamsUser, type Harness, type TeamsUser } from '../support/calbot-harness.js';
 import { ask, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
 
@@ -127,6 +130,17 @@ describe('asking about the schedule, end to end', () => {
     expect(card.header).toBe(`Rest of today · ${now.setLocale('en-GB').toFormat('ccc d LLL')}`);
     // (Within 3 h of midnight, "over" was yesterday and is not today's anyway.)
     expect(rowTitles(card)).toEqual(['Rosa under way']);
+  });
+
+  it('understands every command the Teams app suggests (manifest commandLists)', async () => {
+    const manifest = JSON.parse(readFileSync(join(process.cwd(), 'manifest', 'manifest.json'), 'utf8'));
+    const titles: string[] = manifest.bots[0].commandLists.flatMap((list: { commands: { title: string }[] }) => list.commands.map((command) => command.title));
+    expect(titles.length).toBeGreaterThan(5);
+    const newcomer = teamsUser('Manifest Reader', 'Europe/Berlin');
+    for (const title of titles) {
+      const reply = await ask(h, title, newcomer);
+      expect([title, reply.text]).not.toEqual([title, UNKNOWN_TEXT]);
+    }
   });
 
   it('am I free at 3: no for Ada (her 1:1), yes for Bob', async () => {
