@@ -1,4 +1,5 @@
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
+import { clockTime } from '../chat/date-text.js';
 import { resolveUserZone } from '../chat/time-zone.js';
 import type { Logger } from '../log.js';
 import type { ChatUserDoc, Collections } from '../store/collections.js';
@@ -44,11 +45,17 @@ export function matchQuietHours(text: string): QuietHoursArgs | undefined {
 /** "notify on|off" and "quiet hours ...": preferences on ChatUserDoc.notify (absent = on, no quiet hours). */
 export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any, any>[] {
   const { collections, notices, logger } = deps;
+  /** The user's zone, and how they read times (Outlook's timeFormat): quiet hours are shown on that clock. */
   const zoneOf = async (user: ChatUserDoc) => {
-    const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1 } });
-    return resolveUserZone({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
+    const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
+    const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
+    const clock = account?.clockStyle ?? '24h';
+    // Quiet hours are kept as "HH:mm".
+    const time = (hhmm: string) => clockTime({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3, 5)) }, clock);
+    return { zone, time };
   };
-  const quietText = (quiet: QuietHours | undefined, zone: string) => (quiet ? `Quiet hours: ${quiet.start}–${quiet.end} (${zone}).` : 'No quiet hours.');
+  type UserClock = Awaited<ReturnType<typeof zoneOf>>;
+  const quietText = (quiet: QuietHours | undefined, { zone, time }: UserClock) => (quiet ? `Quiet hours: ${time(quiet.start)}–${time(quiet.end)} (${zone}).` : 'No quiet hours.');
 
   return [
     defineCommand<NotifyArgs>({
@@ -75,11 +82,11 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
       help: { usage: 'quiet hours 22:00-07:00', description: 'hold notices during those hours and send one summary when they end ("quiet hours off" to stop)' },
       match: matchQuietHours,
       async run(turn, user, args) {
-        const zone = await zoneOf(user);
+        const here = await zoneOf(user);
         if ('bad' in args) {
           await turn.sendActivity(args.bad.message);
         } else if ('show' in args) {
-          await turn.sendActivity(`${quietText(user.notify?.quietHours, zone)} Set them with "quiet hours 22:00-07:00", remove them with "quiet hours off".`);
+          await turn.sendActivity(`${quietText(user.notify?.quietHours, here)} Set them with "quiet hours 22:00-07:00", remove them with "quiet hours off".`);
         } else if ('off' in args) {
           await collections.chatUsers.updateOne({ _id: user._id }, { $unset: { 'notify.quietHours': '' } });
           logger.info({ event: 'quiet-hours-set', userKey: user._id, quietHours: null }, 'quiet hours removed');
@@ -89,7 +96,7 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
           await collections.chatUsers.updateOne({ _id: user._id }, { $set: { 'notify.quietHours': args.set } });
           logger.info({ event: 'quiet-hours-set', userKey: user._id, quietHours: args.set }, 'quiet hours set');
           await turn.sendActivity(
-            `Quiet hours set: ${args.set.start}–${args.set.end} (${zone}). Notices that come in then wait and arrive as one summary at ${args.set.end}.` +
+            `Quiet hours set: ${here.time(args.set.start)}–${here.time(args.set.end)} (${here.zone}). Notices that come in then wait and arrive as one summary at ${here.time(args.set.end)}.` +
               (user.notify?.enabled === false ? ' Change notices are off right now; say "notify on" to get them.' : ''),
           );
         }

@@ -19,6 +19,19 @@ describe('quiet hours', () => {
     await h.close();
   });
 
+  it('shows quiet hours on the clock the user reads (Outlook\'s timeFormat)', async () => {
+    const user = teamsUser('Twelve Hours');
+    const now = h.clock.now();
+    await h.store.collections.accounts.insertOne({
+      _id: userKeyOf(user), homeAccountId: 'home-12h', username: 'twelve@contoso.example', displayName: 'Twelve Hours', tenantId: 'tenant',
+      status: 'connected', connectedAt: now, updatedAt: now, mailboxTimeZone: 'America/New_York', clockStyle: '12h',
+    });
+    expect(await h.say('quiet hours 10pm-7:30am', user)).toEqual([
+      'Quiet hours set: 10:00 PM–7:30 AM (America/New_York). Notices that come in then wait and arrive as one summary at 7:30 AM.',
+    ]);
+    expect(await h.say('quiet hours', user)).toEqual(['Quiet hours: 10:00 PM–7:30 AM (America/New_York). Set them with "quiet hours 22:00-07:00", remove them with "quiet hours off".']);
+  });
+
   it('holds notices during quiet hours in the user zone and sends them as one summary when they end', async () => {
     const user = teamsUser('Night Owl');
     const userKey = userKeyOf(user);
