@@ -113,7 +113,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // One chrono-node reading serves both the day and the time of day; a week needs neither.
   const found = week ? [] : chronoResults(t, now, here.offset, options.dayFirst === true);
   const day = dayFromResults(found, today);
-  const time = week ? undefined : timeOfDay(t, found);
+  // "tomorrow morning at 7": in the morning, a bare hour is not read as afternoon.
+  const time = week ? undefined : timeOfDay(t, found, part === 'morning');
 
   // "this afternoon": that part of the day named (or of today); a week, or a time of day, says more.
   const partSpan = part && !week && !time ? partOfDay(day ?? today, part, today) : undefined;
@@ -280,15 +281,15 @@ interface TimeOfDay {
 }
 
 /**
- * A time of day or an hour range. Without am/pm, hours 1-7 mean afternoon: nobody asks whether they are free
- * at 3 in the morning during working hours.
+ * A time of day or an hour range. Without am/pm, hours 1-7 mean afternoon (nobody asks whether they are free
+ * at 3 in the morning during working hours), unless the question says it is about the morning.
  */
-function timeOfDay(t: string, found: readonly chrono.ParsedResult[]): TimeOfDay | undefined {
+function timeOfDay(t: string, found: readonly chrono.ParsedResult[], morning = false): TimeOfDay | undefined {
   const range = HOUR_RANGE.exec(t);
   if (range) {
     const endMeridiem = range[6] as 'am' | 'pm' | undefined;
-    const startHour = toHour(Number(range[1]), (range[3] as 'am' | 'pm' | undefined) ?? endMeridiem);
-    const endHour = toHour(Number(range[4]), endMeridiem);
+    const startHour = toHour(Number(range[1]), (range[3] as 'am' | 'pm' | undefined) ?? endMeridiem, morning);
+    const endHour = toHour(Number(range[4]), endMeridiem, morning);
     const startMinute = Number(range[2] ?? 0);
     const endMinute = Number(range[5] ?? 0);
     if (valid(startHour, startMinute) && valid(endHour, endMinute)) return { startHour, startMinute, endHour, endMinute };
@@ -296,16 +297,16 @@ function timeOfDay(t: string, found: readonly chrono.ParsedResult[]): TimeOfDay 
   for (const result of found) {
     if (!result.start.isCertain('hour')) continue;
     const hour = result.start.get('hour')!;
-    const startHour = result.start.isCertain('meridiem') ? hour : toHour(hour, undefined);
+    const startHour = result.start.isCertain('meridiem') ? hour : toHour(hour, undefined, morning);
     return { startHour, startMinute: result.start.get('minute') ?? 0 };
   }
   return undefined;
 }
 
-function toHour(hour: number, meridiem: 'am' | 'pm' | undefined): number {
+function toHour(hour: number, meridiem: 'am' | 'pm' | undefined, morning: boolean): number {
   if (meridiem === 'pm') return hour < 12 ? hour + 12 : hour;
   if (meridiem === 'am') return hour === 12 ? 0 : hour;
-  return hour >= 1 && hour <= 7 ? hour + 12 : hour;
+  return hour >= 1 && hour <= 7 && !morning ? hour + 12 : hour;
 }
 
 function valid(hour: number, minute: number): boolean {

@@ -38,6 +38,10 @@ const rows: Row[] = [
   ['am i free this morning', L, 'free-at', '2026-11-26T10:45', '2026-11-26T12:00'],
   ['am i free tonight', L, 'free-at', '2026-11-26T17:00', '2026-11-27T00:00'],
   ['am i free tomorrow afternoon at 3', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
+  ['am i free tomorrow morning at 7', L, 'free-at', '2026-11-27T07:00', '2026-11-27T07:30'],
+  ['am i free tomorrow morning 7-9', L, 'free-at', '2026-11-27T07:00', '2026-11-27T09:00'],
+  ['am i free tomorrow morning at 7pm', L, 'free-at', '2026-11-27T19:00', '2026-11-27T19:30'],
+  ['am i free tomorrow evening at 7', L, 'free-at', '2026-11-27T19:00', '2026-11-27T19:30'],
   ['when am i free tomorrow afternoon', L, 'free-slots', '2026-11-27T12:00', '2026-11-27T17:00'],
   ['free time this morning', L, 'free-slots', '2026-11-26T10:45', '2026-11-26T12:00'],
   // the rest of a day or week: from now
