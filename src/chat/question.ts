@@ -120,11 +120,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const partSpan = part && !week && !time ? partOfDay(day ?? today, part, today) : undefined;
 
   if (FREE.test(t)) {
+    // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
+    const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
+    const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
     if (partSpan && !FREE_SLOTS.test(t)) {
-      // "am I free tonight": yes or no for that part of the day, from now on when it has begun.
-      const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
-      const start = partSpan.start < earliest && earliest < partSpan.end ? earliest : partSpan.start;
-      return { kind: 'free-at', range: { start: start.toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today) };
+      // "am I free tonight": yes or no for that part of the day.
+      return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today) };
     }
     if (time && !FREE_SLOTS.test(t)) {
       const start = (day ?? today).set({ hour: time.startHour, minute: time.startMinute });
@@ -133,11 +134,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: dayLabel(start, today) };
     }
     const span = week ?? partSpan ?? dayRange(day ?? today, today);
-    const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
-    const start = span.start < earliest && earliest < span.end ? earliest : span.start;
     return {
       kind: 'free-slots',
-      range: { start: start.toJSDate(), end: span.end.toJSDate() },
+      range: { start: fromNow(span).toJSDate(), end: span.end.toJSDate() },
       label: span.label,
       phrase: span.phrase,
       days: span.days,
