@@ -71,9 +71,19 @@ function byDisplayOrder(a: DisplayEvent, b: DisplayEvent): number {
   return a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime() || a.subject.localeCompare(b.subject);
 }
 
+/** What every answer may carry besides its content. */
+export interface AnswerExtras {
+  /** "As of 10:42 · last sync failed: Microsoft asked us to slow down" */
+  footnote?: string | undefined;
+  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
+  footnoteAction?: FootnoteAction | undefined;
+  /** How the user reads times (Outlook's timeFormat); 24-hour when absent. */
+  clock?: ClockStyle | undefined;
+}
+
 // ---- agenda ---------------------------------------------------------------------------------------------------
 
-export interface AgendaInput {
+export interface AgendaInput extends AnswerExtras {
   /** "Today · Thu 26 Nov" */
   label: string;
   /** Fits "Nothing on your calendar ___": "today", "on Fri 4 Dec", "this week". */
@@ -82,12 +92,6 @@ export interface AgendaInput {
   /** The question's range; more than one local day groups rows by day. Without it, one group. */
   range?: TimeRange;
   events: readonly DisplayEvent[];
-  /** "As of 10:42 · last sync failed: Microsoft asked us to slow down" */
-  footnote?: string;
-  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
-  footnoteAction?: FootnoteAction | undefined;
-  /** How the user reads times (Outlook's timeFormat); 24-hour when absent. */
-  clock?: ClockStyle | undefined;
 }
 
 /** The answer to "what's on ...": one row per event, grouped by day for multi-day ranges. */
@@ -109,7 +113,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   }
   const phrase = input.phrase ?? 'for this period';
   const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : input.range ? busySummary(shown, input.range) : '';
-  return renderAnswer({ header: input.label, summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
+  return renderAnswer({ header: input.label, summary, groups, ...footnoteOf(input) });
 }
 
 /**
@@ -135,35 +139,27 @@ function busySummary(events: readonly DisplayEvent[], range: TimeRange): string 
 
 // ---- next / now -----------------------------------------------------------------------------------------------
 
-export interface NextInput {
+export interface NextInput extends AnswerExtras {
   zone: string;
   now: Date;
   /** The first event starting after now, if any within the synced window. */
   event?: DisplayEvent | undefined;
-  footnote?: string;
-  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
-  footnoteAction?: FootnoteAction | undefined;
-  clock?: ClockStyle | undefined;
 }
 
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const { zone, now, event } = input;
-  if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], footnote: input.footnote, footnoteAction: input.footnoteAction });
+  if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], ...footnoteOf(input) });
   const day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
   const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
-  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], footnote: input.footnote, footnoteAction: input.footnoteAction });
+  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], ...footnoteOf(input) });
 }
 
-export interface NowInput {
+export interface NowInput extends AnswerExtras {
   zone: string;
   now: Date;
   /** Events under way at `now` (the caller's cut; cancelled ones are skipped here anyway). */
   current: readonly DisplayEvent[];
   next?: DisplayEvent | undefined;
-  footnote?: string;
-  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
-  footnoteAction?: FootnoteAction | undefined;
-  clock?: ClockStyle | undefined;
 }
 
 export function renderNowAnswer(input: NowInput): ScheduleAnswer {
@@ -183,12 +179,12 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
     const nextDay = DateTime.fromJSDate(input.next.start, { zone }).startOf('day');
     groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
   }
-  return renderAnswer({ header: 'Right now', summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
+  return renderAnswer({ header: 'Right now', summary, groups, ...footnoteOf(input) });
 }
 
 // ---- free at / free slots -------------------------------------------------------------------------------------
 
-export interface FreeAtInput {
+export interface FreeAtInput extends AnswerExtras {
   /** The day, "Today · Thu 26 Nov": the header adds the range's times ("· 15:00–15:30"). */
   label: string;
   zone: string;
@@ -197,10 +193,6 @@ export interface FreeAtInput {
   conflicts: readonly DisplayEvent[];
   /** The user's Outlook working hours (the default when absent): a time outside them is said to be. */
   workingHours?: WorkingHours | undefined;
-  footnote?: string;
-  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
-  footnoteAction?: FootnoteAction | undefined;
-  clock?: ClockStyle | undefined;
 }
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
@@ -219,10 +211,10 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const local = localClock(zone);
   const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, local, false, input.clock)) }];
   const header = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
-  return renderAnswer({ header, summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
+  return renderAnswer({ header, summary, groups, ...footnoteOf(input) });
 }
 
-export interface FreeSlotsInput {
+export interface FreeSlotsInput extends AnswerExtras {
   label: string;
   phrase?: string;
   zone: string;
@@ -232,10 +224,6 @@ export interface FreeSlotsInput {
   slots: readonly TimeRange[];
   /** The user's Outlook working hours; the default (09:00–17:00, Mon–Fri) when absent. */
   workingHours?: WorkingHours | undefined;
-  footnote?: string;
-  /** A button under the footnote that fixes what it reports ("Sync now", "Reconnect"). */
-  footnoteAction?: FootnoteAction | undefined;
-  clock?: ClockStyle | undefined;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
@@ -261,7 +249,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
-  return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, footnote: input.footnote, footnoteAction: input.footnoteAction });
+  return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, ...footnoteOf(input) });
 }
 
 // ---- shared rendering -----------------------------------------------------------------------------------------
@@ -287,6 +275,10 @@ interface CardContent {
   groups: Group[];
   footnote?: string | undefined;
   footnoteAction?: FootnoteAction | undefined;
+}
+
+function footnoteOf(input: AnswerExtras): Pick<CardContent, 'footnote' | 'footnoteAction'> {
+  return { footnote: input.footnote, footnoteAction: input.footnoteAction };
 }
 
 /** A button that sends a command back as the user would type it (Action.Submit with { command }). */
