@@ -15,7 +15,7 @@ import {
   renderNextAnswer,
   renderNowAnswer,
   renderScheduleAnswer,
-  type FootnoteAction,
+  type AnswerExtras,
   type ScheduleAnswer,
 } from './schedule-card.js';
 import { eventsBetween, nextEvents, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
@@ -160,37 +160,36 @@ export async function readAnswerContext(collections: Pick<Collections, 'accounts
 export async function answerQuestion(
   calendar: StoredCalendar,
   question: Question,
-  context: { now: Date; zone: string; footnote?: string | undefined; footnoteAction?: FootnoteAction | undefined; workingHours?: WorkingHours | undefined; clock?: ClockStyle | undefined },
+  context: { now: Date; zone: string; workingHours?: WorkingHours | undefined } & AnswerExtras,
 ): Promise<ScheduleAnswer> {
-  const { now, zone, clock } = context;
-  const footnote = context.footnote;
-  const withFootnote = footnote ? { footnote, footnoteAction: context.footnoteAction } : {};
+  const { now, zone } = context;
+  const extras: AnswerExtras = { footnote: context.footnote, footnoteAction: context.footnoteAction, clock: context.clock };
   switch (question.kind) {
     case 'agenda': {
       const events = await eventsBetween(calendar, question.range, zone);
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, clock, ...withFootnote });
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...extras });
     }
     case 'next': {
       const [event] = await nextEvents(calendar, now, 1);
-      return renderNextAnswer({ zone, now, event, clock, ...withFootnote });
+      return renderNextAnswer({ zone, now, event, ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([
         eventsBetween(calendar, { start: now, end: new Date(now.getTime() + 1) }, zone),
         nextEvents(calendar, now, 1),
       ]);
-      return renderNowAnswer({ zone, now, current, next, clock, ...withFootnote });
+      return renderNowAnswer({ zone, now, current, next, ...extras });
     }
     case 'free-at': {
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, clock, ...withFootnote });
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, ...extras });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
       const slots = freeSlots(events, question.range, zone, workingHours);
-      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, clock, ...withFootnote });
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...extras });
     }
   }
 }
