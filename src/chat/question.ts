@@ -84,8 +84,8 @@ const WEEK = /\b(this|next|last|coming|current|previous) (week|weekend)\b|\b(wee
 const HOUR_RANGE = /(?<![\d\/:.-])(?:from |between )?\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:-|to|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b(?![\/:.-]?\d)/;
 
 /** A part of the day a question names ("this afternoon", "tomorrow morning", "tonight"), in local hours. */
-export const DAY_PARTS = { morning: { from: 0, to: 12 }, afternoon: { from: 12, to: 17 }, evening: { from: 17, to: 24 } } as const;
-export type DayPart = keyof typeof DAY_PARTS;
+const DAY_PARTS = { morning: { from: 0, to: 12 }, afternoon: { from: 12, to: 17 }, evening: { from: 17, to: 24 } } as const;
+type DayPart = keyof typeof DAY_PARTS;
 const DAY_PART = /\b(morning|afternoon|evening)s?\b/;
 
 /** The part of the day `t` names, and `t` without it (what is left is read as before: "today", "friday"). */
