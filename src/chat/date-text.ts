@@ -1,5 +1,7 @@
 import type { ClockStyle } from '../graph/time-format.js';
 
+export type { ClockStyle } from '../graph/time-format.js';
+
 /**
  * Dates and times as the bot writes them (en-GB: "Thu 26 Nov", "Thursday 26 Nov", "09:30"), from calendar fields
  * a luxon DateTime already holds. Every answer writes several of these: luxon's setLocale/toFormat/diff would ask
@@ -35,8 +37,6 @@ export function longDate(date: CalendarDay): string {
 export function dayMonth(date: CalendarDate, dayOnly = false): string {
   return dayOnly ? String(date.day) : `${date.day} ${MONTHS_SHORT[date.month - 1]}`;
 }
-
-export type { ClockStyle } from '../graph/time-format.js';
 
 /** "09:30" on a 24-hour clock, "9:30 AM" on a 12-hour one (noon is 12:00 PM, midnight 12:00 AM). */
 export function clockTime(time: { hour: number; minute: number }, style: ClockStyle = '24h'): string {
