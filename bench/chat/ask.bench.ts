@@ -1,4 +1,4 @@
-// `node --import tsx bench/chat/ask.bench.ts [--users 1000] [--events 500] [--concurrency 200] [--think-ms 1000]
+// `node --import tsx bench/chat/ask.bench.ts [--users 1000] [--events 500] [--concurrency 200] [--think-ms 1000] [--sequential 0]
 //  [--requests 2000] [--warmup 400] [--pool-size 16] [--pg-id-gin] [--pg-userkey-gin]` (starts its own FerretDB-on-PostgreSQL), or
 // with the defaults through the shared runner: `BENCH_DATABASE=postgresql node bench/run.mjs chat` (chat-bench.ts).
 //
@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import diagnostics from 'node:diagnostics_channel';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import restify from 'restify';
@@ -59,6 +60,9 @@ const { values: args } = parseArgs({
     // Driver connections to the database (MONGODB_URI's maxPoolSize). FerretDB 1.24 on PostgreSQL stalls with
     // many concurrent findAndModify upserts (every turn's rememberChatUser), so the default is a small pool.
     'pool-size': { type: 'string', default: '16' },
+    // Then this many questions one at a time to each route (0: skip): server time with no queueing, and calbot's
+    // split around its reply POST (before it: reads, question, card; the POST; after it).
+    sequential: { type: 'string', default: '0' },
   },
 });
 const USERS = Number(args.users);
@@ -66,6 +70,7 @@ const EVENTS_PER_USER = Number(args.events);
 const CONCURRENCY = Number(args.concurrency);
 const REQUESTS = Number(args.requests);
 const WARMUP = Number(args.warmup);
+const SEQUENTIAL = Number(args.sequential);
 const THINK_MS = args['think-ms'].split(',').map(Number);
 if (THINK_MS.some((ms) => !(ms > 0))) throw new Error('--think-ms: positive milliseconds, comma-separated');
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
@@ -184,9 +189,9 @@ interface LoadResult {
   firstFailure?: string;
 }
 
-function runLoad(url: string, bodies: string[], count: number, thinkMs: number): Promise<LoadResult> {
+function runLoad(url: string, bodies: string[], count: number, thinkMs: number, concurrency = CONCURRENCY): Promise<LoadResult> {
   return new Promise((done, fail) => {
-    const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, bodies, concurrency: CONCURRENCY, count, thinkMs } });
+    const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, bodies, concurrency, count, thinkMs } });
     worker.once('message', (result: LoadResult) => {
       void worker.terminate();
       done(result);
@@ -411,6 +416,49 @@ try {
   const replies = after.withCard - before.withCard;
   if (replies !== models.length * (REQUESTS + WARMUP)) throw new Error(`expected ${models.length * (REQUESTS + WARMUP)} card replies at the connector, got ${replies}`);
 
+  // -- one question at a time: no queueing; calbot's time split around its reply POST ----------------------------
+  // The reply POST is the only request made with node's http client here (the load generator uses fetch), so
+  // its diagnostics channels mark where the turn's own work ends and the connector's round trip begins.
+  let sequential: { floor: number[]; allReads: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
+  if (SEQUENTIAL > 0) {
+    progress(`one question at a time: ${SEQUENTIAL} per route`);
+    const one = async (url: string, bodies: string[], timer: ReturnType<typeof serverTimer>) => {
+      await runLoad(url, bodies, Math.min(WARMUP, SEQUENTIAL), 0, 1);
+      timer.start();
+      await runLoad(url, bodies, SEQUENTIAL, 0, 1);
+      return timer.stop();
+    };
+    const floorTimes = await one(floorUrl, floorBodies, floorTimer);
+    const allReadsTimes = await one(allReadsUrl, floorBodies, floorTimer);
+    const marks: { request?: bigint; post?: bigint; posted?: bigint }[] = [];
+    let current: (typeof marks)[number] = {};
+    const calbotServer = calbot.server.server.server as unknown as HttpServer;
+    const onRequest = () => void marks.push((current = { request: process.hrtime.bigint() }));
+    const onPost = () => void (current.post = process.hrtime.bigint());
+    const onPosted = () => void (current.posted = process.hrtime.bigint());
+    const finishes: bigint[] = [];
+    const onResponse = (_req: unknown, res: import('node:http').ServerResponse) => void res.once('finish', () => finishes.push(process.hrtime.bigint()));
+    calbotServer.prependListener('request', onRequest);
+    calbotServer.prependListener('request', onResponse);
+    diagnostics.subscribe('http.client.request.start', onPost);
+    diagnostics.subscribe('http.client.response.finish', onPosted);
+    const calbotTimes = await one(calbotUrl, askBodies, calbotTimer);
+    diagnostics.unsubscribe('http.client.request.start', onPost);
+    diagnostics.unsubscribe('http.client.response.finish', onPosted);
+    calbotServer.removeListener('request', onRequest);
+    calbotServer.removeListener('request', onResponse);
+    const timed = marks.slice(-SEQUENTIAL).map((mark, i) => ({ ...mark, finish: finishes[finishes.length - SEQUENTIAL + i] }));
+    const ms = (from: bigint | undefined, to: bigint | undefined) => (from !== undefined && to !== undefined ? Number(to - from) / 1e6 : NaN);
+    sequential = {
+      floor: floorTimes,
+      allReads: allReadsTimes,
+      calbot: calbotTimes,
+      beforeReply: timed.map((mark) => ms(mark.request, mark.post)),
+      reply: timed.map((mark) => ms(mark.post, mark.posted)),
+      afterReply: timed.map((mark) => ms(mark.posted, mark.finish)),
+    };
+  }
+
   // -- tables ------------------------------------------------------------------------------------------------------
   const ms = (v: number) => v.toFixed(1).padStart(7);
   const line = (name: string, r: Result, offered: string) =>
@@ -438,6 +486,23 @@ try {
     console.log('');
     console.log(`server p99 calbot/floor = ${ratio.toFixed(2)}x (calbot/all reads ${(calbotResult.server.p99 / allReadsResult.server.p99).toFixed(2)}x); max server ms: floor ${floorResult.server.max.toFixed(1)}, calbot ${calbotResult.server.max.toFixed(1)}`);
     if (thinkMs > 0) console.log(`target (server p99 < 50 ms and within 2x of the floor): ${calbotResult.server.p99 < 50 && ratio <= 2 ? 'MET' : 'NOT MET'}`);
+  }
+  if (sequential) {
+    const row = (name: string, values: number[]) => {
+      const { p50, p95, p99 } = summarize(values);
+      return `| ${name.padEnd(52)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} |`;
+    };
+    console.log('');
+    console.log(`one question at a time (${SEQUENTIAL} per route, no queueing), server ms:`);
+    console.log('');
+    console.log(`| ${'route / part of calbot\'s turn'.padEnd(52)} |     p50 |     p95 |     p99 |`);
+    console.log(`|${'-'.repeat(54)}|--------:|--------:|--------:|`);
+    console.log(row('floor: bare restify route, same reads', sequential.floor));
+    console.log(row("(aid) bare route, all of calbot's reads", sequential.allReads));
+    console.log(row('calbot', sequential.calbot));
+    console.log(row('  before the reply POST (reads, question, card)', sequential.beforeReply));
+    console.log(row('  the reply POST to the connector', sequential.reply));
+    console.log(row('  reply done to response finish', sequential.afterReply));
   }
   console.log('');
   console.log('(ms; req/s; server = in-process, request event to response finish; client = load generator in a worker thread, same machine)');
