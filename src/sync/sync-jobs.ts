@@ -71,6 +71,12 @@ export interface SyncJobsDeps {
 /** The lease that lets one round per user run at a time, across processes. */
 export const syncLeaseKey = (userKey: string) => `sync:${userKey}`;
 
+/** When the last round ended: its success, or its failure, whichever is later (its start if neither is known). */
+function roundEndedAt(state: SyncStateDoc): Date | undefined {
+  const ends = [state.lastSuccessAt, state.lastError?.at].filter((at): at is Date => at !== undefined);
+  return ends.length > 0 ? new Date(Math.max(...ends.map((at) => at.getTime()))) : state.lastRunAt;
+}
+
 export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   const { agenda, collections } = deps;
   const logger = deps.logger.child({ component: 'sync-jobs' });
@@ -171,13 +177,15 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     // Only an unlocked job is moved: touching a locked one could let a second process start the same user.
     const moveJob = () => jobsCollection.updateOne({ name: SYNC_JOB, 'data.userKey': userKey, lockedAt: null, disabled: { $ne: true } }, { $set: { nextRunAt: now } });
     let moved = await moveJob();
-    // A round that has just ended keeps Agenda's lock for a moment, until the job is saved: wait for that rather
-    // than report a round that is no longer running. A lock taken after that round started is a new round.
-    const endedAt = since && since.status !== 'running' ? since.lastRunAt : undefined;
+    // A round that has just ended keeps Agenda's lock until its job is saved (after the mailbox settings, when they
+    // are due): wait for that rather than report a round that is no longer running. The round's pages touch the lock
+    // as they are stored, so only a lock taken after the round ended is a new round.
+    const endedAt = since && since.status !== 'running' ? roundEndedAt(since) : undefined;
     for (let waited = 0; moved.matchedCount === 0 && endedAt && waited < UNLOCK_WAIT_MS; waited += pollMs) {
       const info = await jobInfo(userKey);
-      if (!info || info.disabled || !info.lockedAt || info.lockedAt.getTime() > endedAt.getTime()) break;
-      await sleep(pollMs);
+      if (!info || info.disabled || (info.lockedAt && info.lockedAt.getTime() > endedAt.getTime())) break;
+      // Released since the last try (or just now): move it at once.
+      if (info.lockedAt) await sleep(pollMs);
       moved = await moveJob();
     }
     if (moved.matchedCount === 0) {

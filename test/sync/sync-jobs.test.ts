@@ -61,6 +61,26 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     }
   });
 
+  test('"sync now" just after a paged round, while its job still holds Agenda\'s lock: a new round, not "already running"', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Again');
+    await waitForJobUnlocked(userKey);
+    for (let i = 0; i < 5; i++) h.graph.addEvent(microsoft.oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    // The mailbox settings are due, and slow: the job reads them after the round has ended, still locked, and its
+    // lock was touched by the round's pages (three of them) after the round started.
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+    h.graph.slowRequests({ delayMs: 1500, count: 1, oid: microsoft.oid, resource: '/me/mailboxSettings' });
+    try {
+      expect(await command(h, chat, 'sync now')).toEqual(['Synced: 5 new, 0 changed, 0 removed.']);
+      const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+      expect(job?.lockedAt).toBeTruthy();
+      h.graph.addEvent(microsoft.oid, { subject: 'Late', start: at(7, 9), end: at(7, 10) });
+      expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    } finally {
+      h.graph.clearSlowRequests();
+    }
+  });
+
   test('"sync status": last success in the user\'s zone, no problem, next run from the job', async () => {
     const { userKey, chat } = await connectedUser(h, 'Bo Status');
     await waitForJobUnlocked(userKey); // Agenda saves the next run a moment after the round ends

@@ -85,8 +85,8 @@ export interface FakeGraph {
   expireDeltaToken(deltaLinkOrToken: string): void;
   /** Every delta and skip token (of one mailbox, or all) is forgotten: 410 on next use. */
   invalidateAllTokens(oid?: string): void;
-  /** The next `count` matching requests (default: until cleared) answer after `delayMs`. */
-  slowRequests(options: { delayMs: number; count?: number; oid?: string }): void;
+  /** The next `count` matching requests (default: until cleared; of one mailbox or resource, or all) answer after `delayMs`. */
+  slowRequests(options: { delayMs: number; count?: number; oid?: string; resource?: string }): void;
   clearSlowRequests(): void;
   setTrailingEmptyPage(value: boolean): void;
   requests: RecordedRequest[];
@@ -112,7 +112,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
   const defaultPageSize = options.defaultPageSize ?? 10;
   const concurrencyLimit = options.mailboxConcurrencyLimit ?? 4;
   const faults: FakeFault[] = [];
-  let slow: { delayMs: number; remaining: number; oid?: string } | undefined;
+  let slow: { delayMs: number; remaining: number; oid?: string; resource?: string } | undefined;
   const requests: RecordedRequest[] = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -157,7 +157,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     });
     res.on('close', () => answered.get(res)?.(0)); // the client went away before an answer
 
-    if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid)) {
+    const resource = url.pathname.replace(/^\/v1\.0/i, '').replace(/\/+$/, '').toLowerCase();
+    if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid) && (!slow.resource || slow.resource.toLowerCase() === resource)) {
       slow.remaining--;
       await sleep(slow.delayMs);
     }
@@ -165,7 +166,6 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       res.setHeader('Retry-After', '1');
       return sendError(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
     }
-    const resource = url.pathname.replace(/^\/v1\.0/i, '').replace(/\/+$/, '').toLowerCase();
     const faultIndex = faults.findIndex(
       (fault) =>
         (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')) && (!fault.resource || fault.resource.toLowerCase() === resource),
@@ -284,8 +284,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     },
     expireDeltaToken: (linkOrToken) => calendar.expireDeltaToken(tokenOf(linkOrToken)),
     invalidateAllTokens: (oid) => void calendar.invalidateAllTokens(oid),
-    slowRequests({ delayMs, count = Number.POSITIVE_INFINITY, oid }) {
-      slow = { delayMs, remaining: count, ...(oid ? { oid } : {}) };
+    slowRequests({ delayMs, count = Number.POSITIVE_INFINITY, oid, resource }) {
+      slow = { delayMs, remaining: count, ...(oid ? { oid } : {}), ...(resource ? { resource } : {}) };
     },
     clearSlowRequests: () => void (slow = undefined),
     setTrailingEmptyPage: (value) => void (calendar.trailingEmptyPage = value),
