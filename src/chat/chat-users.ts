@@ -1,6 +1,8 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Collections, ChatUserDoc } from '../store/collections.js';
 import { chatUserKey } from '../store/collections.js';
+import type { ClockStyle } from './date-text.js';
+import { resolveUserZone } from './time-zone.js';
 
 /**
  * Remembers everyone who writes, with the ConversationReference needed to reach them later, their tenant and
@@ -64,4 +66,17 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
   );
+}
+
+/**
+ * How a user reads times, for messages outside a question's turn (notices, quiet hours): their zone (override,
+ * mailbox, Teams, UTC) and their clock (Outlook's timeFormat; absent: 24-hour). One read of the account.
+ */
+export async function readUserClock(
+  collections: Pick<Collections, 'accounts'>,
+  userKey: string,
+  user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTimeZone'> | null,
+): Promise<{ zone: string; clock: ClockStyle | undefined }> {
+  const account = await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
+  return { zone: resolveUserZone({ override: user?.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user?.clientTimeZone }), clock: account?.clockStyle };
 }

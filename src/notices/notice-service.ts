@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
-import { resolveUserZone } from '../chat/time-zone.js';
+import { readUserClock } from '../chat/chat-users.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
-import type { ChatUserDoc, Collections } from '../store/collections.js';
+import type { Collections } from '../store/collections.js';
 import { Leases } from '../store/leases.js';
 import { createUserLocks } from '../auth/user-lock.js';
 import type { Change, ChangeSet } from '../sync/change-set.js';
@@ -99,12 +99,6 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
 
-  /** The user's zone, and how they read times (Outlook's timeFormat). */
-  const userClock = async (user: ChatUserDoc | null, userKey: string) => {
-    const account = await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
-    return { zone: resolveUserZone({ override: user?.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user?.clientTimeZone }), clock: account?.clockStyle };
-  };
-
   /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
   const userLocks = createUserLocks();
 
@@ -151,7 +145,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       logger.info({ event: 'notices-off', userKey, changes: changes.length }, 'notices off: nothing queued');
       return;
     }
-    const { zone, clock } = await userClock(user, userKey);
+    const { zone, clock } = await readUserClock(collections, userKey, user);
     const worthy = changes.filter((change) => isNoticeWorthy(change, at, horizonDays, zone));
     let inserted = 0;
     for (const change of worthy) {
@@ -211,7 +205,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       await drop(userKey, notices, 'notify-off', false);
       notices = [];
     }
-    const quietUntil = notices.length > 0 ? quietHoursEnd(now(), (await userClock(user, userKey)).zone, user.notify?.quietHours) : undefined;
+    const quietUntil = notices.length > 0 ? quietHoursEnd(now(), (await readUserClock(collections, userKey, user)).zone, user.notify?.quietHours) : undefined;
     if (quietUntil) {
       for (const doc of notices) await outbox.holdUntil(doc, quietUntil);
       logger.info({ event: 'notices-held', userKey, count: notices.length, until: quietUntil.toISOString() }, 'quiet hours: notices held');

@@ -1,6 +1,6 @@
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
 import { clockTime } from '../chat/date-text.js';
-import { resolveUserZone } from '../chat/time-zone.js';
+import { readUserClock } from '../chat/chat-users.js';
 import type { Logger } from '../log.js';
 import type { ChatUserDoc, Collections } from '../store/collections.js';
 import type { NoticeService } from './notice-service.js';
@@ -47,9 +47,7 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
   const { collections, notices, logger } = deps;
   /** The user's zone, and how they read times (Outlook's timeFormat): quiet hours are shown on that clock. */
   const zoneOf = async (user: ChatUserDoc) => {
-    const account = await collections.accounts.findOne({ _id: user._id }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
-    const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user.clientTimeZone });
-    const clock = account?.clockStyle ?? '24h';
+    const { zone, clock } = await readUserClock(collections, user._id, user);
     // Quiet hours are kept as "HH:mm".
     const time = (hhmm: string) => clockTime({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3, 5)) }, clock);
     return { zone, time };
