@@ -48,12 +48,15 @@ describe('answers from calendarDays, and from events before there are days', () 
     const ann = teamsUser('Ann Twin', 'Europe/Berlin');
     const ben = teamsUser('Ben Twin', 'Europe/Berlin');
     const today = localToday('Europe/Berlin');
-    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ hours: 1 });
+    const now = DateTime.now().setZone('Europe/Berlin');
+    const soon = now.startOf('minute').plus({ hours: 1 });
+    // A fixed hour that is never between now and "soon" (so "next meeting" is always "soon").
+    const fixedHour = now.hour === 9 ? 14 : 10;
     for (const [user, name] of [[ann, 'Ann'], [ben, 'Ben']] as const) {
       await seedAccount(c, user, { mailboxTimeZone: 'Europe/Berlin' });
       await seedEvents(c, user, [
         { subject: `${name} all day`, start: today, allDay: true, showAs: 'oof' },
-        { subject: `${name} at ten`, start: today.set({ hour: 10 }) },
+        { subject: `${name} at ${fixedHour}`, start: today.set({ hour: fixedHour }) },
         { subject: `${name} soon`, start: soon, minutes: 30 },
         { subject: `${name} tomorrow`, start: today.plus({ days: 1 }).set({ hour: 10 }) },
       ]);
@@ -67,7 +70,7 @@ describe('answers from calendarDays, and from events before there are days', () 
 
     for (const [user, own, other] of [[ann, 'Ann', 'Ben'], [ben, 'Ben', 'Ann']] as const) {
       const todays = await titles("what's on today", user);
-      expect(todays).toEqual(expect.arrayContaining([`${own} all day`, `${own} at ten`]));
+      expect(todays).toEqual(expect.arrayContaining([`${own} all day`, `${own} at ${fixedHour}`]));
       expect(todays.every((title) => title.startsWith(own))).toBe(true);
       for (const question of ['tomorrow', 'this week', 'next week', 'next meeting', 'am I in a meeting', 'am I free at 10', 'when am I free this week']) {
         expect(JSON.stringify((await ask(h, question, user)).card)).not.toContain(other);
