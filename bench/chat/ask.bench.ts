@@ -28,7 +28,7 @@ import { startCalbot } from '../../src/app.js';
 import { DateTime } from 'luxon';
 import { datesToRead } from '../../src/chat/schedule-query.js';
 import { rememberChatUser } from '../../src/chat/chat-users.js';
-import { readAnswerContext } from '../../src/chat/ask-commands.js';
+import { copyAnswerContext } from '../../src/store/answer-context.js';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -343,15 +343,15 @@ try {
     const events = await eventsOnDates(collections.calendarDays, key, datesToRead(range, zone));
     res.send(200, { count: events.length });
   });
-  // Not the target's floor, a reading aid: every read calbot's turn makes (the chat user, account and sync state by
-  // _id, and the same days), all at once as calbot makes them, and nothing else. calbot minus this is its own cost.
+  // Not the target's floor, a reading aid: every read calbot's turn makes (the chat user by _id, which carries the
+  // answer context, and the same days), all at once as calbot makes them, and nothing else. calbot minus this is
+  // its own cost.
   floor.post('/floor-all-reads', async (req, res) => {
     const { userKey: key, zone } = req.body as { userKey: string; zone: string };
     const day = DateTime.now().setZone(zone).startOf('day');
     const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
-    const [, , events] = await Promise.all([
+    const [, events] = await Promise.all([
       collections.chatUsers.findOne({ _id: key }),
-      readAnswerContext(collections, key),
       eventsOnDates(collections.calendarDays, key, datesToRead(range, zone)),
     ]);
     res.send(200, { count: events.length });
@@ -376,10 +376,17 @@ try {
   const calbotUrl = `http://127.0.0.1:${calbot.port}/api/messages`;
   const floorUrl = `http://127.0.0.1:${floorPort}/floor`;
   const allReadsUrl = `http://127.0.0.1:${floorPort}/floor-all-reads`;
-  // Each user has written before, as in a running deployment: their chat user is stored (by calbot's own code).
+  // Each user has written before, as in a running deployment: their chat user is stored, with the copy of their
+  // account and sync state the sync jobs keep there (both by calbot's own code).
   for (let i = 0; i < USERS; i += 16) {
-    await Promise.all(askBodies.slice(i, i + 16).map((body) => rememberChatUser(collections, JSON.parse(body) as Partial<Activity>)));
+    await Promise.all(
+      askBodies.slice(i, i + 16).map(async (body, j) => {
+        await rememberChatUser(collections, JSON.parse(body) as Partial<Activity>);
+        await copyAnswerContext(collections, userKey(i + j));
+      }),
+    );
   }
+  if ((await collections.chatUsers.countDocuments({ answerContext: { $exists: true } })) !== USERS) throw new Error('not every chat user has an answer context');
 
   // Sanity: the answer for user 0 is a card with today's meetings, read from the seeded data.
   const probe = await fetch(calbotUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: askBodies[0] });

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { microsoftAppMissingMessage, signInCard } from '../auth/sign-in-card.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import type { Logger } from '../log.js';
-import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
+import { answerContextFor } from '../store/answer-context.js';
+import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.js';
 import { calendarFreshness } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, type ClockStyle } from './date-text.js';
@@ -38,12 +39,12 @@ export interface AskCommandDeps {
   now?: () => Date;
 }
 
-/** What an answer needs besides the chat user: whether (and how freshly) their calendar is synced, and where. */
-export interface AskContext {
+/**
+ * What a question starts reading before the chat user is in: the question read in the zone Teams reported, and the
+ * reads of its days. Whether (and how freshly) the calendar is synced comes with the chat user (answer-context.ts).
+ */
+export interface AskPrefetch {
   now: Date;
-  account: Pick<AccountDoc, 'status' | 'mailboxTimeZone' | 'workingHours' | 'clockStyle'> | null;
-  syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
-  /** The question read in the zone Teams reported, and the reads of its days already under way. */
   likely: { zone: string; question: Question } | undefined;
   dayReads: DayReads | undefined;
 }
@@ -103,7 +104,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         logger.info({ event: 'timezone-set', userKey: user._id, zone: command.zone }, 'time zone override set');
       },
     }),
-    defineCommand<{ text: string }, AskContext>({
+    defineCommand<{ text: string }, AskPrefetch>({
       name: 'ask',
       help: { usage: "what's on today", description: "your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, am I free at 3, when am I free tomorrow)" },
       // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
@@ -111,14 +112,14 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
       load: async (userKey, { text }, turn) => {
         const now = clock();
         // The zone Teams sends with the message is nearly always the one the answer is in: the days the question
-        // needs there are read now, beside the account and sync state, rather than after them.
+        // needs there are read now, beside the chat user (and the answer context it carries), not after it.
         const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
         const likely = parseQuestion(text, now, likelyZone, questionOptions(turn));
         const dayReads = likely ? prefetchDays(collections, userKey, likely, now, likelyZone) : undefined;
-        const { account, syncState } = await readAnswerContext(collections, userKey);
-        return { now, account, syncState, likely: likely && { zone: likelyZone, question: likely }, dayReads };
+        return { now, likely: likely && { zone: likelyZone, question: likely }, dayReads };
       },
-      async run(turn, user, { text }, { now, account, syncState, likely, dayReads }) {
+      async run(turn, user, { text }, { now, likely, dayReads }) {
+        const { account, syncState } = await answerContextFor(collections, user);
         const zone = userZone(user, account);
         const style = account?.clockStyle;
         const freshness = calendarFreshness({ account, syncState, now, zone, clock: style, syncIntervalMs: deps.syncIntervalMs });
@@ -145,15 +146,6 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
       },
     }),
   ];
-}
-
-/** What an answer reads besides the chat user and the days: the account (linked? which zone?) and the sync state (how fresh?). */
-export async function readAnswerContext(collections: Pick<Collections, 'accounts' | 'syncStates'>, userKey: string): Promise<Pick<AskContext, 'account' | 'syncState'>> {
-  const [account, syncState] = await Promise.all([
-    collections.accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxTimeZone: 1, workingHours: 1, clockStyle: 1 } }),
-    collections.syncStates.findOne({ _id: userKey }, { projection: { status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } }),
-  ]);
-  return { account, syncState };
 }
 
 /** One question, answered from the user's stored calendar (calendarDays, or the events collection before those). */

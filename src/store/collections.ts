@@ -2,6 +2,7 @@ import type { Binary, Collection, Db, IndexSpecification } from 'mongodb';
 import type { ConversationReference } from 'botbuilder';
 import type { ClockStyle } from '../graph/time-format.js';
 import type { WorkingHours } from '../graph/working-hours.js';
+import type { StoredAnswerContext } from './answer-context.js';
 
 /**
  * Every collection calbot uses, its document shape and its indexes: declared here once, ensured at start-up.
@@ -27,6 +28,8 @@ export interface ChatUserDoc {
   /** "timezone Europe/Paris": overrides everything else. */
   timeZoneOverride?: string;
   notify?: { enabled: boolean; quietHours?: { start: string; end: string } };
+  /** A copy of the account's and sync state's fields answers read, kept by the sync jobs (see answer-context.ts). */
+  answerContext?: StoredAnswerContext;
   createdAt: Date;
   lastSeenAt: Date;
 }

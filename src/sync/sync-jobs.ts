@@ -9,6 +9,7 @@ import type { ProactiveSender } from '../chat/proactive.js';
 import { ThrottledError } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
+import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
 import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
 import { Leases } from '../store/leases.js';
@@ -122,8 +123,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         },
         userKey,
       );
+      // The round's outcome reaches answers at once, before the mailbox settings' Graph call below.
+      await refreshAnswerContext(userKey);
       // About once a day, after a round that reached Graph: the mailbox's zone, working hours and clock (never throws).
-      await refreshMailboxSettings({ collections, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
+      const settings = await refreshMailboxSettings({ collections, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
+      if (settings !== 'fresh') await refreshAnswerContext(userKey);
       return result;
     } catch (error) {
       if (error instanceof ThrottledError) {
@@ -138,9 +142,20 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         await hooks.disconnected(userKey);
       }
       // Everything else is recorded in the sync state; the next interval tries again.
+      await refreshAnswerContext(userKey);
       return undefined;
     } finally {
       await lease.release().catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
+    }
+  }
+
+  /** After a job run, whatever it did: the chat's copy of the account and sync state (never throws). */
+  async function refreshAnswerContext(userKey: string): Promise<void> {
+    try {
+      await copyAnswerContext(collections, userKey, { onlyIfCopied: true });
+    } catch (error) {
+      // Answers stay as of the last copy; the next run copies again.
+      logger.warn({ event: 'answer-context-copy-failed', userKey, err: (error as Error).message }, 'could not copy the answer context');
     }
   }
 
@@ -231,6 +246,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     for (const { _id: userKey } of accounts) {
       if (!existing.has(userKey)) await ensureJob(userKey);
     }
+    // Accounts connected before the chat kept a copy of their answer context get one now (job runs only refresh one).
+    const copied = new Set((await collections.chatUsers.find({ answerContext: { $exists: true } }, { projection: { _id: 1 } }).toArray()).map((user) => user._id));
+    for (const { _id: userKey } of accounts) {
+      if (!copied.has(userKey)) await copyAnswerContext(collections, userKey);
+    }
     await applyInterval();
     return accounts.length;
   }
@@ -261,6 +281,8 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       }
       // A reconnect after needs-reconnect: the state says so until the next round; the job was disabled.
       await collections.syncStates.updateOne({ _id: userKey, status: 'needs-reconnect' }, { $set: { status: 'idle' } });
+      // Copied before the first round is asked for, so that round's end refreshes this copy rather than racing it.
+      await copyAnswerContext(collections, userKey);
       await ensureJob(userKey, { runNow: true });
     },
     async disconnected(userKey) {
@@ -268,6 +290,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       await collections.events.deleteMany({ userKey });
       await collections.calendarDays.deleteMany({ userKey });
       await collections.syncStates.deleteOne({ _id: userKey });
+      await forgetAnswerContext(collections, userKey);
     },
   };
 

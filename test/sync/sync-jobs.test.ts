@@ -3,6 +3,7 @@ import { createLogger } from '../../src/log.js';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
+import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, SYNC_ENV, waitForState } from './sync-support.js';
 import { readScheduleCard } from '../chat/ask-support.js';
@@ -202,6 +203,8 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     };
     // Three hours without a successful round (the interval is one hour): the answer says so and offers a sync.
     await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { lastSuccessAt: new Date(Date.now() - 3 * 3_600_000) } });
+    // As the last job run, three hours ago, would have left the chat's copy.
+    await copyAnswerContext(h.store.collections, userKey, { onlyIfCopied: true });
     const late = readScheduleCard((await askCard("what's on today")).attachments![0]!.content);
     expect(late.footnote).toMatch(/^As of .* · syncing is running late; newer changes aren't in yet\.$/);
     expect(late.footnoteAction).toEqual({ title: 'Sync now', command: 'sync now' });
