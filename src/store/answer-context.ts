@@ -10,10 +10,10 @@ import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from './colle
  * turn; on MongoDB it is still two round trips and their decoding saved on the hottest path.
  *
  * The copy is written from the sources, never edited: when a user connects (before the first round is asked for),
- * after every sync job run (round, failure, reconnect needed, mailbox settings), and at start-up for connected accounts
- * whose chat user has none (data from before copies); it is removed on disconnect. A job run refreshes only a copy that exists, so a round that ends just
- * as its user disconnects cannot bring one back. Without a copy (never connected, or disconnected) the chat reads
- * the sources.
+ * after every sync job run (round, failure, reconnect needed, mailbox settings), and at start-up for connected
+ * accounts whose chat user has none (data from before copies); it is removed on disconnect. A job run refreshes
+ * only a copy that exists, so a round that ends just as its user disconnects cannot bring one back. Without a copy
+ * (never connected, or disconnected) the chat reads the sources.
  */
 export interface AnswerContext {
   account: Pick<AccountDoc, 'status' | 'mailboxTimeZone' | 'workingHours' | 'clockStyle'> | null;
