@@ -70,13 +70,14 @@ function canonicalJson(value: unknown): string {
 
 /**
  * How a user reads times, for messages outside a question's turn (notices, quiet hours): their zone (override,
- * mailbox, Teams, UTC) and their clock (Outlook's timeFormat; absent: 24-hour). One read of the account.
+ * mailbox, Teams, UTC) and their clock (Outlook's timeFormat; absent: 24-hour). From the chat user's copy of the
+ * account when it has one (answer-context.ts), else one read of the account.
  */
 export async function readUserClock(
   collections: Pick<Collections, 'accounts'>,
   userKey: string,
-  user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTimeZone'> | null,
+  user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTimeZone' | 'answerContext'> | null,
 ): Promise<{ zone: string; clock: ClockStyle | undefined }> {
-  const account = await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
+  const account = user?.answerContext ? user.answerContext.account : await collections.accounts.findOne({ _id: userKey }, { projection: { mailboxTimeZone: 1, clockStyle: 1 } });
   return { zone: resolveUserZone({ override: user?.timeZoneOverride, mailbox: account?.mailboxTimeZone, client: user?.clientTimeZone }), clock: account?.clockStyle };
 }
