@@ -1,5 +1,5 @@
 // `node --import tsx bench/chat/ask.bench.ts [--users 1000] [--events 500] [--concurrency 200] [--think-ms 1000] [--sequential 0]
-//  [--requests 2000] [--warmup 400] [--pool-size 16] [--pg-id-gin] [--pg-userkey-gin]` (starts its own FerretDB-on-PostgreSQL), or
+//  [--requests 2000] [--warmup 400] [--pool-size 16] [--pg-id-gin] [--pg-userkey-gin] [--cpu-profile FILE]` (starts its own FerretDB-on-PostgreSQL), or
 // with the defaults through the shared runner: `BENCH_DATABASE=postgresql node bench/run.mjs chat` (chat-bench.ts).
 //
 // "what's on today" under load: N simulated Teams users ask through /api/messages of a real calbot (restify +
@@ -15,7 +15,8 @@
 // Server-side time is taken in-process, from the HTTP request event to the response's 'finish'; client-side time by
 // the load generator. The load generator and the connector stand-in run in worker threads so they do not share
 // calbot's event loop.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +64,9 @@ const { values: args } = parseArgs({
     // Then this many questions one at a time to each route (0: skip): server time with no queueing, and calbot's
     // split around its reply POST (before it: reads, question, card; the POST; after it).
     sequential: { type: 'string', default: '0' },
+    // With --sequential: a V8 CPU profile of calbot's one-at-a-time phase only (the main thread: calbot, not the
+    // load generator or the connector stand-in), written to this file (open it in Chrome DevTools).
+    'cpu-profile': { type: 'string' },
   },
 });
 const USERS = Number(args.users);
@@ -454,7 +458,20 @@ try {
     calbotServer.prependListener('request', onResponse);
     diagnostics.subscribe('http.client.request.start', onPost);
     diagnostics.subscribe('http.client.response.finish', onPosted);
+    const profiler = args['cpu-profile'] ? new inspector.Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.post('Profiler.start');
+    }
     const calbotTimes = await one(calbotUrl, askBodies, calbotTimer);
+    if (profiler) {
+      const { profile } = (await profiler.post('Profiler.stop')) as { profile: object };
+      writeFileSync(args['cpu-profile']!, JSON.stringify(profile));
+      profiler.disconnect();
+      progress(`CPU profile of calbot's one-at-a-time phase: ${args['cpu-profile']}`);
+    }
     diagnostics.unsubscribe('http.client.request.start', onPost);
     diagnostics.unsubscribe('http.client.response.finish', onPosted);
     calbotServer.removeListener('request', onRequest);
