@@ -23,6 +23,7 @@ import { eventsBetween, nextEvents, prefetchDays, storedCalendar, type StoredCal
 import { clientTimeZoneOf } from './chat-users.js';
 import type { DayReads } from '../sync/calendar-days.js';
 import { BadTimeZoneInput, describeUserZone, parseTimeZoneCommand, resolveUserZone, userZoneWithSource, type TimeZoneCommand } from './time-zone.js';
+import { luxonZone } from './zone-offsets.js';
 
 /**
  * "what's on today", "next meeting", "am I free at 3" and "timezone Europe/Paris": questions answered from the
@@ -192,5 +193,5 @@ function questionOptions(turn: TurnContext): QuestionOptions {
 }
 
 function localTime(now: Date, zone: string, clock: ClockStyle | undefined): string {
-  return clockTime(DateTime.fromJSDate(now, { zone }), clock);
+  return clockTime(DateTime.fromJSDate(now, { zone: luxonZone(zone) }), clock);
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { clockTime, daysBetween, shortDate, type ClockStyle } from './date-text.js';
 import type { AccountDoc, SyncStateDoc } from '../store/collections.js';
+import { luxonZone } from './zone-offsets.js';
 
 /**
  * Whether the stored calendar can answer a question, and how much to trust it. Pure: the account, the sync state,
@@ -48,8 +49,8 @@ export function calendarFreshness(input: FreshnessInput): CalendarFreshness {
 
 /** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that. */
 function asOf(at: Date, now: Date, zone: string, clock: ClockStyle | undefined): string {
-  const when = DateTime.fromJSDate(at, { zone });
-  const days = daysBetween(DateTime.fromJSDate(now, { zone }), when);
+  const when = DateTime.fromJSDate(at, { zone: luxonZone(zone) });
+  const days = daysBetween(DateTime.fromJSDate(now, { zone: luxonZone(zone) }), when);
   const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${shortDate(when)} `;
   return `${day}${clockTime(when, clock)}${zone === 'UTC' ? ' UTC' : ''}`;
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { WorkingHours } from '../graph/working-hours.js';
 import { clockTime, WEEKDAYS_SHORT, type ClockStyle } from './date-text.js';
+import { luxonZone } from './zone-offsets.js';
 
 /**
  * Free time, decided from stored events alone: which events block a slot, and the gaps they leave inside
@@ -54,8 +55,8 @@ export function occupiedRange(event: BlockingEventFields, zone: string): TimeRan
   if (!event.isAllDay) return { start: event.start, end: event.end };
   const { startDate, endDate } = allDayDates(event);
   return {
-    start: DateTime.fromISO(startDate, { zone }).startOf('day').toJSDate(),
-    end: DateTime.fromISO(endDate, { zone }).startOf('day').toJSDate(),
+    start: DateTime.fromISO(startDate, { zone: luxonZone(zone) }).startOf('day').toJSDate(),
+    end: DateTime.fromISO(endDate, { zone: luxonZone(zone) }).startOf('day').toJSDate(),
   };
 }
 
@@ -113,8 +114,8 @@ export function freeSlots(
 export function workingWindows(range: TimeRange, zone: string, workingHours: WorkingHours = DEFAULT_WORKING_HOURS): TimeRange[] {
   const here = workingHours.zone ?? zone;
   const windows: TimeRange[] = [];
-  const last = DateTime.fromJSDate(range.end, { zone: here });
-  for (let day = DateTime.fromJSDate(range.start, { zone: here }).startOf('day'); day < last; day = day.plus({ days: 1 }).startOf('day')) {
+  const last = DateTime.fromJSDate(range.end, { zone: luxonZone(here) });
+  for (let day = DateTime.fromJSDate(range.start, { zone: luxonZone(here) }).startOf('day'); day < last; day = day.plus({ days: 1 }).startOf('day')) {
     if (!workingHours.weekdays.includes(day.weekday)) continue;
     const start = Math.max(atMinute(day, workingHours.startMinute), range.start.getTime());
     const end = Math.min(atMinute(day, workingHours.endMinute), range.end.getTime());

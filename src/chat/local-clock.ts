@@ -1,5 +1,6 @@
 import { DateTime, FixedOffsetZone } from 'luxon';
 import type { TimeRange } from './free-slots.js';
+import { luxonZone } from './zone-offsets.js';
 
 /**
  * Reads instants as local date-times in one IANA zone. luxon asks Intl for an IANA zone's offset on every
@@ -14,13 +15,14 @@ export type LocalClock = (instant: Date) => DateTime;
 const MAX_FIXED_SPAN_MS = 2 * 24 * 60 * 60 * 1000;
 
 export function localClock(zone: string, span?: TimeRange): LocalClock {
-  const inZone: LocalClock = (instant) => DateTime.fromJSDate(instant, { zone });
+  const named = luxonZone(zone);
+  const inZone: LocalClock = (instant) => DateTime.fromJSDate(instant, { zone: named });
   if (!span) return inZone;
   const from = span.start.getTime();
   const to = span.end.getTime();
   if (!(to > from) || to - from > MAX_FIXED_SPAN_MS) return inZone;
-  const offset = DateTime.fromMillis(from, { zone }).offset;
-  if (!Number.isFinite(offset) || DateTime.fromMillis(to - 1, { zone }).offset !== offset) return inZone;
+  const offset = DateTime.fromMillis(from, { zone: named }).offset;
+  if (!Number.isFinite(offset) || DateTime.fromMillis(to - 1, { zone: named }).offset !== offset) return inZone;
   const fixed = FixedOffsetZone.instance(offset);
   return (instant) => {
     const at = instant.getTime();

@@ -2,6 +2,7 @@ import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { dayLabel, dayMonth, daysBetween, shortDate, type CalendarDate } from './date-text.js';
 import type { TimeRange } from './free-slots.js';
+import { luxonZone } from './zone-offsets.js';
 
 export type { TimeRange } from './free-slots.js';
 
@@ -102,7 +103,7 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
   const { part, rest: t } = splitDayPart(normalizeQuestionText(text));
   if (t === '' || COMMAND_START.test(t)) return undefined;
-  const here = DateTime.fromJSDate(now, { zone });
+  const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
 
@@ -121,7 +122,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 
   if (FREE.test(t)) {
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
-    const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone });
+    const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
     if (partSpan && !FREE_SLOTS.test(t)) {
       // "am I free tonight": yes or no for that part of the day.

@@ -5,6 +5,7 @@ import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
 import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, describeWorkingHours, describeWorkingWeek, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
+import { luxonZone } from './zone-offsets.js';
 
 /**
  * Schedule answers as an Adaptive Card plus a plain-text twin (one line per event) for channels without cards.
@@ -49,8 +50,8 @@ const MAX_FOOTNOTE_CHARS = 300;
  * Sorted all-day first, then by start.
  */
 export function eventsForDisplay<E extends DisplayEvent>(events: readonly E[], range: TimeRange, zone: string): E[] {
-  const firstDate = DateTime.fromJSDate(range.start, { zone }).toISODate()!;
-  const lastDate = DateTime.fromMillis(range.end.getTime() - 1, { zone }).toISODate()!;
+  const firstDate = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).toISODate()!;
+  const lastDate = DateTime.fromMillis(range.end.getTime() - 1, { zone: luxonZone(zone) }).toISODate()!;
   return events
     .filter((event) => {
       if (event.isCancelled || event.type === 'seriesMaster') return false;
@@ -99,7 +100,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const { zone } = input;
   const shown = input.range ? eventsForDisplay(input.events, input.range, zone) : input.events.filter((e) => !e.isCancelled).sort(byDisplayOrder);
   const conflicts = conflictingEvents(shown);
-  const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone }).startOf('day')];
+  const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone: luxonZone(zone) }).startOf('day')];
   const local = localClock(zone, input.range);
   const multiDay = days.length > 1;
   const groups: Group[] = [];
@@ -149,7 +150,7 @@ export interface NextInput extends AnswerExtras {
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const { zone, now, event } = input;
   if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], ...footnoteOf(input) });
-  const day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
+  const day = DateTime.fromJSDate(event.start, { zone: luxonZone(zone) }).startOf('day');
   const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
   return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], ...footnoteOf(input) });
 }
@@ -164,19 +165,19 @@ export interface NowInput extends AnswerExtras {
 
 export function renderNowAnswer(input: NowInput): ScheduleAnswer {
   const { zone, now } = input;
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const current = input.current.filter((event) => !event.isCancelled).sort(byDisplayOrder);
   const busy = current.filter((event) => blocksTime(event) && !event.isAllDay);
   const summary =
     busy.length === 0
       ? "You're free right now."
       : busy.length === 1
-        ? `You're in a meeting until ${clockTime(DateTime.fromJSDate(busy[0]!.end, { zone }), input.clock)}.`
+        ? `You're in a meeting until ${clockTime(DateTime.fromJSDate(busy[0]!.end, { zone: luxonZone(zone) }), input.clock)}.`
         : `You're double-booked: ${busy.length} events right now.`;
   const groups: Group[] = [];
   if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, localClock(zone), busy.length > 1 && busy.includes(event), input.clock)) });
   if (input.next && !input.next.isCancelled) {
-    const nextDay = DateTime.fromJSDate(input.next.start, { zone }).startOf('day');
+    const nextDay = DateTime.fromJSDate(input.next.start, { zone: luxonZone(zone) }).startOf('day');
     groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
   }
   return renderAnswer({ header: 'Right now', summary, groups, ...footnoteOf(input) });
@@ -197,7 +198,7 @@ export interface FreeAtInput extends AnswerExtras {
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const { zone, range } = input;
-  const day = DateTime.fromJSDate(range.start, { zone }).startOf('day');
+  const day = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).startOf('day');
   const conflicts = input.conflicts.filter((event) => !event.isCancelled);
   const answer =
     conflicts.length === 0
@@ -232,7 +233,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   const window = describeWorkingHours(hours, zone, input.clock);
   const byDay = new Map<string, { day: DateTime; rows: Row[] }>();
   for (const slot of input.slots) {
-    const start = DateTime.fromJSDate(slot.start, { zone });
+    const start = DateTime.fromJSDate(slot.start, { zone: luxonZone(zone) });
     const key = start.toISODate()!;
     const entry = byDay.get(key) ?? { day: start.startOf('day'), rows: [] };
     entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start, localClock(zone), input.clock), title: duration(slot.start, slot.end) });
@@ -244,7 +245,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   let summary = `Free within working hours (${window}):`;
   if (groups.length === 0) {
     // Why there is nothing: no working day in the range, the working day is over, or it is full.
-    const wholeDays = { start: DateTime.fromJSDate(input.range.start, { zone: hours.zone ?? zone }).startOf('day').toJSDate(), end: input.range.end };
+    const wholeDays = { start: DateTime.fromJSDate(input.range.start, { zone: luxonZone(hours.zone ?? zone) }).startOf('day').toJSDate(), end: input.range.end };
     if (workingWindows(wholeDays, zone, hours).length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone, input.clock)}.`;
     else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
     else summary = `No free time in working hours (${window}) ${when}.`;
@@ -407,8 +408,8 @@ function nextDate(time: DateTime): { year: number; month: number; day: number } 
 
 /** The local days `range` touches, each at its local midnight (at most 366). */
 function localDays(range: TimeRange, zone: string): DateTime[] {
-  const first = DateTime.fromJSDate(range.start, { zone }).startOf('day');
-  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone });
+  const first = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).startOf('day');
+  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone: luxonZone(zone) });
   const count = Math.min(daysBetween(first, last) + 1, 366);
   const days = [first];
   for (let i = 1; i < count; i++) days.push(days[i - 1]!.plus({ days: 1 }).startOf('day'));
@@ -416,7 +417,7 @@ function localDays(range: TimeRange, zone: string): DateTime[] {
 }
 
 function relativeDay(day: DateTime, now: Date, zone: string): string {
-  const today = DateTime.fromJSDate(now, { zone });
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   const diff = daysBetween(today, day);
   if (diff === 0) return 'Today';
   if (diff === 1) return 'Tomorrow';

@@ -4,6 +4,7 @@ import { eventsForDisplay, type DisplayEvent } from './schedule-card.js';
 import type { Collections, SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, datesOverlapping, eventsOnDates, startDayReads, type DayReads } from '../sync/calendar-days.js';
 import type { Question } from './question.js';
+import { luxonZone } from './zone-offsets.js';
 
 /**
  * Reads the stored calendar for an answer. MongoDB only: a chat answer never waits on Microsoft Graph.
@@ -89,8 +90,8 @@ export const NEXT_EVENT_HORIZON_MS = 366 * DAY_MS;
  */
 export function datesToRead(range: TimeRange, zone: string): string[] {
   const dates = new Set(datesOverlapping(range));
-  const first = DateTime.fromJSDate(range.start, { zone });
-  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone });
+  const first = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) });
+  const last = DateTime.fromMillis(Math.max(range.end.getTime() - 1, range.start.getTime()), { zone: luxonZone(zone) });
   // Once known, local dates are plain dates: stepping through them needs no zone (and no Intl) at all.
   const end = Date.UTC(last.year, last.month - 1, last.day);
   for (let day = Date.UTC(first.year, first.month - 1, first.day); day <= end; day += DAY_MS) dates.add(new Date(day).toISOString().slice(0, 10));

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { clockTime, type ClockStyle } from '../chat/date-text.js';
 import type { EventDoc } from '../store/collections.js';
 import type { Change, ChangeKind } from '../sync/change-set.js';
+import { luxonZone } from '../chat/zone-offsets.js';
 
 /**
  * Change notices as words: which changes are worth a message, how each reads in the user's zone, and the
@@ -156,8 +157,8 @@ function localBounds(event: EventDoc, zone: string): { start: Date; end: Date } 
   if (!event.isAllDay) return { start: event.start, end: event.end };
   const { startDate, endDate } = allDayDates(event);
   return {
-    start: DateTime.fromISO(startDate, { zone }).startOf('day').toJSDate(),
-    end: DateTime.fromISO(endDate, { zone }).startOf('day').toJSDate(),
+    start: DateTime.fromISO(startDate, { zone: luxonZone(zone) }).startOf('day').toJSDate(),
+    end: DateTime.fromISO(endDate, { zone: luxonZone(zone) }).startOf('day').toJSDate(),
   };
 }
 
@@ -169,7 +170,7 @@ function allDayDates(event: EventDoc): { startDate: string; endDate: string } {
 }
 
 function local(instant: Date, zone: string): DateTime {
-  return DateTime.fromJSDate(instant, { zone }).setLocale('en-GB');
+  return DateTime.fromJSDate(instant, { zone: luxonZone(zone) }).setLocale('en-GB');
 }
 
 function clip(text: string, max: number): string {

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../chat/zone-offsets.js';
 
 /** Local wall-clock times "HH:mm" in the user's zone; start > end spans midnight (22:00-07:00). */
 export interface QuietHours {
@@ -44,7 +45,7 @@ function clockTime(hourText: string, minuteText: string | undefined, meridiem: s
 /** When the quiet period covering `now` ends; undefined when `now` is not in quiet hours. */
 export function quietHoursEnd(now: Date, zone: string, quiet: QuietHours | undefined): Date | undefined {
   if (!quiet) return undefined;
-  const local = DateTime.fromJSDate(now, { zone });
+  const local = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   const minutes = local.hour * 60 + local.minute;
   const start = toMinutes(quiet.start);
   const end = toMinutes(quiet.end);

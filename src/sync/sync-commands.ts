@@ -6,6 +6,7 @@ import { resolveUserZone } from '../chat/time-zone.js';
 import type { Logger } from '../log.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
 import type { SyncJobInfo, SyncJobs } from './sync-jobs.js';
+import { luxonZone } from '../chat/zone-offsets.js';
 
 const SYNC_NOW = /^(?:sync|sync now|sync my calendar|refresh|refresh calendar|sync calendar)$/;
 const SYNC_STATUS = /^(?:sync status|sync info|last sync|when did you last sync|calendar sync status)$/;
@@ -112,8 +113,8 @@ export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc |
 
 /** "today at 14:05" (or 2:05 PM), "yesterday at 09:00", "on Tue 24 Nov at 09:00", with "(Europe/Berlin)" once the zone is not obvious. */
 function formatWhen(date: Date, now: Date, zone: string, clock: ClockStyle | undefined): string {
-  const at = DateTime.fromJSDate(date, { zone });
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const at = DateTime.fromJSDate(date, { zone: luxonZone(zone) });
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const days = Math.round(at.startOf('day').diff(today, 'days').days);
   const time = clockTime(at, clock);
   const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${at.toFormat('ccc d LLL')}`;
