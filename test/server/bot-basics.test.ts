@@ -1,4 +1,5 @@
-import { startHarness, teamsUser, type Harness } from '../support/calbot-harness.js';
+import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
+import { startFakeConnector } from '../fakes/connector/fake-connector.js';
 import { UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
 
 describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
@@ -100,6 +101,32 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     expect(await h.post([1, 2, 3])).toBe(400);
     const [reply] = await h.say('help');
     expect(reply).toMatch(/Here's what I can do/);
+  });
+
+  it('replies through the service URL of each message, turn after turn, and reaches each user there later', async () => {
+    // The adapter reuses one connector client per service URL: a user on another one (another region) must get
+    // their replies there, never through the client made for the first.
+    const elsewhere = await startFakeConnector();
+    try {
+      const here = teamsUser();
+      const there = teamsUser();
+      for (let round = 0; round < 3; round++) {
+        await h.say('help', here);
+        expect(await h.post(teamsMessage('help', there, elsewhere.url))).toBe(200);
+        await elsewhere.waitFor(round + 1, (r) => r.conversationId === there.conversationId);
+      }
+      expect(h.connector.messages(here.conversationId)).toHaveLength(3);
+      expect(h.connector.messages(there.conversationId)).toHaveLength(0);
+      expect(elsewhere.messages(there.conversationId)).toHaveLength(3);
+      expect(elsewhere.messages(here.conversationId)).toHaveLength(0);
+
+      await h.calbot.proactive.send(`msteams:${there.id}`, { text: 'a notice for there' });
+      await h.calbot.proactive.send(`msteams:${here.id}`, { text: 'a notice for here' });
+      expect(elsewhere.messages(there.conversationId).at(-1)!.activity.text).toBe('a notice for there');
+      expect(h.connector.messages(here.conversationId).at(-1)!.activity.text).toBe('a notice for here');
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('reports health with the database up', async () => {
