@@ -16,6 +16,7 @@
 // the load generator. The load generator and the connector stand-in run in worker threads so they do not share
 // calbot's event loop.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import inspector from 'node:inspector/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,9 +132,12 @@ const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    received++;
     const body = Buffer.concat(chunks).toString();
-    if (body.includes('application/vnd.microsoft.card.adaptive')) withCard++;
+    // The reading aid's replies (conversation "aid-...") are answered the same way but not counted as calbot's.
+    if (!req.url.includes('/conversations/aid-')) {
+      received++;
+      if (body.includes('application/vnd.microsoft.card.adaptive')) withCard++;
+    }
     if (!sample && body.includes('application/vnd.microsoft.card.adaptive')) sample = body;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: String(received) }));
@@ -354,6 +358,32 @@ try {
     ]);
     res.send(200, { count: events.length });
   });
+  // A second reading aid: the same reads, then what every Bot Framework bot does with its answer, POST it to the
+  // connector (the very activity calbot sent user 0, card and all, over a keep-alive agent as botbuilder's HTTP
+  // client does). calbot minus this is its own code: botbuilder's turn, the question, the card.
+  const replyAgent = new http.Agent({ keepAlive: true });
+  stops.push(async () => replyAgent.destroy());
+  let replyBody = '';
+  const postReply = (serviceUrl: string, id: string) =>
+    new Promise<void>((done, fail) => {
+      const request = http.request(`${serviceUrl}/v3/conversations/aid-${id}/activities/${id}`, { method: 'POST', agent: replyAgent, headers: { 'content-type': 'application/json; charset=utf-8' } }, (response) => {
+        response.resume();
+        response.once('end', () => (response.statusCode === 200 ? done() : fail(new Error(`connector answered ${response.statusCode}`))));
+      });
+      request.once('error', fail);
+      request.end(replyBody);
+    });
+  floor.post('/floor-reads-reply', async (req, res) => {
+    const { userKey: key, zone, serviceUrl } = req.body as { userKey: string; zone: string; serviceUrl: string };
+    const day = DateTime.now().setZone(zone).startOf('day');
+    const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
+    await Promise.all([
+      collections.chatUsers.findOne({ _id: key }),
+      eventsOnDates(collections.calendarDays, key, datesToRead(range, zone)),
+    ]);
+    await postReply(serviceUrl, key.replace(/[^a-z0-9-]/gi, '-'));
+    res.send(200, {});
+  });
   const floorPort = await new Promise<number>((done) => floor.listen(0, '127.0.0.1', () => done((floor.address() as { port: number }).port)));
   stops.push(() => new Promise<void>((done) => floor.close(() => done())));
   const floorTimer = serverTimer(floor.server as unknown as HttpServer);
@@ -374,6 +404,8 @@ try {
   const calbotUrl = `http://127.0.0.1:${calbot.port}/api/messages`;
   const floorUrl = `http://127.0.0.1:${floorPort}/floor`;
   const allReadsUrl = `http://127.0.0.1:${floorPort}/floor-all-reads`;
+  const readsReplyUrl = `http://127.0.0.1:${floorPort}/floor-reads-reply`;
+  const readsReplyBodies = Array.from({ length: USERS }, (_, i) => JSON.stringify({ userKey: userKey(i), zone: ZONES[i % ZONES.length], serviceUrl }));
   // Each user has written before, as in a running deployment: their chat user is stored, with the copy of their
   // account and sync state the sync jobs keep there (both by calbot's own code).
   for (let i = 0; i < USERS; i += 16) {
@@ -403,6 +435,7 @@ try {
   const probeStats = await connectorStats();
   if (probeStats.withCard !== 1 || !/Meeting \d+ with team/.test(probeStats.sample ?? '')) throw new Error(`unexpected answer: ${probeStats.sample?.slice(0, 500)}`);
   const sampleRows = (probeStats.sample!.match(/"fontType":"Monospace"/g) ?? []).length;
+  replyBody = probeStats.sample!;
 
   const floorProbe = (await (await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: floorBodies[0] })).json()) as { count: number };
   if (!(floorProbe.count > 0)) throw new Error(`the floor read no events for user 0: ${JSON.stringify(floorProbe)}`);
@@ -418,15 +451,17 @@ try {
   };
   const before = await connectorStats();
   const models = [...THINK_MS.map((thinkMs) => ({ name: 'users', thinkMs })), { name: 'saturation', thinkMs: 0 }];
-  const results: { thinkMs: number; floor: Result; allReads: Result; calbot: Result }[] = [];
+  const results: { thinkMs: number; floor: Result; allReads: Result; readsReply: Result; calbot: Result }[] = [];
   for (const model of models) {
     progress(`${model.name} (think ${model.thinkMs} ms): measuring the floor`);
     const floorResult = await measure(floorUrl, floorBodies, floorTimer, model.thinkMs);
     progress(`${model.name}: measuring all of calbot's reads`);
     const allReadsResult = await measure(allReadsUrl, floorBodies, floorTimer, model.thinkMs);
+    progress(`${model.name}: measuring the same reads and a reply POST`);
+    const readsReplyResult = await measure(readsReplyUrl, readsReplyBodies, floorTimer, model.thinkMs);
     progress(`${model.name}: measuring calbot`);
     const calbotResult = await measure(calbotUrl, askBodies, calbotTimer, model.thinkMs);
-    results.push({ thinkMs: model.thinkMs, floor: floorResult, allReads: allReadsResult, calbot: calbotResult });
+    results.push({ thinkMs: model.thinkMs, floor: floorResult, allReads: allReadsResult, readsReply: readsReplyResult, calbot: calbotResult });
   }
   const after = await connectorStats();
   const replies = after.withCard - before.withCard;
@@ -435,7 +470,7 @@ try {
   // -- one question at a time: no queueing; calbot's time split around its reply POST ----------------------------
   // The reply POST is the only request made with node's http client here (the load generator uses fetch), so
   // its diagnostics channels mark where the turn's own work ends and the connector's round trip begins.
-  let sequential: { floor: number[]; allReads: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
+  let sequential: { floor: number[]; allReads: number[]; readsReply: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
   if (SEQUENTIAL > 0) {
     progress(`one question at a time: ${SEQUENTIAL} per route`);
     const one = async (url: string, bodies: string[], timer: ReturnType<typeof serverTimer>) => {
@@ -446,6 +481,7 @@ try {
     };
     const floorTimes = await one(floorUrl, floorBodies, floorTimer);
     const allReadsTimes = await one(allReadsUrl, floorBodies, floorTimer);
+    const readsReplyTimes = await one(readsReplyUrl, readsReplyBodies, floorTimer);
     const marks: { request?: bigint; post?: bigint; posted?: bigint }[] = [];
     let current: (typeof marks)[number] = {};
     const calbotServer = calbot.server.server.server as unknown as HttpServer;
@@ -481,6 +517,7 @@ try {
     sequential = {
       floor: floorTimes,
       allReads: allReadsTimes,
+      readsReply: readsReplyTimes,
       calbot: calbotTimes,
       beforeReply: timed.map((mark) => ms(mark.request, mark.post)),
       reply: timed.map((mark) => ms(mark.post, mark.posted)),
@@ -496,7 +533,7 @@ try {
   console.log(`calbot bench: "what's on today" · ${USERS} users × ${EVENTS_PER_USER} events (${eventCount.toLocaleString('en')} events, ${dayCount.toLocaleString('en')} calendarDays) · ${CONCURRENCY} simulated users · ${REQUESTS} timed requests after ${WARMUP} warm-up, per row`);
   console.log(`database: ${database.description}; ${indexNote}; driver maxPoolSize=${poolSize}`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; seeded in ${seedSeconds.toFixed(1)} s; today's answer for user 0: ${sampleRows} rows`);
-  for (const { thinkMs, floor: floorResult, allReads: allReadsResult, calbot: calbotResult } of results) {
+  for (const { thinkMs, floor: floorResult, allReads: allReadsResult, readsReply: readsReplyResult, calbot: calbotResult } of results) {
     // Offered: what the users would ask if answers took no time (N / mean think); a closed loop offers "all it can take".
     const offered = thinkMs > 0 ? (CONCURRENCY / (thinkMs / 1000)).toFixed(0) : '-';
     const ratio = calbotResult.server.p99 / floorResult.server.p99;
@@ -511,9 +548,10 @@ try {
     console.log(`|${'-'.repeat(46)}|---------:|--------:|---------:|--------:|--------:|--------:|--------:|--------:|--------:|`);
     console.log(line('floor: bare restify route, same reads', floorResult, offered));
     console.log(line("(aid) bare route, all of calbot's reads", allReadsResult, offered));
+    console.log(line('(aid) the same reads + the reply POST', readsReplyResult, offered));
     console.log(line('calbot: /api/messages -> card -> reply POST', calbotResult, offered));
     console.log('');
-    console.log(`server p99 calbot/floor = ${ratio.toFixed(2)}x (calbot/all reads ${(calbotResult.server.p99 / allReadsResult.server.p99).toFixed(2)}x); max server ms: floor ${floorResult.server.max.toFixed(1)}, calbot ${calbotResult.server.max.toFixed(1)}`);
+    console.log(`server p99 calbot/floor = ${ratio.toFixed(2)}x (calbot/all reads ${(calbotResult.server.p99 / allReadsResult.server.p99).toFixed(2)}x, calbot/reads + reply ${(calbotResult.server.p99 / readsReplyResult.server.p99).toFixed(2)}x); max server ms: floor ${floorResult.server.max.toFixed(1)}, calbot ${calbotResult.server.max.toFixed(1)}`);
     if (thinkMs > 0) console.log(`target (server p99 < 50 ms and within 2x of the floor): ${calbotResult.server.p99 < 50 && ratio <= 2 ? 'MET' : 'NOT MET'}`);
   }
   if (sequential) {
@@ -528,6 +566,7 @@ try {
     console.log(`|${'-'.repeat(54)}|--------:|--------:|--------:|`);
     console.log(row('floor: bare restify route, same reads', sequential.floor));
     console.log(row("(aid) bare route, all of calbot's reads", sequential.allReads));
+    console.log(row('(aid) the same reads + the reply POST', sequential.readsReply));
     console.log(row('calbot', sequential.calbot));
     console.log(row('  before the reply POST (reads, question, card)', sequential.beforeReply));
     console.log(row('  the reply POST to the connector', sequential.reply));
