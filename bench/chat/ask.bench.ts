@@ -6,16 +6,17 @@
 // botbuilder + the ask command + card rendering + the reply POSTed to a Bot Connector stand-in), against users ×
 // events EventDocs and the calendarDays the sync engine files them under. Beside it, in the same run and on the same
 // database, the floor: a bare restify route doing the same MongoDB reads calbot does for the question (the user's
-// calendarDays for the same dates, by _id); and, as a reading aid only, a bare route making every read calbot's turn
-// makes (chat user, account, sync state and the days), so calbot's own cost is calbot minus that row. Two load
-// models, each for the floor, the aid and calbot:
+// calendarDays for the same dates, by _id); and, as reading aids only, a bare route making every read calbot's turn
+// makes (the chat user, which carries the answer context, and the days), and one making those reads and then the
+// reply POST every Bot Framework bot makes, so calbot's own code is calbot minus that row. Two load models, each for
+// the floor, the aids and calbot:
 // - users: each of N users asks, waits for the answer, thinks for an exponential time (mean --think-ms), asks again;
 // - saturation: N clients in a closed loop with no think time. That measures capacity, not latency: at saturation
 //   latency ≈ N / throughput whatever the server does.
 // Server-side time is taken in-process, from the HTTP request event to the response's 'finish'; client-side time by
 // the load generator. The load generator and the connector stand-in run in worker threads so they do not share
 // calbot's event loop.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -66,7 +67,8 @@ const { values: args } = parseArgs({
     // split around its reply POST (before it: reads, question, card; the POST; after it).
     sequential: { type: 'string', default: '0' },
     // With --sequential: a V8 CPU profile of calbot's one-at-a-time phase only (the main thread: calbot, not the
-    // load generator or the connector stand-in), written to this file (open it in Chrome DevTools).
+    // load generator or the connector stand-in), written to this file, and one of the "reads + reply POST" aid's
+    // beside it (FILE with .reads-reply.cpuprofile): what calbot does beyond that is the difference.
     'cpu-profile': { type: 'string' },
   },
 });
@@ -228,6 +230,44 @@ function serverTimer(server: HttpServer) {
       return samples;
     },
   };
+}
+
+/** Runs `phase` under the V8 profiler when `file` is set, and writes the profile there (open it in Chrome DevTools). */
+async function profiled<T>(file: string | undefined, phase: () => Promise<T>): Promise<T> {
+  if (!file) return phase();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  try {
+    return await phase();
+  } finally {
+    const { profile } = (await session.post('Profiler.stop')) as { profile: object };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    progress(`CPU profile: ${file}`);
+  }
+}
+
+interface CpuPerQuestion {
+  node: number;
+  others: number;
+  steal: number;
+}
+
+/** CPU time so far, in ms: this process (all threads), the whole machine busy (/proc/stat), and steal time. */
+function cpuNow(): { node: number; machine: number; steal: number } {
+  const { user, system } = process.cpuUsage();
+  // cpu  user nice system idle iowait irq softirq steal ... (in USER_HZ, 100 a second on Linux)
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [usr = 0, nice = 0, sys = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return { node: (user + system) / 1000, machine: (usr + nice + sys + irq + softirq) * 10, steal: steal * 10 };
+}
+
+function cpuPerQuestion(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, count: number): CpuPerQuestion {
+  const node = after.node - before.node;
+  return { node: node / count, others: Math.max(0, after.machine - before.machine - node) / count, steal: (after.steal - before.steal) / count };
 }
 
 function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -470,18 +510,21 @@ try {
   // -- one question at a time: no queueing; calbot's time split around its reply POST ----------------------------
   // The reply POST is the only request made with node's http client here (the load generator uses fetch), so
   // its diagnostics channels mark where the turn's own work ends and the connector's round trip begins.
-  let sequential: { floor: number[]; allReads: number[]; readsReply: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
+  let sequential: { cpu: Record<string, CpuPerQuestion>; floor: number[]; allReads: number[]; readsReply: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
   if (SEQUENTIAL > 0) {
     progress(`one question at a time: ${SEQUENTIAL} per route`);
+    const cpu: Record<string, CpuPerQuestion> = {};
     const one = async (url: string, bodies: string[], timer: ReturnType<typeof serverTimer>) => {
       await runLoad(url, bodies, Math.min(WARMUP, SEQUENTIAL), 0, 1);
       timer.start();
+      const before = cpuNow();
       await runLoad(url, bodies, SEQUENTIAL, 0, 1);
+      cpu[url] = cpuPerQuestion(before, cpuNow(), SEQUENTIAL);
       return timer.stop();
     };
     const floorTimes = await one(floorUrl, floorBodies, floorTimer);
     const allReadsTimes = await one(allReadsUrl, floorBodies, floorTimer);
-    const readsReplyTimes = await one(readsReplyUrl, readsReplyBodies, floorTimer);
+    const readsReplyTimes = await profiled(args['cpu-profile']?.replace(/(\.cpuprofile)?$/, '.reads-reply.cpuprofile'), () => one(readsReplyUrl, readsReplyBodies, floorTimer));
     const marks: { request?: bigint; post?: bigint; posted?: bigint }[] = [];
     let current: (typeof marks)[number] = {};
     const calbotServer = calbot.server.server.server as unknown as HttpServer;
@@ -494,20 +537,7 @@ try {
     calbotServer.prependListener('request', onResponse);
     diagnostics.subscribe('http.client.request.start', onPost);
     diagnostics.subscribe('http.client.response.finish', onPosted);
-    const profiler = args['cpu-profile'] ? new inspector.Session() : undefined;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
-      await profiler.post('Profiler.start');
-    }
-    const calbotTimes = await one(calbotUrl, askBodies, calbotTimer);
-    if (profiler) {
-      const { profile } = (await profiler.post('Profiler.stop')) as { profile: object };
-      writeFileSync(args['cpu-profile']!, JSON.stringify(profile));
-      profiler.disconnect();
-      progress(`CPU profile of calbot's one-at-a-time phase: ${args['cpu-profile']}`);
-    }
+    const calbotTimes = await profiled(args['cpu-profile'], () => one(calbotUrl, askBodies, calbotTimer));
     diagnostics.unsubscribe('http.client.request.start', onPost);
     diagnostics.unsubscribe('http.client.response.finish', onPosted);
     calbotServer.removeListener('request', onRequest);
@@ -515,6 +545,7 @@ try {
     const timed = marks.slice(-SEQUENTIAL).map((mark, i) => ({ ...mark, finish: finishes[finishes.length - SEQUENTIAL + i] }));
     const ms = (from: bigint | undefined, to: bigint | undefined) => (from !== undefined && to !== undefined ? Number(to - from) / 1e6 : NaN);
     sequential = {
+      cpu,
       floor: floorTimes,
       allReads: allReadsTimes,
       readsReply: readsReplyTimes,
@@ -555,25 +586,31 @@ try {
     if (thinkMs > 0) console.log(`target (server p99 < 50 ms and within 2x of the floor): ${calbotResult.server.p99 < 50 && ratio <= 2 ? 'MET' : 'NOT MET'}`);
   }
   if (sequential) {
-    const row = (name: string, values: number[]) => {
+    const row = (name: string, values: number[], url?: string) => {
       const { p50, p95, p99 } = summarize(values);
-      return `| ${name.padEnd(52)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} |`;
+      const used = url ? sequential!.cpu[url] : undefined;
+      const cpuCells = used ? `${ms(used.node)} | ${ms(used.others)} | ${ms(used.steal)}` : `${' '.repeat(7)} | ${' '.repeat(7)} | ${' '.repeat(7)}`;
+      return `| ${name.padEnd(52)} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${cpuCells} |`;
     };
     console.log('');
     console.log(`one question at a time (${SEQUENTIAL} per route, no queueing), server ms:`);
     console.log('');
-    console.log(`| ${'route / part of calbot\'s turn'.padEnd(52)} |     p50 |     p95 |     p99 |`);
-    console.log(`|${'-'.repeat(54)}|--------:|--------:|--------:|`);
-    console.log(row('floor: bare restify route, same reads', sequential.floor));
-    console.log(row("(aid) bare route, all of calbot's reads", sequential.allReads));
-    console.log(row('(aid) the same reads + the reply POST', sequential.readsReply));
-    console.log(row('calbot', sequential.calbot));
+    console.log(`| ${'route / part of calbot\'s turn'.padEnd(52)} |     p50 |     p95 |     p99 | CPU/q: node | others | stolen |`);
+    console.log(`|${'-'.repeat(54)}|--------:|--------:|--------:|--------:|--------:|--------:|`);
+    console.log(row('floor: bare restify route, same reads', sequential.floor, floorUrl));
+    console.log(row("(aid) bare route, all of calbot's reads", sequential.allReads, allReadsUrl));
+    console.log(row('(aid) the same reads + the reply POST', sequential.readsReply, readsReplyUrl));
+    console.log(row('calbot', sequential.calbot, calbotUrl));
     console.log(row('  before the reply POST (reads, question, card)', sequential.beforeReply));
     console.log(row('  the reply POST to the connector', sequential.reply));
     console.log(row('  reply done to response finish', sequential.afterReply));
   }
   console.log('');
   console.log('(ms; req/s; server = in-process, request event to response finish; client = load generator in a worker thread, same machine)');
+  if (sequential) {
+    console.log("(CPU/q: CPU ms per question one at a time; node = this process, every thread: the route's server, the load generator,");
+    console.log(' the connector stand-in; others = every other process, from /proc/stat: FerretDB and PostgreSQL; stolen = the hypervisor\'s steal time)');
+  }
 } finally {
   progress('stopping');
   for (const stop of stops.reverse()) await stop().catch((error: Error) => console.error(`stop failed: ${error.message}`));
