@@ -622,6 +622,7 @@ try {
   progress('database stopped');
   rmSync(dataDir, { recursive: true, force: true });
 }
-// Everything above is stopped, but timers calbot's stop() leaves behind (process.getActiveResourcesInfo() lists three
-// Timeouts) kept the process alive for about five minutes after the table: exit once it is printed.
+// Everything above is stopped, but Agenda 6.2.6 leaves a timer behind for every job it ran (its job-alive check waits
+// half a lock lifetime, 5 minutes, and nothing clears it on drain), which kept the process alive that long after the
+// table: exit once it is printed, as main.ts does after calbot.stop().
 process.exit(0);
