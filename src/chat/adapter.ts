@@ -37,7 +37,7 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
 }
 
 /** Distinct (app, service URL, audience) clients kept: Teams has a few service URLs per region; this bounds the rest. */
-export const MAX_REUSED_CLIENTS = 256;
+const MAX_REUSED_CLIENTS = 256;
 
 /**
  * botbuilder's own authentication, with one ConnectorClient per (bot app ID, service URL, audience) and one
