@@ -1,5 +1,5 @@
 // `node --import tsx bench/chat/ask.bench.ts [--users 1000] [--events 500] [--concurrency 200] [--think-ms 1000] [--sequential 0]
-//  [--requests 2000] [--warmup 400] [--pool-size 16] [--pg-id-gin] [--pg-userkey-gin] [--cpu-profile FILE]` (starts its own FerretDB-on-PostgreSQL), or
+//  [--requests 2000] [--warmup 400] [--pool-size 16] [--rounds 5] [--pg-id-gin] [--pg-userkey-gin] [--cpu-profile FILE]` (starts its own FerretDB-on-PostgreSQL), or
 // with the defaults through the shared runner: `BENCH_DATABASE=postgresql node bench/run.mjs chat` (chat-bench.ts).
 //
 // "what's on today" under load: N simulated Teams users ask through /api/messages of a real calbot (restify +
@@ -66,6 +66,8 @@ const { values: args } = parseArgs({
     // Then this many questions one at a time to each route (0: skip): server time with no queueing, and calbot's
     // split around its reply POST (before it: reads, question, card; the POST; after it).
     sequential: { type: 'string', default: '0' },
+    // Each think-time model measures the routes in turn, this many times over (REQUESTS / ROUNDS questions a turn).
+    rounds: { type: 'string', default: '5' },
     // With --sequential: a V8 CPU profile of calbot's one-at-a-time phase only (the main thread: calbot, not the
     // load generator or the connector stand-in), written to this file, and one of the "reads + reply POST" aid's
     // beside it (FILE with .reads-reply.cpuprofile): what calbot does beyond that is the difference.
@@ -78,6 +80,8 @@ const CONCURRENCY = Number(args.concurrency);
 const REQUESTS = Number(args.requests);
 const WARMUP = Number(args.warmup);
 const SEQUENTIAL = Number(args.sequential);
+const ROUNDS = Number(args.rounds);
+if (!(ROUNDS >= 1 && ROUNDS <= REQUESTS)) throw new Error('--rounds: between 1 and --requests');
 const THINK_MS = args['think-ms'].split(',').map(Number);
 if (THINK_MS.some((ms) => !(ms > 0))) throw new Error('--think-ms: positive milliseconds, comma-separated');
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
@@ -480,28 +484,48 @@ try {
   const floorProbe = (await (await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: floorBodies[0] })).json()) as { count: number };
   if (!(floorProbe.count > 0)) throw new Error(`the floor read no events for user 0: ${JSON.stringify(floorProbe)}`);
 
-  type Result = Awaited<ReturnType<typeof measure>>;
-  const measure = async (url: string, bodies: string[], timer: ReturnType<typeof serverTimer>, thinkMs: number) => {
-    await runLoad(url, bodies, WARMUP, thinkMs);
-    timer.start();
-    const load = await runLoad(url, bodies, REQUESTS, thinkMs);
-    const server = timer.stop();
-    if (load.failures > 0) throw new Error(`${load.failures} failed requests (${load.firstFailure})`);
-    return { server: summarize(server), client: summarize(load.latencies), throughput: REQUESTS / (load.wallMs / 1000), serverSamples: server.length };
+  type Route = { key: 'floor' | 'allReads' | 'readsReply' | 'calbot'; label: string; url: string; bodies: string[]; timer: ReturnType<typeof serverTimer> };
+  const routes: Route[] = [
+    { key: 'floor', label: 'the floor', url: floorUrl, bodies: floorBodies, timer: floorTimer },
+    { key: 'allReads', label: "all of calbot's reads", url: allReadsUrl, bodies: floorBodies, timer: floorTimer },
+    { key: 'readsReply', label: 'the same reads and a reply POST', url: readsReplyUrl, bodies: readsReplyBodies, timer: floorTimer },
+    { key: 'calbot', label: 'calbot', url: calbotUrl, bodies: askBodies, timer: calbotTimer },
+  ];
+  // The routes take turns, ROUNDS times, each round starting with the next route: this shared machine's speed drifts
+  // over minutes, and measuring one route after another would hand the drift to whichever ran in a slow minute.
+  // Saturation is one turn per route: a closed loop of CONCURRENCY clients only reaches its steady state over many
+  // more questions than it has clients.
+  const measureAll = async (thinkMs: number) => {
+    for (const route of routes) await runLoad(route.url, route.bodies, WARMUP, thinkMs);
+    const taken = new Map(routes.map((route) => [route.key, { server: [] as number[], client: [] as number[], wallMs: 0 }]));
+    const rounds = thinkMs > 0 ? ROUNDS : 1;
+    for (let round = 0; round < rounds; round++) {
+      const count = Math.floor((REQUESTS * (round + 1)) / rounds) - Math.floor((REQUESTS * round) / rounds);
+      for (let i = 0; i < routes.length; i++) {
+        const route = routes[(round + i) % routes.length]!;
+        route.timer.start();
+        const load = await runLoad(route.url, route.bodies, count, thinkMs);
+        const server = route.timer.stop();
+        if (load.failures > 0) throw new Error(`${route.label}: ${load.failures} failed requests (${load.firstFailure})`);
+        const into = taken.get(route.key)!;
+        into.server.push(...server);
+        into.client.push(...load.latencies);
+        into.wallMs += load.wallMs;
+      }
+    }
+    const result = (key: Route['key']) => {
+      const { server, client, wallMs } = taken.get(key)!;
+      return { server: summarize(server), client: summarize(client), throughput: REQUESTS / (wallMs / 1000), serverSamples: server.length };
+    };
+    return { floor: result('floor'), allReads: result('allReads'), readsReply: result('readsReply'), calbot: result('calbot') };
   };
+  type Result = Awaited<ReturnType<typeof measureAll>>['floor'];
   const before = await connectorStats();
   const models = [...THINK_MS.map((thinkMs) => ({ name: 'users', thinkMs })), { name: 'saturation', thinkMs: 0 }];
-  const results: { thinkMs: number; floor: Result; allReads: Result; readsReply: Result; calbot: Result }[] = [];
+  const results: ({ thinkMs: number } & Record<Route['key'], Result>)[] = [];
   for (const model of models) {
-    progress(`${model.name} (think ${model.thinkMs} ms): measuring the floor`);
-    const floorResult = await measure(floorUrl, floorBodies, floorTimer, model.thinkMs);
-    progress(`${model.name}: measuring all of calbot's reads`);
-    const allReadsResult = await measure(allReadsUrl, floorBodies, floorTimer, model.thinkMs);
-    progress(`${model.name}: measuring the same reads and a reply POST`);
-    const readsReplyResult = await measure(readsReplyUrl, readsReplyBodies, floorTimer, model.thinkMs);
-    progress(`${model.name}: measuring calbot`);
-    const calbotResult = await measure(calbotUrl, askBodies, calbotTimer, model.thinkMs);
-    results.push({ thinkMs: model.thinkMs, floor: floorResult, allReads: allReadsResult, readsReply: readsReplyResult, calbot: calbotResult });
+    progress(`${model.name} (think ${model.thinkMs} ms): the floor, both aids and calbot, ${model.thinkMs > 0 ? ROUNDS : 1} round(s) each`);
+    results.push({ thinkMs: model.thinkMs, ...(await measureAll(model.thinkMs)) });
   }
   const after = await connectorStats();
   const replies = after.withCard - before.withCard;
