@@ -189,10 +189,14 @@ async function loop(user) {
     if (++done === count) finished.abort();
   }
 }
-const started = performance.now();
-Promise.all(Array.from({ length: concurrency }, (_, user) => loop(user))).then(() => {
-  // Up to the last answer: users still thinking when the count ran out would otherwise add seconds of idle time.
-  parentPort.postMessage({ latencies, wallMs: lastDone - started, failures, firstFailure });
+// Started, then told to go: the worker's own start-up is over before the first question is timed.
+parentPort.postMessage('ready');
+parentPort.once('message', () => {
+  const started = performance.now();
+  Promise.all(Array.from({ length: concurrency }, (_, user) => loop(user))).then(() => {
+    // Up to the last answer: users still thinking when the count ran out would otherwise add seconds of idle time.
+    parentPort.postMessage({ latencies, wallMs: lastDone - started, failures, firstFailure });
+  });
 });
 `;
 
@@ -203,12 +207,17 @@ interface LoadResult {
   firstFailure?: string;
 }
 
-function runLoad(url: string, bodies: string[], count: number, thinkMs: number, concurrency = CONCURRENCY): Promise<LoadResult> {
+/** `onStart` runs when the load generator has started and is about to send its first question (start timers there). */
+function runLoad(url: string, bodies: string[], count: number, thinkMs: number, concurrency = CONCURRENCY, onStart?: () => void): Promise<LoadResult> {
   return new Promise((done, fail) => {
     const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, bodies, concurrency, count, thinkMs } });
-    worker.once('message', (result: LoadResult) => {
-      void worker.terminate();
-      done(result);
+    worker.once('message', () => {
+      onStart?.();
+      worker.once('message', (result: LoadResult) => {
+        void worker.terminate();
+        done(result);
+      });
+      worker.postMessage('go');
     });
     worker.once('error', fail);
   });
@@ -503,8 +512,7 @@ try {
       const count = Math.floor((REQUESTS * (round + 1)) / rounds) - Math.floor((REQUESTS * round) / rounds);
       for (let i = 0; i < routes.length; i++) {
         const route = routes[(round + i) % routes.length]!;
-        route.timer.start();
-        const load = await runLoad(route.url, route.bodies, count, thinkMs);
+        const load = await runLoad(route.url, route.bodies, count, thinkMs, CONCURRENCY, () => route.timer.start());
         const server = route.timer.stop();
         if (load.failures > 0) throw new Error(`${route.label}: ${load.failures} failed requests (${load.firstFailure})`);
         const into = taken.get(route.key)!;
@@ -540,9 +548,11 @@ try {
     const cpu: Record<string, CpuPerQuestion> = {};
     const one = async (url: string, bodies: string[], timer: ReturnType<typeof serverTimer>) => {
       await runLoad(url, bodies, Math.min(WARMUP, SEQUENTIAL), 0, 1);
-      timer.start();
-      const before = cpuNow();
-      await runLoad(url, bodies, SEQUENTIAL, 0, 1);
+      let before = cpuNow();
+      await runLoad(url, bodies, SEQUENTIAL, 0, 1, () => {
+        timer.start();
+        before = cpuNow();
+      });
       cpu[url] = cpuPerQuestion(before, cpuNow(), SEQUENTIAL);
       return timer.stop();
     };
