@@ -391,25 +391,25 @@ try {
   floor.use(restify.plugins.bodyParser({ mapParams: false }));
   // The reads calbot does for the answer, nothing else: the user's calendarDays for the dates of today in their
   // zone, one point read by _id each.
+  /** The UTC dates calbot reads for "today" in `zone`. */
+  const todaysDates = (zone: string) => {
+    const day = DateTime.now().setZone(zone).startOf('day');
+    return datesToRead({ start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() }, zone);
+  };
   floor.post('/floor', async (req, res) => {
     const { userKey: key, zone } = req.body as { userKey: string; zone: string };
-    const day = DateTime.now().setZone(zone).startOf('day');
-    const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
-    const events = await eventsOnDates(collections.calendarDays, key, datesToRead(range, zone));
+    const events = await eventsOnDates(collections.calendarDays, key, todaysDates(zone));
     res.send(200, { count: events.length });
   });
   // Not the target's floor, a reading aid: every read calbot's turn makes (the chat user by _id, which carries the
-  // answer context, and the same days), all at once as calbot makes them, and nothing else. calbot minus this is
-  // its own cost.
+  // answer context, and the same days), all at once as calbot makes them, and nothing else.
+  const allReads = async (key: string, zone: string) => {
+    const [, events] = await Promise.all([collections.chatUsers.findOne({ _id: key }), eventsOnDates(collections.calendarDays, key, todaysDates(zone))]);
+    return events;
+  };
   floor.post('/floor-all-reads', async (req, res) => {
     const { userKey: key, zone } = req.body as { userKey: string; zone: string };
-    const day = DateTime.now().setZone(zone).startOf('day');
-    const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
-    const [, events] = await Promise.all([
-      collections.chatUsers.findOne({ _id: key }),
-      eventsOnDates(collections.calendarDays, key, datesToRead(range, zone)),
-    ]);
-    res.send(200, { count: events.length });
+    res.send(200, { count: (await allReads(key, zone)).length });
   });
   // A second reading aid: the same reads, then what every Bot Framework bot does with its answer, POST it to the
   // connector (the very activity calbot sent user 0, card and all, over a keep-alive agent as botbuilder's HTTP
@@ -428,12 +428,7 @@ try {
     });
   floor.post('/floor-reads-reply', async (req, res) => {
     const { userKey: key, zone, serviceUrl } = req.body as { userKey: string; zone: string; serviceUrl: string };
-    const day = DateTime.now().setZone(zone).startOf('day');
-    const range = { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
-    await Promise.all([
-      collections.chatUsers.findOne({ _id: key }),
-      eventsOnDates(collections.calendarDays, key, datesToRead(range, zone)),
-    ]);
+    await allReads(key, zone);
     await postReply(serviceUrl, key.replace(/[^a-z0-9-]/gi, '-'));
     res.send(200, {});
   });
