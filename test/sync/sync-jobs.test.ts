@@ -324,8 +324,8 @@ describe('two calbot processes on one database', () => {
     // Process A dies in the middle of user 0's round: its Agenda lock and its sync lease stay behind. After the
     // lock lifetime (B: 1.5 s) B takes the job over, and the lease (same lifetime) lets it through.
     const victim = users[0]!.userKey;
-    await waitForState(h, victim, (state) => state.status !== 'running');
     await h.calbot.scheduler.stop();
+    await waitForQuiet(h, victim);
     const before = await h.store.collections.syncStates.findOne({ _id: victim });
     const startedB = started.b;
     const diedAt = new Date();
@@ -337,3 +337,20 @@ describe('two calbot processes on one database', () => {
     expect(started.b).toBeGreaterThan(startedB);
   });
 });
+
+/**
+ * Waits until no round of the user's runs or is about to: no sync lease, the job unlocked, its next run not due.
+ * The sync state says "idle" before the round's lease is released (mailbox settings come after it), and a
+ * process that found the lease taken retries about one lease lifetime later.
+ */
+async function waitForQuiet(h: CloudHarness, userKey: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    const lease = await h.store.collections.leases.findOne({ key: syncLeaseKey(userKey) });
+    const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+    if (state?.status !== 'running' && !lease && job && !job.lockedAt && job.nextRunAt.getTime() > Date.now() + 5_000) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`${userKey}: a round kept running or coming`);
+}

@@ -35,7 +35,8 @@ export async function connectedUser(h: CloudHarness, name: string, seed: (oid: s
   const microsoft = h.addMicrosoftUser(name);
   seed(microsoft.oid);
   const userKey = `msteams:${chat.id}`;
-  const { status, page } = await h.connect(chat, microsoft);
+  // The first round's "Synced N events" line too: arriving late, it would land among the next test step's messages.
+  const { status, page } = await h.connect(chat, microsoft, { waitForFirstSync: true });
   if (status !== 200) throw new Error(`connect failed: ${status} ${page}`);
   await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
   return { chat, microsoft, userKey };
