@@ -26,21 +26,26 @@ describe('answers from calendarDays, and from events before there are days', () 
     const c = h.store.collections;
     await seedAccount(c, old, { mailboxTimeZone: 'Europe/Berlin', days: false });
     const today = localToday('Europe/Berlin');
-    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ hours: 2 });
+    // The next meeting starts in a minute and lasts five. It must not fall in the half hour asked about below: then
+    // the question (and the meeting in it) move from 15:00 to 09:00.
+    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ minutes: 1 });
+    const askedHour = soon.plus({ minutes: 5 }) > today.set({ hour: 15 }) && soon < today.set({ hour: 15, minute: 30 }) ? 9 : 15;
     await seedEvents(c, old, [
       { subject: 'Olga holiday', start: today, allDay: true, showAs: 'free' },
-      { subject: 'Olga at three', start: today.set({ hour: 15 }) },
-      { subject: 'Olga soon', start: soon, minutes: 30 },
+      { subject: 'Olga at the hour', start: today.set({ hour: askedHour }) },
+      { subject: 'Olga soon', start: soon, minutes: 5 },
       { subject: 'Olga tomorrow', start: today.plus({ days: 1 }).set({ hour: 10 }) },
     ]);
     expect(await c.calendarDays.countDocuments({ userKey: userKeyOf(old) })).toBe(0);
 
-    expect(await titles("what's on today", old)).toEqual(expect.arrayContaining(['Olga holiday', 'Olga at three']));
-    expect(await titles('tomorrow', old)).toEqual(['Olga tomorrow']);
+    expect(await titles("what's on today", old)).toEqual(expect.arrayContaining(['Olga holiday', 'Olga at the hour']));
+    // (In the last minutes before midnight, "soon" reaches into tomorrow.)
+    const tomorrowStart = today.plus({ days: 1 });
+    expect(await titles('tomorrow', old)).toEqual(soon.plus({ minutes: 5 }) > tomorrowStart ? ['Olga soon', 'Olga tomorrow'] : ['Olga tomorrow']);
     expect(await titles('next meeting', old)).toEqual(['Olga soon']);
-    const freeAt = readScheduleCard((await ask(h, 'am I free at 3', old)).card);
+    const freeAt = readScheduleCard((await ask(h, askedHour === 15 ? 'am I free at 3' : 'am I free at 9am', old)).card);
     expect(freeAt.summary).toMatch(/^No, you have something then\./); // (on a weekend: "…outside your working hours")
-    expect(rowTitles(freeAt)).toEqual(['Olga at three']);
+    expect(rowTitles(freeAt)).toEqual(['Olga at the hour']);
   });
 
   it('two users with meetings on the same dates never see each other\'s days', async () => {
