@@ -18,6 +18,8 @@ import { refreshMailboxSettings } from './mailbox-settings.js';
 export const SYNC_JOB = 'sync-calendar';
 /** How long "sync now" waits for Agenda to release the job of a round that has already ended. */
 const UNLOCK_WAIT_MS = 3_000;
+/** How long waitForRound waits, after a round has ended, for the chat's copy of its outcome (a moment after it). */
+const COPY_WAIT_MS = 2_000;
 
 export interface SyncJobData {
   userKey: string;
@@ -46,7 +48,11 @@ export interface SyncJobs {
    * for. `missing`: no job (not connected).
    */
   requestRun(userKey: string): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }>;
-  /** Resolves with the sync state once a round newer than `since` (or `since` itself, if it was running) has ended. */
+  /**
+   * Resolves with the sync state once a round newer than `since` (or `since` itself, if it was running) has ended,
+   * and the chat's copy of its outcome (the answer context) is taken: an answer asked for right after says what the
+   * round did.
+   */
   waitForRound(userKey: string, since: SyncStateDoc | null, options?: { timeoutMs?: number; includeRunning?: boolean }): Promise<SyncStateDoc | undefined>;
   jobInfo(userKey: string): Promise<SyncJobInfo | undefined>;
   removeJob(userKey: string): Promise<void>;
@@ -222,12 +228,30 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       const state = await collections.syncStates.findOne({ _id: userKey });
       if (state && state.status !== 'running' && state.lastRunAt) {
         const runAt = state.lastRunAt.getTime();
-        if (seen === undefined || runAt > seen || (options.includeRunning && runAt === seen && since?.status === 'running')) return state;
+        if (seen === undefined || runAt > seen || (options.includeRunning && runAt === seen && since?.status === 'running')) {
+          await waitForAnswerCopy(userKey, roundEndedAt(state) ?? state.lastRunAt, Math.min(COPY_WAIT_MS, Math.max(0, deadline - Date.now())));
+          return state;
+        }
       }
       if (!state && since) return undefined; // disconnected meanwhile
       await sleep(pollMs);
     }
     return undefined;
+  }
+
+  /**
+   * The job run copies a round's outcome onto the chat user after the round has written its sync state: until then,
+   * answers still say what the copy said before (say, "syncing is running late"). No copy to refresh: nothing to
+   * wait for. Bounded: a copy that failed (logged by the job) or a clock skewed between processes only delays.
+   */
+  async function waitForAnswerCopy(userKey: string, endedAt: Date, waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const user = await collections.chatUsers.findOne({ _id: userKey }, { projection: { 'answerContext.copiedAt': 1 } });
+      const copiedAt = user?.answerContext?.copiedAt;
+      if (!copiedAt || copiedAt.getTime() >= endedAt.getTime() || Date.now() >= deadline) return;
+      await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
+    }
   }
 
   async function jobInfo(userKey: string): Promise<SyncJobInfo | undefined> {
