@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { UNKNOWN_TEXT } from '../../src/chat/bot.js';
 import { startHarness, teamsUser, type Harness, type TeamsUser } from '../support/calbot-harness.js';
-import { ask, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
+import { ask, cardDate, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
 
 /**
  * Schedule questions end to end: an activity POSTed to /api/messages, the real bot reading the events the sync
@@ -24,6 +24,8 @@ describe('asking about the schedule, end to end', () => {
     await seedAccount(c, bob, { mailboxTimeZone: 'Eastern Standard Time' });
     const today = berlin();
     const monday = today.startOf('week');
+    // A day of this week that is neither yesterday, today nor tomorrow.
+    const otherDay = today.weekday >= 4 ? monday : monday.plus({ days: 6 });
     await seedEvents(c, ada, [
       { subject: 'Ada standup', start: today.set({ hour: 9 }), minutes: 30, location: 'Room 4', joinUrl: 'https://teams.microsoft.com/l/meetup-join/ada-standup' },
       { subject: 'Ada design review', start: today.set({ hour: 9, minute: 15 }), minutes: 60 },
@@ -33,8 +35,8 @@ describe('asking about the schedule, end to end', () => {
       { subject: 'Ada declined lunch', start: today.set({ hour: 12 }), responseStatus: 'declined' },
       { subject: 'Ada late yesterday', start: today.minus({ days: 1 }).set({ hour: 23 }), minutes: 30 },
       { subject: 'Ada early tomorrow', start: today.plus({ days: 1 }).set({ minute: 30 }), minutes: 30 },
-      { subject: 'Ada monday retro', start: monday.set({ hour: 10 }) },
-      { subject: 'Ada next week', start: monday.plus({ weeks: 1 }).set({ hour: 10 }) },
+      { subject: 'Ada retro', start: otherDay.set({ hour: 10 }) },
+      { subject: 'Ada next week', start: monday.plus({ weeks: 1, days: 2 }).set({ hour: 10 }) }, // (never tomorrow, even on a Sunday)
     ]);
     const nyToday = newYork();
     await seedEvents(c, bob, [
@@ -75,10 +77,20 @@ describe('asking about the schedule, end to end', () => {
     const week = readScheduleCard((await ask(h, 'my schedule this week', ada)).card);
     expect(week.header).toMatch(/^This week · /);
     const titles = rowTitles(week);
-    expect(titles).toEqual(expect.arrayContaining(['Ada monday retro', 'Ada standup', 'Ada early tomorrow', 'Ada late yesterday']));
+    // The week is Monday to Sunday: on a Monday yesterday is last week's, on a Sunday tomorrow is next week's.
+    const today = berlin();
+    const monday = today.startOf('week');
+    const yesterday = today.minus({ days: 1 });
+    const tomorrowInWeek = today.weekday < 7;
+    const yesterdayInWeek = today.weekday > 1;
+    expect(titles).toEqual(expect.arrayContaining(['Ada retro', 'Ada standup', ...(tomorrowInWeek ? ['Ada early tomorrow'] : []), ...(yesterdayInWeek ? ['Ada late yesterday'] : [])]));
+    if (!tomorrowInWeek) expect(titles).not.toContain('Ada early tomorrow');
+    if (!yesterdayInWeek) expect(titles).not.toContain('Ada late yesterday');
     expect(titles).not.toContain('Ada next week');
     expect(titles).not.toContain('Ada cancelled sync');
-    expect(week.groups[0]!.label).toBe(berlin().startOf('week').setLocale('en-GB').toFormat('cccc d LLL'));
+    // Its first day is the first one with something on.
+    const firstDay = today.weekday >= 4 ? monday : yesterdayInWeek ? yesterday : today;
+    expect(week.groups[0]!.label).toBe(firstDay.setLocale('en-GB').toFormat('cccc d LLL'));
   });
 
   it('New York: its own today, times in its own zone, and never Ada', async () => {
@@ -108,12 +120,12 @@ describe('asking about the schedule, end to end', () => {
       { subject: 'Pat past midnight', start: tomorrow.set({ hour: 23, minute: 30 }), minutes: 60 },
     ]);
     const afternoon = readScheduleCard((await ask(h, "what's on tomorrow afternoon?", pat)).card);
-    expect(afternoon.header).toBe(`Tomorrow · ${tomorrow.setLocale('en-GB').toFormat('ccc d LLL')} · Afternoon`);
+    expect(afternoon.header).toBe(`Tomorrow · ${cardDate(tomorrow, berlin())} · Afternoon`);
     expect(rowTitles(afternoon)).toEqual(['Pat afternoon']);
     expect(rowTitles(readScheduleCard((await ask(h, 'tomorrow morning', pat)).card))).toEqual(['Pat morning']);
     expect(rowTitles(readScheduleCard((await ask(h, 'anything on tomorrow evening', pat)).card))).toEqual(['Pat evening', 'Pat past midnight']);
     const evening = readScheduleCard((await ask(h, 'am I free tomorrow evening', pat)).card);
-    expect(evening.header).toBe(`Tomorrow · ${tomorrow.setLocale('en-GB').toFormat('ccc d LLL')} · 17:00–00:00`);
+    expect(evening.header).toBe(`Tomorrow · ${cardDate(tomorrow, berlin())} · 17:00–00:00`);
     expect(evening.summary).toBe("No, you have 2 events then. That's outside your working hours (09:00–17:00).");
   });
 

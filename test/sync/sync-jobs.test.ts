@@ -6,7 +6,7 @@ import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, SYNC_ENV, waitForState } from './sync-support.js';
-import { readScheduleCard } from '../chat/ask-support.js';
+import { cardDate, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
 describe('sync jobs and commands', () => {
@@ -80,6 +80,34 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     } finally {
       h.graph.clearSlowRequests();
     }
+  });
+
+  test('a round counts as ended for "sync now" once the chat\'s copy of it is taken, so the next answer says what it did', async () => {
+    const { userKey } = await connectedUser(h, 'Bo Copy');
+    await waitForJobUnlocked(userKey);
+    const since = await h.store.collections.syncStates.findOne({ _id: userKey });
+    // As a job run leaves things for a moment: its round has written the sync state, its copy is still the old one.
+    const endedAt = new Date(since!.lastRunAt!.getTime() + 1000);
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { lastRunAt: endedAt, lastSuccessAt: endedAt } });
+    let resolvedAt = 0;
+    const waiting = h.calbot.syncJobs.waitForRound(userKey, since, { timeoutMs: 10_000 }).then((state) => {
+      resolvedAt = Date.now();
+      return state;
+    });
+    await new Promise((done) => setTimeout(done, 600));
+    expect(resolvedAt).toBe(0);
+    const copiedAt = Date.now();
+    await copyAnswerContext(h.store.collections, userKey, { onlyIfCopied: true });
+    expect((await waiting)!.lastSuccessAt).toEqual(endedAt);
+    expect(resolvedAt).toBeGreaterThanOrEqual(copiedAt);
+
+    // A copy that never comes (it failed; the job logged it) holds the answer back a moment, not until the timeout.
+    const again = await h.store.collections.syncStates.findOne({ _id: userKey });
+    const later = new Date(Date.now() + 60_000);
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { lastRunAt: later, lastSuccessAt: later } });
+    const asked = Date.now();
+    expect((await h.calbot.syncJobs.waitForRound(userKey, again, { timeoutMs: 10_000 }))!.lastSuccessAt).toEqual(later);
+    expect(Date.now() - asked).toBeLessThan(8_000);
   });
 
   test('"sync status": last success in the user\'s zone, no problem, next run from the job', async () => {
@@ -184,9 +212,9 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     const newYork = DateTime.now().setZone('America/New_York').startOf('day');
     const next = (weekday: number) => newYork.plus({ days: ((weekday - newYork.weekday + 7) % 7) + 7 });
     const [friday] = await command(h, chat, `when am I free on ${next(5).toISODate()}`);
-    expect(friday).toContain(`No working hours on ${next(5).toFormat('ccc d LLL')}: you work Mon–Thu, 7:30 AM–3:30 PM.`);
+    expect(friday).toContain(`No working hours on ${cardDate(next(5), newYork)}: you work Mon–Thu, 7:30 AM–3:30 PM.`);
     const [monday] = await command(h, chat, `when am I free on ${next(1).toISODate()}`);
-    expect(monday!.split('\n')).toEqual([`Free time · ${next(1).toFormat('ccc d LLL')}`, 'Free within working hours (7:30 AM–3:30 PM, Mon–Thu):', '7:30 AM–3:30 PM  8 h']);
+    expect(monday!.split('\n')).toEqual([`Free time · ${cardDate(next(1), newYork)}`, 'Free within working hours (7:30 AM–3:30 PM, Mon–Thu):', '7:30 AM–3:30 PM  8 h']);
   });
 
   test('a late sync: the card\'s "Sync now" button syncs, and the next answer has no footnote', async () => {
