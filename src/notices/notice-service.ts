@@ -149,7 +149,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const worthy = changes.filter((change) => isNoticeWorthy(change, at, horizonDays, zone));
     let inserted = 0;
     for (const change of worthy) {
-      const line = describeChange(change, zone, clock);
+      const line = describeChange(change, zone, at, clock);
       if (await outbox.enqueue({ _id: noticeId(userKey, change), userKey, kind: change.kind, payload: { text: line.text, line } }, at)) inserted++;
     }
     logger.info({ event: 'notices-queued', userKey, changes: changes.length, worthy: worthy.length, inserted }, 'notices queued');

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { clockTime, type ClockStyle } from '../chat/date-text.js';
+import { clockTime, shortDate, type ClockStyle } from '../chat/date-text.js';
 import type { EventDoc } from '../store/collections.js';
 import type { Change, ChangeKind } from '../sync/change-set.js';
 import { luxonZone } from '../chat/zone-offsets.js';
 
 /**
  * Change notices as words: which changes are worth a message, how each reads in the user's zone, and the
- * fingerprint that makes "the same change" the same outbox document. Pure: change, zone and clock come in.
+ * fingerprint that makes "the same change" the same outbox document. Pure: change, zone, clock and now come in.
  */
 
 /** One rendered notice, as stored in the outbox payload and shown as a line or a card row. */
@@ -76,8 +76,10 @@ export function noticeId(userKey: string, change: Change): string {
  * Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5
  * Cancelled: Design review, Thu 26 Nov 14:00–15:00
  */
-export function describeChange(change: Change, zone: string, clock: ClockStyle = '24h'): NoticeLine {
+/** The change as a line in `zone`; a date in another year than `now`'s there says its year, as cards do. */
+export function describeChange(change: Change, zone: string, now: Date, clock: ClockStyle = '24h'): NoticeLine {
   const label = LABELS[change.kind];
+  const words: Words = { zone, clock, year: local(now, zone).year };
   const current = change.after ?? change.before!;
   const subject = clip(change.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS);
   const parts: string[] = [];
@@ -85,7 +87,7 @@ export function describeChange(change: Change, zone: string, clock: ClockStyle =
     case 'added':
     case 'cancelled':
     case 'removed':
-      parts.push(subject, when(current, zone, clock));
+      parts.push(subject, when(current, words));
       if (change.kind === 'added' && current.location?.trim()) parts.push(clip(current.location.trim(), MAX_LOCATION_CHARS));
       break;
     case 'moved':
@@ -93,7 +95,7 @@ export function describeChange(change: Change, zone: string, clock: ClockStyle =
       const before = change.before!;
       const after = change.after!;
       parts.push(change.fields.includes('subject') ? `${clip(before.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS)} → ${subject}` : subject);
-      parts.push(change.fields.includes('time') ? movedWhen(before, after, zone, clock) : when(after, zone, clock));
+      parts.push(change.fields.includes('time') ? movedWhen(before, after, words) : when(after, words));
       if (change.fields.includes('location')) parts.push(`location ${place(before)} → ${place(after)}`);
       break;
     }
@@ -110,41 +112,55 @@ export function firstSyncText(totalEvents: number): string {
 
 // ---- formatting -----------------------------------------------------------------------------------------------
 
-/** "Thu 26 Nov 14:00–15:00", "Thu 26 Nov 23:00–Fri 27 Nov 01:00", "Thu 26 Nov (all day)", "Thu 26 Nov – Sat 28 Nov (all day)". */
-function when(event: EventDoc, zone: string, clock: ClockStyle): string {
-  if (event.isAllDay) return allDayWhen(event);
-  const start = local(event.start, zone);
-  const end = local(event.end, zone);
-  if (start.toMillis() === end.toMillis()) return dateAndTime(start, clock);
-  const lastInstant = end.minus({ milliseconds: 1 });
-  return `${dateAndTime(start, clock)}–${lastInstant.hasSame(start, 'day') ? clockTime(end, clock) : dateAndTime(end, clock)}`;
+/** How dates and times are written for one user: their zone, their clock, and the year that goes without saying. */
+interface Words {
+  zone: string;
+  clock: ClockStyle;
+  year: number;
 }
 
-/** "Thu 26 Nov 14:00" (or "Thu 26 Nov 2:00 PM"). */
-function dateAndTime(at: DateTime, clock: ClockStyle): string {
-  return `${at.toFormat('ccc d LLL')} ${clockTime(at, clock)}`;
+/**
+ * "Thu 26 Nov 14:00–15:00", "Thu 26 Nov 23:00–Fri 27 Nov 01:00", "Thu 26 Nov (all day)", "Thu 26 Nov – Sat 28 Nov
+ * (all day)", "Mon 4 Jan 2027 09:00–10:00"; `timeOnly`: the start's date left out ("14:00–15:30").
+ */
+function when(event: EventDoc, words: Words, timeOnly = false): string {
+  if (event.isAllDay) return allDayWhen(event, words);
+  const start = local(event.start, words.zone);
+  const end = local(event.end, words.zone);
+  const from = timeOnly ? clockTime(start, words.clock) : dateAndTime(start, words);
+  if (start.toMillis() === end.toMillis()) return from;
+  const lastInstant = end.minus({ milliseconds: 1 });
+  return `${from}–${lastInstant.hasSame(start, 'day') ? clockTime(end, words.clock) : dateAndTime(end, words)}`;
+}
+
+/** "Thu 26 Nov 14:00" (or "Thu 26 Nov 2:00 PM"; "Mon 4 Jan 2027 14:00" in another year). */
+function dateAndTime(at: DateTime, words: Words): string {
+  return `${date(at, words)} ${clockTime(at, words.clock)}`;
+}
+
+function date(day: DateTime, words: Words): string {
+  return shortDate(day, day.year !== words.year);
 }
 
 /**
  * Same length: "Thu 26 Nov 14:00 → Fri 27 Nov 10:00" (same day: "Thu 26 Nov 14:00 → 16:00").
  * Length changed, or all-day involved: both spans, the second without its date when on the same day.
  */
-function movedWhen(before: EventDoc, after: EventDoc, zone: string, clock: ClockStyle): string {
-  if (before.isAllDay || after.isAllDay) return `${when(before, zone, clock)} → ${when(after, zone, clock)}`;
-  const beforeStart = local(before.start, zone);
-  const afterStart = local(after.start, zone);
+function movedWhen(before: EventDoc, after: EventDoc, words: Words): string {
+  if (before.isAllDay || after.isAllDay) return `${when(before, words)} → ${when(after, words)}`;
+  const beforeStart = local(before.start, words.zone);
+  const afterStart = local(after.start, words.zone);
   const sameDay = beforeStart.hasSame(afterStart, 'day');
   const sameLength = before.end.getTime() - before.start.getTime() === after.end.getTime() - after.start.getTime();
-  if (sameLength) return `${dateAndTime(beforeStart, clock)} → ${sameDay ? clockTime(afterStart, clock) : dateAndTime(afterStart, clock)}`;
-  const afterText = when(after, zone, clock);
-  return `${when(before, zone, clock)} → ${sameDay ? afterText.replace(/^\S+ \d+ \S+ /, '') : afterText}`;
+  if (sameLength) return `${dateAndTime(beforeStart, words)} → ${sameDay ? clockTime(afterStart, words.clock) : dateAndTime(afterStart, words)}`;
+  return `${when(before, words)} → ${when(after, words, sameDay)}`;
 }
 
-function allDayWhen(event: EventDoc): string {
+function allDayWhen(event: EventDoc, words: Words): string {
   const { startDate, endDate } = allDayDates(event);
-  const first = DateTime.fromISO(startDate, { zone: 'UTC' }).setLocale('en-GB');
-  const last = DateTime.fromISO(endDate, { zone: 'UTC' }).minus({ days: 1 }).setLocale('en-GB');
-  return last > first ? `${first.toFormat('ccc d LLL')} – ${last.toFormat('ccc d LLL')} (all day)` : `${first.toFormat('ccc d LLL')} (all day)`;
+  const first = DateTime.fromISO(startDate, { zone: 'UTC' });
+  const last = DateTime.fromISO(endDate, { zone: 'UTC' }).minus({ days: 1 });
+  return last > first ? `${date(first, words)} – ${date(last, words)} (all day)` : `${date(first, words)} (all day)`;
 }
 
 function place(event: EventDoc): string {

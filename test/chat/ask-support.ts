@@ -198,7 +198,7 @@ export function rowTitles(card: ReadCard): string[] {
   return card.groups.flatMap((group) => group.rows.map((row) => row.title));
 }
 
-/** A card's short date, "Fri 1 Jan"; with the year when it is not `today`'s, "Fri 1 Jan 2027". */
+/** A date as cards and notices write it, "Fri 1 Jan"; with the year when it is not `today`'s, "Fri 1 Jan 2027". */
 export function cardDate(date: DateTime, today: DateTime): string {
   return date.setLocale('en-GB').toFormat(date.year === today.year ? 'ccc d LLL' : 'ccc d LLL yyyy');
 }

@@ -7,6 +7,8 @@ import { ConversationRateLimit } from '../../src/notices/conversation-rate-limit
 import { matchNotify, matchQuietHours } from '../../src/notices/notify-commands.js';
 
 const ZONE = 'Europe/Berlin';
+/** When the changes are told: the day before the events (their year goes without saying). */
+const NOW = new Date('2026-11-25T10:00:00Z');
 
 function doc(overrides: Partial<EventDoc> = {}): EventDoc {
   return {
@@ -55,7 +57,7 @@ describe('describeChange: one line per kind, in the user zone', () => {
     ['multi-day all-day', change(undefined, doc({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-29', location: undefined })), 'New: Design review, Thu 26 Nov – Sat 28 Nov (all day)'],
     ['empty subject', change(undefined, doc({ subject: '  ', location: undefined })), 'New: (no subject), Thu 26 Nov 14:00–15:00'],
   ])('%s', (_name, input, expected) => {
-    expect(describeChange(input, ZONE).text).toBe(expected);
+    expect(describeChange(input, ZONE, NOW).text).toBe(expected);
   });
 
   test.each<[string, Change, string]>([
@@ -64,11 +66,28 @@ describe('describeChange: one line per kind, in the user zone', () => {
     ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Moved: Design review, Thu 26 Nov 2:00 PM–3:00 PM → 2:00 PM–3:30 PM'],
     ['past midnight', change(undefined, doc({ start: new Date('2026-11-26T22:00:00Z'), end: new Date('2026-11-27T00:30:00Z') })), 'New: Design review, Thu 26 Nov 11:00 PM–Fri 27 Nov 1:30 AM, Room 4'],
   ])('on a 12-hour clock: %s', (_name, input, expected) => {
-    expect(describeChange(input, ZONE, '12h').text).toBe(expected);
+    expect(describeChange(input, ZONE, NOW, '12h').text).toBe(expected);
+  });
+
+  const january = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2027, 0, day, hour, minute));
+  test.each<[string, Change, string]>([
+    ['new, next year', change(undefined, doc({ start: january(4, 8), end: january(4, 9) })), 'New: Design review, Mon 4 Jan 2027 09:00–10:00, Room 4'],
+    ['moved into next year', change(doc(), v2({ start: january(4, 9), end: january(4, 10) })), 'Moved: Design review, Thu 26 Nov 14:00 → Mon 4 Jan 2027 10:00'],
+    ['made longer, next year', change(doc({ start: january(4, 8), end: january(4, 9) }), v2({ start: january(4, 8), end: january(4, 9, 30) })), 'Moved: Design review, Mon 4 Jan 2027 09:00–10:00 → 09:00–10:30'],
+    ['all-day across the new year', change(undefined, doc({ isAllDay: true, startDate: '2026-12-31', endDate: '2027-01-02', location: undefined })), 'New: Design review, Thu 31 Dec – Fri 1 Jan 2027 (all day)'],
+  ])('a date in another year says its year: %s', (_name, input, expected) => {
+    expect(describeChange(input, ZONE, NOW).text).toBe(expected);
+  });
+
+  test("the year that goes without saying is the user's: already 2027 in Berlin, still 2026 in UTC", () => {
+    const newYearsEve = doc({ start: new Date('2026-12-31T20:00:00Z'), end: new Date('2026-12-31T21:00:00Z') });
+    const lateOnTheThirtyFirst = new Date('2026-12-31T23:30:00Z');
+    expect(describeChange(change(undefined, newYearsEve), ZONE, lateOnTheThirtyFirst).text).toBe('New: Design review, Thu 31 Dec 2026 21:00–22:00, Room 4');
+    expect(describeChange(change(undefined, doc({ start: january(4, 8), end: january(4, 9) })), ZONE, lateOnTheThirtyFirst).text).toBe('New: Design review, Mon 4 Jan 09:00–10:00, Room 4');
   });
 
   test('the same change reads in the zone given', () => {
-    expect(describeChange(change(undefined, doc()), 'America/New_York').text).toBe('New: Design review, Thu 26 Nov 08:00–09:00, Room 4');
+    expect(describeChange(change(undefined, doc()), 'America/New_York', NOW).text).toBe('New: Design review, Thu 26 Nov 08:00–09:00, Room 4');
   });
 
   test('first sync line', () => {
@@ -116,7 +135,7 @@ describe('noticeFingerprint', () => {
 
 describe('renderNoticeSummary', () => {
   const lines = Array.from({ length: 12 }, (_, i) =>
-    describeChange(change(undefined, doc({ eventId: `E${i}`, subject: `Meeting ${i}`, start: new Date(Date.UTC(2026, 10, 26, 20 - i)), end: new Date(Date.UTC(2026, 10, 26, 21 - i)) })), ZONE),
+    describeChange(change(undefined, doc({ eventId: `E${i}`, subject: `Meeting ${i}`, start: new Date(Date.UTC(2026, 10, 26, 20 - i)), end: new Date(Date.UTC(2026, 10, 26, 21 - i)) })), ZONE, NOW),
   );
   test('first ten rows in start order, then "and N more"', () => {
     const { attachment, text } = renderNoticeSummary(lines);
@@ -129,7 +148,7 @@ describe('renderNoticeSummary', () => {
     expect(text.split('\n')).toHaveLength(12);
   });
   test('quiet-hours summary says so; a subject cannot break the card', () => {
-    const odd = describeChange(change(undefined, doc({ subject: '"}],"x":{"${evil}' })), ZONE);
+    const odd = describeChange(change(undefined, doc({ subject: '"}],"x":{"${evil}' })), ZONE, NOW);
     const { attachment } = renderNoticeSummary([odd], { heldForQuietHours: true });
     const card = JSON.stringify(attachment.content);
     expect(card).toContain('While your quiet hours were on:');

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, SYNC_ENV, waitForState } from '../sync/sync-support.js';
+import { cardDate } from '../chat/ask-support.js';
 
 /**
  * The whole path: events change in (fake) Outlook, "sync now" runs a real round through the sync engine, and the
@@ -8,7 +9,7 @@ import { at, command, connectedUser, SYNC_ENV, waitForState } from '../sync/sync
  * and so is the Teams client; times are real (relative to today), so expectations are formatted here with luxon.
  */
 const ZONE = 'Europe/Berlin';
-const day = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).setLocale('en-GB').toFormat('ccc d LLL');
+const day = (iso: string) => cardDate(DateTime.fromISO(iso, { zone: ZONE }), DateTime.now().setZone(ZONE));
 const time = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('HH:mm');
 
 describe('change notices after real sync rounds', () => {
