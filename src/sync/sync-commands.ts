@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
 import type { ProactiveSender } from '../chat/proactive.js';
-import { clockTime, type ClockStyle } from '../chat/date-text.js';
+import { clockTime, shortDate, type ClockStyle } from '../chat/date-text.js';
 import { resolveUserZone } from '../chat/time-zone.js';
 import type { Logger } from '../log.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
@@ -111,12 +111,12 @@ export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc |
   return lines.join('\n\n');
 }
 
-/** "today at 14:05" (or 2:05 PM), "yesterday at 09:00", "on Tue 24 Nov at 09:00", with "(Europe/Berlin)" once the zone is not obvious. */
+/** "today at 14:05" (or 2:05 PM), "yesterday at 09:00", "on Tue 24 Nov at 09:00" ("on Wed 30 Dec 2026 at 09:00" from 2027), " UTC" after it in UTC. */
 function formatWhen(date: Date, now: Date, zone: string, clock: ClockStyle | undefined): string {
   const at = DateTime.fromJSDate(date, { zone: luxonZone(zone) });
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const days = Math.round(at.startOf('day').diff(today, 'days').days);
   const time = clockTime(at, clock);
-  const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${at.toFormat('ccc d LLL')}`;
+  const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${shortDate(at, at.year !== today.year)}`;
   return `${day} at ${time}${zone === 'UTC' ? ' UTC' : ''}`;
 }

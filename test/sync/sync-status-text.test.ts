@@ -1,0 +1,29 @@
+import { Settings } from 'luxon';
+import type { AccountDoc, ChatUserDoc, SyncStateDoc } from '../../src/store/collections.js';
+import { syncStatusText } from '../../src/sync/sync-commands.js';
+
+/** "sync status" as words, with the clock pinned: dates further off than yesterday or tomorrow, and in another year. */
+describe('syncStatusText', () => {
+  const user = { _id: 'msteams:u1', clientTimeZone: 'Europe/Berlin' } as ChatUserDoc;
+  const account = { _id: 'msteams:u1', username: 'ada@contoso.example', status: 'connected', mailboxTimeZone: 'Europe/Berlin' } as AccountDoc;
+  const synced = (at: string, extra: Partial<SyncStateDoc> = {}) => ({ _id: 'msteams:u1', status: 'idle', lastSuccessAt: new Date(at), lastCounts: { added: 1, updated: 0, removed: 0 }, ...extra }) as SyncStateDoc;
+  const job = (at: string) => ({ nextRunAt: new Date(at), lockedAt: null, disabled: false });
+
+  test('a day this year is written without its year, one in another year with it', () => {
+    const text = syncStatusText({ user, account, state: synced('2026-11-24T08:00:00Z'), job: job('2026-11-26T11:00:00Z'), now: new Date('2026-11-26T10:00:00Z') });
+    expect(text.split('\n\n')).toEqual(['Last synced on Tue 24 Nov at 09:00 (1 new, 0 changed, 0 removed).', 'No problems since.', 'Next sync today at 12:00.']);
+    const newYear = syncStatusText({ user, account, state: synced('2026-12-30T08:00:00Z'), job: job('2027-01-02T11:00:00Z'), now: new Date('2027-01-02T10:00:00Z') });
+    expect(newYear).toContain('Last synced on Wed 30 Dec 2026 at 09:00 (1 new, 0 changed, 0 removed).');
+  });
+
+  test("the host's locale does not change the words (luxon formats in it by default)", () => {
+    const before = Settings.defaultLocale;
+    Settings.defaultLocale = 'de-DE';
+    try {
+      const text = syncStatusText({ user, account, state: synced('2026-11-24T08:00:00Z'), job: undefined, now: new Date('2026-11-26T10:00:00Z') });
+      expect(text).toContain('Last synced on Tue 24 Nov at 09:00');
+    } finally {
+      Settings.defaultLocale = before;
+    }
+  });
+});
