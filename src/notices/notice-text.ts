@@ -75,8 +75,9 @@ export function noticeId(userKey: string, change: Change): string {
  * Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00
  * Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5
  * Cancelled: Design review, Thu 26 Nov 14:00–15:00
+ *
+ * In `zone`; a date in another year than `now`'s there says its year, as cards do ("Mon 4 Jan 2027 09:00").
  */
-/** The change as a line in `zone`; a date in another year than `now`'s there says its year, as cards do. */
 export function describeChange(change: Change, zone: string, now: Date, clock: ClockStyle = '24h'): NoticeLine {
   const label = LABELS[change.kind];
   const words: Words = { zone, clock, year: local(now, zone).year };
