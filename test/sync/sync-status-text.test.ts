@@ -16,7 +16,7 @@ describe('syncStatusText', () => {
     expect(newYear).toContain('Last synced on Wed 30 Dec 2026 at 09:00 (1 new, 0 changed, 0 removed).');
   });
 
-  test("the host's locale does not change the words (luxon formats in it by default)", () => {
+  test("luxon's process-wide default locale does not change the words (its toFormat follows Settings.defaultLocale)", () => {
     const before = Settings.defaultLocale;
     Settings.defaultLocale = 'de-DE';
     try {
