@@ -426,10 +426,14 @@ try {
       request.once('error', fail);
       request.end(replyBody);
     });
+  /** The aid's reply POSTs, timed in the route (read in the one-at-a-time phase, beside calbot's own). */
+  const aidPosts: number[] = [];
   floor.post('/floor-reads-reply', async (req, res) => {
     const { userKey: key, zone, serviceUrl } = req.body as { userKey: string; zone: string; serviceUrl: string };
     await allReads(key, zone);
+    const posting = process.hrtime.bigint();
     await postReply(serviceUrl, key.replace(/[^a-z0-9-]/gi, '-'));
+    if (aidPosts.length < 100_000) aidPosts.push(Number(process.hrtime.bigint() - posting) / 1e6);
     res.send(200, {});
   });
   const floorPort = await new Promise<number>((done) => floor.listen(0, '127.0.0.1', () => done((floor.address() as { port: number }).port)));
@@ -537,7 +541,7 @@ try {
   // -- one question at a time: no queueing; calbot's time split around its reply POST ----------------------------
   // The reply POST is the only request made with node's http client here (the load generator uses fetch), so
   // its diagnostics channels mark where the turn's own work ends and the connector's round trip begins.
-  let sequential: { cpu: Record<string, CpuPerQuestion>; floor: number[]; allReads: number[]; readsReply: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
+  let sequential: { cpu: Record<string, CpuPerQuestion>; floor: number[]; allReads: number[]; readsReply: number[]; aidReply: number[]; calbot: number[]; beforeReply: number[]; reply: number[]; afterReply: number[] } | undefined;
   if (SEQUENTIAL > 0) {
     progress(`one question at a time: ${SEQUENTIAL} per route`);
     const cpu: Record<string, CpuPerQuestion> = {};
@@ -553,6 +557,7 @@ try {
     };
     const floorTimes = await one(floorUrl, floorBodies, floorTimer);
     const allReadsTimes = await one(allReadsUrl, floorBodies, floorTimer);
+    aidPosts.length = 0;
     const readsReplyTimes = await profiled(args['cpu-profile']?.replace(/(\.cpuprofile)?$/, '.reads-reply.cpuprofile'), () => one(readsReplyUrl, readsReplyBodies, floorTimer));
     const marks: { request?: bigint; post?: bigint; posted?: bigint }[] = [];
     let current: (typeof marks)[number] = {};
@@ -578,6 +583,7 @@ try {
       floor: floorTimes,
       allReads: allReadsTimes,
       readsReply: readsReplyTimes,
+      aidReply: aidPosts.slice(-SEQUENTIAL),
       calbot: calbotTimes,
       beforeReply: timed.map((mark) => ms(mark.request, mark.post)),
       reply: timed.map((mark) => ms(mark.post, mark.posted)),
@@ -629,6 +635,7 @@ try {
     console.log(row('floor: bare restify route, same reads', sequential.floor, floorUrl));
     console.log(row("(aid) bare route, all of calbot's reads", sequential.allReads, allReadsUrl));
     console.log(row('(aid) the same reads + the reply POST', sequential.readsReply, readsReplyUrl));
+    console.log(row('  its reply POST to the connector', sequential.aidReply));
     console.log(row('calbot', sequential.calbot, calbotUrl));
     console.log(row('  before the reply POST (reads, question, card)', sequential.beforeReply));
     console.log(row('  the reply POST to the connector', sequential.reply));
