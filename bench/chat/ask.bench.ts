@@ -1,5 +1,5 @@
 // `node --import tsx bench/chat/ask.bench.ts [--users 1000] [--events 500] [--concurrency 200] [--think-ms 1000] [--sequential 0]
-//  [--requests 2000] [--warmup 400] [--pool-size 16] [--rounds 5] [--pg-id-gin] [--pg-userkey-gin] [--cpu-profile FILE]` (starts its own FerretDB-on-PostgreSQL), or
+//  [--requests 2000] [--warmup 400] [--pool-size 16] [--rounds 5] [--pg-id-gin] [--pg-userkey-gin] [--cpu-profile FILE] [--tail N]` (starts its own FerretDB-on-PostgreSQL), or
 // with the defaults through the shared runner: `BENCH_DATABASE=postgresql node bench/run.mjs chat` (chat-bench.ts).
 //
 // "what's on today" under load: N simulated Teams users ask through /api/messages of a real calbot (restify +
@@ -21,9 +21,11 @@ import http from 'node:http';
 import inspector from 'node:inspector/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import diagnostics from 'node:diagnostics_channel';
 import { Worker } from 'node:worker_threads';
+import type { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import restify from 'restify';
 import type { Server as HttpServer } from 'node:http';
@@ -72,6 +74,10 @@ const { values: args } = parseArgs({
     // load generator or the connector stand-in), written to this file, and one of the "reads + reply POST" aid's
     // beside it (FILE with .reads-reply.cpuprofile): what calbot does beyond that is the difference.
     'cpu-profile': { type: 'string' },
+    // After each think-time model, the N slowest timed questions of calbot and of the floor, each beside what
+    // overlapped it: V8's GC pauses in this process and database commands slower than TAIL_COMMAND_MS (the driver's
+    // command monitoring, switched on for this). Where a p99 comes from, not a figure of its own.
+    tail: { type: 'string', default: '0' },
   },
 });
 const USERS = Number(args.users);
@@ -81,6 +87,8 @@ const REQUESTS = Number(args.requests);
 const WARMUP = Number(args.warmup);
 const SEQUENTIAL = Number(args.sequential);
 const ROUNDS = Number(args.rounds);
+const TAIL = Number(args.tail);
+const TAIL_COMMAND_MS = 5;
 if (!(ROUNDS >= 1 && ROUNDS <= REQUESTS)) throw new Error('--rounds: between 1 and --requests');
 const THINK_MS = args['think-ms'].split(',').map(Number);
 if (THINK_MS.some((ms) => !(ms > 0))) throw new Error('--think-ms: positive milliseconds, comma-separated');
@@ -223,24 +231,34 @@ function runLoad(url: string, bodies: string[], count: number, thinkMs: number, 
   });
 }
 
+/** A question's server time (ms) and when it began (performance.now(), the clock GC entries use). */
+interface Span {
+  at: number;
+  ms: number;
+}
+
 /** Server-side time of each request on `server`: from the 'request' event to the response's 'finish'. */
 function serverTimer(server: HttpServer) {
-  let samples: number[] = [];
+  let spans: Span[] = [];
   let recording = false;
   server.prependListener('request', (_req, res) => {
-    const t0 = process.hrtime.bigint();
+    const at = performance.now();
     res.once('finish', () => {
-      if (recording) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (recording) spans.push({ at, ms: performance.now() - at });
     });
   });
   return {
     start() {
-      samples = [];
+      spans = [];
       recording = true;
     },
+    /** The server times since start(); `spans` has them with their start times. */
     stop() {
       recording = false;
-      return samples;
+      return spans.map((span) => span.ms);
+    },
+    get spans(): readonly Span[] {
+      return spans;
     },
   };
 }
@@ -288,6 +306,48 @@ function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * For --tail: V8's GC pauses in this process, and database commands slower than TAIL_COMMAND_MS on `client`
+ * (which must have been opened with monitorCommands), each with when it began.
+ */
+function watchTail(client: MongoClient) {
+  const pauses: (Span & { kind: string })[] = [];
+  const commands: (Span & { name: string })[] = [];
+  const gcKinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ at: entry.startTime, ms: entry.duration, kind: gcKinds[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'gc' });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const started = new Map<number, { at: number; name: string }>();
+  client.on('commandStarted', (event) => started.set(event.requestId, { at: performance.now(), name: `${event.commandName} ${String(event.command[event.commandName])}` }));
+  const finished = (event: { requestId: number }) => {
+    const command = started.get(event.requestId);
+    if (!command) return;
+    started.delete(event.requestId);
+    const ms = performance.now() - command.at;
+    if (ms >= TAIL_COMMAND_MS) commands.push({ ...command, ms });
+  };
+  client.on('commandSucceeded', finished);
+  client.on('commandFailed', finished);
+  const overlapping = <T extends Span>(spans: readonly T[], span: Span) => spans.filter((other) => other !== span && other.at < span.at + span.ms && other.at + other.ms > span.at);
+  return {
+    stop: () => observer.disconnect(),
+    /** Table rows: the `count` slowest of `spans`, each with the GC pauses and slow commands that overlapped it. */
+    rows(label: string, spans: readonly Span[], count: number): string[] {
+      return [...spans]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, count)
+        .map((span) => {
+          const gc = overlapping(pauses, span).map((pause) => `${pause.kind} ${pause.ms.toFixed(1)}`);
+          const slow = overlapping(commands, span).sort((a, b) => b.ms - a.ms);
+          const named = slow.slice(0, 4).map((command) => `${command.name} ${command.ms.toFixed(1)}`);
+          if (slow.length > 4) named.push(`${slow.length - 4} more`);
+          return `| ${label.padEnd(6)} | ${span.ms.toFixed(1).padStart(9)} | ${String(overlapping(spans, span).length).padStart(9)} | ${(gc.join(', ') || '-').padEnd(24)} | ${named.join(', ') || '-'} |`;
+        });
+    },
+  };
+}
+
 function summarize(values: ArrayLike<number>) {
   const sorted = Float64Array.from(values).sort();
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
@@ -301,8 +361,9 @@ progress(`database up: ${database.description}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'calbot-bench-'));
 const logger = createLogger('silent');
 const poolSize = Number(args['pool-size']);
-const storeUri = `${database.uri}${database.uri.includes('?') ? '&' : '?'}maxPoolSize=${poolSize}`;
+const storeUri = `${database.uri}${database.uri.includes('?') ? '&' : '?'}maxPoolSize=${poolSize}${TAIL > 0 ? '&monitorCommands=true' : ''}`;
 const store = await connectStore(storeUri, logger, undefined, 'calbot_bench');
+const tail = TAIL > 0 ? watchTail(store.client) : undefined;
 const stops: (() => Promise<unknown>)[] = [];
 try {
   const { collections } = store;
@@ -505,7 +566,7 @@ try {
   // more questions than it has clients.
   const measureAll = async (thinkMs: number) => {
     for (const route of routes) await runLoad(route.url, route.bodies, WARMUP, thinkMs);
-    const taken = new Map(routes.map((route) => [route.key, { server: [] as number[], client: [] as number[], wallMs: 0 }]));
+    const taken = new Map(routes.map((route) => [route.key, { server: [] as number[], spans: [] as Span[], client: [] as number[], wallMs: 0 }]));
     const rounds = thinkMs > 0 ? ROUNDS : 1;
     for (let round = 0; round < rounds; round++) {
       const count = Math.floor((REQUESTS * (round + 1)) / rounds) - Math.floor((REQUESTS * round) / rounds);
@@ -516,13 +577,14 @@ try {
         if (load.failures > 0) throw new Error(`${route.label}: ${load.failures} failed requests (${load.firstFailure})`);
         const into = taken.get(route.key)!;
         into.server.push(...server);
+        into.spans.push(...route.timer.spans);
         into.client.push(...load.latencies);
         into.wallMs += load.wallMs;
       }
     }
     const result = (key: Route['key']) => {
-      const { server, client, wallMs } = taken.get(key)!;
-      return { server: summarize(server), client: summarize(client), throughput: REQUESTS / (wallMs / 1000), serverSamples: server.length };
+      const { server, spans, client, wallMs } = taken.get(key)!;
+      return { server: summarize(server), spans, client: summarize(client), throughput: REQUESTS / (wallMs / 1000), serverSamples: server.length };
     };
     return { floor: result('floor'), allReads: result('allReads'), readsReply: result('readsReply'), calbot: result('calbot') };
   };
@@ -619,6 +681,15 @@ try {
     console.log('');
     console.log(`server p99 calbot/floor = ${ratio.toFixed(2)}x (calbot/all reads ${(calbotResult.server.p99 / allReadsResult.server.p99).toFixed(2)}x, calbot/reads + reply ${(calbotResult.server.p99 / readsReplyResult.server.p99).toFixed(2)}x); max server ms: floor ${floorResult.server.max.toFixed(1)}, calbot ${calbotResult.server.max.toFixed(1)}`);
     if (thinkMs > 0) console.log(`target (server p99 < 50 ms and within 2x of the floor): ${calbotResult.server.p99 < 50 && ratio <= 2 ? 'MET' : 'NOT MET'}`);
+    if (tail && thinkMs > 0) {
+      console.log('');
+      console.log(`the ${TAIL} slowest timed questions of calbot and of the floor, and what overlapped each: V8's GC pauses in this process (ms), and`);
+      console.log(`database commands over ${TAIL_COMMAND_MS} ms, whoever sent them (calbot's reads, the floor's, Agenda's); in flight = the same route's other questions`);
+      console.log('');
+      console.log(`| route  | server ms | in flight | ${'GC pauses'.padEnd(24)} | database commands over ${TAIL_COMMAND_MS} ms |`);
+      console.log(`|--------|----------:|----------:|${'-'.repeat(26)}|---|`);
+      for (const row of [...tail.rows('calbot', calbotResult.spans, TAIL), ...tail.rows('floor', floorResult.spans, TAIL)]) console.log(row);
+    }
   }
   if (sequential) {
     const row = (name: string, values: number[], url?: string) => {
@@ -648,6 +719,7 @@ try {
     console.log(' the connector stand-in; others = every other process, from /proc/stat: FerretDB and PostgreSQL; stolen = the hypervisor\'s steal time)');
   }
 } finally {
+  tail?.stop();
   progress('stopping');
   for (const stop of stops.reverse()) await stop().catch((error: Error) => console.error(`stop failed: ${error.message}`));
   progress('servers stopped');
