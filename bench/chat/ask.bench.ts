@@ -90,6 +90,7 @@ const ROUNDS = Number(args.rounds);
 const TAIL = Number(args.tail);
 const TAIL_COMMAND_MS = 5;
 if (!(ROUNDS >= 1 && ROUNDS <= REQUESTS)) throw new Error('--rounds: between 1 and --requests');
+if (!Number.isInteger(TAIL) || TAIL < 0) throw new Error('--tail: a whole number of questions (0: off)');
 const THINK_MS = args['think-ms'].split(',').map(Number);
 if (THINK_MS.some((ms) => !(ms > 0))) throw new Error('--think-ms: positive milliseconds, comma-separated');
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
