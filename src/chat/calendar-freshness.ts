@@ -47,10 +47,11 @@ export function calendarFreshness(input: FreshnessInput): CalendarFreshness {
   return { kind: 'answer', footnote: `As of ${asOf(state.lastSuccessAt, now, zone, input.clock)} · ${reason}`, fix: reconnect ? 'reconnect' : 'sync now' };
 }
 
-/** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that. */
+/** "10:42" today in the user's zone, "yesterday 10:42", "Mon 23 Nov 10:42" before that ("Wed 30 Dec 2026 10:42" from 2027). */
 function asOf(at: Date, now: Date, zone: string, clock: ClockStyle | undefined): string {
   const when = DateTime.fromJSDate(at, { zone: luxonZone(zone) });
-  const days = daysBetween(DateTime.fromJSDate(now, { zone: luxonZone(zone) }), when);
-  const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${shortDate(when)} `;
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
+  const days = daysBetween(today, when);
+  const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${shortDate(when, today)} `;
   return `${day}${clockTime(when, clock)}${zone === 'UTC' ? ' UTC' : ''}`;
 }

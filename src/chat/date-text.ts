@@ -23,9 +23,10 @@ export const WEEKDAYS_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] 
 const WEEKDAYS_LONG = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
-/** "Thu 26 Nov"; with `withYear`, "Thu 26 Nov 2027". */
-export function shortDate(date: CalendarDay, withYear = false): string {
-  return `${WEEKDAYS_SHORT[date.weekday - 1]} ${date.day} ${MONTHS_SHORT[date.month - 1]}${withYear ? ` ${date.year}` : ''}`;
+/** "Thu 26 Nov"; "Fri 1 Jan 2027" when `today` is given and in another year (the reader's own year goes without saying). */
+export function shortDate(date: CalendarDay, today?: Pick<CalendarDate, 'year'>): string {
+  const year = today && date.year !== today.year ? ` ${date.year}` : '';
+  return `${WEEKDAYS_SHORT[date.weekday - 1]} ${date.day} ${MONTHS_SHORT[date.month - 1]}${year}`;
 }
 
 /** "Thursday 26 Nov". */
@@ -56,7 +57,7 @@ export function sameDate(a: CalendarDate, b: CalendarDate): boolean {
 
 /** "Today · Thu 26 Nov", "Tomorrow · Fri 27 Nov", "Yesterday · Wed 25 Nov", "Mon 30 Nov", "Fri 3 Dec 2027". */
 export function dayLabel(day: CalendarDay, today: CalendarDate): string {
-  const date = shortDate(day, day.year !== today.year);
+  const date = shortDate(day, today);
   switch (daysBetween(today, day)) {
     case 0:
       return `Today · ${date}`;

@@ -223,7 +223,7 @@ function weekRange(t: string, today: DateTime): Span | undefined {
 function dayRange(day: DateTime, today: DateTime): Span {
   const start = day.startOf('day');
   const diff = daysBetween(today, start);
-  const phrase = diff === 0 ? 'today' : diff === 1 ? 'tomorrow' : diff === -1 ? 'yesterday' : `on ${shortDate(start, start.year !== today.year)}`;
+  const phrase = diff === 0 ? 'today' : diff === 1 ? 'tomorrow' : diff === -1 ? 'yesterday' : `on ${shortDate(start, today)}`;
   return { start, end: start.plus({ days: 1 }).startOf('day'), label: dayLabel(start, today), phrase, days: 1 };
 }
 

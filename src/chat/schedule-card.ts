@@ -421,7 +421,7 @@ function relativeDay(day: DateTime, now: Date, zone: string): string {
   const diff = daysBetween(today, day);
   if (diff === 0) return 'Today';
   if (diff === 1) return 'Tomorrow';
-  return shortDate(day, day.year !== today.year);
+  return shortDate(day, today);
 }
 
 function startsIn(start: Date, now: Date): string {

@@ -140,7 +140,7 @@ function dateAndTime(at: DateTime, words: Words): string {
 }
 
 function date(day: DateTime, words: Words): string {
-  return shortDate(day, day.year !== words.year);
+  return shortDate(day, { year: words.year });
 }
 
 /**

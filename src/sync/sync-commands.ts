@@ -117,6 +117,6 @@ function formatWhen(date: Date, now: Date, zone: string, clock: ClockStyle | und
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const days = Math.round(at.startOf('day').diff(today, 'days').days);
   const time = clockTime(at, clock);
-  const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${shortDate(at, at.year !== today.year)}`;
+  const day = days === 0 ? 'today' : days === -1 ? 'yesterday' : days === 1 ? 'tomorrow' : `on ${shortDate(at, today)}`;
   return `${day} at ${time}${zone === 'UTC' ? ' UTC' : ''}`;
 }

@@ -27,6 +27,11 @@ describe('calendarFreshness', () => {
     ['past two intervals', { syncState: synced(31) }, { kind: 'answer', footnote: "As of 10:11 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
     ['yesterday', { syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 20:42 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
     ['days ago', { syncState: synced(3 * 24 * 60) }, { kind: 'answer', footnote: "As of Sun 22 Nov 10:42 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
+    [
+      'last synced in another year',
+      { now: new Date('2027-01-02T09:42:00Z'), syncState: { ...synced(0), lastSuccessAt: new Date('2026-12-30T09:42:00Z') } },
+      { kind: 'answer', footnote: "As of Wed 30 Dec 2026 10:42 · syncing is running late; newer changes aren't in yet.", fix: 'sync now' },
+    ],
     ['UTC user', { zone: 'UTC', syncState: synced(60) }, { kind: 'answer', footnote: "As of 08:42 UTC · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
     ['a 12-hour clock', { clock: '12h', syncState: synced(14 * 60) }, { kind: 'answer', footnote: "As of yesterday 8:42 PM · syncing is running late; newer changes aren't in yet.", fix: 'sync now' }],
     [

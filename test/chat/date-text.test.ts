@@ -8,7 +8,8 @@ describe('date text', () => {
     for (const iso of ['2026-11-26T10:42', '2027-01-03T00:00', '2026-02-28T23:59', '2028-02-29T12:00']) {
       const day = at(iso);
       expect(shortDate(day)).toBe(day.setLocale('en-GB').toFormat('ccc d LLL'));
-      expect(shortDate(day, true)).toBe(day.setLocale('en-GB').toFormat('ccc d LLL yyyy'));
+      expect(shortDate(day, { year: day.year + 1 })).toBe(day.setLocale('en-GB').toFormat('ccc d LLL yyyy'));
+      expect(shortDate(day, { year: day.year })).toBe(day.setLocale('en-GB').toFormat('ccc d LLL'));
       expect(longDate(day)).toBe(day.setLocale('en-GB').toFormat('cccc d LLL'));
       expect(clockTime(day)).toBe(day.toFormat('HH:mm'));
     }
