@@ -38,11 +38,29 @@ export function createServer(deps: ServerDependencies): CalbotServer {
   server.pre((req, res, next) => {
     inFlight++;
     const started = Date.now();
-    res.once('finish', () => {
+    let ended = false;
+    // 'finish' when the response went out; 'close' alone when the client went away first (a browser closed
+    // during the redirect): either way the request is over, once.
+    const end = () => {
+      if (ended) return;
+      ended = true;
       inFlight--;
       if (inFlight === 0) drained?.();
-      deps.logger.info({ event: 'request', method: req.method, path: req.getPath(), status: res.statusCode, ms: Date.now() - started }, 'request');
-    });
+      const aborted = !res.writableFinished;
+      deps.logger.info({ event: 'request', method: req.method, path: req.getPath(), status: res.statusCode, ms: Date.now() - started, ...(aborted ? { aborted } : {}) }, 'request');
+    };
+    res.once('finish', end);
+    res.once('close', end);
+    // restify inflates gzip and deflate bodies through a stream with no error handler (a body that is not gzip
+    // throws out of the process), and counts maxBodySize before inflating (a small bomb inflates to gigabytes).
+    // The Bot Framework and browsers send plain bodies; anything else is refused before it is read.
+    const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding === 'identity') delete req.headers['content-encoding']; // plain, said out loud (restify refuses it)
+    else if (encoding !== undefined) {
+      deps.logger.warn({ event: 'request-rejected', method: req.method, path: req.getPath(), error: 'UnsupportedMediaType', message: 'compressed request body' }, 'request rejected');
+      res.send(415, { error: 'compressed request bodies are not accepted' });
+      return next(false);
+    }
     return next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));

@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
 import { UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
@@ -129,6 +131,23 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     }
   });
 
+  it('refuses compressed bodies with 415 before reading them, and keeps serving', async () => {
+    // restify would inflate them: a body that is not gzip threw out of the process, and a small bomb inflated to
+    // gigabytes past maxBodySize (which counts the compressed bytes).
+    const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20));
+    for (const [encoding, body] of [['gzip', 'this is not gzip'], ['deflate', 'nor deflate'], ['gzip', bomb], ['br', 'x']] as const) {
+      for (const path of ['/api/messages', '/healthz']) {
+        const response = await fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body });
+        expect(response.status).toBe(415);
+        await response.arrayBuffer();
+      }
+    }
+    const plain = await fetch(`${h.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, body: JSON.stringify(h.message('help')) });
+    expect(plain.status).toBe(200);
+    const [reply] = await h.say('help');
+    expect(reply).toMatch(/Here's what I can do/);
+  });
+
   it('reports health with the database up', async () => {
     const response = await fetch(`${h.baseUrl}/healthz`);
     expect(response.status).toBe(200);
@@ -149,5 +168,25 @@ describe('calbot with a Bot Framework app ID', () => {
     expect(await h.post(h.message('help'))).toBe(401);
     expect(await h.post(h.message('help'), { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.' })).toBe(401);
     expect(h.connector.received).toHaveLength(0);
+  });
+});
+
+describe('calbot shutting down', () => {
+  it('does not wait for a request whose client went away before the answer', async () => {
+    const h = await startHarness({}, 'abort');
+    try {
+      // A POST whose body never arrives: the client gives up halfway, so the response never 'finish'es.
+      const socket = connect(h.calbot.port, '127.0.0.1');
+      await new Promise<void>((done) => socket.once('connect', () => done()));
+      socket.write('POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"type":');
+      await new Promise((done) => setTimeout(done, 200));
+      socket.destroy();
+      await new Promise((done) => setTimeout(done, 200));
+      // The grace period is an hour: a request still counted as in flight would hold close() for all of it.
+      const closing = h.calbot.server.close(60 * 60_000).then(() => 'closed');
+      expect(await Promise.race([closing, new Promise((done) => setTimeout(() => done('still waiting'), 5_000))])).toBe('closed');
+    } finally {
+      await h.close();
+    }
   });
 });
