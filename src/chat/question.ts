@@ -31,7 +31,13 @@ export const FREE_AT_DEFAULT_MINUTES = 30;
 
 /** Bot commands that share words with questions ("sync now", "timezone ..."): never schedule questions. */
 const COMMAND_START =
-  /^(help|connect|disconnect|reconnect|sync|resync|refresh|status|notify|notifications?|time ?zone|tz|sign ?(in|out|up)|log ?(in|out)|settings|hi|hello|hey|thanks|thank you)\b/;
+  /^(help|connect|disconnect|reconnect|sync|resync|refresh|status|notify|notifications?|time ?zone|tz|sign ?(in|out|up)|log ?(in|out)|settings|thanks|thank you)\b/;
+
+/**
+ * A greeting before the question ("Hi! what's on today", "Good morning, anything today?", "morning! next meeting?"):
+ * not part of it. A bare "morning" is a part of the day ("morning meetings"); followed by punctuation it is a greeting.
+ */
+export const GREETING = /^(?:(?:hi|hello|hey|hiya|heya|howdy|yo|good (?:morning|afternoon|evening|day))(?: there| all| team| calbot)?\b[\s!,.:;-]*|(?:morning|afternoon|evening)\s*[!,.:;-]+\s*)/;
 
 /** Typos and shorthand, rewritten to words chrono-node knows. Keys are whole words. */
 const WORD_FIXES: Record<string, string> = {
@@ -57,6 +63,9 @@ export function normalizeQuestionText(text: string): string {
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(GREETING, '')
     .replace(/['\u2018\u2019\u02bc`]/g, '')
     .replace(/[\u2013\u2014]/g, '-')
     .replace(/[?!,;"()*_~]+/g, ' ')
@@ -72,17 +81,36 @@ export function normalizeQuestionText(text: string): string {
     .join(' ');
 }
 
-const NOW = /\b(now|right now|currently|at the moment|atm)\b|\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b|\bwhats happening\b/;
-const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next\b|^next$|\bwhen is my next\b/;
+/** Words that ask about this very moment, whatever else the question says. */
+const NOW_WORDS = /\b(now|right now|currently|at the moment|atm)\b/;
+/** "am I in a meeting" is about now, unless a time or a day is named ("am I in a meeting at 3": am I free then). */
+const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b/;
+/** "what's happening" is about now; "what's happening tomorrow" is that day's agenda. */
+const HAPPENING = /\bwhats (happening|going on)\b/;
+const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
+const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
 const FREE = /\b(free|busy|available|availability|open slots?|gaps?)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
-const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?)\b/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|whats (happening|going on))\b/;
 /** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
 const REST = /\b(rest of|remainder of|remaining|left)\b/;
 const WEEK = /\b(this|next|last|coming|current|previous) (week|weekend)\b|\b(week|weekend)\b/;
-/** "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow"). */
-const HOUR_RANGE = /(?<![\d\/:.-])(?:from |between )?\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:-|to|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b(?![\/:.-]?\d)/;
+const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+/**
+ * "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow").
+ * Not next to a month name: "dec 3-5" and "3-5 december" are dates, which chrono-node reads.
+ */
+const HOUR_RANGE = new RegExp(
+  `(?<![\\d\\/:.-])(?<!\\b${MONTH_NAME}\\s*)(?:from |between )?\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\s*(?:-|to|until|till|and)\\s*(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\b(?![\\/:.-]?\\d)(?!\\s*(?:of )?${MONTH_NAME}(?![a-z]))`,
+);
+/** "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. */
+const DAY_OF_MONTH = /\b(?:the|on) ([1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:meeting|event|call|appointment|one|week|time|slot)s?\b)/;
+/** A weekday named beside a week ("wednesday next week"): that day of that week. */
+const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b/;
+const WEEKDAY_NUMBER: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+/** The longest range of dates one answer covers ("dec 1 - 31"); longer ones are cut to it, and the label says so. */
+const MAX_RANGE_DAYS = 31;
 
 /** A part of the day a question names ("this afternoon", "tomorrow morning", "tonight"), in local hours. */
 const DAY_PARTS = { morning: { from: 0, to: 12 }, afternoon: { from: 12, to: 17 }, evening: { from: 17, to: 24 } } as const;
@@ -108,19 +136,34 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const today = here.startOf('day');
 
   if (NEXT.test(t)) return { kind: 'next' };
-  if (NOW.test(t)) return { kind: 'now' };
+  if (NOW_WORDS.test(t)) return { kind: 'now' };
 
-  const week = weekRange(t, today);
-  // One chrono-node reading serves both the day and the time of day; a week needs neither.
-  const found = week ? [] : chronoResults(t, now, here.offset, options.dayFirst === true);
-  const day = dayFromResults(found, today);
-  // "tomorrow morning at 7": in the morning, a bare hour is not read as afternoon.
-  const time = week ? undefined : timeOfDay(t, found, part === 'morning');
+  // One chrono-node reading serves the day, a range of dates and the time of day.
+  const found = chronoResults(t, now, here.offset, options.dayFirst === true);
+  let week = weekRange(t, today);
+  let day: DateTime | undefined;
+  let dates: Span | undefined;
+  if (week) {
+    // "wednesday next week": that day of the week named.
+    const weekday = !/\bweekend\b/.test(t) ? WEEKDAY.exec(t) : null;
+    if (weekday) {
+      day = week.start.plus({ days: WEEKDAY_NUMBER[weekday[1]!.slice(0, 3)]! - 1 });
+      week = undefined;
+    }
+  } else {
+    day = dayFromResults(found, today) ?? dayOfMonth(t, today);
+    dates = dateRange(found, today);
+  }
+  // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
+  const time = week || dates ? undefined : timeOfDay(t, found, part);
 
-  // "this afternoon": that part of the day named (or of today); a week, or a time of day, says more.
-  const partSpan = part && !week && !time ? partOfDay(day ?? today, part, today) : undefined;
+  // "am I in a meeting", "what's happening": now, unless the question names when.
+  if (!week && !day && !dates && !time && NOW.test(t)) return { kind: 'now' };
 
-  if (FREE.test(t)) {
+  // "this afternoon": that part of the day named (or of today); a week, dates, or a time of day, say more.
+  const partSpan = part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined;
+
+  if (FREE.test(t) || (time && IN_MEETING.test(t))) {
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
@@ -129,12 +172,17 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today) };
     }
     if (time && !FREE_SLOTS.test(t)) {
-      const start = (day ?? today).set({ hour: time.startHour, minute: time.startMinute });
-      let end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
-      if (end <= start) end = start.plus({ minutes: FREE_AT_DEFAULT_MINUTES });
-      return { kind: 'free-at', range: { start: start.toJSDate(), end: end.toJSDate() }, label: dayLabel(start, today) };
+      const at = (base: DateTime) => {
+        const start = base.set({ hour: time.startHour, minute: time.startMinute });
+        const end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
+        return { start, end: end <= start ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : end };
+      };
+      let range = at(day ?? today);
+      // "am I free at 3" asked at 16:05, no day named: the next 3 o'clock, tomorrow's (the label says so).
+      if (!day && range.end <= here) range = at(today.plus({ days: 1 }));
+      return { kind: 'free-at', range: { start: range.start.toJSDate(), end: range.end.toJSDate() }, label: dayLabel(range.start, today) };
     }
-    const span = week ?? partSpan ?? dayRange(day ?? today, today);
+    const span = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
     return {
       kind: 'free-slots',
       range: { start: fromNow(span).toJSDate(), end: span.end.toJSDate() },
@@ -144,9 +192,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     };
   }
 
-  if (UPCOMING.test(t) && !week && !day) return { kind: 'next' };
-  if (!week && !day && !time && !AGENDA_WORDS.test(t)) return undefined;
-  const whole = week ?? partSpan ?? dayRange(day ?? today, today);
+  if (UPCOMING.test(t) && !week && !day && !dates) return { kind: 'next' };
+  if (!week && !day && !dates && !time && !AGENDA_WORDS.test(t)) return undefined;
+  const whole = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
   const span = REST.test(t) ? restOf(whole, here, today) : whole;
   return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
 }
@@ -161,7 +209,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (t === '' || COMMAND_START.test(t)) return false;
   if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
-  return hasDay(found) || timeOfDay(t, found) !== undefined;
+  return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;
 }
 
 export interface QuestionOptions {
@@ -227,6 +275,37 @@ function dayRange(day: DateTime, today: DateTime): Span {
   return { start, end: start.plus({ days: 1 }).startOf('day'), label: dayLabel(start, today), phrase, days: 1 };
 }
 
+/**
+ * A range of dates chrono-node read ("dec 3-5", "3 to 5 december", "dec 30 - jan 2"): those whole days, the last
+ * included, at most MAX_RANGE_DAYS of them. Labelled "3–5 Dec", phrased "on 3–5 Dec".
+ */
+function dateRange(found: readonly chrono.ParsedResult[], today: DateTime): Span | undefined {
+  const result = found[0];
+  const end = result?.end;
+  if (!result || !end || !(end.isCertain('day') || end.isCertain('month')) || !hasDay(found)) return undefined;
+  const first = dayFromResults(found, today)!;
+  const named = DateTime.fromObject({ year: end.get('year')!, month: end.get('month')!, day: end.get('day')! }, { zone: today.zone });
+  if (!named.isValid || named <= first) return undefined;
+  const last = daysBetween(first, named) >= MAX_RANGE_DAYS ? first.plus({ days: MAX_RANGE_DAYS - 1 }) : named;
+  const year = first.year !== today.year || last.year !== today.year ? ` ${last.year}` : '';
+  const label = `${spanDates(first, last)}${year}`;
+  return { start: first, end: last.plus({ days: 1 }).startOf('day'), label, phrase: `on ${label}`, days: daysBetween(first, last) + 1 };
+}
+
+/** "the 3rd", "on the 30th": the next such day of a month, today included (this month's, else the next month that has one). */
+function dayOfMonth(t: string, today: DateTime): DateTime | undefined {
+  const match = DAY_OF_MONTH.exec(t);
+  if (!match) return undefined;
+  const wanted = Number(match[1]);
+  for (let months = 0; months < 12; months++) {
+    const month = today.startOf('month').plus({ months });
+    if (wanted > month.daysInMonth!) continue;
+    const date = month.set({ day: wanted });
+    if (date >= today) return date;
+  }
+  return undefined;
+}
+
 /** "Today · Wed 25 Nov · Afternoon", phrased "this afternoon", "tomorrow morning", "on Mon 30 Nov in the evening". */
 function partOfDay(day: DateTime, part: DayPart, today: DateTime): Span {
   const whole = dayRange(day, today);
@@ -282,31 +361,41 @@ interface TimeOfDay {
 
 /**
  * A time of day or an hour range. Without am/pm, hours 1-7 mean afternoon (nobody asks whether they are free
- * at 3 in the morning during working hours), unless the question says it is about the morning.
+ * at 3 in the morning during working hours); in a question about the afternoon or evening every hour before noon
+ * does ("tonight at 8"), and in one about the morning none does. A range's start takes its end's am/pm unless that
+ * would put it after the end: "2-4pm" is 14:00-16:00, "11-12pm" 11:00-12:00.
  */
-function timeOfDay(t: string, found: readonly chrono.ParsedResult[], morning = false): TimeOfDay | undefined {
+function timeOfDay(t: string, found: readonly chrono.ParsedResult[], part?: DayPart): TimeOfDay | undefined {
   const range = HOUR_RANGE.exec(t);
   if (range) {
-    const endMeridiem = range[6] as 'am' | 'pm' | undefined;
-    const startHour = toHour(Number(range[1]), (range[3] as 'am' | 'pm' | undefined) ?? endMeridiem, morning);
-    const endHour = toHour(Number(range[4]), endMeridiem, morning);
+    const startMeridiem = range[3] as Meridiem | undefined;
+    const endMeridiem = range[6] as Meridiem | undefined;
     const startMinute = Number(range[2] ?? 0);
     const endMinute = Number(range[5] ?? 0);
+    const endHour = toHour(Number(range[4]), endMeridiem, part);
+    let startHour = toHour(Number(range[1]), startMeridiem ?? endMeridiem, part);
+    if (!startMeridiem && endMeridiem && startHour * 60 + startMinute >= endHour * 60 + endMinute) {
+      startHour = toHour(Number(range[1]), endMeridiem === 'pm' ? 'am' : 'pm', part);
+    }
     if (valid(startHour, startMinute) && valid(endHour, endMinute)) return { startHour, startMinute, endHour, endMinute };
   }
   for (const result of found) {
     if (!result.start.isCertain('hour')) continue;
     const hour = result.start.get('hour')!;
-    const startHour = result.start.isCertain('meridiem') ? hour : toHour(hour, undefined, morning);
+    const startHour = result.start.isCertain('meridiem') ? hour : toHour(hour, undefined, part);
     return { startHour, startMinute: result.start.get('minute') ?? 0 };
   }
   return undefined;
 }
 
-function toHour(hour: number, meridiem: 'am' | 'pm' | undefined, morning: boolean): number {
+type Meridiem = 'am' | 'pm';
+
+function toHour(hour: number, meridiem: Meridiem | undefined, part: DayPart | undefined): number {
   if (meridiem === 'pm') return hour < 12 ? hour + 12 : hour;
   if (meridiem === 'am') return hour === 12 ? 0 : hour;
-  return hour >= 1 && hour <= 7 && !morning ? hour + 12 : hour;
+  if (part === 'morning') return hour;
+  if (part === 'afternoon' || part === 'evening') return hour >= 1 && hour < 12 ? hour + 12 : hour;
+  return hour >= 1 && hour <= 7 ? hour + 12 : hour;
 }
 
 function valid(hour: number, minute: number): boolean {

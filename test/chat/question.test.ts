@@ -115,6 +115,21 @@ const rows: Row[] = [
   ['dec 3 2027', L, 'agenda', '2027-12-03T00:00', '2027-12-04T00:00'],
   ['on the 1st of december', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
   ['in 2 days', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  // ranges of dates: those whole days
+  ['whats on dec 3-5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['meetings 3-5 december', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['dec 30 to jan 2', L, 'agenda', '2026-12-30T00:00', '2027-01-03T00:00'],
+  ['when am i free dec 3 to 5', L, 'free-slots', '2026-12-03T00:00', '2026-12-06T00:00'],
+  // a day of the month without its month: the next one, today included
+  ["what's on the 3rd", L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['schedule for the 30th', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['meetings on the 26th', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['am i free on the 3rd at 2', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
+  // a weekday beside a week: that day of that week
+  ['wednesday next week', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
+  ['next week wednesday', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
+  ['friday last week', L, 'agenda', '2026-11-20T00:00', '2026-11-21T00:00'],
+  ['am i free wednesday next week at 3', L, 'free-at', '2026-12-02T15:00', '2026-12-02T15:30'],
   // next meeting
   ['next meeting', L, 'next'],
   ["what's next", L, 'next'],
@@ -135,11 +150,31 @@ const rows: Row[] = [
   ['am I busy right now?', L, 'now'],
   ['current meeting', L, 'now'],
   ["what's happening", L, 'now'],
+  ["what's going on", L, 'now'],
+  // ... unless a day is named
+  ["What's happening tomorrow?", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ["what's going on on friday", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ["what's happening next week", L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ["what's coming up next week", L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ["what's up next week", L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  // greetings before the question are not part of it
+  ["Good morning, what's on today?", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['morning! anything today?', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ["Hi! What's on today?", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['Hey, next meeting?', L, 'next'],
+  ['hello whats next', L, 'next'],
+  ['hi calbot am i free at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['Good afternoon! meetings tomorrow morning?', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00'],
+  ['hi there', L, undefined],
   // free at a time (1-7 without am/pm = afternoon; default 30 minutes)
   ['am I free at 3pm', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['am i free at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['am i free at 3 pm?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
-  ['am i free at 9', L, 'free-at', '2026-11-26T09:00', '2026-11-26T09:30'],
+  ['am i free at 11', L, 'free-at', '2026-11-26T11:00', '2026-11-26T11:30'],
+  // a time already over today, no day named (asked at 10:42): the next one, tomorrow's
+  ['am i free at 9', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
+  ['am i free at 10', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
+  ['am i free today at 9', L, 'free-at', '2026-11-26T09:00', '2026-11-26T09:30'],
   ['am i free at 9am tomorrow', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
   ['am I free at 15:30', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
   ['am i busy at 11', L, 'free-at', '2026-11-26T11:00', '2026-11-26T11:30'],
@@ -152,7 +187,22 @@ const rows: Row[] = [
   ['am i available friday at 10', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
   ['am i free on dec 3 at 2pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
   ['am i free tmrw at 4', L, 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
-  ['am i free 9:30-10', L, 'free-at', '2026-11-26T09:30', '2026-11-26T10:00'],
+  ['am i free 9:30-10', L, 'free-at', '2026-11-27T09:30', '2026-11-27T10:00'],
+  // a range's start takes its end's am/pm unless that puts it after the end
+  ['am i free 11-12pm', L, 'free-at', '2026-11-26T11:00', '2026-11-26T12:00'],
+  ['am i free 10-12pm', L, 'free-at', '2026-11-26T10:00', '2026-11-26T12:00'],
+  ['am i free 11-1pm', L, 'free-at', '2026-11-26T11:00', '2026-11-26T13:00'],
+  ['am i free 11:30-1pm', L, 'free-at', '2026-11-26T11:30', '2026-11-26T13:00'],
+  ['am i free tomorrow 11-12:30pm', L, 'free-at', '2026-11-27T11:00', '2026-11-27T12:30'],
+  ['am i free tomorrow 9-11am', L, 'free-at', '2026-11-27T09:00', '2026-11-27T11:00'],
+  // a bare hour in the afternoon or evening is after noon
+  ['am i free tonight at 8', L, 'free-at', '2026-11-26T20:00', '2026-11-26T20:30'],
+  ['am i free this evening at 9', L, 'free-at', '2026-11-26T21:00', '2026-11-26T21:30'],
+  ['am i free this afternoon at 12', L, 'free-at', '2026-11-26T12:00', '2026-11-26T12:30'],
+  ['am i free tomorrow afternoon 1-3', L, 'free-at', '2026-11-27T13:00', '2026-11-27T15:00'],
+  // "am I in a meeting" at a time named: am I free then
+  ['am i in a meeting at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i in a meeting tomorrow at 10', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
   // free slots (today starts at now, rounded up to 5 minutes)
   ['free time tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['when am I free friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
@@ -227,6 +277,9 @@ describe('parseQuestion', () => {
     expect(label('am i free tomorrow 2-4pm')).toBe('Tomorrow · Fri 27 Nov'); // (the card's header adds the times)
     expect(label('what is on this afternoon')).toBe('Today · Thu 26 Nov · Afternoon');
     expect(label('meetings on monday evening')).toBe('Mon 30 Nov · Evening');
+    expect(label('whats on dec 3-5')).toBe('3–5 Dec');
+    expect(label('dec 30 to jan 2')).toBe('30 Dec – 2 Jan 2027');
+    expect(label('am i free at 9')).toBe('Tomorrow · Fri 27 Nov');
   });
 
   it('labels and phrases the rest of a day or week', () => {
