@@ -5,7 +5,7 @@ import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import type { Logger } from '../log.js';
 import { answerContextFor } from '../store/answer-context.js';
 import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.js';
-import { calendarFreshness } from './calendar-freshness.js';
+import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, type ClockStyle } from './date-text.js';
 import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type WorkingHours } from './free-slots.js';
@@ -140,9 +140,25 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
           return;
         }
+        // Days outside the synced window are not in the store: say so rather than answer "nothing on" or "free".
+        let asked = question;
+        let windowNote: string | undefined;
+        if (question.kind === 'agenda' || question.kind === 'free-at' || question.kind === 'free-slots') {
+          const coverage = syncCoverage(question.range, syncState, now, zone);
+          if (coverage.kind === 'outside' || (coverage.kind === 'partly' && question.kind === 'free-at')) {
+            const then = question.kind === 'agenda' ? "what's on then" : "whether you're free then";
+            await turn.sendActivity({ text: `${question.label} is outside the part of your calendar I keep in sync (${coverage.synced}), so I can't tell ${then}.`, textFormat: 'plain' });
+            return;
+          }
+          if (coverage.kind === 'partly') {
+            asked = { ...question, range: coverage.range };
+            windowNote = coverage.note;
+          }
+        }
         const calendar = storedCalendar(collections, user._id, syncState, dayReads);
         const footnoteAction = freshness.fix ? { title: freshness.fix === 'reconnect' ? 'Reconnect' : 'Sync now', command: freshness.fix } : undefined;
-        const answer = await answerQuestion(calendar, question, { now, zone, footnote: freshness.footnote, footnoteAction, workingHours: account?.workingHours, clock: style });
+        const footnote = [windowNote, freshness.footnote].filter(Boolean).join('\n') || undefined;
+        const answer = await answerQuestion(calendar, asked, { now, zone, footnote, footnoteAction, workingHours: account?.workingHours, clock: style });
         await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
       },
     }),

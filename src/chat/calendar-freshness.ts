@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { clockTime, daysBetween, shortDate, type ClockStyle } from './date-text.js';
 import type { AccountDoc, SyncStateDoc } from '../store/collections.js';
+import type { TimeRange } from './free-slots.js';
 import { luxonZone } from './zone-offsets.js';
 
 /**
@@ -54,4 +55,45 @@ function asOf(at: Date, now: Date, zone: string, clock: ClockStyle | undefined):
   const days = daysBetween(today, when);
   const day = days === 0 ? '' : days === -1 ? 'yesterday ' : `${shortDate(when, today)} `;
   return `${day}${clockTime(when, clock)}${zone === 'UTC' ? ' UTC' : ''}`;
+}
+
+/**
+ * How much of `range` the synced window covers (SYNC_WINDOW_PAST_DAYS back, SYNC_WINDOW_FUTURE_DAYS ahead, as the
+ * last round stored it). Outside it the store holds nothing, and "nothing on" or "you're free" would be a guess
+ * passed off as an answer.
+ *
+ * - `inside`: all of it (or the window is not known: a state from before windows were stored).
+ * - `partly`: `range` cut to the window, and a note naming the days left out (and `synced`, as below).
+ * - `outside`: none of it; `synced` names the days that are ("Thu 19 Nov – Sun 30 May 2027").
+ */
+export type SyncCoverage =
+  | { kind: 'inside' }
+  | { kind: 'partly'; range: TimeRange; note: string; synced: string }
+  | { kind: 'outside'; synced: string };
+
+export function syncCoverage(range: TimeRange, state: Pick<SyncStateDoc, 'windowStart' | 'windowEnd'> | null | undefined, now: Date, zone: string): SyncCoverage {
+  const windowStart = state?.windowStart;
+  const windowEnd = state?.windowEnd;
+  if (!windowStart || !windowEnd) return { kind: 'inside' };
+  const before = range.start.getTime() < windowStart.getTime();
+  const after = range.end.getTime() > windowEnd.getTime();
+  if (!before && !after) return { kind: 'inside' };
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
+  // The window's ends are UTC midnights: in the user's zone, the first and last local days it holds whole.
+  const startLocal = DateTime.fromJSDate(windowStart, { zone: luxonZone(zone) });
+  const firstDay = startLocal.equals(startLocal.startOf('day')) ? startLocal : startLocal.startOf('day').plus({ days: 1 });
+  const lastDay = DateTime.fromJSDate(new Date(windowEnd.getTime() - 1), { zone: luxonZone(zone) }).startOf('day').minus({ days: windowEndsAtLocalMidnight(windowEnd, zone) ? 0 : 1 });
+  const synced = `${shortDate(firstDay, today)} – ${shortDate(lastDay, today)}`;
+  if (range.end.getTime() <= windowStart.getTime() || range.start.getTime() >= windowEnd.getTime()) return { kind: 'outside', synced };
+  const cut = { start: before ? windowStart : range.start, end: after ? windowEnd : range.end };
+  const notes = [
+    ...(before ? [`Days before ${shortDate(firstDay, today)} aren't synced, so they aren't shown.`] : []),
+    ...(after ? [`Days after ${shortDate(lastDay, today)} aren't synced, so they aren't shown.`] : []),
+  ];
+  return { kind: 'partly', range: cut, note: notes.join(' '), synced };
+}
+
+function windowEndsAtLocalMidnight(windowEnd: Date, zone: string): boolean {
+  const local = DateTime.fromJSDate(windowEnd, { zone: luxonZone(zone) });
+  return local.equals(local.startOf('day'));
 }

@@ -17,14 +17,14 @@ import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from './colle
  */
 export interface AnswerContext {
   account: Pick<AccountDoc, 'status' | 'mailboxTimeZone' | 'workingHours' | 'clockStyle'> | null;
-  syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowEnd'> | null;
+  syncState: Pick<SyncStateDoc, 'status' | 'roundsCompleted' | 'lastSuccessAt' | 'lastError' | 'daysVersion' | 'windowStart' | 'windowEnd'> | null;
 }
 
 /** The copy kept on the chat user, with when it was taken from the sources. */
 export type StoredAnswerContext = AnswerContext & { copiedAt: Date };
 
 const ACCOUNT_FIELDS = { _id: 0, status: 1, mailboxTimeZone: 1, workingHours: 1, clockStyle: 1 } as const;
-const SYNC_FIELDS = { _id: 0, status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowEnd: 1 } as const;
+const SYNC_FIELDS = { _id: 0, status: 1, roundsCompleted: 1, lastSuccessAt: 1, lastError: 1, daysVersion: 1, windowStart: 1, windowEnd: 1 } as const;
 
 type Sources = Pick<Collections, 'accounts' | 'syncStates'>;
 

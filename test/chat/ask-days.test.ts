@@ -43,7 +43,7 @@ describe('answers from calendarDays, and from events before there are days', () 
     const tomorrowStart = today.plus({ days: 1 });
     expect(await titles('tomorrow', old)).toEqual(soon.plus({ minutes: 5 }) > tomorrowStart ? ['Olga soon', 'Olga tomorrow'] : ['Olga tomorrow']);
     expect(await titles('next meeting', old)).toEqual(['Olga soon']);
-    const freeAt = readScheduleCard((await ask(h, askedHour === 15 ? 'am I free at 3' : 'am I free at 9am', old)).card);
+    const freeAt = readScheduleCard((await ask(h, askedHour === 15 ? 'am I free today at 3' : 'am I free today at 9am', old)).card);
     expect(freeAt.summary).toMatch(/^No, you have something then\./); // (on a weekend: "…outside your working hours")
     expect(rowTitles(freeAt)).toEqual(['Olga at the hour']);
   });
@@ -107,14 +107,14 @@ describe('answers from calendarDays, and from events before there are days', () 
     expect(tongaToday.groups[0]!.rows).toEqual([{ time: '11:00–14:00', title: 'Tevita workshop' }]);
     expect(await titles('tomorrow', tonga)).toEqual([]);
     expect(await titles('yesterday', tonga)).toEqual([]);
-    const busy = readScheduleCard((await ask(h, 'am I free at 12:30', tonga)).card);
+    const busy = readScheduleCard((await ask(h, 'am I free today at 12:30', tonga)).card);
     expect(busy.summary).toMatch(/^No, you have something then\./);
     expect(rowTitles(busy)).toEqual(['Tevita workshop']);
   });
 
   it.each([
-    ['UTC+13', 'Pacific/Tongatapu', 'am I free at 9', 9],
-    ['UTC-10', 'Pacific/Honolulu', 'am I free at 9pm', 21],
+    ['UTC+13', 'Pacific/Tongatapu', 'am I free today at 9', 9],
+    ['UTC-10', 'Pacific/Honolulu', 'am I free today at 9pm', 21],
   ] as const)('all-day events in %s: on their own local dates only, and busy for an hour whose UTC date is another', async (_offset, zone, freeQuestion, hour) => {
     const c = h.store.collections;
     const user = teamsUser(`Far ${zone}`, zone);

@@ -155,12 +155,12 @@ describe('asking about the schedule, end to end', () => {
     }
   });
 
-  it('am I free at 3: no for Ada (her 1:1), yes for Bob', async () => {
-    const adaReply = readScheduleCard((await ask(h, 'am I free at 3', ada)).card);
+  it('am I free today at 3: no for Ada (her 1:1), yes for Bob', async () => {
+    const adaReply = readScheduleCard((await ask(h, 'am I free today at 3', ada)).card);
     // Today may be a weekend, when 15:00 is outside working hours too (the answer then says so).
     expect(adaReply.summary).toMatch(/^No, you have something then\.($| That's outside your working hours \(09:00–17:00\)\.$)/);
     expect(rowTitles(adaReply)).toEqual(['Ada 1:1 with Grace']);
-    const bobReply = readScheduleCard((await ask(h, 'am I free at 3', bob)).card);
+    const bobReply = readScheduleCard((await ask(h, 'am I free today at 3', bob)).card);
     expect(bobReply.summary).toMatch(/^Yes, you're free then\.($| That's outside your working hours \(09:00–17:00\)\.$)/);
     expect(bobReply.groups).toEqual([]);
   });
@@ -287,6 +287,44 @@ describe('answers say how fresh the stored calendar is', () => {
     const message = 'Microsoft asked calbot to slow down; it will try again in a few minutes.';
     await seedAccount(h.store.collections, user, { sync: { status: 'error', roundsCompleted: 0, lastSuccessAt: undefined, lastError: { at: new Date(), kind: 'throttled', message } } });
     expect((await ask(h, "what's on today", user)).text).toBe(`I haven't been able to read your calendar yet: ${message}`);
+  });
+
+  describe('days outside the synced window (7 days back, 180 ahead)', () => {
+    const user = teamsUser('Window Edge', 'Europe/Berlin');
+    const berlinToday = () => DateTime.now().setZone('Europe/Berlin').startOf('day');
+    const asDate = (day: DateTime) => day.setLocale('en-US').toFormat('LLL d yyyy').toLowerCase();
+    beforeAll(async () => {
+      await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin' });
+      await seedEvents(h.store.collections, user, [{ subject: 'Inside the window', start: berlinToday().minus({ days: 6 }).set({ hour: 10 }) }]);
+    });
+
+    it('a day wholly outside: says so, instead of "nothing on" or "you\'re free"', async () => {
+      const far = berlinToday().plus({ days: 300 });
+      const synced = /\(\w{3} \d{1,2} \w{3}( \d{4})? – \w{3} \d{1,2} \w{3}( \d{4})?\)/;
+      for (const [question, then] of [
+        [`what's on ${asDate(far)}`, "what's on then"],
+        [`am i free on ${asDate(far)} at 10`, "whether you're free then"],
+        [`when am i free on ${asDate(far)}`, "whether you're free then"],
+        [`what's on ${asDate(berlinToday().minus({ days: 60 }))}`, "what's on then"],
+      ] as const) {
+        const reply = await ask(h, question, user);
+        expect(reply.card).toBeUndefined();
+        expect(reply.text).toContain(" is outside the part of your calendar I keep in sync (");
+        expect(reply.text).toMatch(synced);
+        expect(reply.text.endsWith(`so I can't tell ${then}.`)).toBe(true);
+      }
+    });
+
+    it('a range partly outside: the synced days, and a note naming the first one', async () => {
+      const from = berlinToday().minus({ days: 10 });
+      const card = readScheduleCard((await ask(h, `what's on ${asDate(from)} to ${asDate(berlinToday().minus({ days: 2 }))}`, user)).card);
+      expect(card.footnote).toMatch(/^Days before \w{3} \d{1,2} \w{3}( \d{4})? aren't synced, so they aren't shown\.$/);
+      expect(rowTitles(card)).toEqual(['Inside the window']);
+      // Free time is not made up for the days left out either: none is offered before the first synced day.
+      const free = await ask(h, `when am i free ${asDate(from)} to ${asDate(berlinToday().minus({ days: 2 }))}`, user);
+      expect(JSON.stringify(free.card)).not.toContain(from.setLocale('en-GB').toFormat('ccc d LLL'));
+      expect(readScheduleCard(free.card).footnote).toMatch(/^Days before /);
+    });
   });
 
   it('fresh data: no footnote', async () => {

@@ -56,7 +56,7 @@ describe('hostile input through the whole ask path', () => {
     ['control characters', "what's on\u0000 today\u0007\u001b[31m", 'any'],
     ['lone surrogate', "what's on today \ud800", 'any'],
     ['a date that does not exist', 'what is on feb 31', 'any'],
-    ['far future', 'what is on dec 3 2099', 'nothing'],
+    ['far future', 'what is on dec 3 2099', 'outside'],
     ['huge range', 'am I free between 1 and 99', 'any'],
   ] as const)('%s: one reply, and the server still answers', async (_name, text, expected) => {
     const reply = await ask(h, text, user);
@@ -64,7 +64,7 @@ describe('hostile input through the whole ask path', () => {
     if (expected === 'unknown') expect(reply.text).toBe('I didn\'t catch that. Type "help" to see what I can do.');
     if (expected === 'too long') expect(reply.text).toMatch(/^That message is longer than I can read/);
     if (expected === 'today') expect(rowTitles(readScheduleCard(reply.card))).toEqual(expect.arrayContaining(SUBJECTS));
-    if (expected === 'nothing') expect(readScheduleCard(reply.card).summary).toMatch(/^Nothing on your calendar/);
+    if (expected === 'outside') expect(reply.text).toMatch(/^Thu 3 Dec 2099 is outside the part of your calendar I keep in sync/);
     const health = await fetch(`${h.baseUrl}/healthz`);
     expect(health.status).toBe(200);
   });

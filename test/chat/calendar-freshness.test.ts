@@ -1,4 +1,4 @@
-import { calendarFreshness, type FreshnessInput } from '../../src/chat/calendar-freshness.js';
+import { calendarFreshness, syncCoverage, type FreshnessInput } from '../../src/chat/calendar-freshness.js';
 
 const NOW = new Date('2026-11-25T09:42:00Z'); // 10:42 in Berlin
 const MIN = 60_000;
@@ -56,5 +56,39 @@ describe('calendarFreshness', () => {
     ],
   ])('%s', (_name, partial, expected) => {
     expect(calendarFreshness(input(partial))).toEqual(expected);
+  });
+});
+
+describe('syncCoverage', () => {
+  // A window as a round on Wed 25 Nov 2026 leaves it: 7 days back, 180 ahead, UTC midnights.
+  const window = { windowStart: new Date('2026-11-18T00:00:00Z'), windowEnd: new Date('2027-05-25T00:00:00Z') };
+  const range = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
+
+  it('inside, or no window known (a state from before windows were stored): answer as usual', () => {
+    expect(syncCoverage(range('2026-11-25T00:00:00Z', '2026-11-26T00:00:00Z'), window, NOW, 'UTC')).toEqual({ kind: 'inside' });
+    expect(syncCoverage(range('2099-12-03T00:00:00Z', '2099-12-04T00:00:00Z'), {}, NOW, 'UTC')).toEqual({ kind: 'inside' });
+    expect(syncCoverage(range('2099-12-03T00:00:00Z', '2099-12-04T00:00:00Z'), null, NOW, 'UTC')).toEqual({ kind: 'inside' });
+  });
+
+  it('wholly outside, either side: names the days that are synced, whole days in the user zone', () => {
+    expect(syncCoverage(range('2027-12-03T00:00:00Z', '2027-12-04T00:00:00Z'), window, NOW, 'UTC')).toEqual({ kind: 'outside', synced: 'Wed 18 Nov – Mon 24 May 2027' });
+    expect(syncCoverage(range('2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z'), window, NOW, 'UTC')).toEqual({ kind: 'outside', synced: 'Wed 18 Nov – Mon 24 May 2027' });
+    // Tonga (UTC+13): the window opens at 13:00 on the 18th there, so the 19th is its first whole day; it closes
+    // at 13:00 on 25 May, so 24 May is its last. Honolulu (UTC-10): 14:00 on the 17th, so the 18th; 14:00 on 24 May, so 23 May.
+    expect(syncCoverage(range('2027-12-03T00:00:00Z', '2027-12-04T00:00:00Z'), window, NOW, 'Pacific/Tongatapu')).toMatchObject({ synced: 'Thu 19 Nov – Mon 24 May 2027' });
+    expect(syncCoverage(range('2027-12-03T00:00:00Z', '2027-12-04T00:00:00Z'), window, NOW, 'Pacific/Honolulu')).toMatchObject({ synced: 'Wed 18 Nov – Sun 23 May 2027' });
+  });
+
+  it('partly outside: the range cut to the window, and a note for each side cut', () => {
+    const lastWeek = syncCoverage(range('2026-11-16T00:00:00Z', '2026-11-23T00:00:00Z'), window, NOW, 'UTC');
+    expect(lastWeek).toEqual({
+      kind: 'partly',
+      range: range('2026-11-18T00:00:00Z', '2026-11-23T00:00:00Z'),
+      note: "Days before Wed 18 Nov aren't synced, so they aren't shown.",
+      synced: 'Wed 18 Nov – Mon 24 May 2027',
+    });
+    const both = syncCoverage(range('2026-01-01T00:00:00Z', '2028-01-01T00:00:00Z'), window, NOW, 'UTC');
+    expect(both).toMatchObject({ kind: 'partly', range: range('2026-11-18T00:00:00Z', '2027-05-25T00:00:00Z') });
+    expect(both.kind === 'partly' && both.note).toBe("Days before Wed 18 Nov aren't synced, so they aren't shown. Days after Mon 24 May 2027 aren't synced, so they aren't shown.");
   });
 });
