@@ -7,7 +7,10 @@ export type ChangedField = 'time' | 'subject' | 'location';
 export interface Change {
   kind: ChangeKind;
   eventId: string;
-  /** The subject to name the event by: the new one, or the last known one for a removal. */
+  /**
+   * The subject to name the event by: the new one, or the last known one for a removal or a cancellation (Exchange
+   * renames an attendee's cancelled copy "Canceled: X", which would read "Cancelled: Canceled: X").
+   */
   subject: string;
   before?: EventDoc;
   after?: EventDoc;
@@ -43,7 +46,7 @@ export function diffEvent(before: EventDoc | undefined, after: EventDoc | undefi
   }
   if (before.etag !== undefined && before.etag === after.etag) return undefined;
   const base = { eventId: after.eventId, subject: after.subject, before, after };
-  if (!before.isCancelled && after.isCancelled) return { ...base, kind: 'cancelled', fields: [] };
+  if (!before.isCancelled && after.isCancelled) return { ...base, subject: before.subject, kind: 'cancelled', fields: [] };
   // An organizer re-instating a cancelled meeting: it is back on the calendar.
   if (before.isCancelled && !after.isCancelled) return { ...base, kind: 'added', fields: [] };
   if (after.isCancelled) return undefined;

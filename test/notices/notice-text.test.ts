@@ -47,6 +47,8 @@ describe('describeChange: one line per kind, in the user zone', () => {
     ['relocated', change(doc(), v2({ location: 'Room 5' })), 'Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5'],
     ['location removed', change(doc(), v2({ location: undefined })), 'Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → (none)'],
     ['cancelled', change(doc(), v2({ isCancelled: true })), 'Cancelled: Design review, Thu 26 Nov 14:00–15:00'],
+    // Exchange renames an attendee's copy of a cancelled meeting.
+    ['cancelled, renamed "Canceled: …"', change(doc(), v2({ isCancelled: true, subject: 'Canceled: Design review' })), 'Cancelled: Design review, Thu 26 Nov 14:00–15:00'],
     ['removed', change(doc(), undefined), 'Removed: Design review, Thu 26 Nov 14:00–15:00'],
     ['past midnight', change(undefined, doc({ start: new Date('2026-11-26T22:00:00Z'), end: new Date('2026-11-27T00:30:00Z') })), 'New: Design review, Thu 26 Nov 23:00–Fri 27 Nov 01:30, Room 4'],
     [
