@@ -21,7 +21,11 @@ export interface NoticeLine {
   text: string;
   /** Start of the event as it is now (or was, for a cancellation): orders rows in a summary. */
   startsAt: Date;
-  /** Its end: a notice still unsent when the event is over is not worth sending any more. */
+  /**
+   * Its end: a notice still unsent when the event is over is not worth sending any more. For a move, the later of
+   * the old and the new end: a meeting moved from tomorrow into this morning is over, but the user still expects it
+   * tomorrow and must hear that it is not.
+   */
   endsAt: Date;
 }
 
@@ -103,7 +107,8 @@ export function describeChange(change: Change, zone: string, now: Date, clock: C
   }
   const detail = parts.join(', ');
   const bounds = localBounds(current, zone);
-  return { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt: bounds.end };
+  const endsAt = change.kind === 'moved' && change.before ? new Date(Math.max(bounds.end.getTime(), localBounds(change.before, zone).end.getTime())) : bounds.end;
+  return { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt };
 }
 
 /** "Synced 123 events": the one line that ends a connection's first round instead of a notice per event. */

@@ -88,6 +88,14 @@ describe('describeChange: one line per kind, in the user zone', () => {
     expect(describeChange(change(undefined, doc({ start: january(4, 8), end: january(4, 9) })), ZONE, lateOnTheThirtyFirst).text).toBe('New: Design review, Mon 4 Jan 09:00–10:00, Room 4');
   });
 
+  test('a move is over when both its old and its new time are: moved into the past, it still ends tomorrow', () => {
+    const intoThisMorning = describeChange(change(doc(), v2({ start: new Date('2026-11-25T07:00:00Z'), end: new Date('2026-11-25T08:00:00Z') })), ZONE, NOW);
+    expect(intoThisMorning.startsAt.toISOString()).toBe('2026-11-25T07:00:00.000Z');
+    expect(intoThisMorning.endsAt.toISOString()).toBe('2026-11-26T14:00:00.000Z');
+    const intoNextWeek = describeChange(change(doc(), v2({ start: new Date('2026-12-01T07:00:00Z'), end: new Date('2026-12-01T08:00:00Z') })), ZONE, NOW);
+    expect(intoNextWeek.endsAt.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+  });
+
   test('the same change reads in the zone given', () => {
     expect(describeChange(change(undefined, doc()), 'America/New_York', NOW).text).toBe('New: Design review, Thu 26 Nov 08:00–09:00, Room 4');
   });

@@ -121,6 +121,15 @@ describe('change notices', () => {
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(12);
   });
 
+  it('a meeting moved from tomorrow into this morning is told: it is over, but the user expects it tomorrow', async () => {
+    const { user, userKey } = await chatUser();
+    const review = eventDoc(userKey, 'review', tomorrow(13));
+    const thisMorning = { start: new Date('2026-11-25T08:00:00Z'), end: new Date('2026-11-25T09:00:00Z') }; // 09:00 Berlin; now is 13:00
+    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, thisMorning)]]).changes);
+    await settle();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['Moved: Design review, Thu 26 Nov 14:00 → Wed 25 Nov 09:00']);
+  });
+
   it('exactly five changes are five messages (the card starts at six)', async () => {
     const { user, userKey } = await chatUser();
     const events = Array.from({ length: 5 }, (_, i) => eventDoc(userKey, `f${i}`, { subject: `Focus ${i + 1}`, ...tomorrow(8 + i) }));
