@@ -11,6 +11,8 @@ import type { NoticeLine } from './notice-text.js';
  * 30 of 30 races were double claims). Instead each notice carries a claim sequence number, and the sender whose
  * insert of noticeClaims {_id: `${noticeId}|${seq}`} succeeds owns that attempt. Every way back to pending
  * (retry, quiet hours, expired claim) moves to seq + 1, so a sender working from a stale read finds its claim taken.
+ * A claim is two writes (the claim, then status 'sending'); a sender that dies between them leaves the notice
+ * pending under a taken claim number, which the next claimer moves past once that claim is older than a claim lasts.
  *
  *   pending --claim--> sending --sent--> sent
  *      ^                  |--failure--> pending (nextAttemptAt backs off) ... dead after maxAttempts
@@ -68,17 +70,28 @@ export class Outbox {
 
   /** pending -> sending for `claimMs`, if this sender wins the claim; undefined when not due or someone else has it. */
   async claim(id: string, now: Date, claimMs: number): Promise<NoticeDoc | undefined> {
-    const doc = (await this.collection.findOne({ _id: id })) as NoticeDoc | null;
-    if (!doc || doc.status !== 'pending' || doc.nextAttemptAt.getTime() > now.getTime()) return undefined;
-    try {
-      await this.claims.insertOne({ _id: `${id}|${seqOf(doc)}`, outboxId: id, claimedAt: now });
-    } catch (error) {
-      if (isDuplicateKey(error)) return undefined;
-      throw error;
+    // Each pass moves past one abandoned claim number; a few in a row would take several crashes mid-claim.
+    for (let abandoned = 0; abandoned < 3; abandoned++) {
+      const doc = (await this.collection.findOne({ _id: id })) as NoticeDoc | null;
+      if (!doc || doc.status !== 'pending' || doc.nextAttemptAt.getTime() > now.getTime()) return undefined;
+      const claimId = `${id}|${seqOf(doc)}`;
+      try {
+        await this.claims.insertOne({ _id: claimId, outboxId: id, claimedAt: now });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // Taken: by a sender about to mark it 'sending', or by one that died (or failed to write) before it did.
+        // Only the second leaves the notice pending for longer than a claim lasts.
+        const taken = await this.claims.findOne({ _id: claimId });
+        if (taken && now.getTime() - taken.claimedAt.getTime() < claimMs) return undefined;
+        // $set, not $inc: concurrent claimers of the same stale read all move to the same next number, and compete.
+        await this.collection.updateOne({ _id: id }, { $set: { 'payload.claimSeq': seqOf(doc) + 1 } });
+        continue;
+      }
+      const claimedUntil = new Date(now.getTime() + claimMs);
+      await this.collection.updateOne({ _id: id }, { $set: { status: 'sending', claimedUntil } });
+      return { ...doc, status: 'sending', claimedUntil };
     }
-    const claimedUntil = new Date(now.getTime() + claimMs);
-    await this.collection.updateOne({ _id: id }, { $set: { status: 'sending', claimedUntil } });
-    return { ...doc, status: 'sending', claimedUntil };
+    return undefined;
   }
 
   /**

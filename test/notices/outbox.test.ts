@@ -47,10 +47,24 @@ describe('outbox', () => {
     expect([a, b].filter(Boolean)).toHaveLength(1);
     expect((a ?? b)!.attempts).toBe(1);
   });
+
+  it('a claim whose sender stopped before marking the notice sending is moved past once older than a claim lasts, by one claimer', async () => {
+    const id = 'u|half-claimed|fp';
+    const queued = new Date(Date.now() - 1000);
+    await outboxes[0]!.enqueue(notice(id), queued);
+    // The first of claim's two writes; its sender died (or the second write failed) before status 'sending'.
+    await store.collections.noticeClaims.insertOne({ _id: `${id}|0`, outboxId: id, claimedAt: queued });
+    // Within a claim's time it may be a live sender about to write 'sending'.
+    expect(await outboxes[1]!.claim(id, new Date(queued.getTime() + 30_000), 60_000)).toBeUndefined();
+    const later = new Date(queued.getTime() + 61_000);
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => outboxes[i % 2]!.claim(id, later, 60_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.collections.outbox.findOne({ _id: id })).toMatchObject({ status: 'sending', payload: { claimSeq: 1 } });
+  });
 });
 
 describe('a sender that stops between claim and send', () => {
-  it('leaves a claim that expires; the next pass sends the notice, once', async () => {
+  it('leaves a claim that expires; the next pass sends the notice, once; also when it stopped mid-claim', async () => {
     const h = await startNoticeHarness('crash');
     try {
       const user = teamsUser();
@@ -83,6 +97,19 @@ describe('a sender that stops between claim and send', () => {
       await h.calbots[0]!.notices.sendDue();
       expect(h.notices(user).map((n) => n.text)).toEqual(['New: Design review, Thu 26 Nov 14:00–15:00, Room 4']);
       expect(await h.store.collections.outbox.findOne({ _id: `${userKey}|review|fp` })).toMatchObject({ status: 'sent', payload: { claimSeq: 1 } });
+
+      // Another that died between the claim's two writes: the notice still pending under a taken claim number.
+      const id = `${userKey}|standup|fp`;
+      const at = h.clock.now();
+      await h.store.collections.outbox.insertOne({ _id: id, userKey, kind: 'added', payload: { text: 'New: Standup, Fri 27 Nov 09:00–09:15' }, status: 'pending', attempts: 0, nextAttemptAt: new Date(at.getTime() - 10_000), createdAt: at });
+      await h.store.collections.noticeClaims.insertOne({ _id: `${id}|0`, outboxId: id, claimedAt: at });
+      await h.calbots[0]!.notices.sendDue();
+      expect(h.notices(user)).toHaveLength(1); // its claim may still be a live sender's
+      h.clock.advance(121_000); // older than a claim lasts (two minutes)
+      await h.calbots[0]!.notices.sendDue();
+      await h.calbots[0]!.notices.idle();
+      expect(h.notices(user).map((n) => n.text)).toEqual(['New: Design review, Thu 26 Nov 14:00–15:00, Room 4', 'New: Standup, Fri 27 Nov 09:00–09:15']);
+      expect(await h.store.collections.outbox.findOne({ _id: id })).toMatchObject({ status: 'sent', payload: { claimSeq: 1 } });
     } finally {
       await h.close();
     }
