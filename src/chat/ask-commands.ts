@@ -11,6 +11,7 @@ import { clockTime, type ClockStyle } from './date-text.js';
 import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type WorkingHours } from './free-slots.js';
 import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
 import {
+  answerActivity,
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
   renderNextAnswer,
@@ -159,7 +160,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         const footnoteAction = freshness.fix ? { title: freshness.fix === 'reconnect' ? 'Reconnect' : 'Sync now', command: freshness.fix } : undefined;
         const footnote = [windowNote, freshness.footnote].filter(Boolean).join('\n') || undefined;
         const answer = await answerQuestion(calendar, asked, { now, zone, footnote, footnoteAction, workingHours: account?.workingHours, clock: style });
-        await turn.sendActivity({ text: answer.text, attachments: [answer.attachment], textFormat: 'plain' });
+        await turn.sendActivity(answerActivity(answer, turn.activity.channelId));
       },
     }),
   ];

@@ -1,4 +1,4 @@
-import type { Attachment } from 'botbuilder';
+import type { Activity, Attachment } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate, type ClockStyle } from './date-text.js';
 import { localClock, type LocalClock } from './local-clock.js';
@@ -35,9 +35,23 @@ export interface ScheduleAnswer {
   attachment: Attachment;
 }
 
+/** Channels that render Adaptive Cards themselves. */
+const CARD_CHANNELS = new Set(['msteams', 'emulator', 'webchat', 'directline']);
+
+/**
+ * The activity that carries an answer on `channelId`. Teams (like Web Chat and the Emulator) shows an activity's
+ * text above its card, so the listing would be there twice: on those channels the plain text goes in `summary`,
+ * which is what Bot Framework channels show when they cannot render a card, and what Teams puts in notifications.
+ * Elsewhere it is the text, for channels without cards.
+ */
+export function answerActivity(answer: ScheduleAnswer, channelId: string | undefined): Partial<Activity> {
+  const plain = CARD_CHANNELS.has(channelId ?? '') ? { summary: answer.text } : { text: answer.text };
+  return { type: 'message', ...plain, attachments: [answer.attachment], textFormat: 'plain' };
+}
+
 /** Rows beyond this become "and N more": a day of 500 events is not readable in chat anyway. */
 export const MAX_ROWS = 30;
-/** Teams rejects cards over ~28 KB; stay clear of it whatever the subjects hold. */
+/** Teams rejects messages over ~28 KB; the card and its plain text together stay clear of it whatever the subjects hold. */
 export const CARD_BYTE_BUDGET = 24_000;
 const MAX_SUBJECT_CHARS = 160;
 const MAX_LOCATION_CHARS = 80;
@@ -291,7 +305,7 @@ export interface FootnoteAction {
 const EMPTY_ROW: Row = { time: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
 
 /**
- * Caps rows at MAX_ROWS, then keeps dropping rows until the serialized card fits CARD_BYTE_BUDGET (subjects are
+ * Caps rows at MAX_ROWS, then keeps dropping rows until the serialized card and text fit CARD_BYTE_BUDGET (subjects are
  * capped in characters, but a character can be 4 bytes of UTF-8 and more once JSON-escaped).
  */
 function renderAnswer(content: CardContent): ScheduleAnswer {
@@ -310,8 +324,10 @@ function renderAnswer(content: CardContent): ScheduleAnswer {
       footnoteCommand: content.footnoteAction?.command ?? '',
     };
     const attachment = renderCard(SCHEDULE_CARD_TEMPLATE, data);
-    if (limit === 0 || Buffer.byteLength(JSON.stringify(attachment.content), 'utf8') <= CARD_BYTE_BUDGET) {
-      return { text: plainText(data), attachment };
+    const text = plainText(data);
+    // The message carries both (answerActivity): Teams' limit is on the whole of it.
+    if (limit === 0 || Buffer.byteLength(JSON.stringify(attachment.content), 'utf8') + Buffer.byteLength(JSON.stringify(text), 'utf8') <= CARD_BYTE_BUDGET) {
+      return { text, attachment };
     }
     limit = Math.floor(limit * 0.8);
   }

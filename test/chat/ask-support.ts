@@ -177,6 +177,8 @@ export function readScheduleCard(card: any): ReadCard {
 
 export interface Reply {
   text: string;
+  /** The plain text of a card answer, on channels that render cards (answerActivity). */
+  summary?: string | undefined;
   textFormat?: string;
   card?: any;
   attachments: { contentType: string; content: any }[];
@@ -191,7 +193,7 @@ export async function ask(h: Harness, text: string, user: TeamsUser, extra: obje
   const activity = received[before]!.activity;
   const attachments = activity.attachments ?? [];
   const card = attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
-  return { text: activity.text ?? '', textFormat: activity.textFormat, card, attachments };
+  return { text: activity.text ?? '', summary: activity.summary, textFormat: activity.textFormat, card, attachments };
 }
 
 export function rowTitles(card: ReadCard): string[] {

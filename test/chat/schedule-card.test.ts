@@ -7,6 +7,7 @@ import {
   renderNextAnswer,
   renderNowAnswer,
   renderScheduleAnswer,
+  answerActivity,
   type DisplayEvent,
   type ScheduleAnswer,
 } from '../../src/chat/schedule-card.js';
@@ -116,15 +117,34 @@ describe('renderScheduleAnswer', () => {
     expect(t.indexOf('Mon thing')).toBeLessThan(t.indexOf('Wednesday 25 Nov'));
   });
 
-  it('caps a 500-event day with "and N more" and stays under Teams card limit', () => {
+  it('caps a 500-event day with "and N more" and stays under Teams message limit, card and plain text together', () => {
     const many = Array.from({ length: 500 }, (_, i) =>
       timed(L, `${String(i).padStart(3, '0')} ${'x'.repeat(251)}`, '2026-11-26T09:00', '2026-11-26T17:00', { location: 'L'.repeat(255), joinUrl: `https://teams.microsoft.com/l/${'j'.repeat(400)}` }),
     );
     const big = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: many });
-    expect(bytes(big)).toBeLessThan(28_000);
+    // The whole activity as it goes out: card, plain text and the rest.
+    const message = (answer: ScheduleAnswer) => Buffer.byteLength(JSON.stringify(answerActivity(answer, 'msteams')), 'utf8');
+    expect(message(big)).toBeLessThan(28_000);
     expect(texts(big).join('\n')).toMatch(/and \d+ more/);
+    expect(big.text).toMatch(/and \d+ more/);
     const emoji = many.map((event) => ({ ...event, subject: '🗓️'.repeat(128) }));
-    expect(bytes(renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: emoji }))).toBeLessThan(28_000);
+    expect(message(renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: emoji }))).toBeLessThan(28_000);
+  });
+
+  it('sends the plain text as the summary where the channel renders the card (Teams shows text above it), else as the text', () => {
+    const answer = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: [timed(L, 'Standup', '2026-11-26T09:00', '2026-11-26T09:15')] });
+    for (const channel of ['msteams', 'emulator', 'webchat', 'directline']) {
+      const activity = answerActivity(answer, channel);
+      expect(activity.text).toBeUndefined();
+      expect(activity.summary).toBe(answer.text);
+      expect(activity.attachments).toEqual([answer.attachment]);
+    }
+    for (const channel of ['sms', 'email', undefined]) {
+      const activity = answerActivity(answer, channel);
+      expect(activity.text).toBe(answer.text);
+      expect(activity.summary).toBeUndefined();
+    }
+    expect(answer.text).toContain('09:00–09:15  Standup');
   });
 });
 
