@@ -8,6 +8,11 @@ export const WELCOME_TEXT =
   "Hi, I'm calbot. I keep an eye on your Outlook calendar and answer questions like \"what's on today\" right here. " +
   'Type "connect outlook" to start, or "help" to see everything I can do.';
 export const UNKNOWN_TEXT = 'I didn\'t catch that. Type "help" to see what I can do.';
+export const GREETING_REPLY = 'Hi! Ask me "what\'s on today", "next meeting" or "am I free at 3", or type "help" to see everything I can do.';
+export const THANKS_REPLY = "You're welcome!";
+/** A greeting or thanks on its own ("hi", "Good morning!", "thanks calbot"): a friendly line, not "I didn't catch that". */
+const GREETING_ONLY = /^(?:hi|hello|hey|hiya|heya|howdy|yo|good (?:morning|afternoon|evening|day)|morning)(?:[\s,]+(?:there|all|team|calbot))?[\s!,.]*$/;
+const THANKS_ONLY = /^(?:thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|very much))?(?:[\s,]+calbot)?[\s!,.]*$/;
 /** No command is anywhere near this long; longer input is answered without parsing it. */
 export const MAX_COMMAND_LENGTH = 1000;
 
@@ -67,6 +72,9 @@ export class CalbotBot extends ActivityHandler {
     } else if (found) {
       command = found.command.name;
       await found.command.run(turn, user, found.args, loaded);
+    } else if (GREETING_ONLY.test(text) || THANKS_ONLY.test(text)) {
+      command = 'greeting';
+      await turn.sendActivity(GREETING_ONLY.test(text) ? GREETING_REPLY : THANKS_REPLY);
     } else {
       await turn.sendActivity(UNKNOWN_TEXT);
     }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { connect } from 'node:net';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
-import { UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
+import { GREETING_REPLY, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
 
 describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   let h: Harness;
@@ -26,6 +26,18 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   it.each(['HELP', '  help! ', '<at>calbot</at> help'])('understands %j as help', async (text) => {
     const [reply] = await h.say(text);
     expect(reply).toMatch(/Here's what I can do/);
+  });
+
+  it.each([
+    ['hi', 'greeting'],
+    ['Hello!', 'greeting'],
+    ['Good morning, calbot', 'greeting'],
+    ['hey there', 'greeting'],
+    ['thanks!', 'thanks'],
+    ['Thank you so much', 'thanks'],
+  ])('answers %j in kind, not with "I didn\'t catch that"', async (text, kind) => {
+    const [reply] = await h.say(text);
+    expect(reply).toBe(kind === 'greeting' ? GREETING_REPLY : THANKS_REPLY);
   });
 
   it('gives unknown text a one-line hint toward help', async () => {
