@@ -8,6 +8,7 @@ import type { Collections } from '../store/collections.js';
 import { Leases } from '../store/leases.js';
 import { createUserLocks } from '../auth/user-lock.js';
 import type { Change, ChangeSet } from '../sync/change-set.js';
+import { syncLeaseKey } from '../sync/sync-jobs.js';
 import { ConversationRateLimit } from './conversation-rate-limit.js';
 import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
 import { describeChange, firstSyncText, isNoticeWorthy, noticeId, type NoticeLine } from './notice-text.js';
@@ -70,11 +71,12 @@ export interface NoticeServiceDependencies {
 export interface NoticeService {
   /**
    * For the sync engine, before it stores a page: puts the page's notices in the outbox (each keyed by its content,
-   * so the same change queued again is one notice) and starts sending them. Throws when they could not be queued:
-   * the engine then fails the round before storing the page, and the changes are found again next round.
+   * so the same change queued again is one notice). Throws when they could not be queued: the engine then fails
+   * the round before storing the page, and the changes are found again next round. They are sent when the round
+   * completes, all pages' together (a round that fails leaves them to the send-notices job).
    */
   queueChanges(userKey: string, changes: readonly Change[]): Promise<void>;
-  /** For the sync engine, after a round: the first round's one-line summary (its events get no notices each). */
+  /** For the sync engine, after a round: sends what its pages queued; a first round's one-line summary instead. */
   onRoundComplete: OnRoundComplete;
   /** One sender pass: every due notice (or one user's); what the send-notices job runs. */
   sendDue(userKey?: string): Promise<{ sent: number }>;
@@ -96,6 +98,8 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   // One sender per user across processes, so a round's notices are composed (batched, ordered, paced) as one.
   // Exactly-once does not rest on it: each notice is claimed on its own (see Outbox.claim).
   const leases = new Leases(collections.leases, `notices-${process.pid}-${randomBytes(4).toString('hex')}`, now);
+  // Only read, to see whether a user's round is under way: the sync jobs' leases run on the real clock.
+  const syncLeases = new Leases(collections.leases, 'notices', () => new Date());
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
 
@@ -121,7 +125,12 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
    * error is logged. Per-event notices are not queued here: the engine queued each page's before storing it.
    */
   const onRoundComplete: OnRoundComplete = async (userKey, { changeSet, firstRound, totalEvents }) => {
-    if (!firstRound) return;
+    if (!firstRound) {
+      // Every page of the round is queued now: sent together, they are composed as one (a card beyond
+      // MAX_SEPARATE_NOTICES). Kicked page by page, each page would go out on its own.
+      if (changeSet.changes.length > 0) kick(userKey);
+      return;
+    }
     try {
       // Keyed by the connection: a replayed first round says it once; a later reconnect says it again.
       const account = await collections.accounts.findOne({ _id: userKey }, { projection: { connectedAt: 1 } });
@@ -153,7 +162,6 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       if (await outbox.enqueue({ _id: noticeId(userKey, change), userKey, kind: change.kind, payload: { text: line.text, line } }, at)) inserted++;
     }
     logger.info({ event: 'notices-queued', userKey, changes: changes.length, worthy: worthy.length, inserted }, 'notices queued');
-    if (inserted > 0) kick(userKey);
   }
 
   function sendDue(onlyUser?: string): Promise<{ sent: number }> {
@@ -171,16 +179,18 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
         if (deleted > 0) logger.info({ event: 'notices-cleanup', deleted }, 'old notices deleted');
       }
     }
-    // The job's pass leaves notices younger than a moment to the kick that follows their round's enqueue, so it
-    // never sends half of a round that is still being written (and splits a summary into messages).
+    // The job's pass leaves a round still being synced to the kick that follows its completion, so it never sends
+    // half of a round (and splits a summary into messages): it skips notices younger than a moment, and users
+    // whose round is under way (its sync lease held; a crashed round's lapses, and the job sends what it queued).
     const due = await outbox.listDue(onlyUser ? at : new Date(at.getTime() - FRESH_NOTICE_MS), onlyUser);
     const byUser = new Map<string, string[]>();
     for (const { _id, userKey } of due) byUser.set(userKey, [...(byUser.get(userKey) ?? []), _id]);
     const counts = await Promise.all(
-      [...byUser].map(([userKey, ids]) =>
+      [...byUser].map(async ([userKey, ids]) => {
+        if (!onlyUser && (await syncLeases.isHeld(syncLeaseKey(userKey)))) return 0;
         // Another process holding this user's lease sends these; what it misses, the next pass finds.
-        userLocks.run(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, () => deliver(userKey, ids)))?.value ?? 0),
-      ),
+        return userLocks.run(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, () => deliver(userKey, ids)))?.value ?? 0);
+      }),
     );
     return { sent: counts.reduce((sum, count) => sum + count, 0) };
   }

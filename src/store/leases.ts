@@ -43,6 +43,12 @@ export class Leases {
     return undefined;
   }
 
+  /** Whether anyone holds the lease on `key` now (a holder past its expiry does not). */
+  async isHeld(key: string): Promise<boolean> {
+    const holder = await this.collection.findOne({ key });
+    return holder !== null && holder.expiresAt.getTime() > this.now().getTime();
+  }
+
   /** Runs `work` under the lease on `key`; undefined (work not run) while someone else holds it. */
   async withLease<T>(key: string, ttlMs: number, work: (lease: Lease) => Promise<T>): Promise<{ value: T } | undefined> {
     const lease = await this.acquire(key, ttlMs);

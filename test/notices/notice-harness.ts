@@ -115,6 +115,12 @@ export function roundOf(pairs: [EventDoc | undefined, EventDoc | undefined][]): 
   return changeSet;
 }
 
+/** What the sync engine does with a round's changes: queues them (before storing its pages), then reports the round complete. */
+export async function syncRound(calbot: Calbot, userKey: string, round: ChangeSet): Promise<void> {
+  await calbot.notices.queueChanges(userKey, round.changes);
+  await calbot.notices.onRoundComplete(userKey, { changeSet: round, firstRound: false });
+}
+
 export function userKeyOf(user: TeamsUser): string {
   return `msteams:${user.id}`;
 }

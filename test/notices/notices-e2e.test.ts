@@ -1,6 +1,8 @@
-import { eventDoc, roundOf, startNoticeHarness, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
 import type { EventDoc } from '../../src/store/collections.js';
+import { Leases } from '../../src/store/leases.js';
 import { emptyChangeSet } from '../../src/sync/change-set.js';
+import { syncLeaseKey } from '../../src/sync/sync-jobs.js';
 
 /**
  * Change notices end to end: a real calbot (server, bot, Agenda job, sender) on the test database, a fake Bot
@@ -48,7 +50,8 @@ describe('change notices', () => {
     const far = eventDoc(userKey, 'far', { subject: 'Offsite', start: new Date('2026-12-20T09:00:00Z'), end: new Date('2026-12-20T17:00:00Z') });
     const untouched = eventDoc(userKey, 'same', { subject: 'Untouched' });
 
-    await h.calbots[0]!.notices.queueChanges(
+    await syncRound(
+      h.calbots[0]!,
       userKey,
       roundOf([
         [undefined, review],
@@ -58,7 +61,7 @@ describe('change notices', () => {
         [untouched, untouched],
         [past, v2(past, { subject: 'Renamed, but over' })],
         [undefined, far],
-      ]).changes,
+      ]),
     );
     await h.connector.waitFor(4, (r) => r.conversationId === user.conversationId && !r.activity.text?.startsWith('Change notices are'));
     await settle();
@@ -80,11 +83,11 @@ describe('change notices', () => {
     const review = eventDoc(userKey, 'review', tomorrow(13));
     const round = roundOf([[review, v2(review, { subject: 'Design sync' })]]);
     await Promise.all([
-      h.calbots[0]!.notices.queueChanges(userKey, round.changes),
-      h.calbots[0]!.notices.queueChanges(userKey, round.changes),
+      syncRound(h.calbots[0]!, userKey, round),
+      syncRound(h.calbots[0]!, userKey, round),
     ]);
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Changed:') === true);
-    await h.calbots[0]!.notices.queueChanges(userKey, round.changes);
+    await syncRound(h.calbots[0]!, userKey, round);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00']);
     expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(1);
@@ -103,7 +106,7 @@ describe('change notices', () => {
   it('more than five changes in a round: one summary card, ten rows and "and N more"', async () => {
     const { user, userKey } = await chatUser();
     const events = Array.from({ length: 12 }, (_, i) => eventDoc(userKey, `m${i}`, { subject: `Meeting ${String(i + 1).padStart(2, '0')}`, ...tomorrow(7 + i, 30) }));
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf(events.map((e) => [undefined, e])).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf(events.map((e) => [undefined, e])));
     const [message] = await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.attachments !== undefined);
     await settle();
     expect(h.notices(user)).toHaveLength(1);
@@ -121,11 +124,46 @@ describe('change notices', () => {
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(12);
   });
 
+  it('a round of several pages is sent when it completes: nine changes over three pages are one card', async () => {
+    const { user, userKey } = await chatUser();
+    const round = roundOf(Array.from({ length: 9 }, (_, i) => [undefined, eventDoc(userKey, `pg${i}`, { subject: `Paged ${i + 1}`, ...tomorrow(7 + i, 30) })] as [undefined, EventDoc]));
+    for (let page = 0; page < 3; page++) {
+      await h.calbots[0]!.notices.queueChanges(userKey, round.changes.slice(page * 3, page * 3 + 3));
+      await h.calbots[0]!.notices.idle();
+    }
+    expect(h.notices(user)).toEqual([]); // the round is not complete: its later pages may hold more
+    await h.calbots[0]!.notices.onRoundComplete(userKey, { changeSet: round, firstRound: false });
+    await settle();
+    expect(h.notices(user)).toHaveLength(1);
+    expect(h.notices(user)[0]!.card.body[0].inlines[0].text).toBe('9 calendar changes');
+  });
+
+  it('the send job leaves a round under way alone (its sync lease held); a round that fails, it sends once the lease is gone', async () => {
+    const { user, userKey } = await chatUser();
+    const round = roundOf(Array.from({ length: 7 }, (_, i) => [undefined, eventDoc(userKey, `slow${i}`, { subject: `Slow ${i + 1}`, ...tomorrow(7 + i, 30) })] as [undefined, EventDoc]));
+    // A round in another process whose pages come slowly (Graph throttling): its sync job holds the user's lease.
+    const syncLease = await new Leases(h.store.collections.leases, 'another-process').acquire(syncLeaseKey(userKey), 60_000);
+    expect(syncLease).toBeDefined();
+    await h.calbots[0]!.notices.queueChanges(userKey, round.changes.slice(0, 3));
+    h.clock.advance(10_000); // the first page's notices are no longer fresh
+    await h.calbots[0]!.notices.sendDue();
+    await h.calbots[0]!.notices.idle();
+    expect(h.notices(user)).toEqual([]);
+
+    await h.calbots[0]!.notices.queueChanges(userKey, round.changes.slice(3));
+    await syncLease!.release(); // the round failed after its second page
+    h.clock.advance(10_000);
+    await h.calbots[0]!.notices.sendDue();
+    await settle();
+    expect(h.notices(user)).toHaveLength(1);
+    expect(h.notices(user)[0]!.card.body[0].inlines[0].text).toBe('7 calendar changes');
+  });
+
   it('a meeting moved from tomorrow into this morning is told: it is over, but the user expects it tomorrow', async () => {
     const { user, userKey } = await chatUser();
     const review = eventDoc(userKey, 'review', tomorrow(13));
     const thisMorning = { start: new Date('2026-11-25T08:00:00Z'), end: new Date('2026-11-25T09:00:00Z') }; // 09:00 Berlin; now is 13:00
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, thisMorning)]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[review, v2(review, thisMorning)]]));
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Moved: Design review, Thu 26 Nov 14:00 → Wed 25 Nov 09:00']);
   });
@@ -133,7 +171,7 @@ describe('change notices', () => {
   it('exactly five changes are five messages (the card starts at six)', async () => {
     const { user, userKey } = await chatUser();
     const events = Array.from({ length: 5 }, (_, i) => eventDoc(userKey, `f${i}`, { subject: `Focus ${i + 1}`, ...tomorrow(8 + i) }));
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf(events.map((e) => [undefined, e])).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf(events.map((e) => [undefined, e])));
     await h.connector.waitFor(5, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New: Focus') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual([1, 2, 3, 4, 5].map((i) => `New: Focus ${i}, Thu 26 Nov ${String(8 + i).padStart(2, '0')}:00–${String(9 + i).padStart(2, '0')}:00, Room 4`));
@@ -143,7 +181,7 @@ describe('change notices', () => {
     const { user, userKey } = await chatUser();
     await h.say('timezone America/New_York', user);
     const review = eventDoc(userKey, 'review', tomorrow(13));
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[undefined, review]]));
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New:') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['New: Design review, Thu 26 Nov 08:00–09:00, Room 4']);
@@ -154,7 +192,7 @@ describe('change notices', () => {
     const review = eventDoc(userKey, 'review', tomorrow(13));
     // The connector client retries a 500 three times itself; the fourth failure reaches calbot's outbox retry.
     h.connector.failNext(500, 4);
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, { isCancelled: true })]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[review, v2(review, { isCancelled: true })]]));
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Cancelled:') === true, 20_000);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Cancelled: Design review, Thu 26 Nov 14:00–15:00']);
@@ -167,21 +205,21 @@ describe('change notices', () => {
     const { user, userKey } = await chatUser();
     const review = eventDoc(userKey, 'review', tomorrow(13));
     h.connector.failNext(404, 1);
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[undefined, review]]));
     await h.calbots[0]!.notices.idle();
     expect(await h.store.collections.chatUsers.findOne({ _id: userKey })).toMatchObject({ conversationDead: true });
     const [dropped] = await h.store.collections.outbox.find({ userKey }).toArray();
     expect(dropped).toMatchObject({ status: 'dead', attempts: 1, payload: { deadReason: 'conversation-gone' } });
 
     // While dead, a new change is dropped without a call to the connector (which would now deliver it).
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, { subject: 'Renamed' })]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[review, v2(review, { subject: 'Renamed' })]]));
     await settle();
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'dead' })).toBe(2);
     expect(h.notices(user)).toEqual([]);
 
     await h.say('notify', user); // the user is back: rememberChatUser revives the conversation
     const renamed = v2(review, { subject: 'Renamed' });
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[renamed, { ...renamed, etag: 'W/"3"', location: 'Room 9' }]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[renamed, { ...renamed, etag: 'W/"3"', location: 'Room 9' }]]));
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Changed:') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Changed: Renamed, Thu 26 Nov 14:00–15:00, location Room 4 → Room 9']);
@@ -191,13 +229,13 @@ describe('change notices', () => {
     const { user, userKey } = await chatUser();
     expect(await h.say('notify off', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
     const review = eventDoc(userKey, 'review', tomorrow(13));
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[undefined, review]]));
     await settle();
     expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(0);
     expect(h.notices(user)).toEqual([]);
 
     expect((await h.say('notify on', user))[0]).toMatch(/^Change notices are on: I'll tell you here when a meeting in the next 14 days/);
-    await h.calbots[0]!.notices.queueChanges(userKey, roundOf([[review, v2(review, { isCancelled: true })]]).changes);
+    await syncRound(h.calbots[0]!, userKey, roundOf([[review, v2(review, { isCancelled: true })]]));
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('Cancelled:') === true);
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Cancelled: Design review, Thu 26 Nov 14:00–15:00']);
@@ -205,7 +243,7 @@ describe('change notices', () => {
 
   it('an empty round says nothing', async () => {
     const { user, userKey } = await chatUser();
-    await h.calbots[0]!.notices.queueChanges(userKey, emptyChangeSet().changes);
+    await syncRound(h.calbots[0]!, userKey, emptyChangeSet());
     await settle();
     expect(h.notices(user)).toEqual([]);
   });
@@ -225,8 +263,8 @@ describe('change notices', () => {
     );
     await Promise.all(
       users.flatMap(({ userKey }, u) => [
-        a.notices.queueChanges(userKey, rounds[u]!.changes),
-        b.notices.queueChanges(userKey, rounds[u]!.changes),
+        syncRound(a, userKey, rounds[u]!),
+        syncRound(b, userKey, rounds[u]!),
         a.notices.sendDue(),
         b.notices.sendDue(),
       ]),

@@ -67,6 +67,26 @@ describe('change notices after real sync rounds', () => {
     expect(h.connector.messages(chat.conversationId).slice(again).map((r) => r.activity.text)).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
   });
 
+  it('eight changes in one round over four pages: one summary card when the round completes, not a message per page', async () => {
+    const ids: string[] = [];
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Paula Pages', (oid) => {
+      for (let i = 0; i < 8; i++) ids.push(h.graph.addEvent(oid, { subject: `Meeting ${i + 1}`, start: at(1 + (i % 5), 8 + i), end: at(1 + (i % 5), 9 + i) }));
+    });
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 8 events');
+    const before = h.connector.messages(chat.conversationId).length;
+    for (const id of ids) h.graph.updateEvent(microsoft.oid, id, { location: 'Elsewhere' });
+
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 8 changed, 0 removed.']);
+    await waitForState(h, userKey, (state) => state.status !== 'running' && state.roundsCompleted >= 2);
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.attachments !== undefined);
+    await h.calbot.notices.idle();
+    await h.calbot.notices.sendDue();
+    await h.calbot.notices.idle();
+    const notices = h.connector.messages(chat.conversationId).slice(before).filter((r) => !r.activity.text?.startsWith('Synced:'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.activity.attachments![0]!.content.body[0].inlines[0].text).toBe('8 calendar changes');
+  });
+
   it('a round that fails after storing a page still tells about that page; the next round tells the rest, nothing twice', async () => {
     const ids: Record<string, string> = {};
     const { chat, microsoft, userKey } = await connectedUser(h, 'Pia Pages', (oid) => {

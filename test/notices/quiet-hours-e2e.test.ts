@@ -1,4 +1,4 @@
-import { eventDoc, roundOf, startNoticeHarness, teamsUser, userKeyOf, type NoticeHarness } from './notice-harness.js';
+import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness } from './notice-harness.js';
 import type { EventDoc } from '../../src/store/collections.js';
 
 /**
@@ -45,13 +45,14 @@ describe('quiet hours', () => {
     const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...at('2026-11-26T08:00:00Z', 15) });
     const night = eventDoc(userKey, 'night', { subject: 'Night shift handover', ...at('2026-11-26T03:00:00Z', 30) }); // 04:00 in Berlin: over by 07:00
     const calbot = h.calbots[0]!;
-    await calbot.notices.queueChanges(
+    await syncRound(
+      calbot,
       userKey,
-      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night]]).changes,
+      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night]]),
     );
     await calbot.notices.idle();
     h.clock.advance(4 * HOUR); // 02:30: another round, still quiet
-    await calbot.notices.queueChanges(userKey, roundOf([[review, v2(review, { isCancelled: true })]]).changes);
+    await syncRound(calbot, userKey, roundOf([[review, v2(review, { isCancelled: true })]]));
     await calbot.notices.idle();
     await calbot.notices.sendDue();
     expect(h.notices(user)).toEqual([]);
@@ -93,7 +94,7 @@ describe('quiet hours', () => {
     await calbot.notices.onRoundComplete(userKey, { firstRound: true, totalEvents: 7, changeSet: roundOf([]) });
     await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text === 'Synced 7 events');
     const lunch = eventDoc(userKey, 'lunch', { subject: 'Lunch', ...at('2026-11-26T11:30:00Z') });
-    await calbot.notices.queueChanges(userKey, roundOf([[undefined, lunch]]).changes);
+    await syncRound(calbot, userKey, roundOf([[undefined, lunch]]));
     await calbot.notices.idle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Synced 7 events']);
 
@@ -118,7 +119,7 @@ describe('quiet hours', () => {
     // Two attempts of four connector calls each (the connector client retries 500 three times itself).
     h.connector.failNext(500, 8);
     const review = eventDoc(userKey, 'review', at('2026-11-27T13:00:00Z'));
-    await calbot.notices.queueChanges(userKey, roundOf([[undefined, review]]).changes);
+    await syncRound(calbot, userKey, roundOf([[undefined, review]]));
     let doc = await h.store.collections.outbox.findOne({ userKey });
     while (doc?.status !== 'dead') {
       await calbot.notices.idle();
