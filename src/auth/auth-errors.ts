@@ -35,8 +35,9 @@ export class InvalidStateError extends AuthFailure {
   readonly httpStatus = 400;
   readonly userMessage = 'This sign-in link is invalid, expired or was already used. Ask the bot to "connect outlook" again for a new link.';
 
-  constructor(readonly reason: InvalidStateReason) {
-    super(`sign-in state rejected: ${reason}`, { kind: 'invalid-state', reason });
+  /** `pending`: whose link it was, known when the state was ours but can no longer be used (expired, unreadable). */
+  constructor(readonly reason: InvalidStateReason, readonly pending?: PendingSignIn) {
+    super(`sign-in state rejected: ${reason}`, { kind: 'invalid-state', reason, userKey: pending?.userKey });
   }
 }
 

@@ -11,7 +11,7 @@ import { mailboxSettingsUpdate } from '../sync/mailbox-settings.js';
 import type { Logger } from '../log.js';
 import type { RedirectHandler } from '../server.js';
 import type { Collections } from '../store/collections.js';
-import { ConsentRefusedError, isAuthFailure, SignInFailedError } from './auth-errors.js';
+import { ConsentRefusedError, InvalidStateError, isAuthFailure, type PendingSignIn } from './auth-errors.js';
 import { renderAuthResultPage } from './auth-result-page.js';
 import type { MicrosoftAuth } from './microsoft-auth.js';
 import { connectedCard, microsoftAppMissingMessage, signInCard } from './sign-in-card.js';
@@ -125,9 +125,12 @@ export function createRedirectHandler(deps: ConnectOutlookDependencies): Redirec
     if (!auth) {
       return { ...renderAuthResultPage({ ok: false, error: new Error('not configured') }), status: 503 };
     }
+    // Whose sign-in this is, once known: a failure after that is told in their chat too.
+    let signingIn: PendingSignIn | undefined;
     try {
       const result = await auth.completeSignIn(query);
       const { userKey, account } = result;
+      signingIn = { userKey, conversationReference: result.conversationReference };
       let displayName = account.displayName || account.username;
       try {
         const profile = await readProfile(deps.graphFor(userKey));
@@ -137,20 +140,31 @@ export function createRedirectHandler(deps: ConnectOutlookDependencies): Redirec
         // The link is made; the profile is a nicety. Sync will retry Graph on its own schedule.
         logger.warn({ event: 'profile-read-failed', userKey, err: isAuthFailure(error) ? error.logFields : (error as Error).message }, 'could not read /me after sign-in');
       }
+      // Syncing is set up before the chat hears "connected": the two never disagree.
+      await deps.hooks.connected(userKey, { accountChanged: result.accountChanged });
       logger.info({ event: 'connected', userKey, accountChanged: result.accountChanged }, 'outlook connected');
       await tell(proactive, logger, userKey, result.conversationReference, `Connected to Outlook as ${displayName} (${account.username}). I'm syncing your calendar now; ask me "what's on today" in a moment.`);
-      await deps.hooks.connected(userKey, { accountChanged: result.accountChanged });
       return renderAuthResultPage({ ok: true, result: { account: { ...account, displayName } } });
     } catch (error) {
       const fields = isAuthFailure(error) ? { kind: error.name, ...error.logFields } : { kind: 'unexpected', err: (error as Error).message };
       logger.warn({ event: 'sign-in-failed', ...fields }, 'sign-in failed');
-      if ((error instanceof ConsentRefusedError || error instanceof SignInFailedError) && error.pending) {
-        const text = error instanceof ConsentRefusedError ? 'Outlook connection cancelled: Microsoft sign-in was declined. Say "connect outlook" to try again.' : `Outlook connection failed: ${error.userMessage}`;
-        await tell(proactive, logger, error.pending.userKey, error.pending.conversationReference, text);
-      }
+      const pending = (isAuthFailure(error) && 'pending' in error ? (error.pending as PendingSignIn | undefined) : undefined) ?? signingIn;
+      if (pending) await tell(proactive, logger, pending.userKey, pending.conversationReference, chatTextFor(error));
       return renderAuthResultPage({ ok: false, error });
     }
   };
+}
+
+/** What the chat that asked for the link hears when the sign-in fails: the same story as the page, with what to do. */
+function chatTextFor(error: unknown): string {
+  if (error instanceof ConsentRefusedError) return 'Outlook connection cancelled: Microsoft sign-in was declined. Say "connect outlook" to try again.';
+  if (error instanceof InvalidStateError) {
+    return error.reason === 'expired'
+      ? 'That sign-in link had expired (links last 10 minutes), so Outlook is not connected. Say "connect outlook" for a new one.'
+      : 'That sign-in link can no longer be used, so Outlook is not connected. Say "connect outlook" for a new one.';
+  }
+  if (isAuthFailure(error)) return `Outlook connection failed: ${error.userMessage}`;
+  return 'Outlook connection failed: something went wrong on my side while setting up the sync. Say "reconnect" to try again.';
 }
 
 async function tell(proactive: ProactiveSender, logger: Logger, userKey: string, reference: Parameters<ProactiveSender['sendToReference']>[0], text: string) {

@@ -112,8 +112,8 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
   if (!stored) throw new InvalidStateError('unknown-or-used');
   const { deletedCount } = await deps.collections.authStates.deleteOne({ _id: id });
   if (deletedCount !== 1) throw new InvalidStateError('unknown-or-used');
-  if (stored.expiresAt.getTime() <= now.getTime()) throw new InvalidStateError('expired');
   const pending: PendingSignIn = { userKey: stored.userKey, conversationReference: stored.conversationReference };
+  if (stored.expiresAt.getTime() <= now.getTime()) throw new InvalidStateError('expired', pending);
 
   const error = single(query, 'error');
   if (error !== undefined) {
@@ -129,7 +129,7 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
     codeVerifier = open(deps.encryptionKey, stored.codeVerifier, verifierContext(id)).toString('utf8');
   } catch {
     // The encryption key changed between the link and the redirect.
-    throw new InvalidStateError('unreadable');
+    throw new InvalidStateError('unreadable', pending);
   }
   return deps.locks.run(stored.userKey, async () => {
     const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, stored.userKey, deps.logger);

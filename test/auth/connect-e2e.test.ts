@@ -78,6 +78,36 @@ describe('connect outlook, end to end through the server', () => {
     expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
   });
 
+  it('a link that expired between the card and the redirect: the page and the chat both say so, nothing linked', async () => {
+    const chat = teamsUser('Late Larry');
+    const microsoft = h.addMicrosoftUser('Larry Late');
+    const expire = async () => {
+      await h.store.collections.authStates.updateMany({ userKey: `msteams:${chat.id}` }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    };
+    const { status, page } = await h.connect(chat, microsoft, { beforeRedirect: expire });
+    expect(status).toBe(400);
+    expect(page).toMatch(/invalid, expired or was already used/);
+    const [told] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /expired/.test(r.activity.text ?? ''));
+    expect(told!.activity.text).toBe('That sign-in link had expired (links last 10 minutes), so Outlook is not connected. Say "connect outlook" for a new one.');
+    expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
+  });
+
+  it("Microsoft's token endpoint failing: the page and the chat both say the connection failed", async () => {
+    const chat = teamsUser('Tess Token');
+    const microsoft = h.addMicrosoftUser('Tess Token');
+    h.identity.failNextTokenRequests(503, 10);
+    try {
+      const { status, page } = await h.connect(chat, microsoft);
+      expect(status).toBe(502);
+      expect(page).toMatch(/did not complete the connection/);
+    } finally {
+      h.identity.clearTokenFailures();
+    }
+    const [told] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /failed/.test(r.activity.text ?? ''));
+    expect(told!.activity.text).toBe('Outlook connection failed: Microsoft\'s sign-in service did not complete the connection. Please ask the bot to "connect outlook" again in a minute.');
+    expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
+  });
+
   it('disconnect removes the account, its tokens and synced data; connecting again works', async () => {
     const chat = teamsUser('Dan');
     const microsoft = h.addMicrosoftUser('Dan Example');

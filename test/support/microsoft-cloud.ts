@@ -18,7 +18,8 @@ export interface CloudHarness extends Harness {
    * A successful connect starts the first sync at once; with `waitForFirstSync` this waits for its "Synced N
    * events" line, so that later replies are not mistaken for it.
    */
-  connect(chatUser: TeamsUser, microsoftUser: FakeUser, options?: { waitForFirstSync?: boolean }): Promise<{ status: number; page: string; signInUrl: string }>;
+  /** `beforeRedirect`: runs after Microsoft's sign-in, before the browser comes back to calbot (a link expiring meanwhile). */
+  connect(chatUser: TeamsUser, microsoftUser: FakeUser, options?: { waitForFirstSync?: boolean; beforeRedirect?: () => Promise<void> }): Promise<{ status: number; page: string; signInUrl: string }>;
 }
 
 export async function startCloudHarness(env: Record<string, string> = {}, name = 'cloud', options: { accessTokenLifetimeSeconds?: number } = {}): Promise<CloudHarness> {
@@ -65,6 +66,7 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
       const authorize = await openAuthorizeUrl(signInUrl);
       if (!authorize.location) throw new Error(`authorize did not redirect: ${authorize.status} ${authorize.body}`);
       const synced = harness.connector.messages(chatUser.conversationId).filter((r) => FIRST_SYNC_LINE.test(r.activity.text ?? '')).length;
+      await options.beforeRedirect?.();
       const back = await fetch(authorize.location, { redirect: 'manual' });
       const result = { status: back.status, page: await back.text(), signInUrl };
       if (result.page.includes('Connected as') && options.waitForFirstSync) {
