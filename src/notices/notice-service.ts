@@ -37,7 +37,13 @@ export interface RoundResult {
 export type OnRoundComplete = (userKey: string, result: RoundResult) => Promise<void>;
 
 export interface NoticeOptions {
-  /** Sends per notice before it is given up ('dead', logged). */
+  /**
+   * Failures the connector may recover from (5xx, 408, 429, 401, no answer) are retried this long after a notice's
+   * first failed send, so an outage of the Bot Connector delays notices rather than losing them. A notice about an
+   * event that ends sooner is dropped when it ends (event-over).
+   */
+  retryForMs: number;
+  /** Sends before a notice the connector refuses (another 4xx: the message itself is at fault) is given up. */
   maxAttempts: number;
   /** First retry after this; doubles per attempt up to retryMaxMs. */
   retryBaseMs: number;
@@ -51,6 +57,7 @@ export interface NoticeOptions {
 }
 
 export const DEFAULT_NOTICE_OPTIONS: NoticeOptions = {
+  retryForMs: 24 * 3_600_000,
   maxAttempts: 6,
   retryBaseMs: 10_000,
   retryMaxMs: 15 * 60_000,
@@ -269,21 +276,29 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       .map(({ doc }) => ({ docs: [doc], activity: textActivity(doc.payload.text) }));
   }
 
+  /**
+   * A failed send: retried with backoff (capped at retryMaxMs) for retryForMs after the notice first failed, as
+   * long as the connector may recover; a message it refuses (a 4xx other than 401, 408 and 429) is given up after
+   * maxAttempts. Gone conversations (403/404) never get here: they are dropped at once.
+   */
   async function retryLater(userKey: string, failed: NoticeDoc[], untried: NoticeDoc[], error: unknown): Promise<void> {
     const attempts = Math.max(...failed.map((doc) => doc.attempts)) + 1;
     const status = statusOf(error);
-    if (attempts >= options.maxAttempts) {
-      for (const doc of failed) await outbox.markDead(doc, `gave up after ${attempts} attempts (last: ${status ?? (error as Error).message})`, true);
-      logger.error({ event: 'notices-dead', userKey, notices: failed.length, attempts, status, err: (error as Error).message }, 'notice given up after repeated send failures');
+    const failedAt = now();
+    const failingSince = Math.min(...failed.map((doc) => (doc.payload.failingSince ? new Date(doc.payload.failingSince).getTime() : failedAt.getTime())));
+    const refused = status !== undefined && status >= 400 && status < 500 && ![401, 408, 429].includes(status);
+    const failingMs = failedAt.getTime() - failingSince;
+    const retryAt = new Date(failedAt.getTime() + Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1)));
+    if (refused ? attempts >= options.maxAttempts : failingMs >= options.retryForMs) {
+      const over = refused ? '' : ` in ${Math.round(failingMs / 360_000) / 10} h`;
+      for (const doc of failed) await outbox.markDead(doc, `gave up after ${attempts} attempts${over} (last: ${status ?? (error as Error).message})`, true);
+      logger.error({ event: 'notices-dead', userKey, notices: failed.length, attempts, failingMs, status, err: (error as Error).message }, 'notice given up after repeated send failures');
     } else {
-      const delay = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1));
-      const at = new Date(now().getTime() + delay);
-      for (const doc of failed) await outbox.retryAt(doc, at, true);
-      logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: at.toISOString() }, 'notice send failed; will retry');
+      for (const doc of failed) await outbox.retryAt(doc, retryAt, true, failedAt);
+      logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: retryAt.toISOString() }, 'notice send failed; will retry');
     }
     // What came after the failed message keeps its place in line, without an attempt counted.
-    const at = new Date(now().getTime() + Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1)));
-    for (const doc of untried) await outbox.retryAt(doc, at, false);
+    for (const doc of untried) await outbox.retryAt(doc, retryAt, false);
   }
 
   async function drop(userKey: string, docs: NoticeDoc[], reason: string, attempted: boolean): Promise<void> {

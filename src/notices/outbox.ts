@@ -15,7 +15,7 @@ import type { NoticeLine } from './notice-text.js';
  * pending under a taken claim number, which the next claimer moves past once that claim is older than a claim lasts.
  *
  *   pending --claim--> sending --sent--> sent
- *      ^                  |--failure--> pending (nextAttemptAt backs off) ... dead after maxAttempts
+ *      ^                  |--failure--> pending (nextAttemptAt backs off) ... dead when retrying is no use
  *      |                  |--conversation gone / notify off / event over--> dead (logged)
  *      +--claim expired---+--quiet hours--> pending (nextAttemptAt = end of quiet hours, heldForQuietHours)
  */
@@ -34,6 +34,8 @@ export interface NoticePayload {
   deadReason?: string;
   /** Claim sequence: the next claim inserts noticeClaims `${_id}|${claimSeq}` (absent = 0). */
   claimSeq?: number;
+  /** When a send of it first failed: failures the connector may recover from are retried for a while after. */
+  failingSince?: Date;
 }
 
 export type NoticeDoc = OutboxDoc & { payload: NoticePayload & Record<string, unknown> };
@@ -111,11 +113,18 @@ export class Outbox {
     await this.collection.updateOne({ _id: doc._id }, { $set: { status: 'sent', sentAt: now }, $unset: { claimedUntil: '' } });
   }
 
-  /** Back to pending at `at`; `attempted`: this send was tried and failed (counts toward giving up). */
-  async retryAt(doc: NoticeDoc, at: Date, attempted: boolean): Promise<void> {
+  /**
+   * Back to pending at `at`; `attempted`: this send was tried and failed (counts toward giving up), at `failedAt`
+   * (kept as failingSince when it is the first failure).
+   */
+  async retryAt(doc: NoticeDoc, at: Date, attempted: boolean, failedAt?: Date): Promise<void> {
+    const failingSince = attempted && !doc.payload.failingSince && failedAt ? { 'payload.failingSince': failedAt } : {};
     await this.collection.updateOne(
       { _id: doc._id },
-      { $set: { status: 'pending', nextAttemptAt: at, attempts: doc.attempts + (attempted ? 1 : 0), 'payload.claimSeq': seqOf(doc) + 1 }, $unset: { claimedUntil: '' } },
+      {
+        $set: { status: 'pending', nextAttemptAt: at, attempts: doc.attempts + (attempted ? 1 : 0), 'payload.claimSeq': seqOf(doc) + 1, ...failingSince },
+        $unset: { claimedUntil: '' },
+      },
     );
   }
 

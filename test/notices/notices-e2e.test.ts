@@ -282,3 +282,57 @@ describe('change notices', () => {
     }
   });
 });
+
+/** Failures that last: the clock moves by hours here, so these run on a calbot (and a database) of their own. */
+describe('change notices when the Bot Connector fails for long', () => {
+  const HOUR = 3_600_000;
+  let h: NoticeHarness;
+  beforeAll(async () => {
+    // Backoff from a minute, so the send job's own passes never retry between the test's steps.
+    h = await startNoticeHarness('notices_failing', { retryBaseMs: 60_000 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function chatUser(name: string): Promise<{ user: TeamsUser; userKey: string }> {
+    const user = teamsUser(name);
+    await h.say('notify', user);
+    return { user, userKey: userKeyOf(user) };
+  }
+  const nextWeek = (day: number): Pick<EventDoc, 'start' | 'end'> => ({ start: new Date(Date.UTC(2026, 11, day, 9)), end: new Date(Date.UTC(2026, 11, day, 10)) });
+
+  it('an outage of hours (503): retried with the backoff capped at 15 minutes, and delivered once it ends', async () => {
+    const { user, userKey } = await chatUser('Patient');
+    const calbot = h.calbots[0]!;
+    // Twelve sends of four connector calls each (the client retries a 503 three times, here at once: Retry-After 0).
+    h.connector.failNext(503, 4 * 12, { 'Retry-After': '0' });
+    await syncRound(calbot, userKey, roundOf([[undefined, eventDoc(userKey, 'offsite', { subject: 'Offsite', ...nextWeek(3) })]]));
+    await calbot.notices.idle();
+    for (let step = 0; step < 20 && h.notices(user).length === 0; step++) {
+      h.clock.advance(15 * 60_000);
+      await calbot.notices.sendDue();
+      await calbot.notices.idle();
+    }
+    expect(h.notices(user).map((n) => n.text)).toEqual(['New: Offsite, Thu 3 Dec 10:00–11:00, Room 4']);
+    const doc = await h.store.collections.outbox.findOne({ userKey });
+    expect(doc).toMatchObject({ status: 'sent', attempts: 12 });
+    const failingSince = (doc!.payload as { failingSince: Date }).failingSince;
+    expect(doc!.sentAt!.getTime() - failingSince.getTime()).toBeGreaterThan(2.5 * HOUR);
+  });
+
+  it('gives up on a notice the connector keeps failing for longer than a day, with the reason stored', async () => {
+    const { user, userKey } = await chatUser('Given Up');
+    const calbot = h.calbots[0]!;
+    h.connector.failNext(503, 4 * 2, { 'Retry-After': '0' });
+    await syncRound(calbot, userKey, roundOf([[undefined, eventDoc(userKey, 'board', { subject: 'Board', ...nextWeek(7) })]]));
+    await calbot.notices.idle();
+    expect(await h.store.collections.outbox.findOne({ userKey })).toMatchObject({ status: 'pending', attempts: 1 });
+    h.clock.advance(25 * HOUR);
+    await calbot.notices.sendDue();
+    await calbot.notices.idle();
+    const doc = await h.store.collections.outbox.findOne({ userKey });
+    expect(doc).toMatchObject({ status: 'dead', attempts: 2, payload: { deadReason: 'gave up after 2 attempts in 25 h (last: 503)' } });
+    expect(h.notices(user)).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import type { EventDoc } from '../../src/store/collections.js';
 
 /**
  * Quiet hours with calbot's clock moved by the test (the harness injects it): the clock starts Wed 25 Nov 2026
- * 13:00 in Berlin, where the users are. Also: a notice that keeps failing is given up after maxAttempts.
+ * 13:00 in Berlin, where the users are. Also: a notice the connector refuses is given up after maxAttempts.
  */
 
 const HOUR = 3_600_000;
@@ -111,13 +111,13 @@ describe('quiet hours', () => {
     expect(await h.say('quiet hours after lunch', teamsUser())).toEqual([`I couldn't read "after lunch" as quiet hours. Try "quiet hours 22:00-07:00", or "quiet hours off".`]);
   });
 
-  it('gives a notice up after maxAttempts failed sends, with the reason stored', async () => {
+  it('gives a notice the connector refuses (400) up after maxAttempts sends, with the reason stored', async () => {
     const user = teamsUser('Unlucky');
     const userKey = userKeyOf(user);
     await h.say('notify on', user);
     const calbot = h.calbots[0]!;
-    // Two attempts of four connector calls each (the connector client retries 500 three times itself).
-    h.connector.failNext(500, 8);
+    // The message itself is at fault: sending it again for hours would not help (the client does not retry a 400).
+    h.connector.failNext(400, 2);
     const review = eventDoc(userKey, 'review', at('2026-11-27T13:00:00Z'));
     await syncRound(calbot, userKey, roundOf([[undefined, review]]));
     let doc = await h.store.collections.outbox.findOne({ userKey });
@@ -127,7 +127,7 @@ describe('quiet hours', () => {
       doc = await h.store.collections.outbox.findOne({ userKey });
     }
     expect(doc).toMatchObject({ status: 'dead', attempts: 2 });
-    expect(doc.payload.deadReason).toBe('gave up after 2 attempts (last: 500)');
+    expect(doc.payload.deadReason).toBe('gave up after 2 attempts (last: 400)');
     expect(h.notices(user)).toEqual([]);
   }, 30_000);
 });
