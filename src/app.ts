@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
 import { createMicrosoftAuth, type MicrosoftAuth } from './auth/microsoft-auth.js';
-import { loadOrCreateEncryptionKey } from './auth/token-crypto.js';
+import { loadOrCreateEncryptionKey, verifyEncryptionKey } from './auth/token-crypto.js';
 import { askCommands } from './chat/ask-commands.js';
 import { CalbotBot } from './chat/bot.js';
 import { createAdapter } from './chat/adapter.js';
@@ -57,9 +57,16 @@ export async function startCalbot(
 ): Promise<Calbot> {
   const store = options.store ?? (await openStore(config, logger));
   const { collections } = store;
+  let encryptionKey: Buffer;
+  try {
+    encryptionKey = await loadOrCreateEncryptionKey(config, config.dataDir, logger);
+    await verifyEncryptionKey(collections, encryptionKey);
+  } catch (error) {
+    if (!options.store) await store.close(); // the embedded database too: nothing is left running
+    throw error;
+  }
   const scheduler = createScheduler(store.db, logger, options.scheduler);
 
-  const encryptionKey = await loadOrCreateEncryptionKey(config, config.dataDir, logger);
   const auth = createMicrosoftAuth({ config, collections, encryptionKey, logger });
   defineSweepJob(scheduler, collections, logger);
 

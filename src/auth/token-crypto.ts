@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Binary } from 'mongodb';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { Collections } from '../store/collections.js';
 
 /** AES-256-GCM output as stored in MongoDB (TokenCacheDoc, AuthStateDoc.codeVerifier). */
 export interface SealedBox {
@@ -69,4 +70,48 @@ export async function loadOrCreateEncryptionKey(
     logger.warn({ path, mode: mode.toString(8) }, 'token encryption key file was readable by others: restricted it to 0600');
   }
   return key;
+}
+
+const KEY_CHECK_ID = 'token-encryption-key';
+const KEY_CHECK_PLAINTEXT = 'calbot token encryption key check';
+
+/** The key is not the one this database's tokens were sealed with. */
+export class WrongEncryptionKeyError extends Error {
+  constructor() {
+    super(
+      'TOKEN_ENCRYPTION_KEY: not the key this database\'s tokens were encrypted with (restore the original key, ' +
+        'or delete the keyChecks, tokenCaches and authStates collections to start over: every user then reconnects Outlook)',
+    );
+    this.name = 'WrongEncryptionKeyError';
+  }
+}
+
+/**
+ * Start-up check that `key` is the database's: the first start seals a known value with it (keyChecks); every later
+ * start must open it. Without this a wrong key would read as "no tokens", and each user's next sync would mark them
+ * needs-reconnect and send them a card, all within one sync interval.
+ */
+export async function verifyEncryptionKey(collections: Pick<Collections, 'keyChecks'>, key: Buffer, now = new Date()): Promise<'created' | 'verified'> {
+  let check = await collections.keyChecks.findOne({ _id: KEY_CHECK_ID });
+  if (!check) {
+    const box = seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_ID);
+    // Two processes starting at once: one insert wins, the other (a duplicate key) checks against it like any later start.
+    try {
+      await collections.keyChecks.insertOne({ _id: KEY_CHECK_ID, ...box, createdAt: now });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+    }
+    check = await collections.keyChecks.findOne({ _id: KEY_CHECK_ID });
+    if (check && check.ciphertext.buffer.length > 0 && opens(key, check)) return 'created';
+  }
+  if (!check || !opens(key, check)) throw new WrongEncryptionKeyError();
+  return 'verified';
+}
+
+function opens(key: Buffer, box: SealedBox): boolean {
+  try {
+    return open(key, box, KEY_CHECK_ID).toString('utf8') === KEY_CHECK_PLAINTEXT;
+  } catch {
+    return false;
+  }
 }

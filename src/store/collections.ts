@@ -63,6 +63,19 @@ export interface TokenCacheDoc {
   updatedAt: Date;
 }
 
+/**
+ * A known value sealed with the token encryption key when the database first saw it: a start-up with another key
+ * (a staging key, a lost key file) is refused, instead of finding every stored token unreadable and asking every
+ * user to reconnect.
+ */
+export interface KeyCheckDoc {
+  _id: 'token-encryption-key';
+  iv: Binary;
+  tag: Binary;
+  ciphertext: Binary;
+  createdAt: Date;
+}
+
 /** A pending sign-in: single-use, short-lived, bound to the chat user and conversation that asked. */
 export interface AuthStateDoc {
   _id: string; // SHA-256 of the state value sent to Microsoft
@@ -198,6 +211,7 @@ export const COLLECTIONS = {
   outbox: 'outbox',
   leases: 'leases',
   noticeClaims: 'noticeClaims',
+  keyChecks: 'keyChecks',
   /** Agenda's own collection (through @agendajs/mongo-backend), on the same database. */
   agendaJobs: 'agendaJobs',
 } as const;
@@ -226,6 +240,7 @@ export interface Collections {
   outbox: Collection<OutboxDoc>;
   leases: Collection<LeaseDoc>;
   noticeClaims: Collection<NoticeClaimDoc>;
+  keyChecks: Collection<KeyCheckDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -240,6 +255,7 @@ export function collections(db: Db): Collections {
     outbox: db.collection<OutboxDoc>(COLLECTIONS.outbox),
     leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
     noticeClaims: db.collection<NoticeClaimDoc>(COLLECTIONS.noticeClaims),
+    keyChecks: db.collection<KeyCheckDoc>(COLLECTIONS.keyChecks),
   };
 }
 

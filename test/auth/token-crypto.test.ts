@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Binary } from 'mongodb';
-import { KEY_FILE_NAME, loadOrCreateEncryptionKey, open, seal } from '../../src/auth/token-crypto.js';
+import { randomBytes } from 'node:crypto';
+import { KEY_FILE_NAME, loadOrCreateEncryptionKey, open, seal, verifyEncryptionKey, WrongEncryptionKeyError } from '../../src/auth/token-crypto.js';
 import { createLogger } from '../../src/log.js';
+import { startCalbot } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Store } from '../../src/store/database.js';
+import { openTestDatabase } from '../support/database.js';
 
 const key = Buffer.alloc(32, 1);
 
@@ -84,5 +89,54 @@ describe('loadOrCreateEncryptionKey', () => {
     expect(lines.join('')).toMatch(/readable by others/);
     writeFileSync(path, 'c2hvcnQ=');
     await expect(loadOrCreateEncryptionKey({ tokenEncryptionKey: undefined, mongodbUri: undefined }, dir, logger)).rejects.toThrow(/32 random bytes/);
+  });
+});
+
+describe('verifyEncryptionKey', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestDatabase('keycheck');
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('seals a check with the first key, accepts that key again, and refuses any other before a token is touched', async () => {
+    const first = randomBytes(32);
+    expect(await verifyEncryptionKey(store.collections, first)).toBe('created');
+    expect(await verifyEncryptionKey(store.collections, first)).toBe('verified');
+    await expect(verifyEncryptionKey(store.collections, randomBytes(32))).rejects.toThrow(WrongEncryptionKeyError);
+    await expect(verifyEncryptionKey(store.collections, randomBytes(32))).rejects.toThrow(/TOKEN_ENCRYPTION_KEY: not the key this database's tokens were encrypted with/);
+    // The check holds nothing secret in clear, and the refused key leaves it as it was.
+    const [check] = await store.collections.keyChecks.find().toArray();
+    expect(JSON.stringify(check)).not.toContain(first.toString('base64'));
+    expect(await verifyEncryptionKey(store.collections, first)).toBe('verified');
+  });
+
+  it('calbot itself refuses to start with another key (one clear error), and starts again with the right one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'calbot-keystart-'));
+    const start = (key: Buffer) =>
+      startCalbot(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', TOKEN_ENCRYPTION_KEY: key.toString('base64') }), createLogger('silent'), { store, host: '127.0.0.1' });
+    try {
+      await store.collections.keyChecks.deleteMany({});
+      const right = randomBytes(32);
+      await (await start(right)).stop();
+      await expect(start(randomBytes(32))).rejects.toThrow(WrongEncryptionKeyError);
+      await (await start(right)).stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('two processes starting at once with the same key both start; with different keys one is refused', async () => {
+    await store.collections.keyChecks.deleteMany({});
+    const key = randomBytes(32);
+    const same = await Promise.all([verifyEncryptionKey(store.collections, key), verifyEncryptionKey(store.collections, key)]);
+    for (const result of same) expect(['created', 'verified']).toContain(result);
+    expect(await store.collections.keyChecks.countDocuments()).toBe(1);
+    await store.collections.keyChecks.deleteMany({});
+    const results = await Promise.allSettled([verifyEncryptionKey(store.collections, randomBytes(32)), verifyEncryptionKey(store.collections, randomBytes(32))]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
   });
 });
