@@ -114,7 +114,7 @@ export async function startCalbot(
   await startScheduler(scheduler);
   await startNoticeJob(scheduler);
   if (auth) await syncJobs.ensureAllJobs();
-  const port = await server.listen(config.port, options.host);
+  const port = await server.listen(config.port, options.host ?? config.host);
   logger.info({ port, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
   let stopping: Promise<void> | undefined;

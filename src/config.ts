@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export interface Config {
   port: number;
+  /** The address the server listens on: HOST, else every interface with an app ID and loopback without one. */
+  host: string;
   publicUrl: URL;
   /** PUBLIC_URL + /microsoft_account/authentication: must match the app registration exactly. */
   redirectUri: string;
@@ -114,6 +116,7 @@ const encryptionKey = z.preprocess(
 
 const schema = z.object({
   PORT: integer(3978, 0, 65535),
+  HOST: z.preprocess(blankToUndefined, z.string().regex(/^[0-9A-Za-z.:\[\]-]+$/, 'expected an address to listen on, like 0.0.0.0, 127.0.0.1 or ::').optional()),
   PUBLIC_URL: httpUrl('http://localhost:3978', ['http:', 'https:']),
   MONGODB_URI: z.preprocess(
     blankToUndefined,
@@ -172,6 +175,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const publicUrl = new URL(e.PUBLIC_URL);
   return {
     port: e.PORT,
+    // Without an app ID /api/messages authenticates nobody (local mode, for the Emulator): anyone who could reach it
+    // could speak as any user and read their calendar, so it listens on loopback unless HOST says otherwise.
+    host: e.HOST ?? (e.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
     publicUrl,
     redirectUri: `${e.PUBLIC_URL}${REDIRECT_PATH}`,
     mongodbUri: e.MONGODB_URI,

@@ -15,9 +15,17 @@ describe('loadConfig', () => {
     expect(config.bot.appId).toBe('');
   });
 
+  it('listens on loopback without an app ID (nothing authenticates /api/messages then), everywhere with one, or on HOST', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'x' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::', MicrosoftAppId: 'a', MicrosoftAppPassword: 'x' }).host).toBe('::');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ HOST: 'my host; rm -rf' }, 'HOST'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ MICROSOFT_AUTHORITY_HOST: 'http://login.example' }, 'MICROSOFT_AUTHORITY_HOST'],
