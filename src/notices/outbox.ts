@@ -72,26 +72,25 @@ export class Outbox {
 
   /** pending -> sending for `claimMs`, if this sender wins the claim; undefined when not due or someone else has it. */
   async claim(id: string, now: Date, claimMs: number): Promise<NoticeDoc | undefined> {
-    // Each pass moves past one abandoned claim number; a few in a row would take several crashes mid-claim.
-    for (let abandoned = 0; abandoned < 3; abandoned++) {
-      const doc = (await this.collection.findOne({ _id: id })) as NoticeDoc | null;
-      if (!doc || doc.status !== 'pending' || doc.nextAttemptAt.getTime() > now.getTime()) return undefined;
-      const claimId = `${id}|${seqOf(doc)}`;
+    const doc = (await this.collection.findOne({ _id: id })) as NoticeDoc | null;
+    if (!doc || doc.status !== 'pending' || doc.nextAttemptAt.getTime() > now.getTime()) return undefined;
+    // A number taken longer ago than a claim lasts, on a notice still pending, was left by a sender that stopped
+    // between the claim's two writes: the next number is tried. Only the winner writes the notice (and records its
+    // number): FerretDB writes an update back as the whole document, so a second writer could undo the first.
+    for (let seq = seqOf(doc); seq < seqOf(doc) + 3; seq++) {
       try {
-        await this.claims.insertOne({ _id: claimId, outboxId: id, claimedAt: now });
+        await this.claims.insertOne({ _id: `${id}|${seq}`, outboxId: id, claimedAt: now });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        // Taken: by a sender about to mark it 'sending', or by one that died (or failed to write) before it did.
-        // Only the second leaves the notice pending for longer than a claim lasts.
-        const taken = await this.claims.findOne({ _id: claimId });
+        const taken = await this.claims.findOne({ _id: `${id}|${seq}` });
         if (taken && now.getTime() - taken.claimedAt.getTime() < claimMs) return undefined;
-        // $set, not $inc: concurrent claimers of the same stale read all move to the same next number, and compete.
-        await this.collection.updateOne({ _id: id }, { $set: { 'payload.claimSeq': seqOf(doc) + 1 } });
+        const current = (await this.collection.findOne({ _id: id })) as NoticeDoc | null;
+        if (current?.status !== 'pending' || seqOf(current) !== seqOf(doc)) return undefined; // moved on meanwhile
         continue;
       }
       const claimedUntil = new Date(now.getTime() + claimMs);
-      await this.collection.updateOne({ _id: id }, { $set: { status: 'sending', claimedUntil } });
-      return { ...doc, status: 'sending', claimedUntil };
+      await this.collection.updateOne({ _id: id }, { $set: { status: 'sending', claimedUntil, 'payload.claimSeq': seq } });
+      return { ...doc, status: 'sending', claimedUntil, payload: { ...doc.payload, claimSeq: seq } };
     }
     return undefined;
   }
