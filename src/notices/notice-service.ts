@@ -5,7 +5,7 @@ import { readUserClock } from '../chat/chat-users.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import type { Collections } from '../store/collections.js';
-import { Leases } from '../store/leases.js';
+import { Leases, type Lease } from '../store/leases.js';
 import { createUserLocks } from '../auth/user-lock.js';
 import type { Change, ChangeSet } from '../sync/change-set.js';
 import { syncLeaseKey } from '../sync/sync-jobs.js';
@@ -48,8 +48,10 @@ export interface NoticeOptions {
   /** First retry after this; doubles per attempt up to retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
-  /** How long a claim lasts: longer than any one delivery (connector timeout plus rate-limit spacing). */
+  /** How long a claim (and the per-user sender lease) lasts unless renewed: a sender that dies is replaced after it. */
   claimMs: number;
+  /** A sender renews its claims and lease this often while it sends (a slow connector, a long Retry-After). */
+  claimRenewMs: number;
   /** Sent and dead notices are deleted after this (a replay older than this would notify again). */
   retentionMs: number;
   /** The clock every decision reads: horizon, quiet hours, backoff. */
@@ -62,6 +64,7 @@ export const DEFAULT_NOTICE_OPTIONS: NoticeOptions = {
   retryBaseMs: 10_000,
   retryMaxMs: 15 * 60_000,
   claimMs: 2 * 60_000,
+  claimRenewMs: 30_000,
   retentionMs: 7 * 86_400_000,
   now: () => new Date(),
 };
@@ -196,20 +199,21 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       [...byUser].map(async ([userKey, ids]) => {
         if (!onlyUser && (await syncLeases.isHeld(syncLeaseKey(userKey)))) return 0;
         // Another process holding this user's lease sends these; what it misses, the next pass finds.
-        return userLocks.run(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, () => deliver(userKey, ids)))?.value ?? 0);
+        return userLocks.run(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, (lease) => deliver(userKey, ids, lease)))?.value ?? 0);
       }),
     );
     return { sent: counts.reduce((sum, count) => sum + count, 0) };
   }
 
   /** Claims the user's due notices, then sends them as a few messages; returns how many notices were sent. */
-  async function deliver(userKey: string, ids: string[]): Promise<number> {
+  async function deliver(userKey: string, ids: string[], lease: Lease): Promise<number> {
     const claimed: NoticeDoc[] = [];
     for (const id of ids) {
       const doc = await outbox.claim(id, now(), options.claimMs);
       if (doc) claimed.push(doc);
     }
     if (claimed.length === 0) return 0;
+    const keepingClaims = <T>(slow: () => Promise<T>) => whileRenewing(userKey, lease, claimed, slow);
 
     const user = await collections.chatUsers.findOne({ _id: userKey });
     if (!user?.conversationReference || user.conversationDead) {
@@ -239,11 +243,13 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(notices)];
     let sent = 0;
     for (const [index, message] of messages.entries()) {
-      const wait = rateLimit.delayMs(userKey, Date.now());
-      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
       try {
-        rateLimit.record(userKey, Date.now());
-        await proactive.send(userKey, message.activity);
+        await keepingClaims(async () => {
+          const wait = rateLimit.delayMs(userKey, Date.now());
+          if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+          rateLimit.record(userKey, Date.now());
+          await proactive.send(userKey, message.activity);
+        });
       } catch (error) {
         const rest = messages.slice(index).flatMap((m) => m.docs);
         if (error instanceof ConversationGoneError || error instanceof NoConversationError) {
@@ -259,6 +265,33 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       logger.info({ event: 'notices-sent', userKey, notices: message.docs.length, summary: message.docs.length > 1 }, 'notice sent');
     }
     return sent;
+  }
+
+  /**
+   * Runs `slow` (a rate-limit wait and a connector send) while renewing the claims and the user's lease: the
+   * connector client honours Retry-After (unbounded, three times), and a claim that lapsed mid-send would let another
+   * process send the same notices again. Renewals stop before the sender writes the notices again: FerretDB writes
+   * an update back as the whole document, so a renewal racing "sent" could put "sending" back.
+   */
+  async function whileRenewing<T>(userKey: string, lease: Lease, claimed: readonly NoticeDoc[], slow: () => Promise<T>): Promise<T> {
+    let renewing: Promise<void> | undefined;
+    const renewal = setInterval(() => {
+      renewing ??= Promise.all([outbox.renewClaims(claimed, new Date(now().getTime() + options.claimMs)), lease.renew(options.claimMs)])
+        .then(([, held]) => {
+          if (!held) logger.warn({ event: 'notices-lease-lost', userKey }, 'notice sender lease lost mid-send');
+        })
+        .catch((error: Error) => logger.warn({ event: 'notices-renew-failed', userKey, err: error.message }, 'could not renew notice claims'))
+        .finally(() => {
+          renewing = undefined;
+        });
+    }, options.claimRenewMs);
+    renewal.unref();
+    try {
+      return await slow();
+    } finally {
+      clearInterval(renewal);
+      await renewing;
+    }
   }
 
   /** Up to MAX_SEPARATE_NOTICES: a message each, in start order. More, or held by quiet hours: one summary card. */

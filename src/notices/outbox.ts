@@ -96,6 +96,16 @@ export class Outbox {
   }
 
   /**
+   * A sender still at work (the connector is slow, or honours a long Retry-After) keeps its claims: without this,
+   * they would expire mid-send and another sender would send the same notices again.
+   */
+  async renewClaims(docs: readonly NoticeDoc[], claimedUntil: Date): Promise<void> {
+    if (docs.length === 0) return;
+    // Sent, retried or released notices are no longer 'sending' and keep their state.
+    await this.collection.updateMany({ _id: { $in: docs.map((doc) => doc._id) }, status: 'sending' }, { $set: { claimedUntil } });
+  }
+
+  /**
    * A sender that crashed (or was killed) between claim and "sent" leaves its claims behind: after claimedUntil
    * they are pending again, under the next claim number. If that crash came after the connector accepted the
    * message, the user gets it twice: the one unavoidable duplicate, as the connector has no idempotency key.

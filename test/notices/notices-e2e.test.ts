@@ -289,7 +289,7 @@ describe('change notices when the Bot Connector fails for long', () => {
   let h: NoticeHarness;
   beforeAll(async () => {
     // Backoff from a minute, so the send job's own passes never retry between the test's steps.
-    h = await startNoticeHarness('notices_failing', { retryBaseMs: 60_000 });
+    h = await startNoticeHarness('notices_failing', { retryBaseMs: 60_000, claimRenewMs: 100 });
   });
   afterAll(async () => {
     await h.close();
@@ -301,6 +301,14 @@ describe('change notices when the Bot Connector fails for long', () => {
     return { user, userKey: userKeyOf(user) };
   }
   const nextWeek = (day: number): Pick<EventDoc, 'start' | 'end'> => ({ start: new Date(Date.UTC(2026, 11, day, 9)), end: new Date(Date.UTC(2026, 11, day, 10)) });
+  /** Polls until `check` holds (true) or `give up` does (false). */
+  async function until(check: () => Promise<boolean>, giveUp: () => boolean): Promise<boolean> {
+    for (;;) {
+      if (await check()) return true;
+      if (giveUp()) return false;
+      await new Promise((done) => setTimeout(done, 20));
+    }
+  }
 
   it('an outage of hours (503): retried with the backoff capped at 15 minutes, and delivered once it ends', async () => {
     const { user, userKey } = await chatUser('Patient');
@@ -335,4 +343,34 @@ describe('change notices when the Bot Connector fails for long', () => {
     expect(doc).toMatchObject({ status: 'dead', attempts: 2, payload: { deadReason: 'gave up after 2 attempts in 25 h (last: 503)' } });
     expect(h.notices(user)).toEqual([]);
   });
+
+  it('a send the connector holds up (Retry-After) keeps its claim and lease: another process sends nothing meanwhile', async () => {
+    if (h.calbots.length < 2) await h.startAnother();
+    const [a, b] = h.calbots as [(typeof h.calbots)[number], (typeof h.calbots)[number]];
+    const { user, userKey } = await chatUser('Held Up');
+    // The connector client waits out each Retry-After (three times): the send takes six seconds.
+    h.connector.failNext(429, 3, { 'Retry-After': '2' });
+    await syncRound(a, userKey, roundOf([[undefined, eventDoc(userKey, 'retro', { subject: 'Retro', ...nextWeek(8) })]]));
+    const outbox = h.store.collections.outbox;
+    const delivered = () => h.notices(user).length > 0;
+    expect(await until(async () => (await outbox.findOne({ userKey }))?.status === 'sending', delivered)).toBe(true);
+    // Twice just short of a claim's two minutes: without renewals, claim and lease would have lapsed by now.
+    for (let step = 0; step < 2; step++) {
+      h.clock.advance(110_000);
+      const renewed = async () => {
+        const claim = await outbox.findOne({ userKey });
+        const lease = await h.store.collections.leases.findOne({ key: `notices|${userKey}` });
+        const soon = h.clock.now().getTime() + 60_000;
+        return claim!.claimedUntil!.getTime() > soon && lease!.expiresAt.getTime() > soon;
+      };
+      expect(await until(renewed, delivered)).toBe(true);
+    }
+    await b.notices.sendDue(); // the send job's pass in the other process
+    await b.notices.idle();
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.text?.startsWith('New: Retro') === true);
+    await a.notices.idle();
+    await b.notices.sendDue();
+    expect(h.notices(user).map((n) => n.text)).toEqual(['New: Retro, Tue 8 Dec 10:00–11:00, Room 4']);
+    expect(await outbox.findOne({ userKey })).toMatchObject({ status: 'sent', attempts: 0 });
+  }, 30_000);
 });
