@@ -87,6 +87,12 @@ async function openDatabase(name: string): Promise<Store> {
   return { client, db, collections: collections(db), close: () => client.close() };
 }
 
+/** The account a round works for (a round for a user with none stops at once, as after a disconnect). */
+async function linkAccounts(store: Store, oids: Map<string, string>): Promise<void> {
+  const now = new Date();
+  await store.collections.accounts.insertMany([...oids].map(([userKey, oid]) => ({ _id: userKey, homeAccountId: oid, username: `${oid}@contoso.example`, displayName: oid, tenantId: 'bench', status: 'connected' as const, connectedAt: now, updatedAt: now })));
+}
+
 function graphClientFor(graph: FakeGraph, limiter: RequestLimiter, oid: string, userKey: string): GraphClient {
   const token = fakeAccessToken({ oid });
   return createGraphClient({ graphUrl: graph.url, getAccessToken: async () => token, logger, limiter, mailboxKey: userKey });
@@ -149,6 +155,7 @@ async function initialSync(graph: FakeGraph, pageSize: number, run: number): Pro
     const oid = `big-${pageSize}-${run}`;
     const userKey = `bench:${oid}`;
     seedMailbox(graph, oid, CALENDAR_SIZE);
+    await linkAccounts(store, new Map([[userKey, oid]]));
     const deps = engine(store, graph, limiter, new Map([[userKey, oid]]), pageSize);
 
     const floorRun = await floor(graph, store, oid, userKey, pageSize);
@@ -185,6 +192,7 @@ async function fleet(graph: FakeGraph): Promise<void> {
       seedMailbox(graph, oid, FLEET_EVENTS);
       oids.set(`bench:${oid}`, oid);
     }
+    await linkAccounts(store, oids);
     const deps = engine(store, graph, limiter, oids, DEFAULTS.pageSize);
     const users = [...oids.keys()];
     // Agenda runs up to GRAPH_MAX_REQUESTS_IN_FLIGHT sync jobs per process: the same pool here.

@@ -27,7 +27,8 @@ export interface RoundComplete {
 }
 
 export interface SyncEngineDeps {
-  collections: Pick<Collections, 'events' | 'syncStates' | 'calendarDays'>;
+  /** accounts: the round works for the account linked when it starts; outbox: removed with the rest when that goes. */
+  collections: Pick<Collections, 'events' | 'syncStates' | 'calendarDays' | 'accounts' | 'outbox'>;
   graphFor(userKey: string): GraphClient;
   config: { sync: Pick<Config['sync'], 'windowPastDays' | 'windowFutureDays' | 'pageSize'> };
   logger: Logger;
@@ -55,26 +56,68 @@ export interface SyncRoundResult {
 }
 
 /**
+ * The account a round started for was disconnected, or replaced by another Microsoft account, while it ran (or before
+ * it began): the round stopped and removed everything synced for the user, what it wrote itself included.
+ */
+export class RoundAbandonedError extends Error {
+  constructor(
+    readonly userKey: string,
+    readonly reason: 'disconnected' | 'account-changed',
+  ) {
+    super(`sync round abandoned: ${reason}`);
+    this.name = 'RoundAbandonedError';
+  }
+}
+
+/**
+ * Everything synced for a user: events, days, sync state, and the outbox's notices about them (sent or not: a held or
+ * retrying one would still be delivered, and each names a meeting). Disconnecting and switching accounts call this,
+ * and so does a round that finds its account gone.
+ */
+export async function forgetCalendar(collections: Pick<Collections, 'events' | 'calendarDays' | 'syncStates' | 'outbox'>, userKey: string): Promise<void> {
+  await collections.events.deleteMany({ userKey });
+  await collections.calendarDays.deleteMany({ userKey });
+  await collections.syncStates.deleteOne({ _id: userKey });
+  await collections.outbox.deleteMany({ userKey });
+}
+
+/**
  * One delta round for one user. Starts a full round from the window when there is no delta token, the window moved
  * (daily) or Graph lost the delta state; otherwise continues from the stored nextLink (a crashed round resumes
  * mid-round) or deltaLink. Each page is stored with one unordered bulkWrite, then the progress is persisted, so a
  * re-applied page changes nothing and a crash loses at most the page in flight. Failures are recorded in the sync
  * state and rethrown as the typed errors of graph-errors.ts / auth-errors.ts.
+ *
+ * The round is bound to the Microsoft account linked when it starts: after each Graph answer and after its last
+ * writes it checks that account is still the linked one. If it is gone or another one replaced it, the round stops
+ * with RoundAbandonedError, having removed what is stored for the user: a disconnect's own clean-up may have run
+ * before the round's last write, and a page read with the new account's token must not be diffed against the old one.
  */
 export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promise<SyncRoundResult> {
   const clock = deps.clock ?? (() => new Date());
   const { syncStates } = deps.collections;
   const logger = deps.logger.child({ component: 'sync', userKey });
+  const account = await deps.collections.accounts.findOne({ _id: userKey }, { projection: { homeAccountId: 1 } });
+  if (!account) {
+    // Disconnected before the round began (a job run racing the disconnect): nothing is synced for no account.
+    await forgetCalendar(deps.collections, userKey);
+    throw new RoundAbandonedError(userKey, 'disconnected');
+  }
   const started = clock();
   const state = await markRoundStarted(syncStates, userKey, started);
   try {
-    const result = await runRound(deps, userKey, state, clock, logger);
+    const result = await runRound(deps, userKey, account.homeAccountId, state, clock, logger);
     logger.info(
       { event: 'sync-round', pages: result.pages, requests: result.requests, added: result.changeSet.added, updated: result.changeSet.updated, removed: result.changeSet.removed, changes: result.changeSet.changes.length, firstRound: result.firstRound, ms: clock().getTime() - started.getTime() },
       'sync round done',
     );
     return result;
   } catch (error) {
+    if (error instanceof RoundAbandonedError) {
+      // Nothing to record: the sync state went with the rest.
+      logger.info({ event: 'sync-abandoned', reason: error.reason }, 'sync round stopped: the account it started for is no longer linked');
+      throw error;
+    }
     const failure = describeSyncFailure(error, clock());
     await recordSyncFailure(syncStates, userKey, failure, clock()).catch((stateError: Error) => logger.error({ err: stateError.message }, 'could not record the sync failure'));
     logger.warn({ event: 'sync-failed', kind: failure.kind, err: (error as Error).message }, 'sync round failed');
@@ -100,8 +143,8 @@ function planRound(state: SyncStateDoc, now: Date, deps: SyncEngineDeps, lost: b
   return { from: window, window, fullRound: { startedAt: now, reason, ...(reason === 'window-moved' && previousWindow ? { previousWindow } : {}) } };
 }
 
-async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateDoc, clock: () => Date, logger: Logger): Promise<SyncRoundResult> {
-  const { events, syncStates, calendarDays } = deps.collections;
+async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: string, state: SyncStateDoc, clock: () => Date, logger: Logger): Promise<SyncRoundResult> {
+  const { events, syncStates, calendarDays, accounts } = deps.collections;
   const graph = deps.graphFor(userKey);
   const firstRound = state.roundsCompleted === 0;
   const round = state.roundsCompleted + 1;
@@ -132,6 +175,18 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
     );
     savingProgress.catch(() => undefined); // awaited before the next save, the round's end, or a failure
   };
+  /**
+   * Still the account the round started for? Checked after every Graph answer (so after every write before it) and
+   * after the last writes: whatever the round stored after a disconnect's or an account switch's clean-up is removed
+   * again here, and nothing read with another account's token is diffed or announced.
+   */
+  const checkAccount = async (): Promise<void> => {
+    const account = await accounts.findOne({ _id: userKey }, { projection: { homeAccountId: 1 } });
+    if (account?.homeAccountId === homeAccountId) return;
+    await savingProgress.catch(() => undefined);
+    await forgetCalendar(deps.collections, userKey);
+    throw new RoundAbandonedError(userKey, account ? 'account-changed' : 'disconnected');
+  };
   const announce = async (changes: Change[]): Promise<void> => {
     if (changes.length > 0 && deps.onChanges) await deps.onChanges(userKey, changes);
   };
@@ -149,6 +204,8 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       try {
         page = await (nextPage ?? request(plan.from));
       } catch (error) {
+        // A 410 (or a token refused) right after an account switch is the new account's answer to the old one's link.
+        await checkAccount();
         // The delta or skip token is gone (410): forget the links and read the whole window again, once per call.
         if (error instanceof SyncStateLostError && typeof plan.from === 'string' && !restartedAfterLoss) {
           logger.warn({ event: 'sync-state-lost' }, 'delta state lost: starting a full round');
@@ -167,7 +224,11 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
       pages++;
       const now = clock();
       const noticed = changeSet.changes.length;
+      // The check runs beside the diff (which writes nothing); it is settled before anything is announced or stored.
+      const checking = checkAccount();
+      checking.catch(() => undefined); // awaited right after the diff (or dropped if the diff fails)
       const write = await diffPage(userKey, page, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
+      await checking;
       if (!firstRound) await announce(changeSet.changes.slice(noticed));
 
       if (firstRound) {
@@ -210,10 +271,12 @@ async function runRound(deps: SyncEngineDeps, userKey: string, state: SyncStateD
           $unset: { nextLink: '', fullRound: '', throttledUntil: '' },
         },
       );
+      await checkAccount();
       if (deps.onRoundComplete) {
         // A first round is a full round: what it holds is what is stored.
         const totalEvents = firstRound ? stored.all().length : undefined;
         await deps.onRoundComplete(userKey, { changeSet, firstRound, totalEvents });
+        await checkAccount(); // its summary notice too
       }
       return { changeSet, firstRound, pages, requests };
     }

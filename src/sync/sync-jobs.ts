@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Job } from 'agenda';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NotConnectedError, ReconnectNeededError } from '../auth/auth-errors.js';
+import { ReconnectNeededError } from '../auth/auth-errors.js';
 import type { ConnectionHooks } from '../auth/connect-outlook.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { signInCard } from '../auth/sign-in-card.js';
@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
-import { syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
+import { forgetCalendar, RoundAbandonedError, syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
 import { Leases } from '../store/leases.js';
 import { refreshMailboxSettings } from './mailbox-settings.js';
 
@@ -20,6 +20,13 @@ export const SYNC_JOB = 'sync-calendar';
 const UNLOCK_WAIT_MS = 3_000;
 /** How long waitForRound waits, after a round has ended, for the chat's copy of its outcome (a moment after it). */
 const COPY_WAIT_MS = 2_000;
+/**
+ * How long disconnecting or switching accounts waits for the user's running round to stop. It stops at its next
+ * Graph answer, seeing its account gone; a chat turn or the sign-in page waits meanwhile, so not for long.
+ */
+const ROUND_STOP_WAIT_MS = 5_000;
+/** The sync lease the connection hooks take while they delete: a few deletes' worth. */
+const HOOK_LEASE_MS = 15_000;
 
 export interface SyncJobData {
   userKey: string;
@@ -45,9 +52,10 @@ export interface SyncJobs {
   ensureAllJobs(): Promise<number>;
   /**
    * Asks for a round now. `alreadyRunning`: a round holds the lock (or is about to), so that one is what to wait
-   * for. `missing`: no job (not connected).
+   * for. `missing`: no job (not connected). `noRoundSince`: the caller knows no round ran after this instant (it held
+   * the sync lease), so a lock taken before it is a finished run's, to wait for rather than report as running.
    */
-  requestRun(userKey: string): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }>;
+  requestRun(userKey: string, options?: { noRoundSince?: Date }): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }>;
   /**
    * Resolves with the sync state once a round newer than `since` (or `since` itself, if it was running) has ended,
    * and the chat's copy of its outcome (the answer context) is taken: an answer asked for right after says what the
@@ -56,7 +64,10 @@ export interface SyncJobs {
   waitForRound(userKey: string, since: SyncStateDoc | null, options?: { timeoutMs?: number; includeRunning?: boolean }): Promise<SyncStateDoc | undefined>;
   jobInfo(userKey: string): Promise<SyncJobInfo | undefined>;
   removeJob(userKey: string): Promise<void>;
-  /** connected: job + immediate round; disconnected: job, events and sync state removed. */
+  /**
+   * connected: job + immediate round (another account: the old one's synced data removed first); disconnected: job,
+   * events, days, sync state and notices removed. Both wait for a running round of the user to stop before deleting.
+   */
   hooks: ConnectionHooks;
 }
 
@@ -143,10 +154,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
         await agenda.disable({ name: SYNC_JOB, data: { userKey } });
         if (error.newlyDetected) await askToReconnect(userKey);
-      } else if (error instanceof NotConnectedError) {
-        // Disconnected while this round ran: what the round wrote after the disconnect goes too.
-        await hooks.disconnected(userKey);
+      } else if (error instanceof RoundAbandonedError && error.reason === 'disconnected') {
+        // The round removed what is synced; the job goes too (the disconnect's own clean-up may never have run: a crash).
+        await removeJob(userKey);
       }
+      // An account switch: the connect asks for the new account's first round itself (see hooks.connected).
       // Everything else is recorded in the sync state; the next interval tries again.
       await refreshAnswerContext(userKey);
       return undefined;
@@ -180,7 +192,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     }
   }
 
-  async function ensureJob(userKey: string, options: { runNow?: boolean } = {}): Promise<void> {
+  async function ensureJob(userKey: string, options: { runNow?: boolean; noRoundSince?: Date } = {}): Promise<void> {
     // insertOnly: an existing job keeps its schedule and, above all, its lock (save() would clear lockedAt).
     await agenda
       .create<SyncJobData>(SYNC_JOB, { userKey })
@@ -189,10 +201,10 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       .schedule(new Date())
       .save();
     await agenda.enable({ name: SYNC_JOB, data: { userKey } });
-    if (options.runNow) await requestRun(userKey);
+    if (options.runNow) await requestRun(userKey, options.noRoundSince ? { noRoundSince: options.noRoundSince } : {});
   }
 
-  async function requestRun(userKey: string): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }> {
+  async function requestRun(userKey: string, options: { noRoundSince?: Date } = {}): Promise<{ alreadyRunning: boolean; missing: boolean; since: SyncStateDoc | null }> {
     const since = await collections.syncStates.findOne({ _id: userKey });
     const now = new Date();
     // Only an unlocked job is moved: touching a locked one could let a second process start the same user.
@@ -201,7 +213,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     // A round that has just ended keeps Agenda's lock until its job is saved (after the mailbox settings, when they
     // are due): wait for that rather than report a round that is no longer running. The round's pages touch the lock
     // as they are stored, so only a lock taken after the round ended is a new round.
-    const endedAt = since && since.status !== 'running' ? roundEndedAt(since) : undefined;
+    const endedAt = options.noRoundSince ?? (since && since.status !== 'running' ? roundEndedAt(since) : undefined);
     for (let waited = 0; moved.matchedCount === 0 && endedAt && waited < UNLOCK_WAIT_MS; waited += pollMs) {
       const info = await jobInfo(userKey);
       if (!info || info.disabled || (info.lockedAt && info.lockedAt.getTime() > endedAt.getTime())) break;
@@ -295,25 +307,42 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     if (stale.length > 0) logger.info({ event: 'sync-interval-applied', jobs: stale.length, intervalMs: deps.intervalMs }, 'sync jobs moved to the configured interval');
   }
 
+  /**
+   * Runs `work` under the user's sync lease, so no round writes while it deletes: a running round is waited for up to
+   * ROUND_STOP_WAIT_MS. Past that `work` runs anyway; the round removes what it stores itself once it sees its
+   * account gone (syncCalendar). Returns when the lease was taken: no round has run since.
+   */
+  async function withRoundsStopped(userKey: string, work: () => Promise<void>): Promise<Date | undefined> {
+    const deadline = Date.now() + ROUND_STOP_WAIT_MS;
+    let lease = await leases.acquire(syncLeaseKey(userKey), HOOK_LEASE_MS);
+    while (!lease && Date.now() < deadline) {
+      await sleep(pollMs);
+      lease = await leases.acquire(syncLeaseKey(userKey), HOOK_LEASE_MS);
+    }
+    const acquiredAt = lease ? new Date() : undefined;
+    if (!lease) logger.warn({ event: 'sync-lease-wait-timeout', userKey }, 'a round kept running; it removes what it stored once it sees the account gone');
+    try {
+      await work();
+    } finally {
+      await lease?.release().catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
+    }
+    return acquiredAt;
+  }
+
   const hooks: ConnectionHooks = {
     async connected(userKey, { accountChanged }) {
-      if (accountChanged) {
-        // Another mailbox: what was synced from the old one must not be mistaken for this one's.
-        await collections.events.deleteMany({ userKey });
-        await collections.calendarDays.deleteMany({ userKey });
-        await collections.syncStates.deleteOne({ _id: userKey });
-      }
+      // Another mailbox: what was synced from the old one (its notices included) must not be mistaken for this one's.
+      const noRoundSince = accountChanged ? await withRoundsStopped(userKey, () => forgetCalendar(collections, userKey)) : undefined;
       // A reconnect after needs-reconnect: the state says so until the next round; the job was disabled.
       await collections.syncStates.updateOne({ _id: userKey, status: 'needs-reconnect' }, { $set: { status: 'idle' } });
       // Copied before the first round is asked for, so that round's end refreshes this copy rather than racing it.
       await copyAnswerContext(collections, userKey);
-      await ensureJob(userKey, { runNow: true });
+      // The old account's round may have just ended, its job not yet released: the new account's round still runs now.
+      await ensureJob(userKey, { runNow: true, ...(noRoundSince ? { noRoundSince } : {}) });
     },
     async disconnected(userKey) {
       await removeJob(userKey);
-      await collections.events.deleteMany({ userKey });
-      await collections.calendarDays.deleteMany({ userKey });
-      await collections.syncStates.deleteOne({ _id: userKey });
+      await withRoundsStopped(userKey, () => forgetCalendar(collections, userKey));
       await forgetAnswerContext(collections, userKey);
     },
   };

@@ -2,7 +2,8 @@ import { GraphUnavailableError } from '../../src/graph/graph-errors.js';
 import type { GraphClient } from '../../src/graph/graph-client.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
-import { at, connectedUser, dateIn, expectDaysMatchEvents, runRound, storedDays, storedEvents, summary, SYNC_ENV } from './sync-support.js';
+import { RoundAbandonedError } from '../../src/sync/sync-engine.js';
+import { at, command, connectedUser, dateIn, expectDaysMatchEvents, runRound, storedDays, storedEvents, summary, SYNC_ENV } from './sync-support.js';
 
 /**
  * The sync engine through real parts: calbot's Graph client, token cache and store against the fake Graph.
@@ -268,6 +269,40 @@ describe('syncCalendar', () => {
     expect(days[dateIn(-7)]).toBeUndefined(); // left behind by the window, removed with its event
     expect(days[dateIn(181)]).toEqual(['Far ahead']);
     await expectDaysMatchEvents(h, userKey);
+  });
+
+  test('disconnected while the last page of a first round is in flight: the round stops and nothing of the calendar stays', async () => {
+    const { userKey, chat } = await connectedUser(h, 'Ada Leaver', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Private 1', start: at(1, 9), end: at(1, 10) });
+      h.graph.addEvent(oid, { subject: 'Private 2', start: at(2, 9), end: at(2, 10) });
+    });
+    // Back to a first round, as right after connecting; it reads one page of events and the trailing empty one.
+    await h.store.collections.events.deleteMany({ userKey });
+    await h.store.collections.calendarDays.deleteMany({ userKey });
+    await h.store.collections.syncStates.deleteOne({ _id: userKey });
+    let calls = 0;
+    const disconnecting = (key: string): GraphClient => {
+      const real = h.calbot.graphFor(key);
+      return {
+        ...real,
+        get: async <T>(url: string, headers?: Record<string, string>) => {
+          const body = await real.get<T>(url, headers);
+          if (++calls === 2) expect((await command(h, chat, 'disconnect outlook'))[0]).toMatch(/^Disconnected from Outlook/);
+          return body;
+        },
+      };
+    };
+    const completed: unknown[] = [];
+    await expect(runRound(h, userKey, { graphFor: disconnecting, onRoundComplete: async (_key, r) => void completed.push(r) })).rejects.toMatchObject({ name: 'RoundAbandonedError', reason: 'disconnected' });
+    expect(calls).toBe(2);
+    expect(completed).toEqual([]);
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toBeNull();
+    expect(await storedEvents(h, userKey)).toEqual([]);
+    expect(await storedDays(h, userKey)).toEqual({});
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toBeNull();
+    // A round for an account that is gone does not begin (and creates no sync state).
+    await expect(runRound(h, userKey)).rejects.toBeInstanceOf(RoundAbandonedError);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toBeNull();
   });
 
   test('days stored before calendarDays existed (no daysVersion) are filed by the next round, even an idle one', async () => {

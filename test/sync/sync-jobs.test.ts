@@ -5,7 +5,7 @@ import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
-import { at, command, connectedUser, SYNC_ENV, waitForState } from './sync-support.js';
+import { at, command, connectedUser, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
 import { cardDate, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
@@ -256,7 +256,74 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(await h.store.collections.syncStates.countDocuments({ _id: userKey })).toBe(0);
     expect(await command(h, chat, 'sync now')).toEqual(['You are not connected to Outlook. Say "connect outlook" to link your calendar.']);
   });
+
+  test('disconnect while a round\'s last request is in flight: once that round is over nothing of the calendar is left, held notices included', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Gone', (oid) => void h.graph.addEvent(oid, { subject: 'Kept secret', start: at(1, 9), end: at(1, 10) }));
+    const oid = microsoft.oid;
+    // Quiet hours now: the next round's change notice is held in the outbox.
+    const berlin = DateTime.now().setZone('Europe/Berlin');
+    await h.say(`quiet hours ${berlin.minus({ hours: 1 }).toFormat('HH:mm')}-${berlin.plus({ hours: 2 }).toFormat('HH:mm')}`, chat);
+    h.graph.addEvent(oid, { subject: 'Held news', start: at(2, 9), end: at(2, 10) });
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    await until(async () => (await h.store.collections.outbox.countDocuments({ userKey, status: 'pending', 'payload.heldForQuietHours': true })) === 1);
+    await waitForJobUnlocked(userKey);
+
+    // The next round is one request (no trailing empty page), and slow: the disconnect lands while it is in flight.
+    h.graph.setTrailingEmptyPage(false);
+    h.graph.addEvent(oid, { subject: 'Late news', start: at(3, 9), end: at(3, 10) });
+    h.graph.slowRequests({ delayMs: 1500, count: 1, oid });
+    try {
+      const syncing = command(h, chat, 'sync now');
+      await waitForState(h, userKey, (state) => state.status === 'running');
+      expect((await command(h, chat, 'disconnect outlook'))[0]).toMatch(/^Disconnected from Outlook/);
+      await syncing;
+      await until(async () => h.graph.inFlight(oid) === 0 && (await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })) === 0);
+    } finally {
+      h.graph.setTrailingEmptyPage(true);
+      h.graph.clearSlowRequests();
+    }
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
+    expect(await h.store.collections.calendarDays.countDocuments({ userKey })).toBe(0);
+    expect(await h.store.collections.syncStates.countDocuments({ _id: userKey })).toBe(0);
+    expect(await h.store.collections.outbox.countDocuments({ userKey })).toBe(0);
+    expect(await jobsOf(userKey)).toHaveLength(0);
+  });
+
+  test('another Microsoft account while a round runs: that round stops, nothing about the new mailbox is announced, and its first round follows at once', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Switch', (oid) => void h.graph.addEvent(oid, { subject: 'Old mailbox', start: at(1, 9), end: at(1, 10) }));
+    const other = h.addMicrosoftUser('Bo Other');
+    for (let i = 0; i < 5; i++) h.graph.addEvent(other.oid, { subject: `New mailbox ${i}`, start: at(1 + i, 11), end: at(1 + i, 12) });
+    await waitForJobUnlocked(userKey);
+    // The old mailbox's next round reads two pages; the first is slow, so the switch lands while it is in flight
+    // (the second would go out with the new account's token, and meet a 410).
+    h.graph.addEvent(microsoft.oid, { subject: 'Old news', start: at(2, 9), end: at(2, 10) });
+    h.graph.slowRequests({ delayMs: 1500, count: 1, oid: microsoft.oid });
+    try {
+      const syncing = command(h, chat, 'sync now');
+      await waitForState(h, userKey, (state) => state.status === 'running');
+      const before = h.connector.messages(chat.conversationId).length;
+      expect((await h.connect(chat, other, { waitForFirstSync: true })).status).toBe(200);
+      await syncing;
+      const lines = h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text ?? '');
+      expect(lines.filter((text) => /^Synced \d+ events?$/.test(text))).toEqual(['Synced 5 events']);
+    } finally {
+      h.graph.clearSlowRequests();
+    }
+    await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(Array.from({ length: 5 }, (_, i) => `New mailbox ${i}`));
+    expect(await h.store.collections.outbox.find({ userKey, kind: { $ne: 'summary' } }).toArray()).toEqual([]);
+  });
 });
+
+/** Polls `done` until it holds; fails after `timeoutMs`. */
+async function until(done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition never held');
+}
 
 describe('tokens during sync', () => {
   let h: CloudHarness;
@@ -301,6 +368,7 @@ describe('tokens during sync', () => {
     await waitForState(h, userKey, (state) => state.status === 'idle' && state.lastSuccessAt !== undefined && state.lastSuccessAt > state.lastError!.at);
     expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(false);
   });
+
 });
 
 describe('two calbot processes on one database', () => {
