@@ -138,7 +138,7 @@ export interface EventDoc {
   isCancelled: boolean;
   lastModified?: Date;
   etag?: string;
-  /** Sync round that last saw this event (reconciliation of full rounds). */
+  /** The mark of the full round that last saw this event (FullRoundProgress.mark, random per attempt): reconciliation. */
   seenInRound?: number;
   updatedAt: Date;
 }

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Config } from '../config.js';
 import { readDeltaPage, type DeltaPage } from '../graph/calendar-delta.js';
@@ -131,16 +132,29 @@ interface RoundPlan {
   fullRound: FullRoundProgress | undefined;
 }
 
-function planRound(state: SyncStateDoc, now: Date, deps: SyncEngineDeps, lost: boolean): RoundPlan {
+/**
+ * `restart`: Graph lost the delta state mid-round (410) and the round starts over from the window; `current` is the
+ * full round that was under way, if one was (its reason and previous window carry over).
+ */
+function planRound(state: SyncStateDoc, now: Date, deps: SyncEngineDeps, restart?: { current: FullRoundProgress | undefined }): RoundPlan {
   const window = syncWindow(now, deps.config.sync.windowPastDays, deps.config.sync.windowFutureDays);
   const moved = windowMoved(state, window);
-  if (!lost && !moved && state.nextLink) return { from: state.nextLink, window, fullRound: fullRoundOf(state) };
-  if (!lost && !moved && state.deltaLink) return { from: state.deltaLink, window, fullRound: undefined };
   const previous = fullRoundOf(state);
-  // A round that restarts keeps its reason (and the window before the move), so a crash cannot turn it into news.
-  const reason: FullRoundProgress['reason'] = state.roundsCompleted === 0 ? 'initial' : lost ? 'sync-state-lost' : moved ? 'window-moved' : (previous?.reason ?? 'sync-state-lost');
-  const previousWindow = previous?.previousWindow ?? (state.windowStart && state.windowEnd ? { start: state.windowStart, end: state.windowEnd } : undefined);
-  return { from: window, window, fullRound: { startedAt: now, reason, ...(reason === 'window-moved' && previousWindow ? { previousWindow } : {}) } };
+  // A full round begun by an older calbot marked the events it saw by round number, which a failed round reuses: it
+  // cannot be resumed safely, so it begins again.
+  const resumable = !restart && !moved && (previous === undefined || previous.mark !== undefined);
+  if (resumable && state.nextLink) return { from: state.nextLink, window, fullRound: previous };
+  if (resumable && state.deltaLink) return { from: state.deltaLink, window, fullRound: undefined };
+  const current = restart ? (restart.current ?? previous) : previous;
+  // A round that restarts keeps its reason (and the window before the move), so a crash or a 410 cannot turn it into
+  // news: events that merely left or entered the window are not reported, and the days left behind are dropped.
+  const reason: FullRoundProgress['reason'] =
+    state.roundsCompleted === 0 ? 'initial' : moved || current?.reason === 'window-moved' ? 'window-moved' : restart ? 'sync-state-lost' : (current?.reason ?? 'sync-state-lost');
+  const previousWindow = current?.previousWindow ?? (state.windowStart && state.windowEnd ? { start: state.windowStart, end: state.windowEnd } : undefined);
+  // A fresh mark per attempt: a failed round's marks must not count as seen by the next (random, far above the round
+  // numbers older versions marked with).
+  const mark = randomInt(2 ** 32, 2 ** 47);
+  return { from: window, window, fullRound: { startedAt: now, reason, mark, ...(reason === 'window-moved' && previousWindow ? { previousWindow } : {}) } };
 }
 
 async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: string, state: SyncStateDoc, clock: () => Date, logger: Logger): Promise<SyncRoundResult> {
@@ -149,7 +163,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
   const firstRound = state.roundsCompleted === 0;
   const round = state.roundsCompleted + 1;
   const changeSet = emptyChangeSet();
-  let plan = planRound(state, clock(), deps, false);
+  let plan = planRound(state, clock(), deps);
   // A full round reads the user's stored events once; an incremental one looks up each event it is sent by _id.
   let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.perPage(events, userKey);
   let restartedAfterLoss = false;
@@ -213,7 +227,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
           nextPage = undefined;
           batch.take(); // its pages are read again with the whole window
           await savingProgress;
-          plan = planRound(state, clock(), deps, true);
+          plan = planRound(state, clock(), deps, { current: plan.fullRound });
           stored = await StoredEvents.loadAll(events, userKey);
           await syncStates.updateOne({ _id: userKey }, { $unset: { deltaLink: '', nextLink: '' } });
           continue;
@@ -227,7 +241,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
       // The check runs beside the diff (which writes nothing); it is settled before anything is announced or stored.
       const checking = checkAccount();
       checking.catch(() => undefined); // awaited right after the diff (or dropped if the diff fails)
-      const write = await diffPage(userKey, page, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
+      const write = await diffPage(userKey, page, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
       await checking;
       if (!firstRound) await announce(changeSet.changes.slice(noticed));
 
@@ -252,8 +266,16 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
         continue;
       }
       await savingProgress;
-      if (plan.fullRound && !firstRound) await reconcile(deps, userKey, { round, window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, announce });
-      if (plan.fullRound?.previousWindow) await dropDays(calendarDays, userKey, plan.fullRound.previousWindow.start, plan.window.start);
+      // A first round reconciles too: one that starts over after a partial import (a crash before its state was
+      // saved, a 410) finds events it stored before, and Microsoft may have deleted some since. It announces nothing.
+      if (plan.fullRound) await reconcile(deps, userKey, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, announce: firstRound ? async () => undefined : announce });
+      const previousWindow = plan.fullRound?.previousWindow;
+      if (previousWindow) {
+        // The days the window no longer covers: before its new start (the daily move), and from its new end on (a
+        // shorter SYNC_WINDOW_FUTURE_DAYS). Their events were reconciled away above.
+        await dropDays(calendarDays, userKey, previousWindow.start, plan.window.start);
+        await dropDays(calendarDays, userKey, plan.window.end, previousWindow.end);
+      }
       if (firstRound) {
         // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
         // page by page would rewrite each day once per page that touches it. Nothing is filed before (disconnect and
@@ -336,7 +358,6 @@ class StoredEvents {
 }
 
 interface PageContext {
-  round: number;
   window: SyncWindow;
   fullRound: FullRoundProgress | undefined;
   stored: StoredEvents;
@@ -349,14 +370,14 @@ interface PageContext {
 interface PageWrite {
   operations: AnyBulkWriteOperation<EventDoc>[];
   changed: EventChange[];
-  /** Unchanged events marked as seen by this full round. */
+  /** Unchanged events marked as seen by this full round (seenInRound = its mark). */
   marked: EventDoc[];
   ids: Set<string>;
 }
 
 /** One page: map, look up what is stored for it, diff, and record the changes; nothing is written yet. */
 async function diffPage(userKey: string, page: DeltaPage, context: PageContext): Promise<PageWrite> {
-  const { round, window, fullRound, stored, changeSet, now, logger } = context;
+  const { window, fullRound, stored, changeSet, now, logger } = context;
   const incoming = new Map<string, EventDoc>();
   const removed = new Set<string>();
   for (const event of page.events) {
@@ -375,7 +396,7 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
       continue;
     }
     removed.delete(doc._id);
-    incoming.set(doc._id, { ...doc, seenInRound: round });
+    incoming.set(doc._id, fullRound ? { ...doc, seenInRound: fullRound.mark } : doc);
   }
   for (const eventId of page.removedIds) {
     const id = eventDocId(userKey, eventId);
@@ -390,9 +411,9 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
     const old = before.get(id);
     if (old && old.etag !== undefined && old.etag === doc.etag) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
-      if (fullRound && old.seenInRound !== round) {
-        write.operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: round } } } });
-        write.marked.push({ ...old, seenInRound: round });
+      if (fullRound && old.seenInRound !== fullRound.mark) {
+        write.operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: fullRound.mark } } } });
+        write.marked.push({ ...old, seenInRound: fullRound.mark });
       }
       continue;
     }
@@ -456,15 +477,15 @@ class PageBatch {
 }
 
 /**
- * The end of a full round: what it did not see is gone. Deleted meanwhile (still inside the window) is news;
- * left the window because the window moved is not.
+ * The end of a full round: what it did not see (what does not carry its mark) is gone. Deleted meanwhile (still
+ * inside the window) is news; left the window because the window moved is not.
  */
 async function reconcile(
   deps: SyncEngineDeps,
   userKey: string,
-  context: { round: number; window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date; announce: (changes: Change[]) => Promise<void> },
+  context: { window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date; announce: (changes: Change[]) => Promise<void> },
 ): Promise<void> {
-  const stale = context.stored.all().filter((doc) => doc.seenInRound !== context.round);
+  const stale = context.stored.all().filter((doc) => doc.seenInRound !== context.fullRound.mark);
   if (stale.length === 0) return;
   const noticed = context.changeSet.changes.length;
   for (const doc of stale) {

@@ -13,6 +13,12 @@ import type { SyncWindow } from './sync-window.js';
 export interface FullRoundProgress {
   startedAt: Date;
   reason: 'initial' | 'sync-state-lost' | 'window-moved';
+  /**
+   * What this attempt writes into the seenInRound of each event it sees; reconcile removes the events without it.
+   * Random per attempt, kept when a crashed round resumes. Absent: begun by an older calbot (which marked by round
+   * number), so begun again.
+   */
+  mark?: number;
   previousWindow?: SyncWindow;
 }
 

@@ -2,6 +2,7 @@ import { GraphUnavailableError } from '../../src/graph/graph-errors.js';
 import type { GraphClient } from '../../src/graph/graph-client.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
+import type { Change } from '../../src/sync/change-set.js';
 import { RoundAbandonedError } from '../../src/sync/sync-engine.js';
 import { at, command, connectedUser, dateIn, expectDaysMatchEvents, runRound, storedDays, storedEvents, summary, SYNC_ENV } from './sync-support.js';
 
@@ -46,7 +47,8 @@ describe('syncCalendar', () => {
     expect(byId.get(ids.review!)).toMatchObject({ location: 'Room 4', joinUrl: 'https://teams.example/join/1', isAllDay: false, start: new Date(at(2, 14)), end: new Date(at(2, 15, 30)) });
     expect(byId.get(ids.holiday!)).toMatchObject({ isAllDay: true, startDate: dateIn(3), endDate: dateIn(5), start: new Date(`${dateIn(3)}T00:00:00.000Z`), timeZone: 'Pacific Standard Time' });
     expect(byId.has(ids.tooLate!)).toBe(false);
-    expect(events.every((e) => e._id === `${userKey}|${e.eventId}` && e.userKey === userKey && e.seenInRound === 1)).toBe(true);
+    expect(events.every((e) => e._id === `${userKey}|${e.eventId}` && e.userKey === userKey)).toBe(true);
+    expect(new Set(events.map((e) => e.seenInRound)).size).toBe(1); // the first round's mark
 
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     expect(state).toMatchObject({ status: 'idle', roundsCompleted: 1, lastCounts: { added: 6, updated: 0, removed: 0 } });
@@ -269,6 +271,98 @@ describe('syncCalendar', () => {
     expect(days[dateIn(-7)]).toBeUndefined(); // left behind by the window, removed with its event
     expect(days[dateIn(181)]).toEqual(['Far ahead']);
     await expectDaysMatchEvents(h, userKey);
+  });
+
+  test('a round that failed after marking events: the next full round still removes what Microsoft deleted', async () => {
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Ghost', (oid) => {
+      ids = { ghost: h.graph.addEvent(oid, { subject: 'Ghost', start: at(1, 9), end: at(1, 10) }), keep: h.graph.addEvent(oid, { subject: 'Keep', start: at(2, 9), end: at(2, 10) }) };
+    });
+    const oid = microsoft.oid;
+    // An incremental round stores the renamed event, then fails on its next page.
+    h.graph.updateEvent(oid, ids.ghost!, { subject: 'Ghost v2' });
+    let calls = 0;
+    const dying = (key: string): GraphClient => {
+      const real = h.calbot.graphFor(key);
+      return { ...real, get: async <T>(url: string, headers?: Record<string, string>) => (++calls > 1 ? Promise.reject(new GraphUnavailableError(503)) : real.get<T>(url, headers)) };
+    };
+    await expect(runRound(h, userKey, { graphFor: dying })).rejects.toBeInstanceOf(GraphUnavailableError);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Ghost v2', 'Keep']);
+
+    // Deleted at Microsoft, then the delta state is lost: the full round that follows never sees it.
+    h.graph.deleteEvent(oid, ids.ghost!);
+    h.graph.invalidateAllTokens(oid);
+    const result = await runRound(h, userKey);
+    expect(summary(result.changeSet.changes)).toEqual(['removed: Ghost v2']);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Keep']);
+    expect((await storedDays(h, userKey))[dateIn(1)]).toBeUndefined();
+    await expectDaysMatchEvents(h, userKey);
+  });
+
+  test('a first round that starts over after a partial import removes what Microsoft deleted meanwhile, and says nothing of it', async () => {
+    let gone = '';
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Reimport', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Stays', start: at(1, 9), end: at(1, 10) });
+      gone = h.graph.addEvent(oid, { subject: 'Deleted meanwhile', start: at(2, 9), end: at(2, 10) });
+    });
+    // As a first round leaves things when it dies after storing its events, before its state says it completed.
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { roundsCompleted: 0 }, $unset: { deltaLink: '' } });
+    h.graph.deleteEvent(microsoft.oid, gone);
+    const announced: Change[] = [];
+    const completed: (number | undefined)[] = [];
+    const result = await runRound(h, userKey, { onChanges: async (_key, changes) => void announced.push(...changes), onRoundComplete: async (_key, r) => void completed.push(r.totalEvents) });
+    expect(result).toMatchObject({ firstRound: true, changeSet: { removed: 1, changes: [] } });
+    expect(announced).toEqual([]);
+    expect(completed).toEqual([1]);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Stays']);
+    expect(await storedDays(h, userKey)).toEqual({ [dateIn(1)]: ['Stays'] });
+  });
+
+  test('a shorter SYNC_WINDOW_FUTURE_DAYS: the events past the new end go, and so do their days, without a word', async () => {
+    const { userKey } = await connectedUser(h, 'Ada Shrink', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Soon', start: at(1, 9), end: at(1, 10) });
+      h.graph.addEvent(oid, { subject: 'Far', start: at(100, 9), end: at(100, 10) });
+    });
+    expect(Object.keys(await storedDays(h, userKey))).toEqual([dateIn(1), dateIn(100)]);
+    const result = await runRound(h, userKey, { config: { sync: { ...h.calbot.config.sync, windowFutureDays: 30 } } });
+    expect(result.changeSet).toMatchObject({ added: 0, updated: 0, removed: 0, changes: [] });
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Soon']);
+    expect(await storedDays(h, userKey)).toEqual({ [dateIn(1)]: ['Soon'] });
+  });
+
+  test('a window move that meets a 410, resumed after a crash or not: events that only left the window are no news, their days go', async () => {
+    for (const [name, crash] of [
+      ['Ada Roll Crash', true],
+      ['Ada Roll Lost', false],
+    ] as const) {
+      const { userKey, microsoft } = await connectedUser(h, name, (oid) => {
+        h.graph.addEvent(oid, { subject: 'Leaving', start: at(-7, 9), end: at(-7, 10) });
+        for (let i = 0; i < 6; i++) h.graph.addEvent(oid, { subject: `Stay ${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+      });
+      const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+      let calls = 0;
+      const graphFor = (key: string): GraphClient => {
+        const real = h.calbot.graphFor(key);
+        return {
+          ...real,
+          get: async <T>(url: string, headers?: Record<string, string>) => {
+            if (++calls === 1) {
+              const body = await real.get<T>(url, headers);
+              h.graph.invalidateAllTokens(microsoft.oid); // the move's next page (its skip token) gets 410
+              return body;
+            }
+            if (crash && calls === 2) throw new GraphUnavailableError(-1); // the process dies before the 410
+            return real.get<T>(url, headers);
+          },
+        };
+      };
+      if (crash) await expect(runRound(h, userKey, { graphFor, clock: () => tomorrow })).rejects.toBeInstanceOf(GraphUnavailableError);
+      const result = await runRound(h, userKey, { graphFor, clock: () => tomorrow });
+      expect(result.changeSet).toMatchObject({ added: 0, updated: 0, removed: 0, changes: [] });
+      expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(Array.from({ length: 6 }, (_, i) => `Stay ${i}`));
+      expect((await storedDays(h, userKey))[dateIn(-7)]).toBeUndefined();
+      await expectDaysMatchEvents(h, userKey);
+    }
   });
 
   test('disconnected while the last page of a first round is in flight: the round stops and nothing of the calendar stays', async () => {
