@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -13,7 +13,8 @@ import type { Logger } from '../log.js';
  *   2. FerretDB (SQLite backend, loopback, telemetry off): `ferretdb` on PATH, or calbot-ferretdb built once from
  *      tools/ferretdb with Go into a cache folder;
  *   3. mongodb-memory-server (it downloads mongod, where the internet allows).
- * Data lives under DATA_DIR and survives restarts; the server's log goes to a file beside it.
+ * Data lives under DATA_DIR and survives restarts; the server's log goes to a file beside it. One calbot at a time
+ * uses a DATA_DIR (DATA_DIR/calbot.lock).
  */
 export interface EmbeddedDatabase {
   uri: string;
@@ -33,6 +34,14 @@ export class EmbeddedDatabaseError extends Error {
   }
 }
 
+/** Another calbot that is still alive holds DATA_DIR: its database must be left alone. */
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, readonly pid: number) {
+    super(`DATA_DIR ${dataDir} is in use by calbot pid ${pid}`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
   logger: Logger;
@@ -49,6 +58,24 @@ const BUILD_TIMEOUT_MS = 15 * 60_000;
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir, options.dataDir);
+  try {
+    const database = await startFirstRung(dataDir, options);
+    const stop = database.stop;
+    return {
+      ...database,
+      stop: async () => {
+        await stop();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function startFirstRung(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const attempts: string[] = [];
   const rungs: [string, () => Promise<EmbeddedDatabase | string>][] = [
     ['mongod', () => startMongod(dataDir, options)],
@@ -213,7 +240,98 @@ async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
   };
 }
 
-/** A previous calbot that died hard may have left its database running (a mongod or a plain ferretdb). */
+const LOCK_FILE = 'calbot.lock';
+/** DATA_DIRs this process holds (a second start in one process is refused too). */
+const heldDataDirs = new Set<string>();
+
+/**
+ * Takes DATA_DIR for this process, or throws DataDirInUseError naming the live calbot that has it. Without this a
+ * second calbot would take the first one's database for a stale child and stop it. The lock holds the pid and its
+ * start time, so a pid reused after a crash (a container restarts as the same pid) does not count as alive.
+ * Returns the release.
+ */
+function lockDataDir(dataDir: string, shownAs: string): () => void {
+  const lockFile = join(dataDir, LOCK_FILE);
+  const mine = `${process.pid}\n${processStartTime(process.pid) ?? ''}\n`;
+  const draft = `${lockFile}.${process.pid}`;
+  writeFileSync(draft, mine);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        linkSync(draft, lockFile); // atomic, and fails if the lock exists: never seen half-written
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+      }
+      let held: string;
+      try {
+        held = readFileSync(lockFile, 'utf8');
+      } catch {
+        continue; // released meanwhile
+      }
+      const owner = liveOwner(held, dataDir);
+      if (owner !== undefined) throw new DataDirInUseError(shownAs, owner);
+      // Stale: move it aside before deleting it, so that a lock another starter took over meanwhile is put back,
+      // not deleted.
+      const aside = `${lockFile}.stale-${process.pid}`;
+      try {
+        renameSync(lockFile, aside);
+      } catch {
+        continue;
+      }
+      if (readFileSync(aside, 'utf8') !== held) {
+        try {
+          linkSync(aside, lockFile);
+        } catch {
+          // someone else holds it now; the next attempt reads theirs
+        }
+      }
+      rmSync(aside, { force: true });
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+  heldDataDirs.add(dataDir);
+  return () => {
+    heldDataDirs.delete(dataDir);
+    try {
+      if (readFileSync(lockFile, 'utf8') === mine) rmSync(lockFile, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/** The pid of the calbot a lock file names, if that calbot is still running. */
+function liveOwner(lock: string, dataDir: string): number | undefined {
+  const [pidText, startTime] = lock.split('\n');
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (pid === process.pid) return heldDataDirs.has(dataDir) ? pid : undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  const now = processStartTime(pid);
+  if (startTime && now && now !== startTime) return undefined; // the pid now belongs to another process
+  return pid;
+}
+
+/** The process's start time in clock ticks since boot (Linux), or undefined where /proc does not say. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A previous calbot that died hard may have left its database running (a mongod or a plain ferretdb). Only called
+ * with DATA_DIR locked, so the calbot that started the child is gone.
+ */
 async function stopStaleChild(pidFile: string, binary: string): Promise<void> {
   if (!existsSync(pidFile)) return;
   const [pidText] = readFileSync(pidFile, 'utf8').split('\n');

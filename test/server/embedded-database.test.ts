@@ -22,6 +22,8 @@ describe('embedded database launcher', () => {
 
     const second = await startEmbeddedDatabase({ dataDir, logger });
     try {
+      // Twice in one process is refused too: one launcher per DATA_DIR.
+      await expect(startEmbeddedDatabase({ dataDir, logger })).rejects.toThrow(`DATA_DIR ${dataDir} is in use by calbot pid ${process.pid}`);
       const again = await MongoClient.connect(second.uri);
       expect(await again.db('calbot').collection('probe').findOne({ _id: 'kept' as never })).toMatchObject({ value: 42 });
       await again.close();
@@ -63,6 +65,30 @@ describe('embedded database launcher', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses a DATA_DIR that a live calbot holds, and leaves that calbot\'s database running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-locked-'));
+    const owner = startLauncherProcess(dir);
+    const { kind, databasePid, uri } = await owner.started;
+    try {
+      const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000 });
+      await client.db('calbot').collection('probe').insertOne({ n: 1 });
+      await expect(startEmbeddedDatabase({ dataDir: dir, logger })).rejects.toThrow(`DATA_DIR ${dir} is in use by calbot pid ${owner.child.pid}`);
+      // The first calbot's database is untouched: still running, still answering, its pid file still there.
+      expect(existsSync(`/proc/${databasePid}`)).toBe(true);
+      await client.db('calbot').collection('probe').insertOne({ n: 2 });
+      expect(readFileSync(join(dir, `${kind}.pid`), 'utf8').split('\n')[0]).toBe(String(databasePid));
+      await client.close();
+    } finally {
+      owner.child.kill('SIGKILL');
+    }
+    await new Promise((done) => owner.child.once('exit', done));
+    // Its owner is dead now: the lock is stale and the next start takes the directory over.
+    const next = await startEmbeddedDatabase({ dataDir: dir, logger });
+    await next.stop();
+    expect(existsSync(join(dir, 'calbot.lock'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
   it('explains what to do when no rung works', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-none-'));
     // No mongod, ferretdb or go on this PATH, an empty cache, and no internet for mongodb-memory-server.
@@ -72,6 +98,21 @@ describe('embedded database launcher', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });
+
+/** A separate Node process that runs the launcher on `dataDir` and stays up until killed. */
+function startLauncherProcess(dataDir: string) {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { startEmbeddedDatabase } from './src/store/embedded-database.ts';
+    import { createLogger } from './src/log.ts';
+    const db = await startEmbeddedDatabase({ dataDir: ${JSON.stringify(dataDir)}, logger: createLogger('silent') });
+    console.log(JSON.stringify({ kind: db.kind, uri: db.uri, databasePid: Number(readFileSync(${JSON.stringify(dataDir)} + '/' + db.kind + '.pid', 'utf8').split('\\n')[0]) }));
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const started = new Promise<{ kind: string; uri: string; databasePid: number }>((done) => child.stdout.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString()))));
+  return { child, started };
+}
 
 describe('start-up with a bad configuration', () => {
   it('stops with one line naming the variable', () => {
