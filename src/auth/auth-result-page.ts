@@ -11,11 +11,19 @@ export interface AuthResultPage {
  * The small page the browser shows after Microsoft's redirect. Everything interpolated is escaped. The headers keep
  * the URL (which carried the code) out of Referer and caches, and allow no scripts.
  */
-export function renderAuthResultPage(outcome: { ok: true; result: Pick<SignInResult, 'account'> } | { ok: false; error: unknown }): AuthResultPage {
+export function renderAuthResultPage(
+  outcome: { ok: true; result: Pick<SignInResult, 'account'> } | { ok: 'confirm'; code: string } | { ok: false; error: unknown },
+): AuthResultPage {
   let status: number;
   let title: string;
   let message: string;
-  if (outcome.ok) {
+  let code = '';
+  if (outcome.ok === 'confirm') {
+    status = 200;
+    title = 'One more step';
+    message = 'To finish connecting Outlook, type this code in your chat with calbot within 10 minutes. If someone sent you this link, do not: they would see your calendar.';
+    code = `<p style="font-size:2rem;letter-spacing:.3rem;font-family:ui-monospace,monospace">${escapeHtml(`${outcome.code.slice(0, 3)} ${outcome.code.slice(3)}`)}</p>\n`;
+  } else if (outcome.ok) {
     const { displayName, username } = outcome.result.account;
     status = 200;
     title = 'Outlook connected';
@@ -40,7 +48,7 @@ export function renderAuthResultPage(outcome: { ok: true; result: Pick<SignInRes
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(message)}</p>
-</body>
+${code}</body>
 </html>
 `;
   return {

@@ -14,6 +14,7 @@ import type { Collections } from '../store/collections.js';
 import { ConsentRefusedError, InvalidStateError, isAuthFailure, type PendingSignIn } from './auth-errors.js';
 import { renderAuthResultPage } from './auth-result-page.js';
 import type { MicrosoftAuth } from './microsoft-auth.js';
+import { MAX_CONFIRMATION_ATTEMPTS, type SignInResult } from './microsoft-sign-in.js';
 import { connectedCard, microsoftAppMissingMessage, signInCard } from './sign-in-card.js';
 
 /** What the rest of calbot does when a mailbox is linked or unlinked (the sync engine plugs in here). */
@@ -38,6 +39,7 @@ const CONNECT = /^(?:please )?(?:connect|link|sign ?in|log ?in|sync with)(?: (?:
 const RECONNECT = /^re-?connect(?: (?:to )?(?:outlook|my calendar|calendar))?$/;
 const DISCONNECT = /^(?:disconnect|unlink|sign ?out|log ?out)(?: (?:from )?(?:outlook|office ?365|microsoft|my calendar|calendar))?$/;
 const STATUS = /^(?:status|connection status|am i connected|who am i)$/;
+const CONFIRM_CODE = /^(?:code:? )?(\d{3})[ -]?(\d{3})$/;
 
 /** "connect outlook", "reconnect", "disconnect outlook", "status". */
 export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCommand<any, any>[] {
@@ -66,6 +68,40 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
           return;
         }
         await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect');
+      },
+    }),
+    defineCommand<{ code: string }>({
+      name: 'confirm-code',
+      // The code from the sign-in page ("482913", "482 913"); not listed in help: the chat asks for it when needed.
+      match: (text) => {
+        const code = CONFIRM_CODE.exec(text);
+        return code ? { code: `${code[1]}${code[2]}` } : undefined;
+      },
+      async run(turn, user, { code }) {
+        if (!auth) {
+          await turn.sendActivity(microsoftAppMissingMessage());
+          return;
+        }
+        const outcome = await auth.confirmConnection(user._id, code);
+        logger.info({ event: 'confirm-code', userKey: user._id, outcome: outcome.kind }, 'sign-in code typed');
+        if (outcome.kind === 'connected') {
+          try {
+            await finishConnection(deps, outcome.result); // says "Connected to Outlook as …" in this chat
+          } catch (error) {
+            logger.warn({ event: 'sign-in-failed', kind: 'unexpected', err: (error as Error).message }, 'sign-in failed');
+            await turn.sendActivity(chatTextFor(error));
+          }
+          return;
+        }
+        await turn.sendActivity(
+          outcome.kind === 'wrong' && outcome.attemptsLeft > 0
+            ? `That code doesn't match the one on the sign-in page. ${outcome.attemptsLeft} ${outcome.attemptsLeft === 1 ? 'try' : 'tries'} left.`
+            : outcome.kind === 'wrong'
+              ? `That code doesn't match either, and ${MAX_CONFIRMATION_ATTEMPTS} wrong codes end the sign-in. Say "connect outlook" to start again.`
+              : outcome.kind === 'expired'
+                ? 'That sign-in code has expired (codes last 10 minutes). Say "connect outlook" to start again.'
+                : 'There is no sign-in waiting for a code. Say "connect outlook" to connect your calendar.',
+        );
       },
     }),
     defineCommand({
@@ -115,12 +151,35 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
 }
 
 /**
- * GET /microsoft_account/authentication: finishes the sign-in, reads who it is and their mailbox zone from Graph,
- * tells the chat, and hands the user to the sync engine. Every failure is an escaped page and, where we know the
- * chat it came from, a message there.
+ * After the account is linked (at the redirect, or when its code is typed in chat): reads who it is and their mailbox
+ * settings from Graph, hands the user to the sync engine, then tells the chat. Returns the name to show.
+ */
+async function finishConnection(deps: ConnectOutlookDependencies, result: SignInResult): Promise<string> {
+  const { collections, proactive, logger } = deps;
+  const { userKey, account } = result;
+  let displayName = account.displayName || account.username;
+  try {
+    const profile = await readProfile(deps.graphFor(userKey));
+    displayName = profile.displayName || displayName;
+    await collections.accounts.updateOne({ _id: userKey }, mailboxSettingsUpdate(profile, new Date(), { displayName }));
+  } catch (error) {
+    // The link is made; the profile is a nicety. Sync will retry Graph on its own schedule.
+    logger.warn({ event: 'profile-read-failed', userKey, err: isAuthFailure(error) ? error.logFields : (error as Error).message }, 'could not read /me after sign-in');
+  }
+  // Syncing is set up before the chat hears "connected": the two never disagree.
+  await deps.hooks.connected(userKey, { accountChanged: result.accountChanged });
+  logger.info({ event: 'connected', userKey, accountChanged: result.accountChanged }, 'outlook connected');
+  await tell(proactive, logger, userKey, result.conversationReference, `Connected to Outlook as ${displayName} (${account.username}). I'm syncing your calendar now; ask me "what's on today" in a moment.`);
+  return displayName;
+}
+
+/**
+ * GET /microsoft_account/authentication: finishes the sign-in. The Teams user's own account is linked at once; any
+ * other account waits for the code on the page to be typed in the chat that asked (ConfirmationNeeded). Every
+ * failure is an escaped page and, where we know the chat it came from, a message there.
  */
 export function createRedirectHandler(deps: ConnectOutlookDependencies): RedirectHandler {
-  const { auth, collections, proactive, logger } = deps;
+  const { auth, proactive, logger } = deps;
   return async (query) => {
     if (!auth) {
       return { ...renderAuthResultPage({ ok: false, error: new Error('not configured') }), status: 503 };
@@ -129,22 +188,14 @@ export function createRedirectHandler(deps: ConnectOutlookDependencies): Redirec
     let signingIn: PendingSignIn | undefined;
     try {
       const result = await auth.completeSignIn(query);
-      const { userKey, account } = result;
-      signingIn = { userKey, conversationReference: result.conversationReference };
-      let displayName = account.displayName || account.username;
-      try {
-        const profile = await readProfile(deps.graphFor(userKey));
-        displayName = profile.displayName || displayName;
-        await collections.accounts.updateOne({ _id: userKey }, mailboxSettingsUpdate(profile, new Date(), { displayName }));
-      } catch (error) {
-        // The link is made; the profile is a nicety. Sync will retry Graph on its own schedule.
-        logger.warn({ event: 'profile-read-failed', userKey, err: isAuthFailure(error) ? error.logFields : (error as Error).message }, 'could not read /me after sign-in');
+      signingIn = { userKey: result.userKey, conversationReference: result.conversationReference };
+      if ('confirmation' in result) {
+        // The chat hears that a code is waiting, never whose account it is: the page is the only place it shows.
+        await tell(proactive, logger, result.userKey, result.conversationReference, CONFIRM_IN_CHAT_TEXT);
+        return renderAuthResultPage({ ok: 'confirm', code: result.confirmation.code });
       }
-      // Syncing is set up before the chat hears "connected": the two never disagree.
-      await deps.hooks.connected(userKey, { accountChanged: result.accountChanged });
-      logger.info({ event: 'connected', userKey, accountChanged: result.accountChanged }, 'outlook connected');
-      await tell(proactive, logger, userKey, result.conversationReference, `Connected to Outlook as ${displayName} (${account.username}). I'm syncing your calendar now; ask me "what's on today" in a moment.`);
-      return renderAuthResultPage({ ok: true, result: { account: { ...account, displayName } } });
+      const displayName = await finishConnection(deps, result);
+      return renderAuthResultPage({ ok: true, result: { account: { ...result.account, displayName } } });
     } catch (error) {
       const fields = isAuthFailure(error) ? { kind: error.name, ...error.logFields } : { kind: 'unexpected', err: (error as Error).message };
       logger.warn({ event: 'sign-in-failed', ...fields }, 'sign-in failed');
@@ -154,6 +205,10 @@ export function createRedirectHandler(deps: ConnectOutlookDependencies): Redirec
     }
   };
 }
+
+export const CONFIRM_IN_CHAT_TEXT =
+  'To finish connecting Outlook, type here the 6-digit code shown in the browser window where you signed in. ' +
+  "If you didn't just sign in, ignore this: nothing is linked without the code.";
 
 /** What the chat that asked for the link hears when the sign-in fails: the same story as the page, with what to do. */
 function chatTextFor(error: unknown): string {

@@ -3,7 +3,17 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { AccountDoc, Collections } from '../store/collections.js';
 import { disconnect, getAccessToken, getAccessTokenDetails, type AccessToken } from './access-tokens.js';
-import { completeSignIn, createSignInLink, deleteExpiredAuthStates, type AuthDeps, type RedirectQuery, type SignInResult } from './microsoft-sign-in.js';
+import {
+  completeSignIn,
+  confirmConnection,
+  createSignInLink,
+  deleteExpiredAuthStates,
+  type AuthDeps,
+  type ConfirmationNeeded,
+  type ConfirmOutcome,
+  type RedirectQuery,
+  type SignInResult,
+} from './microsoft-sign-in.js';
 import { createMsalApp } from './msal-app.js';
 import { createUserLocks } from './user-lock.js';
 
@@ -13,7 +23,9 @@ import { createUserLocks } from './user-lock.js';
  */
 export interface MicrosoftAuth {
   createSignInLink(userKey: string, conversationReference: Partial<ConversationReference>, options?: { loginHint?: string }): Promise<string>;
-  completeSignIn(query: RedirectQuery): Promise<SignInResult>;
+  /** Linked at once when the account is the Teams user's own; else the code they must type in chat (confirmConnection). */
+  completeSignIn(query: RedirectQuery): Promise<SignInResult | ConfirmationNeeded>;
+  confirmConnection(userKey: string, code: string): Promise<ConfirmOutcome>;
   getAccessToken(userKey: string): Promise<string>;
   getAccessTokenDetails(userKey: string): Promise<AccessToken>;
   getAccount(userKey: string): Promise<AccountDoc | null>;
@@ -24,7 +36,7 @@ export interface MicrosoftAuth {
 /** Undefined when MICROSOFT_CLIENT_ID / MICROSOFT_CLIENT_SECRET are not set (show microsoftAppMissingMessage()). */
 export function createMicrosoftAuth(options: {
   config: Config;
-  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates'>;
+  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections'>;
   encryptionKey: Buffer;
   logger: Logger;
   now?: () => Date;
@@ -36,6 +48,7 @@ export function createMicrosoftAuth(options: {
   return {
     createSignInLink: (userKey, conversationReference, linkOptions) => createSignInLink(deps, userKey, conversationReference, linkOptions),
     completeSignIn: (query) => completeSignIn(deps, query),
+    confirmConnection: (userKey, code) => confirmConnection(deps, userKey, code),
     getAccessToken: (userKey) => getAccessToken(deps, userKey),
     getAccessTokenDetails: (userKey) => getAccessTokenDetails(deps, userKey),
     getAccount: (userKey) => options.collections.accounts.findOne({ _id: userKey }),

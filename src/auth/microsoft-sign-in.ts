@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { AuthError, CryptoProvider, ServerError, type AccountInfo } from '@azure/msal-node';
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../log.js';
@@ -13,7 +13,7 @@ import {
   type PendingSignIn,
 } from './auth-errors.js';
 import { MicrosoftDiscoveryError, type MsalApp } from './msal-app.js';
-import { createTokenCachePlugin } from './token-cache.js';
+import { createTokenCachePlugin, tokenCacheContext } from './token-cache.js';
 import { open, seal } from './token-crypto.js';
 import type { UserLocks } from './user-lock.js';
 
@@ -22,7 +22,7 @@ export const SIGN_IN_LINK_LIFETIME_MS = 10 * 60 * 1000;
 const MAX_STATE_LENGTH = 200;
 
 export interface AuthDeps {
-  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates'>;
+  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections'>;
   encryptionKey: Buffer;
   msal: MsalApp;
   locks: UserLocks;
@@ -42,6 +42,21 @@ export interface SignInResult extends PendingSignIn {
   /** The chat user was linked to a different Microsoft account before (its synced data belongs to someone else). */
   accountChanged: boolean;
 }
+
+/**
+ * The sign-in worked, but as a Microsoft account other than the Teams user who asked for the link: nothing is linked
+ * until `code` is typed in the chat that asked (confirmConnection). Otherwise a link forwarded to someone else ("connect
+ * your calendar here") would hand that person's calendar to whoever forwarded it.
+ */
+export interface ConfirmationNeeded extends PendingSignIn {
+  confirmation: { code: string; expiresAt: Date };
+}
+
+/** How long the code on the result page can be typed in, and how many wrong tries end it. */
+export const CONFIRMATION_LIFETIME_MS = 10 * 60 * 1000;
+export const MAX_CONFIRMATION_ATTEMPTS = 5;
+
+export type ConfirmOutcome = { kind: 'connected'; result: SignInResult } | { kind: 'none' } | { kind: 'expired' } | { kind: 'wrong'; attemptsLeft: number };
 
 /** The redirect's query string as restify or URLSearchParams give it. */
 export type RedirectQuery = URLSearchParams | Record<string, unknown>;
@@ -99,7 +114,7 @@ export async function createSignInLink(
  * replayed or raced redirect finds nothing; the chat user comes from the stored state, never from the request, so a
  * link made for one user can only ever connect that user.
  */
-export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Promise<SignInResult> {
+export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Promise<SignInResult | ConfirmationNeeded> {
   const now = deps.now?.() ?? new Date();
   const state = single(query, 'state');
   if (state === undefined) throw new InvalidStateError('missing');
@@ -131,52 +146,134 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
     // The encryption key changed between the link and the redirect.
     throw new InvalidStateError('unreadable', pending);
   }
-  return deps.locks.run(stored.userKey, async () => {
-    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, stored.userKey, deps.logger);
-    let account: AccountInfo;
-    try {
-      const client = await deps.msal.client(plugin);
-      const result = await client.acquireTokenByCode(
-        { code, codeVerifier, redirectUri: deps.msal.redirectUri, scopes: deps.msal.scopes, nonce: stored.nonce, state },
-        // With a payload MSAL compares states and, since `nonce` is present, requires the id_token's nonce to match.
-        { code, state, nonce: stored.nonce, client_info: single(query, 'client_info') ?? undefined },
-      );
-      if (!result.account) throw new TokenEndpointError('no_account', { reason: 'token response without id_token/client_info' }, pending);
-      account = result.account;
-      // One Microsoft account per chat user: drop whatever the partition held before (a previous connection).
-      const cache = client.getTokenCache();
-      for (const other of await cache.getAllAccounts()) {
-        if (other.homeAccountId !== account.homeAccountId) await cache.removeAccount(other);
-      }
-    } catch (caught) {
-      throw toTokenEndpointError(caught, pending);
-    }
+  // The tokens land in a partition of their own (only this sign-in's account in it), adopted by the chat user once
+  // the account is known to be theirs.
+  const partition = pendingCachePartition(id);
+  let account: AccountInfo;
+  try {
+    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, partition, deps.logger);
+    const client = await deps.msal.client(plugin);
+    const result = await client.acquireTokenByCode(
+      { code, codeVerifier, redirectUri: deps.msal.redirectUri, scopes: deps.msal.scopes, nonce: stored.nonce, state },
+      // With a payload MSAL compares states and, since `nonce` is present, requires the id_token's nonce to match.
+      { code, state, nonce: stored.nonce, client_info: single(query, 'client_info') ?? undefined },
+    );
+    if (!result.account) throw new TokenEndpointError('no_account', { reason: 'token response without id_token/client_info' }, pending);
+    account = result.account;
+  } catch (caught) {
+    await deps.collections.tokenCaches.deleteOne({ _id: partition });
+    throw toTokenEndpointError(caught, pending);
+  }
+  const connected: ConnectedAccount = {
+    homeAccountId: account.homeAccountId,
+    username: account.username,
+    displayName: account.name || account.username,
+    tenantId: account.tenantId,
+  };
 
-    const connected: ConnectedAccount = {
-      homeAccountId: account.homeAccountId,
-      username: account.username,
-      displayName: account.name || account.username,
-      tenantId: account.tenantId,
-    };
-    const previous = await deps.collections.accounts.findOne({ _id: stored.userKey });
-    const accountChanged = previous !== null && previous.homeAccountId !== connected.homeAccountId;
-    const doc: AccountDoc = { _id: stored.userKey, ...connected, status: 'connected', connectedAt: now, updatedAt: now };
-    // The mailbox's zone, working hours and clock belong to the mailbox: keep them only when the same account reconnects
-    // (until the settings are read again, right after this or by the next sync round).
-    if (previous && !accountChanged && previous.mailboxTimeZone) doc.mailboxTimeZone = previous.mailboxTimeZone;
-    if (previous && !accountChanged && previous.workingHours) doc.workingHours = previous.workingHours;
-    if (previous && !accountChanged && previous.clockStyle) doc.clockStyle = previous.clockStyle;
-    await deps.collections.accounts.replaceOne({ _id: stored.userKey }, doc, { upsert: true });
-    deps.logger.info({ userKey: stored.userKey, tenantId: connected.tenantId, accountChanged }, 'outlook connected');
-    return { ...pending, account: connected, accountChanged };
+  // Teams says who is typing (aadObjectId); the id_token says who signed in (oid). The same person: linked now.
+  const asker = stored.conversationReference.user?.aadObjectId;
+  const signedIn = (account.idTokenClaims?.oid as string | undefined) ?? account.localAccountId;
+  if (asker && signedIn && asker === signedIn) {
+    return deps.locks.run(stored.userKey, () => link(deps, pending, connected, partition, now));
+  }
+  // Someone else, or a channel that does not say: the chat that asked must confirm with the code on the page.
+  const confirmationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const expiresAt = new Date(now.getTime() + CONFIRMATION_LIFETIME_MS);
+  const replaced = await deps.collections.pendingConnections.findOneAndReplace(
+    { _id: stored.userKey },
+    { codeHash: confirmationHash(stored.userKey, confirmationCode), attempts: 0, conversationReference: stored.conversationReference, account: connected, cachePartition: partition, createdAt: now, expiresAt },
+    { upsert: true, returnDocument: 'before' },
+  );
+  if (replaced && replaced.cachePartition !== partition) await deps.collections.tokenCaches.deleteOne({ _id: replaced.cachePartition });
+  deps.logger.info({ userKey: stored.userKey, tenantId: connected.tenantId, sameTeamsUser: false }, 'outlook sign-in waits for the code to be typed in chat');
+  return { ...pending, confirmation: { code: confirmationCode, expiresAt } };
+}
+
+/**
+ * The code from the result page, typed in the chat of `userKey`: links the account that signed in. Wrong codes are
+ * counted; the MAX_CONFIRMATION_ATTEMPTS-th ends the pending connection (a 6-digit code is not guessed in 5 tries).
+ */
+export async function confirmConnection(deps: AuthDeps, userKey: string, code: string): Promise<ConfirmOutcome> {
+  const now = deps.now?.() ?? new Date();
+  return deps.locks.run(userKey, async () => {
+    const pending = await deps.collections.pendingConnections.findOne({ _id: userKey });
+    if (!pending) return { kind: 'none' };
+    if (pending.expiresAt.getTime() <= now.getTime()) {
+      await forgetPendingConnection(deps, pending);
+      return { kind: 'expired' };
+    }
+    if (!hashesEqual(pending.codeHash, confirmationHash(userKey, code))) {
+      const attempts = pending.attempts + 1;
+      if (attempts >= MAX_CONFIRMATION_ATTEMPTS) {
+        await forgetPendingConnection(deps, pending);
+        deps.logger.warn({ userKey, attempts }, 'outlook sign-in dropped after too many wrong codes');
+        return { kind: 'wrong', attemptsLeft: 0 };
+      }
+      await deps.collections.pendingConnections.updateOne({ _id: userKey, codeHash: pending.codeHash }, { $set: { attempts } });
+      return { kind: 'wrong', attemptsLeft: MAX_CONFIRMATION_ATTEMPTS - attempts };
+    }
+    // Consumed first (one deleteOne wins): a code typed twice at once links once.
+    const { deletedCount } = await deps.collections.pendingConnections.deleteOne({ _id: userKey, codeHash: pending.codeHash });
+    if (deletedCount !== 1) return { kind: 'none' };
+    const result = await link(deps, { userKey, conversationReference: pending.conversationReference }, pending.account, pending.cachePartition, now);
+    return { kind: 'connected', result };
   });
 }
 
-/** For the sweeper job: expiry is checked on read, this only keeps the collection small. */
+async function forgetPendingConnection(deps: AuthDeps, pending: { _id: string; cachePartition: string }): Promise<void> {
+  await deps.collections.pendingConnections.deleteOne({ _id: pending._id });
+  await deps.collections.tokenCaches.deleteOne({ _id: pending.cachePartition });
+}
+
+/**
+ * Links `connected` to the chat user: its cache partition becomes theirs (re-sealed for their id; it holds only this
+ * account, so whatever they were linked to before is gone with it) and the account document is written.
+ */
+async function link(deps: AuthDeps, pending: PendingSignIn, connected: ConnectedAccount, partition: string, now: Date): Promise<SignInResult> {
+  const { userKey } = pending;
+  const box = await deps.collections.tokenCaches.findOne({ _id: partition });
+  if (!box) throw new TokenEndpointError('no_account', { reason: 'the sign-in left no token cache' }, pending);
+  const json = open(deps.encryptionKey, box, tokenCacheContext(partition));
+  await deps.collections.tokenCaches.replaceOne({ _id: userKey }, { ...seal(deps.encryptionKey, json, tokenCacheContext(userKey)), updatedAt: now }, { upsert: true });
+  await deps.collections.tokenCaches.deleteOne({ _id: partition });
+
+  const previous = await deps.collections.accounts.findOne({ _id: userKey });
+  const accountChanged = previous !== null && previous.homeAccountId !== connected.homeAccountId;
+  const doc: AccountDoc = { _id: userKey, ...connected, status: 'connected', connectedAt: now, updatedAt: now };
+  // The mailbox's zone, working hours and clock belong to the mailbox: keep them only when the same account reconnects
+  // (until the settings are read again, right after this or by the next sync round).
+  if (previous && !accountChanged && previous.mailboxTimeZone) doc.mailboxTimeZone = previous.mailboxTimeZone;
+  if (previous && !accountChanged && previous.workingHours) doc.workingHours = previous.workingHours;
+  if (previous && !accountChanged && previous.clockStyle) doc.clockStyle = previous.clockStyle;
+  await deps.collections.accounts.replaceOne({ _id: userKey }, doc, { upsert: true });
+  await deps.collections.pendingConnections.deleteOne({ _id: userKey, cachePartition: partition });
+  deps.logger.info({ userKey, tenantId: connected.tenantId, accountChanged }, 'outlook connected');
+  return { ...pending, account: connected, accountChanged };
+}
+
+/** The cache partition a sign-in's tokens wait in until its account is linked. */
+export const pendingCachePartition = (stateId: string) => `pending-sign-in:${stateId}`;
+
+const confirmationHash = (userKey: string, code: string) => createHash('sha256').update(`${userKey}\n${code}`, 'utf8').digest('hex');
+
+function hashesEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** For the sweeper job: expiry is checked on read, this only keeps the collections small. */
 export async function deleteExpiredAuthStates(deps: Pick<AuthDeps, 'collections' | 'now'>): Promise<number> {
   const now = deps.now?.() ?? new Date();
   const result = await deps.collections.authStates.deleteMany({ expiresAt: { $lte: now } });
-  return result.deletedCount;
+  let deleted = result.deletedCount;
+  for (const pending of await deps.collections.pendingConnections.find({ expiresAt: { $lte: now } }, { projection: { cachePartition: 1 } }).toArray()) {
+    await deps.collections.pendingConnections.deleteOne({ _id: pending._id, expiresAt: { $lte: now } });
+    await deps.collections.tokenCaches.deleteOne({ _id: pending.cachePartition });
+    deleted++;
+  }
+  return deleted;
 }
 
 /** One query value: undefined when absent, null when repeated (a tampered request). */

@@ -64,6 +64,23 @@ export interface TokenCacheDoc {
 }
 
 /**
+ * A sign-in that ended as a Microsoft account other than the Teams user who asked for the link (a forwarded link,
+ * or another account of theirs): linked only once the code shown on the result page is typed in the chat that
+ * asked. Its tokens wait in their own cache partition (`cachePartition`) until then. One per chat user.
+ */
+export interface PendingConnectionDoc {
+  _id: string; // userKey
+  /** SHA-256 of the code, salted with the userKey. */
+  codeHash: string;
+  attempts: number;
+  conversationReference: Partial<ConversationReference>;
+  account: { homeAccountId: string; username: string; displayName: string; tenantId: string };
+  cachePartition: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
  * A known value sealed with the token encryption key when the database first saw it: a start-up with another key
  * (a staging key, a lost key file) is refused, instead of finding every stored token unreadable and asking every
  * user to reconnect.
@@ -212,6 +229,7 @@ export const COLLECTIONS = {
   leases: 'leases',
   noticeClaims: 'noticeClaims',
   keyChecks: 'keyChecks',
+  pendingConnections: 'pendingConnections',
   /** Agenda's own collection (through @agendajs/mongo-backend), on the same database. */
   agendaJobs: 'agendaJobs',
 } as const;
@@ -241,6 +259,7 @@ export interface Collections {
   leases: Collection<LeaseDoc>;
   noticeClaims: Collection<NoticeClaimDoc>;
   keyChecks: Collection<KeyCheckDoc>;
+  pendingConnections: Collection<PendingConnectionDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -256,6 +275,7 @@ export function collections(db: Db): Collections {
     leases: db.collection<LeaseDoc>(COLLECTIONS.leases),
     noticeClaims: db.collection<NoticeClaimDoc>(COLLECTIONS.noticeClaims),
     keyChecks: db.collection<KeyCheckDoc>(COLLECTIONS.keyChecks),
+    pendingConnections: db.collection<PendingConnectionDoc>(COLLECTIONS.pendingConnections),
   };
 }
 

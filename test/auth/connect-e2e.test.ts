@@ -1,3 +1,4 @@
+import { CONFIRM_IN_CHAT_TEXT } from '../../src/auth/connect-outlook.js';
 import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
 import { startHarness } from '../support/calbot-harness.js';
 
@@ -76,6 +77,36 @@ describe('connect outlook, end to end through the server', () => {
     const [cancelled] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /cancelled/.test(r.activity.text ?? ''));
     expect(cancelled!.activity.text).toMatch(/^Outlook connection cancelled/);
     expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
+  });
+
+  it('a link opened by someone else: the page shows a code, nothing is linked until the chat that asked types it', async () => {
+    // Mallory asks for a link and sends it to Victor; Victor signs in. Teams said Mallory asked, Microsoft says Victor
+    // signed in: without the code (which only Victor's browser shows) Mallory's chat gets nothing of Victor's.
+    const mallory = teamsUser('Mallory');
+    const victor = teamsUser('Victor');
+    const victorAtMicrosoft = h.addMicrosoftUser('Victor Victim');
+    const { status, page } = await h.connect(mallory, victorAtMicrosoft, { asSomeoneElse: true });
+    expect(status).toBe(200);
+    expect(page).toMatch(/One more step/);
+    expect(page).toMatch(/If someone sent you this link, do not/);
+    const code = /(\d{3}) (\d{3})<\/p>/.exec(page)!.slice(1).join('');
+    const [asked] = await h.connector.waitFor(1, (r) => r.conversationId === mallory.conversationId && /6-digit code/.test(r.activity.text ?? ''));
+    expect(asked!.activity.text).toBe(CONFIRM_IN_CHAT_TEXT);
+    expect(JSON.stringify(h.connector.messages(mallory.conversationId))).not.toMatch(/Victor|victor\.victim/);
+    const malloryKey = `msteams:${mallory.id}`;
+    expect(await h.store.collections.accounts.findOne({ _id: malloryKey })).toBeNull();
+
+    // A guess is refused and counted; the code typed in another chat links nobody.
+    const wrong = code === '123456' ? '654321' : '123456';
+    expect(await h.say(wrong, mallory)).toEqual([`That code doesn't match the one on the sign-in page. 4 tries left.`]);
+    expect(await h.say(code, victor)).toEqual(['There is no sign-in waiting for a code. Say "connect outlook" to connect your calendar.']);
+    expect(await h.store.collections.accounts.countDocuments({ _id: { $in: [malloryKey, `msteams:${victor.id}`] } })).toBe(0);
+
+    // The right code in the chat that asked (here: the person who signed in was that chat's user after all) links it.
+    await h.post(h.message(`${code.slice(0, 3)} ${code.slice(3)}`, mallory));
+    const [connected] = await h.connector.waitFor(1, (r) => r.conversationId === mallory.conversationId && /^Connected to Outlook/.test(r.activity.text ?? ''));
+    expect(connected!.activity.text).toMatch(/^Connected to Outlook as Victor Victim \(victor\.victim@contoso\.example\)/);
+    expect(await h.store.collections.accounts.findOne({ _id: malloryKey })).toMatchObject({ username: 'victor.victim@contoso.example', status: 'connected' });
   });
 
   it('a link that expired between the card and the redirect: the page and the chat both say so, nothing linked', async () => {

@@ -9,6 +9,7 @@ import {
   TokenEndpointError,
 } from '../../src/auth/auth-errors.js';
 import { createMicrosoftAuth, type MicrosoftAuth } from '../../src/auth/microsoft-auth.js';
+import { MAX_CONFIRMATION_ATTEMPTS, type ConfirmationNeeded, type SignInResult } from '../../src/auth/microsoft-sign-in.js';
 import { tokenCacheContext } from '../../src/auth/token-cache.js';
 import { open } from '../../src/auth/token-crypto.js';
 import { loadConfig } from '../../src/config.js';
@@ -25,12 +26,19 @@ const ada: FakeUser = { oid: randomUUID(), tid: TENANT, upn: 'ada@contoso.exampl
 const bob: FakeUser = { oid: randomUUID(), tid: TENANT, upn: 'bob@contoso.example', name: 'Bob <b>Builder</b>' };
 const KEY = Buffer.alloc(32, 7);
 
-const conversation = (userKey: string): Partial<ConversationReference> => ({
+/** The conversation a link is asked for in; `aadObjectId`: the Teams user's Entra object id, as Teams sends it. */
+const conversation = (userKey: string, aadObjectId?: string): Partial<ConversationReference> => ({
   conversation: { id: `a:${userKey}`, isGroup: false, conversationType: 'personal', name: '' },
   serviceUrl: 'https://smba.example/',
   channelId: 'msteams',
-  user: { id: userKey, name: 'someone' },
+  user: { id: userKey, name: 'someone', ...(aadObjectId ? { aadObjectId } : {}) },
 });
+
+/** A sign-in that linked at once (the Teams user's own account), not one waiting for its code. */
+function linked(result: SignInResult | ConfirmationNeeded): SignInResult {
+  if ('confirmation' in result) throw new Error('expected the account to be linked at once, not to wait for a code');
+  return result;
+}
 
 describe('connect Outlook: real MSAL against the fake identity platform, real driver', () => {
   let fake: FakeIdentity;
@@ -65,10 +73,11 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     return new URLSearchParams(response.location!.search);
   };
 
+  /** The Teams user `userKey` is `user` at Microsoft: their own account, linked at once. */
   const connect = async (connector: MicrosoftAuth, userKey: string, user: FakeUser) => {
     fake.signInAs(user.oid);
-    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey)));
-    return connector.completeSignIn(query);
+    const query = await browse(await connector.createSignInLink(userKey, conversation(userKey, user.oid)));
+    return linked(await connector.completeSignIn(query));
   };
 
   const decryptedCache = async (userKey: string) => {
@@ -95,7 +104,7 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
   it('runs the whole code flow: link, Microsoft, redirect -> account and encrypted cache stored', async () => {
     const connector = auth();
     const userKey = `msteams:${randomUUID()}`;
-    const link = new URL(await connector.createSignInLink(userKey, conversation(userKey)));
+    const link = new URL(await connector.createSignInLink(userKey, conversation(userKey, ada.oid)));
     expect(`${link.origin}${link.pathname}`).toBe(`${fake.authorityHost}/${TENANT}/oauth2/v2.0/authorize`);
     expect(link.searchParams.get('client_id')).toBe(CLIENT.clientId);
     expect(link.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
@@ -110,9 +119,9 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     expect(pending[0]!.expiresAt.getTime() - pending[0]!.createdAt.getTime()).toBe(10 * 60 * 1000);
 
     fake.signInAs(ada.oid);
-    const result = await connector.completeSignIn(await browse(link.toString()));
+    const result = linked(await connector.completeSignIn(await browse(link.toString())));
     expect(result.userKey).toBe(userKey);
-    expect(result.conversationReference).toEqual(conversation(userKey));
+    expect(result.conversationReference).toEqual(conversation(userKey, ada.oid));
     expect(result.account).toEqual({ homeAccountId: `${ada.oid}.${ada.tid}`, username: ada.upn, displayName: ada.name, tenantId: ada.tid });
     expect(result.accountChanged).toBe(false);
     expect(fake.counters.token.authorization_code).toBe(1);
@@ -130,6 +139,90 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     // knownAuthorities skips instance discovery; the OpenID configuration is fetched once per app, not per call.
     expect(fake.counters.discovery).toBe(0);
     expect(fake.counters.openidConfiguration).toBe(1);
+  });
+
+  describe('a sign-in as someone other than the Teams user who asked (a forwarded link, another account of theirs)', () => {
+    const signInElsewhere = async (connector: MicrosoftAuth, userKey: string, teamsObjectId: string | undefined, user: FakeUser) => {
+      fake.signInAs(user.oid);
+      const result = await connector.completeSignIn(await browse(await connector.createSignInLink(userKey, conversation(userKey, teamsObjectId))));
+      if (!('confirmation' in result)) throw new Error('expected the sign-in to wait for its code');
+      return result;
+    };
+
+    it('links nothing until the code is typed by the chat user who asked; then links that account', async () => {
+      const connector = auth();
+      const userKey = `msteams:${randomUUID()}`;
+      const pending = await signInElsewhere(connector, userKey, randomUUID(), bob);
+      expect(pending.confirmation.code).toMatch(/^\d{6}$/);
+      expect(pending.userKey).toBe(userKey);
+      // Nothing is linked: no account, no token cache under the chat user, the tokens kept apart and encrypted.
+      expect(await store.collections.accounts.findOne({ _id: userKey })).toBeNull();
+      expect(await store.collections.tokenCaches.findOne({ _id: userKey })).toBeNull();
+      await expect(connector.getAccessToken(userKey)).rejects.toBeInstanceOf(NotConnectedError);
+      const waiting = (await store.collections.pendingConnections.findOne({ _id: userKey }))!;
+      expect(JSON.stringify(waiting)).not.toContain(pending.confirmation.code);
+      // Typed by another chat user: nothing there for them.
+      expect(await connector.confirmConnection(`msteams:${randomUUID()}`, pending.confirmation.code)).toEqual({ kind: 'none' });
+      // A wrong code counts down; the right one links Bob.
+      const wrong = pending.confirmation.code === '000000' ? '111111' : '000000';
+      expect(await connector.confirmConnection(userKey, wrong)).toEqual({ kind: 'wrong', attemptsLeft: MAX_CONFIRMATION_ATTEMPTS - 1 });
+      const done = await connector.confirmConnection(userKey, pending.confirmation.code);
+      expect(done).toMatchObject({ kind: 'connected', result: { userKey, accountChanged: false, account: { username: bob.upn } } });
+      expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ username: bob.upn, status: 'connected' });
+      expect(decodeJwtPayload(await connector.getAccessToken(userKey))).toMatchObject({ oid: bob.oid });
+      // Used once; its tokens moved to the chat user's own partition.
+      expect(await connector.confirmConnection(userKey, pending.confirmation.code)).toEqual({ kind: 'none' });
+      expect(await store.collections.pendingConnections.countDocuments({ _id: userKey })).toBe(0);
+      expect(await store.collections.tokenCaches.countDocuments({ _id: waiting.cachePartition })).toBe(0);
+    });
+
+    it('a channel that does not say who is typing (no aadObjectId) asks for the code too', async () => {
+      const connector = auth();
+      const userKey = `emulator:${randomUUID()}`;
+      const pending = await signInElsewhere(connector, userKey, undefined, ada);
+      expect((await connector.confirmConnection(userKey, pending.confirmation.code)).kind).toBe('connected');
+    });
+
+    it(`${MAX_CONFIRMATION_ATTEMPTS} wrong codes end the sign-in, tokens and all`, async () => {
+      const connector = auth();
+      const userKey = `msteams:${randomUUID()}`;
+      const pending = await signInElsewhere(connector, userKey, randomUUID(), bob);
+      const partition = (await store.collections.pendingConnections.findOne({ _id: userKey }))!.cachePartition;
+      const wrong = pending.confirmation.code === '999999' ? '888888' : '999999';
+      for (let left = MAX_CONFIRMATION_ATTEMPTS - 1; left >= 0; left--) expect(await connector.confirmConnection(userKey, wrong)).toEqual({ kind: 'wrong', attemptsLeft: left });
+      expect(await connector.confirmConnection(userKey, pending.confirmation.code)).toEqual({ kind: 'none' });
+      expect(await store.collections.tokenCaches.countDocuments({ _id: partition })).toBe(0);
+      expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+    });
+
+    it('a code typed after 10 minutes has expired; the sweeper removes what was left', async () => {
+      const connector = auth();
+      const userKey = `msteams:${randomUUID()}`;
+      const pending = await signInElsewhere(connector, userKey, randomUUID(), bob);
+      const partition = (await store.collections.pendingConnections.findOne({ _id: userKey }))!.cachePartition;
+      clock = Date.now() + 11 * 60_000;
+      expect(await connector.confirmConnection(userKey, pending.confirmation.code)).toEqual({ kind: 'expired' });
+      expect(await store.collections.accounts.countDocuments({ _id: userKey })).toBe(0);
+      // Another one, left to the sweeper.
+      clock = undefined;
+      await signInElsewhere(connector, userKey, randomUUID(), bob);
+      const left = (await store.collections.pendingConnections.findOne({ _id: userKey }))!.cachePartition;
+      clock = Date.now() + 11 * 60_000;
+      expect(await connector.deleteExpiredAuthStates()).toBeGreaterThanOrEqual(1);
+      expect(await store.collections.pendingConnections.countDocuments({ _id: userKey })).toBe(0);
+      expect(await store.collections.tokenCaches.countDocuments({ _id: { $in: [partition, left] } })).toBe(0);
+    });
+
+    it('the Teams user signing in as themselves is linked at once, and a previous account of theirs is replaced', async () => {
+      const connector = auth();
+      const userKey = `msteams:${randomUUID()}`;
+      const first = await signInElsewhere(connector, userKey, randomUUID(), bob);
+      await connector.confirmConnection(userKey, first.confirmation.code);
+      const result = await connect(connector, userKey, ada);
+      expect(result).toMatchObject({ accountChanged: true, account: { username: ada.upn } });
+      const cache = (await decryptedCache(userKey))!;
+      expect(cache).not.toContain(bob.oid);
+    });
   });
 
   it('rejects a missing, forged or tampered state without calling Microsoft', async () => {
@@ -384,8 +477,8 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     })!;
     await expect(otherKey.getAccessToken(userKey)).rejects.toMatchObject({ name: 'ReconnectNeededError', reason: 'account-not-in-cache' });
     fake.signInAs(ada.oid);
-    const query = await browse(await otherKey.createSignInLink(userKey, conversation(userKey)));
-    await otherKey.completeSignIn(query);
+    const query = await browse(await otherKey.createSignInLink(userKey, conversation(userKey, ada.oid)));
+    linked(await otherKey.completeSignIn(query));
     expect(decodeJwtPayload(await otherKey.getAccessToken(userKey))).toMatchObject({ oid: ada.oid });
   });
 

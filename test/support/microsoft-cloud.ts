@@ -18,8 +18,17 @@ export interface CloudHarness extends Harness {
    * A successful connect starts the first sync at once; with `waitForFirstSync` this waits for its "Synced N
    * events" line, so that later replies are not mistaken for it.
    */
-  /** `beforeRedirect`: runs after Microsoft's sign-in, before the browser comes back to calbot (a link expiring meanwhile). */
-  connect(chatUser: TeamsUser, microsoftUser: FakeUser, options?: { waitForFirstSync?: boolean; beforeRedirect?: () => Promise<void> }): Promise<{ status: number; page: string; signInUrl: string }>;
+  /**
+   * The chat user asks for a link and signs in at Microsoft as `microsoftUser`. By default they are that person (Teams
+   * sends their Entra object id, which is the account's oid): linked at once. `asSomeoneElse`: Teams says another
+   * person asked (a forwarded link), so the page shows a code to type in chat instead.
+   * `beforeRedirect`: runs after Microsoft's sign-in, before the browser comes back to calbot (a link expiring meanwhile).
+   */
+  connect(
+    chatUser: TeamsUser,
+    microsoftUser: FakeUser,
+    options?: { waitForFirstSync?: boolean; beforeRedirect?: () => Promise<void>; asSomeoneElse?: boolean },
+  ): Promise<{ status: number; page: string; signInUrl: string }>;
 }
 
 export async function startCloudHarness(env: Record<string, string> = {}, name = 'cloud', options: { accessTokenLifetimeSeconds?: number } = {}): Promise<CloudHarness> {
@@ -57,7 +66,7 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
     },
     async connect(chatUser, microsoftUser, options = {}) {
       const before = harness.connector.messages(chatUser.conversationId).length;
-      await harness.post(harness.message('connect outlook', chatUser));
+      await harness.post(harness.message('connect outlook', options.asSomeoneElse ? chatUser : { ...chatUser, aadObjectId: microsoftUser.oid }));
       const [reply] = (await harness.connector.waitFor(before + 1, (r) => r.conversationId === chatUser.conversationId)).slice(before);
       const card = reply!.activity.attachments?.[0]?.content;
       const signInUrl: string | undefined = card?.actions?.find((a: { type: string }) => a.type === 'Action.OpenUrl')?.url;
