@@ -51,6 +51,7 @@ export class GraphAuthError extends GraphFailure {
 export class GraphUnavailableError extends GraphFailure {
   readonly kind = 'unavailable' as const;
   readonly userMessage = 'Microsoft Graph is not answering right now; calbot will try again shortly.';
+  /** @param retryAfterMs Graph's Retry-After; with no response at all (-1), the backoff the client last used. */
   constructor(statusCode: number, readonly retryAfterMs?: number, code?: string, options?: { cause?: unknown }) {
     super(`Graph unavailable (${statusCode === -1 ? 'no response' : statusCode}${code ? ` ${code}` : ''})`, statusCode, code, options);
   }
@@ -63,6 +64,16 @@ export class GraphRequestError extends GraphFailure {
   constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
     super(`Graph rejected the request (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
   }
+}
+
+/**
+ * How long Graph asked calbot to wait before its next request: a 429's Retry-After (or the client's fallback), or a
+ * 503/504's Retry-After, which means the same. Undefined when Graph did not ask (no response at all is not asking).
+ */
+export function waitAskedFor(error: unknown): number | undefined {
+  if (error instanceof ThrottledError) return error.retryAfterMs;
+  if (error instanceof GraphUnavailableError && error.statusCode !== -1 && error.retryAfterMs) return error.retryAfterMs;
+  return undefined;
 }
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */

@@ -37,11 +37,12 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
         const account = await collections.accounts.findOne({ _id: user._id });
         if (!account) return void (await turn.sendActivity('You are not connected to Outlook. Say "connect outlook" to link your calendar.'));
         if (account.status === 'needs-reconnect') return void (await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`));
-        const state = await collections.syncStates.findOne({ _id: user._id }, { projection: { throttledUntil: 1 } });
+        const state = await collections.syncStates.findOne({ _id: user._id }, { projection: { throttledUntil: 1, 'lastError.kind': 1 } });
         if (state?.throttledUntil && state.throttledUntil.getTime() > Date.now()) {
           // The job would not call Graph before then anyway; say so instead of waiting for nothing.
           const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
-          return void (await turn.sendActivity(`Microsoft asked me to slow down, so I won't read your calendar before ${formatWhen(state.throttledUntil, new Date(), zone, account.clockStyle)}. I'll catch up then on my own.`));
+          const why = state.lastError?.kind === 'unavailable' ? 'Microsoft Graph is not answering and asked me to wait' : 'Microsoft asked me to slow down';
+          return void (await turn.sendActivity(`${why}, so I won't read your calendar before ${formatWhen(state.throttledUntil, new Date(), zone, account.clockStyle)}. I'll catch up then on my own.`));
         }
         let request = await jobs.requestRun(user._id);
         if (request.missing) {

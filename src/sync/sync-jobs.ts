@@ -6,7 +6,7 @@ import type { ConnectionHooks } from '../auth/connect-outlook.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { signInCard } from '../auth/sign-in-card.js';
 import type { ProactiveSender } from '../chat/proactive.js';
-import { ThrottledError } from '../graph/graph-errors.js';
+import { waitAskedFor } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
@@ -147,9 +147,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       if (settings !== 'fresh') await refreshAnswerContext(userKey);
       return result;
     } catch (error) {
-      if (error instanceof ThrottledError) {
-        // Do not hold the worker for minutes: the job's own next run moves past Retry-After (saved when it ends).
-        job.schedule(new Date(Date.now() + error.retryAfterMs));
+      const waitMs = waitAskedFor(error);
+      if (waitMs !== undefined) {
+        // A 429, or a 503/504 with Retry-After. Do not hold the worker for minutes: the job's own next run moves past
+        // Retry-After (saved when it ends).
+        job.schedule(new Date(Date.now() + waitMs));
       } else if (error instanceof ReconnectNeededError) {
         await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
         await agenda.disable({ name: SYNC_JOB, data: { userKey } });

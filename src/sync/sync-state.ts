@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
 import { AuthFailure, ReconnectNeededError } from '../auth/auth-errors.js';
-import { GraphFailure, ThrottledError } from '../graph/graph-errors.js';
+import { GraphFailure, waitAskedFor } from '../graph/graph-errors.js';
 import type { SyncStateDoc } from '../store/collections.js';
 import type { SyncWindow } from './sync-window.js';
 
@@ -48,8 +48,10 @@ export interface SyncFailure {
 /** The failure families of a round, each with the sentence "sync status" shows. */
 export function describeSyncFailure(error: unknown, now: Date): SyncFailure {
   if (error instanceof ReconnectNeededError) return { kind: error.kind, message: error.userMessage, status: 'needs-reconnect' };
-  if (error instanceof ThrottledError) {
-    return { kind: error.kind, message: error.userMessage, status: 'error', throttledUntil: new Date(now.getTime() + error.retryAfterMs) };
+  // A 429, or a 503/504 with Retry-After: no request before then, whoever asks (the job and "sync now" check this).
+  const waitMs = waitAskedFor(error);
+  if (error instanceof GraphFailure && waitMs !== undefined) {
+    return { kind: error.kind, message: error.userMessage, status: 'error', throttledUntil: new Date(now.getTime() + waitMs) };
   }
   if (error instanceof GraphFailure || error instanceof AuthFailure) return { kind: error.kind, message: error.userMessage, status: 'error' };
   return { kind: 'internal', message: 'calbot hit an unexpected problem while reading your calendar; it will try again at the next sync.', status: 'error' };

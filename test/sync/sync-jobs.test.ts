@@ -156,6 +156,25 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(h.graph.requestCount(oid)).toBe(count);
   });
 
+  test('a 503 with a long Retry-After is honoured as a 429 is: the job moves past it and "sync now" does not call Graph', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Unavailable');
+    const oid = microsoft.oid;
+    await waitForJobUnlocked(userKey);
+    h.graph.failNext({ status: 503, retryAfterSeconds: 3600, oid }, 1);
+    const asked = Date.now();
+    expect(await command(h, chat, 'sync now')).toEqual(["The sync didn't work: Microsoft Graph is not answering right now; calbot will try again shortly."]);
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(state!.throttledUntil!.getTime()).toBeGreaterThanOrEqual(asked + 3600_000 - 1000);
+    await waitForJobUnlocked(userKey);
+    const [job] = await jobsOf(userKey);
+    expect(job!.nextRunAt.getTime()).toBeGreaterThanOrEqual(state!.throttledUntil!.getTime());
+
+    const count = h.graph.requestCount(oid);
+    const [wait] = await command(h, chat, 'sync now');
+    expect(wait).toMatch(/^Microsoft Graph is not answering and asked me to wait, so I won't read your calendar before (today|tomorrow) at \d\d:\d\d\./);
+    expect(h.graph.requestCount(oid)).toBe(count);
+  });
+
   test('start-up applies a changed SYNC_INTERVAL to existing jobs and pulls a far next run in', async () => {
     const { userKey } = await connectedUser(h, 'Bo Interval');
     // Agenda unlocks the job after the connect's own round; a locked job is left to its holder.
