@@ -48,7 +48,7 @@ export interface SyncJobInfo {
 export interface SyncJobs {
   /** Creates the user's job if missing, enables it (after a reconnect); `runNow` asks for a round at once. */
   ensureJob(userKey: string, options?: { runNow?: boolean }): Promise<void>;
-  /** Every connected account gets its job (start-up; idempotent). Returns how many accounts were checked. */
+  /** Every connected account gets its job, enabled (start-up; idempotent). Returns how many accounts were checked. */
   ensureAllJobs(): Promise<number>;
   /**
    * Asks for a round now. `alreadyRunning`: a round holds the lock (or is about to), so that one is what to wait
@@ -154,8 +154,10 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         job.schedule(new Date(Date.now() + waitMs));
       } else if (error instanceof ReconnectNeededError) {
         await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
-        await agenda.disable({ name: SYNC_JOB, data: { userKey } });
-        if (error.newlyDetected) await askToReconnect(userKey);
+        const disabled = await agenda.disable({ name: SYNC_JOB, data: { userKey } });
+        // Whenever syncing stops for this, the user hears why: the call that marked the account may have been
+        // another's (a process that died before it told them), which this one's error does not say.
+        if (error.newlyDetected || disabled > 0) await askToReconnect(userKey);
       } else if (error instanceof RoundAbandonedError && error.reason === 'disconnected') {
         // The round removed what is synced; the job goes too (the disconnect's own clean-up may never have run: a crash).
         await removeJob(userKey);
@@ -280,9 +282,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
 
   async function ensureAllJobs(): Promise<number> {
     const accounts = await collections.accounts.find({ status: 'connected' }, { projection: { _id: 1 } }).toArray();
-    const existing = new Set((await jobsCollection.find({ name: SYNC_JOB }, { projection: { data: 1 } }).toArray()).map((job) => job.data?.userKey));
+    const jobs = await jobsCollection.find({ name: SYNC_JOB }, { projection: { data: 1, disabled: 1 } }).toArray();
+    const enabled = new Set(jobs.filter((job) => job.disabled !== true).map((job) => job.data?.userKey));
     for (const { _id: userKey } of accounts) {
-      if (!existing.has(userKey)) await ensureJob(userKey);
+      // Missing, or still disabled though the account is connected (a reconnect that died before enabling it).
+      if (!enabled.has(userKey)) await ensureJob(userKey);
     }
     // Accounts connected before the chat kept a copy of their answer context get one now (job runs only refresh one).
     const copied = new Set((await collections.chatUsers.find({ answerContext: { $exists: true } }, { projection: { _id: 1 } }).toArray()).map((user) => user._id));

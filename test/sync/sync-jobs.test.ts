@@ -175,6 +175,17 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(h.graph.requestCount(oid)).toBe(count);
   });
 
+  test('start-up enables the job of a connected account that was left disabled', async () => {
+    const { userKey } = await connectedUser(h, 'Bo Disabled');
+    await waitForJobUnlocked(userKey);
+    // As a reconnect that died between linking the account and enabling its job leaves it.
+    await h.calbot.scheduler.disable({ name: SYNC_JOB, data: { userKey } });
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(true);
+    await h.calbot.syncJobs.ensureAllJobs();
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(false);
+    expect(await jobsOf(userKey)).toHaveLength(1);
+  });
+
   test('start-up applies a changed SYNC_INTERVAL to existing jobs and pulls a far next run in', async () => {
     const { userKey } = await connectedUser(h, 'Bo Interval');
     // Agenda unlocks the job after the connect's own round; a locked job is left to its holder.
@@ -388,6 +399,16 @@ describe('tokens during sync', () => {
     expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(false);
   });
 
+  test('an account marked needs-reconnect by someone else: the job that stops for it sends the reconnect card', async () => {
+    const { userKey, chat } = await connectedUser(h, 'Cy Marked');
+    // As a token refresh elsewhere (another process, which died before telling the user) leaves it.
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
+    const before = h.connector.messages(chat.conversationId).length;
+    await h.calbot.syncJobs.requestRun(userKey);
+    const [card] = (await h.connector.waitFor(before + 1, (r) => r.conversationId === chat.conversationId)).slice(before);
+    expect(card!.activity.attachments![0]!.content.body.map((b: { text?: string }) => b.text).join(' ')).toContain('Reconnect your Outlook calendar');
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(true);
+  });
 });
 
 describe('two calbot processes on one database', () => {
