@@ -18,18 +18,23 @@ const logger = createLogger(config.logLevel);
 
 try {
   const calbot = await startCalbot(config, logger);
+  const shutDown = (exitCode: number) =>
+    calbot.stop().then(
+      () => process.exit(exitCode),
+      (error: Error) => {
+        logger.error({ err: error.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
-      calbot.stop().then(
-        () => process.exit(0),
-        (error: Error) => {
-          logger.error({ err: error.message }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      void shutDown(0);
     });
   }
+  // Without its database calbot answers nothing and syncs nothing; exiting lets a supervisor start it (and the
+  // database) again, where staying up would fail every turn slowly. The launcher has logged why.
+  calbot.store.embedded?.onUnexpectedExit(() => void shutDown(1));
 } catch (error) {
   logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'calbot could not start');
   process.exit(1);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir } from 'node:os';
@@ -22,6 +23,18 @@ export interface EmbeddedDatabase {
   /** What was launched, for the operator's log line. */
   description: string;
   stop(): Promise<void>;
+  /**
+   * Calls `listener` once if the server exits without stop() (at once if it already has; the launcher has logged
+   * it). calbot cannot answer anything without its database, so main.ts stops and exits non-zero for a supervisor
+   * to start it again.
+   */
+  onUnexpectedExit(listener: (exit: DatabaseExit) => void): void;
+}
+
+/** `exitCode`, not `code`: the logger redacts any field named code. */
+export interface DatabaseExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export class EmbeddedDatabaseError extends Error {
@@ -108,7 +121,7 @@ async function startMongod(dataDir: string, options: EmbeddedDatabaseOptions): P
   mkdirSync(dbPath, { recursive: true });
   const port = await freePort();
   const args = ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(port), '--logpath', join(dataDir, 'mongod.log'), '--logappend'];
-  return launch({ kind: 'mongod', binary: mongod, args, port, dataDir, logName: 'mongod.log', stdinWatchdog: false });
+  return launch({ kind: 'mongod', binary: mongod, args, port, dataDir, logName: 'mongod.log', stdinWatchdog: false, logger: options.logger });
 }
 
 async function startFerretDB(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase | string> {
@@ -121,12 +134,12 @@ async function startFerretDB(dataDir: string, options: EmbeddedDatabaseOptions):
   const onPath = findOnPath('ferretdb', options.path);
   if (onPath) {
     const args = ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=${listen}`, '--telemetry=disable', '--debug-addr=-', `--state-dir=${sqliteDir}`, '--log-level=warn'];
-    return launch({ kind: 'ferretdb', binary: onPath, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: false });
+    return launch({ kind: 'ferretdb', binary: onPath, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: false, logger: options.logger });
   }
   const built = buildCalbotFerretDB(options);
   if (typeof built !== 'string' || !existsSync(built)) return typeof built === 'object' ? built.reason : 'not built';
   const args = ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=${listen}`, '--log-level=warn'];
-  return launch({ kind: 'ferretdb', binary: built, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: true });
+  return launch({ kind: 'ferretdb', binary: built, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: true, logger: options.logger });
 }
 
 /** Builds tools/ferretdb once per source version into the cache; returns the binary's path or why not. */
@@ -170,13 +183,18 @@ async function startMemoryServer(dataDir: string, options: EmbeddedDatabaseOptio
   mkdirSync(dbPath, { recursive: true });
   options.logger.info('trying mongodb-memory-server (downloads mongod on first use)');
   const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+  const watch = watchForUnexpectedExit('mongodb-memory-server', options.logger, () => '');
+  const instance: EventEmitter | undefined = server.instanceInfo?.instance; // its event enum is not exported
+  instance?.once('instanceClosed', (code: number | null, signal: NodeJS.Signals | null) => watch.exited({ exitCode: code, signal }));
   return {
     uri: server.getUri(),
     kind: 'mongodb-memory-server',
     description: `mongodb-memory-server at ${dbPath}`,
     stop: async () => {
+      watch.stopping();
       await server.stop({ doCleanup: false });
     },
+    onUnexpectedExit: watch.onUnexpectedExit,
   };
 }
 
@@ -189,6 +207,7 @@ interface LaunchSpec {
   logName: string;
   /** The child exits when its stdin closes (calbot-ferretdb): no orphan even if calbot is SIGKILLed. */
   stdinWatchdog: boolean;
+  logger: Logger;
 }
 
 async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
@@ -201,17 +220,28 @@ async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
   } finally {
     closeSync(logFd);
   }
+  const logTail = () => {
+    try {
+      return readFileSync(join(spec.dataDir, spec.logName), 'utf8').trim().split('\n').slice(-5).join(' | ');
+    } catch {
+      return '';
+    }
+  };
+  const watch = watchForUnexpectedExit(spec.kind, spec.logger, logTail);
+  let ready = false;
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exitPromise = new Promise<void>((done) => {
     child.once('exit', (code, signal) => {
       exited = { code, signal };
       done();
+      if (ready) watch.exited({ exitCode: code, signal }); // during start-up, waitForPort reports it
     });
   });
   child.once('error', () => undefined); // reported through waitForPort's exit check
   if (child.pid) writeFileSync(pidFile, `${child.pid}\n${spec.binary}\n`);
 
   const stop = async () => {
+    watch.stopping();
     if (!exited) {
       child.stdin?.end();
       child.kill('SIGTERM');
@@ -229,6 +259,7 @@ async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
     const tail = readFileSync(join(spec.dataDir, spec.logName), 'utf8').trim().split('\n').slice(-3).join(' | ');
     throw new Error(`${(error as Error).message}${tail ? `; log: ${tail}` : ''}`);
   }
+  ready = true;
   // Neither the child nor its stdin pipe should keep calbot's event loop alive on their own.
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
@@ -237,6 +268,31 @@ async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
     kind: spec.kind,
     description: `${spec.binary} on 127.0.0.1:${spec.port}`,
     stop,
+    onUnexpectedExit: watch.onUnexpectedExit,
+  };
+}
+
+/** Logs a server's exit that stop() did not ask for, once, and tells the listeners (late ones too). */
+function watchForUnexpectedExit(kind: string, logger: Logger, logTail: () => string) {
+  let stopping = false;
+  let unexpected: DatabaseExit | undefined;
+  const listeners: ((exit: DatabaseExit) => void)[] = [];
+  return {
+    stopping: () => {
+      stopping = true;
+    },
+    exited: (exit: DatabaseExit) => {
+      if (stopping || unexpected) return;
+      unexpected = exit;
+      logger.fatal({ database: kind, ...exit, log: logTail() }, 'embedded database exited');
+      for (const listener of listeners.splice(0)) listener(exit);
+    },
+    onUnexpectedExit: (listener: (exit: DatabaseExit) => void) => {
+      if (unexpected) {
+        const exit = unexpected;
+        setImmediate(() => listener(exit));
+      } else if (!stopping) listeners.push(listener);
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { MongoClient } from 'mongodb';
 import { createLogger } from '../../src/log.js';
 import { EmbeddedDatabaseError, startEmbeddedDatabase } from '../../src/store/embedded-database.js';
@@ -88,6 +89,33 @@ describe('embedded database launcher', () => {
     expect(existsSync(join(dir, 'calbot.lock'))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+
+  it('says when its server dies under it, with the exit and the end of its log, but not when stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-dies-'));
+    const lines: string[] = [];
+    const capture = createLogger('info', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) as never);
+    const database = await startEmbeddedDatabase({ dataDir: dir, logger: capture });
+    const exited = new Promise<{ exitCode: number | null; signal: string | null }>((done) => database.onUnexpectedExit(done));
+    const pid = Number(readFileSync(join(dir, `${database.kind}.pid`), 'utf8').split('\n')[0]);
+    process.kill(pid, 'SIGKILL');
+    expect(await exited).toEqual({ exitCode: null, signal: 'SIGKILL' });
+    const fatal = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'embedded database exited');
+    expect(fatal).toMatchObject({ level: 60, database: database.kind, exitCode: null, signal: 'SIGKILL' });
+    expect(typeof fatal.log).toBe('string');
+    // A listener added after the fact hears it too; stopping afterwards is quiet and frees DATA_DIR.
+    await new Promise((done) => database.onUnexpectedExit(done));
+    await database.stop();
+    expect(existsSync(join(dir, 'calbot.lock'))).toBe(false);
+
+    const again = await startEmbeddedDatabase({ dataDir: dir, logger: capture });
+    let heard = false;
+    again.onUnexpectedExit(() => (heard = true));
+    await again.stop();
+    await new Promise((done) => setImmediate(done));
+    expect(heard).toBe(false);
+    expect(lines.filter((l) => l.includes('embedded database exited'))).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('explains what to do when no rung works', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-none-'));

@@ -64,4 +64,30 @@ describe('calbot as a process on embedded defaults', () => {
     const key = readFileSync(join(dataDir, 'token-encryption.key'), 'utf8').trim();
     expect(output).not.toContain(key);
   }, 120_000);
+
+  it('exits non-zero, saying why, when its database dies under it (so that a supervisor restarts it)', async () => {
+    const port = await freePort();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    output = '';
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
+    let healthy = false;
+    for (let i = 0; i < 300 && !healthy; i++) {
+      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (!healthy) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(healthy).toBe(true);
+
+    const pidFile = readdirSync(dataDir).find((name) => name.endsWith('.pid'));
+    process.kill(Number(readFileSync(join(dataDir, pidFile!), 'utf8').split('\n')[0]), 'SIGKILL');
+    expect(await exit).toBe(1);
+    child = undefined;
+    const logLines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    expect(logLines).toEqual(expect.arrayContaining([expect.objectContaining({ level: 60, msg: 'embedded database exited', signal: 'SIGKILL' })]));
+    expect(logLines.map((l) => l.msg)).toContain('calbot stopped');
+    // DATA_DIR is free again for the restart.
+    expect(existsSync(join(dataDir, 'calbot.lock'))).toBe(false);
+  }, 120_000);
 });
