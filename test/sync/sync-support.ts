@@ -56,14 +56,15 @@ export async function waitForState(h: CloudHarness, userKey: string, done: (stat
 
 /**
  * Sends `text` as the chat user and returns the bot's in-turn replies to it (by replyToId), so change notices
- * arriving in the same conversation meanwhile do not get in the way.
+ * arriving in the same conversation meanwhile do not get in the way. A card answer gives its plain text (in Teams
+ * the activity's summary).
  */
 export async function command(h: CloudHarness, chat: TeamsUser, text: string, replies = 1): Promise<string[]> {
   const activity = h.message(text, chat) as { id: string };
   const status = await h.post(activity);
   if (status >= 300) throw new Error(`/api/messages answered ${status}`);
   const received = await h.connector.waitFor(replies, (r) => r.conversationId === chat.conversationId && r.replyToId === activity.id);
-  return received.filter((r) => r.replyToId === activity.id).map((r) => r.activity.text ?? JSON.stringify(r.activity.attachments?.[0]?.content ?? null));
+  return received.filter((r) => r.replyToId === activity.id).map((r) => r.activity.text ?? r.activity.summary ?? JSON.stringify(r.activity.attachments?.[0]?.content ?? null));
 }
 
 /** The engine with calbot's own collections and Graph clients (real parts), for driving one round directly. */
