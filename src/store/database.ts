@@ -17,6 +17,7 @@ export interface Store {
 }
 
 export const DEFAULT_DATABASE_NAME = 'calbot';
+const PING_TIMEOUT_MS = 1000;
 
 export async function openStore(config: Pick<Config, 'mongodbUri' | 'dataDir'>, logger: Logger): Promise<Store> {
   const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
@@ -41,11 +42,15 @@ export async function connectStore(uri: string, logger: Logger, embedded?: Embed
     collections: collections(db),
     embedded,
     ping: async () => {
+      // timeoutMS alone does not bound it: once the driver's monitor has marked the server down, the ping waits
+      // for server selection (serverSelectionTimeoutMS, 10 s), and /healthz must answer within its second.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((done) => (timer = setTimeout(done, PING_TIMEOUT_MS, false)));
+      const pinged = db.command({ ping: 1 }, { timeoutMS: PING_TIMEOUT_MS }).then(() => true, () => false);
       try {
-        await db.command({ ping: 1 }, { timeoutMS: 1000 });
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([pinged, timedOut]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: async () => {
