@@ -82,6 +82,23 @@ const httpUrl = (fallback: string, schemes: string[]) =>
       .transform((value) => value.replace(/\/+$/, '')),
   );
 
+/** PUBLIC_URL: optional, since its default depends on PORT. */
+const publicUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .refine((value) => {
+      if (value === undefined) return true;
+      try {
+        return ['http:', 'https:'].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, 'expected an absolute http or https URL')
+    .transform((value) => value?.replace(/\/+$/, '')),
+);
+
 const duration = (fallback: string) =>
   z.preprocess(
     blankToUndefined,
@@ -117,7 +134,7 @@ const encryptionKey = z.preprocess(
 const schema = z.object({
   PORT: integer(3978, 0, 65535),
   HOST: z.preprocess(blankToUndefined, z.string().regex(/^[0-9A-Za-z.:\[\]-]+$/, 'expected an address to listen on, like 0.0.0.0, 127.0.0.1 or ::').optional()),
-  PUBLIC_URL: httpUrl('http://localhost:3978', ['http:', 'https:']),
+  PUBLIC_URL: publicUrl,
   MONGODB_URI: z.preprocess(
     blankToUndefined,
     z
@@ -158,28 +175,34 @@ const schema = z.object({
   ),
 });
 
-/** Reads and validates the environment; throws a ConfigError naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = schema.safeParse(env);
+/** Parses with `shape`, or throws a ConfigError naming the first bad variable. */
+function parseEnvironment<T extends z.ZodType>(shape: T, env: Record<string, string | undefined>): z.infer<T> {
+  const parsed = shape.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Reads and validates the environment; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = parseEnvironment(schema, env);
   if (e.MONGODB_URI && !e.TOKEN_ENCRYPTION_KEY) {
     throw new ConfigError('TOKEN_ENCRYPTION_KEY', 'required when MONGODB_URI is set: 32 random bytes, base64-encoded (openssl rand -base64 32)');
   }
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppPassword', 'required when MicrosoftAppId is set');
   }
-  const publicUrl = new URL(e.PUBLIC_URL);
+  const publicUrlText = e.PUBLIC_URL ?? 'http://localhost:3978';
+  const publicUrl = new URL(publicUrlText);
   return {
     port: e.PORT,
     // Without an app ID /api/messages authenticates nobody (local mode, for the Emulator): anyone who could reach it
     // could speak as any user and read their calendar, so it listens on loopback unless HOST says otherwise.
     host: e.HOST ?? (e.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
     publicUrl,
-    redirectUri: `${e.PUBLIC_URL}${REDIRECT_PATH}`,
+    redirectUri: `${publicUrlText}${REDIRECT_PATH}`,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     microsoft: {
@@ -207,6 +230,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     notifyHorizonDays: e.NOTIFY_HORIZON_DAYS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+export interface ManifestConfig {
+  bot: Pick<Config['bot'], 'appId'>;
+  publicUrl: URL;
+}
+
+/**
+ * What the Teams app package (npm run manifest) needs, and nothing else: writing it asks for no secret. Teams
+ * requires https for the website, privacy and terms links the package carries.
+ */
+export function loadManifestConfig(env: Record<string, string | undefined>): ManifestConfig {
+  const e = parseEnvironment(schema.pick({ PUBLIC_URL: true, MicrosoftAppId: true }), env);
+  if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'required for the Teams app package: the https URL calbot is reached at, like https://calbot.contoso.com');
+  const publicUrl = new URL(e.PUBLIC_URL);
+  if (publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL', 'expected an https URL for the Teams app package (Teams requires https for its links)');
+  return { bot: { appId: e.MicrosoftAppId }, publicUrl };
 }
 
 /** True when the admin has configured the Microsoft app registration. */

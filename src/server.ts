@@ -3,6 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import { REDIRECT_PATH } from './config.js';
 import type { Logger } from './log.js';
+import { POLICY_PAGES, renderPolicyPage, type PolicyPath } from './manifest/policy-pages.js';
 
 /** What the browser sees after Microsoft sends it back to calbot: a small HTML page, its status and headers. */
 export interface RedirectPage {
@@ -29,7 +30,7 @@ export interface CalbotServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Thin routes: /api/messages, the OAuth redirect and /healthz. Decisions live in chat/ and auth/. */
+/** Thin routes: /api/messages, the OAuth redirect, /healthz and the package's privacy and terms pages. Decisions live in chat/ and auth/. */
 export function createServer(deps: ServerDependencies): CalbotServer {
   const server = restify.createServer({ name: 'calbot', handleUncaughtExceptions: false });
   let inFlight = 0;
@@ -80,6 +81,15 @@ export function createServer(deps: ServerDependencies): CalbotServer {
     res.writeHead(page.status, page.headers);
     res.end(page.body);
   });
+
+  // The Teams app package links to these; Teams shows both links on the app's page.
+  for (const path of Object.keys(POLICY_PAGES) as PolicyPath[]) {
+    server.get(path, async (_req, res) => {
+      const page = renderPolicyPage(path);
+      res.writeHead(page.status, page.headers);
+      res.end(page.body);
+    });
+  }
 
   server.get('/healthz', async (_req, res) => {
     const database = await deps.ping();

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import JSZip from 'jszip';
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadManifestConfig, type ManifestConfig } from '../config.js';
+import type { PolicyPath } from './policy-pages.js';
 
 /** The Teams app package: manifest.json plus the two icons, with the bot's app ID and domain filled in. */
 export const MANIFEST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'manifest');
@@ -16,21 +17,25 @@ export interface TeamsManifest {
   [key: string]: unknown;
 }
 
-export function buildManifest(template: TeamsManifest, config: Pick<Config, 'bot' | 'publicUrl'>): TeamsManifest {
+const PRIVACY_PATH: PolicyPath = '/privacy';
+const TERMS_PATH: PolicyPath = '/terms';
+
+export function buildManifest(template: TeamsManifest, config: ManifestConfig): TeamsManifest {
   const appId = config.bot.appId || '00000000-0000-0000-0000-000000000000';
-  const origin = config.publicUrl.origin;
+  // PUBLIC_URL with its path: behind a proxy at /calbot the pages are at /calbot/privacy.
+  const base = config.publicUrl.href.replace(/\/+$/, '');
   // validDomains takes host names (with port when not the default), no scheme.
   const domain = config.publicUrl.host;
   return {
     ...template,
     id: appId,
     bots: template.bots.map((bot) => ({ ...bot, botId: appId })),
-    developer: { ...template.developer, websiteUrl: origin, privacyUrl: `${origin}/privacy`, termsOfUseUrl: `${origin}/terms` },
+    developer: { ...template.developer, websiteUrl: base, privacyUrl: `${base}${PRIVACY_PATH}`, termsOfUseUrl: `${base}${TERMS_PATH}` },
     validDomains: [...new Set([domain, ...template.validDomains.filter((d) => d !== 'localhost')])],
   };
 }
 
-export async function packageManifest(config: Config, outFile: string): Promise<TeamsManifest> {
+export async function packageManifest(config: ManifestConfig, outFile: string): Promise<TeamsManifest> {
   const template = JSON.parse(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8')) as TeamsManifest;
   const manifest = buildManifest(template, config);
   const zip = new JSZip();
@@ -41,9 +46,17 @@ export async function packageManifest(config: Config, outFile: string): Promise<
   return manifest;
 }
 
+// npm run manifest [-- out.zip]
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const config = loadConfig(process.env);
-  const outFile = join(MANIFEST_DIR, 'calbot-teams-app.zip');
+  let config: ManifestConfig;
+  try {
+    config = loadManifestConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`calbot: configuration error: ${error.message}`);
+    process.exit(2);
+  }
+  const outFile = process.argv[2] ? resolve(process.argv[2]) : join(MANIFEST_DIR, 'calbot-teams-app.zip');
   const manifest = await packageManifest(config, outFile);
   if (!config.bot.appId) console.warn('MicrosoftAppId is not set: the package carries a placeholder app ID.');
   console.log(`Wrote ${outFile} (app ID ${manifest.id}, domain ${manifest.validDomains.join(', ')})`);

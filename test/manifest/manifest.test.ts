@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, loadManifestConfig } from '../../src/config.js';
 import { MANIFEST_DIR, packageManifest } from '../../src/manifest/package-manifest.js';
+import { createServer } from '../../src/server.js';
+import { createLogger } from '../../src/log.js';
 
 describe('Teams app package', () => {
   const template = JSON.parse(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8'));
@@ -43,7 +47,8 @@ describe('Teams app package', () => {
   it('writes a zip with the app ID and domain filled in from the environment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-'));
     const appId = '11111111-2222-3333-4444-555555555555';
-    const config = loadConfig({ MicrosoftAppId: appId, MicrosoftAppPassword: 'x', PUBLIC_URL: 'https://calbot.contoso.com' });
+    // Only what the package needs: no app password (the README's command gives none).
+    const config = loadManifestConfig({ MicrosoftAppId: appId, PUBLIC_URL: 'https://calbot.contoso.com', MicrosoftAppType: 'SingleTenant' });
     await packageManifest(config, join(dir, 'app.zip'));
     const zip = await JSZip.loadAsync(readFileSync(join(dir, 'app.zip')));
     expect(Object.keys(zip.files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
@@ -51,7 +56,72 @@ describe('Teams app package', () => {
     expect(manifest.id).toBe(appId);
     expect(manifest.bots[0].botId).toBe(appId);
     expect(manifest.validDomains).toEqual(['calbot.contoso.com']);
-    expect(manifest.developer.websiteUrl).toBe('https://calbot.contoso.com');
+    expect(manifest.developer).toMatchObject({
+      websiteUrl: 'https://calbot.contoso.com',
+      privacyUrl: 'https://calbot.contoso.com/privacy',
+      termsOfUseUrl: 'https://calbot.contoso.com/terms',
+    });
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('runs as the README says, with only MicrosoftAppId and PUBLIC_URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-cli-'));
+    const result = runManifestCommand({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', PUBLIC_URL: 'https://calbot.contoso.com' }, join(dir, 'app.zip'));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Wrote .*app\.zip \(app ID 11111111-2222-3333-4444-555555555555, domain calbot\.contoso\.com\)$/m);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, 'app.zip')));
+    expect(JSON.parse(await zip.file('manifest.json')!.async('string')).id).toBe('11111111-2222-3333-4444-555555555555');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [{ MicrosoftAppId: 'a' }, /^PUBLIC_URL: required/],
+    [{ MicrosoftAppId: 'a', PUBLIC_URL: 'http://localhost:3978' }, /^PUBLIC_URL: expected an https URL/],
+  ])('refuses %j: Teams needs https links', (env, message) => {
+    expect(() => loadManifestConfig(env)).toThrow(ConfigError);
+    expect(() => loadManifestConfig(env)).toThrow(message);
+  });
+
+  it('says a configuration error in one line and exits 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-cli-'));
+    const result = runManifestCommand({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', PUBLIC_URL: 'http://localhost:3978' }, join(dir, 'app.zip'));
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^calbot: configuration error: PUBLIC_URL: expected an https URL/)]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('links to privacy and terms pages that calbot serves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-'));
+    const built = await packageManifest(loadManifestConfig({ PUBLIC_URL: 'https://calbot.contoso.com' }), join(dir, 'app.zip'));
+    rmSync(dir, { recursive: true, force: true });
+    const server = createServer({ adapter: {} as never, bot: {} as never, logger: createLogger('silent'), ping: async () => true, completeSignIn: async () => ({ status: 500, headers: {}, body: '' }) });
+    const port = await server.listen(0, '127.0.0.1');
+    try {
+      for (const url of [built.developer.privacyUrl, built.developer.termsOfUseUrl]) {
+        const response = await fetch(`http://127.0.0.1:${port}${new URL(url).pathname}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(await response.text()).toMatch(/<h1>[^<]+<\/h1>[\s\S]*disconnect outlook/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });
+
+/**
+ * `npm run manifest`, without the build step: the same module run as a program, writing to `outFile`. It runs in
+ * outFile's folder, so that no .env of the working tree adds to `env`.
+ */
+function runManifestCommand(env: Record<string, string>, outFile: string) {
+  const tsx = pathToFileURL(join(process.cwd(), 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  return spawnSync(process.execPath, ['--import', tsx, '--disable-warning=DEP0111', join(process.cwd(), 'src', 'manifest', 'package-manifest.ts'), outFile], {
+    cwd: dirname(outFile),
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}

@@ -1,0 +1,57 @@
+import { escapeHtml } from '../auth/auth-result-page.js';
+
+/**
+ * The privacy and terms pages the Teams app package links to (Teams shows both links on the app's page, and
+ * requires them), saying what calbot itself keeps and does.
+ */
+export const POLICY_PAGES = {
+  '/privacy': {
+    title: 'calbot: privacy',
+    paragraphs: [
+      'calbot reads your Outlook calendar only after you connect it ("connect outlook") and sign in with your Microsoft account.',
+      'It keeps, in its own database: who you are in chat and where to reach you, the Microsoft account you linked, its sign-in tokens (encrypted), the events of your calendar within the days it keeps in sync, your mailbox\'s time zone, working hours and time format, and the change notices it sends you.',
+      'It uses them only to answer your questions and to tell you when a meeting changes. It reads your calendar and does not change it.',
+      'Type "disconnect outlook" to unlink your account: calbot deletes its tokens and everything it synced, change notices too, and stops syncing.',
+    ],
+  },
+  '/terms': {
+    title: 'calbot: terms of use',
+    paragraphs: [
+      'calbot is run by your organization, under its rules for the use of Microsoft Teams and Outlook.',
+      'Its answers come from its copy of your calendar, which can be a few minutes behind Outlook; each answer says when it may be out of date. Outlook stays the reference.',
+      'You can stop at any time: type "disconnect outlook".',
+    ],
+  },
+} as const;
+
+export type PolicyPath = keyof typeof POLICY_PAGES;
+
+/** One small static page, with the same headers as the sign-in result page (no scripts, no framing). */
+export function renderPolicyPage(path: PolicyPath): { status: number; headers: Record<string, string>; body: string } {
+  const page = POLICY_PAGES[path];
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.3rem}</style>
+</head>
+<body>
+<h1>${escapeHtml(page.title)}</h1>
+${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+</body>
+</html>
+`;
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+    },
+    body,
+  };
+}
