@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -14,8 +14,10 @@ import type { Logger } from '../log.js';
  *   2. FerretDB (SQLite backend, loopback, telemetry off): `ferretdb` on PATH, or calbot-ferretdb built once from
  *      tools/ferretdb with Go into a cache folder;
  *   3. mongodb-memory-server (it downloads mongod, where the internet allows).
- * Data lives under DATA_DIR and survives restarts; the server's log goes to a file beside it. One calbot at a time
- * uses a DATA_DIR (DATA_DIR/calbot.lock).
+ * Data lives under DATA_DIR/<engine>/ and survives restarts; the server's log goes to a file beside it. Once an
+ * engine's folder holds data, only that engine is started on that DATA_DIR (another would start on an empty
+ * database and calbot would carry on as if every user had just arrived). One calbot at a time uses a DATA_DIR
+ * (DATA_DIR/calbot.lock).
  */
 export interface EmbeddedDatabase {
   uri: string;
@@ -38,10 +40,14 @@ export interface DatabaseExit {
 }
 
 export class EmbeddedDatabaseError extends Error {
-  constructor(attempts: string[]) {
+  /** `dataOwner`: the engine folder that holds calbot's data, when that engine is the one that would not start. */
+  constructor(attempts: string[], dataOwner?: { kind: string; dir: string }) {
     super(
-      `Could not start an embedded database (${attempts.join('; ')}). ` +
-        'Set MONGODB_URI to a MongoDB 6+ server, or install Go (to build FerretDB) or mongod.',
+      dataOwner
+        ? `${dataOwner.dir} holds calbot's data, but ${dataOwner.kind} could not start (${attempts.join('; ')}). ` +
+            `Fix that (its log is ${dataOwner.dir}.log), or move ${dataOwner.dir} away to start on an empty database.`
+        : `Could not start an embedded database (${attempts.join('; ')}). ` +
+            'Set MONGODB_URI to a MongoDB 6+ server, or install Go (to build FerretDB) or mongod.',
     );
     this.name = 'EmbeddedDatabaseError';
   }
@@ -90,11 +96,15 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 
 async function startFirstRung(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const attempts: string[] = [];
-  const rungs: [string, () => Promise<EmbeddedDatabase | string>][] = [
+  const allRungs: [EmbeddedDatabase['kind'], () => Promise<EmbeddedDatabase | string>][] = [
     ['mongod', () => startMongod(dataDir, options)],
     ['ferretdb', () => startFerretDB(dataDir, options)],
     ['mongodb-memory-server', () => startMemoryServer(dataDir, options)],
   ];
+  const withData = enginesHoldingData(dataDir, allRungs.map(([name]) => name));
+  if (withData.length > 1) options.logger.warn({ engines: withData, dataDir }, 'DATA_DIR holds data of several database engines; starting the one written last');
+  const owner = withData[0];
+  const rungs = owner ? allRungs.filter(([name]) => name === owner) : allRungs;
   for (const [name, start] of rungs) {
     const started = Date.now();
     try {
@@ -111,7 +121,24 @@ async function startFirstRung(dataDir: string, options: EmbeddedDatabaseOptions)
       options.logger.warn({ database: name, err: message }, 'embedded database rung failed');
     }
   }
-  throw new EmbeddedDatabaseError(attempts);
+  throw new EmbeddedDatabaseError(attempts, owner ? { kind: owner, dir: join(dataDir, owner) } : undefined);
+}
+
+/** The engines whose folder in DATA_DIR holds files, the one written last first. */
+function enginesHoldingData(dataDir: string, kinds: EmbeddedDatabase['kind'][]): EmbeddedDatabase['kind'][] {
+  const lastWritten = new Map<EmbeddedDatabase['kind'], number>();
+  for (const kind of kinds) {
+    const dir = join(dataDir, kind);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    if (entries.length === 0) continue; // a rung that failed before writing anything leaves an empty folder
+    lastWritten.set(kind, Math.max(...entries.map((entry) => statSync(join(dir, entry)).mtimeMs)));
+  }
+  return [...lastWritten.keys()].sort((a, b) => lastWritten.get(b)! - lastWritten.get(a)!);
 }
 
 async function startMongod(dataDir: string, options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase | string> {
@@ -131,15 +158,27 @@ async function startFerretDB(dataDir: string, options: EmbeddedDatabaseOptions):
   const listen = `127.0.0.1:${port}`;
   const sqliteUrl = `file:${sqliteDir}/`;
 
+  // A ferretdb on PATH may be another version with other flags: when it fails, calbot's own build still can run.
   const onPath = findOnPath('ferretdb', options.path);
+  let onPathFailure: string | undefined;
   if (onPath) {
     const args = ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=${listen}`, '--telemetry=disable', '--debug-addr=-', `--state-dir=${sqliteDir}`, '--log-level=warn'];
-    return launch({ kind: 'ferretdb', binary: onPath, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: false, logger: options.logger });
+    try {
+      return await launch({ kind: 'ferretdb', binary: onPath, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: false, logger: options.logger });
+    } catch (error) {
+      onPathFailure = `${onPath}: ${(error as Error).message}`;
+      options.logger.warn({ binary: onPath, err: (error as Error).message }, "ferretdb on PATH failed; trying calbot's own FerretDB build");
+    }
   }
+  const withPathFailure = (message: string) => (onPathFailure ? `${onPathFailure}; calbot's build: ${message}` : message);
   const built = buildCalbotFerretDB(options);
-  if (typeof built !== 'string' || !existsSync(built)) return typeof built === 'object' ? built.reason : 'not built';
+  if (typeof built !== 'string' || !existsSync(built)) return withPathFailure(typeof built === 'object' ? built.reason : 'not built');
   const args = ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=${listen}`, '--log-level=warn'];
-  return launch({ kind: 'ferretdb', binary: built, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: true, logger: options.logger });
+  try {
+    return await launch({ kind: 'ferretdb', binary: built, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: true, logger: options.logger });
+  } catch (error) {
+    throw new Error(withPathFailure((error as Error).message));
+  }
 }
 
 /** Builds tools/ferretdb once per source version into the cache; returns the binary's path or why not. */
@@ -229,15 +268,20 @@ async function launch(spec: LaunchSpec): Promise<EmbeddedDatabase> {
   };
   const watch = watchForUnexpectedExit(spec.kind, spec.logger, logTail);
   let ready = false;
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let exited: ChildExit | undefined;
   const exitPromise = new Promise<void>((done) => {
     child.once('exit', (code, signal) => {
       exited = { code, signal };
       done();
       if (ready) watch.exited({ exitCode: code, signal }); // during start-up, waitForPort reports it
     });
+    // A binary that could not be run at all (EACCES, a missing interpreter) gets 'error' and never 'exit'.
+    child.on('error', (error) => {
+      if (child.pid !== undefined || exited) return; // a failed kill, not a failed start
+      exited = { code: null, signal: null, error: error.message };
+      done();
+    });
   });
-  child.once('error', () => undefined); // reported through waitForPort's exit check
   if (child.pid) writeFileSync(pidFile, `${child.pid}\n${spec.binary}\n`);
 
   const stop = async () => {
@@ -405,10 +449,18 @@ async function stopStaleChild(pidFile: string, binary: string): Promise<void> {
   for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await sleep(100);
 }
 
-async function waitForPort(port: number, exited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined): Promise<void> {
+interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when it could not be run at all. */
+  error?: string;
+}
+
+async function waitForPort(port: number, exited: () => ChildExit | undefined): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const status = exited();
+    if (status?.error) throw new Error(`could not be run: ${status.error}`);
     if (status) throw new Error(`exited during start-up (code ${status.code}, signal ${status.signal})`);
     if (await canConnect(port)) return;
     await sleep(100);
@@ -439,11 +491,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The first executable file of that name on PATH, as the shell would pick it. */
 function findOnPath(name: string, pathVariable = process.env.PATH ?? ''): string | undefined {
   for (const dir of pathVariable.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not there, or not executable
+    }
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -125,6 +125,75 @@ describe('embedded database launcher', () => {
     await expect(attempt).rejects.toThrow(/Set MONGODB_URI/);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+});
+
+describe('which engine the launcher starts', () => {
+  const root = mkdtempSync(join(tmpdir(), 'calbot-engines-'));
+  /** calbot's own FerretDB build, as the first start put it in the cache (the run's database built it). */
+  let calbotFerretDB: string;
+  beforeAll(async () => {
+    const probe = await startEmbeddedDatabase({ dataDir: join(root, 'probe'), logger, path: join(root, 'empty') });
+    calbotFerretDB = probe.description.split(' on ')[0]!;
+    await probe.stop();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A folder for PATH holding one program. */
+  const binWith = (name: string, script: string, mode = 0o755) => {
+    const bin = mkdtempSync(join(root, 'bin-'));
+    writeFileSync(join(bin, name), script);
+    chmodSync(join(bin, name), mode);
+    return bin;
+  };
+  /** A `mongod` that works: calbot's FerretDB on mongod's --dbpath and --port. */
+  const workingMongod = () =>
+    binWith('mongod', `#!/bin/sh
+while [ $# -gt 0 ]; do case "$1" in --dbpath) dbpath=$2; shift;; --port) port=$2; shift;; esac; shift; done
+exec ${calbotFerretDB} --handler=sqlite --sqlite-url=file:$dbpath/ --listen-addr=127.0.0.1:$port -exit-on-stdin-close=false
+`);
+
+  it('uses its own FerretDB build when a ferretdb on PATH fails', async () => {
+    const path = binWith('ferretdb', '#!/bin/sh\necho "ferretdb: error: unknown flag --handler" >&2\nexit 2\n');
+    const database = await startEmbeddedDatabase({ dataDir: mkdtempSync(join(root, 'data-')), logger, path });
+    await database.stop();
+    expect(database.kind).toBe('ferretdb');
+    expect(database.description).toContain(calbotFerretDB);
+  });
+
+  it.each([
+    ['not executable', 'not a program\n', 0o644],
+    ['cannot be run (its interpreter is missing)', '#!/nonexistent/interpreter\n', 0o755],
+  ])('goes on to the next rung, promptly, when the mongod on PATH %s', async (_case, script, mode) => {
+    const database = await startEmbeddedDatabase({ dataDir: mkdtempSync(join(root, 'data-')), logger, path: binWith('mongod', script, mode) });
+    await database.stop();
+    expect(database.kind).toBe('ferretdb');
+  }, 60_000);
+
+  it('starts the engine whose folder holds DATA_DIR\'s data, not another one found on PATH', async () => {
+    const dataDir = mkdtempSync(join(root, 'data-'));
+    const first = await startEmbeddedDatabase({ dataDir, logger, path: join(root, 'empty') });
+    const client = await MongoClient.connect(first.uri);
+    await client.db('calbot').collection('probe').insertOne({ _id: 'kept' as never });
+    await client.close();
+    await first.stop();
+
+    const mongodBin = workingMongod();
+    const again = await startEmbeddedDatabase({ dataDir, logger, path: mongodBin });
+    try {
+      expect(again.kind).toBe('ferretdb');
+      const reader = await MongoClient.connect(again.uri);
+      expect(await reader.db('calbot').collection('probe').findOne({ _id: 'kept' as never })).not.toBeNull();
+      await reader.close();
+    } finally {
+      await again.stop();
+    }
+
+    // And when that engine cannot start, it says so rather than start another on an empty database.
+    const attempt = startEmbeddedDatabase({ dataDir, logger, path: mongodBin, cacheDir: mkdtempSync(join(root, 'cache-')) });
+    await expect(attempt).rejects.toThrow(EmbeddedDatabaseError);
+    await expect(attempt).rejects.toThrow(`${join(dataDir, 'ferretdb')} holds calbot's data`);
+    expect(existsSync(join(dataDir, 'mongod')) && readdirSync(join(dataDir, 'mongod')).length > 0).toBe(false);
+  }, 60_000);
 });
 
 /** A separate Node process that runs the launcher on `dataDir` and stays up until killed. */
