@@ -82,7 +82,10 @@ const httpUrl = (fallback: string, schemes: string[]) =>
       .transform((value) => value.replace(/\/+$/, '')),
   );
 
-/** PUBLIC_URL: optional, since its default depends on PORT. */
+/**
+ * PUBLIC_URL: optional, since its default depends on PORT. Paths are appended to it (the redirect URI), so a ?query
+ * or #fragment would end up in the middle of them.
+ */
 const publicUrl = z.preprocess(
   blankToUndefined,
   z
@@ -96,6 +99,7 @@ const publicUrl = z.preprocess(
         return false;
       }
     }, 'expected an absolute http or https URL')
+    .refine((value) => value === undefined || !/[?#]/.test(value), 'expected a URL without ?query or #fragment (calbot appends paths to it)')
     .transform((value) => value?.replace(/\/+$/, '')),
 );
 
@@ -194,7 +198,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppPassword', 'required when MicrosoftAppId is set');
   }
-  const publicUrlText = e.PUBLIC_URL ?? 'http://localhost:3978';
+  // The Bot Framework's own checks for these run only when the adapter is made, after the database has started.
+  if (e.MicrosoftAppType !== 'MultiTenant') {
+    if (!e.MicrosoftAppId) throw new ConfigError('MicrosoftAppId', `required when MicrosoftAppType is ${e.MicrosoftAppType}`);
+    if (!e.MicrosoftAppTenantId) throw new ConfigError('MicrosoftAppTenantId', `required when MicrosoftAppType is ${e.MicrosoftAppType}`);
+  }
+  const publicUrlText = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const publicUrl = new URL(publicUrlText);
   return {
     port: e.PORT,

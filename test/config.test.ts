@@ -1,4 +1,6 @@
 import { loadConfig, ConfigError } from '../src/config.js';
+import { createAdapter } from '../src/chat/adapter.js';
+import { createLogger } from '../src/log.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -38,6 +40,12 @@ describe('loadConfig', () => {
     [{ MicrosoftAppType: 'Personal' }, 'MicrosoftAppType'],
     [{ MONGODB_URI: 'mongodb://db.example/calbot' }, 'TOKEN_ENCRYPTION_KEY'],
     [{ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' }, 'MicrosoftAppPassword'],
+    [{ PUBLIC_URL: 'https://calbot.contoso.com/?tenant=x' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://calbot.contoso.com/#top' }, 'PUBLIC_URL'],
+    [{ MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppId'],
+    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' }, 'MicrosoftAppTenantId'],
+    [{ MicrosoftAppType: 'UserAssignedMSI' }, 'MicrosoftAppId'],
+    [{ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'a' }, 'MicrosoftAppTenantId'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -46,6 +54,18 @@ describe('loadConfig', () => {
       expect((error as ConfigError).variable).toBe(variable);
       expect((error as Error).message).toMatch(new RegExp(`^${variable}: expected|^${variable}: required`));
     }
+  });
+
+  it('defaults PUBLIC_URL to localhost on PORT', () => {
+    expect(loadConfig({ PORT: '3999' }).redirectUri).toBe('http://localhost:3999/microsoft_account/authentication');
+  });
+
+  it.each([
+    { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' },
+    { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't' },
+    { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'a', MicrosoftAppTenantId: 't' },
+  ])('what it accepts, the Bot Framework adapter accepts too: %j', (env) => {
+    expect(() => createAdapter(loadConfig(env), createLogger('silent'))).not.toThrow();
   });
 
   it('reads durations, keys and trims trailing slashes', () => {

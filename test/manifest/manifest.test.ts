@@ -78,7 +78,8 @@ describe('Teams app package', () => {
   it.each([
     [{ MicrosoftAppId: 'a' }, /^PUBLIC_URL: required/],
     [{ MicrosoftAppId: 'a', PUBLIC_URL: 'http://localhost:3978' }, /^PUBLIC_URL: expected an https URL/],
-  ])('refuses %j: Teams needs https links', (env, message) => {
+    [{ MicrosoftAppId: 'a', PUBLIC_URL: 'https://calbot.contoso.com/?x=1' }, /^PUBLIC_URL: expected a URL without \?query/],
+  ])('refuses %j', (env, message) => {
     expect(() => loadManifestConfig(env)).toThrow(ConfigError);
     expect(() => loadManifestConfig(env)).toThrow(message);
   });
