@@ -74,7 +74,7 @@ export async function startCalbot(
   const limiter = new RequestLimiter({ perKey: config.sync.maxRequestsPerMailbox, global: config.sync.maxRequestsInFlight });
   const graphFor = (userKey: string): GraphClient => {
     if (!auth) throw new Error('Microsoft app is not configured');
-    return createGraphClient({ graphUrl: config.microsoft.graphUrl, getAccessToken: () => auth.getAccessToken(userKey), logger, limiter, mailboxKey: userKey });
+    return createGraphClient({ graphUrl: config.microsoft.graphUrl, getAccessToken: (tokenOptions) => auth.getAccessToken(userKey, tokenOptions), logger, limiter, mailboxKey: userKey });
   };
 
   const adapter = createAdapter(config, logger);

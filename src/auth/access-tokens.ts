@@ -14,11 +14,16 @@ export interface AccessToken {
  * ReconnectNeededError (grant revoked/expired, MFA or consent needed: the account is marked needs-reconnect) or
  * TokenEndpointError (Microsoft unreachable or failing: transient, try later).
  */
-export async function getAccessToken(deps: AuthDeps, userKey: string): Promise<string> {
-  return (await getAccessTokenDetails(deps, userKey)).accessToken;
+export async function getAccessToken(deps: AuthDeps, userKey: string, options: TokenOptions = {}): Promise<string> {
+  return (await getAccessTokenDetails(deps, userKey, options)).accessToken;
 }
 
-export function getAccessTokenDetails(deps: AuthDeps, userKey: string): Promise<AccessToken> {
+export interface TokenOptions {
+  /** Skip the cached access token and redeem the refresh token (Graph refused the cached one with a 401). */
+  forceRefresh?: boolean;
+}
+
+export function getAccessTokenDetails(deps: AuthDeps, userKey: string, options: TokenOptions = {}): Promise<AccessToken> {
   return deps.locks.run(userKey, async () => {
     const accountDoc = await deps.collections.accounts.findOne({ _id: userKey });
     if (!accountDoc) throw new NotConnectedError(userKey);
@@ -30,7 +35,7 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string): Promise<
       const client = await deps.msal.client(plugin);
       const account = await client.getTokenCache().getAccountByHomeId(accountDoc.homeAccountId);
       if (!account) throw await markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, 'account-not-in-cache', {});
-      const result = await client.acquireTokenSilent({ account, scopes: deps.msal.scopes });
+      const result = await client.acquireTokenSilent({ account, scopes: deps.msal.scopes, forceRefresh: options.forceRefresh === true });
       return { accessToken: result.accessToken, expiresOn: result.expiresOn };
     } catch (error) {
       if (error instanceof ReconnectNeededError) throw error;
@@ -47,6 +52,18 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string): Promise<
       deps.logger.warn(failure.logFields, 'access token refresh failed');
       throw failure;
     }
+  });
+}
+
+/**
+ * Graph refused a freshly refreshed token (401): the grant is no good for Graph any more (consent withdrawn, the
+ * account disabled). The account is marked like a refused refresh token, and the error says whether this call did it.
+ */
+export async function graphRefusedToken(deps: AuthDeps, userKey: string): Promise<ReconnectNeededError> {
+  return deps.locks.run(userKey, async () => {
+    const accountDoc = await deps.collections.accounts.findOne({ _id: userKey });
+    if (!accountDoc) throw new NotConnectedError(userKey);
+    return markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, 'graph_unauthorized', {});
   });
 }
 

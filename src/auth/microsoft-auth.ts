@@ -2,7 +2,8 @@ import type { ConversationReference } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { AccountDoc, Collections } from '../store/collections.js';
-import { disconnect, getAccessToken, getAccessTokenDetails, type AccessToken } from './access-tokens.js';
+import { disconnect, getAccessToken, getAccessTokenDetails, graphRefusedToken, type AccessToken, type TokenOptions } from './access-tokens.js';
+import type { ReconnectNeededError } from './auth-errors.js';
 import {
   completeSignIn,
   confirmConnection,
@@ -26,7 +27,9 @@ export interface MicrosoftAuth {
   /** Linked at once when the account is the Teams user's own; else the code they must type in chat (confirmConnection). */
   completeSignIn(query: RedirectQuery): Promise<SignInResult | ConfirmationNeeded>;
   confirmConnection(userKey: string, code: string): Promise<ConfirmOutcome>;
-  getAccessToken(userKey: string): Promise<string>;
+  getAccessToken(userKey: string, options?: TokenOptions): Promise<string>;
+  /** Graph refused even a refreshed token: marks the account needs-reconnect (see graphRefusedToken). */
+  graphRefusedToken(userKey: string): Promise<ReconnectNeededError>;
   getAccessTokenDetails(userKey: string): Promise<AccessToken>;
   getAccount(userKey: string): Promise<AccountDoc | null>;
   disconnect(userKey: string): Promise<{ wasConnected: boolean; username?: string }>;
@@ -49,7 +52,8 @@ export function createMicrosoftAuth(options: {
     createSignInLink: (userKey, conversationReference, linkOptions) => createSignInLink(deps, userKey, conversationReference, linkOptions),
     completeSignIn: (query) => completeSignIn(deps, query),
     confirmConnection: (userKey, code) => confirmConnection(deps, userKey, code),
-    getAccessToken: (userKey) => getAccessToken(deps, userKey),
+    getAccessToken: (userKey, tokenOptions) => getAccessToken(deps, userKey, tokenOptions),
+    graphRefusedToken: (userKey) => graphRefusedToken(deps, userKey),
     getAccessTokenDetails: (userKey) => getAccessTokenDetails(deps, userKey),
     getAccount: (userKey) => options.collections.accounts.findOne({ _id: userKey }),
     disconnect: (userKey) => disconnect(deps, userKey),

@@ -27,8 +27,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, maxWaitMs: 30_
 export interface GraphClientOptions {
   /** Graph root ending in exactly /v1.0 (config.microsoft.graphUrl). */
   graphUrl: string;
-  /** A valid access token for this mailbox's user; the token cache refreshes it. */
-  getAccessToken: () => Promise<string>;
+  /** A valid access token for this mailbox's user; the token cache refreshes it (`forceRefresh`: Graph refused the cached one). */
+  getAccessToken: (options?: { forceRefresh?: boolean }) => Promise<string>;
   logger: Logger;
   /** Shared by every client of the process: caps requests per mailbox and overall. */
   limiter: RequestLimiter;
@@ -58,7 +58,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     throw new Error(`graphUrl must end in exactly /v1.0, got ${options.graphUrl}`);
   }
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
+  // A 401 asks for one fresh token (RetryMiddleware): the next token the auth handler asks for is refreshed, whoever asks.
+  let refreshNext = false;
+  const authProvider: AuthenticationProvider = {
+    getAccessToken: () => {
+      const forceRefresh = refreshNext;
+      refreshNext = false;
+      return options.getAccessToken(forceRefresh ? { forceRefresh } : undefined);
+    },
+  };
   const sdk = Client.initWithMiddleware({
     baseUrl: `${root.origin}/`,
     defaultVersion: 'v1.0',
@@ -66,7 +74,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     // than graph.microsoft.com and its national clouds.
     customHosts: new Set([root.hostname]),
     middleware: [
-      new RetryMiddleware(policy, options.logger, options.sleep ?? ((ms) => sleep(ms))),
+      new RetryMiddleware(policy, options.logger, options.sleep ?? ((ms) => sleep(ms)), () => (refreshNext = true)),
       new AuthenticationHandler(authProvider),
       new LimitedFetch(options.limiter, options.mailboxKey),
     ],
@@ -94,6 +102,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 class CallState implements MiddlewareOptions {
   error: unknown;
   lastBackoffMs: number | undefined;
+  /** A 401 was answered with a refreshed token already: a second one is the answer. */
+  refreshedToken = false;
 }
 
 /** A failure to get any HTTP answer (DNS, refused, reset): retried like a 503. */
@@ -117,6 +127,8 @@ class RetryMiddleware implements Middleware {
     private readonly policy: RetryPolicy,
     private readonly logger: Logger,
     private readonly wait: (ms: number) => Promise<unknown>,
+    /** Makes the next token a refreshed one. */
+    private readonly refreshToken: () => void,
   ) {}
 
   setNext(next: Middleware): void {
@@ -136,6 +148,16 @@ class RetryMiddleware implements Middleware {
         try {
           await this.next.execute(context);
           status = context.response!.status;
+          if (status === 401 && call && !call.refreshedToken) {
+            // A token MSAL still thought good (revoked session, continuous access evaluation): once more with a
+            // refreshed one. A 401 to that is final (GraphAuthError, see sync-jobs).
+            call.refreshedToken = true;
+            this.refreshToken();
+            this.logger.info({ path, status }, 'graph: token refused, retrying with a refreshed one');
+            if (context.options) context.options.headers = copyHeaders(originalHeaders);
+            attempt--; // not a retry the policy counts
+            continue;
+          }
           if (!RETRIABLE.has(status)) return;
           retryAfterMs = parseRetryAfter(context.response!.headers.get('Retry-After'));
         } catch (error) {

@@ -6,7 +6,7 @@ import type { ConnectionHooks } from '../auth/connect-outlook.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { signInCard } from '../auth/sign-in-card.js';
 import type { ProactiveSender } from '../chat/proactive.js';
-import { waitAskedFor } from '../graph/graph-errors.js';
+import { GraphAuthError, waitAskedFor } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
@@ -146,7 +146,10 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       const settings = await refreshMailboxSettings({ collections, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
       if (settings !== 'fresh') await refreshAnswerContext(userKey);
       return result;
-    } catch (error) {
+    } catch (caught) {
+      // Graph refusing a token MSAL had just refreshed (graph-client.ts retries a 401 once so): the grant is no good
+      // for Graph any more, which only a new sign-in fixes. Handled like a refused refresh token.
+      const error = caught instanceof GraphAuthError && caught.statusCode === 401 && deps.auth ? await deps.auth.graphRefusedToken(userKey).catch(() => caught) : caught;
       const waitMs = waitAskedFor(error);
       if (waitMs !== undefined) {
         // A 429, or a 503/504 with Retry-After. Do not hold the worker for minutes: the job's own next run moves past

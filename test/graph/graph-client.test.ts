@@ -40,13 +40,32 @@ describe('authentication', () => {
     expect(graph.requests[0]!.authorization).toBe(`Bearer ${token}`);
   });
 
-  test('an expired token is a GraphAuthError asking the user to reconnect, not retried', async () => {
-    const client = clientFor(ANA, { getAccessToken: async () => fakeAccessToken({ oid: ANA, expiresInSeconds: -60 }) });
+  test('a refused token is asked for again, refreshed, once; refused again it is a GraphAuthError asking the user to reconnect', async () => {
+    const asked: ({ forceRefresh?: boolean } | undefined)[] = [];
+    const client = clientFor(ANA, {
+      getAccessToken: async (options) => {
+        asked.push(options);
+        return fakeAccessToken({ oid: ANA, expiresInSeconds: -60 });
+      },
+    });
     const error = await client.get('/me').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphAuthError);
     expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken', kind: 'auth' });
     expect((error as GraphAuthError).userMessage).toMatch(/reconnect/i);
-    expect(graph.requestCount()).toBe(1);
+    expect(graph.requestCount()).toBe(2);
+    expect(asked).toEqual([undefined, { forceRefresh: true }]);
+  });
+
+  test('a token refused once and refreshed goes through', async () => {
+    let fresh = false;
+    const client = clientFor(ANA, {
+      getAccessToken: async (options) => {
+        if (options?.forceRefresh) fresh = true;
+        return fakeAccessToken({ oid: ANA, expiresInSeconds: fresh ? 3600 : -60 });
+      },
+    });
+    await expect(client.get('/me')).resolves.toMatchObject({ id: expect.any(String) });
+    expect(graph.requestCount()).toBe(2);
   });
 
   test('a 403 from Graph is a GraphAuthError too', async () => {

@@ -399,6 +399,32 @@ describe('tokens during sync', () => {
     expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(false);
   });
 
+  test('a token Graph refuses (401) is refreshed once and the round goes on; still refused, reconnect needed with one card', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Cy Refused');
+    h.graph.addEvent(microsoft.oid, { subject: 'Still there', start: at(1, 9), end: at(1, 10) });
+    // A session revoked at Microsoft while the cached access token has not expired: one 401, then a fresh token works.
+    h.graph.resetCounters();
+    h.graph.failNext({ status: 401, oid: microsoft.oid, code: 'InvalidAuthenticationToken' });
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    const requests = h.graph.requests.filter((r) => r.oid === microsoft.oid);
+    const refused = requests.findIndex((r) => r.status === 401);
+    expect(refused).toBeGreaterThanOrEqual(0);
+    // The same request again, at once, with another (refreshed) token.
+    expect(requests[refused + 1]).toMatchObject({ path: requests[refused]!.path, status: 200 });
+    expect(requests[refused + 1]!.authorization).not.toBe(requests[refused]!.authorization);
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+
+    // Graph refusing the refreshed token too (consent withdrawn): only a new sign-in helps, and the user is told once.
+    h.graph.failNext({ status: 401, oid: microsoft.oid, code: 'InvalidAuthenticationToken' }, 2);
+    const before = h.connector.messages(chat.conversationId).length;
+    await command(h, chat, 'sync now');
+    const cards = (await h.connector.waitFor(before + 2, (r) => r.conversationId === chat.conversationId)).slice(before).filter((r) => r.activity.attachments?.length);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.activity.attachments![0]!.content.body.map((b: { text?: string }) => b.text).join(' ')).toContain('Reconnect your Outlook calendar');
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'needs-reconnect' });
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(true);
+  });
+
   test('an account marked needs-reconnect by someone else: the job that stops for it sends the reconnect card', async () => {
     const { userKey, chat } = await connectedUser(h, 'Cy Marked');
     // As a token refresh elsewhere (another process, which died before telling the user) leaves it.
