@@ -87,14 +87,16 @@ async function markNeedsReconnect(
 
 /**
  * Forgets the connection: the account link and the encrypted token cache, plus any sign-in link still pending for
- * this user. Microsoft has no per-app revocation of a user's refresh token; forgetting it is what the app can do.
- * (Events, sync state and jobs are removed by the caller.)
+ * this user and any sign-in waiting for its code (with the tokens it holds apart). Microsoft has no per-app revocation
+ * of a user's refresh token; forgetting it is what the app can do. (Events, sync state and jobs are removed by the caller.)
  */
 export function disconnect(deps: AuthDeps, userKey: string): Promise<{ wasConnected: boolean; username?: string }> {
   return deps.locks.run(userKey, async () => {
     const account = await deps.collections.accounts.findOneAndDelete({ _id: userKey });
     await deps.collections.tokenCaches.deleteOne({ _id: userKey });
     await deps.collections.authStates.deleteMany({ userKey });
+    const waiting = await deps.collections.pendingConnections.findOneAndDelete({ _id: userKey });
+    if (waiting) await deps.collections.tokenCaches.deleteOne({ _id: waiting.cachePartition });
     deps.logger.info({ userKey, wasConnected: account !== null }, 'outlook disconnected');
     return { wasConnected: account !== null, username: account?.username };
   });

@@ -247,7 +247,9 @@ async function link(deps: AuthDeps, pending: PendingSignIn, connected: Connected
   if (previous && !accountChanged && previous.workingHours) doc.workingHours = previous.workingHours;
   if (previous && !accountChanged && previous.clockStyle) doc.clockStyle = previous.clockStyle;
   await deps.collections.accounts.replaceOne({ _id: userKey }, doc, { upsert: true });
-  await deps.collections.pendingConnections.deleteOne({ _id: userKey, cachePartition: partition });
+  // Whatever else was waiting for a code is superseded: an older code must not switch the account later.
+  const superseded = await deps.collections.pendingConnections.findOneAndDelete({ _id: userKey });
+  if (superseded && superseded.cachePartition !== partition) await deps.collections.tokenCaches.deleteOne({ _id: superseded.cachePartition });
   deps.logger.info({ userKey, tenantId: connected.tenantId, accountChanged }, 'outlook connected');
   return { ...pending, account: connected, accountChanged };
 }

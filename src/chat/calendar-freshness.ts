@@ -85,7 +85,9 @@ export function syncCoverage(range: TimeRange, state: Pick<SyncStateDoc, 'window
   const lastDay = DateTime.fromJSDate(new Date(windowEnd.getTime() - 1), { zone: luxonZone(zone) }).startOf('day').minus({ days: windowEndsAtLocalMidnight(windowEnd, zone) ? 0 : 1 });
   const synced = `${shortDate(firstDay, today)} – ${shortDate(lastDay, today)}`;
   if (range.end.getTime() <= windowStart.getTime() || range.start.getTime() >= windowEnd.getTime()) return { kind: 'outside', synced };
-  const cut = { start: before ? windowStart : range.start, end: after ? windowEnd : range.end };
+  // Cut at the whole local days the note names, so no part-day shows under a day it says is not synced.
+  const cut = { start: before ? firstDay.toJSDate() : range.start, end: after ? lastDay.plus({ days: 1 }).startOf('day').toJSDate() : range.end };
+  if (cut.end.getTime() <= cut.start.getTime()) return { kind: 'outside', synced };
   const notes = [
     ...(before ? [`Days before ${shortDate(firstDay, today)} aren't synced, so they aren't shown.`] : []),
     ...(after ? [`Days after ${shortDate(lastDay, today)} aren't synced, so they aren't shown.`] : []),

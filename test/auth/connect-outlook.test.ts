@@ -213,6 +213,24 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
       expect(await store.collections.tokenCaches.countDocuments({ _id: { $in: [partition, left] } })).toBe(0);
     });
 
+    it('disconnecting forgets a sign-in waiting for its code, tokens and all; signing in as oneself supersedes one', async () => {
+      const connector = auth();
+      const userKey = `msteams:${randomUUID()}`;
+      const pending = await signInElsewhere(connector, userKey, randomUUID(), bob);
+      const partition = (await store.collections.pendingConnections.findOne({ _id: userKey }))!.cachePartition;
+      await connector.disconnect(userKey);
+      expect(await store.collections.pendingConnections.countDocuments({ _id: userKey })).toBe(0);
+      expect(await store.collections.tokenCaches.countDocuments({ _id: partition })).toBe(0);
+      expect(await connector.confirmConnection(userKey, pending.confirmation.code)).toEqual({ kind: 'none' });
+
+      const older = await signInElsewhere(connector, userKey, randomUUID(), bob);
+      const olderPartition = (await store.collections.pendingConnections.findOne({ _id: userKey }))!.cachePartition;
+      await connect(connector, userKey, ada);
+      expect(await connector.confirmConnection(userKey, older.confirmation.code)).toEqual({ kind: 'none' });
+      expect(await store.collections.tokenCaches.countDocuments({ _id: olderPartition })).toBe(0);
+      expect(await store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ username: ada.upn });
+    });
+
     it('the Teams user signing in as themselves is linked at once, and a previous account of theirs is replaced', async () => {
       const connector = auth();
       const userKey = `msteams:${randomUUID()}`;

@@ -87,6 +87,13 @@ describe('syncCoverage', () => {
       note: "Days before Wed 18 Nov aren't synced, so they aren't shown.",
       synced: 'Wed 18 Nov – Mon 24 May 2027',
     });
+    // Honolulu: the window opens at 14:00 on the 17th there; the cut is at the first whole day the note names, the
+    // 18th, so no afternoon of the 17th shows under a note saying days before the 18th are not synced.
+    expect(syncCoverage(range('2026-11-16T10:00:00Z', '2026-11-23T10:00:00Z'), window, NOW, 'Pacific/Honolulu')).toMatchObject({
+      kind: 'partly',
+      range: range('2026-11-18T10:00:00Z', '2026-11-23T10:00:00Z'),
+      note: "Days before Wed 18 Nov aren't synced, so they aren't shown.",
+    });
     const both = syncCoverage(range('2026-01-01T00:00:00Z', '2028-01-01T00:00:00Z'), window, NOW, 'UTC');
     expect(both).toMatchObject({ kind: 'partly', range: range('2026-11-18T00:00:00Z', '2027-05-25T00:00:00Z') });
     expect(both.kind === 'partly' && both.note).toBe("Days before Wed 18 Nov aren't synced, so they aren't shown. Days after Mon 24 May 2027 aren't synced, so they aren't shown.");
