@@ -88,6 +88,12 @@ export interface FakeGraph {
   /** The next `count` matching requests (default: until cleared; of one mailbox or resource, or all) answer after `delayMs`. */
   slowRequests(options: { delayMs: number; count?: number; oid?: string; resource?: string }): void;
   clearSlowRequests(): void;
+  /**
+   * Matching requests (of one mailbox or resource, or all), after the first `after` of them, get no answer until
+   * release(): a round caught between two pages for as long as a test needs, with no clock involved. `held`
+   * resolves once the first one is waiting.
+   */
+  holdRequests(options: { after?: number; oid?: string; resource?: string }): { held: Promise<void>; release(): void };
   setTrailingEmptyPage(value: boolean): void;
   requests: RecordedRequest[];
   requestCount(oid?: string): number;
@@ -113,6 +119,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
   const concurrencyLimit = options.mailboxConcurrencyLimit ?? 4;
   const faults: FakeFault[] = [];
   let slow: { delayMs: number; remaining: number; oid?: string; resource?: string } | undefined;
+  let hold: { passing: number; oid?: string; resource?: string; holding(): void; released: Promise<void> } | undefined;
   const requests: RecordedRequest[] = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -161,6 +168,14 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid) && (!slow.resource || slow.resource.toLowerCase() === resource)) {
       slow.remaining--;
       await sleep(slow.delayMs);
+    }
+    const holding = hold;
+    if (holding && (!holding.oid || holding.oid === mailbox.oid) && (!holding.resource || holding.resource.toLowerCase() === resource)) {
+      if (holding.passing > 0) holding.passing--;
+      else {
+        holding.holding();
+        await holding.released;
+      }
     }
     if (concurrencyLimit > 0 && running > concurrencyLimit) {
       res.setHeader('Retry-After', '1');
@@ -288,6 +303,21 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       slow = { delayMs, remaining: count, ...(oid ? { oid } : {}), ...(resource ? { resource } : {}) };
     },
     clearSlowRequests: () => void (slow = undefined),
+    holdRequests({ after = 0, oid, resource }) {
+      let holding!: () => void;
+      let release!: () => void;
+      const held = new Promise<void>((done) => (holding = done));
+      const released = new Promise<void>((done) => (release = done));
+      const current = { passing: after, holding, released, ...(oid ? { oid } : {}), ...(resource ? { resource } : {}) };
+      hold = current;
+      return {
+        held,
+        release() {
+          if (hold === current) hold = undefined;
+          release();
+        },
+      };
+    },
     setTrailingEmptyPage: (value) => void (calendar.trailingEmptyPage = value),
     requests,
     requestCount: (oid) => (oid ? requests.filter((r) => r.oid === oid).length : requests.length),
