@@ -12,7 +12,7 @@ import { RequestLimiter } from './graph/request-limiter.js';
 import { createNoticeService, defineNoticeJob, startNoticeJob, type NoticeOptions, type NoticeService, type OnRoundComplete } from './notices/notice-service.js';
 import { notifyCommands } from './notices/notify-commands.js';
 import { openStore, type Store } from './store/database.js';
-import { createScheduler, defineSweepJob, startScheduler, type Scheduler } from './scheduler.js';
+import { createScheduler, defineSweepJob, startScheduler, stopScheduler, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
 import type { Change } from './sync/change-set.js';
 import type { RoundComplete } from './sync/sync-engine.js';
@@ -34,9 +34,17 @@ export interface Calbot {
   syncJobs: SyncJobs;
   /** The port the server listens on (PORT, or the one the OS chose for PORT=0). */
   port: number;
-  /** Graceful: stop accepting, let turns finish, stop Agenda, close the driver, stop the embedded database. */
-  stop(): Promise<void>;
+  /**
+   * Graceful: sync rounds stop at their next page boundary, the server stops accepting and lets turns finish, Agenda
+   * stops and gets `jobsWaitMs` (15 s; tests: short) for its running jobs, then whatever this process still holds is
+   * handed back (rounds that did not stop are cut off), the driver is closed and the embedded database stopped.
+   * Another calbot on the database syncs those users at once, resuming the rounds where they stopped.
+   */
+  stop(options?: { jobsWaitMs?: number }): Promise<void>;
 }
+
+/** How long stop() waits for running jobs: a round stops at its next page boundary, a page's writes take a moment. */
+const JOBS_STOP_WAIT_MS = 15_000;
 
 /** Wires calbot's parts together and starts them. main.ts adds only the environment and signals. */
 export async function startCalbot(
@@ -130,10 +138,14 @@ export async function startCalbot(
     graphFor,
     syncJobs,
     port,
-    stop: () =>
+    stop: (stopOptions = {}) =>
       (stopping ??= (async () => {
+        // First, so that a "sync now" still waiting in a turn hears its round was interrupted before the turn ends.
+        syncJobs.stopRounds();
         await server.close();
-        await scheduler.drain(15_000).catch((error: Error) => logger.warn({ err: error.message }, 'scheduler drain failed'));
+        await stopScheduler(scheduler, { waitMs: stopOptions.jobsWaitMs ?? JOBS_STOP_WAIT_MS, onTimeout: () => syncJobs.releaseStuckRounds() }).catch((error: Error) =>
+          logger.warn({ err: error.message }, 'scheduler stop failed'),
+        );
         await notices.idle();
         if (!options.store) await store.close();
         logger.info('calbot stopped');

@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import type { Logger } from './log.js';
 import { COLLECTIONS, type Collections } from './store/collections.js';
 
 export type Scheduler = Agenda;
 
 export const SWEEP_EXPIRED_JOB = 'sweep-expired';
+
+/** What stopScheduler needs beyond Agenda: the jobs' collection, and the jobs running in this process now (by id). */
+const schedulerState = new WeakMap<Scheduler, { db: Db; running: Set<string> }>();
 
 /**
  * Agenda on calbot's own database and driver (no second connection). Locks live in the job documents, so
@@ -15,7 +19,8 @@ export const SWEEP_EXPIRED_JOB = 'sweep-expired';
  */
 export function createScheduler(db: Db, logger: Logger, options: { processEveryMs?: number; lockLifetimeMs?: number; name?: string } = {}): Scheduler {
   const agenda = new Agenda({
-    name: options.name ?? `calbot-${process.pid}`,
+    // Unique per process (containers all run as pid 1): stopScheduler finds this process's locks by it.
+    name: options.name ?? `calbot-${process.pid}-${randomBytes(4).toString('hex')}`,
     backend: new MongoBackend({ mongo: db, collection: COLLECTIONS.agendaJobs }),
     processEvery: options.processEveryMs ?? 5_000,
     maxConcurrency: 20,
@@ -28,7 +33,29 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
     logger.error({ event: 'job-failed', job: job.attrs.name, jobId: String(job.attrs._id), err: error.message }, 'job failed');
   });
   agenda.on('error', (error: Error) => logger.error({ event: 'scheduler-error', err: error.message }, 'scheduler error'));
+  const running = new Set<string>();
+  agenda.on('start', (job: { attrs: { _id?: unknown } }) => void running.add(String(job.attrs._id)));
+  agenda.on('complete', (job: { attrs: { _id?: unknown } }) => void running.delete(String(job.attrs._id)));
+  schedulerState.set(agenda, { db, running });
   return agenda;
+}
+
+/**
+ * Shutdown: no job starts any more, and the running ones get up to `waitMs` to end (Agenda's drain). Agenda then
+ * leaves two kinds of locks in the job documents, each keeping every process from running that job until the lock
+ * lifetime (10 minutes) has passed: those of jobs it had locked and queued but not started (drain never unlocks
+ * them; stop() does, but waits for nothing), and those of jobs still running. `onTimeout` lets the owners of jobs
+ * still running release what they safely can (the sync jobs); then this process's locks on jobs not running are
+ * removed, leaving those jobs due when they were.
+ */
+export async function stopScheduler(agenda: Scheduler, options: { waitMs: number; onTimeout?: () => Promise<void> }): Promise<void> {
+  const { db, running } = schedulerState.get(agenda)!;
+  const drained = await agenda.drain(options.waitMs);
+  if (drained.timedOut) await options.onTimeout?.();
+  // A job this process locked last carries its name (lastModifiedBy); one another process took over since does not.
+  await db
+    .collection(COLLECTIONS.agendaJobs)
+    .updateMany({ lastModifiedBy: agenda.attrs.name, lockedAt: { $ne: null }, _id: { $nin: [...running].map((id) => new ObjectId(id)) } }, { $set: { lockedAt: null } });
 }
 
 /**

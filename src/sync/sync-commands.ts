@@ -78,6 +78,9 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
 export function roundSummary(state: SyncStateDoc | undefined): string {
   if (!state) return "The sync didn't finish in time; say \"sync status\" in a moment to see how it went.";
   const succeeded = state.lastSuccessAt && state.lastRunAt && state.lastSuccessAt.getTime() >= state.lastRunAt.getTime();
+  // Ended with neither a success nor a failure of its own: stopped because calbot is shutting down (RoundStoppedError).
+  const failedNow = state.lastError && state.lastRunAt && state.lastError.at.getTime() >= state.lastRunAt.getTime();
+  if (!succeeded && !failedNow) return "The sync was interrupted: calbot is shutting down. It picks up where it left off when calbot is back.";
   if (!succeeded) return `The sync didn't work: ${state.lastError?.message ?? 'an unknown problem'}`;
   const counts = state.lastCounts ?? { added: 0, updated: 0, removed: 0 };
   return `Synced: ${counts.added} new, ${counts.updated} changed, ${counts.removed} removed.`;

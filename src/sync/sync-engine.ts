@@ -10,7 +10,7 @@ import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '
 import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
 import { EventMappingError, toEventDoc } from './event-mapping.js';
-import { describeSyncFailure, fullRoundOf, markRoundStarted, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
+import { describeSyncFailure, fullRoundOf, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 
 /** Events a first round stores per write (it is a bulk import; later rounds store page by page). */
@@ -45,6 +45,11 @@ export interface SyncEngineDeps {
   onRoundComplete?: (userKey: string, result: RoundComplete) => Promise<void>;
   /** Called after each stored page: the job extends its lock here. */
   onPage?: () => Promise<void>;
+  /**
+   * Aborted when calbot shuts down: the round stops at its next page boundary (RoundStoppedError), with what it has
+   * read stored and its progress saved, so that the next round, here or in another process, resumes from there.
+   */
+  stopping?: AbortSignal;
 }
 
 export interface SyncRoundResult {
@@ -67,6 +72,17 @@ export class RoundAbandonedError extends Error {
   ) {
     super(`sync round abandoned: ${reason}`);
     this.name = 'RoundAbandonedError';
+  }
+}
+
+/**
+ * calbot is shutting down: the round stopped between two pages (or was cut off by its job's RoundFence) and the
+ * next round resumes from the progress it saved. Not a failure: nothing is recorded as the user's last problem.
+ */
+export class RoundStoppedError extends Error {
+  constructor(readonly userKey: string) {
+    super('sync round stopped: calbot is shutting down');
+    this.name = 'RoundStoppedError';
   }
 }
 
@@ -117,6 +133,12 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
     if (error instanceof RoundAbandonedError) {
       // Nothing to record: the sync state went with the rest.
       logger.info({ event: 'sync-abandoned', reason: error.reason }, 'sync round stopped: the account it started for is no longer linked');
+      throw error;
+    }
+    if (error instanceof RoundStoppedError) {
+      // A round cut off by its job's fence cannot write this: the job does, once the fence has settled.
+      await markRoundStopped(syncStates, userKey).catch(() => undefined);
+      logger.info({ event: 'sync-stopped', ms: clock().getTime() - started.getTime() }, 'sync round stopped for shutdown; the next round resumes it');
       throw error;
     }
     const failure = describeSyncFailure(error, clock());
@@ -177,6 +199,8 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
   };
   // The next page, asked for while the current one is being stored: Graph's latency and the database's overlap.
   let nextPage: Promise<DeltaPage> | undefined;
+  /** The page to go on with, or STOPPED: shutdown came first (a page still on its way is left to itself). */
+  const nextOrStopped = (): Promise<DeltaPage | typeof STOPPED> => (deps.stopping?.aborted ? Promise.resolve(STOPPED) : untilAborted(nextPage ?? request(plan.from), deps.stopping));
   let savingProgress: Promise<unknown> = Promise.resolve();
   const saveProgress = async (nextLink: string): Promise<void> => {
     await savingProgress;
@@ -214,9 +238,9 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
 
   try {
     for (;;) {
-      let page: DeltaPage;
+      let page: DeltaPage | typeof STOPPED;
       try {
-        page = await (nextPage ?? request(plan.from));
+        page = await nextOrStopped();
       } catch (error) {
         // A 410 (or a token refused) right after an account switch is the new account's answer to the old one's link.
         await checkAccount();
@@ -233,6 +257,15 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
           continue;
         }
         throw error;
+      }
+      if (page === STOPPED) {
+        // Between two pages: the first round's batch is stored with its progress (a resumed round need not read
+        // it again), an incremental round's last page already is; then as after the round's last writes, a check
+        // that the account is still linked. The next round resumes from the saved nextLink, as after a crash.
+        if (firstRound) await storeBatch();
+        await savingProgress;
+        await checkAccount();
+        throw new RoundStoppedError(userKey);
       }
       nextPage = page.nextLink ? request(page.nextLink) : undefined;
       pages++;
@@ -307,6 +340,27 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
     await savingProgress.catch(() => undefined);
     throw error;
   }
+}
+
+const STOPPED = Symbol('stopped');
+
+/** `work`, or STOPPED as soon as `signal` aborts, whichever comes first; the listener goes when `work` settles. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof STOPPED> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const stop = () => resolve(STOPPED);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', stop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**

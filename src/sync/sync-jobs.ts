@@ -11,9 +11,11 @@ import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
-import { forgetCalendar, RoundAbandonedError, syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
-import { Leases } from '../store/leases.js';
+import { forgetCalendar, RoundAbandonedError, RoundStoppedError, syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
+import { Leases, type Lease } from '../store/leases.js';
 import { refreshMailboxSettings } from './mailbox-settings.js';
+import { markRoundStopped } from './sync-state.js';
+import { RoundFence } from './round-fence.js';
 
 export const SYNC_JOB = 'sync-calendar';
 /** How long "sync now" waits for Agenda to release the job of a round that has already ended. */
@@ -27,6 +29,8 @@ const COPY_WAIT_MS = 2_000;
 const ROUND_STOP_WAIT_MS = 5_000;
 /** The sync lease the connection hooks take while they delete: a few deletes' worth. */
 const HOOK_LEASE_MS = 15_000;
+/** How long a cut-off round's database calls under way get to settle before its lease and lock are handed back. */
+const FENCE_WAIT_MS = 5_000;
 
 export interface SyncJobData {
   userKey: string;
@@ -65,6 +69,17 @@ export interface SyncJobs {
   jobInfo(userKey: string): Promise<SyncJobInfo | undefined>;
   removeJob(userKey: string): Promise<void>;
   /**
+   * Shutdown, first step: running rounds stop at their next page boundary, with their progress stored, and their jobs
+   * become due at once for whichever process runs next; a job that starts from now on runs no round.
+   */
+  stopRounds(): void;
+  /**
+   * Shutdown, once the scheduler has given up waiting: the rounds of this process still running are cut off from the
+   * database (RoundFence), then their sync leases and job locks are released, so that another process syncs those
+   * users at once rather than after the lock lifetime. A round whose database calls do not settle keeps both.
+   */
+  releaseStuckRounds(): Promise<void>;
+  /**
    * connected: job + immediate round (another account: the old one's synced data removed first); disconnected: job,
    * events, days, sync state and notices removed. Both wait for a running round of the user to stop before deleting.
    */
@@ -98,10 +113,13 @@ function roundEndedAt(state: SyncStateDoc): Date | undefined {
 export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   const { agenda, collections } = deps;
   const logger = deps.logger.child({ component: 'sync-jobs' });
-  const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null; repeatInterval?: number | string }>(COLLECTIONS.agendaJobs);
+  const jobsCollection = deps.db.collection<{ name: string; data: SyncJobData; nextRunAt: Date | null; lockedAt?: Date | null; disabled?: boolean | null; repeatInterval?: number | string; lastModifiedBy?: string | null }>(COLLECTIONS.agendaJobs);
   const pollMs = deps.pollMs ?? 100;
   const leases = new Leases(collections.leases, agenda.attrs.name ?? 'calbot');
   const leaseMs = agenda.attrs.defaultLockLifetime;
+  const shutdown = new AbortController();
+  /** The job runs of this process holding a sync lease, for releaseStuckRounds. */
+  const running = new Set<{ userKey: string; lease: Lease; fence: RoundFence }>();
 
   agenda.define<SyncJobData>(
     SYNC_JOB,
@@ -119,6 +137,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       job.schedule(state.throttledUntil);
       return undefined;
     }
+    if (shutdown.signal.aborted) {
+      // Shutting down: the round is the next process's, at once.
+      job.schedule(new Date());
+      return undefined;
+    }
     // Agenda's lock alone is not atomic on FerretDB: the lease makes sure one round per user runs at a time.
     const lease = await leases.acquire(syncLeaseKey(userKey), leaseMs);
     if (!lease) {
@@ -128,25 +151,41 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       logger.info({ event: 'sync-skipped', userKey }, 'a round for this user is running elsewhere');
       return undefined;
     }
+    // Whatever this run writes goes through the fence, Agenda's touch included: a late touch would lock the job again
+    // after shutdown handed it over (releaseStuckRounds).
+    const fence = new RoundFence(userKey);
+    const fenced = fence.collections(collections);
+    const run = { userKey, lease, fence };
+    running.add(run);
     try {
+      const { onChanges, onRoundComplete } = deps.engine;
       // Each stored page extends the lock and the lease, so a long first sync is not taken over by another process.
       const result = await syncCalendar(
         {
           ...deps.engine,
-          onPage: async () => {
-            await job.touch();
-            await lease.renew(leaseMs);
-          },
+          collections: fenced,
+          ...(onChanges ? { onChanges: (key, changes) => fence.run(() => onChanges(key, changes)) } : {}),
+          ...(onRoundComplete ? { onRoundComplete: (key, outcome) => fence.run(() => onRoundComplete(key, outcome)) } : {}),
+          onPage: () =>
+            fence.run(async () => {
+              await job.touch();
+              await lease.renew(leaseMs);
+            }),
+          stopping: shutdown.signal,
         },
         userKey,
       );
       // The round's outcome reaches answers at once, before the mailbox settings' Graph call below.
-      await refreshAnswerContext(userKey);
+      await refreshAnswerContext(userKey, fenced);
       // About once a day, after a round that reached Graph: the mailbox's zone, working hours and clock (never throws).
-      const settings = await refreshMailboxSettings({ collections, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
-      if (settings !== 'fresh') await refreshAnswerContext(userKey);
+      // Not while shutting down: the next round reads them.
+      if (shutdown.signal.aborted) return result;
+      const settings = await refreshMailboxSettings({ collections: fenced, graphFor: deps.engine.graphFor, logger, ...(deps.engine.clock ? { clock: deps.engine.clock } : {}) }, userKey);
+      if (settings !== 'fresh') await refreshAnswerContext(userKey, fenced);
       return result;
     } catch (caught) {
+      // Cut off at shutdown (releaseStuckRounds): whatever the error, the user is the next process's now.
+      if (fence.closed) return undefined;
       // Graph refusing a token MSAL had just refreshed (graph-client.ts retries a 401 once so): the grant is no good
       // for Graph any more, which only a new sign-in fixes. Handled like a refused refresh token.
       const error = caught instanceof GraphAuthError && caught.statusCode === 401 && deps.auth ? await deps.auth.graphRefusedToken(userKey).catch(() => caught) : caught;
@@ -164,24 +203,61 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       } else if (error instanceof RoundAbandonedError && error.reason === 'disconnected') {
         // The round removed what is synced; the job goes too (the disconnect's own clean-up may never have run: a crash).
         await removeJob(userKey);
+      } else if (error instanceof RoundStoppedError) {
+        // Shutdown stopped it between pages: whichever process runs next resumes it from its saved progress, at once.
+        job.schedule(new Date());
       }
       // An account switch: the connect asks for the new account's first round itself (see hooks.connected).
       // Everything else is recorded in the sync state; the next interval tries again.
-      await refreshAnswerContext(userKey);
+      await refreshAnswerContext(userKey, fenced);
       return undefined;
     } finally {
+      running.delete(run);
       await lease.release().catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
     }
   }
 
   /** After a job run, whatever it did: the chat's copy of the account and sync state (never throws). */
-  async function refreshAnswerContext(userKey: string): Promise<void> {
+  async function refreshAnswerContext(userKey: string, through: Collections = collections): Promise<void> {
     try {
-      await copyAnswerContext(collections, userKey, { onlyIfCopied: true });
+      await copyAnswerContext(through, userKey, { onlyIfCopied: true });
     } catch (error) {
       // Answers stay as of the last copy; the next run copies again.
       logger.warn({ event: 'answer-context-copy-failed', userKey, err: (error as Error).message }, 'could not copy the answer context');
     }
+  }
+
+  function stopRounds(): void {
+    shutdown.abort();
+  }
+
+  /**
+   * The rounds still running when shutdown stopped waiting (stuck in a Graph call the engine does not race, in a
+   * slow write, in a hook). Each is fenced off first and its calls under way are waited for: only then may another
+   * process start the user's next round, which resumes from what this one stored, as after a crash. Its sync state
+   * says "idle" again, its job is unlocked and due now, its lease is released (a lease is released by its token, so
+   * the run's own release later changes nothing). Agenda's own save when the run finally returns (in this process,
+   * if it lives that long) writes the job's lock as free and its next run: at worst it frees a successor's job lock,
+   * which the successor's sync lease still covers (that is what the lease is for).
+   */
+  async function releaseStuckRounds(): Promise<void> {
+    await Promise.all(
+      [...running].map(async ({ userKey, lease, fence }) => {
+        try {
+          if (!(await fence.close(FENCE_WAIT_MS))) {
+            logger.warn({ event: 'sync-cut-off-unsettled', userKey }, 'a stopped round kept writing; its lease and job lock are left to expire');
+            return;
+          }
+          await markRoundStopped(collections.syncStates, userKey);
+          // Still this process's lock (Agenda writes its name with each lock and touch), not a successor's.
+          await jobsCollection.updateOne({ name: SYNC_JOB, 'data.userKey': userKey, lastModifiedBy: agenda.attrs.name, lockedAt: { $ne: null } }, { $set: { lockedAt: null, nextRunAt: new Date() } });
+          await lease.release();
+          logger.info({ event: 'sync-cut-off', userKey }, 'a round did not stop in time: cut off, its lease and job lock released');
+        } catch (error) {
+          logger.warn({ event: 'sync-cut-off-failed', userKey, err: (error as Error).message }, 'could not release a stopped round');
+        }
+      }),
+    );
   }
 
   async function askToReconnect(userKey: string): Promise<void> {
@@ -356,5 +432,5 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     },
   };
 
-  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, hooks };
+  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, hooks };
 }

@@ -36,6 +36,14 @@ export async function markRoundStarted(syncStates: Collection<SyncStateDoc>, use
   return state!;
 }
 
+/**
+ * A round stopped for shutdown: no longer running (a "sync now" in the next process must not wait for it), and not
+ * failed either, since the next round resumes it. Only over "running": a status set meanwhile (needs-reconnect) stays.
+ */
+export async function markRoundStopped(syncStates: Collection<SyncStateDoc>, userKey: string): Promise<void> {
+  await syncStates.updateOne({ _id: userKey, status: 'running' }, { $set: { status: 'idle' } });
+}
+
 export interface SyncFailure {
   kind: string;
   /** One sentence the user can read. */

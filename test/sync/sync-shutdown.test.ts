@@ -1,0 +1,172 @@
+import type { Document } from 'mongodb';
+import { startCalbot, type Calbot } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { COLLECTIONS } from '../../src/store/collections.js';
+import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
+import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
+import type { TeamsUser } from '../support/calbot-harness.js';
+import { at, connectedUser, expectDaysMatchEvents, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
+
+/**
+ * Stopping calbot (SIGTERM) while a sync round runs, then starting another calbot on the same database: the
+ * round's lease and Agenda lock must not outlive the process that held them, or the user gets no sync for the
+ * lock lifetime (10 minutes) after a restart. Real Agenda, driver, Graph client and server; the fake Graph holds
+ * the request the round waits on, so "mid-way" needs no clock.
+ */
+describe('stopping calbot during a sync round', () => {
+  let h: CloudHarness | undefined;
+  let successor: Calbot | undefined;
+  afterEach(async () => {
+    await successor?.stop();
+    successor = undefined;
+    await h?.close();
+    h = undefined;
+  });
+
+  const jobOf = (cloud: CloudHarness, userKey: string) => cloud.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+
+  /** Neither the user's sync lease nor the job's lock is left behind, and the job is due at once. */
+  async function expectHandedOver(cloud: CloudHarness, userKey: string): Promise<void> {
+    expect(await cloud.store.collections.leases.findOne({ key: syncLeaseKey(userKey) })).toBeNull();
+    const job = await jobOf(cloud, userKey);
+    expect(job?.lockedAt ?? null).toBeNull();
+    expect(job!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
+  }
+
+  /** Another calbot on the same database, as a restart (or another replica) starts it. */
+  const startSuccessor = (cloud: CloudHarness) =>
+    startCalbot({ ...cloud.calbot.config, port: 0 }, createLogger(process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent'), { store: cloud.store, host: '127.0.0.1', scheduler: { name: 'successor' } });
+
+  /** "sync now" to `calbot`; its in-turn replies up to the round's summary (a round already under way says so first). */
+  async function syncNow(cloud: CloudHarness, calbot: Calbot, chat: TeamsUser): Promise<string[]> {
+    const activity = cloud.message('sync now', chat) as { id: string };
+    const response = await fetch(`http://127.0.0.1:${calbot.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(response.status).toBeLessThan(300);
+    const isReply = (r: { replyToId?: string }) => r.replyToId === activity.id;
+    await cloud.connector.waitFor(1, (r) => isReply(r) && /^(Synced:|The sync)/.test(r.activity.text ?? ''), 20_000);
+    return cloud.connector.received.filter(isReply).map((r) => r.activity.text ?? '');
+  }
+
+  test('mid first sync: the round stops at a page boundary, hands its lease and lock back, and the next calbot resumes it at once', async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_stop');
+    const chat = teamsUser('Sam Stop');
+    const microsoft = h.addMicrosoftUser('Sam Stop');
+    const ids = Array.from({ length: 30 }, (_, i) => h!.graph.addEvent(microsoft.oid, { subject: `E${i}`, start: at(1 + (i % 20), 8 + Math.floor(i / 20)), end: at(1 + (i % 20), 8 + Math.floor(i / 20), 30) }));
+    const userKey = `msteams:${chat.id}`;
+    // Six pages (12 events) go through, the seventh is held: the first round waits for it when calbot is stopped.
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta', after: 6 });
+    const { status } = await h.connect(chat, microsoft);
+    expect(status).toBe(200);
+    await hold.held;
+    // A "sync now" waiting for that round in the calbot being stopped hears why it ends without a summary.
+    const asked = h.message('sync now', chat) as { id: string };
+    const posting = h.post(asked);
+    await h.connector.waitFor(1, (r) => r.replyToId === asked.id);
+
+    await h.calbot.stop();
+    expect(await posting).toBeLessThan(300);
+    expect(h.connector.received.filter((r) => r.replyToId === asked.id).map((r) => r.activity.text)).toEqual([
+      "A sync is already running; I'll tell you when it finishes.",
+      'The sync was interrupted: calbot is shutting down. It picks up where it left off when calbot is back.',
+    ]);
+    await expectHandedOver(h, userKey);
+    // The round stopped between pages with what it had read stored and its progress saved: not "running" any more.
+    const stopped = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(stopped).toMatchObject({ status: 'idle', roundsCompleted: 0 });
+    expect(stopped!.nextLink).toContain('$skiptoken=');
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(12);
+    hold.release(); // the stopped calbot's request is answered; nobody waits for it any more
+
+    h.graph.resetCounters();
+    successor = await startSuccessor(h);
+    const replies = await syncNow(h, successor, chat);
+    // The job was due, so the successor may already be resuming the round when "sync now" comes: either way it
+    // reports that round, and never waits out a lock.
+    expect(replies.at(-1)).toMatch(/^Synced: \d+ new, 0 changed, 0 removed\.$/);
+    expect(replies.slice(0, -1).every((text) => text === "A sync is already running; I'll tell you when it finishes.")).toBe(true);
+
+    const state = await waitForState(h, userKey, (s) => s.roundsCompleted >= 1 && s.status === 'idle');
+    expect(state.nextLink).toBeUndefined();
+    // Resumed where it stopped (a skip token), not started over from the window.
+    const deltaRequests = h.graph.requests.filter((r) => r.oid === microsoft.oid && /\/calendarView\/delta$/i.test(r.path));
+    expect(deltaRequests[0]!.query.$skiptoken).toBeDefined();
+    expect(deltaRequests.some((r) => r.query.startDateTime !== undefined)).toBe(false);
+    // Every event exactly once, the days filed from them, and one first-sync summary.
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => e.eventId).sort()).toEqual([...ids].sort());
+    await expectDaysMatchEvents(h, userKey);
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /^Synced \d+ events?$/.test(r.activity.text ?? ''));
+    expect(h.connector.messages(chat.conversationId).filter((r) => /^Synced \d+ events?$/.test(r.activity.text ?? '')).map((r) => r.activity.text)).toEqual(['Synced 30 events']);
+  }, 60_000);
+
+  test('a job this process had locked and queued behind a running round is unlocked too', async () => {
+    // One round at a time per process (GRAPH_MAX_REQUESTS_IN_FLIGHT=1): a second due job waits, locked, in Agenda's queue.
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2', GRAPH_MAX_REQUESTS_IN_FLIGHT: '1' }, 'sync_queued');
+    const waiting = await connectedUser(h, 'Wy Waiting', (oid) => void h!.graph.addEvent(oid, { subject: 'W', start: at(1, 9), end: at(1, 10) }));
+    await waitForJobUnlocked(h, waiting.userKey);
+    const chat = teamsUser('Ru Running');
+    const microsoft = h.addMicrosoftUser('Ru Running');
+    for (let i = 0; i < 6; i++) h.graph.addEvent(microsoft.oid, { subject: `R${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta', after: 1 });
+    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    await hold.held;
+    await h.calbot.syncJobs.requestRun(waiting.userKey);
+    await waitForJob(h, waiting.userKey, (job) => Boolean(job.lockedAt));
+
+    await h.calbot.stop();
+    await expectHandedOver(h, `msteams:${chat.id}`);
+    await expectHandedOver(h, waiting.userKey);
+    hold.release();
+    successor = await startSuccessor(h);
+    expect((await syncNow(h, successor, waiting.chat)).at(-1)).toBe('Synced: 0 new, 0 changed, 0 removed.');
+  }, 60_000);
+
+  test('a job that does not end in time is cut off: its lease and lock are released at once, and its late writes never land', async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_cutoff');
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Cy Cutoff', (oid) => {
+      for (let i = 0; i < 4; i++) h!.graph.addEvent(oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    });
+    await waitForJobUnlocked(h, userKey);
+    // The mailbox settings are due and Graph does not answer them: the job is stuck after its round, in a Graph
+    // call no page boundary interrupts.
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/mailboxSettings' });
+    h.graph.addEvent(microsoft.oid, { subject: 'New', start: at(6, 9), end: at(6, 10) });
+    await h.calbot.syncJobs.requestRun(userKey);
+    await hold.held;
+
+    await h.calbot.stop({ jobsWaitMs: 200 });
+    await expectHandedOver(h, userKey);
+
+    // The successor has no settings to read (as if it had read them itself): a write of the stuck job would show.
+    const readAt = new Date(Date.now() - 60_000);
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: readAt } });
+    successor = await startSuccessor(h);
+    expect((await syncNow(h, successor, chat)).at(-1)).toMatch(/^Synced: \d+ new, 0 changed, 0 removed\.$/);
+
+    // Graph answers the cut-off job at last: it finishes, and nothing it would still write reaches the database.
+    const ended = new Promise((done) => h!.calbot.scheduler.once(`complete:${SYNC_JOB}`, done));
+    hold.release();
+    await ended;
+    expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.mailboxSettingsReadAt).toEqual(readAt);
+    expect(await h.store.collections.leases.findOne({ key: syncLeaseKey(userKey) })).toBeNull();
+    h.graph.addEvent(microsoft.oid, { subject: 'Later', start: at(7, 9), end: at(7, 10) });
+    expect((await syncNow(h, successor, chat)).at(-1)).toBe('Synced: 1 new, 0 changed, 0 removed.');
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['E0', 'E1', 'E2', 'E3', 'New', 'Later']);
+    await expectDaysMatchEvents(h, userKey);
+  }, 60_000);
+});
+
+/** Polls the user's job document until `done`. */
+async function waitForJob(h: CloudHarness, userKey: string, done: (job: Document) => boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+    if (job && done(job)) return;
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+  throw new Error(`${userKey}: the job never got there`);
+}
+
+/** Until Agenda has saved the user's job unlocked after its round (the mailbox settings come after the round). */
+const waitForJobUnlocked = (h: CloudHarness, userKey: string) => waitForJob(h, userKey, (job) => !job.lockedAt);
