@@ -37,22 +37,28 @@ export function renderAuthResultPage(
     title = 'Outlook not connected';
     message = 'Something went wrong on calbot\'s side. Please ask the bot to "connect outlook" again in a minute.';
   }
+  return htmlPage({ status, title: `${title} - calbot`, bodyHtml: `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>\n${code}` });
+}
+
+/**
+ * A small static page calbot serves (the sign-in result, the privacy and terms pages): `bodyHtml` is already escaped.
+ * The headers keep the URL (which may carry a code) out of Referer and caches, and allow no scripts and no framing.
+ */
+export function htmlPage(page: { status: number; title: string; bodyHtml: string; widthRem?: number }): AuthResultPage {
   const body = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} - calbot</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.3rem}</style>
+<title>${escapeHtml(page.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:${page.widthRem ?? 32}rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.3rem}</style>
 </head>
 <body>
-<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(message)}</p>
-${code}</body>
+${page.bodyHtml}</body>
 </html>
 `;
   return {
-    status,
+    status: page.status,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../auth/auth-result-page.js';
+import { escapeHtml, htmlPage } from '../auth/auth-result-page.js';
 
 /**
  * The privacy and terms pages the Teams app package links to (Teams shows both links on the app's page, and
@@ -29,29 +29,6 @@ export type PolicyPath = keyof typeof POLICY_PAGES;
 /** One small static page, with the same headers as the sign-in result page (no scripts, no framing). */
 export function renderPolicyPage(path: PolicyPath): { status: number; headers: Record<string, string>; body: string } {
   const page = POLICY_PAGES[path];
-  const body = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.3rem}</style>
-</head>
-<body>
-<h1>${escapeHtml(page.title)}</h1>
-${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-</body>
-</html>
-`;
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      'x-content-type-options': 'nosniff',
-    },
-    body,
-  };
+  const paragraphs = page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>\n`).join('');
+  return htmlPage({ status: 200, title: page.title, bodyHtml: `<h1>${escapeHtml(page.title)}</h1>\n${paragraphs}`, widthRem: 40 });
 }
