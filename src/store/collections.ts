@@ -111,6 +111,11 @@ export type SyncStatus = 'idle' | 'running' | 'error' | 'needs-reconnect';
 export interface SyncStateDoc {
   _id: string; // userKey
   status: SyncStatus;
+  /**
+   * The Microsoft account (AccountDoc.homeAccountId) whose mailbox this state, the user's events and days and their
+   * notices come from; a round for another account forgets them first. Absent: written by an older calbot, adopted.
+   */
+  homeAccountId?: string;
   deltaLink?: string;
   nextLink?: string;
   /** The window the current delta token covers. */

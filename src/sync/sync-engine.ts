@@ -10,7 +10,7 @@ import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '
 import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
 import { EventMappingError, toEventDoc } from './event-mapping.js';
-import { describeSyncFailure, fullRoundOf, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
+import { describeSyncFailure, fullRoundOf, markFirstRoundStarted, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 
 /** Events a first round stores per write (it is a bulk import; later rounds store page by page). */
@@ -92,9 +92,15 @@ export class RoundStoppedError extends Error {
  * and so does a round that finds its account gone.
  */
 export async function forgetCalendar(collections: Pick<Collections, 'events' | 'calendarDays' | 'syncStates' | 'outbox'>, userKey: string): Promise<void> {
+  await forgetSyncedData(collections, userKey);
+  // Last: while it stands, the next round knows whose mailbox whatever is left came from, and forgets it again.
+  await collections.syncStates.deleteOne({ _id: userKey });
+}
+
+/** forgetCalendar but for the sync state, which a round for another account then replaces. */
+async function forgetSyncedData(collections: Pick<Collections, 'events' | 'calendarDays' | 'outbox'>, userKey: string): Promise<void> {
   await collections.events.deleteMany({ userKey });
   await collections.calendarDays.deleteMany({ userKey });
-  await collections.syncStates.deleteOne({ _id: userKey });
   await collections.outbox.deleteMany({ userKey });
 }
 
@@ -109,6 +115,9 @@ export async function forgetCalendar(collections: Pick<Collections, 'events' | '
  * writes it checks that account is still the linked one. If it is gone or another one replaced it, the round stops
  * with RoundAbandonedError, having removed what is stored for the user: a disconnect's own clean-up may have run
  * before the round's last write, and a page read with the new account's token must not be diffed against the old one.
+ * The sync state names the account its links, events and days come from; a round for another account forgets them and
+ * starts as a first round, announcing nothing: the switch's own clean-up (hooks.connected) comes only after the
+ * connect has read the new profile, or never if the connect dies first.
  */
 export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promise<SyncRoundResult> {
   const clock = deps.clock ?? (() => new Date());
@@ -121,8 +130,13 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
     throw new RoundAbandonedError(userKey, 'disconnected');
   }
   const started = clock();
-  const state = await markRoundStarted(syncStates, userKey, started);
+  let state = await markRoundStarted(syncStates, userKey, started, account.homeAccountId);
   try {
+    if (state.homeAccountId !== account.homeAccountId) {
+      logger.info({ event: 'sync-account-switched' }, 'the sync state is another account\'s: forgetting its calendar, starting afresh');
+      await forgetSyncedData(deps.collections, userKey);
+      state = await markFirstRoundStarted(syncStates, userKey, started, account.homeAccountId);
+    }
     const result = await runRound(deps, userKey, account.homeAccountId, state, clock, logger);
     logger.info(
       { event: 'sync-round', pages: result.pages, requests: result.requests, added: result.changeSet.added, updated: result.changeSet.updated, removed: result.changeSet.removed, changes: result.changeSet.changes.length, firstRound: result.firstRound, ms: clock().getTime() - started.getTime() },

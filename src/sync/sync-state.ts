@@ -26,14 +26,27 @@ export function fullRoundOf(state: SyncStateDoc | null | undefined): FullRoundPr
   return state?.fullRound as FullRoundProgress | undefined;
 }
 
-/** A round begins: status running, lastRunAt now; creates the document for a new connection. */
-export async function markRoundStarted(syncStates: Collection<SyncStateDoc>, userKey: string, now: Date): Promise<SyncStateDoc> {
-  const state = await syncStates.findOneAndUpdate(
+/**
+ * A round for the account `homeAccountId` begins: status running, lastRunAt now; creates the document for a new
+ * connection. The state returned may be another account's (the caller checks its homeAccountId).
+ */
+export async function markRoundStarted(syncStates: Collection<SyncStateDoc>, userKey: string, now: Date, homeAccountId: string): Promise<SyncStateDoc> {
+  const state = (await syncStates.findOneAndUpdate(
     { _id: userKey },
-    { $set: { status: 'running', lastRunAt: now }, $setOnInsert: { roundsCompleted: 0 } },
+    { $set: { status: 'running', lastRunAt: now }, $setOnInsert: { roundsCompleted: 0, homeAccountId } },
     { upsert: true, returnDocument: 'after' },
-  );
-  return state!;
+  ))!;
+  if (state.homeAccountId !== undefined) return state;
+  // Written before sync states named their account (or by a failure recorded without one): the linked account's.
+  await syncStates.updateOne({ _id: userKey, homeAccountId: { $exists: false } }, { $set: { homeAccountId } });
+  return { ...state, homeAccountId };
+}
+
+/** The state of another account's mailbox gives way to a new one for `homeAccountId`: its round is a first round. */
+export async function markFirstRoundStarted(syncStates: Collection<SyncStateDoc>, userKey: string, now: Date, homeAccountId: string): Promise<SyncStateDoc> {
+  const state: SyncStateDoc = { _id: userKey, status: 'running', lastRunAt: now, roundsCompleted: 0, homeAccountId };
+  await syncStates.replaceOne({ _id: userKey }, state, { upsert: true });
+  return state;
 }
 
 /**

@@ -399,6 +399,20 @@ describe('syncCalendar', () => {
     expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toBeNull();
   });
 
+  test('a sync state from before states named their account is taken as the linked account\'s: the next round goes on from its delta link', async () => {
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Adopted', (oid) => void h.graph.addEvent(oid, { subject: 'Kept', start: at(1, 9), end: at(1, 10) }));
+    const { homeAccountId } = (await h.store.collections.accounts.findOne({ _id: userKey }))!;
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ homeAccountId, roundsCompleted: 1 });
+    await h.store.collections.syncStates.updateOne({ _id: userKey }, { $unset: { homeAccountId: '' } });
+
+    h.graph.addEvent(microsoft.oid, { subject: 'News', start: at(2, 9), end: at(2, 10) });
+    const result = await runRound(h, userKey);
+    expect(result).toMatchObject({ firstRound: false, changeSet: { added: 1, updated: 0, removed: 0 } });
+    expect(summary(result.changeSet.changes)).toEqual(['added: News']);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Kept', 'News']);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ homeAccountId, roundsCompleted: 2 });
+  });
+
   test('days stored before calendarDays existed (no daysVersion) are filed by the next round, even an idle one', async () => {
     const { userKey } = await connectedUser(h, 'Ada Upgrade', (oid) => {
       h.graph.addEvent(oid, { subject: 'Kept', start: at(1, 9), end: at(1, 10) });

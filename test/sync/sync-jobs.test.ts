@@ -5,7 +5,7 @@ import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
-import { at, command, connectedUser, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
+import { at, command, connectedUser, storedDays, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
 import { cardDate, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
@@ -342,6 +342,40 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(Array.from({ length: 5 }, (_, i) => `New mailbox ${i}`));
     expect(await h.store.collections.outbox.find({ userKey, kind: { $ne: 'summary' } }).toArray()).toEqual([]);
+  });
+
+  test('another Microsoft account: a round between its link and the switch\'s clean-up starts it afresh, with nothing of the old mailbox and no news of either', async () => {
+    const { userKey, chat } = await connectedUser(h, 'Bo Gap', (oid) => void h.graph.addEvent(oid, { subject: 'Old mailbox', start: at(1, 9), end: at(1, 10) }));
+    const other = h.addMicrosoftUser('Bo Gap Other');
+    for (let i = 0; i < 3; i++) h.graph.addEvent(other.oid, { subject: `New mailbox ${i}`, start: at(1 + i, 11), end: at(1 + i, 12) });
+    await waitForJobUnlocked(userKey);
+    const before = h.connector.messages(chat.conversationId).length;
+    // The connect reads /me after linking the new account and before handing the switch to the sync jobs: held there,
+    // it leaves the new account linked beside the old mailbox's sync state, events and days, as a connect that died
+    // there (or whose hook failed) leaves them for good.
+    const hold = h.graph.holdRequests({ oid: other.oid, resource: '/me' });
+    const connecting = h.connect(chat, other);
+    let reply: string[];
+    try {
+      await hold.held;
+      const linked = await h.store.collections.accounts.findOne({ _id: userKey });
+      expect(linked).toMatchObject({ username: other.upn });
+      // A round now ("sync now", or the job's own schedule) is the new account's first.
+      reply = await command(h, chat, 'sync now');
+      expect(await h.store.collections.outbox.find({ userKey, kind: { $ne: 'summary' } }).toArray()).toEqual([]);
+      expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['New mailbox 0', 'New mailbox 1', 'New mailbox 2']);
+      expect(Object.values(await storedDays(h, userKey)).flat()).not.toContain('Old mailbox');
+      expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ homeAccountId: linked!.homeAccountId, roundsCompleted: 1 });
+    } finally {
+      hold.release();
+    }
+    expect(reply).toEqual(['Synced: 3 new, 0 changed, 0 removed.']);
+    expect((await connecting).status).toBe(200);
+    await waitForJobUnlocked(userKey);
+    await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['New mailbox 0', 'New mailbox 1', 'New mailbox 2']);
+    expect(await h.store.collections.outbox.find({ userKey, kind: { $ne: 'summary' } }).toArray()).toEqual([]);
+    expect(h.connector.messages(chat.conversationId).slice(before).filter((r) => /(Old|New) mailbox/.test(JSON.stringify(r.activity)))).toEqual([]);
   });
 });
 
