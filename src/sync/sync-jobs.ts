@@ -203,11 +203,14 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       } else if (error instanceof RoundAbandonedError && error.reason === 'disconnected') {
         // The round removed what is synced; the job goes too (the disconnect's own clean-up may never have run: a crash).
         await removeJob(userKey);
+      } else if (error instanceof RoundAbandonedError && error.reason === 'account-changed') {
+        // The new account's first round, at once: the switch asked for it (hooks.connected), but a round that outlived
+        // ROUND_STOP_WAIT_MS (a Retry-After wait) still held the job, and that request went to it.
+        job.schedule(new Date());
       } else if (error instanceof RoundStoppedError) {
         // Shutdown stopped it between pages: whichever process runs next resumes it from its saved progress, at once.
         job.schedule(new Date());
       }
-      // An account switch: the connect asks for the new account's first round itself (see hooks.connected).
       // Everything else is recorded in the sync state; the next interval tries again.
       await refreshAnswerContext(userKey, fenced);
       return undefined;

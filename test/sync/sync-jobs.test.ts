@@ -377,6 +377,26 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     expect(await h.store.collections.outbox.find({ userKey, kind: { $ne: 'summary' } }).toArray()).toEqual([]);
     expect(h.connector.messages(chat.conversationId).slice(before).filter((r) => /(Old|New) mailbox/.test(JSON.stringify(r.activity)))).toEqual([]);
   });
+
+  test('another Microsoft account while the old one\'s round outlives the switch\'s wait: the new account\'s first round follows that round at once, not an interval later', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Stuck', (oid) => void h.graph.addEvent(oid, { subject: 'Old mailbox', start: at(1, 9), end: at(1, 10) }));
+    const other = h.addMicrosoftUser('Bo Stuck Other');
+    for (let i = 0; i < 2; i++) h.graph.addEvent(other.oid, { subject: `New mailbox ${i}`, start: at(1 + i, 11), end: at(1 + i, 12) });
+    await waitForJobUnlocked(userKey);
+    // The old mailbox's next round waits on Graph (as in a Retry-After wait) for longer than the switch waits for it.
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    try {
+      await h.calbot.syncJobs.requestRun(userKey);
+      await hold.held;
+      expect((await h.connect(chat, other)).status).toBe(200);
+      // The switch's own request for a round found the job still locked by that round.
+      expect((await h.calbot.syncJobs.jobInfo(userKey))!.lockedAt).not.toBeNull();
+    } finally {
+      hold.release();
+    }
+    await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['New mailbox 0', 'New mailbox 1']);
+  });
 });
 
 /** Polls `done` until it holds; fails after `timeoutMs`. */
