@@ -114,8 +114,8 @@ async function forgetSyncedData(collections: Pick<Collections, 'events' | 'calen
  * re-applied page changes nothing and a crash loses at most the page in flight. Failures are recorded in the sync
  * state and rethrown as the typed errors of graph-errors.ts / auth-errors.ts.
  *
- * The round is bound to the Microsoft account linked when it starts: after each Graph answer and after its last
- * writes it checks that account is still the linked one. If it is gone or another one replaced it, the round stops
+ * The round is bound to the Microsoft account linked when it starts: after a failed Graph answer, between pages (at
+ * most every ACCOUNT_CHECK_EVERY_MS) and after its last writes it checks that account is still the linked one. If it is gone or another one replaced it, the round stops
  * with RoundAbandonedError, having removed what is stored for the user: a disconnect's own clean-up may have run
  * before the round's last write, and a page read with the new account's token must not be diffed against the old one.
  * The sync state names the account its links, events and days come from; a round for another account forgets them and
