@@ -219,8 +219,22 @@ export interface QuestionOptions {
 
 /** chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00). */
 function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: boolean): chrono.ParsedResult[] {
-  return (dayFirst ? chrono.en.GB : chrono.casual).parse(t.replace(HOUR_RANGE, ' '), { instant: now, timezone: offsetMinutes });
+  return (dayFirst ? dayFirstChrono : chrono.casual).parse(t.replace(HOUR_RANGE, ' '), { instant: now, timezone: offsetMinutes });
 }
+
+/**
+ * chrono-node's casual English with numeric dates read day first ("12/3" is 12 March). Not chrono's own en.GB: that
+ * also reads a month name and a two-digit day as a month and a year ("dec 25" is December 2025, "nov 30" November
+ * 2030), which nobody asking about their calendar means. Only the slash-date parser differs between the two.
+ */
+const dayFirstChrono = (() => {
+  const isSlashDates = (parser: chrono.Parser) => parser.constructor.name === 'SlashDateFormatParser';
+  const dayFirstSlashDates = chrono.en.configuration.createCasualConfiguration(true).parsers.find(isSlashDates);
+  const configuration = chrono.en.configuration.createCasualConfiguration(false);
+  if (!dayFirstSlashDates || !configuration.parsers.some(isSlashDates)) return chrono.en.GB; // a chrono-node that names it otherwise: the question tests say so
+  configuration.parsers = configuration.parsers.map((parser) => (isSlashDates(parser) ? dayFirstSlashDates : parser));
+  return new chrono.Chrono(configuration);
+})();
 
 /**
  * Whether `locale` (a BCP 47 tag, as Teams sends with each message: "en-GB", "de-DE") writes numeric dates day

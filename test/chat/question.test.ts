@@ -330,6 +330,11 @@ describe('parseQuestion', () => {
       expect(startDate('dec 3', dayFirst)).toBe('2026-12-03');
       expect(startDate('2026-12-03', dayFirst)).toBe('2026-12-03');
       expect(startDate('tomorrow', dayFirst)).toBe('2026-11-27');
+      // A month name and a two-digit day: that day, not a month and year (chrono-node's en.GB reads "dec 25" as December 2025).
+      expect(startDate('dec 25', dayFirst)).toBe('2026-12-25');
+      expect(startDate('meetings on nov 30', dayFirst)).toBe('2026-11-30');
+      expect(startDate('am i free on dec 12 at 2pm', dayFirst)).toBe('2026-12-12');
+      expect(parseQuestion('dec 30 to jan 2', L.now, L.zone, { dayFirst })).toMatchObject({ label: '30 Dec – 2 Jan 2027', days: 4 });
     }
   });
 
