@@ -104,10 +104,29 @@ const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.
 const HOUR_RANGE = new RegExp(
   `(?<![\\d\\/:.-])(?<!\\b${MONTH_NAME}\\s*)(?:from |between )?\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\s*(?:-|to|until|till|and)\\s*(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\b(?![\\/:.-]?\\d)(?!\\s*(?:of )?${MONTH_NAME}(?![a-z]))`,
 );
-/** "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. */
-const DAY_OF_MONTH = /\b(?:the|on) ([1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:meeting|event|call|appointment|one|week|time|slot)s?\b)/;
+/**
+ * "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. Without "the"
+ * or "on" only as the whole question or a list's start ("14th?", "3rd to 5th"), not "1st floor".
+ */
+const DAY_OF_MONTH =
+  /\b(?:the|on) ([1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?! (?:meeting|event|call|appointment|one|week|time|slot)s?\b)|^([1-9]|[12]\d|3[01])(?:st|nd|rd|th)(?=$|\s*(?:and|or|&|\+|-|to|through|thru|until|till)\b)/;
 /** A weekday named beside a week ("wednesday next week"): that day of that week. */
 const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b/;
+const WEEKDAYS = new RegExp(WEEKDAY.source, 'g');
+/** What stands between two days of a list or range: "monday and tuesday", "mon tue and wed", "thursday or friday", "mon-wed". */
+const BETWEEN_DAYS = /^\s*(?:(?:and|or|&|\+|-|to|through|thru|until|till)\s*)?$/;
+const DAY_NUMBER = '(?:[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
+/** Not a day but a time: "dec 3 at 4", "dec 3 and 4pm", "dec 3 4-5". */
+const NOT_A_DAY = '(?!\\s*(?::|\\.\\d|am\\b|pm\\b|o ?clock\\b|-\\s*\\d|(?:to|until|till)\\s+\\d))';
+/**
+ * More days of the month after a date: "dec 3 and 4", "dec 3, 4 and 5" (the commas are gone by now), "the 3rd and
+ * 4th", "dec 3rd to the 5th". A range's end says it is a day ("the 5th", "5th"): "dec 3 to 5" is chrono-node's.
+ */
+const DAYS_AFTER = new RegExp(
+  `^(?:(?:\\s+${DAY_NUMBER})*\\s*(?:and|or|&|\\+)|\\s*(?:-|to|through|thru|until|till)(?=\\s*(?:the\\s|\\d{1,2}(?:st|nd|rd|th))))\\s*(?:the\\s+)?${DAY_NUMBER}\\b${NOT_A_DAY}`,
+);
+/** Days of the month before a date: "3 and 4 december", "3rd, 4th and 5th dec". */
+const DAYS_BEFORE = new RegExp(`(?:^|\\s)(?:${DAY_NUMBER}\\s+)*${DAY_NUMBER}\\s*(?:and|or|&|\\+)\\s*$`);
 const WEEKDAY_NUMBER: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 /** The longest range of dates one answer covers ("dec 1 - 31"); longer ones are cut to it, and the label says so. */
 const MAX_RANGE_DAYS = 31;
@@ -144,15 +163,17 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   let day: DateTime | undefined;
   let dates: Span | undefined;
   if (week) {
-    // "wednesday next week": that day of the week named.
-    const weekday = !/\bweekend\b/.test(t) ? WEEKDAY.exec(t) : null;
-    if (weekday) {
-      day = week.start.plus({ days: WEEKDAY_NUMBER[weekday[1]!.slice(0, 3)]! - 1 });
+    // "wednesday next week": that day of the week named; "wednesday and thursday next week": those days.
+    const start = week.start;
+    const weekdays = /\bweekend\b/.test(t) ? [] : [...t.matchAll(WEEKDAYS)].map((match) => start.plus({ days: WEEKDAY_NUMBER[match[1]!.slice(0, 3)]! - 1 }));
+    if (weekdays.length > 0) {
+      day = weekdays[0];
+      dates = spanOfDays(weekdays, today);
       week = undefined;
     }
   } else {
     day = dayFromResults(found, today) ?? dayOfMonth(t, today);
-    dates = dateRange(found, today);
+    dates = spanOfDays(namedDays(t, found, today), today);
   }
   // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
   const time = week || dates ? undefined : timeOfDay(t, found, part);
@@ -219,7 +240,8 @@ export interface QuestionOptions {
 
 /** chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00). */
 function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: boolean): chrono.ParsedResult[] {
-  return (dayFirst ? dayFirstChrono : chrono.casual).parse(t.replace(HOUR_RANGE, ' '), { instant: now, timezone: offsetMinutes });
+  // Blanked to the same length, so a result's index is its place in `t` too.
+  return (dayFirst ? dayFirstChrono : chrono.casual).parse(t.replace(HOUR_RANGE, (range) => ' '.repeat(range.length)), { instant: now, timezone: offsetMinutes });
 }
 
 /**
@@ -290,17 +312,70 @@ function dayRange(day: DateTime, today: DateTime): Span {
 }
 
 /**
- * A range of dates chrono-node read ("dec 3-5", "3 to 5 december", "dec 30 - jan 2"): those whole days, the last
- * included, at most MAX_RANGE_DAYS of them. Labelled "3–5 Dec", phrased "on 3–5 Dec".
+ * The days a question names, in the order named: one ("dec 3", "friday", "the 3rd"), or a list or range of them
+ * ("dec 3 and 4", "dec 3-5", "monday to wednesday", "thursday or friday", "today and tomorrow", "the 3rd to the
+ * 5th"). A weekday after a day is the first such weekday from that day on: "next tuesday and wednesday" is 1-2 Dec.
  */
-function dateRange(found: readonly chrono.ParsedResult[], today: DateTime): Span | undefined {
-  const result = found[0];
-  const end = result?.end;
-  if (!result || !end || !(end.isCertain('day') || end.isCertain('month')) || !hasDay(found)) return undefined;
-  const first = dayFromResults(found, today)!;
-  const named = DateTime.fromObject({ year: end.get('year')!, month: end.get('month')!, day: end.get('day')! }, { zone: today.zone });
-  if (!named.isValid || named <= first) return undefined;
-  const last = daysBetween(first, named) >= MAX_RANGE_DAYS ? first.plus({ days: MAX_RANGE_DAYS - 1 }) : named;
+function namedDays(t: string, found: readonly chrono.ParsedResult[], today: DateTime): DateTime[] {
+  const first = found[0] && hasDay(found) ? found[0] : undefined;
+  if (!first) {
+    const match = DAY_OF_MONTH.exec(t);
+    const day = match && dayOfMonth(t, today);
+    return day ? [day, ...daysOfMonthAfter(t.slice(match.index + match[0].length), day)] : [];
+  }
+  const days = [dayOf(first.start, today, first.text, today)];
+  const before = first.start.isCertain('day') && /^\d/.test(first.text) ? DAYS_BEFORE.exec(t.slice(0, first.index)) : null;
+  if (before) days.unshift(...numbersIn(before[0]).map((n) => days[0]!.set({ day: n })).filter((day) => day.isValid && day.month === days[0]!.month));
+  let last = first;
+  for (const result of found) {
+    if (result !== first) {
+      if (!hasDay([result]) || !BETWEEN_DAYS.test(t.slice(endOf(last), result.index))) break;
+      days.push(dayOf(result.start, days.at(-1)!, result.text, today));
+      last = result;
+    }
+    const end = result.end;
+    if (end && (end.isCertain('day') || end.isCertain('month') || end.isCertain('weekday'))) days.push(dayOf(end, days.at(-1)!, '', today));
+  }
+  if (last.start.isCertain('day') && !last.end) days.push(...daysOfMonthAfter(t.slice(endOf(last)), days.at(-1)!));
+  return days;
+}
+
+/** "and 4", "4 and 5", "to the 5th" after a date: those days, each after the one before (in the next month if need be). */
+function daysOfMonthAfter(rest: string, from: DateTime): DateTime[] {
+  const match = DAYS_AFTER.exec(rest);
+  if (!match) return [];
+  const days: DateTime[] = [];
+  let previous = from;
+  for (const n of numbersIn(match[0])) {
+    const month = n >= previous.day ? previous.startOf('month') : previous.startOf('month').plus({ months: 1 }); // "dec 31 and 1"
+    if (n > month.daysInMonth!) break; // "feb 28 and 30": no such day
+    previous = month.set({ day: n });
+    days.push(previous);
+  }
+  return days;
+}
+
+/** Where `result` ends in the question: chrono-node's text may take in blanks after it (an hour range's, too). */
+function endOf(result: chrono.ParsedResult): number {
+  return result.index + result.text.trimEnd().length;
+}
+
+function numbersIn(text: string): number[] {
+  return [...text.matchAll(/\d{1,2}/g)].map((match) => Number(match[0]));
+}
+
+/**
+ * The span of the days named, when they are more than one: the first to the last, the days between included
+ * (an answer covers one range; "monday and wednesday" shows Tuesday too), at most MAX_RANGE_DAYS of them.
+ * Labelled "3–5 Dec", phrased "on 3–5 Dec".
+ */
+function spanOfDays(named: readonly DateTime[], today: DateTime): Span | undefined {
+  const days = named.filter((day) => day.isValid); // "feb 31"
+  if (days.length < 2) return undefined;
+  const first = days.reduce((a, b) => (b < a ? b : a));
+  const latest = days.reduce((a, b) => (b > a ? b : a));
+  if (latest <= first) return undefined;
+  const last = daysBetween(first, latest) >= MAX_RANGE_DAYS ? first.plus({ days: MAX_RANGE_DAYS - 1 }) : latest;
   const year = first.year !== today.year || last.year !== today.year ? ` ${last.year}` : '';
   const label = `${spanDates(first, last)}${year}`;
   return { start: first, end: last.plus({ days: 1 }).startOf('day'), label, phrase: `on ${label}`, days: daysBetween(first, last) + 1 };
@@ -310,7 +385,7 @@ function dateRange(found: readonly chrono.ParsedResult[], today: DateTime): Span
 function dayOfMonth(t: string, today: DateTime): DateTime | undefined {
   const match = DAY_OF_MONTH.exec(t);
   if (!match) return undefined;
-  const wanted = Number(match[1]);
+  const wanted = Number(match[1] ?? match[2]);
   for (let months = 0; months < 12; months++) {
     const month = today.startOf('month').plus({ months });
     if (wanted > month.daysInMonth!) continue;
@@ -351,12 +426,16 @@ function spanDates(first: CalendarDate, last: CalendarDate): string {
 function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime): DateTime | undefined {
   const result = found[0];
   if (!result || !hasDay(found)) return undefined;
-  const c = result.start;
+  return dayOf(result.start, today, result.text, today);
+}
+
+/** The day chrono-node's `c` names; a bare weekday is the first such day from `from` on (the coming one from today). */
+function dayOf(c: chrono.ParsedComponents, from: DateTime, text: string, today: DateTime): DateTime {
   // chrono picks the weekday of the current week, even when past; "what's on monday" asked on a Wednesday means
   // the coming Monday. "next"/"last" keep chrono's reading, as do dates.
-  if (!c.isCertain('day') && !c.isCertain('month') && !/\b(next|last|previous|past)\s+\w*day\b/.test(result.text)) {
-    const ahead = (c.get('weekday')! - (today.weekday % 7) + 7) % 7;
-    return today.plus({ days: ahead });
+  if (!c.isCertain('day') && !c.isCertain('month') && !/\b(next|last|previous|past)\s+\w*day\b/.test(text)) {
+    const ahead = (c.get('weekday')! - (from.weekday % 7) + 7) % 7;
+    return from.startOf('day').plus({ days: ahead });
   }
   return DateTime.fromObject({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')! }, { zone: today.zone });
 }

@@ -120,11 +120,37 @@ const rows: Row[] = [
   ['meetings 3-5 december', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
   ['dec 30 to jan 2', L, 'agenda', '2026-12-30T00:00', '2027-01-03T00:00'],
   ['when am i free dec 3 to 5', L, 'free-slots', '2026-12-03T00:00', '2026-12-06T00:00'],
+  // days listed or ranged: the first to the last, the days between included (one answer covers one range)
+  ['dec 3 and 4', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ["what's on dec 3, 4 and 5", L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['dec 3 or 4', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['dec 3 & 4', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['dec 3 and dec 5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['3 and 4 december', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['dec 3rd to the 5th', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['the 3rd and 4th', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['3rd to 5th', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['what about monday and tuesday', L, 'agenda', '2026-11-30T00:00', '2026-12-02T00:00'],
+  ['thursday or friday', L, 'agenda', '2026-11-26T00:00', '2026-11-28T00:00'],
+  ['mon tue and wed', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['monday and wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['today and tomorrow', L, 'agenda', '2026-11-26T00:00', '2026-11-28T00:00'],
+  ['monday to wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['mon-wed', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['between monday and wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['friday to monday', L, 'agenda', '2026-11-27T00:00', '2026-12-01T00:00'],
+  ['next tuesday and wednesday', L, 'agenda', '2026-12-01T00:00', '2026-12-03T00:00'],
+  ['wednesday and thursday next week', L, 'agenda', '2026-12-02T00:00', '2026-12-04T00:00'],
+  ['am i free thursday or friday', L, 'free-slots', '2026-11-26T10:45', '2026-11-28T00:00'],
+  ['am i free dec 3 and 4', L, 'free-slots', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['tomorrow or friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['am i free dec 3 2-4pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T16:00'],
   // a day of the month without its month: the next one, today included
   ["what's on the 3rd", L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['schedule for the 30th', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   ['meetings on the 26th', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['am i free on the 3rd at 2', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
+  ['30th?', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   // a weekday beside a week: that day of that week
   ['wednesday next week', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
   ['next week wednesday', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
@@ -279,6 +305,8 @@ describe('parseQuestion', () => {
     expect(label('meetings on monday evening')).toBe('Mon 30 Nov · Evening');
     expect(label('whats on dec 3-5')).toBe('3–5 Dec');
     expect(label('dec 30 to jan 2')).toBe('30 Dec – 2 Jan 2027');
+    expect(label('dec 3 and 4')).toBe('3–4 Dec');
+    expect(label('monday and tuesday')).toBe('30 Nov – 1 Dec');
     expect(label('am i free at 9')).toBe('Tomorrow · Fri 27 Nov');
   });
 
