@@ -72,6 +72,11 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\.(?=\s|$)/g, ' ')
     .replace(/\bcalbot\b/g, ' ')
     .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
+    // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
+    .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
+    .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
+    // "until the end of the week": what is left of it, as "the rest of the week".
+    .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
     .replace(/\bwhat is\b/g, 'whats')
     .replace(/\s+/g, ' ')
     .trim();
@@ -95,7 +100,13 @@ const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|ar
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|whats (happening|going on))\b/;
 /** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
 const REST = /\b(rest of|remainder of|remaining|left)\b/;
-const WEEK = /\b(this|next|last|coming|current|previous) (week|weekend)\b|\b(week|weekend)\b/;
+const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in) )\b(week|weekend)\b/;
+/** Months, as weeks: "this month", "next month", "the rest of the month" ("the month" and "my month" are this one). */
+const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+/** "the next 3 days", "next few days", "over the next 2 weeks": from now on, today included. */
+const NEXT_DAYS = /\b(?:next|coming|following) (\d{1,2}|(?:a )?few|(?:a )?couple(?: of)?|two|three|four|five|six|seven|eight|nine|ten) (days|weeks)\b/;
+const COUNTS: Record<string, number> = { few: 3, couple: 2, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 /**
  * "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow").
@@ -162,6 +173,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   let week = weekRange(t, today);
   let day: DateTime | undefined;
   let dates: Span | undefined;
+  let ahead: Span | undefined;
   if (week) {
     // "wednesday next week": that day of the week named; "wednesday and thursday next week": those days.
     const start = week.start;
@@ -173,7 +185,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     }
   } else {
     day = dayFromResults(found, today) ?? dayOfMonth(t, today);
-    dates = spanOfDays(namedDays(t, found, today), today);
+    ahead = nextDays(t, here, today);
+    dates = ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today);
   }
   // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
   const time = week || dates ? undefined : timeOfDay(t, found, part);
@@ -216,7 +229,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (UPCOMING.test(t) && !week && !day && !dates) return { kind: 'next' };
   if (!week && !day && !dates && !time && !AGENDA_WORDS.test(t)) return undefined;
   const whole = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
-  const span = REST.test(t) ? restOf(whole, here, today) : whole;
+  const span = REST.test(t) && whole !== ahead ? restOf(whole, here, today) : whole;
   return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
 }
 
@@ -228,7 +241,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 export function isScheduleQuestion(text: string, now: Date): boolean {
   const { rest: t } = splitDayPart(normalizeQuestionText(text));
   if (t === '' || COMMAND_START.test(t)) return false;
-  if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;
 }
@@ -293,15 +306,56 @@ interface Span {
 function weekRange(t: string, today: DateTime): Span | undefined {
   const match = WEEK.exec(t);
   if (!match) return undefined;
-  const which = match[1] ?? 'this';
-  const unit = match[2] ?? match[3] ?? 'week';
-  const offset = which === 'next' ? 1 : which === 'last' || which === 'previous' ? -1 : 0;
+  const which = match[1] ? 'after next' : match[2] ?? 'this';
+  const unit = match[1] ?? match[3] ?? match[4] ?? 'week';
+  const offset = which === 'after next' ? 2 : which === 'next' ? 1 : which === 'last' || which === 'previous' ? -1 : 0;
   const monday = today.startOf('week').plus({ weeks: offset });
   const start = unit === 'weekend' ? monday.plus({ days: 5 }) : monday;
   const days = unit === 'weekend' ? 2 : 7;
   const end = start.plus({ days }).startOf('day');
-  const name = `${offset === 1 ? 'Next' : offset === -1 ? 'Last' : 'This'} ${unit}`;
-  return { start, end, label: `${name} · ${spanDates(start, end.minus({ days: 1 }))}`, phrase: name.toLowerCase(), days };
+  const name = offset === 2 ? `${unit === 'weekend' ? 'Weekend' : 'Week'} after next` : `${offset === 1 ? 'Next' : offset === -1 ? 'Last' : 'This'} ${unit}`;
+  const phrase = offset === 2 ? `the ${name.toLowerCase()}` : name.toLowerCase();
+  return { start, end, label: `${name} · ${spanDates(start, end.minus({ days: 1 }))}`, phrase, days };
+}
+
+/**
+ * "this month", "next month" ("This month · 1–30 Nov"), or a month named alone ("december", "in january": the
+ * coming one, as chrono-node reads it; "December", "January 2027"). A whole month is at most MAX_RANGE_DAYS.
+ */
+function monthRange(t: string, found: readonly chrono.ParsedResult[], today: DateTime): Span | undefined {
+  const relative = MONTH.exec(t);
+  const named = found[0]?.start;
+  let start: DateTime;
+  if (relative) {
+    start = today.startOf('month').plus({ months: relative[1] === 'next' ? 1 : relative[1] === 'last' || relative[1] === 'previous' ? -1 : 0 });
+  } else if (named?.isCertain('month') && !named.isCertain('day') && !named.isCertain('weekday')) {
+    start = DateTime.fromObject({ year: named.get('year')!, month: named.get('month')!, day: 1 }, { zone: today.zone });
+  } else {
+    return undefined;
+  }
+  const end = start.plus({ months: 1 }).startOf('day');
+  const last = end.minus({ days: 1 });
+  const days = daysBetween(start, last) + 1;
+  if (relative) {
+    const name = `${relative[1] === 'next' ? 'Next' : relative[1] === 'last' || relative[1] === 'previous' ? 'Last' : 'This'} month`;
+    return { start, end, label: `${name} · ${spanDates(start, last)}`, phrase: name.toLowerCase(), days };
+  }
+  const name = `${MONTHS[start.month - 1]}${start.year !== today.year ? ` ${start.year}` : ''}`;
+  return { start, end, label: name, phrase: `in ${name}`, days };
+}
+
+/** "the next 3 days" from now to the end of the third day, today the first ("Next 3 days · 26–28 Nov"). */
+function nextDays(t: string, here: DateTime, today: DateTime): Span | undefined {
+  const match = NEXT_DAYS.exec(t);
+  if (!match) return undefined;
+  const count = /^\d/.test(match[1]!) ? Number(match[1]) : COUNTS[match[1]!.replace(/^a |(?: of)$/g, '')]!;
+  if (count === 0) return undefined;
+  const whole = match[2] === 'weeks' ? count * 7 : count;
+  // Cut to MAX_RANGE_DAYS, and then named by what is shown: "next 40 days" is "Next 31 days".
+  const [days, what] = whole > MAX_RANGE_DAYS ? [MAX_RANGE_DAYS, `${MAX_RANGE_DAYS} days`] : [whole, `${count} ${count === 1 ? match[2]!.slice(0, -1) : match[2]}`];
+  const end = today.plus({ days }).startOf('day');
+  const dates = days === 1 ? shortDate(today) : spanDates(today, end.minus({ days: 1 }));
+  return { start: here, end, label: `Next ${what} · ${dates}`, phrase: `in the next ${what}`, days };
 }
 
 function dayRange(day: DateTime, today: DateTime): Span {
@@ -413,8 +467,9 @@ function restOf(span: Span, now: DateTime, today: DateTime): Span {
   if (!(span.start <= now && now < span.end)) return span;
   const last = span.end.minus({ milliseconds: 1 });
   const days = daysBetween(today, last) + 1;
-  const label = span.phrase === 'today' ? `Rest of today · ${shortDate(today)}` : span.days > 1 ? `Rest of ${span.phrase} · ${spanDates(today, last)}` : span.label;
-  return { start: now, end: span.end, label, phrase: `for the rest of ${span.phrase}`, days };
+  const what = span.phrase.replace(/^in /, ''); // "in November"
+  const label = span.phrase === 'today' ? `Rest of today · ${shortDate(today)}` : span.days > 1 ? `Rest of ${what} · ${spanDates(today, last)}` : span.label;
+  return { start: now, end: span.end, label, phrase: `for the rest of ${what}`, days };
 }
 
 /** "23–29 Nov", "30 Nov – 6 Dec". */

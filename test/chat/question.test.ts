@@ -83,6 +83,27 @@ const rows: Row[] = [
   ['last week', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
   ['this weekend', L, 'agenda', '2026-11-28T00:00', '2026-11-30T00:00'],
   ['meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['the week after next', L, 'agenda', '2026-12-07T00:00', '2026-12-14T00:00'],
+  ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  // a week from now is a day, not this week
+  ['in a week', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['a week from today', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  // months, as weeks: the whole month; the rest of it from now
+  ['this month', L, 'agenda', '2026-11-01T00:00', '2026-12-01T00:00'],
+  ['next month', L, 'agenda', '2026-12-01T00:00', '2027-01-01T00:00'],
+  ['last month', L, 'agenda', '2026-10-01T00:00', '2026-11-01T00:00'],
+  ["what's on in december", L, 'agenda', '2026-12-01T00:00', '2027-01-01T00:00'],
+  ['january', L, 'agenda', '2027-01-01T00:00', '2027-02-01T00:00'],
+  ['december 2027', L, 'agenda', '2027-12-01T00:00', '2028-01-01T00:00'],
+  ['rest of the month', L, 'agenda', '2026-11-26T10:42', '2026-12-01T00:00'],
+  ['meetings until the end of the month', L, 'agenda', '2026-11-26T10:42', '2026-12-01T00:00'],
+  ['when am i free this month', L, 'free-slots', '2026-11-26T10:45', '2026-12-01T00:00'],
+  // the next few days or weeks: from now, today included
+  ['next 7 days', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
+  ['whats on the next 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
+  ['next few days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
+  ['next 2 weeks', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
+  ['free slots over the next couple of days', L, 'free-slots', '2026-11-26T10:45', '2026-11-28T00:00'],
   // weekday names (the coming one, today included)
   ['on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ["what's on friday", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
@@ -306,6 +327,13 @@ describe('parseQuestion', () => {
     expect(label('whats on dec 3-5')).toBe('3–5 Dec');
     expect(label('dec 30 to jan 2')).toBe('30 Dec – 2 Jan 2027');
     expect(label('dec 3 and 4')).toBe('3–4 Dec');
+    expect(label('the week after next')).toBe('Week after next · 7–13 Dec');
+    expect(label('this month')).toBe('This month · 1–30 Nov');
+    expect(label('next month')).toBe('Next month · 1–31 Dec');
+    expect(label('in december')).toBe('December');
+    expect(label('january')).toBe('January 2027');
+    expect(label('next 3 days')).toBe('Next 3 days · 26–28 Nov');
+    expect(label('next 2 weeks')).toBe('Next 2 weeks · 26 Nov – 9 Dec');
     expect(label('monday and tuesday')).toBe('30 Nov – 1 Dec');
     expect(label('am i free at 9')).toBe('Tomorrow · Fri 27 Nov');
   });
@@ -313,6 +341,10 @@ describe('parseQuestion', () => {
   it('labels and phrases the rest of a day or week', () => {
     expect(parseQuestion('whats on the rest of the week', L.now, L.zone)).toMatchObject({ label: 'Rest of this week · 26–29 Nov', phrase: 'for the rest of this week', days: 4 });
     expect(parseQuestion('meetings left today', L.now, L.zone)).toMatchObject({ label: 'Rest of today · Thu 26 Nov', phrase: 'for the rest of today', days: 1 });
+    expect(parseQuestion('rest of the month', L.now, L.zone)).toMatchObject({ label: 'Rest of this month · 26–30 Nov', phrase: 'for the rest of this month', days: 5 });
+    expect(parseQuestion('the rest of november', L.now, L.zone)).toMatchObject({ label: 'Rest of November · 26–30 Nov', phrase: 'for the rest of November', days: 5 });
+    expect(parseQuestion('whats on in december', L.now, L.zone)).toMatchObject({ phrase: 'in December', days: 31 });
+    expect(parseQuestion('the next 3 days', L.now, L.zone)).toMatchObject({ phrase: 'in the next 3 days', days: 3 });
   });
 
   it('phrases parts of the day for sentences', () => {
