@@ -34,6 +34,14 @@ const COMMAND_START =
   /^(help|connect|disconnect|reconnect|sync|resync|refresh|status|notify|notifications?|time ?zone|tz|sign ?(in|out|up)|log ?(in|out)|settings|thanks|thank you)\b/;
 
 /**
+ * Asking calbot to change the calendar ("book a meeting tomorrow at 3", "cancel my 3pm", "can you schedule a call"):
+ * it only reads it, and a day's agenda in reply would look as if it had done something. "I didn't catch that" and
+ * the help, which says what calbot does, answer these. "schedule for tomorrow" is still a question.
+ */
+const WRITE_REQUEST =
+  /^(?:(?:can|could|would|will) you |please |pls |plz )*(?:book|cancel|move|reschedule|create|add|delete|remove|decline|accept|invite|set up|arrange|organi[sz]e|schedule (?:a|an|me|us|my))\b/;
+
+/**
  * A greeting before the question ("Hi! what's on today", "Good morning, anything today?", "morning! next meeting?"):
  * not part of it. A bare "morning" is a part of the day ("morning meetings"); followed by punctuation it is a greeting.
  */
@@ -41,7 +49,7 @@ export const GREETING = /^(?:(?:hi|hello|hey|hiya|heya|howdy|yo|good (?:morning|
 
 /** Typos and shorthand, rewritten to words chrono-node knows. Keys are whole words. */
 const WORD_FIXES: Record<string, string> = {
-  '2day': 'today', tday: 'today', tdy: 'today', todya: 'today', toady: 'today', todays: 'today', tonight: 'today evening', tonite: 'today evening',
+  '2day': 'today', tday: 'today', tdy: 'today', todya: 'today', toady: 'today', todays: 'today', tonight: 'today evening', tonite: 'today evening', '2nite': 'today evening', '2night': 'today evening', tonigth: 'today evening',
   tmrw: 'tomorrow', tmr: 'tomorrow', tmrow: 'tomorrow', tmro: 'tomorrow', tmoz: 'tomorrow', tomoro: 'tomorrow', tomorow: 'tomorrow',
   tommorow: 'tomorrow', tommorrow: 'tomorrow', tomorro: 'tomorrow', tomrrow: 'tomorrow', tomorrw: 'tomorrow', tomorroe: 'tomorrow',
   tomorrows: 'tomorrow', '2morrow': 'tomorrow', '2moro': 'tomorrow', '2morow': 'tomorrow', '2mrw': 'tomorrow', '2mro': 'tomorrow',
@@ -54,7 +62,11 @@ const WORD_FIXES: Record<string, string> = {
   thrusday: 'thursday', thursady: 'thursday', thurday: 'thursday', firday: 'friday', fridya: 'friday', frday: 'friday',
   saturdy: 'saturday', satruday: 'saturday', sunady: 'sunday', mondya: 'monday', monady: 'monday', tuseday: 'tuesday',
   teusday: 'tuesday', tues: 'tuesday', weds: 'wednesday', thur: 'thursday', tuesdy: 'tuesday', frei: 'free', fre: 'free', availble: 'available', avail: 'available',
+  arvo: 'afternoon', aft: 'afternoon', aftn: 'afternoon', afternon: 'afternoon',
 };
+
+/** "tuesday pm", "tomorrow am" (not "tomorrow am i free"): that part of the day. */
+const DAY_HALF = /\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|thurs|fri|sat|sun) (am|pm)\b(?! i\b)/g;
 
 /** What the user typed, ready to match: lower case, no apostrophes or stray punctuation, typos fixed. */
 export function normalizeQuestionText(text: string): string {
@@ -71,19 +83,30 @@ export function normalizeQuestionText(text: string): string {
     .replace(/[?!,;"()*_~]+/g, ' ')
     .replace(/\.(?=\s|$)/g, ' ')
     .replace(/\bcalbot\b/g, ' ')
-    .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
-    // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
-    .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
-    .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
-    // "until the end of the week": what is left of it, as "the rest of the week".
-    .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
-    .replace(/\bwhat is\b/g, 'whats')
+    .replace(/@\s*(?=\d)/g, 'at ') // "free @ 3"
     .replace(/\s+/g, ' ')
     .trim();
+  // Phrases are read once the words are fixed: "day after tmrw", "this arvo".
   return cleaned
     .split(' ')
     .map((word) => WORD_FIXES[word] ?? word)
-    .join(' ');
+    .join(' ')
+    .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
+    // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight";
+    // "the day after tomorrow", not "day after tomorrow" (which it reads as tomorrow).
+    .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
+    .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
+    .replace(/(?<!\bthe )\bday (after tomorrow|before yesterday)\b/g, 'the day $1')
+    // "until the end of the week": what is left of it, as "the rest of the week"; "the rest of my day" is today's.
+    .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
+    .replace(/\b(?:the )?(?:rest|remainder|end) of (?:the |my |this )?day\b/g, 'rest of today')
+    .replace(DAY_HALF, (_, day: string, half: string) => `${day} ${half === 'am' ? 'morning' : 'afternoon'}`)
+    // British and spoken times: "half 3" is 3:30, "quarter to 4" 3:45; "at 1030" is 10:30.
+    .replace(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)/g, '$1:30')
+    .replace(/\b(?:a )?quarter past (\d{1,2})\b(?![:.]\d)/g, '$1:15')
+    .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
+    .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
+    .replace(/\bwhat is\b/g, 'whats');
 }
 
 /** Words that ask about this very moment, whatever else the question says. */
@@ -95,11 +118,11 @@ const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
-const FREE = /\b(free|busy|available|availability|open slots?|gaps?)\b/;
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
-const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|whats (happening|going on))\b/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
 /** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
-const REST = /\b(rest of|remainder of|remaining|left)\b/;
+const REST = /\b(rest of|remainder of|remaining|left|later)\b/;
 const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in) )\b(week|weekend)\b/;
 /** Months, as weeks: "this month", "next month", "the rest of the month" ("the month" and "my month" are this one). */
 const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;
@@ -160,7 +183,7 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
  */
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
   const { part, rest: t } = splitDayPart(normalizeQuestionText(text));
-  if (t === '' || COMMAND_START.test(t)) return undefined;
+  if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
@@ -240,7 +263,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
   const { rest: t } = splitDayPart(normalizeQuestionText(text));
-  if (t === '' || COMMAND_START.test(t)) return false;
+  if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
   if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;

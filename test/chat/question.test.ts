@@ -50,6 +50,15 @@ const rows: Row[] = [
   ['any meetings left?', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['remaining meetings this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
   ['whats left tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['rest of the day', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['whats on later', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['anything later today?', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ["how's my day", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['what does my day look like tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['anything on 2nite', L, 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
+  ['meetings this arvo', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['tuesday pm', L, 'agenda', '2026-12-01T12:00', '2026-12-01T17:00'],
+  ['mon am', L, 'agenda', '2026-11-30T00:00', '2026-11-30T12:00'],
   ['good morning', L, undefined],
   ['good evening!', L, undefined],
   ['morning', L, undefined],
@@ -136,6 +145,9 @@ const rows: Row[] = [
   ['dec 3 2027', L, 'agenda', '2027-12-03T00:00', '2027-12-04T00:00'],
   ['on the 1st of december', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
   ['in 2 days', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['day after tomorrow', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['whats on day after tmrw', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['day before yesterday', L, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'],
   // ranges of dates: those whole days
   ['whats on dec 3-5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
   ['meetings 3-5 december', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
@@ -235,6 +247,14 @@ const rows: Row[] = [
   ['am i free on dec 3 at 2pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
   ['am i free tmrw at 4', L, 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
   ['am i free 9:30-10', L, 'free-at', '2026-11-27T09:30', '2026-11-27T10:00'],
+  ['am i free at half 3', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
+  ['am i free at quarter past 3', L, 'free-at', '2026-11-26T15:15', '2026-11-26T15:45'],
+  ['am i free at quarter to 1', L, 'free-at', '2026-11-26T12:45', '2026-11-26T13:15'],
+  ['free at 1030 tomorrow', L, 'free-at', '2026-11-27T10:30', '2026-11-27T11:00'],
+  ['am i free @ 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i booked tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['am i double booked tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'], // the agenda flags conflicts
+  ['when can we meet on friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   // a range's start takes its end's am/pm unless that puts it after the end
   ['am i free 11-12pm', L, 'free-at', '2026-11-26T11:00', '2026-11-26T12:00'],
   ['am i free 10-12pm', L, 'free-at', '2026-11-26T10:00', '2026-11-26T12:00'],
@@ -294,6 +314,14 @@ const rows: Row[] = [
   ['   ', L, undefined],
   ['lol', L, undefined],
   ['how are you', L, undefined],
+  // calbot reads the calendar, never changes it: these get "I didn't catch that" and the help, not a day's agenda
+  ['book a meeting tomorrow at 3', L, undefined],
+  ['cancel my 3pm', L, undefined],
+  ['can you schedule a meeting with bob on friday', L, undefined],
+  ['pls move my 2pm to 4', L, undefined],
+  ['set up a call friday', L, undefined],
+  ['schedule for tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['cancelled meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
 ];
 
 describe('parseQuestion', () => {
