@@ -153,7 +153,7 @@ describe('hostile subjects', () => {
     '**bold** _it_ [Sign in](https://evil.example)',
     'He said "hi" \\ and \'bye\'',
     '{ "type": "Action.Submit" } {}',
-    '${$root.secret}',
+    '${$root.footnote}',
     '${header}',
     '${if(true, "x", "y")}',
     '<script>alert(1)</script>',
@@ -163,13 +163,16 @@ describe('hostile subjects', () => {
   ];
 
   it.each(hostile)('%j comes out literally, in valid JSON', (subject) => {
-    const answer = renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: [timed(L, subject, '2026-11-26T10:00', '2026-11-26T11:00', { location: subject })] });
+    // The card's data holds a value of its own beside the subject (the footnote): a subject evaluated as an expression
+    // ("${$root.footnote}") would show it a second time.
+    const answer = renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events: [timed(L, subject, '2026-11-26T10:00', '2026-11-26T11:00', { location: subject })], footnote: 'secret-value' });
     const roundTrip = JSON.parse(JSON.stringify(answer.attachment.content)) as unknown;
     expect(roundTrip).toEqual(answer.attachment.content);
     const t = texts(answer);
     expect(t).toContain(subject.trim());
     expect(answer.text).toContain(subject.trim());
-    expect(JSON.stringify(answer.attachment.content)).not.toContain('secret-value');
+    expect(JSON.stringify(answer.attachment.content).split('secret-value')).toHaveLength(2);
+    expect(answer.text.split('secret-value')).toHaveLength(2);
   });
 
   it('does not evaluate data as template expressions', () => {
