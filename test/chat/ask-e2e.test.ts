@@ -246,6 +246,29 @@ describe('asking about the schedule, end to end', () => {
     expect(dayOf(await ask(h, "what's on 3/12", ada, { locale: 'en-US' }))).toMatch(/^(Today · |Tomorrow · |Yesterday · )?\w{3} 12 Mar( \d{4})?$/);
   });
 
+  it('"dec 14 and 15" shows both days, in every locale (en-GB read a two-digit day as a year: December 2014)', async () => {
+    const lia = teamsUser('Lia Lists', 'Europe/Berlin');
+    await seedAccount(h.store.collections, lia, { mailboxTimeZone: 'Europe/Berlin' });
+    // Two days of one month, both with two-digit dates, well inside the synced window.
+    let first = berlin().plus({ days: 14 });
+    while (first.day < 10 || first.day > 27) first = first.plus({ days: 1 });
+    const second = first.plus({ days: 1 });
+    await seedEvents(h.store.collections, lia, [
+      { subject: 'Lia first', start: first.set({ hour: 10 }) },
+      { subject: 'Lia second', start: second.set({ hour: 11 }) },
+      { subject: 'Lia the day after', start: second.plus({ days: 1 }).set({ hour: 12 }) },
+    ]);
+    const question = `what's on ${first.setLocale('en-GB').toFormat('LLL')} ${first.day} and ${second.day}?`;
+    for (const locale of ['en-US', 'en-GB']) {
+      const card = readScheduleCard((await ask(h, question, lia, { locale })).card);
+      expect(card.header).toBe(`${first.day}–${second.setLocale('en-GB').toFormat('d LLL')}${first.year !== berlin().year ? ` ${first.year}` : ''}`);
+      expect(card.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual([
+        [first.setLocale('en-GB').toFormat('cccc d LLL'), ['Lia first']],
+        [second.setLocale('en-GB').toFormat('cccc d LLL'), ['Lia second']],
+      ]);
+    }
+  });
+
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
     expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, am I free at 3");

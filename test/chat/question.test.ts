@@ -168,6 +168,7 @@ const rows: Row[] = [
   ['mon tue and wed', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
   ['monday and wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
   ['today and tomorrow', L, 'agenda', '2026-11-26T00:00', '2026-11-28T00:00'],
+  ['tmrw and the day after', L, 'agenda', '2026-11-27T00:00', '2026-11-29T00:00'],
   ['monday to wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
   ['mon-wed', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
   ['between monday and wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
