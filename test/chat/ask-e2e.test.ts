@@ -258,13 +258,15 @@ describe('asking about the schedule, end to end', () => {
       { subject: 'Lia second', start: second.set({ hour: 11 }) },
       { subject: 'Lia the day after', start: second.plus({ days: 1 }).set({ hour: 12 }) },
     ]);
-    const question = `what's on ${first.setLocale('en-GB').toFormat('LLL')} ${first.day} and ${second.day}?`;
+    // (Not luxon's en-GB month names: ICU's is "Sept".)
+    const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][first.month - 1];
+    const dayLabel = (day: DateTime) => `${day.setLocale('en-GB').toFormat('cccc')} ${day.day} ${month}`;
     for (const locale of ['en-US', 'en-GB']) {
-      const card = readScheduleCard((await ask(h, question, lia, { locale })).card);
-      expect(card.header).toBe(`${first.day}–${second.setLocale('en-GB').toFormat('d LLL')}${first.year !== berlin().year ? ` ${first.year}` : ''}`);
+      const card = readScheduleCard((await ask(h, `what's on ${month} ${first.day} and ${second.day}?`, lia, { locale })).card);
+      expect(card.header).toBe(`${first.day}–${second.day} ${month}${first.year !== berlin().year ? ` ${first.year}` : ''}`);
       expect(card.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual([
-        [first.setLocale('en-GB').toFormat('cccc d LLL'), ['Lia first']],
-        [second.setLocale('en-GB').toFormat('cccc d LLL'), ['Lia second']],
+        [dayLabel(first), ['Lia first']],
+        [dayLabel(second), ['Lia second']],
       ]);
     }
   });
