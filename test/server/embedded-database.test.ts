@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -119,11 +121,46 @@ describe('embedded database launcher', () => {
 
   it('explains what to do when no rung works', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-none-'));
-    // No mongod, ferretdb or go on this PATH, an empty cache, and no internet for mongodb-memory-server.
-    const attempt = startEmbeddedDatabase({ dataDir: dir, logger, path: '/nonexistent', cacheDir: join(dir, 'cache') });
-    await expect(attempt).rejects.toThrow(EmbeddedDatabaseError);
-    await expect(attempt).rejects.toThrow(/Set MONGODB_URI/);
-    rmSync(dir, { recursive: true, force: true });
+    // No mongod, ferretdb or go on this PATH and an empty cache. mongodb-memory-server would download mongod where the
+    // internet allows, or use one an earlier download left: its download goes to a local server that has none
+    // (404, which it does not retry), for an archive no cache holds (mongodb-memory-server names the binary after the
+    // archive's platform and version), so the machine's network and caches play no part.
+    const ARCHIVE = 'mongodb-linux-x86_64-calbotnone-7.0.999.tgz';
+    const asked: string[] = [];
+    const mirror = createHttpServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((done) => mirror.listen(0, '127.0.0.1', done));
+    const downloadUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/${ARCHIVE}`;
+    const memoryServerEnv = {
+      MONGOMS_DOWNLOAD_URL: downloadUrl,
+      MONGOMS_USE_HTTP: 'true',
+      MONGOMS_DOWNLOAD_DIR: join(dir, 'mongodb-binaries'),
+      MONGOMS_SYSTEM_BINARY: undefined,
+    };
+    const saved = Object.fromEntries(Object.keys(memoryServerEnv).map((name) => [name, process.env[name]]));
+    const setEnv = (values: Record<string, string | undefined>) => {
+      for (const [name, value] of Object.entries(values)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    };
+    setEnv(memoryServerEnv);
+    try {
+      const attempt = startEmbeddedDatabase({ dataDir: dir, logger, path: '/nonexistent', cacheDir: join(dir, 'cache') });
+      await expect(attempt).rejects.toThrow(EmbeddedDatabaseError);
+      await expect(attempt).rejects.toThrow(/Set MONGODB_URI/);
+      // It is an optional dependency: where it is installed, its rung really tried (and asked the local server only).
+      if (await import('mongodb-memory-server-core').then(() => true, () => false)) {
+        await expect(attempt).rejects.toThrow(`mongodb-memory-server: Download failed for url "${downloadUrl}"`);
+        expect(asked).toEqual([`/${ARCHIVE}`]);
+      }
+    } finally {
+      setEnv(saved);
+      await new Promise((done) => mirror.close(done));
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 
