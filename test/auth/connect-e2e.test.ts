@@ -53,9 +53,27 @@ describe('connect outlook, end to end through the server', () => {
     const microsoft = h.addMicrosoftUser('Eve Example');
     const first = await h.connect(chat, microsoft, { waitForFirstSync: true });
     expect(first.status).toBe(200);
-    // Replay the exact callback URL a second time: the state is single-use.
-    const signIn = await h.post(h.message('connect outlook', chat)); // a fresh link for the same user
-    expect(signIn).toBe(200);
+    expect(first.page).toContain('Connected as Eve Example');
+    const userKey = `msteams:${chat.id}`;
+    const { accounts, tokenCaches, pendingConnections } = h.store.collections;
+    const account = await accounts.findOne({ _id: userKey });
+    expect(account).toMatchObject({ username: 'eve.example@contoso.example', status: 'connected' });
+    const tokens = await tokenCaches.findOne({ _id: userKey });
+    expect(tokens).not.toBeNull();
+    const said = h.connector.messages(chat.conversationId).length;
+
+    // The exact callback URL again (browser history, a proxy's log): its state was used up by the first visit.
+    const replay = await fetch(first.callbackUrl, { redirect: 'manual' });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toMatch(/invalid, expired or was already used/);
+    expect(await accounts.findOne({ _id: userKey })).toEqual(account);
+    expect(await tokenCaches.findOne({ _id: userKey })).toEqual(tokens);
+    expect(await pendingConnections.findOne({ _id: userKey })).toBeNull();
+    // The redirect handler posts in the chat before it answers: anything the replay said would be there by now.
+    expect(h.connector.messages(chat.conversationId)).toHaveLength(said);
+  });
+
+  it('a forged or missing state is refused with 400', async () => {
     const forged = await fetch(`${h.baseUrl}/microsoft_account/authentication?code=abc&state=forged-state-value`);
     expect(forged.status).toBe(400);
     expect(forged.headers.get('content-security-policy')).toMatch(/default-src 'none'/);

@@ -14,7 +14,8 @@ export interface CloudHarness extends Harness {
   /** A Microsoft user with a mailbox (and a Windows time zone, as Outlook stores it). */
   addMicrosoftUser(name: string, timeZone?: string): FakeUser;
   /**
-   * "connect outlook" -> card -> follow the link -> redirect back; returns the redirect page and the card URL.
+   * "connect outlook" -> card -> follow the link -> redirect back; returns the redirect page, the card URL and the
+   * callback URL Microsoft redirected the browser to (with its code and state), to replay.
    * A successful connect starts the first sync at once; with `waitForFirstSync` this waits for its "Synced N
    * events" line, so that later replies are not mistaken for it.
    */
@@ -28,7 +29,7 @@ export interface CloudHarness extends Harness {
     chatUser: TeamsUser,
     microsoftUser: FakeUser,
     options?: { waitForFirstSync?: boolean; beforeRedirect?: () => Promise<void>; asSomeoneElse?: boolean },
-  ): Promise<{ status: number; page: string; signInUrl: string }>;
+  ): Promise<{ status: number; page: string; signInUrl: string; callbackUrl: string }>;
 }
 
 export async function startCloudHarness(env: Record<string, string> = {}, name = 'cloud', options: { accessTokenLifetimeSeconds?: number } = {}): Promise<CloudHarness> {
@@ -77,7 +78,7 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
       const synced = harness.connector.messages(chatUser.conversationId).filter((r) => FIRST_SYNC_LINE.test(r.activity.text ?? '')).length;
       await options.beforeRedirect?.();
       const back = await fetch(authorize.location, { redirect: 'manual' });
-      const result = { status: back.status, page: await back.text(), signInUrl };
+      const result = { status: back.status, page: await back.text(), signInUrl, callbackUrl: authorize.location.href };
       if (result.page.includes('Connected as') && options.waitForFirstSync) {
         await harness.connector.waitFor(synced + 1, (r) => r.conversationId === chatUser.conversationId && FIRST_SYNC_LINE.test(r.activity.text ?? ''));
       }
