@@ -11,6 +11,7 @@ import {
 } from 'botframework-connector';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { boundConnectorRetryAfter } from './connector-retry-after.js';
 
 /**
  * Bot Framework adapter. With MicrosoftAppId empty, calbot runs in local mode (Bot Framework Emulator, tests):
@@ -98,7 +99,8 @@ class ReusedConnectorFactory extends ConnectorFactory {
   }
 
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return this.clients.getOrCreate(JSON.stringify([this.appId, serviceUrl, audience ?? null]), () => this.inner.create(serviceUrl, audience));
+    // Bounded: a long Retry-After for one conversation is handed back to the sender, not waited out in-line.
+    return this.clients.getOrCreate(JSON.stringify([this.appId, serviceUrl, audience ?? null]), () => this.inner.create(serviceUrl, audience).then((client) => boundConnectorRetryAfter(client)));
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
+import { connectorRetryAfterMs } from '../chat/connector-retry-after.js';
 import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
 import { readUserClock } from '../chat/chat-users.js';
 import type { Logger } from '../log.js';
@@ -24,6 +25,10 @@ import { quietHoursEnd } from './quiet-hours.js';
  * Gone conversations (connector 403/404): the notices are dropped with a log line, not held. They are about
  * changes that were current then; when the user writes again (which revives the conversation) new changes are
  * announced as usual and "what's on" shows the calendar as it is.
+ *
+ * A throttled conversation (429 or 503 with a Retry-After longer than the connector client waits in-line, see
+ * connector-retry-after.ts): that user's notices are due again when the connector asked, and meanwhile this
+ * process sends that user nothing new; the pass goes on with everyone else's.
  */
 
 /** What one successful sync round reports; called after its events and sync state are stored. */
@@ -112,6 +117,15 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   const syncLeases = new Leases(collections.leases, 'notices', () => new Date());
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
+
+  /** Users whose conversation the connector asked calbot to leave alone until then (Retry-After), in this process. */
+  const throttled = new Map<string, Date>();
+  const throttledUntil = (userKey: string): Date | undefined => {
+    const until = throttled.get(userKey);
+    if (until && until.getTime() > now().getTime()) return until;
+    throttled.delete(userKey);
+    return undefined;
+  };
 
   /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
   const userLocks = createUserLocks();
@@ -241,6 +255,15 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     }
 
     const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(notices)];
+    // Refused until then: these wait with the notices the connector refused (and go out after them) rather than
+    // be refused again, or overtake them if it took them.
+    const waitUntil = messages.length > 0 ? throttledUntil(userKey) : undefined;
+    if (waitUntil) {
+      const waiting = messages.flatMap((message) => message.docs);
+      for (const doc of waiting) await outbox.retryAt(doc, waitUntil, false);
+      logger.info({ event: 'notices-deferred', userKey, notices: waiting.length, until: waitUntil.toISOString() }, 'conversation throttled by the Bot Connector: notices wait for its Retry-After');
+      return 0;
+    }
     let sent = 0;
     for (const [index, message] of messages.entries()) {
       try {
@@ -269,9 +292,10 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
 
   /**
    * Runs `slow` (a rate-limit wait and a connector send) while renewing the claims and the user's lease: the
-   * connector client honours Retry-After (unbounded, three times), and a claim that lapsed mid-send would let another
-   * process send the same notices again. Renewals stop before the sender writes the notices again: FerretDB writes
-   * an update back as the whole document, so a renewal racing "sent" could put "sending" back.
+   * connector client waits out a short Retry-After in-line (up to MAX_INLINE_RETRY_AFTER_MS, three times) and
+   * retries a 5xx, and a claim that lapsed mid-send would let another process send the same notices again.
+   * Renewals stop before the sender writes the notices again: FerretDB writes an update back as the whole
+   * document, so a renewal racing "sent" could put "sending" back.
    */
   async function whileRenewing<T>(userKey: string, lease: Lease, claimed: readonly NoticeDoc[], slow: () => Promise<T>): Promise<T> {
     let renewing: Promise<void> | undefined;
@@ -312,7 +336,8 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   /**
    * A failed send: retried with backoff (capped at retryMaxMs) for retryForMs after the notice first failed, as
    * long as the connector may recover; a message it refuses (a 4xx other than 401, 408 and 429) is given up after
-   * maxAttempts. Gone conversations (403/404) never get here: they are dropped at once.
+   * maxAttempts. Gone conversations (403/404) never get here: they are dropped at once. A Retry-After is honoured
+   * whatever its length: the connector refuses the conversation until then.
    */
   async function retryLater(userKey: string, failed: NoticeDoc[], untried: NoticeDoc[], error: unknown): Promise<void> {
     const attempts = Math.max(...failed.map((doc) => doc.attempts)) + 1;
@@ -321,14 +346,24 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const failingSince = Math.min(...failed.map((doc) => (doc.payload.failingSince ? new Date(doc.payload.failingSince).getTime() : failedAt.getTime())));
     const refused = status !== undefined && status >= 400 && status < 500 && ![401, 408, 429].includes(status);
     const failingMs = failedAt.getTime() - failingSince;
-    const retryAt = new Date(failedAt.getTime() + Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1)));
+    const askedMs = connectorRetryAfterMs(error);
+    const retryAt = new Date(failedAt.getTime() + Math.max(askedMs ?? 0, Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (attempts - 1))));
     if (refused ? attempts >= options.maxAttempts : failingMs >= options.retryForMs) {
       const over = refused ? '' : ` in ${Math.round(failingMs / 360_000) / 10} h`;
       for (const doc of failed) await outbox.markDead(doc, `gave up after ${attempts} attempts${over} (last: ${status ?? (error as Error).message})`, true);
       logger.error({ event: 'notices-dead', userKey, notices: failed.length, attempts, failingMs, status, err: (error as Error).message }, 'notice given up after repeated send failures');
     } else {
       for (const doc of failed) await outbox.retryAt(doc, retryAt, true, failedAt);
-      logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: retryAt.toISOString() }, 'notice send failed; will retry');
+      if (!askedMs) {
+        logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: retryAt.toISOString() }, 'notice send failed; will retry');
+      } else {
+        throttled.set(userKey, retryAt);
+        if (throttled.size > 1_000) for (const key of [...throttled.keys()]) throttledUntil(key);
+        logger.warn(
+          { event: 'notices-throttled', userKey, status, retryAfterMs: askedMs, notices: failed.length + untried.length, attempts, retryAt: retryAt.toISOString() },
+          "the Bot Connector asked to wait (Retry-After): this user's notices are due again then, the others' go on",
+        );
+      }
     }
     // What came after the failed message keeps its place in line, without an attempt counted.
     for (const doc of untried) await outbox.retryAt(doc, retryAt, false);

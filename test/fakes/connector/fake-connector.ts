@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the Bot Connector service (the serviceUrl in every activity). It records what the bot
  * sends, answers like the real service ({ id } with 200/201), and can be told to fail the next sends the way
- * Teams does: 403 (bot removed from the conversation), 404 (conversation gone), 429 with Retry-After, 500.
+ * Teams does: 403 (bot removed from the conversation), 404 (conversation gone), 429 with Retry-After, 500; in
+ * every conversation, or in one (Teams throttles each conversation on its own).
  */
 export interface ReceivedActivity {
   conversationId: string;
@@ -23,8 +24,10 @@ export interface FakeConnector {
   /** Use as the activity's serviceUrl. */
   url: string;
   received: ReceivedActivity[];
-  /** The next `count` sends get this answer instead of success. */
-  failNext(status: number, count?: number, headers?: Record<string, string>): void;
+  /** Sends answered with a failure (failNext), in the order they came. */
+  refused: { conversationId: string; status: number; receivedAt: Date }[];
+  /** The next `count` sends (to `conversationId` only, when given) get this answer instead of success. */
+  failNext(status: number, count?: number, headers?: Record<string, string>, conversationId?: string): void;
   /** Resolves once `count` activities satisfying `predicate` have arrived (default: any). */
   waitFor(count: number, predicate?: (received: ReceivedActivity) => boolean, timeoutMs?: number): Promise<ReceivedActivity[]>;
   messages(conversationId?: string): ReceivedActivity[];
@@ -34,7 +37,8 @@ export interface FakeConnector {
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const received: ReceivedActivity[] = [];
-  const failures: { status: number; headers: Record<string, string> }[] = [];
+  const refused: FakeConnector['refused'] = [];
+  const failures: { status: number; headers: Record<string, string>; conversationId?: string }[] = [];
   const waiters = new Set<() => void>();
   let nextId = 1;
 
@@ -47,14 +51,17 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       return;
     }
     const body = await readJson(req);
-    const failure = failures.shift();
+    const conversationId = decodeURIComponent(match[1]!);
+    const index = failures.findIndex((f) => f.conversationId === undefined || f.conversationId === conversationId);
+    const failure = index >= 0 ? failures.splice(index, 1)[0] : undefined;
     if (failure) {
+      refused.push({ conversationId, status: failure.status, receivedAt: new Date() });
       res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
       res.end(JSON.stringify({ error: { code: failure.status === 403 ? 'BotNotInConversationRoster' : failure.status === 404 ? 'ConversationNotFound' : 'ServiceError', message: `fake failure ${failure.status}` } }));
       return;
     }
     received.push({
-      conversationId: decodeURIComponent(match[1]!),
+      conversationId,
       replyToId: match[2] ? decodeURIComponent(match[2]) : undefined,
       activity: body,
       authorization: req.headers.authorization,
@@ -70,8 +77,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     received,
-    failNext(status, count = 1, headers = {}) {
-      for (let i = 0; i < count; i++) failures.push({ status, headers });
+    refused,
+    failNext(status, count = 1, headers = {}, conversationId) {
+      for (let i = 0; i < count; i++) failures.push({ status, headers, conversationId });
     },
     waitFor(count, predicate = () => true, timeoutMs = 10_000) {
       return new Promise((done, fail) => {
@@ -99,6 +107,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     },
     clear() {
       received.length = 0;
+      refused.length = 0;
       failures.length = 0;
     },
     close: () => new Promise<void>((done) => server.close(() => done())),

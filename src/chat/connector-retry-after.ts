@@ -1,0 +1,84 @@
+import type { ConnectorClient } from 'botframework-connector';
+import { parseRetryAfter } from '../graph/graph-errors.js';
+
+/**
+ * How long botbuilder's connector client may wait out a Retry-After in-line. Its pipeline (@azure/core-rest-pipeline's
+ * default retry policy) honours a 429's or 503's Retry-After whatever its length, three times: a conversation Teams
+ * throttles for two minutes held its send, and the caller (a notice pass, a chat turn), for six. Longer waits are
+ * handed back to the caller instead (ConnectorRetryAfterError), which can reschedule and go on with other work.
+ */
+export const MAX_INLINE_RETRY_AFTER_MS = 5_000;
+
+/** The connector asked calbot to wait longer than a send is held for: come back after `retryAfterMs`. */
+export class ConnectorRetryAfterError extends Error {
+  constructor(
+    /** 429 or 503, read as the connector client's RestError is (statusOf). */
+    readonly statusCode: number,
+    readonly retryAfterMs: number,
+  ) {
+    super(`the Bot Connector answered ${statusCode} and asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After)`);
+    this.name = 'ConnectorRetryAfterError';
+  }
+}
+
+/** The structural part of @azure/core-rest-pipeline's Pipeline this needs (calbot does not depend on it directly). */
+interface PipelineLike {
+  addPolicy(
+    policy: { name: string; sendRequest(request: unknown, next: (request: unknown) => Promise<ResponseLike>): Promise<ResponseLike> },
+    options?: { afterPhase?: 'Retry' },
+  ): void;
+  getOrderedPolicies(): { name: string }[];
+}
+interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | undefined };
+}
+
+const POLICY_NAME = 'calbotRetryAfterBound';
+
+/**
+ * Bounds the client's in-line waits at `maxInlineMs`. botbuilder offers no way to: ServiceClientContext passes no
+ * retry options to its core-client ServiceClient and ignores noRetryPolicy (botbuilder-js 4.23.3 and main), and a
+ * requestPolicyFactories policy runs outside the retry loop, after the waits. So a policy goes into the client's own
+ * pipeline (a private field) after the Retry phase, where it sees each attempt's answer before the retry policy
+ * does: a longer wait is thrown as ConnectorRetryAfterError, which the retry policy passes on at once (it retries
+ * only RestErrors). Should an upgrade move the pipeline, the client is returned as it was (and
+ * test/notices/notices-throttled-e2e.test.ts fails).
+ */
+export function boundConnectorRetryAfter(client: ConnectorClient, maxInlineMs = MAX_INLINE_RETRY_AFTER_MS): ConnectorClient {
+  const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+  if (typeof pipeline?.addPolicy !== 'function' || pipeline.getOrderedPolicies().some((policy) => policy.name === POLICY_NAME)) return client;
+  pipeline.addPolicy(
+    {
+      name: POLICY_NAME,
+      async sendRequest(request, next) {
+        const response = await next(request);
+        const waitMs = retryAfterOf(response);
+        if (waitMs !== undefined && waitMs > maxInlineMs) throw new ConnectorRetryAfterError(response.status, waitMs);
+        return response;
+      },
+    },
+    { afterPhase: 'Retry' },
+  );
+  return client;
+}
+
+/**
+ * How long the connector asked calbot to wait before writing to the conversation again, if it did: a
+ * ConnectorRetryAfterError's wait, or the Retry-After of the 429/503 the client gave up on after its retries.
+ */
+export function connectorRetryAfterMs(error: unknown): number | undefined {
+  if (error instanceof ConnectorRetryAfterError) return error.retryAfterMs;
+  const response = (error as { response?: Partial<ResponseLike> } | null)?.response;
+  return typeof response?.status === 'number' && typeof response.headers?.get === 'function' ? retryAfterOf(response as ResponseLike) : undefined;
+}
+
+/** A 429's or 503's wait, read from the headers the client's throttling strategy reads, in its order. */
+function retryAfterOf(response: ResponseLike): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  for (const header of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = response.headers.get(header)?.trim();
+    if (value && /^\d+$/.test(value)) return Number(value);
+  }
+  return parseRetryAfter(response.headers.get('retry-after'));
+}

@@ -1,0 +1,97 @@
+import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import type { EventDoc } from '../../src/store/collections.js';
+
+/**
+ * One conversation throttled for long: the Bot Connector answers a send to it 429 (or 503) with Retry-After:
+ * 120, as Teams does for a conversation over its limits. Real calbot (botbuilder's connector client, the Agenda
+ * send job, the outbox on the test database) and the fake connector throttling that conversation only. The
+ * send job's pass must not wait those two minutes out (and hold up everyone's notices behind it): that user's
+ * notices come back no sooner than the connector asked, and the others' go out meanwhile.
+ */
+
+const at = (day: number, hourUtc: number): Pick<EventDoc, 'start' | 'end'> => ({ start: new Date(Date.UTC(2026, 10, day, hourUtc)), end: new Date(Date.UTC(2026, 10, day, hourUtc + 1)) });
+const WAIT = 120_000;
+
+describe('change notices when the Bot Connector throttles one conversation', () => {
+  let h: NoticeHarness;
+  beforeAll(async () => {
+    h = await startNoticeHarness('notices_throttled');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function chatUser(name: string): Promise<{ user: TeamsUser; userKey: string }> {
+    const user = teamsUser(name);
+    await h.say('notify', user);
+    return { user, userKey: userKeyOf(user) };
+  }
+  /** Polls (no clock involved) until `check` holds. */
+  async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+    while (!(await check())) await new Promise((done) => setTimeout(done, 20));
+  }
+  const refusedIn = (user: TeamsUser) => h.connector.refused.filter((r) => r.conversationId === user.conversationId);
+
+  it("a long Retry-After for one conversation is not waited out: the send job goes on with the others' notices, and that user's come back after it", async () => {
+    const calbot = h.calbots[0]!;
+    const ada = await chatUser('Ada Throttled');
+    const bob = await chatUser('Bob Waiting');
+    const outbox = h.store.collections.outbox;
+    h.connector.failNext(429, 1, { 'Retry-After': '120' }, ada.user.conversationId);
+
+    // Both users' rounds failed after queueing their pages: their notices are the send job's to send.
+    await calbot.notices.queueChanges(ada.userKey, roundOf([[undefined, eventDoc(ada.userKey, 'review', at(26, 13))]]).changes);
+    h.clock.advance(10_000); // no longer fresh: the job's next pass takes it
+    const asked = h.clock.now().getTime();
+    await until(() => refusedIn(ada.user).length > 0); // the job's pass met the 429
+    await calbot.notices.queueChanges(bob.userKey, roundOf([[undefined, eventDoc(bob.userKey, 'standup', { subject: 'Standup', ...at(26, 8) })]]).changes);
+    h.clock.advance(10_000);
+
+    // Waiting the two minutes out in-line, the job's pass would hold Bob's notice (and everyone's) behind Ada's.
+    await h.connector.waitFor(1, (r) => r.conversationId === bob.user.conversationId && r.activity.text?.startsWith('New: Standup') === true, 30_000);
+    expect(h.notices(bob.user).map((n) => n.text)).toEqual(['New: Standup, Thu 26 Nov 09:00–10:00, Room 4']);
+    await until(async () => (await outbox.findOne({ userKey: ada.userKey }))?.status === 'pending');
+    const throttled = (await outbox.findOne({ userKey: ada.userKey }))!;
+    // One call, no retries in-line; a failure the connector recovers from (counted, within the day's retries),
+    // due again no sooner than the connector asked.
+    expect(refusedIn(ada.user).map((r) => r.status)).toEqual([429]);
+    expect(throttled).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(throttled.payload.failingSince).toBeInstanceOf(Date);
+    expect(throttled.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(asked + WAIT);
+    expect(throttled.nextAttemptAt.getTime()).toBeLessThanOrEqual(h.clock.now().getTime() + WAIT);
+
+    // A round of Ada's meanwhile: the connector asked calbot not to write to her conversation yet, so its notice
+    // waits with the first one (no attempt counted) rather than overtake it or be refused again.
+    await syncRound(calbot, ada.userKey, roundOf([[undefined, eventDoc(ada.userKey, 'lunch', { subject: 'Team lunch', ...at(26, 11) })]]));
+    await calbot.notices.idle();
+    await calbot.notices.sendDue();
+    expect(refusedIn(ada.user)).toHaveLength(1);
+    expect(h.notices(ada.user)).toEqual([]);
+    const waiting = await outbox.find({ userKey: ada.userKey }).toArray();
+    expect(waiting.map((doc) => [doc.status, doc.attempts, doc.nextAttemptAt.getTime()])).toEqual([
+      ['pending', 1, throttled.nextAttemptAt.getTime()],
+      ['pending', 0, throttled.nextAttemptAt.getTime()],
+    ]);
+
+    h.clock.advance(WAIT); // the Retry-After has passed: the send job sends both, in order of start
+    await h.connector.waitFor(2, (r) => r.conversationId === ada.user.conversationId && r.activity.text?.startsWith('New:') === true, 30_000);
+    await calbot.notices.idle();
+    expect(h.notices(ada.user).map((n) => n.text)).toEqual(['New: Team lunch, Thu 26 Nov 12:00–13:00, Room 4', 'New: Design review, Thu 26 Nov 14:00–15:00, Room 4']);
+    expect((await outbox.find({ userKey: ada.userKey }).toArray()).map((doc) => doc.status)).toEqual(['sent', 'sent']);
+  }, 60_000);
+
+  it('a 503 with a Retry-After date is honoured the same way', async () => {
+    const calbot = h.calbots[0]!;
+    const cy = await chatUser('Cy Unavailable');
+    h.connector.failNext(503, 1, { 'Retry-After': new Date(Date.now() + WAIT).toUTCString() }, cy.user.conversationId);
+    const asked = h.clock.now().getTime();
+    await syncRound(calbot, cy.userKey, roundOf([[undefined, eventDoc(cy.userKey, 'retro', { subject: 'Retro', ...at(27, 9) })]]));
+    await calbot.notices.idle();
+    const doc = (await h.store.collections.outbox.findOne({ userKey: cy.userKey }))!;
+    expect(refusedIn(cy.user).map((r) => r.status)).toEqual([503]);
+    expect(doc).toMatchObject({ status: 'pending', attempts: 1 });
+    // An HTTP date says whole seconds: up to one less than asked.
+    expect(doc.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(asked + WAIT - 1_000);
+    expect(h.notices(cy.user)).toEqual([]);
+  }, 60_000);
+});
