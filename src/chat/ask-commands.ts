@@ -193,7 +193,7 @@ export async function answerQuestion(
     case 'free-at': {
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, ...extras });
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, asks: question.asks, ...extras });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);

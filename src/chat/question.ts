@@ -13,7 +13,9 @@ export type { TimeRange } from './free-slots.js';
  * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day).
  * - `next`: the next event starting after now.
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
- * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00).
+ * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
+ *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
+ *   the answer's yes or no answers the question that was put.
  * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
  *   starts at now (rounded up to 5 minutes), because past gaps are no use.
  *
@@ -23,7 +25,7 @@ export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number }
   | { kind: 'next' }
   | { kind: 'now' }
-  | { kind: 'free-at'; range: TimeRange; label: string }
+  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy' }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
@@ -115,11 +117,17 @@ const NOW_WORDS = /\b(now|right now|currently|at the moment|atm)\b/;
 /** "am I in a meeting" is about now, unless a time or a day is named ("am I in a meeting at 3": am I free then). */
 const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b/;
 /** "what's happening" is about now; "what's happening tomorrow" is that day's agenda. */
+/** "do I have a meeting at 2", "is there anything at 3": with a time named, a yes/no about that time. */
+const HAVE_MEETING = /\b(do i have|have i got|is there|are there) (a |an |any )?(meeting|call|event|appointment|something|anything)s?\b/;
 const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
 const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet)\b/;
+/** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
+const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
+/** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */
+const ASKS_FREE = /\b(free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
 /** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
@@ -221,13 +229,14 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "this afternoon": that part of the day named (or of today); a week, dates, or a time of day, say more.
   const partSpan = part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined;
 
-  if (FREE.test(t) || (time && IN_MEETING.test(t))) {
+  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t)))) {
+    const asks = ASKS_BUSY.test(t) && !ASKS_FREE.test(t) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
     if (partSpan && !FREE_SLOTS.test(t)) {
       // "am I free tonight": yes or no for that part of the day.
-      return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today) };
+      return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today), asks };
     }
     if (time && !FREE_SLOTS.test(t)) {
       const at = (base: DateTime) => {
@@ -238,7 +247,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       let range = at(day ?? today);
       // "am I free at 3" asked at 16:05, no day named: the next 3 o'clock, tomorrow's (the label says so).
       if (!day && range.end <= here) range = at(today.plus({ days: 1 }));
-      return { kind: 'free-at', range: { start: range.start.toJSDate(), end: range.end.toJSDate() }, label: dayLabel(range.start, today) };
+      return { kind: 'free-at', range: { start: range.start.toJSDate(), end: range.end.toJSDate() }, label: dayLabel(range.start, today), asks };
     }
     const span = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
     return {

@@ -208,16 +208,17 @@ export interface FreeAtInput extends AnswerExtras {
   conflicts: readonly DisplayEvent[];
   /** The user's Outlook working hours (the default when absent): a time outside them is said to be. */
   workingHours?: WorkingHours | undefined;
+  /** Which way the question was put ("am I free at 3" / "am I busy at 3"): the yes or no answers that one. */
+  asks?: 'free' | 'busy';
 }
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const { zone, range } = input;
   const day = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).startOf('day');
   const conflicts = input.conflicts.filter((event) => !event.isCancelled);
-  const answer =
-    conflicts.length === 0
-      ? "Yes, you're free then."
-      : `No, you have ${conflicts.length === 1 ? 'something' : `${conflicts.length} events`} then.`;
+  const busy = conflicts.length > 0;
+  const yes = (input.asks ?? 'free') === 'free' ? !busy : busy;
+  const answer = `${yes ? 'Yes' : 'No'}, ${busy ? `you have ${conflicts.length === 1 ? 'something' : `${conflicts.length} events`} then` : "you're free then"}.`;
   // Free at 20:00 is true and worth knowing is after hours, as Outlook's scheduling assistant shades it.
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
   const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);

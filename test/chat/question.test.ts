@@ -427,6 +427,31 @@ describe('parseQuestion', () => {
     }
   });
 
+  // The card's yes or no answers the question as it was put: "am I busy at 11" -> "No, you're free then".
+  it.each([
+    ['am i free at 11', 'free'],
+    ['am i available at 3pm tomorrow', 'free'],
+    ['am i free tonight', 'free'],
+    ['am i busy at 11', 'busy'],
+    ['am i booked at 3', 'busy'],
+    ['am i in a meeting at 3', 'busy'],
+    ['am i on a call at 4pm', 'busy'],
+    ['do i have a meeting at 2', 'busy'],
+    ['do i have anything at 3pm tomorrow', 'busy'],
+    ['am i busy this afternoon', 'busy'],
+    ['am i free or busy at 3', 'free'],
+    ['is there anything at 3', 'busy'],
+  ] as const)('%j asks whether the user is %s', (text, asks) => {
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-at', asks });
+  });
+
+  it('"do I have a meeting" names a time to be a yes/no; without one it is that day\'s agenda', () => {
+    expect(parseQuestion('do i have a meeting at 2', L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'busy' });
+    expect(parseQuestion('do i have a meeting tomorrow', L.now, L.zone)).toMatchObject({ kind: 'agenda', label: 'Tomorrow · Fri 27 Nov' });
+    // Double booked is about conflicts, which the agenda flags.
+    expect(parseQuestion('am i double booked at 3', L.now, L.zone)).toMatchObject({ kind: 'agenda' });
+  });
+
   it.each([
     ['en-US', false],
     ['en-GB', true],

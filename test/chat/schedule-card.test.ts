@@ -292,6 +292,13 @@ describe('the other answers', () => {
     expect(no).toEqual(expect.arrayContaining(['No, you have something then.', '15:15–15:45', '1:1 with Sam']));
   });
 
+  it('free at, asked the busy way round ("am I busy at 3"): yes means busy', () => {
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], asks: 'busy' }))[1]).toBe("No, you're free then.");
+    const two = [timed(L, '1:1 with Sam', '2026-11-26T15:15', '2026-11-26T15:45'), timed(L, 'Review', '2026-11-26T15:00', '2026-11-26T16:00')];
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: two, asks: 'busy' }))[1]).toBe('Yes, you have 2 events then.');
+  });
+
   it('sums a day up: meetings that take time, and the time they fill, overlaps once', () => {
     const summary = (events: DisplayEvent[], range = THU) => texts(renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range, events }))[1];
     const standup = timed(L, 'Standup', '2026-11-26T09:00', '2026-11-26T09:30');
