@@ -1,5 +1,6 @@
 // The fake itself, over plain fetch: the behaviours of Graph that calbot's tests lean on.
 import { fakeAccessToken, startFakeGraph, type FakeGraph } from '../fakes/graph/fake-graph.js';
+import { startFakeIdentity } from '../fakes/identity/fake-identity.js';
 
 const OID = 'oid-ana';
 let graph: FakeGraph;
@@ -33,6 +34,56 @@ test.each([
   const response = await fetch(`${graph.url}/me`, { headers: authorization ? { Authorization: authorization } : {} });
   expect(response.status).toBe(401);
   expect(((await response.json()) as any).error).toMatchObject({ code: 'InvalidAuthenticationToken', message: expect.any(String) });
+});
+
+describe('delegated scopes and audience: a token is refused where Graph would refuse it', () => {
+  const WINDOW = 'startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z';
+  const MAILBOX_DENIED = { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' };
+  const DIRECTORY_DENIED = { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' };
+  const call = async (path: string, authorization: string) => {
+    const response = await fetch(`${graph.url}${path}`, { headers: { Authorization: authorization } });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const withScopes = (scopes: string[]) => `Bearer ${fakeAccessToken({ oid: OID, scopes })}`;
+
+  test.each([
+    [`/me/calendarView?${WINDOW}`, ['Calendars.Read'], ['Calendars.ReadWrite'], ['User.Read', 'MailboxSettings.ReadWrite'], MAILBOX_DENIED],
+    [`/me/calendarView/delta?${WINDOW}`, ['Calendars.Read'], ['calendars.readwrite'], ['User.Read', 'MailboxSettings.ReadWrite'], MAILBOX_DENIED],
+    ['/me/mailboxSettings', ['MailboxSettings.Read'], ['MailboxSettings.ReadWrite'], ['User.Read', 'Calendars.ReadWrite'], MAILBOX_DENIED],
+    ['/me', ['User.Read'], ['User.ReadWrite'], ['Calendars.ReadWrite', 'MailboxSettings.Read'], DIRECTORY_DENIED],
+  ])('%s: %j or %j is enough; %j is a 403 with Graph\'s body', async (path, least, more, other, denied) => {
+    expect((await call(path, withScopes(least))).status).toBe(200);
+    expect((await call(path, withScopes(more))).status).toBe(200);
+    const refused = await call(path, withScopes(other));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject(denied);
+    expect((await call(path, withScopes([]))).status).toBe(403);
+  });
+
+  test.each([
+    ['Graph\'s app ID, as the identity platform mints them', '00000003-0000-0000-c000-000000000000', 200],
+    ['Graph\'s resource URI', 'https://graph.microsoft.com', 200],
+    ['another API', 'api://calbot-api', 401],
+    ['the app itself (an id_token)', '11111111-2222-3333-4444-555555555555', 401],
+  ])('audience %s: %s -> %i', async (_name, audience, status) => {
+    const answer = await call('/me', `Bearer ${fakeAccessToken({ oid: OID, audience })}`);
+    expect(answer.status).toBe(status);
+    if (status === 401) expect(answer.body.error).toEqual({ code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.', innerError: expect.any(Object) });
+  });
+
+  test("the identity platform's tokens carry the scopes asked for, and only those", async () => {
+    const identity = await startFakeIdentity({ clients: [{ clientId: 'client', clientSecret: 'secret', redirectUris: ['https://calbot.example/cb'] }], users: [{ oid: OID, tid: 'tenant', upn: 'ana@contoso.example', name: 'Ana Lopez' }] });
+    try {
+      const full = `Bearer ${identity.mintAccessToken(OID, { scopes: ['User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read'] })}`;
+      for (const path of ['/me', '/me/mailboxSettings', `/me/calendarView/delta?${WINDOW}`]) expect((await call(path, full)).status).toBe(200);
+      const profileOnly = `Bearer ${identity.mintAccessToken(OID, { scopes: ['User.Read'] })}`;
+      expect((await call('/me', profileOnly)).status).toBe(200);
+      expect((await call(`/me/calendarView/delta?${WINDOW}`, profileOnly)).body.error).toMatchObject(MAILBOX_DENIED);
+      expect((await call('/me/mailboxSettings', profileOnly)).status).toBe(403);
+    } finally {
+      await identity.close();
+    }
+  });
 });
 
 test('Prefer outlook.timezone converts timed events; all-day events keep their own midnight', async () => {
@@ -90,6 +141,18 @@ test('faults: 429 with Retry-After for one mailbox, counters per mailbox', async
   expect((await get('/me')).status).toBe(200);
   expect(graph.requestCount(OID)).toBe(2);
   expect(graph.maxInFlight(OID)).toBe(1);
+});
+
+test('faults: `after` lets that many matching requests through first; a 403 comes with the body Graph sends', async () => {
+  graph.failNext({ status: 403, oid: OID, resource: '/me/mailboxSettings', after: 2 }, 2);
+  for (let i = 0; i < 2; i++) expect((await get('/me/mailboxSettings')).status).toBe(200);
+  expect((await get('/me')).status).toBe(200); // another resource: not counted
+  for (let i = 0; i < 2; i++) {
+    const denied = await get('/me/mailboxSettings');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toMatchObject({ code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' });
+  }
+  expect((await get('/me/mailboxSettings')).status).toBe(200);
 });
 
 test('recurring series: occurrences in the series zone keep wall-clock time over a DST change', () => {

@@ -1,20 +1,42 @@
 /**
  * Access tokens the fake Graph accepts: JWT-shaped (`base64url(header).base64url(payload).signature`) with the
- * claims Graph's front door reads (oid, tid, exp). The fake decodes the payload and does not check a signature,
- * so tokens from the identity-platform fake and from this helper both work.
+ * claims Graph's front door reads (oid, tid, exp, aud) and the delegated scopes (`scp`) each resource asks for. The
+ * fake decodes the payload and does not check a signature, so tokens from the identity-platform fake and from this
+ * helper both work.
  */
 export interface FakeTokenClaims {
   oid: string;
   tid?: string;
   /** Seconds since the epoch. */
   exp: number;
+  aud?: string;
+  /** Delegated scopes, space-separated ("Calendars.Read User.Read"). */
+  scp?: string;
   [claim: string]: unknown;
 }
 
-export function fakeAccessToken({ oid, tid = 'fake-tenant', expiresInSeconds = 3600 }: { oid: string; tid?: string; expiresInSeconds?: number }): string {
+/** Graph's audiences: its app ID (v2.0 tokens, as the identity platform mints them) or its resource URI (v1.0). */
+export const GRAPH_AUDIENCES = ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com', 'https://graph.microsoft.com/'];
+
+/** The scopes calbot's tokens carry when a test does not care. */
+export const DEFAULT_FAKE_SCOPES = ['Calendars.Read', 'User.Read', 'MailboxSettings.Read'];
+
+export function fakeAccessToken({
+  oid,
+  tid = 'fake-tenant',
+  expiresInSeconds = 3600,
+  scopes = DEFAULT_FAKE_SCOPES,
+  audience = 'https://graph.microsoft.com',
+}: {
+  oid: string;
+  tid?: string;
+  expiresInSeconds?: number;
+  scopes?: string[];
+  audience?: string;
+}): string {
   const header = { typ: 'JWT', alg: 'none' };
   const now = Math.floor(Date.now() / 1000);
-  const payload = { aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tid}/`, iat: now, nbf: now, exp: now + expiresInSeconds, oid, tid, scp: 'Calendars.Read User.Read MailboxSettings.Read' };
+  const payload = { aud: audience, iss: `https://sts.windows.net/${tid}/`, iat: now, nbf: now, exp: now + expiresInSeconds, oid, tid, scp: scopes.join(' ') };
   return `${encode(header)}.${encode(payload)}.fake-signature`;
 }
 

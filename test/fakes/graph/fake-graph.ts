@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
-import { decodeAccessToken } from './fake-access-token.js';
+import { decodeAccessToken, GRAPH_AUDIENCES } from './fake-access-token.js';
 import {
   FakeCalendar,
   zoneOf,
@@ -16,14 +16,15 @@ import {
   type StoredEvent,
 } from './fake-calendar.js';
 
-export { fakeAccessToken, decodeAccessToken } from './fake-access-token.js';
+export { fakeAccessToken, decodeAccessToken, DEFAULT_FAKE_SCOPES, GRAPH_AUDIENCES } from './fake-access-token.js';
 export type { FakeEventInput, FakeMailboxInput, FakeRecurringSeriesInput } from './fake-calendar.js';
 
 /**
  * A local HTTPS stand-in for Microsoft Graph's calendar API, close to Microsoft's documented behaviour:
  * `/me`, `/me/mailboxSettings`, `/me/calendarView` (paged) and `/me/calendarView/delta` (skip and delta tokens,
  * per-token snapshots, `@removed`), the Prefer headers `odata.maxpagesize` and `outlook.timezone`, Graph's error
- * JSON, 401 for missing/expired tokens, 410 SyncStateNotFound for lost delta state, 429/503 with Retry-After, and
+ * JSON, 401 for missing/expired tokens and tokens for another audience, 403 for a token without a delegated scope
+ * the resource needs (ROUTE_SCOPES), 410 SyncStateNotFound for lost delta state, 429/503 with Retry-After, and
  * Outlook's MailboxConcurrency limit (a fifth concurrent request for one mailbox gets 429).
  */
 export interface FakeGraphOptions {
@@ -47,7 +48,11 @@ export interface FakeFault {
   laterPagesOnly?: boolean;
   /** Only requests for this resource, like "/me/mailboxSettings" (case-insensitive, without /v1.0). */
   resource?: string;
+  /** Let this many matching requests through first (answered as usual): "the third page fails". */
+  after?: number;
+  /** Graph's error code and message; by default the ones Graph sends for the status (FAULT_BODIES). */
   code?: string;
+  message?: string;
 }
 
 export interface RecordedRequest {
@@ -79,7 +84,7 @@ export interface FakeGraph {
   deleteEvent(oid: string, id: string): void;
   /** The event as Graph would send it (UTC), for assertions. */
   graphEvent(oid: string, id: string): Record<string, unknown>;
-  /** The next `count` matching requests get this error. */
+  /** The next `count` matching requests (after the first `fault.after` of them) get this error. */
   failNext(fault: FakeFault, count?: number): void;
   /** The next call with this delta token (or the deltaLink holding it) gets 410 SyncStateNotFound. */
   expireDeltaToken(deltaLinkOrToken: string): void;
@@ -109,6 +114,33 @@ export interface FakeGraph {
 const answered = new WeakMap<ServerResponse, (status: number) => void>();
 
 const JSON_TYPE = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
+
+/** Exchange's answer when the token lacks the scope for mailbox data (calendar, mailbox settings). */
+const MAILBOX_DENIED = { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' };
+/** The directory's answer when the token lacks the scope for a user object (/me). */
+const DIRECTORY_DENIED = { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' };
+
+/**
+ * The delegated scopes each resource accepts (any one of them: the least privileged first, as Graph's permission
+ * tables list them) and Graph's 403 without one. A token missing them is refused however valid it is otherwise, so
+ * calbot asking the identity platform for too few scopes fails here as it would at Microsoft.
+ */
+const ROUTE_SCOPES: Record<string, { scopes: string[]; code: string; message: string }> = {
+  '/me': { scopes: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], ...DIRECTORY_DENIED },
+  '/me/mailboxsettings': { scopes: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], ...MAILBOX_DENIED },
+  '/me/calendarview': { scopes: ['Calendars.Read', 'Calendars.ReadWrite'], ...MAILBOX_DENIED },
+  '/me/calendarview/delta': { scopes: ['Calendars.Read', 'Calendars.ReadWrite'], ...MAILBOX_DENIED },
+};
+
+/** What Graph sends with each status failNext can inject, unless the fault names its own. */
+const FAULT_BODIES: Record<FakeFault['status'], { code: string; message: string }> = {
+  429: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' },
+  503: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable for maintenance or is overloaded.' },
+  504: { code: 'GatewayTimeout', message: 'The server, while acting as a proxy, did not receive a timely response from the upstream server.' },
+  500: { code: 'generalException', message: 'An unspecified error has occurred.' },
+  401: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' },
+  403: MAILBOX_DENIED,
+};
 const UNSUPPORTED_DELTA_OPTIONS = ['$select', '$filter', '$orderby', '$expand', '$search', '$top', '$skip'];
 
 export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
@@ -165,6 +197,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     res.on('close', () => answered.get(res)?.(0)); // the client went away before an answer
 
     const resource = url.pathname.replace(/^\/v1\.0/i, '').replace(/\/+$/, '').toLowerCase();
+    const needs = ROUTE_SCOPES[resource];
+    if (needs && !hasScope(auth.scopes, needs.scopes)) return sendError(res, 403, needs.code, needs.message);
     if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid) && (!slow.resource || slow.resource.toLowerCase() === resource)) {
       slow.remaining--;
       await sleep(slow.delayMs);
@@ -185,11 +219,13 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       (fault) =>
         (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')) && (!fault.resource || fault.resource.toLowerCase() === resource),
     );
-    if (faultIndex >= 0) {
+    const passing = faultIndex >= 0 && (faults[faultIndex]!.after ?? 0) > 0;
+    if (passing) faults[faultIndex]!.after! -= 1;
+    if (faultIndex >= 0 && !passing) {
       const [fault] = faults.splice(faultIndex, 1);
       if (fault!.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault!.retryAfterSeconds));
-      const code = fault!.code ?? ({ 429: 'ApplicationThrottled', 503: 'ServiceUnavailable', 504: 'GatewayTimeout', 500: 'generalException', 401: 'InvalidAuthenticationToken', 403: 'ErrorAccessDenied' } as const)[fault!.status];
-      return sendError(res, fault!.status, code, `fake fault ${fault!.status}`);
+      const body = FAULT_BODIES[fault!.status];
+      return sendError(res, fault!.status, fault!.code ?? body.code, fault!.message ?? body.message);
     }
     if (req.method !== 'GET') return sendError(res, 405, 'ErrorInvalidRequest', 'The fake Graph only reads.');
 
@@ -204,16 +240,18 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     return sendError(res, 400, 'BadRequest', `Resource not found for the segment '${route.split('/').pop()}'.`);
   }
 
-  function authenticate(req: IncomingMessage): { mailbox: FakeMailbox } | { error: string } {
+  function authenticate(req: IncomingMessage): { mailbox: FakeMailbox; scopes: string[] } | { error: string } {
     const header = req.headers.authorization;
     if (!header) return { error: 'Access token is empty.' };
     const match = /^Bearer (.+)$/i.exec(header);
     const claims = match ? decodeAccessToken(match[1]!) : undefined;
     if (!claims) return { error: 'IDX14100: JWT is not well formed.' };
     if (claims.exp * 1000 <= Date.now()) return { error: 'Lifetime validation failed, the token is expired.' };
+    // A token for another resource (the app's own API, the id_token) is refused at the front door: 401, not 403.
+    if (typeof claims.aud !== 'string' || !GRAPH_AUDIENCES.includes(claims.aud)) return { error: 'Access token validation failure. Invalid audience.' };
     const mailbox = calendar.mailboxes.get(claims.oid);
     if (!mailbox) return { error: 'The token does not belong to a known user.' };
-    return { mailbox };
+    return { mailbox, scopes: typeof claims.scp === 'string' ? claims.scp.split(/\s+/).filter(Boolean) : [] };
   }
 
   function calendarView(res: ServerResponse, url: URL, mailbox: FakeMailbox, prefer: Prefer): void {
@@ -295,7 +333,8 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     deleteEvent: (oid, id) => calendar.deleteEvent(oid, id),
     graphEvent: (oid, id) => graphEventJson(calendar.event(oid, id), undefined, base),
     failNext(fault, count = 1) {
-      for (let i = 0; i < count; i++) faults.push({ ...fault });
+      // `after` counts from now, once: the copies fail one after another once it has run out.
+      for (let i = 0; i < count; i++) faults.push({ ...fault, after: i === 0 ? (fault.after ?? 0) : 0 });
     },
     expireDeltaToken: (linkOrToken) => calendar.expireDeltaToken(tokenOf(linkOrToken)),
     invalidateAllTokens: (oid) => void calendar.invalidateAllTokens(oid),
@@ -452,6 +491,11 @@ function windowFrom(url: URL): { start: DateTime; end: DateTime } | { error: str
   if (!start.isValid || !end.isValid) return { error: 'The value of StartDateTime or EndDateTime is not a valid date and time.' };
   if (end <= start) return { error: 'EndDateTime must be after StartDateTime.' };
   return { start, end };
+}
+
+/** Scope names are case-insensitive (the identity platform accepts "calendars.read"). */
+function hasScope(granted: string[], accepted: string[]): boolean {
+  return granted.some((scope) => accepted.some((name) => name.toLowerCase() === scope.toLowerCase()));
 }
 
 function lowerKeys(params: URLSearchParams): Map<string, string> {
