@@ -80,6 +80,22 @@ describe('change notices when the Bot Connector throttles one conversation', () 
     expect((await outbox.find({ userKey: ada.userKey }).toArray()).map((doc) => doc.status)).toEqual(['sent', 'sent']);
   }, 60_000);
 
+  it('a short Retry-After is waited out in-line, three times; refused a fourth time, the notice is due again no sooner than the last one asked', async () => {
+    const calbot = h.calbots[0]!;
+    const dee = await chatUser('Dee Briefly Throttled');
+    h.connector.failNext(429, 4, { 'Retry-After': '2' }, dee.user.conversationId);
+    await syncRound(calbot, dee.userKey, roundOf([[undefined, eventDoc(dee.userKey, 'sync', { subject: 'Weekly sync', ...at(27, 10) })]]));
+    await calbot.notices.idle();
+    const doc = (await h.store.collections.outbox.findOne({ userKey: dee.userKey }))!;
+    expect(refusedIn(dee.user).map((r) => r.status)).toEqual([429, 429, 429, 429]);
+    expect(doc).toMatchObject({ status: 'pending', attempts: 1 });
+    // The last refusal's two seconds count from then (on calbot's clock; the test did not move it), not the
+    // harness's backoff of 300 ms.
+    const lastRefused = refusedIn(dee.user)[3]!.receivedAt.getTime() + (h.clock.now().getTime() - Date.now());
+    expect(doc.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(lastRefused + 2_000 - 50);
+    await h.connector.waitFor(1, (r) => r.conversationId === dee.user.conversationId && r.activity.text?.startsWith('New: Weekly sync') === true, 30_000);
+  }, 60_000);
+
   it('a 503 with a Retry-After date is honoured the same way', async () => {
     const calbot = h.calbots[0]!;
     const cy = await chatUser('Cy Unavailable');
