@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { connect } from 'node:net';
+import type restify from 'restify';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
 import { GREETING_REPLY, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
@@ -15,12 +16,15 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
 
   it('answers help with the command list, as a reply in the same conversation', async () => {
     const user = teamsUser();
-    const [reply] = await h.say('help', user);
-    expect(reply).toMatch(/Here's what I can do/);
-    expect(reply).toMatch(/\*\*help\*\*/);
-    const received = h.connector.messages(user.conversationId).at(-1)!;
-    expect(received.replyToId).toBeDefined();
-    expect(received.activity.recipient.id).toBe(user.id);
+    const asked = h.message('help', user) as { id: string };
+    expect(await h.post(asked)).toBe(200);
+    const [received] = await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId);
+    expect(received!.activity.text).toMatch(/Here's what I can do/);
+    expect(received!.activity.text).toMatch(/\*\*help\*\*/);
+    // A reply to that very message (the connector's /activities/{id} route and the activity agree), not a new thread.
+    expect(received!.replyToId).toBe(asked.id);
+    expect(received!.activity.replyToId).toBe(asked.id);
+    expect(received!.activity.recipient.id).toBe(user.id);
   });
 
   it.each(['HELP', '  help! ', '<at>calbot</at> help'])('understands %j as help', async (text) => {
@@ -188,12 +192,17 @@ describe('calbot shutting down', () => {
     const h = await startHarness({}, 'abort');
     try {
       // A POST whose body never arrives: the client gives up halfway, so the response never 'finish'es.
+      // restify emits 'routed' after the pre handlers (which count the request in flight), while the body parser
+      // still waits for the body: from then on the request is calbot's to finish.
+      const routed = new Promise<restify.Response>((done) => h.calbot.server.server.once('routed', (_req: restify.Request, res: restify.Response) => done(res)));
       const socket = connect(h.calbot.port, '127.0.0.1');
       await new Promise<void>((done) => socket.once('connect', () => done()));
       socket.write('POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"type":');
-      await new Promise((done) => setTimeout(done, 200));
+      const response = await routed;
+      expect(response.writableFinished).toBe(false);
+      const gone = new Promise((done) => response.once('close', done));
       socket.destroy();
-      await new Promise((done) => setTimeout(done, 200));
+      await gone; // the server saw the client go
       // The grace period is an hour: a request still counted as in flight would hold close() for all of it.
       const closing = h.calbot.server.close(60 * 60_000).then(() => 'closed');
       expect(await Promise.race([closing, new Promise((done) => setTimeout(() => done('still waiting'), 5_000))])).toBe('closed');
