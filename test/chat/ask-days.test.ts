@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { calendarDayId } from '../../src/store/collections.js';
 import { startHarness, teamsUser, type Harness, type TeamsUser } from '../support/calbot-harness.js';
-import { ask, keepOnlyDays, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
+import { ask, keepOnlyDays, shortDate, readScheduleCard, rowTitles, seedAccount, seedEvents, userKeyOf } from './ask-support.js';
 
 /**
  * Where answers are read from: calendarDays for a user whose days the sync engine has filed (daysVersion), the
@@ -129,7 +129,7 @@ describe('answers from calendarDays, and from events before there are days', () 
     await keepOnlyDays(c, user);
 
     const card = readScheduleCard((await ask(h, "what's on today", user)).card);
-    expect(card.header).toBe(`Today · ${today.setLocale('en-GB').toFormat('ccc d LLL')}`);
+    expect(card.header).toBe(`Today · ${shortDate(today)}`);
     expect(card.groups[0]!.rows).toEqual([{ time: 'All day', title: 'Far today off', marker: 'Out of office' }]);
     expect(await titles('tomorrow', user)).toEqual(['Far tomorrow off']);
     expect(await titles('yesterday', user)).toEqual(['Far yesterday off']);
@@ -163,7 +163,7 @@ describe('answers from calendarDays, and from events before there are days', () 
       ]);
       await keepOnlyDays(c, user);
       const card = readScheduleCard((await ask(h, "what's on today", user)).card);
-      expect(card.header).toBe(`Today · ${today.setLocale('en-GB').toFormat('ccc d LLL')}`);
+      expect(card.header).toBe(`Today · ${shortDate(today)}`);
       expect(rowTitles(card)).toEqual(['Home all day', 'Home today']);
       expect(card.groups[0]!.rows[1]!.time).toMatch(/^10:00–/);
       expect(await titles('tomorrow', user)).toEqual(['Home tomorrow']);

@@ -202,5 +202,20 @@ export function rowTitles(card: ReadCard): string[] {
 
 /** A date as cards and notices write it, "Fri 1 Jan"; with the year when it is not `today`'s, "Fri 1 Jan 2027". */
 export function cardDate(date: DateTime, today: DateTime): string {
-  return date.setLocale('en-GB').toFormat(date.year === today.year ? 'ccc d LLL' : 'ccc d LLL yyyy');
+  return date.year === today.year ? shortDate(date) : `${shortDate(date)} ${date.year}`;
+}
+
+// The names calbot's cards use, written out: not luxon's en-GB ones (ICU writes September "Sept"), so that the
+// expectations hold in every month.
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** "Thu 26 Nov", as a card header writes a day. */
+export function shortDate(date: DateTime): string {
+  return `${WEEKDAYS[date.weekday - 1]!.slice(0, 3)} ${date.day} ${MONTHS[date.month - 1]}`;
+}
+
+/** "Thursday 26 Nov", as a week's card labels its days. */
+export function longDate(date: DateTime): string {
+  return `${WEEKDAYS[date.weekday - 1]} ${date.day} ${MONTHS[date.month - 1]}`;
 }
