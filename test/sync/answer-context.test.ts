@@ -95,14 +95,20 @@ describe('the answer context on the chat user', () => {
   test('start-up gives a copy to connected users who have none (data from before copies), and only to them', async () => {
     const { userKey, chat } = await connectedUser(h, 'Ada Before');
     await jobReleased(userKey);
-    const stranger = h.message('hello', { ...chat, id: `${chat.id}-stranger`, name: 'Never Connected' });
-    await h.post(stranger);
+    const stranger = { ...chat, id: `${chat.id}-stranger`, name: 'Never Connected' };
+    const strangerKey = `msteams:${stranger.id}`;
+    expect(await h.post(h.message('hello', stranger))).toBe(200);
+    // The stranger is a chat user (who wrote) with no account: the one start-up must leave without a copy.
+    expect(await chatUser(strangerKey)).toMatchObject({ userName: 'Never Connected' });
+    expect(await h.store.collections.accounts.findOne({ _id: strangerKey })).toBeNull();
     await h.store.collections.chatUsers.updateOne({ _id: userKey }, { $unset: { answerContext: '' } });
     // Without a copy the answer reads the sources: still an answer, not "not connected".
     expect((await askCard(chat, "what's on today")).header).toMatch(/^Today · /);
 
     await h.calbot.syncJobs.ensureAllJobs();
     expect(await copied(userKey)).toEqual(await readAnswerContext(h.store.collections, userKey));
-    expect(await h.store.collections.chatUsers.countDocuments({ answerContext: { $exists: true }, userName: 'Never Connected' })).toBe(0);
+    const strangerAfter = await chatUser(strangerKey);
+    expect(strangerAfter).toMatchObject({ userName: 'Never Connected' });
+    expect(strangerAfter!.answerContext).toBeUndefined();
   });
 });
