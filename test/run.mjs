@@ -1,6 +1,6 @@
 // `npm test [-- jest args]`: makes the test CA, starts one database for the whole run, then runs jest with Node
 // trusting the CA (NODE_EXTRA_CA_CERTS is read only at start-up) and with ESM enabled (Agenda 6 is ESM-only).
-// The database is calbot's own embedded launcher (FerretDB here), so every run exercises it; MONGODB_URI set
+// The database is calbot's own embedded launcher (a mongod on PATH if there is one, else FerretDB: FerretDB on this project's machines), so every run exercises it; MONGODB_URI set
 // points the tests at that server instead. Test files each use a database of their own.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
