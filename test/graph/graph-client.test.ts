@@ -107,9 +107,9 @@ describe('retries and throttling', () => {
 
   test('a Retry-After over the threshold is not waited: ThrottledError at once, for the scheduler', async () => {
     graph.failNext({ status: 429, retryAfterSeconds: 120 });
-    const started = Date.now();
-    const error = await clientFor(ANA).get('/me').catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(1000);
+    const waits: number[] = [];
+    const error = await clientFor(ANA, { sleep: async (ms) => void waits.push(ms) }).get('/me').catch((e: unknown) => e);
+    expect(waits).toEqual([]); // no wait in-process, however short
     expect(error).toBeInstanceOf(ThrottledError);
     expect(error).toMatchObject({ retryAfterMs: 120_000, statusCode: 429, kind: 'throttled' });
     expect((error as ThrottledError).userMessage).toMatch(/slow down/);
@@ -178,54 +178,84 @@ describe('concurrency limits', () => {
   const WINDOW = { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') };
 
   test('at most 4 requests in flight per mailbox, whatever the caller fires at once', async () => {
-    graph.slowRequests({ delayMs: 100 });
+    // Held at the fake until the limiter has let all it will through: 4 in flight at once is forced, not timed.
+    const hold = graph.holdRequests({ oid: ANA });
     const client = clientFor(ANA, { limiter: new RequestLimiter({ perKey: 4, global: 100 }) });
-    const results = await Promise.all(Array.from({ length: 12 }, () => readDeltaPage(client, WINDOW, { pageSize: 10 })));
-    expect(results).toHaveLength(12);
+    const reading = Promise.all(Array.from({ length: 12 }, () => readDeltaPage(client, WINDOW, { pageSize: 10 })));
+    await until(() => graph.inFlight(ANA) === 4);
+    expect(graph.requestCount(ANA)).toBe(4); // the other 8 wait in the limiter, not at Graph
+    hold.release();
+    expect(await reading).toHaveLength(12);
     expect(graph.maxInFlight(ANA)).toBe(4);
     expect(graph.requests.every((r) => r.status === 200)).toBe(true);
   });
 
   test('control: without the limiter the fake sees more than 4 and answers MailboxConcurrency 429s', async () => {
-    graph.slowRequests({ delayMs: 100 });
+    const hold = graph.holdRequests({ oid: ANA });
     const client = clientFor(ANA, { limiter: new RequestLimiter({ perKey: 100, global: 100 }) });
-    await Promise.all(Array.from({ length: 8 }, () => client.get('/me')));
-    expect(graph.maxInFlight(ANA)).toBeGreaterThan(4);
-    expect(graph.requests.some((r) => r.status === 429)).toBe(true);
+    const calls = Promise.all(Array.from({ length: 8 }, () => client.get('/me')));
+    await until(() => graph.inFlight(ANA) === 8);
+    hold.release();
+    await calls; // the 429s are retried after their Retry-After
+    expect(graph.maxInFlight(ANA)).toBe(8);
+    expect(graph.requests.filter((r) => r.status === 429)).toHaveLength(4);
   });
 
   test('a global cap shared by the clients of several mailboxes', async () => {
-    graph.slowRequests({ delayMs: 80 });
+    const hold = graph.holdRequests({});
     const limiter = new RequestLimiter({ perKey: 4, global: 3 });
     const ana = clientFor(ANA, { limiter });
     const ben = clientFor(BEN, { limiter });
-    await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? ana : ben).get('/me')));
+    const calls = Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? ana : ben).get('/me')));
+    await until(() => graph.inFlight(ANA) + graph.inFlight(BEN) === 3);
+    expect(graph.requestCount()).toBe(3);
+    hold.release();
+    await calls;
     expect(graph.maxInFlightTotal()).toBe(3);
     expect(limiter.running()).toBe(0);
   });
 
   test('one busy mailbox does not hold up another', async () => {
-    graph.slowRequests({ delayMs: 300, oid: ANA });
+    // Ana's requests get no answer until released: both her slots are taken, four more calls wait behind them.
+    const hold = graph.holdRequests({ oid: ANA });
     const limiter = new RequestLimiter({ perKey: 2, global: 10 });
     const ana = clientFor(ANA, { limiter });
     const ben = clientFor(BEN, { limiter });
-    const anaCalls = Promise.all(Array.from({ length: 6 }, () => ana.get('/me')));
-    const started = Date.now();
-    await ben.get('/me');
-    expect(Date.now() - started).toBeLessThan(250);
+    let anaDone = false;
+    const anaCalls = Promise.all(Array.from({ length: 6 }, () => ana.get('/me'))).then(() => (anaDone = true));
+    await until(() => graph.inFlight(ANA) === 2);
+    await expect(ben.get('/me')).resolves.toMatchObject({ id: BEN });
+    expect(anaDone).toBe(false);
+    expect(graph.inFlight(ANA)).toBe(2);
+    hold.release();
     await anaCalls;
   });
 
   test('a retry wait does not hold a limiter slot', async () => {
     const limiter = new RequestLimiter({ perKey: 1, global: 1 });
     graph.failNext({ status: 429, retryAfterSeconds: 1, oid: ANA });
-    const ana = clientFor(ANA, { limiter });
+    // Ana's wait out of her Retry-After lasts until the test ends it: Ben's call must get through meanwhile.
+    let waiting!: (ms: number) => void;
+    const waitStarted = new Promise<number>((resolve) => (waiting = resolve));
+    let endWait!: () => void;
+    const waitEnds = new Promise<void>((resolve) => (endWait = resolve));
+    const ana = clientFor(ANA, { limiter, sleep: (ms) => (waiting(ms), waitEnds) });
     const ben = clientFor(BEN, { limiter });
-    const anaCall = ana.get('/me');
-    await new Promise((done) => setTimeout(done, 200)); // Ana is now waiting out her Retry-After
-    const started = Date.now();
-    await ben.get('/me');
-    expect(Date.now() - started).toBeLessThan(500);
+    let anaDone = false;
+    const anaCall = ana.get('/me').then(() => (anaDone = true));
+    expect(await waitStarted).toBeGreaterThanOrEqual(1000);
+    expect(graph.requests.map((r) => [r.oid, r.status])).toEqual([[ANA, 429]]);
+    await expect(ben.get('/me')).resolves.toMatchObject({ id: BEN });
+    expect(anaDone).toBe(false);
+    endWait();
     await anaCall;
+    expect(graph.requests.map((r) => [r.oid, r.status])).toEqual([[ANA, 429], [BEN, 200], [ANA, 200]]);
   });
 });
+
+/** Polls `done` until it holds: a state the fake reports, not a duration; fails after 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !done(); await new Promise((resolve) => setTimeout(resolve, 10))) {
+    if (Date.now() > deadline) throw new Error('condition never held');
+  }
+}
