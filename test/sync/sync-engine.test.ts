@@ -1,5 +1,5 @@
 import { GraphUnavailableError } from '../../src/graph/graph-errors.js';
-import type { GraphClient } from '../../src/graph/graph-client.js';
+import { createLogger } from '../../src/log.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
 import type { Change } from '../../src/sync/change-set.js';
@@ -9,6 +9,8 @@ import { at, command, connectedUser, dateIn, expectDaysMatchEvents, runRound, st
 /**
  * The sync engine through real parts: calbot's Graph client, token cache and store against the fake Graph.
  * Rounds are driven directly with syncCalendar (the job path has its own tests) after the connect's own round.
+ * Failures come from the fake Graph (failNext, holdRequests), so they reach the engine through the client's own
+ * retries and error mapping, as Graph's would.
  */
 describe('syncCalendar', () => {
   let h: CloudHarness;
@@ -150,19 +152,18 @@ describe('syncCalendar', () => {
   });
 
   test('a first round is stored in batches: dying before its batch is stored, it starts over and ends exact', async () => {
-    const { userKey } = await connectedUser(h, 'Ada Import', (oid) => {
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Import', (oid) => {
       for (let i = 0; i < 8; i++) h.graph.addEvent(oid, { subject: `Import ${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
     });
     // Back to a first round, as after a disconnect.
     await h.store.collections.events.deleteMany({ userKey });
     await h.store.collections.calendarDays.deleteMany({ userKey });
     await h.store.collections.syncStates.deleteOne({ _id: userKey });
-    let calls = 0;
-    const dying = (key: string): GraphClient => {
-      const real = h.calbot.graphFor(key);
-      return { ...real, get: async <T>(url: string, headers?: Record<string, string>) => (++calls > 2 ? Promise.reject(new GraphUnavailableError(-1)) : real.get<T>(url, headers)) };
-    };
-    await expect(runRound(h, userKey, { graphFor: dying })).rejects.toBeInstanceOf(GraphUnavailableError);
+    // Graph fails the third page (a 500, which the client does not retry): the round dies there.
+    h.graph.failNext({ status: 500, oid: microsoft.oid, resource: '/me/calendarView/delta', after: 2 });
+    const before = h.graph.requests.length;
+    await expect(runRound(h, userKey)).rejects.toBeInstanceOf(GraphUnavailableError);
+    expect(h.graph.requests.slice(before).map((r) => r.status)).toEqual([200, 200, 500]);
     // Pages 1 and 2 (6 events) were read, not stored: the batch had not filled; no progress was saved either.
     expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
     expect((await h.store.collections.syncStates.findOne({ _id: userKey }))!.nextLink).toBeUndefined();
@@ -183,19 +184,9 @@ describe('syncCalendar', () => {
     const subjects = Array.from({ length: 10 }, (_, i) => `Meeting ${String(i).padStart(2, '0')}`);
     subjects.forEach((subject, i) => h.graph.addEvent(oid, { subject, start: at(2 + i, 9), end: at(2 + i, 10) }));
 
-    // The real client, cut off after two pages as if the process had died there.
-    let calls = 0;
-    const dying = (key: string): GraphClient => {
-      const real = h.calbot.graphFor(key);
-      return {
-        ...real,
-        get: async <T>(url: string, headers?: Record<string, string>) => {
-          if (++calls > 2) throw new GraphUnavailableError(-1);
-          return real.get<T>(url, headers);
-        },
-      };
-    };
-    await expect(runRound(h, userKey, { graphFor: dying })).rejects.toBeInstanceOf(GraphUnavailableError);
+    // Graph fails the third page (a 500, not retried): the round ends there, as if the process had died.
+    h.graph.failNext({ status: 500, oid, resource: '/me/calendarView/delta', after: 2 });
+    await expect(runRound(h, userKey)).rejects.toBeInstanceOf(GraphUnavailableError);
     const crashed = await h.store.collections.syncStates.findOne({ _id: userKey });
     expect(crashed).toMatchObject({ status: 'error', lastError: { kind: 'unavailable' } });
     expect(crashed!.nextLink).toMatch(/\$skiptoken=/);
@@ -279,14 +270,15 @@ describe('syncCalendar', () => {
       ids = { ghost: h.graph.addEvent(oid, { subject: 'Ghost', start: at(1, 9), end: at(1, 10) }), keep: h.graph.addEvent(oid, { subject: 'Keep', start: at(2, 9), end: at(2, 10) }) };
     });
     const oid = microsoft.oid;
-    // An incremental round stores the renamed event, then fails on its next page.
+    // An incremental round stores the renamed event, then Graph answers its next page with 503s through all the
+    // client's retries (Retry-After: 0, so they come at once).
     h.graph.updateEvent(oid, ids.ghost!, { subject: 'Ghost v2' });
-    let calls = 0;
-    const dying = (key: string): GraphClient => {
-      const real = h.calbot.graphFor(key);
-      return { ...real, get: async <T>(url: string, headers?: Record<string, string>) => (++calls > 1 ? Promise.reject(new GraphUnavailableError(503)) : real.get<T>(url, headers)) };
-    };
-    await expect(runRound(h, userKey, { graphFor: dying })).rejects.toBeInstanceOf(GraphUnavailableError);
+    h.graph.failNext({ status: 503, retryAfterSeconds: 0, oid, laterPagesOnly: true }, 4);
+    const before = h.graph.requests.length;
+    await expect(runRound(h, userKey)).rejects.toMatchObject({ name: 'GraphUnavailableError', statusCode: 503 });
+    const failed = h.graph.requests.slice(before).filter((r) => r.status === 503);
+    expect(failed).toHaveLength(4);
+    expect(new Set(failed.map((r) => r.query.$skiptoken)).size).toBe(1); // the same page, asked again
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Ghost v2', 'Keep']);
 
     // Deleted at Microsoft, then the delta state is lost: the full round that follows never sees it.
@@ -340,24 +332,17 @@ describe('syncCalendar', () => {
         for (let i = 0; i < 6; i++) h.graph.addEvent(oid, { subject: `Stay ${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
       });
       const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
-      let calls = 0;
-      const graphFor = (key: string): GraphClient => {
-        const real = h.calbot.graphFor(key);
-        return {
-          ...real,
-          get: async <T>(url: string, headers?: Record<string, string>) => {
-            if (++calls === 1) {
-              const body = await real.get<T>(url, headers);
-              h.graph.invalidateAllTokens(microsoft.oid); // the move's next page (its skip token) gets 410
-              return body;
-            }
-            if (crash && calls === 2) throw new GraphUnavailableError(-1); // the process dies before the 410
-            return real.get<T>(url, headers);
-          },
-        };
-      };
-      if (crash) await expect(runRound(h, userKey, { graphFor, clock: () => tomorrow })).rejects.toBeInstanceOf(GraphUnavailableError);
-      const result = await runRound(h, userKey, { graphFor, clock: () => tomorrow });
+      // The move's first page goes through; its next one waits at Graph while Graph loses the delta state, so that
+      // page's skip token gets 410. Crashing, the round dies on that page before it sees the 410 (a 500).
+      const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta', after: 1 });
+      if (crash) h.graph.failNext({ status: 500, oid: microsoft.oid, laterPagesOnly: true });
+      const moving = runRound(h, userKey, { clock: () => tomorrow });
+      await hold.held;
+      h.graph.invalidateAllTokens(microsoft.oid);
+      hold.release();
+      if (crash) await expect(moving).rejects.toBeInstanceOf(GraphUnavailableError);
+      const result = crash ? await runRound(h, userKey, { clock: () => tomorrow }) : await moving;
+      expect(h.graph.requests.some((r) => r.oid === microsoft.oid && r.status === 410)).toBe(true);
       expect(result.changeSet).toMatchObject({ added: 0, updated: 0, removed: 0, changes: [] });
       expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(Array.from({ length: 6 }, (_, i) => `Stay ${i}`));
       expect((await storedDays(h, userKey))[dateIn(-7)]).toBeUndefined();
@@ -366,7 +351,7 @@ describe('syncCalendar', () => {
   });
 
   test('disconnected while the last page of a first round is in flight: the round stops and nothing of the calendar stays', async () => {
-    const { userKey, chat } = await connectedUser(h, 'Ada Leaver', (oid) => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Ada Leaver', (oid) => {
       h.graph.addEvent(oid, { subject: 'Private 1', start: at(1, 9), end: at(1, 10) });
       h.graph.addEvent(oid, { subject: 'Private 2', start: at(2, 9), end: at(2, 10) });
     });
@@ -374,21 +359,19 @@ describe('syncCalendar', () => {
     await h.store.collections.events.deleteMany({ userKey });
     await h.store.collections.calendarDays.deleteMany({ userKey });
     await h.store.collections.syncStates.deleteOne({ _id: userKey });
-    let calls = 0;
-    const disconnecting = (key: string): GraphClient => {
-      const real = h.calbot.graphFor(key);
-      return {
-        ...real,
-        get: async <T>(url: string, headers?: Record<string, string>) => {
-          const body = await real.get<T>(url, headers);
-          if (++calls === 2) expect((await command(h, chat, 'disconnect outlook'))[0]).toMatch(/^Disconnected from Outlook/);
-          return body;
-        },
-      };
-    };
+    // The trailing page waits at Graph until the user has disconnected.
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta', after: 1 });
+    const before = h.graph.requests.length;
     const completed: unknown[] = [];
-    await expect(runRound(h, userKey, { graphFor: disconnecting, onRoundComplete: async (_key, r) => void completed.push(r) })).rejects.toMatchObject({ name: 'RoundAbandonedError', reason: 'disconnected' });
-    expect(calls).toBe(2);
+    const round = runRound(h, userKey, { onRoundComplete: async (_key, r) => void completed.push(r) });
+    try {
+      await hold.held;
+      expect((await command(h, chat, 'disconnect outlook'))[0]).toMatch(/^Disconnected from Outlook/);
+    } finally {
+      hold.release();
+    }
+    await expect(round).rejects.toMatchObject({ name: 'RoundAbandonedError', reason: 'disconnected' });
+    expect(h.graph.requests.slice(before).map((r) => r.status)).toEqual([200, 200]);
     expect(completed).toEqual([]);
     expect(await h.store.collections.accounts.findOne({ _id: userKey })).toBeNull();
     expect(await storedEvents(h, userKey)).toEqual([]);
@@ -397,6 +380,27 @@ describe('syncCalendar', () => {
     // A round for an account that is gone does not begin (and creates no sync state).
     await expect(runRound(h, userKey)).rejects.toBeInstanceOf(RoundAbandonedError);
     expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toBeNull();
+  });
+
+  test('Graph refusing the calendar (403 ErrorAccessDenied): the round fails as "auth", the state asks for a reconnect, one warning without the token', async () => {
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Denied', (oid) => void h.graph.addEvent(oid, { subject: 'Kept', start: at(1, 9), end: at(1, 10) }));
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    const before = h.graph.requests.length;
+    await expect(runRound(h, userKey, { logger })).rejects.toMatchObject({ name: 'GraphAuthError', statusCode: 403, code: 'ErrorAccessDenied', kind: 'auth' });
+    const sent = h.graph.requests.slice(before);
+    expect(sent.map((r) => r.status)).toEqual([403]); // not retried: another token would carry the same scopes
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({
+      status: 'error',
+      lastError: { kind: 'auth', message: 'calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account.' },
+    });
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Kept']);
+    expect(lines.filter((line) => line.event === 'sync-failed')).toEqual([
+      expect.objectContaining({ level: 40, userKey, kind: 'auth', err: 'Graph refused the credentials (403 ErrorAccessDenied): Access is denied. Check credentials and try again.' }),
+    ]);
+    const token = sent[0]!.authorization!.replace(/^Bearer /, '');
+    expect(JSON.stringify(lines)).not.toContain(token);
   });
 
   test('a sync state from before states named their account is taken as the linked account\'s: the next round goes on from its delta link', async () => {
