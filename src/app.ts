@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
@@ -9,10 +10,10 @@ import { createAdapter } from './chat/adapter.js';
 import { createProactiveSender, type ProactiveSender } from './chat/proactive.js';
 import { createGraphClient, type GraphClient } from './graph/graph-client.js';
 import { RequestLimiter } from './graph/request-limiter.js';
-import { createNoticeService, defineNoticeJob, startNoticeJob, type NoticeOptions, type NoticeService, type OnRoundComplete } from './notices/notice-service.js';
+import { createNoticeService, defineNoticeJob, SEND_NOTICES_JOB, startNoticeJob, type NoticeOptions, type NoticeService, type OnRoundComplete } from './notices/notice-service.js';
 import { notifyCommands } from './notices/notify-commands.js';
 import { openStore, type Store } from './store/database.js';
-import { createScheduler, defineSweepJob, startScheduler, stopScheduler, type Scheduler } from './scheduler.js';
+import { createScheduler, defineSweepJob, startScheduler, stopScheduler, SWEEP_EXPIRED_JOB, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
 import type { Change } from './sync/change-set.js';
 import type { RoundComplete } from './sync/sync-engine.js';
@@ -35,16 +36,24 @@ export interface Calbot {
   /** The port the server listens on (PORT, or the one the OS chose for PORT=0). */
   port: number;
   /**
-   * Graceful: sync rounds stop at their next page boundary, the server stops accepting and lets turns finish, Agenda
-   * stops and gets `jobsWaitMs` (15 s; tests: short) for its running jobs, then whatever this process still holds is
-   * handed back (rounds that did not stop are cut off), the driver is closed and the embedded database stopped.
-   * Another calbot on the database syncs those users at once, resuming the rounds where they stopped.
+   * Graceful, and over within `graceMs` (SHUTDOWN_GRACE_MS) whatever is running: sync rounds stop at their next page
+   * boundary; the server stops accepting and lets turns finish while Agenda starts
+   * no job and waits for its running ones; whatever this process still holds then is handed back (rounds that did not
+   * stop are cut off, their leases and locks released); change notices being sent get what is left; the driver is
+   * closed and the embedded database stopped. Another calbot on the database syncs those users at once, resuming the
+   * rounds where they stopped; a notice cut off mid-send is sent by the next sender once its claim lapses.
    */
-  stop(options?: { jobsWaitMs?: number }): Promise<void>;
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** How long stop() waits for running jobs: a round stops at its next page boundary, a page's writes take a moment. */
-const JOBS_STOP_WAIT_MS = 15_000;
+/**
+ * How stop() splits its budget, as shares of it from the start: turns and jobs may end by themselves until
+ * HAND_BACK_AT; what did not is handed back until CLOSE_AT (a cut-off round's writes under way get the first half
+ * of that to settle); the rest is kept for closing the driver and the embedded database (tens of ms when idle, more
+ * when FerretDB is busy writing).
+ */
+const HAND_BACK_AT = 0.65;
+const CLOSE_AT = 0.8;
 
 /** Wires calbot's parts together and starts them. main.ts adds only the environment and signals. */
 export async function startCalbot(
@@ -140,15 +149,37 @@ export async function startCalbot(
     port,
     stop: (stopOptions = {}) =>
       (stopping ??= (async () => {
+        const started = Date.now();
+        const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
+        /** Time left until `share` of the budget is spent. */
+        const until = (share: number) => Math.max(0, started + graceMs * share - Date.now());
         // First, so that a "sync now" still waiting in a turn hears its round was interrupted before the turn ends.
         syncJobs.stopRounds();
-        await server.close();
-        await stopScheduler(scheduler, { waitMs: stopOptions.jobsWaitMs ?? JOBS_STOP_WAIT_MS, onTimeout: () => syncJobs.releaseStuckRounds() }).catch((error: Error) =>
-          logger.warn({ err: error.message }, 'scheduler stop failed'),
-        );
-        await notices.idle();
-        if (!options.store) await store.close();
-        logger.info('calbot stopped');
+        // Side by side: a turn waiting for a round that gets cut off hears so before its own grace ends.
+        const turns = server.close(until(CLOSE_AT));
+        const jobs = stopScheduler(scheduler, {
+          waitMs: until(HAND_BACK_AT),
+          onTimeout: () => syncJobs.releaseStuckRounds({ fenceWaitMs: until((HAND_BACK_AT + CLOSE_AT) / 2) }),
+          overlapSafe: [SEND_NOTICES_JOB, SWEEP_EXPIRED_JOB],
+        }).catch((error: Error) => logger.warn({ err: error.message }, 'scheduler stop failed'));
+        // Bounded even when the database does not answer (it died: the hand-back's writes wait for it); what was not
+        // handed back is left as after a crash, its locks and leases expiring.
+        if (!(await settlesWithin(Promise.all([turns, jobs]), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'turns and jobs' }, 'stopping: turns or jobs still running');
+        // After the jobs: a round ending kicks its notices' send.
+        if (!(await settlesWithin(notices.idle(), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: a notice send still under way; its claim lapses and another sender sends it');
+        if (!options.store && !(await settlesWithin(store.close(), until(1)))) logger.warn({ event: 'shutdown-late', stage: 'database' }, 'stopping: the database did not close in time');
+        logger.info({ ms: Date.now() - started, graceMs }, 'calbot stopped');
       })()),
   };
+}
+
+/** True when `work` settles within `ms`; it goes on either way (nothing here can cancel it). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  const late = sleep(ms, false, { signal: timer.signal }).catch(() => false);
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    timer.abort();
+  }
 }

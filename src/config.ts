@@ -38,6 +38,11 @@ export interface Config {
     maxRequestsInFlight: number;
   };
   notifyHorizonDays: number;
+  /**
+   * How long stopping (SIGTERM) may take, all of it: a container platform kills the process after its own grace
+   * (Docker 10 s, Kubernetes and Azure App Service 30 s).
+   */
+  shutdownGraceMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -173,6 +178,8 @@ const schema = z.object({
   GRAPH_MAX_REQUESTS_PER_MAILBOX: integer(4, 1, 4),
   GRAPH_MAX_REQUESTS_IN_FLIGHT: integer(16, 1, 1000),
   NOTIFY_HORIZON_DAYS: integer(14, 0, 365),
+  // 8 s fits Docker's default 10 s stop timeout, with room for the process to exit.
+  SHUTDOWN_GRACE_MS: integer(8_000, 1_000, 600_000),
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' ? blankToUndefined(value.toLowerCase()) : value),
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
@@ -237,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxRequestsInFlight: e.GRAPH_MAX_REQUESTS_IN_FLIGHT,
     },
     notifyHorizonDays: e.NOTIFY_HORIZON_DAYS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -9,8 +9,8 @@ export type Scheduler = Agenda;
 
 export const SWEEP_EXPIRED_JOB = 'sweep-expired';
 
-/** What stopScheduler needs beyond Agenda: the jobs' collection, and the jobs running in this process now (by id). */
-const schedulerState = new WeakMap<Scheduler, { db: Db; running: Set<string> }>();
+/** What stopScheduler needs beyond Agenda: the jobs' collection, and the jobs running in this process now (id -> name). */
+const schedulerState = new WeakMap<Scheduler, { db: Db; running: Map<string, string> }>();
 
 /**
  * Agenda on calbot's own database and driver (no second connection). Locks live in the job documents, so
@@ -33,8 +33,8 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
     logger.error({ event: 'job-failed', job: job.attrs.name, jobId: String(job.attrs._id), err: error.message }, 'job failed');
   });
   agenda.on('error', (error: Error) => logger.error({ event: 'scheduler-error', err: error.message }, 'scheduler error'));
-  const running = new Set<string>();
-  agenda.on('start', (job: { attrs: { _id?: unknown } }) => void running.add(String(job.attrs._id)));
+  const running = new Map<string, string>();
+  agenda.on('start', (job: { attrs: { _id?: unknown; name: string } }) => void running.set(String(job.attrs._id), job.attrs.name));
   agenda.on('complete', (job: { attrs: { _id?: unknown } }) => void running.delete(String(job.attrs._id)));
   schedulerState.set(agenda, { db, running });
   return agenda;
@@ -46,16 +46,17 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
  * lifetime (10 minutes) has passed: those of jobs it had locked and queued but not started (drain never unlocks
  * them; stop() does, but waits for nothing), and those of jobs still running. `onTimeout` lets the owners of jobs
  * still running release what they safely can (the sync jobs); then this process's locks on jobs not running are
- * removed, leaving those jobs due when they were.
+ * removed, leaving those jobs due when they were, and so are those of the jobs named in `overlapSafe` even if they
+ * still run: their work guards itself (each notice is claimed on its own, a sweep deletes what has expired), so
+ * another process may run them meanwhile.
  */
-export async function stopScheduler(agenda: Scheduler, options: { waitMs: number; onTimeout?: () => Promise<void> }): Promise<void> {
+export async function stopScheduler(agenda: Scheduler, options: { waitMs: number; onTimeout?: () => Promise<void>; overlapSafe?: readonly string[] }): Promise<void> {
   const { db, running } = schedulerState.get(agenda)!;
   const drained = await agenda.drain(options.waitMs);
   if (drained.timedOut) await options.onTimeout?.();
+  const keepLocked = [...running].filter(([, name]) => !options.overlapSafe?.includes(name)).map(([id]) => new ObjectId(id));
   // A job this process locked last carries its name (lastModifiedBy); one another process took over since does not.
-  await db
-    .collection(COLLECTIONS.agendaJobs)
-    .updateMany({ lastModifiedBy: agenda.attrs.name, lockedAt: { $ne: null }, _id: { $nin: [...running].map((id) => new ObjectId(id)) } }, { $set: { lockedAt: null } });
+  await db.collection(COLLECTIONS.agendaJobs).updateMany({ lastModifiedBy: agenda.attrs.name, lockedAt: { $ne: null }, _id: { $nin: keepLocked } }, { $set: { lockedAt: null } });
 }
 
 /**

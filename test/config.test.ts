@@ -15,6 +15,8 @@ describe('loadConfig', () => {
     expect(config.sync.windowFutureDays).toBe(180);
     expect(config.logLevel).toBe('info');
     expect(config.bot.appId).toBe('');
+    // Docker kills 10 s after SIGTERM: stopping takes at most 8.
+    expect(config.shutdownGraceMs).toBe(8_000);
   });
 
   it('listens on loopback without an app ID (nothing authenticates /api/messages then), everywhere with one, or on HOST', () => {
@@ -37,6 +39,8 @@ describe('loadConfig', () => {
     [{ SYNC_WINDOW_FUTURE_DAYS: '-3' }, 'SYNC_WINDOW_FUTURE_DAYS'],
     [{ TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'TOKEN_ENCRYPTION_KEY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SHUTDOWN_GRACE_MS: '8s' }, 'SHUTDOWN_GRACE_MS'],
+    [{ SHUTDOWN_GRACE_MS: '500' }, 'SHUTDOWN_GRACE_MS'],
     [{ MicrosoftAppType: 'Personal' }, 'MicrosoftAppType'],
     [{ MONGODB_URI: 'mongodb://db.example/calbot' }, 'TOKEN_ENCRYPTION_KEY'],
     [{ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' }, 'MicrosoftAppPassword'],
@@ -72,12 +76,14 @@ describe('loadConfig', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const config = loadConfig({
       SYNC_INTERVAL: '90s',
+      SHUTDOWN_GRACE_MS: '25000',
       TOKEN_ENCRYPTION_KEY: key,
       PUBLIC_URL: 'https://bot.example.com/',
       MONGODB_URI: 'mongodb://db.example/calbot',
       MICROSOFT_CLIENT_ID: ' ',
     });
     expect(config.sync.intervalMs).toBe(90_000);
+    expect(config.shutdownGraceMs).toBe(25_000);
     expect(config.tokenEncryptionKey?.length).toBe(32);
     expect(config.redirectUri).toBe('https://bot.example.com/microsoft_account/authentication');
     expect(config.microsoft.clientId).toBeUndefined();

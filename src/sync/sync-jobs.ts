@@ -29,7 +29,7 @@ const COPY_WAIT_MS = 2_000;
 const ROUND_STOP_WAIT_MS = 5_000;
 /** The sync lease the connection hooks take while they delete: a few deletes' worth. */
 const HOOK_LEASE_MS = 15_000;
-/** How long a cut-off round's database calls under way get to settle before its lease and lock are handed back. */
+/** How long a cut-off round's database calls under way get to settle before its lease and lock are handed back (unless shutdown's budget says less). */
 const FENCE_WAIT_MS = 5_000;
 
 export interface SyncJobData {
@@ -76,9 +76,10 @@ export interface SyncJobs {
   /**
    * Shutdown, once the scheduler has given up waiting: the rounds of this process still running are cut off from the
    * database (RoundFence), then their sync leases and job locks are released, so that another process syncs those
-   * users at once rather than after the lock lifetime. A round whose database calls do not settle keeps both.
+   * users at once rather than after the lock lifetime. A round whose database calls do not settle within
+   * `fenceWaitMs` (default 5 s) keeps both.
    */
-  releaseStuckRounds(): Promise<void>;
+  releaseStuckRounds(options?: { fenceWaitMs?: number }): Promise<void>;
   /**
    * connected: job + immediate round (another account: the old one's synced data removed first); disconnected: job,
    * events, days, sync state and notices removed. Both wait for a running round of the user to stop before deleting.
@@ -243,11 +244,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
    * if it lives that long) writes the job's lock as free and its next run: at worst it frees a successor's job lock,
    * which the successor's sync lease still covers (that is what the lease is for).
    */
-  async function releaseStuckRounds(): Promise<void> {
+  async function releaseStuckRounds({ fenceWaitMs = FENCE_WAIT_MS }: { fenceWaitMs?: number } = {}): Promise<void> {
     await Promise.all(
       [...running].map(async ({ userKey, lease, fence }) => {
         try {
-          if (!(await fence.close(FENCE_WAIT_MS))) {
+          if (!(await fence.close(fenceWaitMs))) {
             logger.warn({ event: 'sync-cut-off-unsettled', userKey }, 'a stopped round kept writing; its lease and job lock are left to expire');
             return;
           }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/store/embedded-database.js';
@@ -89,5 +91,52 @@ describe('calbot as a process on embedded defaults', () => {
     expect(logLines.map((l) => l.msg)).toContain('calbot stopped');
     // DATA_DIR is free again for the restart.
     expect(existsSync(join(dataDir, 'calbot.lock'))).toBe(false);
+  }, 120_000);
+
+  it('is gone within SHUTDOWN_GRACE_MS of SIGTERM though a turn is still waiting for the Bot Connector', async () => {
+    // A connector that takes the reply and never answers: the turn waits as long as the connection stays up.
+    const held: ServerResponse[] = [];
+    let replying!: () => void;
+    const replied = new Promise<void>((done) => (replying = done));
+    const silent = createServer((_req, res) => {
+      held.push(res);
+      replying();
+    });
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const port = await freePort();
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '3000' };
+      output = '';
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
+      let healthy = false;
+      for (let i = 0; i < 300 && !healthy; i++) {
+        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        if (!healthy) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(healthy).toBe(true);
+
+      const activity = {
+        type: 'message', id: 'm2', channelId: 'msteams', serviceUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, text: 'help',
+        from: { id: '29:someone', name: 'Someone' }, recipient: { id: '28:calbot' }, conversation: { id: 'a:conv-2', conversationType: 'personal' },
+      };
+      const turn = fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) }).then((r) => r.status, () => 'cut off');
+      await replied;
+
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      // Within its 3 s and the process's exit; the server's own grace for turns used to be 10 s.
+      expect(Date.now() - signalled).toBeLessThan(6_000);
+      child = undefined;
+      expect(await turn).toBe('cut off');
+      const logLines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      expect(logLines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'calbot stopped', graceMs: 3000 })]));
+    } finally {
+      for (const res of held) res.destroy();
+      silent.close();
+    }
   }, 120_000);
 });

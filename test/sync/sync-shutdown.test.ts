@@ -1,6 +1,7 @@
 import type { Document } from 'mongodb';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
+import { DEFAULT_NOTICE_OPTIONS, SEND_NOTICES_JOB } from '../../src/notices/notice-service.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
@@ -10,8 +11,9 @@ import { at, connectedUser, expectDaysMatchEvents, storedEvents, SYNC_ENV, waitF
 /**
  * Stopping calbot (SIGTERM) while a sync round runs, then starting another calbot on the same database: the
  * round's lease and Agenda lock must not outlive the process that held them, or the user gets no sync for the
- * lock lifetime (10 minutes) after a restart. Real Agenda, driver, Graph client and server; the fake Graph holds
- * the request the round waits on, so "mid-way" needs no clock.
+ * lock lifetime (10 minutes) after a restart. And stopping is over within SHUTDOWN_GRACE_MS whatever is under way,
+ * or a container platform kills calbot first (Docker: 10 s after SIGTERM). Real Agenda, driver, Graph client and
+ * server; the fake Graph holds the request the round waits on, so "mid-way" needs no clock.
  */
 describe('stopping calbot during a sync round', () => {
   let h: CloudHarness | undefined;
@@ -136,7 +138,7 @@ describe('stopping calbot during a sync round', () => {
     await h.calbot.syncJobs.requestRun(userKey);
     await hold.held;
 
-    await h.calbot.stop({ jobsWaitMs: 200 });
+    await h.calbot.stop({ graceMs: 2_000 });
     await expectHandedOver(h, userKey);
 
     // The successor has no settings to read (as if it had read them itself): a write of the stuck job would show.
@@ -156,7 +158,76 @@ describe('stopping calbot during a sync round', () => {
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['E0', 'E1', 'E2', 'E3', 'New', 'Later']);
     await expectDaysMatchEvents(h, userKey);
   }, 60_000);
+
+  test('a job waiting out a long Retry-After of Graph: stop() is over within its budget, and the next calbot carries on', async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_retry_after');
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Ry Retry', (oid) => {
+      for (let i = 0; i < 4; i++) h!.graph.addEvent(oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+    });
+    await waitForJobUnlocked(h, userKey);
+    // After its round the job reads the mailbox settings, and Graph asks it to come back in 25 s: a wait the Graph
+    // client makes in-process (up to 30 s), no page boundary interrupts, and longer than any stop grace.
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+    h.graph.failNext({ status: 503, retryAfterSeconds: 25, oid: microsoft.oid, resource: '/me/mailboxSettings' });
+    h.graph.addEvent(microsoft.oid, { subject: 'New', start: at(6, 9), end: at(6, 10) });
+    h.graph.resetCounters();
+    await h.calbot.syncJobs.requestRun(userKey);
+    const settingsRead = () => h!.graph.requests.filter((r) => r.oid === microsoft.oid && /\/me\/mailboxSettings$/i.test(r.path));
+    await waitUntil(() => settingsRead().some((r) => r.status === 503));
+
+    const started = Date.now();
+    await h.calbot.stop();
+    // SHUTDOWN_GRACE_MS (8 s by default) is the whole of it; the scheduler used to wait 15 s for the job.
+    expect(Date.now() - started).toBeLessThan(h.calbot.config.shutdownGraceMs);
+    // No retry, the stored settings kept, the round's event stored.
+    expect(settingsRead().map((r) => r.status)).toEqual([503]);
+    expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.mailboxSettingsReadAt).toEqual(dayAgo);
+    expect(await h.store.collections.leases.findOne({ key: syncLeaseKey(userKey) })).toBeNull();
+    expect((await jobOf(h, userKey))?.lockedAt ?? null).toBeNull();
+
+    h.graph.addEvent(microsoft.oid, { subject: 'Later', start: at(7, 9), end: at(7, 10) });
+    successor = await startSuccessor(h);
+    expect((await syncNow(h, successor, chat)).at(-1)).toBe('Synced: 1 new, 0 changed, 0 removed.');
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['E0', 'E1', 'E2', 'E3', 'New', 'Later']);
+    await expectDaysMatchEvents(h, userKey);
+    // And the settings are read after the successor's round.
+    await waitForJobUnlocked(h, userKey);
+    expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.mailboxSettingsReadAt!.getTime()).toBeGreaterThan(dayAgo.getTime());
+  }, 60_000);
+
+  test('a notice send waiting out the connector\'s Retry-After: stop() is over within its budget, the notice stays in the outbox, and the send-notices job is free for other processes', async () => {
+    h = await startCloudHarness(SYNC_ENV, 'sync_stop_notice');
+    const { userKey } = await connectedUser(h, 'Ny Notice', (oid) => void h!.graph.addEvent(oid, { subject: 'Standup', start: at(1, 9), end: at(1, 10) }));
+    const [event] = await storedEvents(h, userKey);
+    // The connector asks for 4 s before each try, and botbuilder waits it out in-line, three times.
+    h.connector.failNext(429, 10, { 'Retry-After': '4' });
+    // Queued as a round's page queues it, and left to the send-notices job (every 5 s), whose pass then waits.
+    await h.calbot.notices.queueChanges(userKey, [{ kind: 'added', eventId: event!.eventId, subject: event!.subject, after: event!, fields: [] }]);
+    const queued = () => h!.store.collections.outbox.findOne({ userKey, kind: 'added' });
+    await waitUntil(async () => (await queued())?.status === 'sending');
+
+    const started = Date.now();
+    await h.calbot.stop({ graceMs: 3_000 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // Nothing lost: the notice waits under the stopped sender's claim, which lapses (as after a crash) for the next
+    // sender; and the job's lock went with the process, though its run goes on: each notice is claimed on its own.
+    const notice = await queued();
+    expect(notice).toMatchObject({ status: 'sending' });
+    expect(notice!.claimedUntil!.getTime()).toBeLessThanOrEqual(Date.now() + DEFAULT_NOTICE_OPTIONS.claimMs);
+    const noticeJob = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SEND_NOTICES_JOB });
+    expect(noticeJob?.lockedAt ?? null).toBeNull();
+  }, 60_000);
 });
+
+/** Polls until `done` (a state the test waits for, not a time). */
+async function waitUntil(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await done()) return;
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+  throw new Error('never got there');
+}
 
 /** Polls the user's job document until `done`. */
 async function waitForJob(h: CloudHarness, userKey: string, done: (job: Document) => boolean): Promise<void> {
