@@ -37,7 +37,7 @@ export interface Calbot {
   port: number;
   /**
    * Graceful, and over within `graceMs` (SHUTDOWN_GRACE_MS) whatever is running: sync rounds stop at their next page
-   * boundary; the server stops accepting and lets turns finish while Agenda starts
+   * boundary and Graph's Retry-After waits end; the server stops accepting and lets turns finish while Agenda starts
    * no job and waits for its running ones; whatever this process still holds then is handed back (rounds that did not
    * stop are cut off, their leases and locks released); change notices being sent get what is left; the driver is
    * closed and the embedded database stopped. Another calbot on the database syncs those users at once, resuming the
@@ -89,9 +89,11 @@ export async function startCalbot(
 
   // One limiter for the process: Outlook allows 4 concurrent requests per mailbox per app.
   const limiter = new RequestLimiter({ perKey: config.sync.maxRequestsPerMailbox, global: config.sync.maxRequestsInFlight });
+  /** Aborted by stop(): Graph calls stop waiting to retry. */
+  const stoppingGraph = new AbortController();
   const graphFor = (userKey: string): GraphClient => {
     if (!auth) throw new Error('Microsoft app is not configured');
-    return createGraphClient({ graphUrl: config.microsoft.graphUrl, getAccessToken: (tokenOptions) => auth.getAccessToken(userKey, tokenOptions), logger, limiter, mailboxKey: userKey });
+    return createGraphClient({ graphUrl: config.microsoft.graphUrl, getAccessToken: (tokenOptions) => auth.getAccessToken(userKey, tokenOptions), logger, limiter, mailboxKey: userKey, stopping: stoppingGraph.signal });
   };
 
   const adapter = createAdapter(config, logger);
@@ -155,6 +157,7 @@ export async function startCalbot(
         const until = (share: number) => Math.max(0, started + graceMs * share - Date.now());
         // First, so that a "sync now" still waiting in a turn hears its round was interrupted before the turn ends.
         syncJobs.stopRounds();
+        stoppingGraph.abort();
         // Side by side: a turn waiting for a round that gets cut off hears so before its own grace ends.
         const turns = server.close(until(CLOSE_AT));
         const jobs = stopScheduler(scheduler, {

@@ -35,8 +35,14 @@ export interface GraphClientOptions {
   /** Whose mailbox this client reads (the userKey): the limiter's per-mailbox key. */
   mailboxKey: string;
   retry?: Partial<RetryPolicy>;
-  /** For tests: the wait used between retries. */
-  sleep?: (ms: number) => Promise<unknown>;
+  /**
+   * Aborted when calbot stops: a wait before a retry (Retry-After, backoff) ends at once, and the call fails as after
+   * its last retry (ThrottledError / GraphUnavailableError, Retry-After kept). The wait is only politeness towards
+   * Graph; holding shutdown for it would outlast a container's stop grace.
+   */
+  stopping?: AbortSignal;
+  /** For tests: the wait used between retries (rejects when `signal` aborts). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
 }
 
 /**
@@ -74,7 +80,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     // than graph.microsoft.com and its national clouds.
     customHosts: new Set([root.hostname]),
     middleware: [
-      new RetryMiddleware(policy, options.logger, options.sleep ?? ((ms) => sleep(ms)), () => (refreshNext = true)),
+      new RetryMiddleware(policy, options.logger, options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal })), () => (refreshNext = true), options.stopping),
       new AuthenticationHandler(authProvider),
       new LimitedFetch(options.limiter, options.mailboxKey),
     ],
@@ -126,9 +132,11 @@ class RetryMiddleware implements Middleware {
   constructor(
     private readonly policy: RetryPolicy,
     private readonly logger: Logger,
-    private readonly wait: (ms: number) => Promise<unknown>,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<unknown>,
     /** Makes the next token a refreshed one. */
     private readonly refreshToken: () => void,
+    /** calbot is stopping: no more waiting to retry. */
+    private readonly stopping: AbortSignal | undefined,
   ) {}
 
   setNext(next: Middleware): void {
@@ -145,6 +153,7 @@ class RetryMiddleware implements Middleware {
         if (attempt > 0 && context.options) context.options.headers = copyHeaders(originalHeaders);
         let status: number;
         let retryAfterMs: number | undefined;
+        let noResponse: unknown;
         try {
           await this.next.execute(context);
           status = context.response!.status;
@@ -163,6 +172,7 @@ class RetryMiddleware implements Middleware {
         } catch (error) {
           if (!(error instanceof NoResponseError) || attempt >= this.policy.maxRetries) throw error;
           status = -1;
+          noResponse = error;
         }
         const backoffMs = Math.round(Math.random() * this.policy.baseDelayMs * 2 ** attempt);
         if (call) call.lastBackoffMs = Math.max(retryAfterMs ?? 0, this.policy.baseDelayMs * 2 ** (attempt + 1));
@@ -173,13 +183,30 @@ class RetryMiddleware implements Middleware {
         }
         if (attempt >= this.policy.maxRetries) return; // get() maps the final response to a typed error
         const delayMs = retryAfterMs !== undefined ? retryAfterMs + Math.round(Math.random() * this.policy.jitterMs) : backoffMs;
-        this.logger.info({ path, status, attempt: attempt + 1, delayMs }, 'graph: retrying');
-        await this.wait(delayMs);
+        if (await this.waitToRetry(delayMs, { path, status, attempt: attempt + 1 })) continue;
+        // Stopping: this answer is the last, as after the last retry (the caller records its Retry-After, if any).
+        if (status === -1) throw noResponse;
+        return;
       }
     } catch (error) {
       if (call) call.error = error;
       throw error;
     }
+  }
+
+  /** Waits before a retry; false, at once, when calbot is stopping: the wait is only politeness towards Graph. */
+  private async waitToRetry(delayMs: number, fields: Record<string, unknown>): Promise<boolean> {
+    if (!this.stopping?.aborted) {
+      this.logger.info({ ...fields, delayMs }, 'graph: retrying');
+      try {
+        await this.wait(delayMs, this.stopping);
+        return true;
+      } catch (error) {
+        if (!this.stopping?.aborted) throw error;
+      }
+    }
+    this.logger.info({ ...fields, delayMs }, 'graph: calbot is stopping, not waiting to retry');
+    return false;
   }
 }
 

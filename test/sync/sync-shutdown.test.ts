@@ -159,7 +159,7 @@ describe('stopping calbot during a sync round', () => {
     await expectDaysMatchEvents(h, userKey);
   }, 60_000);
 
-  test('a job waiting out a long Retry-After of Graph: stop() is over within its budget, and the next calbot carries on', async () => {
+  test('a job waiting out a long Retry-After of Graph stops waiting: stop() is over within its budget, and the next calbot carries on', async () => {
     h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_retry_after');
     const { userKey, chat, microsoft } = await connectedUser(h, 'Ry Retry', (oid) => {
       for (let i = 0; i < 4; i++) h!.graph.addEvent(oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
@@ -180,11 +180,14 @@ describe('stopping calbot during a sync round', () => {
     await h.calbot.stop();
     // SHUTDOWN_GRACE_MS (8 s by default) is the whole of it; the scheduler used to wait 15 s for the job.
     expect(Date.now() - started).toBeLessThan(h.calbot.config.shutdownGraceMs);
-    // No retry, the stored settings kept, the round's event stored.
+    // The job stopped waiting and ended by itself: no retry, the stored settings kept, the round's event stored.
     expect(settingsRead().map((r) => r.status)).toEqual([503]);
     expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.mailboxSettingsReadAt).toEqual(dayAgo);
     expect(await h.store.collections.leases.findOne({ key: syncLeaseKey(userKey) })).toBeNull();
-    expect((await jobOf(h, userKey))?.lockedAt ?? null).toBeNull();
+    // Not cut off at the end of the budget's wait (which makes the job due at once): its next run is the interval's.
+    const job = await jobOf(h, userKey);
+    expect(job?.lockedAt ?? null).toBeNull();
+    expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
 
     h.graph.addEvent(microsoft.oid, { subject: 'Later', start: at(7, 9), end: at(7, 10) });
     successor = await startSuccessor(h);
@@ -194,6 +197,34 @@ describe('stopping calbot during a sync round', () => {
     // And the settings are read after the successor's round.
     await waitForJobUnlocked(h, userKey);
     expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.mailboxSettingsReadAt!.getTime()).toBeGreaterThan(dayAgo.getTime());
+  }, 60_000);
+
+  test('a sign-in finishing as calbot stops does not wait out Graph\'s Retry-After: the page says connected, and the next calbot syncs the account', async () => {
+    h = await startCloudHarness(SYNC_ENV, 'sync_stop_signin');
+    const chat = teamsUser('Si Signin');
+    const microsoft = h.addMicrosoftUser('Si Signin');
+    const ids = [h.graph.addEvent(microsoft.oid, { subject: 'One', start: at(1, 9), end: at(1, 10) }), h.graph.addEvent(microsoft.oid, { subject: 'Two', start: at(2, 9), end: at(2, 10) })];
+    const userKey = `msteams:${chat.id}`;
+    // The redirect reads /me, and Graph asks it to come back in 25 s.
+    h.graph.failNext({ status: 503, retryAfterSeconds: 25, oid: microsoft.oid, resource: '/me' });
+    const connecting = h.connect(chat, microsoft);
+    await waitUntil(() => h!.graph.requests.some((r) => r.oid === microsoft.oid && /\/me$/i.test(r.path) && r.status === 503));
+
+    const started = Date.now();
+    await h.calbot.stop();
+    expect(Date.now() - started).toBeLessThan(h.calbot.config.shutdownGraceMs);
+    // Before, the server's grace (10 s) ran out first and the browser's connection was cut mid-sign-in.
+    const { status, page } = await connecting;
+    expect(status).toBe(200);
+    expect(page).toContain('Connected as');
+    const job = await jobOf(h, userKey);
+    expect(job?.lockedAt ?? null).toBeNull();
+    expect(job!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
+
+    successor = await startSuccessor(h);
+    await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status === 'idle');
+    expect((await storedEvents(h, userKey)).map((e) => e.eventId).sort()).toEqual([...ids].sort());
+    await expectDaysMatchEvents(h, userKey);
   }, 60_000);
 
   test('a notice send waiting out the connector\'s Retry-After: stop() is over within its budget, the notice stays in the outbox, and the send-notices job is free for other processes', async () => {
