@@ -216,6 +216,9 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       await refreshAnswerContext(userKey, fenced);
       return undefined;
     } finally {
+      // Cut off (releaseStuckRounds made the job due now), whatever came of the run: Agenda saves the job when this
+      // returns, and must not move its next run a whole interval on while the database is still open.
+      if (fence.closed) job.schedule(new Date());
       running.delete(run);
       await lease.release().catch((error: Error) => logger.warn({ event: 'lease-release-failed', userKey, err: error.message }, 'could not release the sync lease'));
     }
@@ -241,8 +244,8 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
    * process start the user's next round, which resumes from what this one stored, as after a crash. Its sync state
    * says "idle" again, its job is unlocked and due now, its lease is released (a lease is released by its token, so
    * the run's own release later changes nothing). Agenda's own save when the run finally returns (in this process,
-   * if it lives that long) writes the job's lock as free and its next run: at worst it frees a successor's job lock,
-   * which the successor's sync lease still covers (that is what the lease is for).
+   * if it lives that long) writes the job's lock as free and its next run as now: at worst it frees a successor's job
+   * lock, which the successor's sync lease still covers (that is what the lease is for), and asks for a round more.
    */
   async function releaseStuckRounds({ fenceWaitMs = FENCE_WAIT_MS }: { fenceWaitMs?: number } = {}): Promise<void> {
     await Promise.all(
