@@ -11,7 +11,9 @@ export type { TimeRange } from './free-slots.js';
  * boundaries at midnight in the user's zone (so a DST day is 23 or 25 hours long).
  *
  * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day).
- * - `next`: the next event starting after now.
+ * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
+ *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
+ *   `asked` is the number asked for when it was more than that.
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -23,13 +25,16 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number }
-  | { kind: 'next' }
+  | { kind: 'next'; count: number; asked?: number }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy' }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
 export const FREE_AT_DEFAULT_MINUTES = 30;
+
+/** The most meetings one "next N meetings" answer lists: a longer list is what "this week" is for. */
+export const MAX_NEXT_COUNT = 10;
 
 /** Bot commands that share words with questions ("sync now", "timezone ..."): never schedule questions. */
 const COMMAND_START =
@@ -123,6 +128,11 @@ const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
+const COUNT_WORD = '\\d{1,3}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
+/** "next 3 meetings", "my next two events", "the next few calls", "next meetings": "next" with how many. */
+const NEXT_COUNTED = new RegExp(`\\bnext (?:(${COUNT_WORD}) )?(?:meeting|event|appointment|call)(s?)\\b`);
+/** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
+const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
 const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet)\b/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
 const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
@@ -138,7 +148,7 @@ const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 /** "the next 3 days", "next few days", "over the next 2 weeks": from now on, today included. */
 const NEXT_DAYS = /\b(?:next|coming|following) (\d{1,2}|(?:a )?few|(?:a )?couple(?: of)?|two|three|four|five|six|seven|eight|nine|ten) (days|weeks)\b/;
-const COUNTS: Record<string, number> = { few: 3, couple: 2, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const COUNTS: Record<string, number> = { few: 3, several: 3, couple: 2, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 /**
  * "2-4pm", "11 to 1", "9:30-10": bare hour ranges chrono-node does not read ("tomorrow 11-1" parses as "tomorrow").
@@ -197,7 +207,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
 
-  if (NEXT.test(t)) return { kind: 'next' };
+  const counted = NEXT_COUNTED.exec(t);
+  if (counted) return { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') };
+  if (NEXT.test(t)) return { kind: 'next', count: 1 };
   if (NOW_WORDS.test(t)) return { kind: 'now' };
 
   // One chrono-node reading serves the day, a range of dates and the time of day.
@@ -259,11 +271,24 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     };
   }
 
-  if (UPCOMING.test(t) && !week && !day && !dates) return { kind: 'next' };
+  if (UPCOMING.test(t) && !week && !day && !dates) {
+    const counted = MEETINGS_COUNTED.exec(t);
+    return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
+  }
   if (!week && !day && !dates && !time && !AGENDA_WORDS.test(t)) return undefined;
   const whole = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
   const span = REST.test(t) && whole !== ahead ? restOf(whole, here, today) : whole;
   return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
+}
+
+/**
+ * How many meetings a "next" question asks for: the number named, else a few for a plural ("next meetings": more
+ * than one, and "next 3" is what "a few" means elsewhere), else one; at most MAX_NEXT_COUNT.
+ */
+function meetingCount(word: string | undefined, plural: boolean): { count: number; asked?: number } {
+  const named = word === undefined ? (plural ? COUNTS.few! : 1) : /^\d/.test(word) ? Number(word) : COUNTS[word.replace(/^a |(?: of)$/g, '')]!;
+  const wanted = Math.max(1, named);
+  return wanted > MAX_NEXT_COUNT ? { count: MAX_NEXT_COUNT, asked: wanted } : { count: wanted };
 }
 
 /**
@@ -274,7 +299,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 export function isScheduleQuestion(text: string, now: Date): boolean {
   const { rest: t } = splitDayPart(normalizeQuestionText(text));
   if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
-  if (NEXT.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || NEXT_COUNTED.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;
 }

@@ -1,6 +1,6 @@
 import type { Activity, Attachment } from 'botbuilder';
 import { DateTime } from 'luxon';
-import { clockTime, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate, type ClockStyle } from './date-text.js';
+import { clockTime, dayLabel, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate, type ClockStyle } from './date-text.js';
 import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
@@ -157,16 +157,57 @@ function busySummary(events: readonly DisplayEvent[], range: TimeRange): string 
 export interface NextInput extends AnswerExtras {
   zone: string;
   now: Date;
-  /** The first event starting after now, if any within the synced window. */
-  event?: DisplayEvent | undefined;
+  /** The meetings found (nextEvents), in start order: at most `count`, none when nothing is coming up. */
+  events: readonly DisplayEvent[];
+  /** How many were asked for: 1 ("next meeting") or more ("next 3 meetings"). */
+  count?: number | undefined;
+  /** The number asked for when it was more than calbot lists (count is then that most). */
+  asked?: number | undefined;
+  /** Where the search stopped (nextHorizon): an answer with fewer than `count` says how far it looked. */
+  until?: Date | undefined;
 }
 
+/**
+ * "next meeting": the one meeting, when and in how long. "next 3 meetings": that many in one card, grouped by day
+ * (the header names no day), each row as the agenda's; fewer found than asked, the summary says so.
+ */
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
-  const { zone, now, event } = input;
-  if (!event) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], ...footnoteOf(input) });
-  const day = DateTime.fromJSDate(event.start, { zone: luxonZone(zone) }).startOf('day');
-  const summary = `${relativeDay(day, now, zone)}, ${startsIn(event.start, now)}`;
-  return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(event, day, localClock(zone), false, input.clock)] }], ...footnoteOf(input) });
+  const { zone, now, events } = input;
+  const count = input.count ?? 1;
+  const first = events[0];
+  if (!first) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], ...footnoteOf(input) });
+  const local = localClock(zone);
+  if (count === 1) {
+    const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
+    const summary = `${relativeDay(day, now, zone)}, ${startsIn(first.start, now)}`;
+    return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
+  }
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
+  const conflicts = conflictingEvents(events);
+  const groups: Group[] = [];
+  let groupDay: DateTime | undefined;
+  for (const event of events) {
+    const start = local(event.start);
+    if (!groupDay || !sameDate(start, groupDay)) {
+      groupDay = DateTime.fromJSDate(event.start, { zone: luxonZone(zone) }).startOf('day');
+      groups.push({ label: dayLabel(groupDay, today), rows: [] });
+    }
+    groups.at(-1)!.rows.push(eventRow(event, groupDay, local, conflicts.has(event), input.clock));
+  }
+  const meetings = (n: number) => `${n} meeting${n === 1 ? '' : 's'}`;
+  const found =
+    events.length >= count
+      ? `Your next ${meetings(count)}${input.asked ? ` (${count} is the most I list at once)` : ''}.`
+      : `Only ${meetings(events.length)} coming up ${lookedAhead(input.until, now)}.`;
+  const when = startsIn(first.start, now);
+  const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;
+  return renderAnswer({ header: 'Next up', summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
+}
+
+/** "in the next 60 days": how far a search ahead went; the synced part of the calendar when that is all of it. */
+function lookedAhead(until: Date | undefined, now: Date): string {
+  const days = until ? Math.floor((until.getTime() - now.getTime()) / 86_400_000) : 0;
+  return days >= 1 ? `in the next ${days} day${days === 1 ? '' : 's'}` : 'in the part of your calendar I keep in sync';
 }
 
 export interface NowInput extends AnswerExtras {

@@ -141,12 +141,21 @@ export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, 
   return eventsForDisplay(events as unknown as DisplayEvent[], range, zone);
 }
 
-/** Up to `limit` meetings (isUpcomingMeeting) starting before the horizon, in start order. */
-export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1): Promise<DisplayEvent[]> {
+/**
+ * Where "next meeting" stops looking: the end of the synced window (no day is filed past it), or the horizon if that
+ * comes first. An answer that found fewer meetings than asked says how far this was.
+ */
+export function nextHorizon(calendar: Pick<StoredCalendar, 'windowEnd'>, now: Date): Date {
   const horizon = new Date(now.getTime() + NEXT_EVENT_HORIZON_MS);
-  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, now, horizon, limit);
+  return calendar.windowEnd && calendar.windowEnd.getTime() < horizon.getTime() ? calendar.windowEnd : horizon;
+}
+
+/** Up to `limit` meetings (isUpcomingMeeting) starting before nextHorizon, in start order. */
+export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1): Promise<DisplayEvent[]> {
+  const until = nextHorizon(calendar, now);
+  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, now, until, limit);
   const cursor = calendar.collections.events.find(
-    { userKey: calendar.userKey, start: { $gte: now, $lt: horizon } },
+    { userKey: calendar.userKey, start: { $gte: now, $lt: until } },
     // Small batches: the first few rows nearly always hold the answer; the cursor reads on only past declined ones.
     { projection: DISPLAY_PROJECTION, sort: { start: 1 }, batchSize: Math.max(limit * 4, 8) },
   );
@@ -169,8 +178,7 @@ export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1)
  * is filed under its own start date, so once a chunk is read every later meeting starts after those found; a
  * meeting spanning several dates is met again in the next chunk and counted once.
  */
-async function nextEventsFromDays(calendar: StoredCalendar, now: Date, horizon: Date, limit: number): Promise<DisplayEvent[]> {
-  const until = calendar.windowEnd && calendar.windowEnd.getTime() < horizon.getTime() ? calendar.windowEnd : horizon;
+async function nextEventsFromDays(calendar: StoredCalendar, now: Date, until: Date, limit: number): Promise<DisplayEvent[]> {
   const found = new Map<string, DisplayEvent>();
   for (const dates of nextDateChunks(now, until)) {
     for (const entry of await eventsOnDates(calendar.collections.calendarDays, calendar.userKey, dates, calendar.dayReads)) {

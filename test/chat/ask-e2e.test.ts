@@ -192,6 +192,55 @@ describe('asking about the schedule, end to end', () => {
     expect(row!.time.startsWith(`${now.plus({ hours: 3 }).toFormat('HH:mm')}–`)).toBe(true);
   });
 
+  it('next 3 meetings: the three after now in one card, by day, skipping what "next meeting" skips; fewer said plainly', async () => {
+    const nia = teamsUser('Nia Next', 'Europe/Berlin');
+    await seedAccount(h.store.collections, nia, { mailboxTimeZone: 'Europe/Berlin' });
+    const now = DateTime.now().setZone('Europe/Berlin').startOf('minute');
+    const dayAfter = now.plus({ days: 2 }).startOf('day');
+    await seedEvents(h.store.collections, nia, [
+      { subject: 'Nia past', start: now.minus({ hours: 2 }) },
+      { subject: 'Nia soon', start: now.plus({ minutes: 30 }), joinUrl: 'https://teams.microsoft.com/l/meetup-join/nia-soon' },
+      { subject: 'Nia declined', start: now.plus({ minutes: 40 }), responseStatus: 'declined' },
+      { subject: 'Nia cancelled', start: now.plus({ minutes: 50 }), isCancelled: true },
+      { subject: 'Nia focus (free)', start: now.plus({ minutes: 55 }), showAs: 'free' },
+      { subject: 'Nia holiday', start: dayAfter, allDay: true, showAs: 'oof' },
+      { subject: 'Nia later', start: now.plus({ minutes: 90 }), minutes: 30, location: 'Room 7' },
+      { subject: 'Nia day after', start: dayAfter.set({ hour: 10 }), responseStatus: 'tentativelyAccepted' },
+      { subject: 'Nia fourth', start: dayAfter.set({ hour: 15 }) },
+    ]);
+    const reply = await ask(h, 'what are my next 3 meetings?', nia);
+    const card = readScheduleCard(reply.card);
+    expect(card.header).toBe('Next up');
+    // The clock ran on since `now` was taken: 30 min or a minute less.
+    expect(card.summary).toMatch(/^Your next 3 meetings\. The first starts in (30|29) min\.$/);
+    const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
+    const labelOf = (start: DateTime) => {
+      const day = start.startOf('day');
+      const date = cardDate(day, today);
+      return day.equals(today) ? `Today · ${date}` : day.equals(today.plus({ days: 1 })) ? `Tomorrow · ${date}` : date;
+    };
+    // Grouped by the day each starts on ("Nia later" may be after midnight, on the first day's group or its own).
+    const byDay = new Map<string, string[]>();
+    for (const [subject, start] of [['Nia soon', now.plus({ minutes: 30 })], ['Nia later', now.plus({ minutes: 90 })], ['Nia day after', dayAfter.set({ hour: 10 })]] as const) {
+      byDay.set(labelOf(start), [...(byDay.get(labelOf(start)) ?? []), subject]);
+    }
+    expect(card.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual([...byDay]);
+    const rows = card.groups.flatMap((group) => group.rows);
+    expect(rows[0]).toMatchObject({ title: 'Nia soon', join: 'https://teams.microsoft.com/l/meetup-join/nia-soon' });
+    expect(rows[1]).toMatchObject({ title: 'Nia later', details: 'Room 7' });
+    expect(rows[1]!.time.startsWith(`${now.plus({ minutes: 90 }).toFormat('HH:mm')}–`)).toBe(true);
+    expect(rows[2]).toMatchObject({ title: 'Nia day after', time: '10:00–11:00', marker: 'Tentative' });
+    expect(reply.summary).toContain('10:00–11:00  Nia day after (Tentative)');
+
+    const two = readScheduleCard((await ask(h, 'my next two meetings', nia)).card);
+    expect(rowTitles(two)).toEqual(['Nia soon', 'Nia later']);
+    // Asked for more than there are: all of them, and the answer says it found fewer, within the synced window.
+    const many = readScheduleCard((await ask(h, 'next 10 meetings', nia)).card);
+    expect(rowTitles(many)).toEqual(['Nia soon', 'Nia later', 'Nia day after', 'Nia fourth']);
+    expect(many.summary).toMatch(/^Only 4 meetings coming up in the next 18[01] days\. The first starts in (30|29) min\.$/);
+    expect(rowTitles(readScheduleCard((await ask(h, 'next meeting', nia)).card))).toEqual(['Nia soon']);
+  });
+
   it('am I in a meeting: the meeting under way, when it ends, and what is next', async () => {
     const eve = teamsUser('Eve Now', 'Europe/Berlin');
     await seedAccount(h.store.collections, eve, { mailboxTimeZone: 'Europe/Berlin' });
@@ -273,7 +322,7 @@ describe('asking about the schedule, end to end', () => {
 
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
-    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, am I free at 3");
+    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, am I free at 3");
     expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (also: timezone reset; timezone alone says which one is used)');
   });
 });

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
+import { isScheduleQuestion, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -201,6 +201,17 @@ const rows: Row[] = [
   ["what's up next", L, 'next'],
   ["what's coming up", L, 'next'],
   ['upcoming', L, 'next'],
+  // several next meetings (they read as today's agenda)
+  ['next 3 meetings', L, 'next'],
+  ['my next two meetings', L, 'next'],
+  ['next few meetings', L, 'next'],
+  ['what are my next 5 events', L, 'next'],
+  ['the next couple of calls', L, 'next'],
+  ['nxt 4 mtgs', L, 'next'],
+  ['upcoming meetings', L, 'next'],
+  ['3 upcoming meetings', L, 'next'],
+  ['upcoming meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['meetings in the next 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
   // now
   ['now', L, 'now'],
   ['am I in a meeting?', L, 'now'],
@@ -425,6 +436,37 @@ describe('parseQuestion', () => {
       expect(startDate('am i free on dec 12 at 2pm', dayFirst)).toBe('2026-12-12');
       expect(parseQuestion('dec 30 to jan 2', L.now, L.zone, { dayFirst })).toMatchObject({ label: '30 Dec – 2 Jan 2027', days: 4 });
     }
+  });
+
+  // "next" carries how many meetings: one unless a number (or "few", or a plural alone) says more, at most MAX_NEXT_COUNT.
+  it.each([
+    ['next meeting', 1],
+    ["what's next", 1],
+    ['Next', 1],
+    ['next call', 1],
+    ['up next', 1],
+    ["what's coming up", 1],
+    ['next 3 meetings', 3],
+    ['my next two meetings', 2],
+    ['next few meetings', 3],
+    ['next a few meetings', 3],
+    ['what are my next 5 events', 5],
+    ['the next couple of calls', 2],
+    ['next ten appointments', 10],
+    ['next one meeting', 1],
+    ['next 0 meetings', 1],
+    ['next meetings', 3],
+    ['upcoming meetings', 3],
+    ['3 upcoming meetings', 3],
+    ['upcoming 2 events', 2],
+    ['any meetings coming up', 3],
+  ] as const)('%j asks for the next %d', (text, count) => {
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count });
+  });
+
+  it(`"next 50 meetings" lists ${MAX_NEXT_COUNT}, and says 50 were asked for`, () => {
+    expect(parseQuestion('next 50 meetings', L.now, L.zone)).toEqual({ kind: 'next', count: MAX_NEXT_COUNT, asked: 50 });
+    expect(parseQuestion('next 11 meetings', L.now, L.zone)).toEqual({ kind: 'next', count: MAX_NEXT_COUNT, asked: 11 });
   });
 
   // The card's yes or no answers the question as it was put: "am I busy at 11" -> "No, you're free then".

@@ -267,10 +267,56 @@ describe('the other answers', () => {
 
   it('next meeting: when and what, with Join', () => {
     const event = timed(L, 'Standup', '2026-11-26T11:07', '2026-11-26T11:30', { joinUrl: 'https://teams.microsoft.com/x' });
-    const answer = renderNextAnswer({ zone: L, now, event });
+    const answer = renderNextAnswer({ zone: L, now, events: [event] });
     expect(texts(answer)).toEqual(expect.arrayContaining(['Next up', 'Today, in 25 min', '11:07–11:30', 'Standup']));
     expect(joinUrls(answer)).toEqual(['https://teams.microsoft.com/x']);
-    expect(texts(renderNextAnswer({ zone: L, now }))).toContain('Nothing coming up on your calendar.');
+    expect(texts(renderNextAnswer({ zone: L, now, events: [] }))).toContain('Nothing coming up on your calendar.');
+  });
+
+  it('next 3 meetings: one card, grouped by day, rows as the agenda has them, and how soon the first starts', () => {
+    const events = [
+      timed(L, 'Standup', '2026-11-26T11:07', '2026-11-26T11:30', { joinUrl: 'https://teams.microsoft.com/x', location: 'Room 4' }),
+      timed(L, 'Review', '2026-11-26T11:15', '2026-11-26T12:00', { responseStatus: 'tentativelyAccepted' }),
+      timed(L, 'Planning', '2026-11-30T09:00', '2026-11-30T10:00'),
+    ];
+    const answer = renderNextAnswer({ zone: L, now, events, count: 3, until: at('2027-05-26T00:00', L) });
+    const t = texts(answer);
+    expect(t.slice(0, 2)).toEqual(['Next up', 'Your next 3 meetings. The first starts in 25 min.']);
+    expect(t.filter((x) => /\d \w{3}$/.test(x))).toEqual(['Today · Thu 26 Nov', 'Mon 30 Nov']);
+    expect(t.indexOf('Review')).toBeLessThan(t.indexOf('Mon 30 Nov'));
+    expect(t).toEqual(expect.arrayContaining(['11:07–11:30', 'Room 4', '09:00–10:00', 'Planning', 'Conflict · Tentative']));
+    expect(t.filter((x) => x.startsWith('Conflict'))).toHaveLength(2);
+    expect(joinUrls(answer)).toEqual(['https://teams.microsoft.com/x']);
+    expect(answer.text.split('\n')).toEqual([
+      'Next up',
+      'Your next 3 meetings. The first starts in 25 min.',
+      '',
+      'Today · Thu 26 Nov',
+      '11:07–11:30  Standup (Room 4 · Conflict) https://teams.microsoft.com/x',
+      '11:15–12:00  Review (Conflict · Tentative)',
+      '',
+      'Mon 30 Nov',
+      '09:00–10:00  Planning',
+    ]);
+    // All on one day: still labelled with it, since "Next up" names no day.
+    const sameDay = texts(renderNextAnswer({ zone: L, now, events: events.slice(0, 2), count: 2 }));
+    expect(sameDay.filter((x) => /\d \w{3}$/.test(x))).toEqual(['Today · Thu 26 Nov']);
+  });
+
+  it('next 5 meetings with fewer coming up says how many, and how far it looked; none is the usual line', () => {
+    const events = [timed(L, 'Standup', '2026-11-26T10:42', '2026-11-26T11:00'), timed(L, 'Planning', '2026-12-01T09:00', '2026-12-01T10:00')];
+    const until = new Date(now.getTime() + 180.5 * 86_400_000); // the synced window's end, 180 and a half days on
+    expect(texts(renderNextAnswer({ zone: L, now, events, count: 5, until }))[1]).toBe('Only 2 meetings coming up in the next 180 days. The first is starting now.');
+    expect(texts(renderNextAnswer({ zone: L, now, events: events.slice(1), count: 5, until }))[1]).toBe('Only 1 meeting coming up in the next 180 days. It starts in 5 days.');
+    expect(texts(renderNextAnswer({ zone: L, now, events: events.slice(1), count: 5, until: now }))[1]).toBe('Only 1 meeting coming up in the part of your calendar I keep in sync. It starts in 5 days.');
+    expect(texts(renderNextAnswer({ zone: L, now, events: [], count: 5, until }))).toContain('Nothing coming up on your calendar.');
+  });
+
+  it('next 50 meetings: the ten it lists, and that ten is the most', () => {
+    const events = Array.from({ length: 10 }, (_, i) => timed(L, `Meeting ${i}`, `2026-12-${String(i + 1).padStart(2, '0')}T09:00`, `2026-12-${String(i + 1).padStart(2, '0')}T10:00`));
+    const answer = renderNextAnswer({ zone: L, now, events, count: 10, asked: 50 });
+    expect(texts(answer)[1]).toBe('Your next 10 meetings (10 is the most I list at once). The first starts in 5 days.');
+    expect(texts(answer).filter((x) => x.startsWith('Meeting '))).toHaveLength(10);
   });
 
   it('now: free, in a meeting, double-booked', () => {
