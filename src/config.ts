@@ -26,6 +26,17 @@ export interface Config {
     appPassword: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     appTenantId: string;
+    /**
+     * ToChannelFromBotLoginUrl: the authority the bot gets its token for the connector from (a SingleTenant bot:
+     * its own tenant on that host).
+     */
+    loginUrl: string;
+    /** ToChannelFromBotOAuthScope: that token's audience (the scope asked for is it + /.default). */
+    oAuthScope: string;
+    /** ToBotFromChannelOpenIdMetadataUrl: where the keys that sign the channel's requests are published. */
+    openIdMetadataUrl: string;
+    /** ToBotFromChannelTokenIssuer: the issuer the channel's tokens must name, exactly. */
+    tokenIssuer: string;
   };
   tokenEncryptionKey: Buffer | undefined;
   sync: {
@@ -170,6 +181,12 @@ const schema = z.object({
     z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
   ),
   MicrosoftAppTenantId: z.preprocess(blankToUndefined, z.string().trim().default('')),
+  // The Bot Framework's public cloud, as botbuilder's own defaults (AuthenticationConstants); other clouds differ.
+  ToChannelFromBotLoginUrl: httpUrl('https://login.microsoftonline.com/botframework.com', ['https:']),
+  ToChannelFromBotOAuthScope: httpUrl('https://api.botframework.com', ['https:']),
+  ToBotFromChannelOpenIdMetadataUrl: httpUrl('https://login.botframework.com/v1/.well-known/openidconfiguration', ['https:']),
+  // Compared with the token's iss as written: no trailing slash trimmed.
+  ToBotFromChannelTokenIssuer: z.preprocess(blankToUndefined, z.string().trim().default('https://api.botframework.com')),
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   SYNC_INTERVAL: duration('5 minutes'),
   SYNC_WINDOW_PAST_DAYS: integer(7, 0, 365),
@@ -233,6 +250,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       appTenantId: e.MicrosoftAppTenantId,
+      loginUrl: e.ToChannelFromBotLoginUrl,
+      oAuthScope: e.ToChannelFromBotOAuthScope,
+      openIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl,
+      tokenIssuer: e.ToBotFromChannelTokenIssuer,
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     sync: {

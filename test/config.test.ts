@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     expect(config.sync.windowFutureDays).toBe(180);
     expect(config.logLevel).toBe('info');
     expect(config.bot.appId).toBe('');
+    // The Bot Framework's public cloud, as botbuilder's own defaults.
+    expect(config.bot).toMatchObject({
+      loginUrl: 'https://login.microsoftonline.com/botframework.com',
+      oAuthScope: 'https://api.botframework.com',
+      openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      tokenIssuer: 'https://api.botframework.com',
+    });
     // Docker kills 10 s after SIGTERM: stopping takes at most 8.
     expect(config.shutdownGraceMs).toBe(8_000);
   });
@@ -34,6 +41,8 @@ describe('loadConfig', () => {
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ MICROSOFT_AUTHORITY_HOST: 'http://login.example' }, 'MICROSOFT_AUTHORITY_HOST'],
     [{ MICROSOFT_GRAPH_URL: 'https://graph.example/beta' }, 'MICROSOFT_GRAPH_URL'],
+    [{ ToChannelFromBotLoginUrl: 'http://login.example/botframework.com' }, 'ToChannelFromBotLoginUrl'],
+    [{ ToBotFromChannelOpenIdMetadataUrl: 'login.botframework.example' }, 'ToBotFromChannelOpenIdMetadataUrl'],
     [{ SYNC_INTERVAL: 'often' }, 'SYNC_INTERVAL'],
     [{ SYNC_INTERVAL: '1s' }, 'SYNC_INTERVAL'],
     [{ SYNC_WINDOW_FUTURE_DAYS: '-3' }, 'SYNC_WINDOW_FUTURE_DAYS'],

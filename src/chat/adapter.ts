@@ -1,12 +1,15 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
+import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import {
   AuthenticationConstants,
   BotFrameworkAuthentication,
   ConnectorFactory,
+  MsalServiceClientCredentialsFactory,
   type AuthenticateRequestResult,
   type BotFrameworkClient,
   type ClaimsIdentity,
   type ConnectorClient,
+  type ServiceClientCredentialsFactory,
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Config } from '../config.js';
@@ -16,15 +19,29 @@ import { boundConnectorRetryAfter } from './connector-retry-after.js';
 /**
  * Bot Framework adapter. With MicrosoftAppId empty, calbot runs in local mode (Bot Framework Emulator, tests):
  * no token is required on /api/messages and none is sent to the connector. With an app ID set, a request
- * without a valid Bot Framework token is refused with 401.
+ * without a valid Bot Framework token is refused with 401, and what calbot sends carries the bot's token.
  */
 export function createAdapter(config: Config, logger: Logger): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.appTenantId,
-  });
+  const { bot } = config;
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: bot.appId,
+      MicrosoftAppPassword: bot.appPassword,
+      MicrosoftAppType: bot.appType,
+      MicrosoftAppTenantId: bot.appTenantId,
+      // botbuilder takes all of these or none (none: the public cloud's), so all are given. The Emulator's metadata
+      // (read only for a token the Emulator or a skill signed), the user token service (OAuthUrl: calbot signs users
+      // in itself) and the caller ID (a label on inbound activities) keep botbuilder's public-cloud values.
+      ToChannelFromBotLoginUrl: bot.loginUrl,
+      ToChannelFromBotOAuthScope: bot.oAuthScope,
+      ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: bot.tokenIssuer,
+      ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      OAuthUrl: AuthenticationConstants.OAuthUrl,
+      CallerId: CallerIdConstants.PublicAzureChannel,
+    },
+    botCredentials(config, logger),
+  );
   const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth));
   adapter.onTurnError = async (turn: TurnContext, error: Error) => {
     logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, activityId: turn.activity.id, channelId: turn.activity.channelId }, 'turn failed');
@@ -35,6 +52,38 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     }
   };
   return adapter;
+}
+
+/**
+ * The bot's own token (client credentials, scope ToChannelFromBotOAuthScope/.default) for an app ID with a password.
+ * botbuilder's own credentials build an MSAL client with the login URL alone, and MSAL then asks
+ * login.microsoftonline.com whether any other host is a real authority first (instance discovery): a login URL
+ * elsewhere fails with endpoints_resolution_error wherever Microsoft does not vouch for it. So calbot's MSAL client
+ * names the host as known, as calbot's sign-in does. A SingleTenant bot gets its token from its own tenant, on the
+ * login URL's host (botbuilder does the same on login.microsoftonline.com). The managed identity (UserAssignedMSI)
+ * and local mode keep botbuilder's own.
+ */
+function botCredentials(config: Config, logger: Logger): ServiceClientCredentialsFactory | undefined {
+  const { appId, appPassword, appType, appTenantId, loginUrl } = config.bot;
+  if (!appId || appType === 'UserAssignedMSI') return undefined;
+  const login = new URL(loginUrl);
+  const authority = appType === 'SingleTenant' ? `${login.origin}/${appTenantId}` : loginUrl;
+  const msalLogger = logger.child({ component: 'msal-bot' });
+  const client = new ConfidentialClientApplication({
+    auth: { clientId: appId, clientSecret: appPassword, authority, knownAuthorities: [login.host] },
+    system: {
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: LogLevel.Warning,
+        loggerCallback: (level, message) => {
+          if (level === LogLevel.Error) msalLogger.error(message);
+          else if (level === LogLevel.Warning) msalLogger.warn(message);
+        },
+      },
+    },
+  });
+  // Typed with botframework-connector's own (older) msal-node; it calls acquireTokenByClientCredential only.
+  return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
 }
 
 /** Distinct (app, service URL, audience) clients kept: Teams has a few service URLs per region; this bounds the rest. */
