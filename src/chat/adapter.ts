@@ -1,7 +1,8 @@
 import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
 import {
   AuthenticationConstants,
+  AuthenticationError,
   BotFrameworkAuthentication,
   ConnectorFactory,
   MsalServiceClientCredentialsFactory,
@@ -105,11 +106,11 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await this.inner.authenticateRequest(activity, authHeader));
+    return this.reusing(await refusingBadTokens(this.inner.authenticateRequest(activity, authHeader)));
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
+    return this.reusing(await refusingBadTokens(this.inner.authenticateStreamingRequest(authHeader, channelIdHeader)));
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
@@ -150,6 +151,23 @@ class ReusedConnectorFactory extends ConnectorFactory {
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
     // Bounded: a long Retry-After for one conversation is handed back to the sender, not waited out in-line.
     return this.clients.getOrCreate(JSON.stringify([this.appId, serviceUrl, audience ?? null]), () => this.inner.create(serviceUrl, audience).then((client) => boundConnectorRetryAfter(client)));
+  }
+}
+
+/** jsonwebtoken's errors for a token that does not verify (its TokenExpiredError botbuilder turns into a 401 itself). */
+const TOKEN_REJECTIONS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
+
+/**
+ * botbuilder lets jsonwebtoken's own errors through: a token signed with another key under a published key ID
+ * ("invalid signature"), one not valid yet, one with another algorithm. CloudAdapter answers anything but its
+ * AuthenticationError with 500, so a forged token got a server error instead of a refusal.
+ */
+async function refusingBadTokens<T>(authenticating: Promise<T>): Promise<T> {
+  try {
+    return await authenticating;
+  } catch (error) {
+    if (error instanceof Error && TOKEN_REJECTIONS.has(error.name)) throw new AuthenticationError(`Unauthorized. ${error.message}`, StatusCodes.UNAUTHORIZED);
+    throw error;
   }
 }
 

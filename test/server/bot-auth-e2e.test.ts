@@ -164,9 +164,11 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
   it.each<[string, Partial<ChannelTokenOptions> | null]>([
     ['no token at all', null],
     ['a key the channel never published', { signedWith: 'unknown' }],
+    ["a forged signature under the channel's key ID", { signedWith: 'forged' }],
     ['a key endorsed only for another channel', { signedWith: 'other-channel' }],
     ['another app ID as audience', { appId: randomUUID() }],
     ['a token that expired 10 minutes ago', { expiresInSeconds: -600 }],
+    ['a token valid only from an hour from now', { validInSeconds: 3600, expiresInSeconds: 7200 }],
     ["a serviceurl claim that is not the activity's serviceUrl", { serviceUrl: 'https://smba.trafficmanager.net/emea/' }],
     ['another issuer', { issuer: 'https://api.botframework.example' }],
   ])('refuses an activity with %s: 401, and nothing is sent', async (_case, token) => {
