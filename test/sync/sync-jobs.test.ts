@@ -6,6 +6,7 @@ import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, storedDays, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
+import type { TeamsUser } from '../support/calbot-harness.js';
 import { cardDate, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
@@ -18,16 +19,26 @@ describe('sync jobs and commands', () => {
     await h.close();
   });
 
-  /** Waits until Agenda has released (and re-saved) the user's job after a round. */
-async function waitForJobUnlocked(userKey: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
-    if (job && !job.lockedAt) return;
-    await new Promise((r) => setTimeout(r, 50));
+  /** Waits until Agenda has released (and re-saved) the user's job after a round; fails when it never does. */
+  async function waitForJobUnlocked(userKey: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+      if (job && !job.lockedAt) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${userKey}: the job was never unlocked`);
   }
-}
 
-const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).find({ name: SYNC_JOB, 'data.userKey': userKey }).toArray();
+  const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).find({ name: SYNC_JOB, 'data.userKey': userKey }).toArray();
+
+  /** Sends "sync now" and returns its activity id and a wait for its first `count` replies' text (by replyToId). */
+  async function postSyncNow(chat: TeamsUser): Promise<{ posted: Promise<number>; replies(count: number): Promise<string[]> }> {
+    const activity = h.message('sync now', chat) as { id: string };
+    const posted = h.post(activity);
+    const replies = async (count: number) =>
+      (await h.connector.waitFor(count, (r) => r.conversationId === chat.conversationId && r.replyToId === activity.id)).map((r) => r.activity.text ?? r.activity.summary ?? '');
+    return { posted, replies };
+  }
 
   test('connecting creates ONE repeating job and runs it at once; "sync now" waits for the round and reports it', async () => {
     let planning = '';
@@ -49,16 +60,22 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
 
   test('"sync now" while a round runs: says so, then reports that round when it ends', async () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Busy');
+    await waitForJobUnlocked(userKey);
     for (let i = 0; i < 3; i++) h.graph.addEvent(microsoft.oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
-    h.graph.slowRequests({ delayMs: 700, count: 2, oid: microsoft.oid });
+    // The round's first page waits at Graph until the second "sync now" has been answered: it is running throughout.
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta' });
     try {
       const first = command(h, chat, 'sync now');
-      await waitForState(h, userKey, (state) => state.status === 'running');
-      const second = command(h, chat, 'sync now', 2);
+      await hold.held;
+      expect((await h.store.collections.syncStates.findOne({ _id: userKey }))!.status).toBe('running');
+      const second = await postSyncNow(chat);
+      expect(await second.replies(1)).toEqual(["A sync is already running; I'll tell you when it finishes."]);
+      hold.release();
       expect(await first).toEqual(['Synced: 3 new, 0 changed, 0 removed.']);
-      expect(await second).toEqual(["A sync is already running; I'll tell you when it finishes.", 'Synced: 3 new, 0 changed, 0 removed.']);
+      expect(await second.replies(2)).toEqual(["A sync is already running; I'll tell you when it finishes.", 'Synced: 3 new, 0 changed, 0 removed.']);
+      expect(await second.posted).toBeLessThan(300);
     } finally {
-      h.graph.clearSlowRequests();
+      hold.release();
     }
   });
 
@@ -70,15 +87,24 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     // lock was touched by the round's pages (three of them) after the round started.
     const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
     await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
-    h.graph.slowRequests({ delayMs: 1500, count: 1, oid: microsoft.oid, resource: '/me/mailboxSettings' });
+    // The settings read waits at Graph until the next "sync now" has begun: the job stays locked until then.
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/mailboxSettings' });
     try {
       expect(await command(h, chat, 'sync now')).toEqual(['Synced: 5 new, 0 changed, 0 removed.']);
+      await hold.held;
       const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
       expect(job?.lockedAt).toBeTruthy();
       h.graph.addEvent(microsoft.oid, { subject: 'Late', start: at(7, 9), end: at(7, 10) });
-      expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+      // Under a new display name, so that its turn writes the chat user first: seen written, the turn is under way
+      // (the job is released only after that, so "sync now" finds it still locked by a finished round).
+      const renamed = { ...chat, name: 'Bo Again Renamed' };
+      const again = command(h, renamed, 'sync now');
+      await until(async () => (await h.store.collections.chatUsers.findOne({ _id: userKey }))?.userName === renamed.name);
+      expect((await jobsOf(userKey))[0]!.lockedAt).toBeTruthy();
+      hold.release();
+      expect(await again).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
     } finally {
-      h.graph.clearSlowRequests();
+      hold.release();
     }
   });
 
@@ -87,26 +113,27 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     await waitForJobUnlocked(userKey);
     const since = await h.store.collections.syncStates.findOne({ _id: userKey });
     // As a job run leaves things for a moment: its round has written the sync state, its copy is still the old one.
-    const endedAt = new Date(since!.lastRunAt!.getTime() + 1000);
+    // (Now, not later: the copy taken below must be the round's, whatever the clock says.)
+    const endedAt = new Date(Math.max(Date.now(), since!.lastRunAt!.getTime() + 1));
     await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { lastRunAt: endedAt, lastSuccessAt: endedAt } });
-    let resolvedAt = 0;
-    const waiting = h.calbot.syncJobs.waitForRound(userKey, since, { timeoutMs: 10_000 }).then((state) => {
-      resolvedAt = Date.now();
-      return state;
-    });
-    await new Promise((done) => setTimeout(done, 600));
-    expect(resolvedAt).toBe(0);
-    const copiedAt = Date.now();
+    const copyWhenAnswered = h.calbot.syncJobs.waitForRound(userKey, since, { timeoutMs: 10_000 }).then(async (state) => ({
+      state,
+      copiedAt: (await h.store.collections.chatUsers.findOne({ _id: userKey }))?.answerContext?.copiedAt,
+    }));
     await copyAnswerContext(h.store.collections, userKey, { onlyIfCopied: true });
-    expect((await waiting)!.lastSuccessAt).toEqual(endedAt);
-    expect(resolvedAt).toBeGreaterThanOrEqual(copiedAt);
+    const answered = await copyWhenAnswered;
+    expect(answered.state!.lastSuccessAt).toEqual(endedAt);
+    // The answer came with the round's copy in place: an answer asked for now says what the round did.
+    expect(answered.copiedAt!.getTime()).toBeGreaterThanOrEqual(endedAt.getTime());
 
-    // A copy that never comes (it failed; the job logged it) holds the answer back a moment, not until the timeout.
+    // A copy that never comes (it failed; the job logged it) holds the answer back a moment (waitForRound's copy
+    // wait, 2 s), not until the timeout. Without that wait the answer would come at once: this is what shows it.
     const again = await h.store.collections.syncStates.findOne({ _id: userKey });
     const later = new Date(Date.now() + 60_000);
     await h.store.collections.syncStates.updateOne({ _id: userKey }, { $set: { lastRunAt: later, lastSuccessAt: later } });
     const asked = Date.now();
     expect((await h.calbot.syncJobs.waitForRound(userKey, again, { timeoutMs: 10_000 }))!.lastSuccessAt).toEqual(later);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1_000);
     expect(Date.now() - asked).toBeLessThan(8_000);
   });
 
@@ -189,7 +216,7 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
   test('start-up applies a changed SYNC_INTERVAL to existing jobs and pulls a far next run in', async () => {
     const { userKey } = await connectedUser(h, 'Bo Interval');
     // Agenda unlocks the job after the connect's own round; a locked job is left to its holder.
-    for (let i = 0; i < 100 && (await jobsOf(userKey))[0]?.lockedAt != null; i++) await new Promise((done) => setTimeout(done, 50));
+    await waitForJobUnlocked(userKey);
     // As if the job had been created when SYNC_INTERVAL was a day.
     const farOut = new Date(Date.now() + 24 * 60 * 60_000);
     await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': userKey }, { $set: { repeatInterval: 24 * 60 * 60_000, nextRunAt: farOut } });
@@ -298,19 +325,26 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     await until(async () => (await h.store.collections.outbox.countDocuments({ userKey, status: 'pending', 'payload.heldForQuietHours': true })) === 1);
     await waitForJobUnlocked(userKey);
 
-    // The next round is one request (no trailing empty page), and slow: the disconnect lands while it is in flight.
+    // The next round is one request (no trailing empty page), held at Graph until the disconnect has unlinked the
+    // account and is waiting for that round to stop: it lands while the request is in flight.
     h.graph.setTrailingEmptyPage(false);
     h.graph.addEvent(oid, { subject: 'Late news', start: at(3, 9), end: at(3, 10) });
-    h.graph.slowRequests({ delayMs: 1500, count: 1, oid });
+    const hold = h.graph.holdRequests({ oid });
     try {
       const syncing = command(h, chat, 'sync now');
-      await waitForState(h, userKey, (state) => state.status === 'running');
-      expect((await command(h, chat, 'disconnect outlook'))[0]).toMatch(/^Disconnected from Outlook/);
+      await hold.held;
+      const disconnecting = command(h, chat, 'disconnect outlook');
+      // The disconnect removes the account, then the job, then waits for the round (its sync lease).
+      await until(async () => (await jobsOf(userKey)).length === 0);
+      expect(await h.store.collections.accounts.findOne({ _id: userKey })).toBeNull();
+      expect(await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })).toBe(1);
+      hold.release();
+      expect((await disconnecting)[0]).toMatch(/^Disconnected from Outlook/);
       await syncing;
       await until(async () => h.graph.inFlight(oid) === 0 && (await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })) === 0);
     } finally {
       h.graph.setTrailingEmptyPage(true);
-      h.graph.clearSlowRequests();
+      hold.release();
     }
     expect(await h.store.collections.events.countDocuments({ userKey })).toBe(0);
     expect(await h.store.collections.calendarDays.countDocuments({ userKey })).toBe(0);
@@ -324,20 +358,23 @@ const jobsOf = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs
     const other = h.addMicrosoftUser('Bo Other');
     for (let i = 0; i < 5; i++) h.graph.addEvent(other.oid, { subject: `New mailbox ${i}`, start: at(1 + i, 11), end: at(1 + i, 12) });
     await waitForJobUnlocked(userKey);
-    // The old mailbox's next round reads two pages; the first is slow, so the switch lands while it is in flight
-    // (the second would go out with the new account's token, and meet a 410).
+    // The old mailbox's next round reads two pages; the first waits at Graph until the new account is linked, so the
+    // switch lands while it is in flight (the second would go out with the new account's token, and meet a 410).
     h.graph.addEvent(microsoft.oid, { subject: 'Old news', start: at(2, 9), end: at(2, 10) });
-    h.graph.slowRequests({ delayMs: 1500, count: 1, oid: microsoft.oid });
+    const hold = h.graph.holdRequests({ oid: microsoft.oid });
     try {
       const syncing = command(h, chat, 'sync now');
-      await waitForState(h, userKey, (state) => state.status === 'running');
+      await hold.held;
       const before = h.connector.messages(chat.conversationId).length;
-      expect((await h.connect(chat, other, { waitForFirstSync: true })).status).toBe(200);
+      const connecting = h.connect(chat, other, { waitForFirstSync: true });
+      await until(async () => (await h.store.collections.accounts.findOne({ _id: userKey }))?.username === other.upn);
+      hold.release();
+      expect((await connecting).status).toBe(200);
       await syncing;
       const lines = h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text ?? '');
       expect(lines.filter((text) => /^Synced \d+ events?$/.test(text))).toEqual(['Synced 5 events']);
     } finally {
-      h.graph.clearSlowRequests();
+      hold.release();
     }
     await waitForState(h, userKey, (state) => state.roundsCompleted >= 1 && state.status !== 'running');
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(Array.from({ length: 5 }, (_, i) => `New mailbox ${i}`));
