@@ -202,6 +202,15 @@ describe('sync jobs and commands', () => {
     expect(h.graph.requestCount(oid)).toBe(count);
   });
 
+  test('Graph refusing the calendar (403 ErrorAccessDenied, as for a token without Calendars.Read): "sync now" and "sync status" say calbot cannot read it and to reconnect', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Denied');
+    await waitForJobUnlocked(userKey);
+    h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    expect(await command(h, chat, 'sync now')).toEqual(["The sync didn't work: calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account."]);
+    const [status] = await command(h, chat, 'sync status');
+    expect(status).toMatch(/Last problem, today at \d\d:\d\d: calbot can no longer read your Outlook calendar\. Please reconnect your Microsoft account\./);
+  });
+
   test('start-up enables the job of a connected account that was left disabled', async () => {
     const { userKey } = await connectedUser(h, 'Bo Disabled');
     await waitForJobUnlocked(userKey);
