@@ -108,7 +108,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
     }),
     defineCommand<{ text: string }, AskPrefetch>({
       name: 'ask',
-      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, am I free at 3, when am I free tomorrow)" },
+      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, next standup, am I free at 3, when am I free tomorrow)" },
       // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
       match: (text) => (isScheduleQuestion(text, clock()) ? { text } : undefined),
       load: async (userKey, { text }, turn) => {
@@ -180,8 +180,9 @@ export async function answerQuestion(
       return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...extras });
     }
     case 'next': {
-      const events = await nextEvents(calendar, now, question.count);
-      return renderNextAnswer({ zone, now, events, count: question.count, asked: question.asked, until: nextHorizon(calendar, now), ...extras });
+      const { count, asked, subject } = question;
+      const events = await nextEvents(calendar, now, count, subject);
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, until: nextHorizon(calendar, now, subject), ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([

@@ -13,7 +13,8 @@ export type { TimeRange } from './free-slots.js';
  * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day).
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
- *   `asked` is the number asked for when it was more than that.
+ *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
+ *   ("when is my next standup", "next 1:1 with sam": matchesSubject).
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -25,10 +26,20 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number }
-  | { kind: 'next'; count: number; asked?: number }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy' }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
+
+/**
+ * The words a "next" question names a meeting by ("standup", "1:1 with sam", "design review"): `text` as typed (lower
+ * case), for the answer to quote; `terms`, folded (foldForMatch) and without filler ("with", "the"), each of which must
+ * start a word of the event's subject or location.
+ */
+export interface SubjectFilter {
+  text: string;
+  terms: string[];
+}
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
 export const FREE_AT_DEFAULT_MINUTES = 30;
@@ -87,7 +98,7 @@ export function normalizeQuestionText(text: string): string {
     .replace(GREETING, '')
     .replace(/['\u2018\u2019\u02bc`]/g, '')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[?!,;"()*_~]+/g, ' ')
+    .replace(/[?!,;"\u201c\u201d()*_~]+/g, ' ')
     .replace(/\.(?=\s|$)/g, ' ')
     .replace(/\bcalbot\b/g, ' ')
     .replace(/@\s*(?=\d)/g, 'at ') // "free @ 3"
@@ -131,6 +142,24 @@ const UPCOMING = /\b(coming up|upcoming)\b/;
 const COUNT_WORD = '\\d{1,3}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
 /** "next 3 meetings", "my next two events", "the next few calls", "next meetings": "next" with how many. */
 const NEXT_COUNTED = new RegExp(`\\bnext (?:(${COUNT_WORD}) )?(?:meeting|event|appointment|call)(s?)\\b`);
+/**
+ * "when is my next standup", "what are my next 3 meetings with sam", "next design review": "next" after nothing but
+ * words that ask about it, and what follows it. Said mid-sentence ("am I free before my next meeting") it names no subject.
+ */
+const NEXT_LEAD = /^(?:(?:when|whens|what|whats|where|wheres|which|time|day|is|are|do|does|will|i|have|got|show|list|give|tell|find|me|us|my|our|the|and|so|ok|okay|please|pls)\s+)*next\s+(.+)$/;
+/** What follows "next" that is a span or a day, not a meeting: "next week", "next monday", "next 3 days", "next december". */
+const NEXT_SPAN = new RegExp(
+  `^(?:(?:${COUNT_WORD}) )?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
+);
+const NEXT_COUNT_WORD = new RegExp(`^(${COUNT_WORD})(?= |$) ?`);
+const NEXT_NOUN = /^(?:upcoming )?(?:meeting|event|appointment|call|thing|one)(s?)\b ?/;
+/** Words that do not name a meeting: "next meeting with bob" is about Bob. */
+const SUBJECT_FILLER = new Set(['meeting', 'meetings', 'event', 'events', 'appointment', 'appointments', 'call', 'calls', 'one', 'ones', 'thing', 'things', 'with', 'w/', 'and', 'my', 'our', 'the', 'a', 'an', 'for', 'about', 'of', 'on', 'in', 'at', 'to', 'me', 'us', 'i', 'up', 'is', 'are', 'please', 'pls', 'meet', 'see']);
+/** More words than this in a subject are not read: an answer to a pasted paragraph needs no more. */
+const MAX_SUBJECT_TERMS = 8;
+/** A one-on-one, written any of the ways people write it: "1:1", "1-1", "1on1", "1-on-1", "one on one". */
+const ONE_ON_ONE = /(?<![\p{L}\p{N}:])(?:1 ?(?::|-|-?on-?) ?1|one[ -]on[ -]one)(?!\p{N}|:\p{N})/gu;
+
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
 const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
 const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet)\b/;
@@ -201,14 +230,15 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
  * `now` is the clock, `zone` the user's IANA zone: "today" and "friday" are the user's today and friday.
  */
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
-  const { part, rest: t } = splitDayPart(normalizeQuestionText(text));
+  const normalized = normalizeQuestionText(text);
+  const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
 
-  const counted = NEXT_COUNTED.exec(t);
-  if (counted) return { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') };
+  const next = nextQuestion(normalized, now);
+  if (next) return next;
   if (NEXT.test(t)) return { kind: 'next', count: 1 };
   if (NOW_WORDS.test(t)) return { kind: 'now' };
 
@@ -282,6 +312,77 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 }
 
 /**
+ * "next 3 meetings", "when is my next standup", "my next two 1:1s with sam": how many, and the words the meetings are
+ * named by. Read from the whole question (the part of the day in it too: "next morning standup"). Undefined when it is
+ * not such a question, or names a day or a time as well ("next standup tomorrow", "next meeting at 3"): those read as
+ * they did before there were subjects, an answer about that day or the plain next meeting.
+ */
+function nextQuestion(t: string, now: Date): Extract<Question, { kind: 'next' }> | undefined {
+  const lead = NEXT_LEAD.exec(t);
+  if (!lead) {
+    // Mid-sentence, only a count of meetings is read: "agenda for the next 3 meetings".
+    const counted = NEXT_COUNTED.exec(t);
+    return counted ? { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') } : undefined;
+  }
+  let rest = lead[1]!.replace(ONE_ON_ONE, '1:1');
+  if (NEXT_SPAN.test(rest)) return undefined;
+  const countWord = NEXT_COUNT_WORD.exec(rest);
+  if (countWord) rest = rest.slice(countWord[0].length);
+  const noun = NEXT_NOUN.exec(rest);
+  if (noun) rest = rest.slice(noun[0].length);
+  if (namesWhen(rest, now)) return undefined;
+  const question: Extract<Question, { kind: 'next' }> = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
+  const words = rest.split(' ').filter(Boolean);
+  while (words.length > 0 && SUBJECT_FILLER.has(words[0]!)) words.shift();
+  while (words.length > 0 && SUBJECT_FILLER.has(words.at(-1)!)) words.pop();
+  const terms = foldForMatch(words.join(' '))
+    .split(' ')
+    .filter((word) => word !== '' && !SUBJECT_FILLER.has(word) && /[^\p{P}]/u.test(word))
+    // "standups", "1:1s", "sams": a plural or a possessive is its word, which also starts the longer one.
+    .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word))
+    .slice(0, MAX_SUBJECT_TERMS);
+  if (terms.length > 0) question.subject = { text: words.join(' '), terms };
+  return question;
+}
+
+/** Whether the words after "next ..." name a day or a time; a bare part of the day is a meeting's name ("morning standup"). */
+function namesWhen(rest: string, now: Date): boolean {
+  if (rest === '') return false;
+  if (WEEK.test(rest) || MONTH.test(rest) || NEXT_DAYS.test(rest) || HOUR_RANGE.test(rest) || DAY_OF_MONTH.test(rest) || NOW_WORDS.test(rest)) return true;
+  return chronoResults(rest, now, 0, false).some((result) => !/^(?:morning|afternoon|evening|night)s?$/.test(result.text.trim()));
+}
+
+/**
+ * Text as subjects are compared: no accents or case ("Réunion" is "reunion"), no apostrophes, no invisible format or
+ * control characters, "stand-up" as "standup", and a one-on-one however written as "1:1".
+ */
+export function foldForMatch(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cf}\p{Cc}]+/gu, '')
+    .toLowerCase()
+    .replace(/['\u2018\u2019\u02bc`]/g, '')
+    .replace(/(?<=\p{L})[-\u2010\u2011](?=\p{L})/gu, '')
+    .replace(ONE_ON_ONE, '1:1');
+}
+
+/** A subject is read this far: an invite's 64 KB subject costs no more to match than a long one. */
+const MATCHED_SUBJECT_CHARS = 500;
+
+/** Whether every term of `filter` starts a word of the event's subject or location ("sam" finds "Sam / Ada 1:1"). */
+export function matchesSubject(filter: SubjectFilter, event: { subject: string; location?: string | undefined }): boolean {
+  const text = foldForMatch(`${event.subject.slice(0, MATCHED_SUBJECT_CHARS)} ${(event.location ?? '').slice(0, MATCHED_SUBJECT_CHARS)}`);
+  return filter.terms.every((term) => startsWord(text, term));
+}
+
+function startsWord(text: string, term: string): boolean {
+  for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+    if (at === 0 || !/[\p{L}\p{N}]/u.test(text[at - 1]!)) return true;
+  }
+  return false;
+}
+
+/**
  * How many meetings a "next" question asks for: the number named, else a few for a plural ("next meetings": more
  * than one, and "next 3" is what "a few" means elsewhere), else one; at most MAX_NEXT_COUNT.
  */
@@ -297,9 +398,10 @@ function meetingCount(word: string | undefined, plural: boolean): { count: numbe
  * alone, so the bot can tell a question from a command without reading dates twice.
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
-  const { rest: t } = splitDayPart(normalizeQuestionText(text));
+  const normalized = normalizeQuestionText(text);
+  const { rest: t } = splitDayPart(normalized);
   if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
-  if (NEXT.test(t) || NEXT_COUNTED.test(t) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || nextQuestion(normalized, now) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;
 }

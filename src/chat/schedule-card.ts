@@ -56,6 +56,8 @@ export const CARD_BYTE_BUDGET = 24_000;
 const MAX_SUBJECT_CHARS = 160;
 const MAX_LOCATION_CHARS = 80;
 const MAX_FOOTNOTE_CHARS = 300;
+/** What the user typed, quoted back ("No meeting matching "standup""): enough to recognise, short enough to read. */
+const MAX_QUOTED_CHARS = 60;
 
 /**
  * The final cut of events for a range: the store query fetches a widened range (all-day events are stored at
@@ -163,24 +165,35 @@ export interface NextInput extends AnswerExtras {
   count?: number | undefined;
   /** The number asked for when it was more than calbot lists (count is then that most). */
   asked?: number | undefined;
+  /** The words the meetings had to match ("standup", "1:1 with sam"), as the user typed them. */
+  subject?: string | undefined;
   /** Where the search stopped (nextHorizon): an answer with fewer than `count` says how far it looked. */
   until?: Date | undefined;
 }
 
 /**
  * "next meeting": the one meeting, when and in how long. "next 3 meetings": that many in one card, grouped by day
- * (the header names no day), each row as the agenda's; fewer found than asked, the summary says so.
+ * (the header names no day), each row as the agenda's; fewer found than asked, the summary says so. "next standup":
+ * the header quotes what was matched, and nothing found says how far calbot looked.
  */
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const { zone, now, events } = input;
   const count = input.count ?? 1;
+  // The user's own words go into sentences: no controls or bidi overrides there (one would turn the rest of the
+  // sentence around), and clipped; renderAnswer binds them as text, never as markdown or a template.
+  const subject = input.subject ? clip(input.subject.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '').trim(), MAX_QUOTED_CHARS) : '';
+  const header = subject ? `Next "${subject}"` : 'Next up';
+  const matching = subject ? ` matching "${subject}"` : '';
   const first = events[0];
-  if (!first) return renderAnswer({ header: 'Next up', summary: 'Nothing coming up on your calendar.', groups: [], ...footnoteOf(input) });
+  if (!first) {
+    const summary = subject ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
+    return renderAnswer({ header, summary, groups: [], ...footnoteOf(input) });
+  }
   const local = localClock(zone);
   if (count === 1) {
     const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
     const summary = `${relativeDay(day, now, zone)}, ${startsIn(first.start, now)}`;
-    return renderAnswer({ header: 'Next up', summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
+    return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const conflicts = conflictingEvents(events);
@@ -197,11 +210,11 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const meetings = (n: number) => `${n} meeting${n === 1 ? '' : 's'}`;
   const found =
     events.length >= count
-      ? `Your next ${meetings(count)}${input.asked ? ` (${count} is the most I list at once)` : ''}.`
-      : `Only ${meetings(events.length)} coming up ${lookedAhead(input.until, now)}.`;
+      ? `Your next ${meetings(count)}${matching}${input.asked ? ` (${count} is the most I list at once)` : ''}.`
+      : `Only ${meetings(events.length)}${matching || ' coming up'} ${lookedAhead(input.until, now)}.`;
   const when = startsIn(first.start, now);
   const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;
-  return renderAnswer({ header: 'Next up', summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
+  return renderAnswer({ header, summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
 }
 
 /** "in the next 60 days": how far a search ahead went; the synced part of the calendar when that is all of it. */

@@ -3,7 +3,7 @@ import { blocksTime, type TimeRange } from './free-slots.js';
 import { eventsForDisplay, type DisplayEvent } from './schedule-card.js';
 import type { Collections, SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, datesOverlapping, eventsOnDates, startDayReads, type DayReads } from '../sync/calendar-days.js';
-import type { Question } from './question.js';
+import { matchesSubject, type Question, type SubjectFilter } from './question.js';
 import { luxonZone } from './zone-offsets.js';
 
 /**
@@ -82,6 +82,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How far ahead "next meeting" looks: the sync window's future end is usually well inside this. */
 export const NEXT_EVENT_HORIZON_MS = 366 * DAY_MS;
+/**
+ * How far ahead "next standup" looks: a subject the calendar does not have would otherwise read every day of the
+ * window, and a meeting first held in six months is not what "next" asks about.
+ */
+export const NEXT_SUBJECT_HORIZON_DAYS = 60;
 
 /**
  * The calendarDays to read for `range` in `zone`: the UTC dates it touches (where its timed events are filed) and
@@ -143,27 +148,32 @@ export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, 
 
 /**
  * Where "next meeting" stops looking: the end of the synced window (no day is filed past it), or the horizon if that
- * comes first. An answer that found fewer meetings than asked says how far this was.
+ * comes first (NEXT_SUBJECT_HORIZON_DAYS with a subject). An answer that found fewer meetings than asked says how far this was.
  */
-export function nextHorizon(calendar: Pick<StoredCalendar, 'windowEnd'>, now: Date): Date {
-  const horizon = new Date(now.getTime() + NEXT_EVENT_HORIZON_MS);
+export function nextHorizon(calendar: Pick<StoredCalendar, 'windowEnd'>, now: Date, subject?: SubjectFilter): Date {
+  const horizon = new Date(now.getTime() + (subject ? NEXT_SUBJECT_HORIZON_DAYS * DAY_MS : NEXT_EVENT_HORIZON_MS));
   return calendar.windowEnd && calendar.windowEnd.getTime() < horizon.getTime() ? calendar.windowEnd : horizon;
 }
 
-/** Up to `limit` meetings (isUpcomingMeeting) starting before nextHorizon, in start order. */
-export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1): Promise<DisplayEvent[]> {
-  const until = nextHorizon(calendar, now);
-  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, now, until, limit);
+/**
+ * Up to `limit` meetings (isUpcomingMeeting) starting before nextHorizon, in start order; with `subject`, only those
+ * it matches (matchesSubject: a filter in code, since neither store can search subjects accent-insensitively by index).
+ */
+export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1, subject?: SubjectFilter): Promise<DisplayEvent[]> {
+  const until = nextHorizon(calendar, now, subject);
+  const wanted = (event: DisplayEvent) => isUpcomingMeeting(event, now) && (!subject || matchesSubject(subject, event));
+  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, now, until, limit, wanted);
   const cursor = calendar.collections.events.find(
     { userKey: calendar.userKey, start: { $gte: now, $lt: until } },
-    // Small batches: the first few rows nearly always hold the answer; the cursor reads on only past declined ones.
-    { projection: DISPLAY_PROJECTION, sort: { start: 1 }, batchSize: Math.max(limit * 4, 8) },
+    // Small batches: the first few rows nearly always hold the answer; the cursor reads on only past declined ones
+    // (and, with a subject, past every meeting named otherwise: larger batches then).
+    { projection: DISPLAY_PROJECTION, sort: { start: 1 }, batchSize: subject ? 100 : Math.max(limit * 4, 8) },
   );
   const found: DisplayEvent[] = [];
   try {
     for await (const doc of cursor) {
       const event = doc as unknown as DisplayEvent;
-      if (!isUpcomingMeeting(event, now)) continue;
+      if (!wanted(event)) continue;
       found.push(event);
       if (found.length >= limit) break;
     }
@@ -178,11 +188,11 @@ export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1)
  * is filed under its own start date, so once a chunk is read every later meeting starts after those found; a
  * meeting spanning several dates is met again in the next chunk and counted once.
  */
-async function nextEventsFromDays(calendar: StoredCalendar, now: Date, until: Date, limit: number): Promise<DisplayEvent[]> {
+async function nextEventsFromDays(calendar: StoredCalendar, now: Date, until: Date, limit: number, wanted: (event: DisplayEvent) => boolean): Promise<DisplayEvent[]> {
   const found = new Map<string, DisplayEvent>();
   for (const dates of nextDateChunks(now, until)) {
     for (const entry of await eventsOnDates(calendar.collections.calendarDays, calendar.userKey, dates, calendar.dayReads)) {
-      if (entry.start.getTime() < until.getTime() && isUpcomingMeeting(entry, now)) found.set(entry.eventId, entry);
+      if (entry.start.getTime() < until.getTime() && wanted(entry)) found.set(entry.eventId, entry);
     }
     if (found.size >= limit) break;
   }

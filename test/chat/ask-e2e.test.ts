@@ -241,6 +241,51 @@ describe('asking about the schedule, end to end', () => {
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting', nia)).card))).toEqual(['Nia soon']);
   });
 
+  it.each([
+    ['filed by day', true],
+    ['synced before calendarDays (the events collection)', false],
+  ] as const)('when is my next standup / 1:1 with sam: the next meeting so named, %s', async (_name, days) => {
+    const sol = teamsUser(`Sol Subject ${days ? 'days' : 'events'}`, 'Europe/Berlin');
+    await seedAccount(h.store.collections, sol, { mailboxTimeZone: 'Europe/Berlin', days });
+    const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
+    const now = DateTime.now().setZone('Europe/Berlin');
+    await seedEvents(h.store.collections, sol, [
+      { subject: 'Sol planning', start: now.plus({ minutes: 30 }) },
+      { subject: 'Standup', start: now.plus({ minutes: 40 }), responseStatus: 'declined' },
+      { subject: 'Daily Stand-up', start: today.plus({ days: 2 }).set({ hour: 9 }), minutes: 15, joinUrl: 'https://teams.microsoft.com/l/meetup-join/standup' },
+      { subject: 'Daily Stand-up', start: today.plus({ days: 3 }).set({ hour: 9 }), minutes: 15 },
+      { subject: 'Sam / Sol 1-on-1', start: today.plus({ days: 4 }).set({ hour: 14 }), location: 'Café Élysée' },
+      { subject: 'Design Review', start: today.plus({ days: 5 }).set({ hour: 11 }) },
+      { subject: 'Quarterly sync with Bob', start: today.plus({ days: 90 }).set({ hour: 10 }) },
+    ]);
+    const header = async (text: string) => {
+      const card = readScheduleCard((await ask(h, text, sol)).card);
+      return { header: card.header, summary: card.summary, titles: rowTitles(card), rows: card.groups.flatMap((group) => group.rows) };
+    };
+
+    const standup = await header('when is my next standup?');
+    expect(standup.header).toBe('Next "standup"');
+    expect(standup.titles).toEqual(['Daily Stand-up']); // not the declined one sooner, nor the planning before it
+    expect(standup.rows[0]).toMatchObject({ time: '09:00–09:15', join: 'https://teams.microsoft.com/l/meetup-join/standup' });
+    expect(standup.summary).toMatch(new RegExp(`^${cardDate(today.plus({ days: 2 }), today)}, in [12] days$`));
+
+    for (const question of ['next 1:1 with sam', "when's my next one on one with Sam", 'next meeting at cafe elysee']) {
+      expect((await header(question)).titles).toEqual(['Sam / Sol 1-on-1']);
+    }
+    expect((await header('next design review')).titles).toEqual(['Design Review']);
+    const two = await header('my next 2 standups');
+    expect(two.header).toBe('Next "standups"');
+    expect(two.summary).toMatch(/^Your next 2 meetings matching "standups"\. The first starts in [12] days\.$/);
+    expect(two.titles).toEqual(['Daily Stand-up', 'Daily Stand-up']);
+
+    // Bob's meeting is 90 days away: the search stops at 60, and says so.
+    const bob = await ask(h, "when's my next meeting with Bob", sol);
+    expect(readScheduleCard(bob.card)).toMatchObject({ header: 'Next "bob"', summary: 'No meeting matching "bob" in the next 60 days.', groups: [] });
+    expect(bob.summary).toBe('Next "bob"\nNo meeting matching "bob" in the next 60 days.');
+    // The plain next meeting is still the plain next meeting.
+    expect((await header('next meeting')).titles).toEqual(['Sol planning']);
+  });
+
   it('am I in a meeting: the meeting under way, when it ends, and what is next', async () => {
     const eve = teamsUser('Eve Now', 'Europe/Berlin');
     await seedAccount(h.store.collections, eve, { mailboxTimeZone: 'Europe/Berlin' });
@@ -322,7 +367,7 @@ describe('asking about the schedule, end to end', () => {
 
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
-    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, am I free at 3");
+    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, next standup, am I free at 3");
     expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (also: timezone reset; timezone alone says which one is used)');
   });
 });

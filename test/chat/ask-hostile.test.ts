@@ -23,6 +23,8 @@ describe('hostile input through the whole ask path', () => {
     await seedEvents(h.store.collections, user, [
       ...SUBJECTS.map((subject, i) => ({ subject, start: today.set({ hour: 8 + i }), location: subject, joinUrl: i === 0 ? 'javascript:alert(1)' : undefined })),
       { subject: 'x'.repeat(64 * 1024), start: today.set({ hour: 20 }) },
+      // Tomorrow again, so that "next ..." finds them whatever the time of day.
+      ...SUBJECTS.map((subject, i) => ({ subject, start: today.plus({ days: 1 }).set({ hour: 8 + i }), location: subject })),
     ]);
   });
   afterAll(async () => {
@@ -67,6 +69,39 @@ describe('hostile input through the whole ask path', () => {
     if (expected === 'outside') expect(reply.text).toMatch(/^Thu 3 Dec 2099 is outside the part of your calendar I keep in sync/);
     const health = await fetch(`${h.baseUrl}/healthz`);
     expect(health.status).toBe(200);
+  });
+
+  // "next <whatever>": the words typed are matched against the subjects and quoted back in the card and its text, as text.
+  it.each([
+    ['markdown and a link', 'next **standup** [Sign in](https://evil.example)', [], 'Next "standup [sign in] https://evil.example"'],
+    ['a template expression', 'next ${$root.header}', [SUBJECTS[2]], 'Next "${$root.header}"'],
+    ['a script', 'next <script>alert(1)</script>', [SUBJECTS[3]], 'Next "alert 1"'],
+    ['emoji', 'next 🎉 party', [SUBJECTS[4]], 'Next "🎉 party"'],
+    ['an RTL override', 'next \u202Eevil', [SUBJECTS[0], SUBJECTS[5]], 'Next "evil"'],
+    ['quotes and a backslash', 'next "hi" and \'bye\' \\', [SUBJECTS[1]], 'Next "hi and bye \\"'],
+    ['900 characters', `next ${'x'.repeat(900)}`, [], `Next "${'x'.repeat(59)}…"`],
+  ] as const)('next, with %s: one reply, the words quoted as typed, and the server still answers', async (_name, text, found, header) => {
+    const reply = await ask(h, text, user);
+    const card = readScheduleCard(reply.card);
+    expect(card.header).toBe(header);
+    expect(reply.summary!.startsWith(`${header}\n`)).toBe(true);
+    if (found.length === 0) {
+      expect(card.summary).toMatch(/^No meeting matching ".+" in the next 60 days\.$/);
+      expect(card.groups).toEqual([]);
+    } else {
+      expect(rowTitles(card)).toHaveLength(1);
+      expect(found).toContain(rowTitles(card)[0]);
+    }
+    // Nothing the user typed became a link or a button, or turned the sentence quoting it around.
+    const types: string[] = [];
+    JSON.stringify(reply.card, (key, value: unknown) => {
+      if (key === 'type') types.push(String(value));
+      return value;
+    });
+    expect(types).not.toContain('Action.OpenUrl');
+    expect(JSON.stringify(reply.card)).not.toMatch(/javascript:/);
+    expect(`${card.header}${card.summary}`).not.toMatch(/\u202E/);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
   });
 
   it('after all of it, a plain question still gets a plain answer', async () => {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isScheduleQuestion, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
+import { isScheduleQuestion, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -201,6 +201,19 @@ const rows: Row[] = [
   ["what's up next", L, 'next'],
   ["what's coming up", L, 'next'],
   ['upcoming', L, 'next'],
+  // the next meeting of a kind (they read as the plain next meeting, or not as questions)
+  ['when is my next standup', L, 'next'],
+  ['next 1:1 with sam', L, 'next'],
+  ["when's my next meeting with Bob", L, 'next'],
+  ['next design review', L, 'next'],
+  ['what time is my next one on one with Sam?', L, 'next'],
+  ['next 2 standups', L, 'next'],
+  // ... not a day after "next", nor a day or a time besides it
+  ['next standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['next meeting tomorrow', L, 'next'],
+  ['next march planning', L, 'agenda', '2027-03-01T00:00', '2027-04-01T00:00'],
+  ['next time', L, undefined],
+  ['cancel my next standup', L, undefined],
   // several next meetings (they read as today's agenda)
   ['next 3 meetings', L, 'next'],
   ['my next two meetings', L, 'next'],
@@ -464,6 +477,54 @@ describe('parseQuestion', () => {
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count });
   });
 
+  // "next" carries the words the meeting is named by: the text after "next" without filler (meeting, with, the), for
+  // the answer to quote, and its terms folded (no accents, "stand-up" as "standup", a one-on-one as "1:1").
+  it.each([
+    ['when is my next standup', 1, 'standup', ['standup']],
+    ['when is my next stand-up?', 1, 'stand-up', ['standup']],
+    ['next 1:1 with sam', 1, '1:1 with sam', ['1:1', 'sam']],
+    ['next one on one with Sam', 1, '1:1 with sam', ['1:1', 'sam']],
+    ['next 1-on-1 w/ sam', 1, '1:1 w/ sam', ['1:1', 'sam']],
+    ["when's my next meeting with Bob", 1, 'bob', ['bob']],
+    ['whens my next call with Bob?', 1, 'bob', ['bob']],
+    ['next design review', 1, 'design review', ['design', 'review']],
+    ['what day is the next offsite', 1, 'offsite', ['offsite']],
+    ['next meeting with the design team', 1, 'design team', ['design', 'team']],
+    ['next meeting in room 4', 1, 'room 4', ['room', '4']],
+    ['next réunion au café', 1, 'réunion au café', ['reunion', 'au', 'cafe']],
+    ['next morning standup', 1, 'morning standup', ['morning', 'standup']],
+    ['my next 3 meetings with sam', 3, 'sam', ['sam']],
+    ['next few standups', 3, 'standups', ['standup']],
+    ['next two 1:1s', 2, '1:1s', ['1:1']],
+    ["next “sam's” sync", 1, 'sams sync', ['sam', 'sync']],
+  ] as const)('%j asks for the next %d matching %j', (text, count, subject, terms) => {
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count, subject: { text: subject, terms } });
+  });
+
+  it.each([
+    // Said before "next", filler only; said after it, nothing that is a subject: the plain next meeting.
+    ['when is my next meeting', 1],
+    ['what are my next 5 events', 5],
+    ['next one', 1],
+    ['next up', 1],
+    ['next please', 1],
+    ['am i free before my next meeting', 1], // mid-sentence: no subject is read
+    ['agenda for the next 3 meetings', 3],
+    // A day or a time beside it: read as before, the plain next meeting ("next meeting at 3" is not a meeting named "3").
+    ['next meeting at 3', 1],
+    ['next meeting this morning', 1],
+    ['next meeting with sam tomorrow', 1],
+  ] as const)('%j names no subject', (text, count) => {
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count });
+  });
+
+  it('reads at most 8 words of a subject; the answer quotes what was typed (the card clips it)', () => {
+    const words = Array.from({ length: 20 }, (_, i) => `word${i}`);
+    const question = parseQuestion(`next ${words.join(' ')}`, L.now, L.zone) as { subject: { text: string; terms: string[] } };
+    expect(question.subject.terms).toEqual(words.slice(0, 8));
+    expect(question.subject.text).toBe(words.join(' '));
+  });
+
   it(`"next 50 meetings" lists ${MAX_NEXT_COUNT}, and says 50 were asked for`, () => {
     expect(parseQuestion('next 50 meetings', L.now, L.zone)).toEqual({ kind: 'next', count: MAX_NEXT_COUNT, asked: 50 });
     expect(parseQuestion('next 11 meetings', L.now, L.zone)).toEqual({ kind: 'next', count: MAX_NEXT_COUNT, asked: 11 });
@@ -492,6 +553,24 @@ describe('parseQuestion', () => {
     expect(parseQuestion('do i have a meeting tomorrow', L.now, L.zone)).toMatchObject({ kind: 'agenda', label: 'Tomorrow · Fri 27 Nov' });
     // Double booked is about conflicts, which the agenda flags.
     expect(parseQuestion('am i double booked at 3', L.now, L.zone)).toMatchObject({ kind: 'agenda' });
+  });
+
+  it.each([
+    ['standup', 'Daily Stand-up', undefined, true],
+    ['standup', 'Standups sync', undefined, true],
+    ['standup', 'Stand up', undefined, false], // two words: not one
+    ['1:1 sam', 'Sam / Ada 1:1', undefined, true],
+    ['1:1 sam', 'Ada <> Sam 1-on-1', undefined, true],
+    ['1:1 sam', 'One on one: Samantha', undefined, true], // words are matched from their start
+    ['1:1 sam', 'Sam 1:1 notes', 'Room 4', true],
+    ['1:1 sam', 'Ada 1:1 with Bob', undefined, false], // every term
+    ['sam', 'Planning with Isam', undefined, false], // not inside a word
+    ['reunion', 'Réunion équipe', undefined, true],
+    ['elysee', 'Lunch', 'Salle Élysée', true], // the location too
+    ['design review', 'DESIGN REVIEW', undefined, true],
+    ['evil', 'x \u202Eevil\u202C', undefined, true], // invisible format characters are no part of a word
+  ] as const)('the terms %j match %j (location %j): %s', (terms, subject, location, matches) => {
+    expect(matchesSubject({ text: terms, terms: terms.split(' ') }, { subject, location })).toBe(matches);
   });
 
   it.each([

@@ -175,6 +175,26 @@ describe('hostile subjects', () => {
     expect(answer.text.split('secret-value')).toHaveLength(2);
   });
 
+  // "next <whatever the user typed>": their words are quoted in the header and the summary.
+  it.each(hostile)('a subject asked for, %j, is quoted literally, in valid JSON', (typed) => {
+    const answer = renderNextAnswer({ zone: L, now: at('2026-11-26T10:42', L), events: [], subject: typed, until: at('2027-01-25T10:42', L), footnote: 'secret-value' });
+    expect(JSON.parse(JSON.stringify(answer.attachment.content))).toEqual(answer.attachment.content);
+    const quoted = typed.replace(/[\u0000-\u001f]/g, '').trim();
+    expect(texts(answer).slice(0, 2)).toEqual([`Next "${quoted}"`, `No meeting matching "${quoted}" in the next 60 days.`]);
+    expect(answer.text.startsWith(`Next "${quoted}"\nNo meeting matching "${quoted}"`)).toBe(true);
+    expect(JSON.stringify(answer.attachment.content).split('secret-value')).toHaveLength(2);
+    // Bound as TextRuns (no markdown), never as a link.
+    walk(card(answer), (n) => expect(n.type).not.toBe('Action.OpenUrl'));
+  });
+
+  it('a subject asked for loses controls and bidi overrides (the sentence it is quoted in stays the right way round), and is clipped', () => {
+    const answer = renderNextAnswer({ zone: L, now: at('2026-11-26T10:42', L), events: [], subject: '\u202Eweiver\u202C \u2066x\u2069\u0007', until: at('2027-01-25T10:42', L) });
+    expect(texts(answer)[1]).toBe('No meeting matching "weiver x" in the next 60 days.');
+    const long = texts(renderNextAnswer({ zone: L, now: at('2026-11-26T10:42', L), events: [], subject: 'x'.repeat(900), until: at('2027-01-25T10:42', L) }));
+    expect(long[0]).toMatch(/^Next "x{59}…"$/);
+    expect(long[1]).toMatch(/^No meeting matching "x{59}…" in the next 60 days\.$/);
+  });
+
   it('does not evaluate data as template expressions', () => {
     const answer = renderScheduleAnswer({ label: '${footnote}', zone: L, range: THU, events: [timed(L, '${header}', '2026-11-26T10:00', '2026-11-26T11:00')], footnote: 'secret-value' });
     const t = texts(answer);
@@ -310,6 +330,21 @@ describe('the other answers', () => {
     expect(texts(renderNextAnswer({ zone: L, now, events: events.slice(1), count: 5, until }))[1]).toBe('Only 1 meeting coming up in the next 180 days. It starts in 5 days.');
     expect(texts(renderNextAnswer({ zone: L, now, events: events.slice(1), count: 5, until: now }))[1]).toBe('Only 1 meeting coming up in the part of your calendar I keep in sync. It starts in 5 days.');
     expect(texts(renderNextAnswer({ zone: L, now, events: [], count: 5, until }))).toContain('Nothing coming up on your calendar.');
+  });
+
+  it('next standup: the header quotes what was matched; none found says how far calbot looked', () => {
+    const standup = timed(L, 'Daily Stand-up', '2026-11-27T09:00', '2026-11-27T09:15');
+    const until = new Date(now.getTime() + 60 * 86_400_000);
+    const one = texts(renderNextAnswer({ zone: L, now, events: [standup], subject: 'standup', until }));
+    expect(one.slice(0, 2)).toEqual(['Next "standup"', 'Tomorrow, in 22 h 18 min']);
+    expect(one).toContain('Daily Stand-up');
+    const none = renderNextAnswer({ zone: L, now, events: [], subject: 'standup', until });
+    expect(texts(none)).toEqual(['Next "standup"', 'No meeting matching "standup" in the next 60 days.']);
+    expect(none.text).toBe('Next "standup"\nNo meeting matching "standup" in the next 60 days.');
+    const two = texts(renderNextAnswer({ zone: L, now, events: [standup], count: 3, subject: 'standup', until }));
+    expect(two[1]).toBe('Only 1 meeting matching "standup" in the next 60 days. It starts in 22 h 18 min.');
+    const three = texts(renderNextAnswer({ zone: L, now, events: [standup, { ...standup, start: at('2026-11-30T09:00', L), end: at('2026-11-30T09:15', L) }], count: 2, subject: 'standup', until }));
+    expect(three[1]).toBe('Your next 2 meetings matching "standup". The first starts in 22 h 18 min.');
   });
 
   it('next 50 meetings: the ten it lists, and that ten is the most', () => {
