@@ -56,14 +56,15 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string, options: 
 }
 
 /**
- * Graph refused a freshly refreshed token (401): the grant is no good for Graph any more (consent withdrawn, the
- * account disabled). The account is marked like a refused refresh token, and the error says whether this call did it.
+ * Graph refused a freshly refreshed token (401), or refused the calendar to it (403): the grant is no good for Graph
+ * any more (consent withdrawn, the account disabled). The account is marked like a refused refresh token, and the
+ * error says whether this call did it.
  */
-export async function graphRefusedToken(deps: AuthDeps, userKey: string): Promise<ReconnectNeededError> {
+export async function graphRefusedToken(deps: AuthDeps, userKey: string, reason: 'graph_unauthorized' | 'graph_forbidden' = 'graph_unauthorized'): Promise<ReconnectNeededError> {
   return deps.locks.run(userKey, async () => {
     const accountDoc = await deps.collections.accounts.findOne({ _id: userKey });
     if (!accountDoc) throw new NotConnectedError(userKey);
-    return markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, 'graph_unauthorized', {});
+    return markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, reason, {});
   });
 }
 

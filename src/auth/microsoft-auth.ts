@@ -28,8 +28,11 @@ export interface MicrosoftAuth {
   completeSignIn(query: RedirectQuery): Promise<SignInResult | ConfirmationNeeded>;
   confirmConnection(userKey: string, code: string): Promise<ConfirmOutcome>;
   getAccessToken(userKey: string, options?: TokenOptions): Promise<string>;
-  /** Graph refused even a refreshed token: marks the account needs-reconnect (see graphRefusedToken). */
-  graphRefusedToken(userKey: string): Promise<ReconnectNeededError>;
+  /**
+   * Graph refused even a refreshed token (401, graph_unauthorized), or refused the calendar to this grant (403,
+   * graph_forbidden): marks the account needs-reconnect (see graphRefusedToken).
+   */
+  graphRefusedToken(userKey: string, reason?: 'graph_unauthorized' | 'graph_forbidden'): Promise<ReconnectNeededError>;
   getAccessTokenDetails(userKey: string): Promise<AccessToken>;
   getAccount(userKey: string): Promise<AccountDoc | null>;
   disconnect(userKey: string): Promise<{ wasConnected: boolean; username?: string }>;
@@ -53,7 +56,7 @@ export function createMicrosoftAuth(options: {
     completeSignIn: (query) => completeSignIn(deps, query),
     confirmConnection: (userKey, code) => confirmConnection(deps, userKey, code),
     getAccessToken: (userKey, tokenOptions) => getAccessToken(deps, userKey, tokenOptions),
-    graphRefusedToken: (userKey) => graphRefusedToken(deps, userKey),
+    graphRefusedToken: (userKey, reason) => graphRefusedToken(deps, userKey, reason),
     getAccessTokenDetails: (userKey) => getAccessTokenDetails(deps, userKey),
     getAccount: (userKey) => options.collections.accounts.findOne({ _id: userKey }),
     disconnect: (userKey) => disconnect(deps, userKey),

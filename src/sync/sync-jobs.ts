@@ -187,9 +187,12 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     } catch (caught) {
       // Cut off at shutdown (releaseStuckRounds): whatever the error, the user is the next process's now.
       if (fence.closed) return undefined;
-      // Graph refusing a token MSAL had just refreshed (graph-client.ts retries a 401 once so): the grant is no good
-      // for Graph any more, which only a new sign-in fixes. Handled like a refused refresh token.
-      const error = caught instanceof GraphAuthError && caught.statusCode === 401 && deps.auth ? await deps.auth.graphRefusedToken(userKey).catch(() => caught) : caught;
+      // Graph refusing a token MSAL had just refreshed (graph-client.ts retries a 401 once so), or refusing the
+      // calendar to this grant (403 ErrorAccessDenied: consent for Calendars.Read withdrawn, or never given): the
+      // grant is no good for syncing any more, and every interval would be refused the same way. Only a new sign-in
+      // (which asks for consent again) fixes it: handled like a refused refresh token, the user told once.
+      const refusal = caught instanceof GraphAuthError ? ({ 401: 'graph_unauthorized', 403: 'graph_forbidden' } as const)[caught.statusCode as 401 | 403] : undefined;
+      const error = refusal && deps.auth ? await deps.auth.graphRefusedToken(userKey, refusal).catch(() => caught) : caught;
       const waitMs = waitAskedFor(error);
       if (waitMs !== undefined) {
         // A 429, or a 503/504 with Retry-After. Do not hold the worker for minutes: the job's own next run moves past

@@ -202,12 +202,20 @@ describe('sync jobs and commands', () => {
     expect(h.graph.requestCount(oid)).toBe(count);
   });
 
-  test('Graph refusing the calendar (403 ErrorAccessDenied, as for a token without Calendars.Read): "sync now" and "sync status" say calbot cannot read it and to reconnect', async () => {
+  test('Graph refusing the calendar (403 ErrorAccessDenied, as for a token without Calendars.Read): reconnect needed, the job stops, one card, and "sync status" says why', async () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Denied');
     await waitForJobUnlocked(userKey);
     h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    const before = h.connector.messages(chat.conversationId).length;
     expect(await command(h, chat, 'sync now')).toEqual(["The sync didn't work: calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account."]);
+    // Every interval would be refused the same way: syncing stops until a new sign-in, and the user is told once.
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'needs-reconnect' });
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(true);
+    const cards = (await h.connector.waitFor(before + 2, (r) => r.conversationId === chat.conversationId)).slice(before).filter((r) => r.activity.attachments?.length);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.activity.attachments![0]!.content.body.map((b: { text?: string }) => b.text).join(' ')).toContain('Reconnect your Outlook calendar');
     const [status] = await command(h, chat, 'sync status');
+    expect(status).toMatch(/^Syncing is paused: your Outlook connection \(bo\.denied@contoso\.example\) has expired or was revoked\. Say "reconnect" to sign in again\./);
     expect(status).toMatch(/Last problem, today at \d\d:\d\d: calbot can no longer read your Outlook calendar\. Please reconnect your Microsoft account\./);
   });
 
