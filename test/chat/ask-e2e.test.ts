@@ -168,6 +168,14 @@ describe('asking about the schedule, end to end', () => {
     expect(bobReply.groups).toEqual([]);
   });
 
+  it('am I busy today at 3: the yes or no answers the question as put (yes for Ada, no for Bob)', async () => {
+    const adaReply = readScheduleCard((await ask(h, 'am I busy today at 3', ada)).card);
+    expect(adaReply.summary).toMatch(/^Yes, you have something then\.($| That's outside your working hours \(09:00–17:00\)\.$)/);
+    expect(rowTitles(adaReply)).toEqual(['Ada 1:1 with Grace']);
+    const bobReply = readScheduleCard((await ask(h, 'do I have a meeting today at 3?', bob)).card);
+    expect(bobReply.summary).toMatch(/^No, you're free then\.($| That's outside your working hours \(09:00–17:00\)\.$)/);
+  });
+
   it('next meeting skips declined, cancelled, free and all-day events', async () => {
     const cleo = teamsUser('Cleo Next', 'Europe/Berlin');
     await seedAccount(h.store.collections, cleo, { mailboxTimeZone: 'Europe/Berlin' });
