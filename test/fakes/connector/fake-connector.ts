@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A local stand-in for the Bot Connector service (the serviceUrl in every activity). It records what the bot
  * sends, answers like the real service ({ id } with 200/201), and can be told to fail the next sends the way
  * Teams does: 403 (bot removed from the conversation), 404 (conversation gone), 429 with Retry-After, 500; in
- * every conversation, or in one (Teams throttles each conversation on its own).
+ * every conversation, or in one (Teams throttles each conversation on its own). It can hold a send unanswered
+ * until the test releases it, and enforce Teams' per-conversation limits by itself (limitConversations).
  */
 export interface ReceivedActivity {
   conversationId: string;
@@ -20,6 +21,18 @@ export interface ReceivedActivity {
   receivedAt: Date;
 }
 
+/**
+ * Teams' "per bot per thread" limits for Send to Conversation (learn.microsoft.com, "Optimize your bot with rate
+ * limiting in Teams"): at most this many sends to one conversation within any window this long. Written out here
+ * from Microsoft's table, not taken from calbot, so that a wrong constant in calbot fails the tests.
+ */
+export const TEAMS_SEND_TO_CONVERSATION_LIMITS: readonly { count: number; windowMs: number }[] = [
+  { count: 7, windowMs: 1_000 },
+  { count: 8, windowMs: 2_000 },
+  { count: 60, windowMs: 30_000 },
+  { count: 1_800, windowMs: 3_600_000 },
+];
+
 export interface FakeConnector {
   /** Use as the activity's serviceUrl. */
   url: string;
@@ -28,6 +41,19 @@ export interface FakeConnector {
   refused: { conversationId: string; status: number; receivedAt: Date }[];
   /** The next `count` sends (to `conversationId` only, when given) get this answer instead of success. */
   failNext(status: number, count?: number, headers?: Record<string, string>, conversationId?: string): void;
+  /**
+   * The next send (to `conversationId` only, when given) gets no answer until release(): a send under way for as
+   * long as a test needs, with no clock involved. `held` resolves once it is waiting. Released, it is answered as
+   * any other (failNext and the limits apply then).
+   */
+  holdNext(conversationId?: string): { held: Promise<void>; release(): void };
+  /**
+   * From now on every conversation gets at most `limits` (Teams' by default): a send beyond any of them is answered
+   * 429 with Retry-After (whole seconds until it would fit) and the Bot Connector's error body, as Teams answers a
+   * bot over its per-conversation limit. Replies and proactive sends count alike (both are sends to the
+   * conversation); refused sends do not. An empty list switches the limits off.
+   */
+  limitConversations(limits?: readonly { count: number; windowMs: number }[]): void;
   /** Resolves once `count` activities satisfying `predicate` have arrived (default: any). */
   waitFor(count: number, predicate?: (received: ReceivedActivity) => boolean, timeoutMs?: number): Promise<ReceivedActivity[]>;
   messages(conversationId?: string): ReceivedActivity[];
@@ -40,6 +66,10 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const refused: FakeConnector['refused'] = [];
   const failures: { status: number; headers: Record<string, string>; conversationId?: string }[] = [];
   const waiters = new Set<() => void>();
+  const holds: { conversationId?: string; holding(): void; released: Promise<void> }[] = [];
+  let limits: readonly { count: number; windowMs: number }[] | undefined;
+  /** When each conversation's accepted sends were answered, for the limits. */
+  const accepted = new Map<string, number[]>();
   let nextId = 1;
 
   const server: Server = createServer(async (req, res) => {
@@ -52,6 +82,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     }
     const body = await readJson(req);
     const conversationId = decodeURIComponent(match[1]!);
+    const holdIndex = holds.findIndex((hold) => hold.conversationId === undefined || hold.conversationId === conversationId);
+    if (holdIndex >= 0) {
+      const [hold] = holds.splice(holdIndex, 1);
+      hold!.holding();
+      await hold!.released;
+    }
     const index = failures.findIndex((f) => f.conversationId === undefined || f.conversationId === conversationId);
     const failure = index >= 0 ? failures.splice(index, 1)[0] : undefined;
     if (failure) {
@@ -60,6 +96,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       res.end(JSON.stringify({ error: { code: failure.status === 403 ? 'BotNotInConversationRoster' : failure.status === 404 ? 'ConversationNotFound' : 'ServiceError', message: `fake failure ${failure.status}` } }));
       return;
     }
+    const waitMs = limits ? overLimitMs(conversationId, Date.now()) : 0;
+    if (waitMs > 0) {
+      refused.push({ conversationId, status: 429, receivedAt: new Date() });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(Math.ceil(waitMs / 1000)) });
+      // The code and message Teams documents for a bot over its limits ("Status codes from bots conversational APIs").
+      res.end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests.' } }));
+      return;
+    }
+    if (limits) accepted.set(conversationId, [...(accepted.get(conversationId) ?? []), Date.now()]);
     received.push({
       conversationId,
       replyToId: match[2] ? decodeURIComponent(match[2]) : undefined,
@@ -71,6 +116,16 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     res.end(JSON.stringify({ id: `activity-${nextId++}` }));
     for (const wake of waiters) wake();
   });
+  /** How long until one more send to the conversation is within every limit (0: now). */
+  const overLimitMs = (conversationId: string, now: number): number => {
+    const times = accepted.get(conversationId) ?? [];
+    let wait = 0;
+    for (const { count, windowMs } of limits ?? []) {
+      const inWindow = times.filter((at) => at > now - windowMs);
+      if (inWindow.length >= count) wait = Math.max(wait, inWindow[inWindow.length - count]! + windowMs - now);
+    }
+    return wait;
+  };
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
 
@@ -80,6 +135,26 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     refused,
     failNext(status, count = 1, headers = {}, conversationId) {
       for (let i = 0; i < count; i++) failures.push({ status, headers, conversationId });
+    },
+    holdNext(conversationId) {
+      let holding!: () => void;
+      let release!: () => void;
+      const held = new Promise<void>((done) => (holding = done));
+      const released = new Promise<void>((done) => (release = done));
+      const hold = { ...(conversationId ? { conversationId } : {}), holding, released };
+      holds.push(hold);
+      return {
+        held,
+        release() {
+          const waiting = holds.indexOf(hold);
+          if (waiting >= 0) holds.splice(waiting, 1); // never reached: nothing to hold any more
+          release();
+        },
+      };
+    },
+    limitConversations(next = TEAMS_SEND_TO_CONVERSATION_LIMITS) {
+      limits = next.length > 0 ? next : undefined;
+      accepted.clear();
     },
     waitFor(count, predicate = () => true, timeoutMs = 10_000) {
       return new Promise((done, fail) => {
@@ -109,8 +184,13 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       received.length = 0;
       refused.length = 0;
       failures.length = 0;
+      accepted.clear();
     },
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections(); // a send still held (its test failed) must not keep the fake open
+      }),
   };
 }
 
