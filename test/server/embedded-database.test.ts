@@ -129,7 +129,10 @@ describe('embedded database launcher', () => {
     const asked: string[] = [];
     const mirror = createHttpServer((req, res) => {
       asked.push(req.url ?? '');
-      res.writeHead(404).end();
+      // Not writeHead(404).end(): restify patches http.ServerResponse's writeHead (returning nothing) for every
+      // later suite in the same jest worker.
+      res.statusCode = 404;
+      res.end();
     });
     await new Promise<void>((done) => mirror.listen(0, '127.0.0.1', done));
     const downloadUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/${ARCHIVE}`;
