@@ -1,7 +1,9 @@
 /**
  * Teams' per-conversation limits for bot messages: 7 / 1 s, 8 / 2 s, 60 / 30 s, 1,800 / hour. A sliding log of
- * send times per conversation says how long to wait before the next send stays within every window.
- * In-process: batching keeps counts far below these limits, so this is the guard, not the plan.
+ * send times per conversation says how long to wait before the next send stays within every window. A send is
+ * recorded when the connector answered it (it arrived before that), so the next one, started a window later,
+ * arrives a window later too. In-process, and notices only (a turn's replies in the conversation are not seen
+ * here): batching keeps counts far below these limits, so this is the guard, not the plan.
  */
 export const TEAMS_CONVERSATION_LIMITS: readonly { count: number; windowMs: number }[] = [
   { count: 7, windowMs: 1_000 },
@@ -30,6 +32,7 @@ export class ConversationRateLimit {
     return wait;
   }
 
+  /** A send to `conversation` was answered at `now`. */
   record(conversation: string, now: number): void {
     const times = this.prune(conversation, now);
     times.push(now);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
 import { connectorRetryAfterMs } from '../chat/connector-retry-after.js';
 import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
@@ -268,10 +269,16 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     for (const [index, message] of messages.entries()) {
       try {
         await keepingClaims(async () => {
-          const wait = rateLimit.delayMs(userKey, Date.now());
-          if (wait > 0) await new Promise((done) => setTimeout(done, wait));
-          rateLimit.record(userKey, Date.now());
-          await proactive.send(userKey, message.activity);
+          // Again after each wait: a timer may fire a millisecond early by Date.now().
+          for (let wait = rateLimit.delayMs(userKey, Date.now()); wait > 0; wait = rateLimit.delayMs(userKey, Date.now())) await sleep(wait);
+          try {
+            await proactive.send(userKey, message.activity);
+          } finally {
+            // Counted from the connector's answer, not from the start of the send: Teams counts a send when it
+            // arrives, somewhere in between, and counted from its start, a send slow to arrive (the chat-user read
+            // before it, the connector's latency) fell inside a later one's window: Teams refused a burst twice.
+            rateLimit.record(userKey, Date.now());
+          }
         });
       } catch (error) {
         const rest = messages.slice(index).flatMap((m) => m.docs);
