@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { Job } from 'agenda';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReconnectNeededError } from '../auth/auth-errors.js';
 import type { ConnectionHooks } from '../auth/connect-outlook.js';
@@ -119,6 +120,8 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   const leases = new Leases(collections.leases, agenda.attrs.name ?? 'calbot');
   const leaseMs = agenda.attrs.defaultLockLifetime;
   const shutdown = new AbortController();
+  // Each running round waits on it (maxConcurrency of them): expected, not a leak (no MaxListenersExceededWarning).
+  setMaxListeners(0, shutdown.signal);
   /** The job runs of this process holding a sync lease, for releaseStuckRounds. */
   const running = new Set<{ userKey: string; lease: Lease; fence: RoundFence }>();
 
@@ -188,10 +191,12 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       // Cut off at shutdown (releaseStuckRounds): whatever the error, the user is the next process's now.
       if (fence.closed) return undefined;
       // Graph refusing a token MSAL had just refreshed (graph-client.ts retries a 401 once so), or refusing the
-      // calendar to this grant (403 ErrorAccessDenied: consent for Calendars.Read withdrawn, or never given): the
-      // grant is no good for syncing any more, and every interval would be refused the same way. Only a new sign-in
-      // (which asks for consent again) fixes it: handled like a refused refresh token, the user told once.
-      const refusal = caught instanceof GraphAuthError ? ({ 401: 'graph_unauthorized', 403: 'graph_forbidden' } as const)[caught.statusCode as 401 | 403] : undefined;
+      // calendar to this grant (403 for consent withdrawn or never given, or conditional access asking for more
+      // claims): the grant is no good for syncing any more, and every interval would be refused the same way. Only
+      // a new sign-in (which asks for consent again) fixes it: handled like a refused refresh token, the user told
+      // once. Other 403s (a licence removed for a while, an Exchange policy) are recorded, and the next interval
+      // tries again.
+      const refusal = caught instanceof GraphAuthError ? graphRefusal(caught) : undefined;
       const error = refusal && deps.auth ? await deps.auth.graphRefusedToken(userKey, refusal).catch(() => caught) : caught;
       const waitMs = waitAskedFor(error);
       if (waitMs !== undefined) {
@@ -443,4 +448,13 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   };
 
   return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, hooks };
+}
+
+/** 403 codes Graph answers for a grant that lacks consent (or the claims conditional access wants): only a sign-in helps. */
+const GRANT_REFUSED_CODES = new Set(['ErrorAccessDenied', 'Authorization_RequestDenied', 'insufficient_claims', 'AccessDenied']);
+
+function graphRefusal(error: GraphAuthError): 'graph_unauthorized' | 'graph_forbidden' | undefined {
+  if (error.statusCode === 401) return 'graph_unauthorized';
+  if (error.statusCode === 403 && error.code !== undefined && GRANT_REFUSED_CODES.has(error.code)) return 'graph_forbidden';
+  return undefined;
 }

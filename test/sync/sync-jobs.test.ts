@@ -219,6 +219,20 @@ describe('sync jobs and commands', () => {
     expect(status).toMatch(/Last problem, today at \d\d:\d\d: calbot can no longer read your Outlook calendar\. Please reconnect your Microsoft account\./);
   });
 
+  test('a 403 for another reason (no consent missing: a licence removed for a while): recorded, the account stays connected and the next round tries again', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Unlicensed');
+    await waitForJobUnlocked(userKey);
+    h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/calendarView/delta', code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' });
+    const before = h.connector.messages(chat.conversationId).length;
+    const [failed] = await command(h, chat, 'sync now');
+    expect(failed).toMatch(/^The sync didn't work/);
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+    expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(false);
+    expect(h.connector.messages(chat.conversationId).slice(before).filter((r) => r.activity.attachments?.length)).toHaveLength(0);
+    h.graph.addEvent(microsoft.oid, { subject: 'Back again', start: at(1, 9), end: at(1, 10) });
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+  });
+
   test('start-up enables the job of a connected account that was left disabled', async () => {
     const { userKey } = await connectedUser(h, 'Bo Disabled');
     await waitForJobUnlocked(userKey);
