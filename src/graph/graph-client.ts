@@ -6,6 +6,7 @@ import {
   type Middleware,
   type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import { GraphUnavailableError, parseRetryAfter, ThrottledError, toGraphFailure } from './graph-errors.js';
@@ -73,6 +74,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       return options.getAccessToken(forceRefresh ? { forceRefresh } : undefined);
     },
   };
+  // Every retry waiting at once listens to the one stop signal (16 rounds in a Graph outage): expected, not a leak,
+  // and Node's MaxListenersExceededWarning would go to stderr, outside the structured log.
+  if (options.stopping) setMaxListeners(0, options.stopping);
   const sdk = Client.initWithMiddleware({
     baseUrl: `${root.origin}/`,
     defaultVersion: 'v1.0',
