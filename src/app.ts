@@ -39,9 +39,9 @@ export interface Calbot {
    * Graceful, and over within `graceMs` (SHUTDOWN_GRACE_MS) whatever is running: sync rounds stop at their next page
    * boundary and Graph's Retry-After waits end; the server stops accepting and lets turns finish while Agenda starts
    * no job and waits for its running ones; whatever this process still holds then is handed back (rounds that did not
-   * stop are cut off, their leases and locks released); change notices being sent get what is left; the driver is
-   * closed and the embedded database stopped. Another calbot on the database syncs those users at once, resuming the
-   * rounds where they stopped; a notice cut off mid-send is sent by the next sender once its claim lapses.
+   * stop are cut off, their leases and locks released; change notices not sent go back to the outbox, see
+   * NoticeService.stop); the driver is closed and the embedded database stopped. Another calbot on the database
+   * syncs those users at once, resuming the rounds where they stopped, and sends those notices.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
@@ -158,6 +158,8 @@ export async function startCalbot(
         // First, so that a "sync now" still waiting in a turn hears its round was interrupted before the turn ends.
         syncJobs.stopRounds();
         stoppingGraph.abort();
+        // No notice starts to be sent from here on; one under way has as long as turns and jobs to be answered.
+        const noticesStopped = notices.stop(until(HAND_BACK_AT));
         // Side by side: a turn waiting for a round that gets cut off hears so before its own grace ends.
         const turns = server.close(until(CLOSE_AT));
         const jobs = stopScheduler(scheduler, {
@@ -168,8 +170,7 @@ export async function startCalbot(
         // Bounded even when the database does not answer (it died: the hand-back's writes wait for it); what was not
         // handed back is left as after a crash, its locks and leases expiring.
         if (!(await settlesWithin(Promise.all([turns, jobs]), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'turns and jobs' }, 'stopping: turns or jobs still running');
-        // After the jobs: a round ending kicks its notices' send.
-        if (!(await settlesWithin(notices.idle(), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: a notice send still under way; its claim lapses and another sender sends it');
+        if (!(await settlesWithin(noticesStopped, until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: notices not handed back in time; their claims lapse and another sender sends them');
         if (!options.store && !(await settlesWithin(store.close(), until(1)))) logger.warn({ event: 'shutdown-late', stage: 'database' }, 'stopping: the database did not close in time');
         logger.info({ ms: Date.now() - started, graceMs }, 'calbot stopped');
       })()),

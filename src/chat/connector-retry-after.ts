@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectorClient } from 'botframework-connector';
 import { parseRetryAfter } from '../graph/graph-errors.js';
 
@@ -36,14 +37,75 @@ interface ResponseLike {
 
 const POLICY_NAME = 'calbotRetryAfterBound';
 
+/** What is known of a send its caller gave up on (ConnectorSend.giveUp). */
+export type GivenUpSend = 'delivered' | 'unknown' | 'not-delivered';
+
+/** A send given up on: the client made no further attempt of it. */
+export class ConnectorSendGivenUpError extends Error {
+  constructor() {
+    super('send given up before its next attempt');
+    this.name = 'ConnectorSendGivenUpError';
+  }
+}
+
+/**
+ * A proactive send its caller may give up on before it ends (calbot stopping), and what can be known of it then.
+ * Every attempt the connector client makes passes the bound policy, which records here whether one is out without
+ * an answer; once given up, the client makes no further attempt. The Bot Framework has no idempotency key, so an
+ * attempt out unanswered (or one whose connection failed) may have been delivered, and sent again could show twice.
+ */
+export class ConnectorSend {
+  private unanswered = 0;
+  private accepted = false;
+  private givenUp = false;
+  private retryAfterUntil: number | undefined;
+
+  /** Runs `send` (the connector call) as this send. */
+  run<T>(send: () => Promise<T>): Promise<T> {
+    return sends.run(this, send);
+  }
+
+  /**
+   * No further attempt starts. 'delivered': the connector accepted an attempt; 'not-delivered': none was sent, or
+   * every one was answered with a refusal (the client may have been waiting to retry); 'unknown': one is out
+   * unanswered, or failed without an answer (also when the bound policy is not in the client: nothing is known).
+   */
+  giveUp(): GivenUpSend {
+    this.givenUp = true;
+    if (this.accepted) return 'delivered';
+    return this.unanswered > 0 || !policyInstalled ? 'unknown' : 'not-delivered';
+  }
+
+  /** How much longer the connector asked calbot to wait, by its last refusal's Retry-After (0: it did not ask). */
+  retryAfterLeftMs(now = Date.now()): number {
+    return Math.max(0, (this.retryAfterUntil ?? 0) - now);
+  }
+
+  /** @internal The bound policy, around each attempt. */
+  async attempt(send: () => Promise<ResponseLike>): Promise<ResponseLike> {
+    if (this.givenUp) throw new ConnectorSendGivenUpError();
+    this.unanswered++;
+    const response = await send(); // thrown (no answer): stays counted, it may have arrived
+    this.unanswered--;
+    if (response.status >= 200 && response.status < 300) this.accepted = true;
+    const waitMs = retryAfterOf(response);
+    if (waitMs !== undefined) this.retryAfterUntil = Date.now() + waitMs;
+    return response;
+  }
+}
+
+const sends = new AsyncLocalStorage<ConnectorSend>();
+/** Whether any connector client got the bound policy: without it, a ConnectorSend sees no attempt. */
+let policyInstalled = false;
+
 /**
  * Bounds the client's in-line waits at `maxInlineMs`. botbuilder offers no way to: ServiceClientContext passes no
  * retry options to its core-client ServiceClient and ignores noRetryPolicy (botbuilder-js 4.23.3 and main), and a
  * requestPolicyFactories policy runs outside the retry loop, after the waits. So a policy goes into the client's own
  * pipeline (a private field) after the Retry phase, where it sees each attempt's answer before the retry policy
  * does: a longer wait is thrown as ConnectorRetryAfterError, which the retry policy passes on at once (it retries
- * only RestErrors). Should an upgrade move the pipeline, the client is returned as it was (and
- * test/notices/notices-throttled-e2e.test.ts fails).
+ * only RestErrors). The same policy tells a ConnectorSend about each attempt. Should an upgrade move the pipeline,
+ * the client is returned as it was (and test/notices/notices-throttled-e2e.test.ts fails).
  */
 export function boundConnectorRetryAfter(client: ConnectorClient, maxInlineMs = MAX_INLINE_RETRY_AFTER_MS): ConnectorClient {
   const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
@@ -52,7 +114,8 @@ export function boundConnectorRetryAfter(client: ConnectorClient, maxInlineMs = 
     {
       name: POLICY_NAME,
       async sendRequest(request, next) {
-        const response = await next(request);
+        const send = sends.getStore();
+        const response = send ? await send.attempt(() => next(request)) : await next(request);
         const waitMs = retryAfterOf(response);
         if (waitMs !== undefined && waitMs > maxInlineMs) throw new ConnectorRetryAfterError(response.status, waitMs);
         return response;
@@ -60,6 +123,7 @@ export function boundConnectorRetryAfter(client: ConnectorClient, maxInlineMs = 
     },
     { afterPhase: 'Retry' },
   );
+  policyInstalled = true;
   return client;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
-import { connectorRetryAfterMs } from '../chat/connector-retry-after.js';
+import { ConnectorSend, connectorRetryAfterMs } from '../chat/connector-retry-after.js';
 import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
 import { readUserClock } from '../chat/chat-users.js';
 import type { Logger } from '../log.js';
@@ -30,6 +30,14 @@ import { quietHoursEnd } from './quiet-hours.js';
  * A throttled conversation (429 or 503 with a Retry-After longer than the connector client waits in-line, see
  * connector-retry-after.ts): that user's notices are due again when the connector asked, and meanwhile this
  * process sends that user nothing new; the pass goes on with everyone else's.
+ *
+ * Stopping (stop()): no message starts to be sent; claimed notices not sent are handed back, due as they were, so
+ * the next sender (another process, or this one restarted) takes them at once rather than after their claims lapse.
+ * A send under way when the time is up is given up. Known not to have arrived (not sent yet, or refused and
+ * waiting to retry), it is handed back too, due when the connector asked; accepted, it is sent. One whose request
+ * is out unanswered may or may not have arrived, and the Bot Connector has no idempotency key: it is marked
+ * unconfirmed and never sent again (at most once: a user may miss one notice, never see one twice; the calendar
+ * itself, and "what's on", show the change either way).
  */
 
 /** What one successful sync round reports; called after its events and sync state are stored. */
@@ -100,10 +108,18 @@ export interface NoticeService {
   releaseHeld(userKey: string): Promise<void>;
   /** Resolves when every sender pass under way (after a round, a command, the job) has finished. */
   idle(): Promise<void>;
+  /**
+   * Shutdown: from now on no message starts to be sent (passes started later send nothing), and what is claimed
+   * but not sent goes back to the outbox; a send under way gets `giveUpAfterMs` to be answered, then is given up
+   * (see above). Resolves when every pass has ended.
+   */
+  stop(giveUpAfterMs: number): Promise<void>;
 }
 
 export const SEND_NOTICES_JOB = 'send-notices';
 const FRESH_NOTICE_MS = 2_000;
+/** Why a notice whose send was given up at shutdown without an answer is not sent again. */
+export const UNCONFIRMED = 'unconfirmed: calbot stopped before the Bot Connector answered; it may have arrived';
 
 export function createNoticeService(deps: NoticeServiceDependencies): NoticeService {
   const { collections, proactive, logger, horizonDays } = deps;
@@ -130,6 +146,12 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
 
   /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
   const userLocks = createUserLocks();
+
+  /** stop(): no message starts to be sent; waits for the conversation's pace end at once. */
+  const stopping = new AbortController();
+  /** stop()'s time is up: sends still under way are given up. */
+  const givingUp = new AbortController();
+  const givenUp = new Promise<'given-up'>((done) => givingUp.signal.addEventListener('abort', () => done('given-up'), { once: true }));
 
   /** Every sender pass is tracked, whoever started it (a round, a command, the job), so idle() can wait for all. */
   const tracked = <T>(run: Promise<T>): Promise<T> => {
@@ -189,11 +211,16 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     logger.info({ event: 'notices-queued', userKey, changes: changes.length, worthy: worthy.length, inserted }, 'notices queued');
   }
 
+  async function idle(): Promise<void> {
+    while (background.size > 0) await Promise.allSettled([...background]);
+  }
+
   function sendDue(onlyUser?: string): Promise<{ sent: number }> {
     return tracked(sendPass(onlyUser));
   }
 
   async function sendPass(onlyUser: string | undefined): Promise<{ sent: number }> {
+    if (stopping.signal.aborted) return { sent: 0 };
     const at = now();
     if (!onlyUser) {
       const released = await outbox.releaseExpiredClaims(at);
@@ -222,6 +249,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
 
   /** Claims the user's due notices, then sends them as a few messages; returns how many notices were sent. */
   async function deliver(userKey: string, ids: string[], lease: Lease): Promise<number> {
+    if (stopping.signal.aborted) return 0;
     const claimed: NoticeDoc[] = [];
     for (const id of ids) {
       const doc = await outbox.claim(id, now(), options.claimMs);
@@ -267,26 +295,52 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     }
     let sent = 0;
     for (const [index, message] of messages.entries()) {
+      const rest = messages.slice(index).flatMap((m) => m.docs);
+      if (stopping.signal.aborted) {
+        await handBack(userKey, rest);
+        return sent;
+      }
+      const send = new ConnectorSend();
+      let outcome: 'sent' | 'stopped' | 'given-up';
       try {
-        await keepingClaims(async () => {
+        outcome = await keepingClaims(async () => {
           // Again after each wait: a timer may fire a millisecond early by Date.now().
-          for (let wait = rateLimit.delayMs(userKey, Date.now()); wait > 0; wait = rateLimit.delayMs(userKey, Date.now())) await sleep(wait);
-          try {
-            await proactive.send(userKey, message.activity);
-          } finally {
+          for (let wait = rateLimit.delayMs(userKey, Date.now()); wait > 0; wait = rateLimit.delayMs(userKey, Date.now())) {
+            if (!(await sleep(wait, true, { signal: stopping.signal }).catch(() => false))) return 'stopped';
+          }
+          if (stopping.signal.aborted) return 'stopped';
+          const sending = send.run(() => proactive.send(userKey, message.activity)).finally(() => {
             // Counted from the connector's answer, not from the start of the send: Teams counts a send when it
             // arrives, somewhere in between, and counted from its start, a send slow to arrive (the chat-user read
             // before it, the connector's latency) fell inside a later one's window: Teams refused a burst twice.
             rateLimit.record(userKey, Date.now());
-          }
+          });
+          return Promise.race([sending.then(() => 'sent' as const), givenUp]);
         });
       } catch (error) {
-        const rest = messages.slice(index).flatMap((m) => m.docs);
         if (error instanceof ConversationGoneError || error instanceof NoConversationError) {
           await drop(userKey, rest, 'conversation-gone', true);
         } else {
           await retryLater(userKey, message.docs, messages.slice(index + 1).flatMap((m) => m.docs), error);
         }
+        return sent;
+      }
+      if (outcome === 'stopped') {
+        await handBack(userKey, rest);
+        return sent;
+      }
+      const known = outcome === 'given-up' ? send.giveUp() : 'delivered';
+      if (known === 'not-delivered') {
+        // Nothing of it is out, and no further attempt starts: it waits for the next sender with the rest, no
+        // sooner than the connector asked if it refused it.
+        const retryAfterMs = send.retryAfterLeftMs();
+        await handBack(userKey, rest, retryAfterMs > 0 ? new Date(now().getTime() + retryAfterMs) : undefined);
+        return sent;
+      }
+      if (known === 'unknown') {
+        for (const doc of message.docs) await outbox.markDead(doc, UNCONFIRMED, true);
+        logger.warn({ event: 'notices-unconfirmed', userKey, notices: message.docs.length }, 'stopping: a notice send got no answer in time; it may have arrived, and is not sent again');
+        await handBack(userKey, messages.slice(index + 1).flatMap((m) => m.docs));
         return sent;
       }
       const sentAt = now();
@@ -376,6 +430,15 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     for (const doc of untried) await outbox.retryAt(doc, retryAt, false);
   }
 
+  /**
+   * Stopping: claimed notices that were not sent are pending again (under the next claim number, no attempt
+   * counted), due when they were, or at `notBefore` when later: the next sender takes them as if never claimed.
+   */
+  async function handBack(userKey: string, docs: NoticeDoc[], notBefore?: Date): Promise<void> {
+    for (const doc of docs) await outbox.retryAt(doc, notBefore && notBefore > doc.nextAttemptAt ? notBefore : doc.nextAttemptAt, false);
+    if (docs.length > 0) logger.info({ event: 'notices-handed-back', userKey, notices: docs.length, due: notBefore?.toISOString() }, 'stopping: notices not sent handed back to the outbox');
+  }
+
   async function drop(userKey: string, docs: NoticeDoc[], reason: string, attempted: boolean): Promise<void> {
     for (const doc of docs) await outbox.markDead(doc, reason, attempted);
     if (docs.length > 0) logger.warn({ event: 'notices-dropped', userKey, reason, notices: docs.length }, 'notices dropped');
@@ -389,8 +452,15 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       const released = await outbox.releaseHeld(userKey, now());
       if (released > 0) kick(userKey);
     },
-    async idle() {
-      while (background.size > 0) await Promise.allSettled([...background]);
+    idle,
+    async stop(giveUpAfterMs) {
+      stopping.abort();
+      const timer = setTimeout(() => givingUp.abort(), giveUpAfterMs);
+      try {
+        await idle();
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -17,6 +17,8 @@ import type { NoticeLine } from './notice-text.js';
  *   pending --claim--> sending --sent--> sent
  *      ^                  |--failure--> pending (nextAttemptAt backs off) ... dead when retrying is no use
  *      |                  |--conversation gone / notify off / event over--> dead (logged)
+ *      |                  |--stopped, its send unanswered (it may have arrived)--> dead (unconfirmed, logged)
+ *      |                  |--stopped before sending it--> pending (handed back: due as it was)
  *      +--claim expired---+--quiet hours--> pending (nextAttemptAt = end of quiet hours, heldForQuietHours)
  */
 
