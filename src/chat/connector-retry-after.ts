@@ -3,10 +3,12 @@ import type { ConnectorClient } from 'botframework-connector';
 import { parseRetryAfter } from '../graph/graph-errors.js';
 
 /**
- * How long botbuilder's connector client may wait out a Retry-After in-line. Its pipeline (@azure/core-rest-pipeline's
- * default retry policy) honours a 429's or 503's Retry-After whatever its length, three times: a conversation Teams
- * throttles for two minutes held its send, and the caller (a notice pass, a chat turn), for six. Longer waits are
- * handed back to the caller instead (ConnectorRetryAfterError), which can reschedule and go on with other work.
+ * How long botbuilder's connector client may wait out a Retry-After in-line during a change notice's send (a
+ * ConnectorSend). Its pipeline (@azure/core-rest-pipeline's default retry policy) honours a 429's or 503's Retry-After
+ * whatever its length, three times: a conversation Teams throttles for two minutes held the notice pass, and every
+ * user's notices behind it, for six. Longer waits are handed back to the notice sender (ConnectorRetryAfterError),
+ * which reschedules and goes on with other users. Every other send (a chat turn's reply, "Connected to Outlook", the
+ * reconnect card) has nobody to reschedule it, and keeps the client's own waits: late, but never lost.
  */
 export const MAX_INLINE_RETRY_AFTER_MS = 5_000;
 
@@ -99,7 +101,7 @@ const sends = new AsyncLocalStorage<ConnectorSend>();
 let policyInstalled = false;
 
 /**
- * Bounds the client's in-line waits at `maxInlineMs`. botbuilder offers no way to: ServiceClientContext passes no
+ * Bounds the client's in-line waits at `maxInlineMs` for sends run as a ConnectorSend. botbuilder offers no way to: ServiceClientContext passes no
  * retry options to its core-client ServiceClient and ignores noRetryPolicy (botbuilder-js 4.23.3 and main), and a
  * requestPolicyFactories policy runs outside the retry loop, after the waits. So a policy goes into the client's own
  * pipeline (a private field) after the Retry phase, where it sees each attempt's answer before the retry policy
@@ -115,7 +117,8 @@ export function boundConnectorRetryAfter(client: ConnectorClient, maxInlineMs = 
       name: POLICY_NAME,
       async sendRequest(request, next) {
         const send = sends.getStore();
-        const response = send ? await send.attempt(() => next(request)) : await next(request);
+        if (!send) return next(request);
+        const response = await send.attempt(() => next(request));
         const waitMs = retryAfterOf(response);
         if (waitMs !== undefined && waitMs > maxInlineMs) throw new ConnectorRetryAfterError(response.status, waitMs);
         return response;

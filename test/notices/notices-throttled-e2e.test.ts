@@ -110,4 +110,16 @@ describe('change notices when the Bot Connector throttles one conversation', () 
     expect(doc.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(asked + WAIT - 1_000);
     expect(h.notices(cy.user)).toEqual([]);
   }, 60_000);
+
+  it("a chat turn's reply throttled for longer than a notice would wait is sent late, not lost (it has no outbox to come back from)", async () => {
+    const eve = await chatUser('Eve Replied Late');
+    // Longer than MAX_INLINE_RETRY_AFTER_MS (5 s): a notice send would hand it back; a reply waits it out.
+    h.connector.failNext(429, 1, { 'Retry-After': '6' }, eve.user.conversationId);
+    const [reply] = await h.say('help', eve.user);
+    expect(reply).toMatch(/^Here's what I can do:/);
+    const refused = refusedIn(eve.user);
+    expect(refused.map((r) => r.status)).toEqual([429]);
+    const delivered = h.connector.messages(eve.user.conversationId).at(-1)!;
+    expect(delivered.receivedAt.getTime() - refused[0]!.receivedAt.getTime()).toBeGreaterThanOrEqual(6_000 - 50);
+  }, 60_000);
 });
