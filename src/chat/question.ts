@@ -110,12 +110,15 @@ export function normalizeQuestionText(text: string): string {
     .map((word) => WORD_FIXES[word] ?? word)
     .join(' ')
     .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
-    // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight";
-    // "the day after tomorrow", not "day after tomorrow" or "tomorrow and the day after" (tomorrow, both).
+    // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
+    // "The day after tomorrow" it works out in the server's zone, not the one it is given (a New York evening is
+    // already Thursday in UTC), and "day after tomorrow" or "tomorrow and the day after" not at all: "overmorrow" and
+    // "2 days ago" it reads in the user's zone.
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
     .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
-    .replace(/(?<!\bthe )\bday (after tomorrow|before yesterday)\b/g, 'the day $1')
-    .replace(/\btomorrow (and|or|&) the day after\b(?! tomorrow)/g, 'tomorrow $1 the day after tomorrow')
+    .replace(/\b(?:the )?day after tomorrow\b/g, 'overmorrow')
+    .replace(/\b(?:the )?day before yesterday\b/g, '2 days ago')
+    .replace(/\btomorrow (and|or|&) the day after\b/g, 'tomorrow $1 overmorrow')
     // "until the end of the week": what is left of it, as "the rest of the week"; "the rest of my day" is today's.
     .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
     .replace(/\b(?:the )?(?:rest|remainder|end) of (?:the |my |this )?day\b/g, 'rest of today')

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { DateTime } from 'luxon';
 import { isScheduleQuestion, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
 
@@ -7,6 +8,10 @@ const AUCKLAND = { now: new Date('2026-11-26T23:30:00Z'), zone: 'Pacific/Aucklan
 const HONOLULU = { now: new Date('2026-11-27T08:00:00Z'), zone: 'Pacific/Honolulu' }; // Thu 26 Nov 22:00 HST
 const NEW_YORK_DST = { now: new Date('2026-03-07T14:00:00Z'), zone: 'America/New_York' }; // Sat 7 Mar 09:00, clocks go forward Sun 8 Mar
 const LONDON_DST = { now: new Date('2026-10-24T11:00:00Z'), zone: 'Europe/London' }; // Sat 24 Oct 12:00 BST, clocks go back Sun 25 Oct
+// Late and early in the day, when the user's date is not UTC's (nor a European server's): a day read in the server's zone shows.
+const NEW_YORK = { now: new Date('2026-11-26T02:00:00Z'), zone: 'America/New_York' }; // Wed 25 Nov 21:00 EST, Thursday in UTC
+const TOKYO = { now: new Date('2026-11-25T20:00:00Z'), zone: 'Asia/Tokyo' }; // Thu 26 Nov 05:00 JST, Wednesday in UTC
+const AUCKLAND_EARLY = { now: new Date('2026-11-25T12:00:00Z'), zone: 'Pacific/Auckland' }; // Thu 26 Nov 01:00 NZDT, Wednesday in UTC
 
 type Clock = typeof LONDON;
 type Row = [text: string, clock: Clock, kind: Question['kind'] | undefined, start?: string, end?: string];
@@ -148,6 +153,14 @@ const rows: Row[] = [
   ['day after tomorrow', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['whats on day after tmrw', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['day before yesterday', L, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'],
+  // ... in the user's zone, not the server's (chrono-node reads "the day after tomorrow" in the process's zone)
+  ['day after tomorrow', NEW_YORK, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['the day before yesterday', NEW_YORK, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
+  ['tomorrow and the day after', NEW_YORK, 'agenda', '2026-11-26T00:00', '2026-11-28T00:00'],
+  ['day after tomorrow', TOKYO, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['the day before yesterday', TOKYO, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'],
+  ['am i free the day after tomorrow at 3', AUCKLAND_EARLY, 'free-at', '2026-11-28T15:00', '2026-11-28T15:30'],
+  ['whats on day after tmrw', AUCKLAND_EARLY, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   // ranges of dates: those whole days
   ['whats on dec 3-5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
   ['meetings 3-5 december', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
@@ -429,6 +442,23 @@ describe('parseQuestion', () => {
     const zones = ['UTC', clock.zone, 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
     for (const zone of zones) expect(parseQuestion(text, clock.now, zone) !== undefined).toBe(kind !== undefined);
     expect(isScheduleQuestion(text, clock.now)).toBe(kind !== undefined);
+  });
+
+  // The server's own zone must never show in an answer (chrono-node reads some phrases in it, not in the zone it is
+  // given): every row reads the same in a process on another zone's clock.
+  it.each(['UTC', 'America/New_York', 'Asia/Tokyo', 'Pacific/Kiritimati'])('reads every row the same on a server in %s', (serverZone) => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { isScheduleQuestion, parseQuestion } from './src/chat/question.ts';
+      const rows = JSON.parse(readFileSync(0, 'utf8'));
+      console.log(JSON.stringify(rows.map(([text, now, zone]) => [parseQuestion(text, new Date(now), zone) ?? null, isScheduleQuestion(text, new Date(now))])));
+    `;
+    const input = JSON.stringify(rows.map(([text, clock]) => [text, clock.now.toISOString(), clock.zone]));
+    const env = { ...process.env, TZ: serverZone, NODE_OPTIONS: '' };
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), env, input, encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(child.stderr).toBe('');
+    const here = rows.map(([text, clock]) => [parseQuestion(text, clock.now, clock.zone) ?? null, isScheduleQuestion(text, clock.now)]);
+    expect(JSON.parse(child.stdout)).toEqual(JSON.parse(JSON.stringify(here)));
   });
 
   it('reads numeric dates in the order of the user locale: "12/3" is 3 December in en-US, 12 March in en-GB', () => {
