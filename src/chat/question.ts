@@ -198,18 +198,29 @@ const DAY_OF_MONTH =
 /** A weekday named beside a week ("wednesday next week"): that day of that week. */
 const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b/;
 const WEEKDAYS = new RegExp(WEEKDAY.source, 'g');
-/** What stands between two days of a list or range: "monday and tuesday", "mon tue and wed", "thursday or friday", "mon-wed". */
-const BETWEEN_DAYS = /^\s*(?:(?:and|or|&|\+|-|to|through|thru|until|till)\s*)?$/;
 const DAY_NUMBER = '(?:[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
+/**
+ * What stands between two days of a list or range: "monday and tuesday", "mon tue and wed", "thursday or friday",
+ * "mon-wed"; and days of the month the first one's month holds ("dec 30, 31 and jan 1": the commas are gone by now).
+ */
+const BETWEEN_DAYS = new RegExp(`^((?:\\s+${DAY_NUMBER}\\b)*)\\s*(?:(?:and|or|&|\\+|-|to|through|thru|until|till)\\s*)?$`);
 /** Not a day but a time: "dec 3 at 4", "dec 3 and 4pm", "dec 3 4-5". */
 const NOT_A_DAY = '(?!\\s*(?::|\\.\\d|am\\b|pm\\b|o ?clock\\b|-\\s*\\d|(?:to|until|till)\\s+\\d))';
+/** A day of the month written with two digits, which after a month and a day is the list's next day ("dec 28, 29, 30"). */
+const TWO_DIGIT_DAY = '(?:[12]\\d|3[01])';
 /**
- * More days of the month after a date: "dec 3 and 4", "dec 3, 4 and 5" (the commas are gone by now), "the 3rd and
- * 4th", "dec 3rd to the 5th". A range's end says it is a day ("the 5th", "5th"): "dec 3 to 5" is chrono-node's.
+ * More days of the month after a date: "dec 3 and 4", "dec 3, 4 and 5", "dec 28, 29, 30", "the 3rd and 4th", "dec 3rd
+ * to the 5th". A range's end says it is a day ("the 5th", "5th"): "dec 3 to 5" is chrono-node's.
  */
 const DAYS_AFTER = new RegExp(
-  `^(?:(?:\\s+${DAY_NUMBER})*\\s*(?:and|or|&|\\+)|\\s*(?:-|to|through|thru|until|till)(?=\\s*(?:the\\s|\\d{1,2}(?:st|nd|rd|th))))\\s*(?:the\\s+)?${DAY_NUMBER}\\b${NOT_A_DAY}`,
+  `^(?:(?:(?:\\s+${DAY_NUMBER})*\\s*(?:and|or|&|\\+)|\\s*(?:-|to|through|thru|until|till)(?=\\s*(?:the\\s|\\d{1,2}(?:st|nd|rd|th))))\\s*(?:the\\s+)?${DAY_NUMBER}\\b${NOT_A_DAY}|(?:\\s+${TWO_DIGIT_DAY}\\b${NOT_A_DAY})+)`,
 );
+/**
+ * A two-digit number after a month and a day: the next day of a list ("dec 30, 31 and jan 1"), never a year, which
+ * chrono-node reads it as (30 Dec 2031; nobody asking about their calendar writes a year in two digits). Hidden from
+ * chrono-node; DAYS_AFTER and BETWEEN_DAYS read it as a day.
+ */
+const LISTED_DAY = new RegExp(`(?<=\\b${MONTH_NAME}\\s*${DAY_NUMBER}(?:\\s+${TWO_DIGIT_DAY})*\\s+)${TWO_DIGIT_DAY}\\b${NOT_A_DAY}`, 'g');
 /** Days of the month before a date: "3 and 4 december", "3rd, 4th and 5th dec". */
 const DAYS_BEFORE = new RegExp(`(?:^|\\s)(?:${DAY_NUMBER}\\s+)*${DAY_NUMBER}\\s*(?:and|or|&|\\+)\\s*$`);
 const WEEKDAY_NUMBER: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
@@ -414,10 +425,14 @@ export interface QuestionOptions {
   dayFirst?: boolean;
 }
 
-/** chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00). */
+/**
+ * chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00) and
+ * without the days of a list it would read as a year (LISTED_DAY).
+ */
 function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: boolean): chrono.ParsedResult[] {
   // Blanked to the same length, so a result's index is its place in `t` too.
-  return (dayFirst ? dayFirstChrono : chrono.casual).parse(t.replace(HOUR_RANGE, (range) => ' '.repeat(range.length)), { instant: now, timezone: offsetMinutes });
+  const blank = (words: string) => ' '.repeat(words.length);
+  return (dayFirst ? dayFirstChrono : chrono.casual).parse(t.replace(HOUR_RANGE, blank).replace(LISTED_DAY, blank), { instant: now, timezone: offsetMinutes });
 }
 
 /**
@@ -546,24 +561,56 @@ function namedDays(t: string, found: readonly chrono.ParsedResult[], today: Date
   let last = first;
   for (const result of found) {
     if (result !== first) {
-      if (!hasDay([result]) || !BETWEEN_DAYS.test(t.slice(endOf(last), result.index))) break;
+      const between = hasDay([result]) ? BETWEEN_DAYS.exec(t.slice(endOf(last), result.index)) : null;
+      if (!between) break;
+      days.push(...followingDays(numbersIn(between[1]!), days.at(-1)!));
       days.push(dayOf(result.start, days.at(-1)!, result.text, today));
       last = result;
     }
     const end = result.end;
-    if (end && (end.isCertain('day') || end.isCertain('month') || end.isCertain('weekday'))) days.push(dayOf(end, days.at(-1)!, '', today));
+    if (end && (end.isCertain('day') || end.isCertain('month') || end.isCertain('weekday'))) {
+      const to = dayOf(end, days.at(-1)!, '', today);
+      if (to < days.at(-1)!) days.push(...acrossMonthEnd(result.text, days.pop()!, to));
+      else days.push(to);
+    }
   }
-  if (last.start.isCertain('day') && !last.end) days.push(...daysOfMonthAfter(t.slice(endOf(last)), days.at(-1)!));
+  // A time ends the list: "dec 3 at 10 11" is not 3-11 Dec.
+  if (last.start.isCertain('day') && !last.start.isCertain('hour') && !last.end) days.push(...daysOfMonthAfter(t.slice(endOf(last)), days.at(-1)!));
   return days;
+}
+
+/** A range written with its month once, after both days: "30-2 dec", "30th to 2nd of december". */
+const MONTH_AFTER_RANGE = new RegExp(`^${DAY_NUMBER}\\s*(?:-|to|through|thru|until|till)\\s*${DAY_NUMBER}\\s+(?:of\\s+)?${MONTH_NAME}\\s*$`);
+const MONTH_NAMES = new RegExp(`\\b${MONTH_NAME}(?![a-z])`, 'g');
+
+/**
+ * A range chrono-node read with its end before its start: it gives the end the start's month when only a day is
+ * written after it ("nov 30-2" ends on 2 Nov), and the start the end's when the month comes last ("30-2 dec" starts on
+ * 30 Dec). So the end moves a month on (30 Nov - 2 Dec; "dec 28-3" to 3 Jan), or the start a month back; both months
+ * written ("dec 30 - jan 2" read in one year), the end a year on.
+ */
+function acrossMonthEnd(text: string, from: DateTime, to: DateTime): DateTime[] {
+  const months = text.match(MONTH_NAMES)?.length ?? 0;
+  if (months >= 2) return [from, to.plus({ years: 1 })];
+  if (MONTH_AFTER_RANGE.test(text.trim())) {
+    const before = from.startOf('month').minus({ months: 1 });
+    return from.day <= before.daysInMonth! ? [before.set({ day: from.day }), to] : [to]; // "31-2 dec": no 31 Nov
+  }
+  const after = to.startOf('month').plus({ months: 1 });
+  return [from, after.set({ day: to.day })];
 }
 
 /** "and 4", "4 and 5", "to the 5th" after a date: those days, each after the one before (in the next month if need be). */
 function daysOfMonthAfter(rest: string, from: DateTime): DateTime[] {
   const match = DAYS_AFTER.exec(rest);
-  if (!match) return [];
+  return match ? followingDays(numbersIn(match[0]), from) : [];
+}
+
+/** Days of the month listed after `from`, each after the one before: "dec 31 and 1" is 31 Dec and 1 Jan. */
+function followingDays(numbers: readonly number[], from: DateTime): DateTime[] {
   const days: DateTime[] = [];
   let previous = from;
-  for (const n of numbersIn(match[0])) {
+  for (const n of numbers) {
     const month = n >= previous.day ? previous.startOf('month') : previous.startOf('month').plus({ months: 1 }); // "dec 31 and 1"
     if (n > month.daysInMonth!) break; // "feb 28 and 30": no such day
     previous = month.set({ day: n });
@@ -591,7 +638,8 @@ function spanOfDays(named: readonly DateTime[], today: DateTime): Span | undefin
   if (days.length < 2) return undefined;
   const first = days.reduce((a, b) => (b < a ? b : a));
   const latest = days.reduce((a, b) => (b > a ? b : a));
-  if (latest <= first) return undefined;
+  // Days more than a year apart are a misreading, not a range to cut to MAX_RANGE_DAYS: the first day named answers.
+  if (latest <= first || daysBetween(first, latest) > 366) return undefined;
   const last = daysBetween(first, latest) >= MAX_RANGE_DAYS ? first.plus({ days: MAX_RANGE_DAYS - 1 }) : latest;
   const year = first.year !== today.year || last.year !== today.year ? ` ${last.year}` : '';
   const label = `${spanDates(first, last)}${year}`;

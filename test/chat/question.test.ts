@@ -166,6 +166,13 @@ const rows: Row[] = [
   ['meetings 3-5 december', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
   ['dec 30 to jan 2', L, 'agenda', '2026-12-30T00:00', '2027-01-03T00:00'],
   ['when am i free dec 3 to 5', L, 'free-slots', '2026-12-03T00:00', '2026-12-06T00:00'],
+  // ... across a month's end, the month written once: the end is in the next month ("nov 30-2"), or the start in the one before ("30-2 dec")
+  ['nov 30-2', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['nov 30 - 2', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['nov 29 to 2', L, 'agenda', '2026-11-29T00:00', '2026-12-03T00:00'],
+  ['dec 28-3', L, 'agenda', '2026-12-28T00:00', '2027-01-04T00:00'],
+  ['30-2 dec', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00'],
+  ['am i free nov 30-2', L, 'free-slots', '2026-11-30T00:00', '2026-12-03T00:00'],
   // days listed or ranged: the first to the last, the days between included (one answer covers one range)
   ['dec 3 and 4', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
   ["what's on dec 3, 4 and 5", L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
@@ -191,6 +198,14 @@ const rows: Row[] = [
   ['am i free thursday or friday', L, 'free-slots', '2026-11-26T10:45', '2026-11-28T00:00'],
   ['am i free dec 3 and 4', L, 'free-slots', '2026-12-03T00:00', '2026-12-05T00:00'],
   ['tomorrow or friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // a two-digit number after a day is the list's next day, not a year (chrono-node reads "dec 30 31" as 30 Dec 2031)
+  ['dec 30, 31 and jan 1', L, 'agenda', '2026-12-30T00:00', '2027-01-02T00:00'],
+  ['dec 28, 29, 30', L, 'agenda', '2026-12-28T00:00', '2026-12-31T00:00'],
+  ['dec 10, 11', L, 'agenda', '2026-12-10T00:00', '2026-12-12T00:00'],
+  ['jan 30 31', L, 'agenda', '2027-01-30T00:00', '2027-02-01T00:00'],
+  ['am i free dec 3 10-12', L, 'free-at', '2026-12-03T10:00', '2026-12-03T12:00'],
+  // days more than a year apart are not one answer's range: the first day named
+  ['dec 3 and dec 5 2028', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['am i free dec 3 2-4pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T16:00'],
   // a day of the month without its month: the next one, today included
   ["what's on the 3rd", L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
@@ -393,6 +408,9 @@ describe('parseQuestion', () => {
     expect(label('whats on dec 3-5')).toBe('3–5 Dec');
     expect(label('dec 30 to jan 2')).toBe('30 Dec – 2 Jan 2027');
     expect(label('dec 3 and 4')).toBe('3–4 Dec');
+    expect(label('nov 30-2')).toBe('30 Nov – 2 Dec');
+    expect(label('dec 28-3')).toBe('28 Dec – 3 Jan 2027');
+    expect(label('dec 30, 31 and jan 1')).toBe('30 Dec – 1 Jan 2027');
     expect(label('the week after next')).toBe('Week after next · 7–13 Dec');
     expect(label('this month')).toBe('This month · 1–30 Nov');
     expect(label('next month')).toBe('Next month · 1–31 Dec');
