@@ -180,9 +180,10 @@ export async function answerQuestion(
       return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...extras });
     }
     case 'next': {
-      const { count, asked, subject } = question;
-      const events = await nextEvents(calendar, now, count, subject);
-      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, until: nextHorizon(calendar, now, subject), ...extras });
+      const { count, asked, subject, after } = question;
+      const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
+      const events = await nextEvents(calendar, from, count, subject);
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([

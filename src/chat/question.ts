@@ -14,7 +14,8 @@ export type { TimeRange } from './free-slots.js';
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
- *   ("when is my next standup", "next 1:1 with sam": matchesSubject).
+ *   ("when is my next standup", "next 1:1 with sam": matchesSubject); with `after`, only those starting from then
+ *   ("next meeting after 3": 15:00 today, when that is still to come).
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -26,7 +27,7 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy' }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
@@ -86,6 +87,8 @@ const WORD_FIXES: Record<string, string> = {
 /** "tuesday pm", "tomorrow am" (not "tomorrow am i free"): that part of the day. */
 const DAY_HALF = /\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|thurs|fri|sat|sun) (am|pm)\b(?! i\b)/g;
 
+const POSSESSIVE = /\b(meeting|event|appointment|call|one|week|weekend|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)['\u2018\u2019\u02bc`]s\b/g;
+
 /** What the user typed, ready to match: lower case, no apostrophes or stray punctuation, typos fixed. */
 export function normalizeQuestionText(text: string): string {
   const cleaned = text
@@ -96,6 +99,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .replace(GREETING, '')
+    // "next meeting's location", "monday's meetings": a possessive, which without its apostrophe would read as a plural.
+    .replace(POSSESSIVE, '$1')
     .replace(/['\u2018\u2019\u02bc`]/g, '')
     .replace(/[\u2013\u2014]/g, '-')
     .replace(/[?!,;"\u201c\u201d()*_~]+/g, ' ')
@@ -155,9 +160,27 @@ const NEXT_SPAN = new RegExp(
   `^(?:(?:${COUNT_WORD}) )?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
 );
 const NEXT_COUNT_WORD = new RegExp(`^(${COUNT_WORD})(?= |$) ?`);
-const NEXT_NOUN = /^(?:upcoming )?(?:meeting|event|appointment|call|thing|one)(s?)\b ?/;
+/** What "next" asks for that is free time, not a meeting by that name: "next free slot", "when is my next gap". */
+const NEXT_FREE = new RegExp(`\\bnext (?:(?:${COUNT_WORD}) )?(?:free|open|available|availability|gaps?|slots?|openings?)\\b`);
+/** The kind of thing asked for, not its name: "next team meeting" is named "team". */
+const MEETING_NOUN = /^(?:meeting|event|appointment|call|thing|one|item)(s?)$/;
+/** What brings in a name after the kind: "next meeting with sam", "about the budget", "in room 4". */
+const SUBJECT_PREPOSITIONS = new Set(['with', 'w/', 'w', 'about', 'for', 're', 'regarding', 'in', 'at']);
+/**
+ * Words that ask something of a meeting rather than name it ("next meeting details", "when does my next standup
+ * start", "is my next meeting online", "what's next on my calendar", "next meeting thanks"): a name ends before them.
+ */
+const NOT_SUBJECT = new Set([
+  'start', 'starts', 'starting', 'begin', 'begins', 'beginning', 'end', 'ends', 'finish', 'finishes', 'details', 'detail', 'info', 'information',
+  'link', 'links', 'url', 'join', 'dial', 'time', 'times', 'when', 'where', 'located', 'location', 'place', 'venue', 'address', 'agenda',
+  'online', 'virtual', 'remote', 'person', 'cancelled', 'canceled', 'moved', 'still', 'happening', 'going', 'is', 'are', 'will', 'be', 'on',
+  'after', 'before', 'until', 'till', 'later', 'soon', 'now', 'today', 'tonight', 'tomorrow', 'thanks', 'thank', 'thx', 'ty', 'cheers',
+  'again', 'please', 'pls', 'asap', 'calendar', 'schedule', 'outlook', 'diary',
+]);
+/** After "in" or "at", a part of the day says when, not where: "next standup in the morning". */
+const DAY_PART_WORDS = /^(?:morning|afternoon|evening|night|tonight)s?$/;
 /** Words that do not name a meeting: "next meeting with bob" is about Bob. */
-const SUBJECT_FILLER = new Set(['meeting', 'meetings', 'event', 'events', 'appointment', 'appointments', 'call', 'calls', 'one', 'ones', 'thing', 'things', 'with', 'w/', 'and', 'my', 'our', 'the', 'a', 'an', 'for', 'about', 'of', 'on', 'in', 'at', 'to', 'me', 'us', 'i', 'up', 'is', 'are', 'please', 'pls', 'meet', 'see']);
+const SUBJECT_FILLER = new Set(['meeting', 'meetings', 'event', 'events', 'appointment', 'appointments', 'call', 'calls', 'one', 'ones', 'thing', 'things', 'with', 'w/', 'w', 'and', 'my', 'our', 'the', 'a', 'an', 'for', 'about', 'of', 'on', 'in', 'at', 'to', 'me', 'us', 'i', 'up', 'upcoming', 'is', 'are', 'please', 'pls', 'meet', 'see']);
 /** More words than this in a subject are not read: an answer to a pasted paragraph needs no more. */
 const MAX_SUBJECT_TERMS = 8;
 /** A one-on-one, written any of the ways people write it: "1:1", "1-1", "1on1", "1-on-1", "one on one". */
@@ -189,6 +212,15 @@ const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.
 const HOUR_RANGE = new RegExp(
   `(?<![\\d\\/:.-])(?<!\\b${MONTH_NAME}\\s*)(?:from |between )?\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\s*(?:-|to|until|till|and)\\s*(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\b(?![\\/:.-]?\\d)(?!\\s*(?:of )?${MONTH_NAME}(?![a-z]))`,
 );
+/**
+ * A time of day as typed after "after", "before" or "until": "3", "4pm", "4:30 pm", "16:00", "noon" (its groups: hour,
+ * minute, am/pm, or the hour's name). Not a day ("after the 3rd", "after 3 dec"), a length ("after 3 days") or the
+ * start of a range ("from 3 to 5 dec").
+ */
+const CLOCK = `(?:(\\d{1,2})(?:[:.](\\d{2}))?(?!\\d)\\s*(?:(am|pm)\\b)?(?:\\s*o ?clock\\b)?|(noon|midday|midnight)\\b)(?![:/.-]?\\d|\\s*(?:st|nd|rd|th|days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?)\\b|\\s*(?:of )?${MONTH_NAME}(?![a-z])|\\s*(?:-|to|until|till|through|thru|and)\\s*\\d)`;
+/** "after 4pm", "from 2", "starting at 9": a time the question is about onwards. */
+const AFTER_TIME = new RegExp(`\\b(?:after|from|starting(?: at| from)?|later than)\\s+(?:at\\s+)?${CLOCK}`);
+
 /**
  * "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. Without "the"
  * or "on" only as the whole question or a list's start ("14th?", "3rd to 5th"), not "1st floor".
@@ -251,9 +283,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
 
-  const next = nextQuestion(normalized, now);
+  const next = nextQuestion(normalized, now, here);
   if (next) return next;
-  if (NEXT.test(t)) return { kind: 'next', count: 1 };
+  if (NEXT.test(t) && !NEXT_FREE.test(t)) return { kind: 'next', count: 1 };
   if (NOW_WORDS.test(t)) return { kind: 'now' };
 
   // One chrono-node reading serves the day, a range of dates and the time of day.
@@ -327,11 +359,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 
 /**
  * "next 3 meetings", "when is my next standup", "my next two 1:1s with sam": how many, and the words the meetings are
- * named by. Read from the whole question (the part of the day in it too: "next morning standup"). Undefined when it is
- * not such a question, or names a day or a time as well ("next standup tomorrow", "next meeting at 3"): those read as
- * they did before there were subjects, an answer about that day or the plain next meeting.
+ * named by, and "after 3" the time they start from (`here` is now in the user's zone). Read from the whole question (the
+ * part of the day in it too: "next morning standup"). Undefined when it is not such a question, asks for free time
+ * ("next free slot"), or names a day or a time as well ("next standup tomorrow", "next meeting at 3"): those read as
+ * they did before there were subjects, an answer about that day, free time or the plain next meeting.
  */
-function nextQuestion(t: string, now: Date): Extract<Question, { kind: 'next' }> | undefined {
+function nextQuestion(t: string, now: Date, here: DateTime): Extract<Question, { kind: 'next' }> | undefined {
   const lead = NEXT_LEAD.exec(t);
   if (!lead) {
     // Mid-sentence, only a count of meetings is read: "agenda for the next 3 meetings".
@@ -342,20 +375,39 @@ function nextQuestion(t: string, now: Date): Extract<Question, { kind: 'next' }>
   if (NEXT_SPAN.test(rest)) return undefined;
   const countWord = NEXT_COUNT_WORD.exec(rest);
   if (countWord) rest = rest.slice(countWord[0].length);
-  const noun = NEXT_NOUN.exec(rest);
-  if (noun) rest = rest.slice(noun[0].length);
+  // Free time has an answer of its own (free-slots), which "next free slot" had before "next" read names.
+  if (NEXT_FREE.test(t)) return undefined;
+  const from = AFTER_TIME.exec(rest);
+  if (from) rest = `${rest.slice(0, from.index)}${rest.slice(from.index + from[0].length)}`.replace(/\s+/g, ' ').trim();
   if (namesWhen(rest, now)) return undefined;
-  const question: Extract<Question, { kind: 'next' }> = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
+  // A name is the words before the kind of meeting ("next design review", "next team meeting"), and those after "with",
+  // "about", "in" ("next meeting with sam", "next 1:1 with sam"): not what is asked of it ("next meeting details").
   const words = rest.split(' ').filter(Boolean);
-  while (words.length > 0 && SUBJECT_FILLER.has(words[0]!)) words.shift();
-  while (words.length > 0 && SUBJECT_FILLER.has(words.at(-1)!)) words.pop();
-  const terms = foldForMatch(words.join(' '))
+  const named: string[] = [];
+  let at = 0;
+  while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!)) named.push(words[at++]!);
+  const noun = at < words.length ? MEETING_NOUN.exec(words[at]!) : null;
+  if (noun) at++;
+  if (at < words.length && SUBJECT_PREPOSITIONS.has(words[at]!)) {
+    const preposition = words[at++]!;
+    const after: string[] = [];
+    while (at < words.length && !NOT_SUBJECT.has(words[at]!) && !DAY_PART_WORDS.test(words[at]!)) after.push(words[at++]!);
+    if (after.some((word) => !SUBJECT_FILLER.has(word))) named.push(...(named.length > 0 ? [preposition] : []), ...after);
+  }
+  const question: Extract<Question, { kind: 'next' }> = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
+  while (named.length > 0 && SUBJECT_FILLER.has(named[0]!)) named.shift();
+  while (named.length > 0 && SUBJECT_FILLER.has(named.at(-1)!)) named.pop();
+  const terms = foldForMatch(named.join(' '))
     .split(' ')
     .filter((word) => word !== '' && !SUBJECT_FILLER.has(word) && /[^\p{P}]/u.test(word))
     // "standups", "1:1s", "sams": a plural or a possessive is its word, which also starts the longer one.
     .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word))
     .slice(0, MAX_SUBJECT_TERMS);
-  if (terms.length > 0) question.subject = { text: words.join(' '), terms };
+  if (terms.length > 0) question.subject = { text: named.join(' '), terms };
+  // "next meeting after 3": from 15:00 today; once that is past, every meeting to come is after it.
+  const time = from && clockOf(from, undefined, 'start');
+  const after = time && here.startOf('day').set({ hour: time.hour, minute: time.minute });
+  if (after && after > here) question.after = after.toJSDate();
   return question;
 }
 
@@ -415,7 +467,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
-  if (NEXT.test(t) || nextQuestion(normalized, now) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;
 }
@@ -748,6 +800,17 @@ function timeOfDay(t: string, found: readonly chrono.ParsedResult[], part?: DayP
 }
 
 type Meridiem = 'am' | 'pm';
+
+/**
+ * The time a CLOCK match names, as timeOfDay reads hours ("after 3" is 15:00; "this evening after 6", 18:00). Midnight
+ * is the day's start, or its end for a span up to it ("until midnight").
+ */
+function clockOf(match: RegExpExecArray, part: DayPart | undefined, edge: 'start' | 'end'): { hour: number; minute: number } | undefined {
+  if (match[4]) return match[4] === 'midnight' ? { hour: edge === 'end' ? 24 : 0, minute: 0 } : { hour: 12, minute: 0 };
+  const hour = toHour(Number(match[1]), match[3] as Meridiem | undefined, part);
+  const minute = Number(match[2] ?? 0);
+  return valid(hour, minute) && hour < 24 ? { hour, minute } : undefined;
+}
 
 function toHour(hour: number, meridiem: Meridiem | undefined, part: DayPart | undefined): number {
   if (meridiem === 'pm') return hour < 12 ? hour + 12 : hour;

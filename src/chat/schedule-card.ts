@@ -167,6 +167,8 @@ export interface NextInput extends AnswerExtras {
   asked?: number | undefined;
   /** The words the meetings had to match ("standup", "1:1 with sam"), as the user typed them. */
   subject?: string | undefined;
+  /** When the meetings had to start from, if not now ("next meeting after 3"): an answer that found fewer says so. */
+  after?: Date | undefined;
   /** Where the search stopped (nextHorizon): an answer with fewer than `count` says how far it looked. */
   until?: Date | undefined;
 }
@@ -183,10 +185,10 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   // sentence around), and clipped; renderAnswer binds them as text, never as markdown or a template.
   const subject = input.subject ? clip(input.subject.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '').trim(), MAX_QUOTED_CHARS) : '';
   const header = subject ? `Next "${subject}"` : 'Next up';
-  const matching = subject ? ` matching "${subject}"` : '';
+  const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
   if (!first) {
-    const summary = subject ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
+    const summary = matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
     return renderAnswer({ header, summary, groups: [], ...footnoteOf(input) });
   }
   const local = localClock(zone);

@@ -44,12 +44,12 @@ export function storedCalendar(
  * these are read when asked for. "next meeting" starts with its first chunk.
  */
 export function prefetchDays(collections: StoredCalendar['collections'], userKey: string, question: Question, now: Date, zone: string): DayReads {
-  const firstNext = () => nextDateChunks(now, new Date(now.getTime() + 2 * DAY_MS))[0] ?? [];
+  const firstNext = (from: Date) => nextDateChunks(from, new Date(from.getTime() + 2 * DAY_MS))[0] ?? [];
   const dates =
     question.kind === 'next'
-      ? firstNext()
+      ? firstNext(question.after ?? now)
       : question.kind === 'now'
-        ? [...datesToRead({ start: now, end: new Date(now.getTime() + 1) }, zone), ...firstNext()]
+        ? [...datesToRead({ start: now, end: new Date(now.getTime() + 1) }, zone), ...firstNext(now)]
         : datesToRead(question.range, zone);
   return startDayReads(collections.calendarDays, userKey, dates, new Map());
 }
@@ -156,15 +156,16 @@ export function nextHorizon(calendar: Pick<StoredCalendar, 'windowEnd'>, now: Da
 }
 
 /**
- * Up to `limit` meetings (isUpcomingMeeting) starting before nextHorizon, in start order; with `subject`, only those
- * it matches (matchesSubject: a filter in code, since neither store can search subjects accent-insensitively by index).
+ * Up to `limit` meetings (isUpcomingMeeting) starting from `from` (now, or the time "next meeting after 3" names) and
+ * before nextHorizon, in start order; with `subject`, only those it matches (matchesSubject: a filter in code, since
+ * neither store can search subjects accent-insensitively by index).
  */
-export async function nextEvents(calendar: StoredCalendar, now: Date, limit = 1, subject?: SubjectFilter): Promise<DisplayEvent[]> {
-  const until = nextHorizon(calendar, now, subject);
-  const wanted = (event: DisplayEvent) => isUpcomingMeeting(event, now) && (!subject || matchesSubject(subject, event));
-  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, now, until, limit, wanted);
+export async function nextEvents(calendar: StoredCalendar, from: Date, limit = 1, subject?: SubjectFilter): Promise<DisplayEvent[]> {
+  const until = nextHorizon(calendar, from, subject);
+  const wanted = (event: DisplayEvent) => isUpcomingMeeting(event, from) && (!subject || matchesSubject(subject, event));
+  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, from, until, limit, wanted);
   const cursor = calendar.collections.events.find(
-    { userKey: calendar.userKey, start: { $gte: now, $lt: until } },
+    { userKey: calendar.userKey, start: { $gte: from, $lt: until } },
     // Small batches: the first few rows nearly always hold the answer; the cursor reads on only past declined ones
     // (and, with a subject, past every meeting named otherwise: larger batches then).
     { projection: DISPLAY_PROJECTION, sort: { start: 1 }, batchSize: subject ? 100 : Math.max(limit * 4, 8) },

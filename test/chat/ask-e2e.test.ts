@@ -290,8 +290,29 @@ describe('asking about the schedule, end to end', () => {
     const bob = await ask(h, "when's my next meeting with Bob", sol);
     expect(readScheduleCard(bob.card)).toMatchObject({ header: 'Next "bob"', summary: 'No meeting matching "bob" in the next 60 days.', groups: [] });
     expect(bob.summary).toBe('Next "bob"\nNo meeting matching "bob" in the next 60 days.');
-    // The plain next meeting is still the plain next meeting.
+    // The plain next meeting is still the plain next meeting, and what is asked of it is no name to look for.
     expect((await header('next meeting')).titles).toEqual(['Sol planning']);
+    expect((await header('when does my next meeting start')).titles).toEqual(['Sol planning']);
+  });
+
+  it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
+    const tia = teamsUser('Tia After', 'Europe/Berlin');
+    await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });
+    const now = DateTime.now().setZone('Europe/Berlin').startOf('minute');
+    await seedEvents(h.store.collections, tia, [
+      { subject: 'Tia soon', start: now.plus({ minutes: 30 }) },
+      { subject: 'Tia later', start: now.plus({ hours: 3 }) },
+    ]);
+    // With am/pm, so that 7:00 is not read as the evening. A time past midnight is today's, long over: from now.
+    const clock = (time: DateTime) => time.setLocale('en-US').toFormat('h:mma').toLowerCase();
+    const inTwoHours = now.plus({ hours: 2 });
+    const today = inTwoHours.hasSame(now, 'day');
+    const card = readScheduleCard((await ask(h, `next meeting after ${clock(inTwoHours)}`, tia)).card);
+    expect(rowTitles(card)).toEqual([today ? 'Tia later' : 'Tia soon']);
+    const inFourHours = now.plus({ hours: 4 });
+    const none = readScheduleCard((await ask(h, `whats my next meeting after ${clock(inFourHours)}?`, tia)).card);
+    if (inFourHours.hasSame(now, 'day')) expect(none).toMatchObject({ header: 'Next up', summary: expect.stringMatching(/^No meeting after \d{2}:\d{2} in the next \d+ days\.$/), groups: [] });
+    else expect(rowTitles(none)).toEqual(['Tia soon']);
   });
 
   it('am I in a meeting: the meeting under way, when it ends, and what is next', async () => {

@@ -242,6 +242,15 @@ const rows: Row[] = [
   ['next march planning', L, 'agenda', '2027-03-01T00:00', '2027-04-01T00:00'],
   ['next time', L, undefined],
   ['cancel my next standup', L, undefined],
+  // ... nor free time: "next free slot" is when the user is free, not a meeting called "free slot"
+  ['next free slot', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ["when's my next free slot", L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['next gap', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['next availability', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['next available time', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  // ... nor a day named with a possessive
+  ["next monday's meetings", L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ["next week's meetings", L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
   // several next meetings (they read as today's agenda)
   ['next 3 meetings', L, 'next'],
   ['my next two meetings', L, 'next'],
@@ -545,6 +554,15 @@ describe('parseQuestion', () => {
     ['next few standups', 3, 'standups', ['standup']],
     ['next two 1:1s', 2, '1:1s', ['1:1']],
     ["next “sam's” sync", 1, 'sams sync', ['sam', 'sync']],
+    // ... and what is asked of it is not part of the name
+    ['next meeting with sam details', 1, 'sam', ['sam']],
+    ['where is my next standup', 1, 'standup', ['standup']],
+    ['next design review start time', 1, 'design review', ['design', 'review']],
+    ['next standup in the morning', 1, 'standup', ['standup']],
+    ['next meeting w bob', 1, 'bob', ['bob']],
+    ['next 1:1 w sam', 1, '1:1 w sam', ['1:1', 'sam']],
+    ['next teams meeting', 1, 'teams', ['team']],
+    ['next meeting about budget', 1, 'budget', ['budget']],
   ] as const)('%j asks for the next %d matching %j', (text, count, subject, terms) => {
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count, subject: { text: subject, terms } });
   });
@@ -562,8 +580,45 @@ describe('parseQuestion', () => {
     ['next meeting at 3', 1],
     ['next meeting this morning', 1],
     ['next meeting with sam tomorrow', 1],
+    // Words about the meeting, not its name: what is asked of it, when, where, and thanks.
+    ['next meeting details', 1],
+    ['next meeting link', 1],
+    ['next meeting location', 1],
+    ["next meeting's location", 1], // a possessive, not a plural
+    ['next meeting agenda', 1],
+    ['next meeting time', 1],
+    ['when does my next meeting start', 1],
+    ['is my next meeting online', 1],
+    ['is my next meeting in person', 1],
+    ['is my next meeting cancelled', 1],
+    ['next meeting before 5', 1],
+    ['next meeting in the morning', 1],
+    ['next meeting later', 1],
+    ['next meeting soon', 1],
+    ['next meeting thanks', 1],
+    ['next meeting thx', 1],
+    ['next meeting again', 1],
+    ["what's next on my calendar", 1],
+    ["what's next after this", 1],
+    ['next meeting in my outlook calendar', 1],
+    ["next 3 meeting's links", 3],
   ] as const)('%j names no subject', (text, count) => {
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count });
+  });
+
+  // "next meeting after 3": the first from 15:00 today on (a time already over, from now), as a time of day reads elsewhere.
+  it.each([
+    ['next meeting after 3', L, undefined, '2026-11-26T15:00'],
+    ['next meeting after 3pm', L, undefined, '2026-11-26T15:00'],
+    ['whats my next meeting after 11:30', L, undefined, '2026-11-26T11:30'],
+    ['next standup after 4', L, 'standup', '2026-11-26T16:00'],
+    ['next 2 meetings after 2pm', L, undefined, '2026-11-26T14:00'],
+    ['next meeting after 10', L, undefined, undefined], // 10:00 is over at 10:42: from now
+  ] as const)('%j asks for the next meeting from a time', (text, clock, subject, after) => {
+    const question = parseQuestion(text, clock.now, clock.zone) as Extract<Question, { kind: 'next' }>;
+    expect(question.kind).toBe('next');
+    expect(question.subject?.text).toBe(subject);
+    expect(question.after && DateTime.fromJSDate(question.after, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(after && `${after}:00`);
   });
 
   it('reads at most 8 words of a subject; the answer quotes what was typed (the card clips it)', () => {

@@ -332,6 +332,16 @@ describe('the other answers', () => {
     expect(texts(renderNextAnswer({ zone: L, now, events: [], count: 5, until }))).toContain('Nothing coming up on your calendar.');
   });
 
+  it('next meeting after 3: none or fewer found say after when, on the user\'s clock', () => {
+    const until = new Date(now.getTime() + 180.5 * 86_400_000);
+    const after = at('2026-11-26T15:00', L);
+    expect(texts(renderNextAnswer({ zone: L, now, events: [], after, until }))).toEqual(['Next up', 'No meeting after 15:00 in the next 180 days.']);
+    expect(texts(renderNextAnswer({ zone: L, now, events: [], after, until, clock: '12h' }))[1]).toBe('No meeting after 3:00 PM in the next 180 days.');
+    const planning = timed(L, 'Planning', '2026-11-26T16:00', '2026-11-26T17:00');
+    expect(texts(renderNextAnswer({ zone: L, now, events: [planning], count: 2, after, until }))[1]).toBe('Only 1 meeting after 15:00 in the next 180 days. It starts in 5 h 18 min.');
+    expect(texts(renderNextAnswer({ zone: L, now, events: [], subject: 'standup', after, until }))[1]).toBe('No meeting matching "standup" after 15:00 in the next 180 days.');
+  });
+
   it('next standup: the header quotes what was matched; none found says how far calbot looked', () => {
     const standup = timed(L, 'Daily Stand-up', '2026-11-27T09:00', '2026-11-27T09:15');
     const until = new Date(now.getTime() + 60 * 86_400_000);
