@@ -177,7 +177,7 @@ export async function answerQuestion(
   switch (question.kind) {
     case 'agenda': {
       const events = await eventsBetween(calendar, question.range, zone);
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, events, ...extras });
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, events, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after } = question;

@@ -10,7 +10,9 @@ export type { TimeRange } from './free-slots.js';
  * A schedule question, decided from the text alone. Every range is UTC instants, end exclusive, with day
  * boundaries at midnight in the user's zone (so a DST day is 23 or 25 hours long).
  *
- * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day).
+ * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day). With `times`, the
+ *   range is a stretch of a day bounded by a time ("after 4pm", "before noon", "in the next 2 hours"): the card's
+ *   header adds its times, on the user's clock, which the label cannot know.
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
@@ -26,7 +28,7 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy' }
@@ -157,7 +159,7 @@ const NEXT_COUNTED = new RegExp(`\\bnext (?:(${COUNT_WORD}) )?(?:meeting|event|a
 const NEXT_LEAD = /^(?:(?:when|whens|what|whats|where|wheres|which|time|day|is|are|do|does|will|i|have|got|show|list|give|tell|find|me|us|my|our|the|and|so|ok|okay|please|pls)\s+)*next\s+(.+)$/;
 /** What follows "next" that is a span or a day, not a meeting: "next week", "next monday", "next 3 days", "next december". */
 const NEXT_SPAN = new RegExp(
-  `^(?:(?:${COUNT_WORD}) )?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
+  `^(?:(?:${COUNT_WORD}) )?(?:half (?:an )?)?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
 );
 const NEXT_COUNT_WORD = new RegExp(`^(${COUNT_WORD})(?= |$) ?`);
 /** What "next" asks for that is free time, not a meeting by that name: "next free slot", "when is my next gap". */
@@ -220,6 +222,16 @@ const HOUR_RANGE = new RegExp(
 const CLOCK = `(?:(\\d{1,2})(?:[:.](\\d{2}))?(?!\\d)\\s*(?:(am|pm)\\b)?(?:\\s*o ?clock\\b)?|(noon|midday|midnight)\\b)(?![:/.-]?\\d|\\s*(?:st|nd|rd|th|days?|weeks?|months?|years?|hours?|hrs?|minutes?|mins?)\\b|\\s*(?:of )?${MONTH_NAME}(?![a-z])|\\s*(?:-|to|until|till|through|thru|and)\\s*\\d)`;
 /** "after 4pm", "from 2", "starting at 9": a time the question is about onwards. */
 const AFTER_TIME = new RegExp(`\\b(?:after|from|starting(?: at| from)?|later than)\\s+(?:at\\s+)?${CLOCK}`);
+/** "2pm onwards", "3 or later". */
+const ONWARDS_TIME = new RegExp(`(?<![\\d:/.-])\\b${CLOCK}\\s*(?:onwards?|and later|or later)\\b`);
+/** "before noon": from the day's start. */
+const BEFORE_TIME = new RegExp(`\\b(?:before|earlier than)\\s+${CLOCK}`);
+/** "until 5": from now, when the day has begun. Not a range of days ("dec 3 until 5" is chrono-node's). */
+const UNTIL_TIME = new RegExp(`(?<!\\d(?:st|nd|rd|th)?\\s*)\\b(?:until|till|til|up (?:to|until))\\s+${CLOCK}`);
+/** "in the next hour", "the next 2 hours", "next 30 mins", "the next half hour": from now, for that long. */
+const NEXT_HOURS = new RegExp(`\\b(?:next|coming|following) (?:(${COUNT_WORD}) )?(half (?:an )?)?(hours?|hrs?|minutes?|mins?)\\b`);
+/** "for half an hour at 3", "free for an hour at 2": how long the time asked about is. */
+const LENGTH = /\bfor (?:(an?|one|\d{1,3}) (hours?|hrs?|minutes?|mins?)|(?:a )?half (?:an )?hour|an hour and a half)\b/;
 
 /**
  * "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. Without "the"
@@ -308,14 +320,17 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     ahead = nextDays(t, here, today);
     dates = ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today);
   }
+  // "after 4pm", "until 5", "in the next 2 hours": a stretch of the day, not the half hour at a time named.
+  const during = week || dates ? undefined : duringSpan(t, here, today, day, part);
   // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
-  const time = week || dates ? undefined : timeOfDay(t, found, part);
+  const time = week || dates || during ? undefined : timeOfDay(t, found, part);
 
   // "am I in a meeting", "what's happening": now, unless the question names when.
-  if (!week && !day && !dates && !time && NOW.test(t)) return { kind: 'now' };
+  if (!week && !day && !dates && !time && !during && NOW.test(t)) return { kind: 'now' };
 
-  // "this afternoon": that part of the day named (or of today); a week, dates, or a time of day, say more.
-  const partSpan = part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined;
+  // "this afternoon": that part of the day named (or of today); a week, dates, or a time of day, say more. A stretch
+  // of the day is answered as a part of it is.
+  const partSpan = during ?? (part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined);
 
   if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t)))) {
     const asks = ASKS_BUSY.test(t) && !ASKS_FREE.test(t) ? 'busy' : 'free';
@@ -327,9 +342,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today), asks };
     }
     if (time && !FREE_SLOTS.test(t)) {
+      const minutes = lengthAsked(t) ?? FREE_AT_DEFAULT_MINUTES;
       const at = (base: DateTime) => {
         const start = base.set({ hour: time.startHour, minute: time.startMinute });
-        const end = time.endHour === undefined ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
+        const end = time.endHour === undefined ? start.plus({ minutes }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
         return { start, end: end <= start ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : end };
       };
       let range = at(day ?? today);
@@ -351,10 +367,58 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     const counted = MEETINGS_COUNTED.exec(t);
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
   }
-  if (!week && !day && !dates && !time && !AGENDA_WORDS.test(t)) return undefined;
+  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t)) return undefined;
   const whole = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
-  const span = REST.test(t) && whole !== ahead ? restOf(whole, here, today) : whole;
-  return { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
+  // "anything left after 4": from now, once 16:00 has passed.
+  const span = whole === during ? (REST.test(t) && during.start < here && here < during.end ? { ...during, start: here } : during) : REST.test(t) && whole !== ahead ? restOf(whole, here, today) : whole;
+  const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
+  return span.times ? { ...question, times: true } : question;
+}
+
+/**
+ * "in the next 2 hours" (from now, for that long); "after 4pm", "from 2 onwards" (to the end of the day); "before noon"
+ * (from its start) and "until 5" (from now, when the day has begun): of the day named, or of its part named ("this
+ * evening after 6"), or today's. No day named and it is over, tomorrow's, as "am I free at 9" once 9:00 has passed.
+ * Undefined when the question names no such stretch, or names an hour range ("2-4pm" is a time asked about).
+ */
+function duringSpan(t: string, here: DateTime, today: DateTime, day: DateTime | undefined, part: DayPart | undefined): Span | undefined {
+  if (HOUR_RANGE.test(t)) return undefined;
+  const next = NEXT_HOURS.exec(t);
+  if (next) {
+    const [, countWord, half, unit] = next;
+    const count = countWord === undefined ? 1 : Math.max(1, /^\d/.test(countWord) ? Number(countWord) : COUNTS[countWord.replace(/^a |(?: of)$/g, '')]!);
+    const hours = unit!.startsWith('h');
+    const minutes = Math.min(half ? 30 : count * (hours ? 60 : 1), MAX_RANGE_DAYS * 24 * 60);
+    const what = half ? 'half hour' : count === 1 ? (hours ? 'hour' : 'minute') : `${count} ${hours ? 'hours' : 'minutes'}`;
+    const end = here.plus({ minutes });
+    const days = daysBetween(today, end.minus({ milliseconds: 1 })) + 1;
+    return { start: here, end, label: dayLabel(today, today), phrase: `in the next ${what}`, days, times: true };
+  }
+  const after = AFTER_TIME.exec(t) ?? ONWARDS_TIME.exec(t);
+  const before = after ? undefined : BEFORE_TIME.exec(t);
+  const until = after || before ? undefined : UNTIL_TIME.exec(t);
+  const match = after ?? before ?? until;
+  const time = match && clockOf(match, part, after ? 'start' : 'end');
+  if (!time) return undefined;
+  const stretch = (on: DateTime, within: DayPart | undefined): Span | undefined => {
+    const whole = within ? partOfDay(on, within, today) : dayRange(on, today);
+    const at = time.hour === 24 ? dayRange(on, today).end : whole.start.set({ hour: time.hour, minute: time.minute });
+    const start = after ? at : until && whole.start <= here && here < at ? here : whole.start;
+    const end = after ? whole.end : at;
+    if (start >= end) return within ? stretch(on, undefined) : undefined; // "this morning after 2pm": the day's
+    return { start, end, label: dayLabel(start, today), phrase: 'then', days: 1, times: true };
+  };
+  const span = stretch(day ?? today, part);
+  return !day && span && span.end <= here ? stretch(today.plus({ days: 1 }), part) : span;
+}
+
+/** How long a time asked about is, in minutes, when the question says ("for half an hour at 3"). */
+function lengthAsked(t: string): number | undefined {
+  const match = LENGTH.exec(t);
+  if (!match) return undefined;
+  if (!match[1]) return match[0].includes('and a half') ? 90 : 30;
+  const count = /^\d/.test(match[1]) ? Number(match[1]) : 1;
+  return count > 0 ? Math.min(count * (match[2]!.startsWith('h') ? 60 : 1), 24 * 60) : undefined;
 }
 
 /**
@@ -414,7 +478,7 @@ function nextQuestion(t: string, now: Date, here: DateTime): Extract<Question, {
 /** Whether the words after "next ..." name a day or a time; a bare part of the day is a meeting's name ("morning standup"). */
 function namesWhen(rest: string, now: Date): boolean {
   if (rest === '') return false;
-  if (WEEK.test(rest) || MONTH.test(rest) || NEXT_DAYS.test(rest) || HOUR_RANGE.test(rest) || DAY_OF_MONTH.test(rest) || NOW_WORDS.test(rest)) return true;
+  if (WEEK.test(rest) || MONTH.test(rest) || NEXT_DAYS.test(rest) || NEXT_HOURS.test(rest) || HOUR_RANGE.test(rest) || DAY_OF_MONTH.test(rest) || NOW_WORDS.test(rest)) return true;
   return chronoResults(rest, now, 0, false).some((result) => !/^(?:morning|afternoon|evening|night)s?$/.test(result.text.trim()));
 }
 
@@ -469,7 +533,9 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
   if (NEXT.test(t) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
-  return hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined;
+  if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
+  const here = DateTime.fromJSDate(now, { zone: 'utc' });
+  return duringSpan(t, here, here.startOf('day'), undefined, undefined) !== undefined;
 }
 
 export interface QuestionOptions {
@@ -478,13 +544,15 @@ export interface QuestionOptions {
 }
 
 /**
- * chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00) and
- * without the days of a list it would read as a year (LISTED_DAY).
+ * chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00), without
+ * the days of a list it would read as a year (LISTED_DAY), and without the next hours and a length asked for, which
+ * it reads as a time ("in the next hour" as 11:00, "for half an hour" as in half an hour).
  */
 function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: boolean): chrono.ParsedResult[] {
   // Blanked to the same length, so a result's index is its place in `t` too.
   const blank = (words: string) => ' '.repeat(words.length);
-  return (dayFirst ? dayFirstChrono : chrono.casual).parse(t.replace(HOUR_RANGE, blank).replace(LISTED_DAY, blank), { instant: now, timezone: offsetMinutes });
+  const words = t.replace(HOUR_RANGE, blank).replace(LISTED_DAY, blank).replace(NEXT_HOURS, blank).replace(LENGTH, blank);
+  return (dayFirst ? dayFirstChrono : chrono.casual).parse(words, { instant: now, timezone: offsetMinutes });
 }
 
 /**
@@ -530,6 +598,8 @@ interface Span {
   label: string;
   phrase: string;
   days: number;
+  /** Bounded by a time, not by days or parts of them: the card's header adds the times (duringSpan). */
+  times?: true;
 }
 
 /** Weeks run Monday to Sunday (ISO, as Outlook's default work week view). */

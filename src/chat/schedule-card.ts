@@ -108,6 +108,8 @@ export interface AgendaInput extends AnswerExtras {
   zone: string;
   /** The question's range; more than one local day groups rows by day. Without it, one group. */
   range?: TimeRange;
+  /** The range is bounded by times ("after 4pm", "in the next 2 hours"): the header adds them ("· 16:00–00:00"). */
+  times?: boolean | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -130,7 +132,8 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   }
   const phrase = input.phrase ?? 'for this period';
   const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : input.range ? busySummary(shown, input.range) : '';
-  return renderAnswer({ header: input.label, summary, groups, ...footnoteOf(input) });
+  const header = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
+  return renderAnswer({ header, summary, groups, ...footnoteOf(input) });
 }
 
 /**

@@ -147,6 +147,25 @@ describe('asking about the schedule, end to end', () => {
     expect(rowTitles(card)).toEqual(['Rosa under way']);
   });
 
+  it('a stretch of a day: "in the next 2 hours" and "after 4pm tomorrow" list what is in it, with its times, not a yes/no for half an hour', async () => {
+    const hal = teamsUser('Hal Hours', 'Europe/Berlin');
+    await seedAccount(h.store.collections, hal, { mailboxTimeZone: 'Europe/Berlin' });
+    const now = DateTime.now().setZone('Europe/Berlin').startOf('minute');
+    const tomorrow = berlin().plus({ days: 1 });
+    await seedEvents(h.store.collections, hal, [
+      { subject: 'Hal soon', start: now.plus({ minutes: 30 }), minutes: 30 },
+      { subject: 'Hal later', start: now.plus({ hours: 3 }), minutes: 30 },
+      { subject: 'Hal tomorrow morning', start: tomorrow.set({ hour: 10 }) },
+      { subject: 'Hal tomorrow evening', start: tomorrow.set({ hour: 17 }) },
+    ]);
+    const soon = readScheduleCard((await ask(h, 'is there anything in the next 2 hours?', hal)).card);
+    expect(soon.header).toMatch(new RegExp(`^Today · ${shortDate(berlin())} · \\d{2}:\\d{2}–(\\w{3} )?\\d{2}:\\d{2}$`));
+    expect(rowTitles(soon)).toEqual(['Hal soon']);
+    const evening = readScheduleCard((await ask(h, 'do i have any meetings after 4pm tomorrow', hal)).card);
+    expect(evening.header).toBe(`Tomorrow · ${shortDate(tomorrow)} · 16:00–00:00`);
+    expect(rowTitles(evening)).toEqual(['Hal tomorrow evening']);
+  });
+
   it('understands every command the Teams app suggests (manifest commandLists)', async () => {
     const manifest = JSON.parse(readFileSync(join(process.cwd(), 'manifest', 'manifest.json'), 'utf8'));
     const titles: string[] = manifest.bots[0].commandLists.flatMap((list: { commands: { title: string }[] }) => list.commands.map((command) => command.title));

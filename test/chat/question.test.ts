@@ -332,6 +332,34 @@ const rows: Row[] = [
   // "am I in a meeting" at a time named: am I free then
   ['am i in a meeting at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['am i in a meeting tomorrow at 10', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
+  // a stretch of the day bounded by a time, or the next hours: that stretch, not a half-hour slot at the time named
+  ['is there anything in the next hour', L, 'agenda', '2026-11-26T10:42', '2026-11-26T11:42'],
+  ['are there any meetings in the next hour', L, 'agenda', '2026-11-26T10:42', '2026-11-26T11:42'],
+  ['do i have anything in the next 2 hours', L, 'agenda', '2026-11-26T10:42', '2026-11-26T12:42'],
+  ['do i have anything in the next 30 minutes', L, 'agenda', '2026-11-26T10:42', '2026-11-26T11:12'],
+  ['do i have any meetings in the next few hours', L, 'agenda', '2026-11-26T10:42', '2026-11-26T13:42'],
+  ['next half hour', L, 'agenda', '2026-11-26T10:42', '2026-11-26T11:12'],
+  ['whats on in the next 3 hours', HONOLULU, 'agenda', '2026-11-26T22:00', '2026-11-27T01:00'],
+  ['do i have any meetings after 4pm', L, 'agenda', '2026-11-26T16:00', '2026-11-27T00:00'],
+  ['do i have anything after 3', L, 'agenda', '2026-11-26T15:00', '2026-11-27T00:00'],
+  ['meetings after 3 tomorrow', L, 'agenda', '2026-11-27T15:00', '2026-11-28T00:00'],
+  ['do i have anything this evening after 6', L, 'agenda', '2026-11-26T18:00', '2026-11-27T00:00'],
+  ['do i have meetings from 2', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00'],
+  ['do i have anything from 2 onwards', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00'],
+  ['are there any meetings before noon', L, 'agenda', '2026-11-26T00:00', '2026-11-26T12:00'],
+  ['anything before 9', L, 'agenda', '2026-11-27T00:00', '2026-11-27T09:00'], // over today: tomorrow's, as "am I free at 9"
+  ['do i have meetings until 5', L, 'agenda', '2026-11-26T10:42', '2026-11-26T17:00'],
+  ['am i free in the next hour', L, 'free-at', '2026-11-26T10:45', '2026-11-26T11:42'],
+  ['am i free after 3', L, 'free-at', '2026-11-26T15:00', '2026-11-27T00:00'],
+  ['am i free until 5', L, 'free-at', '2026-11-26T10:45', '2026-11-26T17:00'],
+  ['when am i free after 3', L, 'free-slots', '2026-11-26T15:00', '2026-11-27T00:00'],
+  // ... and a length asked for at a time
+  ['is there anything for half an hour at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i free for an hour at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T16:00'],
+  // ... but an hour range and a date range stay what they were
+  ['do i have meetings between 2 and 4', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00'],
+  ['meetings from dec 3 to 5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['am i free from 3 until 4', L, 'free-at', '2026-11-26T15:00', '2026-11-26T16:00'],
   // free slots (today starts at now, rounded up to 5 minutes)
   ['free time tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['when am I free friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
@@ -438,6 +466,15 @@ describe('parseQuestion', () => {
     expect(parseQuestion('the rest of november', L.now, L.zone)).toMatchObject({ label: 'Rest of November · 26–30 Nov', phrase: 'for the rest of November', days: 5 });
     expect(parseQuestion('whats on in december', L.now, L.zone)).toMatchObject({ phrase: 'in December', days: 31 });
     expect(parseQuestion('the next 3 days', L.now, L.zone)).toMatchObject({ phrase: 'in the next 3 days', days: 3 });
+  });
+
+  it('labels a stretch of a day with the day; the card adds its times', () => {
+    expect(parseQuestion('do i have anything after 3', L.now, L.zone)).toMatchObject({ kind: 'agenda', label: 'Today · Thu 26 Nov', phrase: 'then', days: 1, times: true });
+    expect(parseQuestion('meetings before noon tomorrow', L.now, L.zone)).toMatchObject({ label: 'Tomorrow · Fri 27 Nov', phrase: 'then', times: true });
+    expect(parseQuestion('is there anything in the next 2 hours', L.now, L.zone)).toMatchObject({ label: 'Today · Thu 26 Nov', phrase: 'in the next 2 hours', days: 1, times: true });
+    expect(parseQuestion('is there anything in the next hour', L.now, L.zone)).toMatchObject({ phrase: 'in the next hour' });
+    expect(parseQuestion('whats on in the next 3 hours', HONOLULU.now, HONOLULU.zone)).toMatchObject({ label: 'Today · Thu 26 Nov', days: 2, times: true });
+    expect(parseQuestion('today', L.now, L.zone)).not.toHaveProperty('times');
   });
 
   it('phrases parts of the day for sentences', () => {

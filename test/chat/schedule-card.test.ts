@@ -95,6 +95,21 @@ describe('renderScheduleAnswer', () => {
     expect(lines.filter((line) => /^(\d\d:\d\d|All day)/.test(line))).toHaveLength(5);
   });
 
+  it('a stretch of a day ("after 4pm", "in the next 3 hours") has its times in the header, on the user\'s clock', () => {
+    const range = { start: at('2026-11-26T16:00', L), end: at('2026-11-27T00:00', L) };
+    const answer = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'then', zone: L, range, times: true, events: [timed(L, 'Late sync', '2026-11-26T17:00', '2026-11-26T17:30')] });
+    expect(texts(answer)[0]).toBe('Today · Thu 26 Nov · 16:00–00:00');
+    expect(answer.text.split('\n')[0]).toBe('Today · Thu 26 Nov · 16:00–00:00');
+    const empty = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'then', zone: L, range, times: true, events: [], clock: '12h' });
+    expect(texts(empty).slice(0, 2)).toEqual(['Today · Thu 26 Nov · 4:00 PM–12:00 AM', 'Nothing on your calendar then.']);
+    // Across midnight the end names its day; the rows are grouped by day.
+    const late = { start: at('2026-11-26T22:00', L), end: at('2026-11-27T01:00', L) };
+    const night = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'in the next 3 hours', zone: L, range: late, times: true, events: [] });
+    expect(texts(night).slice(0, 2)).toEqual(['Today · Thu 26 Nov · 22:00–Fri 01:00', 'Nothing on your calendar in the next 3 hours.']);
+    // Without times, the label alone.
+    expect(texts(renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: [] }))[0]).toBe('Today · Thu 26 Nov');
+  });
+
   it('says so kindly when the day is empty', () => {
     const empty = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: [] });
     expect(texts(empty)).toContain('Nothing on your calendar today. Enjoy!');
