@@ -195,16 +195,19 @@ const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open sl
 const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
 /** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */
 const ASKS_FREE = /\b(free|available)\b/;
+/** Asked the other way round: "am I not busy at 3" asks whether the user is free, "am I not free at 3" whether busy. */
+const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
+const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
 /** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
 const REST = /\b(rest of|remainder of|remaining|left|later)\b/;
-const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in) )\b(week|weekend)\b/;
+const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in|\d{1,2}) )\b(week|weekend)\b/;
 /** Months, as weeks: "this month", "next month", "the rest of the month" ("the month" and "my month" are this one). */
 const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 /** "the next 3 days", "next few days", "over the next 2 weeks": from now on, today included. */
-const NEXT_DAYS = /\b(?:next|coming|following) (\d{1,2}|(?:a )?few|(?:a )?couple(?: of)?|two|three|four|five|six|seven|eight|nine|ten) (days|weeks)\b/;
+const NEXT_DAYS = /\b(?:next|coming|following) (\d{1,2}|(?:a )?few|(?:a )?couple(?: of)?|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?)\b/;
 const COUNTS: Record<string, number> = { few: 3, several: 3, couple: 2, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 /**
@@ -333,7 +336,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const partSpan = during ?? (part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined);
 
   if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t)))) {
-    const asks = ASKS_BUSY.test(t) && !ASKS_FREE.test(t) ? 'busy' : 'free';
+    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : ASKS_BUSY.test(t) && !ASKS_FREE.test(t) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
@@ -531,7 +534,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
-  if (NEXT.test(t) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });
@@ -650,9 +653,10 @@ function nextDays(t: string, here: DateTime, today: DateTime): Span | undefined 
   if (!match) return undefined;
   const count = /^\d/.test(match[1]!) ? Number(match[1]) : COUNTS[match[1]!.replace(/^a |(?: of)$/g, '')]!;
   if (count === 0) return undefined;
-  const whole = match[2] === 'weeks' ? count * 7 : count;
+  const unit = match[2]!.startsWith('week') ? 'week' : 'day'; // "the next 1 week" too
+  const whole = unit === 'week' ? count * 7 : count;
   // Cut to MAX_RANGE_DAYS, and then named by what is shown: "next 40 days" is "Next 31 days".
-  const [days, what] = whole > MAX_RANGE_DAYS ? [MAX_RANGE_DAYS, `${MAX_RANGE_DAYS} days`] : [whole, `${count} ${count === 1 ? match[2]!.slice(0, -1) : match[2]}`];
+  const [days, what] = whole > MAX_RANGE_DAYS ? [MAX_RANGE_DAYS, `${MAX_RANGE_DAYS} days`] : [whole, `${count} ${unit}${count === 1 ? '' : 's'}`];
   const end = today.plus({ days }).startOf('day');
   const dates = days === 1 ? shortDate(today) : spanDates(today, end.minus({ days: 1 }));
   return { start: here, end, label: `Next ${what} · ${dates}`, phrase: `in the next ${what}`, days };

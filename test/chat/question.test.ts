@@ -102,6 +102,8 @@ const rows: Row[] = [
   // a week from now is a day, not this week
   ['in a week', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['a week from today', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['1 week from now', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['in 1 week', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   // months, as weeks: the whole month; the rest of it from now
   ['this month', L, 'agenda', '2026-11-01T00:00', '2026-12-01T00:00'],
   ['next month', L, 'agenda', '2026-12-01T00:00', '2027-01-01T00:00'],
@@ -118,6 +120,9 @@ const rows: Row[] = [
   ['next few days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
   ['next 2 weeks', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
   ['free slots over the next couple of days', L, 'free-slots', '2026-11-26T10:45', '2026-11-28T00:00'],
+  ['the coming 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
+  ['the next 1 week', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
+  ['the following 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
   // weekday names (the coming one, today included)
   ['on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ["what's on friday", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
@@ -684,6 +689,10 @@ describe('parseQuestion', () => {
     ['am i busy this afternoon', 'busy'],
     ['am i free or busy at 3', 'free'],
     ['is there anything at 3', 'busy'],
+    // Asked the other way round: "am I not busy" is answered "Yes, you're free then".
+    ['am i not busy at 3', 'free'],
+    ['am i not free at 3', 'busy'],
+    ['am i not available tomorrow at 10', 'busy'],
   ] as const)('%j asks whether the user is %s', (text, asks) => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-at', asks });
   });
