@@ -179,7 +179,7 @@ const NOT_SUBJECT = new Set([
   'after', 'before', 'until', 'till', 'later', 'soon', 'now', 'today', 'tonight', 'tomorrow', 'thanks', 'thank', 'thx', 'ty', 'cheers',
   'again', 'please', 'pls', 'asap', 'calendar', 'schedule', 'outlook', 'diary',
 ]);
-/** After "in" or "at", a part of the day says when, not where: "next standup in the morning". */
+/** A part of the day says when, not what: "next standup in the morning", "next morning meeting". */
 const DAY_PART_WORDS = /^(?:morning|afternoon|evening|night|tonight)s?$/;
 /** Words that do not name a meeting: "next meeting with bob" is about Bob. */
 const SUBJECT_FILLER = new Set(['meeting', 'meetings', 'event', 'events', 'appointment', 'appointments', 'call', 'calls', 'one', 'ones', 'thing', 'things', 'with', 'w/', 'w', 'and', 'my', 'our', 'the', 'a', 'an', 'for', 'about', 'of', 'on', 'in', 'at', 'to', 'me', 'us', 'i', 'up', 'upcoming', 'is', 'are', 'please', 'pls', 'meet', 'see']);
@@ -453,6 +453,8 @@ function nextQuestion(t: string, now: Date, here: DateTime): Extract<Question, {
   const named: string[] = [];
   let at = 0;
   while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!)) named.push(words[at++]!);
+  // "next morning meeting", "next afternoon": when, not a name ("next morning standup" is one).
+  if (named.every((word) => DAY_PART_WORDS.test(word))) named.length = 0;
   const noun = at < words.length ? MEETING_NOUN.exec(words[at]!) : null;
   if (noun) at++;
   if (at < words.length && SUBJECT_PREPOSITIONS.has(words[at]!)) {

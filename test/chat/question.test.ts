@@ -409,6 +409,8 @@ const rows: Row[] = [
   ['   ', L, undefined],
   ['lol', L, undefined],
   ['how are you', L, undefined],
+  // any meeting then, whoever it is with: the card names it
+  ['do i have a call with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   // calbot reads the calendar, never changes it: these get "I didn't catch that" and the help, not a day's agenda
   ['book a meeting tomorrow at 3', L, undefined],
   ['cancel my 3pm', L, undefined],
@@ -644,6 +646,8 @@ describe('parseQuestion', () => {
     ["what's next after this", 1],
     ['next meeting in my outlook calendar', 1],
     ["next 3 meeting's links", 3],
+    ['next morning meeting', 1],
+    ['next afternoon', 1],
   ] as const)('%j names no subject', (text, count) => {
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count });
   });
