@@ -1,4 +1,4 @@
-import { ConfidentialClientApplication, LogLevel, type ICachePlugin } from '@azure/msal-node';
+import { ConfidentialClientApplication, LogLevel, type Configuration, type ICachePlugin } from '@azure/msal-node';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -93,17 +93,20 @@ export function createMsalApp(config: Config, logger: Logger, fetchImpl: typeof 
           authorityMetadata: await authorityMetadata(),
         },
         cache: cachePlugin ? { cachePlugin } : undefined,
-        system: {
-          loggerOptions: {
-            piiLoggingEnabled: false,
-            logLevel: LogLevel.Warning,
-            loggerCallback: (level, message) => {
-              if (level === LogLevel.Error) msalLogger.error(message);
-              else if (level === LogLevel.Warning) msalLogger.warn(message);
-            },
-          },
-        },
+        system: { loggerOptions: msalLoggerOptions(msalLogger) },
       });
+    },
+  };
+}
+
+/** MSAL's own log, warnings and errors only, without personal data, into calbot's (a child logger naming the client). */
+export function msalLoggerOptions(msalLogger: Logger): NonNullable<NonNullable<Configuration['system']>['loggerOptions']> {
+  return {
+    piiLoggingEnabled: false,
+    logLevel: LogLevel.Warning,
+    loggerCallback: (level, message) => {
+      if (level === LogLevel.Error) msalLogger.error(message);
+      else if (level === LogLevel.Warning) msalLogger.warn(message);
     },
   };
 }

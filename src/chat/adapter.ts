@@ -1,4 +1,5 @@
-import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { msalLoggerOptions } from '../auth/msal-app.js';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
 import {
   AuthenticationConstants,
@@ -72,16 +73,7 @@ function botCredentials(config: Config, logger: Logger): ServiceClientCredential
   const msalLogger = logger.child({ component: 'msal-bot' });
   const client = new ConfidentialClientApplication({
     auth: { clientId: appId, clientSecret: appPassword, authority, knownAuthorities: [login.host] },
-    system: {
-      loggerOptions: {
-        piiLoggingEnabled: false,
-        logLevel: LogLevel.Warning,
-        loggerCallback: (level, message) => {
-          if (level === LogLevel.Error) msalLogger.error(message);
-          else if (level === LogLevel.Warning) msalLogger.warn(message);
-        },
-      },
-    },
+    system: { loggerOptions: msalLoggerOptions(msalLogger) },
   });
   // Typed with botframework-connector's own (older) msal-node; it calls acquireTokenByClientCredential only.
   return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
