@@ -48,6 +48,29 @@ describe('connect outlook, end to end through the server', () => {
     expect(actions).toEqual(expect.arrayContaining(['Reconnect', 'Disconnect']));
   });
 
+  it('"Connected" is said only once syncing is set up: the job exists, enabled, and the first round is under way', async () => {
+    const chat = teamsUser('Ada Ordered');
+    const microsoft = h.addMicrosoftUser('Ada Ordered');
+    const userKey = `msteams:${chat.id}`;
+    // The first round cannot end (so nothing else is said in the chat), and the chat's next message is held unanswered.
+    const round = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    let said!: ReturnType<CloudHarness['connector']['holdNext']>;
+    const connecting = h.connect(chat, microsoft, { beforeRedirect: async () => void (said = h.connector.holdNext(chat.conversationId)) });
+    await until(() => said !== undefined);
+    await said.held;
+    // As "Connected to Outlook" goes out, the account is linked and its job is there and enabled: the chat never
+    // hears "connected" of an account nothing will sync. Its first round is under way (held at Graph).
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+    expect(await h.calbot.syncJobs.jobInfo(userKey)).toMatchObject({ disabled: false });
+    await round.held;
+    said.release();
+    const { page } = await connecting;
+    expect(page).toContain('Connected as Ada Ordered');
+    const [connected] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /Connected to Outlook/.test(r.activity.text ?? ''));
+    expect(connected!.activity.text).toMatch(/^Connected to Outlook as Ada Ordered/);
+    round.release();
+  });
+
   it('a replayed redirect is refused with 400 and links nothing', async () => {
     const chat = teamsUser('Eve');
     const microsoft = h.addMicrosoftUser('Eve Example');
@@ -189,3 +212,10 @@ describe('connect outlook without an app registration', () => {
     }
   });
 });
+
+/** Polls until `check` holds: a state, not a duration; fails after 10 s. */
+async function until(check: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !check(); await new Promise((done) => setTimeout(done, 10))) {
+    if (Date.now() > deadline) throw new Error('condition never held');
+  }
+}
