@@ -162,7 +162,8 @@ describe('asking about the schedule, end to end', () => {
     expect(soon.header).toMatch(new RegExp(`^Today · ${shortDate(berlin())} · \\d{2}:\\d{2}–(\\w{3} )?\\d{2}:\\d{2}$`));
     expect(rowTitles(soon)).toEqual(['Hal soon']);
     const evening = readScheduleCard((await ask(h, 'do i have any meetings after 4pm tomorrow', hal)).card);
-    expect(evening.header).toBe(`Tomorrow · ${shortDate(tomorrow)} · 16:00–00:00`);
+    // Tomorrow in another year (asked on 31 Dec) has its year in the header.
+    expect(evening.header).toBe(`Tomorrow · ${cardDate(tomorrow, berlin())} · 16:00–00:00`);
     expect(rowTitles(evening)).toEqual(['Hal tomorrow evening']);
   });
 
@@ -294,7 +295,7 @@ describe('asking about the schedule, end to end', () => {
     expect(standup.header).toBe('Next "standup"');
     expect(standup.titles).toEqual(['Daily Stand-up']); // not the declined one sooner, nor the planning before it
     expect(standup.rows[0]).toMatchObject({ time: '09:00–09:15', join: 'https://teams.microsoft.com/l/meetup-join/standup' });
-    expect(standup.summary).toMatch(new RegExp(`^${cardDate(today.plus({ days: 2 }), today)}, in [12] days$`));
+    expect(standup.summary).toMatch(new RegExp(`^${cardDate(today.plus({ days: 2 }), today)}, in (1 day|2 days)$`));
 
     for (const question of ['next 1:1 with sam', "when's my next one on one with Sam", 'next meeting at cafe elysee']) {
       expect((await header(question)).titles).toEqual(['Sam / Sol 1-on-1']);
@@ -302,7 +303,7 @@ describe('asking about the schedule, end to end', () => {
     expect((await header('next design review')).titles).toEqual(['Design Review']);
     const two = await header('my next 2 standups');
     expect(two.header).toBe('Next "standups"');
-    expect(two.summary).toMatch(/^Your next 2 meetings matching "standups"\. The first starts in [12] days\.$/);
+    expect(two.summary).toMatch(/^Your next 2 meetings matching "standups"\. The first starts in (1 day|2 days)\.$/);
     expect(two.titles).toEqual(['Daily Stand-up', 'Daily Stand-up']);
 
     // Bob's meeting is 90 days away: the search stops at 60, and says so.

@@ -43,7 +43,10 @@ describe('the answer context on the chat user', () => {
     return readScheduleCard(reply!.activity.attachments![0]!.content);
   };
   const subjects = (card: ReturnType<typeof readScheduleCard>) => card.groups.flatMap((group) => group.rows.map((row) => row.title));
-  const berlinToday = (hour: number) => DateTime.now().setZone('Europe/Berlin').set({ hour, minute: 0, second: 0, millisecond: 0 }).toISO()!;
+  // The day the test's events are on, asked for by its date: "today" may be another day by the time it asks
+  // (test:hours runs the suite from two minutes to midnight).
+  const berlinDay = DateTime.now().setZone('Europe/Berlin').startOf('day');
+  const berlinToday = (hour: number) => berlinDay.set({ hour }).toISO()!;
 
   test('connect, sync rounds, a failed round and disconnect: the copy always says what the account and sync state say', async () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Ada Copy', (oid) => void h.graph.addEvent(oid, { subject: 'Standup', start: berlinToday(12), end: berlinToday(13) }));
@@ -60,7 +63,7 @@ describe('the answer context on the chat user', () => {
     const failed = await copied(userKey);
     expect(failed?.syncState?.lastError).toBeDefined();
     expect(failed).toEqual(await readAnswerContext(h.store.collections, userKey));
-    const read = await askCard(chat, "what's on today");
+    const read = await askCard(chat, `what's on ${berlinDay.toISODate()}`);
     expect(subjects(read)).toContain('Standup');
     expect(read.footnote).toMatch(/· the last sync failed: /);
 
@@ -70,7 +73,7 @@ describe('the answer context on the chat user', () => {
     const recovered = await copied(userKey);
     expect(recovered?.syncState?.roundsCompleted).toBe(2); // rounds that succeeded
     expect(recovered).toEqual(await readAnswerContext(h.store.collections, userKey));
-    const fresh = await askCard(chat, "what's on today");
+    const fresh = await askCard(chat, `what's on ${berlinDay.toISODate()}`);
     expect(subjects(fresh)).toContain('Standup');
     expect(fresh.footnote).toBeUndefined();
 
