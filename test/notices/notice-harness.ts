@@ -124,3 +124,10 @@ export async function syncRound(calbot: Calbot, userKey: string, round: ChangeSe
 export function userKeyOf(user: TeamsUser): string {
   return `msteams:${user.id}`;
 }
+
+/** A Teams user who has written to calbot ("notify": nothing else happens), so that calbot can reach them. */
+export async function chatUserOf(harness: NoticeHarness, name: string): Promise<{ user: TeamsUser; userKey: string }> {
+  const user = teamsUser(name);
+  await harness.say('notify', user);
+  return { user, userKey: userKeyOf(user) };
+}

@@ -1,4 +1,4 @@
-import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, type NoticeHarness, chatUserOf } from './notice-harness.js';
 import type { EventDoc } from '../../src/store/collections.js';
 import { Leases } from '../../src/store/leases.js';
 import { emptyChangeSet } from '../../src/sync/change-set.js';
@@ -26,11 +26,7 @@ describe('change notices', () => {
   });
 
   /** A chat user who has written to calbot (so it has a conversation to post in). */
-  async function chatUser(name = 'Ada Lovelace'): Promise<{ user: TeamsUser; userKey: string }> {
-    const user = teamsUser(name);
-    await h.say('notify', user);
-    return { user, userKey: userKeyOf(user) };
-  }
+  const chatUser = (name = 'Ada Lovelace') => chatUserOf(h, name);
 
   /** Runs every sender once more and waits for background sends: whatever was going to arrive has arrived. */
   async function settle(): Promise<void> {
@@ -295,11 +291,7 @@ describe('change notices when the Bot Connector fails for long', () => {
     await h.close();
   });
 
-  async function chatUser(name: string): Promise<{ user: TeamsUser; userKey: string }> {
-    const user = teamsUser(name);
-    await h.say('notify', user);
-    return { user, userKey: userKeyOf(user) };
-  }
+  const chatUser = (name: string) => chatUserOf(h, name);
   const nextWeek = (day: number): Pick<EventDoc, 'start' | 'end'> => ({ start: new Date(Date.UTC(2026, 11, day, 9)), end: new Date(Date.UTC(2026, 11, day, 10)) });
   /** Polls until `check` holds (true) or `give up` does (false). */
   async function until(check: () => Promise<boolean>, giveUp: () => boolean): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import { eventDoc, roundOf, startNoticeHarness, syncRound, type NoticeHarness, type TeamsUser, chatUserOf } from './notice-harness.js';
 import type { EventDoc } from '../../src/store/collections.js';
 
 /**
@@ -21,11 +21,7 @@ describe('a burst of change notices into one conversation, within Teams\' per-co
     await h.close();
   });
 
-  async function chatUser(name: string): Promise<{ user: TeamsUser; userKey: string }> {
-    const user = teamsUser(name);
-    await h.say('notify', user);
-    return { user, userKey: userKeyOf(user) };
-  }
+  const chatUser = (name: string) => chatUserOf(h, name);
   /** Rounds of PER_ROUND new events each, one after the other as sync rounds come; their notices' subjects, in order. */
   async function burst(userKey: string, rounds: number): Promise<string[]> {
     const calbot = h.calbots[0]!;

@@ -1,4 +1,4 @@
-import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import { eventDoc, roundOf, startNoticeHarness, syncRound, type NoticeHarness, type TeamsUser, chatUserOf } from './notice-harness.js';
 import { ConnectorSend } from '../../src/chat/connector-retry-after.js';
 import { UNCONFIRMED } from '../../src/notices/notice-service.js';
 import type { EventDoc, OutboxDoc } from '../../src/store/collections.js';
@@ -27,11 +27,7 @@ describe('stopping calbot while it sends change notices', () => {
     h = undefined;
   });
 
-  async function chatUser(harness: NoticeHarness, name: string): Promise<{ user: TeamsUser; userKey: string }> {
-    const user = teamsUser(name);
-    await harness.say('notify', user);
-    return { user, userKey: userKeyOf(user) };
-  }
+  const chatUser = chatUserOf;
   const round = (userKey: string) => roundOf(SUBJECTS.map((subject, i) => [undefined, eventDoc(userKey, subject.toLowerCase(), { subject, ...tomorrow(8 + 2 * i) })]));
   const subjectsSent = (harness: NoticeHarness, user: TeamsUser) => harness.notices(user).map((n) => /^New: (\w+),/.exec(n.text ?? '')?.[1] ?? n.text);
   /** The user's notices in the outbox, in the order of SUBJECTS. */

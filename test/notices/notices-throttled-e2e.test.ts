@@ -1,4 +1,4 @@
-import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, userKeyOf, type NoticeHarness, type TeamsUser } from './notice-harness.js';
+import { eventDoc, roundOf, startNoticeHarness, syncRound, type NoticeHarness, type TeamsUser, chatUserOf } from './notice-harness.js';
 import type { EventDoc } from '../../src/store/collections.js';
 
 /**
@@ -21,11 +21,7 @@ describe('change notices when the Bot Connector throttles one conversation', () 
     await h.close();
   });
 
-  async function chatUser(name: string): Promise<{ user: TeamsUser; userKey: string }> {
-    const user = teamsUser(name);
-    await h.say('notify', user);
-    return { user, userKey: userKeyOf(user) };
-  }
+  const chatUser = (name: string) => chatUserOf(h, name);
   /** Polls (no clock involved) until `check` holds. */
   async function until(check: () => boolean | Promise<boolean>): Promise<void> {
     while (!(await check())) await new Promise((done) => setTimeout(done, 20));

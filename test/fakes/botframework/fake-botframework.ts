@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { microsoftError } from '../identity/fake-identity.js';
 
 /**
  * A local stand-in for the two halves of the Bot Framework's service authentication, over HTTPS (test CA), as
@@ -308,21 +309,6 @@ function signJwt(key: Pick<SigningKey, 'privateKey' | 'kid' | 'x5t'>, claims: Re
 function uuidFrom(text: string): string {
   const hex = createHash('sha256').update(text).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-function microsoftError(error: string, aadsts: number, description: string, req: IncomingMessage) {
-  const traceId = randomUUID();
-  const correlationId = String(req.headers['client-request-id'] ?? randomUUID());
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return {
-    error,
-    error_description: `AADSTS${aadsts}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-    error_codes: [aadsts],
-    timestamp,
-    trace_id: traceId,
-    correlation_id: correlationId,
-    error_uri: `https://login.microsoftonline.com/error?code=${aadsts}`,
-  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -501,7 +501,8 @@ function microsoftTimestamp(): string {
   return new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-function microsoftError(error: string, aadsts: number, description: string, req: IncomingMessage) {
+/** The identity platform's error body (AADSTS code, trace and correlation ids), as its endpoints answer a failure. */
+export function microsoftError(error: string, aadsts: number, description: string, req: IncomingMessage) {
   const traceId = randomUUID();
   const correlationId = String(req.headers['client-request-id'] ?? randomUUID());
   const timestamp = microsoftTimestamp();
