@@ -24,19 +24,27 @@ describe('calbot as a process on embedded defaults', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts its own database, answers in chat, and stops cleanly on SIGTERM leaving no database process', async () => {
+  /** Starts src/main.ts on embedded defaults (plus `extraEnv`) and waits until /healthz answers; `exit` resolves with its code. */
+  async function startMain(extraEnv: Record<string, string> = {}): Promise<{ port: number; main: ChildProcess; exit: Promise<number | null> }> {
     const port = await freePort();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extraEnv };
+    output = '';
+    const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<number | null>((done) => started.once('exit', (code) => done(code)));
     let healthy = false;
     for (let i = 0; i < 300 && !healthy; i++) {
       healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (!healthy) await new Promise((r) => setTimeout(r, 200));
     }
     expect(healthy).toBe(true);
+    return { port, main: started, exit };
+  }
+
+  it('starts its own database, answers in chat, and stops cleanly on SIGTERM leaving no database process', async () => {
+    const { port, main, exit } = await startMain();
 
     const activity = {
       type: 'message', id: 'm1', channelId: 'msteams', serviceUrl: connector.url, text: 'help',
@@ -52,8 +60,7 @@ describe('calbot as a process on embedded defaults', () => {
     const databasePid = Number(readFileSync(join(dataDir, pidFile!), 'utf8').split('\n')[0]);
     expect(existsSync(`/proc/${databasePid}`)).toBe(true);
 
-    const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
-    child.kill('SIGTERM');
+    main.kill('SIGTERM');
     expect(await exit).toBe(0);
     child = undefined;
     const zombieOrGone = () => !existsSync(`/proc/${databasePid}`) || readFileSync(`/proc/${databasePid}/stat`, 'utf8').includes(') Z ');
@@ -68,19 +75,7 @@ describe('calbot as a process on embedded defaults', () => {
   }, 120_000);
 
   it('exits non-zero, saying why, when its database dies under it (so that a supervisor restarts it)', async () => {
-    const port = await freePort();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
-    output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
-    let healthy = false;
-    for (let i = 0; i < 300 && !healthy; i++) {
-      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (!healthy) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(healthy).toBe(true);
+    const { port, exit } = await startMain();
 
     const pidFile = readdirSync(dataDir).find((name) => name.endsWith('.pid'));
     process.kill(Number(readFileSync(join(dataDir, pidFile!), 'utf8').split('\n')[0]), 'SIGKILL');
@@ -104,19 +99,7 @@ describe('calbot as a process on embedded defaults', () => {
     });
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
     try {
-      const port = await freePort();
-      const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '3000' };
-      output = '';
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exit = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
-      let healthy = false;
-      for (let i = 0; i < 300 && !healthy; i++) {
-        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-        if (!healthy) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(healthy).toBe(true);
+      const { port, main, exit } = await startMain({ SHUTDOWN_GRACE_MS: '3000' });
 
       const activity = {
         type: 'message', id: 'm2', channelId: 'msteams', serviceUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, text: 'help',
@@ -126,7 +109,7 @@ describe('calbot as a process on embedded defaults', () => {
       await replied;
 
       const signalled = Date.now();
-      child.kill('SIGTERM');
+      main.kill('SIGTERM');
       expect(await exit).toBe(0);
       // Within its 3 s and the process's exit; the server's own grace for turns used to be 10 s.
       expect(Date.now() - signalled).toBeLessThan(6_000);
