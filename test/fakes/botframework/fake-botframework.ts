@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { microsoftError } from '../identity/fake-identity.js';
+import { clientCredentialsOf, microsoftError } from '../identity/fake-identity.js';
 
 /**
  * A local stand-in for the two halves of the Bot Framework's service authentication, over HTTPS (test CA), as
@@ -197,14 +197,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     const error = (status: number, code: string, aadsts: number, description: string): [number, object] => [status, microsoftError(code, aadsts, description, req)];
     const tenantId = tenantIdOf(tenant);
     if (!tenantId) return error(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-    let clientId = form.get('client_id');
-    let clientSecret = form.get('client_secret');
-    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-    if (basic) {
-      const [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-      clientId = decodeURIComponent(id ?? '');
-      clientSecret = decodeURIComponent(secret ?? '');
-    }
+    const { clientId, clientSecret } = clientCredentialsOf(form, req);
     // A multi-tenant app is known in the Bot Framework's tenant too; a single-tenant one only in its own.
     const bot = options.bots.find((b) => b.appId === clientId && (b.tenantId === tenantId || (b.appType === 'MultiTenant' && tenantId === BOTFRAMEWORK_TENANT_ID)));
     if (!bot) return error(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory '${tenant}'.`);

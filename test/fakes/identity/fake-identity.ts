@@ -279,15 +279,7 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
     const failure = failures.shift();
     if (failure !== undefined) return error(failure, 'temporarily_unavailable', 50196, 'The server is temporarily unavailable (fake failure).');
 
-    // client_secret_post, or client_secret_basic.
-    let clientId = form.get('client_id');
-    let clientSecret = form.get('client_secret');
-    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-    if (basic) {
-      const [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-      clientId = decodeURIComponent(id ?? '');
-      clientSecret = decodeURIComponent(secret ?? '');
-    }
+    const { clientId, clientSecret } = clientCredentialsOf(form, req);
     const client = findClient(clientId);
     if (!client) return error(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory.`);
     if (!clientSecret) return error(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
@@ -499,6 +491,14 @@ function clientInfo(user: FakeUser): string {
 
 function microsoftTimestamp(): string {
   return new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+/** The client's ID and secret from a token request: client_secret_post (the form), or client_secret_basic (the header). */
+export function clientCredentialsOf(form: URLSearchParams, req: IncomingMessage): { clientId: string | null; clientSecret: string | null } {
+  const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+  if (!basic) return { clientId: form.get('client_id'), clientSecret: form.get('client_secret') };
+  const [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
+  return { clientId: decodeURIComponent(id ?? ''), clientSecret: decodeURIComponent(secret ?? '') };
 }
 
 /** The identity platform's error body (AADSTS code, trace and correlation ids), as its endpoints answer a failure. */
