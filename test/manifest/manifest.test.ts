@@ -24,7 +24,7 @@ describe('Teams app package', () => {
     expect(template.description.short.length).toBeLessThanOrEqual(80);
     expect(template.bots[0].scopes).toEqual(['personal']);
     const titles = template.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
-    expect(titles).toEqual(['connect outlook', "what's on today", 'next meeting', 'when am I free tomorrow', 'sync now', 'status', 'disconnect outlook', 'help']);
+    expect(titles).toEqual(['connect outlook', "what's on today", 'next meeting', 'this week', 'am I free at 3', 'when am I free tomorrow', 'sync now', 'status', 'disconnect outlook', 'help']);
     // Teams shows at most 10 commands per scope, each title at most 32 characters and description 128.
     expect(titles.length).toBeLessThanOrEqual(10);
     for (const command of template.bots[0].commandLists[0].commands) {
