@@ -125,14 +125,9 @@ describe('stopping calbot during a sync round', () => {
 
   test('a job that does not end in time is cut off: its lease and lock are released at once, and its late writes never land', async () => {
     h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_cutoff');
-    const { userKey, chat, microsoft } = await connectedUser(h, 'Cy Cutoff', (oid) => {
-      for (let i = 0; i < 4; i++) h!.graph.addEvent(oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
-    });
-    await waitForJobUnlocked(h, userKey);
-    // The mailbox settings are due and Graph does not answer them: the job is stuck after its round, in a Graph
-    // call no page boundary interrupts.
-    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
-    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+    const { userKey, chat, microsoft } = await settingsDueAfterRound(h, 'Cy Cutoff');
+    // Graph does not answer the mailbox settings: the job is stuck after its round, in a Graph call no page
+    // boundary interrupts.
     const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/mailboxSettings' });
     h.graph.addEvent(microsoft.oid, { subject: 'New', start: at(6, 9), end: at(6, 10) });
     await h.calbot.syncJobs.requestRun(userKey);
@@ -162,14 +157,9 @@ describe('stopping calbot during a sync round', () => {
 
   test('a job waiting out a long Retry-After of Graph stops waiting: stop() is over within its budget, and the next calbot carries on', async () => {
     h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_retry_after');
-    const { userKey, chat, microsoft } = await connectedUser(h, 'Ry Retry', (oid) => {
-      for (let i = 0; i < 4; i++) h!.graph.addEvent(oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
-    });
-    await waitForJobUnlocked(h, userKey);
-    // After its round the job reads the mailbox settings, and Graph asks it to come back in 25 s: a wait the Graph
-    // client makes in-process (up to 30 s), no page boundary interrupts, and longer than any stop grace.
-    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
-    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+    const { userKey, chat, microsoft, dayAgo } = await settingsDueAfterRound(h, 'Ry Retry');
+    // Graph asks the job's mailbox-settings read to come back in 25 s: a wait the Graph client makes in-process (up
+    // to 30 s), no page boundary interrupts, and longer than any stop grace.
     h.graph.failNext({ status: 503, retryAfterSeconds: 25, oid: microsoft.oid, resource: '/me/mailboxSettings' });
     h.graph.addEvent(microsoft.oid, { subject: 'New', start: at(6, 9), end: at(6, 10) });
     h.graph.resetCounters();
@@ -274,3 +264,17 @@ async function waitForJob(h: CloudHarness, userKey: string, done: (job: Document
 
 /** Until Agenda has saved the user's job unlocked after its round (the mailbox settings come after the round). */
 const waitForJobUnlocked = (h: CloudHarness, userKey: string) => waitForJob(h, userKey, (job) => !job.lockedAt);
+
+/**
+ * A connected user with four events, their first round done, and their mailbox settings due (last read `dayAgo`):
+ * the job's next run reads them from Graph after its round.
+ */
+async function settingsDueAfterRound(h: CloudHarness, name: string): Promise<Awaited<ReturnType<typeof connectedUser>> & { dayAgo: Date }> {
+  const user = await connectedUser(h, name, (oid) => {
+    for (let i = 0; i < 4; i++) h.graph.addEvent(oid, { subject: `E${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
+  });
+  await waitForJobUnlocked(h, user.userKey);
+  const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
+  await h.store.collections.accounts.updateOne({ _id: user.userKey }, { $set: { mailboxSettingsReadAt: dayAgo } });
+  return { ...user, dayAgo };
+}
