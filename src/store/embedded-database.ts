@@ -135,8 +135,11 @@ function enginesHoldingData(dataDir: string, kinds: EmbeddedDatabase['kind'][]):
     } catch {
       continue;
     }
-    if (entries.length === 0) continue; // a rung that failed before writing anything leaves an empty folder
-    lastWritten.set(kind, Math.max(...entries.map((entry) => statSync(join(dir, entry)).mtimeMs)));
+    // A file can go between the listing and its stat: SQLite removes its -shm and -wal files when the last
+    // connection closes, as a previous calbot's database does while it shuts down.
+    const times = entries.flatMap((entry) => statSync(join(dir, entry), { throwIfNoEntry: false })?.mtimeMs ?? []);
+    if (times.length === 0) continue; // a rung that failed before writing anything leaves an empty folder
+    lastWritten.set(kind, Math.max(...times));
   }
   return [...lastWritten.keys()].sort((a, b) => lastWritten.get(b)! - lastWritten.get(a)!);
 }

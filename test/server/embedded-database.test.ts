@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -233,6 +233,17 @@ exec ${calbotFerretDB} --handler=sqlite --sqlite-url=file:$dbpath/ --listen-addr
     await expect(attempt).rejects.toThrow(EmbeddedDatabaseError);
     await expect(attempt).rejects.toThrow(`${join(dataDir, 'ferretdb')} holds calbot's data`);
     expect(existsSync(join(dataDir, 'mongod')) && readdirSync(join(dataDir, 'mongod')).length > 0).toBe(false);
+  }, 60_000);
+
+  it('starts when a file in the data folder goes between its listing and its stat (SQLite removing its -shm)', async () => {
+    const dataDir = mkdtempSync(join(root, 'data-'));
+    const first = await startEmbeddedDatabase({ dataDir, logger, path: join(root, 'empty') });
+    await first.stop();
+    // A listed name that no longer stats: a dangling link stands in for the -shm a closing SQLite has just removed.
+    symlinkSync(join(dataDir, 'ferretdb', 'gone'), join(dataDir, 'ferretdb', 'calbot.sqlite-shm-vanished'));
+    const again = await startEmbeddedDatabase({ dataDir, logger, path: join(root, 'empty') });
+    await again.stop();
+    expect(again.kind).toBe('ferretdb');
   }, 60_000);
 });
 
