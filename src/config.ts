@@ -37,6 +37,11 @@ export interface Config {
     openIdMetadataUrl: string;
     /** ToBotFromChannelTokenIssuer: the issuer the channel's tokens must name, exactly. */
     tokenIssuer: string;
+    /**
+     * ToBotFromEmulatorOpenIdMetadataUrl: where the keys that sign the Bot Framework Emulator's tokens are published
+     * (the identity platform's: the Emulator gets them for the bot's own app registration, not from the channel).
+     */
+    emulatorOpenIdMetadataUrl: string;
   };
   tokenEncryptionKey: Buffer | undefined;
   sync: {
@@ -187,6 +192,7 @@ const schema = z.object({
   ToBotFromChannelOpenIdMetadataUrl: httpUrl('https://login.botframework.com/v1/.well-known/openidconfiguration', ['https:']),
   // Compared with the token's iss as written: no trailing slash trimmed.
   ToBotFromChannelTokenIssuer: z.preprocess(blankToUndefined, z.string().trim().default('https://api.botframework.com')),
+  ToBotFromEmulatorOpenIdMetadataUrl: httpUrl('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration', ['https:']),
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   SYNC_INTERVAL: duration('5 minutes'),
   SYNC_WINDOW_PAST_DAYS: integer(7, 0, 365),
@@ -254,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       oAuthScope: e.ToChannelFromBotOAuthScope,
       openIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl,
       tokenIssuer: e.ToBotFromChannelTokenIssuer,
+      emulatorOpenIdMetadataUrl: e.ToBotFromEmulatorOpenIdMetadataUrl,
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     sync: {

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       oAuthScope: 'https://api.botframework.com',
       openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
       tokenIssuer: 'https://api.botframework.com',
+      emulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
     });
     // Docker kills 10 s after SIGTERM: stopping takes at most 8.
     expect(config.shutdownGraceMs).toBe(8_000);
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
     [{ MICROSOFT_GRAPH_URL: 'https://graph.example/beta' }, 'MICROSOFT_GRAPH_URL'],
     [{ ToChannelFromBotLoginUrl: 'http://login.example/botframework.com' }, 'ToChannelFromBotLoginUrl'],
     [{ ToBotFromChannelOpenIdMetadataUrl: 'login.botframework.example' }, 'ToBotFromChannelOpenIdMetadataUrl'],
+    [{ ToBotFromEmulatorOpenIdMetadataUrl: 'http://login.example/common/v2.0/.well-known/openid-configuration' }, 'ToBotFromEmulatorOpenIdMetadataUrl'],
     [{ SYNC_INTERVAL: 'often' }, 'SYNC_INTERVAL'],
     [{ SYNC_INTERVAL: '1s' }, 'SYNC_INTERVAL'],
     [{ SYNC_WINDOW_FUTURE_DAYS: '-3' }, 'SYNC_WINDOW_FUTURE_DAYS'],

@@ -31,14 +31,14 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
       MicrosoftAppPassword: bot.appPassword,
       MicrosoftAppType: bot.appType,
       MicrosoftAppTenantId: bot.appTenantId,
-      // botbuilder takes all of these or none (none: the public cloud's), so all are given. The Emulator's metadata
-      // (read only for a token the Emulator or a skill signed), the user token service (OAuthUrl: calbot signs users
-      // in itself) and the caller ID (a label on inbound activities) keep botbuilder's public-cloud values.
+      // botbuilder takes all of these or none (none: the public cloud's), so all are given. The user token service
+      // (OAuthUrl: calbot signs users in itself) and the caller ID (a label on inbound activities) keep botbuilder's
+      // public-cloud values. The Emulator's metadata is read only for a token the Emulator or a skill sent.
       ToChannelFromBotLoginUrl: bot.loginUrl,
       ToChannelFromBotOAuthScope: bot.oAuthScope,
       ToBotFromChannelOpenIdMetadataUrl: bot.openIdMetadataUrl,
       ToBotFromChannelTokenIssuer: bot.tokenIssuer,
-      ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: bot.emulatorOpenIdMetadataUrl,
       OAuthUrl: AuthenticationConstants.OAuthUrl,
       CallerId: CallerIdConstants.PublicAzureChannel,
     },

@@ -35,8 +35,11 @@ interface BotHarness {
   /** Log lines, and what botbuilder printed on the console. */
   logLines: string[];
   consoleLines: string[];
-  /** The channel delivers `activity`, signed as `token` says (null: no Authorization header); returns the status. */
-  deliver(activity: Record<string, any>, token?: Partial<ChannelTokenOptions> | null): Promise<number>;
+  /**
+   * The channel delivers `activity`, signed as `token` says (a string: that Bearer token as it is; null: no
+   * Authorization header); returns the status.
+   */
+  deliver(activity: Record<string, any>, token?: Partial<ChannelTokenOptions> | string | null): Promise<number>;
   message(text: string, user: TeamsUser): Record<string, any>;
   /** Delivers `text` from `user` and returns the reply as received by the connector. */
   say(text: string, user: TeamsUser): Promise<ReceivedActivity>;
@@ -80,9 +83,10 @@ async function startBotHarness(appType: FakeBot['appType'], name: string, option
   const calbot = await startCalbot(config, logger, { store, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${calbot.port}`;
 
-  const deliver = async (activity: Record<string, any>, token: Partial<ChannelTokenOptions> | null = {}) => {
+  const deliver = async (activity: Record<string, any>, token: Partial<ChannelTokenOptions> | string | null = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token) headers.authorization = `Bearer ${botFramework.channelToken({ appId: bot.appId, serviceUrl: activity.serviceUrl, ...token })}`;
+    if (typeof token === 'string') headers.authorization = `Bearer ${token}`;
+    else if (token) headers.authorization = `Bearer ${botFramework.channelToken({ appId: bot.appId, serviceUrl: activity.serviceUrl, ...token })}`;
     const response = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
     await response.arrayBuffer();
     return response.status;
@@ -217,6 +221,30 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
     } finally {
       await elsewhere.close();
     }
+  });
+
+  it("answers the Emulator's token for the bot's own app ID, checked against the keys ToBotFromEmulatorOpenIdMetadataUrl publishes, not the channel's", async () => {
+    // What the Emulator does with the bot's app ID and password: client credentials at botframework.com, for the app itself.
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: h.bot.appId, client_secret: h.bot.appPassword, scope: `${h.bot.appId}/.default` });
+    const granted = await fetch(`${h.botFramework.origin}/${BOTFRAMEWORK_TENANT}/oauth2/v2.0/token`, { method: 'POST', body: form });
+    expect(granted.status).toBe(200);
+    const emulatorToken = ((await granted.json()) as { access_token: string }).access_token;
+    const emulatorIssuer = `https://sts.windows.net/${BOTFRAMEWORK_TENANT_ID}/`;
+    expect(decodeJwtPayload(emulatorToken)).toMatchObject({ aud: h.bot.appId, appid: h.bot.appId, iss: emulatorIssuer, ver: '1.0' });
+
+    const user = teamsUser();
+    const before = { ...h.botFramework.counters };
+    const replies = h.connector.messages(user.conversationId).length;
+    expect(await h.deliver({ ...h.message('help', user), channelId: 'emulator' }, emulatorToken)).toBe(200);
+    const [reply] = await h.connector.waitFor(replies + 1, (r) => r.conversationId === user.conversationId);
+    expect(reply!.activity.text).toMatch(/Here's what I can do/);
+    // The keys came from the configured metadata (the fake's botframework.com tenant), once; the channel's were not read again.
+    expect(h.botFramework.counters).toEqual({ ...before, tenantConfiguration: before.tenantConfiguration + 1, tenantKeys: before.tenantKeys + 1 });
+
+    // The Emulator's issuer on a token the channel's key signed: that key is not among the Emulator metadata's keys.
+    const signedByChannel = h.botFramework.channelToken({ appId: h.bot.appId, serviceUrl: h.connector.url, issuer: emulatorIssuer });
+    expect(await h.deliver({ ...h.message('help', user), channelId: 'emulator' }, signedByChannel)).toBe(401);
+    expect(h.connector.messages(user.conversationId)).toHaveLength(replies + 1);
   });
 
   it('never writes the app password or any token, the bot\'s or the channel\'s, to the log or the console', () => {

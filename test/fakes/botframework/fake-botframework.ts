@@ -18,7 +18,10 @@ import { clientCredentialsOf, microsoftError } from '../identity/fake-identity.j
  *   tenant's OpenID configuration and its token endpoint for the client credentials grant with the scope
  *   https://api.botframework.com/.default. It hands out v1 access tokens (aud https://api.botframework.com, appid)
  *   and Microsoft's JSON errors: a wrong secret, an app unknown in that tenant (a SingleTenant bot asking
- *   botframework.com), another scope.
+ *   botframework.com), another scope. The Bot Framework Emulator, given the bot's app ID and password, asks the
+ *   same endpoint for a token with the scope {app ID}/.default (aud the app ID) and sends it to the bot, which
+ *   checks it against this side's keys, published under the tenant's OpenID configuration ("Authenticate requests
+ *   from the Bot Framework Emulator to your bot").
  *
  * Both live on one server under different paths; `settings` are the values calbot is configured with for it.
  * The keys have no x5c certificate chain: botbuilder reads only n and e.
@@ -79,14 +82,15 @@ export interface FakeBotFramework {
     ToChannelFromBotOAuthScope: string;
     ToBotFromChannelOpenIdMetadataUrl: string;
     ToBotFromChannelTokenIssuer: string;
+    ToBotFromEmulatorOpenIdMetadataUrl: string;
   };
   /** A Bearer token as the channel signs it for an activity to a bot. */
   channelToken(options: ChannelTokenOptions): string;
-  /** Every token handed to a bot and every channel token signed, oldest first, to look for where they must not be. */
+  /** Every token handed out (to a bot, or to the Emulator for one) and every channel token signed, oldest first, to look for where they must not be. */
   issued: { botTokens: string[]; channelTokens: string[] };
   /** Requests to the bot side's token endpoint, in order. */
   tokenRequests: BotTokenRequest[];
-  counters: { openIdMetadata: number; keys: number; tenantConfiguration: number };
+  counters: { openIdMetadata: number; keys: number; tenantConfiguration: number; tenantKeys: number };
   setBotTokenLifetime(seconds: number): void;
   close(): Promise<void>;
 }
@@ -115,7 +119,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
   let botTokenLifetime = options.botTokenLifetimeSeconds ?? 3600;
   const issued = { botTokens: [] as string[], channelTokens: [] as string[] };
   const tokenRequests: BotTokenRequest[] = [];
-  const counters = { openIdMetadata: 0, keys: 0, tenantConfiguration: 0 };
+  const counters = { openIdMetadata: 0, keys: 0, tenantConfiguration: 0, tenantKeys: 0 };
   let origin = '';
 
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
@@ -173,6 +177,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
       });
     }
     if (req.method === 'GET' && segments.length === 4 && segments[1] === 'discovery' && segments[2] === 'v2.0' && segments[3] === 'keys') {
+      counters.tenantKeys++;
       return json(200, { keys: [loginKey.jwk] });
     }
     if (segments.length === 4 && segments[1] === 'oauth2' && segments[2] === 'v2.0' && segments[3] === 'token') {
@@ -206,12 +211,14 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     const grantType = form.get('grant_type');
     if (grantType !== 'client_credentials') return error(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
     const scope = form.get('scope') ?? '';
-    if (scope !== `${botAudience}/.default`) {
+    // The connector's audience (a bot calling the connector), or the bot's own app ID (the Emulator calling the bot).
+    const audience = scope === `${botAudience}/.default` ? botAudience : scope === `${bot.appId}/.default` ? bot.appId : undefined;
+    if (!audience) {
       return error(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
     }
     const now = Math.floor(Date.now() / 1000);
     const accessToken = signJwt(loginKey, {
-      aud: botAudience,
+      aud: audience,
       iss: `https://sts.windows.net/${tenantId}/`,
       iat: now,
       nbf: now,
@@ -244,6 +251,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
       ToChannelFromBotOAuthScope: botAudience,
       ToBotFromChannelOpenIdMetadataUrl: `${origin}/v1/.well-known/openidconfiguration`,
       ToBotFromChannelTokenIssuer: issuer,
+      ToBotFromEmulatorOpenIdMetadataUrl: `${origin}/${BOTFRAMEWORK_TENANT}/v2.0/.well-known/openid-configuration`,
     },
     channelToken(tokenOptions) {
       const now = Math.floor(Date.now() / 1000);
