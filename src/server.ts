@@ -1,6 +1,7 @@
 import restify from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
+import type { Activity, ActivityHandler } from 'botbuilder';
+import { connectorOutputOf, isRefusedToken, type CalbotAdapter } from './chat/adapter.js';
+import { parseInboundActivity } from './chat/inbound-activity.js';
 import { REDIRECT_PATH } from './config.js';
 import type { Logger } from './log.js';
 import { POLICY_PAGES, renderPolicyPage, type PolicyPath } from './manifest/policy-pages.js';
@@ -14,7 +15,7 @@ export interface RedirectPage {
 export type RedirectHandler = (query: Record<string, string | undefined>) => Promise<RedirectPage>;
 
 export interface ServerDependencies {
-  adapter: CloudAdapter;
+  adapter: CalbotAdapter;
   bot: ActivityHandler;
   logger: Logger;
   /** Database reachability for /healthz. */
@@ -28,6 +29,27 @@ export interface CalbotServer {
   listen(port: number, host?: string): Promise<number>;
   /** Stops accepting, then waits (up to `graceMs`) for requests and turns in flight. */
   close(graceMs?: number): Promise<void>;
+}
+
+/** A JWT (three base64url parts, the first a JSON header): error messages come from libraries, so none is trusted to leave tokens out. */
+const JWT = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+const withoutTokens = (text: string) => text.replace(JWT, '[token]');
+
+/**
+ * 401 for a token botbuilder refused; 500 for anything else: the token could not be checked (its keys unreadable),
+ * or the turn could not be set up. A turn's own errors never get here: onTurnError logs them and apologises (200).
+ */
+function answerFailedActivity(logger: Logger, req: restify.Request, res: restify.Response, activity: Activity, error: unknown): void {
+  const printed = connectorOutputOf(error).map(withoutTokens);
+  const context = { method: req.method, path: req.getPath(), activityId: activity.id, channelId: activity.channelId, ...(printed.length > 0 ? { connectorOutput: printed } : {}) };
+  if (isRefusedToken(error)) {
+    logger.warn({ event: 'request-rejected', ...context, status: 401, error: 'Unauthorized', message: withoutTokens(error.message) }, 'request rejected');
+    res.send(401, { error: 'unauthorized: a valid Bot Framework token is required' });
+    return;
+  }
+  const failure = error instanceof Error ? error : new Error(String(error));
+  logger.error({ event: 'request-failed', ...context, status: 500, err: { name: failure.name, message: withoutTokens(failure.message), stack: withoutTokens(failure.stack ?? '') } }, 'request failed');
+  if (!res.headersSent) res.send(500, { error: 'internal error' });
 }
 
 /** Thin routes: /api/messages, the OAuth redirect, /healthz and the package's privacy and terms pages. Decisions live in chat/ and auth/. */
@@ -67,12 +89,22 @@ export function createServer(deps: ServerDependencies): CalbotServer {
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
 
+  // Every refusal and failure gets its status, a body saying what it is and one log line with the reason; the
+  // token and the Authorization header never appear in either.
   server.post('/api/messages', async (req, res) => {
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body) || typeof req.body.type !== 'string') {
-      res.send(400, { error: 'expected a Bot Framework activity (a JSON object with a type)' });
+    const inbound = parseInboundActivity(req.body);
+    if ('problem' in inbound) {
+      deps.logger.warn({ event: 'request-rejected', method: req.method, path: req.getPath(), status: 400, error: 'BadRequest', message: `not a Bot Framework activity: ${inbound.problem}` }, 'request rejected');
+      res.send(400, { error: `expected a Bot Framework activity (${inbound.problem})` });
       return;
     }
-    await deps.adapter.process(req as never, res as never, (turn) => deps.bot.run(turn));
+    const { activity } = inbound;
+    try {
+      const answer = await deps.adapter.handleActivity(req.headers.authorization ?? '', activity, (turn) => deps.bot.run(turn));
+      res.send(answer?.status ?? 200, answer?.body);
+    } catch (error) {
+      answerFailedActivity(deps.logger, req, res, activity, error);
+    }
   });
 
   server.get(REDIRECT_PATH, async (req, res) => {

@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { inspect } from 'node:util';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { msalLoggerOptions } from '../auth/msal-app.js';
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import {
   AuthenticationConstants,
   AuthenticationError,
@@ -23,7 +25,7 @@ import { boundConnectorRetryAfter } from './connector-retry-after.js';
  * no token is required on /api/messages and none is sent to the connector. With an app ID set, a request
  * without a valid Bot Framework token is refused with 401, and what calbot sends carries the bot's token.
  */
-export function createAdapter(config: Config, logger: Logger): CloudAdapter {
+export function createAdapter(config: Config, logger: Logger): CalbotAdapter {
   const { bot } = config;
   const auth = new ConfigurationBotFrameworkAuthentication(
     {
@@ -44,7 +46,7 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     },
     botCredentials(config, logger),
   );
-  const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth));
+  const adapter = new CalbotAdapter(new ReusedClientsAuthentication(auth));
   adapter.onTurnError = async (turn: TurnContext, error: Error) => {
     logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, activityId: turn.activity.id, channelId: turn.activity.channelId }, 'turn failed');
     try {
@@ -54,6 +56,18 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     }
   };
   return adapter;
+}
+
+/**
+ * CloudAdapter, with the turn it runs for an activity callable from calbot's /api/messages route. CloudAdapter's
+ * own route handler (process) prints what it refuses to the console (every refused token: a stack on stderr) and
+ * answers with the error's message; calbot's route checks the activity itself, answers and writes the log line.
+ */
+export class CalbotAdapter extends CloudAdapter {
+  /** Authenticates `authHeader` for `activity` (botbuilder's checks), then runs the turn; rejects if either fails. */
+  handleActivity(authHeader: string, activity: Activity, logic: (turn: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
 }
 
 /**
@@ -98,11 +112,11 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await refusingBadTokens(this.inner.authenticateRequest(activity, authHeader)));
+    return this.reusing(await keepingConnectorConsole(() => refusingBadTokens(this.inner.authenticateRequest(activity, authHeader))));
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await refusingBadTokens(this.inner.authenticateStreamingRequest(authHeader, channelIdHeader)));
+    return this.reusing(await keepingConnectorConsole(() => refusingBadTokens(this.inner.authenticateStreamingRequest(authHeader, channelIdHeader))));
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
@@ -161,6 +175,78 @@ async function refusingBadTokens<T>(authenticating: Promise<T>): Promise<T> {
     if (error instanceof Error && TOKEN_REJECTIONS.has(error.name)) throw new AuthenticationError(`Unauthorized. ${error.message}`, StatusCodes.UNAUTHORIZED);
     throw error;
   }
+}
+
+/** What botframework-connector printed while it refused a request, by the error it refused it with. */
+const connectorOutput = new WeakMap<object, string[]>();
+/** The calls under way whose console lines are kept: each its own (AsyncLocalStorage follows its awaits). */
+const connectorConsole = new AsyncLocalStorage<string[]>();
+const KEEPING = Symbol('calbot.keepingConnectorConsole');
+
+/**
+ * botframework-connector prints to the console while it checks a token: an expired token's error with
+ * console.error, "Error finding key for token" and the published key for any other that does not verify. That is
+ * on stderr, outside calbot's log, for every such request anyone sends; the connector takes no logger, and the
+ * checks must stay botbuilder's. So for the duration of botbuilder's check only (not other requests, turns or jobs
+ * running meanwhile: AsyncLocalStorage tells them apart), console.error and console.warn keep the lines instead,
+ * and the refusal carries them (connectorOutputOf) into its one log line. Everywhere else they print as before.
+ * This is the least invasive way found: the alternatives replace the connector's token extractor or copy its checks.
+ */
+async function keepingConnectorConsole<T>(authenticating: () => Promise<T>): Promise<T> {
+  keepConsoleLines();
+  const printed: string[] = [];
+  let result: T;
+  try {
+    result = await connectorConsole.run(printed, authenticating);
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) connectorOutput.set(error, printed);
+    else for (const line of printed) console.warn(line);
+    throw error;
+  }
+  // A check that passes prints nothing today; should a later version print then, the lines are printed as before.
+  for (const line of printed) console.warn(line);
+  return result;
+}
+
+/**
+ * Whether `error` is botbuilder refusing the request's token (an AuthenticationError short of 500), rather than
+ * failing to check it (its OpenID metadata unreadable: an AuthenticationError with 500) or to run the turn.
+ */
+export function isRefusedToken(error: unknown): error is AuthenticationError {
+  return error instanceof AuthenticationError && !(error.statusCode >= 500);
+}
+
+/** Lines botframework-connector printed while refusing with `error` (none: an empty list). */
+export function connectorOutputOf(error: unknown): string[] {
+  return (typeof error === 'object' && error !== null && connectorOutput.get(error)) || [];
+}
+
+/** Puts the keeping console.error and console.warn in place, over whatever is there now (a test's spy, say). */
+function keepConsoleLines(): void {
+  for (const method of ['error', 'warn'] as const) {
+    const current = console[method] as ((...args: unknown[]) => void) & { [KEEPING]?: true };
+    if (current[KEEPING]) continue;
+    console[method] = Object.assign(
+      (...args: unknown[]) => {
+        const kept = connectorConsole.getStore();
+        if (kept) kept.push(consoleLine(args));
+        else current.apply(console, args);
+      },
+      { [KEEPING]: true as const },
+    );
+  }
+}
+
+/** A console call as one line: an error as its name, message and own fields (expiredAt), without the stack. */
+function consoleLine(args: unknown[]): string {
+  return args
+    .map((arg) => {
+      if (typeof arg === 'string') return arg;
+      if (!(arg instanceof Error)) return inspect(arg, { breakLength: Infinity });
+      const fields = Object.fromEntries(Object.entries(arg).filter(([key]) => key !== 'name' && key !== 'message' && key !== 'stack'));
+      return `${arg.name}: ${arg.message}${Object.keys(fields).length > 0 ? ` ${inspect(fields, { breakLength: Infinity })}` : ''}`;
+    })
+    .join(' ');
 }
 
 /** The bot's app ID a request's claims name, as botbuilder reads it (audience claim, else appid; none in local mode). */

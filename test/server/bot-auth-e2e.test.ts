@@ -40,6 +40,16 @@ interface BotHarness {
    * Authorization header); returns the status.
    */
   deliver(activity: Record<string, any>, token?: Partial<ChannelTokenOptions> | string | null): Promise<number>;
+  /**
+   * As deliver (`body` is sent as it is), and all that came of it: the answer's body, calbot's log lines written
+   * meanwhile, and whatever was printed meanwhile on the console or straight to stderr (each console line, each write).
+   */
+  exchange(body: unknown, token?: Partial<ChannelTokenOptions> | string | null): Promise<Exchange>;
+  /**
+   * The token the Bot Framework Emulator gets for the bot (its app ID and password, scope {app ID}/.default; from the
+   * bot's tenant for a SingleTenant bot).
+   */
+  emulatorToken(): Promise<string>;
   message(text: string, user: TeamsUser): Record<string, any>;
   /** Delivers `text` from `user` and returns the reply as received by the connector. */
   say(text: string, user: TeamsUser): Promise<ReceivedActivity>;
@@ -47,7 +57,18 @@ interface BotHarness {
   close(): Promise<void>;
 }
 
-async function startBotHarness(appType: FakeBot['appType'], name: string, options: { botTokenLifetimeSeconds?: number } = {}): Promise<BotHarness> {
+interface Exchange {
+  status: number;
+  body: unknown;
+  log: Record<string, any>[];
+  printed: string[];
+}
+
+async function startBotHarness(
+  appType: FakeBot['appType'],
+  name: string,
+  options: { botTokenLifetimeSeconds?: number; env?: (botFramework: FakeBotFramework) => Record<string, string> } = {},
+): Promise<BotHarness> {
   const bot: FakeBot = { appId: randomUUID(), appPassword: `bot~${randomBytes(24).toString('base64url')}`, appType, tenantId: randomUUID() };
   const botFramework = await startFakeBotFramework({ bots: [bot], botTokenLifetimeSeconds: options.botTokenLifetimeSeconds });
   const connector = await startFakeConnector();
@@ -79,18 +100,33 @@ async function startBotHarness(appType: FakeBot['appType'], name: string, option
     MicrosoftAppType: appType,
     MicrosoftAppTenantId: appType === 'SingleTenant' ? bot.tenantId : '',
     ...botFramework.settings,
+    ...options.env?.(botFramework),
   });
   const calbot = await startCalbot(config, logger, { store, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${calbot.port}`;
 
-  const deliver = async (activity: Record<string, any>, token: Partial<ChannelTokenOptions> | string | null = {}) => {
+  const exchange = async (body: unknown, token: Partial<ChannelTokenOptions> | string | null = {}): Promise<Exchange> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (typeof token === 'string') headers.authorization = `Bearer ${token}`;
-    else if (token) headers.authorization = `Bearer ${botFramework.channelToken({ appId: bot.appId, serviceUrl: activity.serviceUrl, ...token })}`;
-    const response = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
-    await response.arrayBuffer();
-    return response.status;
+    else if (token) headers.authorization = `Bearer ${botFramework.channelToken({ appId: bot.appId, serviceUrl: (body as { serviceUrl?: string }).serviceUrl!, ...token })}`;
+    const logFrom = logLines.length;
+    const consoleFrom = consoleLines.length;
+    const stderr: string[] = [];
+    const writing = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: unknown) => (stderr.push(String(chunk)), true)) as never);
+    try {
+      const response = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+        log: logLines.slice(logFrom).map((line) => JSON.parse(line)),
+        printed: [...consoleLines.slice(consoleFrom), ...stderr],
+      };
+    } finally {
+      writing.mockRestore();
+    }
   };
+  const deliver = async (activity: Record<string, any>, token: Partial<ChannelTokenOptions> | string | null = {}) => (await exchange(activity, token)).status;
   const message = (text: string, user: TeamsUser) => teamsMessage(text, user, connector.url) as Record<string, any>;
 
   return {
@@ -105,7 +141,15 @@ async function startBotHarness(appType: FakeBot['appType'], name: string, option
     logLines,
     consoleLines,
     deliver,
+    exchange,
     message,
+    async emulatorToken() {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: bot.appId, client_secret: bot.appPassword, scope: `${bot.appId}/.default` });
+      const tenant = appType === 'SingleTenant' ? bot.tenantId : BOTFRAMEWORK_TENANT;
+      const granted = await fetch(`${botFramework.origin}/${tenant}/oauth2/v2.0/token`, { method: 'POST', body: form });
+      if (granted.status !== 200) throw new Error(`the Emulator's token request answered ${granted.status}: ${await granted.text()}`);
+      return ((await granted.json()) as { access_token: string }).access_token;
+    },
     async say(text, user) {
       const before = connector.messages(user.conversationId).length;
       const status = await deliver(message(text, user));
@@ -165,24 +209,61 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
     expect(h.botFramework.counters).toMatchObject({ openIdMetadata: 1, keys: 1 });
   });
 
-  it.each<[string, Partial<ChannelTokenOptions> | null]>([
-    ['no token at all', null],
-    ['a key the channel never published', { signedWith: 'unknown' }],
-    ["a forged signature under the channel's key ID", { signedWith: 'forged' }],
-    ['a key endorsed only for another channel', { signedWith: 'other-channel' }],
-    ['another app ID as audience', { appId: randomUUID() }],
-    ['a token that expired 10 minutes ago', { expiresInSeconds: -600 }],
-    ['a token valid only from an hour from now', { validInSeconds: 3600, expiresInSeconds: 7200 }],
-    ["a serviceurl claim that is not the activity's serviceUrl", { serviceUrl: 'https://smba.trafficmanager.net/emea/' }],
-    ['another issuer', { issuer: 'https://api.botframework.example' }],
-  ])('refuses an activity with %s: 401, and nothing is sent', async (_case, token) => {
+  // botbuilder's reason for each, and what botframework-connector printed on the console while checking (now in the line).
+  it.each<[string, Partial<ChannelTokenOptions> | null, RegExp, RegExp | undefined]>([
+    ['no token at all', null, /^Unauthorized Access\. Request is not authorized$/, undefined],
+    ['a key the channel never published', { signedWith: 'unknown' }, /^Signing Key could not be retrieved\.$/, undefined],
+    ["a forged signature under the channel's key ID", { signedWith: 'forged' }, /^Unauthorized\. invalid signature$/, /^Error finding key for token\. Available keys: -----BEGIN RSA PUBLIC KEY-----/],
+    ['a key endorsed only for another channel', { signedWith: 'other-channel' }, /^Could not validate endorsement for key: \S+ with endorsements: some-other-channel$/, /^Error finding key for token\. /],
+    ['another app ID as audience', { appId: randomUUID() }, /^Unauthorized\. Invalid AppId passed on token: [0-9a-f-]{36}$/, undefined],
+    ['a token that expired 10 minutes ago', { expiresInSeconds: -600 }, /^The token has expired$/, /^TokenExpiredError: jwt expired \{ expiredAt: \d{4}-/],
+    ['a token valid only from an hour from now', { validInSeconds: 3600, expiresInSeconds: 7200 }, /^Unauthorized\. jwt not active$/, /^Error finding key for token\. /],
+    ["a serviceurl claim that is not the activity's serviceUrl", { serviceUrl: 'https://smba.trafficmanager.net/emea/' }, /^Unauthorized\. ServiceUrl claim do not match\.$/, undefined],
+    ['another issuer', { issuer: 'https://api.botframework.example' }, /^Unauthorized\. No valid identity\.$/, undefined],
+  ])('refuses an activity with %s: 401, one log line with the reason, nothing printed, and nothing is sent', async (_case, token, reason, printedByConnector) => {
     const user = teamsUser();
     const tokenRequests = h.botFramework.tokenRequests.length;
-    expect(await h.deliver(h.message('help', user), token)).toBe(401);
+    const activity = h.message('help', user);
+    const answer = await h.exchange(activity, token);
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: 'unauthorized: a valid Bot Framework token is required' });
+    const refusals = answer.log.filter((line) => line.event === 'request-rejected');
+    expect(refusals).toEqual([
+      expect.objectContaining({ level: 40, method: 'POST', path: '/api/messages', status: 401, error: 'Unauthorized', message: expect.stringMatching(reason), activityId: activity.id, channelId: 'msteams' }),
+    ]);
+    expect(refusals[0]!.connectorOutput).toEqual(printedByConnector && [expect.stringMatching(printedByConnector)]);
+    expect(answer.printed).toEqual([]);
     // The turn never ran: the answer comes after authentication failed, so nothing can follow it.
     expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
     expect(h.botFramework.tokenRequests).toHaveLength(tokenRequests);
     // And the same user, properly signed, is answered.
+    expect((await h.say('help', user)).activity.text).toMatch(/Here's what I can do/);
+  });
+
+  it.each<[string, (activity: Record<string, any>) => unknown, string]>([
+    ['"from" a string', (activity) => ({ ...activity, from: 'x' }), 'from: Invalid input: expected object, received string'],
+    ['"timestamp" a number', (activity) => ({ ...activity, timestamp: 42 }), 'timestamp: Invalid input: expected string, received number'],
+    ['"conversation" an array', (activity) => ({ ...activity, conversation: [] }), 'conversation: Invalid input: expected object, received array'],
+    ['"serviceUrl" a number', (activity) => ({ ...activity, serviceUrl: 42 }), 'serviceUrl: Invalid input: expected string, received number'],
+    ['"from" without an ID', (activity) => ({ ...activity, from: { name: 'Ada' } }), 'from.id: Invalid input: expected string, received undefined'],
+    ['"text" a number', (activity) => ({ ...activity, text: 42 }), 'text: Invalid input: expected string, received number'],
+    ['"entities" a string', (activity) => ({ ...activity, entities: 'x' }), 'entities: Invalid input: expected array, received string'],
+    ['an empty "type"', (activity) => ({ ...activity, type: '' }), 'type: Too small: expected string to have >=1 characters'],
+    ['no "type"', ({ type: _type, ...activity }) => activity, 'type: Invalid input: expected string, received undefined'],
+    ['a JSON array for a body', () => [1, 2, 3], 'Invalid input: expected object, received array'],
+  ])('answers an activity with %s, validly signed, 400 naming the field, in one log line, nothing printed, no turn', async (_case, malformed, problem) => {
+    const user = teamsUser();
+    const answer = await h.exchange(malformed(h.message('help', user)), { serviceUrl: h.connector.url });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: `expected a Bot Framework activity (${problem})` });
+    expect(answer.log.filter((line) => line.event === 'request-rejected')).toEqual([
+      expect.objectContaining({ level: 40, method: 'POST', path: '/api/messages', status: 400, error: 'BadRequest', message: `not a Bot Framework activity: ${problem}` }),
+    ]);
+    expect(answer.log.filter((line) => line.msg === 'turn' || line.msg === 'turn failed')).toEqual([]);
+    expect(answer.printed).toEqual([]);
+    expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
+    // Nobody was remembered for it ("from": "x" ran a turn for "msteams:unknown"), and calbot goes on answering.
+    expect(await h.store.collections.chatUsers.findOne({ _id: 'msteams:unknown' })).toBeNull();
     expect((await h.say('help', user)).activity.text).toMatch(/Here's what I can do/);
   });
 
@@ -224,11 +305,7 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
   });
 
   it("answers the Emulator's token for the bot's own app ID, checked against the keys ToBotFromEmulatorOpenIdMetadataUrl publishes, not the channel's", async () => {
-    // What the Emulator does with the bot's app ID and password: client credentials at botframework.com, for the app itself.
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: h.bot.appId, client_secret: h.bot.appPassword, scope: `${h.bot.appId}/.default` });
-    const granted = await fetch(`${h.botFramework.origin}/${BOTFRAMEWORK_TENANT}/oauth2/v2.0/token`, { method: 'POST', body: form });
-    expect(granted.status).toBe(200);
-    const emulatorToken = ((await granted.json()) as { access_token: string }).access_token;
+    const emulatorToken = await h.emulatorToken();
     const emulatorIssuer = `https://sts.windows.net/${BOTFRAMEWORK_TENANT_ID}/`;
     expect(decodeJwtPayload(emulatorToken)).toMatchObject({ aud: h.bot.appId, appid: h.bot.appId, iss: emulatorIssuer, ver: '1.0' });
 
@@ -258,6 +335,35 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
         expect(line).not.toContain(secret.split('.').at(-1));
       }
     }
+  });
+});
+
+describe("calbot when the Emulator's OpenID metadata cannot be read", () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    // A tenant the identity platform does not know: its OpenID configuration answers 400.
+    h = await startBotHarness('MultiTenant', 'botauth-nometadata', { env: (botFramework) => ({ ToBotFromEmulatorOpenIdMetadataUrl: `${botFramework.origin}/${randomUUID()}/v2.0/.well-known/openid-configuration` }) });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("answers an Emulator's token 500, not 401 (the token may be good), with one error line saying why, nothing printed", async () => {
+    const user = teamsUser();
+    const activity: Record<string, any> = { ...h.message('help', user), channelId: 'emulator' };
+    const token = await h.emulatorToken();
+    const answer = await h.exchange(activity, token);
+    expect(answer.status).toBe(500);
+    expect(answer.body).toEqual({ error: 'internal error' });
+    const failures = answer.log.filter((line) => line.event === 'request-failed');
+    expect(failures).toEqual([
+      expect.objectContaining({ level: 50, method: 'POST', path: '/api/messages', status: 500, activityId: activity.id, channelId: 'emulator', err: expect.objectContaining({ message: 'Failed to load openID config: 400' }) }),
+    ]);
+    expect(JSON.stringify(answer.log)).not.toContain(token.split('.').at(-1));
+    expect(answer.printed).toEqual([]);
+    expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
+    // The channel's tokens are checked against the channel's metadata: answered.
+    expect((await h.say('help', user)).activity.text).toMatch(/Here's what I can do/);
   });
 });
 

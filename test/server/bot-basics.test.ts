@@ -112,6 +112,18 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     expect((await h.store.collections.chatUsers.findOne({ _id: key }))!.lastSeenAt.getTime()).toBeGreaterThan(hoursAgo.getTime() + 60 * 60_000);
   });
 
+  it("answers an invoke with the turn's invoke response (botbuilder's 501 for one calbot does not handle), not 200", async () => {
+    const user = teamsUser();
+    const response = await fetch(`${h.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...h.message('', user), type: 'invoke', name: 'signin/verifyState', value: { state: '123456' } }),
+    });
+    expect(response.status).toBe(501);
+    expect(await response.text()).toBe('');
+    expect(h.connector.messages(user.conversationId)).toHaveLength(0);
+  });
+
   it('answers a malformed body with 400 and keeps serving', async () => {
     const bad = await fetch(`${h.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message",' });
     expect(bad.status).toBe(400);
