@@ -9,6 +9,7 @@ import {
   BotFrameworkAuthentication,
   ConnectorFactory,
   MsalServiceClientCredentialsFactory,
+  ToBotFromBotOrEmulatorTokenValidationParameters,
   type AuthenticateRequestResult,
   type BotFrameworkClient,
   type ClaimsIdentity,
@@ -112,11 +113,19 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await keepingConnectorConsole(() => refusingBadTokens(this.inner.authenticateRequest(activity, authHeader))));
+    try {
+      return this.reusing(await keepingConnectorConsole(() => refusingBadTokens(this.inner.authenticateRequest(activity, authHeader))));
+    } finally {
+      forgetAddedEmulatorIssuers();
+    }
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.reusing(await keepingConnectorConsole(() => refusingBadTokens(this.inner.authenticateStreamingRequest(authHeader, channelIdHeader))));
+    try {
+      return this.reusing(await keepingConnectorConsole(() => refusingBadTokens(this.inner.authenticateStreamingRequest(authHeader, channelIdHeader))));
+    } finally {
+      forgetAddedEmulatorIssuers();
+    }
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
@@ -175,6 +184,22 @@ async function refusingBadTokens<T>(authenticating: Promise<T>): Promise<T> {
     if (error instanceof Error && TOKEN_REJECTIONS.has(error.name)) throw new AuthenticationError(`Unauthorized. ${error.message}`, StatusCodes.UNAUTHORIZED);
     throw error;
   }
+}
+
+/**
+ * botbuilder keeps the issuers an Emulator's token may name in one array for the whole process, and its test of
+ * whether a token is the Emulator's adds four to it (sts.windows.net/{tid}/ and the like) for a tenant ID (tid)
+ * it does not list yet: for any token, before anything about it is verified. Each request naming a made-up tenant
+ * made the list longer for good, and every later request searched it: memory and time without bound, for anyone
+ * who can reach /api/messages. What it adds is used at once, in the same synchronous step (the token's check takes
+ * a copy of the list), so after each request the list goes back to botbuilder's own; a SingleTenant bot's tenant
+ * is added again with each Emulator token that names it.
+ */
+const emulatorIssuers = ToBotFromBotOrEmulatorTokenValidationParameters.issuer;
+const emulatorIssuerCount = Array.isArray(emulatorIssuers) ? emulatorIssuers.length : 0;
+
+function forgetAddedEmulatorIssuers(): void {
+  if (Array.isArray(emulatorIssuers) && emulatorIssuers.length > emulatorIssuerCount) emulatorIssuers.length = emulatorIssuerCount;
 }
 
 /** What botframework-connector printed while it refused a request, by the error it refused it with. */

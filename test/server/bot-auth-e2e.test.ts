@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { format } from 'node:util';
 import { jest } from '@jest/globals';
+import { ToBotFromBotOrEmulatorTokenValidationParameters } from 'botframework-connector';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -176,6 +177,15 @@ async function startBotHarness(
   };
 }
 
+/** A JWT anyone can write: no signature (alg none), whatever claims. */
+function unsignedJwt(claims: Record<string, unknown>): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
+}
+
+/** botbuilder's list of the issuers an Emulator's token may name (one array for the whole process). */
+const emulatorIssuers = () => [...(ToBotFromBotOrEmulatorTokenValidationParameters.issuer as string[])];
+
 /** The Bearer token a request to the connector carried. */
 function bearerOf(received: ReceivedActivity): string {
   const match = /^Bearer (\S+)$/.exec(received.authorization ?? '');
@@ -324,6 +334,17 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
     expect(h.connector.messages(user.conversationId)).toHaveLength(replies + 1);
   });
 
+  it("leaves botbuilder's list of Emulator issuers as it was, whatever tenants refused tokens name (it grew by four issuers a tenant, for good)", async () => {
+    const before = emulatorIssuers();
+    for (let i = 0; i < 25; i++) {
+      const tenant = randomUUID();
+      const now = Math.floor(Date.now() / 1000);
+      const token = unsignedJwt({ iss: `https://sts.windows.net/${tenant}/`, tid: tenant, aud: h.bot.appId, appid: h.bot.appId, ver: '1.0', nbf: now - 60, exp: now + 3600 });
+      expect(await h.deliver(h.message('help', teamsUser()), token)).toBe(401);
+    }
+    expect(emulatorIssuers()).toEqual(before);
+  });
+
   it('never writes the app password or any token, the bot\'s or the channel\'s, to the log or the console', () => {
     const secrets = [h.bot.appPassword, ...h.botFramework.issued.botTokens, ...h.botFramework.issued.channelTokens];
     expect(h.botFramework.issued.channelTokens.length).toBeGreaterThan(10);
@@ -399,5 +420,17 @@ describe('calbot with a SingleTenant Bot Framework app ID', () => {
     const user = teamsUser();
     expect(await h.deliver(h.message('help', user), { signedWith: 'unknown' })).toBe(401);
     expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
+  });
+
+  it("answers the Emulator's token from the bot's own tenant, every time, though botbuilder's issuer list is put back after each request", async () => {
+    const before = emulatorIssuers();
+    const token = await h.emulatorToken();
+    expect(decodeJwtPayload(token)).toMatchObject({ aud: h.bot.appId, appid: h.bot.appId, iss: `https://sts.windows.net/${h.bot.tenantId}/`, tid: h.bot.tenantId });
+    const user = teamsUser();
+    for (let round = 1; round <= 2; round++) {
+      expect(await h.deliver({ ...h.message('help', user), channelId: 'emulator' }, token)).toBe(200);
+      await h.connector.waitFor(round, (r) => r.conversationId === user.conversationId);
+      expect(emulatorIssuers()).toEqual(before);
+    }
   });
 });
