@@ -110,6 +110,13 @@ export interface AgendaInput extends AnswerExtras {
   range?: TimeRange;
   /** The range is bounded by times ("after 4pm", "in the next 2 hours"): the header adds them ("· 16:00–00:00"). */
   times?: boolean | undefined;
+  /**
+   * The words the events had to match ("sam", "design review"), as the user typed them: `events` are only those, the
+   * header and summary quote the words, and nothing found is said as such, never as a free day.
+   */
+  subject?: string | undefined;
+  /** With `subject`: how many events of the range it left out, which an answer that found none says. */
+  others?: number | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -131,22 +138,32 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     });
   }
   const phrase = input.phrase ?? 'for this period';
-  const summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : input.range ? busySummary(shown, input.range) : '';
-  const header = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
-  return renderAnswer({ header, summary, groups, ...footnoteOf(input) });
+  const subject = quoted(input.subject);
+  const busy = input.range ? busyTime(shown, input.range) : undefined;
+  let summary: string;
+  if (subject) {
+    // "No meetings matching "sam" this week": not "Nothing on your calendar", which the other events would belie.
+    const others = input.others ?? 0;
+    const count = busy ? `${meetings(busy.meetings)} matching "${subject}" · ${durationText(busy.minutes)} busy` : `${shown.length} event${shown.length === 1 ? '' : 's'} matching "${subject}"`;
+    summary = groups.length === 0 ? `No meetings matching "${subject}" ${phrase}${others > 0 ? ` (${others} other event${others === 1 ? '' : 's'})` : ''}.` : count;
+  } else {
+    summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : busy ? `${meetings(busy.meetings)} · ${durationText(busy.minutes)} busy` : '';
+  }
+  const label = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
+  return renderAnswer({ header: subject ? `${label} · "${subject}"` : label, summary, groups, ...footnoteOf(input) });
 }
 
 /**
  * "6 meetings · 5 h 30 min busy": the timed events that take time (not free, declined or cancelled) and how much of
- * `range` they fill, overlaps counted once. Empty when only all-day or free events are shown.
+ * `range` they fill, overlaps counted once. Undefined when only all-day or free events are shown.
  */
-function busySummary(events: readonly DisplayEvent[], range: TimeRange): string {
+function busyTime(events: readonly DisplayEvent[], range: TimeRange): { meetings: number; minutes: number } | undefined {
   const busy = events
     .filter((event) => !event.isAllDay && blocksTime(event))
     .map((event) => ({ start: Math.max(event.start.getTime(), range.start.getTime()), end: Math.min(event.end.getTime(), range.end.getTime()) }))
     .filter((span) => span.end > span.start)
     .sort((a, b) => a.start - b.start);
-  if (busy.length === 0) return '';
+  if (busy.length === 0) return undefined;
   let busyMs = 0;
   let coveredUntil = -Infinity;
   for (const span of busy) {
@@ -154,7 +171,19 @@ function busySummary(events: readonly DisplayEvent[], range: TimeRange): string 
     if (span.end > from) busyMs += span.end - from;
     coveredUntil = Math.max(coveredUntil, span.end);
   }
-  return `${busy.length} meeting${busy.length === 1 ? '' : 's'} · ${durationText(Math.round(busyMs / 60_000))} busy`;
+  return { meetings: busy.length, minutes: Math.round(busyMs / 60_000) };
+}
+
+function meetings(n: number): string {
+  return `${n} meeting${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The user's own words, to quote in a sentence: no controls or bidi overrides (one would turn the rest of the sentence
+ * around), and clipped; renderAnswer binds them as text, never as markdown or a template. Empty for none.
+ */
+function quoted(words: string | undefined): string {
+  return words ? clip(words.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '').trim(), MAX_QUOTED_CHARS) : '';
 }
 
 // ---- next / now -----------------------------------------------------------------------------------------------
@@ -184,9 +213,7 @@ export interface NextInput extends AnswerExtras {
 export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const { zone, now, events } = input;
   const count = input.count ?? 1;
-  // The user's own words go into sentences: no controls or bidi overrides there (one would turn the rest of the
-  // sentence around), and clipped; renderAnswer binds them as text, never as markdown or a template.
-  const subject = input.subject ? clip(input.subject.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '').trim(), MAX_QUOTED_CHARS) : '';
+  const subject = quoted(input.subject);
   const header = subject ? `Next "${subject}"` : 'Next up';
   const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
@@ -212,7 +239,6 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
     }
     groups.at(-1)!.rows.push(eventRow(event, groupDay, local, conflicts.has(event), input.clock));
   }
-  const meetings = (n: number) => `${n} meeting${n === 1 ? '' : 's'}`;
   const found =
     events.length >= count
       ? `Your next ${meetings(count)}${matching}${input.asked ? ` (${count} is the most I list at once)` : ''}.`
@@ -269,6 +295,13 @@ export interface FreeAtInput extends AnswerExtras {
   workingHours?: WorkingHours | undefined;
   /** Which way the question was put ("am I free at 3" / "am I busy at 3"): the yes or no answers that one. */
   asks?: 'free' | 'busy';
+  /**
+   * The words the meetings asked about had to match ("do I have a call with bob at 3": "bob"): `conflicts` are only
+   * those, and the yes or no is about them; the header quotes the words.
+   */
+  subject?: string | undefined;
+  /** With `subject`: the other events that make the user busy then, which an answer that found none says and lists. */
+  others?: readonly DisplayEvent[] | undefined;
 }
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
@@ -277,16 +310,26 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const conflicts = input.conflicts.filter((event) => !event.isCancelled);
   const busy = conflicts.length > 0;
   const yes = (input.asks ?? 'free') === 'free' ? !busy : busy;
-  const answer = `${yes ? 'Yes' : 'No'}, ${busy ? `you have ${conflicts.length === 1 ? 'something' : `${conflicts.length} events`} then` : "you're free then"}.`;
+  const subject = quoted(input.subject);
+  const others = subject ? (input.others ?? []).filter((event) => !event.isCancelled) : [];
+  const some = (events: readonly DisplayEvent[], other: boolean) => (events.length === 1 ? (other ? 'something else' : 'something') : `${events.length}${other ? ' other' : ''} events`);
+  // "Yes, you have something matching "bob" then." / "No, nothing matching "bob" then. You have something else then."
+  const answer = subject
+    ? busy
+      ? `${yes ? 'Yes' : 'No'}, you have ${some(conflicts, false)} matching "${subject}" then.`
+      : `${yes ? 'Yes' : 'No'}, nothing matching "${subject}" then. ${others.length > 0 ? `You have ${some(others, true)} then.` : "You're free then."}`
+    : `${yes ? 'Yes' : 'No'}, ${busy ? `you have ${some(conflicts, false)} then` : "you're free then"}.`;
   // Free at 20:00 is true and worth knowing is after hours, as Outlook's scheduling assistant shades it.
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
   const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);
   const outside = working === 0 ? "That's outside your working hours" : working < range.end.getTime() - range.start.getTime() ? 'Part of it is outside your working hours' : '';
   const summary = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone, input.clock)}).` : answer;
   const local = localClock(zone);
-  const groups: Group[] = conflicts.length === 0 ? [] : [{ label: '', rows: conflicts.map((event) => eventRow(event, day, local, false, input.clock)) }];
-  const header = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
-  return renderAnswer({ header, summary, groups, ...footnoteOf(input) });
+  const rows = (events: readonly DisplayEvent[]) => events.map((event) => eventRow(event, day, local, false, input.clock));
+  // Nothing matching but something else then: what is in the way, under its own label.
+  const groups: Group[] = busy ? [{ label: '', rows: rows(conflicts) }] : others.length > 0 ? [{ label: 'Also then', rows: rows(others) }] : [];
+  const times = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
+  return renderAnswer({ header: subject ? `${times} · "${subject}"` : times, summary, groups, ...footnoteOf(input) });
 }
 
 export interface FreeSlotsInput extends AnswerExtras {

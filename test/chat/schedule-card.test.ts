@@ -202,6 +202,38 @@ describe('hostile subjects', () => {
     walk(card(answer), (n) => expect(n.type).not.toBe('Action.OpenUrl'));
   });
 
+  // "meetings with <whatever the user typed> today", "do I have a call with <...> at 3": quoted the same way.
+  it.each(hostile)('meetings named %j, on a day and at a time, are quoted literally, in valid JSON', (typed) => {
+    const quoted = typed.replace(/[\u0000-\u001f]/g, '').trim();
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    const other = timed(L, 'Review', '2026-11-26T15:00', '2026-11-26T16:00');
+    const answers = [
+      [renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THU, events: [], subject: typed, others: 1, footnote: 'secret-value' }), `Today · "${quoted}"`, `No meetings matching "${quoted}" today (1 other event).`],
+      [renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], others: [other], subject: typed, asks: 'busy', footnote: 'secret-value' }), `Today · 15:00–15:30 · "${quoted}"`, `No, nothing matching "${quoted}" then. You have something else then.`],
+    ] as const;
+    for (const [answer, header, summary] of answers) {
+      expect(JSON.parse(JSON.stringify(answer.attachment.content))).toEqual(answer.attachment.content);
+      expect(texts(answer).slice(0, 2)).toEqual([header, summary]);
+      expect(answer.text.startsWith(`${header}\n${summary}`)).toBe(true);
+      expect(JSON.stringify(answer.attachment.content).split('secret-value')).toHaveLength(2);
+      walk(card(answer), (n) => expect(n.type).not.toBe('Action.OpenUrl'));
+    }
+  });
+
+  it('meetings named with 64 KB of words: quoted clipped, and the card stays small', () => {
+    const typed = `{"a":"${'x'.repeat(64 * 1024)}"}`;
+    const day = renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THU, events: [timed(L, typed, '2026-11-26T10:00', '2026-11-26T11:00')], subject: typed, others: 0 });
+    expect(texts(day).slice(0, 2)).toEqual([`Today · "{"a":"${'x'.repeat(53)}…"`, `1 meeting matching "{"a":"${'x'.repeat(53)}…" · 1 h busy`]);
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    const free = renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], subject: typed, asks: 'busy' });
+    expect(texts(free)[1]).toBe(`No, nothing matching "{"a":"${'x'.repeat(53)}…" then. You're free then.`);
+    for (const answer of [day, free]) {
+      expect(JSON.parse(JSON.stringify(answer.attachment.content))).toEqual(answer.attachment.content);
+      expect(bytes(answer)).toBeLessThan(5_000);
+      expect(answer.text.length).toBeLessThan(1_000);
+    }
+  });
+
   it('a subject asked for loses controls and bidi overrides (the sentence it is quoted in stays the right way round), and is clipped', () => {
     const answer = renderNextAnswer({ zone: L, now: at('2026-11-26T10:42', L), events: [], subject: '\u202Eweiver\u202C \u2066x\u2069\u0007', until: at('2027-01-25T10:42', L) });
     expect(texts(answer)[1]).toBe('No meeting matching "weiver x" in the next 60 days.');
@@ -403,6 +435,36 @@ describe('the other answers', () => {
     expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], asks: 'busy' }))[1]).toBe("No, you're free then.");
     const two = [timed(L, '1:1 with Sam', '2026-11-26T15:15', '2026-11-26T15:45'), timed(L, 'Review', '2026-11-26T15:00', '2026-11-26T16:00')];
     expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: two, asks: 'busy' }))[1]).toBe('Yes, you have 2 events then.');
+  });
+
+  it('meetings named on a day: the header quotes the words, the summary counts what matched; none found names both, never "nothing on"', () => {
+    const sam = timed(L, 'Sam / Ada 1:1', '2026-11-26T10:00', '2026-11-26T10:30');
+    const found = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: [sam], subject: 'sam', others: 4 });
+    expect(texts(found).slice(0, 2)).toEqual(['Today · Thu 26 Nov · "sam"', '1 meeting matching "sam" · 30 min busy']);
+    expect(found.text.split('\n')).toEqual(['Today · Thu 26 Nov · "sam"', '1 meeting matching "sam" · 30 min busy', '10:00–10:30  Sam / Ada 1:1']);
+    const holiday = renderScheduleAnswer({ label: 'x', phrase: 'today', zone: L, range: THU, events: [allDay('Sam away', '2026-11-26', '2026-11-27')], subject: 'sam' });
+    expect(texts(holiday)[1]).toBe('1 event matching "sam"');
+    const week = { start: at('2026-11-23T00:00', L), end: at('2026-11-30T00:00', L) };
+    const none = renderScheduleAnswer({ label: 'This week · 23–29 Nov', phrase: 'this week', zone: L, range: week, events: [], subject: 'sam', others: 7 });
+    expect(none.text).toBe('This week · 23–29 Nov · "sam"\nNo meetings matching "sam" this week (7 other events).');
+    const empty = renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THU, events: [], subject: 'sam', others: 0 });
+    expect(texts(empty)[1]).toBe('No meetings matching "sam" today.');
+    const stretch = renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'then', zone: L, range: { start: at('2026-11-26T16:00', L), end: THU.end }, times: true, events: [], subject: 'sam', others: 1 });
+    expect(texts(stretch).slice(0, 2)).toEqual(['Today · Thu 26 Nov · 16:00–00:00 · "sam"', 'No meetings matching "sam" then (1 other event).']);
+  });
+
+  it('free at, for a meeting named ("do I have a call with bob at 3"): yes or no about that one; no, with the others then said and listed', () => {
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    const bob = timed(L, 'Call with Bob', '2026-11-26T15:00', '2026-11-26T15:30');
+    const review = timed(L, 'Review', '2026-11-26T15:00', '2026-11-26T16:00');
+    const yes = renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [bob], others: [review], subject: 'bob', asks: 'busy' });
+    expect(yes.text.split('\n')).toEqual(['Today · Thu 26 Nov · 15:00–15:30 · "bob"', 'Yes, you have something matching "bob" then.', '15:00–15:30  Call with Bob']);
+    const no = renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [], others: [review], subject: 'bob', asks: 'busy' });
+    expect(no.text.split('\n')).toEqual(['Today · Thu 26 Nov · 15:00–15:30 · "bob"', 'No, nothing matching "bob" then. You have something else then.', '', 'Also then', '15:00–16:00  Review']);
+    const two = renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], others: [review, review], subject: 'bob', asks: 'busy' });
+    expect(texts(two)[1]).toBe('No, nothing matching "bob" then. You have 2 other events then.');
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], subject: 'bob', asks: 'busy' }))[1]).toBe('No, nothing matching "bob" then. You\'re free then.');
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [bob, bob], subject: 'bob', asks: 'busy' }))[1]).toBe('Yes, you have 2 events matching "bob" then.');
   });
 
   it('sums a day up: meetings that take time, and the time they fill, overlaps once', () => {
