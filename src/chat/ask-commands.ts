@@ -9,7 +9,7 @@ import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, type ClockStyle } from './date-text.js';
 import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type WorkingHours } from './free-slots.js';
-import { isScheduleQuestion, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
+import { isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
 import {
   answerActivity,
   renderFreeAtAnswer,
@@ -176,8 +176,12 @@ export async function answerQuestion(
   const extras: AnswerExtras = { footnote: context.footnote, footnoteAction: context.footnoteAction, clock: context.clock };
   switch (question.kind) {
     case 'agenda': {
-      const events = await eventsBetween(calendar, question.range, zone);
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, events, ...extras });
+      // "meetings with sam this week": only those (matchesSubject, in code, as for "next standup").
+      const { subject } = question;
+      const all = await eventsBetween(calendar, question.range, zone);
+      const events = subject ? all.filter((event) => matchesSubject(subject, event)) : all;
+      const named = subject && { subject: subject.text, others: all.length - events.length };
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, events, ...named, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after } = question;
@@ -195,7 +199,12 @@ export async function answerQuestion(
     case 'free-at': {
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: conflictsDuring(events, question.range, zone), workingHours, asks: question.asks, ...extras });
+      const conflicts = conflictsDuring(events, question.range, zone);
+      // "do I have a call with bob at 3": the yes or no is about Bob's; the others then are said, not counted.
+      const { subject } = question;
+      const matching = subject ? conflicts.filter((event) => matchesSubject(subject, event)) : conflicts;
+      const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)) };
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, ...named, ...extras });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);

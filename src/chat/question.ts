@@ -12,7 +12,8 @@ export type { TimeRange } from './free-slots.js';
  *
  * - `agenda`: list the events of `range` (`days` whole local days; more than one means group by day). With `times`, the
  *   range is a stretch of a day bounded by a time ("after 4pm", "before noon", "in the next 2 hours"): the card's
- *   header adds its times, on the user's clock, which the label cannot know.
+ *   header adds its times, on the user's clock, which the label cannot know. With `subject`, only the events it
+ *   matches ("meetings with sam this week", "design review on friday", "next standup tomorrow": namedMeetings).
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
@@ -21,21 +22,22 @@ export type { TimeRange } from './free-slots.js';
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
- *   the answer's yes or no answers the question that was put.
+ *   the answer's yes or no answers the question that was put. With `subject` (asked the busy way: "do I have a call
+ *   with bob at 3", "is my standup at 9"), the yes or no is about the meetings it matches.
  * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
  *   starts at now (rounded up to 5 minutes), because past gaps are no use.
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date }
   | { kind: 'now' }
-  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy' }
+  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
 
 /**
- * The words a "next" question names a meeting by ("standup", "1:1 with sam", "design review"): `text` as typed (lower
+ * The words a question names a meeting by ("standup", "1:1 with sam", "design review"): `text` as typed (lower
  * case), for the answer to quote; `terms`, folded (foldForMatch) and without filler ("with", "the"), each of which must
  * start a word of the event's subject or location.
  */
@@ -188,6 +190,30 @@ const MAX_SUBJECT_TERMS = 8;
 /** A one-on-one, written any of the ways people write it: "1:1", "1-1", "1on1", "1-on-1", "one on one". */
 const ONE_ON_ONE = /(?<![\p{L}\p{N}:])(?:1 ?(?::|-|-?on-?) ?1|one[ -]on[ -]one)(?!\p{N}|:\p{N})/gu;
 
+/** Kinds of meeting that are names too: "design review on friday" asks for the design review, "standups this week" for standups. */
+const MEETING_KIND = /^(?:stand-?ups?|1:1s?|reviews?|retros?|retrospectives?|interviews?|demos?|workshops?|offsites?|kick-?offs?|huddles?|catch-?ups?|check-?ins?|webinars?|trainings?|presentations?|briefings?|scrums?|all-hands|town-?halls?)$/;
+/** What brings in a name outside "next ...": "meetings with sam", "anything about the budget" (not "for tomorrow", "in 2 days", "at 3"). */
+const NAMING_PREPOSITIONS = new Set(['with', 'w/', 'w', 'about', 'regarding', 're']);
+/** A word that says when, which ends a name: "standup tomorrow", "1:1 with sam on friday", "review next week", "call at 3". */
+const WHEN_WORD =
+  /^(?:today|tomorrow|yesterday|tonight|overmorrow|ago|this|next|last|coming|previous|current|following|rest|remainder|days?|weeks?|weekends?|fortnight|months?|years?|hours?|hrs?|minutes?|mins?|mornings?|afternoons?|evenings?|nights?|noon|midday|midnight|am|pm|oclock|o|earlier|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|at|on|in|for|from|to|by|during|between|within|since|around)$|^\d(?!:1s?$)/;
+/**
+ * Words that ask about meetings or describe them, not name them: "how many meetings", "any other calls", "my first
+ * meeting", "cancelled meetings", "teams meetings" (the online kind), "meetings with everyone". A name ends at them.
+ */
+const NOT_A_NAME = new Set([
+  'any', 'all', 'some', 'many', 'much', 'how', 'what', 'whats', 'which', 'who', 'whos', 'when', 'whens', 'where', 'wheres', 'why', 'whether', 'if',
+  'do', 'does', 'did', 'have', 'has', 'had', 'got', 'get', 'show', 'list', 'tell', 'give', 'find', 'check', 'was', 'were', 'would', 'can', 'could',
+  'should', 'been', 'am', 'we', 'you', 'your', 'his', 'her', 'their', 'these', 'those', 'that', 'there', 'theres', 'here', 'no', 'not', 'only', 'just',
+  'also', 'then', 'so', 'ok', 'okay', 'hey', 'else', 'first', 'second', 'third', 'last', 'final', 'next', 'upcoming', 'remaining', 'left', 'other', 'others',
+  'more', 'most', 'few', 'couple', 'several', 'lot', 'lots', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'important', 'urgent',
+  'big', 'small', 'free', 'busy', 'tentative', 'declined', 'accepted', 'pending', 'unanswered', 'new', 'conflicting', 'overlapping', 'clashing',
+  'double', 'back', 'early', 'late', 'long', 'short', 'open', 'private', 'external', 'recurring', 'in-person', 'inperson', 'all-day', 'allday', 'video',
+  'phone', 'teams', 'zoom', 'webex', 'skype', 'work', 'personal', 'business', 'scheduled', 'planned', 'booked', 'confirmed', 'missed', 'past',
+  'everyone', 'anyone', 'someone', 'somebody', 'anybody', 'everybody', 'nobody', 'people', 'them', 'him', 'anything', 'something', 'nothing', 'whatever',
+  'happening', 'going', 'look', 'looks', 'looking', 'like',
+]);
+
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
 const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
 const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet)\b/;
@@ -298,9 +324,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
 
-  const next = nextQuestion(normalized, now, here);
-  if (next) return next;
-  if (NEXT.test(t) && !NEXT_FREE.test(t)) return { kind: 'next', count: 1 };
+  const reading = readNext(normalized, now, here);
+  if (reading.question) return reading.question;
+  // "next meeting tomorrow" is still the plain next meeting; "next standup tomorrow" is tomorrow's standups.
+  if (NEXT.test(t) && !NEXT_FREE.test(t) && !reading.besideWhen) return { kind: 'next', count: 1 };
   if (NOW_WORDS.test(t)) return { kind: 'now' };
 
   // One chrono-node reading serves the day, a range of dates and the time of day.
@@ -334,9 +361,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "this afternoon": that part of the day named (or of today); a week, dates, or a time of day, say more. A stretch
   // of the day is answered as a part of it is.
   const partSpan = during ?? (part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined);
+  // The meetings the question names ("next standup tomorrow", "meetings with sam this week"): the answer is about those.
+  const named = reading.besideWhen ? { subject: reading.besideWhen, asked: false } : namedMeetings(normalized);
 
-  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t)))) {
-    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : ASKS_BUSY.test(t) && !ASKS_FREE.test(t) ? 'busy' : 'free';
+  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named?.asked))) {
+    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || (named?.asked && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
@@ -354,7 +383,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       let range = at(day ?? today);
       // "am I free at 3" asked at 16:05, no day named: the next 3 o'clock, tomorrow's (the label says so).
       if (!day && range.end <= here) range = at(today.plus({ days: 1 }));
-      return { kind: 'free-at', range: { start: range.start.toJSDate(), end: range.end.toJSDate() }, label: dayLabel(range.start, today), asks };
+      const question: Question = { kind: 'free-at', range: { start: range.start.toJSDate(), end: range.end.toJSDate() }, label: dayLabel(range.start, today), asks };
+      // "do I have a call with bob at 3", "is my standup at 9": whether that meeting is then. Not "am I free to meet
+      // with bob at 3" or "am I busy with work at 3", which ask about any meeting.
+      return named && asks === 'busy' && !FREE.test(t) ? { ...question, subject: named.subject } : question;
     }
     const span = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
     return {
@@ -373,9 +405,13 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t)) return undefined;
   const whole = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
   // "anything left after 4": from now, once 16:00 has passed.
-  const span = whole === during ? (REST.test(t) && during.start < here && here < during.end ? { ...during, start: here } : during) : REST.test(t) && whole !== ahead ? restOf(whole, here, today) : whole;
+  // "next standup today": the ones still to come, as "the rest of today" is.
+  const rest = REST.test(t) || reading.besideWhen !== undefined;
+  const span = whole === during ? (rest && during.start < here && here < during.end ? { ...during, start: here } : during) : rest && whole !== ahead ? restOf(whole, here, today) : whole;
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
-  return span.times ? { ...question, times: true } : question;
+  if (span.times) question.times = true;
+  if (named) question.subject = named.subject;
+  return question;
 }
 
 /**
@@ -424,46 +460,94 @@ function lengthAsked(t: string): number | undefined {
   return count > 0 ? Math.min(count * (match[2]!.startsWith('h') ? 60 : 1), 24 * 60) : undefined;
 }
 
+type NextQuestion = Extract<Question, { kind: 'next' }>;
+
+/** What readNext makes of a question that starts with "next" (or "when is my next", "what are my next 3"...). */
+interface NextReading {
+  question?: NextQuestion;
+  /**
+   * The meetings named beside a day or a time ("next standup tomorrow", "when is my next 1:1 with sam on friday"): not
+   * a "next" question but an answer about that day, with all the meetings so named on it (parseQuestion), from now on
+   * when it is today. All, not the first alone: a day holds one or two so named, and which of them is "next" is plain
+   * from the list, while the first alone would hide a second standup that day that the user may be looking for.
+   */
+  besideWhen?: SubjectFilter | undefined;
+}
+
 /**
  * "next 3 meetings", "when is my next standup", "my next two 1:1s with sam": how many, and the words the meetings are
  * named by, and "after 3" the time they start from (`here` is now in the user's zone). Read from the whole question (the
- * part of the day in it too: "next morning standup"). Undefined when it is not such a question, asks for free time
- * ("next free slot"), or names a day or a time as well ("next standup tomorrow", "next meeting at 3"): those read as
- * they did before there were subjects, an answer about that day, free time or the plain next meeting.
+ * part of the day in it too: "next morning standup"). No question when it is not such a question, asks for free time
+ * ("next free slot"), or names a day or a time as well ("next standup tomorrow", "next meeting at 3"): those are
+ * answers about that day (with the meetings named, `besideWhen`), free time or the plain next meeting.
  */
-function nextQuestion(t: string, now: Date, here: DateTime): Extract<Question, { kind: 'next' }> | undefined {
+function readNext(t: string, now: Date, here: DateTime): NextReading {
   const lead = NEXT_LEAD.exec(t);
   if (!lead) {
     // Mid-sentence, only a count of meetings is read: "agenda for the next 3 meetings".
     const counted = NEXT_COUNTED.exec(t);
-    return counted ? { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') } : undefined;
+    return counted ? { question: { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') } } : {};
   }
   let rest = lead[1]!.replace(ONE_ON_ONE, '1:1');
-  if (NEXT_SPAN.test(rest)) return undefined;
+  if (NEXT_SPAN.test(rest)) return {};
   const countWord = NEXT_COUNT_WORD.exec(rest);
   if (countWord) rest = rest.slice(countWord[0].length);
   // Free time has an answer of its own (free-slots), which "next free slot" had before "next" read names.
-  if (NEXT_FREE.test(t)) return undefined;
+  if (NEXT_FREE.test(t)) return {};
   const from = AFTER_TIME.exec(rest);
   if (from) rest = `${rest.slice(0, from.index)}${rest.slice(from.index + from[0].length)}`.replace(/\s+/g, ' ').trim();
-  if (namesWhen(rest, now)) return undefined;
-  // A name is the words before the kind of meeting ("next design review", "next team meeting"), and those after "with",
-  // "about", "in" ("next meeting with sam", "next 1:1 with sam"): not what is asked of it ("next meeting details").
   const words = rest.split(' ').filter(Boolean);
+  if (namesWhen(rest, now)) return { besideWhen: listedName(readName(words, endsNameBesideWhen).named) };
+  const { named, noun } = readName(words);
+  const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
+  const subject = subjectOf(named);
+  if (subject) question.subject = subject;
+  // "next meeting after 3": from 15:00 today; once that is past, every meeting to come is after it.
+  const time = from && clockOf(from, undefined, 'start');
+  const after = time && here.startOf('day').set({ hour: time.hour, minute: time.minute });
+  if (after && after > here) question.after = after.toJSDate();
+  return { question };
+}
+
+function nextQuestion(t: string, now: Date, here: DateTime): NextQuestion | undefined {
+  return readNext(t, now, here).question;
+}
+
+/**
+ * The name "next" reads in `words` (what follows "next"): the words before the kind of meeting ("design review", "team
+ * meeting"), and those after "with", "about", "in" ("meeting with sam", "1:1 with sam"), not what is asked of it
+ * ("meeting details"). `ends` ends it too: beside a day or a time, "standup tomorrow", "1:1 with sam on friday".
+ * `end` is where the name and its noun end ("standup" in "standup at 9", "meeting with sam" in "meeting with sam at 3").
+ */
+function readName(words: readonly string[], ends: (word: string) => boolean = () => false): { named: string[]; noun: RegExpExecArray | null; end: number } {
   const named: string[] = [];
   let at = 0;
-  while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!)) named.push(words[at++]!);
+  while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!) && !ends(words[at]!)) named.push(words[at++]!);
   // "next morning meeting", "next afternoon": when, not a name ("next morning standup" is one).
   if (named.every((word) => DAY_PART_WORDS.test(word))) named.length = 0;
   const noun = at < words.length ? MEETING_NOUN.exec(words[at]!) : null;
   if (noun) at++;
+  let end = at;
   if (at < words.length && SUBJECT_PREPOSITIONS.has(words[at]!)) {
     const preposition = words[at++]!;
     const after: string[] = [];
-    while (at < words.length && !NOT_SUBJECT.has(words[at]!) && !DAY_PART_WORDS.test(words[at]!)) after.push(words[at++]!);
-    if (after.some((word) => !SUBJECT_FILLER.has(word))) named.push(...(named.length > 0 ? [preposition] : []), ...after);
+    while (at < words.length && !NOT_SUBJECT.has(words[at]!) && !DAY_PART_WORDS.test(words[at]!) && !ends(words[at]!)) after.push(words[at++]!);
+    if (after.some((word) => !SUBJECT_FILLER.has(word))) {
+      named.push(...(named.length > 0 ? [preposition] : []), ...after);
+      end = at;
+    }
   }
-  const question: Extract<Question, { kind: 'next' }> = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
+  return { named, noun, end };
+}
+
+/** Beside a day or a time, a name also ends at a word that says when ("standup friday") or describes ("first meeting"). */
+function endsNameBesideWhen(word: string): boolean {
+  return WHEN_WORD.test(word) || NOT_A_NAME.has(word);
+}
+
+/** The words a name was read from, as a filter: without filler at either end (text) or inside it (terms). */
+function subjectOf(words: readonly string[]): SubjectFilter | undefined {
+  const named = [...words];
   while (named.length > 0 && SUBJECT_FILLER.has(named[0]!)) named.shift();
   while (named.length > 0 && SUBJECT_FILLER.has(named.at(-1)!)) named.pop();
   const terms = foldForMatch(named.join(' '))
@@ -472,12 +556,91 @@ function nextQuestion(t: string, now: Date, here: DateTime): Extract<Question, {
     // "standups", "1:1s", "sams": a plural or a possessive is its word, which also starts the longer one.
     .map((word) => (word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word))
     .slice(0, MAX_SUBJECT_TERMS);
-  if (terms.length > 0) question.subject = { text: named.join(' '), terms };
-  // "next meeting after 3": from 15:00 today; once that is past, every meeting to come is after it.
-  const time = from && clockOf(from, undefined, 'start');
-  const after = time && here.startOf('day').set({ hour: time.hour, minute: time.minute });
-  if (after && after > here) question.after = after.toJSDate();
-  return question;
+  return terms.length > 0 ? { text: named.join(' '), terms } : undefined;
+}
+
+/**
+ * subjectOf, for the names read outside a plain "next" question, which empty a whole day's answer when wrong: none
+ * for a list ("with sam or bob", "standup and retro"), since a meeting must match every term and the user means either.
+ */
+function listedName(words: readonly string[]): SubjectFilter | undefined {
+  return words.some((word) => LIST_WORDS.has(word)) ? undefined : subjectOf(words);
+}
+
+const LIST_WORDS = new Set(['and', 'or', 'nor', '&', '+', 'vs', 'versus']);
+
+/**
+ * The meetings an agenda or a yes/no question names, from strong cues only (a name read where there is none empties an
+ * ordinary answer, far worse than a name ignored):
+ * - "is my standup at 9", "are my 1:1s with sam tomorrow": the name as "next" reads one, followed by when (or nothing);
+ * - a kind of meeting ("design review on friday", "any 1:1s"), and the words before a kind or a meeting noun at the
+ *   start or after a determiner ("team meeting tomorrow", "do I have a team meeting": not "do i hve meetings");
+ * - up to three words after "with" or "about" ("meetings with sam this week", "anything about the budget"), with the
+ *   kind before them ("1:1s with sam"): these say who or what, and the words before the noun are then left out.
+ * Filler, days, times and words that describe meetings rather than name them ("my meetings", "morning meetings",
+ * "cancelled meetings", "anything with a join link", "whats on with my day") name nothing; nor does a list ("with sam
+ * or bob": listedName). `asked` is "is my standup at 9": a yes/no about that meeting.
+ */
+function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | undefined {
+  const words = t.replace(ONE_ON_ONE, '1:1').split(' ');
+  if ((words[0] === 'is' || words[0] === 'are') && (words[1] === 'my' || words[1] === 'our')) {
+    const { named, end } = readName(words.slice(2), endsNameBesideWhen);
+    // "is my standup at 9", "is my standup tomorrow"; not "is my boss in today", "is my boss around".
+    const then = words[end + 2];
+    const subject = then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then)) ? listedName(named) : undefined;
+    if (subject) return { subject, asked: true };
+  }
+  const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || (MEETING_KIND.test(word) && !isVerb(word, words[at + 1])));
+  const by = words.findIndex((word) => NAMING_PREPOSITIONS.has(word));
+  const named: string[] = [];
+  if (noun >= 0 && (by < 0 || noun < by)) {
+    if (MEETING_KIND.test(words[noun]!)) named.push(words[noun]!);
+    if (by < 0) {
+      const before: string[] = [];
+      let at = noun - 1;
+      for (; at >= 0 && before.length < MAX_NAME_WORDS && namesAMeeting(words[at]!); at--) before.unshift(words[at]!);
+      if (at < 0 || NAME_DETERMINERS.has(words[at]!)) named.unshift(...before);
+    }
+  }
+  if (by >= 0) {
+    const after: string[] = [];
+    for (let at = by + 1; at < words.length; at++) {
+      const word = words[at]!;
+      if (endsNameBesideWhen(word) || NOT_SUBJECT.has(word) || DAY_PART_WORDS.test(word) || SUBJECT_PREPOSITIONS.has(word)) break;
+      after.push(word);
+    }
+    const nameWords = after.filter((word) => !SUBJECT_FILLER.has(word)).length;
+    if (nameWords > MAX_NAME_WORDS) return undefined; // "anything with bob i should prepare": not a name
+    if (nameWords > 0) named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
+  }
+  const subject = listedName(named);
+  return subject && { subject, asked: false };
+}
+
+/** After "is my <name>", these say where or how the name is, not when it is: "is my boss in today", "is my boss around". */
+const LOOSE_PREPOSITIONS = new Set(['in', 'for', 'to', 'by', 'during', 'within', 'since', 'around']);
+const VERB_OBJECTS = new Set(['my', 'our', 'your', 'the', 'me', 'us', 'this', 'that', 'these', 'those', 'all', 'what', 'it', 'them']);
+
+/** A kind of meeting, singular, with an object after it is a verb: "review my calendar tomorrow", "demo the schedule" (not "1:1s this week"). */
+function isVerb(kind: string, next: string | undefined): boolean {
+  return next !== undefined && VERB_OBJECTS.has(next) && !kind.endsWith('s') && !kind.startsWith('1:1');
+}
+/** A name read outside "next ..." and "is my ...": who or what, a few words at most ("sam", "the design team", "q3 budget review"). */
+const MAX_NAME_WORDS = 3;
+/** What comes before a meeting's name: "a team meeting", "my design review", "any standups", or nothing ("team meeting tomorrow"). */
+const NAME_DETERMINERS = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'any', 'all', 'some', 'every', 'each', 'these', 'those', 'this', 'that', 'many', 'other', 'upcoming', 'next', 'first', 'last']);
+
+/** A word that may be part of a meeting's name before its noun: "team", "design", "1:1", not "my", "any", "morning", "cancelled". */
+function namesAMeeting(word: string): boolean {
+  return (
+    /[\p{L}\p{N}]/u.test(word) &&
+    !SUBJECT_FILLER.has(word) &&
+    !NOT_SUBJECT.has(word) &&
+    !SUBJECT_PREPOSITIONS.has(word) &&
+    !DAY_PART_WORDS.test(word) &&
+    !MEETING_NOUN.test(word) &&
+    !endsNameBesideWhen(word)
+  );
 }
 
 /** Whether the words after "next ..." name a day or a time; a bare part of the day is a meeting's name ("morning standup"). */

@@ -315,6 +315,67 @@ describe('asking about the schedule, end to end', () => {
     expect((await header('when does my next meeting start')).titles).toEqual(['Sol planning']);
   });
 
+  it('meetings named beside a day, a week or a time: only those, the words quoted; none found says so, not "nothing on"', async () => {
+    const nina = teamsUser('Nina Named', 'Europe/Berlin');
+    await seedAccount(h.store.collections, nina, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = berlin();
+    const tomorrow = today.plus({ days: 1 });
+    // The week after next never holds tomorrow (on a Sunday, next week does).
+    const later = today.startOf('week').plus({ weeks: 2 });
+    await seedEvents(h.store.collections, nina, [
+      { subject: 'Daily Standup', start: tomorrow.set({ hour: 9 }), minutes: 15 },
+      { subject: 'Sam / Nina 1:1', start: tomorrow.set({ hour: 10 }), minutes: 30, location: 'Room 4' },
+      { subject: 'Budget planning', start: tomorrow.set({ hour: 14 }) },
+      { subject: 'Sam sync', start: later.plus({ days: 1 }).set({ hour: 11 }) },
+      { subject: 'Design review', start: later.plus({ days: 2 }).set({ hour: 15 }) },
+      { subject: 'Lunch with Sam', start: later.plus({ days: 3 }).set({ hour: 12 }) },
+      { subject: 'Offsite prep', start: later.plus({ days: 4 }).set({ hour: 10 }) },
+    ]);
+    const tomorrowLabel = `Tomorrow · ${cardDate(tomorrow, today)}`;
+
+    // A day: the matching meetings, the header and the plain text saying what was filtered on.
+    const day = await ask(h, 'meetings with Sam tomorrow?', nina);
+    const dayCard = readScheduleCard(day.card);
+    expect(dayCard).toMatchObject({ header: `${tomorrowLabel} · "sam"`, summary: '1 meeting matching "sam" · 30 min busy' });
+    expect(dayCard.groups).toEqual([{ rows: [{ time: '10:00–10:30', title: 'Sam / Nina 1:1', details: 'Room 4' }] }]);
+    expect(day.summary).toBe(`${tomorrowLabel} · "sam"\n1 meeting matching "sam" · 30 min busy\n10:00–10:30  Sam / Nina 1:1 (Room 4)`);
+    expect(rowTitles(readScheduleCard((await ask(h, 'next standup tomorrow', nina)).card))).toEqual(['Daily Standup']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'team meeting tomorrow', nina)).card))).toEqual([]);
+    // The question without a name is the whole day, as ever.
+    expect(rowTitles(readScheduleCard((await ask(h, "what's on tomorrow", nina)).card))).toEqual(['Daily Standup', 'Sam / Nina 1:1', 'Budget planning']);
+
+    // A week: the matching meetings, by day.
+    const week = readScheduleCard((await ask(h, 'any meetings with sam the week after next', nina)).card);
+    expect(week.header).toMatch(/^Week after next · .+ · "sam"$/);
+    expect(week.summary).toBe('2 meetings matching "sam" · 2 h busy');
+    expect(week.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual([
+      [longDate(later.plus({ days: 1 })), ['Sam sync']],
+      [longDate(later.plus({ days: 3 })), ['Lunch with Sam']],
+    ]);
+    expect(rowTitles(readScheduleCard((await ask(h, 'design review on wednesday the week after next', nina)).card))).toEqual(['Design review']);
+
+    // None matching: says so, with both the name and the range, and that there are other events.
+    const none = await ask(h, 'anything with Bob the week after next', nina);
+    expect(readScheduleCard(none.card)).toMatchObject({ summary: 'No meetings matching "bob" the week after next (4 other events).', groups: [] });
+    expect(none.summary).toMatch(/^Week after next · .+ · "bob"\nNo meetings matching "bob" the week after next \(4 other events\)\.$/);
+    expect(none.summary).not.toMatch(/Nothing on your calendar/);
+
+    // At a time: a yes/no about the meeting named; no, with what is there instead.
+    const yes = readScheduleCard((await ask(h, 'do I have a call with sam at 10 tomorrow', nina)).card);
+    expect(yes.header).toBe(`${tomorrowLabel} · 10:00–10:30 · "sam"`);
+    expect(yes.summary).toMatch(/^Yes, you have something matching "sam" then\./);
+    expect(rowTitles(yes)).toEqual(['Sam / Nina 1:1']);
+    const no = await ask(h, 'do I have a call with bob at 10 tomorrow', nina);
+    const noCard = readScheduleCard(no.card);
+    expect(noCard.summary).toMatch(/^No, nothing matching "bob" then\. You have something else then\./);
+    expect(noCard.groups).toEqual([{ label: 'Also then', rows: [{ time: '10:00–10:30', title: 'Sam / Nina 1:1', details: 'Room 4' }] }]);
+    const standup = readScheduleCard((await ask(h, 'is my standup at 9 tomorrow', nina)).card);
+    expect(standup.summary).toMatch(/^Yes, you have something matching "standup" then\./);
+    expect(rowTitles(standup)).toEqual(['Daily Standup']);
+    // Asked about any meeting, as before: yes.
+    expect(readScheduleCard((await ask(h, 'do I have a call at 10 tomorrow', nina)).card).summary).toMatch(/^Yes, you have something then\./);
+  });
+
   it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
     const tia = teamsUser('Tia After', 'Europe/Berlin');
     await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });

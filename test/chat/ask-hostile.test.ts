@@ -104,6 +104,36 @@ describe('hostile input through the whole ask path', () => {
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
   });
 
+  // "meetings with <whatever> today", "do I have a call with <whatever> at 8 tomorrow": matched and quoted back as text.
+  const MATCHING = /^\d+ meetings? matching ".+" · .+ busy$/;
+  it.each([
+    ['a template expression', 'meetings with ${$root.header} today', '${$root.header}', [SUBJECTS[2]], MATCHING],
+    ['braces', 'meetings about {{DATE(2026 today', '{{date', [SUBJECTS[2]], MATCHING],
+    ['a script', 'anything about <script>alert(1)</script> today', 'alert', [SUBJECTS[3]], MATCHING],
+    ['quotes', 'meetings with "hi" today', 'hi', [SUBJECTS[1]], MATCHING],
+    ['emoji', 'meetings with 🎉 party today', '🎉 party', [SUBJECTS[4]], MATCHING],
+    ['900 characters', `meetings with ${'x'.repeat(900)} today`, `${'x'.repeat(59)}…`, [], /^No meetings matching "x+…" today \(7 other events\)\.$/],
+    ['markdown, at a time', 'do i have a call with **bold** at 8 tomorrow', 'bold', [SUBJECTS[0]], /^Yes, you have something matching "bold" then\./],
+    // Nothing matching: what is there then is listed instead.
+    ['900 characters, at a time', `do i have a call with ${'x'.repeat(900)} at 8 tomorrow`, `${'x'.repeat(59)}…`, [SUBJECTS[0]], /^No, nothing matching "x+…" then\. You have something else then\./],
+  ] as const)('meetings named with %s: one valid card, the words quoted as text, only what they match', async (_name, text, quoted, titles, summary) => {
+    const reply = await ask(h, text, user);
+    const card = readScheduleCard(reply.card);
+    expect(JSON.parse(JSON.stringify(reply.card))).toEqual(reply.card);
+    expect(card.header.endsWith(` · "${quoted}"`)).toBe(true);
+    expect(card.summary).toMatch(summary);
+    expect(reply.summary!.startsWith(`${card.header}\n${card.summary}`)).toBe(true);
+    expect(rowTitles(card)).toEqual(titles);
+    const types: string[] = [];
+    JSON.stringify(reply.card, (key, value: unknown) => {
+      if (key === 'type') types.push(String(value));
+      return value;
+    });
+    expect(types).not.toContain('Action.OpenUrl');
+    expect(Buffer.byteLength(JSON.stringify(reply.card))).toBeLessThan(28_000);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+
   it('after all of it, a plain question still gets a plain answer', async () => {
     const reply = await ask(h, 'what do I have today', user);
     expect(rowTitles(readScheduleCard(reply.card))).toContain(SUBJECTS[0]);

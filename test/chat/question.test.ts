@@ -14,7 +14,8 @@ const TOKYO = { now: new Date('2026-11-25T20:00:00Z'), zone: 'Asia/Tokyo' }; // 
 const AUCKLAND_EARLY = { now: new Date('2026-11-25T12:00:00Z'), zone: 'Pacific/Auckland' }; // Thu 26 Nov 01:00 NZDT, Wednesday in UTC
 
 type Clock = typeof LONDON;
-type Row = [text: string, clock: Clock, kind: Question['kind'] | undefined, start?: string, end?: string];
+/** `subject`: the words of the meetings named (the answer lists only those), or null for none; absent: not checked. */
+type Row = [text: string, clock: Clock, kind: Question['kind'] | undefined, start?: string, end?: string, subject?: string | null];
 
 const L = LONDON;
 const rows: Row[] = [
@@ -409,7 +410,7 @@ const rows: Row[] = [
   ['   ', L, undefined],
   ['lol', L, undefined],
   ['how are you', L, undefined],
-  // any meeting then, whoever it is with: the card names it
+  // a yes/no about Bob's call then (its subject below, with the other named meetings)
   ['do i have a call with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   // calbot reads the calendar, never changes it: these get "I didn't catch that" and the help, not a day's agenda
   ['book a meeting tomorrow at 3', L, undefined],
@@ -419,7 +420,73 @@ const rows: Row[] = [
   ['set up a call friday', L, undefined],
   ['schedule for tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['cancelled meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  // meetings named beside a day, a week, a month or a stretch of a day: that range, only those meetings
+  ['next meeting with sam tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam'],
+  ['Next STANDUP tmrw?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup'],
+  ['nxt standup tomorow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup'],
+  ['when is my next standup on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup'],
+  ['whens my next stand-up on firday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'stand-up'],
+  ['next standup today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00', 'standup'], // "next": the ones still to come
+  ['when is my next design review next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00', 'design review'],
+  ['next 1:1 with Sam on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', '1:1 with sam'],
+  ['meetings with sam this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'sam'],
+  ['Meetings with SAM this wk', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'sam'],
+  ['mtgs w/ sam this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'sam'],
+  ['any 1:1s with sam on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', '1:1s with sam'],
+  ['any one on ones with Sam on firday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', '1:1s with sam'],
+  ['1-1s with ada next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00', '1:1s with ada'],
+  ['do I have anything with bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
+  ['do i have anythign with Bob tmrw', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
+  ['whats on with bob this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00', 'bob'],
+  ['meetings about the budget next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00', 'budget'],
+  ['anything about the offsite in the next 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00', 'offsite'],
+  ['what meetings do i have with the design team on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00', 'design team'],
+  ['meetings with sam dec 3-5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00', 'sam'],
+  ['1:1s with sam after 3', L, 'agenda', '2026-11-26T15:00', '2026-11-27T00:00', '1:1s with sam'],
+  ['team meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team'],
+  ['do i have a team meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team'],
+  ['design review on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'design review'],
+  ['Design Review on Fri?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'design review'],
+  ['any standups this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00', 'standups'],
+  ['do i have interviews tomorrow afternoon', L, 'agenda', '2026-11-27T12:00', '2026-11-27T17:00', 'interviews'],
+  ['interviews next month', L, 'agenda', '2026-12-01T00:00', '2027-01-01T00:00', 'interviews'],
+  ['is my standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup'],
+  ['my 1:1s this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', '1:1s'],
+  // ... and a yes/no about them at a time: "Yes, you have something matching "bob" then"
+  ['do I have a call with Bob at 3pm?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'bob'],
+  ['is my standup at 9 tomorrow', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', 'standup'],
+  ['Is my STANDUP at 9am tmrw', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', 'standup'],
+  ['is my standup at 9', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', 'standup'], // 9:00 is over: tomorrow's
+  ['is my 1:1 with sam at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', '1:1 with sam'],
+  ['am i in a meeting with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'bob'],
+  ['is there anything about the budget at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'budget'],
+  // ... but no name where there is none: filler, days, times, what a meeting is like, a list, free time, a typo
+  ["what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['my meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
+  ['anything with a join link today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null], // the card's Join buttons say
+  ['meetings tomorrow morning', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00', null],
+  ['what do I have on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['whats on with my day tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['am I free with my afternoon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00', null],
+  ['how many meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['first meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['back to back meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['all day events tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['teams meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // online ones, not a name
+  ['do i hve meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['any meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00', null],
+  ['meetings for the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00', null],
+  ['meetings with everyone tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['meetings with sam or bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // either: no one filter
+  ['is my boss in today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
+  ['am i free to meet with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null], // free at all
+  ['am i busy with work at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['when am i free with sam tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['review my calendar for tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // a verb, not a design review
 ];
+
+/** Rows written before agenda and yes/no questions read names, which now name the meetings they are about. */
+const NAMED_SINCE = new Set(['next standup tomorrow', 'do i have a call with bob at 3']);
 
 describe('parseQuestion', () => {
   it('has a table of more than 100 phrasings', () => {
@@ -428,13 +495,44 @@ describe('parseQuestion', () => {
 
   // A rest parameter: jest reads a callback with more parameters than the row as one wanting `done`.
   it.each(rows)('%j', (...row) => {
-    const [text, clock, kind, start, end] = row as Row;
+    const [text, clock, kind, start, end, subject] = row as Row;
     const question = parseQuestion(text, clock.now, clock.zone);
     expect(question?.kind).toBe(kind);
+    if (subject !== undefined) expect((question as { subject?: { text: string } } | undefined)?.subject?.text ?? null).toBe(subject);
     if (start === undefined || end === undefined) return;
     const range = (question as { range: { start: Date; end: Date } }).range;
     expect(DateTime.fromJSDate(range.start, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(`${start}:00`);
     expect(DateTime.fromJSDate(range.end, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(`${end}:00`);
+  });
+
+  // A name read where there is none would empty an ordinary answer: every other row of the table names no meeting.
+  it('reads no meeting name in the ordinary questions of the table', () => {
+    const named = rows.filter((row) => row[5] === undefined && !NAMED_SINCE.has(row[0])).flatMap(([text, clock]) => {
+      const question = parseQuestion(text, clock.now, clock.zone);
+      return question && question.kind !== 'next' && 'subject' in question ? [`${text}: ${question.subject?.text}`] : [];
+    });
+    expect(named).toEqual([]);
+    for (const text of NAMED_SINCE) expect(parseQuestion(text, L.now, L.zone)).toHaveProperty('subject');
+  });
+
+  // The words quoted back are as typed (lower case); the terms matched are folded as "next standup" folds them.
+  it.each([
+    ['next standup tomorrow', 'standup', ['standup']],
+    ['whens my next stand-up on firday', 'stand-up', ['standup']],
+    ['any one on ones with Sam on firday', '1:1s with sam', ['1:1', 'sam']],
+    ['what meetings do i have with the design team on monday', 'design team', ['design', 'team']],
+    ['Design Review on Fri?', 'design review', ['design', 'review']],
+    ['any standups this afternoon', 'standups', ['standup']],
+    ['meetings about the Réunion budget next week', 'réunion budget', ['reunion', 'budget']],
+    ['do i have a call with bob at 3', 'bob', ['bob']],
+  ] as const)('%j names the meetings %j (terms %j)', (text, subject, terms) => {
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ subject: { text: subject, terms } });
+  });
+
+  it('keeps the range, label and phrase of a question that names meetings: the answer says what it filtered', () => {
+    expect(parseQuestion('meetings with sam this week', L.now, L.zone)).toEqual({ ...parseQuestion('meetings this week', L.now, L.zone), subject: { text: 'sam', terms: ['sam'] } });
+    expect(parseQuestion('next standup today', L.now, L.zone)).toMatchObject({ label: 'Rest of today · Thu 26 Nov', phrase: 'for the rest of today' });
+    expect(parseQuestion('do i have a call with bob at 3', L.now, L.zone)).toEqual({ ...parseQuestion('do i have a call at 3', L.now, L.zone), subject: { text: 'bob', terms: ['bob'] } });
   });
 
   it('labels days relative to the user today, and weeks with their dates', () => {
@@ -623,7 +721,7 @@ describe('parseQuestion', () => {
     // A day or a time beside it: read as before, the plain next meeting ("next meeting at 3" is not a meeting named "3").
     ['next meeting at 3', 1],
     ['next meeting this morning', 1],
-    ['next meeting with sam tomorrow', 1],
+    ['next meeting tomorrow', 1],
     // Words about the meeting, not its name: what is asked of it, when, where, and thanks.
     ['next meeting details', 1],
     ['next meeting link', 1],
