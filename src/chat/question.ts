@@ -137,7 +137,9 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?quarter past (\d{1,2})\b(?![:.]\d)/g, '$1:15')
     .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
     .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
-    .replace(/\bwhat is\b/g, 'whats');
+    .replace(/\bwhat is\b/g, 'whats')
+    // A one-on-one however written is "1:1", which no time reads: "is my 1-1 tomorrow" is not about 13:00.
+    .replace(ONE_ON_ONE, '1:1');
 }
 
 /** Words that ask about this very moment, whatever else the question says. */
@@ -488,7 +490,7 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
     const counted = NEXT_COUNTED.exec(t);
     return counted ? { question: { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') } } : {};
   }
-  let rest = lead[1]!.replace(ONE_ON_ONE, '1:1');
+  let rest = lead[1]!;
   if (NEXT_SPAN.test(rest)) return {};
   const countWord = NEXT_COUNT_WORD.exec(rest);
   if (countWord) rest = rest.slice(countWord[0].length);
@@ -582,7 +584,7 @@ const LIST_WORDS = new Set(['and', 'or', 'nor', '&', '+', 'vs', 'versus']);
  * or bob": listedName). `asked` is "is my standup at 9": a yes/no about that meeting.
  */
 function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | undefined {
-  const words = t.replace(ONE_ON_ONE, '1:1').split(' ');
+  const words = t.split(' ');
   if ((words[0] === 'is' || words[0] === 'are') && (words[1] === 'my' || words[1] === 'our')) {
     const { named, end } = readName(words.slice(2), endsNameBesideWhen);
     // "is my standup at 9", "is my standup tomorrow"; not "is my boss in today", "is my boss around".

@@ -458,6 +458,11 @@ const rows: Row[] = [
   ['Is my STANDUP at 9am tmrw', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', 'standup'],
   ['is my standup at 9', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', 'standup'], // 9:00 is over: tomorrow's
   ['is my 1:1 with sam at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', '1:1 with sam'],
+  // a one-on-one written "1-1" is no hour range (13:00-13:00): no time unless one is named
+  ['is my 1-1 tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', '1:1'],
+  ['is my 1-1 with ada on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', '1:1 with ada'],
+  ['is my 1-1 at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', '1:1'],
+  ['am i free for my 1-1 on friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['am i in a meeting with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'bob'],
   ['is there anything about the budget at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'budget'],
   // ... but no name where there is none: filler, days, times, what a meeting is like, a list, free time, a typo
