@@ -75,6 +75,31 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     expect(h.connector.messages(user.conversationId)).toHaveLength(0);
   });
 
+  it('runs the turn for what real senders leave out of an activity, as botbuilder did (they were answered 400)', async () => {
+    // Copilot Studio and skill hosts send no recipient; the Emulator's CLI, given a bots.json, names the bot without
+    // an ID; a Direct Line client may send any channelData; an entity or an attachment may come without its type.
+    const copilot = teamsUser();
+    expect(await h.post({ ...h.message('help', copilot), recipient: undefined })).toBe(200);
+    const [reply] = await h.connector.waitFor(1, (r) => r.conversationId === copilot.conversationId);
+    expect(reply!.activity.text).toMatch(/Here's what I can do/);
+
+    const emulator = teamsUser();
+    const joined = { ...h.message('', emulator), type: 'conversationUpdate', channelId: 'emulator', text: undefined, recipient: { name: 'Bot', role: 'bot' } };
+    expect(await h.post({ ...joined, membersAdded: [{ name: 'Bot' }, { id: emulator.id, name: 'User' }] })).toBe(200);
+    const [welcome] = await h.connector.waitFor(1, (r) => r.conversationId === emulator.conversationId);
+    expect(welcome!.activity.text).toBe(WELCOME_TEXT);
+
+    const directLine = teamsUser();
+    const sent = { ...h.message('hi', directLine), channelId: 'directline', channelData: 'from my client', entities: [{ timezone: 'Europe/Berlin' }] };
+    expect(await h.post(sent)).toBe(200);
+    const [greeting] = await h.connector.waitFor(1, (r) => r.conversationId === directLine.conversationId);
+    expect(greeting!.activity.text).toBe(GREETING_REPLY);
+
+    const edited = teamsUser();
+    expect(await h.post({ ...h.message('help', edited), type: 'messageUpdate', attachments: [{ content: '<div>help</div>' }] })).toBe(200);
+    expect(h.connector.messages(edited.conversationId)).toHaveLength(0);
+  });
+
   it('remembers every user who writes: conversation reference, tenant and Teams time zone', async () => {
     const user = teamsUser('Grace Hopper', 'America/New_York');
     await h.say('help', user);
