@@ -101,7 +101,13 @@ export function createServer(deps: ServerDependencies): CalbotServer {
     const { activity } = inbound;
     try {
       const answer = await deps.adapter.handleActivity(req.headers.authorization ?? '', activity, (turn) => deps.bot.run(turn));
-      res.send(answer?.status ?? 200, answer?.body);
+      // As CloudAdapter.process answered: no body at all for none or an empty one (null, '', 0, false), with
+      // Content-Length 0 (restify's send without a body flushes its headers first and answers chunked).
+      if (answer?.body) res.send(answer.status ?? 200, answer.body);
+      else {
+        res.statusCode = answer?.status ?? 200;
+        res.end();
+      }
     } catch (error) {
       answerFailedActivity(deps.logger, req, res, activity, error);
     }
