@@ -58,7 +58,7 @@ const activitySchema = z.looseObject({
   membersRemoved: optional(z.array(account)),
   entities: optional(z.array(z.looseObject({ type: optional(z.string()) }))),
   attachments: optional(z.array(z.looseObject({ contentType: optional(z.string()) }))),
-  channelData,
+  channelData: optional(channelData),
 });
 
 /** Either the activity, ready for botbuilder, or what is wrong with it, in words for the caller and the log. */

@@ -84,7 +84,8 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     expect(reply!.activity.text).toMatch(/Here's what I can do/);
 
     const emulator = teamsUser();
-    const joined = { ...h.message('', emulator), type: 'conversationUpdate', channelId: 'emulator', text: undefined, recipient: { name: 'Bot', role: 'bot' } };
+    // As the Emulator sends it: no channelData, no entities.
+    const joined = { ...h.message('', emulator), type: 'conversationUpdate', channelId: 'emulator', text: undefined, channelData: undefined, entities: undefined, recipient: { name: 'Bot', role: 'bot' } };
     expect(await h.post({ ...joined, membersAdded: [{ name: 'Bot' }, { id: emulator.id, name: 'User' }] })).toBe(200);
     const [welcome] = await h.connector.waitFor(1, (r) => r.conversationId === emulator.conversationId);
     expect(welcome!.activity.text).toBe(WELCOME_TEXT);
