@@ -214,7 +214,49 @@ const NOT_A_NAME = new Set([
   'phone', 'teams', 'zoom', 'webex', 'skype', 'work', 'personal', 'business', 'scheduled', 'planned', 'booked', 'confirmed', 'missed', 'past',
   'everyone', 'anyone', 'someone', 'somebody', 'anybody', 'everybody', 'nobody', 'people', 'them', 'him', 'anything', 'something', 'nothing', 'whatever',
   'happening', 'going', 'look', 'looks', 'looking', 'like',
+  // how often, how big, which of them, how it stands: "weekly meeting", "quick call", "every meeting", "my own meetings"
+  'each', 'every', 'whole', 'entire', 'full', 'own', 'same', 'another', 'single', 'extra', 'additional', 'further', 'prior', 'actual', 'real',
+  'proper', 'usual', 'normal', 'regular', 'routine', 'typical', 'daily', 'weekly', 'biweekly', 'bi-weekly', 'fortnightly', 'monthly', 'quarterly',
+  'annual', 'yearly', 'repeating', 'series', 'one-off', 'adhoc', 'ad-hoc', 'unplanned', 'unconfirmed', 'updated', 'changed', 'rescheduled',
+  'deleted', 'maybe', 'optional', 'required', 'mandatory', 'compulsory', 'key', 'major', 'main', 'critical', 'special', 'internal', 'hybrid',
+  'onsite', 'on-site', 'quick', 'brief', 'large', 'earliest', 'latest', 'longest', 'shortest', 'biggest', 'largest', 'smallest', 'back-to-back',
+  'existing', 'exist', 'exists', 'conference', 'conf', 'group', 'f2f', 'follow-up', 'followup', 'it', 'myself', 'regard', 'regards', 'respect',
+  'reference',
 ]);
+
+/**
+ * People by what they are to the user ("meetings with my manager", "calls with clients", "1:1s with my reports"), not by
+ * a word of the meeting's subject: a subject says "Sam / Ada", not "manager". After "with" these name nothing (the
+ * whole day shows those meetings too); before a meeting noun neither ("client meeting"). "team" is one after "with"
+ * only ("with the team"; "team meeting" is a name, "the design team" too).
+ */
+const PEOPLE_BY_ROLE = new Set([
+  'manager', 'managers', 'boss', 'bosses', 'supervisor', 'lead', 'leads', 'teammates', 'colleague', 'colleagues', 'coworker', 'coworkers',
+  'co-worker', 'co-workers', 'client', 'clients', 'customer', 'customers', 'externals', 'partner', 'partners', 'vendor', 'vendors', 'supplier',
+  'suppliers', 'candidate', 'candidates', 'student', 'students', 'parent', 'parents', 'patient', 'patients', 'guest', 'guests', 'attendee',
+  'attendees', 'participant', 'participants', 'staff', 'leadership', 'management', 'exec', 'execs', 'executive', 'executives', 'report',
+  'reports', 'direct', 'senior', 'junior', 'director', 'directors', 'ceo', 'cto', 'cfo', 'coo', 'hr', 'folks', 'guys', 'friends', 'family',
+  'interviewer', 'interviewers', 'recruiter', 'recruiters', 'mentor', 'mentee',
+]);
+/** What a meeting has, after "with" ("meetings with conflicts", "with breaks in between", "with attachments"): not who. */
+const MEETING_HAS = new Set([
+  'conflict', 'conflicts', 'clash', 'clashes', 'overlap', 'overlaps', 'break', 'breaks', 'gap', 'gaps', 'attachment', 'attachments', 'note', 'notes',
+  'recording', 'recordings', 'transcript', 'transcripts', 'camera', 'cameras', 'audio', 'dial-in', 'dialin', 'travel', 'food', 'snacks', 'catering',
+  'room', 'rooms', 'description', 'invite', 'invites', 'attendance', 'rsvp', 'rsvps', 'lunch', 'breakfast', 'dinner', 'lunchtime',
+]);
+/** "does anything overlap with my standup", "clashes with lunch", "any conflicts with sam": what is beside that meeting, not it. */
+const OVERLAP_WORDS = /\b(?:overlap(?:s|ped|ping)?|clash(?:es|ed|ing)?|conflict(?:s|ed|ing)?|collid(?:e|es|ed|ing)|coincid(?:e|es|ed|ing)|interfer(?:e|es|ed|ing))\b/;
+/**
+ * Proposing a meeting, not naming one: "can I meet with sam at 3", "do I have time for a call with bob", "room for a
+ * meeting with sam tomorrow". The answer is that day or that time, whoever it would be with.
+ */
+const PROPOSES = /\b(?:can|could|shall|should|may|might) (?:i|we)\b|\b(?:have|got|find|any) (?:the |any |enough |some )?(?:time|room|space)\b|\b(?:time|room|space) (?:to|for)\b/;
+
+/** Whether the words after "with" name only people by role or what a meeting has ("my manager", "the team", "conflicts"). */
+function namesNoOne(words: readonly string[]): boolean {
+  const names = words.filter((word) => !SUBJECT_FILLER.has(word));
+  return names.length > 0 && names.every((word) => PEOPLE_BY_ROLE.has(word) || MEETING_HAS.has(word) || word === 'team');
+}
 
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
 const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
@@ -499,7 +541,7 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
   const from = AFTER_TIME.exec(rest);
   if (from) rest = `${rest.slice(0, from.index)}${rest.slice(from.index + from[0].length)}`.replace(/\s+/g, ' ').trim();
   const words = rest.split(' ').filter(Boolean);
-  if (namesWhen(rest, now)) return { besideWhen: listedName(readName(words, endsNameBesideWhen).named) };
+  if (namesWhen(rest, now)) return { besideWhen: listedName(readNameBesideWhen(words).named) };
   const { named, noun } = readName(words);
   const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
   const subject = subjectOf(named);
@@ -519,9 +561,13 @@ function nextQuestion(t: string, now: Date, here: DateTime): NextQuestion | unde
  * The name "next" reads in `words` (what follows "next"): the words before the kind of meeting ("design review", "team
  * meeting"), and those after "with", "about", "in" ("meeting with sam", "1:1 with sam"), not what is asked of it
  * ("meeting details"). `ends` ends it too: beside a day or a time, "standup tomorrow", "1:1 with sam on friday".
- * `end` is where the name and its noun end ("standup" in "standup at 9", "meeting with sam" in "meeting with sam at 3").
+ * `end` is where the name and its noun end ("standup" in "standup at 9", "meeting with sam" in "meeting with sam at 3");
+ * `after`, the words read after the `preposition` ("sam"), and `before`, how many of `named` came before them.
  */
-function readName(words: readonly string[], ends: (word: string) => boolean = () => false): { named: string[]; noun: RegExpExecArray | null; end: number } {
+function readName(
+  words: readonly string[],
+  ends: (word: string) => boolean = () => false,
+): { named: string[]; noun: RegExpExecArray | null; end: number; preposition?: string; after: string[]; before: number } {
   const named: string[] = [];
   let at = 0;
   while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!) && !ends(words[at]!)) named.push(words[at++]!);
@@ -530,6 +576,7 @@ function readName(words: readonly string[], ends: (word: string) => boolean = ()
   const noun = at < words.length ? MEETING_NOUN.exec(words[at]!) : null;
   if (noun) at++;
   let end = at;
+  const before = named.length;
   if (at < words.length && SUBJECT_PREPOSITIONS.has(words[at]!)) {
     const preposition = words[at++]!;
     const after: string[] = [];
@@ -537,9 +584,20 @@ function readName(words: readonly string[], ends: (word: string) => boolean = ()
     if (after.some((word) => !SUBJECT_FILLER.has(word))) {
       named.push(...(named.length > 0 ? [preposition] : []), ...after);
       end = at;
+      return { named, noun, end, preposition, after, before };
     }
   }
-  return { named, noun, end };
+  return { named, noun, end, after: [], before };
+}
+
+/**
+ * readName beside a day or a time ("next 1:1 with sam tomorrow", "is my standup at 9"), where a wrong name empties the
+ * answer: "with my manager", "with the team" name no one ("next 1:1 with my manager friday" is Friday's 1:1s).
+ */
+function readNameBesideWhen(words: readonly string[]): ReturnType<typeof readName> {
+  const reading = readName(words, endsNameBesideWhen);
+  if (!reading.preposition || !namesNoOne(reading.after)) return reading;
+  return { ...reading, named: reading.named.slice(0, reading.before), after: [] };
 }
 
 /** Beside a day or a time, a name also ends at a word that says when ("standup friday") or describes ("first meeting"). */
@@ -580,24 +638,34 @@ const LIST_WORDS = new Set(['and', 'or', 'nor', '&', '+', 'vs', 'versus']);
  * - up to three words after "with" or "about" ("meetings with sam this week", "anything about the budget"), with the
  *   kind before them ("1:1s with sam"): these say who or what, and the words before the noun are then left out.
  * Filler, days, times and words that describe meetings rather than name them ("my meetings", "morning meetings",
- * "cancelled meetings", "anything with a join link", "whats on with my day") name nothing; nor does a list ("with sam
- * or bob": listedName). `asked` is "is my standup at 9": a yes/no about that meeting.
+ * "cancelled meetings", "weekly meeting", "client meetings", "anything with a join link", "whats on with my day") name
+ * nothing; nor do people by role ("with my manager") or what a meeting has ("with a break"), what overlaps a meeting
+ * ("clashes with my standup"), a meeting proposed ("can i meet with sam at 3") or a list ("with sam or bob":
+ * listedName). `asked` is "is my standup at 9": a yes/no about that meeting.
  */
 function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | undefined {
+  // What overlaps a meeting is asked about around it, not it: "does anything clash with my standup" is the whole day.
+  if (OVERLAP_WORDS.test(t)) return undefined;
   const words = t.split(' ');
   if ((words[0] === 'is' || words[0] === 'are') && (words[1] === 'my' || words[1] === 'our')) {
-    const { named, end } = readName(words.slice(2), endsNameBesideWhen);
-    // "is my standup at 9", "is my standup tomorrow"; not "is my boss in today", "is my boss around".
+    const { named, end, preposition } = readNameBesideWhen(words.slice(2));
+    // "is my standup at 9", "is my standup tomorrow"; not "is my boss in today", "is my boss around", "is my boss in
+    // the office tomorrow" (with, about: "is my 1:1 with sam at 3").
     const then = words[end + 2];
-    const subject = then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then)) ? listedName(named) : undefined;
+    const where = preposition !== undefined && !NAMING_PREPOSITIONS.has(preposition);
+    const subject = !where && (then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then))) ? listedName(named) : undefined;
     if (subject) return { subject, asked: true };
   }
   const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || (MEETING_KIND.test(word) && !isVerb(word, words[at + 1])));
-  const by = words.findIndex((word) => NAMING_PREPOSITIONS.has(word));
+  // Not "with" that says what a meeting has ("with a break"), or who a meeting would be with ("can i meet with sam at 3").
+  const by = PROPOSES.test(t) ? -1 : words.findIndex((word, at) => NAMING_PREPOSITIONS.has(word) && !(word !== 'about' && (words[at + 1] === 'a' || words[at + 1] === 'an')));
   const named: string[] = [];
   if (noun >= 0 && (by < 0 || noun < by)) {
-    if (MEETING_KIND.test(words[noun]!)) named.push(words[noun]!);
-    if (by < 0) {
+    const kind = MEETING_KIND.test(words[noun]!);
+    if (kind) named.push(words[noun]!);
+    // Before a kind, or one meeting ("team meeting"); before meetings in the plural, a sort of them: "client meetings",
+    // "project meetings", "existing meetings".
+    if (by < 0 && (kind || MEETING_NOUN.exec(words[noun]!)![1] === '')) {
       const before: string[] = [];
       let at = noun - 1;
       for (; at >= 0 && before.length < MAX_NAME_WORDS && namesAMeeting(words[at]!); at--) before.unshift(words[at]!);
@@ -613,7 +681,7 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
     }
     const nameWords = after.filter((word) => !SUBJECT_FILLER.has(word)).length;
     if (nameWords > MAX_NAME_WORDS) return undefined; // "anything with bob i should prepare": not a name
-    if (nameWords > 0) named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
+    if (nameWords > 0 && !namesNoOne(after)) named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
   }
   const subject = listedName(named);
   return subject && { subject, asked: false };
@@ -641,6 +709,8 @@ function namesAMeeting(word: string): boolean {
     !SUBJECT_PREPOSITIONS.has(word) &&
     !DAY_PART_WORDS.test(word) &&
     !MEETING_NOUN.test(word) &&
+    !PEOPLE_BY_ROLE.has(word) &&
+    !MEETING_HAS.has(word) &&
     !endsNameBesideWhen(word)
   );
 }
