@@ -345,6 +345,30 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
     expect(emulatorIssuers()).toEqual(before);
   });
 
+  it("keeps only each check's own console lines, while requests are checked at once and other code prints meanwhile", async () => {
+    // botframework-connector prints one line for each forged signature; the other code's lines must still print.
+    const users = Array.from({ length: 6 }, () => teamsUser());
+    const logFrom = h.logLines.length;
+    const consoleFrom = h.consoleLines.length;
+    let checking = true;
+    const meanwhile = (async () => {
+      for (let line = 0; checking || line < 20; line++) {
+        console.warn(`other code's line ${line}`);
+        await new Promise((done) => setImmediate(done));
+      }
+    })();
+    const statuses = await Promise.all(users.map((user) => h.deliver(h.message('help', user), { signedWith: 'forged' })));
+    checking = false;
+    await meanwhile;
+    expect(statuses).toEqual(users.map(() => 401));
+    const refusals = h.logLines.slice(logFrom).map((line) => JSON.parse(line)).filter((line) => line.event === 'request-rejected');
+    expect(refusals).toHaveLength(users.length);
+    for (const refusal of refusals) expect(refusal.connectorOutput).toEqual([expect.stringMatching(/^Error finding key for token\. /)]);
+    const printed = h.consoleLines.slice(consoleFrom);
+    expect(printed.length).toBeGreaterThanOrEqual(20);
+    expect(printed.every((line) => /^other code's line \d+$/.test(line))).toBe(true);
+  });
+
   it('never writes the app password or any token, the bot\'s or the channel\'s, to the log or the console', () => {
     const secrets = [h.bot.appPassword, ...h.botFramework.issued.botTokens, ...h.botFramework.issued.channelTokens];
     expect(h.botFramework.issued.channelTokens.length).toBeGreaterThan(10);
@@ -355,6 +379,8 @@ describe('calbot with a MultiTenant Bot Framework app ID and password', () => {
         // Their signatures alone would be enough to replay them.
         expect(line).not.toContain(secret.split('.').at(-1));
       }
+      // Nor any other token sent (unsigned ones, the Emulator's): nothing shaped like a JWT.
+      expect(line).not.toMatch(/eyJ[\w-]*\.[\w-]*\./);
     }
   });
 });
@@ -420,6 +446,26 @@ describe('calbot with a SingleTenant Bot Framework app ID', () => {
     const user = teamsUser();
     expect(await h.deliver(h.message('help', user), { signedWith: 'unknown' })).toBe(401);
     expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
+  });
+
+  it("answers the Emulator's token from the bot's own tenant while tokens naming other tenants are checked at the same time", async () => {
+    // Each check adds its token's tenant to botbuilder's list and copies the list in one synchronous step; another
+    // request's putting the list back, in between, must never take the bot's tenant from a check under way.
+    const before = emulatorIssuers();
+    const token = await h.emulatorToken();
+    const users = Array.from({ length: 6 }, () => teamsUser());
+    const now = Math.floor(Date.now() / 1000);
+    const statuses = await Promise.all(
+      users.flatMap((user) => {
+        const tenant = randomUUID();
+        const other = unsignedJwt({ iss: `https://sts.windows.net/${tenant}/`, tid: tenant, aud: h.bot.appId, appid: h.bot.appId, ver: '1.0', nbf: now - 60, exp: now + 3600 });
+        const activity = { ...h.message('help', user), channelId: 'emulator' };
+        return [h.deliver(activity, other), h.deliver(activity, token)];
+      }),
+    );
+    expect(statuses).toEqual(users.flatMap(() => [401, 200]));
+    for (const user of users) await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId);
+    expect(emulatorIssuers()).toEqual(before);
   });
 
   it("answers the Emulator's token from the bot's own tenant, every time, though botbuilder's issuer list is put back after each request", async () => {
