@@ -236,7 +236,8 @@ const PEOPLE_BY_ROLE = new Set([
   'suppliers', 'candidate', 'candidates', 'student', 'students', 'parent', 'parents', 'patient', 'patients', 'guest', 'guests', 'attendee',
   'attendees', 'participant', 'participants', 'staff', 'leadership', 'management', 'exec', 'execs', 'executive', 'executives', 'report',
   'reports', 'direct', 'senior', 'junior', 'director', 'directors', 'ceo', 'cto', 'cfo', 'coo', 'hr', 'folks', 'guys', 'friends', 'family',
-  'interviewer', 'interviewers', 'recruiter', 'recruiters', 'mentor', 'mentee',
+  'interviewer', 'interviewers', 'recruiter', 'recruiters', 'mentor', 'mentee', 'tutor', 'tutors', 'advisor', 'advisors', 'adviser', 'professor',
+  'professors', 'prof', 'teacher', 'teachers', 'lecturer', 'instructor', 'coach',
 ]);
 /** What a meeting has, after "with" ("meetings with conflicts", "with breaks in between", "with attachments"): not who. */
 const MEETING_HAS = new Set([
@@ -248,9 +249,9 @@ const MEETING_HAS = new Set([
 const OVERLAP_WORDS = /\b(?:overlap(?:s|ped|ping)?|clash(?:es|ed|ing)?|conflict(?:s|ed|ing)?|collid(?:e|es|ed|ing)|coincid(?:e|es|ed|ing)|interfer(?:e|es|ed|ing))\b/;
 /**
  * Proposing a meeting, not naming one: "can I meet with sam at 3", "do I have time for a call with bob", "room for a
- * meeting with sam tomorrow". The answer is that day or that time, whoever it would be with.
+ * meeting with sam tomorrow", "how about coffee at 3". The answer is that day or that time, whoever it would be with.
  */
-const PROPOSES = /\b(?:can|could|shall|should|may|might) (?:i|we)\b|\b(?:have|got|find|any) (?:the |any |enough |some )?(?:time|room|space)\b|\b(?:time|room|space) (?:to|for)\b/;
+const PROPOSES = /\bhow about\b|\b(?:can|could|shall|should|may|might) (?:i|we)\b|\b(?:have|got|find|any) (?:the |any |enough |some )?(?:time|room|space)\b|\b(?:time|room|space) (?:to|for)\b/;
 
 /** Whether the words after "with" name only people by role or what a meeting has ("my manager", "the team", "conflicts"). */
 function namesNoOne(words: readonly string[]): boolean {
@@ -621,10 +622,11 @@ function subjectOf(words: readonly string[]): SubjectFilter | undefined {
 
 /**
  * subjectOf, for the names read outside a plain "next" question, which empty a whole day's answer when wrong: none
- * for a list ("with sam or bob", "standup and retro"), since a meeting must match every term and the user means either.
+ * for a list ("with sam or bob", "standup and retro", "priya/raj"), since a meeting must match every term and the user
+ * means either.
  */
 function listedName(words: readonly string[]): SubjectFilter | undefined {
-  return words.some((word) => LIST_WORDS.has(word)) ? undefined : subjectOf(words);
+  return words.some((word) => LIST_WORDS.has(word) || /\p{L}\/\p{L}/u.test(word)) ? undefined : subjectOf(words);
 }
 
 const LIST_WORDS = new Set(['and', 'or', 'nor', '&', '+', 'vs', 'versus']);

@@ -506,6 +506,8 @@ const rows: Row[] = [
   ['meetings with guests today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['meetings with it tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['do i have a call with the client at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['meeting with my tutor tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['meetings with my professor friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['is my meeting with my manager at 2', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   // what a meeting has, or what overlaps it: about the meetings around it
   ['meetings with conflicts this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
@@ -525,6 +527,8 @@ const rows: Row[] = [
   ['with respect to friday what do i have', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['anything about it tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['what about it tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['how about coffee at 3', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
+  ['meetings with priya/raj tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // either: no one filter
   // how a meeting is, which of them, how often: describing words, not names
   ["what's my earliest meeting tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['longest meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
