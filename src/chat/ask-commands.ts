@@ -18,6 +18,7 @@ import {
   renderNowAnswer,
   renderScheduleAnswer,
   type AnswerExtras,
+  type DisplayEvent,
   type ScheduleAnswer,
 } from './schedule-card.js';
 import { eventsBetween, nextEvents, nextHorizon, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
@@ -200,9 +201,12 @@ export async function answerQuestion(
       const events = await eventsBetween(calendar, question.range, zone);
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
       const conflicts = conflictsDuring(events, question.range, zone);
-      // "do I have a call with bob at 3": the yes or no is about Bob's; the others then are said, not counted.
+      // "do I have a call with bob at 3": the yes or no is about Bob's; the others then are said, not counted. "Is my
+      // standup at 9:30" is yes for a standup shown as free too (standups often are): whether it is then, not whether
+      // it blocks the time; not for one declined, which the user is not going to (nor, as ever, a free all-day event).
       const { subject } = question;
-      const matching = subject ? conflicts.filter((event) => matchesSubject(subject, event)) : conflicts;
+      const isThen = (event: DisplayEvent) => conflicts.includes(event) || (!event.isAllDay && event.responseStatus?.toLowerCase() !== 'declined');
+      const matching = subject ? events.filter((event) => matchesSubject(subject, event) && isThen(event)) : conflicts;
       const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)) };
       return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, ...named, ...extras });
     }

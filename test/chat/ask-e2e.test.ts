@@ -376,6 +376,25 @@ describe('asking about the schedule, end to end', () => {
     expect(readScheduleCard((await ask(h, 'do I have a call at 10 tomorrow', nina)).card).summary).toMatch(/^Yes, you have something then\./);
   });
 
+  it('a yes/no about a meeting named: yes for one shown as free (a standup often is), no for one declined', async () => {
+    const fay = teamsUser('Fay Free', 'Europe/Berlin');
+    await seedAccount(h.store.collections, fay, { mailboxTimeZone: 'Europe/Berlin' });
+    const tomorrow = berlin().plus({ days: 1 });
+    await seedEvents(h.store.collections, fay, [
+      { subject: 'Daily Standup', start: tomorrow.set({ hour: 9, minute: 30 }), minutes: 15, showAs: 'free' },
+      { subject: 'Call with Bob', start: tomorrow.set({ hour: 15 }), minutes: 30, responseStatus: 'declined' },
+      { subject: 'Budget review', start: tomorrow.set({ hour: 15 }), minutes: 60 },
+    ]);
+    const standup = readScheduleCard((await ask(h, 'is my standup at 9:30 tomorrow', fay)).card);
+    expect(standup.summary).toMatch(/^Yes, you have something matching "standup" then\./);
+    expect(standup.groups).toEqual([{ rows: [{ time: '09:30–09:45', title: 'Daily Standup', marker: 'Free' }] }]);
+    // Asked about any meeting then, a free one is no meeting, as ever.
+    expect(readScheduleCard((await ask(h, 'do i have a meeting at 9:30 tomorrow', fay)).card).summary).toMatch(/^No, you're free then\./);
+    const bob = readScheduleCard((await ask(h, 'do i have a call with bob at 3 tomorrow', fay)).card);
+    expect(bob.summary).toMatch(/^No, nothing matching "bob" then\. You have something else then\./);
+    expect(bob.groups).toEqual([{ label: 'Also then', rows: [{ time: '15:00–16:00', title: 'Budget review' }] }]);
+  });
+
   it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
     const tia = teamsUser('Tia After', 'Europe/Berlin');
     await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });
