@@ -26,9 +26,10 @@ describe('answers from calendarDays, and from events before there are days', () 
     const c = h.store.collections;
     await seedAccount(c, old, { mailboxTimeZone: 'Europe/Berlin', days: false });
     const today = localToday('Europe/Berlin');
-    // The next meeting starts in a minute and lasts five. It must not fall in the half hour asked about below: then
-    // the question (and the meeting in it) move from 15:00 to 09:00.
-    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ minutes: 1 });
+    // The next meeting starts in one to two minutes (from the next whole minute but one: started at :59, the next
+    // whole minute had begun before "next meeting" was asked, which then skipped it) and lasts five. It must not
+    // fall in the half hour asked about below: then the question (and the meeting in it) move from 15:00 to 09:00.
+    const soon = DateTime.now().setZone('Europe/Berlin').startOf('minute').plus({ minutes: 2 });
     const askedHour = soon.plus({ minutes: 5 }) > today.set({ hour: 15 }) && soon < today.set({ hour: 15, minute: 30 }) ? 9 : 15;
     await seedEvents(c, old, [
       { subject: 'Olga holiday', start: today, allDay: true, showAs: 'free' },
