@@ -13,6 +13,11 @@ export const THANKS_REPLY = "You're welcome!";
 /** A greeting or thanks on its own ("hi", "Good morning!", "thanks calbot"): a friendly line, not "I didn't catch that". */
 const GREETING_ONLY = /^(?:hi|hello|hey|hiya|heya|howdy|yo|good (?:morning|afternoon|evening|day)|morning)(?:[\s,]+(?:there|all|team|calbot))?[\s!,.]*$/;
 const THANKS_ONLY = /^(?:thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|very much))?(?:[\s,]+calbot)?[\s!,.]*$/;
+/**
+ * Asking for the list: "help", and the ways people first ask a bot what it does ("what can you do?"). A lone "?"
+ * is read before normalizing, which drops trailing punctuation.
+ */
+const HELP_ONLY = /^(?:help|commands|what can you do|what do you do|what can i (?:ask|say|do)(?: you| here)?)$/;
 /** No command is anywhere near this long; longer input is answered without parsing it. */
 export const MAX_COMMAND_LENGTH = 1000;
 
@@ -55,7 +60,7 @@ export class CalbotBot extends ActivityHandler {
     const raw = typeof submitted === 'string' ? submitted : turn.activity.text ?? '';
     const tooLong = raw.length > MAX_COMMAND_LENGTH;
     const text = tooLong ? '' : normalizeCommandText(raw);
-    const help = text === 'help' || text === '?' || text === 'commands';
+    const help = !tooLong && (HELP_ONLY.test(text) || /^\s*\?+\s*$/.test(raw));
     const found = tooLong || help ? undefined : this.findCommand(text);
     // The command's own reads go out with the chat user's: one round trip before the answer, not two.
     const [user, loaded] = await Promise.all([
@@ -65,7 +70,8 @@ export class CalbotBot extends ActivityHandler {
     let command = 'unknown';
     if (tooLong) {
       command = 'too-long';
-      await turn.sendActivity(`That message is longer than I can read (${MAX_COMMAND_LENGTH} characters at most). ${UNKNOWN_TEXT}`);
+      // Not UNKNOWN_TEXT's "I didn't catch that": it was not read at all.
+      await turn.sendActivity(`That message is longer than I can read (${MAX_COMMAND_LENGTH} characters at most). Type "help" to see what I can do.`);
     } else if (help) {
       command = 'help';
       await turn.sendActivity(this.helpText());

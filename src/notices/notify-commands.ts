@@ -58,7 +58,7 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
   return [
     defineCommand<NotifyArgs>({
       name: 'notify',
-      help: { usage: 'notify on / notify off', description: 'tell me here when a meeting in the next days is added, moved, changed or cancelled (on by default)' },
+      help: { usage: 'notify on / notify off', description: `tell me here when a meeting in the next ${deps.horizonDays} days is added, moved, changed or cancelled (on by default)` },
       match: matchNotify,
       async run(turn, user, args) {
         if ('show' in args) {

@@ -27,9 +27,14 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     expect(received!.activity.recipient.id).toBe(user.id);
   });
 
-  it.each(['HELP', '  help! ', '<at>calbot</at> help'])('understands %j as help', async (text) => {
+  it.each(['HELP', '  help! ', '<at>calbot</at> help', '?', 'what can you do?', 'What can I ask you', 'commands'])('understands %j as help', async (text) => {
     const [reply] = await h.say(text);
     expect(reply).toMatch(/Here's what I can do/);
+  });
+
+  it('says in the help how far ahead change notices look (NOTIFY_HORIZON_DAYS)', async () => {
+    const [reply] = await h.say('help');
+    expect(reply).toContain('**notify on / notify off**: tell me here when a meeting in the next 14 days is added, moved, changed or cancelled (on by default)');
   });
 
   it.each([
@@ -52,7 +57,8 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   it('handles empty, huge and odd messages without crashing', async () => {
     expect(await h.say('')).toEqual([UNKNOWN_TEXT]);
     const [long] = await h.say('x'.repeat(64 * 1024));
-    expect(long).toMatch(/longer than I can read/);
+    // Not "I didn't catch that" as well: it was not read at all.
+    expect(long).toBe('That message is longer than I can read (1000 characters at most). Type "help" to see what I can do.');
     expect(await h.say('🙂 مرحبا {"$gt": ""} <script>alert(1)</script>')).toEqual([UNKNOWN_TEXT]);
   });
 
