@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,4 +122,44 @@ describe('calbot as a process on embedded defaults', () => {
       silent.close();
     }
   }, 120_000);
+  it('stops on a SIGTERM sent to `npm start` itself, as a supervisor or `docker stop` sends it (calbot was left running, orphaned)', async () => {
+    // npm passes the signal to the shell running the start script; that shell must have become calbot (exec), or it
+    // dies and calbot keeps the port and DATA_DIR. Run in a copy of the project: the build writes its own dist/.
+    const project = mkdtempSync(join(tmpdir(), 'calbot-npm-start-'));
+    const projectDataDir = join(project, 'data');
+    for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'manifest', 'tools']) cpSync(join(process.cwd(), entry), join(project, entry), { recursive: true });
+    symlinkSync(join(process.cwd(), 'node_modules'), join(project, 'node_modules'));
+    const port = await freePort();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), LOG_LEVEL: 'info' };
+    const npm = spawn('npm', ['start'], { cwd: project, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let npmOutput = '';
+    npm.stdout!.on('data', (chunk: Buffer) => (npmOutput += chunk.toString()));
+    npm.stderr!.on('data', (chunk: Buffer) => (npmOutput += chunk.toString()));
+    const npmExit = new Promise<number | null>((done) => npm.once('exit', (code) => done(code)));
+    let calbotPid: number | undefined;
+    const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+    try {
+      // The build comes first: up to a few minutes on a busy machine.
+      let healthy = false;
+      for (let i = 0; i < 900 && !healthy && npm.exitCode === null; i++) {
+        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        if (!healthy) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect({ healthy, npmOutput: healthy ? '' : npmOutput }).toEqual({ healthy: true, npmOutput: '' });
+      calbotPid = Number(readFileSync(join(projectDataDir, 'calbot.lock'), 'utf8').trim().split(/\s+/)[0]);
+      expect(alive(calbotPid)).toBe(true);
+
+      npm.kill('SIGTERM');
+      await npmExit;
+      for (let i = 0; i < 100 && alive(calbotPid); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(calbotPid)).toBe(false);
+      const logLines = npmOutput.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      expect(logLines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'shutting down', signal: 'SIGTERM' }), expect.objectContaining({ msg: 'calbot stopped' })]));
+      expect(existsSync(join(projectDataDir, 'calbot.lock'))).toBe(false);
+    } finally {
+      npm.kill('SIGKILL');
+      if (calbotPid && alive(calbotPid)) process.kill(calbotPid, 'SIGKILL');
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
