@@ -52,7 +52,7 @@ function answerFailedActivity(logger: Logger, req: restify.Request, res: restify
   if (!res.headersSent) res.send(500, { error: 'internal error' });
 }
 
-/** Thin routes: /api/messages, the OAuth redirect, /healthz and the package's privacy and terms pages. Decisions live in chat/ and auth/. */
+/** Thin routes: /api/messages, the OAuth redirect, /healthz and the pages the Teams package links to (website, privacy, terms). Decisions live in chat/ and auth/. */
 export function createServer(deps: ServerDependencies): CalbotServer {
   const server = restify.createServer({ name: 'calbot', handleUncaughtExceptions: false });
   let inFlight = 0;
@@ -120,7 +120,7 @@ export function createServer(deps: ServerDependencies): CalbotServer {
     res.end(page.body);
   });
 
-  // The Teams app package links to these; Teams shows both links on the app's page.
+  // The Teams app package links to these; Teams shows the links on the app's page.
   for (const path of Object.keys(POLICY_PAGES) as PolicyPath[]) {
     server.get(path, async (_req, res) => {
       const page = renderPolicyPage(path);

@@ -1,10 +1,17 @@
 import { escapeHtml, htmlPage } from '../auth/auth-result-page.js';
 
 /**
- * The privacy and terms pages the Teams app package links to (Teams shows both links on the app's page, and
- * requires them), saying what calbot itself keeps and does.
+ * The pages the Teams app package links to (Teams shows the three links on the app's page, and requires them): its
+ * website, which is PUBLIC_URL itself, saying what calbot is; privacy and terms, saying what calbot keeps and does.
  */
 export const POLICY_PAGES = {
+  '/': {
+    title: 'calbot',
+    paragraphs: [
+      'calbot links your Outlook calendar to chat. In a chat with calbot, type "connect outlook" and sign in with your Microsoft account once; then ask "what\'s on today", "next meeting" or "am I free at 3", and it tells you when a meeting is added, moved, changed or cancelled.',
+      'Type "help" in the chat to see everything it can do, and "disconnect outlook" to unlink your account and delete what calbot synced.',
+    ],
+  },
   '/privacy': {
     title: 'calbot: privacy',
     paragraphs: [

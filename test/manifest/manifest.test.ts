@@ -92,14 +92,15 @@ describe('Teams app package', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('links to privacy and terms pages that calbot serves', async () => {
+  it('links to a website, privacy and terms pages that calbot serves (Teams shows all three on the app page)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-'));
     const built = await packageManifest(loadManifestConfig({ PUBLIC_URL: 'https://calbot.contoso.com' }), join(dir, 'app.zip'));
     rmSync(dir, { recursive: true, force: true });
     const server = createServer({ adapter: {} as never, bot: {} as never, logger: createLogger('silent'), ping: async () => true, completeSignIn: async () => ({ status: 500, headers: {}, body: '' }) });
     const port = await server.listen(0, '127.0.0.1');
     try {
-      for (const url of [built.developer.privacyUrl, built.developer.termsOfUseUrl]) {
+      // The website is PUBLIC_URL itself: it answered 404 with restify's JSON.
+      for (const url of [built.developer.websiteUrl, built.developer.privacyUrl, built.developer.termsOfUseUrl]) {
         const response = await fetch(`http://127.0.0.1:${port}${new URL(url).pathname}`);
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
