@@ -52,9 +52,37 @@ export const FREE_AT_DEFAULT_MINUTES = 30;
 /** The most meetings one "next N meetings" answer lists: a longer list is what "this week" is for. */
 export const MAX_NEXT_COUNT = 10;
 
-/** Bot commands that share words with questions ("sync now", "timezone ..."): never schedule questions. */
+/**
+ * Bot commands that share words with questions ("sync now", "timezone ..."): no schedule question, unless the word
+ * names a meeting (commandWordNamesMeeting).
+ */
 const COMMAND_START =
   /^(help|connect|disconnect|reconnect|sync|resync|refresh|status|notify|notifications?|time ?zone|tz|sign ?(in|out|up)|log ?(in|out)|settings|thanks|thank you)\b/;
+/** What "sync with" or "connect with" links calbot to ("sync with outlook", "connect with my calendar"), not a person. */
+const ACCOUNT_WORDS = new Set(['outlook', 'office', 'office365', 'o365', '365', 'microsoft', 'calendar', 'calender', 'exchange', 'account', 'mailbox', 'email', 'mail', 'teams', 'graph', 'server', 'cloud', 'it', 'this']);
+
+/**
+ * Whether `t` is a question although a command's word starts it: the word is the name of a meeting, followed by the
+ * kind of meeting ("sync meeting today", "status call at 3", "settings review friday", "help desk meeting", "refresh
+ * meeting"), or a meeting with someone ("sync with sam tomorrow"). The bot tries every command before a question
+ * (app.ts), so what a command reads ("sync", "sync now", "status", "sync with outlook") never gets here; this only
+ * decides what none took. A verb with meetings as its object ("sync meetings", "refresh my calendar", "sync with my
+ * outlook") is still no question: "I didn't catch that" and the help point to the command meant.
+ */
+function commandWordNamesMeeting(t: string): boolean {
+  const words = t.split(' ');
+  if ((words[0] === 'sync' || words[0] === 'connect') && NAMING_PREPOSITIONS.has(words[1]!)) {
+    const named = words.slice(2).filter((word) => !SUBJECT_FILLER.has(word));
+    return named.length > 0 && !ACCOUNT_WORDS.has(named[0]!) && namesAMeeting(named[0]!);
+  }
+  let at = 0;
+  while (at < words.length && at <= MAX_NAME_WORDS && !MEETING_KIND.test(words[at]!) && namesAMeeting(words[at]!)) at++;
+  const noun = at > 0 ? words[at] : undefined;
+  if (noun === undefined) return false;
+  if (MEETING_KIND.test(noun)) return true;
+  const plain = /^(?:meeting|event|appointment|call)(s?)$/.exec(noun);
+  return plain !== null && !(plain[1] === 's' && at === words.length - 1);
+}
 
 /**
  * Asking calbot to change the calendar ("book a meeting tomorrow at 3", "cancel my 3pm", "can you schedule a call"):
@@ -364,7 +392,7 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
   const normalized = normalizeQuestionText(text);
   const { part, rest: t } = splitDayPart(normalized);
-  if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return undefined;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
@@ -772,7 +800,7 @@ function meetingCount(word: string | undefined, plural: boolean): { count: numbe
 export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
-  if (t === '' || COMMAND_START.test(t) || WRITE_REQUEST.test(t)) return false;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t)) return false;
   if (NEXT.test(t) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;

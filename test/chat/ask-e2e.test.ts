@@ -395,6 +395,28 @@ describe('asking about the schedule, end to end', () => {
     expect(bob.groups).toEqual([{ label: 'Also then', rows: [{ time: '15:00–16:00', title: 'Budget review' }] }]);
   });
 
+  it('a command\'s word naming a meeting ("sync meeting tomorrow", "sync with sam"): the meetings so named; the commands still answer as commands', async () => {
+    const cora = teamsUser('Cora Command', 'Europe/Berlin');
+    await seedAccount(h.store.collections, cora, { mailboxTimeZone: 'Europe/Berlin' });
+    const tomorrow = berlin().plus({ days: 1 });
+    await seedEvents(h.store.collections, cora, [
+      { subject: 'Team sync', start: tomorrow.set({ hour: 9 }), minutes: 30 },
+      { subject: 'Status meeting', start: tomorrow.set({ hour: 11 }), minutes: 30 },
+      { subject: 'Sync with Sam', start: tomorrow.set({ hour: 14 }), minutes: 30 },
+      { subject: 'Budget planning', start: tomorrow.set({ hour: 16 }) },
+    ]);
+    const titles = async (text: string) => rowTitles(readScheduleCard((await ask(h, text, cora)).card));
+    expect(await titles('sync meeting tomorrow')).toEqual(['Team sync', 'Sync with Sam']);
+    expect(await titles('status meeting tomorrow')).toEqual(['Status meeting']);
+    expect(await titles('sync with sam tomorrow')).toEqual(['Sync with Sam']);
+    // The commands those words start are still the commands: the bot tries them before any question.
+    const status = await ask(h, 'status', cora);
+    expect(status.text).toMatch(/^Connected to Outlook as Cora Command/);
+    expect(status.card).toBeUndefined();
+    expect((await ask(h, 'sync status', cora)).text).toMatch(/^Last synced today at \d\d:\d\d/);
+    expect((await ask(h, 'refresh my calendar', cora)).text).toBe(UNKNOWN_TEXT);
+  });
+
   it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
     const tia = teamsUser('Tia After', 'Europe/Berlin');
     await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });

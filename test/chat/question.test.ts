@@ -560,6 +560,35 @@ const rows: Row[] = [
   ['rescheduled meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
   ['existing meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
   ['lunch meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
+  // a command's word that names a meeting: a question (the commands themselves are matched before any question)
+  ['sync meeting today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'sync'],
+  ['status meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'status'],
+  ['refresh meeting', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'refresh'],
+  ['settings review friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'settings review'],
+  ['sync with sam tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam'],
+  ['Sync w/ Ana fri', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'ana'],
+  ['sync 1:1 tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sync 1:1'],
+  ['help desk meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'help desk'],
+  ['status update call on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00', 'status update'],
+  ['is the sync meeting on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sync'],
+  ['sync meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null], // a sort of meetings, as "client meetings"
+  // ... but a command's verb and what it acts on is still no question ("I didn't catch that" and the help)
+  ['sync', L, undefined],
+  ['sync status', L, undefined],
+  ['tz reset', L, undefined],
+  ['sync meetings', L, undefined],
+  ['refresh events', L, undefined],
+  ['refresh my calendar', L, undefined],
+  ['sync my calendar for tomorrow', L, undefined],
+  ['sync with outlook', L, undefined],
+  ['sync with my outlook calendar', L, undefined],
+  ['connect with microsoft', L, undefined],
+  ['sync calendar events', L, undefined],
+  ['notify me about meetings tomorrow', L, undefined],
+  ['notifications for meetings', L, undefined],
+  ['status of my meetings', L, undefined],
+  ['help with meetings', L, undefined],
+  ['thanks meeting was great', L, undefined],
 ];
 
 /** Rows written before agenda and yes/no questions read names, which now name the meetings they are about. */
