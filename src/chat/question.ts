@@ -114,7 +114,53 @@ const WORD_FIXES: Record<string, string> = {
   saturdy: 'saturday', satruday: 'saturday', sunady: 'sunday', mondya: 'monday', monady: 'monday', tuseday: 'tuesday',
   teusday: 'tuesday', tues: 'tuesday', weds: 'wednesday', thur: 'thursday', tuesdy: 'tuesday', frei: 'free', fre: 'free', availble: 'available', avail: 'available',
   arvo: 'afternoon', aft: 'afternoon', aftn: 'afternoon', afternon: 'afternoon',
+  // Slips dayWordTypo leaves: in short words, where one slip may make another word ("toady"), and three or more; chat shorthand.
+  tody: 'today', todat: 'today', todday: 'today', todayy: 'today', tdoay: 'today', otday: 'today', '2dy': 'today',
+  tmw: 'tomorrow', tmrrw: 'tomorrow', tomoz: 'tomorrow', '2moz': 'tomorrow', '2morro': 'tomorrow', '2mrow': 'tomorrow', '2morrw': 'tomorrow', '2mor': 'tomorrow',
+  tommorw: 'tomorrow', tommrow: 'tomorrow', tommoro: 'tomorrow', tommorro: 'tomorrow', fryday: 'friday', thurs: 'thursday', thrs: 'thursday', wkend: 'weekend', wknd: 'weekend', weke: 'week',
 };
+
+/**
+ * The long day words typed with a slip: "tmorrow", "tomorow", "yesterady", "wedsday", "thrusday", "fridya", "tonihgt",
+ * "weeknd" (dayWordTypo). A slip read as a name empties the answer ("meetings with sam tmorrow": today's meetings
+ * with "sam tmorrow").
+ */
+const DAY_WORD_TYPOS = ['tomorrow', 'yesterday', 'tonight', 'weekend', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+/** Names a slip away from a day word ("Frida" is someone). */
+const NOT_DAY_TYPOS = new Set(['frida', 'sunda']);
+
+/**
+ * The day word `word` is a slip of, if any: with its first letter, one letter left out, added or two swapped
+ * ("moday", "frdiay", "tonihgt"), and in the words of eight letters or more two such slips or one letter changed
+ * ("tmorow", "wensday", "tomarrow"). A plural ("fridays") is no slip, and a letter changed in a shorter word, or with
+ * another slip, makes a name as often as a typo ("Sundar", "Mondal", "Thursby").
+ */
+function dayWordTypo(word: string): string | undefined {
+  if (word.length < 5 || word.length > 11 || !/^[a-z]+$/.test(word) || NOT_DAY_TYPOS.has(word) || DAY_WORD_TYPOS.some((day) => word === day || word === `${day}s`)) return undefined;
+  // The nearest day word, when only one is that near: "tuesday" is no slip of "thursday", and "thusday" is Thursday.
+  let nearest: { day: string; slips: number; ties: number } | undefined;
+  for (const day of DAY_WORD_TYPOS) {
+    const most = day.length >= 8 ? 2 : 1;
+    if (word[0] !== day[0] || Math.abs(word.length - day.length) > most) continue;
+    const count = slips(word, day);
+    if (count > most || (nearest && count > nearest.slips)) continue;
+    nearest = nearest && count === nearest.slips ? { ...nearest, ties: nearest.ties + 1 } : { day, slips: count, ties: 0 };
+  }
+  return nearest && nearest.ties === 0 ? WORD_FIXES[nearest.day] ?? nearest.day : undefined;
+}
+
+/** Edits from `a` to `b`: a letter left out, added or two swapped count 1, a letter changed 2 (optimal string alignment). */
+function slips(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i]!;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 2));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
 
 /** "tuesday pm", "tomorrow am" (not "tomorrow am i free"): that part of the day. */
 const DAY_HALF = /\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|thurs|fri|sat|sun) (am|pm)\b(?! i\b)/g;
@@ -144,7 +190,7 @@ export function normalizeQuestionText(text: string): string {
   // Phrases are read once the words are fixed: "day after tmrw", "this arvo".
   return cleaned
     .split(' ')
-    .map((word) => WORD_FIXES[word] ?? word)
+    .map((word) => WORD_FIXES[word] ?? dayWordTypo(word) ?? word)
     .join(' ')
     .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
     // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
@@ -226,7 +272,7 @@ const MEETING_KIND = /^(?:stand-?ups?|1:1s?|reviews?|retros?|retrospectives?|int
 const NAMING_PREPOSITIONS = new Set(['with', 'w/', 'w', 'about', 'regarding', 're']);
 /** A word that says when, which ends a name: "standup tomorrow", "1:1 with sam on friday", "review next week", "call at 3". */
 const WHEN_WORD =
-  /^(?:today|tomorrow|yesterday|tonight|overmorrow|ago|this|next|last|coming|previous|current|following|rest|remainder|days?|weeks?|weekends?|fortnight|months?|years?|hours?|hrs?|minutes?|mins?|mornings?|afternoons?|evenings?|nights?|noon|midday|midnight|am|pm|oclock|o|earlier|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|at|on|in|for|from|to|by|during|between|within|since|around)$|^\d(?!:1s?$)/;
+  /^(?:today|tomorrow|yesterday|tonight|overmorrow|ago|this|next|last|coming|previous|current|following|rest|remainder|days?|weeks?|weekends?|fortnight|months?|years?|hours?|hrs?|minutes?|mins?|mornings?|afternoons?|evenings?|nights?|noon|midday|midnight|am|pm|oclock|o|earlier|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|at|on|in|for|from|to|by|during|between|within|since|around)$|^\d(?!:1s?$)/;
 /**
  * Words that ask about meetings or describe them, not name them: "how many meetings", "any other calls", "my first
  * meeting", "cancelled meetings", "teams meetings" (the online kind), "meetings with everyone". A name ends at them.

@@ -417,6 +417,22 @@ describe('asking about the schedule, end to end', () => {
     expect((await ask(h, 'refresh my calendar', cora)).text).toBe(UNKNOWN_TEXT);
   });
 
+  it('a day word typed with a slip after a name ("with sam tmorrow"): that day\'s meetings so named, not today\'s with "sam tmorrow"', async () => {
+    const tam = teamsUser('Tam Typo', 'Europe/Berlin');
+    await seedAccount(h.store.collections, tam, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = berlin();
+    const tomorrow = today.plus({ days: 1 });
+    await seedEvents(h.store.collections, tam, [
+      { subject: 'Sam / Tam 1:1', start: today.set({ hour: 23 }), minutes: 30 },
+      { subject: 'Sam / Tam planning', start: tomorrow.set({ hour: 10 }), minutes: 30 },
+      { subject: 'Budget planning', start: tomorrow.set({ hour: 16 }) },
+    ]);
+    const reply = readScheduleCard((await ask(h, 'meetings with sam tmorrow', tam)).card);
+    expect(reply.header).toBe(`Tomorrow · ${cardDate(tomorrow, today)} · "sam"`);
+    expect(rowTitles(reply)).toEqual(['Sam / Tam planning']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'anything about the budget 2moz', tam)).card))).toEqual(['Budget planning']);
+  });
+
   it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
     const tia = teamsUser('Tia After', 'Europe/Berlin');
     await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });
