@@ -1,7 +1,8 @@
 import { TurnContext } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
-import { clockTime } from '../chat/date-text.js';
+import { clockTime, shortDate } from '../chat/date-text.js';
+import { answerActivity } from '../chat/schedule-card.js';
 import { DEFAULT_WORKING_HOURS, describeWorkingWeek } from '../chat/free-slots.js';
 import { describeUserZone, userZoneWithSource } from '../chat/time-zone.js';
 import type { ProactiveSender } from '../chat/proactive.js';
@@ -47,7 +48,9 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
 
   const sendSignInCard = async (turn: TurnContext, userKey: string, reconnect: boolean) => {
     const link = await auth!.createSignInLink(userKey, TurnContext.getConversationReference(turn.activity));
-    await turn.sendActivity({ attachments: [signInCard(link, { reconnect })], text: reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar' });
+    // As the card's title, in the summary where the card is shown (Teams would show it twice).
+    const text = reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar';
+    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect }) }, turn.activity.channelId));
   };
 
   return [
@@ -64,7 +67,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         const account = await auth.getAccount(user._id);
         if (account?.status === 'connected' && !reconnect) {
           const link = await auth.createSignInLink(user._id, TurnContext.getConversationReference(turn.activity));
-          await turn.sendActivity({ attachments: [connectedCard(account, link)], text: `You're connected to Outlook as ${account.username}.` });
+          await turn.sendActivity(answerActivity({ text: `You're connected to Outlook as ${account.username}.`, attachment: connectedCard(account, link) }, turn.activity.channelId));
           return;
         }
         await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect');
@@ -138,7 +141,8 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
             : `${describeWorkingWeek(DEFAULT_WORKING_HOURS, zone, style)} (Outlook has not told me your working hours)`;
           await turn.sendActivity({
             text: [
-              `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${account.connectedAt.toISOString().slice(0, 10)}.`,
+              // The day in the zone the rest is in: the UTC date is another day in the evening west of Greenwich.
+              `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${shortDate(DateTime.fromJSDate(account.connectedAt).setZone(zone), DateTime.now().setZone(zone))}.`,
               describeUserZone(zone, source, clockTime(DateTime.now().setZone(zone), style)),
               `Free time is looked for in ${hours}.`,
             ].join(' '),

@@ -34,16 +34,26 @@ describe('connect outlook, end to end through the server', () => {
     expect(account).toMatchObject({ workingHours: { startMinute: 480, endMinute: 1020, weekdays: [1, 2, 3, 4, 5], zone: 'America/Los_Angeles' } });
     expect(Date.now() - account!.mailboxSettingsReadAt!.getTime()).toBeLessThan(60_000);
 
+    // On Teams, which shows an activity's text above its card, the card's title is not said twice: it is the summary.
+    const [signInReply] = h.connector.messages(chat.conversationId);
+    expect(signInReply!.activity.attachments![0]!.content.body[0].text).toBe('Connect your Outlook calendar');
+    expect(signInReply!.activity).toMatchObject({ summary: 'Connect your Outlook calendar' });
+    expect(signInReply!.activity.text).toBeUndefined();
+
     const [statusReply] = await h.say('status', chat);
     expect(statusReply).toMatch(
-      /^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since \d{4}-\d\d-\d\d\. Times are shown in America\/Los_Angeles, from your Outlook settings \(currently \d\d:\d\d\)\. Free time is looked for in your Outlook working hours, Mon–Fri, 08:00–17:00\.$/,
+      /^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since \w{3} \d{1,2} \w{3}( \d{4})?\. Times are shown in America\/Los_Angeles, from your Outlook settings \(currently \d\d:\d\d\)\. Free time is looked for in your Outlook working hours, Mon–Fri, 08:00–17:00\.$/,
     );
+    // The day in her zone: 03:30 UTC on the 10th is the evening of Monday the 9th in Los Angeles (it said 2026-03-10).
+    await h.store.collections.accounts.updateOne({ _id: `msteams:${chat.id}` }, { $set: { connectedAt: new Date('2026-03-10T03:30:00Z') } });
+    expect((await h.say('status', chat))[0]).toMatch(/^Connected to Outlook as Ada Lovelace \(ada\.lovelace@contoso\.example\) since Mon 9 Mar( 2026)?\. /);
 
     // Asking again: say as whom, offer reconnect and disconnect.
     const before = h.connector.messages(chat.conversationId).length;
     await h.post(h.message('connect outlook', chat));
     const again = h.connector.messages(chat.conversationId)[before]!.activity;
-    expect(again.text).toBe("You're connected to Outlook as ada.lovelace@contoso.example.");
+    expect(again).toMatchObject({ summary: "You're connected to Outlook as ada.lovelace@contoso.example." });
+    expect(again.text).toBeUndefined();
     const actions = again.attachments![0]!.content.actions.map((a: { title: string }) => a.title);
     expect(actions).toEqual(expect.arrayContaining(['Reconnect', 'Disconnect']));
   });
