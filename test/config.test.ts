@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { createAdapter } from '../src/chat/adapter.js';
 import { createLogger } from '../src/log.js';
@@ -73,6 +75,17 @@ describe('loadConfig', () => {
 
   it('defaults PUBLIC_URL to localhost on PORT', () => {
     expect(loadConfig({ PORT: '3999' }).redirectUri).toBe('http://localhost:3999/microsoft_account/authentication');
+  });
+
+  it('.env.example, copied to .env as the README says, is the defaults and names every variable of the README', () => {
+    const example = parse(readFileSync('.env.example', 'utf8'));
+    expect(loadConfig(example)).toEqual(loadConfig({}));
+    // It pinned PUBLIC_URL to port 3978, so that PORT=3999 sent Microsoft's redirect to a port nothing listened on.
+    expect(loadConfig({ ...example, PORT: '3999' }).redirectUri).toBe('http://localhost:3999/microsoft_account/authentication');
+    const documented = [...readFileSync('README.md', 'utf8').matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+    const listed = [...readFileSync('.env.example', 'utf8').matchAll(/^#? ?(\w+)=/gm)].map((m) => m[1]);
+    expect(documented.length).toBeGreaterThan(20);
+    expect(new Set(listed)).toEqual(new Set(documented));
   });
 
   it.each([
