@@ -483,8 +483,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // The meetings the question names ("next standup tomorrow", "meetings with sam this week"): the answer is about those.
   const named = reading.besideWhen ? { subject: reading.besideWhen, asked: false } : namedMeetings(normalized);
 
-  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named?.asked))) {
-    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || (named?.asked && !FREE.test(t)) ? 'busy' : 'free';
+  // A time named with meetings named ("anything about the project at 2", "standup at 9", "call with bob at 3") asks
+  // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's.
+  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named))) {
+    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || (named && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);

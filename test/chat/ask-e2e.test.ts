@@ -433,6 +433,28 @@ describe('asking about the schedule, end to end', () => {
     expect(rowTitles(readScheduleCard((await ask(h, 'anything about the budget 2moz', tam)).card))).toEqual(['Budget planning']);
   });
 
+  it('a time named with a meeting named ("anything about the project at 2"): the yes/no about it then, as "do I have anything with bob at 2" is, not the whole day', async () => {
+    const pia = teamsUser('Pia Project', 'Europe/Berlin');
+    await seedAccount(h.store.collections, pia, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = berlin();
+    const tomorrow = today.plus({ days: 1 });
+    await seedEvents(h.store.collections, pia, [
+      { subject: 'Project kickoff', start: tomorrow.set({ hour: 14 }), minutes: 30 },
+      { subject: 'Bob / Pia sync', start: tomorrow.set({ hour: 14 }), minutes: 30 },
+      { subject: 'Project review', start: tomorrow.set({ hour: 16 }) },
+    ]);
+    const project = readScheduleCard((await ask(h, 'anything about the project at 2 tomorrow', pia)).card);
+    expect(project.header).toBe(`Tomorrow · ${cardDate(tomorrow, today)} · 14:00–14:30 · "project"`);
+    expect(project.summary).toMatch(/^Yes, you have something matching "project" then\./);
+    expect(rowTitles(project)).toEqual(['Project kickoff']);
+    const bob = readScheduleCard((await ask(h, 'do I have anything with bob at 2 tomorrow', pia)).card);
+    expect(bob.summary).toMatch(/^Yes, you have something matching "bob" then\./);
+    expect(rowTitles(bob)).toEqual(['Bob / Pia sync']);
+    expect(readScheduleCard((await ask(h, 'anything with bob at 2 tomorrow', pia)).card)).toEqual(bob);
+    // A stretch of the day is still a list of those named in it.
+    expect(rowTitles(readScheduleCard((await ask(h, 'anything about the project after 2 tomorrow', pia)).card))).toEqual(['Project kickoff', 'Project review']);
+  });
+
   it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
     const tia = teamsUser('Tia After', 'Europe/Berlin');
     await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });

@@ -471,6 +471,20 @@ const rows: Row[] = [
   ['am i free for my 1-1 on friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['am i in a meeting with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'bob'],
   ['is there anything about the budget at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'budget'],
+  // a time named with meetings named, however asked: whether they are then, not the whole day's
+  ['anything about the project at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', 'project'],
+  ['do i have anything with bob at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', 'bob'],
+  ['anything with bob at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', 'bob'],
+  ['call with bob at 3?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'bob'],
+  ['meetings with sam 2-4pm', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00', 'sam'],
+  ['standup at 9 tomorrow', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', 'standup'],
+  ['team meeting at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'team'],
+  ['status call at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'status'],
+  ['is my 3pm with sam', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'sam'],
+  // ... a stretch of the day is still a list, and a time without a name is as before
+  ['anything about the project after 2', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00', 'project'],
+  ['meetings with sam this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00', 'sam'],
+  ['anything at 2', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   // ... but no name where there is none: filler, days, times, what a meeting is like, a list, free time, a typo
   ["what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['my meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
@@ -933,6 +947,8 @@ describe('parseQuestion', () => {
     ['am i busy this afternoon', 'busy'],
     ['am i free or busy at 3', 'free'],
     ['is there anything at 3', 'busy'],
+    ['anything about the project at 2', 'busy'], // whether that meeting is then
+    ['call with bob at 3', 'busy'],
     // Asked the other way round: "am I not busy" is answered "Yes, you're free then".
     ['am i not busy at 3', 'free'],
     ['am i not free at 3', 'busy'],
