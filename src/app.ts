@@ -133,48 +133,55 @@ export async function startCalbot(
   await startScheduler(scheduler);
   await startNoticeJob(scheduler);
   if (auth) await syncJobs.ensureAllJobs();
-  const port = await server.listen(config.port, options.host ?? config.host);
-  logger.info({ port, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
   let stopping: Promise<void> | undefined;
-  return {
-    config,
-    store,
-    scheduler,
-    server,
-    bot,
-    auth,
-    proactive,
-    notices,
-    graphFor,
-    syncJobs,
-    port,
-    stop: (stopOptions = {}) =>
-      (stopping ??= (async () => {
-        const started = Date.now();
-        const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
-        /** Time left until `share` of the budget is spent. */
-        const until = (share: number) => Math.max(0, started + graceMs * share - Date.now());
-        // First, so that a "sync now" still waiting in a turn hears its round was interrupted before the turn ends.
-        syncJobs.stopRounds();
-        stoppingGraph.abort();
-        // No notice starts to be sent from here on; one under way has as long as turns and jobs to be answered.
-        const noticesStopped = notices.stop(until(HAND_BACK_AT));
-        // Side by side: a turn waiting for a round that gets cut off hears so before its own grace ends.
-        const turns = server.close(until(CLOSE_AT));
-        const jobs = stopScheduler(scheduler, {
-          waitMs: until(HAND_BACK_AT),
-          onTimeout: () => syncJobs.releaseStuckRounds({ fenceWaitMs: until((HAND_BACK_AT + CLOSE_AT) / 2) }),
-          overlapSafe: [SEND_NOTICES_JOB, SWEEP_EXPIRED_JOB],
-        }).catch((error: Error) => logger.warn({ err: error.message }, 'scheduler stop failed'));
-        // Bounded even when the database does not answer (it died: the hand-back's writes wait for it); what was not
-        // handed back is left as after a crash, its locks and leases expiring.
-        if (!(await settlesWithin(Promise.all([turns, jobs]), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'turns and jobs' }, 'stopping: turns or jobs still running');
-        if (!(await settlesWithin(noticesStopped, until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: notices not handed back in time; their claims lapse and another sender sends them');
-        if (!options.store && !(await settlesWithin(store.close(), until(1)))) logger.warn({ event: 'shutdown-late', stage: 'database' }, 'stopping: the database did not close in time');
-        logger.info({ ms: Date.now() - started, graceMs }, 'calbot stopped');
-      })()),
-  };
+  const stop: Calbot['stop'] = (stopOptions = {}) =>
+    (stopping ??= (async () => {
+      const started = Date.now();
+      const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
+      /** Time left until `share` of the budget is spent. */
+      const until = (share: number) => Math.max(0, started + graceMs * share - Date.now());
+      // First, so that a "sync now" still waiting in a turn hears its round was interrupted before the turn ends.
+      syncJobs.stopRounds();
+      stoppingGraph.abort();
+      // No notice starts to be sent from here on; one under way has as long as turns and jobs to be answered.
+      const noticesStopped = notices.stop(until(HAND_BACK_AT));
+      // Side by side: a turn waiting for a round that gets cut off hears so before its own grace ends.
+      const turns = server.close(until(CLOSE_AT));
+      const jobs = stopScheduler(scheduler, {
+        waitMs: until(HAND_BACK_AT),
+        onTimeout: () => syncJobs.releaseStuckRounds({ fenceWaitMs: until((HAND_BACK_AT + CLOSE_AT) / 2) }),
+        overlapSafe: [SEND_NOTICES_JOB, SWEEP_EXPIRED_JOB],
+      }).catch((error: Error) => logger.warn({ err: error.message }, 'scheduler stop failed'));
+      // Bounded even when the database does not answer (it died: the hand-back's writes wait for it); what was not
+      // handed back is left as after a crash, its locks and leases expiring.
+      if (!(await settlesWithin(Promise.all([turns, jobs]), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'turns and jobs' }, 'stopping: turns or jobs still running');
+      if (!(await settlesWithin(noticesStopped, until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: notices not handed back in time; their claims lapse and another sender sends them');
+      if (!options.store && !(await settlesWithin(store.close(), until(1)))) logger.warn({ event: 'shutdown-late', stage: 'database' }, 'stopping: the database did not close in time');
+      logger.info({ ms: Date.now() - started, graceMs }, 'calbot stopped');
+    })());
+
+  const host = options.host ?? config.host;
+  let port: number;
+  try {
+    port = await server.listen(config.port, host);
+  } catch (error) {
+    // The database and the jobs are already running: stopped, so that nothing is left locked for the next start.
+    await stop();
+    throw listenError(error, config.port, host);
+  }
+  logger.info({ port, host, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
+
+  return { config, store, scheduler, server, bot, auth, proactive, notices, graphFor, syncJobs, port, stop };
+}
+
+/** Why the server could not listen, naming the variable to change (as a bad configuration value is named). */
+function listenError(error: unknown, port: number, host: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new Error(`PORT ${port}: ${host}:${port} is already in use (another calbot, or another program): set PORT to a free port`);
+  if (code === 'EACCES') return new Error(`PORT ${port}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges): set PORT to 1024 or above`);
+  if (code === 'EADDRNOTAVAIL') return new Error(`HOST ${host}: not an address of this machine: set HOST to one of its addresses, or 0.0.0.0`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** True when `work` settles within `ms`; it goes on either way (nothing here can cancel it). */

@@ -122,6 +122,35 @@ describe('calbot as a process on embedded defaults', () => {
       silent.close();
     }
   }, 120_000);
+  it('says PORT is taken in one line when another program listens there, and leaves nothing running or locked', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+      // As npm start runs it: restify's use of process.binding warns otherwise.
+      const main = spawn(process.execPath, ['--import', 'tsx', '--disable-warning=DEP0111', 'src/main.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = main;
+      let stdout = '';
+      let stderr = '';
+      main.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      main.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      expect(await new Promise<number | null>((done) => main.once('exit', (code) => done(code)))).toBe(1);
+      child = undefined;
+      const logLines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      // It said "listen EADDRINUSE: address already in use 127.0.0.1:PORT", naming no variable.
+      expect(logLines.filter((l) => l.level === 60)).toEqual([
+        expect.objectContaining({ msg: 'calbot could not start', err: `PORT ${port}: 127.0.0.1:${port} is already in use (another calbot, or another program): set PORT to a free port` }),
+      ]);
+      expect(stderr).toBe('');
+      // It had started its database and jobs: they were stopped, and DATA_DIR is free.
+      expect(logLines.map((l) => l.msg)).toContain('calbot stopped');
+      expect(existsSync(join(dataDir, 'calbot.lock'))).toBe(false);
+    } finally {
+      taken.close();
+    }
+  }, 120_000);
+
   it('stops on a SIGTERM sent to `npm start` itself, as a supervisor or `docker stop` sends it (calbot was left running, orphaned)', async () => {
     // npm passes the signal to the shell running the start script; that shell must have become calbot (exec), or it
     // dies and calbot keeps the port and DATA_DIR. Run in a copy of the project: the build writes its own dist/.
