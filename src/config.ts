@@ -291,6 +291,10 @@ export function loadManifestConfig(env: Record<string, string | undefined>): Man
   if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'required for the Teams app package: the https URL calbot is reached at, like https://calbot.contoso.com');
   const publicUrl = new URL(e.PUBLIC_URL);
   if (publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL', 'expected an https URL for the Teams app package (Teams requires https for its links)');
+  // The package's id and botId: Teams refuses anything but a GUID, and says so only once the zip is uploaded.
+  if (e.MicrosoftAppId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(e.MicrosoftAppId)) {
+    throw new ConfigError('MicrosoftAppId', "expected the Azure Bot's app ID, a GUID like 11111111-2222-3333-4444-555555555555");
+  }
   return { bot: { appId: e.MicrosoftAppId }, publicUrl };
 }
 

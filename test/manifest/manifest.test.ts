@@ -79,6 +79,8 @@ describe('Teams app package', () => {
     [{ MicrosoftAppId: 'a' }, /^PUBLIC_URL: required/],
     [{ MicrosoftAppId: 'a', PUBLIC_URL: 'http://localhost:3978' }, /^PUBLIC_URL: expected an https URL/],
     [{ MicrosoftAppId: 'a', PUBLIC_URL: 'https://calbot.contoso.com/?x=1' }, /^PUBLIC_URL: expected a URL without \?query/],
+    // Teams refuses a package whose id is not a GUID, only once it is uploaded.
+    [{ MicrosoftAppId: 'my-bot', PUBLIC_URL: 'https://calbot.contoso.com' }, /^MicrosoftAppId: expected the Azure Bot's app ID, a GUID/],
   ])('refuses %j', (env, message) => {
     expect(() => loadManifestConfig(env)).toThrow(ConfigError);
     expect(() => loadManifestConfig(env)).toThrow(message);
