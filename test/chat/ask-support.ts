@@ -196,6 +196,32 @@ export async function ask(h: Harness, text: string, user: TeamsUser, extra: obje
   return { text: activity.text ?? '', summary: activity.summary, textFormat: activity.textFormat, card, attachments };
 }
 
+/** The test's own clock, read just before a step and just after it: calbot read its clock somewhere in between. */
+export interface Between<T> {
+  result: T;
+  before: Date;
+  after: Date;
+}
+
+/** Runs `step` (a question and its answer) between two reads of the clock. */
+export async function between<T>(step: () => Promise<T>): Promise<Between<T>> {
+  const before = new Date();
+  const result = await step();
+  return { result, before, after: new Date() };
+}
+
+/**
+ * What an answer given between `before` and `after` may say, for an `expected` that changes only at whole minutes
+ * (a clock time, a day): one value, or more when a minute (or midnight) turned while calbot answered. One read of the
+ * test's own, after the answer, can be a minute on from the one calbot answered by.
+ */
+export function expectedBetween<V>({ before, after }: { before: Date; after: Date }, expected: (now: Date) => V): V[] {
+  const instants = [before.getTime()];
+  for (let minute = Math.floor(before.getTime() / 60_000) + 1; minute * 60_000 <= after.getTime(); minute++) instants.push(minute * 60_000);
+  instants.push(after.getTime());
+  return [...new Set(instants.map((at) => expected(new Date(at))))];
+}
+
 export function rowTitles(card: ReadCard): string[] {
   return card.groups.flatMap((group) => group.rows.map((row) => row.title));
 }
