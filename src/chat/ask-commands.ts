@@ -8,10 +8,11 @@ import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.
 import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, type ClockStyle } from './date-text.js';
-import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type WorkingHours } from './free-slots.js';
+import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type TimeRange, type WorkingHours } from './free-slots.js';
 import { isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
 import {
   answerActivity,
+  eventsForDisplay,
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
   renderNextAnswer,
@@ -118,7 +119,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         // needs there are read now, beside the chat user (and the answer context it carries), not after it.
         const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
         const likely = parseQuestion(text, now, likelyZone, questionOptions(turn));
-        const dayReads = likely ? prefetchDays(collections, userKey, likely, now, likelyZone) : undefined;
+        const dayReads = likely ? prefetchDays(collections, userKey, likely.kind === 'free-at' ? { ...likely, range: rangeRead(likely, likelyZone) } : likely, now, likelyZone) : undefined;
         return { now, likely: likely && { zone: likelyZone, question: likely }, dayReads };
       },
       async run(turn, user, { text }, { now, likely, dayReads }) {
@@ -198,16 +199,20 @@ export async function answerQuestion(
       return renderNowAnswer({ zone, now, current, next, ...extras });
     }
     case 'free-at': {
-      const events = await eventsBetween(calendar, question.range, zone);
+      const { subject } = question;
+      const read = await eventsBetween(calendar, rangeRead(question, zone), zone);
+      const events = subject ? eventsForDisplay(read, question.range, zone) : read;
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
       const conflicts = conflictsDuring(events, question.range, zone);
       // "do I have a call with bob at 3": the yes or no is about Bob's; the others then are said, not counted. "Is my
       // standup at 9:30" is yes for a standup shown as free too (standups often are): whether it is then, not whether
       // it blocks the time; not for one declined, which the user is not going to (nor, as ever, a free all-day event).
-      const { subject } = question;
-      const isThen = (event: DisplayEvent) => conflicts.includes(event) || (!event.isAllDay && event.responseStatus?.toLowerCase() !== 'declined');
+      const isMeeting = (event: DisplayEvent) => !event.isAllDay && event.responseStatus?.toLowerCase() !== 'declined';
+      const isThen = (event: DisplayEvent) => conflicts.includes(event) || isMeeting(event);
       const matching = subject ? events.filter((event) => matchesSubject(subject, event) && isThen(event)) : conflicts;
-      const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)) };
+      // None then: when that day it is instead ("is my standup at 9", and it is at 9:30).
+      const elsewhere = subject && matching.length === 0 ? read.filter((event) => !events.includes(event) && isMeeting(event) && matchesSubject(subject, event)) : undefined;
+      const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)), elsewhere };
       return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, ...named, ...extras });
     }
     case 'free-slots': {
@@ -217,6 +222,17 @@ export async function answerQuestion(
       return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...extras });
     }
   }
+}
+
+/**
+ * What a yes/no reads: the time asked about, or for one about meetings named the whole day it starts on too, to say
+ * when they are when they are not then. Prefetched as such, so the answer still waits for one read.
+ */
+function rangeRead(question: Extract<Question, { kind: 'free-at' }>, zone: string): TimeRange {
+  if (!question.subject) return question.range;
+  const day = DateTime.fromJSDate(question.range.start, { zone: luxonZone(zone) }).startOf('day');
+  const end = day.plus({ days: 1 }).startOf('day').toJSDate();
+  return { start: day.toJSDate(), end: end > question.range.end ? end : question.range.end };
 }
 
 /** How to read the question's numeric dates: in the order of the locale the client sends with the message. */

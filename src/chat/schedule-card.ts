@@ -302,7 +302,15 @@ export interface FreeAtInput extends AnswerExtras {
   subject?: string | undefined;
   /** With `subject`: the other events that make the user busy then, which an answer that found none says and lists. */
   others?: readonly DisplayEvent[] | undefined;
+  /**
+   * With `subject`, when none is then: those it names at other times that day ("is my standup at 9", and it is at
+   * 9:30), in start order. The answer says when they are rather than a bare no, which reads as "no standup today".
+   */
+  elsewhere?: readonly DisplayEvent[] | undefined;
 }
+
+/** Times "No: "standup" is at ..." lists; a day with more of them says how many more (the card lists them all). */
+const MAX_TIMES_SAID = 3;
 
 export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const { zone, range } = input;
@@ -312,24 +320,38 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const yes = (input.asks ?? 'free') === 'free' ? !busy : busy;
   const subject = quoted(input.subject);
   const others = subject ? (input.others ?? []).filter((event) => !event.isCancelled) : [];
+  const elsewhere = subject && !busy && !yes ? input.elsewhere ?? [] : [];
   const some = (events: readonly DisplayEvent[], other: boolean) => (events.length === 1 ? (other ? 'something else' : 'something') : `${events.length}${other ? ' other' : ''} events`);
+  const local = localClock(zone);
+  const then = others.length > 0 ? `You have ${some(others, true)} then.` : "You're free then.";
   // "Yes, you have something matching "bob" then." / "No, nothing matching "bob" then. You have something else then."
+  // / "No: "standup" is at 09:30. You're free then."
   const answer = subject
     ? busy
       ? `${yes ? 'Yes' : 'No'}, you have ${some(conflicts, false)} matching "${subject}" then.`
-      : `${yes ? 'Yes' : 'No'}, nothing matching "${subject}" then. ${others.length > 0 ? `You have ${some(others, true)} then.` : "You're free then."}`
+      : elsewhere.length > 0
+        ? `No: "${subject}" is at ${startTimes(elsewhere, local, input.clock)}. ${then}`
+        : `${yes ? 'Yes' : 'No'}, nothing matching "${subject}" then. ${then}`
     : `${yes ? 'Yes' : 'No'}, ${busy ? `you have ${some(conflicts, false)} then` : "you're free then"}.`;
   // Free at 20:00 is true and worth knowing is after hours, as Outlook's scheduling assistant shades it.
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
   const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);
   const outside = working === 0 ? "That's outside your working hours" : working < range.end.getTime() - range.start.getTime() ? 'Part of it is outside your working hours' : '';
   const summary = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone, input.clock)}).` : answer;
-  const local = localClock(zone);
   const rows = (events: readonly DisplayEvent[]) => events.map((event) => eventRow(event, day, local, false, input.clock));
-  // Nothing matching but something else then: what is in the way, under its own label.
-  const groups: Group[] = busy ? [{ label: '', rows: rows(conflicts) }] : others.length > 0 ? [{ label: 'Also then', rows: rows(others) }] : [];
+  // Nothing matching then: those named at other times that day, and what is in the way then, each under its own label.
+  const groups: Group[] = busy
+    ? [{ label: '', rows: rows(conflicts) }]
+    : [...(elsewhere.length > 0 ? [{ label: 'Other times that day', rows: rows(elsewhere) }] : []), ...(others.length > 0 ? [{ label: 'Also then', rows: rows(others) }] : [])];
   const times = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
   return renderAnswer({ header: subject ? `${times} · "${subject}"` : times, summary, groups, ...footnoteOf(input) });
+}
+
+/** "09:30", "09:30 and 16:00", "09:00, 11:00, 14:00 and 2 more": when events start, on the user's clock. */
+function startTimes(events: readonly DisplayEvent[], local: LocalClock, clock: ClockStyle | undefined): string {
+  const times = events.slice(0, MAX_TIMES_SAID).map((event) => clockTime(local(event.start), clock));
+  if (events.length > MAX_TIMES_SAID) return `${times.join(', ')} and ${events.length - MAX_TIMES_SAID} more`;
+  return times.length > 1 ? `${times.slice(0, -1).join(', ')} and ${times.at(-1)}` : times[0]!;
 }
 
 export interface FreeSlotsInput extends AnswerExtras {

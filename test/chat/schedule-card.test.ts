@@ -210,6 +210,7 @@ describe('hostile subjects', () => {
     const answers = [
       [renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THU, events: [], subject: typed, others: 1, footnote: 'secret-value' }), `Today · "${quoted}"`, `No meetings matching "${quoted}" today (1 other event).`],
       [renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], others: [other], subject: typed, asks: 'busy', footnote: 'secret-value' }), `Today · 15:00–15:30 · "${quoted}"`, `No, nothing matching "${quoted}" then. You have something else then.`],
+      [renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], elsewhere: [timed(L, typed, '2026-11-26T16:00', '2026-11-26T16:30')], subject: typed, asks: 'busy', footnote: 'secret-value' }), `Today · 15:00–15:30 · "${quoted}"`, `No: "${quoted}" is at 16:00. You're free then.`],
     ] as const;
     for (const [answer, header, summary] of answers) {
       expect(JSON.parse(JSON.stringify(answer.attachment.content))).toEqual(answer.attachment.content);
@@ -465,6 +466,32 @@ describe('the other answers', () => {
     expect(texts(two)[1]).toBe('No, nothing matching "bob" then. You have 2 other events then.');
     expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], subject: 'bob', asks: 'busy' }))[1]).toBe('No, nothing matching "bob" then. You\'re free then.');
     expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [bob, bob], subject: 'bob', asks: 'busy' }))[1]).toBe('Yes, you have 2 events matching "bob" then.');
+  });
+
+  it('free at, for a meeting named that is at another time that day ("is my standup at 9"): no, and when it is, on the user\'s clock', () => {
+    const range = { start: at('2026-11-26T09:00', L), end: at('2026-11-26T09:30', L) };
+    const standup = timed(L, 'Daily Standup', '2026-11-26T09:30', '2026-11-26T09:45');
+    const late = timed(L, 'Standup (EMEA)', '2026-11-26T16:00', '2026-11-26T16:15');
+    const review = timed(L, 'Review', '2026-11-26T09:00', '2026-11-26T10:00');
+    const one = renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [], others: [], elsewhere: [standup], subject: 'standup', asks: 'busy' });
+    expect(one.text.split('\n')).toEqual(['Today · Thu 26 Nov · 09:00–09:30 · "standup"', 'No: "standup" is at 09:30. You\'re free then.', '', 'Other times that day', '09:30–09:45  Daily Standup']);
+    const twelve = renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], others: [review], elsewhere: [standup, late], subject: 'standup', asks: 'busy', clock: '12h' });
+    expect(twelve.text.split('\n')).toEqual([
+      'x · 9:00 AM–9:30 AM · "standup"',
+      'No: "standup" is at 9:30 AM and 4:00 PM. You have something else then.',
+      '',
+      'Other times that day',
+      '9:30 AM–9:45 AM  Daily Standup',
+      '4:00 PM–4:15 PM  Standup (EMEA)',
+      '',
+      'Also then',
+      '9:00 AM–10:00 AM  Review',
+    ]);
+    const many = ['09', '11', '13', '15', '17'].map((hour) => timed(L, 'Standup', `2026-11-26T${hour}:30`, `2026-11-26T${hour}:45`));
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], elsewhere: many, subject: 'standup', asks: 'busy' }))[1]).toBe('No: "standup" is at 09:30, 11:30, 13:30 and 2 more. You\'re free then.');
+    // None elsewhere that day, as before; one then, yes (whatever else there is).
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [], elsewhere: [], subject: 'standup', asks: 'busy' }))[1]).toBe('No, nothing matching "standup" then. You\'re free then.');
+    expect(texts(renderFreeAtAnswer({ label: 'x', zone: L, range, conflicts: [review], elsewhere: [standup], subject: 'review', asks: 'busy' }))[1]).toBe('Yes, you have something matching "review" then.');
   });
 
   it('sums a day up: meetings that take time, and the time they fill, overlaps once', () => {
