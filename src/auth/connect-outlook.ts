@@ -46,11 +46,12 @@ const CONFIRM_CODE = /^(?:code:? )?(\d{3})[ -]?(\d{3})$/;
 export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCommand<any, any>[] {
   const { auth, collections, logger } = deps;
 
-  const sendSignInCard = async (turn: TurnContext, userKey: string, reconnect: boolean) => {
+  /** `connectedAs`: the account whose connection still works, when the user asked to reconnect anyway. */
+  const sendSignInCard = async (turn: TurnContext, userKey: string, reconnect: boolean, connectedAs?: string) => {
     const link = await auth!.createSignInLink(userKey, TurnContext.getConversationReference(turn.activity));
     // As the card's title, in the summary where the card is shown (Teams would show it twice).
     const text = reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar';
-    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect }) }, turn.activity.channelId));
+    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect, connectedAs }) }, turn.activity.channelId));
   };
 
   return [
@@ -70,7 +71,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
           await turn.sendActivity(answerActivity({ text: `You're connected to Outlook as ${account.username}.`, attachment: connectedCard(account, link) }, turn.activity.channelId));
           return;
         }
-        await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect');
+        await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect', account?.status === 'connected' ? account.username : undefined);
       },
     }),
     defineCommand<{ code: string }>({

@@ -16,13 +16,18 @@ const signInTemplate = {
   actions: [{ type: 'Action.OpenUrl', title: 'Connect Outlook', url: '${url}' }],
 };
 
-/** "Connect Outlook": opens Microsoft's sign-in in the browser. `reconnect` words it for an expired connection. */
-export function signInCard(url: string, options: { reconnect?: boolean } = {}): Attachment {
+/**
+ * "Connect Outlook": opens Microsoft's sign-in in the browser. `reconnect` words it for an expired connection;
+ * `connectedAs` for one that still works, which the user asked to renew or switch ("reconnect").
+ */
+export function signInCard(url: string, options: { reconnect?: boolean; connectedAs?: string } = {}): Attachment {
   return renderCard(signInTemplate, {
-    title: options.reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar',
-    explanation: options.reconnect
-      ? 'Microsoft no longer accepts calbot\'s access to your calendar. Sign in again to resume syncing.'
-      : 'Sign in with your Microsoft account so calbot can read your calendar and tell you about changes.',
+    title: options.reconnect || options.connectedAs ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar',
+    explanation: options.connectedAs
+      ? `You're connected as ${options.connectedAs}. Sign in again to renew calbot's access, or with another Microsoft account to switch to it.`
+      : options.reconnect
+        ? 'Microsoft no longer accepts calbot\'s access to your calendar. Sign in again to resume syncing.'
+        : 'Sign in with your Microsoft account so calbot can read your calendar and tell you about changes.',
     minutes: Math.round(SIGN_IN_LINK_LIFETIME_MS / 60_000),
     url,
   });

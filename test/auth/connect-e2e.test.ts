@@ -56,6 +56,21 @@ describe('connect outlook, end to end through the server', () => {
     expect(again.text).toBeUndefined();
     const actions = again.attachments![0]!.content.actions.map((a: { title: string }) => a.title);
     expect(actions).toEqual(expect.arrayContaining(['Reconnect', 'Disconnect']));
+
+    // "reconnect" typed while the connection works: a fresh link, without saying that Microsoft refused calbot (the card said so).
+    const cardText = async (text: string) => {
+      const count = h.connector.messages(chat.conversationId).length;
+      await h.post(h.message(text, chat));
+      const [reply] = (await h.connector.waitFor(count + 1, (r) => r.conversationId === chat.conversationId)).slice(count);
+      return reply!.activity.attachments![0]!.content.body.map((b: { text: string }) => b.text).join(' ');
+    };
+    const asked = await cardText('reconnect');
+    expect(asked).toMatch(/^Reconnect your Outlook calendar You're connected as ada\.lovelace@contoso\.example\. Sign in again to renew calbot's access, or with another Microsoft account to switch to it\./);
+    expect(asked).not.toMatch(/no longer accepts/);
+    // Once Microsoft has refused it, the card says so.
+    await h.store.collections.accounts.updateOne({ _id: `msteams:${chat.id}` }, { $set: { status: 'needs-reconnect' } });
+    expect(await cardText('connect outlook')).toMatch(/^Reconnect your Outlook calendar Microsoft no longer accepts calbot's access to your calendar\./);
+    await h.store.collections.accounts.updateOne({ _id: `msteams:${chat.id}` }, { $set: { status: 'connected' } });
   });
 
   it('"Connected" is said only once syncing is set up: the job exists, enabled, and the first round is under way', async () => {
