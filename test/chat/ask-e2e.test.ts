@@ -236,23 +236,27 @@ describe('asking about the schedule, end to end', () => {
       { subject: 'Nia day after', start: dayAfter.set({ hour: 10 }), responseStatus: 'tentativelyAccepted' },
       { subject: 'Nia fourth', start: dayAfter.set({ hour: 15 }) },
     ]);
-    const reply = await ask(h, 'what are my next 3 meetings?', nia);
+    const { result: reply, ...asked } = await between(() => ask(h, 'what are my next 3 meetings?', nia));
     const card = readScheduleCard(reply.card);
     expect(card.header).toBe('Next up');
     // The clock ran on since `now` was taken: 30 min or a minute less.
     expect(card.summary).toMatch(/^Your next 3 meetings\. The first starts in (30|29) min\.$/);
-    const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
-    const labelOf = (start: DateTime) => {
-      const day = start.startOf('day');
-      const date = cardDate(day, today);
-      return day.equals(today) ? `Today · ${date}` : day.equals(today.plus({ days: 1 })) ? `Tomorrow · ${date}` : date;
+    // Grouped by the day each starts on ("Nia later" may be after midnight, on the first day's group or its own),
+    // labelled from the day calbot answered on.
+    const groupsAt = (answeredAt: Date) => {
+      const today = DateTime.fromJSDate(answeredAt, { zone: 'Europe/Berlin' }).startOf('day');
+      const labelOf = (start: DateTime) => {
+        const day = start.startOf('day');
+        const date = cardDate(day, today);
+        return day.equals(today) ? `Today · ${date}` : day.equals(today.plus({ days: 1 })) ? `Tomorrow · ${date}` : date;
+      };
+      const byDay = new Map<string, string[]>();
+      for (const [subject, start] of [['Nia soon', now.plus({ minutes: 30 })], ['Nia later', now.plus({ minutes: 90 })], ['Nia day after', dayAfter.set({ hour: 10 })]] as const) {
+        byDay.set(labelOf(start), [...(byDay.get(labelOf(start)) ?? []), subject]);
+      }
+      return [...byDay];
     };
-    // Grouped by the day each starts on ("Nia later" may be after midnight, on the first day's group or its own).
-    const byDay = new Map<string, string[]>();
-    for (const [subject, start] of [['Nia soon', now.plus({ minutes: 30 })], ['Nia later', now.plus({ minutes: 90 })], ['Nia day after', dayAfter.set({ hour: 10 })]] as const) {
-      byDay.set(labelOf(start), [...(byDay.get(labelOf(start)) ?? []), subject]);
-    }
-    expect(card.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual([...byDay]);
+    expect(expectedBetween(asked, groupsAt)).toContainEqual(card.groups.map((group) => [group.label, group.rows.map((row) => row.title)]));
     const rows = card.groups.flatMap((group) => group.rows);
     expect(rows[0]).toMatchObject({ title: 'Nia soon', join: 'https://teams.microsoft.com/l/meetup-join/nia-soon' });
     expect(rows[1]).toMatchObject({ title: 'Nia later', details: 'Room 7' });
@@ -539,8 +543,9 @@ describe('asking about the schedule, end to end', () => {
     expect((await ask(h, "what's my time zone?", dan)).text).toMatch(
       /^Times are shown in America\/New_York, from your Outlook settings \(currently \d\d:\d\d\)\. Say "timezone Europe\/Paris" to use another\.$/,
     );
-    const set = await ask(h, 'timezone Asia/Tokyo', dan);
-    expect(set.text).toBe(`Times are now shown in Asia/Tokyo (currently ${DateTime.now().setZone('Asia/Tokyo').toFormat('HH:mm')}).`);
+    // "Currently" is the minute calbot read while answering: a read here after the answer may be the next one.
+    const { result: set, ...asked } = await between(() => ask(h, 'timezone Asia/Tokyo', dan));
+    expect(expectedBetween(asked, (now) => `Times are now shown in Asia/Tokyo (currently ${DateTime.fromJSDate(now, { zone: 'Asia/Tokyo' }).toFormat('HH:mm')}).`)).toContain(set.text);
     expect(await h.store.collections.chatUsers.findOne({ _id: userKeyOf(dan) })).toMatchObject({ timeZoneOverride: 'Asia/Tokyo' });
     expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('Asia/Tokyo')}–`));
     expect((await ask(h, 'timezone', dan)).text).toMatch(/^Times are shown in Asia\/Tokyo, as you set it \(currently \d\d:\d\d\)\. Say "timezone reset" to follow Outlook again\.$/);
@@ -608,6 +613,11 @@ describe('answers say how fresh the stored calendar is', () => {
     await h.close();
   });
 
+  /** "10:42", or "yesterday 23:59" once midnight has passed in `zone`, as the footnote writes a sync at `at` seen at `now`. */
+  const asOf = (at: Date, now: Date, zone: string) => {
+    const local = DateTime.fromJSDate(at, { zone });
+    return `${local.hasSame(DateTime.fromJSDate(now, { zone }), 'day') ? '' : 'yesterday '}${local.toFormat('HH:mm')}`;
+  };
   const withMeeting = async (user: TeamsUser) => {
     const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
     await seedEvents(h.store.collections, user, [{ subject: 'Stored meeting', start: today.set({ hour: 10 }) }]);
@@ -691,11 +701,9 @@ describe('answers say how fresh the stored calendar is', () => {
     const lastSuccessAt = new Date(Date.now() - 5 * 60_000);
     await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin', sync: { lastSuccessAt } });
     await withMeeting(user);
-    const reply = await ask(h, "what's on today", user);
+    const { result: reply, ...asked } = await between(() => ask(h, "what's on today", user));
     const card = readScheduleCard(reply.card);
-    const asOf = DateTime.fromJSDate(lastSuccessAt, { zone: 'Europe/Berlin' });
-    const day = asOf.hasSame(DateTime.now().setZone('Europe/Berlin'), 'day') ? '' : 'yesterday ';
-    expect(card.footnote).toBe(`As of ${day}${asOf.toFormat('HH:mm')} · syncing is running late; newer changes aren't in yet.`);
+    expect(expectedBetween(asked, (now) => `As of ${asOf(lastSuccessAt, now, 'Europe/Berlin')} · syncing is running late; newer changes aren't in yet.`)).toContain(card.footnote);
     expect(rowTitles(card)).toEqual(['Stored meeting']);
     expect(reply.summary!.endsWith(card.footnote!)).toBe(true);
     expect(card.footnoteAction).toEqual({ title: 'Sync now', command: 'sync now' });
@@ -708,18 +716,21 @@ describe('answers say how fresh the stored calendar is', () => {
       mailboxTimeZone: 'America/New_York',
       sync: { status: 'error', lastSuccessAt, lastError: { at: new Date(), kind: 'graph-unavailable', message: 'Outlook did not answer; calbot will try again at the next sync.' } },
     });
-    const card = readScheduleCard((await ask(h, 'next meeting', user)).card);
-    const asOf = DateTime.fromJSDate(lastSuccessAt, { zone: 'America/New_York' }).toFormat('HH:mm');
-    expect(card.footnote).toBe(`As of ${asOf} · the last sync failed: Outlook did not answer; calbot will try again at the next sync.`);
+    // Half a minute after midnight in New York, the last success was yesterday's.
+    const { result: reply, ...asked } = await between(() => ask(h, 'next meeting', user));
+    const card = readScheduleCard(reply.card);
+    expect(expectedBetween(asked, (now) => `As of ${asOf(lastSuccessAt, now, 'America/New_York')} · the last sync failed: Outlook did not answer; calbot will try again at the next sync.`)).toContain(card.footnote);
   });
 
   it('needs reconnect: answers from stored data and says to reconnect', async () => {
     const user = teamsUser('Expired');
     await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin', status: 'needs-reconnect', sync: { status: 'needs-reconnect' } });
     await withMeeting(user);
-    const card = readScheduleCard((await ask(h, "what's on today", user)).card);
+    const { lastSuccessAt } = (await h.store.collections.syncStates.findOne({ _id: userKeyOf(user) }))!;
+    const { result: reply, ...asked } = await between(() => ask(h, "what's on today", user));
+    const card = readScheduleCard(reply.card);
     expect(rowTitles(card)).toEqual(['Stored meeting']);
-    expect(card.footnote).toMatch(/^As of \d\d:\d\d · your Outlook connection has expired, so I can't see newer changes\. Say "reconnect" to sign in again\.$/);
+    expect(expectedBetween(asked, (now) => `As of ${asOf(lastSuccessAt!, now, 'Europe/Berlin')} · your Outlook connection has expired, so I can't see newer changes. Say "reconnect" to sign in again.`)).toContain(card.footnote);
     expect(card.footnoteAction).toEqual({ title: 'Reconnect', command: 'reconnect' });
   });
 });
