@@ -7,7 +7,7 @@ import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, storedDays, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
 import type { TeamsUser } from '../support/calbot-harness.js';
-import { cardDate, readScheduleCard } from '../chat/ask-support.js';
+import { between, cardDate, expectedBetween, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
 describe('sync jobs and commands', () => {
@@ -142,9 +142,9 @@ describe('sync jobs and commands', () => {
     await waitForJobUnlocked(userKey); // Agenda saves the next run a moment after the round ends
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     const [job] = await jobsOf(userKey);
-    const [reply] = await command(h, chat, 'sync status');
+    const { result: [reply], ...asked } = await between(() => command(h, chat, 'sync status'));
     const berlin = (date: Date) => DateTime.fromJSDate(date, { zone: 'Europe/Berlin' }).toFormat('HH:mm');
-    expect(reply).toContain(`Last synced today at ${berlin(state!.lastSuccessAt!)} (0 new, 0 changed, 0 removed).`);
+    expect(expectedBetween(asked, (now) => `Last synced ${berlinWhen(state!.lastSuccessAt!, now)} (0 new, 0 changed, 0 removed).`)).toContain(paragraph(reply!, 'Last synced'));
     expect(reply).toContain('No problems since.');
     expect(reply).toMatch(new RegExp(`Next sync (today|tomorrow) at ${berlin(job!.nextRunAt)}\\.`));
   });
@@ -177,8 +177,8 @@ describe('sync jobs and commands', () => {
     const count = h.graph.requestCount(oid);
     const [wait] = await command(h, chat, 'sync now');
     expect(wait).toMatch(/^Microsoft asked me to slow down, so I won't read your calendar before (today|tomorrow) at \d\d:\d\d\./);
-    const [status] = await command(h, chat, 'sync status');
-    expect(status).toContain('Last problem, today at');
+    const { result: [status], ...statusAsked } = await between(() => command(h, chat, 'sync status'));
+    expect(expectedBetween(statusAsked, (now) => `Last problem, ${berlinWhen(state!.lastError!.at, now)}: ${state!.lastError!.message}`)).toContain(paragraph(status!, 'Last problem'));
     expect(status).toContain('Microsoft asked calbot to slow down');
     expect(h.graph.requestCount(oid)).toBe(count);
   });
@@ -214,9 +214,10 @@ describe('sync jobs and commands', () => {
     const cards = (await h.connector.waitFor(before + 2, (r) => r.conversationId === chat.conversationId)).slice(before).filter((r) => r.activity.attachments?.length);
     expect(cards).toHaveLength(1);
     expect(cards[0]!.activity.attachments![0]!.content.body.map((b: { text?: string }) => b.text).join(' ')).toContain('Reconnect your Outlook calendar');
-    const [status] = await command(h, chat, 'sync status');
+    const { lastError } = (await h.store.collections.syncStates.findOne({ _id: userKey }))!;
+    const { result: [status], ...asked } = await between(() => command(h, chat, 'sync status'));
     expect(status).toMatch(/^Syncing is paused: your Outlook connection \(bo\.denied@contoso\.example\) has expired or was revoked\. Say "reconnect" to sign in again\./);
-    expect(status).toMatch(/Last problem, today at \d\d:\d\d: calbot can no longer read your Outlook calendar\. Please reconnect your Microsoft account\./);
+    expect(expectedBetween(asked, (now) => `Last problem, ${berlinWhen(lastError!.at, now)}: calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account.`)).toContain(paragraph(status!, 'Last problem'));
   });
 
   test('a 403 for another reason (no consent missing: a licence removed for a while): recorded, the account stays connected and the next round tries again', async () => {
@@ -466,6 +467,20 @@ describe('sync jobs and commands', () => {
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['New mailbox 0', 'New mailbox 1']);
   });
 });
+
+/**
+ * "today at 23:59", or "yesterday at 23:59" once midnight has passed in Berlin (the test users' zone): as "sync status"
+ * writes `at` when it answers at `now`. It answers a moment after a round: the day may have turned between the two.
+ */
+function berlinWhen(at: Date, now: Date): string {
+  const local = DateTime.fromJSDate(at, { zone: 'Europe/Berlin' });
+  return `${local.hasSame(DateTime.fromJSDate(now, { zone: 'Europe/Berlin' }), 'day') ? 'today' : 'yesterday'} at ${local.toFormat('HH:mm')}`;
+}
+
+/** The paragraph of a "sync status" reply that starts with `start`. */
+function paragraph(reply: string, start: string): string | undefined {
+  return reply.split('\n\n').find((line) => line.startsWith(start));
+}
 
 /** Polls `done` until it holds; fails after `timeoutMs`. */
 async function until(done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
