@@ -95,8 +95,10 @@ describe('change notices when the Bot Connector throttles one conversation', () 
   it('a 503 with a Retry-After date is honoured the same way', async () => {
     const calbot = h.calbots[0]!;
     const cy = await chatUser('Cy Unavailable');
-    h.connector.failNext(503, 1, { 'Retry-After': new Date(Date.now() + WAIT).toUTCString() }, cy.user.conversationId);
+    // Read before the date is made: a read after it may be a millisecond on, and the date has lost its milliseconds
+    // (made at 12:00:00.999, it says 12:02:00, 999 ms short of asked + WAIT: a read at 12:00:01.000 leaves nothing over).
     const asked = h.clock.now().getTime();
+    h.connector.failNext(503, 1, { 'Retry-After': new Date(Date.now() + WAIT).toUTCString() }, cy.user.conversationId);
     await syncRound(calbot, cy.userKey, roundOf([[undefined, eventDoc(cy.userKey, 'retro', { subject: 'Retro', ...at(27, 9) })]]));
     await calbot.notices.idle();
     const doc = (await h.store.collections.outbox.findOne({ userKey: cy.userKey }))!;
