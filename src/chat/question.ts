@@ -39,11 +39,14 @@ export type Question =
 /**
  * The words a question names a meeting by ("standup", "1:1 with sam", "design review"): `text` as typed (lower
  * case), for the answer to quote; `terms`, folded (foldForMatch) and without filler ("with", "the"), each of which must
- * start a word of the event's subject or location.
+ * start a word of the event's subject or location. A list of names ("with sam or bob", "sam, bob", "sam and bob":
+ * listedName) has the terms of its other names in `alternatives`: a meeting matches those of any one name, and `text`
+ * says so ("sam or bob").
  */
 export interface SubjectFilter {
   text: string;
   terms: string[];
+  alternatives?: string[][];
 }
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
@@ -181,16 +184,17 @@ export function normalizeQuestionText(text: string): string {
     .replace(POSSESSIVE, '$1')
     .replace(/['\u2018\u2019\u02bc`]/g, '')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[?!,;"\u201c\u201d()*_~]+/g, ' ')
+    .replace(/,/g, ' , ') // read with the words: a comma between names is a list (listComma)
+    .replace(/[?!;"\u201c\u201d()*_~]+/g, ' ')
     .replace(/\.(?=\s|$)/g, ' ')
     .replace(/\bcalbot\b/g, ' ')
     .replace(/@\s*(?=\d)/g, 'at ') // "free @ 3"
     .replace(/\s+/g, ' ')
     .trim();
   // Phrases are read once the words are fixed: "day after tmrw", "this arvo".
-  return cleaned
-    .split(' ')
-    .map((word) => WORD_FIXES[word] ?? dayWordTypo(word) ?? word)
+  const words = cleaned.split(' ').map((word) => WORD_FIXES[word] ?? dayWordTypo(word) ?? word);
+  return words
+    .flatMap((word, at) => (word !== ',' ? [word] : listComma(words, at) ? ['or'] : []))
     .join(' ')
     .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
     // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
@@ -214,6 +218,25 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\bwhat is\b/g, 'whats')
     // A one-on-one however written is "1:1", which no time reads: "is my 1-1 tomorrow" is not about 13:00.
     .replace(ONE_ON_ONE, '1:1');
+}
+
+/**
+ * Whether the comma at `words[at]` lists names ("meetings with sam, bob", "anything about hiring, onboarding",
+ * "standup, retro"): between two names after "with" or "about", or two kinds of meeting. It is "or" then; any other
+ * comma goes, as all did ("dec 3, 4 and 5", "tomorrow, friday", "with sam, tomorrow").
+ */
+function listComma(words: readonly string[], at: number): boolean {
+  const before = words[at - 1];
+  const after = words[at + 1];
+  if (before === undefined || after === undefined) return false;
+  if (MEETING_KIND.test(before) && MEETING_KIND.test(after)) return true;
+  if (!namesAMeeting(before) || !namesAMeeting(after)) return false;
+  for (let back = at - 1; back >= 0 && back >= at - 12; back--) {
+    const word = words[back]!;
+    if (NAMING_PREPOSITIONS.has(word)) return true;
+    if (!(namesAMeeting(word) || word === ',' || word === 'the' || word === 'my' || word === 'our' || EITHER_WORDS.has(word))) return false;
+  }
+  return false;
 }
 
 /** Words that ask about this very moment, whatever else the question says. */
@@ -327,10 +350,28 @@ const OVERLAP_WORDS = /\b(?:overlap(?:s|ped|ping)?|clash(?:es|ed|ing)?|conflict(
  */
 const PROPOSES = /\bhow about\b|\b(?:can|could|shall|should|may|might) (?:i|we)\b|\b(?:have|got|find|any) (?:the |any |enough |some )?(?:time|room|space)\b|\b(?:time|room|space) (?:to|for)\b/;
 
-/** Whether the words after "with" name only people by role or what a meeting has ("my manager", "the team", "conflicts"). */
+/**
+ * Whether the words after "with" name only people by role or what a meeting has ("my manager", "the team", "conflicts"),
+ * or a list of which one does ("with sam or my manager": a list that left those out would hide their meetings).
+ */
 function namesNoOne(words: readonly string[]): boolean {
-  const names = words.filter((word) => !SUBJECT_FILLER.has(word));
-  return names.length > 0 && names.every((word) => PEOPLE_BY_ROLE.has(word) || MEETING_HAS.has(word) || word === 'team');
+  return listItems(words).some((item) => {
+    const names = item.filter((word) => !SUBJECT_FILLER.has(word));
+    return names.length > 0 && names.every((word) => PEOPLE_BY_ROLE.has(word) || MEETING_HAS.has(word) || word === 'team');
+  });
+}
+
+/** The names of a list ("sam or bob", "sam and the design team", "priya/raj"), each as its words; one name is one item. */
+function listItems(words: readonly string[]): string[][] {
+  const items: string[][] = [[]];
+  for (const word of words) {
+    const parts = /\p{L}\/\p{L}/u.test(word) ? word.split('/') : [word];
+    parts.forEach((part, at) => {
+      if (at > 0 || EITHER_WORDS.has(part)) items.push([]);
+      if (!EITHER_WORDS.has(part) && part !== '') items.at(-1)!.push(part);
+    });
+  }
+  return items.filter((item) => item.length > 0);
 }
 
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
@@ -621,7 +662,7 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
   if (namesWhen(rest, now)) return { besideWhen: listedName(readNameBesideWhen(words).named) };
   const { named, noun } = readName(words);
   const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
-  const subject = subjectOf(named);
+  const subject = listedName(named);
   if (subject) question.subject = subject;
   // "next meeting after 3": from 15:00 today; once that is past, every meeting to come is after it.
   const time = from && clockOf(from, undefined, 'start');
@@ -697,15 +738,33 @@ function subjectOf(words: readonly string[]): SubjectFilter | undefined {
 }
 
 /**
- * subjectOf, for the names read outside a plain "next" question, which empty a whole day's answer when wrong: none
- * for a list ("with sam or bob", "standup and retro", "priya/raj"), since a meeting must match every term and the user
- * means either.
+ * subjectOf, for names that may be a list: "with sam or bob", "sam, bob" (by now "sam or bob": listComma), "sam and
+ * bob", "standup or retro", "priya/raj". A list names the meetings that match any one of its names. A subject seldom
+ * names everyone in a meeting ("Sam / Ada 1:1"), so meetings that had to match every name would be the few, if any,
+ * with both in their subject, and hide the ones asked about; and whatever "sam and bob" means (meetings with both, or
+ * with each), the meetings with either hold all it can mean: the card shows which is which. Words before the names
+ * go with each ("1:1s with sam or bob": the 1:1s with either). "Sam vs bob", "neither ... nor" name none.
  */
 function listedName(words: readonly string[]): SubjectFilter | undefined {
-  return words.some((word) => LIST_WORDS.has(word) || /\p{L}\/\p{L}/u.test(word)) ? undefined : subjectOf(words);
+  if (words.some((word) => NOT_A_LIST.has(word))) return undefined;
+  if (!words.some((word) => EITHER_WORDS.has(word) || /\p{L}\/\p{L}/u.test(word))) return subjectOf(words);
+  // The names follow the last word that brings them in ("with", "about"), before the list's first "or".
+  const first = words.findIndex((word) => EITHER_WORDS.has(word) || /\p{L}\/\p{L}/u.test(word));
+  const by = words.slice(0, first).findLastIndex((word) => SUBJECT_PREPOSITIONS.has(word));
+  const lead = words.slice(0, by + 1);
+  const names = listItems(words.slice(by + 1))
+    .map((item) => ({ item, subject: subjectOf([...lead, ...item]) }))
+    .filter((name) => name.subject && name.item.some((word) => !SUBJECT_FILLER.has(word)))
+    .slice(0, MAX_SUBJECT_TERMS);
+  if (names.length <= 1) return names[0]?.subject;
+  const text = subjectOf([...lead, ...names.flatMap(({ item }, at) => (at > 0 ? ['or', ...item] : item))])!.text;
+  return { text, terms: names[0]!.subject!.terms, alternatives: names.slice(1).map(({ subject }) => subject!.terms) };
 }
 
-const LIST_WORDS = new Set(['and', 'or', 'nor', '&', '+', 'vs', 'versus']);
+/** What joins the names of a list: "sam or bob", "sam and bob", "sam & bob", "sam + bob" (a comma is "or" by now). */
+const EITHER_WORDS = new Set(['and', 'or', '&', '+']);
+/** What sets names against each other: no list of meetings to show. */
+const NOT_A_LIST = new Set(['nor', 'vs', 'versus']);
 
 /**
  * The meetings an agenda or a yes/no question names, from strong cues only (a name read where there is none empties an
@@ -718,8 +777,8 @@ const LIST_WORDS = new Set(['and', 'or', 'nor', '&', '+', 'vs', 'versus']);
  * Filler, days, times and words that describe meetings rather than name them ("my meetings", "morning meetings",
  * "cancelled meetings", "weekly meeting", "client meetings", "anything with a join link", "whats on with my day") name
  * nothing; nor do people by role ("with my manager") or what a meeting has ("with a break"), what overlaps a meeting
- * ("clashes with my standup"), a meeting proposed ("can i meet with sam at 3") or a list ("with sam or bob":
- * listedName). `asked` is "is my standup at 9": a yes/no about that meeting.
+ * ("clashes with my standup") or a meeting proposed ("can i meet with sam at 3"). A list ("with sam or bob", "standup
+ * or retro") names the meetings of either (listedName). `asked` is "is my standup at 9": a yes/no about that meeting.
  */
 function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | undefined {
   // What overlaps a meeting is asked about around it, not it: "does anything clash with my standup" is the whole day.
@@ -741,6 +800,8 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
   if (noun >= 0 && (by < 0 || noun < by)) {
     const kind = MEETING_KIND.test(words[noun]!);
     if (kind) named.push(words[noun]!);
+    // "standup or retro tomorrow", "standups and retros": either kind.
+    for (let at = noun + 1; kind && EITHER_WORDS.has(words[at]!) && MEETING_KIND.test(words[at + 1] ?? ''); at += 2) named.push(words[at]!, words[at + 1]!);
     // Before a kind, or one meeting ("team meeting"); before meetings in the plural, a sort of them: "client meetings",
     // "project meetings", "existing meetings".
     if (by < 0 && (kind || MEETING_NOUN.exec(words[noun]!)![1] === '')) {
@@ -757,9 +818,10 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
       if (endsNameBesideWhen(word) || NOT_SUBJECT.has(word) || DAY_PART_WORDS.test(word) || SUBJECT_PREPOSITIONS.has(word)) break;
       after.push(word);
     }
-    const nameWords = after.filter((word) => !SUBJECT_FILLER.has(word)).length;
-    if (nameWords > MAX_NAME_WORDS) return undefined; // "anything with bob i should prepare": not a name
-    if (nameWords > 0 && !namesNoOne(after)) named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
+    // Each of a list's names is a few words at most: "anything with bob i should prepare" is not a name.
+    const nameWords = listItems(after).map((item) => item.filter((word) => !SUBJECT_FILLER.has(word)).length);
+    if (nameWords.some((count) => count > MAX_NAME_WORDS)) return undefined;
+    if (nameWords.some((count) => count > 0) && !namesNoOne(after)) named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
   }
   const subject = listedName(named);
   return subject && { subject, asked: false };
@@ -817,10 +879,13 @@ export function foldForMatch(text: string): string {
 /** A subject is read this far: an invite's 64 KB subject costs no more to match than a long one. */
 const MATCHED_SUBJECT_CHARS = 500;
 
-/** Whether every term of `filter` starts a word of the event's subject or location ("sam" finds "Sam / Ada 1:1"). */
+/**
+ * Whether every term of `filter` starts a word of the event's subject or location ("sam" finds "Sam / Ada 1:1"), or
+ * every term of one of its alternatives ("sam or bob" finds "Bob sync" too).
+ */
 export function matchesSubject(filter: SubjectFilter, event: { subject: string; location?: string | undefined }): boolean {
   const text = foldForMatch(`${event.subject.slice(0, MATCHED_SUBJECT_CHARS)} ${(event.location ?? '').slice(0, MATCHED_SUBJECT_CHARS)}`);
-  return filter.terms.every((term) => startsWord(text, term));
+  return [filter.terms, ...(filter.alternatives ?? [])].some((terms) => terms.every((term) => startsWord(text, term)));
 }
 
 function startsWord(text: string, term: string): boolean {

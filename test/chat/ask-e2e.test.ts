@@ -494,6 +494,26 @@ describe('asking about the schedule, end to end', () => {
     expect(retro.groups).toEqual([]);
   });
 
+  it('a list of names ("meetings with sam, bob", "sam and bob", "sam or bob"): the meetings of either, quoted as read', async () => {
+    const lia = teamsUser('Lia List', 'Europe/Berlin');
+    await seedAccount(h.store.collections, lia, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = berlin();
+    const tomorrow = today.plus({ days: 1 });
+    await seedEvents(h.store.collections, lia, [
+      { subject: 'Sam / Lia 1:1', start: tomorrow.set({ hour: 10 }), minutes: 30 },
+      { subject: 'Bob sync', start: tomorrow.set({ hour: 11 }), minutes: 30 },
+      { subject: 'Budget planning', start: tomorrow.set({ hour: 14 }) },
+      { subject: 'Sam & Bob review', start: tomorrow.set({ hour: 15 }) },
+    ]);
+    const comma = await ask(h, 'meetings with sam, bob tomorrow', lia);
+    const card = readScheduleCard(comma.card);
+    expect(card).toMatchObject({ header: `Tomorrow · ${cardDate(tomorrow, today)} · "sam or bob"`, summary: '3 meetings matching "sam or bob" · 2 h busy' });
+    expect(rowTitles(card)).toEqual(['Sam / Lia 1:1', 'Bob sync', 'Sam & Bob review']);
+    for (const text of ['meetings with sam and bob tomorrow', 'anything with Sam or Bob tomorrow?']) expect(readScheduleCard((await ask(h, text, lia)).card)).toEqual(card);
+    // Set against each other, no list: the whole day.
+    expect(rowTitles(readScheduleCard((await ask(h, 'meetings with sam vs bob tomorrow', lia)).card))).toHaveLength(4);
+  });
+
   it('next meeting after a time: the first from then, not the plain next one; none after it says so', async () => {
     const tia = teamsUser('Tia After', 'Europe/Berlin');
     await seedAccount(h.store.collections, tia, { mailboxTimeZone: 'Europe/Berlin' });

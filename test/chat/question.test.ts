@@ -471,6 +471,26 @@ const rows: Row[] = [
   ['am i free for my 1-1 on friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['am i in a meeting with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'bob'],
   ['is there anything about the budget at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'budget'],
+  // a list of names, however joined: the meetings of any one of them (SubjectFilter.alternatives)
+  ['meetings with sam, bob', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'sam or bob'],
+  ['meetings with sam,bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam or bob'],
+  ['meetings with sam or bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam or bob'],
+  ['meetings with sam and bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam or bob'],
+  ['meetings with sam & bob this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'sam or bob'],
+  ['meetings with priya/raj tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'priya or raj'],
+  ['meetings with sam, bob, ana and raj this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'sam or bob or ana or raj'],
+  ['meetings with the design team, sam on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00', 'design team or sam'],
+  ['any 1:1s with sam or bob this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', '1:1s with sam or bob'],
+  ['standup or retro tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup or retro'],
+  ['standup, retro tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup or retro'],
+  ['next 1:1 with sam or bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', '1:1 with sam or bob'],
+  ['do i have a call with sam or bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'sam or bob'],
+  // ... a comma that lists no names goes, as all did; names set against each other, or a list with someone by role, name none
+  ['meetings with sam, tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam'],
+  ['anything with bob, and what about friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
+  ['monday, tuesday and wednesday', L, 'agenda', '2026-11-30T00:00', '2026-12-03T00:00', null],
+  ['meetings with sam vs bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['meetings with sam or my manager tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   // a time named with meetings named, however asked: whether they are then, not the whole day's
   ['anything about the project at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', 'project'],
   ['do i have anything with bob at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', 'bob'],
@@ -502,7 +522,6 @@ const rows: Row[] = [
   ['any meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00', null],
   ['meetings for the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00', null],
   ['meetings with everyone tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
-  ['meetings with sam or bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // either: no one filter
   ['is my boss in today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['am i free to meet with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null], // free at all
   ['am i busy with work at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
@@ -542,7 +561,6 @@ const rows: Row[] = [
   ['anything about it tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['what about it tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['how about coffee at 3', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
-  ['meetings with priya/raj tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // either: no one filter
   // how a meeting is, which of them, how often: describing words, not names
   ["what's my earliest meeting tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['longest meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
@@ -683,6 +701,18 @@ describe('parseQuestion', () => {
     ['do i have a call with bob at 3', 'bob', ['bob']],
   ] as const)('%j names the meetings %j (terms %j)', (text, subject, terms) => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ subject: { text: subject, terms } });
+  });
+
+  // A list's names are alternatives, each with the words before them; the words quoted say how it was read.
+  it.each([
+    ['meetings with sam, bob tomorrow', 'sam or bob', ['sam'], [['bob']]],
+    ['meetings with Sam and Bob tomorrow', 'sam or bob', ['sam'], [['bob']]],
+    ['any 1:1s with sam or Bob this week', '1:1s with sam or bob', ['1:1', 'sam'], [['1:1', 'bob']]],
+    ['meetings with the design team, sam on monday', 'design team or sam', ['design', 'team'], [['sam']]],
+    ['standups and retros this week', 'standups or retros', ['standup'], [['retro']]],
+    ['next meeting with sam or bob', 'sam or bob', ['sam'], [['bob']]],
+  ] as const)('%j names the meetings %j: terms %j or %j', (text, subject, terms, alternatives) => {
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ subject: { text: subject, terms, alternatives } });
   });
 
   it('keeps the range, label and phrase of a question that names meetings: the answer says what it filtered', () => {
@@ -980,6 +1010,13 @@ describe('parseQuestion', () => {
     ['evil', 'x \u202Eevil\u202C', undefined, true], // invisible format characters are no part of a word
   ] as const)('the terms %j match %j (location %j): %s', (terms, subject, location, matches) => {
     expect(matchesSubject({ text: terms, terms: terms.split(' ') }, { subject, location })).toBe(matches);
+  });
+
+  it('a list matches the meetings of any one of its names, each with every one of its terms', () => {
+    const either = { text: 'sam or bob', terms: ['sam'], alternatives: [['bob']] };
+    expect(['Sam / Ada 1:1', 'Bob sync', 'Sam & Bob review', 'Ada sync'].map((subject) => matchesSubject(either, { subject }))).toEqual([true, true, true, false]);
+    const oneOnOnes = { text: '1:1s with sam or bob', terms: ['1:1', 'sam'], alternatives: [['1:1', 'bob']] };
+    expect(['Bob / Ada 1:1', 'Sam 1:1', 'Bob lunch', 'Sam lunch'].map((subject) => matchesSubject(oneOnOnes, { subject }))).toEqual([true, true, false, false]);
   });
 
   it.each([
