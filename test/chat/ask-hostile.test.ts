@@ -78,7 +78,7 @@ describe('hostile input through the whole ask path', () => {
     ['a script', 'next <script>alert(1)</script>', [SUBJECTS[3]], 'Next "alert 1"'],
     ['emoji', 'next 🎉 party', [SUBJECTS[4]], 'Next "🎉 party"'],
     ['an RTL override', 'next \u202Eevil', [SUBJECTS[0], SUBJECTS[5]], 'Next "evil"'],
-    ['quotes and a backslash', 'next "hi" and \'bye\' \\', [SUBJECTS[1]], 'Next "hi and bye \\"'],
+    ['quotes and a backslash', 'next "hi" and \'bye\' \\', [SUBJECTS[1]], 'Next "hi or bye \\"'], // a list: either name, quoted as read
     ['900 characters', `next ${'x'.repeat(900)}`, [], `Next "${'x'.repeat(59)}…"`],
   ] as const)('next, with %s: one reply, the words quoted as typed, and the server still answers', async (_name, text, found, header) => {
     const reply = await ask(h, text, user);
