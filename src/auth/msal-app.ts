@@ -3,8 +3,11 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
-/** What calbot asks for: offline_access for a refresh token, the profile, the calendar and the mailbox time zone. */
-export const MICROSOFT_SCOPES = ['offline_access', 'User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read'];
+/**
+ * What calbot asks for: offline_access for a refresh token, the profile, the calendar and the mailbox time zone. Read
+ * only: calbot never writes to a calendar (its privacy page says so), and /me/calendarView/delta needs no more.
+ */
+export const MICROSOFT_SCOPES = ['offline_access', 'User.Read', 'Calendars.Read', 'MailboxSettings.Read'];
 
 const METADATA_TTL_MS = 24 * 60 * 60 * 1000;
 

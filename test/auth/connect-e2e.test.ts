@@ -20,7 +20,9 @@ describe('connect outlook, end to end through the server', () => {
     expect(authority.origin).toBe(h.identity.authorityHost);
     expect(authority.searchParams.get('redirect_uri')).toBe(`${h.baseUrl}/microsoft_account/authentication`);
     expect(authority.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authority.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read']));
+    expect(authority.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Calendars.Read', 'MailboxSettings.Read']));
+    // Read only: calbot never changes a calendar, and the sign-in asks for no more than it uses.
+    expect(authority.searchParams.get('scope')!.split(' ').filter((scope) => /write/i.test(scope))).toEqual([]);
     expect(signInUrl).not.toMatch(/code_verifier/);
 
     expect(status).toBe(200);

@@ -111,7 +111,7 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     expect(link.searchParams.get('code_challenge_method')).toBe('S256');
     expect(link.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(link.searchParams.get('nonce')).toBeTruthy();
-    expect(link.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read']));
+    expect(link.searchParams.get('scope')!.split(' ')).toEqual(expect.arrayContaining(['offline_access', 'User.Read', 'Calendars.Read', 'MailboxSettings.Read']));
     // Only the state's hash is stored, with the verifier encrypted.
     const pending = await store.collections.authStates.find({ userKey }).toArray();
     expect(pending).toHaveLength(1);

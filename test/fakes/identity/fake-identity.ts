@@ -441,7 +441,7 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
     mintAccessToken(oid, mintOptions = {}) {
       const user = findUser(oid);
       if (!user) throw new Error(`fake identity: no user ${oid}`);
-      return mintAccessToken(user, mintOptions.clientId ?? options.clients[0]?.clientId ?? 'client', mintOptions.lifetimeSeconds ?? accessTokenLifetime, mintOptions.scopes ?? ['User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read']);
+      return mintAccessToken(user, mintOptions.clientId ?? options.clients[0]?.clientId ?? 'client', mintOptions.lifetimeSeconds ?? accessTokenLifetime, mintOptions.scopes ?? ['User.Read', 'Calendars.Read', 'MailboxSettings.Read']);
     },
     liveRefreshTokens(oid) {
       return [...refreshTokens.entries()].filter(([, grant]) => grant.oid === oid && grant.state === 'live').map(([value]) => value);
