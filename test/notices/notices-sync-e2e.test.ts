@@ -118,6 +118,9 @@ describe('change notices after real sync rounds', () => {
     await command(h, chat, 'sync now');
     const failed = await waitForState(h, userKey, (state) => state.status !== 'running' && state.lastError !== undefined);
     expect(failed.nextLink).toBeDefined();
+    // What the stored page queued is due now: sent here as the notice job's next pass would send it (every 5 s,
+    // which a loaded machine stretched past the wait below), so the test waits on the queue, not on the job.
+    await h.calbot.notices.sendDue(userKey);
     await h.connector.waitFor(2, (r) => r.conversationId === chat.conversationId && /^(Moved|Changed|Cancelled):/.test(r.activity.text ?? ''));
     await h.calbot.notices.idle();
     const afterFailure = notices();
