@@ -228,6 +228,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppPassword', 'required when MicrosoftAppId is set');
   }
+  if (e.MicrosoftAppPassword && e.MicrosoftAppType === 'UserAssignedMSI') {
+    throw new ConfigError('MicrosoftAppPassword', 'expected empty when MicrosoftAppType is UserAssignedMSI (a managed identity has no secret; its token comes from the host)');
+  }
   // The Bot Framework's own checks for these run only when the adapter is made, after the database has started.
   if (e.MicrosoftAppType !== 'MultiTenant') {
     if (!e.MicrosoftAppId) throw new ConfigError('MicrosoftAppId', `required when MicrosoftAppType is ${e.MicrosoftAppType}`);

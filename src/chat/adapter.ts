@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect } from 'node:util';
+import { ManagedIdentityCredential } from '@azure/identity';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { msalLoggerOptions } from '../auth/msal-app.js';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
@@ -8,6 +9,7 @@ import {
   AuthenticationError,
   BotFrameworkAuthentication,
   ConnectorFactory,
+  ManagedIdentityServiceClientCredentialsFactory,
   MsalServiceClientCredentialsFactory,
   ToBotFromBotOrEmulatorTokenValidationParameters,
   type AuthenticateRequestResult,
@@ -77,12 +79,23 @@ export class CalbotAdapter extends CloudAdapter {
  * login.microsoftonline.com whether any other host is a real authority first (instance discovery): a login URL
  * elsewhere fails with endpoints_resolution_error wherever Microsoft does not vouch for it. So calbot's MSAL client
  * names the host as known, as calbot's sign-in does. A SingleTenant bot gets its token from its own tenant, on the
- * login URL's host (botbuilder does the same on login.microsoftonline.com). The managed identity (UserAssignedMSI)
- * and local mode keep botbuilder's own.
+ * login URL's host (botbuilder does the same on login.microsoftonline.com). Local mode keeps botbuilder's own.
+ *
+ * A user-assigned managed identity (UserAssignedMSI) gets its token from the host (App Service's identity endpoint,
+ * a VM's IMDS, AKS's workload identity...) through @azure/identity's ManagedIdentityCredential for its client ID.
+ * botbuilder's own uses DefaultAzureCredential, which, when the host refuses (the identity is not assigned to it),
+ * goes on down its chain on every token request: the Azure CLI, PowerShell and the Azure Developer CLI are started,
+ * a second per turn, and on a machine where someone ran `az login` the bot would act as that person.
  */
 function botCredentials(config: Config, logger: Logger): ServiceClientCredentialsFactory | undefined {
   const { appId, appPassword, appType, appTenantId, loginUrl } = config.bot;
-  if (!appId || appType === 'UserAssignedMSI') return undefined;
+  if (!appId) return undefined;
+  if (appType === 'UserAssignedMSI') {
+    type TokenProviders = ConstructorParameters<typeof ManagedIdentityServiceClientCredentialsFactory>[1];
+    // Typed as botbuilder's DefaultAzureCredential (of @azure/identity's CommonJS build); it calls getToken only.
+    const providers = { createAzureServiceTokenProvider: (clientId: string) => new ManagedIdentityCredential({ clientId }) } as unknown as TokenProviders;
+    return new ManagedIdentityServiceClientCredentialsFactory(appId, providers);
+  }
   const login = new URL(loginUrl);
   const authority = appType === 'SingleTenant' ? `${login.origin}/${appTenantId}` : loginUrl;
   const msalLogger = logger.child({ component: 'msal-bot' });

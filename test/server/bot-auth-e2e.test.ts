@@ -12,6 +12,7 @@ import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/store/embedded-database.js';
 import type { Store } from '../../src/store/database.js';
 import { BOTFRAMEWORK_TENANT, BOTFRAMEWORK_TENANT_ID, startFakeBotFramework, type ChannelTokenOptions, type FakeBot, type FakeBotFramework } from '../fakes/botframework/fake-botframework.js';
+import { startFakeManagedIdentity, type FakeManagedIdentity } from '../fakes/botframework/fake-managed-identity.js';
 import { startFakeConnector, type FakeConnector, type ReceivedActivity } from '../fakes/connector/fake-connector.js';
 import { startFakeGraph, type FakeGraph } from '../fakes/graph/fake-graph.js';
 import { decodeJwtPayload, openAuthorizeUrl, startFakeIdentity, type FakeIdentity, type FakeUser } from '../fakes/identity/fake-identity.js';
@@ -32,6 +33,8 @@ interface BotHarness {
   identity: FakeIdentity;
   graph: FakeGraph;
   bot: FakeBot;
+  /** App Service's managed identity endpoint, for a UserAssignedMSI bot (which has no password). */
+  managedIdentity?: FakeManagedIdentity;
   baseUrl: string;
   /** Log lines, and what botbuilder printed on the console. */
   logLines: string[];
@@ -66,12 +69,17 @@ interface Exchange {
 }
 
 async function startBotHarness(
-  appType: FakeBot['appType'],
+  appType: FakeBot['appType'] | 'UserAssignedMSI',
   name: string,
   options: { botTokenLifetimeSeconds?: number; env?: (botFramework: FakeBotFramework) => Record<string, string> } = {},
 ): Promise<BotHarness> {
-  const bot: FakeBot = { appId: randomUUID(), appPassword: `bot~${randomBytes(24).toString('base64url')}`, appType, tenantId: randomUUID() };
+  const managed = appType === 'UserAssignedMSI';
+  // A managed identity is a single-tenant app with no secret: its token comes from the host, never the login endpoint.
+  const bot: FakeBot = { appId: randomUUID(), appPassword: `bot~${randomBytes(24).toString('base64url')}`, appType: managed ? 'SingleTenant' : appType, tenantId: randomUUID() };
   const botFramework = await startFakeBotFramework({ bots: [bot], botTokenLifetimeSeconds: options.botTokenLifetimeSeconds });
+  const managedIdentity = managed ? await startFakeManagedIdentity({ clientIds: [bot.appId] }) : undefined;
+  // Read by @azure/identity's managed identity credential when it first asks for a token, as on App Service.
+  if (managedIdentity) Object.assign(process.env, managedIdentity.environment);
   const connector = await startFakeConnector();
   const store = await openTestDatabase(name);
   const port = await freePort();
@@ -97,9 +105,9 @@ async function startBotHarness(
     MICROSOFT_AUTHORITY_HOST: identity.authorityHost,
     MICROSOFT_GRAPH_URL: graph.url,
     MicrosoftAppId: bot.appId,
-    MicrosoftAppPassword: bot.appPassword,
+    MicrosoftAppPassword: managed ? '' : bot.appPassword,
     MicrosoftAppType: appType,
-    MicrosoftAppTenantId: appType === 'SingleTenant' ? bot.tenantId : '',
+    MicrosoftAppTenantId: appType === 'MultiTenant' ? '' : bot.tenantId,
     ...botFramework.settings,
     ...options.env?.(botFramework),
   });
@@ -138,6 +146,7 @@ async function startBotHarness(
     identity,
     graph,
     bot,
+    managedIdentity,
     baseUrl,
     logLines,
     consoleLines,
@@ -171,6 +180,10 @@ async function startBotHarness(
       await graph.close();
       await identity.close();
       await botFramework.close();
+      if (managedIdentity) {
+        await managedIdentity.close();
+        for (const variable of Object.keys(managedIdentity.environment)) delete process.env[variable];
+      }
       rmSync(dataDir, { recursive: true, force: true });
       jest.restoreAllMocks();
     },
@@ -478,5 +491,67 @@ describe('calbot with a SingleTenant Bot Framework app ID', () => {
       await h.connector.waitFor(round, (r) => r.conversationId === user.conversationId);
       expect(emulatorIssuers()).toEqual(before);
     }
+  });
+});
+
+// One harness for the file: MSAL keeps the managed identity source it found (and its endpoint) for the process.
+describe('calbot with a user-assigned managed identity (UserAssignedMSI) on App Service', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness('UserAssignedMSI', 'botauth-msi');
+    // Not assigned to the host yet: the first test assigns it.
+    h.managedIdentity!.clientIds.clear();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("logs why the identity's token was refused while it is not assigned to the host, asking the host only (never a developer's CLI login), and answers once it is", async () => {
+    const user = teamsUser();
+    const answer = await h.exchange(h.message('help', user));
+    // The turn ran; its reply could not be sent (nor the apology), so the chat gets nothing and the log says why.
+    expect(answer.status).toBe(200);
+    const failures = answer.log.filter((line) => line.msg === 'turn failed');
+    expect(failures).toEqual([expect.objectContaining({ level: 50, err: expect.objectContaining({ message: expect.stringMatching(/^ManagedIdentityCredential: .*No User Assigned or Delegated Managed Identity found/s) }) })]);
+    // botbuilder's DefaultAzureCredential went on to the Azure CLI, PowerShell and the Azure Developer CLI.
+    expect(failures[0]!.err.message).not.toMatch(/Azure CLI|PowerShell|Developer CLI|EnvironmentCredential/);
+    expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
+    expect(h.managedIdentity!.requests.length).toBeGreaterThan(0);
+    expect(h.managedIdentity!.requests.every((r) => r.status === 400)).toBe(true);
+
+    h.managedIdentity!.clientIds.add(h.bot.appId);
+    const asked = h.managedIdentity!.requests.length;
+    const reply = await h.say('help', user);
+    expect(reply.activity.text).toMatch(/Here's what I can do/);
+    expect(h.managedIdentity!.requests.slice(asked)).toEqual([
+      { apiVersion: '2019-08-01', resource: 'https://api.botframework.com', clientId: h.bot.appId, identityHeader: true, status: 200 },
+    ]);
+    expect(bearerOf(reply)).toBe(h.managedIdentity!.issued[0]);
+    // No secret, so the login endpoint is never asked.
+    expect(h.botFramework.tokenRequests).toEqual([]);
+  });
+
+  it('keeps the token for the next turns, other users and proactive messages', async () => {
+    const asked = h.managedIdentity!.requests.length;
+    const user = teamsUser();
+    const other = teamsUser();
+    const replies = [await h.say('help', user), await h.say('help', other)];
+    await h.calbot.proactive.send(`msteams:${other.id}`, { text: 'a proactive hello' });
+    const proactive = await h.connector.waitFor(2, (r) => r.conversationId === other.conversationId);
+    expect([...replies, proactive.at(-1)!].map(bearerOf)).toEqual(Array(3).fill(h.managedIdentity!.issued[0]));
+    expect(h.managedIdentity!.requests).toHaveLength(asked);
+    expect(h.botFramework.tokenRequests).toEqual([]);
+  });
+
+  it("refuses a channel token for another app ID (the audience is the identity's client ID)", async () => {
+    const user = teamsUser();
+    expect(await h.deliver(h.message('help', user), { appId: randomUUID() })).toBe(401);
+    expect(h.connector.received.filter((r) => r.conversationId === user.conversationId)).toEqual([]);
+  });
+
+  it("never writes the identity endpoint's header or a token to the log or the console", () => {
+    const secrets = [h.managedIdentity!.environment.IDENTITY_HEADER, ...h.managedIdentity!.issued, ...h.botFramework.issued.channelTokens.map((token) => token.split('.').at(-1)!)];
+    expect(secrets.length).toBeGreaterThan(2);
+    for (const line of [...h.logLines, ...h.consoleLines]) for (const secret of secrets) expect(line).not.toContain(secret);
   });
 });
