@@ -1,4 +1,4 @@
-import { ActivityHandler, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type Activity, type TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
 import type { Collections } from '../store/collections.js';
 import { normalizeCommandText, type ChatCommand } from './chat-command.js';
@@ -7,6 +7,12 @@ import { chatUserKeyOf, rememberChatUser } from './chat-users.js';
 export const WELCOME_TEXT =
   "Hi, I'm calbot. I keep an eye on your Outlook calendar and answer questions like \"what's on today\" right here. " +
   'Type "connect outlook" to start, or "help" to see everything I can do.';
+/** What calbot says in a group chat or a channel, where others would read a calendar's answer or a notice. */
+export const SHARED_CONVERSATION_TEXT =
+  'I keep your calendar private, so I answer only in a 1:1 chat with you: open a chat with calbot and ask me there.';
+/** Its welcome when it is added to a group chat or a team. */
+export const SHARED_WELCOME_TEXT =
+  "Hi, I'm calbot. I answer questions about your Outlook calendar in a 1:1 chat, to keep it private: open a chat with calbot to start.";
 export const UNKNOWN_TEXT = 'I didn\'t catch that. Type "help" to see what I can do.';
 export const GREETING_REPLY = 'Hi! Ask me "what\'s on today", "next meeting" or "am I free at 3", or type "help" to see everything I can do.';
 export const THANKS_REPLY = "You're welcome!";
@@ -28,6 +34,15 @@ export interface BotDependencies {
   commands: ChatCommand<any, any>[];
 }
 
+/**
+ * A group chat, a team's channel (Teams), or any channel's group conversation: everyone there reads what calbot
+ * writes, and a conversation reference taken there would send that user's change notices to all of them.
+ */
+export function isSharedConversation(activity: Pick<Activity, 'conversation'>): boolean {
+  const conversation = activity.conversation as Partial<Activity['conversation']> | undefined;
+  return conversation?.isGroup === true || conversation?.conversationType === 'groupChat' || conversation?.conversationType === 'channel';
+}
+
 /** The chat front: remember who wrote, find the command, run it. Every turn is one log line. */
 export class CalbotBot extends ActivityHandler {
   constructor(private readonly deps: BotDependencies) {
@@ -38,6 +53,14 @@ export class CalbotBot extends ActivityHandler {
     });
     this.onMembersAdded(async (turn, next) => {
       const botId = turn.activity.recipient?.id;
+      if (isSharedConversation(turn.activity)) {
+        // Once, when calbot itself joins; not for each person who joins later (the whole group would read it).
+        if (botId && (turn.activity.membersAdded ?? []).some((member) => member.id === botId)) {
+          await turn.sendActivity(SHARED_WELCOME_TEXT);
+          deps.logger.info({ event: 'welcome', shared: true, channelId: turn.activity.channelId, conversationId: turn.activity.conversation?.id }, 'turn');
+        }
+        return next();
+      }
       const newcomers = (turn.activity.membersAdded ?? []).filter((member) => member.id !== botId);
       if (newcomers.length > 0) {
         if (turn.activity.from?.id && turn.activity.from.id !== botId) await rememberChatUser(deps.collections, turn.activity);
@@ -55,6 +78,12 @@ export class CalbotBot extends ActivityHandler {
 
   private async handleMessage(turn: TurnContext): Promise<void> {
     const started = Date.now();
+    if (isSharedConversation(turn.activity)) {
+      // Nothing is read or remembered: the writer's own 1:1 chat stays where answers and change notices go.
+      await turn.sendActivity(SHARED_CONVERSATION_TEXT);
+      this.deps.logger.info({ event: 'message', command: 'shared-conversation', userKey: chatUserKeyOf(turn.activity), ms: Date.now() - started }, 'turn');
+      return;
+    }
     // Card buttons (Action.Submit) send { command } in value instead of text.
     const submitted = (turn.activity.value as { command?: unknown } | undefined)?.command;
     const raw = typeof submitted === 'string' ? submitted : turn.activity.text ?? '';

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import type restify from 'restify';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
-import { GREETING_REPLY, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
+import { GREETING_REPLY, SHARED_CONVERSATION_TEXT, SHARED_WELCOME_TEXT, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
 
 describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   let h: Harness;
@@ -105,6 +105,52 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     const edited = teamsUser();
     expect(await h.post({ ...h.message('help', edited), type: 'messageUpdate', attachments: [{ content: '<div>help</div>' }] })).toBe(200);
     expect(h.connector.messages(edited.conversationId)).toHaveLength(0);
+  });
+
+  describe('in a group chat or a channel, where everyone reads what calbot writes', () => {
+    /** The same Teams user writing in a group chat (or a team's channel, mentioning calbot) rather than their 1:1 chat. */
+    const shared = (text: string, user: ReturnType<typeof teamsUser>, conversation: object) => ({ ...h.message(text, user), conversation: { tenantId: user.tenantId, ...conversation } });
+    const groupChat = { id: '19:meeting_group@thread.v2', conversationType: 'groupChat', isGroup: true };
+    const channel = { id: '19:general@thread.skype;messageid=1', conversationType: 'channel', isGroup: true };
+
+    it.each([
+      ['a group chat', groupChat, "what's on today"],
+      ["a team's channel", channel, "<at>calbot</at> what's on today"],
+      ['a group conversation of another channel (isGroup only)', { id: 'B1:T1:C1', isGroup: true }, 'next meeting'],
+    ])('in %s: answers no calendar question, says where it does, and keeps the 1:1 chat as where notices go', async (_where, conversation, question) => {
+      const user = teamsUser();
+      await h.say('help', user);
+      const key = `msteams:${user.id}`;
+      const before = await h.store.collections.chatUsers.findOne({ _id: key });
+      const asked = shared(question, user, conversation);
+      expect(await h.post(asked)).toBe(200);
+      const [reply] = await h.connector.waitFor(1, (r) => r.conversationId === (conversation as { id: string }).id && r.activity.replyToId === (asked as { id: string }).id);
+      expect(reply!.activity.text).toBe(SHARED_CONVERSATION_TEXT);
+      expect(await h.store.collections.chatUsers.findOne({ _id: key })).toEqual(before);
+      // Someone calbot never met in a 1:1 chat is not remembered from a group either.
+      const stranger = teamsUser();
+      const fromStranger = shared('connect outlook', stranger, conversation);
+      expect(await h.post(fromStranger)).toBe(200);
+      const [answer] = await h.connector.waitFor(1, (r) => r.activity.replyToId === (fromStranger as { id: string }).id);
+      expect(answer!.activity.text).toBe(SHARED_CONVERSATION_TEXT);
+      expect(answer!.activity.attachments).toBeUndefined();
+      expect(await h.store.collections.chatUsers.findOne({ _id: `msteams:${stranger.id}` })).toBeNull();
+    });
+
+    it('says hello once when added to a group chat, and not to each person who joins it later', async () => {
+      const user = teamsUser();
+      const conversation = { ...groupChat, id: `19:${user.aadObjectId}@thread.v2` };
+      const update = (membersAdded: object[]) => ({ ...shared('', user, conversation), type: 'conversationUpdate', text: undefined, membersAdded });
+      expect(await h.post(update([{ id: '28:calbot' }]))).toBe(200);
+      const [welcome] = await h.connector.waitFor(1, (r) => r.conversationId === conversation.id);
+      expect(welcome!.activity.text).toBe(SHARED_WELCOME_TEXT);
+      expect(await h.post(update([{ id: user.id }]))).toBe(200);
+      // A message after it is answered: had the join been welcomed, that welcome would have come first.
+      expect(await h.post(shared('hi', user, conversation))).toBe(200);
+      const received = await h.connector.waitFor(2, (r) => r.conversationId === conversation.id);
+      expect(received.map((r) => r.activity.text)).toEqual([SHARED_WELCOME_TEXT, SHARED_CONVERSATION_TEXT]);
+      expect(await h.store.collections.chatUsers.findOne({ _id: `msteams:${user.id}` })).toBeNull();
+    });
   });
 
   it('remembers every user who writes: conversation reference, tenant and Teams time zone', async () => {
