@@ -109,7 +109,7 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
 
   describe('in a group chat or a channel, where everyone reads what calbot writes', () => {
     /** The same Teams user writing in a group chat (or a team's channel, mentioning calbot) rather than their 1:1 chat. */
-    const shared = (text: string, user: ReturnType<typeof teamsUser>, conversation: object) => ({ ...h.message(text, user), conversation: { tenantId: user.tenantId, ...conversation } });
+    const shared = (text: string, user: ReturnType<typeof teamsUser>, conversation: object): Record<string, any> => ({ ...h.message(text, user), conversation: { tenantId: user.tenantId, ...conversation } });
     const groupChat = { id: '19:meeting_group@thread.v2', conversationType: 'groupChat', isGroup: true };
     const channel = { id: '19:general@thread.skype;messageid=1', conversationType: 'channel', isGroup: true };
 
@@ -124,14 +124,14 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
       const before = await h.store.collections.chatUsers.findOne({ _id: key });
       const asked = shared(question, user, conversation);
       expect(await h.post(asked)).toBe(200);
-      const [reply] = await h.connector.waitFor(1, (r) => r.conversationId === (conversation as { id: string }).id && r.activity.replyToId === (asked as { id: string }).id);
+      const [reply] = await h.connector.waitFor(1, (r) => r.conversationId === (conversation as { id: string }).id && r.activity.replyToId === asked.id);
       expect(reply!.activity.text).toBe(SHARED_CONVERSATION_TEXT);
       expect(await h.store.collections.chatUsers.findOne({ _id: key })).toEqual(before);
       // Someone calbot never met in a 1:1 chat is not remembered from a group either.
       const stranger = teamsUser();
       const fromStranger = shared('connect outlook', stranger, conversation);
       expect(await h.post(fromStranger)).toBe(200);
-      const [answer] = await h.connector.waitFor(1, (r) => r.activity.replyToId === (fromStranger as { id: string }).id);
+      const [answer] = await h.connector.waitFor(1, (r) => r.activity.replyToId === fromStranger.id);
       expect(answer!.activity.text).toBe(SHARED_CONVERSATION_TEXT);
       expect(answer!.activity.attachments).toBeUndefined();
       expect(await h.store.collections.chatUsers.findOne({ _id: `msteams:${stranger.id}` })).toBeNull();
