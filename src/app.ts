@@ -3,7 +3,8 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
 import { createMicrosoftAuth, type MicrosoftAuth } from './auth/microsoft-auth.js';
-import { loadOrCreateEncryptionKey, verifyEncryptionKey } from './auth/token-crypto.js';
+import { verifyOrRotateEncryptionKey } from './auth/key-rotation.js';
+import { loadOrCreateEncryptionKey } from './auth/token-crypto.js';
 import { askCommands } from './chat/ask-commands.js';
 import { CalbotBot } from './chat/bot.js';
 import { createAdapter } from './chat/adapter.js';
@@ -77,7 +78,7 @@ export async function startCalbot(
   let encryptionKey: Buffer;
   try {
     encryptionKey = await loadOrCreateEncryptionKey(config, config.dataDir, logger);
-    await verifyEncryptionKey(collections, encryptionKey);
+    await verifyOrRotateEncryptionKey(collections, encryptionKey, config.tokenEncryptionKeysPrevious, logger);
   } catch (error) {
     if (!options.store) await store.close(); // the embedded database too: nothing is left running
     throw error;

@@ -44,6 +44,8 @@ export interface Config {
     emulatorOpenIdMetadataUrl: string;
   };
   tokenEncryptionKey: Buffer | undefined;
+  /** TOKEN_ENCRYPTION_KEY_PREVIOUS: keys being rotated away from, read until every token is sealed again (key-rotation.ts). */
+  tokenEncryptionKeysPrevious: Buffer[];
   sync: {
     intervalMs: number;
     windowPastDays: number;
@@ -156,6 +158,27 @@ const encryptionKey = z.preprocess(
     }),
 );
 
+/** Comma-separated keys as encryptionKey reads one. */
+const encryptionKeys = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const keys: Buffer[] = [];
+      for (const part of value.split(',').map((text) => text.trim())) {
+        const key = Buffer.from(part, 'base64');
+        if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== part.replace(/=+$/, '')) {
+          ctx.addIssue({ code: 'custom', message: 'expected keys of 32 random bytes, base64-encoded, separated by commas' });
+          return z.NEVER;
+        }
+        keys.push(key);
+      }
+      return keys;
+    }),
+);
+
 const schema = z.object({
   PORT: integer(3978, 0, 65535),
   HOST: z.preprocess(blankToUndefined, z.string().regex(/^[0-9A-Za-z.:\[\]-]+$/, 'expected an address to listen on, like 0.0.0.0, 127.0.0.1 or ::').optional()),
@@ -194,6 +217,7 @@ const schema = z.object({
   ToBotFromChannelTokenIssuer: z.preprocess(blankToUndefined, z.string().trim().default('https://api.botframework.com')),
   ToBotFromEmulatorOpenIdMetadataUrl: httpUrl('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration', ['https:']),
   TOKEN_ENCRYPTION_KEY: encryptionKey,
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKeys,
   SYNC_INTERVAL: duration('5 minutes'),
   SYNC_WINDOW_PAST_DAYS: integer(7, 0, 365),
   SYNC_WINDOW_FUTURE_DAYS: integer(180, 1, 1825),
@@ -224,6 +248,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parseEnvironment(schema, env);
   if (e.MONGODB_URI && !e.TOKEN_ENCRYPTION_KEY) {
     throw new ConfigError('TOKEN_ENCRYPTION_KEY', 'required when MONGODB_URI is set: 32 random bytes, base64-encoded (openssl rand -base64 32)');
+  }
+  if (e.TOKEN_ENCRYPTION_KEY_PREVIOUS && !e.TOKEN_ENCRYPTION_KEY) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY_PREVIOUS', 'expected TOKEN_ENCRYPTION_KEY to be set too: the new key, which the previous ones are rotated to');
+  }
+  if (e.TOKEN_ENCRYPTION_KEY_PREVIOUS?.some((key) => key.equals(e.TOKEN_ENCRYPTION_KEY!))) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY_PREVIOUS', 'expected keys other than TOKEN_ENCRYPTION_KEY (the key being rotated to)');
   }
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppPassword', 'required when MicrosoftAppId is set');
@@ -266,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       emulatorOpenIdMetadataUrl: e.ToBotFromEmulatorOpenIdMetadataUrl,
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
+    tokenEncryptionKeysPrevious: e.TOKEN_ENCRYPTION_KEY_PREVIOUS ?? [],
     sync: {
       intervalMs: e.SYNC_INTERVAL,
       windowPastDays: e.SYNC_WINDOW_PAST_DAYS,

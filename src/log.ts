@@ -7,7 +7,7 @@ const REDACT = [
   'password', 'secret', 'token', 'accessToken', 'refreshToken', 'idToken', 'code', 'codeVerifier', 'state', 'authorization',
   '*.password', '*.secret', '*.token', '*.accessToken', '*.refreshToken', '*.idToken', '*.code', '*.codeVerifier', '*.clientSecret',
   '*.authorization', '*.Authorization', '*.headers.authorization', '*.headers.Authorization', 'req.headers.authorization',
-  'req.headers.cookie', '*.appPassword', '*.tokenEncryptionKey', '*.deltaLink', '*.nextLink',
+  'req.headers.cookie', '*.appPassword', '*.tokenEncryptionKey', '*.tokenEncryptionKeysPrevious', '*.deltaLink', '*.nextLink',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -30,7 +30,7 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string, options: 
     // Already known dead: do not hammer Microsoft with a grant it refused.
     if (accountDoc.status === 'needs-reconnect') throw new ReconnectNeededError(userKey, 'marked', false);
 
-    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, userKey, deps.logger);
+    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps, userKey, deps.logger);
     try {
       const client = await deps.msal.client(plugin);
       const account = await client.getTokenCache().getAccountByHomeId(accountDoc.homeAccountId);

@@ -50,7 +50,7 @@ export function createMicrosoftAuth(options: {
   const logger = options.logger.child({ component: 'auth' });
   const msal = createMsalApp(options.config, logger);
   if (!msal) return undefined;
-  const deps: AuthDeps = { collections: options.collections, encryptionKey: options.encryptionKey, msal, locks: createUserLocks(), logger, now: options.now };
+  const deps: AuthDeps = { collections: options.collections, encryptionKey: options.encryptionKey, previousKeys: options.config.tokenEncryptionKeysPrevious, msal, locks: createUserLocks(), logger, now: options.now };
   return {
     createSignInLink: (userKey, conversationReference, linkOptions) => createSignInLink(deps, userKey, conversationReference, linkOptions),
     completeSignIn: (query) => completeSignIn(deps, query),

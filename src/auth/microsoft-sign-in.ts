@@ -14,7 +14,7 @@ import {
 } from './auth-errors.js';
 import { MicrosoftDiscoveryError, type MsalApp } from './msal-app.js';
 import { createTokenCachePlugin, tokenCacheContext } from './token-cache.js';
-import { open, seal } from './token-crypto.js';
+import { authStateContext, openWithAny, seal } from './token-crypto.js';
 import type { UserLocks } from './user-lock.js';
 
 /** How long a sign-in link works (the card says so). */
@@ -23,7 +23,9 @@ const MAX_STATE_LENGTH = 200;
 
 export interface AuthDeps {
   collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections'>;
+  /** What tokens are sealed with; `previousKeys` (TOKEN_ENCRYPTION_KEY_PREVIOUS) are tried after it when opening. */
   encryptionKey: Buffer;
+  previousKeys: readonly Buffer[];
   msal: MsalApp;
   locks: UserLocks;
   logger: Logger;
@@ -62,7 +64,6 @@ export type ConfirmOutcome = { kind: 'connected'; result: SignInResult } | { kin
 export type RedirectQuery = URLSearchParams | Record<string, unknown>;
 
 export const authStateId = (state: string) => createHash('sha256').update(state, 'utf8').digest('hex');
-const verifierContext = (stateId: string) => `auth-state:${stateId}`;
 
 /**
  * The link a chat user opens to connect Outlook. The state is 32 random bytes; only its SHA-256 is stored, with the
@@ -101,7 +102,7 @@ export async function createSignInLink(
     _id: id,
     userKey,
     conversationReference,
-    codeVerifier: seal(deps.encryptionKey, verifier, verifierContext(id)),
+    codeVerifier: seal(deps.encryptionKey, verifier, authStateContext(id)),
     nonce,
     createdAt: now,
     expiresAt: new Date(now.getTime() + SIGN_IN_LINK_LIFETIME_MS),
@@ -141,7 +142,7 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
 
   let codeVerifier: string;
   try {
-    codeVerifier = open(deps.encryptionKey, stored.codeVerifier, verifierContext(id)).toString('utf8');
+    codeVerifier = openWithAny(deps.encryptionKey, deps.previousKeys, stored.codeVerifier, authStateContext(id)).toString('utf8');
   } catch {
     // The encryption key changed between the link and the redirect.
     throw new InvalidStateError('unreadable', pending);
@@ -151,7 +152,7 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
   const partition = pendingCachePartition(id);
   let account: AccountInfo;
   try {
-    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps.encryptionKey, partition, deps.logger);
+    const plugin = createTokenCachePlugin(deps.collections.tokenCaches, deps, partition, deps.logger);
     const client = await deps.msal.client(plugin);
     const result = await client.acquireTokenByCode(
       { code, codeVerifier, redirectUri: deps.msal.redirectUri, scopes: deps.msal.scopes, nonce: stored.nonce, state },
@@ -234,7 +235,7 @@ async function link(deps: AuthDeps, pending: PendingSignIn, connected: Connected
   const { userKey } = pending;
   const box = await deps.collections.tokenCaches.findOne({ _id: partition });
   if (!box) throw new TokenEndpointError('no_account', { reason: 'the sign-in left no token cache' }, pending);
-  const json = open(deps.encryptionKey, box, tokenCacheContext(partition));
+  const json = openWithAny(deps.encryptionKey, deps.previousKeys, box, tokenCacheContext(partition));
   await deps.collections.tokenCaches.replaceOne({ _id: userKey }, { ...seal(deps.encryptionKey, json, tokenCacheContext(userKey)), updatedAt: now }, { upsert: true });
   await deps.collections.tokenCaches.deleteOne({ _id: partition });
 

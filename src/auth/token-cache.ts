@@ -2,7 +2,7 @@ import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import type { Collection } from 'mongodb';
 import type { Logger } from '../log.js';
 import type { TokenCacheDoc } from '../store/collections.js';
-import { open, seal } from './token-crypto.js';
+import { openWithAny, seal } from './token-crypto.js';
 
 /** AAD for a user's cache: a document copied under another user's id does not decrypt. */
 export const tokenCacheContext = (userKey: string) => `token-cache:${userKey}`;
@@ -15,7 +15,7 @@ export const tokenCacheContext = (userKey: string) => `token-cache:${userKey}`;
  */
 export function createTokenCachePlugin(
   tokenCaches: Collection<TokenCacheDoc>,
-  key: Buffer,
+  keys: { encryptionKey: Buffer; previousKeys: readonly Buffer[] },
   userKey: string,
   logger: Logger,
 ): ICachePlugin {
@@ -25,7 +25,7 @@ export function createTokenCachePlugin(
       if (!doc) return;
       let json: string;
       try {
-        json = open(key, doc, tokenCacheContext(userKey)).toString('utf8');
+        json = openWithAny(keys.encryptionKey, keys.previousKeys, doc, tokenCacheContext(userKey)).toString('utf8');
       } catch {
         // A changed TOKEN_ENCRYPTION_KEY or a tampered document: treat as empty. Silent calls then find no account
         // (the user is asked to reconnect) and a new sign-in overwrites the document.
@@ -36,7 +36,7 @@ export function createTokenCachePlugin(
     },
     async afterCacheAccess(context: TokenCacheContext) {
       if (!context.cacheHasChanged) return;
-      const box = seal(key, context.tokenCache.serialize(), tokenCacheContext(userKey));
+      const box = seal(keys.encryptionKey, context.tokenCache.serialize(), tokenCacheContext(userKey));
       await tokenCaches.replaceOne({ _id: userKey }, { ...box, updatedAt: new Date() }, { upsert: true });
     },
   };

@@ -6,6 +6,9 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Collections } from '../store/collections.js';
 
+/** AAD of a pending sign-in's PKCE verifier (AuthStateDoc.codeVerifier): it opens only as that state's. */
+export const authStateContext = (stateId: string) => `auth-state:${stateId}`;
+
 /** AES-256-GCM output as stored in MongoDB (TokenCacheDoc, AuthStateDoc.codeVerifier). */
 export interface SealedBox {
   iv: Binary;
@@ -35,6 +38,25 @@ export function open(key: Buffer, box: SealedBox, context = ''): Buffer {
   decipher.setAAD(Buffer.from(context, 'utf8'));
   decipher.setAuthTag(bytes(box.tag));
   return Buffer.concat([decipher.update(bytes(box.ciphertext)), decipher.final()]);
+}
+
+/**
+ * As open, with the key tokens are sealed with (`key`) first and then each key being rotated away from
+ * (TOKEN_ENCRYPTION_KEY_PREVIOUS): until key-rotation.ts has sealed every box again, some are still under an old one.
+ */
+export function openWithAny(key: Buffer, previous: readonly Buffer[], box: SealedBox, context = ''): Buffer {
+  try {
+    return open(key, box, context);
+  } catch (error) {
+    for (const old of previous) {
+      try {
+        return open(old, box, context);
+      } catch {
+        // the next one
+      }
+    }
+    throw error;
+  }
 }
 
 function bytes(value: Binary | Buffer | Uint8Array): Buffer {
@@ -72,7 +94,7 @@ export async function loadOrCreateEncryptionKey(
   return key;
 }
 
-const KEY_CHECK_ID = 'token-encryption-key';
+export const KEY_CHECK_ID = 'token-encryption-key';
 const KEY_CHECK_PLAINTEXT = 'calbot token encryption key check';
 
 /** The key is not the one this database's tokens were sealed with. */
@@ -94,7 +116,7 @@ export class WrongEncryptionKeyError extends Error {
 export async function verifyEncryptionKey(collections: Pick<Collections, 'keyChecks'>, key: Buffer, now = new Date()): Promise<'created' | 'verified'> {
   let check = await collections.keyChecks.findOne({ _id: KEY_CHECK_ID });
   if (!check) {
-    const box = seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_ID);
+    const box = sealKeyCheck(key);
     // Two processes starting at once: one insert wins, the other (a duplicate key) checks against it like any later start.
     try {
       await collections.keyChecks.insertOne({ _id: KEY_CHECK_ID, ...box, createdAt: now });
@@ -108,7 +130,13 @@ export async function verifyEncryptionKey(collections: Pick<Collections, 'keyChe
   return 'verified';
 }
 
-function opens(key: Buffer, box: SealedBox): boolean {
+/** The start-up check sealed with `key` (to replace the stored one when the key is rotated). */
+export function sealKeyCheck(key: Buffer): SealedBox {
+  return seal(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_ID);
+}
+
+/** Whether the stored start-up check opens with `key`. */
+export function opens(key: Buffer, box: SealedBox): boolean {
   try {
     return open(key, box, KEY_CHECK_ID).toString('utf8') === KEY_CHECK_PLAINTEXT;
   } catch {
