@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
 import { createMicrosoftAuth, type MicrosoftAuth } from './auth/microsoft-auth.js';
+import { forgetOnUninstall } from './auth/uninstall.js';
 import { verifyOrRotateEncryptionKey } from './auth/key-rotation.js';
 import { loadOrCreateEncryptionKey } from './auth/token-crypto.js';
 import { askCommands } from './chat/ask-commands.js';
@@ -128,6 +129,7 @@ export async function startCalbot(
       // Last: questions are the broadest match; every command above wins over a look-alike question.
       ...askCommands({ collections, auth, logger, syncIntervalMs: config.sync.intervalMs }),
     ],
+    uninstalled: forgetOnUninstall({ auth, collections, hooks, logger }),
   });
 
   const server = createServer({ adapter, bot, logger, ping: store.ping, completeSignIn: createRedirectHandler(connectDeps) });

@@ -32,6 +32,8 @@ export interface BotDependencies {
   logger: Logger;
   /** Tried in order; the first whose match() returns arguments runs. */
   commands: ChatCommand<any, any>[];
+  /** The user removed calbot from their personal scope (forgetOnUninstall). */
+  uninstalled?: (userKey: string) => Promise<void>;
 }
 
 /**
@@ -49,6 +51,11 @@ export class CalbotBot extends ActivityHandler {
     super();
     this.onMessage(async (turn, next) => {
       await this.handleMessage(turn);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (turn, next) => {
+      // "remove-upgrade" is an update of the app, not its removal; a team's or group chat's removal is not this user's.
+      if (turn.activity.action === 'remove' && !isSharedConversation(turn.activity) && turn.activity.from?.id) await deps.uninstalled?.(chatUserKeyOf(turn.activity));
       await next();
     });
     this.onMembersAdded(async (turn, next) => {

@@ -19,6 +19,7 @@ export const POLICY_PAGES = {
       'It keeps, in its own database: who you are in chat and where to reach you, the Microsoft account you linked, its sign-in tokens (encrypted), the events of your calendar within the days it keeps in sync, your mailbox\'s time zone, working hours and time format, and the change notices it sends you.',
       'It uses them only to answer your questions and to tell you when a meeting changes. It reads your calendar and does not change it.',
       'Type "disconnect outlook" to unlink your account: calbot deletes its tokens and everything it synced, change notices too, and stops syncing.',
+      'Remove calbot from your Teams apps, and it deletes all that and what it kept of you in chat too.',
     ],
   },
   '/terms': {

@@ -1,4 +1,7 @@
 import { CONFIRM_IN_CHAT_TEXT } from '../../src/auth/connect-outlook.js';
+import { WELCOME_TEXT } from '../../src/chat/bot.js';
+import { COLLECTIONS } from '../../src/store/collections.js';
+import { SYNC_JOB } from '../../src/sync/sync-jobs.js';
 import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
 import { startHarness } from '../support/calbot-harness.js';
 
@@ -223,6 +226,43 @@ describe('connect outlook, end to end through the server', () => {
     expect(await h.say('disconnect outlook', chat)).toEqual(['You are not connected to Outlook, so there was nothing to disconnect.']);
     expect((await h.connect(chat, microsoft, { waitForFirstSync: true })).status).toBe(200);
     expect(await h.store.collections.accounts.countDocuments({ _id: userKey, status: 'connected' })).toBe(1);
+  });
+
+  it('removing calbot from Teams deletes what "disconnect" deletes and what calbot kept of the user in chat; an upgrade or a team\'s removal does not', async () => {
+    const chat = teamsUser('Una Install');
+    const microsoft = h.addMicrosoftUser('Una Install');
+    h.graph.addEvent(microsoft.oid, { subject: 'Standup', start: new Date(Date.now() + 86_400_000).toISOString(), end: new Date(Date.now() + 86_400_000 + 1_800_000).toISOString() });
+    expect((await h.connect(chat, microsoft, { waitForFirstSync: true })).status).toBe(200);
+    const userKey = `msteams:${chat.id}`;
+    const { collections, db } = h.store;
+    const jobs = () => db.collection(COLLECTIONS.agendaJobs).countDocuments({ name: SYNC_JOB, 'data.userKey': userKey });
+    const held = async () => ({
+      account: await collections.accounts.countDocuments({ _id: userKey }),
+      tokens: await collections.tokenCaches.countDocuments({ _id: userKey }),
+      events: await collections.events.countDocuments({ userKey }),
+      days: await collections.calendarDays.countDocuments({ userKey }),
+      syncState: await collections.syncStates.countDocuments({ _id: userKey }),
+      chatUser: await collections.chatUsers.countDocuments({ _id: userKey }),
+      jobs: await jobs(),
+    });
+    expect(await held()).toEqual({ account: 1, tokens: 1, events: 1, days: expect.any(Number), syncState: 1, chatUser: 1, jobs: 1 });
+    const installation = (action: string, extra: object = {}) => ({ ...h.message('', chat), type: 'installationUpdate', text: undefined, action, ...extra });
+
+    // An upgrade of the app, and calbot's removal from a team the user is in, leave the user's own link alone.
+    expect(await h.post(installation('remove-upgrade'))).toBe(200);
+    expect(await h.post(installation('remove', { conversation: { id: '19:team@thread.skype', conversationType: 'channel', isGroup: true, tenantId: chat.tenantId } }))).toBe(200);
+    expect(await held()).toMatchObject({ account: 1, tokens: 1, events: 1, syncState: 1, chatUser: 1, jobs: 1 });
+
+    const sent = h.connector.received.length;
+    expect(await h.post(installation('remove'))).toBe(200);
+    expect(await held()).toEqual({ account: 0, tokens: 0, events: 0, days: 0, syncState: 0, chatUser: 0, jobs: 0 });
+    // Nothing is said: the chat is gone from the user's Teams.
+    expect(h.connector.received.length).toBe(sent);
+
+    // Installed again: welcomed, and not connected until they connect again.
+    expect(await h.post({ ...h.message('', chat), type: 'conversationUpdate', text: undefined, membersAdded: [{ id: chat.id }, { id: '28:calbot' }] })).toBe(200);
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === WELCOME_TEXT);
+    expect(await h.say('status', chat)).toEqual(['You are not connected to Outlook. Say "connect outlook" to link your calendar.']);
   });
 });
 
