@@ -72,8 +72,16 @@ export async function startCalbot(
     onChanges?: (userKey: string, changes: Change[]) => Promise<void>;
     /** Change-notice retry/claim timings and the clock (tests). */
     notices?: Partial<NoticeOptions>;
+    /**
+     * "Now" for what users are told: the day "today" is in answers, "status" and "sync status", and the days the sync
+     * window keeps; notices read it too, unless `notices.now` says otherwise. One clock, so that a test that pins it,
+     * seeds "today" and asks cannot see two days across a midnight. Agenda, leases, timers and the sync state's
+     * stamps stay on the real clock. Default: the real time.
+     */
+    clock?: () => Date;
   } = {},
 ): Promise<Calbot> {
+  const clock = options.clock ?? (() => new Date());
   const store = options.store ?? (await openStore(config, logger));
   const { collections } = store;
   let encryptionKey: Buffer;
@@ -100,7 +108,7 @@ export async function startCalbot(
 
   const adapter = createAdapter(config, logger);
   const proactive = createProactiveSender(adapter, config.bot.appId, collections, logger);
-  const notices = createNoticeService({ collections, proactive, logger, horizonDays: config.notifyHorizonDays, options: options.notices });
+  const notices = createNoticeService({ collections, proactive, logger, horizonDays: config.notifyHorizonDays, options: { now: clock, ...options.notices } });
   defineNoticeJob(scheduler, notices, logger);
   /** Change notices, queued page by page before each page is stored, and the first round's summary (a test may pass its own hooks). */
   const onChanges = options.onChanges ?? notices.queueChanges;
@@ -110,7 +118,7 @@ export async function startCalbot(
     agenda: scheduler,
     db: store.db,
     collections,
-    engine: { collections, graphFor, config, logger, onChanges, onRoundComplete },
+    engine: { collections, graphFor, config, logger, onChanges, onRoundComplete, windowClock: clock },
     intervalMs: config.sync.intervalMs,
     auth,
     proactive,
@@ -118,16 +126,16 @@ export async function startCalbot(
     concurrency: config.sync.maxRequestsInFlight,
   });
   const hooks: ConnectionHooks = syncJobs.hooks;
-  const connectDeps = { auth, collections, proactive, graphFor, hooks, logger };
+  const connectDeps = { auth, collections, proactive, graphFor, hooks, logger, clock };
   const bot = new CalbotBot({
     collections,
     logger,
     commands: [
       ...connectOutlookCommands(connectDeps),
-      ...syncCommands({ collections, jobs: syncJobs, proactive, logger }),
+      ...syncCommands({ collections, jobs: syncJobs, proactive, logger, clock }),
       ...notifyCommands({ collections, notices, logger, horizonDays: config.notifyHorizonDays }),
       // Last: questions are the broadest match; every command above wins over a look-alike question.
-      ...askCommands({ collections, auth, logger, syncIntervalMs: config.sync.intervalMs }),
+      ...askCommands({ collections, auth, logger, syncIntervalMs: config.sync.intervalMs, now: clock }),
     ],
     uninstalled: forgetOnUninstall({ auth, collections, hooks, logger }),
   });

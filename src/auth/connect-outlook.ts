@@ -34,6 +34,8 @@ export interface ConnectOutlookDependencies {
   graphFor: (userKey: string) => GraphClient;
   hooks: ConnectionHooks;
   logger: Logger;
+  /** "Now" for "status" (the day "since" is written from, the time it is for the user); tests may pin it. */
+  clock?: () => Date;
 }
 
 const CONNECT = /^(?:please )?(?:connect|link|sign ?in|log ?in|sync with)(?: (?:to |with |my )?(?:outlook|office ?365|microsoft|calendar|my calendar|outlook calendar))?$/;
@@ -137,14 +139,15 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
           // What the answers are based on: the zone (and where it comes from) and the working hours.
           const { zone, source } = userZoneWithSource({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
           const style = account.clockStyle;
+          const now = DateTime.fromJSDate(deps.clock?.() ?? new Date()).setZone(zone);
           const hours = account.workingHours
             ? `your Outlook working hours, ${describeWorkingWeek(account.workingHours, zone, style)}`
             : `${describeWorkingWeek(DEFAULT_WORKING_HOURS, zone, style)} (Outlook has not told me your working hours)`;
           await turn.sendActivity({
             text: [
               // The day in the zone the rest is in: the UTC date is another day in the evening west of Greenwich.
-              `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${shortDate(DateTime.fromJSDate(account.connectedAt).setZone(zone), DateTime.now().setZone(zone))}.`,
-              describeUserZone(zone, source, clockTime(DateTime.now().setZone(zone), style)),
+              `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${shortDate(DateTime.fromJSDate(account.connectedAt).setZone(zone), now)}.`,
+              describeUserZone(zone, source, clockTime(now, style)),
               `Free time is looked for in ${hours}.`,
             ].join(' '),
             textFormat: 'plain',

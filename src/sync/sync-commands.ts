@@ -20,6 +20,8 @@ export interface SyncCommandDeps {
   inTurnWaitMs?: number;
   /** How long to wait for a round at all. */
   roundTimeoutMs?: number;
+  /** "Now" for the answers' words ("today at 14:05"); whether Graph may be called yet stays on the real clock. */
+  clock?: () => Date;
 }
 
 /** "sync now" and "sync status". */
@@ -27,6 +29,7 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
   const { collections, jobs, logger } = deps;
   const inTurnWaitMs = deps.inTurnWaitMs ?? 10_000;
   const roundTimeoutMs = deps.roundTimeoutMs ?? 10 * 60_000;
+  const clock = deps.clock ?? (() => new Date());
 
   return [
     defineCommand({
@@ -42,7 +45,7 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
           // The job would not call Graph before then anyway; say so instead of waiting for nothing.
           const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
           const why = state.lastError?.kind === 'unavailable' ? 'Microsoft Graph is not answering and asked me to wait' : 'Microsoft asked me to slow down';
-          return void (await turn.sendActivity(`${why}, so I won't read your calendar before ${formatWhen(state.throttledUntil, new Date(), zone, account.clockStyle)}. I'll catch up then on my own.`));
+          return void (await turn.sendActivity(`${why}, so I won't read your calendar before ${formatWhen(state.throttledUntil, clock(), zone, account.clockStyle)}. I'll catch up then on my own.`));
         }
         let request = await jobs.requestRun(user._id);
         if (request.missing) {
@@ -68,7 +71,7 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
         const account = await collections.accounts.findOne({ _id: user._id });
         const state = await collections.syncStates.findOne({ _id: user._id });
         const job = account ? await jobs.jobInfo(user._id) : undefined;
-        await turn.sendActivity(syncStatusText({ user, account, state, job, now: new Date() }));
+        await turn.sendActivity(syncStatusText({ user, account, state, job, now: clock() }));
       },
     }),
   ];

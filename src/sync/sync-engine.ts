@@ -36,7 +36,13 @@ export interface SyncEngineDeps {
   graphFor(userKey: string): GraphClient;
   config: { sync: Pick<Config['sync'], 'windowPastDays' | 'windowFutureDays' | 'pageSize'> };
   logger: Logger;
+  /** The round's stamps (lastRunAt, lastSuccessAt, failures), which "sync now" and Agenda's locks are compared with. */
   clock?: () => Date;
+  /**
+   * The day the window is read from (default: `clock`): calbot's clock for what users are told, so that the days kept
+   * are the days answers ask about when a test pins that clock, and the stamps stay on the real one.
+   */
+  windowClock?: () => Date;
   /**
    * Called with each page's notice-worthy changes before the page is stored (never on a first round, which is
    * summed up in onRoundComplete instead). Before, not after: if it fails, the round fails with nothing of the
@@ -176,7 +182,7 @@ interface RoundPlan {
  * full round that was under way, if one was (its reason and previous window carry over).
  */
 function planRound(state: SyncStateDoc, now: Date, deps: SyncEngineDeps, restart?: { current: FullRoundProgress | undefined }): RoundPlan {
-  const window = syncWindow(now, deps.config.sync.windowPastDays, deps.config.sync.windowFutureDays);
+  const window = syncWindow(deps.windowClock?.() ?? now, deps.config.sync.windowPastDays, deps.config.sync.windowFutureDays);
   const moved = windowMoved(state, window);
   const previous = fullRoundOf(state);
   // A full round begun by an older calbot marked the events it saw by round number, which a failed round reuses: it

@@ -19,8 +19,12 @@ export function userKeyOf(user: TeamsUser): string {
   return `msteams:${user.id}`;
 }
 
+/**
+ * A linked account and, unless `sync: null`, a completed round: as of the harness's "now" (its clock, pinned or not),
+ * with that day's window; given only the collections, as of the real time.
+ */
 export async function seedAccount(
-  collections: Collections,
+  into: Pick<Harness, 'store' | 'clock'> | Collections,
   user: TeamsUser,
   /**
    * `days: false`: a user synced before calendarDays existed (no daysVersion): answers come from the events
@@ -28,8 +32,8 @@ export async function seedAccount(
    */
   options: { mailboxTimeZone?: string; status?: AccountDoc['status']; sync?: Partial<SyncStateDoc> | null; days?: boolean } = {},
 ): Promise<void> {
+  const { collections, now } = 'store' in into ? { collections: into.store.collections, now: into.clock.now() } : { collections: into, now: new Date() };
   const userKey = userKeyOf(user);
-  const now = new Date();
   await collections.accounts.insertOne({
     _id: userKey,
     homeAccountId: `${randomUUID()}.${user.tenantId}`,

@@ -18,6 +18,8 @@ export interface Harness {
   calbot: Calbot;
   store: Store;
   connector: FakeConnector;
+  /** calbot's clock (startCalbot's `clock`): the real time until a test pins it. */
+  clock: TestClock;
   baseUrl: string;
   /** POSTs an activity to /api/messages; returns the HTTP status. */
   post(activity: object, headers?: Record<string, string>): Promise<number>;
@@ -26,6 +28,36 @@ export interface Harness {
   /** Sends `text` as `user` and waits for `replies` new messages in that user's conversation. */
   say(text: string, user?: TeamsUser, replies?: number): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The one clock a harness's calbot reads for what it tells users ("today", "sync status", "status", notices, the sync
+ * window). A test that seeds relative to "now" and then asks pins it first and reads "now" from it: the seed and the
+ * answer then see the same instant, whatever midnight the real clock passes meanwhile. Pinned, it stands still:
+ * notices' retries, claims and quiet hours (which read it too) wait for a time that never comes, so a test that needs
+ * those to move on leaves it unpinned. Agenda, leases, timers and the sync state's stamps stay on the real clock.
+ */
+export interface TestClock {
+  /** The pinned instant, or the real time. */
+  now(): Date;
+  /** Stops the clock at `at` (default: the real time now) until unpin() or another pin(); returns that instant. */
+  pin(at?: Date): Date;
+  /** Back to the real time. */
+  unpin(): void;
+}
+
+export function testClock(): TestClock {
+  let pinned: Date | undefined;
+  return {
+    now: () => new Date(pinned?.getTime() ?? Date.now()),
+    pin(at = new Date()) {
+      pinned = new Date(at.getTime());
+      return new Date(pinned.getTime());
+    },
+    unpin() {
+      pinned = undefined;
+    },
+  };
 }
 
 export interface TeamsUser {
@@ -69,7 +101,8 @@ export async function startHarness(env: Record<string, string> = {}, name = 'cal
   // The port is chosen up front so PUBLIC_URL (and the redirect URI registered at the identity fake) is known.
   const port = env.PORT ?? String(await freePort());
   const config = loadConfig({ PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent', ...env });
-  const calbot = await startCalbot(config, createLogger(config.logLevel), { store, host: '127.0.0.1' });
+  const clock = testClock();
+  const calbot = await startCalbot(config, createLogger(config.logLevel), { store, host: '127.0.0.1', clock: clock.now });
   const baseUrl = `http://127.0.0.1:${calbot.port}`;
   const defaultUser = teamsUser();
 
@@ -89,6 +122,7 @@ export async function startHarness(env: Record<string, string> = {}, name = 'cal
     calbot,
     store,
     connector,
+    clock,
     baseUrl,
     post,
     message,
