@@ -18,8 +18,10 @@ describe('hostile input through the whole ask path', () => {
 
   beforeAll(async () => {
     h = await startHarness({}, 'ask-hostile');
-    await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin' });
-    const today = DateTime.now().setZone('Europe/Berlin').startOf('day');
+    // Seeded for today and asked about today: one instant for both, whatever midnight passes meanwhile.
+    h.clock.pin();
+    await seedAccount(h, user, { mailboxTimeZone: 'Europe/Berlin' });
+    const today = DateTime.fromJSDate(h.clock.now(), { zone: 'Europe/Berlin' }).startOf('day');
     await seedEvents(h.store.collections, user, [
       ...SUBJECTS.map((subject, i) => ({ subject, start: today.set({ hour: 8 + i }), location: subject, joinUrl: i === 0 ? 'javascript:alert(1)' : undefined })),
       { subject: 'x'.repeat(64 * 1024), start: today.set({ hour: 20 }) },
