@@ -9,7 +9,7 @@ import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, type ClockStyle } from './date-text.js';
 import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type TimeRange, type WorkingHours } from './free-slots.js';
-import { isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions } from './question.js';
+import { isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -22,7 +22,7 @@ import {
   type DisplayEvent,
   type ScheduleAnswer,
 } from './schedule-card.js';
-import { eventsBetween, nextEvents, nextHorizon, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
+import { eventsBetween, isUpcomingMeeting, nextEvents, nextHorizon, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
 import { clientTimeZoneOf } from './chat-users.js';
 import type { DayReads } from '../sync/calendar-days.js';
 import { BadTimeZoneInput, describeUserZone, parseTimeZoneCommand, resolveUserZone, userZoneWithSource, type TimeZoneCommand } from './time-zone.js';
@@ -49,12 +49,21 @@ export interface AskCommandDeps {
  */
 export interface AskPrefetch {
   now: Date;
-  likely: { zone: string; question: Question } | undefined;
+  likely: { zone: string; question: Question | UnsupportedSpan } | undefined;
   dayReads: DayReads | undefined;
 }
 
 export const FIRST_SYNC_TEXT = "I'm still syncing your calendar for the first time; ask again in a minute.";
 export const NOT_CONNECTED_TEXT = "You haven't connected your Outlook calendar yet, so I can't see your schedule.";
+
+/**
+ * "next summer", "this year": what calbot says of a span it does not answer for, in the words typed. A season's
+ * dates depend on where one is (and on whom one asks); a year or a quarter is more than one answer lists.
+ */
+export function unsupportedSpanText(question: UnsupportedSpan): string {
+  const why = question.what === 'season' ? 'a season has no fixed dates (they depend on where you are)' : `a ${question.what} is more than I list at once`;
+  return `I can't answer for "${question.span}": ${why}. Ask about a day, a week or a month instead, like "what's on next week" or "what's on in june".`;
+}
 
 /** The user's zone: their override, else the mailbox's, else the one Teams reports, else UTC. */
 export function userZone(user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTimeZone'>, account: Pick<AccountDoc, 'mailboxTimeZone'> | null | undefined): string {
@@ -119,13 +128,16 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         // needs there are read now, beside the chat user (and the answer context it carries), not after it.
         const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
         const likely = parseQuestion(text, now, likelyZone, questionOptions(turn));
-        const dayReads = likely ? prefetchDays(collections, userKey, likely.kind === 'free-at' ? { ...likely, range: rangeRead(likely, likelyZone) } : likely, now, likelyZone) : undefined;
+        const dayReads = likely && likely.kind !== 'unsupported' ? prefetchDays(collections, userKey, likely.kind === 'free-at' ? { ...likely, range: rangeRead(likely, likelyZone) } : likely, now, likelyZone) : undefined;
         return { now, likely: likely && { zone: likelyZone, question: likely }, dayReads };
       },
       async run(turn, user, { text }, { now, likely, dayReads }) {
         const { account, syncState } = await answerContextFor(collections, user);
         const zone = userZone(user, account);
         const style = account?.clockStyle;
+        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone, questionOptions(turn));
+        // No calendar can answer it, connected or not.
+        if (question?.kind === 'unsupported') return void (await turn.sendActivity({ text: unsupportedSpanText(question), textFormat: 'plain' }));
         const freshness = calendarFreshness({ account, syncState, now, zone, clock: style, syncIntervalMs: deps.syncIntervalMs });
         if (freshness.kind === 'not-connected') return notConnected(turn, user);
         if (freshness.kind === 'first-sync') {
@@ -137,7 +149,6 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
           await turn.sendActivity({ text: reply, textFormat: 'plain' });
           return;
         }
-        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone, questionOptions(turn));
         if (!question) {
           // Only a zone change can turn a question into a non-question (a date that does not exist there); rare.
           await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
@@ -146,15 +157,18 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         // Days outside the synced window are not in the store: say so rather than answer "nothing on" or "free".
         let asked = question;
         let windowNote: string | undefined;
-        if (question.kind === 'agenda' || question.kind === 'free-at' || question.kind === 'free-slots') {
-          const coverage = syncCoverage(question.range, syncState, now, zone);
+        // "next meeting tomorrow" is bounded by that day, as "what's on tomorrow" is.
+        const bounded = question.kind === 'next' ? question.within : question.kind === 'now' ? undefined : question;
+        if (bounded) {
+          const coverage = syncCoverage(bounded.range, syncState, now, zone);
           if (coverage.kind === 'outside' || (coverage.kind === 'partly' && question.kind === 'free-at')) {
-            const then = question.kind === 'agenda' ? "what's on then" : "whether you're free then";
-            await turn.sendActivity({ text: `${question.label} is outside the part of your calendar I keep in sync (${coverage.synced}), so I can't tell ${then}.`, textFormat: 'plain' });
+            const then = question.kind === 'agenda' || question.kind === 'next' ? "what's on then" : "whether you're free then";
+            await turn.sendActivity({ text: `${bounded.label} is outside the part of your calendar I keep in sync (${coverage.synced}), so I can't tell ${then}.`, textFormat: 'plain' });
             return;
           }
           if (coverage.kind === 'partly') {
-            asked = { ...question, range: coverage.range };
+            if (question.kind === 'next' && question.within) asked = { ...question, within: { ...question.within, range: coverage.range } };
+            else if (question.kind !== 'next' && question.kind !== 'now') asked = { ...question, range: coverage.range };
             windowNote = coverage.note;
           }
         }
@@ -186,7 +200,14 @@ export async function answerQuestion(
       return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, events, ...named, ...extras });
     }
     case 'next': {
-      const { count, asked, subject, after } = question;
+      const { count, asked, subject, after, within } = question;
+      if (within) {
+        // "next meeting tomorrow": the first meetings of that day (from now, today), as "next meeting" picks them.
+        const from = within.range.start;
+        const found = (await eventsBetween(calendar, within.range, zone)).filter((event) => isUpcomingMeeting(event, from) && (!subject || matchesSubject(subject, event)));
+        const on = { label: within.label, phrase: within.phrase };
+        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, ...extras });
+      }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject);
       return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), ...extras });

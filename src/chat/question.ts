@@ -18,7 +18,9 @@ export type { TimeRange } from './free-slots.js';
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
  *   ("when is my next standup", "next 1:1 with sam": matchesSubject); with `after`, only those starting from then
- *   ("next meeting after 3": 15:00 today, when that is still to come).
+ *   ("next meeting after 3": 15:00 today, when that is still to come). With `within`, the first ones starting in that
+ *   day or range ("next meeting tomorrow", "first meeting on friday", "next meeting this week"; from now when it has
+ *   begun): `label` names it as an agenda would ("Tomorrow · Fri 27 Nov"), `phrase` fits a sentence ("tomorrow").
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -31,10 +33,21 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string } }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
+
+/**
+ * A question about a span calbot does not answer for, `span` as typed ("next summer", "this year"): a season has no
+ * dates of its own (and they differ by hemisphere), a year or a quarter is more than one answer shows. The reply says
+ * so, rather than list a meeting named "summer" or today's agenda.
+ */
+export interface UnsupportedSpan {
+  kind: 'unsupported';
+  what: 'season' | 'year' | 'quarter';
+  span: string;
+}
 
 /**
  * The words a question names a meeting by ("standup", "1:1 with sam", "design review"): `text` as typed (lower
@@ -168,7 +181,7 @@ function slips(a: string, b: string): number {
 /** "tuesday pm", "tomorrow am" (not "tomorrow am i free"): that part of the day. */
 const DAY_HALF = /\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|thurs|fri|sat|sun) (am|pm)\b(?! i\b)/g;
 
-const POSSESSIVE = /\b(meeting|event|appointment|call|one|week|weekend|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)['\u2018\u2019\u02bc`]s\b/g;
+const POSSESSIVE = /\b(meeting|event|appointment|call|one|week|weekend|month|year|quarter|summer|winter|monday|tuesday|wednesday|thursday|friday|saturday|sunday)['\u2018\u2019\u02bc`]s\b/g;
 
 /** What the user typed, ready to match: lower case, no apostrophes or stray punctuation, typos fixed. */
 export function normalizeQuestionText(text: string): string {
@@ -246,6 +259,11 @@ const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|
 /** "what's happening" is about now; "what's happening tomorrow" is that day's agenda. */
 /** "do I have a meeting at 2", "is there anything at 3": with a time named, a yes/no about that time. */
 const HAVE_MEETING = /\b(do i have|have i got|is there|are there) (a |an |any )?(meeting|call|event|appointment|something|anything)s?\b/;
+/**
+ * "anything at 2", "what do I have at 3pm", "what's at 10 tomorrow", "any meetings at 4": with a time named, what is
+ * on then, which the yes/no "is there anything at 3" answers (with the meetings then), not the whole day's list.
+ */
+const WHAT_AT = /\b(?:anything|something|whats|what (?:do|have|am|will) i|any (?:meeting|call|event|appointment)s?)\b/;
 const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
@@ -257,7 +275,21 @@ const NEXT_COUNTED = new RegExp(`\\bnext (?:(${COUNT_WORD}) )?(?:meeting|event|a
  * "when is my next standup", "what are my next 3 meetings with sam", "next design review": "next" after nothing but
  * words that ask about it, and what follows it. Said mid-sentence ("am I free before my next meeting") it names no subject.
  */
-const NEXT_LEAD = /^(?:(?:when|whens|what|whats|where|wheres|which|time|day|is|are|do|does|will|i|have|got|show|list|give|tell|find|me|us|my|our|the|and|so|ok|okay|please|pls)\s+)*next\s+(.+)$/;
+const LEAD_WORDS = '(?:(?:when|whens|what|whats|where|wheres|which|time|day|is|are|do|does|will|i|have|got|show|list|give|tell|find|me|us|my|our|the|and|so|ok|okay|please|pls)\\s+)*';
+const NEXT_LEAD = new RegExp(`^${LEAD_WORDS}next\\s+(.+)$`);
+/**
+ * "first meeting tomorrow", "what's my first call on friday", "first 2 meetings monday": asked as "next" is, the first
+ * of that day (readNext), when a day or a range is named. Not "first thing tomorrow", which says when ("am I free first
+ * thing tomorrow"), nor a first named meeting ("first standup tomorrow" is that day's standups, as before).
+ */
+const FIRST_LEAD = new RegExp(`^${LEAD_WORDS}first\\s+(?:(${COUNT_WORD}) )?((?:meeting|event|appointment|call|one)s?\\b.*)$`);
+/**
+ * A season, a year or a quarter named as a span ("next summer", "this winter", "in the fall", "meetings this year",
+ * "the rest of the quarter"): not dates calbot answers for (UnsupportedSpan). Followed by a name, the words are a
+ * meeting's ("next summer party", "next year planning").
+ */
+const UNSUPPORTED_SPAN =
+  /\b(this |next |last |coming |current |previous |past |(?:in|during|over|for) (?:the )?|(?:the )?(?:rest|remainder|end) of (?:the |this )?)(spring|summer|autumn|fall|winter|year|quarter)\b(?: (\S+))?/;
 /** What follows "next" that is a span or a day, not a meeting: "next week", "next monday", "next 3 days", "next december". */
 const NEXT_SPAN = new RegExp(
   `^(?:(?:${COUNT_WORD}) )?(?:half (?:an )?)?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
@@ -476,7 +508,7 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
  * Reads a schedule question; `undefined` means the text is not one (a command, a greeting, chit-chat).
  * `now` is the clock, `zone` the user's IANA zone: "today" and "friday" are the user's today and friday.
  */
-export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | undefined {
+export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | UnsupportedSpan | undefined {
   const normalized = normalizeQuestionText(text);
   const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t)) return undefined;
@@ -484,10 +516,14 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
 
+  // "next summer", "meetings this year": said to be no span calbot answers for, not read as a name or as today.
+  const unsupported = unsupportedSpan(normalized);
+  if (unsupported) return unsupported;
+
   const reading = readNext(normalized, now, here);
   if (reading.question) return reading.question;
-  // "next meeting tomorrow" is still the plain next meeting; "next standup tomorrow" is tomorrow's standups.
-  if (NEXT.test(t) && !NEXT_FREE.test(t) && !reading.besideWhen) return { kind: 'next', count: 1 };
+  // "next standup tomorrow" is tomorrow's standups; "next meeting tomorrow", tomorrow's first meeting (below).
+  if (NEXT.test(t) && !NEXT_FREE.test(t) && !reading.besideWhen && !reading.firstWithin) return { kind: 'next', count: 1 };
   if (NOW_WORDS.test(t)) return { kind: 'now' };
 
   // One chrono-node reading serves the day, a range of dates and the time of day.
@@ -515,6 +551,13 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
   const time = week || dates || during ? undefined : timeOfDay(t, found, part);
 
+  if (reading.firstWithin) {
+    const within = nextWithin(t, { week, dates, day, during, time, part }, here, today);
+    if (within) return { kind: 'next', ...reading.firstWithin, ...within };
+    // A time alone ("next meeting at 3") or a span that is over: the plain next meeting, as before.
+    if (NEXT.test(t) && !NEXT_FREE.test(t)) return { kind: 'next', count: 1 };
+  }
+
   // "am I in a meeting", "what's happening": now, unless the question names when.
   if (!week && !day && !dates && !time && !during && NOW.test(t)) return { kind: 'now' };
 
@@ -525,9 +568,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const named = reading.besideWhen ? { subject: reading.besideWhen, asked: false } : namedMeetings(normalized);
 
   // A time named with meetings named ("anything about the project at 2", "standup at 9", "call with bob at 3") asks
-  // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's.
-  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named))) {
-    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || (named && !FREE.test(t)) ? 'busy' : 'free';
+  // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
+  // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
+  const whatAt = time !== undefined && WHAT_AT.test(t) && !PROPOSES.test(t);
+  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt))) {
+    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
@@ -613,6 +658,38 @@ function duringSpan(t: string, here: DateTime, today: DateTime, day: DateTime | 
   return !day && span && span.end <= here ? stretch(today.plus({ days: 1 }), part) : span;
 }
 
+/**
+ * Where "next meeting tomorrow" (readNext's `firstWithin`) looks: the day named (or its part, "tomorrow morning"), or
+ * the week, dates or month, from now once it has begun. Beside a day, a time named is where its meetings start from
+ * ("next meeting tomorrow at 3", "after 3": `after`, which the answer says), and a stretch bounds them ("tomorrow before
+ * noon"). Undefined for a time alone ("next meeting at 3": the plain next meeting) and for a span that is over.
+ */
+function nextWithin(
+  t: string,
+  named: { week: Span | undefined; dates: Span | undefined; day: DateTime | undefined; during: Span | undefined; time: TimeOfDay | undefined; part: DayPart | undefined },
+  here: DateTime,
+  today: DateTime,
+): Pick<NextQuestion, 'within' | 'after'> | undefined {
+  const { week, dates, day, during, time, part } = named;
+  const whole = week ?? dates ?? (day && (part ? partOfDay(day, part, today) : dayRange(day, today)));
+  if (!whole) return undefined;
+  const from = time && !week && !dates ? whole.start.set({ hour: time.startHour, minute: time.startMinute }) : during && (AFTER_TIME.test(t) || ONWARDS_TIME.test(t)) ? during.start : undefined;
+  const span = during ?? (from ? { ...whole, start: from } : whole);
+  if (span.end <= here) return undefined;
+  const begun = span.start < here;
+  const phrase = from && !begun ? whole.phrase : during ? during.phrase : begun ? restOf(whole, here, today).phrase : whole.phrase;
+  const within = { range: { start: (begun ? here : span.start).toJSDate(), end: span.end.toJSDate() }, label: whole.label, phrase };
+  return from && !begun ? { within, after: from.toJSDate() } : { within };
+}
+
+/** "next summer", "meetings this year", "in the fall": the span, when one is named as one and not as a meeting's name. */
+function unsupportedSpan(t: string): UnsupportedSpan | undefined {
+  const match = UNSUPPORTED_SPAN.exec(t);
+  if (!match || (match[3] !== undefined && namesAMeeting(match[3]))) return undefined; // "next summer party"
+  const word = match[2]!;
+  return { kind: 'unsupported', what: word === 'year' || word === 'quarter' ? word : 'season', span: `${match[1]}${word}` };
+}
+
 /** How long a time asked about is, in minutes, when the question says ("for half an hour at 3"). */
 function lengthAsked(t: string): number | undefined {
   const match = LENGTH.exec(t);
@@ -634,6 +711,12 @@ interface NextReading {
    * from the list, while the first alone would hide a second standup that day that the user may be looking for.
    */
   besideWhen?: SubjectFilter | undefined;
+  /**
+   * No meeting named beside a day or a range ("next meeting tomorrow", "first 2 meetings on friday", "next call this
+   * week"): how many of the first meetings there (parseQuestion makes it a `next` question `within` that span). A user
+   * asking it means that day's first, not the next from now, which may be today's.
+   */
+  firstWithin?: { count: number; asked?: number };
 }
 
 /**
@@ -646,6 +729,12 @@ interface NextReading {
 function readNext(t: string, now: Date, here: DateTime): NextReading {
   const lead = NEXT_LEAD.exec(t);
   if (!lead) {
+    // "first meeting tomorrow" is "next meeting tomorrow"; "first meeting" alone, as before, is not a "next" question.
+    const first = FIRST_LEAD.exec(t);
+    if (first && namesWhen(first[2]!, now)) {
+      const beside = readNameBesideWhen(first[2]!.split(' ').filter(Boolean));
+      if (beside.named.length === 0) return { firstWithin: meetingCount(first[1], beside.noun?.[1] === 's') };
+    }
     // Mid-sentence, only a count of meetings is read: "agenda for the next 3 meetings".
     const counted = NEXT_COUNTED.exec(t);
     return counted ? { question: { kind: 'next', ...meetingCount(counted[1], counted[2] === 's') } } : {};
@@ -659,7 +748,11 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
   const from = AFTER_TIME.exec(rest);
   if (from) rest = `${rest.slice(0, from.index)}${rest.slice(from.index + from[0].length)}`.replace(/\s+/g, ' ').trim();
   const words = rest.split(' ').filter(Boolean);
-  if (namesWhen(rest, now)) return { besideWhen: listedName(readNameBesideWhen(words).named) };
+  if (namesWhen(rest, now)) {
+    const beside = readNameBesideWhen(words);
+    const besideWhen = listedName(beside.named);
+    return besideWhen ? { besideWhen } : { firstWithin: meetingCount(countWord?.[1], beside.noun?.[1] === 's') };
+  }
   const { named, noun } = readName(words);
   const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
   const subject = listedName(named);
@@ -914,7 +1007,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t)) return false;
-  if (NEXT.test(t) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

@@ -203,6 +203,11 @@ export interface NextInput extends AnswerExtras {
   after?: Date | undefined;
   /** Where the search stopped (nextHorizon): an answer with fewer than `count` says how far it looked. */
   until?: Date | undefined;
+  /**
+   * The day or range the meetings had to start in ("next meeting tomorrow": "Tomorrow · Fri 27 Nov", "tomorrow"): the
+   * header names it, and the summary says what was found there, not how far ahead calbot looked.
+   */
+  within?: { label: string; phrase: string } | undefined;
 }
 
 /**
@@ -214,11 +219,12 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const { zone, now, events } = input;
   const count = input.count ?? 1;
   const subject = quoted(input.subject);
-  const header = subject ? `Next "${subject}"` : 'Next up';
+  const { within } = input;
+  const header = `${subject ? `Next "${subject}"` : 'Next up'}${within ? ` · ${within.label}` : ''}`;
   const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
   if (!first) {
-    const summary = matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
+    const summary = within ? `No meetings${matching} ${within.phrase}.` : matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
     return renderAnswer({ header, summary, groups: [], ...footnoteOf(input) });
   }
   const local = localClock(zone);
@@ -239,9 +245,13 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
     }
     groups.at(-1)!.rows.push(eventRow(event, groupDay, local, conflicts.has(event), input.clock));
   }
-  const found =
-    events.length >= count
-      ? `Your next ${meetings(count)}${matching}${input.asked ? ` (${count} is the most I list at once)` : ''}.`
+  const most = input.asked ? ` (${count} is the most I list at once)` : '';
+  const found = within
+    ? events.length >= count
+      ? `Your first ${meetings(count)}${matching} ${within.phrase}${most}.`
+      : `Only ${meetings(events.length)}${matching} ${within.phrase}.`
+    : events.length >= count
+      ? `Your next ${meetings(count)}${matching}${most}.`
       : `Only ${meetings(events.length)}${matching || ' coming up'} ${lookedAhead(input.until, now)}.`;
   const when = startsIn(first.start, now);
   const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;

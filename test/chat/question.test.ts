@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { DateTime } from 'luxon';
-import { isScheduleQuestion, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question } from '../../src/chat/question.js';
+import { isScheduleQuestion, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question, type UnsupportedSpan } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -15,7 +15,7 @@ const AUCKLAND_EARLY = { now: new Date('2026-11-25T12:00:00Z'), zone: 'Pacific/A
 
 type Clock = typeof LONDON;
 /** `subject`: the words of the meetings named (the answer lists only those), or null for none; absent: not checked. */
-type Row = [text: string, clock: Clock, kind: Question['kind'] | undefined, start?: string, end?: string, subject?: string | null];
+type Row = [text: string, clock: Clock, kind: Question['kind'] | UnsupportedSpan['kind'] | undefined, start?: string, end?: string, subject?: string | null];
 
 const L = LONDON;
 const rows: Row[] = [
@@ -244,7 +244,7 @@ const rows: Row[] = [
   ['next 2 standups', L, 'next'],
   // ... not a day after "next", nor a day or a time besides it
   ['next standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
-  ['next meeting tomorrow', L, 'next'],
+  ['next meeting tomorrow', L, 'next'], // the first of that day (its range below)
   ['next march planning', L, 'agenda', '2027-03-01T00:00', '2027-04-01T00:00'],
   ['next time', L, undefined],
   ['cancel my next standup', L, undefined],
@@ -410,6 +410,42 @@ const rows: Row[] = [
   ['   ', L, undefined],
   ['lol', L, undefined],
   ['how are you', L, undefined],
+  // the first meetings of a day or a range named ("next meeting tomorrow"; their ranges are checked below)
+  ['first meeting tomorrow', L, 'next'],
+  ["what's my first meeting monday", L, 'next'],
+  ['next meeting on friday', L, 'next'],
+  ['next 2 calls on monday', L, 'next'],
+  ['when is my first meeting tomorrow', L, 'next'],
+  ['next meeting next week', L, 'next'],
+  // ... not a first meeting named, nor "first" without a day, nor a day that is over
+  ['first standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup'],
+  ['first meeting', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
+  ['first thing tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['first meeting yesterday', L, 'agenda', '2026-11-25T00:00', '2026-11-26T00:00', null],
+  // what is on at a time named: the yes/no about then, with what is on then
+  ['anything at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', null],
+  ['what do I have at 3pm', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ["what's at 10 tomorrow", L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30', null],
+  ["what's on at 3", L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['any meetings at 4?', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30', null],
+  ['what do i have on dec 3 at 2pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30', null],
+  ['anything at 9', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', null], // 9:00 is over: tomorrow's, as "am I free at 9"
+  // ... but a stretch of the day is still a list, and a meeting proposed is still the day's
+  ['anything after 2', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00', null],
+  ["what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  // a season, a year or a quarter: no span calbot answers for, and said so (not a meeting named "summer", nor today)
+  ['next summer', L, 'unsupported'],
+  ['this winter', L, 'unsupported'],
+  ['next spring', L, 'unsupported'],
+  ["what's on in the fall", L, 'unsupported'],
+  ['am i free this summer', L, 'unsupported'],
+  ['meetings next year', L, 'unsupported'],
+  ['next year', L, 'unsupported'],
+  ['rest of the quarter', L, 'unsupported'],
+  // ... but a season in a meeting's name is a name
+  ['spring planning tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['summer party on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['winter offsite tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'winter offsite'],
   // a yes/no about Bob's call then (its subject below, with the other named meetings)
   ['do i have a call with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   // calbot reads the calendar, never changes it: these get "I didn't catch that" and the help, not a day's agenda
@@ -501,10 +537,9 @@ const rows: Row[] = [
   ['team meeting at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'team'],
   ['status call at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'status'],
   ['is my 3pm with sam', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', 'sam'],
-  // ... a stretch of the day is still a list, and a time without a name is as before
+  // ... a stretch of the day is still a list (a time without a name: what is on then, above)
   ['anything about the project after 2', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00', 'project'],
   ['meetings with sam this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00', 'sam'],
-  ['anything at 2', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   // ... but no name where there is none: filler, days, times, what a meeting is like, a list, free time, a typo
   ["what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['my meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
@@ -514,7 +549,6 @@ const rows: Row[] = [
   ['whats on with my day tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['am I free with my afternoon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00', null],
   ['how many meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
-  ['first meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['back to back meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['all day events tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['teams meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // online ones, not a name
@@ -891,6 +925,7 @@ describe('parseQuestion', () => {
     ['next 1:1 w sam', 1, '1:1 w sam', ['1:1', 'sam']],
     ['next teams meeting', 1, 'teams', ['team']],
     ['next meeting about budget', 1, 'budget', ['budget']],
+    ['next summer party', 1, 'summer party', ['summer', 'party']], // a name, not a season
   ] as const)('%j asks for the next %d matching %j', (text, count, subject, terms) => {
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count, subject: { text: subject, terms } });
   });
@@ -904,10 +939,9 @@ describe('parseQuestion', () => {
     ['next please', 1],
     ['am i free before my next meeting', 1], // mid-sentence: no subject is read
     ['agenda for the next 3 meetings', 3],
-    // A day or a time beside it: read as before, the plain next meeting ("next meeting at 3" is not a meeting named "3").
+    // A time alone beside it, or a day that is over: the plain next meeting ("next meeting at 3" is not a meeting named "3").
     ['next meeting at 3', 1],
-    ['next meeting this morning', 1],
-    ['next meeting tomorrow', 1],
+    ['next meeting yesterday', 1],
     // Words about the meeting, not its name: what is asked of it, when, where, and thanks.
     ['next meeting details', 1],
     ['next meeting link', 1],
@@ -949,6 +983,54 @@ describe('parseQuestion', () => {
     expect(question.kind).toBe('next');
     expect(question.subject?.text).toBe(subject);
     expect(question.after && DateTime.fromJSDate(question.after, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(after && `${after}:00`);
+  });
+
+  // "next meeting tomorrow": the first meetings of that day, not the next from now; today's (or this week's) from now.
+  it.each([
+    ['next meeting tomorrow', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ['first meeting tomorrow', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ['next meeting on friday', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ["what's my first meeting monday", 1, '2026-11-30T00:00', '2026-12-01T00:00', 'Mon 30 Nov', 'on Mon 30 Nov', L],
+    ['my first 2 meetings on dec 3', 2, '2026-12-03T00:00', '2026-12-04T00:00', 'Thu 3 Dec', 'on Thu 3 Dec', L],
+    ['next 3 meetings tomorrow', 3, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ['first one tomorrow', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ['next meeting today', 1, '2026-11-26T10:42', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'for the rest of today', L],
+    ['first meeting today', 1, '2026-11-26T10:42', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'for the rest of today', L],
+    ['next meeting this morning', 1, '2026-11-26T10:42', '2026-11-26T12:00', 'Today · Thu 26 Nov · Morning', 'for the rest of this morning', L],
+    ["what's next tomorrow", 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ['next meeting next week', 1, '2026-11-30T00:00', '2026-12-07T00:00', 'Next week · 30 Nov – 6 Dec', 'next week', L],
+    ['next meeting this week', 1, '2026-11-26T10:42', '2026-11-30T00:00', 'This week · 23–29 Nov', 'for the rest of this week', L],
+    ['next meeting tomorrow', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', HONOLULU],
+    ['first meeting tomorrow', 1, '2026-03-08T00:00', '2026-03-09T00:00', 'Tomorrow · Sun 8 Mar', 'tomorrow', NEW_YORK_DST],
+  ] as const)('%j asks for the first %d meetings from %s to %s', (text, count, start, end, label, phrase, clock) => {
+    const question = parseQuestion(text, clock.now, clock.zone) as Extract<Question, { kind: 'next' }>;
+    expect(question).toMatchObject({ kind: 'next', count, within: { label, phrase } });
+    expect(question).not.toHaveProperty('after');
+    expect(question).not.toHaveProperty('subject');
+    const local = (date: Date) => DateTime.fromJSDate(date, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
+    expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
+  });
+
+  it('"next meeting tomorrow at 3" is the first of that day from 15:00, said as after 15:00', () => {
+    for (const text of ['next meeting tomorrow at 3', 'next meeting tomorrow after 3pm']) {
+      const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'next' }>;
+      expect(question).toMatchObject({ kind: 'next', count: 1, within: { label: 'Tomorrow · Fri 27 Nov', phrase: 'tomorrow' } });
+      expect(question.after).toEqual(new Date('2026-11-27T15:00:00Z'));
+      expect(question.within!.range).toEqual({ start: new Date('2026-11-27T15:00:00Z'), end: new Date('2026-11-28T00:00:00Z') });
+    }
+  });
+
+  it.each([
+    ['next summer', 'season', 'next summer'],
+    ['this winter', 'season', 'this winter'],
+    ['whats on this fall', 'season', 'this fall'],
+    ['anything about the offsite over the summer', 'season', 'over the summer'],
+    ["this year's meetings", 'year', 'this year'],
+    ['what did i have last year', 'year', 'last year'],
+    ['meetings for the rest of the year', 'year', 'the rest of the year'],
+    ['next quarter', 'quarter', 'next quarter'],
+  ] as const)('%j names a %s, "%s", which calbot does not answer for', (text, what, span) => {
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'unsupported', what, span });
   });
 
   it('reads at most 8 words of a subject; the answer quotes what was typed (the card clips it)', () => {
