@@ -47,7 +47,7 @@ export function prefetchDays(collections: StoredCalendar['collections'], userKey
   const firstNext = (from: Date) => nextDateChunks(from, new Date(from.getTime() + 2 * DAY_MS))[0] ?? [];
   const dates =
     question.kind === 'next'
-      ? firstNext(question.after ?? now)
+      ? question.within ? datesToRead(question.within.range, zone) : firstNext(question.after ?? now) // "next meeting tomorrow": that day's
       : question.kind === 'now'
         ? [...datesToRead({ start: now, end: new Date(now.getTime() + 1) }, zone), ...firstNext(now)]
         : datesToRead(question.range, zone);

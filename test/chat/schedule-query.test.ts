@@ -1,5 +1,8 @@
 import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
-import { datesToRead, nextDateChunks, storedCalendar } from '../../src/chat/schedule-query.js';
+import { parseQuestion, type Question } from '../../src/chat/question.js';
+import { datesToRead, nextDateChunks, prefetchDays, storedCalendar } from '../../src/chat/schedule-query.js';
+import type { Store } from '../../src/store/database.js';
+import { openTestDatabase } from '../support/database.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -43,5 +46,33 @@ describe('storedCalendar: where a user is answered from', () => {
     ['no sync state', null, 'events'],
   ] as const)('%s', (_name, state, source) => {
     expect(storedCalendar(collections, 'msteams:u', state).source).toBe(source);
+  });
+});
+
+describe('prefetchDays: the days a question starts reading before the chat user is in', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestDatabase('prefetch-days');
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+  const now = at('2026-11-26T10:42:00Z'); // Thursday
+  const zone = 'Europe/Berlin';
+  const prefetched = async (text: string) => {
+    const question = parseQuestion(text, now, zone) as Question;
+    const reads = prefetchDays(store.collections, 'msteams:prefetch', question, now, zone);
+    await Promise.all(reads.values());
+    return { question, dates: [...reads.keys()].sort() };
+  };
+
+  it('"next meeting on monday": that day\'s dates, where its answer is read, not the two from now', async () => {
+    const { question, dates } = await prefetched('next meeting on monday');
+    expect(dates).toEqual(datesToRead((question as Extract<Question, { kind: 'next' }>).within!.range, zone));
+    expect(dates).toEqual(['2026-11-29', '2026-11-30']);
+  });
+
+  it('"next meeting": the first chunk from now', async () => {
+    expect((await prefetched('next meeting')).dates).toEqual(['2026-11-26', '2026-11-27']);
   });
 });
