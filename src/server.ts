@@ -129,6 +129,13 @@ export function createServer(deps: ServerDependencies): CalbotServer {
     });
   }
 
+  // Browsers ask for it with every page calbot serves (/, /privacy, /terms, the sign-in result): no icon, and no
+  // request-rejected warning each time, which would read as an attack in the log.
+  server.get('/favicon.ico', async (_req, res) => {
+    res.statusCode = 204;
+    res.end();
+  });
+
   server.get('/healthz', async (_req, res) => {
     const database = await deps.ping();
     res.send(database ? 200 : 503, { status: database ? 'ok' : 'unavailable', database: database ? 'up' : 'down' });
