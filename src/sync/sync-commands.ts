@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
+import { microsoftAppMissingMessage } from '../auth/sign-in-card.js';
 import { defineCommand, type ChatCommand } from '../chat/chat-command.js';
 import type { ProactiveSender } from '../chat/proactive.js';
 import { clockTime, shortDate, type ClockStyle } from '../chat/date-text.js';
@@ -16,6 +18,8 @@ export interface SyncCommandDeps {
   jobs: SyncJobs;
   proactive: ProactiveSender;
   logger: Logger;
+  /** Undefined when the Microsoft app is not configured: nothing syncs, and only an admin can change that. */
+  auth: MicrosoftAuth | undefined;
   /** How long "sync now" keeps the turn open before answering later, proactively (Bot Framework turns time out). */
   inTurnWaitMs?: number;
   /** How long to wait for a round at all. */
@@ -37,6 +41,8 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
       help: { usage: 'sync now', description: 'read your Outlook calendar again right away' },
       match: (text) => (SYNC_NOW.test(text) ? {} : undefined),
       async run(turn, user) {
+        // Not "connect outlook", which would only say the same after one more turn.
+        if (!deps.auth) return void (await turn.sendActivity(microsoftAppMissingMessage()));
         const account = await collections.accounts.findOne({ _id: user._id });
         if (!account) return void (await turn.sendActivity('You are not connected to Outlook. Say "connect outlook" to link your calendar.'));
         if (account.status === 'needs-reconnect') return void (await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`));
@@ -70,6 +76,7 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
       async run(turn, user) {
         const account = await collections.accounts.findOne({ _id: user._id });
         const state = await collections.syncStates.findOne({ _id: user._id });
+        if (!account && !deps.auth) return void (await turn.sendActivity(microsoftAppMissingMessage()));
         const job = account ? await jobs.jobInfo(user._id) : undefined;
         await turn.sendActivity(syncStatusText({ user, account, state, job, now: clock() }));
       },

@@ -4,6 +4,7 @@ import type restify from 'restify';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
 import { GREETING_REPLY, SHARED_CONVERSATION_TEXT, SHARED_WELCOME_TEXT, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
+import { microsoftAppMissingMessage } from '../../src/auth/sign-in-card.js';
 
 describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   let h: Harness;
@@ -47,6 +48,14 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   ])('answers %j in kind, not with "I didn\'t catch that"', async (text, kind) => {
     const [reply] = await h.say(text);
     expect(reply).toBe(kind === 'greeting' ? GREETING_REPLY : THANKS_REPLY);
+  });
+
+  it('"sync now" and "sync status" without Microsoft settings say an admin must set Outlook up, as "connect outlook" does', async () => {
+    const user = teamsUser();
+    const [connect] = await h.say('connect outlook', user);
+    expect(connect).toBe(microsoftAppMissingMessage());
+    // Not "say connect outlook", which would only lead to the same line one turn later.
+    for (const text of ['sync now', 'Sync now!', 'sync status']) expect(await h.say(text, user)).toEqual([connect]);
   });
 
   it('gives unknown text a one-line hint toward help', async () => {
