@@ -21,7 +21,9 @@ export interface GraphEvent {
   originalEndTimeZone?: string;
   isAllDay?: boolean;
   location?: { displayName?: string | null } | null;
-  organizer?: { emailAddress?: { name?: string | null; address?: string | null } | null } | null;
+  organizer?: { emailAddress?: GraphEmailAddress | null } | null;
+  /** Everyone invited; rooms and equipment booked through the invite are `type: 'resource'`. */
+  attendees?: GraphAttendee[] | null;
   onlineMeeting?: { joinUrl?: string | null } | null;
   webLink?: string | null;
   showAs?: string | null;
@@ -29,6 +31,19 @@ export interface GraphEvent {
   isCancelled?: boolean;
   lastModifiedDateTime?: string | null;
   changeKey?: string;
+}
+
+export interface GraphEmailAddress {
+  /** The display name; for a guest from outside often the address again. */
+  name?: string | null;
+  /** An SMTP address, or for some accounts inside the organization an Exchange X.500 one ("/o=ExchangeLabs/..."). */
+  address?: string | null;
+}
+
+export interface GraphAttendee {
+  type?: 'required' | 'optional' | 'resource' | null;
+  status?: { response?: string | null; time?: string | null } | null;
+  emailAddress?: GraphEmailAddress | null;
 }
 
 /** A deletion (or an event that left the window) in a delta page: only the id survives. */

@@ -153,6 +153,13 @@ export interface EventDoc {
   endDate?: string;
   location?: string;
   organizer?: { name?: string; address?: string };
+  /**
+   * Who is in the meeting, for "meetings with sam" (matchesSubject): the organizer first, then the attendees, each once
+   * as their display name, followed by the part of their address before '@' when the name does not hold it ("Robert
+   * Kahn bob.kahn"); no rooms or equipment; at most MAX_PEOPLE (event-mapping.ts). The user is among them. Absent: no
+   * one named, or stored before calbot kept people (the next full round writes the event again with them).
+   */
+  people?: string[];
   joinUrl?: string;
   webLink?: string;
   showAs?: string;
@@ -166,11 +173,13 @@ export interface EventDoc {
 }
 
 /**
- * What a chat answer shows of an event: the EventDoc fields the cards and free-time rules read, and nothing else
- * (each entry is written again whenever its day changes, and on FerretDB every byte of a day is re-encoded).
+ * What a chat answer reads of an event: the EventDoc fields the cards and free-time rules read, and the people a
+ * "with <name>" question matches, nothing else (each entry is written again whenever its day changes, and on FerretDB
+ * every byte of a day is re-encoded: hence the cap on people). Days filed before people were kept have none until
+ * their events are written again.
  */
 export type DayEntry = Pick<EventDoc, 'eventId' | 'subject' | 'start' | 'end' | 'isAllDay' | 'isCancelled' | 'type'> &
-  Partial<Pick<EventDoc, 'startDate' | 'endDate' | 'location' | 'joinUrl' | 'showAs' | 'responseStatus'>>;
+  Partial<Pick<EventDoc, 'startDate' | 'endDate' | 'location' | 'joinUrl' | 'showAs' | 'responseStatus' | 'people'>>;
 
 /**
  * One user's events on one UTC date, kept by the sync engine beside `events` so a question is answered by two or

@@ -11,7 +11,11 @@ import type { SyncWindow } from './sync-window.js';
  * slower under load. The sync engine keeps the days exact: every change to `events` names the dates it touched.
  */
 
-/** Bump when the layout of CalendarDayDoc changes: the sync engine then rebuilds each user's days once. */
+/**
+ * Bump when the layout of CalendarDayDoc changes: the sync engine then rebuilds each user's days once, from `events`
+ * (answers read `events` meanwhile). Not bumped for DayEntry.people: a rebuild would file only what `events` holds,
+ * and events stored before people were kept have none until a round writes them again (see EventDoc.people).
+ */
 export const DAYS_VERSION = 1;
 
 const DAY_MS = 86_400_000;
@@ -46,6 +50,8 @@ export function dayEntryOf(doc: EventDoc): DayEntry {
   for (const field of ['startDate', 'endDate', 'location', 'joinUrl', 'showAs', 'responseStatus'] as const) {
     if (doc[field] !== undefined) entry[field] = doc[field];
   }
+  // For "meetings with sam" (matchesSubject); capped when mapped, so a big meeting does not bloat its days.
+  if (doc.people !== undefined) entry.people = doc.people;
   return entry;
 }
 

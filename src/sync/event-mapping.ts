@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { GraphDateTimeTimeZone, GraphEvent } from '../graph/graph-event.js';
+import type { GraphDateTimeTimeZone, GraphEmailAddress, GraphEvent } from '../graph/graph-event.js';
 import { toIanaTimeZone } from '../graph/time-zone.js';
 import { eventDocId, type EventDoc } from '../store/collections.js';
 
@@ -12,6 +12,15 @@ export class EventMappingError extends Error {
 }
 
 const EVENT_TYPES = new Set<EventDoc['type']>(['singleInstance', 'occurrence', 'exception', 'seriesMaster']);
+
+/**
+ * The most people an event keeps (EventDoc.people): "meetings with sam" is asked of meetings with a few people, while
+ * every one of them is filed in each day the meeting is on, and FerretDB re-encodes a whole day on each change: a
+ * 500-person all-hands keeps its organizer and first 49 attendees, and the others are not found by name there.
+ */
+export const MAX_PEOPLE = 50;
+/** A display name is kept this far (Exchange allows 256 characters; a person is named in far fewer). */
+const MAX_NAME_CHARS = 100;
 
 /**
  * The stored form of one Graph event. Absent values are left out (not set to undefined), so the document can be
@@ -59,6 +68,8 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date): Event
     set(doc.organizer, 'name', organizer.name || undefined);
     set(doc.organizer, 'address', organizer.address || undefined);
   }
+  const people = peopleOf(event);
+  set(doc, 'people', people.length > 0 ? people : undefined);
   set(doc, 'joinUrl', event.onlineMeeting?.joinUrl || undefined);
   set(doc, 'webLink', event.webLink || undefined);
   set(doc, 'showAs', event.showAs || undefined);
@@ -66,6 +77,47 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date): Event
   set(doc, 'lastModified', event.lastModifiedDateTime ? lastModified(event.lastModifiedDateTime) : undefined);
   set(doc, 'etag', event['@odata.etag'] || undefined);
   return doc;
+}
+
+/**
+ * Who is in a meeting: the organizer, then the attendees in Graph's order, each once (the organizer is often an
+ * attendee too), without rooms and equipment (type 'resource'), at most MAX_PEOPLE. The user is kept like anyone:
+ * nothing in an event says which attendee is the mailbox itself, and a name asked after "with" is someone else's.
+ */
+function peopleOf(event: GraphEvent): string[] {
+  const people: string[] = [];
+  const seen = new Set<string>();
+  for (const attendee of [event.organizer, ...(event.attendees ?? [])]) {
+    if (people.length >= MAX_PEOPLE) break;
+    if (!attendee || ('type' in attendee && attendee.type === 'resource')) continue;
+    const person = personOf(attendee.emailAddress);
+    if (!person || seen.has(person.key)) continue;
+    seen.add(person.key);
+    people.push(person.name);
+  }
+  return people;
+}
+
+/**
+ * A person as a name can find them: the display name, and the address's part before '@' when the name does not hold
+ * it ("Robert Kahn bob.kahn": "with bob" finds him; a guest named by their address is its user part). An address
+ * without '@' (Exchange's X.500 form for some accounts inside the organization) adds nothing.
+ */
+function personOf(email: GraphEmailAddress | null | undefined): { key: string; name: string } | undefined {
+  const address = email?.address?.trim() ?? '';
+  const at = address.indexOf('@');
+  const user = at > 0 ? address.slice(0, at) : '';
+  let name = (email?.name ?? '').trim();
+  if (name.includes('@')) name = name.slice(0, name.indexOf('@'));
+  name = name.slice(0, MAX_NAME_CHARS).trim();
+  if (user && !lettersOf(name).includes(lettersOf(user))) name = name ? `${name} ${user}` : user;
+  if (!name) return undefined;
+  return { key: at > 0 ? address.toLowerCase() : name.toLowerCase(), name };
+}
+
+/** Letters and digits only, without accents or case: "Sam Smith" holds "sam.smith". */
+function lettersOf(text: string): string {
+  return text.normalize('NFKD').replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
 }
 
 /** dateTime carries no offset; its zone is the sibling timeZone. `new Date(dateTime)` would read local time. */

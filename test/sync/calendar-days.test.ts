@@ -43,6 +43,12 @@ describe('calendar days', () => {
     expect(days.get('2026-11-26')![2]).toEqual({ eventId: 'late', subject: 'late', start: new Date('2026-11-26T15:00:00Z'), end: new Date('2026-11-26T16:00:00Z'), isAllDay: false, isCancelled: false, type: 'singleInstance', location: 'Room 1' });
   });
 
+  test('fileByDate: the people of a meeting go with it into each of its days, for "meetings with sam"', () => {
+    const days = fileByDate([event('sync', '2026-11-26T23:00:00Z', '2026-11-27T01:00:00Z', { people: ['Ana Lima', 'Sam Smith'] })], window);
+    expect(days.get('2026-11-26')![0]!.people).toEqual(['Ana Lima', 'Sam Smith']);
+    expect(days.get('2026-11-27')![0]!.people).toEqual(['Ana Lima', 'Sam Smith']);
+  });
+
   test('fileByDate with `only`: the named dates, empty ones included (to be cleared)', () => {
     const days = fileByDate([event('a', '2026-11-26T09:00:00Z', '2026-11-26T10:00:00Z')], window, new Set(['2026-11-25', '2026-11-26']));
     expect(Object.fromEntries([...days].map(([date, entries]) => [date, entries.length]))).toEqual({ '2026-11-25': 0, '2026-11-26': 1 });

@@ -1,5 +1,5 @@
-import { toEventDoc, EventMappingError } from '../../src/sync/event-mapping.js';
-import type { GraphEvent } from '../../src/graph/graph-event.js';
+import { toEventDoc, EventMappingError, MAX_PEOPLE } from '../../src/sync/event-mapping.js';
+import type { GraphAttendee, GraphEvent } from '../../src/graph/graph-event.js';
 
 const NOW = new Date('2026-11-20T08:00:00.000Z');
 
@@ -44,6 +44,7 @@ describe('toEventDoc', () => {
       isAllDay: false,
       location: 'Room 4',
       organizer: { name: 'Ana', address: 'ana@contoso.example' },
+      people: ['Ana'],
       joinUrl: 'https://teams.example/join/1',
       webLink: 'https://outlook.example/item/1',
       showAs: 'busy',
@@ -91,6 +92,8 @@ describe('toEventDoc', () => {
     ['no etag', { '@odata.etag': undefined }, 'etag'],
     ['no series', { seriesMasterId: null }, 'seriesMasterId'],
     ['no organizer', { organizer: null }, 'organizer'],
+    ['no one named', { organizer: null, attendees: [] }, 'people'],
+    ['only a room', { organizer: null, attendees: [attendee('Room 4', 'room4@contoso.example', 'resource')] }, 'people'],
   ] as [string, Partial<GraphEvent>, string][])('%s: property left out, not undefined', (_name, overrides, key) => {
     const doc = toEventDoc('u', graphEvent(overrides), NOW);
     expect(Object.keys(doc)).not.toContain(key);
@@ -106,6 +109,41 @@ describe('toEventDoc', () => {
     expect(toEventDoc('u', graphEvent(overrides), NOW)).toMatchObject(expected);
   });
 
+  // What "meetings with sam" matches (matchesSubject): a subject seldom names everyone in a meeting.
+  test('people: the organizer, then the attendees, each once; no rooms; the address part a name lacks', () => {
+    const doc = toEventDoc(
+      'u',
+      graphEvent({
+        organizer: { emailAddress: { name: 'Ana Lima', address: 'ana.lima@contoso.example' } },
+        attendees: [
+          attendee('Sam Smith', 'sam.smith@contoso.example', 'required', 'accepted'),
+          attendee('Ana Lima', 'Ana.Lima@contoso.example'), // the organizer, again
+          attendee('Room 4 (Berlin)', 'room4@contoso.example', 'resource', 'accepted'),
+          attendee('Robert Kahn', 'bob.kahn@contoso.example', 'optional'),
+          attendee('guest@fabrikam.example', 'guest@fabrikam.example'), // a guest named by their address
+          attendee('', 'priya@contoso.example'),
+          attendee('José Núñez', 'jose.nunez@contoso.example'),
+          attendee('Grace Hopper', '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=grace'),
+          attendee('', ''),
+          { type: 'required', emailAddress: null },
+        ],
+      }),
+      NOW,
+    );
+    expect(doc.people).toEqual(['Ana Lima', 'Sam Smith', 'Robert Kahn bob.kahn', 'guest', 'priya', 'José Núñez', 'Grace Hopper']);
+  });
+
+  test(`people: at most ${MAX_PEOPLE} (a 500-person all-hands), the organizer first; a long name cut`, () => {
+    const attendees = Array.from({ length: 500 }, (_, i) => attendee(`Person ${i}`, `person${i}@contoso.example`));
+    const doc = toEventDoc('u', graphEvent({ attendees }), NOW);
+    expect(doc.people).toHaveLength(MAX_PEOPLE);
+    expect(doc.people![0]).toBe('Ana');
+    expect(doc.people!.at(-1)).toBe(`Person ${MAX_PEOPLE - 2}`);
+
+    const long = toEventDoc('u', graphEvent({ organizer: null, attendees: [attendee('x'.repeat(5000), 'x@contoso.example')] }), NOW);
+    expect(long.people).toEqual(['x'.repeat(100)]);
+  });
+
   test.each([
     ['no id', { id: '' }],
     ['unknown zone', { start: { dateTime: '2026-11-26T14:00:00.0000000', timeZone: 'Mars Standard Time' } }],
@@ -115,3 +153,8 @@ describe('toEventDoc', () => {
     expect(() => toEventDoc('u', graphEvent(overrides), NOW)).toThrow(EventMappingError);
   });
 });
+
+/** An attendee as Graph sends one. */
+function attendee(name: string, address: string, type: GraphAttendee['type'] = 'required', response = 'none'): GraphAttendee {
+  return { type, status: { response, time: '0001-01-01T00:00:00Z' }, emailAddress: { name, address } };
+}

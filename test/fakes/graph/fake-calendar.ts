@@ -35,10 +35,21 @@ export interface FakeEventInput {
   timeZone?: string;
   location?: string;
   organizer?: { name: string; address: string };
+  /** Invitees, the organizer not among them (as in the organizer's own copy); rooms and equipment are `resource`. */
+  attendees?: FakeAttendee[];
   joinUrl?: string | null;
   showAs?: string;
   response?: string;
   isCancelled?: boolean;
+}
+
+/** One of an event's attendees; Graph sends `{ type, status: { response, time }, emailAddress: { name, address } }`. */
+export interface FakeAttendee {
+  name: string;
+  address: string;
+  type?: 'required' | 'optional' | 'resource';
+  /** Their answer: 'none' (the default), 'accepted', 'tentativelyAccepted', 'declined'. */
+  response?: string;
 }
 
 export interface FakeRecurringSeriesInput {
@@ -71,6 +82,7 @@ export interface StoredEvent {
   timeZone: string;
   location?: string;
   organizer: { name: string; address: string };
+  attendees: FakeAttendee[];
   joinUrl?: string;
   showAs: string;
   response: string;
@@ -139,6 +151,7 @@ export class FakeCalendar {
       subject: input.subject,
       timeZone,
       organizer: input.organizer ?? { name: mailbox.displayName, address: mailbox.upn },
+      attendees: (input.attendees ?? []).map((attendee) => ({ ...attendee })),
       showAs: input.showAs ?? 'busy',
       response: input.response ?? 'organizer',
       isCancelled: input.isCancelled ?? false,
@@ -178,6 +191,7 @@ export class FakeCalendar {
       else delete event.joinUrl;
     }
     if (patch.organizer) event.organizer = patch.organizer;
+    if (patch.attendees) event.attendees = patch.attendees.map((attendee) => ({ ...attendee }));
     if (patch.showAs !== undefined) event.showAs = patch.showAs;
     if (patch.response !== undefined) event.response = patch.response;
     if (patch.isCancelled !== undefined) event.isCancelled = patch.isCancelled;
@@ -285,7 +299,7 @@ export class FakeCalendar {
     const snapshotAfter = new Map(current.map((event) => [event.id, event.version]));
     const items: RoundItem[] = [];
     for (const event of current) {
-      if (snapshot.get(event.id) !== event.version) items.push({ event: { ...event, organizer: { ...event.organizer }, ...(event.allDay ? { allDay: { ...event.allDay } } : {}) } });
+      if (snapshot.get(event.id) !== event.version) items.push({ event: { ...event, organizer: { ...event.organizer }, attendees: event.attendees.map((attendee) => ({ ...attendee })), ...(event.allDay ? { allDay: { ...event.allDay } } : {}) } });
     }
     for (const id of snapshot.keys()) if (!snapshotAfter.has(id)) items.push({ removed: id });
     return this.skipToken({ oid, window, items, snapshotAfter }, 0);

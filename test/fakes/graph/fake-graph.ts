@@ -17,7 +17,7 @@ import {
 } from './fake-calendar.js';
 
 export { fakeAccessToken, decodeAccessToken, DEFAULT_FAKE_SCOPES, GRAPH_AUDIENCES } from './fake-access-token.js';
-export type { FakeEventInput, FakeMailboxInput, FakeRecurringSeriesInput } from './fake-calendar.js';
+export type { FakeAttendee, FakeEventInput, FakeMailboxInput, FakeRecurringSeriesInput } from './fake-calendar.js';
 
 /**
  * A local HTTPS stand-in for Microsoft Graph's calendar API, close to Microsoft's documented behaviour:
@@ -419,7 +419,11 @@ export function graphEventJson(event: StoredEvent, preferZone: string | undefine
     location: { displayName: event.location ?? '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} },
     locations: event.location ? [{ displayName: event.location }] : [],
     recurrence: null,
-    attendees: [],
+    attendees: event.attendees.map((attendee) => ({
+      type: attendee.type ?? 'required',
+      status: { response: attendee.response ?? 'none', time: '0001-01-01T00:00:00Z' },
+      emailAddress: { name: attendee.name, address: attendee.address },
+    })),
     organizer: { emailAddress: { name: event.organizer.name, address: event.organizer.address } },
     onlineMeeting: event.joinUrl ? { joinUrl: event.joinUrl } : null,
     '@odata.id': `${base}/users/me/events('${event.id}')`,
