@@ -60,6 +60,8 @@ export interface SubjectFilter {
   text: string;
   terms: string[];
   alternatives?: string[][];
+  /** Read after "with" ("meetings with sam"): the name may be someone in the meeting, not in its subject (withPeople). */
+  people?: true;
 }
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
@@ -750,12 +752,12 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
   const words = rest.split(' ').filter(Boolean);
   if (namesWhen(rest, now)) {
     const beside = readNameBesideWhen(words);
-    const besideWhen = listedName(beside.named);
+    const besideWhen = withPeople(listedName(beside.named), beside.after.length > 0 ? beside.preposition : undefined);
     return besideWhen ? { besideWhen } : { firstWithin: meetingCount(countWord?.[1], beside.noun?.[1] === 's') };
   }
-  const { named, noun } = readName(words);
+  const { named, noun, preposition } = readName(words);
   const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
-  const subject = listedName(named);
+  const subject = withPeople(listedName(named), preposition);
   if (subject) question.subject = subject;
   // "next meeting after 3": from 15:00 today; once that is past, every meeting to come is after it.
   const time = from && clockOf(from, undefined, 'start');
@@ -854,6 +856,16 @@ function listedName(words: readonly string[]): SubjectFilter | undefined {
   return { text, terms: names[0]!.subject!.terms, alternatives: names.slice(1).map(({ subject }) => subject!.terms) };
 }
 
+/**
+ * A name read after "with" ("meetings with sam", "next 1:1 with priya", "call with bob at 3") is most often someone in
+ * the meeting, whom a subject seldom names: such a filter matches the meeting's people too (matchesSubject). Other
+ * names ("next standup", "anything about the budget", "design review") are a meeting's subject or location only.
+ */
+function withPeople(subject: SubjectFilter | undefined, preposition: string | undefined): SubjectFilter | undefined {
+  return subject && preposition !== undefined && WITH_WORDS.has(preposition) ? { ...subject, people: true } : subject;
+}
+const WITH_WORDS = new Set(['with', 'w/', 'w']);
+
 /** What joins the names of a list: "sam or bob", "sam and bob", "sam & bob", "sam + bob" (a comma is "or" by now). */
 const EITHER_WORDS = new Set(['and', 'or', '&', '+']);
 /** What sets names against each other: no list of meetings to show. */
@@ -878,18 +890,19 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
   if (OVERLAP_WORDS.test(t)) return undefined;
   const words = t.split(' ');
   if ((words[0] === 'is' || words[0] === 'are') && (words[1] === 'my' || words[1] === 'our')) {
-    const { named, end, preposition } = readNameBesideWhen(words.slice(2));
+    const { named, end, preposition, after } = readNameBesideWhen(words.slice(2));
     // "is my standup at 9", "is my standup tomorrow"; not "is my boss in today", "is my boss around", "is my boss in
     // the office tomorrow" (with, about: "is my 1:1 with sam at 3").
     const then = words[end + 2];
     const where = preposition !== undefined && !NAMING_PREPOSITIONS.has(preposition);
-    const subject = !where && (then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then))) ? listedName(named) : undefined;
+    const subject = !where && (then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then))) ? withPeople(listedName(named), after.length > 0 ? preposition : undefined) : undefined;
     if (subject) return { subject, asked: true };
   }
   const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || (MEETING_KIND.test(word) && !isVerb(word, words[at + 1])));
   // Not "with" that says what a meeting has ("with a break"), or who a meeting would be with ("can i meet with sam at 3").
   const by = PROPOSES.test(t) ? -1 : words.findIndex((word, at) => NAMING_PREPOSITIONS.has(word) && !(word !== 'about' && (words[at + 1] === 'a' || words[at + 1] === 'an')));
   const named: string[] = [];
+  let preposition: string | undefined;
   if (noun >= 0 && (by < 0 || noun < by)) {
     const kind = MEETING_KIND.test(words[noun]!);
     if (kind) named.push(words[noun]!);
@@ -914,9 +927,12 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
     // Each of a list's names is a few words at most: "anything with bob i should prepare" is not a name.
     const nameWords = listItems(after).map((item) => item.filter((word) => !SUBJECT_FILLER.has(word)).length);
     if (nameWords.some((count) => count > MAX_NAME_WORDS)) return undefined;
-    if (nameWords.some((count) => count > 0) && !namesNoOne(after)) named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
+    if (nameWords.some((count) => count > 0) && !namesNoOne(after)) {
+      named.push(...(named.length > 0 ? [words[by]!] : []), ...after);
+      preposition = words[by];
+    }
   }
-  const subject = listedName(named);
+  const subject = withPeople(listedName(named), preposition);
   return subject && { subject, asked: false };
 }
 
@@ -974,11 +990,20 @@ const MATCHED_SUBJECT_CHARS = 500;
 
 /**
  * Whether every term of `filter` starts a word of the event's subject or location ("sam" finds "Sam / Ada 1:1"), or
- * every term of one of its alternatives ("sam or bob" finds "Bob sync" too).
+ * every term of one of its alternatives ("sam or bob" finds "Bob sync" too). A name read after "with" (`people`) may
+ * also be someone in the meeting: the terms the subject and location lack must then all start words of one person's
+ * name ("1:1s with sam" finds a "1:1" Sam Smith is in; "sam smith" is not Sam Jones and Bob Smith together).
  */
-export function matchesSubject(filter: SubjectFilter, event: { subject: string; location?: string | undefined }): boolean {
+export function matchesSubject(filter: SubjectFilter, event: { subject: string; location?: string | undefined; people?: readonly string[] | undefined }): boolean {
   const text = foldForMatch(`${event.subject.slice(0, MATCHED_SUBJECT_CHARS)} ${(event.location ?? '').slice(0, MATCHED_SUBJECT_CHARS)}`);
-  return [filter.terms, ...(filter.alternatives ?? [])].some((terms) => terms.every((term) => startsWord(text, term)));
+  let people: string[] | undefined;
+  return [filter.terms, ...(filter.alternatives ?? [])].some((terms) => {
+    const missing = terms.filter((term) => !startsWord(text, term));
+    if (missing.length === 0) return true;
+    if (!filter.people || !event.people) return false;
+    people ??= event.people.map((person) => foldForMatch(person));
+    return people.some((person) => missing.every((term) => startsWord(person, term)));
+  });
 }
 
 function startsWord(text: string, term: string): boolean {

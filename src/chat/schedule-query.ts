@@ -60,7 +60,7 @@ export function prefetchDays(collections: StoredCalendar['collections'], userKey
  */
 export const ALL_DAY_SLACK_MS = 14 * 60 * 60 * 1000;
 
-/** The EventDoc fields the cards and free-time rules read; nothing else crosses the wire. */
+/** The EventDoc fields the cards and free-time rules read, and the people "meetings with sam" matches; nothing else crosses the wire. */
 export const DISPLAY_PROJECTION = {
   _id: 0,
   subject: 1,
@@ -76,6 +76,7 @@ export const DISPLAY_PROJECTION = {
   responseStatus: 1,
   isCancelled: 1,
   type: 1,
+  people: 1,
 } as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -750,9 +750,9 @@ describe('parseQuestion', () => {
   });
 
   it('keeps the range, label and phrase of a question that names meetings: the answer says what it filtered', () => {
-    expect(parseQuestion('meetings with sam this week', L.now, L.zone)).toEqual({ ...parseQuestion('meetings this week', L.now, L.zone), subject: { text: 'sam', terms: ['sam'] } });
+    expect(parseQuestion('meetings with sam this week', L.now, L.zone)).toEqual({ ...parseQuestion('meetings this week', L.now, L.zone), subject: { text: 'sam', terms: ['sam'], people: true } });
     expect(parseQuestion('next standup today', L.now, L.zone)).toMatchObject({ label: 'Rest of today · Thu 26 Nov', phrase: 'for the rest of today' });
-    expect(parseQuestion('do i have a call with bob at 3', L.now, L.zone)).toEqual({ ...parseQuestion('do i have a call at 3', L.now, L.zone), subject: { text: 'bob', terms: ['bob'] } });
+    expect(parseQuestion('do i have a call with bob at 3', L.now, L.zone)).toEqual({ ...parseQuestion('do i have a call at 3', L.now, L.zone), subject: { text: 'bob', terms: ['bob'], people: true } });
   });
 
   it('labels days relative to the user today, and weeks with their dates', () => {
@@ -927,7 +927,9 @@ describe('parseQuestion', () => {
     ['next meeting about budget', 1, 'budget', ['budget']],
     ['next summer party', 1, 'summer party', ['summer', 'party']], // a name, not a season
   ] as const)('%j asks for the next %d matching %j', (text, count, subject, terms) => {
-    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count, subject: { text: subject, terms } });
+    // A name after "with" may be someone in the meeting too (matchesSubject reads its people).
+    const people = /(?:^|\s)(?:with|w\/?)\s/i.test(text) ? { people: true } : {};
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'next', count, subject: { text: subject, terms, ...people } });
   });
 
   it.each([

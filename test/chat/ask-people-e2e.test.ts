@@ -1,0 +1,161 @@
+import { DateTime } from 'luxon';
+import { matchesSubject, parseQuestion, type SubjectFilter } from '../../src/chat/question.js';
+import { fileByDate, writeDays } from '../../src/sync/calendar-days.js';
+import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
+import { command, connectedUser, SYNC_ENV, waitForState } from '../sync/sync-support.js';
+import { ask, eventDoc, readScheduleCard, rowTitles, seedAccount } from './ask-support.js';
+
+/**
+ * "Meetings with sam": a name read after "with" finds the meetings Sam is in (organizer or attendee), not only those
+ * with "sam" in their subject or location; other names ("about the budget", "next standup") stay subject and location.
+ */
+const NOW = new Date('2026-11-26T10:42:00Z');
+const ZONE = 'Europe/London';
+
+function filterOf(text: string): SubjectFilter {
+  const question = parseQuestion(text, NOW, ZONE);
+  if (!question || !('subject' in question) || !question.subject) throw new Error(`"${text}" names no meeting: ${JSON.stringify(question)}`);
+  return question.subject;
+}
+
+describe('a name after "with" is matched against the people of a meeting', () => {
+  it.each([
+    ['meetings with sam this week', true],
+    ['any 1:1s with sam on friday', true],
+    ['next 1:1 with priya', true],
+    ["when's my next meeting with Bob", true],
+    ['next 1:1 with sam on friday', true],
+    ['do i have a call with bob at 3', true],
+    ['is my 1:1 with sam at 3', true],
+    ['meetings with sam or bob tomorrow', true],
+    ['anything about the budget tomorrow', false],
+    ['design review on friday', false],
+    ['next standup', false],
+    ['next standup tomorrow', false],
+    ['is my standup at 9', false],
+  ] as const)('%j: people %j', (text, people) => {
+    expect(filterOf(text).people === true).toBe(people);
+  });
+
+  it('reads no name in "meetings with my manager", as before', () => {
+    expect(parseQuestion('meetings with my manager this week', NOW, ZONE)).not.toHaveProperty('subject');
+  });
+
+  const sync = { subject: 'Weekly sync', location: 'Room 4', people: ['Priya Raman', 'Sam Smith', 'Robert Kahn bob.kahn', 'José Núñez'] };
+  it.each([
+    ['meetings with sam this week', sync, true],
+    ['meetings with SMITH this week', sync, true],
+    ['meetings with sam smith this week', sync, true],
+    // A word's start, as a subject is matched: "sam" is also Samantha.
+    ['meetings with sam this week', { ...sync, people: ['Samantha Lee'] }, true],
+    ['meetings with bob this week', sync, true],
+    ['meetings with jose nunez this week', sync, true],
+    ['meetings with sam or grace this week', sync, true],
+    ['meetings with grace this week', sync, false],
+    // Every word of a name is one person's: not Sam Jones and Bob Smith together.
+    ['meetings with sam smith this week', { ...sync, people: ['Sam Jones', 'Bob Smith'] }, false],
+    // The kind of meeting is the subject's: "1:1s with sam" is a 1:1 Sam is in, not any meeting of Sam's.
+    ['any 1:1s with sam this week', sync, false],
+    ['any 1:1s with sam this week', { ...sync, subject: 'Design 1:1' }, true],
+    // Not after "with": the subject and location only.
+    ['anything about sam this week', sync, false],
+    ['anything about sync this week', sync, true],
+    // Days filed before people were kept.
+    ['meetings with sam this week', { subject: 'Weekly sync' }, false],
+    ['meetings with sam this week', { subject: 'Sam / Ada' }, true],
+  ] as const)('%j in %j: %j', (text, event, matches) => {
+    expect(matchesSubject(filterOf(text), event)).toBe(matches);
+  });
+});
+
+/**
+ * End to end: the fake Graph sends events with attendees as Graph does, a real round stores them, and the question goes
+ * through /api/messages. Meetings are today and tomorrow (in Berlin, where the user is): whichever day and week the
+ * answer is given in, some of each are in "this week".
+ */
+describe('meetings with sam, end to end', () => {
+  let h: CloudHarness;
+  const berlin = () => DateTime.now().setZone('Europe/Berlin').startOf('day');
+  const people = {
+    organizer: { name: 'Priya Raman', address: 'priya.raman@contoso.example' },
+    attendees: [
+      { name: 'Sam Smith', address: 'sam.smith@contoso.example', response: 'accepted' },
+      { name: 'Grace Hopper', address: 'grace@contoso.example', type: 'optional' as const },
+    ],
+  };
+  const others = {
+    organizer: { name: 'Grace Hopper', address: 'grace@contoso.example' },
+    // A room is no one: "sam" must not find the meeting booked in it.
+    attendees: [{ name: 'Samara Room', address: 'samara.room@contoso.example', type: 'resource' as const }],
+  };
+  const seed = (oid: string) => {
+    for (const day of [berlin(), berlin().plus({ days: 1 })]) {
+      h.graph.addEvent(oid, { subject: 'Budget review', start: day.set({ hour: 9 }).toISO()!, end: day.set({ hour: 10 }).toISO()!, ...others });
+      h.graph.addEvent(oid, { subject: 'Weekly sync', start: day.set({ hour: 10 }).toISO()!, end: day.set({ hour: 11 }).toISO()!, ...people });
+    }
+  };
+
+  beforeAll(async () => {
+    h = await startCloudHarness(SYNC_ENV, 'ask_people');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('"meetings with sam this week" lists the meetings Sam attends, not the others; "about sam" looks at subjects only', async () => {
+    const { chat } = await connectedUser(h, 'Ada People', seed);
+    const week = readScheduleCard((await ask(h, 'meetings with sam this week', chat)).card);
+    const titles = rowTitles(week);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(new Set(titles)).toEqual(new Set(['Weekly sync']));
+
+    const about = readScheduleCard((await ask(h, 'anything about sam this week', chat)).card);
+    expect(about.groups).toEqual([]);
+    expect(about.summary).toMatch(/^No meetings matching "sam" this week \(\d+ other events?\)\.$/);
+
+    expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with sam', chat)).card))).toEqual(['Weekly sync']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with grace', chat)).card))).toHaveLength(1);
+  });
+
+  it('meetings stored before calbot kept people get them from the next full round, with no notice', async () => {
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Before', seed);
+    const c = h.store.collections;
+    // As an older calbot left them: no people in the events, nor in the days filed from them.
+    await c.events.updateMany({ userKey }, { $unset: { people: '' } });
+    const state = await c.syncStates.findOne({ _id: userKey });
+    await writeDays(c.calendarDays, userKey, fileByDate(await c.events.find({ userKey }).toArray(), { start: state!.windowStart!, end: state!.windowEnd! }), new Date());
+    expect(readScheduleCard((await ask(h, 'meetings with sam this week', chat)).card).groups).toEqual([]);
+
+    // Graph's delta state lost (as after a 410, or the daily window move): a full round sends every event again,
+    // each with the etag already stored.
+    h.graph.invalidateAllTokens(microsoft.oid);
+    const messages = h.connector.messages(chat.conversationId).length;
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+    await waitForState(h, userKey, (s) => s.status === 'idle' && s.roundsCompleted >= 2);
+    await h.calbot.notices.idle();
+    expect(h.connector.messages(chat.conversationId).length).toBe(messages + 1); // the reply, and no change notice
+
+    const sams = await c.events.find({ userKey, subject: 'Weekly sync' }).toArray();
+    expect(sams.map((event) => event.people)).toEqual([
+      ['Priya Raman', 'Sam Smith', 'Grace Hopper'],
+      ['Priya Raman', 'Sam Smith', 'Grace Hopper'],
+    ]);
+    const titles = rowTitles(readScheduleCard((await ask(h, 'meetings with sam this week', chat)).card));
+    expect(titles.length).toBeGreaterThan(0);
+    expect(new Set(titles)).toEqual(new Set(['Weekly sync']));
+  });
+
+  it('a user whose days are not filed yet is answered from the events collection, people included', async () => {
+    const eve = teamsUser('Eve Fallback', 'Europe/Berlin');
+    const c = h.store.collections;
+    await seedAccount(c, eve, { mailboxTimeZone: 'W. Europe Standard Time', days: false });
+    const later = DateTime.now().setZone('Europe/Berlin').plus({ hours: 1 });
+    await c.events.insertMany([
+      { ...eventDoc(eve, { subject: 'Weekly sync', start: later }), people: ['Priya Raman', 'Sam Smith'] },
+      { ...eventDoc(eve, { subject: 'Budget review', start: later.plus({ hours: 1 }) }), people: ['Grace Hopper'] },
+    ]);
+    expect(await c.calendarDays.countDocuments({ userKey: `msteams:${eve.id}` })).toBe(0);
+    expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with sam', eve)).card))).toEqual(['Weekly sync']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'when is my next meeting with grace', eve)).card))).toEqual(['Budget review']);
+  });
+});
