@@ -147,7 +147,7 @@ export function createServer(deps: ServerDependencies): CalbotServer {
     return callback();
   });
   server.on('uncaughtException', (_req, res, _route, error) => {
-    deps.logger.error({ err: error }, 'request handler failed');
+    deps.logger.error({ event: 'request-failed', err: error }, 'request handler failed');
     if (!res.headersSent) res.send(500, { error: 'internal error' });
   });
 

@@ -99,7 +99,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const teamsId = (i: number) => `29:bench-user-${i}`;
 const userKey = (i: number) => chatUserKey('msteams', teamsId(i));
 
-/** A realistic month around today: ~8 meetings a working day in office hours, some all-day events, a few cancelled. */
+const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Donald', 'Radia', 'Ken', 'Margaret', 'Linus', 'Sophie'];
+const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Allen', 'Knuth', 'Perlman', 'Thompson', 'Hamilton', 'Torvalds', 'Wilson'];
+
+/** A realistic month around today: ~8 meetings a working day in office hours (2-13 people each, most 2-5), some all-day events, a few cancelled. */
 function eventsFor(user: number, today: number): EventDoc[] {
   const key = userKey(user);
   const docs: EventDoc[] = [];
@@ -131,6 +134,12 @@ function eventsFor(user: number, today: number): EventDoc[] {
       showAs: random() < 0.1 ? 'tentative' : 'busy',
       responseStatus: random() < 0.05 ? 'declined' : 'accepted',
       isCancelled: random() < 0.03,
+      // The organizer and attendees as the sync engine stores them (display name and the address's local part).
+      people: Array.from({ length: 2 + Math.floor(random() * random() * 12) }, () => {
+        const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)]!;
+        const last = LAST_NAMES[Math.floor(random() * LAST_NAMES.length)]!;
+        return `${first} ${last}`;
+      }),
     });
   }
   return docs.map((doc) => Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as EventDoc);

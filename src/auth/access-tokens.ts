@@ -49,7 +49,7 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string, options: 
         });
       }
       const failure = toTokenEndpointError(error, { userKey });
-      deps.logger.warn(failure.logFields, 'access token refresh failed');
+      deps.logger.warn({ event: 'token-refresh-failed', ...failure.logFields }, 'access token refresh failed');
       throw failure;
     }
   });
@@ -82,7 +82,7 @@ async function markNeedsReconnect(
     { $set: { status: 'needs-reconnect', updatedAt: now } },
   );
   const error = new ReconnectNeededError(userKey, reason, result.modifiedCount === 1, fields);
-  deps.logger.warn(error.logFields, 'outlook connection needs a reconnect');
+  deps.logger.warn({ event: 'reconnect-needed', ...error.logFields }, 'outlook connection needs a reconnect');
   return error;
 }
 
@@ -98,7 +98,7 @@ export function disconnect(deps: AuthDeps, userKey: string): Promise<{ wasConnec
     await deps.collections.authStates.deleteMany({ userKey });
     const waiting = await deps.collections.pendingConnections.findOneAndDelete({ _id: userKey });
     if (waiting) await deps.collections.tokenCaches.deleteOne({ _id: waiting.cachePartition });
-    deps.logger.info({ userKey, wasConnected: account !== null }, 'outlook disconnected');
+    deps.logger.info({ event: 'account-unlinked', userKey, wasConnected: account !== null }, 'outlook disconnected');
     return { wasConnected: account !== null, username: account?.username };
   });
 }

@@ -187,7 +187,7 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
     { upsert: true, returnDocument: 'before' },
   );
   if (replaced && replaced.cachePartition !== partition) await deps.collections.tokenCaches.deleteOne({ _id: replaced.cachePartition });
-  deps.logger.info({ userKey: stored.userKey, tenantId: connected.tenantId, sameTeamsUser: false }, 'outlook sign-in waits for the code to be typed in chat');
+  deps.logger.info({ event: 'sign-in-awaiting-code', userKey: stored.userKey, tenantId: connected.tenantId, sameTeamsUser: false }, 'outlook sign-in waits for the code to be typed in chat');
   return { ...pending, confirmation: { code: confirmationCode, expiresAt } };
 }
 
@@ -208,7 +208,7 @@ export async function confirmConnection(deps: AuthDeps, userKey: string, code: s
       const attempts = pending.attempts + 1;
       if (attempts >= MAX_CONFIRMATION_ATTEMPTS) {
         await forgetPendingConnection(deps, pending);
-        deps.logger.warn({ userKey, attempts }, 'outlook sign-in dropped after too many wrong codes');
+        deps.logger.warn({ event: 'sign-in-code-attempts-exhausted', userKey, attempts }, 'outlook sign-in dropped after too many wrong codes');
         return { kind: 'wrong', attemptsLeft: 0 };
       }
       await deps.collections.pendingConnections.updateOne({ _id: userKey, codeHash: pending.codeHash }, { $set: { attempts } });
@@ -251,7 +251,7 @@ async function link(deps: AuthDeps, pending: PendingSignIn, connected: Connected
   // Whatever else was waiting for a code is superseded: an older code must not switch the account later.
   const superseded = await deps.collections.pendingConnections.findOneAndDelete({ _id: userKey });
   if (superseded && superseded.cachePartition !== partition) await deps.collections.tokenCaches.deleteOne({ _id: superseded.cachePartition });
-  deps.logger.info({ userKey, tenantId: connected.tenantId, accountChanged }, 'outlook connected');
+  deps.logger.info({ event: 'account-linked', userKey, tenantId: connected.tenantId, accountChanged }, 'outlook connected');
   return { ...pending, account: connected, accountChanged };
 }
 

@@ -108,8 +108,8 @@ export function msalLoggerOptions(msalLogger: Logger): NonNullable<NonNullable<C
     piiLoggingEnabled: false,
     logLevel: LogLevel.Warning,
     loggerCallback: (level, message) => {
-      if (level === LogLevel.Error) msalLogger.error(message);
-      else if (level === LogLevel.Warning) msalLogger.warn(message);
+      if (level === LogLevel.Error) msalLogger.error({ event: 'msal-error' }, message);
+      else if (level === LogLevel.Warning) msalLogger.warn({ event: 'msal-warning' }, message);
     },
   };
 }

@@ -29,7 +29,7 @@ export function createTokenCachePlugin(
       } catch {
         // A changed TOKEN_ENCRYPTION_KEY or a tampered document: treat as empty. Silent calls then find no account
         // (the user is asked to reconnect) and a new sign-in overwrites the document.
-        logger.warn({ userKey }, 'token cache could not be decrypted: ignoring it (was TOKEN_ENCRYPTION_KEY changed?)');
+        logger.warn({ event: 'token-cache-unreadable', userKey }, 'token cache could not be decrypted: ignoring it (was TOKEN_ENCRYPTION_KEY changed?)');
         return;
       }
       context.tokenCache.deserialize(json);

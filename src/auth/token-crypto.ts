@@ -80,7 +80,7 @@ export async function loadOrCreateEncryptionKey(
   try {
     // 'wx': two processes starting at once cannot both write a key; the loser reads the winner's.
     await writeFile(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    logger.warn({ path }, 'TOKEN_ENCRYPTION_KEY is not set: generated a token encryption key file; back it up with the data directory (without it every user must reconnect Outlook)');
+    logger.warn({ event: 'encryption-key-generated', path }, 'TOKEN_ENCRYPTION_KEY is not set: generated a token encryption key file; back it up with the data directory (without it every user must reconnect Outlook)');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
@@ -89,7 +89,7 @@ export async function loadOrCreateEncryptionKey(
   const mode = (await stat(path)).mode & 0o777;
   if (mode & 0o077) {
     await chmod(path, 0o600);
-    logger.warn({ path, mode: mode.toString(8) }, 'token encryption key file was readable by others: restricted it to 0600');
+    logger.warn({ event: 'encryption-key-file-restricted', path, mode: mode.toString(8) }, 'token encryption key file was readable by others: restricted it to 0600');
   }
   return key;
 }

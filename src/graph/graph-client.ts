@@ -166,7 +166,7 @@ class RetryMiddleware implements Middleware {
             // refreshed one. A 401 to that is final (GraphAuthError, see sync-jobs).
             call.refreshedToken = true;
             this.refreshToken();
-            this.logger.info({ path, status }, 'graph: token refused, retrying with a refreshed one');
+            this.logger.info({ event: 'graph-token-refused', path, status }, 'graph: token refused, retrying with a refreshed one');
             if (context.options) context.options.headers = copyHeaders(originalHeaders);
             attempt--; // not a retry the policy counts
             continue;
@@ -181,7 +181,7 @@ class RetryMiddleware implements Middleware {
         const backoffMs = Math.round(Math.random() * this.policy.baseDelayMs * 2 ** attempt);
         if (call) call.lastBackoffMs = Math.max(retryAfterMs ?? 0, this.policy.baseDelayMs * 2 ** (attempt + 1));
         if (retryAfterMs !== undefined && retryAfterMs > this.policy.maxWaitMs) {
-          this.logger.warn({ path, status, retryAfterMs }, 'graph: Retry-After too long to wait in-process');
+          this.logger.warn({ event: 'graph-retry-after-too-long', path, status, retryAfterMs }, 'graph: Retry-After too long to wait in-process');
           if (status === 429) throw new ThrottledError(retryAfterMs, status);
           return; // a long 503/504: get() maps the response to GraphUnavailableError with retryAfterMs
         }
@@ -201,7 +201,7 @@ class RetryMiddleware implements Middleware {
   /** Waits before a retry; false, at once, when calbot is stopping: the wait is only politeness towards Graph. */
   private async waitToRetry(delayMs: number, fields: Record<string, unknown>): Promise<boolean> {
     if (!this.stopping?.aborted) {
-      this.logger.info({ ...fields, delayMs }, 'graph: retrying');
+      this.logger.info({ event: 'graph-retry', ...fields, delayMs }, 'graph: retrying');
       try {
         await this.wait(delayMs, this.stopping);
         return true;
@@ -209,7 +209,7 @@ class RetryMiddleware implements Middleware {
         if (!this.stopping?.aborted) throw error;
       }
     }
-    this.logger.info({ ...fields, delayMs }, 'graph: calbot is stopping, not waiting to retry');
+    this.logger.info({ event: 'graph-retry-stopped', ...fields, delayMs }, 'graph: calbot is stopping, not waiting to retry');
     return false;
   }
 }

@@ -165,7 +165,7 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
       throw error;
     }
     const failure = describeSyncFailure(error, clock());
-    await recordSyncFailure(syncStates, userKey, failure, clock()).catch((stateError: Error) => logger.error({ err: stateError.message }, 'could not record the sync failure'));
+    await recordSyncFailure(syncStates, userKey, failure, clock()).catch((stateError: Error) => logger.error({ event: 'sync-failure-not-recorded', err: stateError.message }, 'could not record the sync failure'));
     logger.warn({ event: 'sync-failed', kind: failure.kind, err: (error as Error).message }, 'sync round failed');
     throw error;
   }
