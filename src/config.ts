@@ -142,42 +142,29 @@ const duration = (fallback: string) =>
       }),
   );
 
-const encryptionKey = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const key = Buffer.from(value, 'base64');
-      if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) {
-        ctx.addIssue({ code: 'custom', message: 'expected 32 random bytes, base64-encoded (openssl rand -base64 32)' });
-        return z.NEVER;
-      }
-      return key;
-    }),
-);
+/** 32 bytes from their base64 (padding optional), or undefined when `text` is anything else. */
+function decodeKey(text: string): Buffer | undefined {
+  const key = Buffer.from(text, 'base64');
+  return key.length === 32 && key.toString('base64').replace(/=+$/, '') === text.replace(/=+$/, '') ? key : undefined;
+}
 
-/** Comma-separated keys as encryptionKey reads one. */
-const encryptionKeys = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const keys: Buffer[] = [];
-      for (const part of value.split(',').map((text) => text.trim())) {
-        const key = Buffer.from(part, 'base64');
-        if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== part.replace(/=+$/, '')) {
-          ctx.addIssue({ code: 'custom', message: 'expected keys of 32 random bytes, base64-encoded, separated by commas' });
+/** One key (TOKEN_ENCRYPTION_KEY), or with `list` several, comma-separated (TOKEN_ENCRYPTION_KEY_PREVIOUS). */
+const encryptionKeys = <List extends boolean>(list: List) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx): (List extends true ? Buffer[] : Buffer) | undefined => {
+        if (value === undefined) return undefined;
+        const keys = (list ? value.split(',').map((text) => text.trim()) : [value]).map(decodeKey);
+        if (keys.some((key) => key === undefined)) {
+          ctx.addIssue({ code: 'custom', message: list ? 'expected keys of 32 random bytes, base64-encoded, separated by commas' : 'expected 32 random bytes, base64-encoded (openssl rand -base64 32)' });
           return z.NEVER;
         }
-        keys.push(key);
-      }
-      return keys;
-    }),
-);
+        return (list ? keys : keys[0]) as List extends true ? Buffer[] : Buffer;
+      }),
+  );
 
 const schema = z.object({
   PORT: integer(3978, 0, 65535),
@@ -216,8 +203,8 @@ const schema = z.object({
   // Compared with the token's iss as written: no trailing slash trimmed.
   ToBotFromChannelTokenIssuer: z.preprocess(blankToUndefined, z.string().trim().default('https://api.botframework.com')),
   ToBotFromEmulatorOpenIdMetadataUrl: httpUrl('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration', ['https:']),
-  TOKEN_ENCRYPTION_KEY: encryptionKey,
-  TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKeys,
+  TOKEN_ENCRYPTION_KEY: encryptionKeys(false),
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKeys(true),
   SYNC_INTERVAL: duration('5 minutes'),
   SYNC_WINDOW_PAST_DAYS: integer(7, 0, 365),
   SYNC_WINDOW_FUTURE_DAYS: integer(180, 1, 1825),
