@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import type { Store } from '../../src/store/database.js';
 import { startFakeConnector, type FakeConnector } from '../fakes/connector/fake-connector.js';
 import { openTestDatabase } from './database.js';
@@ -94,7 +94,7 @@ export function teamsMessage(text: string, user: TeamsUser, serviceUrl: string, 
   };
 }
 
-export async function startHarness(env: Record<string, string> = {}, name = 'calbot'): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, name = 'calbot', options: { logger?: Logger } = {}): Promise<Harness> {
   const store = await openTestDatabase(name);
   const connector = await startFakeConnector();
   const dataDir = mkdtempSync(join(tmpdir(), 'calbot-test-'));
@@ -102,7 +102,7 @@ export async function startHarness(env: Record<string, string> = {}, name = 'cal
   const port = env.PORT ?? String(await freePort());
   const config = loadConfig({ PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent', ...env });
   const clock = testClock();
-  const calbot = await startCalbot(config, createLogger(config.logLevel), { store, host: '127.0.0.1', clock: clock.now });
+  const calbot = await startCalbot(config, options.logger ?? createLogger(config.logLevel), { store, host: '127.0.0.1', clock: clock.now });
   const baseUrl = `http://127.0.0.1:${calbot.port}`;
   const defaultUser = teamsUser();
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../src/log.js';
 import { freePort } from '../../src/store/embedded-database.js';
 import { startFakeGraph, type FakeGraph } from '../fakes/graph/fake-graph.js';
 import { openAuthorizeUrl, startFakeIdentity, type FakeIdentity, type FakeUser } from '../fakes/identity/fake-identity.js';
@@ -32,7 +33,8 @@ export interface CloudHarness extends Harness {
   ): Promise<{ status: number; page: string; signInUrl: string; callbackUrl: string }>;
 }
 
-export async function startCloudHarness(env: Record<string, string> = {}, name = 'cloud', options: { accessTokenLifetimeSeconds?: number } = {}): Promise<CloudHarness> {
+/** `options.logger`: where calbot logs (default: LOG_LEVEL's, silent in tests), for tests that read its lines. */
+export async function startCloudHarness(env: Record<string, string> = {}, name = 'cloud', options: { accessTokenLifetimeSeconds?: number; logger?: Logger } = {}): Promise<CloudHarness> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const client = { clientId: randomUUID(), clientSecret: `secret-${randomUUID()}`, redirectUris: [`${publicUrl}/microsoft_account/authentication`] };
@@ -52,6 +54,7 @@ export async function startCloudHarness(env: Record<string, string> = {}, name =
       ...env,
     },
     name,
+    { logger: options.logger },
   );
   const close = harness.close;
   return {
