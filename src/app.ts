@@ -163,13 +163,13 @@ export async function startCalbot(
         waitMs: until(HAND_BACK_AT),
         onTimeout: () => syncJobs.releaseStuckRounds({ fenceWaitMs: until((HAND_BACK_AT + CLOSE_AT) / 2) }),
         overlapSafe: [SEND_NOTICES_JOB, SWEEP_EXPIRED_JOB],
-      }).catch((error: Error) => logger.warn({ err: error.message }, 'scheduler stop failed'));
+      }).catch((error: Error) => logger.warn({ event: 'shutdown-failed', stage: 'scheduler', err: error.message }, 'scheduler stop failed'));
       // Bounded even when the database does not answer (it died: the hand-back's writes wait for it); what was not
       // handed back is left as after a crash, its locks and leases expiring.
       if (!(await settlesWithin(Promise.all([turns, jobs]), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'turns and jobs' }, 'stopping: turns or jobs still running');
       if (!(await settlesWithin(noticesStopped, until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: notices not handed back in time; their claims lapse and another sender sends them');
       if (!options.store && !(await settlesWithin(store.close(), until(1)))) logger.warn({ event: 'shutdown-late', stage: 'database' }, 'stopping: the database did not close in time');
-      logger.info({ ms: Date.now() - started, graceMs }, 'calbot stopped');
+      logger.info({ event: 'stopped', ms: Date.now() - started, graceMs }, 'calbot stopped');
     })());
 
   const host = options.host ?? config.host;
@@ -181,7 +181,7 @@ export async function startCalbot(
     await stop();
     throw listenError(error, config.port, host);
   }
-  logger.info({ port, host, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
+  logger.info({ event: 'listening', port, host, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
   return { config, store, scheduler, server, bot, auth, proactive, notices, graphFor, syncJobs, port, stop };
 }

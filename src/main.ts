@@ -22,13 +22,13 @@ try {
     calbot.stop().then(
       () => process.exit(exitCode),
       (error: Error) => {
-        logger.error({ err: error.message }, 'shutdown failed');
+        logger.error({ event: 'shutdown-failed', err: error.message }, 'shutdown failed');
         process.exit(1);
       },
     );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
+      logger.info({ event: 'shutting-down', signal }, 'shutting down');
       void shutDown(0);
     });
   }

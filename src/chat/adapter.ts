@@ -51,7 +51,7 @@ export function createAdapter(config: Config, logger: Logger): CalbotAdapter {
   );
   const adapter = new CalbotAdapter(new ReusedClientsAuthentication(auth));
   adapter.onTurnError = async (turn: TurnContext, error: Error) => {
-    logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, activityId: turn.activity.id, channelId: turn.activity.channelId }, 'turn failed');
+    logger.error({ event: 'turn-failed', err: { name: error.name, message: error.message, stack: error.stack }, activityId: turn.activity.id, channelId: turn.activity.channelId }, 'turn failed');
     try {
       await turn.sendActivity('Sorry, something went wrong on my side. Please try again in a moment.');
     } catch {

@@ -53,7 +53,7 @@ export function createProactiveSender(adapter: CloudAdapter, botAppId: string, c
         if (status === 403 || status === 404) {
           // No retry storm: stop here until the user writes again (rememberChatUser clears the flag).
           await collections.chatUsers.updateOne({ _id: userKey }, { $set: { conversationDead: true } });
-          logger.warn({ userKey, status }, 'conversation gone; proactive messages paused until the user writes again');
+          logger.warn({ event: 'conversation-gone', userKey, status }, 'conversation gone; proactive messages paused until the user writes again');
           throw new ConversationGoneError(userKey, status);
         }
         throw error;

@@ -35,7 +35,7 @@ export async function connectStore(uri: string, logger: Logger, embedded?: Embed
   await client.connect();
   const db = client.db(databaseName ?? (databaseNameFromUri(uri) || DEFAULT_DATABASE_NAME));
   await ensureIndexes(db);
-  logger.info({ database: db.databaseName, embedded: embedded?.kind ?? null }, 'store ready');
+  logger.info({ event: 'store-ready', database: db.databaseName, embedded: embedded?.kind ?? null }, 'store ready');
   return {
     client,
     db,

@@ -102,7 +102,7 @@ async function startFirstRung(dataDir: string, options: EmbeddedDatabaseOptions)
     ['mongodb-memory-server', () => startMemoryServer(dataDir, options)],
   ];
   const withData = enginesHoldingData(dataDir, allRungs.map(([name]) => name));
-  if (withData.length > 1) options.logger.warn({ engines: withData, dataDir }, 'DATA_DIR holds data of several database engines; starting the one written last');
+  if (withData.length > 1) options.logger.warn({ event: 'embedded-database-engines', engines: withData, dataDir }, 'DATA_DIR holds data of several database engines; starting the one written last');
   const owner = withData[0];
   const rungs = owner ? allRungs.filter(([name]) => name === owner) : allRungs;
   for (const [name, start] of rungs) {
@@ -113,12 +113,12 @@ async function startFirstRung(dataDir: string, options: EmbeddedDatabaseOptions)
         attempts.push(`${name}: ${result}`);
         continue;
       }
-      options.logger.info({ database: result.kind, description: result.description, dataDir, startMs: Date.now() - started }, 'embedded database started');
+      options.logger.info({ event: 'embedded-database-started', database: result.kind, description: result.description, dataDir, startMs: Date.now() - started }, 'embedded database started');
       return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       attempts.push(`${name}: ${message}`);
-      options.logger.warn({ database: name, err: message }, 'embedded database rung failed');
+      options.logger.warn({ event: 'embedded-database-failed', database: name, err: message }, 'embedded database rung failed');
     }
   }
   throw new EmbeddedDatabaseError(attempts, owner ? { kind: owner, dir: join(dataDir, owner) } : undefined);
@@ -170,7 +170,7 @@ async function startFerretDB(dataDir: string, options: EmbeddedDatabaseOptions):
       return await launch({ kind: 'ferretdb', binary: onPath, args, port, dataDir, logName: 'ferretdb.log', stdinWatchdog: false, logger: options.logger });
     } catch (error) {
       onPathFailure = `${onPath}: ${(error as Error).message}`;
-      options.logger.warn({ binary: onPath, err: (error as Error).message }, "ferretdb on PATH failed; trying calbot's own FerretDB build");
+      options.logger.warn({ event: 'embedded-database-failed', database: 'ferretdb on PATH', binary: onPath, err: (error as Error).message }, "ferretdb on PATH failed; trying calbot's own FerretDB build");
     }
   }
   const withPathFailure = (message: string) => (onPathFailure ? `${onPathFailure}; calbot's build: ${message}` : message);
@@ -197,7 +197,7 @@ function buildCalbotFerretDB(options: EmbeddedDatabaseOptions): string | { reaso
   const go = findOnPath('go', options.path ?? `${process.env.PATH ?? ''}${delimiter}/usr/local/go/bin`);
   if (!go) return { reason: 'not on PATH and Go is not installed to build it' };
   mkdirSync(cacheDir, { recursive: true });
-  options.logger.info({ binary }, 'building FerretDB once with Go (a few minutes on first start)');
+  options.logger.info({ event: 'ferretdb-build', binary }, 'building FerretDB once with Go (a few minutes on first start)');
   const partial = `${binary}.partial-${process.pid}`;
   const result = spawnSync(go, ['build', '-trimpath', '-o', partial, '.'], {
     cwd: FERRETDB_SOURCE_DIR,
@@ -223,7 +223,7 @@ async function startMemoryServer(dataDir: string, options: EmbeddedDatabaseOptio
   }
   const dbPath = join(dataDir, 'mongodb-memory-server');
   mkdirSync(dbPath, { recursive: true });
-  options.logger.info('trying mongodb-memory-server (downloads mongod on first use)');
+  options.logger.info({ event: 'embedded-database-trying', database: 'mongodb-memory-server' }, 'trying mongodb-memory-server (downloads mongod on first use)');
   const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
   const watch = watchForUnexpectedExit('mongodb-memory-server', options.logger, () => '');
   const instance: EventEmitter | undefined = server.instanceInfo?.instance; // its event enum is not exported

@@ -69,6 +69,8 @@ describe('calbot as a process on embedded defaults', () => {
 
     const logLines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
     expect(logLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['embedded database started', 'calbot listening', 'turn', 'shutting down', 'calbot stopped']));
+    // An operator filters by event: a line without one, from start-up to shutdown, is found by no filter.
+    expect(logLines.filter((l) => l.level >= 30 && typeof l.event !== 'string').map((l) => l.msg)).toEqual([]);
     // The key generated for embedded mode is announced, never printed.
     const key = readFileSync(join(dataDir, 'token-encryption.key'), 'utf8').trim();
     expect(output).not.toContain(key);
