@@ -2,6 +2,7 @@ import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
 import { NotConnectedError, ReconnectNeededError, aadstsCodes } from './auth-errors.js';
 import { toTokenEndpointError, type AuthDeps } from './microsoft-sign-in.js';
 import { createTokenCachePlugin } from './token-cache.js';
+import { EncryptionKeyRotatedError } from './token-crypto.js';
 
 export interface AccessToken {
   accessToken: string;
@@ -38,7 +39,8 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string, options: 
       const result = await client.acquireTokenSilent({ account, scopes: deps.msal.scopes, forceRefresh: options.forceRefresh === true });
       return { accessToken: result.accessToken, expiresOn: result.expiresOn };
     } catch (error) {
-      if (error instanceof ReconnectNeededError) throw error;
+      // Not Microsoft's failure: this calbot's TOKEN_ENCRYPTION_KEY is out of date (token-cache.ts).
+      if (error instanceof ReconnectNeededError || error instanceof EncryptionKeyRotatedError) throw error;
       // A revoked, expired or reused refresh token comes back as ServerError invalid_grant, not as
       // InteractionRequiredAuthError (that one is MFA, consent, or no refresh token in the cache).
       if (error instanceof InteractionRequiredAuthError || (error instanceof ServerError && error.errorCode === 'invalid_grant')) {

@@ -22,7 +22,7 @@ export const SIGN_IN_LINK_LIFETIME_MS = 10 * 60 * 1000;
 const MAX_STATE_LENGTH = 200;
 
 export interface AuthDeps {
-  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections'>;
+  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections' | 'keyChecks'>;
   /** What tokens are sealed with; `previousKeys` (TOKEN_ENCRYPTION_KEY_PREVIOUS) are tried after it when opening. */
   encryptionKey: Buffer;
   previousKeys: readonly Buffer[];

@@ -109,6 +109,17 @@ export class WrongEncryptionKeyError extends Error {
 }
 
 /**
+ * Another calbot on this database was started with a new TOKEN_ENCRYPTION_KEY and sealed the stored tokens again
+ * (key-rotation.ts) while this one runs on with the old key alone: the tokens are fine, this process is out of date.
+ */
+export class EncryptionKeyRotatedError extends Error {
+  constructor() {
+    super('TOKEN_ENCRYPTION_KEY was rotated by another calbot on this database: restart this one with the new key (and the old one in TOKEN_ENCRYPTION_KEY_PREVIOUS)');
+    this.name = 'EncryptionKeyRotatedError';
+  }
+}
+
+/**
  * Start-up check that `key` is the database's: the first start seals a known value with it (keyChecks); every later
  * start must open it. Without this a wrong key would read as "no tokens", and each user's next sync would mark them
  * needs-reconnect and send them a card, all within one sync interval.

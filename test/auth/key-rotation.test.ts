@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { verifyOrRotateEncryptionKey } from '../../src/auth/key-rotation.js';
 import { tokenCacheContext } from '../../src/auth/token-cache.js';
-import { authStateContext, open, seal, verifyEncryptionKey, WrongEncryptionKeyError } from '../../src/auth/token-crypto.js';
+import { authStateContext, EncryptionKeyRotatedError, open, seal, verifyEncryptionKey, WrongEncryptionKeyError } from '../../src/auth/token-crypto.js';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/database.js';
+import { freePort } from '../../src/store/embedded-database.js';
 import { openTestDatabase } from '../support/database.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, SYNC_ENV } from '../sync/sync-support.js';
@@ -184,5 +185,35 @@ describe('rotating TOKEN_ENCRYPTION_KEY on a running deployment, end to end', ()
     const config = loadConfig({ PORT: '0', DATA_DIR: h.calbot.config.dataDir, LOG_LEVEL: 'silent', TOKEN_ENCRYPTION_KEY: old.toString('base64') });
     await expect(startCalbot(config, createLogger('silent'), { store: h.store, host: '127.0.0.1' })).rejects.toThrow(WrongEncryptionKeyError);
     restarted = undefined;
+  });
+});
+
+describe('a calbot still on the old key beside one restarted with both (a rolling restart)', () => {
+  const old = randomBytes(32);
+  const next = randomBytes(32);
+  let h: CloudHarness;
+  let rotated: Calbot | undefined;
+  beforeAll(async () => {
+    h = await startCloudHarness({ ...SYNC_ENV, TOKEN_ENCRYPTION_KEY: old.toString('base64') }, 'keyrotation_rolling', { accessTokenLifetimeSeconds: 240 });
+  });
+  afterAll(async () => {
+    await rotated?.stop();
+    await h.close();
+  });
+
+  it('does not take the tokens sealed again with the new key for no tokens: nobody is marked needs-reconnect, and the restarted one reads them', async () => {
+    const { userKey } = await connectedUser(h, 'Roll Ing');
+    // The second instance starts with the new key (and the old one as previous) while the first runs on: it seals
+    // every token cache again with the new key, which the first cannot open.
+    rotated = await startCalbot({ ...h.calbot.config, port: await freePort(), tokenEncryptionKey: next, tokenEncryptionKeysPrevious: [old] }, createLogger('silent'), { store: h.store, host: '127.0.0.1' });
+    const cache = (await h.store.collections.tokenCaches.findOne({ _id: userKey }))!;
+    expect(() => open(next, cache, tokenCacheContext(userKey))).not.toThrow();
+
+    // The first instance's next sync of this user asks for a token: it fails, as a problem of that instance.
+    await expect(h.calbot.auth!.getAccessToken(userKey)).rejects.toThrow(EncryptionKeyRotatedError);
+    expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.status).toBe('connected');
+    // The restarted one (and the first, once restarted with the new key) reads the cache and refreshes from it.
+    await expect(rotated.auth!.getAccessToken(userKey)).resolves.toEqual(expect.any(String));
+    expect((await h.store.collections.accounts.findOne({ _id: userKey }))!.status).toBe('connected');
   });
 });
