@@ -50,6 +50,7 @@ describe('the operations log', () => {
     const tomorrow = new Date(Date.now() + 24 * 3600_000);
     h.graph.addEvent(microsoft.oid, { subject: 'Logged meeting', start: tomorrow.toISOString(), end: new Date(tomorrow.getTime() + 3600_000).toISOString() });
 
+    let code = '';
     const log = await logOf(async () => {
       // Signed in as someone Teams does not say the chat user is: the page shows a code, typed in the chat.
       const [card] = await h.say('connect outlook', chat);
@@ -58,7 +59,7 @@ describe('the operations log', () => {
       h.identity.signInAs(microsoft.oid);
       const authorize = await openAuthorizeUrl(signInUrl);
       const page = await (await fetch(authorize.location!, { redirect: 'manual' })).text();
-      const code = /(\d{3}) (\d{3})<\/p>/.exec(page)!.slice(1).join(' ');
+      code = /(\d{3}) (\d{3})<\/p>/.exec(page)!.slice(1).join(' ');
       await untilSaid(chat, /6-digit code/);
       await h.say(code, chat, 1);
       await untilSaid(chat, /^Synced \d+ events?$/);
@@ -77,6 +78,10 @@ describe('the operations log', () => {
     expect(log.find((line) => line.event === 'sync-round')).toMatchObject({ component: 'sync' });
     // Secrets never: not the code typed, nor a token.
     expect(JSON.stringify(log)).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    expect(JSON.stringify(log)).not.toContain(code);
+    // Not within a longer number: a timestamp may hold any six digits.
+    expect(JSON.stringify(log)).not.toMatch(new RegExp(`(?<!\\d)${code.replace(' ', '')}(?!\\d)`));
   });
 
   it('an unknown path is still refused with a request-rejected warning', async () => {
