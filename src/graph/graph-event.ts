@@ -22,6 +22,8 @@ export interface GraphEvent {
   isAllDay?: boolean;
   location?: { displayName?: string | null } | null;
   organizer?: { emailAddress?: GraphEmailAddress | null } | null;
+  /** The mailbox's owner organizes it (the organizer is then the user). */
+  isOrganizer?: boolean | null;
   /** Everyone invited; rooms and equipment booked through the invite are `type: 'resource'`. */
   attendees?: GraphAttendee[] | null;
   onlineMeeting?: { joinUrl?: string | null } | null;

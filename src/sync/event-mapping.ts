@@ -27,7 +27,7 @@ const MAX_NAME_CHARS = 100;
  * written with replaceOne/upsert and a property cleared in Outlook disappears from the store too.
  * `seenInRound` is the sync engine's business and is not set here.
  */
-export function toEventDoc(userKey: string, event: GraphEvent, now: Date): EventDoc {
+export function toEventDoc(userKey: string, event: GraphEvent, now: Date, owner: MailboxOwner = { addresses: [] }): EventDoc {
   if (!event.id) throw new EventMappingError(undefined, 'missing id');
   const isAllDay = event.isAllDay === true;
   const doc: EventDoc = {
@@ -68,7 +68,7 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date): Event
     set(doc.organizer, 'name', organizer.name || undefined);
     set(doc.organizer, 'address', organizer.address || undefined);
   }
-  const people = peopleOf(event);
+  const people = peopleOf(event, owner);
   set(doc, 'people', people.length > 0 ? people : undefined);
   set(doc, 'joinUrl', event.onlineMeeting?.joinUrl || undefined);
   set(doc, 'webLink', event.webLink || undefined);
@@ -79,17 +79,25 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date): Event
   return doc;
 }
 
+/** Who the mailbox is: its addresses (the account's UPN), lower-case, to leave its owner out of `people`. */
+export interface MailboxOwner {
+  addresses: readonly string[];
+}
+
 /**
  * Who is in a meeting: the organizer, then the attendees in Graph's order, each once (the organizer is often an
- * attendee too), without rooms and equipment (type 'resource'), at most MAX_PEOPLE. The user is kept like anyone:
- * nothing in an event says which attendee is the mailbox itself, and a name asked after "with" is someone else's.
+ * attendee too), without rooms and equipment (type 'resource'), at most MAX_PEOPLE. The user is left out: a name asked
+ * after "with" is someone else's, and Sam asking for "meetings with sam" would otherwise get every meeting of theirs.
+ * Graph marks the user's own meetings (isOrganizer); among attendees the user is found by address, which is the UPN
+ * in most organizations (an owner whose mail address differs from it stays in).
  */
-function peopleOf(event: GraphEvent): string[] {
+function peopleOf(event: GraphEvent, owner: MailboxOwner): string[] {
   const people: string[] = [];
   const seen = new Set<string>();
-  for (const attendee of [event.organizer, ...(event.attendees ?? [])]) {
+  for (const attendee of [event.isOrganizer ? undefined : event.organizer, ...(event.attendees ?? [])]) {
     if (people.length >= MAX_PEOPLE) break;
     if (!attendee || ('type' in attendee && attendee.type === 'resource')) continue;
+    if (owner.addresses.includes(attendee.emailAddress?.address?.trim().toLowerCase() ?? '')) continue;
     const person = personOf(attendee.emailAddress);
     if (!person || seen.has(person.key)) continue;
     seen.add(person.key);

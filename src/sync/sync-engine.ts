@@ -9,7 +9,7 @@ import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
-import { EventMappingError, toEventDoc } from './event-mapping.js';
+import { EventMappingError, toEventDoc, type MailboxOwner } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markFirstRoundStarted, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 
@@ -132,7 +132,7 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
   const clock = deps.clock ?? (() => new Date());
   const { syncStates } = deps.collections;
   const logger = deps.logger.child({ component: 'sync', userKey });
-  const account = await deps.collections.accounts.findOne({ _id: userKey }, { projection: { homeAccountId: 1 } });
+  const account = await deps.collections.accounts.findOne({ _id: userKey }, { projection: { homeAccountId: 1, username: 1 } });
   if (!account) {
     // Disconnected before the round began (a job run racing the disconnect): nothing is synced for no account.
     await forgetCalendar(deps.collections, userKey);
@@ -146,7 +146,7 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
       await forgetSyncedData(deps.collections, userKey);
       state = await markFirstRoundStarted(syncStates, userKey, started, account.homeAccountId);
     }
-    const result = await runRound(deps, userKey, account.homeAccountId, state, clock, logger);
+    const result = await runRound(deps, userKey, account.homeAccountId, { addresses: [account.username.toLowerCase()] }, state, clock, logger);
     logger.info(
       { event: 'sync-round', pages: result.pages, requests: result.requests, added: result.changeSet.added, updated: result.changeSet.updated, removed: result.changeSet.removed, changes: result.changeSet.changes.length, firstRound: result.firstRound, ms: clock().getTime() - started.getTime() },
       'sync round done',
@@ -202,7 +202,7 @@ function planRound(state: SyncStateDoc, now: Date, deps: SyncEngineDeps, restart
   return { from: window, window, fullRound: { startedAt: now, reason, mark, ...(reason === 'window-moved' && previousWindow ? { previousWindow } : {}) } };
 }
 
-async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: string, state: SyncStateDoc, clock: () => Date, logger: Logger): Promise<SyncRoundResult> {
+async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: string, owner: MailboxOwner, state: SyncStateDoc, clock: () => Date, logger: Logger): Promise<SyncRoundResult> {
   const { events, syncStates, calendarDays, accounts } = deps.collections;
   const graph = deps.graphFor(userKey);
   const firstRound = state.roundsCompleted === 0;
@@ -302,7 +302,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
       // cost, and a disconnect waits ROUND_STOP_WAIT_MS (seconds) for the round to notice.
       const checking = Date.now() - lastAccountCheck >= ACCOUNT_CHECK_EVERY_MS ? checkAccount() : Promise.resolve();
       checking.catch(() => undefined); // awaited right after the diff (or dropped if the diff fails)
-      const write = await diffPage(userKey, page, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, logger });
+      const write = await diffPage(userKey, page, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, owner, logger });
       await checking;
       if (!firstRound) await announce(changeSet.changes.slice(noticed));
 
@@ -445,6 +445,8 @@ interface PageContext {
   stored: StoredEvents;
   changeSet: ChangeSet;
   now: Date;
+  /** Left out of each event's people. */
+  owner: MailboxOwner;
   logger: Logger;
 }
 
@@ -459,13 +461,13 @@ interface PageWrite {
 
 /** One page: map, look up what is stored for it, diff, and record the changes; nothing is written yet. */
 async function diffPage(userKey: string, page: DeltaPage, context: PageContext): Promise<PageWrite> {
-  const { window, fullRound, stored, changeSet, now, logger } = context;
+  const { window, fullRound, stored, changeSet, now, owner, logger } = context;
   const incoming = new Map<string, EventDoc>();
   const removed = new Set<string>();
   for (const event of page.events) {
     let doc: EventDoc;
     try {
-      doc = toEventDoc(userKey, event, now);
+      doc = toEventDoc(userKey, event, now, owner);
     } catch (error) {
       if (!(error instanceof EventMappingError)) throw error;
       logger.warn({ event: 'event-skipped', eventId: error.eventId, err: error.message }, 'unreadable Graph event skipped');

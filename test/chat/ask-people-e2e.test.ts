@@ -117,6 +117,26 @@ describe('meetings with sam, end to end', () => {
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with grace', chat)).card))).toHaveLength(1);
   });
 
+  it("a user named Sam asking for meetings with sam gets the other Sam's, not every meeting of their own", async () => {
+    const today = berlin();
+    const { chat } = await connectedUser(h, 'Sam Jones', (oid) => {
+      // Organized by the user (the fake marks it isOrganizer), then one they are invited to, then one with another Sam.
+      h.graph.addEvent(oid, { subject: 'Own planning', start: today.set({ hour: 12 }).toISO()!, end: today.set({ hour: 13 }).toISO()!, attendees: [{ name: 'Bob Kahn', address: 'bob@contoso.example' }] });
+      h.graph.addEvent(oid, {
+        subject: 'Team sync', start: today.set({ hour: 13 }).toISO()!, end: today.set({ hour: 14 }).toISO()!,
+        organizer: { name: 'Grace Hopper', address: 'grace@contoso.example' }, response: 'accepted',
+        attendees: [{ name: 'Sam Jones', address: 'sam.jones@contoso.example', response: 'accepted' }],
+      });
+      h.graph.addEvent(oid, {
+        subject: 'Pairing', start: today.set({ hour: 14 }).toISO()!, end: today.set({ hour: 15 }).toISO()!,
+        organizer: { name: 'Grace Hopper', address: 'grace@contoso.example' }, response: 'accepted',
+        attendees: [{ name: 'Sam Jones', address: 'sam.jones@contoso.example' }, { name: 'Sam Smith', address: 'sam.smith@contoso.example' }],
+      });
+    });
+    const day = readScheduleCard((await ask(h, 'meetings with sam today', chat)).card);
+    expect(rowTitles(day)).toEqual(['Pairing']);
+  });
+
   it('meetings stored before calbot kept people get them from the next full round, with no notice', async () => {
     const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Before', seed);
     const c = h.store.collections;

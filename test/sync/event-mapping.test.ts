@@ -133,6 +133,20 @@ describe('toEventDoc', () => {
     expect(doc.people).toEqual(['Ana Lima', 'Sam Smith', 'Robert Kahn bob.kahn', 'guest', 'priya', 'José Núñez', 'Grace Hopper']);
   });
 
+  test('people: the user is not among them, as the organizer of their own meeting (isOrganizer) nor as an attendee by address', () => {
+    const own = toEventDoc('u', graphEvent({ isOrganizer: true, organizer: { emailAddress: { name: 'Sam Jones', address: 'sam.jones@contoso.example' } }, attendees: [attendee('Bob Kahn', 'bob@contoso.example')] }), NOW, { addresses: ['sam.jones@contoso.example'] });
+    expect(own.people).toEqual(['Bob Kahn']);
+    const invited = toEventDoc(
+      'u',
+      graphEvent({ isOrganizer: false, organizer: { emailAddress: { name: 'Grace Hopper', address: 'grace@contoso.example' } }, attendees: [attendee('Sam Jones', ' Sam.Jones@Contoso.example '), attendee('Sam Smith', 'sam.smith@contoso.example')] }),
+      NOW,
+      { addresses: ['sam.jones@contoso.example'] },
+    );
+    expect(invited.people).toEqual(['Grace Hopper', 'Sam Smith']);
+    // Without the owner's addresses (isOrganizer aside) everyone is kept.
+    expect(toEventDoc('u', graphEvent({ isOrganizer: false, organizer: null, attendees: [attendee('Sam Jones', 'sam.jones@contoso.example')] }), NOW).people).toEqual(['Sam Jones']);
+  });
+
   test(`people: at most ${MAX_PEOPLE} (a 500-person all-hands), the organizer first; a long name cut`, () => {
     const attendees = Array.from({ length: 500 }, (_, i) => attendee(`Person ${i}`, `person${i}@contoso.example`));
     const doc = toEventDoc('u', graphEvent({ attendees }), NOW);

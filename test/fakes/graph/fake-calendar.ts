@@ -153,7 +153,8 @@ export class FakeCalendar {
       organizer: input.organizer ?? { name: mailbox.displayName, address: mailbox.upn },
       attendees: (input.attendees ?? []).map((attendee) => ({ ...attendee })),
       showAs: input.showAs ?? 'busy',
-      response: input.response ?? 'organizer',
+      // Someone else's meeting: an invitation not answered yet (Graph's isOrganizer is false then).
+      response: input.response ?? (input.organizer && input.organizer.address.toLowerCase() !== mailbox.upn.toLowerCase() ? 'notResponded' : 'organizer'),
       isCancelled: input.isCancelled ?? false,
       version: 1,
       lastModified: new Date(),
