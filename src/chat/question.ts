@@ -265,7 +265,9 @@ const HAVE_MEETING = /\b(do i have|have i got|is there|are there) (a |an |any )?
  * "anything at 2", "what do I have at 3pm", "what's at 10 tomorrow", "any meetings at 4": with a time named, what is
  * on then, which the yes/no "is there anything at 3" answers (with the meetings then), not the whole day's list.
  */
-const WHAT_AT = /\b(?:anything|something|whats|what (?:do|have|am|will) i|any (?:meeting|call|event|appointment)s?)\b/;
+const WHAT_AT = /\b(?:anything|something|any (?:meeting|call|event|appointment)s?)\b/;
+/** "what's on at 2", "what do I have at 3": the same, at a time; over a stretch ("what's on between 2 and 4"), a listing. */
+const WHAT_LIST_AT = /\b(?:whats|what (?:do|have|am|will) i)\b/;
 const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
@@ -572,7 +574,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // A time named with meetings named ("anything about the project at 2", "standup at 9", "call with bob at 3") asks
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
-  const whatAt = time !== undefined && WHAT_AT.test(t) && !PROPOSES.test(t);
+  const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && WHAT_LIST_AT.test(t))) && !PROPOSES.test(t);
   if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt))) {
     const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
@@ -612,15 +614,32 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
   }
   if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t)) return undefined;
-  const whole = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
+  // "what's on between 2 and 4": that stretch of the day, listed.
+  const hours = week || dates || during || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
+  const whole = week ?? dates ?? partSpan ?? hours ?? dayRange(day ?? today, today);
   // "anything left after 4": from now, once 16:00 has passed.
   // "next standup today": the ones still to come, as "the rest of today" is.
   const rest = REST.test(t) || reading.besideWhen !== undefined;
-  const span = whole === during ? (rest && during.start < here && here < during.end ? { ...during, start: here } : during) : rest && whole !== ahead ? restOf(whole, here, today) : whole;
+  const stretch = whole === during || whole === hours ? whole : undefined;
+  const span = stretch ? (rest && stretch.start < here && here < stretch.end ? { ...stretch, start: here } : stretch) : rest && whole !== ahead ? restOf(whole, here, today) : whole;
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
   if (span.times) question.times = true;
   if (named) question.subject = named.subject;
   return question;
+}
+
+/**
+ * An hour range listed ("what's on between 2 and 4", "what do I have 1-3pm tomorrow"): of the day named, or today's;
+ * no day named and it is over, tomorrow's, as "am I free at 9" once 9:00 has passed.
+ */
+function hourRangeSpan(time: TimeOfDay, day: DateTime | undefined, here: DateTime, today: DateTime): Span | undefined {
+  const on = (base: DateTime): Span | undefined => {
+    const start = base.set({ hour: time.startHour, minute: time.startMinute });
+    const end = base.set({ hour: time.endHour!, minute: time.endMinute ?? 0 });
+    return end > start ? { start, end, label: dayLabel(start, today), phrase: 'then', days: 1, times: true } : undefined;
+  };
+  const span = on(day ?? today);
+  return !day && span && span.end <= here ? on(today.plus({ days: 1 })) : span;
 }
 
 /**

@@ -428,6 +428,11 @@ const rows: Row[] = [
   ["what's at 10 tomorrow", L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30', null],
   ["what's on at 3", L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
   ['any meetings at 4?', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30', null],
+  // ... and over an hour range, "anything" asks yes or no while "what's on" lists that stretch
+  ['anything between 2 and 4', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00', null],
+  ["what's on between 2 and 4", L, 'agenda', '2026-11-26T14:00', '2026-11-26T16:00', null],
+  ['what do I have from 1 to 3pm tomorrow', L, 'agenda', '2026-11-27T13:00', '2026-11-27T15:00', null],
+  ["what's on 9-11 on friday", L, 'agenda', '2026-11-27T09:00', '2026-11-27T11:00', null],
   ['what do i have on dec 3 at 2pm', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30', null],
   ['anything at 9', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30', null], // 9:00 is over: tomorrow's, as "am I free at 9"
   // ... but a stretch of the day is still a list, and a meeting proposed is still the day's
