@@ -95,7 +95,7 @@ export async function startCalbot(
   const scheduler = createScheduler(store.db, logger, options.scheduler);
 
   const auth = createMicrosoftAuth({ config, collections, encryptionKey, logger });
-  defineSweepJob(scheduler, collections, logger);
+  defineSweepJob(scheduler, collections, logger, auth);
 
   // One limiter for the process: Outlook allows 4 concurrent requests per mailbox per app.
   const limiter = new RequestLimiter({ perKey: config.sync.maxRequestsPerMailbox, global: config.sync.maxRequestsInFlight });

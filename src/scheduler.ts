@@ -3,6 +3,7 @@ import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { ObjectId, type Db } from 'mongodb';
 import type { Logger } from './log.js';
+import type { MicrosoftAuth } from './auth/microsoft-auth.js';
 import { COLLECTIONS, type Collections } from './store/collections.js';
 
 export type Scheduler = Agenda;
@@ -61,13 +62,14 @@ export async function stopScheduler(agenda: Scheduler, options: { waitMs: number
 
 /**
  * Expiry without TTL indexes (FerretDB 1.24 refuses them): readers check expiresAt themselves; this job deletes
- * what has expired so the collection does not grow.
+ * what has expired so the collection does not grow: sign-in states, and with Outlook configured the sign-ins that
+ * waited for a code in vain and token caches nothing owns (MicrosoftAuth.deleteExpiredAuthStates).
  */
-export function defineSweepJob(agenda: Scheduler, collections: Collections, logger: Logger): void {
+export function defineSweepJob(agenda: Scheduler, collections: Collections, logger: Logger, auth?: Pick<MicrosoftAuth, 'deleteExpiredAuthStates'>): void {
   agenda.define(SWEEP_EXPIRED_JOB, async () => {
     const started = Date.now();
-    const { deletedCount } = await collections.authStates.deleteMany({ expiresAt: { $lt: new Date() } });
-    logger.info({ event: 'job', job: SWEEP_EXPIRED_JOB, deleted: deletedCount, ms: Date.now() - started }, 'job done');
+    const deleted = auth ? await auth.deleteExpiredAuthStates() : (await collections.authStates.deleteMany({ expiresAt: { $lt: new Date() } })).deletedCount;
+    logger.info({ event: 'job', job: SWEEP_EXPIRED_JOB, deleted, ms: Date.now() - started }, 'job done');
   });
 }
 

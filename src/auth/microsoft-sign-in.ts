@@ -276,6 +276,31 @@ export async function deleteExpiredAuthStates(deps: Pick<AuthDeps, 'collections'
     await deps.collections.tokenCaches.deleteOne({ _id: pending.cachePartition });
     deleted++;
   }
+  return deleted + (await deleteOrphanTokenCaches(deps.collections, now));
+}
+
+/** How long a token cache may stand without its account: a sign-in writes its cache a moment before what owns it. */
+const ORPHAN_CACHE_GRACE_MS = SIGN_IN_LINK_LIFETIME_MS;
+
+/**
+ * Token caches nothing owns any more: a user's with no account (a token refresh under way in another process while
+ * the user disconnected or removed calbot writes the cache again after it was deleted), a pending sign-in's with no
+ * pending connection. They hold refresh tokens of someone calbot no longer serves. Three reads, not one per cache
+ * (FerretDB scans for each); a cache written again since it was listed is kept.
+ */
+async function deleteOrphanTokenCaches(collections: AuthDeps['collections'], now: Date): Promise<number> {
+  const before = new Date(now.getTime() - ORPHAN_CACHE_GRACE_MS);
+  const caches = await collections.tokenCaches.find({ updatedAt: { $lt: before } }, { projection: { _id: 1, updatedAt: 1 } }).toArray();
+  if (caches.length === 0) return 0;
+  const owners = new Set([
+    ...(await collections.accounts.find({}, { projection: { _id: 1 } }).toArray()).map((account) => account._id),
+    ...(await collections.pendingConnections.find({}, { projection: { cachePartition: 1 } }).toArray()).map((pending) => pending.cachePartition),
+  ]);
+  let deleted = 0;
+  for (const cache of caches) {
+    if (owners.has(cache._id)) continue;
+    deleted += (await collections.tokenCaches.deleteOne({ _id: cache._id, updatedAt: cache.updatedAt })).deletedCount;
+  }
   return deleted;
 }
 

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { CONFIRM_IN_CHAT_TEXT } from '../../src/auth/connect-outlook.js';
 import { WELCOME_TEXT } from '../../src/chat/bot.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB } from '../../src/sync/sync-jobs.js';
+import { SWEEP_EXPIRED_JOB } from '../../src/scheduler.js';
 import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
 import { startHarness } from '../support/calbot-harness.js';
 
@@ -226,6 +228,27 @@ describe('connect outlook, end to end through the server', () => {
     expect(await h.say('disconnect outlook', chat)).toEqual(['You are not connected to Outlook, so there was nothing to disconnect.']);
     expect((await h.connect(chat, microsoft, { waitForFirstSync: true })).status).toBe(200);
     expect(await h.store.collections.accounts.countDocuments({ _id: userKey, status: 'connected' })).toBe(1);
+  });
+
+  it("the scheduler's sweep deletes a sign-in that waited for its code in vain, its tokens, and a token cache nobody owns", async () => {
+    const asker = teamsUser('Nora Never');
+    const { page } = await h.connect(asker, h.addMicrosoftUser('Otto Other'), { asSomeoneElse: true });
+    expect(page).toMatch(/One more step/);
+    const key = `msteams:${asker.id}`;
+    const { collections } = h.store;
+    const { cachePartition } = (await collections.pendingConnections.findOne({ _id: key }))!;
+    expect(await collections.tokenCaches.countDocuments({ _id: cachePartition })).toBe(1);
+    // Its code expired long ago; and a cache written again for a user who has no account any more.
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    await collections.pendingConnections.updateOne({ _id: key }, { $set: { expiresAt: longAgo } });
+    const orphan = `msteams:${randomUUID()}`;
+    const { _id: _partition, ...box } = (await collections.tokenCaches.findOne({ _id: cachePartition }))!;
+    await collections.tokenCaches.insertOne({ ...box, _id: orphan, updatedAt: longAgo });
+
+    await h.calbot.scheduler.now(SWEEP_EXPIRED_JOB);
+    for (let i = 0; i < 100 && (await collections.tokenCaches.countDocuments({ _id: { $in: [cachePartition, orphan] } })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await collections.tokenCaches.countDocuments({ _id: { $in: [cachePartition, orphan] } })).toBe(0);
+    expect(await collections.pendingConnections.countDocuments({ _id: key })).toBe(0);
   });
 
   it('removing calbot from Teams deletes what "disconnect" deletes and what calbot kept of the user in chat; an upgrade or a team\'s removal does not', async () => {

@@ -11,7 +11,7 @@ import {
 import { createMicrosoftAuth, type MicrosoftAuth } from '../../src/auth/microsoft-auth.js';
 import { MAX_CONFIRMATION_ATTEMPTS, type ConfirmationNeeded, type SignInResult } from '../../src/auth/microsoft-sign-in.js';
 import { tokenCacheContext } from '../../src/auth/token-cache.js';
-import { open } from '../../src/auth/token-crypto.js';
+import { open, seal } from '../../src/auth/token-crypto.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/database.js';
@@ -279,6 +279,23 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     expect(await connector.deleteExpiredAuthStates()).toBeGreaterThanOrEqual(1);
     expect(await store.collections.authStates.countDocuments({ userKey: stale })).toBe(0);
     expect(await store.collections.authStates.countDocuments({ userKey: live })).toBe(1);
+  });
+
+  it("sweeps token caches nothing owns once they are 10 minutes old: no account's, no pending sign-in's", async () => {
+    const connector = auth();
+    const written = new Date();
+    const cache = (id: string, updatedAt = written) => ({ _id: id, ...seal(KEY, '{}', tokenCacheContext(id)), updatedAt });
+    const orphan = `msteams:${randomUUID()}`; // written again by a refresh after its user disconnected
+    const owned = `msteams:${randomUUID()}`;
+    const pendingOrphan = `pending-sign-in:${randomUUID()}`;
+    const fresh = `msteams:${randomUUID()}`; // a sign-in whose account is about to be written
+    await store.collections.tokenCaches.insertMany([cache(orphan), cache(owned), cache(pendingOrphan), cache(fresh, new Date(written.getTime() + 10 * 60_000))]);
+    await store.collections.accounts.insertOne({ _id: owned, homeAccountId: 'h', username: 'owned@contoso.example', displayName: 'Owned', tenantId: TENANT, status: 'connected', connectedAt: written, updatedAt: written });
+    clock = written.getTime() + 11 * 60_000;
+    expect(await connector.deleteExpiredAuthStates()).toBeGreaterThanOrEqual(2);
+    clock = undefined;
+    const left = (await store.collections.tokenCaches.find({ _id: { $in: [orphan, owned, pendingOrphan, fresh] } }).toArray()).map((doc) => doc._id);
+    expect(left.sort()).toEqual([owned, fresh].sort());
   });
 
   it('accepts a redirect once: a replay, even a simultaneous one, is refused', async () => {
