@@ -13,8 +13,10 @@ describe('asking with a day, a time or a season, end to end', () => {
   const berlinToday = () => DateTime.now().setZone('Europe/Berlin').startOf('day');
   /** "dec 3 2026", as a user may type a date (in the en-US order Teams' locale gives these messages). */
   const asDate = (day: DateTime) => day.setLocale('en-US').toFormat('LLL d yyyy').toLowerCase();
-  const named = berlinToday().plus({ days: 3 });
-  const empty = berlinToday().plus({ days: 4 });
+  // A working day (on a weekend a yes/no adds "That's outside your working hours"), at least three days ahead.
+  const fromToday = berlinToday().plus({ days: 3 });
+  const named = fromToday.weekday > 5 ? fromToday.plus({ days: 8 - fromToday.weekday }) : fromToday;
+  const empty = named.plus({ days: 1 });
 
   beforeAll(async () => {
     h = await startHarness({}, 'ask-phrasings');
