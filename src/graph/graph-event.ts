@@ -27,6 +27,12 @@ export interface GraphEvent {
   /** Everyone invited; rooms and equipment booked through the invite are `type: 'resource'`. */
   attendees?: GraphAttendee[] | null;
   onlineMeeting?: { joinUrl?: string | null } | null;
+  /** Deprecated by Graph for onlineMeeting, still set on some meetings. */
+  onlineMeetingUrl?: string | null;
+  locations?: ({ displayName?: string | null; locationUri?: string | null } | null)[] | null;
+  /** The body's first ~255 characters as text. */
+  bodyPreview?: string | null;
+  body?: { contentType?: string | null; content?: string | null } | null;
   webLink?: string | null;
   showAs?: string | null;
   responseStatus?: { response?: string | null; time?: string | null } | null;

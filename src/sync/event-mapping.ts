@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { GraphDateTimeTimeZone, GraphEmailAddress, GraphEvent } from '../graph/graph-event.js';
 import { toIanaTimeZone } from '../graph/time-zone.js';
 import { eventDocId, type EventDoc } from '../store/collections.js';
+import { joinUrlOf } from './join-url.js';
 
 /** A Graph event Graph should never send (no id, unreadable times): the page is reported, not half-stored. */
 export class EventMappingError extends Error {
@@ -70,7 +71,7 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date, owner:
   }
   const people = peopleOf(event, owner);
   set(doc, 'people', people.length > 0 ? people : undefined);
-  set(doc, 'joinUrl', event.onlineMeeting?.joinUrl || undefined);
+  set(doc, 'joinUrl', joinUrlOf(event));
   set(doc, 'webLink', event.webLink || undefined);
   set(doc, 'showAs', event.showAs || undefined);
   set(doc, 'responseStatus', event.responseStatus?.response || undefined);

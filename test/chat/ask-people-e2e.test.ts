@@ -137,6 +137,15 @@ describe('meetings with sam, end to end', () => {
     expect(rowTitles(day)).toEqual(['Pairing']);
   });
 
+  it('a Zoom meeting whose link is only in its location gets a Join button, as in Outlook', async () => {
+    const today = berlin();
+    const { chat } = await connectedUser(h, 'Zed Zoom', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Vendor call', start: today.set({ hour: 16 }).toISO()!, end: today.set({ hour: 17 }).toISO()!, location: 'https://us02web.zoom.us/j/81234567890' });
+    });
+    const rows = readScheduleCard((await ask(h, "what's on today", chat)).card).groups.flatMap((group) => group.rows);
+    expect(rows.find((row) => row.title === 'Vendor call')).toMatchObject({ join: 'https://us02web.zoom.us/j/81234567890' });
+  });
+
   it('meetings stored before calbot kept people get them from the next full round, with no notice', async () => {
     const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Before', seed);
     const c = h.store.collections;
