@@ -38,6 +38,8 @@ export interface FakeEventInput {
   /** Invitees, the organizer not among them (as in the organizer's own copy); rooms and equipment are `resource`. */
   attendees?: FakeAttendee[];
   joinUrl?: string | null;
+  /** The invitation's text as HTML (Graph sends it as `body`, and its text's start as `bodyPreview`). */
+  body?: string | null;
   showAs?: string;
   response?: string;
   isCancelled?: boolean;
@@ -84,6 +86,7 @@ export interface StoredEvent {
   organizer: { name: string; address: string };
   attendees: FakeAttendee[];
   joinUrl?: string;
+  body?: string;
   showAs: string;
   response: string;
   isCancelled: boolean;
@@ -162,6 +165,7 @@ export class FakeCalendar {
     };
     if (input.location) event.location = input.location;
     if (input.joinUrl) event.joinUrl = input.joinUrl;
+    if (input.body) event.body = input.body;
     mailbox.events.set(id, event);
     return id;
   }
@@ -190,6 +194,10 @@ export class FakeCalendar {
     if ('joinUrl' in patch) {
       if (patch.joinUrl) event.joinUrl = patch.joinUrl;
       else delete event.joinUrl;
+    }
+    if ('body' in patch) {
+      if (patch.body) event.body = patch.body;
+      else delete event.body;
     }
     if (patch.organizer) event.organizer = patch.organizer;
     if (patch.attendees) event.attendees = patch.attendees.map((attendee) => ({ ...attendee }));

@@ -399,7 +399,7 @@ export function graphEventJson(event: StoredEvent, preferZone: string | undefine
     isReminderOn: true,
     hasAttachments: false,
     subject: event.subject,
-    bodyPreview: '',
+    bodyPreview: previewOf(event.body ?? ''),
     importance: 'normal',
     sensitivity: 'normal',
     isAllDay: Boolean(event.allDay),
@@ -426,8 +426,22 @@ export function graphEventJson(event: StoredEvent, preferZone: string | undefine
     })),
     organizer: { emailAddress: { name: event.organizer.name, address: event.organizer.address } },
     onlineMeeting: event.joinUrl ? { joinUrl: event.joinUrl } : null,
+    body: { contentType: 'html', content: event.body ?? '' },
     '@odata.id': `${base}/users/me/events('${event.id}')`,
   };
+}
+
+/** bodyPreview: the body's text (a link's text, not its address), spaces run together, cut after 255 characters. */
+function previewOf(html: string): string {
+  const text = html
+    .replace(/<(head|style)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+  return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
 function profile(mailbox: FakeMailbox): Record<string, unknown> {
