@@ -493,9 +493,11 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
 
   for (const [id, doc] of incoming) {
     const old = before.get(id);
-    // Stored before calbot kept people (EventDoc.people): written again once, unannounced (the same etag is no news).
+    // Stored before calbot kept people (EventDoc.people) or read invitations for join links: written again once,
+    // unannounced (the same etag is no news).
     const gainsPeople = old?.people === undefined && doc.people !== undefined;
-    if (old && old.etag !== undefined && old.etag === doc.etag && !gainsPeople) {
+    const gainsJoinUrl = old?.joinUrl === undefined && doc.joinUrl !== undefined;
+    if (old && old.etag !== undefined && old.etag === doc.etag && !gainsPeople && !gainsJoinUrl) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
       if (fullRound && old.seenInRound !== fullRound.mark) {
         write.operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: fullRound.mark } } } });

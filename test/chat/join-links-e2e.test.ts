@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import { fileByDate, writeDays } from '../../src/sync/calendar-days.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
-import { command, connectedUser, SYNC_ENV } from '../sync/sync-support.js';
+import { command, connectedUser, SYNC_ENV, waitForState } from '../sync/sync-support.js';
 import { ask, readScheduleCard, type CardRow } from './ask-support.js';
 
 /**
@@ -77,5 +78,29 @@ describe('Join buttons for every online meeting, end to end', () => {
     h.graph.updateEvent(microsoft.oid, vendor.id, { body: `<p>We moved to Google Meet: <a href="${moved}">${moved}</a></p>` });
     expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 1 changed, 0 removed.']);
     expect((await rowsOf(chat))['Vendor call']?.join).toBe(moved);
+  });
+
+  it('meetings stored before calbot read invitations for links get them from the next full round, with no notice', async () => {
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Before', seed);
+    const c = h.store.collections;
+    // As an older calbot left them: only Outlook's own Teams meetings have a join link, in events and in days.
+    await c.events.updateMany({ userKey, subject: { $ne: 'Team standup' } }, { $unset: { joinUrl: '' } });
+    const state = await c.syncStates.findOne({ _id: userKey });
+    await writeDays(c.calendarDays, userKey, fileByDate(await c.events.find({ userKey }).toArray(), { start: state!.windowStart!, end: state!.windowEnd! }), new Date());
+    expect((await rowsOf(chat))['Vendor call']?.join).toBeUndefined();
+
+    // Graph's delta state lost (as after a 410, or the daily window move): a full round sends every event again,
+    // each with the etag already stored.
+    h.graph.invalidateAllTokens(microsoft.oid);
+    const messages = h.connector.messages(chat.conversationId).length;
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+    await waitForState(h, userKey, (s) => s.status === 'idle' && s.roundsCompleted >= 2);
+    await h.calbot.notices.idle();
+    expect(h.connector.messages(chat.conversationId).length).toBe(messages + 1); // the reply, and no change notice
+
+    const rows = await rowsOf(chat);
+    expect(rows['Vendor call']?.join).toBe(ZOOM);
+    expect(rows['Partner sync']?.join).toBe(TEAMS);
+    expect(rows['Team standup']?.join).toBe(OWN_TEAMS);
   });
 });
