@@ -110,3 +110,16 @@ export async function expectDaysMatchEvents(h: CloudHarness, userKey: string): P
   const expected = Object.fromEntries([...fileByDate(await storedEvents(h, userKey), window)].sort(([a], [b]) => a.localeCompare(b)).map(([date, entries]) => [date, entries.map((e) => e.subject)]));
   expect(await storedDays(h, userKey)).toEqual(expected);
 }
+
+/**
+ * Graph's delta state lost (as after a 410, or the daily window move): a full round sends every event again, each
+ * with the etag already stored. Runs it through "sync now" and checks it reported no change and sent no notice.
+ */
+export async function fullRoundWithoutNotice(h: CloudHarness, { chat, microsoft, userKey }: ConnectedUser): Promise<void> {
+  h.graph.invalidateAllTokens(microsoft.oid);
+  const messages = h.connector.messages(chat.conversationId).length;
+  expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+  await waitForState(h, userKey, (s) => s.status === 'idle' && s.roundsCompleted >= 2);
+  await h.calbot.notices.idle();
+  expect(h.connector.messages(chat.conversationId).length).toBe(messages + 1); // the reply, and no change notice
+}
