@@ -7,7 +7,7 @@ import { SyncStateLostError } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
-import { DAYS_VERSION, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
+import { DAYS_VERSION, datesOverlapping, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
 import { EventMappingError, toEventDoc, type MailboxOwner } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markFirstRoundStarted, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
@@ -336,6 +336,12 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
         // shorter SYNC_WINDOW_FUTURE_DAYS). Their events were reconciled away above.
         await dropDays(calendarDays, userKey, previousWindow.start, plan.window.start);
         await dropDays(calendarDays, userKey, plan.window.end, previousWindow.end);
+        // The days the window gained (after its old end: the daily move; before its old start: a longer
+        // SYNC_WINDOW_PAST_DAYS). An event stored before that reaches into them came with its etag unchanged, so no
+        // page filed it there: a month's leave running past the window's end would be missing from each day the
+        // window moves onto. Filed from what the round holds, which is what is stored.
+        const gained = gainedDates(previousWindow, plan.window);
+        if (gained.size > 0) await writeDays(calendarDays, userKey, fileByDate(stored.all(), plan.window, gained), now);
       }
       if (firstRound) {
         // The first round files every day at its end: its pages arrive in Graph's order, not by date, and filing
@@ -585,6 +591,17 @@ async function reconcile(
   // One deleteOne per event: FerretDB would answer `_id: {$in}` by reading the whole collection.
   await deps.collections.events.bulkWrite(stale.map((doc) => ({ deleteOne: { filter: { _id: doc._id } } })), { ordered: false });
   for (const doc of stale) context.stored.written(doc._id, undefined);
+}
+
+/** The UTC dates `window` covers and `previous` did not (windows run from one UTC midnight to another). */
+function gainedDates(previous: SyncWindow, window: SyncWindow): Set<string> {
+  const gained = new Set<string>();
+  const add = (from: number, to: number) => {
+    if (to > from) for (const date of datesOverlapping({ start: new Date(from), end: new Date(to - 1) })) gained.add(date);
+  };
+  add(window.start.getTime(), Math.min(previous.start.getTime(), window.end.getTime()));
+  add(Math.max(previous.end.getTime(), window.start.getTime()), window.end.getTime());
+  return gained;
 }
 
 function overlaps(doc: Pick<EventDoc, 'start' | 'end'>, window: SyncWindow): boolean {

@@ -264,6 +264,40 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('the window rolls onto days an unchanged event already reaches into (a leave past its end, a longer SYNC_WINDOW_PAST_DAYS): those days are filed too, without a word', async () => {
+    const { userKey } = await connectedUser(h, 'Ada Leave', (oid) => {
+      h.graph.addAllDayEvent(oid, { subject: 'Parental leave', startDate: dateIn(170), endDate: dateIn(200), timeZone: 'UTC' });
+      h.graph.addEvent(oid, { subject: 'Conference', start: at(180, 8), end: at(182, 18) });
+      h.graph.addEvent(oid, { subject: 'Retreat', start: at(-9, 9), end: at(-6, 17) });
+    });
+    let days = await storedDays(h, userKey);
+    expect(days[dateIn(180)]).toEqual(['Parental leave', 'Conference']);
+    expect(days[dateIn(181)]).toBeUndefined(); // past the window's end
+    expect(days[dateIn(-8)]).toBeUndefined(); // before its start
+    expect(days[dateIn(-7)]).toEqual(['Retreat']);
+
+    // The daily move: one more day at the end, which both events run into.
+    const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+    const moved = await runRound(h, userKey, { clock: () => tomorrow });
+    expect(moved.changeSet).toMatchObject({ added: 0, updated: 0, removed: 0, changes: [] });
+    days = await storedDays(h, userKey);
+    expect(days[dateIn(181)]).toEqual(['Parental leave', 'Conference']);
+    expect(days[dateIn(182)]).toBeUndefined();
+    await expectDaysMatchEvents(h, userKey);
+
+    expect(days[dateIn(-7)]).toBeUndefined(); // left behind by the move
+    expect(days[dateIn(-6)]).toEqual(['Retreat']);
+
+    // Two more days kept in the past (from tomorrow's view, back to 8 days before today): the retreat's days come back.
+    const longer = await runRound(h, userKey, { clock: () => tomorrow, config: { sync: { ...h.calbot.config.sync, windowPastDays: 9 } } });
+    expect(longer.changeSet).toMatchObject({ added: 0, updated: 0, removed: 0, changes: [] });
+    days = await storedDays(h, userKey);
+    expect(days[dateIn(-8)]).toEqual(['Retreat']);
+    expect(days[dateIn(-7)]).toEqual(['Retreat']);
+    expect(days[dateIn(-9)]).toBeUndefined();
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('a round that failed after marking events: the next full round still removes what Microsoft deleted', async () => {
     let ids: Record<string, string> = {};
     const { userKey, microsoft } = await connectedUser(h, 'Ada Ghost', (oid) => {
