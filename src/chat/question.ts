@@ -1341,8 +1341,9 @@ function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime):
 /** The day chrono-node's `c` names; a bare weekday is the first such day from `from` on (the coming one from today). */
 function dayOf(c: chrono.ParsedComponents, from: DateTime, text: string, today: DateTime): DateTime {
   // chrono picks the weekday of the current week, even when past; "what's on monday" asked on a Wednesday means
-  // the coming Monday. "next"/"last" keep chrono's reading, as do dates.
-  if (!c.isCertain('day') && !c.isCertain('month') && !/\b(next|last|previous|past)\s+\w*day\b/.test(text)) {
+  // the coming Monday. "next"/"last" keep chrono's reading, as do dates, the short names too ("last fri" is not the
+  // coming Friday, nor "next sat" other than "next saturday").
+  if (!c.isCertain('day') && !c.isCertain('month') && !/\b(next|last|previous|past)\s+(?:\w*day|mon|tue|wed|thu|thur|thurs|fri|sat|sun)\b/.test(text)) {
     const ahead = (c.get('weekday')! - (from.weekday % 7) + 7) % 7;
     return from.startOf('day').plus({ days: ahead });
   }

@@ -144,6 +144,11 @@ const rows: Row[] = [
   ['sunday', L, 'agenda', '2026-11-29T00:00', '2026-11-30T00:00'],
   ['last monday', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
   ['next friday', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  // ... the short names as the long ones: "last fri" is no coming Friday
+  ['next fri', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ['next sat', L, 'agenda', '2026-12-05T00:00', '2026-12-06T00:00'],
+  ['last fri', L, 'agenda', '2026-11-20T00:00', '2026-11-21T00:00'],
+  ['meetings last mon', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
   // dates
   ['dec 3', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['Dec 3rd', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
