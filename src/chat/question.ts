@@ -135,7 +135,7 @@ const WORD_FIXES: Record<string, string> = {
   // Slips dayWordTypo leaves: in short words, where one slip may make another word ("toady"), and three or more; chat shorthand.
   tody: 'today', todat: 'today', todday: 'today', todayy: 'today', tdoay: 'today', otday: 'today', '2dy': 'today',
   tmw: 'tomorrow', tmrrw: 'tomorrow', tomoz: 'tomorrow', '2moz': 'tomorrow', '2morro': 'tomorrow', '2mrow': 'tomorrow', '2morrw': 'tomorrow', '2mor': 'tomorrow',
-  tommorw: 'tomorrow', tommrow: 'tomorrow', tommoro: 'tomorrow', tommorro: 'tomorrow', fryday: 'friday', thurs: 'thursday', thrs: 'thursday', wkend: 'weekend', wknd: 'weekend', weke: 'week',
+  tommorw: 'tomorrow', tommrow: 'tomorrow', tommoro: 'tomorrow', tommorro: 'tomorrow', fryday: 'friday', thurs: 'thursday', thrs: 'thursday', wkend: 'weekend', wknd: 'weekend', weke: 'week', wks: 'weeks',
 };
 
 /**
@@ -212,6 +212,9 @@ export function normalizeQuestionText(text: string): string {
     .flatMap((word, at) => (word !== ',' ? [word] : listComma(words, at) ? ['or'] : []))
     .join(' ')
     .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
+    // "this weeks meetings", "next months schedule": a possessive typed without its apostrophe, not a plural ("last
+    // weeks" chrono-node reads as a week ago, "this weeks" not at all).
+    .replace(/\b(this|next|last|coming|current|previous) (week|weekend|month)s\b/g, '$1 $2')
     // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
     // "The day after tomorrow" it works out in the server's zone, not the one it is given (a New York evening is
     // already Thursday in UTC), and "day after tomorrow" or "tomorrow and the day after" not at all: "overmorrow" and

@@ -100,6 +100,12 @@ const rows: Row[] = [
   ['meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
   ['the week after next', L, 'agenda', '2026-12-07T00:00', '2026-12-14T00:00'],
   ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  // a possessive without its apostrophe, as chat writes it
+  ['this weeks meetings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['last weeks meetings', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
+  ['nxt weeks schedule', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['this weekends plans', L, 'agenda', '2026-11-28T00:00', '2026-11-30T00:00'],
+  ['next 2 wks', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
   // a week from now is a day, not this week
   ['in a week', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['a week from today', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
