@@ -169,7 +169,7 @@ async function finishConnection(deps: ConnectOutlookDependencies, result: SignIn
   try {
     const profile = await readProfile(deps.graphFor(userKey));
     displayName = profile.displayName || displayName;
-    await collections.accounts.updateOne({ _id: userKey }, mailboxSettingsUpdate(profile, new Date(), { displayName }));
+    await collections.accounts.updateOne({ _id: userKey }, mailboxSettingsUpdate({ ...profile, mail: profile.mail ?? null }, new Date(), { displayName }));
   } catch (error) {
     // The link is made; the profile is a nicety. Sync will retry Graph on its own schedule.
     logger.warn({ event: 'profile-read-failed', userKey, err: isAuthFailure(error) ? error.logFields : (error as Error).message }, 'could not read /me after sign-in');

@@ -39,6 +39,11 @@ export interface AccountDoc {
   _id: string; // userKey
   homeAccountId: string;
   username: string; // UPN
+  /**
+   * The mailbox's address (Graph's /me `mail`), lower-case, read at sign-in and with mailboxSettings: in some
+   * organizations not the UPN, and how the user is named among a meeting's attendees. Absent: not read yet, or none.
+   */
+  mail?: string;
   displayName: string;
   tenantId: string;
   /** IANA zone mapped from mailboxSettings.timeZone (which may be a Windows name). */

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { GraphDateTimeTimeZone, GraphEmailAddress, GraphEvent } from '../graph/graph-event.js';
+import type { GraphAttendee, GraphDateTimeTimeZone, GraphEmailAddress, GraphEvent } from '../graph/graph-event.js';
 import { toIanaTimeZone } from '../graph/time-zone.js';
 import { eventDocId, type EventDoc } from '../store/collections.js';
 import { joinUrlOf } from './join-url.js';
@@ -80,48 +80,91 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date, owner:
   return doc;
 }
 
-/** Who the mailbox is: its addresses (the account's UPN), lower-case, to leave its owner out of `people`. */
+/**
+ * Who the mailbox is, to leave its owner out of `people`: its addresses, lower-case (the account's UPN and its mail
+ * address, which differ in some organizations), and its display name, which is all an Exchange X.500 address leaves
+ * to know the owner by.
+ */
 export interface MailboxOwner {
   addresses: readonly string[];
+  name?: string;
+}
+
+/** The owner of an account's mailbox: its UPN, its mail address when Graph gave one, and its name. */
+export function mailboxOwnerOf(account: { username: string; mail?: string; displayName?: string }): MailboxOwner {
+  const addresses = [...new Set([account.username, account.mail].filter((a): a is string => !!a).map((a) => a.trim().toLowerCase()))];
+  return account.displayName ? { addresses, name: account.displayName } : { addresses };
 }
 
 /**
  * Who is in a meeting: the organizer, then the attendees in Graph's order, each once (the organizer is often an
- * attendee too), without rooms and equipment (type 'resource'), at most MAX_PEOPLE. The user is left out: a name asked
- * after "with" is someone else's, and Sam asking for "meetings with sam" would otherwise get every meeting of theirs.
- * Graph marks the user's own meetings (isOrganizer); among attendees the user is found by address, which is the UPN
- * in most organizations (an owner whose mail address differs from it stays in).
+ * attendee too), without rooms and equipment (type 'resource') and without those who declined, at most MAX_PEOPLE.
+ * The user is left out: a name asked after "with" is someone else's, and Sam asking for "meetings with sam" would
+ * otherwise get every meeting of theirs. Graph marks the user's own meetings (isOrganizer); among attendees the user
+ * is found by address (UPN or mail), or, for an X.500 address, by name.
+ *
+ * Someone inside the organization may come once with an X.500 address and once with an SMTP one (the organizer as
+ * Exchange stored them, and the same person among the attendees): an X.500 entry carries only a display name, so
+ * it is the same person as an entry of that name, and is kept once (the SMTP one, whose address adds to the name).
  */
 function peopleOf(event: GraphEvent, owner: MailboxOwner): string[] {
-  const people: string[] = [];
-  const seen = new Set<string>();
+  const people: Person[] = [];
+  const ownerName = owner.name?.trim().toLowerCase();
   for (const attendee of [event.isOrganizer ? undefined : event.organizer, ...(event.attendees ?? [])]) {
     if (people.length >= MAX_PEOPLE) break;
     if (!attendee || ('type' in attendee && attendee.type === 'resource')) continue;
+    // Declined, they are not in the meeting: "meetings with sam" is about meetings Sam is in. Graph keeps answers
+    // on the organizer's copy; in an invitation, the others' are mostly 'none', and those people stay.
+    if ((attendee as GraphAttendee).status?.response === 'declined') continue;
     if (owner.addresses.includes(attendee.emailAddress?.address?.trim().toLowerCase() ?? '')) continue;
     const person = personOf(attendee.emailAddress);
-    if (!person || seen.has(person.key)) continue;
-    seen.add(person.key);
-    people.push(person.name);
+    if (!person) continue;
+    if (person.x500Name !== undefined && person.x500Name === ownerName) continue;
+    if (people.some((p) => p.key === person.key)) continue;
+    const sameName = people.findIndex((p) => sameX500Person(p, person));
+    if (sameName >= 0) {
+      if (person.x500Name === undefined) people[sameName] = person; // the SMTP entry names them better
+      continue;
+    }
+    people.push(person);
   }
-  return people;
+  return people.map((p) => p.name);
+}
+
+/** An X.500 entry and another of the same display name: one person (see peopleOf). */
+function sameX500Person(a: Person, b: Person): boolean {
+  return (a.x500Name !== undefined || b.x500Name !== undefined) && a.displayName === b.displayName;
 }
 
 /**
  * A person as a name can find them: the display name, and the address's part before '@' when the name does not hold
  * it ("Robert Kahn bob.kahn": "with bob" finds him; a guest named by their address is its user part). An address
- * without '@' (Exchange's X.500 form for some accounts inside the organization) adds nothing.
+ * without '@' (Exchange's X.500 form for some accounts inside the organization) adds nothing: such a person is known
+ * by name only (x500Name, lower-case).
  */
-function personOf(email: GraphEmailAddress | null | undefined): { key: string; name: string } | undefined {
+interface Person {
+  /** What makes two entries one person: the address, lower-case; an X.500 one's display name. */
+  key: string;
+  /** What is stored and matched. */
+  name: string;
+  /** The display name alone, lower-case. */
+  displayName: string;
+  /** Set (the display name) when the address is an X.500 one. */
+  x500Name?: string;
+}
+
+function personOf(email: GraphEmailAddress | null | undefined): Person | undefined {
   const address = email?.address?.trim() ?? '';
   const at = address.indexOf('@');
   const user = at > 0 ? address.slice(0, at) : '';
   let name = (email?.name ?? '').trim();
   if (name.includes('@')) name = name.slice(0, name.indexOf('@'));
   name = name.slice(0, MAX_NAME_CHARS).trim();
+  const displayName = name.toLowerCase();
   if (user && !lettersOf(name).includes(lettersOf(user))) name = name ? `${name} ${user}` : user;
   if (!name) return undefined;
-  return { key: at > 0 ? address.toLowerCase() : name.toLowerCase(), name };
+  if (at > 0) return { key: address.toLowerCase(), name, displayName };
+  return { key: name.toLowerCase(), name, displayName, x500Name: displayName };
 }
 
 /** Letters and digits only, without accents or case: "Sam Smith" holds "sam.smith". */

@@ -5,8 +5,9 @@ import type { Logger } from '../log.js';
 import type { AccountDoc, Collections } from '../store/collections.js';
 
 /**
- * The mailbox's zone, working hours and clock (12- or 24-hour), kept on the account: read at sign-in, then again
- * about once a day by the sync job, so a user who moves or changes these in Outlook gets answers in the new ones.
+ * The mailbox's zone, working hours and clock (12- or 24-hour), and its mail address, kept on the account: read at
+ * sign-in, then again about once a day by the sync job, so a user who moves or changes these in Outlook gets answers
+ * in the new ones (and accounts linked before calbot kept the address get it).
  */
 
 /** How old the stored mailboxSettings may get before a sync job reads them again. */
@@ -17,12 +18,19 @@ export const MAILBOX_SETTINGS_MAX_AGE_MS = 24 * 60 * 60_000;
  * no longer gives are removed, so the defaults apply; a zone we cannot map (a "Customized Time Zone") keeps the
  * last one.
  */
-export function mailboxSettingsUpdate(settings: MailboxSettings, now: Date, extra: Partial<AccountDoc> = {}): UpdateFilter<AccountDoc> {
+export function mailboxSettingsUpdate(settings: MailboxSettings & { mail?: string | null }, now: Date, extra: Partial<AccountDoc> = {}): UpdateFilter<AccountDoc> {
   const set: Partial<AccountDoc> = { ...extra, mailboxSettingsReadAt: now, updatedAt: now };
   if (settings.mailboxTimeZone) set.mailboxTimeZone = settings.mailboxTimeZone;
   if (settings.workingHours) set.workingHours = settings.workingHours;
   if (settings.clockStyle) set.clockStyle = settings.clockStyle;
-  const unset = { ...(settings.workingHours ? {} : { workingHours: '' as const }), ...(settings.clockStyle ? {} : { clockStyle: '' as const }) };
+  // `mail`: undefined = not read (kept); null or '' = Graph says there is none.
+  const mail = settings.mail?.trim().toLowerCase();
+  if (mail) set.mail = mail;
+  const unset = {
+    ...(settings.workingHours ? {} : { workingHours: '' as const }),
+    ...(settings.clockStyle ? {} : { clockStyle: '' as const }),
+    ...(settings.mail !== undefined && !mail ? { mail: '' as const } : {}),
+  };
   return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
 }
 
@@ -45,9 +53,12 @@ export async function refreshMailboxSettings(deps: MailboxSettingsRefreshDeps, u
     const account = await accounts.findOne({ _id: userKey }, { projection: { status: 1, mailboxSettingsReadAt: 1 } });
     if (!account || account.status !== 'connected') return 'not-connected';
     if (account.mailboxSettingsReadAt && now.getTime() - account.mailboxSettingsReadAt.getTime() < MAILBOX_SETTINGS_MAX_AGE_MS) return 'fresh';
-    const settings = await readMailboxSettings(deps.graphFor(userKey));
+    const graph = deps.graphFor(userKey);
+    // The address is a nicety beside the settings (who to leave out of a meeting's people): a failed /me keeps the
+    // stored one and does not hold the settings back.
+    const [settings, me] = await Promise.all([readMailboxSettings(graph), graph.get<{ mail?: string | null }>('/me').catch(() => undefined)]);
     // Only onto a still-connected account: a disconnect meanwhile removed it, and this must not bring it back.
-    await accounts.updateOne({ _id: userKey, status: 'connected' }, mailboxSettingsUpdate(settings, now));
+    await accounts.updateOne({ _id: userKey, status: 'connected' }, mailboxSettingsUpdate(me ? { ...settings, mail: me.mail ?? null } : settings, now));
     deps.logger.info({ event: 'mailbox-settings-read', userKey, zone: settings.mailboxTimeZone ?? null, workingHours: settings.workingHours !== undefined }, 'mailbox settings read');
     return 'read';
   } catch (error) {

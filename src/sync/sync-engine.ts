@@ -9,7 +9,7 @@ import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, datesOverlapping, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
 import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
-import { EventMappingError, toEventDoc, type MailboxOwner } from './event-mapping.js';
+import { EventMappingError, mailboxOwnerOf, toEventDoc, type MailboxOwner } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markFirstRoundStarted, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 
@@ -132,7 +132,7 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
   const clock = deps.clock ?? (() => new Date());
   const { syncStates } = deps.collections;
   const logger = deps.logger.child({ component: 'sync', userKey });
-  const account = await deps.collections.accounts.findOne({ _id: userKey }, { projection: { homeAccountId: 1, username: 1 } });
+  const account = await deps.collections.accounts.findOne({ _id: userKey }, { projection: { homeAccountId: 1, username: 1, mail: 1, displayName: 1 } });
   if (!account) {
     // Disconnected before the round began (a job run racing the disconnect): nothing is synced for no account.
     await forgetCalendar(deps.collections, userKey);
@@ -146,7 +146,7 @@ export async function syncCalendar(deps: SyncEngineDeps, userKey: string): Promi
       await forgetSyncedData(deps.collections, userKey);
       state = await markFirstRoundStarted(syncStates, userKey, started, account.homeAccountId);
     }
-    const result = await runRound(deps, userKey, account.homeAccountId, { addresses: [account.username.toLowerCase()] }, state, clock, logger);
+    const result = await runRound(deps, userKey, account.homeAccountId, mailboxOwnerOf(account), state, clock, logger);
     logger.info(
       { event: 'sync-round', pages: result.pages, requests: result.requests, added: result.changeSet.added, updated: result.changeSet.updated, removed: result.changeSet.removed, changes: result.changeSet.changes.length, firstRound: result.firstRound, ms: clock().getTime() - started.getTime() },
       'sync round done',

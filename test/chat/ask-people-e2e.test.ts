@@ -137,6 +137,51 @@ describe('meetings with sam, end to end', () => {
     expect(rowTitles(day)).toEqual(['Pairing']);
   });
 
+  it("a user whose mail address is not their UPN is left out of their meetings' people too, and so is whoever declined", async () => {
+    const today = berlin();
+    const { chat, userKey } = await connectedUser(h, 'Sam Jones', (oid) => {
+      // Exchange names the user by their mail address, as organizer and as attendee; their UPN is another.
+      h.graph.calendar.mailbox(oid).mail = 'sam.jones@fabrikam.example';
+      h.graph.addEvent(oid, {
+        subject: 'Team sync', start: today.set({ hour: 13 }).toISO()!, end: today.set({ hour: 14 }).toISO()!,
+        organizer: { name: 'Grace Hopper', address: 'grace@contoso.example' }, response: 'accepted',
+        attendees: [{ name: 'Sam Jones', address: 'Sam.Jones@fabrikam.example', response: 'accepted' }],
+      });
+      h.graph.addEvent(oid, {
+        subject: 'Pairing', start: today.set({ hour: 14 }).toISO()!, end: today.set({ hour: 15 }).toISO()!,
+        organizer: { name: 'Grace Hopper', address: 'grace@contoso.example' }, response: 'accepted',
+        attendees: [{ name: 'Sam Jones', address: 'sam.jones@fabrikam.example' }, { name: 'Sam Smith', address: 'sam.smith@contoso.example' }],
+      });
+      // The user's own meeting, which the other Sam declined: he is not in it.
+      h.graph.addEvent(oid, {
+        subject: 'Roadmap', start: today.set({ hour: 15 }).toISO()!, end: today.set({ hour: 16 }).toISO()!,
+        attendees: [{ name: 'Sam Smith', address: 'sam.smith@contoso.example', response: 'declined' }, { name: 'Bob Kahn', address: 'bob@contoso.example', response: 'accepted' }],
+      });
+    });
+    const account = await h.store.collections.accounts.findOne({ _id: userKey });
+    expect(account).toMatchObject({ username: 'sam.jones@contoso.example', mail: 'sam.jones@fabrikam.example' });
+    expect(rowTitles(readScheduleCard((await ask(h, 'meetings with sam today', chat)).card))).toEqual(['Pairing']);
+    expect(rowTitles(readScheduleCard((await ask(h, 'meetings with bob today', chat)).card))).toEqual(['Roadmap']);
+  });
+
+  it('an account linked before calbot kept its mail address gets it with the next read of its mailbox settings', async () => {
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Address');
+    h.graph.calendar.mailbox(microsoft.oid).mail = 'ada@fabrikam.example';
+    const c = h.store.collections;
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60_000);
+    await c.accounts.updateOne({ _id: userKey }, { $unset: { mail: '' }, $set: { mailboxSettingsReadAt: dayAgo } });
+    await command(h, chat, 'sync now');
+    await waitForState(h, userKey, () => true);
+    const deadline = Date.now() + 15_000;
+    let account = await c.accounts.findOne({ _id: userKey });
+    while (account?.mail === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      account = await c.accounts.findOne({ _id: userKey });
+    }
+    expect(account).toMatchObject({ username: 'ada.address@contoso.example', mail: 'ada@fabrikam.example' });
+    expect(account!.mailboxSettingsReadAt!.getTime()).toBeGreaterThan(dayAgo.getTime());
+  });
+
   it('a Zoom meeting whose link is only in its location gets a Join button, as in Outlook', async () => {
     const today = berlin();
     const { chat } = await connectedUser(h, 'Zed Zoom', (oid) => {

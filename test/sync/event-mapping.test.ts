@@ -1,4 +1,4 @@
-import { toEventDoc, EventMappingError, MAX_PEOPLE } from '../../src/sync/event-mapping.js';
+import { toEventDoc, EventMappingError, MAX_PEOPLE, mailboxOwnerOf } from '../../src/sync/event-mapping.js';
 import type { GraphAttendee, GraphEvent } from '../../src/graph/graph-event.js';
 
 const NOW = new Date('2026-11-20T08:00:00.000Z');
@@ -145,6 +145,47 @@ describe('toEventDoc', () => {
     expect(invited.people).toEqual(['Grace Hopper', 'Sam Smith']);
     // Without the owner's addresses (isOrganizer aside) everyone is kept.
     expect(toEventDoc('u', graphEvent({ isOrganizer: false, organizer: null, attendees: [attendee('Sam Jones', 'sam.jones@contoso.example')] }), NOW).people).toEqual(['Sam Jones']);
+  });
+
+  test('people: those who declined are not in the meeting; one person under an X.500 and an SMTP address is kept once', () => {
+    const doc = toEventDoc(
+      'u',
+      graphEvent({
+        // The organizer as Exchange stored them inside the organization, and the same person among the attendees.
+        organizer: { emailAddress: { name: 'Grace Hopper', address: '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=grace' } },
+        attendees: [
+          attendee('Grace Hopper', 'ghopper@contoso.example', 'required', 'accepted'),
+          attendee('Sam Smith', 'sam.smith@contoso.example', 'required', 'declined'),
+          attendee('Bob Kahn', 'bob@contoso.example', 'optional', 'tentativelyAccepted'),
+          attendee('Ana Lima', 'ana@contoso.example'),
+          attendee('Ana Lima', '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=ana'),
+        ],
+      }),
+      NOW,
+    );
+    expect(doc.people).toEqual(['Grace Hopper ghopper', 'Bob Kahn', 'Ana Lima']);
+    // Two SMTP addresses under one name are two people (two Sam Joneses), and two X.500 ones of one name are one.
+    const namesakes = toEventDoc('u', graphEvent({ organizer: null, attendees: [attendee('Sam Jones', 'sam.jones@contoso.example'), attendee('Sam Jones', 'sjones@fabrikam.example')] }), NOW);
+    expect(namesakes.people).toEqual(['Sam Jones', 'Sam Jones sjones']);
+  });
+
+  test("people: the owner is found by their mail address when it is not their UPN, and by name under an X.500 address", () => {
+    const owner = mailboxOwnerOf({ username: 'Sam.Jones@contoso.onmicrosoft.com', mail: 'sam.jones@contoso.example', displayName: 'Sam Jones' });
+    expect(owner).toEqual({ addresses: ['sam.jones@contoso.onmicrosoft.com', 'sam.jones@contoso.example'], name: 'Sam Jones' });
+    const invited = toEventDoc(
+      'u',
+      graphEvent({
+        isOrganizer: false,
+        organizer: { emailAddress: { name: 'Grace Hopper', address: 'grace@contoso.example' } },
+        attendees: [attendee('Sam Jones', 'Sam.Jones@contoso.example'), attendee('Sam Smith', 'sam.smith@contoso.example')],
+      }),
+      NOW,
+      owner,
+    );
+    expect(invited.people).toEqual(['Grace Hopper', 'Sam Smith']);
+    const x500 = toEventDoc('u', graphEvent({ isOrganizer: false, attendees: [attendee('Sam Jones', '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=sam')] }), NOW, owner);
+    expect(x500.people).toEqual(['Ana']);
+    expect(mailboxOwnerOf({ username: 'ana@contoso.example' })).toEqual({ addresses: ['ana@contoso.example'] });
   });
 
   test(`people: at most ${MAX_PEOPLE} (a 500-person all-hands), the organizer first; a long name cut`, () => {

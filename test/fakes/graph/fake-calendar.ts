@@ -10,6 +10,11 @@ import { findIana } from 'windows-iana';
 export interface FakeMailboxInput {
   oid: string;
   upn: string;
+  /**
+   * /me's `mail`, the mailbox's primary SMTP address, which is how Exchange names the user as organizer and attendee;
+   * the UPN when absent (as in most organizations; in some the two differ).
+   */
+  mail?: string;
   displayName: string;
   /** mailboxSettings.timeZone: a Windows zone name like "W. Europe Standard Time" (or IANA). */
   timeZone: string;
@@ -153,11 +158,11 @@ export class FakeCalendar {
       ...(extra.seriesMasterId ? { seriesMasterId: extra.seriesMasterId } : {}),
       subject: input.subject,
       timeZone,
-      organizer: input.organizer ?? { name: mailbox.displayName, address: mailbox.upn },
+      organizer: input.organizer ?? { name: mailbox.displayName, address: mailbox.mail ?? mailbox.upn },
       attendees: (input.attendees ?? []).map((attendee) => ({ ...attendee })),
       showAs: input.showAs ?? 'busy',
       // Someone else's meeting: an invitation not answered yet (Graph's isOrganizer is false then).
-      response: input.response ?? (input.organizer && input.organizer.address.toLowerCase() !== mailbox.upn.toLowerCase() ? 'notResponded' : 'organizer'),
+      response: input.response ?? (input.organizer && input.organizer.address.toLowerCase() !== (mailbox.mail ?? mailbox.upn).toLowerCase() ? 'notResponded' : 'organizer'),
       isCancelled: input.isCancelled ?? false,
       version: 1,
       lastModified: new Date(),

@@ -451,7 +451,7 @@ function profile(mailbox: FakeMailbox): Record<string, unknown> {
     displayName: mailbox.displayName,
     givenName: mailbox.displayName.split(' ')[0] ?? null,
     jobTitle: null,
-    mail: mailbox.upn,
+    mail: mailbox.mail ?? mailbox.upn,
     mobilePhone: null,
     officeLocation: null,
     preferredLanguage: 'en-US',
