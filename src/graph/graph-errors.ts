@@ -5,7 +5,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
  * `kind`: reschedule (throttled, unavailable), start a full round (sync-state-lost), ask to reconnect (auth).
  */
 export abstract class GraphFailure extends Error {
-  abstract readonly kind: 'throttled' | 'sync-state-lost' | 'auth' | 'unavailable' | 'request';
+  abstract readonly kind: 'throttled' | 'sync-state-lost' | 'auth' | 'unavailable' | 'mailbox' | 'request';
   abstract readonly userMessage: string;
   /** HTTP status from Graph; -1 when no response arrived (network). */
   readonly statusCode: number;
@@ -57,7 +57,28 @@ export class GraphUnavailableError extends GraphFailure {
   }
 }
 
-/** Any other 4xx: a request calbot should not have sent (a bug or an unsupported mailbox). */
+/**
+ * The account has no mailbox Graph can read: no Exchange Online licence (Teams alone, a guest), a mailbox on an
+ * on-premises Exchange server, or one inactive or soft-deleted. Graph answers 404 MailboxNotEnabledForRESTAPI or
+ * MailboxNotSupportedForRESTAPI (Microsoft KB 4462988, "REST API is not yet supported for this mailbox"), and for an
+ * account with no mailbox at all 404 ResourceNotFound. No request fixes that and no sign-in does: an administrator
+ * assigning a licence or moving the mailbox to Exchange Online does.
+ */
+export class MailboxUnavailableError extends GraphFailure {
+  readonly kind = 'mailbox' as const;
+  readonly userMessage =
+    'Your Microsoft account has no Exchange Online mailbox calbot can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.';
+  constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
+    super(`Graph found no mailbox it can read for this account (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
+  }
+}
+
+/** Codes that say the mailbox itself is out of Graph's reach, whatever the status they come with. */
+const MAILBOX_UNAVAILABLE_CODES = new Set(['MailboxNotEnabledForRESTAPI', 'MailboxNotSupportedForRESTAPI']);
+/** Codes that say so with a 404 from the mailbox's resources (calbot asks for no item by id that could be gone). */
+const MAILBOX_NOT_FOUND_CODES = new Set(['ResourceNotFound', 'ErrorNonExistentMailbox']);
+
+/** Any other 4xx: a request calbot should not have sent (a bug, or an answer calbot does not know yet). */
 export class GraphRequestError extends GraphFailure {
   readonly kind = 'request' as const;
   readonly userMessage = 'calbot could not read your calendar because of an unexpected answer from Microsoft; the team has been told.';
@@ -98,6 +119,9 @@ export function toGraphFailure(error: unknown, fallbackRetryAfterMs = 60_000): u
   const retryAfterMs = parseRetryAfter(error.headers?.get('Retry-After') ?? undefined);
   const message = error.message || undefined;
   if (status === 410 || code === 'SyncStateNotFound' || code === 'syncStateNotFound') return new SyncStateLostError(code, { cause: error });
+  if ((code !== undefined && MAILBOX_UNAVAILABLE_CODES.has(code)) || (status === 404 && code !== undefined && MAILBOX_NOT_FOUND_CODES.has(code))) {
+    return new MailboxUnavailableError(status, code, message, { cause: error });
+  }
   if (status === 401 || status === 403) return new GraphAuthError(status, code, message, { cause: error });
   if (status === 429) return new ThrottledError(retryAfterMs ?? fallbackRetryAfterMs, status, code, { cause: error });
   if (status === -1 || status >= 500) return new GraphUnavailableError(status, retryAfterMs, code, { cause: error });

@@ -7,7 +7,7 @@ import type { ConnectionHooks } from '../auth/connect-outlook.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { signInCard } from '../auth/sign-in-card.js';
 import type { ProactiveSender } from '../chat/proactive.js';
-import { GraphAuthError, waitAskedFor } from '../graph/graph-errors.js';
+import { GraphAuthError, MailboxUnavailableError, waitAskedFor } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
@@ -30,6 +30,12 @@ const COPY_WAIT_MS = 2_000;
 const ROUND_STOP_WAIT_MS = 5_000;
 /** The sync lease the connection hooks take while they delete: a few deletes' worth. */
 const HOOK_LEASE_MS = 15_000;
+/**
+ * How long the job waits after Graph said the account has no mailbox it can read (MailboxUnavailableError): every
+ * interval would get that answer until an administrator assigns a licence or moves the mailbox, which takes hours.
+ * "sync now" still tries at once.
+ */
+export const MAILBOX_RETRY_MS = 6 * 60 * 60_000;
 /** How long a cut-off round's database calls under way get to settle before its lease and lock are handed back (unless shutdown's budget says less). */
 const FENCE_WAIT_MS = 5_000;
 
@@ -203,6 +209,10 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         // A 429, or a 503/504 with Retry-After. Do not hold the worker for minutes: the job's own next run moves past
         // Retry-After (saved when it ends).
         job.schedule(new Date(Date.now() + waitMs));
+      } else if (error instanceof MailboxUnavailableError) {
+        // No mailbox to read (no licence, on-premises): not a sign-in problem, so the account stays connected, and not
+        // one the next interval can fix either. The state says why ("sync status", answers).
+        job.schedule(new Date(Date.now() + Math.max(MAILBOX_RETRY_MS, deps.intervalMs)));
       } else if (error instanceof ReconnectNeededError) {
         await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
         const disabled = await agenda.disable({ name: SYNC_JOB, data: { userKey } });

@@ -1,7 +1,7 @@
 import { createLogger } from '../../src/log.js';
 import { readDeltaPage, readMailboxSettings, readProfile, type DeltaPage } from '../../src/graph/calendar-delta.js';
 import { createGraphClient, type GraphClient } from '../../src/graph/graph-client.js';
-import { SyncStateLostError } from '../../src/graph/graph-errors.js';
+import { MailboxUnavailableError, SyncStateLostError } from '../../src/graph/graph-errors.js';
 import { RequestLimiter } from '../../src/graph/request-limiter.js';
 import { toEventDoc } from '../../src/sync/event-mapping.js';
 import { fakeAccessToken, startFakeGraph, type FakeGraph } from '../fakes/graph/fake-graph.js';
@@ -167,6 +167,25 @@ describe('readDeltaPage: incremental rounds', () => {
     expect(error).toBeInstanceOf(SyncStateLostError);
     expect(error).toMatchObject({ statusCode: 410, code: 'SyncStateNotFound', kind: 'sync-state-lost' });
     expect((error as SyncStateLostError).userMessage).toMatch(/from scratch/);
+  });
+
+  test('an account without an Exchange Online mailbox (no licence, on-premises) is a MailboxUnavailableError, not retried, not a bug', async () => {
+    for (const [exchange, code] of [
+      ['none', 'MailboxNotEnabledForRESTAPI'],
+      ['onPremises', 'MailboxNotSupportedForRESTAPI'],
+    ] as const) {
+      graph.setExchange(OID, exchange);
+      const before = graph.requestCount(OID);
+      const error = await readDeltaPage(client, WINDOW, { pageSize: 50 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MailboxUnavailableError);
+      expect(error).toMatchObject({ statusCode: 404, code, kind: 'mailbox' });
+      expect((error as MailboxUnavailableError).userMessage).toMatch(/^Your Microsoft account has no Exchange Online mailbox calbot can read/);
+      expect(graph.requestCount(OID) - before).toBe(1);
+    }
+    // An account with no mailbox at all: Graph's ResourceNotFound from the mailbox's resources says the same.
+    graph.setExchange(OID, 'online');
+    graph.failNext({ status: 404, oid: OID, resource: '/me/mailboxSettings' });
+    await expect(readMailboxSettings(client)).rejects.toMatchObject({ name: 'MailboxUnavailableError', code: 'ResourceNotFound' });
   });
 
   test('"invalidate all tokens" loses skip tokens mid-round too', async () => {

@@ -155,6 +155,21 @@ test('faults: `after` lets that many matching requests through first; a 403 come
   expect((await get('/me/mailboxSettings')).status).toBe(200);
 });
 
+test.each([
+  ['none', 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.'],
+  ['onPremises', 'MailboxNotSupportedForRESTAPI', 'REST API is not yet supported for this mailbox.'],
+] as const)('no Exchange Online mailbox (%s): /me answers, the mailbox\'s resources are a 404 %s', async (exchange, code, message) => {
+  graph.setExchange(OID, exchange);
+  expect((await get('/me')).status).toBe(200);
+  for (const path of ['/me/mailboxSettings', '/me/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z']) {
+    const answer = await get(path);
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toMatchObject({ code, message });
+  }
+  graph.setExchange(OID, 'online'); // a licence assigned
+  expect((await get('/me/mailboxSettings')).status).toBe(200);
+});
+
 test('recurring series: occurrences in the series zone keep wall-clock time over a DST change', () => {
   const { occurrenceIds, seriesMasterId } = graph.addRecurringSeries(OID, { subject: 'Weekly', start: '2026-10-19T10:00:00+02:00', end: '2026-10-19T11:00:00+02:00', count: 3, every: 'week', exceptionIndex: -1, cancelledIndex: -1 });
   const starts = occurrenceIds.map((id) => (graph.graphEvent(OID, id) as any).start.dateTime);

@@ -2,11 +2,12 @@ import { DateTime } from 'luxon';
 import { createLogger } from '../../src/log.js';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
-import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
+import { MAILBOX_RETRY_MS, SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
+import { MailboxUnavailableError } from '../../src/graph/graph-errors.js';
 import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, storedDays, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
-import type { TeamsUser } from '../support/calbot-harness.js';
+import { teamsUser, type TeamsUser } from '../support/calbot-harness.js';
 import { between, cardDate, expectedBetween, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
@@ -232,6 +233,40 @@ describe('sync jobs and commands', () => {
     expect(h.connector.messages(chat.conversationId).slice(before).filter((r) => r.activity.attachments?.length)).toHaveLength(0);
     h.graph.addEvent(microsoft.oid, { subject: 'Back again', start: at(1, 9), end: at(1, 10) });
     expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+  });
+
+  test('an account without an Exchange Online mailbox (no licence): answers and "sync status" say so, the account stays connected, the job waits hours, not an interval; a licence assigned, "sync now" syncs', async () => {
+    const chat = teamsUser('Bo Nomailbox');
+    const microsoft = h.addMicrosoftUser('Bo Nomailbox');
+    const userKey = `msteams:${chat.id}`;
+    h.graph.setExchange(microsoft.oid, 'none');
+    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    const connected = h.connector.messages(chat.conversationId).length; // the sign-in card and "Connected to Outlook"
+    const state = await waitForState(h, userKey, (s) => s.lastError !== undefined && s.status !== 'running');
+    const message = new MailboxUnavailableError(404).userMessage;
+    expect(state).toMatchObject({ status: 'error', roundsCompleted: 0, lastError: { kind: 'mailbox', message } });
+    expect(message).toBe(
+      'Your Microsoft account has no Exchange Online mailbox calbot can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.',
+    );
+    // Not a sign-in problem: no reconnect card, the account stays connected and its job enabled, due again in hours.
+    await waitForJobUnlocked(userKey);
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+    const [job] = await jobsOf(userKey);
+    expect(job!.disabled).toBeFalsy();
+    expect(job!.nextRunAt.getTime()).toBeGreaterThanOrEqual(state.lastError!.at.getTime() + MAILBOX_RETRY_MS - 60_000);
+    expect(h.connector.messages(chat.conversationId).slice(connected).filter((r) => r.activity.attachments?.length)).toHaveLength(0);
+
+    expect(await command(h, chat, "what's on today")).toEqual([`I haven't been able to read your calendar yet: ${message}`]);
+    const [status] = await command(h, chat, 'sync status');
+    expect(paragraph(status!, 'Last problem')).toMatch(/^Last problem, (today|yesterday) at \d\d:\d\d: Your Microsoft account has no Exchange Online mailbox/);
+    expect(paragraph(status!, 'Next sync')).toMatch(/^Next sync (today|tomorrow) at \d\d:\d\d\.$/);
+
+    h.graph.setExchange(microsoft.oid, 'online');
+    h.graph.addEvent(microsoft.oid, { subject: 'First meeting', start: at(1, 9), end: at(1, 10) });
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    await waitForJobUnlocked(userKey);
+    const [after] = await jobsOf(userKey);
+    expect(after!.nextRunAt.getTime()).toBeLessThan(Date.now() + MAILBOX_RETRY_MS / 2); // the interval again
   });
 
   test('start-up enables the job of a connected account that was left disabled', async () => {

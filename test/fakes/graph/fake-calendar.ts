@@ -26,6 +26,12 @@ export interface FakeMailboxInput {
   workingHours?: Record<string, unknown>;
   /** mailboxSettings.timeFormat, a .NET pattern: "HH:mm" (the default) or a 12-hour "h:mm tt". */
   timeFormat?: string;
+  /**
+   * Where the user's mailbox is: in Exchange Online (the default), nowhere Graph can read it ('none': no Exchange
+   * Online licence, or the mailbox is inactive or soft-deleted) or on an on-premises Exchange server ('onPremises').
+   * The directory still knows the user (/me answers); the mailbox's resources answer 404 (see fake-graph.ts).
+   */
+  exchange?: 'online' | 'none' | 'onPremises';
 }
 
 export interface FakeEventInput {

@@ -24,7 +24,8 @@ export type { FakeAttendee, FakeEventInput, FakeMailboxInput, FakeRecurringSerie
  * `/me`, `/me/mailboxSettings`, `/me/calendarView` (paged) and `/me/calendarView/delta` (skip and delta tokens,
  * per-token snapshots, `@removed`), the Prefer headers `odata.maxpagesize` and `outlook.timezone`, Graph's error
  * JSON, 401 for missing/expired tokens and tokens for another audience, 403 for a token without a delegated scope
- * the resource needs (ROUTE_SCOPES), 410 SyncStateNotFound for lost delta state, 429/503 with Retry-After, and
+ * the resource needs (ROUTE_SCOPES), 404 from the mailbox's resources for a user without an Exchange Online mailbox
+ * (MAILBOX_UNAVAILABLE), 410 SyncStateNotFound for lost delta state, 429/503 with Retry-After, and
  * Outlook's MailboxConcurrency limit (a fifth concurrent request for one mailbox gets 429).
  */
 export interface FakeGraphOptions {
@@ -39,7 +40,7 @@ export interface FakeGraphOptions {
 }
 
 export interface FakeFault {
-  status: 429 | 503 | 504 | 500 | 401 | 403;
+  status: 429 | 503 | 504 | 500 | 401 | 403 | 404;
   /** Retry-After header in seconds; none when undefined. */
   retryAfterSeconds?: number;
   /** Only requests for this mailbox. */
@@ -84,6 +85,8 @@ export interface FakeGraph {
   deleteEvent(oid: string, id: string): void;
   /** The event as Graph would send it (UTC), for assertions. */
   graphEvent(oid: string, id: string): Record<string, unknown>;
+  /** Where the user's mailbox is from now on (FakeMailboxInput.exchange): a licence removed, or assigned again. */
+  setExchange(oid: string, exchange: NonNullable<FakeMailboxInput['exchange']>): void;
   /** The next `count` matching requests (after the first `fault.after` of them) get this error. */
   failNext(fault: FakeFault, count?: number): void;
   /** The next call with this delta token (or the deltaLink holding it) gets 410 SyncStateNotFound. */
@@ -140,7 +143,20 @@ const FAULT_BODIES: Record<FakeFault['status'], { code: string; message: string 
   500: { code: 'generalException', message: 'An unspecified error has occurred.' },
   401: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' },
   403: MAILBOX_DENIED,
+  404: { code: 'ResourceNotFound', message: 'Resource could not be discovered.' },
 };
+/**
+ * Graph's answer to a request for the mailbox's resources when there is no Exchange Online mailbox to serve it:
+ * 404 MailboxNotEnabledForRESTAPI for a user without an Exchange Online licence or with an inactive mailbox (as in
+ * learn.microsoft.com/answers/questions/1457213 and MicrosoftDocs/azure-docs#85666), MailboxNotSupportedForRESTAPI
+ * for one on a dedicated Exchange server (Microsoft KB 4462988: "HTTP error: 404 ... REST API is not yet supported
+ * for this mailbox").
+ */
+const MAILBOX_UNAVAILABLE: Record<'none' | 'onPremises', { code: string; message: string }> = {
+  none: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' },
+  onPremises: { code: 'MailboxNotSupportedForRESTAPI', message: 'REST API is not yet supported for this mailbox.' },
+};
+const MAILBOX_RESOURCES = new Set(['/me/mailboxsettings', '/me/calendarview', '/me/calendarview/delta']);
 const UNSUPPORTED_DELTA_OPTIONS = ['$select', '$filter', '$orderby', '$expand', '$search', '$top', '$skip'];
 
 export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
@@ -228,6 +244,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       return sendError(res, fault!.status, fault!.code ?? body.code, fault!.message ?? body.message);
     }
     if (req.method !== 'GET') return sendError(res, 405, 'ErrorInvalidRequest', 'The fake Graph only reads.');
+    if (mailbox.exchange && mailbox.exchange !== 'online' && MAILBOX_RESOURCES.has(resource)) {
+      const unavailable = MAILBOX_UNAVAILABLE[mailbox.exchange];
+      return sendError(res, 404, unavailable.code, unavailable.message);
+    }
 
     const path = url.pathname.replace(/\/+$/, '').toLowerCase();
     if (!path.startsWith('/v1.0/')) return sendError(res, 400, 'BadRequest', 'Invalid version.');
@@ -332,6 +352,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     cancelEvent: (oid, id) => calendar.updateEvent(oid, id, { isCancelled: true }),
     deleteEvent: (oid, id) => calendar.deleteEvent(oid, id),
     graphEvent: (oid, id) => graphEventJson(calendar.event(oid, id), undefined, base),
+    setExchange: (oid, exchange) => void (calendar.mailbox(oid).exchange = exchange),
     failNext(fault, count = 1) {
       // `after` counts from now, once: the copies fail one after another once it has run out.
       for (let i = 0; i < count; i++) faults.push({ ...fault, after: i === 0 ? (fault.after ?? 0) : 0 });
