@@ -219,8 +219,10 @@ export function normalizeQuestionText(text: string): string {
     // "The day after tomorrow" it works out in the server's zone, not the one it is given (a New York evening is
     // already Thursday in UTC), and "day after tomorrow" or "tomorrow and the day after" not at all: "overmorrow" and
     // "2 days ago" it reads in the user's zone.
-    .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
     .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
+    .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
+    // "monday after next" is that day of the week after next, as "wednesday the week after next" (weekRange).
+    .replace(/\b(?:the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) after next\b/g, '$1 the week after next')
     .replace(/\b(?:the )?day after tomorrow\b/g, 'overmorrow')
     .replace(/\b(?:the )?day before yesterday\b/g, '2 days ago')
     .replace(/\btomorrow (and|or|&) the day after\b/g, 'tomorrow $1 overmorrow')
@@ -458,6 +460,11 @@ const BEFORE_TIME = new RegExp(`\\b(?:before|earlier than)\\s+${CLOCK}`);
 const UNTIL_TIME = new RegExp(`(?<!\\d(?:st|nd|rd|th)?\\s*)\\b(?:until|till|til|up (?:to|until))\\s+${CLOCK}`);
 /** "in the next hour", "the next 2 hours", "next 30 mins", "the next half hour": from now, for that long. */
 const NEXT_HOURS = new RegExp(`\\b(?:next|coming|following) (?:(${COUNT_WORD}) )?(half (?:an )?)?(hours?|hrs?|minutes?|mins?)\\b`);
+/**
+ * "a week from friday", "2 weeks from tomorrow", "a week on monday": that long after the day named (parseQuestion).
+ * Hidden from chrono-node, which counts "a week after monday" from this week's Monday, past or not.
+ */
+const DAYS_LATER = /\b(a|an|one|two|three|four|\d{1,2}) (days?|weeks?) (?:from|after|on) (?=\S)/;
 /** "for half an hour at 3", "free for an hour at 2": how long the time asked about is. */
 const LENGTH = /\bfor (?:(an?|one|\d{1,3}) (hours?|hrs?|minutes?|mins?)|(?:a )?half (?:an )?hour|an hour and a half)\b/;
 
@@ -550,6 +557,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     }
   } else {
     day = dayFromResults(found, today) ?? dayOfMonth(t, today);
+    const later = DAYS_LATER.exec(t);
+    if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
     dates = ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today);
   }
@@ -1068,13 +1077,14 @@ export interface QuestionOptions {
 
 /**
  * chrono-node's reading of the words outside an hour range ("tomorrow 11-1" is "tomorrow" plus 11:00-13:00), without
- * the days of a list it would read as a year (LISTED_DAY), and without the next hours and a length asked for, which
- * it reads as a time ("in the next hour" as 11:00, "for half an hour" as in half an hour).
+ * the days of a list it would read as a year (LISTED_DAY), without the next hours and a length asked for, which
+ * it reads as a time ("in the next hour" as 11:00, "for half an hour" as in half an hour), and without "a week from"
+ * before a day (DAYS_LATER).
  */
 function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: boolean): chrono.ParsedResult[] {
   // Blanked to the same length, so a result's index is its place in `t` too.
   const blank = (words: string) => ' '.repeat(words.length);
-  const words = t.replace(HOUR_RANGE, blank).replace(LISTED_DAY, blank).replace(NEXT_HOURS, blank).replace(LENGTH, blank);
+  const words = t.replace(HOUR_RANGE, blank).replace(LISTED_DAY, blank).replace(NEXT_HOURS, blank).replace(LENGTH, blank).replace(DAYS_LATER, blank);
   return (dayFirst ? dayFirstChrono : chrono.casual).parse(words, { instant: now, timezone: offsetMinutes });
 }
 

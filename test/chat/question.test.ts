@@ -110,6 +110,16 @@ const rows: Row[] = [
   ['in a week', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['a week from today', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['1 week from now', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['a fortnight from today', L, 'agenda', '2026-12-10T00:00', '2026-12-11T00:00'],
+  // ... and from another day: that day, a week (or as many days) on; a weekday is the coming one
+  ['a week from friday', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ['two weeks from tomorrow', L, 'agenda', '2026-12-11T00:00', '2026-12-12T00:00'],
+  ['a week on monday', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['am i free a week from friday at 3', L, 'free-at', '2026-12-04T15:00', '2026-12-04T15:30'],
+  ['meetings with sam a week from monday', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00', 'sam'],
+  // a weekday after next: that day of the week after next, as "wednesday the week after next"
+  ['monday after next', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['whats on the friday after next', L, 'agenda', '2026-12-11T00:00', '2026-12-12T00:00'],
   ['in 1 week', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   // months, as weeks: the whole month; the rest of it from now
   ['this month', L, 'agenda', '2026-11-01T00:00', '2026-12-01T00:00'],
