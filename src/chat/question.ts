@@ -212,6 +212,9 @@ export function normalizeQuestionText(text: string): string {
     .flatMap((word, at) => (word !== ',' ? [word] : listComma(words, at) ? ['or'] : []))
     .join(' ')
     .replace(/\bthis (morning|afternoon|evening)\b/g, 'today $1')
+    // "tomorrow night", "friday night", "last night": that day's evening, as "tonight" is today's.
+    .replace(/\blast night\b/g, 'yesterday evening')
+    .replace(/\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) night\b/g, '$1 evening')
     // "this weeks meetings", "next months schedule": a possessive typed without its apostrophe, not a plural ("last
     // weeks" chrono-node reads as a week ago, "this weeks" not at all).
     .replace(/\b(this|next|last|coming|current|previous) (week|weekend|month)s\b/g, '$1 $2')

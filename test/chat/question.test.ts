@@ -38,6 +38,11 @@ const rows: Row[] = [
   ['anything on tonite?', L, 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
   ['whats on tomorrow morning', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00'],
   ['meetings on monday evening', L, 'agenda', '2026-11-30T17:00', '2026-12-01T00:00'],
+  // a day's night is its evening, as tonight is
+  ['tomorrow night', L, 'agenda', '2026-11-27T17:00', '2026-11-28T00:00'],
+  ['am i free tomorrow night', L, 'free-at', '2026-11-27T17:00', '2026-11-28T00:00'],
+  ['anything on monday night', L, 'agenda', '2026-11-30T17:00', '2026-12-01T00:00'],
+  ['what did i have last night', L, 'agenda', '2026-11-25T17:00', '2026-11-26T00:00'],
   ['morning meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-26T12:00'],
   ['this week mornings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   ['am i free this afternoon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00'],
