@@ -13,7 +13,7 @@ import { GraphUnavailableError, parseRetryAfter, ThrottledError, toGraphFailure 
 import type { RequestLimiter } from './request-limiter.js';
 
 export interface RetryPolicy {
-  /** Retries after the first attempt for 429/503/504 and network failures (default 3, like the SDK's RetryHandler). */
+  /** Retries after the first attempt for 429/503/504, a GET's passing 500/502, and network failures (default 3, like the SDK's RetryHandler). */
   maxRetries: number;
   /** A Retry-After longer than this is not waited in-process: the call fails with ThrottledError (default 30 s). */
   maxWaitMs: number;
@@ -125,6 +125,25 @@ class NoResponseError extends Error {
 }
 
 const RETRIABLE = new Set([429, 503, 504]);
+/**
+ * Failures that say they are passing, retried for a GET (safe to repeat) as a 503 is: a 502 from Graph's gateway, and a
+ * 500 whose code is Exchange's ErrorInternalServerTransientError. Failing the round for one left the rest of a first
+ * sync, or a "sync now", to the next interval. Other 500s (generalException) may come from the data itself and are
+ * left to the next round.
+ */
+const TRANSIENT_500_CODES = new Set(['ErrorInternalServerTransientError']);
+
+async function isTransientGetFailure(context: Context, status: number): Promise<boolean> {
+  if ((context.options?.method ?? 'GET').toUpperCase() !== 'GET') return false;
+  if (status === 502) return true;
+  if (status !== 500) return false;
+  try {
+    const body = (await context.response!.clone().json()) as { error?: { code?: unknown } };
+    return typeof body.error?.code === 'string' && TRANSIENT_500_CODES.has(body.error.code);
+  } catch {
+    return false; // not Graph's error JSON
+  }
+}
 
 /**
  * Like the SDK's RetryHandler, but never retries before Retry-After, adds jitter, and hands a long Retry-After
@@ -171,7 +190,7 @@ class RetryMiddleware implements Middleware {
             attempt--; // not a retry the policy counts
             continue;
           }
-          if (!RETRIABLE.has(status)) return;
+          if (!RETRIABLE.has(status) && !(await isTransientGetFailure(context, status))) return;
           retryAfterMs = parseRetryAfter(context.response!.headers.get('Retry-After'));
         } catch (error) {
           if (!(error instanceof NoResponseError) || attempt >= this.policy.maxRetries) throw error;

@@ -105,6 +105,25 @@ describe('retries and throttling', () => {
     expect(graph.requests.map((r) => r.status)).toEqual([503, 504, 200]);
   });
 
+  test('a GET answered 500 ErrorInternalServerTransientError or 502: retried with backoff, then succeeds; one that stays is GraphUnavailableError', async () => {
+    const transient = { status: 500, code: 'ErrorInternalServerTransientError', message: 'An internal server error occurred. Try again later.' } as const;
+    graph.failNext(transient);
+    graph.failNext({ status: 502 });
+    await expect(clientFor(ANA).get('/me')).resolves.toMatchObject({ id: ANA });
+    expect(graph.requests.map((r) => r.status)).toEqual([500, 502, 200]);
+
+    graph.resetCounters();
+    graph.failNext(transient, 4);
+    await expect(clientFor(ANA).get('/me')).rejects.toMatchObject({ name: 'GraphUnavailableError', statusCode: 500, code: 'ErrorInternalServerTransientError' });
+    expect(graph.requests.map((r) => r.status)).toEqual([500, 500, 500, 500]);
+  });
+
+  test('any other 500 (generalException) is not retried: GraphUnavailableError at once, for the next round', async () => {
+    graph.failNext({ status: 500 });
+    await expect(clientFor(ANA).get('/me')).rejects.toMatchObject({ name: 'GraphUnavailableError', statusCode: 500, code: 'generalException' });
+    expect(graph.requests.map((r) => r.status)).toEqual([500]);
+  });
+
   test('a Retry-After over the threshold is not waited: ThrottledError at once, for the scheduler', async () => {
     graph.failNext({ status: 429, retryAfterSeconds: 120 });
     const waits: number[] = [];

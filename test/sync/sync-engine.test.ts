@@ -203,6 +203,26 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('a later page answered 500 ErrorInternalServerTransientError is read again: the round ends in one go, each change stored and told once', async () => {
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Transient', (oid) => void h.graph.addEvent(oid, { subject: 'Existing', start: at(1, 9), end: at(1, 10) }));
+    const oid = microsoft.oid;
+    const subjects = Array.from({ length: 7 }, (_, i) => `Meeting ${i}`);
+    subjects.forEach((subject, i) => h.graph.addEvent(oid, { subject, start: at(2 + i, 9), end: at(2 + i, 10) }));
+    h.graph.failNext({ status: 500, oid, resource: '/me/calendarView/delta', after: 2, code: 'ErrorInternalServerTransientError', message: 'An internal server error occurred. Try again later.' });
+    const announced: Change[] = [];
+    const before = h.graph.requests.length;
+    const result = await runRound(h, userKey, { onChanges: async (_key, changes) => void announced.push(...changes) });
+    const sent = h.graph.requests.slice(before).filter((r) => r.oid === oid);
+    expect(sent.map((r) => r.status)).toEqual([200, 200, 500, 200, 200]); // 3 + 3 + 1 events, then the deltaLink's page
+    expect(sent[3]!.query.$skiptoken).toBe(sent[2]!.query.$skiptoken); // the same page, asked again
+    expect(summary(announced)).toEqual(subjects.map((subject) => `added: ${subject}`));
+    expect(result.changeSet).toMatchObject({ added: 7, updated: 0, removed: 0 });
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Existing', ...subjects]);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ status: 'idle', roundsCompleted: 2 });
+    expect((await h.store.collections.syncStates.findOne({ _id: userKey }))!.lastError).toBeUndefined();
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('410 lost delta state -> full round, no duplicates, events deleted meanwhile reconciled away (and reported)', async () => {
     let ids: Record<string, string> = {};
     const { userKey, microsoft } = await connectedUser(h, 'Ada Lost', (oid) => {

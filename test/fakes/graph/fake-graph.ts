@@ -40,7 +40,7 @@ export interface FakeGraphOptions {
 }
 
 export interface FakeFault {
-  status: 429 | 503 | 504 | 500 | 401 | 403 | 404;
+  status: 429 | 503 | 504 | 500 | 502 | 401 | 403 | 404;
   /** Retry-After header in seconds; none when undefined. */
   retryAfterSeconds?: number;
   /** Only requests for this mailbox. */
@@ -141,6 +141,7 @@ const FAULT_BODIES: Record<FakeFault['status'], { code: string; message: string 
   503: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable for maintenance or is overloaded.' },
   504: { code: 'GatewayTimeout', message: 'The server, while acting as a proxy, did not receive a timely response from the upstream server.' },
   500: { code: 'generalException', message: 'An unspecified error has occurred.' },
+  502: { code: 'UnknownError', message: '' },
   401: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' },
   403: MAILBOX_DENIED,
   404: { code: 'ResourceNotFound', message: 'Resource could not be discovered.' },
