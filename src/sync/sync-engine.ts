@@ -470,6 +470,8 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
   const { window, fullRound, stored, changeSet, now, owner, logger } = context;
   const incoming = new Map<string, EventDoc>();
   const removed = new Set<string>();
+  /** Sent by Graph, outside calbot's window only because the window moved: removed, but no news. */
+  const leftWindow = new Set<string>();
   for (const event of page.events) {
     let doc: EventDoc;
     try {
@@ -479,19 +481,24 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
       logger.warn({ event: 'event-skipped', eventId: error.eventId, err: error.message }, 'unreadable Graph event skipped');
       continue;
     }
-    // calendarView delta only sends events in the window; one outside it (moved out) is no longer ours.
+    // calendarView delta only sends events in the window; one outside it (moved out) is no longer ours. Graph holds an
+    // all-day event in the window by its own zone's midnights, calbot by its dates: after a move, one of a zone behind
+    // UTC dated the old first day still reaches past the new start, and Graph sends it. It only left the window.
     if (!overlaps(doc, window)) {
       incoming.delete(doc._id);
       removed.add(doc._id);
+      if (fullRound?.reason === 'window-moved') leftWindow.add(doc._id);
       continue;
     }
     removed.delete(doc._id);
+    leftWindow.delete(doc._id);
     incoming.set(doc._id, fullRound ? { ...doc, seenInRound: fullRound.mark } : doc);
   }
   for (const eventId of page.removedIds) {
     const id = eventDocId(userKey, eventId);
     incoming.delete(id);
     removed.add(id);
+    leftWindow.delete(id);
   }
   const write: PageWrite = { operations: [], changed: [], marked: [], ids: new Set([...incoming.keys(), ...removed]) };
   if (write.ids.size === 0) return write;
@@ -522,7 +529,7 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
   for (const id of removed) {
     const old = before.get(id);
     if (!old) continue; // never stored (or already removed by a replayed page)
-    recordChange(changeSet, old, undefined);
+    if (!leftWindow.has(id)) recordChange(changeSet, old, undefined);
     write.changed.push({ before: old, after: undefined });
     write.operations.push({ deleteOne: { filter: { _id: id } } });
   }

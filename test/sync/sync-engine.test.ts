@@ -318,6 +318,23 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('the window rolls past an all-day event of a zone behind UTC: Graph still sends it (its day ends after the new start), calbot lets it go as no news', async () => {
+    const { userKey } = await connectedUser(h, 'Ada Pacific', (oid) => {
+      // 00:00-24:00 Pacific time on the window's first date: 08:00 UTC that day to 08:00 UTC the next.
+      h.graph.addAllDayEvent(oid, { subject: 'Offsite (Seattle)', startDate: dateIn(-7), endDate: dateIn(-6), timeZone: 'Pacific Standard Time' });
+      h.graph.addEvent(oid, { subject: 'Tomorrow', start: at(1, 9), end: at(1, 10) });
+    });
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Offsite (Seattle)', 'Tomorrow']);
+    const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+    const announced: Change[] = [];
+    const result = await runRound(h, userKey, { clock: () => tomorrow, onChanges: async (_key, changes) => void announced.push(...changes) });
+    expect(result.changeSet).toMatchObject({ added: 0, updated: 0, removed: 0, changes: [] });
+    expect(announced).toEqual([]);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Tomorrow']); // its date is outside the window now
+    expect((await storedDays(h, userKey))[dateIn(-7)]).toBeUndefined();
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('a round that failed after marking events: the next full round still removes what Microsoft deleted', async () => {
     let ids: Record<string, string> = {};
     const { userKey, microsoft } = await connectedUser(h, 'Ada Ghost', (oid) => {
