@@ -135,7 +135,7 @@ const WORD_FIXES: Record<string, string> = {
   // Slips dayWordTypo leaves: in short words, where one slip may make another word ("toady"), and three or more; chat shorthand.
   tody: 'today', todat: 'today', todday: 'today', todayy: 'today', tdoay: 'today', otday: 'today', '2dy': 'today',
   tmw: 'tomorrow', tmrrw: 'tomorrow', tomoz: 'tomorrow', '2moz': 'tomorrow', '2morro': 'tomorrow', '2mrow': 'tomorrow', '2morrw': 'tomorrow', '2mor': 'tomorrow',
-  tommorw: 'tomorrow', tommrow: 'tomorrow', tommoro: 'tomorrow', tommorro: 'tomorrow', fryday: 'friday', thurs: 'thursday', thrs: 'thursday', wkend: 'weekend', wknd: 'weekend', weke: 'week', wks: 'weeks',
+  tommorw: 'tomorrow', tommrow: 'tomorrow', tommoro: 'tomorrow', tommorro: 'tomorrow', fryday: 'friday', thurs: 'thursday', thrs: 'thursday', wkend: 'weekend', wknd: 'weekend', weke: 'week', wks: 'weeks', eod: 'end of day', cob: 'end of day',
 };
 
 /**
@@ -231,6 +231,7 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\btomorrow (and|or|&) the day after\b/g, 'tomorrow $1 overmorrow')
     // "until the end of the week": what is left of it, as "the rest of the week"; "the rest of my day" is today's.
     .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
+    .replace(/\b(?:close|end) of (?:business|play)\b/g, 'end of day')
     .replace(/\b(?:the )?(?:rest|remainder|end) of (?:the |my |this )?day\b/g, 'rest of today')
     .replace(DAY_HALF, (_, day: string, half: string) => `${day} ${half === 'am' ? 'morning' : 'afternoon'}`)
     // British and spoken times: "half 3" is 3:30, "quarter to 4" 3:45; "at 1030" is 10:30.
