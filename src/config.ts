@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import ms from 'ms';
 import { z } from 'zod';
 
@@ -76,8 +77,6 @@ export class ConfigError extends Error {
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
-
 const integer = (fallback: number, min: number, max: number) =>
   z.preprocess(
     blankToUndefined,
@@ -105,14 +104,22 @@ const httpUrl = (fallback: string, schemes: string[]) =>
       .transform((value) => value.replace(/\/+$/, '')),
   );
 
+/** Hosts the identity platform accepts an http redirect URI on (every other one must be https). */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Paths calbot appends to PUBLIC_URL: an admin who pastes the messaging endpoint or redirect URI gets them twice. */
+const APPENDED_PATHS = ['/api/messages', REDIRECT_PATH];
+
 /**
  * PUBLIC_URL: optional, since its default depends on PORT. Paths are appended to it (the redirect URI), so a ?query
- * or #fragment would end up in the middle of them.
+ * or #fragment would end up in the middle of them. Microsoft refuses http redirect URIs and messaging endpoints
+ * anywhere but on localhost, and says so only at the first sign-in (AADSTS50011) or never (the bot stays silent).
  */
 const publicUrl = z.preprocess(
   blankToUndefined,
   z
     .string()
+    .trim()
     .optional()
     .refine((value) => {
       if (value === undefined) return true;
@@ -121,10 +128,61 @@ const publicUrl = z.preprocess(
       } catch {
         return false;
       }
-    }, 'expected an absolute http or https URL')
+    }, 'expected an absolute http or https URL, like https://calbot.contoso.com')
     .refine((value) => value === undefined || !/[?#]/.test(value), 'expected a URL without ?query or #fragment (calbot appends paths to it)')
+    .refine((value) => {
+      const url = value === undefined ? undefined : URL.parse(value);
+      return url?.protocol !== 'http:' || LOOPBACK_HOSTS.includes(url.hostname);
+    }, 'expected an https URL: Microsoft accepts http only on localhost (for the redirect URI and the messaging endpoint)')
+    .refine((value) => {
+      const path = value === undefined ? undefined : URL.parse(value)?.pathname.replace(/\/+$/, '');
+      return !APPENDED_PATHS.some((appended) => path?.endsWith(appended));
+    }, `expected calbot's own URL, without ${APPENDED_PATHS.join(' or ')} (calbot appends those paths itself)`)
     .transform((value) => value?.replace(/\/+$/, '')),
 );
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An application (client) ID: always a GUID. Anything else (the app's name, its object ID's label) fails only at
+ * the first sign-in (AADSTS700016) or as a 401 on every chat message.
+ */
+const applicationId = (what: string) =>
+  z.preprocess(blankToUndefined, z.string().trim().regex(GUID, `expected ${what}, a GUID like 11111111-2222-3333-4444-555555555555`).optional());
+
+/**
+ * A client secret, as the portal shows its Value once. Pasted with quotes (a shell or YAML quoting it twice), or the
+ * Secret ID (a GUID the portal shows beside it) instead of the Value, it fails only at the first sign-in or bot reply
+ * (AADSTS7000215). Neither message repeats the value.
+ */
+const clientSecret = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((value) => !/^["'\u2018\u2019\u201c\u201d]|["'\u2018\u2019\u201c\u201d]$/.test(value), "expected the secret's value without quotes around it")
+    .refine((value) => !GUID.test(value), "expected the secret's Value, not its Secret ID (a GUID): Certificates & secrets shows both")
+    .optional(),
+);
+
+/**
+ * A tenant: its ID or a domain, the last part of the authority. A whole authority URL pasted here would become
+ * https://login.microsoftonline.com/https://...; `multiTenant` allows "common" and "organizations".
+ */
+const tenant = (multiTenant: boolean, hostVariable: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => !value.includes('/'), `expected the tenant alone (its ID or a domain like contoso.onmicrosoft.com), not a URL: the host goes in ${hostVariable}`)
+      .regex(/^[A-Za-z0-9.-]+$/, multiTenant ? 'expected a tenant ID (GUID), a domain, "common" or "organizations"' : 'expected a tenant ID (GUID) or a domain')
+      .refine(
+        (value) => multiTenant || !['common', 'organizations', 'consumers'].includes(value.toLowerCase()),
+        "expected the bot's own tenant ID (a single-tenant bot or managed identity belongs to one tenant)",
+      )
+      .optional(),
+  );
 
 const duration = (fallback: string) =>
   z.preprocess(
@@ -141,6 +199,21 @@ const duration = (fallback: string) =>
         return millis;
       }),
   );
+
+/**
+ * MONGODB_URI as the driver reads it (parsing connects to nothing), so that a bad one stops start-up naming the
+ * variable rather than as the driver's "Invalid connection string" after the rest has started. The driver's reason
+ * names options, never the password.
+ */
+function checkConnectionString(value: string, ctx: z.RefinementCtx): void {
+  try {
+    new MongoClient(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const userInfo = /Invalid connection string|unescaped|userinfo/.test(reason) ? '; a user name or password with @ : / ? # [ ] or % must be percent-encoded' : '';
+    ctx.addIssue({ code: 'custom', message: `expected a valid connection string (${reason}${userInfo})` });
+  }
+}
 
 /** 32 bytes from their base64 (padding optional), or undefined when `text` is anything else. */
 function decodeKey(text: string): Buffer | undefined {
@@ -174,28 +247,27 @@ const schema = z.object({
     blankToUndefined,
     z
       .string()
+      .trim()
       .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// connection string')
+      .superRefine(checkConnectionString)
       .optional(),
   ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
-  MICROSOFT_CLIENT_ID: optionalString,
-  MICROSOFT_CLIENT_SECRET: optionalString,
-  MICROSOFT_TENANT_ID: z.preprocess(
-    blankToUndefined,
-    z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a tenant ID (GUID), a domain, "common" or "organizations"').default('common'),
-  ),
+  MICROSOFT_CLIENT_ID: applicationId("the app registration's Application (client) ID"),
+  MICROSOFT_CLIENT_SECRET: clientSecret,
+  MICROSOFT_TENANT_ID: tenant(true, 'MICROSOFT_AUTHORITY_HOST').transform((value) => value ?? 'common'),
   MICROSOFT_AUTHORITY_HOST: httpUrl('https://login.microsoftonline.com', ['https:']),
   MICROSOFT_GRAPH_URL: httpUrl('https://graph.microsoft.com/v1.0', ['https:']).refine(
     (value) => new URL(value).pathname === '/v1.0',
     'expected the Graph root ending in /v1.0 (the Graph client reads the first path segment as the version)',
   ),
-  MicrosoftAppId: z.preprocess(blankToUndefined, z.string().trim().default('')),
-  MicrosoftAppPassword: z.preprocess(blankToUndefined, z.string().default('')),
+  MicrosoftAppId: applicationId("the Azure Bot's Microsoft App ID (for UserAssignedMSI: the identity's client ID)").transform((value) => value ?? ''),
+  MicrosoftAppPassword: clientSecret.transform((value) => value ?? ''),
   MicrosoftAppType: z.preprocess(
     blankToUndefined,
     z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
   ),
-  MicrosoftAppTenantId: z.preprocess(blankToUndefined, z.string().trim().default('')),
+  MicrosoftAppTenantId: tenant(false, 'ToChannelFromBotLoginUrl').transform((value) => value ?? ''),
   // The Bot Framework's public cloud, as botbuilder's own defaults (AuthenticationConstants); other clouds differ.
   ToChannelFromBotLoginUrl: httpUrl('https://login.microsoftonline.com/botframework.com', ['https:']),
   ToChannelFromBotOAuthScope: httpUrl('https://api.botframework.com', ['https:']),
@@ -312,10 +384,9 @@ export function loadManifestConfig(env: Record<string, string | undefined>): Man
   if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'required for the Teams app package: the https URL calbot is reached at, like https://calbot.contoso.com');
   const publicUrl = new URL(e.PUBLIC_URL);
   if (publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL', 'expected an https URL for the Teams app package (Teams requires https for its links)');
-  // The package's id and botId: Teams refuses anything but a GUID, and says so only once the zip is uploaded.
-  if (e.MicrosoftAppId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(e.MicrosoftAppId)) {
-    throw new ConfigError('MicrosoftAppId', "expected the Azure Bot's app ID, a GUID like 11111111-2222-3333-4444-555555555555");
-  }
+  // The package's id and botId (a GUID: the schema checks that). Teams takes a package with a placeholder, and the
+  // bot it names never answers.
+  if (!e.MicrosoftAppId) throw new ConfigError('MicrosoftAppId', "required for the Teams app package: the Azure Bot's Microsoft App ID, the bot Teams sends messages to");
   return { bot: { appId: e.MicrosoftAppId }, publicUrl };
 }
 

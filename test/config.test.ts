@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'dotenv';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { createAdapter } from '../src/chat/adapter.js';
 import { createLogger } from '../src/log.js';
+
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const TENANT = '99999999-8888-7777-6666-555555555555';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -33,7 +40,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'x' }).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
-    expect(loadConfig({ HOST: '::', MicrosoftAppId: 'a', MicrosoftAppPassword: 'x' }).host).toBe('::');
+    expect(loadConfig({ HOST: '::', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' }).host).toBe('::');
   });
 
   it.each([
@@ -60,11 +67,28 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'https://calbot.contoso.com/?tenant=x' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'https://calbot.contoso.com/#top' }, 'PUBLIC_URL'],
     [{ MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppId'],
-    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' }, 'MicrosoftAppTenantId'],
+    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p' }, 'MicrosoftAppTenantId'],
     [{ MicrosoftAppType: 'UserAssignedMSI' }, 'MicrosoftAppId'],
-    [{ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'a' }, 'MicrosoftAppTenantId'],
+    [{ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: APP_ID }, 'MicrosoftAppTenantId'],
     // A managed identity has no secret: one set means the app type or the secret is a mistake.
-    [{ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'a', MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'p' }, 'MicrosoftAppPassword'],
+    [{ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'p' }, 'MicrosoftAppPassword'],
+    // Each of these started and failed only at the first sign-in or chat message, with an AADSTS code or a 401.
+    [{ PUBLIC_URL: 'http://calbot.contoso.com' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://calbot.contoso.com/api/messages' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://calbot.contoso.com/microsoft_account/authentication/' }, 'PUBLIC_URL'],
+    [{ MICROSOFT_CLIENT_ID: 'calbot' }, 'MICROSOFT_CLIENT_ID'],
+    [{ MICROSOFT_CLIENT_SECRET: '"Abc8Q~secret.value_from-the-portal"' }, 'MICROSOFT_CLIENT_SECRET'],
+    [{ MICROSOFT_CLIENT_SECRET: '\u201cAbc8Q~secret.value_from-the-portal\u201d' }, 'MICROSOFT_CLIENT_SECRET'],
+    [{ MICROSOFT_CLIENT_SECRET: TENANT }, 'MICROSOFT_CLIENT_SECRET'],
+    [{ MICROSOFT_TENANT_ID: 'https://login.microsoftonline.com/contoso.onmicrosoft.com' }, 'MICROSOFT_TENANT_ID'],
+    [{ MICROSOFT_TENANT_ID: 'login.microsoftonline.com/contoso.onmicrosoft.com/v2.0' }, 'MICROSOFT_TENANT_ID'],
+    [{ MicrosoftAppId: 'calbot-bot', MicrosoftAppPassword: 'p' }, 'MicrosoftAppId'],
+    [{ MicrosoftAppId: APP_ID, MicrosoftAppPassword: "'Abc8Q~secret'" }, 'MicrosoftAppPassword'],
+    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 'common' }, 'MicrosoftAppTenantId'],
+    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MicrosoftAppTenantId: `https://login.microsoftonline.com/${TENANT}` }, 'MicrosoftAppTenantId'],
+    // The driver's own "Invalid connection string" came after the database and jobs had started, naming nothing.
+    [{ MONGODB_URI: 'mongodb://calbot:p@ss@db.example/calbot', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }, 'MONGODB_URI'],
+    [{ MONGODB_URI: 'mongodb://db.example/calbot?maxPoolSize=many', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }, 'MONGODB_URI'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -89,12 +113,70 @@ describe('loadConfig', () => {
     const listed = [...readFileSync('.env.example', 'utf8').matchAll(/^#? ?(\w+)=/gm)].map((m) => m[1]);
     expect(documented.length).toBeGreaterThan(20);
     expect(new Set(listed)).toEqual(new Set(documented));
+    // Every variable loadConfig reads is in the table, and nothing in the table goes unread.
+    const read = new Set<string>();
+    loadConfig(new Proxy({}, { get: (_target, name) => void (typeof name === 'string' && read.add(name)) }));
+    expect(read).toEqual(new Set(documented));
+    // The table's default is the one .env.example sets (which is loadConfig's, above).
+    const defaults = [...configuration.matchAll(/^\| `(\w+)` \| `([^`]*)` \|/gm)];
+    expect(defaults.length).toBeGreaterThan(15);
+    for (const [, name, fallback] of defaults) {
+      if (example[name!]) expect([name, example[name!]]).toEqual([name, fallback]);
+    }
+  });
+
+  it('trims what a paste from the portal surrounds with spaces', () => {
+    const config = loadConfig({
+      PUBLIC_URL: ' https://calbot.contoso.com/ ',
+      MICROSOFT_CLIENT_ID: ` ${APP_ID} `,
+      MICROSOFT_CLIENT_SECRET: ' Abc8Q~secret ',
+      MICROSOFT_TENANT_ID: ' contoso.onmicrosoft.com ',
+      MicrosoftAppId: ` ${APP_ID}\t`,
+      MicrosoftAppPassword: ' Bot8Q~secret\n',
+    });
+    expect(config.redirectUri).toBe('https://calbot.contoso.com/microsoft_account/authentication');
+    expect(config.microsoft).toMatchObject({ clientId: APP_ID, clientSecret: 'Abc8Q~secret', tenantId: 'contoso.onmicrosoft.com' });
+    expect(config.bot).toMatchObject({ appId: APP_ID, appPassword: 'Bot8Q~secret' });
+  });
+
+  it('takes http for PUBLIC_URL on localhost only, and a path behind a proxy', () => {
+    for (const url of ['http://localhost:3978', 'http://127.0.0.1:3978', 'http://[::1]:3978']) {
+      expect(loadConfig({ PUBLIC_URL: url }).redirectUri).toBe(`${url}/microsoft_account/authentication`);
+    }
+    expect(loadConfig({ PUBLIC_URL: 'https://contoso.com/calbot/' }).redirectUri).toBe('https://contoso.com/calbot/microsoft_account/authentication');
+  });
+
+  it('reads MONGODB_URI as the driver does: replica sets, options, mongodb+srv with an encoded password', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    for (const uri of ['mongodb://a.example:27017,b.example:27017/calbot?replicaSet=rs0&maxPoolSize=16', 'mongodb+srv://calbot:p%40ss@cluster0.abcde.mongodb.net/calbot?retryWrites=true&w=majority']) {
+      expect(loadConfig({ MONGODB_URI: uri, TOKEN_ENCRYPTION_KEY: key }).mongodbUri).toBe(uri);
+    }
+  });
+
+  it('a bad secret stops start-up with one line naming the variable, not the secret', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'calbot-config-'));
+    const secret = 'Abc8Q~do.not_print-this';
+    // As it reaches calbot from a compose file or a portal that kept the quotes. Run in DATA_DIR, so that no .env of
+    // the working tree adds to the environment.
+    const tsx = pathToFileURL(join(process.cwd(), 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const result = spawnSync(process.execPath, ['--import', tsx, '--disable-warning=DEP0111', join(process.cwd(), 'src', 'main.ts')], {
+      cwd: dataDir,
+      env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, MICROSOFT_CLIENT_ID: APP_ID, MICROSOFT_CLIENT_SECRET: `"${secret}"` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual(['calbot: configuration error: MICROSOFT_CLIENT_SECRET: expected the secret\'s value without quotes around it']);
+    expect(result.stderr).not.toContain(secret);
   });
 
   it.each([
-    { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p' },
-    { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't' },
-    { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'a', MicrosoftAppTenantId: 't' },
+    { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p' },
+    { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MicrosoftAppTenantId: TENANT },
+    { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 'contoso.onmicrosoft.com' },
+    { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT },
   ])('what it accepts, the Bot Framework adapter accepts too: %j', (env) => {
     expect(() => createAdapter(loadConfig(env), createLogger('silent'))).not.toThrow();
   });
