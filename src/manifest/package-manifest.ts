@@ -21,7 +21,7 @@ const PRIVACY_PATH: PolicyPath = '/privacy';
 const TERMS_PATH: PolicyPath = '/terms';
 
 export function buildManifest(template: TeamsManifest, config: ManifestConfig): TeamsManifest {
-  const appId = config.bot.appId || '00000000-0000-0000-0000-000000000000';
+  const appId = config.bot.appId;
   // PUBLIC_URL with its path: behind a proxy at /calbot the pages are at /calbot/privacy.
   const base = config.publicUrl.href.replace(/\/+$/, '');
   // validDomains takes host names (with port when not the default), no scheme.
@@ -58,6 +58,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const outFile = process.argv[2] ? resolve(process.argv[2]) : join(MANIFEST_DIR, 'calbot-teams-app.zip');
   const manifest = await packageManifest(config, outFile);
-  if (!config.bot.appId) console.warn('MicrosoftAppId is not set: the package carries a placeholder app ID.');
   console.log(`Wrote ${outFile} (app ID ${manifest.id}, domain ${manifest.validDomains.join(', ')})`);
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,8 @@ import { ConfigError, loadManifestConfig } from '../../src/config.js';
 import { MANIFEST_DIR, packageManifest } from '../../src/manifest/package-manifest.js';
 import { createServer } from '../../src/server.js';
 import { createLogger } from '../../src/log.js';
+
+const APP_ID = '11111111-2222-3333-4444-555555555555';
 
 describe('Teams app package', () => {
   const template = JSON.parse(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8'));
@@ -76,14 +78,25 @@ describe('Teams app package', () => {
   });
 
   it.each([
-    [{ MicrosoftAppId: 'a' }, /^PUBLIC_URL: required/],
-    [{ MicrosoftAppId: 'a', PUBLIC_URL: 'http://localhost:3978' }, /^PUBLIC_URL: expected an https URL/],
-    [{ MicrosoftAppId: 'a', PUBLIC_URL: 'https://calbot.contoso.com/?x=1' }, /^PUBLIC_URL: expected a URL without \?query/],
+    [{ MicrosoftAppId: APP_ID }, /^PUBLIC_URL: required/],
+    [{ MicrosoftAppId: APP_ID, PUBLIC_URL: 'http://localhost:3978' }, /^PUBLIC_URL: expected an https URL/],
+    [{ MicrosoftAppId: APP_ID, PUBLIC_URL: 'https://calbot.contoso.com/?x=1' }, /^PUBLIC_URL: expected a URL without \?query/],
     // Teams refuses a package whose id is not a GUID, only once it is uploaded.
-    [{ MicrosoftAppId: 'my-bot', PUBLIC_URL: 'https://calbot.contoso.com' }, /^MicrosoftAppId: expected the Azure Bot's app ID, a GUID/],
+    [{ MicrosoftAppId: 'my-bot', PUBLIC_URL: 'https://calbot.contoso.com' }, /^MicrosoftAppId: expected the Azure Bot's Microsoft App ID.*, a GUID/],
+    // It wrote a package with the placeholder 00000000-...: Teams installs it, and the bot it names never answers.
+    [{ PUBLIC_URL: 'https://calbot.contoso.com' }, /^MicrosoftAppId: required for the Teams app package/],
   ])('refuses %j', (env, message) => {
     expect(() => loadManifestConfig(env)).toThrow(ConfigError);
     expect(() => loadManifestConfig(env)).toThrow(message);
+  });
+
+  it('without MicrosoftAppId writes nothing and says so in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-cli-'));
+    const result = runManifestCommand({ PUBLIC_URL: 'https://calbot.contoso.com' }, join(dir, 'app.zip'));
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^calbot: configuration error: MicrosoftAppId: required for the Teams app package/)]);
+    expect(existsSync(join(dir, 'app.zip'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('says a configuration error in one line and exits 2', () => {
@@ -96,7 +109,7 @@ describe('Teams app package', () => {
 
   it('links to a website, privacy and terms pages that calbot serves (Teams shows all three on the app page)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-manifest-'));
-    const built = await packageManifest(loadManifestConfig({ PUBLIC_URL: 'https://calbot.contoso.com' }), join(dir, 'app.zip'));
+    const built = await packageManifest(loadManifestConfig({ MicrosoftAppId: APP_ID, PUBLIC_URL: 'https://calbot.contoso.com' }), join(dir, 'app.zip'));
     rmSync(dir, { recursive: true, force: true });
     const server = createServer({ adapter: {} as never, bot: {} as never, logger: createLogger('silent'), ping: async () => true, completeSignIn: async () => ({ status: 500, headers: {}, body: '' }) });
     const port = await server.listen(0, '127.0.0.1');
