@@ -36,6 +36,6 @@ try {
   // database) again, where staying up would fail every turn slowly. The launcher has logged why.
   calbot.store.embedded?.onUnexpectedExit(() => void shutDown(1));
 } catch (error) {
-  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'calbot could not start');
+  logger.fatal({ event: 'start-failed', err: error instanceof Error ? error.message : String(error) }, 'calbot could not start');
   process.exit(1);
 }

@@ -142,7 +142,7 @@ describe('calbot as a process on embedded defaults', () => {
       const logLines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
       // It said "listen EADDRINUSE: address already in use 127.0.0.1:PORT", naming no variable.
       expect(logLines.filter((l) => l.level === 60)).toEqual([
-        expect.objectContaining({ msg: 'calbot could not start', err: `PORT ${port}: 127.0.0.1:${port} is already in use (another calbot, or another program): set PORT to a free port` }),
+        expect.objectContaining({ event: 'start-failed', msg: 'calbot could not start', err: `PORT ${port}: 127.0.0.1:${port} is already in use (another calbot, or another program): set PORT to a free port` }),
       ]);
       expect(stderr).toBe('');
       // It had started its database and jobs: they were stopped, and DATA_DIR is free.
