@@ -224,6 +224,13 @@ export function normalizeQuestionText(text: string): string {
     // "2 days ago" it reads in the user's zone.
     .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
+    // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
+    // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
+    .replace(/\b(?:christmas|xmas) eve\b/g, 'dec 24')
+    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over) )(?:christmas|xmas)$/g, 'dec 25')
+    .replace(/\bboxing day\b/g, 'dec 26')
+    .replace(/\bnew years? eve\b/g, 'dec 31')
+    .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$/g, 'jan 1')
     // "monday after next" is that day of the week after next, as "wednesday the week after next" (weekRange).
     .replace(/\b(?:the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) after next\b/g, '$1 the week after next')
     .replace(/\b(?:the )?day after tomorrow\b/g, 'overmorrow')
