@@ -314,6 +314,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.TOKEN_ENCRYPTION_KEY_PREVIOUS?.some((key) => key.equals(e.TOKEN_ENCRYPTION_KEY!))) {
     throw new ConfigError('TOKEN_ENCRYPTION_KEY_PREVIOUS', 'expected keys other than TOKEN_ENCRYPTION_KEY (the key being rotated to)');
   }
+  // One without the other ran as if neither were set: users heard "an admin must finish the set-up", the log said
+  // only "outlook: not configured".
+  if (e.MICROSOFT_CLIENT_ID && !e.MICROSOFT_CLIENT_SECRET) throw new ConfigError('MICROSOFT_CLIENT_SECRET', 'required when MICROSOFT_CLIENT_ID is set');
+  if (e.MICROSOFT_CLIENT_SECRET && !e.MICROSOFT_CLIENT_ID) throw new ConfigError('MICROSOFT_CLIENT_ID', 'required when MICROSOFT_CLIENT_SECRET is set');
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppPassword', 'required when MicrosoftAppId is set');
   }

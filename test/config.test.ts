@@ -83,6 +83,9 @@ describe('loadConfig', () => {
     [{ MICROSOFT_TENANT_ID: 'https://login.microsoftonline.com/contoso.onmicrosoft.com' }, 'MICROSOFT_TENANT_ID'],
     [{ MICROSOFT_TENANT_ID: 'login.microsoftonline.com/contoso.onmicrosoft.com/v2.0' }, 'MICROSOFT_TENANT_ID'],
     [{ MicrosoftAppId: 'calbot-bot', MicrosoftAppPassword: 'p' }, 'MicrosoftAppId'],
+    // Half an app registration ran as none: "outlook: not configured".
+    [{ MICROSOFT_CLIENT_ID: APP_ID }, 'MICROSOFT_CLIENT_SECRET'],
+    [{ MICROSOFT_CLIENT_SECRET: 'Abc8Q~secret' }, 'MICROSOFT_CLIENT_ID'],
     [{ MicrosoftAppId: APP_ID, MicrosoftAppPassword: "'Abc8Q~secret'" }, 'MicrosoftAppPassword'],
     [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 'common' }, 'MicrosoftAppTenantId'],
     [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MicrosoftAppTenantId: `https://login.microsoftonline.com/${TENANT}` }, 'MicrosoftAppTenantId'],
