@@ -256,7 +256,12 @@ const schema = z.object({
   MICROSOFT_CLIENT_ID: applicationId("the app registration's Application (client) ID"),
   MICROSOFT_CLIENT_SECRET: clientSecret,
   MICROSOFT_TENANT_ID: tenant(true, 'MICROSOFT_AUTHORITY_HOST').transform((value) => value ?? 'common'),
-  MICROSOFT_AUTHORITY_HOST: httpUrl('https://login.microsoftonline.com', ['https:']),
+  // calbot appends /<tenant>: an authority with its tenant already in it (as national cloud docs write them) became
+  // https://login.microsoftonline.us/<tenant>/common, failing at the first sign-in.
+  MICROSOFT_AUTHORITY_HOST: httpUrl('https://login.microsoftonline.com', ['https:']).refine(
+    (value) => new URL(value).pathname === '/',
+    'expected the identity platform\'s host alone, like https://login.microsoftonline.com (the tenant goes in MICROSOFT_TENANT_ID)',
+  ),
   MICROSOFT_GRAPH_URL: httpUrl('https://graph.microsoft.com/v1.0', ['https:']).refine(
     (value) => new URL(value).pathname === '/v1.0',
     'expected the Graph root ending in /v1.0 (the Graph client reads the first path segment as the version)',

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ MICROSOFT_AUTHORITY_HOST: 'http://login.example' }, 'MICROSOFT_AUTHORITY_HOST'],
+    [{ MICROSOFT_AUTHORITY_HOST: 'https://login.microsoftonline.us/contoso.onmicrosoft.us' }, 'MICROSOFT_AUTHORITY_HOST'],
     [{ MICROSOFT_GRAPH_URL: 'https://graph.example/beta' }, 'MICROSOFT_GRAPH_URL'],
     [{ ToChannelFromBotLoginUrl: 'http://login.example/botframework.com' }, 'ToChannelFromBotLoginUrl'],
     [{ ToBotFromChannelOpenIdMetadataUrl: 'login.botframework.example' }, 'ToBotFromChannelOpenIdMetadataUrl'],
