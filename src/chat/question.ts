@@ -111,6 +111,14 @@ const WRITE_REQUEST =
   /^(?:(?:can|could|would|will) you |please |pls |plz )*(?:book|cancel|move|reschedule|create|add|delete|remove|decline|accept|invite|set up|arrange|organi[sz]e|schedule (?:a|an|me|us|my))\b/;
 
 /**
+ * Asking how to use calbot ("how do I connect my calendar", "how can I turn off meeting notices", "can you sync my
+ * calendar"): no schedule question, though it names the calendar or meetings. The help answers it. "how can I see my
+ * meetings tomorrow" is still a question.
+ */
+const HOW_TO =
+  /^(?:(?:so|ok|okay|but|and|please|pls) )*(?:how (?:do|can|could|should|would|will) (?:i|we|you)|how to|where (?:do|can) i|(?:can|could) (?:i|you)|is it possible to)(?: please| pls)? (?:connect|link|sign|log|disconnect|unlink|sync|resync|set|setup|change|turn|stop|enable|disable|mute|unmute|install|uninstall|remove|use|reconnect|switch|configure)\b/;
+
+/**
  * A greeting before the question ("Hi! what's on today", "Good morning, anything today?", "morning! next meeting?"):
  * not part of it. A bare "morning" is a part of the day ("morning meetings"); followed by punctuation it is a greeting.
  */
@@ -536,7 +544,7 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | UnsupportedSpan | undefined {
   const normalized = normalizeQuestionText(text);
   const { part, rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t)) return undefined;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
@@ -1073,7 +1081,7 @@ function meetingCount(word: string | undefined, plural: boolean): { count: numbe
 export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t)) return false;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t)) return false;
   if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;

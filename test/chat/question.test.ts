@@ -695,6 +695,11 @@ const rows: Row[] = [
   ['notify me about meetings tomorrow', L, undefined],
   ['notifications for meetings', L, undefined],
   ['status of my meetings', L, undefined],
+  // asking how to use calbot, which the help answers: no agenda
+  ['how do i connect my calendar', L, undefined],
+  ['how do i turn off notifications for meetings', L, undefined],
+  ['can you sync my calendar', L, undefined],
+  ['how can i see my meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['help with meetings', L, undefined],
   ['thanks meeting was great', L, undefined],
   // a day word typed with a slip ends a name as the day word does, and names that day
