@@ -7,6 +7,7 @@ import { parse } from 'dotenv';
 import { loadConfig, ConfigError } from '../src/config.js';
 import { createAdapter } from '../src/chat/adapter.js';
 import { createLogger } from '../src/log.js';
+import { MICROSOFT_SCOPES } from '../src/auth/msal-app.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT = '99999999-8888-7777-6666-555555555555';
@@ -127,6 +128,14 @@ describe('loadConfig', () => {
     for (const [, name, fallback] of defaults) {
       if (example[name!]) expect([name, example[name!]]).toEqual([name, fallback]);
     }
+  });
+
+  it("the README's app registration grants what sign-in asks for, and no more", () => {
+    const registering = /^## Registering with Microsoft$([\s\S]*?)^### The bot/m.exec(readFileSync('README.md', 'utf8'))![1]!;
+    const step = /^4\. \*\*API permissions[\s\S]*?(?=^\s*Grant admin consent)/m.exec(registering)![0];
+    const granted = [...step.matchAll(/`([\w.]+)`/g)].map((m) => m[1]);
+    // MSAL adds openid and profile to every authorization request (its OIDC default scopes), offline_access too.
+    expect(new Set(granted)).toEqual(new Set(['openid', 'profile', ...MICROSOFT_SCOPES]));
   });
 
   it('trims what a paste from the portal surrounds with spaces', () => {
