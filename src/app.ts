@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from './config.js';
+import { configWarnings, type Config } from './config.js';
 import type { Logger } from './log.js';
 import { connectOutlookCommands, createRedirectHandler, type ConnectionHooks } from './auth/connect-outlook.js';
 import { createMicrosoftAuth, type MicrosoftAuth } from './auth/microsoft-auth.js';
@@ -181,6 +181,7 @@ export async function startCalbot(
     await stop();
     throw listenError(error, config.port, host);
   }
+  for (const warning of configWarnings(config)) logger.warn({ event: 'config-warning' }, warning);
   logger.info({ event: 'listening', port, host, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
   return { config, store, scheduler, server, bot, auth, proactive, notices, graphFor, syncJobs, port, stop };

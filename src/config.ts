@@ -399,6 +399,19 @@ export function loadManifestConfig(env: Record<string, string | undefined>): Man
   return { bot: { appId: e.MicrosoftAppId }, publicUrl };
 }
 
+/**
+ * What is allowed but, set up as it is, most likely a mistake: said once at start-up. A PUBLIC_URL on localhost with
+ * a bot registered is right for a developer behind a tunnel, and for everyone else sends each sign-in back to a
+ * machine their browser cannot reach.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.bot.appId && hasMicrosoftApp(config) && LOOPBACK_HOSTS.includes(config.publicUrl.hostname)) {
+    warnings.push(`PUBLIC_URL is ${config.publicUrl.origin}: sign-ins come back to ${config.redirectUri}, which only a browser on this machine reaches; set PUBLIC_URL to the https URL calbot is reached at`);
+  }
+  return warnings;
+}
+
 /** True when the admin has configured the Microsoft app registration. */
 export function hasMicrosoftApp(config: Config): boolean {
   return Boolean(config.microsoft.clientId && config.microsoft.clientSecret);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'dotenv';
-import { loadConfig, ConfigError } from '../src/config.js';
+import { loadConfig, ConfigError, configWarnings } from '../src/config.js';
 import { createAdapter } from '../src/chat/adapter.js';
 import { createLogger } from '../src/log.js';
 import { MICROSOFT_SCOPES } from '../src/auth/msal-app.js';
@@ -150,6 +150,17 @@ describe('loadConfig', () => {
     expect(config.redirectUri).toBe('https://calbot.contoso.com/microsoft_account/authentication');
     expect(config.microsoft).toMatchObject({ clientId: APP_ID, clientSecret: 'Abc8Q~secret', tenantId: 'contoso.onmicrosoft.com' });
     expect(config.bot).toMatchObject({ appId: APP_ID, appPassword: 'Bot8Q~secret' });
+  });
+
+  it('warns at start-up when sign-ins of a registered bot would come back to localhost', () => {
+    const registered = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', MICROSOFT_CLIENT_ID: APP_ID, MICROSOFT_CLIENT_SECRET: 's' };
+    expect(configWarnings(loadConfig(registered))).toEqual([
+      'PUBLIC_URL is http://localhost:3978: sign-ins come back to http://localhost:3978/microsoft_account/authentication, which only a browser on this machine reaches; set PUBLIC_URL to the https URL calbot is reached at',
+    ]);
+    expect(configWarnings(loadConfig({ ...registered, PUBLIC_URL: 'http://127.0.0.1:3978' }))).toHaveLength(1);
+    expect(configWarnings(loadConfig({ ...registered, PUBLIC_URL: 'https://calbot.contoso.com' }))).toEqual([]);
+    // Local mode (the Emulator) signs in on this machine.
+    expect(configWarnings(loadConfig({ MICROSOFT_CLIENT_ID: APP_ID, MICROSOFT_CLIENT_SECRET: 's' }))).toEqual([]);
   });
 
   it('takes http for PUBLIC_URL on localhost only, and a path behind a proxy', () => {
