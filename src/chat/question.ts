@@ -436,7 +436,11 @@ function listItems(words: readonly string[]): string[][] {
 
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
 const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
-const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet)\b/;
+/**
+ * Asking whether the user is free, or when. "do I have time at 3" and "got time tomorrow" too; with what the time is
+ * for ("time for a call with bob at 3") it proposes a meeting (PROPOSES), which is answered with that day.
+ */
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b))\b/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
 const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
 /** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */

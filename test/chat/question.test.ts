@@ -55,6 +55,9 @@ const rows: Row[] = [
   ['am i free tomorrow evening at 7', L, 'free-at', '2026-11-27T19:00', '2026-11-27T19:30'],
   ['when am i free tomorrow afternoon', L, 'free-slots', '2026-11-27T12:00', '2026-11-27T17:00'],
   ['free time this morning', L, 'free-slots', '2026-11-26T10:45', '2026-11-26T12:00'],
+  ['do i have time at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['have i got any time tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['got time this afternoon?', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00'],
   // the rest of a day or week: from now
   ['whats on the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   ['meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
