@@ -104,6 +104,15 @@ const httpUrl = (fallback: string, schemes: string[]) =>
       .transform((value) => value.replace(/\/+$/, '')),
   );
 
+/** `value` as a URL, or undefined (URL.parse is not in every Node 20). */
+function urlOf(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Hosts the identity platform accepts an http redirect URI on (every other one must be https). */
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -131,11 +140,11 @@ const publicUrl = z.preprocess(
     }, 'expected an absolute http or https URL, like https://calbot.contoso.com')
     .refine((value) => value === undefined || !/[?#]/.test(value), 'expected a URL without ?query or #fragment (calbot appends paths to it)')
     .refine((value) => {
-      const url = value === undefined ? undefined : URL.parse(value);
+      const url = value === undefined ? undefined : urlOf(value);
       return url?.protocol !== 'http:' || LOOPBACK_HOSTS.includes(url.hostname);
     }, 'expected an https URL: Microsoft accepts http only on localhost (for the redirect URI and the messaging endpoint)')
     .refine((value) => {
-      const path = value === undefined ? undefined : URL.parse(value)?.pathname.replace(/\/+$/, '');
+      const path = value === undefined ? undefined : urlOf(value)?.pathname.replace(/\/+$/, '');
       return !APPENDED_PATHS.some((appended) => path?.endsWith(appended));
     }, `expected calbot's own URL, without ${APPENDED_PATHS.join(' or ')} (calbot appends those paths itself)`)
     .transform((value) => value?.replace(/\/+$/, '')),
