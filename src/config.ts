@@ -236,6 +236,7 @@ const encryptionKeys = <List extends boolean>(list: List) =>
     blankToUndefined,
     z
       .string()
+      .trim()
       .optional()
       .transform((value, ctx): (List extends true ? Buffer[] : Buffer) | undefined => {
         if (value === undefined) return undefined;

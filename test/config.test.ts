@@ -146,7 +146,9 @@ describe('loadConfig', () => {
       MICROSOFT_TENANT_ID: ' contoso.onmicrosoft.com ',
       MicrosoftAppId: ` ${APP_ID}\t`,
       MicrosoftAppPassword: ' Bot8Q~secret\n',
+      TOKEN_ENCRYPTION_KEY: ` ${Buffer.alloc(32, 7).toString('base64')}\n`,
     });
+    expect(config.tokenEncryptionKey).toEqual(Buffer.alloc(32, 7));
     expect(config.redirectUri).toBe('https://calbot.contoso.com/microsoft_account/authentication');
     expect(config.microsoft).toMatchObject({ clientId: APP_ID, clientSecret: 'Abc8Q~secret', tenantId: 'contoso.onmicrosoft.com' });
     expect(config.bot).toMatchObject({ appId: APP_ID, appPassword: 'Bot8Q~secret' });
