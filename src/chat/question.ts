@@ -119,6 +119,18 @@ const HOW_TO =
   /^(?:(?:so|ok|okay|but|and|please|pls) )*(?:how (?:do|can|could|should|would|will) (?:i|we|you)|how to|where (?:do|can) i|(?:can|could) (?:i|you)|is it possible to)(?: please| pls)? (?:connect|link|sign|log|disconnect|unlink|sync|resync|set|setup|change|turn|stop|enable|disable|mute|unmute|install|uninstall|remove|use|reconnect|switch|configure)\b/;
 
 /**
+ * Saying goodbye ("see you tomorrow", "have a good weekend", "ok thanks, talk to you monday"): no question about that day.
+ */
+const SIGN_OFF =
+  /^(?:(?:ok|okay|cool|great|thanks|thank you|thx|ty|cheers|bye) )*(?:see you|see ya|cya|(?:talk|speak) (?:to you|soon|later)|ttyl|have a (?:good|nice|great|lovely)|enjoy (?:your|the))\b/;
+
+/**
+ * "Thanks! what about tomorrow", "ok, and friday?": an acknowledgement before the question, with punctuation after
+ * it, is no part of it ("thanks" alone is answered by the bot; "thanks meeting was great" is no question).
+ */
+const ACKNOWLEDGEMENT = /^(?:(?:ok|okay|cool|great|perfect|nice|thanks|thank you|thx|ty|cheers)(?: calbot)?\s*[!,.:;-]+\s*)+(?=\S)/;
+
+/**
  * A greeting before the question ("Hi! what's on today", "Good morning, anything today?", "morning! next meeting?"):
  * not part of it. A bare "morning" is a part of the day ("morning meetings"); followed by punctuation it is a greeting.
  */
@@ -203,6 +215,7 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .replace(GREETING, '')
+    .replace(ACKNOWLEDGEMENT, '')
     // "next meeting's location", "monday's meetings": a possessive, which without its apostrophe would read as a plural.
     .replace(POSSESSIVE, '$1')
     .replace(/['\u2018\u2019\u02bc`]/g, '')
@@ -548,7 +561,7 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | UnsupportedSpan | undefined {
   const normalized = normalizeQuestionText(text);
   const { part, rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t)) return undefined;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
@@ -1085,7 +1098,7 @@ function meetingCount(word: string | undefined, plural: boolean): { count: numbe
 export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t)) return false;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
   if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;

@@ -705,6 +705,12 @@ const rows: Row[] = [
   ['how can i see my meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['help with meetings', L, undefined],
   ['thanks meeting was great', L, undefined],
+  // ... but after "thanks," or "ok," comes the question; a goodbye is none
+  ['thanks, what about tomorrow?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['Thanks! am i free at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['ok thanks, see you tomorrow', L, undefined],
+  ['have a good weekend', L, undefined],
+  ['talk to you on monday', L, undefined],
   // a day word typed with a slip ends a name as the day word does, and names that day
   ['meetings with sam tmorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam'],
   ['call with bob tomorow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
