@@ -76,7 +76,7 @@ const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir, options.dataDir);
   const unlock = lockDataDir(dataDir, options.dataDir);
   try {
     const database = await startFirstRung(dataDir, options);
@@ -344,6 +344,20 @@ function watchForUnexpectedExit(kind: string, logger: Logger, logTail: () => str
 }
 
 const LOCK_FILE = 'calbot.lock';
+/**
+ * DATA_DIR made if missing. Node's own error ("EEXIST: file already exists, mkdir ...") names no variable: an
+ * operator who pointed DATA_DIR at a file, or at a folder calbot may not write, is told which setting to change.
+ */
+function makeDataDir(dataDir: string, given: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder on its path, is a file' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'calbot may not create it there' : (error as Error).message;
+    throw new Error(`DATA_DIR ${given} cannot hold calbot's database: ${why}. Set DATA_DIR to a folder calbot can write, or MONGODB_URI to a MongoDB server.`);
+  }
+}
+
 /** DATA_DIRs this process holds (a second start in one process is refused too). */
 const heldDataDirs = new Set<string>();
 

@@ -68,6 +68,16 @@ describe('embedded database launcher', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('names DATA_DIR when it is a file, or under one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calbot-file-'));
+    const file = join(dir, 'data');
+    writeFileSync(file, 'not a folder');
+    await expect(startEmbeddedDatabase({ dataDir: file, logger })).rejects.toThrow(`DATA_DIR ${file} cannot hold calbot's database: it, or a folder on its path, is a file. Set DATA_DIR to a folder calbot can write, or MONGODB_URI to a MongoDB server.`);
+    await expect(startEmbeddedDatabase({ dataDir: join(file, 'below'), logger })).rejects.toThrow(`DATA_DIR ${join(file, 'below')} cannot hold calbot's database: it, or a folder on its path, is a file.`);
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a DATA_DIR that a live calbot holds, and leaves that calbot\'s database running', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'calbot-locked-'));
     const owner = startLauncherProcess(dir);
