@@ -268,6 +268,11 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
     .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
     .replace(/\bwhat is\b/g, 'whats')
+    // "when do I meet sam next", "when am I seeing bob": the next meeting with them, as "when is my next meeting with sam".
+    // Not people by role ("when do I see my manager"), whom no meeting names.
+    .replace(/^when (?:do|will|am|shall) i (?:next )?(?:meet|see|meeting|seeing|catch up|catching up)(?: with)? (?!(?:you|u|it)\b)(\S.*?)(?: next| again)?$/, (asked, name: string) =>
+      namesNoOne(name.split(' ')) ? asked : `when is my next meeting with ${name}`,
+    )
     // A one-on-one however written is "1:1", which no time reads: "is my 1-1 tomorrow" is not about 13:00.
     .replace(ONE_ON_ONE, '1:1');
 }

@@ -282,6 +282,11 @@ const rows: Row[] = [
   ['next design review', L, 'next'],
   ['what time is my next one on one with Sam?', L, 'next'],
   ['next 2 standups', L, 'next'],
+  // when the user meets someone next: the next meeting with them (people by role name no one)
+  ['when do i meet sam next', L, 'next', undefined, undefined, 'sam'],
+  ['when am i seeing Bob', L, 'next', undefined, undefined, 'bob'],
+  ['when am i seeing bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
+  ['when do i see my manager next', L, undefined],
   // ... not a day after "next", nor a day or a time besides it
   ['next standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['next meeting tomorrow', L, 'next'], // the first of that day (its range below)
