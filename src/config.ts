@@ -176,22 +176,22 @@ const clientSecret = z.preprocess(
 
 /**
  * A tenant: its ID or a domain, the last part of the authority. A whole authority URL pasted here would become
- * https://login.microsoftonline.com/https://...; `multiTenant` allows "common" and "organizations".
+ * https://login.microsoftonline.com/https://.... Whether "common" and "organizations" do is the caller's to say:
+ * the sign-in allows them; a single-tenant bot or managed identity belongs to one tenant (checked in loadConfig).
  */
-const tenant = (multiTenant: boolean, hostVariable: string) =>
+const tenant = (hostVariable: string) =>
   z.preprocess(
     blankToUndefined,
     z
       .string()
       .trim()
       .refine((value) => !value.includes('/'), `expected the tenant alone (its ID or a domain like contoso.onmicrosoft.com), not a URL: the host goes in ${hostVariable}`)
-      .regex(/^[A-Za-z0-9.-]+$/, multiTenant ? 'expected a tenant ID (GUID), a domain, "common" or "organizations"' : 'expected a tenant ID (GUID) or a domain')
-      .refine(
-        (value) => multiTenant || !['common', 'organizations', 'consumers'].includes(value.toLowerCase()),
-        "expected the bot's own tenant ID (a single-tenant bot or managed identity belongs to one tenant)",
-      )
+      .regex(/^[A-Za-z0-9.-]+$/, 'expected a tenant ID (GUID), a domain, "common" or "organizations"')
       .optional(),
   );
+
+/** The authorities that name no one tenant. */
+const SHARED_TENANTS = ['common', 'organizations', 'consumers'];
 
 const duration = (fallback: string) =>
   z.preprocess(
@@ -265,7 +265,7 @@ const schema = z.object({
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   MICROSOFT_CLIENT_ID: applicationId("the app registration's Application (client) ID"),
   MICROSOFT_CLIENT_SECRET: clientSecret,
-  MICROSOFT_TENANT_ID: tenant(true, 'MICROSOFT_AUTHORITY_HOST').transform((value) => value ?? 'common'),
+  MICROSOFT_TENANT_ID: tenant('MICROSOFT_AUTHORITY_HOST').transform((value) => value ?? 'common'),
   // calbot appends /<tenant>: an authority with its tenant already in it (as national cloud docs write them) became
   // https://login.microsoftonline.us/<tenant>/common, failing at the first sign-in.
   MICROSOFT_AUTHORITY_HOST: httpUrl('https://login.microsoftonline.com', ['https:']).refine(
@@ -282,7 +282,7 @@ const schema = z.object({
     blankToUndefined,
     z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { error: 'expected MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
   ),
-  MicrosoftAppTenantId: tenant(false, 'ToChannelFromBotLoginUrl').transform((value) => value ?? ''),
+  MicrosoftAppTenantId: tenant('ToChannelFromBotLoginUrl').transform((value) => value ?? ''),
   // The Bot Framework's public cloud, as botbuilder's own defaults (AuthenticationConstants); other clouds differ.
   ToChannelFromBotLoginUrl: httpUrl('https://login.microsoftonline.com/botframework.com', ['https:']),
   ToChannelFromBotOAuthScope: httpUrl('https://api.botframework.com', ['https:']),
@@ -343,6 +343,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.MicrosoftAppType !== 'MultiTenant') {
     if (!e.MicrosoftAppId) throw new ConfigError('MicrosoftAppId', `required when MicrosoftAppType is ${e.MicrosoftAppType}`);
     if (!e.MicrosoftAppTenantId) throw new ConfigError('MicrosoftAppTenantId', `required when MicrosoftAppType is ${e.MicrosoftAppType}`);
+    // A multi-tenant bot's tenant is not read (botbuilder ignores it), so "common" there is left alone.
+    if (SHARED_TENANTS.includes(e.MicrosoftAppTenantId.toLowerCase())) {
+      throw new ConfigError('MicrosoftAppTenantId', `expected the bot's own tenant ID: a ${e.MicrosoftAppType} bot belongs to one tenant`);
+    }
   }
   const publicUrlText = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const publicUrl = new URL(publicUrlText);

@@ -104,6 +104,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes "common" as a multi-tenant bot\'s tenant, which botbuilder does not read, and as the sign-in\'s', () => {
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'Abc8Q~secret', MicrosoftAppTenantId: 'common', MICROSOFT_TENANT_ID: 'organizations' });
+    expect(config.microsoft.tenantId).toBe('organizations');
+    expect(() => loadConfig({ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: APP_ID, MicrosoftAppTenantId: 'Organizations' })).toThrow("MicrosoftAppTenantId: expected the bot's own tenant ID: a UserAssignedMSI bot belongs to one tenant");
+  });
+
   it('defaults PUBLIC_URL to localhost on PORT', () => {
     expect(loadConfig({ PORT: '3999' }).redirectUri).toBe('http://localhost:3999/microsoft_account/authentication');
   });
