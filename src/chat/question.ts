@@ -468,8 +468,8 @@ const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a 
 const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
-/** "the rest of the week", "remaining meetings today": from now on, not from the start of the day or week. */
-const REST = /\b(rest of|remainder of|remaining|left|later)\b/;
+/** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */
+const REST = /\b(rest of|remainder of|remaining|left|later|coming up)\b/;
 const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in|\d{1,2}) )\b(week|weekend)\b/;
 /** Months, as weeks: "this month", "next month", "the rest of the month" ("the month" and "my month" are this one). */
 const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;

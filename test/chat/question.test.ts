@@ -70,6 +70,8 @@ const rows: Row[] = [
   ['meetings until close of business', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['whats on later', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['anything later today?', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ["what's coming up today", L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['anything coming up this week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   ["how's my day", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['what does my day look like tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['anything on 2nite', L, 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
