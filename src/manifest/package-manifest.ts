@@ -20,6 +20,12 @@ export interface TeamsManifest {
 const PRIVACY_PATH: PolicyPath = '/privacy';
 const TERMS_PATH: PolicyPath = '/terms';
 
+/**
+ * calbot's own version (package.json) is the package's: Teams updates an app already uploaded to the org's catalog
+ * only from a package with a higher version, so a release that bumps calbot's version ships a package Teams takes.
+ */
+export const CALBOT_VERSION: string = (JSON.parse(readFileSync(join(MANIFEST_DIR, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
 export function buildManifest(template: TeamsManifest, config: ManifestConfig): TeamsManifest {
   const appId = config.bot.appId;
   // PUBLIC_URL with its path: behind a proxy at /calbot the pages are at /calbot/privacy.
@@ -28,6 +34,7 @@ export function buildManifest(template: TeamsManifest, config: ManifestConfig): 
   const domain = config.publicUrl.host;
   return {
     ...template,
+    version: CALBOT_VERSION,
     id: appId,
     bots: template.bots.map((bot) => ({ ...bot, botId: appId })),
     developer: { ...template.developer, websiteUrl: base, privacyUrl: `${base}${PRIVACY_PATH}`, termsOfUseUrl: `${base}${TERMS_PATH}` },

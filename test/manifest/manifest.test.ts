@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { ConfigError, loadManifestConfig } from '../../src/config.js';
-import { MANIFEST_DIR, packageManifest } from '../../src/manifest/package-manifest.js';
+import { buildManifest, MANIFEST_DIR, packageManifest } from '../../src/manifest/package-manifest.js';
 import { createServer } from '../../src/server.js';
 import { createLogger } from '../../src/log.js';
 
@@ -58,6 +58,11 @@ describe('Teams app package', () => {
     expect(manifest.id).toBe(appId);
     expect(manifest.bots[0].botId).toBe(appId);
     expect(manifest.validDomains).toEqual(['calbot.contoso.com']);
+    // calbot's version, whatever the template says: a release that bumps package.json ships a package Teams takes
+    // as an update.
+    const packageVersion = JSON.parse(readFileSync(join(MANIFEST_DIR, '..', 'package.json'), 'utf8')).version;
+    expect(manifest.version).toBe(packageVersion);
+    expect(buildManifest({ ...manifest, version: '0.0.1' }, config).version).toBe(packageVersion);
     expect(manifest.developer).toMatchObject({
       websiteUrl: 'https://calbot.contoso.com',
       privacyUrl: 'https://calbot.contoso.com/privacy',
