@@ -267,6 +267,10 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?quarter past (\d{1,2})\b(?![:.]\d)/g, '$1:15')
     .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
     .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
+    // "at 3 30" (typed without its colon) and the French "15h30", "at 15h": a time, not an hour and a number.
+    .replace(/\bat ([1-9]|1[0-2]) ([0-5]\d)\b(?! ?(?:min|mins|minutes|hours?|hrs?|people)\b)/g, 'at $1:$2')
+    .replace(/\b([01]?\d|2[0-3])h([0-5]\d)\b/g, '$1:$2')
+    .replace(/\b(at|after|before|until|till|from|by|around|between|and|to) ([01]?\d|2[0-3])h\b/g, '$1 $2:00')
     .replace(/\bwhat is\b/g, 'whats')
     // "when do I meet sam next", "when am I seeing bob": the next meeting with them, as "when is my next meeting with sam".
     // Not people by role ("when do I see my manager"), whom no meeting names.
