@@ -506,11 +506,11 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
 
   for (const [id, doc] of incoming) {
     const old = before.get(id);
-    // Stored before calbot kept people (EventDoc.people) or read invitations for join links: written again once,
-    // unannounced (the same etag is no news).
-    const gainsPeople = old?.people === undefined && doc.people !== undefined;
-    const gainsJoinUrl = old?.joinUrl === undefined && doc.joinUrl !== undefined;
-    if (old && old.etag !== undefined && old.etag === doc.etag && !gainsPeople && !gainsJoinUrl) {
+    // Unchanged in Outlook, but read otherwise now: stored before calbot kept people (EventDoc.people) or read
+    // invitations for join links, or before it left out those who declined and knew the user's mail address. Written
+    // again once, unannounced (the same etag is no news).
+    const readAnew = old !== undefined && (!samePeople(old.people, doc.people) || old.joinUrl !== doc.joinUrl);
+    if (old && old.etag !== undefined && old.etag === doc.etag && !readAnew) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
       if (fullRound && old.seenInRound !== fullRound.mark) {
         write.operations.push({ updateOne: { filter: { _id: id }, update: { $set: { seenInRound: fullRound.mark } } } });
@@ -609,6 +609,10 @@ function gainedDates(previous: SyncWindow, window: SyncWindow): Set<string> {
   add(window.start.getTime(), Math.min(previous.start.getTime(), window.end.getTime()));
   add(Math.max(previous.end.getTime(), window.start.getTime()), window.end.getTime());
   return gained;
+}
+
+function samePeople(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((name, i) => name === b![i]);
 }
 
 function overlaps(doc: Pick<EventDoc, 'start' | 'end'>, window: SyncWindow): boolean {

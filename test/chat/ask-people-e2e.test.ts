@@ -212,6 +212,25 @@ describe('meetings with sam, end to end', () => {
     expect(new Set(titles)).toEqual(new Set(['Weekly sync']));
   });
 
+  it('meetings stored with people as an older calbot read them (the user, someone who declined) are read anew at the next full round, with no notice', async () => {
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Older', seed);
+    const c = h.store.collections;
+    // As calbot stored them before it left out the user and those who declined: the same etag, other people.
+    const stale = ['Priya Raman', 'Sam Smith', 'Grace Hopper', 'Ada Older', 'Bob Declined'];
+    await c.events.updateMany({ userKey, subject: 'Weekly sync' }, { $set: { people: stale } });
+    const state = await c.syncStates.findOne({ _id: userKey });
+    await writeDays(c.calendarDays, userKey, fileByDate(await c.events.find({ userKey }).toArray(), { start: state!.windowStart!, end: state!.windowEnd! }), new Date());
+    expect(new Set(rowTitles(readScheduleCard((await ask(h, 'meetings with bob this week', chat)).card)))).toEqual(new Set(['Weekly sync']));
+
+    await fullRoundWithoutNotice(h, { chat, microsoft, userKey });
+    const sams = await c.events.find({ userKey, subject: 'Weekly sync' }).toArray();
+    expect(sams.map((event) => event.people)).toEqual([
+      ['Priya Raman', 'Sam Smith', 'Grace Hopper'],
+      ['Priya Raman', 'Sam Smith', 'Grace Hopper'],
+    ]);
+    expect(rowTitles(readScheduleCard((await ask(h, 'meetings with bob this week', chat)).card))).toEqual([]);
+  });
+
   it('a user whose days are not filed yet is answered from the events collection, people included', async () => {
     const eve = teamsUser('Eve Fallback', 'Europe/Berlin');
     const c = h.store.collections;
