@@ -186,6 +186,11 @@ const rows: Row[] = [
   ['december 3', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['2026-12-03', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['meetings on 2026-12-03', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  // with full stops, day first as everywhere dates are so written; a time after "at" stays one
+  ['14.12.', L, 'agenda', '2026-12-14T00:00', '2026-12-15T00:00'],
+  ['am i free on 3.12. at 2', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
+  ['meetings 3.12 and 4.12', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['am i free at 10.11', L, 'free-at', '2026-11-27T10:11', '2026-11-27T10:41'],
   ['jan 5', L, 'agenda', '2027-01-05T00:00', '2027-01-06T00:00'],
   ['dec 3 2027', L, 'agenda', '2027-12-03T00:00', '2027-12-04T00:00'],
   ['on the 1st of december', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
