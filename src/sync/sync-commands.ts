@@ -62,7 +62,8 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
         const round = jobs.waitForRound(user._id, request.since, { timeoutMs: roundTimeoutMs, includeRunning: request.alreadyRunning });
         const early = await Promise.race([round, new Promise<'later'>((done) => setTimeout(() => done('later'), inTurnWaitMs).unref())]);
         if (early !== 'later') return void (await turn.sendActivity(roundSummary(early)));
-        await turn.sendActivity("Syncing your calendar; it's taking a while, I'll tell you when it's done.");
+        // "Already running" has said that the answer comes when the round ends; saying it again adds nothing.
+        if (!request.alreadyRunning) await turn.sendActivity("Syncing your calendar; it's taking a while, I'll tell you when it's done.");
         void round.then(
           (state) => deps.proactive.send(user._id, roundSummary(state)),
           (error: Error) => logger.warn({ event: 'sync-now-wait-failed', userKey: user._id, err: error.message }, 'sync now: waiting failed'),
@@ -103,10 +104,12 @@ export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc |
   const zone = resolveUserZone({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
   const when = (date: Date) => formatWhen(date, now, zone, account.clockStyle);
   const lines: string[] = [];
-  if (account.status === 'needs-reconnect' || state?.status === 'needs-reconnect') {
+  const paused = account.status === 'needs-reconnect' || state?.status === 'needs-reconnect';
+  if (paused) {
     lines.push(`Syncing is paused: your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`);
   }
-  if (state?.status === 'running') lines.push(`A sync is running now (started ${when(state.lastRunAt ?? now)}).`);
+  const running = state?.status === 'running';
+  if (running) lines.push(`A sync is running now (started ${when(state.lastRunAt ?? now)}).`);
   if (state?.lastSuccessAt) {
     const counts = state.lastCounts;
     lines.push(`Last synced ${when(state.lastSuccessAt)}${counts ? ` (${counts.added} new, ${counts.updated} changed, ${counts.removed} removed)` : ''}.`);
@@ -114,12 +117,15 @@ export function syncStatusText(input: { user: ChatUserDoc; account: AccountDoc |
     lines.push('Your calendar has not been synced yet.');
   }
   if (state?.lastError && (!state.lastSuccessAt || state.lastError.at.getTime() > state.lastSuccessAt.getTime())) {
-    lines.push(`Last problem, ${when(state.lastError.at)}: ${state.lastError.message}`);
-  } else {
+    // The paused line already says it (with "reconnect", where this stored sentence says "connect outlook").
+    if (!(paused && state.lastError.kind === 'reconnect-needed')) lines.push(`Last problem, ${when(state.lastError.at)}: ${state.lastError.message}`);
+  } else if (state?.lastSuccessAt) {
+    // "Since" the sync above: with none yet, there is nothing for it to follow.
     lines.push('No problems since.');
   }
   if (state?.throttledUntil && state.throttledUntil.getTime() > now.getTime()) lines.push(`Microsoft asked me to wait; I won't read your calendar before ${when(state.throttledUntil)}.`);
-  if (account.status === 'connected' && job && !job.disabled && job.nextRunAt) {
+  // While a round runs, Agenda's next run is the one under way: "Next sync: now" beside "running now" says it twice.
+  if (account.status === 'connected' && job && !job.disabled && job.nextRunAt && !(running && job.nextRunAt.getTime() <= now.getTime())) {
     lines.push(job.nextRunAt.getTime() <= now.getTime() ? 'Next sync: now.' : `Next sync ${when(job.nextRunAt)}.`);
   }
   return lines.join('\n\n');

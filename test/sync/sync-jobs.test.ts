@@ -80,6 +80,30 @@ describe('sync jobs and commands', () => {
     }
   });
 
+  test('"sync now" while a round runs past the turn\'s wait: "already running" and, when it ends, the round; no "taking a while" besides', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Long');
+    await waitForJobUnlocked(userKey);
+    h.graph.addEvent(microsoft.oid, { subject: 'Long', start: at(1, 9), end: at(1, 10) });
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    try {
+      const first = await postSyncNow(chat);
+      await hold.held;
+      const second = await postSyncNow(chat);
+      // The turn waits its in-turn time for the held round, then ends: all it says in the turn has been said.
+      expect(await second.posted).toBeLessThan(300);
+      expect(await second.replies(1)).toEqual(["A sync is already running; I'll tell you when it finishes."]);
+      // The "sync now" that started the round says it is taking a while (its turn's wait began first, so it has ended too).
+      expect(await first.posted).toBeLessThan(300);
+      expect(await first.replies(1)).toEqual(["Syncing your calendar; it's taking a while, I'll tell you when it's done."]);
+      hold.release();
+      // Each "sync now" is answered once the round ends, in the chat (their turns are over).
+      const summaries = await h.connector.waitFor(2, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced: 1 new, 0 changed, 0 removed.', 20_000);
+      expect(summaries).toHaveLength(2);
+    } finally {
+      hold.release();
+    }
+  }, 60_000);
+
   test('"sync now" just after a paged round, while its job still holds Agenda\'s lock: a new round, not "already running"', async () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Again');
     await waitForJobUnlocked(userKey);

@@ -16,6 +16,27 @@ describe('syncStatusText', () => {
     expect(newYear).toContain('Last synced on Wed 30 Dec 2026 at 09:00 (1 new, 0 changed, 0 removed).');
   });
 
+  test('the first round under way: no "No problems since" with nothing synced to be since, and no "Next sync: now" for the round that is running', () => {
+    const now = new Date('2026-11-26T10:00:00Z');
+    const running = { _id: 'msteams:u1', status: 'running', roundsCompleted: 0, lastRunAt: new Date('2026-11-26T09:59:00Z') } as SyncStateDoc;
+    expect(syncStatusText({ user, account, state: running, job: job('2026-11-26T09:59:00Z'), now }).split('\n\n')).toEqual([
+      'A sync is running now (started today at 10:59).',
+      'Your calendar has not been synced yet.',
+    ]);
+    // Connected a moment ago, its job not started yet: that one is next.
+    expect(syncStatusText({ user, account, state: null, job: job('2026-11-26T10:00:00Z'), now }).split('\n\n')).toEqual(['Your calendar has not been synced yet.', 'Next sync: now.']);
+  });
+
+  test('a lapsed connection is said once, as "reconnect", not again as the stored failure\'s "connect outlook"', () => {
+    const lapsed = { ...account, status: 'needs-reconnect' } as AccountDoc;
+    const message = 'Your Outlook connection has expired or was revoked. Say "connect outlook" to sign in again.';
+    const state = synced('2026-11-26T08:00:00Z', { status: 'needs-reconnect', lastError: { at: new Date('2026-11-26T09:00:00Z'), kind: 'reconnect-needed', message } });
+    expect(syncStatusText({ user, account: lapsed, state, job: { ...job('2026-11-26T11:00:00Z'), disabled: true }, now: new Date('2026-11-26T10:00:00Z') }).split('\n\n')).toEqual([
+      'Syncing is paused: your Outlook connection (ada@contoso.example) has expired or was revoked. Say "reconnect" to sign in again.',
+      'Last synced today at 09:00 (1 new, 0 changed, 0 removed).',
+    ]);
+  });
+
   test("luxon's process-wide default locale does not change the words (its toFormat follows Settings.defaultLocale)", () => {
     const before = Settings.defaultLocale;
     Settings.defaultLocale = 'de-DE';
