@@ -1133,7 +1133,12 @@ function chronoResults(t: string, now: Date, offsetMinutes: number, dayFirst: bo
   // Blanked to the same length, so a result's index is its place in `t` too.
   const blank = (words: string) => ' '.repeat(words.length);
   const words = t.replace(HOUR_RANGE, blank).replace(LISTED_DAY, blank).replace(NEXT_HOURS, blank).replace(LENGTH, blank).replace(DAYS_LATER, blank);
-  return (dayFirst ? dayFirstChrono : chrono.casual).parse(words, { instant: now, timezone: offsetMinutes });
+  const results = (dayFirst ? dayFirstChrono : chrono.casual).parse(words, { instant: now, timezone: offsetMinutes });
+  // "is 3pm free tomorrow", "anything at 3 with sam tomorrow": a time before the day it is on, which chrono-node reads
+  // apart. The day is read first (hasDay, dayFromResults read the first result), the time still from its own.
+  const day = results.findIndex((result, at) => at > 0 && hasDay([result]));
+  if (day > 0 && !hasDay(results) && results[0]!.start.isCertain('hour')) results.unshift(...results.splice(day, 1));
+  return results;
 }
 
 /**

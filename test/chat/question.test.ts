@@ -372,6 +372,9 @@ const rows: Row[] = [
   ['am i free at quarter to 1', L, 'free-at', '2026-11-26T12:45', '2026-11-26T13:15'],
   ['free at 1030 tomorrow', L, 'free-at', '2026-11-27T10:30', '2026-11-27T11:00'],
   ['am i free at 3 30', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
+  // a time before the day it is on, other words between
+  ['is 3pm free tomorrow', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
+  ['anything at 3 with sam on monday', L, 'free-at', '2026-11-30T15:00', '2026-11-30T15:30', 'sam'],
   ['am i free at 15h30', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
   ['anything at 9h tomorrow', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
   ['am i free between 14h and 16h', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00'],
