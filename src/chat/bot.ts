@@ -1,6 +1,6 @@
 import { ActivityHandler, type Activity, type TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
-import type { Collections } from '../store/collections.js';
+import type { ChatUserDoc, Collections } from '../store/collections.js';
 import { normalizeCommandText, type ChatCommand } from './chat-command.js';
 import { chatUserKeyOf, rememberChatUser } from './chat-users.js';
 
@@ -15,6 +15,9 @@ export const SHARED_WELCOME_TEXT =
   "Hi, I'm calbot. I answer questions about your Outlook calendar in a 1:1 chat, to keep it private: open a chat with calbot to start.";
 export const UNKNOWN_TEXT = 'I didn\'t catch that. Type "help" to see what I can do.';
 export const GREETING_REPLY = 'Hi! Ask me "what\'s on today", "next meeting" or "am I free at 3", or type "help" to see everything I can do.';
+/** A greeting from someone with no calendar linked: the questions above would only send them to connect first. */
+export const GREETING_NOT_CONNECTED_REPLY =
+  'Hi! Type "connect outlook" to link your Outlook calendar, then ask me "what\'s on today", "next meeting" or "am I free at 3". Type "help" to see everything I can do.';
 export const THANKS_REPLY = "You're welcome!";
 /** A greeting or thanks on its own ("hi", "Good morning!", "thanks calbot"): a friendly line, not "I didn't catch that". */
 const GREETING_ONLY = /^(?:hi|hello|hey|hiya|heya|howdy|yo|good (?:morning|afternoon|evening|day)|morning)(?:[\s,]+(?:there|all|team|calbot))?[\s!,.]*$/;
@@ -116,11 +119,17 @@ export class CalbotBot extends ActivityHandler {
       await found.command.run(turn, user, found.args, loaded);
     } else if (GREETING_ONLY.test(text) || THANKS_ONLY.test(text)) {
       command = 'greeting';
-      await turn.sendActivity(GREETING_ONLY.test(text) ? GREETING_REPLY : THANKS_REPLY);
+      await turn.sendActivity(GREETING_ONLY.test(text) ? ((await this.hasAccount(user)) ? GREETING_REPLY : GREETING_NOT_CONNECTED_REPLY) : THANKS_REPLY);
     } else {
       await turn.sendActivity(UNKNOWN_TEXT);
     }
     this.deps.logger.info({ event: 'message', command, userKey: user._id, ms: Date.now() - started }, 'turn');
+  }
+
+  /** The chat user's copy of their account (answer-context.ts) when there is one, else the account itself. */
+  private async hasAccount(user: ChatUserDoc): Promise<boolean> {
+    if (user.answerContext?.account) return true;
+    return (await this.deps.collections.accounts.findOne({ _id: user._id }, { projection: { _id: 1 } })) !== null;
   }
 
   private findCommand(text: string): { command: ChatCommand<any, any>; args: unknown } | undefined {

@@ -3,8 +3,9 @@ import { connect } from 'node:net';
 import type restify from 'restify';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
-import { GREETING_REPLY, SHARED_CONVERSATION_TEXT, SHARED_WELCOME_TEXT, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
+import { GREETING_NOT_CONNECTED_REPLY, GREETING_REPLY, SHARED_CONVERSATION_TEXT, SHARED_WELCOME_TEXT, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
 import { microsoftAppMissingMessage } from '../../src/auth/sign-in-card.js';
+import { seedAccount } from '../chat/ask-support.js';
 
 describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   let h: Harness;
@@ -47,7 +48,17 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     ['Thank you so much', 'thanks'],
   ])('answers %j in kind, not with "I didn\'t catch that"', async (text, kind) => {
     const [reply] = await h.say(text);
-    expect(reply).toBe(kind === 'greeting' ? GREETING_REPLY : THANKS_REPLY);
+    expect(reply).toBe(kind === 'greeting' ? GREETING_NOT_CONNECTED_REPLY : THANKS_REPLY);
+  });
+
+  it('greets someone with no calendar linked with "connect outlook" first, and someone connected with questions to ask', async () => {
+    const newcomer = teamsUser('Nell Newcomer');
+    expect(await h.say('hi', newcomer)).toEqual([GREETING_NOT_CONNECTED_REPLY]);
+    expect(GREETING_NOT_CONNECTED_REPLY).toMatch(/^Hi! Type "connect outlook" to link your Outlook calendar/);
+    const connected = teamsUser('Cory Connected');
+    await seedAccount(h, connected);
+    expect(await h.say('Good morning!', connected)).toEqual([GREETING_REPLY]);
+    expect(await h.say('thanks', connected)).toEqual([THANKS_REPLY]);
   });
 
   it('"sync now" and "sync status" without Microsoft settings say an admin must set Outlook up, as "connect outlook" does', async () => {
@@ -109,7 +120,7 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
     const sent = { ...h.message('hi', directLine), channelId: 'directline', channelData: 'from my client', entities: [{ timezone: 'Europe/Berlin' }] };
     expect(await h.post(sent)).toBe(200);
     const [greeting] = await h.connector.waitFor(1, (r) => r.conversationId === directLine.conversationId);
-    expect(greeting!.activity.text).toBe(GREETING_REPLY);
+    expect(greeting!.activity.text).toBe(GREETING_NOT_CONNECTED_REPLY);
 
     const edited = teamsUser();
     expect(await h.post({ ...h.message('help', edited), type: 'messageUpdate', attachments: [{ content: '<div>help</div>' }] })).toBe(200);
