@@ -230,7 +230,7 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const local = localClock(zone);
   if (count === 1) {
     const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
-    const summary = `${relativeDay(day, now, zone)}, ${startsIn(first.start, now)}`;
+    const summary = `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}`;
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
@@ -253,7 +253,7 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
     : events.length >= count
       ? `Your next ${meetings(count)}${matching}${most}.`
       : `Only ${meetings(events.length)}${matching || ' coming up'} ${lookedAhead(input.until, now)}.`;
-  const when = startsIn(first.start, now);
+  const when = startsIn(first.start, now, zone);
   const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;
   return renderAnswer({ header, summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
 }
@@ -287,7 +287,7 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
   if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, localClock(zone), busy.length > 1 && busy.includes(event), input.clock)) });
   if (input.next && !input.next.isCancelled) {
     const nextDay = DateTime.fromJSDate(input.next.start, { zone: luxonZone(zone) }).startOf('day');
-    groups.push({ label: `Next, ${startsIn(input.next.start, now)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
+    groups.push({ label: `Next, ${startsIn(input.next.start, now, zone)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
   }
   return renderAnswer({ header: 'Right now', summary, groups, ...footnoteOf(input) });
 }
@@ -575,13 +575,18 @@ function relativeDay(day: DateTime, now: Date, zone: string): string {
   return shortDate(day, today);
 }
 
-function startsIn(start: Date, now: Date): string {
+/**
+ * "in 25 min", "in 3 h 10 min"; from a day away, the days counted as the calendar counts them, as the day beside it
+ * ("Fri 4 Dec, in 2 days"): 24-hour days rounded said "Tomorrow, in 2 days" at 36 hours, and "in 1 day" of the day
+ * after tomorrow. Tomorrow is said in hours, however many.
+ */
+function startsIn(start: Date, now: Date, zone: string): string {
   const minutes = Math.round((start.getTime() - now.getTime()) / 60_000);
   if (minutes <= 0) return 'starting now';
   if (minutes < 60) return `in ${minutes} min`;
-  if (minutes < 24 * 60) return `in ${durationText(minutes)}`;
-  const days = Math.round(minutes / (24 * 60));
-  return `in ${days} day${days === 1 ? '' : 's'}`;
+  const days = daysBetween(DateTime.fromJSDate(now, { zone: luxonZone(zone) }), DateTime.fromJSDate(start, { zone: luxonZone(zone) }));
+  if (minutes < 24 * 60 || days <= 1) return `in ${durationText(minutes)}`;
+  return `in ${days} days`;
 }
 
 function duration(start: Date, end: Date): string {

@@ -341,6 +341,24 @@ describe('the other answers', () => {
     expect(texts(renderNextAnswer({ zone: L, now, events: [] }))).toContain('Nothing coming up on your calendar.');
   });
 
+  it('how soon: tomorrow in hours, later days as the calendar counts them (not 24-hour days rounded)', () => {
+    const summaryOf = (from: Date, ...starts: string[]) => {
+      const events = starts.map((start) => timed(L, 'Planning', start, DateTime.fromISO(start, { zone: L }).plus({ hours: 1 }).toISO()!));
+      return renderNextAnswer({ zone: L, now: from, events, count: events.length }).text.split('\n')[1];
+    };
+    // 36 h 18 min ahead, and tomorrow: it was "Tomorrow, in 2 days".
+    expect(summaryOf(now, '2026-11-27T23:00')).toBe('Tomorrow, in 36 h 18 min');
+    expect(summaryOf(now, '2026-11-27T11:00')).toBe('Tomorrow, in 24 h 18 min');
+    expect(summaryOf(now, '2026-11-27T09:00')).toBe('Tomorrow, in 22 h 18 min');
+    // Late on Thursday, Saturday morning is 33 hours off: it was "in 1 day".
+    const late = at('2026-11-26T23:00', L);
+    expect(summaryOf(late, '2026-11-28T08:00')).toBe('Sat 28 Nov, in 2 days');
+    expect(summaryOf(late, '2026-11-28T08:00', '2026-11-28T10:00')).toBe('Your next 2 meetings. The first starts in 2 days.');
+    expect(summaryOf(now, '2026-12-03T09:00')).toBe('Thu 3 Dec, in 7 days');
+    const right = renderNowAnswer({ zone: L, now: late, current: [], next: timed(L, 'Planning', '2026-11-28T08:00', '2026-11-28T09:00') });
+    expect(texts(right)).toContain('Next, in 2 days');
+  });
+
   it('next 3 meetings: one card, grouped by day, rows as the agenda has them, and how soon the first starts', () => {
     const events = [
       timed(L, 'Standup', '2026-11-26T11:07', '2026-11-26T11:30', { joinUrl: 'https://teams.microsoft.com/x', location: 'Room 4' }),
