@@ -248,7 +248,7 @@ export function normalizeQuestionText(text: string): string {
     // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
     // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
     .replace(/\b(?:christmas|xmas) eve\b/g, 'dec 24')
-    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over) )(?:christmas|xmas)$/g, 'dec 25')
+    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over|of) )(?:christmas|xmas)$/g, 'dec 25')
     .replace(/\bboxing day\b/g, 'dec 26')
     .replace(/\bnew years? eve\b/g, 'dec 31')
     .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$/g, 'jan 1')
@@ -590,7 +590,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 
   // One chrono-node reading serves the day, a range of dates and the time of day.
   const found = chronoResults(t, now, here.offset, options.dayFirst === true);
-  let week = weekRange(t, today);
+  const ofMonth = weekOfMonth(t, found, today);
+  let week = ofMonth ? undefined : weekOfDay(t, found, today) ?? weekRange(t, today);
   let day: DateTime | undefined;
   let dates: Span | undefined;
   let ahead: Span | undefined;
@@ -608,7 +609,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     const later = DAYS_LATER.exec(t);
     if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
-    dates = ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today);
+    dates = ofMonth ?? ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today);
   }
   // "after 4pm", "until 5", "in the next 2 hours": a stretch of the day, not the half hour at a time named.
   const during = week || dates ? undefined : duringSpan(t, here, today, day, part);
@@ -1186,6 +1187,37 @@ interface Span {
   days: number;
   /** Bounded by a time, not by days or parts of them: the card's header adds the times (duringSpan). */
   times?: true;
+}
+
+/** "the week of the 14th", "week commencing 14 dec", "w/c 14/12": the week that day is in. */
+const WEEK_OF_DAY = /\b(?:week|wk) (?:of|commencing|beginning|starting)\b|(?:^|\s)w\/[cb](?=\s)/;
+/** "the first week of january", "last week of the month": the first seven days of that month, or its last seven. */
+const WEEK_OF_MONTH = /\b(first|1st|second|2nd|third|3rd|fourth|4th|last|final) (?:full )?(?:week|wk) (?:of|in) /;
+const WEEK_OF_MONTH_NUMBER: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4 };
+
+/** The Monday-to-Sunday week of the day named after "week of" (weekRange's weeks), labelled with its dates. */
+function weekOfDay(t: string, found: readonly chrono.ParsedResult[], today: DateTime): Span | undefined {
+  if (!WEEK_OF_DAY.test(t)) return undefined;
+  const day = dayOfMonth(t, today) ?? dayFromResults(found, today); // "week of monday the 14th": the 14th's
+  if (!day) return undefined;
+  const start = day.startOf('week');
+  return spanOfDays([start, start.plus({ days: 6 })], today);
+}
+
+/**
+ * "the second week of december": days 8-14 of it; "the last week of december", its last seven. Days of the month,
+ * not Monday-to-Sunday weeks, whose first may start in the month before: the label says which days.
+ */
+function weekOfMonth(t: string, found: readonly chrono.ParsedResult[], today: DateTime): Span | undefined {
+  const match = WEEK_OF_MONTH.exec(t);
+  if (!match) return undefined;
+  const after = match.index + match[0].length;
+  // The month after "of" ("last week of december" is not last week's).
+  const month = monthRange(t.slice(after), found.filter((result) => result.index >= after), today);
+  if (!month) return undefined;
+  const number = WEEK_OF_MONTH_NUMBER[match[1]!];
+  const first = number === undefined ? month.end.minus({ days: 7 }) : month.start.plus({ days: 7 * (number - 1) });
+  return spanOfDays([first, first.plus({ days: 6 })], today);
 }
 
 /** Weeks run Monday to Sunday (ISO, as Outlook's default work week view). */

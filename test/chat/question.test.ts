@@ -112,6 +112,15 @@ const rows: Row[] = [
   ['this weekend', L, 'agenda', '2026-11-28T00:00', '2026-11-30T00:00'],
   ['meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
   ['the week after next', L, 'agenda', '2026-12-07T00:00', '2026-12-14T00:00'],
+  // the week of a day: Monday to Sunday around it
+  ['whats on the week of the 14th', L, 'agenda', '2026-12-14T00:00', '2026-12-21T00:00'],
+  ['week commencing 7 dec', L, 'agenda', '2026-12-07T00:00', '2026-12-14T00:00'],
+  ['am i free w/c 14/12', L, 'free-slots', '2026-12-14T00:00', '2026-12-21T00:00'],
+  ['meetings with sam the week of christmas', L, 'agenda', '2026-12-21T00:00', '2026-12-28T00:00', 'sam'],
+  // a week of a month: seven of its days, the first seven or the last
+  ['first week of january', L, 'agenda', '2027-01-01T00:00', '2027-01-08T00:00'],
+  ['second week of next month', L, 'agenda', '2026-12-08T00:00', '2026-12-15T00:00'],
+  ['last week of december', L, 'agenda', '2026-12-25T00:00', '2027-01-01T00:00'],
   ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   // a possessive without its apostrophe, as chat writes it
   ['this weeks meetings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
