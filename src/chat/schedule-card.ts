@@ -277,9 +277,15 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const current = input.current.filter((event) => !event.isCancelled).sort(byDisplayOrder);
   const busy = current.filter((event) => blocksTime(event) && !event.isAllDay);
+  // An all-day event shown as busy or away is no meeting, but "free right now" would contradict "am I free at 3",
+  // which it makes a no (as Outlook's free/busy does).
+  const allDay = current.filter((event) => blocksTime(event) && event.isAllDay);
+  const away = allDay.some((event) => (event.showAs ?? '').toLowerCase() === 'oof') ? 'out of office' : 'marked busy';
   const summary =
     busy.length === 0
-      ? "You're free right now."
+      ? allDay.length > 0
+        ? `No meeting right now, but you're ${away} all day.`
+        : "You're free right now."
       : busy.length === 1
         ? `You're in a meeting until ${clockTime(DateTime.fromJSDate(busy[0]!.end, { zone: luxonZone(zone) }), input.clock)}.`
         : `You're double-booked: ${busy.length} events right now.`;

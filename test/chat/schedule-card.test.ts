@@ -442,6 +442,18 @@ describe('the other answers', () => {
     expect(both.filter((x) => x === 'Conflict')).toHaveLength(2);
   });
 
+  it('now: an all-day event shown as busy or away is no meeting, but no "free right now" either (free at 3 would say no)', () => {
+    const offsite = allDay('Offsite', '2026-11-26', '2026-11-27');
+    expect(texts(renderNowAnswer({ zone: L, now, current: [offsite] }))).toEqual(expect.arrayContaining(["No meeting right now, but you're marked busy all day.", 'Offsite']));
+    expect(texts(renderNowAnswer({ zone: L, now, current: [{ ...offsite, subject: 'Vacation', showAs: 'oof' }] }))).toContain("No meeting right now, but you're out of office all day.");
+    expect(texts(renderNowAnswer({ zone: L, now, current: [{ ...offsite, subject: 'Holiday', showAs: 'free' }] }))).toContain("You're free right now.");
+    const meeting = timed(L, 'Review', '2026-11-26T10:30', '2026-11-26T11:15');
+    expect(texts(renderNowAnswer({ zone: L, now, current: [offsite, meeting] }))).toContain("You're in a meeting until 11:15.");
+    // The same all-day event makes "am I free at 3" a no.
+    const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
+    expect(texts(renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [offsite] }))).toContain('No, you have something then.');
+  });
+
   it('free at: yes, or no with the conflicting events', () => {
     const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };
     expect(texts(renderFreeAtAnswer({ label: 'Today · Thu 26 Nov', zone: L, range, conflicts: [] })).slice(0, 2)).toEqual(['Today · Thu 26 Nov · 15:00–15:30', "Yes, you're free then."]);
