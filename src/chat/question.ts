@@ -462,10 +462,10 @@ function listItems(words: readonly string[]): string[][] {
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
 const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
 /**
- * Asking whether the user is free, or when. "do I have time at 3" and "got time tomorrow" too; with what the time is
+ * Asking whether the user is free, or when. "do I have time at 3", "got time tomorrow" and "find me a slot" too; with what the time is
  * for ("time for a call with bob at 3") it proposes a meeting (PROPOSES), which is answered with that day.
  */
-const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b))\b/;
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |some )?(?:time|slots?)|slots?)\b/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
 const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
 /** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */
@@ -473,7 +473,7 @@ const ASKS_FREE = /\b(free|available)\b/;
 /** Asked the other way round: "am I not busy at 3" asks whether the user is free, "am I not free at 3" whether busy. */
 const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
 const NOT_FREE = /\bnot (?:free|available)\b/;
-const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|open slots?|gaps?)\b/;
+const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */
 const REST = /\b(rest of|remainder of|remaining|left|later|coming up)\b/;

@@ -58,6 +58,9 @@ const rows: Row[] = [
   ['do i have time at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['have i got any time tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['got time this afternoon?', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['find me a slot tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['any slots on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['find time on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
   // the rest of a day or week: from now
   ['whats on the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   ['meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
