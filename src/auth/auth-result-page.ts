@@ -1,4 +1,4 @@
-import { isAuthFailure } from './auth-errors.js';
+import { InvalidStateError, isAuthFailure } from './auth-errors.js';
 import type { SignInResult } from './microsoft-sign-in.js';
 
 export interface AuthResultPage {
@@ -28,6 +28,16 @@ export function renderAuthResultPage(
     status = 200;
     title = 'Outlook connected';
     message = `Connected as ${displayName && displayName !== username ? `${displayName} (${username})` : username}. You can close this window.`;
+  } else if (outcome.error instanceof InvalidStateError && outcome.error.reason === 'unknown-or-used') {
+    // Most often the success page again (reloaded, or reopened from history): "Outlook not connected" would be false.
+    status = outcome.error.httpStatus;
+    title = 'Sign-in link already used';
+    message =
+      'This sign-in link has already been used, or it is not one calbot made. If you have just connected Outlook, you are all set: calbot says so in your chat. If not, ask the bot to "connect outlook" for a new link.';
+  } else if (outcome.error instanceof InvalidStateError && outcome.error.reason === 'expired') {
+    status = outcome.error.httpStatus;
+    title = 'Outlook not connected';
+    message = 'This sign-in link has expired (links last 10 minutes). Ask the bot to "connect outlook" again for a new link.';
   } else if (isAuthFailure(outcome.error)) {
     status = outcome.error.httpStatus;
     title = status < 400 ? 'Connection cancelled' : 'Outlook not connected';

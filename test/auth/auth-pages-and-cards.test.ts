@@ -26,7 +26,10 @@ describe('auth result page', () => {
   });
 
   it.each([
-    [new InvalidStateError('expired'), 400, /invalid, expired or was already used/],
+    [new InvalidStateError('expired'), 400, /Outlook not connected<\/h1>\n<p>This sign-in link has expired \(links last 10 minutes\)/],
+    // Already used is most often the success page reloaded: not "Outlook not connected".
+    [new InvalidStateError('unknown-or-used'), 400, /Sign-in link already used<\/h1>\n<p>This sign-in link has already been used, or it is not one calbot made\. If you have just connected Outlook, you are all set/],
+    [new InvalidStateError('malformed'), 400, /Outlook not connected<\/h1>\n<p>This sign-in link is invalid, expired or was already used/],
     [new ConsentRefusedError(pending, 'AADSTS65004'), 200, /Connection cancelled/],
     [new SignInFailedError(pending, 'server_error', 'AADSTS50000'), 502, /server_error, AADSTS50000/],
     [new TokenEndpointError('invalid_client', {}), 502, /MICROSOFT_CLIENT_SECRET/],
