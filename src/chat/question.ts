@@ -270,6 +270,9 @@ export function normalizeQuestionText(text: string): string {
     // "14.12." (its last full stop is gone by now): a date, day first wherever dates are written with full stops; not
     // a time ("at 9.30", "until 10.15") nor a length ("2.5 hours").
     .replace(/(?<!\b(?:at|after|before|until|till|from|by|around|between)\s*)(?<![\d.:])\b([1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?![\d.:])(?!\s*(?:am|pm|h|hours?|hrs?|minutes?|mins?|days?|weeks?)\b)/g, (_, day: string, month: string) => `${day} ${MONTHS[Number(month) - 1]!.toLowerCase()}`)
+    // "around 2", "3ish": that time ("free around 2pm" chrono-node reads, "around 2" not).
+    .replace(/\b(?:at )?(?:around|roughly|approx|approximately) (?=\d{1,2}(?:[:.]\d\d)?\b(?! ?(?:days?|weeks?|months?|hours?|hrs?|minutes?|mins?)\b))/g, 'at ')
+    .replace(/\b(\d{1,2})(?: ?-?ish)\b/g, '$1')
     // "at 3 30" (typed without its colon) and the French "15h30", "at 15h": a time, not an hour and a number.
     .replace(/\bat ([1-9]|1[0-2]) ([0-5]\d)\b(?! ?(?:min|mins|minutes|hours?|hrs?|people)\b)/g, 'at $1:$2')
     .replace(/\b([01]?\d|2[0-3])h([0-5]\d)\b/g, '$1:$2')

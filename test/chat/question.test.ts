@@ -390,6 +390,8 @@ const rows: Row[] = [
   ['am i free at 15h30', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
   ['anything at 9h tomorrow', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
   ['am i free between 14h and 16h', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00'],
+  ['am i free around 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30'],
+  ['anything at 4ish tomorrow', L, 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
   ['am i free @ 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['am i booked tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['am i double booked tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'], // the agenda flags conflicts
