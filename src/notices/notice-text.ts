@@ -76,6 +76,7 @@ export function noticeId(userKey: string, change: Change): string {
 /**
  * New: Design review, Thu 26 Nov 14:00–15:00, Room 4
  * Moved: Design review, Thu 26 Nov 14:00 → Fri 27 Nov 10:00
+ * Changed: Design review, Thu 26 Nov 14:00–15:00 → 14:00–15:30 (the same start)
  * Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00
  * Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5
  * Cancelled: Design review, Thu 26 Nov 14:00–15:00
@@ -83,7 +84,8 @@ export function noticeId(userKey: string, change: Change): string {
  * In `zone`; a date in another year than `now`'s there says its year, as cards do ("Mon 4 Jan 2027 09:00").
  */
 export function describeChange(change: Change, zone: string, now: Date, clock: ClockStyle = '24h'): NoticeLine {
-  const label = LABELS[change.kind];
+  // Made longer or shorter, it still starts when it did: "Moved" would send the reader looking for a new start.
+  const label = change.kind === 'moved' && change.before && change.after && sameStart(change.before, change.after) ? LABELS.changed : LABELS[change.kind];
   const words: Words = { zone, clock, year: local(now, zone).year };
   const current = change.after ?? change.before!;
   const subject = clip(change.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS);
@@ -167,6 +169,11 @@ function allDayWhen(event: EventDoc, words: Words): string {
   const first = DateTime.fromISO(startDate, { zone: 'UTC' });
   const last = DateTime.fromISO(endDate, { zone: 'UTC' }).minus({ days: 1 });
   return last > first ? `${date(first, words)} – ${date(last, words)} (all day)` : `${date(first, words)} (all day)`;
+}
+
+function sameStart(before: EventDoc, after: EventDoc): boolean {
+  if (before.isAllDay !== after.isAllDay) return false;
+  return before.isAllDay ? allDayDates(before).startDate === allDayDates(after).startDate : before.start.getTime() === after.start.getTime();
 }
 
 function place(event: EventDoc): string {

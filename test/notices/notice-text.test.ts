@@ -41,7 +41,7 @@ describe('describeChange: one line per kind, in the user zone', () => {
     ['new without a location', change(undefined, doc({ location: undefined })), 'New: Design review, Thu 26 Nov 14:00–15:00'],
     ['moved to another day, same length', change(doc(), v2({ start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T10:00:00Z') })), 'Moved: Design review, Thu 26 Nov 14:00 → Fri 27 Nov 10:00'],
     ['moved later the same day', change(doc(), v2({ start: new Date('2026-11-26T15:00:00Z'), end: new Date('2026-11-26T16:00:00Z') })), 'Moved: Design review, Thu 26 Nov 14:00 → 16:00'],
-    ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Moved: Design review, Thu 26 Nov 14:00–15:00 → 14:00–15:30'],
+    ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Changed: Design review, Thu 26 Nov 14:00–15:00 → 14:00–15:30'],
     ['moved and renamed', change(doc(), v2({ subject: 'Design sync', start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T10:00:00Z') })), 'Moved: Design review → Design sync, Thu 26 Nov 14:00 → Fri 27 Nov 10:00'],
     ['renamed', change(doc(), v2({ subject: 'Design sync' })), 'Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00'],
     ['relocated', change(doc(), v2({ location: 'Room 5' })), 'Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5'],
@@ -56,6 +56,11 @@ describe('describeChange: one line per kind, in the user zone', () => {
       change(doc({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-27' }), v2({ isAllDay: true, startDate: '2026-11-27', endDate: '2026-11-28' })),
       'Moved: Design review, Thu 26 Nov (all day) → Fri 27 Nov (all day)',
     ],
+    [
+      'all-day, a day longer (the same first day)',
+      change(doc({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-27' }), v2({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-28' })),
+      'Changed: Design review, Thu 26 Nov (all day) → Thu 26 Nov – Fri 27 Nov (all day)',
+    ],
     ['multi-day all-day', change(undefined, doc({ isAllDay: true, startDate: '2026-11-26', endDate: '2026-11-29', location: undefined })), 'New: Design review, Thu 26 Nov – Sat 28 Nov (all day)'],
     ['empty subject', change(undefined, doc({ subject: '  ', location: undefined })), 'New: (no subject), Thu 26 Nov 14:00–15:00'],
   ])('%s', (_name, input, expected) => {
@@ -65,7 +70,7 @@ describe('describeChange: one line per kind, in the user zone', () => {
   test.each<[string, Change, string]>([
     ['new', change(undefined, doc()), 'New: Design review, Thu 26 Nov 2:00 PM–3:00 PM, Room 4'],
     ['moved the same day', change(doc(), v2({ start: new Date('2026-11-26T15:00:00Z'), end: new Date('2026-11-26T16:00:00Z') })), 'Moved: Design review, Thu 26 Nov 2:00 PM → 4:00 PM'],
-    ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Moved: Design review, Thu 26 Nov 2:00 PM–3:00 PM → 2:00 PM–3:30 PM'],
+    ['made longer', change(doc(), v2({ end: new Date('2026-11-26T14:30:00Z') })), 'Changed: Design review, Thu 26 Nov 2:00 PM–3:00 PM → 2:00 PM–3:30 PM'],
     ['past midnight', change(undefined, doc({ start: new Date('2026-11-26T22:00:00Z'), end: new Date('2026-11-27T00:30:00Z') })), 'New: Design review, Thu 26 Nov 11:00 PM–Fri 27 Nov 1:30 AM, Room 4'],
   ])('on a 12-hour clock: %s', (_name, input, expected) => {
     expect(describeChange(input, ZONE, NOW, '12h').text).toBe(expected);
@@ -75,7 +80,7 @@ describe('describeChange: one line per kind, in the user zone', () => {
   test.each<[string, Change, string]>([
     ['new, next year', change(undefined, doc({ start: january(4, 8), end: january(4, 9) })), 'New: Design review, Mon 4 Jan 2027 09:00–10:00, Room 4'],
     ['moved into next year', change(doc(), v2({ start: january(4, 9), end: january(4, 10) })), 'Moved: Design review, Thu 26 Nov 14:00 → Mon 4 Jan 2027 10:00'],
-    ['made longer, next year', change(doc({ start: january(4, 8), end: january(4, 9) }), v2({ start: january(4, 8), end: january(4, 9, 30) })), 'Moved: Design review, Mon 4 Jan 2027 09:00–10:00 → 09:00–10:30'],
+    ['made longer, next year', change(doc({ start: january(4, 8), end: january(4, 9) }), v2({ start: january(4, 8), end: january(4, 9, 30) })), 'Changed: Design review, Mon 4 Jan 2027 09:00–10:00 → 09:00–10:30'],
     ['all-day across the new year', change(undefined, doc({ isAllDay: true, startDate: '2026-12-31', endDate: '2027-01-02', location: undefined })), 'New: Design review, Thu 31 Dec – Fri 1 Jan 2027 (all day)'],
   ])('a date in another year says its year: %s', (_name, input, expected) => {
     expect(describeChange(input, ZONE, NOW).text).toBe(expected);
