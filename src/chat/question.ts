@@ -478,6 +478,8 @@ const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a 
 const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
+/** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
+const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */
 const REST = /\b(rest of|remainder of|remaining|left|later|coming up)\b/;
 const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in|\d{1,2}) )\b(week|weekend)\b/;
@@ -677,7 +679,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     const counted = MEETINGS_COUNTED.exec(t);
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
   }
-  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t)) return undefined;
+  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized)) return undefined;
   // "what's on between 2 and 4": that stretch of the day, listed.
   const hours = week || dates || during || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
   const whole = week ?? dates ?? partSpan ?? hours ?? dayRange(day ?? today, today);
@@ -1115,7 +1117,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = normalizeQuestionText(text);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
-  if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t)) return true;
+  if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });
