@@ -90,6 +90,9 @@ const rows: Row[] = [
   ['<at>calbot</at> what’s on today?', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['todays meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['mtgs today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['am i avaliable at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['am i availabe tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['next meeeting', L, 'next', undefined, undefined, null],
   // tomorrow, with typos
   ['tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['whats on tmrw', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
