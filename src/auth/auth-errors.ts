@@ -83,7 +83,7 @@ export class TokenEndpointError extends AuthFailure {
 export class ReconnectNeededError extends AuthFailure {
   readonly kind = 'reconnect-needed';
   readonly httpStatus = 401;
-  readonly userMessage = 'Your Outlook connection has expired or was revoked. Say "connect outlook" to sign in again.';
+  readonly userMessage = 'Your Outlook connection has expired or was revoked. Say "reconnect" to sign in again.';
 
   /** @param newlyDetected true when this call flipped the account to needs-reconnect (tell the user once). */
   constructor(readonly userKey: string, readonly reason: string, readonly newlyDetected: boolean, logFields: LogFields = {}) {

@@ -23,7 +23,7 @@ export abstract class GraphFailure extends Error {
 /** 429 (or a Retry-After too long to wait in-process): the job should run again after `retryAfterMs`. */
 export class ThrottledError extends GraphFailure {
   readonly kind = 'throttled' as const;
-  readonly userMessage = 'Microsoft asked calbot to slow down; your calendar will catch up in a few minutes.';
+  readonly userMessage = 'Microsoft asked me to slow down; your calendar will catch up in a few minutes.';
   constructor(readonly retryAfterMs: number, statusCode = 429, code?: string, options?: { cause?: unknown }) {
     super(`Graph throttled the request: retry after ${retryAfterMs} ms`, statusCode, code, options);
   }
@@ -32,7 +32,7 @@ export class ThrottledError extends GraphFailure {
 /** 410 on a delta link (SyncStateNotFound / syncStateNotFound): the delta token is gone, start a full round. */
 export class SyncStateLostError extends GraphFailure {
   readonly kind = 'sync-state-lost' as const;
-  readonly userMessage = 'Microsoft lost track of what calbot already knows about your calendar, so calbot is reading it again from scratch.';
+  readonly userMessage = "Microsoft lost track of what I already know about your calendar, so I'm reading it again from scratch.";
   constructor(code?: string, options?: { cause?: unknown }) {
     super(`Graph delta state lost (${code ?? '410'})`, 410, code, options);
   }
@@ -41,7 +41,7 @@ export class SyncStateLostError extends GraphFailure {
 /** 401/403 from Graph: the token was refused or consent is missing; the user must reconnect. */
 export class GraphAuthError extends GraphFailure {
   readonly kind = 'auth' as const;
-  readonly userMessage = 'calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account.';
+  readonly userMessage = 'I can no longer read your Outlook calendar. Say "reconnect" to sign in again.';
   constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
     super(`Graph refused the credentials (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
   }
@@ -50,7 +50,7 @@ export class GraphAuthError extends GraphFailure {
 /** 5xx, 503/504 after retries, or no answer at all: Graph is down or unreachable for now. */
 export class GraphUnavailableError extends GraphFailure {
   readonly kind = 'unavailable' as const;
-  readonly userMessage = 'Microsoft Graph is not answering right now; calbot will try again shortly.';
+  readonly userMessage = "Microsoft Graph is not answering right now; I'll try again shortly.";
   /** @param retryAfterMs Graph's Retry-After; with no response at all (-1), the backoff the client last used. */
   constructor(statusCode: number, readonly retryAfterMs?: number, code?: string, options?: { cause?: unknown }) {
     super(`Graph unavailable (${statusCode === -1 ? 'no response' : statusCode}${code ? ` ${code}` : ''})`, statusCode, code, options);
@@ -67,7 +67,7 @@ export class GraphUnavailableError extends GraphFailure {
 export class MailboxUnavailableError extends GraphFailure {
   readonly kind = 'mailbox' as const;
   readonly userMessage =
-    'Your Microsoft account has no Exchange Online mailbox calbot can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.';
+    'Your Microsoft account has no Exchange Online mailbox I can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.';
   constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
     super(`Graph found no mailbox it can read for this account (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
   }
@@ -81,7 +81,7 @@ const MAILBOX_NOT_FOUND_CODES = new Set(['ResourceNotFound', 'ErrorNonExistentMa
 /** Any other 4xx: a request calbot should not have sent (a bug, or an answer calbot does not know yet). */
 export class GraphRequestError extends GraphFailure {
   readonly kind = 'request' as const;
-  readonly userMessage = 'calbot could not read your calendar because of an unexpected answer from Microsoft; the team has been told.';
+  readonly userMessage = "I could not read your calendar because of an unexpected answer from Microsoft. I'll try again at the next sync; if this goes on, let your calbot admin know.";
   constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
     super(`Graph rejected the request (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
   }

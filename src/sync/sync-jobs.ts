@@ -292,7 +292,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       const link = await deps.auth.createSignInLink(userKey, user.conversationReference);
       await deps.proactive.send(userKey, {
         attachments: [signInCard(link, { reconnect: true })],
-        text: 'Your Outlook connection has expired or was revoked, so I stopped syncing your calendar. Sign in again to resume.',
+        text: 'I stopped syncing your calendar: your Outlook connection has expired or was revoked.',
       });
       logger.info({ event: 'reconnect-asked', userKey }, 'asked the user to reconnect');
     } catch (error) {

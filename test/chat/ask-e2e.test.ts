@@ -668,7 +668,7 @@ describe('answers say how fresh the stored calendar is', () => {
 
   it('a first sync that failed says why', async () => {
     const user = teamsUser('First Failed');
-    const message = 'Microsoft asked calbot to slow down; it will try again in a few minutes.';
+    const message = 'Microsoft asked me to slow down; your calendar will catch up in a few minutes.';
     await seedAccount(h, user, { sync: { status: 'error', roundsCompleted: 0, lastSuccessAt: undefined, lastError: { at: h.clock.now(), kind: 'throttled', message } } });
     expect((await ask(h, "what's on today", user)).text).toBe(`I haven't been able to read your calendar yet: ${message}`);
   });

@@ -179,7 +179,7 @@ describe('readDeltaPage: incremental rounds', () => {
       const error = await readDeltaPage(client, WINDOW, { pageSize: 50 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MailboxUnavailableError);
       expect(error).toMatchObject({ statusCode: 404, code, kind: 'mailbox' });
-      expect((error as MailboxUnavailableError).userMessage).toMatch(/^Your Microsoft account has no Exchange Online mailbox calbot can read/);
+      expect((error as MailboxUnavailableError).userMessage).toMatch(/^Your Microsoft account has no Exchange Online mailbox I can read/);
       expect(graph.requestCount(OID) - before).toBe(1);
     }
     // An account with no mailbox at all: Graph's ResourceNotFound from the mailbox's resources says the same.

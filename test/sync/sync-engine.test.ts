@@ -464,7 +464,7 @@ describe('syncCalendar', () => {
     expect(sent.map((r) => r.status)).toEqual([403]); // not retried: another token would carry the same scopes
     expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({
       status: 'error',
-      lastError: { kind: 'auth', message: 'calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account.' },
+      lastError: { kind: 'auth', message: 'I can no longer read your Outlook calendar. Say "reconnect" to sign in again.' },
     });
     expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Kept']);
     expect(lines.filter((line) => line.event === 'sync-failed')).toEqual([

@@ -192,7 +192,7 @@ describe('sync jobs and commands', () => {
     h.graph.failNext({ status: 429, retryAfterSeconds: 3600, oid }, 1);
     const asked = Date.now();
     const [reply] = await command(h, chat, 'sync now');
-    expect(reply).toBe("The sync didn't work: Microsoft asked calbot to slow down; your calendar will catch up in a few minutes.");
+    expect(reply).toBe("The sync didn't work: Microsoft asked me to slow down; your calendar will catch up in a few minutes.");
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     expect(state!.throttledUntil!.getTime()).toBeGreaterThanOrEqual(asked + 3600_000 - 1000);
     const [job] = await jobsOf(userKey);
@@ -204,7 +204,7 @@ describe('sync jobs and commands', () => {
     expect(wait).toMatch(/^Microsoft asked me to slow down, so I won't read your calendar before (today|tomorrow) at \d\d:\d\d\./);
     const { result: [status], ...statusAsked } = await between(() => command(h, chat, 'sync status'));
     expect(expectedBetween(statusAsked, (now) => `Last problem, ${berlinWhen(state!.lastError!.at, now)}: ${state!.lastError!.message}`)).toContain(paragraph(status!, 'Last problem'));
-    expect(status).toContain('Microsoft asked calbot to slow down');
+    expect(status).toContain('Microsoft asked me to slow down');
     expect(h.graph.requestCount(oid)).toBe(count);
   });
 
@@ -214,7 +214,7 @@ describe('sync jobs and commands', () => {
     await waitForJobUnlocked(userKey);
     h.graph.failNext({ status: 503, retryAfterSeconds: 3600, oid }, 1);
     const asked = Date.now();
-    expect(await command(h, chat, 'sync now')).toEqual(["The sync didn't work: Microsoft Graph is not answering right now; calbot will try again shortly."]);
+    expect(await command(h, chat, 'sync now')).toEqual(["The sync didn't work: Microsoft Graph is not answering right now; I'll try again shortly."]);
     const state = await h.store.collections.syncStates.findOne({ _id: userKey });
     expect(state!.throttledUntil!.getTime()).toBeGreaterThanOrEqual(asked + 3600_000 - 1000);
     await waitForJobUnlocked(userKey);
@@ -232,17 +232,19 @@ describe('sync jobs and commands', () => {
     await waitForJobUnlocked(userKey);
     h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/calendarView/delta' });
     const before = h.connector.messages(chat.conversationId).length;
-    expect(await command(h, chat, 'sync now')).toEqual(["The sync didn't work: calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account."]);
+    expect(await command(h, chat, 'sync now')).toEqual(['The sync didn\'t work: I can no longer read your Outlook calendar. Say "reconnect" to sign in again.']);
     // Every interval would be refused the same way: syncing stops until a new sign-in, and the user is told once.
     expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'needs-reconnect' });
     expect((await h.calbot.syncJobs.jobInfo(userKey))!.disabled).toBe(true);
     const cards = (await h.connector.waitFor(before + 2, (r) => r.conversationId === chat.conversationId)).slice(before).filter((r) => r.activity.attachments?.length);
     expect(cards).toHaveLength(1);
     expect(cards[0]!.activity.attachments![0]!.content.body.map((b: { text?: string }) => b.text).join(' ')).toContain('Reconnect your Outlook calendar');
+    // What happened, above the card that says what to do (Teams shows both).
+    expect(cards[0]!.activity.text).toBe('I stopped syncing your calendar: your Outlook connection has expired or was revoked.');
     const { lastError } = (await h.store.collections.syncStates.findOne({ _id: userKey }))!;
     const { result: [status], ...asked } = await between(() => command(h, chat, 'sync status'));
     expect(status).toMatch(/^Syncing is paused: your Outlook connection \(bo\.denied@contoso\.example\) has expired or was revoked\. Say "reconnect" to sign in again\./);
-    expect(expectedBetween(asked, (now) => `Last problem, ${berlinWhen(lastError!.at, now)}: calbot can no longer read your Outlook calendar. Please reconnect your Microsoft account.`)).toContain(paragraph(status!, 'Last problem'));
+    expect(expectedBetween(asked, (now) => `Last problem, ${berlinWhen(lastError!.at, now)}: I can no longer read your Outlook calendar. Say "reconnect" to sign in again.`)).toContain(paragraph(status!, 'Last problem'));
   });
 
   test('a 403 for another reason (no consent missing: a licence removed for a while): recorded, the account stays connected and the next round tries again', async () => {
@@ -270,7 +272,7 @@ describe('sync jobs and commands', () => {
     const message = new MailboxUnavailableError(404).userMessage;
     expect(state).toMatchObject({ status: 'error', roundsCompleted: 0, lastError: { kind: 'mailbox', message } });
     expect(message).toBe(
-      'Your Microsoft account has no Exchange Online mailbox calbot can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.',
+      'Your Microsoft account has no Exchange Online mailbox I can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.',
     );
     // Not a sign-in problem: no reconnect card, the account stays connected and its job enabled, due again in hours.
     await waitForJobUnlocked(userKey);
@@ -577,7 +579,7 @@ describe('tokens during sync', () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Cy Revoked');
     h.identity.revokeRefreshTokens(microsoft.oid);
     const before = h.connector.messages(chat.conversationId).length;
-    expect(await command(h, chat, 'sync now')).toEqual(['The sync didn\'t work: Your Outlook connection has expired or was revoked. Say "connect outlook" to sign in again.']);
+    expect(await command(h, chat, 'sync now')).toEqual(['The sync didn\'t work: Your Outlook connection has expired or was revoked. Say "reconnect" to sign in again.']);
     const cards = (await h.connector.waitFor(before + 2, (r) => r.conversationId === chat.conversationId)).slice(before).filter((r) => r.activity.attachments?.length);
     expect(cards).toHaveLength(1);
     const card = cards[0];

@@ -29,7 +29,7 @@ describe('syncStatusText', () => {
 
   test('a lapsed connection is said once, as "reconnect", not again as the stored failure\'s "connect outlook"', () => {
     const lapsed = { ...account, status: 'needs-reconnect' } as AccountDoc;
-    const message = 'Your Outlook connection has expired or was revoked. Say "connect outlook" to sign in again.';
+    const message = 'Your Outlook connection has expired or was revoked. Say "reconnect" to sign in again.';
     const state = synced('2026-11-26T08:00:00Z', { status: 'needs-reconnect', lastError: { at: new Date('2026-11-26T09:00:00Z'), kind: 'reconnect-needed', message } });
     expect(syncStatusText({ user, account: lapsed, state, job: { ...job('2026-11-26T11:00:00Z'), disabled: true }, now: new Date('2026-11-26T10:00:00Z') }).split('\n\n')).toEqual([
       'Syncing is paused: your Outlook connection (ada@contoso.example) has expired or was revoked. Say "reconnect" to sign in again.',
