@@ -240,6 +240,8 @@ export function normalizeQuestionText(text: string): string {
     // "this weeks meetings", "next months schedule": a possessive typed without its apostrophe, not a plural ("last
     // weeks" chrono-node reads as a week ago, "this weeks" not at all).
     .replace(/\b(this|next|last|coming|current|previous) (week|weekend|month)s\b/g, '$1 $2')
+    // "mondays meetings", "fridays schedule" too ("meetings with sam mondays" stays a plural).
+    .replace(/\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s (?=(?:meetings?|schedule|agenda|calendar|plans|events?|calls?|appointments?)\b)/g, '$1 ')
     // chrono-node reads "in a week" and "in 2 weeks", not "a week from today" ("today" alone) or "a fortnight".
     // "The day after tomorrow" it works out in the server's zone, not the one it is given (a New York evening is
     // already Thursday in UTC), and "day after tomorrow" or "tomorrow and the day after" not at all: "overmorrow" and

@@ -327,6 +327,8 @@ const rows: Row[] = [
   // ... nor a day named with a possessive
   ["next monday's meetings", L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   ["next week's meetings", L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['mondays meetings', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['next mondays agenda', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   // several next meetings (they read as today's agenda)
   ['next 3 meetings', L, 'next'],
   ['my next two meetings', L, 'next'],
