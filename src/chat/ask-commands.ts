@@ -89,9 +89,10 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
       help: { usage: 'timezone Europe/Paris', description: 'show times in this zone (also: timezone reset; timezone alone says which one is used)' },
       match: (text) => parseTimeZoneCommand(text),
       async run(turn, user, parsed) {
-        // match() saw lower-cased text; Windows zone names are matched as Outlook spells them, so re-read the original.
+        // match() saw lower-cased text; Windows zone names are matched as Outlook spells them, so re-read the original
+        // (which a zone not known is also quoted back as, as typed).
         const original = parseTimeZoneCommand((turn.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim());
-        const command = original && !(original instanceof BadTimeZoneInput) ? original : parsed;
+        const command = original ?? parsed;
         if (command instanceof BadTimeZoneInput) {
           await turn.sendActivity({ text: command.message, textFormat: 'plain' });
           return;

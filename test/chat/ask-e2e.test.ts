@@ -582,7 +582,7 @@ describe('asking about the schedule, end to end', () => {
     expect(await nextRowTime()).toMatch(new RegExp(`^(\\w{3} )?${timeIn('America/New_York')}–`));
 
     const bad = await ask(h, 'timezone Mars/Olympus_Mons', dan);
-    expect(bad.text).toBe('I don\'t know the time zone "mars/olympus_mons". Use a name like Europe/Paris or America/New_York (or a Windows name like "W. Europe Standard Time").');
+    expect(bad.text).toBe('I don\'t know the time zone "Mars/Olympus_Mons". Use a name like Europe/Paris or America/New_York (or a Windows name like "W. Europe Standard Time").');
     expect((await h.store.collections.chatUsers.findOne({ _id: userKeyOf(dan) }))?.timeZoneOverride).toBeUndefined();
   });
 
