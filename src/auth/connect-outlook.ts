@@ -143,12 +143,15 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
           const hours = account.workingHours
             ? `your Outlook working hours, ${describeWorkingWeek(account.workingHours, zone, style)}`
             : `${describeWorkingWeek(DEFAULT_WORKING_HOURS, zone, style)} (Outlook has not told me your working hours)`;
+          // Connected is not synced: a mailbox Graph cannot read, or a failing sync, would otherwise look fine here.
+          const sync = await collections.syncStates.findOne({ _id: user._id }, { projection: { status: 1 } });
           await turn.sendActivity({
             text: [
               // The day in the zone the rest is in: the UTC date is another day in the evening west of Greenwich.
               `Connected to Outlook as ${account.displayName ? `${account.displayName} (${account.username})` : account.username} since ${shortDate(DateTime.fromJSDate(account.connectedAt).setZone(zone), now)}.`,
               describeUserZone(zone, source, clockTime(now, style)),
               `Free time is looked for in ${hours}.`,
+              ...(sync?.status === 'error' ? ['The last sync did not work: say "sync status" for why.'] : []),
             ].join(' '),
             textFormat: 'plain',
           });

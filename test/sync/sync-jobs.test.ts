@@ -286,10 +286,14 @@ describe('sync jobs and commands', () => {
     const [status] = await command(h, chat, 'sync status');
     expect(paragraph(status!, 'Last problem')).toMatch(/^Last problem, (today|yesterday) at \d\d:\d\d: Your Microsoft account has no Exchange Online mailbox/);
     expect(paragraph(status!, 'Next sync')).toMatch(/^Next sync (today|tomorrow) at \d\d:\d\d\.$/);
+    // "status" says connected, and that syncing is not working.
+    const [account] = await command(h, chat, 'status');
+    expect(account).toMatch(/^Connected to Outlook as .* The last sync did not work: say "sync status" for why\.$/);
 
     h.graph.setExchange(microsoft.oid, 'online');
     h.graph.addEvent(microsoft.oid, { subject: 'First meeting', start: at(1, 9), end: at(1, 10) });
     expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    expect((await command(h, chat, 'status'))[0]).not.toContain('The last sync did not work');
     await waitForJobUnlocked(userKey);
     const [after] = await jobsOf(userKey);
     expect(after!.nextRunAt.getTime()).toBeLessThan(Date.now() + MAILBOX_RETRY_MS / 2); // the interval again
