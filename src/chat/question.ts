@@ -255,6 +255,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\bboxing day\b/g, 'dec 26')
     .replace(/\bnew years? eve\b/g, 'dec 31')
     .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$/g, 'jan 1')
+    // "friday week" (British): a week on from the coming friday, not this week's.
+    .replace(/(?<!\b(?:this|next|last|coming|of|the) )\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday) week\b(?! after)/g, 'a week on $1')
     // "monday after next" is that day of the week after next, as "wednesday the week after next" (weekRange).
     .replace(/\b(?:the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) after next\b/g, '$1 the week after next')
     .replace(/\b(?:the )?day after tomorrow\b/g, 'overmorrow')

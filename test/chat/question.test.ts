@@ -146,6 +146,8 @@ const rows: Row[] = [
   ['a week from friday', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
   ['two weeks from tomorrow', L, 'agenda', '2026-12-11T00:00', '2026-12-12T00:00'],
   ['a week on monday', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['monday week', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['am i free friday week at 3', L, 'free-at', '2026-12-04T15:00', '2026-12-04T15:30'],
   ['am i free a week from friday at 3', L, 'free-at', '2026-12-04T15:00', '2026-12-04T15:30'],
   ['meetings with sam a week from monday', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00', 'sam'],
   // a weekday after next: that day of the week after next, as "wednesday the week after next"
