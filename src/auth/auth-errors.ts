@@ -45,7 +45,8 @@ export class InvalidStateError extends AuthFailure {
 export class ConsentRefusedError extends AuthFailure {
   readonly kind = 'consent-refused';
   readonly httpStatus = 200;
-  readonly userMessage = 'Connection cancelled: calbot was not given access to your calendar. You can close this window.';
+  // Shown under the page's heading "Connection cancelled", which it does not repeat.
+  readonly userMessage = 'calbot was not given access to your calendar. You can close this window; to try again, say "connect outlook" in your chat with calbot.';
 
   constructor(readonly pending: PendingSignIn, microsoftErrorCodes: string | undefined) {
     super('the user refused consent', { kind: 'consent-refused', userKey: pending.userKey, aadsts: microsoftErrorCodes });

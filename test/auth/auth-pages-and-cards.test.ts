@@ -30,7 +30,7 @@ describe('auth result page', () => {
     // Already used is most often the success page reloaded: not "Outlook not connected".
     [new InvalidStateError('unknown-or-used'), 400, /Sign-in link already used<\/h1>\n<p>This sign-in link has already been used, or it is not one calbot made\. If you have just connected Outlook, you are all set/],
     [new InvalidStateError('malformed'), 400, /Outlook not connected<\/h1>\n<p>This sign-in link is invalid, expired or was already used/],
-    [new ConsentRefusedError(pending, 'AADSTS65004'), 200, /Connection cancelled/],
+    [new ConsentRefusedError(pending, 'AADSTS65004'), 200, /Connection cancelled<\/h1>\n<p>calbot was not given access to your calendar\. You can close this window; to try again, say "connect outlook"/],
     [new SignInFailedError(pending, 'server_error', 'AADSTS50000'), 502, /server_error, AADSTS50000/],
     [new TokenEndpointError('invalid_client', {}), 502, /MICROSOFT_CLIENT_SECRET/],
     [new TokenEndpointError('temporarily_unavailable', {}), 502, /again in a minute/],
@@ -46,7 +46,7 @@ describe('auth result page', () => {
     expect(aadstsCodes('AADSTS70000: bad code xyz. Trace ID: 1 AADSTS70000')).toBe('AADSTS70000');
     const error = new ReconnectNeededError('msteams:u1', 'invalid_grant', true, { aadsts: 'AADSTS50173' });
     expect(error.logFields).toEqual({ kind: 'reconnect-needed', userKey: 'msteams:u1', reason: 'invalid_grant', newlyDetected: true, aadsts: 'AADSTS50173' });
-    expect(error.userMessage).toMatch(/connect outlook/);
+    expect(error.userMessage).toMatch(/Say "reconnect"/);
   });
 });
 
