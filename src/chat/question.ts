@@ -523,8 +523,11 @@ const NEXT_HOURS = new RegExp(`\\b(?:next|coming|following) (?:(${COUNT_WORD}) )
  * Hidden from chrono-node, which counts "a week after monday" from this week's Monday, past or not.
  */
 const DAYS_LATER = /\b(a|an|one|two|three|four|\d{1,2}) (days?|weeks?) (?:from|after|on) (?=\S)/;
-/** "for half an hour at 3", "free for an hour at 2": how long the time asked about is. */
-const LENGTH = /\bfor (?:(an?|one|\d{1,3}) (hours?|hrs?|minutes?|mins?)|(?:a )?half (?:an )?hour|an hour and a half)\b/;
+/**
+ * "for half an hour at 3", "free for an hour at 2", "for 2h at 3", "for 45m": how long the time asked about is. A
+ * number's unit may be written short and close up ("2h", "90min"): after "for", never a time ("at 9h" is 09:00).
+ */
+const LENGTH = /\bfor (?:(an?|one) (hours?|hrs?|minutes?|mins?)|(\d{1,3}) ?(hours?|hrs?|h|minutes?|mins?|m)|(?:a )?half (?:an )?hour|an hour and a half)\b/;
 
 /**
  * "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. Without "the"
@@ -786,9 +789,10 @@ function unsupportedSpan(t: string): UnsupportedSpan | undefined {
 function lengthAsked(t: string): number | undefined {
   const match = LENGTH.exec(t);
   if (!match) return undefined;
-  if (!match[1]) return match[0].includes('and a half') ? 90 : 30;
-  const count = /^\d/.test(match[1]) ? Number(match[1]) : 1;
-  return count > 0 ? Math.min(count * (match[2]!.startsWith('h') ? 60 : 1), 24 * 60) : undefined;
+  const unit = match[2] ?? match[4];
+  if (!unit) return match[0].includes('and a half') ? 90 : 30;
+  const count = match[3] ? Number(match[3]) : 1;
+  return count > 0 ? Math.min(count * (unit.startsWith('h') ? 60 : 1), 24 * 60) : undefined;
 }
 
 type NextQuestion = Extract<Question, { kind: 'next' }>;

@@ -445,6 +445,10 @@ const rows: Row[] = [
   // ... and a length asked for at a time
   ['is there anything for half an hour at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['am i free for an hour at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T16:00'],
+  // the unit written short ("2h" was read as a time two hours from now, and the length as the default half hour)
+  ['am i free for 2h at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T17:00'],
+  ['am i free for 90min at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T16:30'],
+  ['am i free for 45 m at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:45'],
   // ... but an hour range and a date range stay what they were
   ['do i have meetings between 2 and 4', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00'],
   ['meetings from dec 3 to 5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
