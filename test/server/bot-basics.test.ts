@@ -97,8 +97,10 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
 
   it('does not welcome itself', async () => {
     const user = teamsUser();
-    await h.post({ ...h.message('', user), type: 'conversationUpdate', membersAdded: [{ id: '28:calbot' }] });
-    expect(h.connector.messages(user.conversationId)).toHaveLength(0);
+    expect(await h.post({ ...h.message('', user), type: 'conversationUpdate', membersAdded: [{ id: '28:calbot' }] })).toBe(200);
+    // A message after it is answered: had calbot welcomed itself, that welcome would have come first.
+    expect(await h.say('hi', user)).toEqual([GREETING_NOT_CONNECTED_REPLY]);
+    expect(h.connector.messages(user.conversationId).map((r) => r.activity.text)).toEqual([GREETING_NOT_CONNECTED_REPLY]);
   });
 
   it('runs the turn for what real senders leave out of an activity, as botbuilder did (they were answered 400)', async () => {
@@ -124,7 +126,9 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
 
     const edited = teamsUser();
     expect(await h.post({ ...h.message('help', edited), type: 'messageUpdate', attachments: [{ content: '<div>help</div>' }] })).toBe(200);
-    expect(h.connector.messages(edited.conversationId)).toHaveLength(0);
+    // Not answered (an edit is not a new question), the next message is: an answer to the edit would have come first.
+    expect(await h.say('hi', edited)).toEqual([GREETING_NOT_CONNECTED_REPLY]);
+    expect(h.connector.messages(edited.conversationId).map((r) => r.activity.text)).toEqual([GREETING_NOT_CONNECTED_REPLY]);
   });
 
   describe('in a group chat or a channel, where everyone reads what calbot writes', () => {
