@@ -676,7 +676,10 @@ describe('two calbot processes on one database', () => {
       for (let round = 0; round < 4; round++) {
         const since = await Promise.all(users.map((u) => h.store.collections.syncStates.findOne({ _id: u.userKey })));
         await Promise.all(users.flatMap((u) => [h.calbot.syncJobs.requestRun(u.userKey), b.syncJobs.requestRun(u.userKey)]));
-        await Promise.all(users.map((u, i) => b.syncJobs.waitForRound(u.userKey, since[i]!, { timeoutMs: 15_000, includeRunning: true })));
+        const ended = await Promise.all(users.map((u, i) => b.syncJobs.waitForRound(u.userKey, since[i]!, { timeoutMs: 15_000, includeRunning: true })));
+        // Every user's round ran to its end (waitForRound gives up after its timeout with nothing): the next round's
+        // requests are not piled onto one still running, and the in-flight count below is of rounds that happened.
+        expect(ended.map((state) => state?.status)).toEqual(users.map(() => 'idle'));
       }
     } finally {
       h.graph.clearSlowRequests();
