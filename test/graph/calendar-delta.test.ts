@@ -117,6 +117,9 @@ describe('readDeltaPage: a full round', () => {
     const first = await readDeltaPage(client, WINDOW, { pageSize: 3 });
     const once = await readDeltaPage(client, first.nextLink!, { pageSize: 3 });
     const again = await readDeltaPage(client, first.nextLink!, { pageSize: 3 });
+    // The second page of eight events: three, none of the first page's.
+    expect(once.events).toHaveLength(3);
+    expect(once.events.filter((e) => first.events.some((f) => f.id === e.id))).toEqual([]);
     expect(again.events.map((e) => e.id)).toEqual(once.events.map((e) => e.id));
   });
 });
