@@ -552,6 +552,9 @@ describe('calbot with a user-assigned managed identity (UserAssignedMSI) on App 
   it("never writes the identity endpoint's header or a token to the log or the console", () => {
     const secrets = [h.managedIdentity!.environment.IDENTITY_HEADER, ...h.managedIdentity!.issued, ...h.botFramework.issued.channelTokens.map((token) => token.split('.').at(-1)!)];
     expect(secrets.length).toBeGreaterThan(2);
+    // The capture works: the turns, the refused one and the one whose token the identity was refused for, are in it.
+    expect(h.logLines.some((line) => /"path":"\/api\/messages","status":401/.test(line))).toBe(true);
+    expect(h.logLines.some((line) => /"msg":"turn failed"/.test(line) && /ManagedIdentityCredential/.test(line))).toBe(true);
     for (const line of [...h.logLines, ...h.consoleLines]) for (const secret of secrets) expect(line).not.toContain(secret);
   });
 });
