@@ -1,9 +1,11 @@
+import { MongoClient, type Document } from 'mongodb';
 import { GraphUnavailableError } from '../../src/graph/graph-errors.js';
 import { createLogger } from '../../src/log.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { collections, COLLECTIONS } from '../../src/store/collections.js';
 import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
 import type { Change } from '../../src/sync/change-set.js';
-import { RoundAbandonedError } from '../../src/sync/sync-engine.js';
+import { RoundAbandonedError, type SyncRoundResult } from '../../src/sync/sync-engine.js';
 import { at, command, connectedUser, dateIn, expectDaysMatchEvents, runRound, storedDays, storedEvents, summary, SYNC_ENV } from './sync-support.js';
 
 /**
@@ -144,8 +146,20 @@ describe('syncCalendar', () => {
     });
     for (const id of ids.slice(0, 18)) h.graph.updateEvent(microsoft.oid, id, { subject: 'Weekly (new room)', location: 'Room 9' });
     h.graph.deleteEvent(microsoft.oid, ids[18]!);
-    const result = await runRound(h, userKey, { config: { sync: { ...h.calbot.config.sync, pageSize: 50 } } });
+    // The round's own reads of the events, through a client of its own that reports the commands it sends.
+    const watched = await MongoClient.connect(process.env.CALBOT_TEST_MONGODB_URI!, { monitorCommands: true });
+    const reads: Document[] = [];
+    watched.on('commandStarted', (started) => void (started.commandName === 'find' && started.command.find === COLLECTIONS.events && reads.push(started.command.filter)));
+    let result: SyncRoundResult;
+    try {
+      result = await runRound(h, userKey, { collections: collections(watched.db(h.store.db.databaseName)), config: { sync: { ...h.calbot.config.sync, pageSize: 50 } } });
+    } finally {
+      await watched.close();
+    }
     expect(result).toMatchObject({ changeSet: { added: 0, updated: 18, removed: 1 } });
+    // The 19 events the page names, in one query of the user's events: not a point read each.
+    expect(reads).toEqual([{ userKey, _id: { $in: expect.arrayContaining(ids.slice(0, 19).map((id) => `${userKey}|${id}`)) } }]);
+    expect(reads[0]!._id.$in).toHaveLength(19);
     const events = await storedEvents(h, userKey);
     expect(events.map((e) => e.subject)).toEqual([...Array.from({ length: 18 }, () => 'Weekly (new room)'), 'Weekly 19']);
     await expectDaysMatchEvents(h, userKey);
