@@ -87,12 +87,18 @@ describe('the answer context on the chat user', () => {
   test('a job run refreshes a copy but never makes one: a round ending after a disconnect cannot bring the account back', async () => {
     const { userKey, chat } = await connectedUser(h, 'Ada Late');
     await jobReleased(userKey);
+    expect((await chatUser(userKey))?.answerContext).toBeDefined();
     await command(h, chat, 'disconnect outlook');
+    expect((await chatUser(userKey))?.answerContext).toBeUndefined();
     // What a round that read the sources just before the disconnect would write afterwards: refused, no copy.
     await h.store.collections.accounts.insertOne({ _id: userKey, homeAccountId: 'h', username: 'ada@contoso.example', displayName: 'Ada', tenantId: 't', status: 'connected', connectedAt: new Date(), updatedAt: new Date() });
     await copyAnswerContext(h.store.collections, userKey, { onlyIfCopied: true });
     expect((await chatUser(userKey))?.answerContext).toBeUndefined();
+    // Not for want of an account to copy: a copy that may be made (a sign-in's) is made of it.
+    await copyAnswerContext(h.store.collections, userKey);
+    expect((await chatUser(userKey))?.answerContext).toMatchObject({ account: { status: 'connected' } });
     await h.store.collections.accounts.deleteOne({ _id: userKey });
+    await copyAnswerContext(h.store.collections, userKey); // no account: the copy goes, as the disconnect left it
   });
 
   test('start-up gives a copy to connected users who have none (data from before copies), and only to them', async () => {
