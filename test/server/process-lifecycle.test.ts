@@ -72,7 +72,9 @@ describe('calbot as a process on embedded defaults', () => {
     // An operator filters by event: a line without one, from start-up to shutdown, is found by no filter.
     expect(logLines.filter((l) => l.level >= 30 && typeof l.event !== 'string').map((l) => l.msg)).toEqual([]);
     // The key generated for embedded mode is announced, never printed.
+    expect(logLines).toEqual(expect.arrayContaining([expect.objectContaining({ level: 40, event: 'encryption-key-generated', path: join(dataDir, 'token-encryption.key') })]));
     const key = readFileSync(join(dataDir, 'token-encryption.key'), 'utf8').trim();
+    expect(key.length).toBeGreaterThan(20);
     expect(output).not.toContain(key);
   }, 120_000);
 
