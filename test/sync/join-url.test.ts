@@ -132,6 +132,9 @@ describe('joinUrlOf: the link that joins an online meeting', () => {
     expect(joinUrlOf(event({ body: { content: late } }))).toBeUndefined();
     const straddling = `${'x'.repeat(64 * 1024 - 30)} https://zoom.us/j/91234567890?pwd=abcdefghijklmnop more`;
     expect(joinUrlOf(event({ body: { content: straddling } }))).toBeUndefined();
+    // Not bodies this long refused whole: the same links inside the first 64 KB are read.
+    expect(joinUrlOf(event({ body: { content: `${'x'.repeat(60 * 1024)} https://zoom.us/j/1 ${'x'.repeat(10 * 1024)}` } }))).toBe('https://zoom.us/j/1');
+    expect(joinUrlOf(event({ body: { content: `${'x'.repeat(64 * 1024 - 100)} https://zoom.us/j/91234567890?pwd=abcdefghijklmnop more` } }))).toBe('https://zoom.us/j/91234567890?pwd=abcdefghijklmnop');
   });
 
   // Each of these once made a regex backtrack for seconds, or returned a 60 KB "link"; the answer is none.
