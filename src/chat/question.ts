@@ -584,12 +584,12 @@ function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
  * `now` is the clock, `zone` the user's IANA zone: "today" and "friday" are the user's today and friday.
  */
 export function parseQuestion(text: string, now: Date, zone: string, options: QuestionOptions = {}): Question | UnsupportedSpan | undefined {
-  const normalized = normalizeQuestionText(text);
-  const { part, rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
+  const normalized = movableHolidays(normalizeQuestionText(text), today);
+  const { part, rest: t } = splitDayPart(normalized);
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
 
   // "next summer", "meetings this year": said to be no span calbot answers for, not read as a name or as today.
   const unsupported = unsupportedSpan(normalized);
@@ -1118,12 +1118,50 @@ function meetingCount(word: string | undefined, plural: boolean): { count: numbe
 }
 
 /**
+ * Holidays whose date moves from year to year (the fixed ones are normalizeQuestionText's), as the next such day
+ * from `today` on: Good Friday, Easter (Western, by the Gregorian computus) and Easter Monday, and Thanksgiving (the
+ * fourth Thursday of November, as in the US). A bare "easter" or "thanksgiving" only as a day ("on easter"):
+ * "easter party" and "thanksgiving lunch" are meetings' names. Without this, "whats on easter" was today's agenda.
+ */
+function movableHolidays(text: string, today: DateTime): string {
+  if (!/\b(?:easter|good friday|thanksgiving)\b/.test(text)) return text;
+  const next = (dayIn: (year: number) => DateTime) => {
+    // Compared as dates: the holiday's midnight and the user's are in different zones on a server elsewhere.
+    const thisYear = dayIn(today.year).toISODate()!;
+    return thisYear < today.toISODate()! ? dayIn(today.year + 1).toISODate()! : thisYear;
+  };
+  const easter = (offset: number) => () => next((year) => easterSunday(year).plus({ days: offset }));
+  const thanksgiving = () => next((year) => {
+    const first = DateTime.fromObject({ year, month: 11, day: 1 }, { zone: 'utc' });
+    return first.plus({ days: ((4 - first.weekday + 7) % 7) + 21 });
+  });
+  return text
+    .replace(/\bgood friday\b/g, easter(-2))
+    .replace(/\beaster monday\b/g, easter(1))
+    .replace(/\beaster (?:sunday|day)\b|(?<=^|\b(?:on|for|at|over) )easter$/g, easter(0))
+    .replace(/\bthanksgiving day\b|(?<=^|\b(?:on|for|at|over) )thanksgiving$/g, thanksgiving);
+}
+
+/** Easter Sunday of `year` (Gregorian calendar; the "anonymous Gregorian" computus). */
+function easterSunday(year: number): DateTime {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const h = (19 * a + b - Math.floor(b / 4) - Math.floor((b - Math.floor((b + 8) / 25) + 1) / 3) + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return DateTime.fromObject({ year, month, day }, { zone: 'utc' });
+}
+
+/**
  * Whether parseQuestion reads `text` as a question, without placing it in a zone: the words decide, and whether
  * chrono-node finds a day or a time in them does not depend on the zone. Most questions are decided by the words
  * alone, so the bot can tell a question from a command without reading dates twice.
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
-  const normalized = normalizeQuestionText(text);
+  const normalized = movableHolidays(normalizeQuestionText(text), DateTime.fromJSDate(now, { zone: 'utc' }).startOf('day'));
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
   if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;

@@ -222,6 +222,12 @@ const rows: Row[] = [
   ['anything on new years eve', L, 'agenda', '2026-12-31T00:00', '2027-01-01T00:00'],
   ["new year's day", L, 'agenda', '2027-01-01T00:00', '2027-01-02T00:00'],
   ['christmas party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // ... and on dates that move: the next one from today (they were today's agenda, or no question)
+  ['thanksgiving day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // today, the fourth Thursday of November
+  ['whats on easter', L, 'agenda', '2027-03-28T00:00', '2027-03-29T00:00'],
+  ['am i free on good friday', L, 'free-slots', '2027-03-26T00:00', '2027-03-27T00:00'],
+  ['easter monday', L, 'agenda', '2027-03-29T00:00', '2027-03-30T00:00'],
+  ['easter party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['in 2 days', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['day after tomorrow', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['whats on day after tmrw', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
