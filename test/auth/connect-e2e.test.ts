@@ -272,7 +272,9 @@ describe('connect outlook, end to end through the server', () => {
       chatUser: await collections.chatUsers.countDocuments({ _id: userKey }),
       jobs: await jobs(),
     });
+    // The day docs the standup is filed under: one, or two when its half hour crosses midnight UTC.
     expect(await held()).toEqual({ account: 1, tokens: 1, events: 1, days: expect.any(Number), syncState: 1, chatUser: 1, jobs: 1 });
+    expect((await held()).days).toBeGreaterThan(0);
     const installation = (action: string, extra: object = {}) => ({ ...h.message('', chat), type: 'installationUpdate', text: undefined, action, ...extra });
 
     // An upgrade of the app, and calbot's removal from a team the user is in, leave the user's own link alone.
