@@ -587,7 +587,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
-  const normalized = movableHolidays(normalizeQuestionText(text), today);
+  const normalized = movableHolidays(normalizeQuestionText(text), () => today);
   const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
 
@@ -1123,8 +1123,10 @@ function meetingCount(word: string | undefined, plural: boolean): { count: numbe
  * fourth Thursday of November, as in the US). A bare "easter" or "thanksgiving" only as a day ("on easter"):
  * "easter party" and "thanksgiving lunch" are meetings' names. Without this, "whats on easter" was today's agenda.
  */
-function movableHolidays(text: string, today: DateTime): string {
+function movableHolidays(text: string, todayOf: () => DateTime): string {
+  // Most questions name none: the day is worked out only for those that do.
   if (!/\b(?:easter|good friday|thanksgiving)\b/.test(text)) return text;
+  const today = todayOf();
   const next = (dayIn: (year: number) => DateTime) => {
     // Compared as dates: the holiday's midnight and the user's are in different zones on a server elsewhere.
     const thisYear = dayIn(today.year).toISODate()!;
@@ -1161,7 +1163,7 @@ function easterSunday(year: number): DateTime {
  * alone, so the bot can tell a question from a command without reading dates twice.
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
-  const normalized = movableHolidays(normalizeQuestionText(text), DateTime.fromJSDate(now, { zone: 'utc' }).startOf('day'));
+  const normalized = movableHolidays(normalizeQuestionText(text), () => DateTime.fromJSDate(now, { zone: 'utc' }).startOf('day'));
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
   if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;
