@@ -119,11 +119,11 @@ function peopleOf(event: GraphEvent, owner: MailboxOwner): string[] {
     if (owner.addresses.includes(attendee.emailAddress?.address?.trim().toLowerCase() ?? '')) continue;
     const person = personOf(attendee.emailAddress);
     if (!person) continue;
-    if (person.x500Name !== undefined && person.x500Name === ownerName) continue;
+    if (person.x500 && person.displayName === ownerName) continue;
     if (people.some((p) => p.key === person.key)) continue;
     const sameName = people.findIndex((p) => sameX500Person(p, person));
     if (sameName >= 0) {
-      if (person.x500Name === undefined) people[sameName] = person; // the SMTP entry names them better
+      if (!person.x500) people[sameName] = person; // the SMTP entry names them better
       continue;
     }
     people.push(person);
@@ -133,14 +133,14 @@ function peopleOf(event: GraphEvent, owner: MailboxOwner): string[] {
 
 /** An X.500 entry and another of the same display name: one person (see peopleOf). */
 function sameX500Person(a: Person, b: Person): boolean {
-  return (a.x500Name !== undefined || b.x500Name !== undefined) && a.displayName === b.displayName;
+  return (a.x500 || b.x500) && a.displayName === b.displayName;
 }
 
 /**
  * A person as a name can find them: the display name, and the address's part before '@' when the name does not hold
  * it ("Robert Kahn bob.kahn": "with bob" finds him; a guest named by their address is its user part). An address
  * without '@' (Exchange's X.500 form for some accounts inside the organization) adds nothing: such a person is known
- * by name only (x500Name, lower-case).
+ * by name only.
  */
 interface Person {
   /** What makes two entries one person: the address, lower-case; an X.500 one's display name. */
@@ -149,8 +149,8 @@ interface Person {
   name: string;
   /** The display name alone, lower-case. */
   displayName: string;
-  /** Set (the display name) when the address is an X.500 one. */
-  x500Name?: string;
+  /** The address is an X.500 one. */
+  x500: boolean;
 }
 
 function personOf(email: GraphEmailAddress | null | undefined): Person | undefined {
@@ -163,8 +163,7 @@ function personOf(email: GraphEmailAddress | null | undefined): Person | undefin
   const displayName = name.toLowerCase();
   if (user && !lettersOf(name).includes(lettersOf(user))) name = name ? `${name} ${user}` : user;
   if (!name) return undefined;
-  if (at > 0) return { key: address.toLowerCase(), name, displayName };
-  return { key: name.toLowerCase(), name, displayName, x500Name: displayName };
+  return at > 0 ? { key: address.toLowerCase(), name, displayName, x500: false } : { key: displayName, name, displayName, x500: true };
 }
 
 /** Letters and digits only, without accents or case: "Sam Smith" holds "sam.smith". */

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Config } from '../config.js';
 import { readDeltaPage, type DeltaPage } from '../graph/calendar-delta.js';
@@ -509,7 +510,7 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
     // Unchanged in Outlook, but read otherwise now: stored before calbot kept people (EventDoc.people) or read
     // invitations for join links, or before it left out those who declined and knew the user's mail address. Written
     // again once, unannounced (the same etag is no news).
-    const readAnew = old !== undefined && (!samePeople(old.people, doc.people) || old.joinUrl !== doc.joinUrl);
+    const readAnew = old !== undefined && (!isDeepStrictEqual(old.people, doc.people) || old.joinUrl !== doc.joinUrl);
     if (old && old.etag !== undefined && old.etag === doc.etag && !readAnew) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
       if (fullRound && old.seenInRound !== fullRound.mark) {
@@ -609,10 +610,6 @@ function gainedDates(previous: SyncWindow, window: SyncWindow): Set<string> {
   add(window.start.getTime(), Math.min(previous.start.getTime(), window.end.getTime()));
   add(Math.max(previous.end.getTime(), window.start.getTime()), window.end.getTime());
   return gained;
-}
-
-function samePeople(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((name, i) => name === b![i]);
 }
 
 function overlaps(doc: Pick<EventDoc, 'start' | 'end'>, window: SyncWindow): boolean {
