@@ -183,6 +183,22 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
       expect((await connector.confirmConnection(userKey, pending.confirmation.code)).kind).toBe('connected');
     });
 
+    it("a channel other than Teams asks for the code though its message named the signed-in account's object id (Web Chat and Direct Line pass on what their client wrote)", async () => {
+      const connector = auth();
+      for (const channelId of ['webchat', 'directline']) {
+        const userKey = `${channelId}:${randomUUID()}`;
+        fake.signInAs(ada.oid);
+        const link = await connector.createSignInLink(userKey, { ...conversation(userKey, ada.oid), channelId });
+        const result = await connector.completeSignIn(await browse(link));
+        expect(result).toMatchObject({ userKey, confirmation: { code: expect.stringMatching(/^\d{6}$/) } });
+        expect(await store.collections.accounts.findOne({ _id: userKey })).toBeNull();
+        expect(await store.collections.tokenCaches.findOne({ _id: userKey })).toBeNull();
+      }
+      // The same object id from Teams is Teams' own word: linked at once.
+      const userKey = `msteams:${randomUUID()}`;
+      expect((await connect(connector, userKey, ada)).account.username).toBe(ada.upn);
+    });
+
     it(`${MAX_CONFIRMATION_ATTEMPTS} wrong codes end the sign-in, tokens and all`, async () => {
       const connector = auth();
       const userKey = `msteams:${randomUUID()}`;
