@@ -132,7 +132,7 @@ export async function startCalbot(
     logger,
     commands: [
       ...connectOutlookCommands(connectDeps),
-      ...syncCommands({ collections, jobs: syncJobs, proactive, logger, auth, clock }),
+      ...syncCommands({ collections, jobs: syncJobs, proactive, notices, logger, auth, clock }),
       ...notifyCommands({ collections, notices, logger, horizonDays: config.notifyHorizonDays }),
       // Last: questions are the broadest match; every command above wins over a look-alike question.
       ...askCommands({ collections, auth, logger, syncIntervalMs: config.sync.intervalMs, now: clock }),

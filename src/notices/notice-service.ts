@@ -117,6 +117,11 @@ export interface NoticeService {
 }
 
 export const SEND_NOTICES_JOB = 'send-notices';
+/**
+ * The lease "sync now" holds while it answers: the user's notices wait for it, in every process, so its reply
+ * ("Synced: 1 new, ...") comes before the notices of the round it reports; it sends them once its reply is out.
+ */
+export const replyHoldKey = (userKey: string) => `notices-after-reply:${userKey}`;
 const FRESH_NOTICE_MS = 2_000;
 /** Why a notice whose send was given up at shutdown without an answer is not sent again. */
 export const UNCONFIRMED = 'unconfirmed: calbot stopped before the Bot Connector answered; it may have arrived';
@@ -240,6 +245,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const counts = await Promise.all(
       [...byUser].map(async ([userKey, ids]) => {
         if (!onlyUser && (await syncLeases.isHeld(syncLeaseKey(userKey)))) return 0;
+        if (await syncLeases.isHeld(replyHoldKey(userKey))) return 0;
         // Another process holding this user's lease sends these; what it misses, the next pass finds.
         return userLocks.run(userKey, async () => (await leases.withLease(`notices|${userKey}`, options.claimMs, (lease) => deliver(userKey, ids, lease)))?.value ?? 0);
       }),

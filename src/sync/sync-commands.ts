@@ -6,7 +6,9 @@ import type { ProactiveSender } from '../chat/proactive.js';
 import { clockTime, shortDate, type ClockStyle } from '../chat/date-text.js';
 import { resolveUserZone } from '../chat/time-zone.js';
 import type { Logger } from '../log.js';
+import { replyHoldKey, type NoticeService } from '../notices/notice-service.js';
 import type { AccountDoc, ChatUserDoc, Collections, SyncStateDoc } from '../store/collections.js';
+import { Leases } from '../store/leases.js';
 import type { SyncJobInfo, SyncJobs } from './sync-jobs.js';
 import { luxonZone } from '../chat/zone-offsets.js';
 
@@ -17,6 +19,8 @@ export interface SyncCommandDeps {
   collections: Collections;
   jobs: SyncJobs;
   proactive: ProactiveSender;
+  /** The round's change notices wait for "sync now"'s reply, then are sent. */
+  notices: Pick<NoticeService, 'sendDue'>;
   logger: Logger;
   /** Undefined when the Microsoft app is not configured: nothing syncs, and only an admin can change that. */
   auth: MicrosoftAuth | undefined;
@@ -28,12 +32,43 @@ export interface SyncCommandDeps {
   clock?: () => Date;
 }
 
+/** How long a "sync now"'s hold on the user's notices lasts unless renewed: a process that dies holding it delays them this long. */
+const REPLY_HOLD_MS = 30_000;
+
 /** "sync now" and "sync status". */
 export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
   const { collections, jobs, logger } = deps;
   const inTurnWaitMs = deps.inTurnWaitMs ?? 10_000;
   const roundTimeoutMs = deps.roundTimeoutMs ?? 10 * 60_000;
   const clock = deps.clock ?? (() => new Date());
+  // Leases run on the real clock, as the notice sender reads them.
+  const holds = new Leases(collections.leases, `sync-now-${process.pid}`);
+
+  /**
+   * The user asked; the answer ("Synced: 1 new, ...") comes first, then the notices of what the round found, which
+   * say what it counted. Until `release()` the notice senders (of every process: a lease) leave the user's notices
+   * in the outbox, untouched, so nothing is lost or sent twice; release() sends them. Another "sync now" holding it
+   * already (said twice): that one's release sends them.
+   */
+  const holdNotices = async (userKey: string) => {
+    const hold = await holds.acquire(replyHoldKey(userKey), REPLY_HOLD_MS).catch((error: Error) => {
+      // Notices then simply do not wait for the reply.
+      logger.warn({ event: 'sync-now-hold-failed', userKey, err: error.message }, 'sync now: could not hold the notices back');
+      return undefined;
+    });
+    const renewal = setInterval(() => void hold?.renew(REPLY_HOLD_MS).catch(() => undefined), REPLY_HOLD_MS / 3);
+    renewal.unref();
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      clearInterval(renewal);
+      if (!hold) return;
+      await hold.release().catch((error: Error) => logger.warn({ event: 'sync-now-hold-release-failed', userKey, err: error.message }, 'sync now: could not release the notices (they go when the hold lapses)'));
+      // Not awaited: a turn does not wait for the notices' pacing (the notice service tracks the pass).
+      void deps.notices.sendDue(userKey).catch((error: Error) => logger.error({ event: 'notices-send-failed', userKey, err: error.message }, 'sending notices failed'));
+    };
+  };
 
   return [
     defineCommand({
@@ -53,21 +88,33 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
           const why = state.lastError?.kind === 'unavailable' ? 'Microsoft Graph is not answering and asked me to wait' : 'Microsoft asked me to slow down';
           return void (await turn.sendActivity(`${why}, so I won't read your calendar before ${formatWhen(state.throttledUntil, clock(), zone, account.clockStyle)}. I'll catch up then on my own.`));
         }
-        let request = await jobs.requestRun(user._id);
-        if (request.missing) {
-          await jobs.ensureJob(user._id);
-          request = await jobs.requestRun(user._id);
+        // Before the round is asked for: its notices are sent as it ends, and must find the hold there.
+        const release = await holdNotices(user._id);
+        let later = false;
+        try {
+          let request = await jobs.requestRun(user._id);
+          if (request.missing) {
+            await jobs.ensureJob(user._id);
+            request = await jobs.requestRun(user._id);
+          }
+          if (request.alreadyRunning) await turn.sendActivity("A sync is already running; I'll tell you when it finishes.");
+          const round = jobs.waitForRound(user._id, request.since, { timeoutMs: roundTimeoutMs, includeRunning: request.alreadyRunning });
+          const early = await Promise.race([round, new Promise<'later'>((done) => setTimeout(() => done('later'), inTurnWaitMs).unref())]);
+          if (early !== 'later') return void (await turn.sendActivity(roundSummary(early)));
+          // "Already running" has said that the answer comes when the round ends; saying it again adds nothing.
+          if (!request.alreadyRunning) await turn.sendActivity("Syncing your calendar; it's taking a while, I'll tell you when it's done.");
+          later = true;
+          void round
+            .then(
+              (state) => deps.proactive.send(user._id, roundSummary(state)),
+              (error: Error) => logger.warn({ event: 'sync-now-wait-failed', userKey: user._id, err: error.message }, 'sync now: waiting failed'),
+            )
+            .catch((error: Error) => logger.warn({ event: 'sync-now-reply-failed', userKey: user._id, err: error.message }, 'sync now: could not reply'))
+            .finally(() => release());
+        } finally {
+          // Answered in the turn (or failed): the notices go now. Answered later: when that answer is out.
+          if (!later) await release();
         }
-        if (request.alreadyRunning) await turn.sendActivity("A sync is already running; I'll tell you when it finishes.");
-        const round = jobs.waitForRound(user._id, request.since, { timeoutMs: roundTimeoutMs, includeRunning: request.alreadyRunning });
-        const early = await Promise.race([round, new Promise<'later'>((done) => setTimeout(() => done('later'), inTurnWaitMs).unref())]);
-        if (early !== 'later') return void (await turn.sendActivity(roundSummary(early)));
-        // "Already running" has said that the answer comes when the round ends; saying it again adds nothing.
-        if (!request.alreadyRunning) await turn.sendActivity("Syncing your calendar; it's taking a while, I'll tell you when it's done.");
-        void round.then(
-          (state) => deps.proactive.send(user._id, roundSummary(state)),
-          (error: Error) => logger.warn({ event: 'sync-now-wait-failed', userKey: user._id, err: error.message }, 'sync now: waiting failed'),
-        ).catch((error: Error) => logger.warn({ event: 'sync-now-reply-failed', userKey: user._id, err: error.message }, 'sync now: could not reply'));
       },
     }),
     defineCommand({

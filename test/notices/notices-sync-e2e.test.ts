@@ -90,6 +90,31 @@ describe('change notices after real sync rounds', () => {
     expect(notices[0]!.activity.attachments![0]!.content.body[0].inlines[0].text).toBe('8 calendar changes');
   });
 
+  it('"sync now": its reply comes first, then the notices of the round it reports, each once', async () => {
+    const ids: Record<string, string> = {};
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Ora Order', (oid) => {
+      ids.standup = h.graph.addEvent(oid, { subject: 'Standup', start: at(2, 8), end: at(2, 8, 15) });
+    });
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 1 event');
+    const before = h.connector.messages(chat.conversationId).length;
+    h.graph.addEvent(microsoft.oid, { subject: 'Kickoff', start: at(1, 14), end: at(1, 15), location: 'Room 1' });
+    h.graph.updateEvent(microsoft.oid, ids.standup!, { start: at(3, 8), end: at(3, 8, 15) });
+
+    expect(await h.post(h.message('sync now', chat))).toBe(200);
+    await h.connector.waitFor(before + 3, (r) => r.conversationId === chat.conversationId);
+    await waitForState(h, userKey, (state) => state.status !== 'running' && state.roundsCompleted >= 2);
+    await h.calbot.notices.idle();
+    await h.calbot.notices.sendDue();
+    expect(h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text)).toEqual([
+      'Synced: 1 new, 1 changed, 0 removed.',
+      `New: Kickoff, ${day(at(1, 14))} ${time(at(1, 14))}–${time(at(1, 15))}, Room 1`,
+      `Moved: Standup, ${day(at(2, 8))} ${time(at(2, 8))} → ${day(at(3, 8))} ${time(at(3, 8))}`,
+    ]);
+    // Held, not dropped: both went out through the outbox, and nothing waits there.
+    expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent', kind: { $ne: 'summary' } })).toBe(2);
+    expect(await h.store.collections.outbox.countDocuments({ userKey, status: { $ne: 'sent' } })).toBe(0);
+  });
+
   it('a round that fails after storing a page still tells about that page; the next round tells the rest, nothing twice', async () => {
     const ids: Record<string, string> = {};
     const { chat, microsoft, userKey } = await connectedUser(h, 'Pia Pages', (oid) => {
