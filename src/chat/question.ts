@@ -604,7 +604,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // One chrono-node reading serves the day, a range of dates and the time of day.
   const found = chronoResults(t, now, here.offset, options.dayFirst === true);
   const ofMonth = weekOfMonth(t, found, today);
-  let week = ofMonth ? undefined : weekOfDay(t, found, today) ?? weekRange(t, today);
+  // "the fifth monday of february", which it has none of: that month.
+  const ofMonthDay = ofMonth ? undefined : weekdayOfMonth(t, found, today);
+  const nthWeekday = DateTime.isDateTime(ofMonthDay) ? ofMonthDay : undefined;
+  const nthMonth = DateTime.isDateTime(ofMonthDay) ? undefined : ofMonthDay;
+  let week = ofMonth || ofMonthDay ? undefined : weekOfDay(t, found, today) ?? weekRange(t, today);
   let day: DateTime | undefined;
   let dates: Span | undefined;
   let ahead: Span | undefined;
@@ -618,11 +622,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       week = undefined;
     }
   } else {
-    day = dayFromResults(found, today) ?? dayOfMonth(t, today);
+    day = nthWeekday ?? dayFromResults(found, today) ?? dayOfMonth(t, today);
     const later = DAYS_LATER.exec(t);
     if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
-    dates = ofMonth ?? ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today);
+    dates = ofMonth ?? nthMonth ?? (nthWeekday ? undefined : ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today));
   }
   // "after 4pm", "until 5", "in the next 2 hours": a stretch of the day, not the half hour at a time named.
   const during = week || dates ? undefined : duringSpan(t, here, today, day, part);
@@ -1247,7 +1251,7 @@ interface Span {
 const WEEK_OF_DAY = /\b(?:week|wk) (?:of|commencing|beginning|starting)\b|(?:^|\s)w\/[cb](?=\s)/;
 /** "the first week of january", "last week of the month": the first seven days of that month, or its last seven. */
 const WEEK_OF_MONTH = /\b(first|1st|second|2nd|third|3rd|fourth|4th|last|final) (?:full )?(?:week|wk) (?:of|in) /;
-const WEEK_OF_MONTH_NUMBER: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4 };
+const WEEK_OF_MONTH_NUMBER: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5 };
 
 /** The Monday-to-Sunday week of the day named after "week of" (weekRange's weeks), labelled with its dates. */
 function weekOfDay(t: string, found: readonly chrono.ParsedResult[], today: DateTime): Span | undefined {
@@ -1272,6 +1276,30 @@ function weekOfMonth(t: string, found: readonly chrono.ParsedResult[], today: Da
   const number = WEEK_OF_MONTH_NUMBER[match[1]!];
   const first = number === undefined ? month.end.minus({ days: 7 }) : month.start.plus({ days: 7 * (number - 1) });
   return spanOfDays([first, first.plus({ days: 6 })], today);
+}
+
+/** "the first monday of january", "last friday of the month", "2nd tuesday of next month": that one day of the month. */
+const WEEKDAY_OF_MONTH = /\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|final) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) (?:of|in) /;
+
+/**
+ * The day WEEKDAY_OF_MONTH names, in the month after "of" as monthRange reads it ("january" the coming one, "the
+ * month" this one). chrono-node reads "first monday of january" as the coming Monday and "last friday of the month" as
+ * last week's Friday, or the whole month. The month itself when it has no such day ("the fifth monday of february").
+ */
+function weekdayOfMonth(t: string, found: readonly chrono.ParsedResult[], today: DateTime): DateTime | Span | undefined {
+  const match = WEEKDAY_OF_MONTH.exec(t);
+  if (!match) return undefined;
+  const after = match.index + match[0].length;
+  const month = monthRange(t.slice(after), found.filter((result) => result.index >= after), today);
+  if (!month) return undefined;
+  const weekday = WEEKDAY_NUMBER[match[2]!.slice(0, 3)]!;
+  const number = WEEK_OF_MONTH_NUMBER[match[1]!];
+  if (number === undefined) {
+    const last = month.end.minus({ days: 1 });
+    return last.minus({ days: (last.weekday - weekday + 7) % 7 });
+  }
+  const day = month.start.plus({ days: ((weekday - month.start.weekday + 7) % 7) + 7 * (number - 1) });
+  return day < month.end ? day : month;
 }
 
 /** Weeks run Monday to Sunday (ISO, as Outlook's default work week view). */

@@ -131,6 +131,15 @@ const rows: Row[] = [
   ['second week of next month', L, 'agenda', '2026-12-08T00:00', '2026-12-15T00:00'],
   ['last week of december', L, 'agenda', '2026-12-25T00:00', '2027-01-01T00:00'],
   ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  // a weekday of a month by its place: that one day (the month, when it has no such day)
+  ['first monday of january', L, 'agenda', '2027-01-04T00:00', '2027-01-05T00:00'],
+  ['whats on the last friday of the month', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['2nd tuesday of next month', L, 'agenda', '2026-12-08T00:00', '2026-12-09T00:00'],
+  ['third wed in december', L, 'agenda', '2026-12-16T00:00', '2026-12-17T00:00'],
+  ['am i free at 3 on the first monday of december', L, 'free-at', '2026-12-07T15:00', '2026-12-07T15:30'],
+  ['last friday of december 2027', L, 'agenda', '2027-12-31T00:00', '2028-01-01T00:00'],
+  ['5th monday of november', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['fifth monday of february', L, 'agenda', '2027-02-01T00:00', '2027-03-01T00:00'],
   // a possessive without its apostrophe, as chat writes it
   ['this weeks meetings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   ['last weeks meetings', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
