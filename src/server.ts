@@ -12,7 +12,8 @@ export interface RedirectPage {
   headers: Record<string, string>;
   body: string;
 }
-export type RedirectHandler = (query: Record<string, string | undefined>) => Promise<RedirectPage>;
+/** The redirect's query: each key's value, or null for a key given more than once or as a structure (`a[b]=c`). */
+export type RedirectHandler = (query: Record<string, string | null>) => Promise<RedirectPage>;
 
 export interface ServerDependencies {
   adapter: CalbotAdapter;
@@ -114,7 +115,9 @@ export function createServer(deps: ServerDependencies): CalbotServer {
   });
 
   server.get(REDIRECT_PATH, async (req, res) => {
-    const query = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+    // Microsoft sends each key once. A repeated one (restify's parser makes it an array) is a tampered request, not
+    // an absent key: `error` twice beside a code must refuse the sign-in, not redeem the code as if no error came.
+    const query = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : null]));
     const page = await deps.completeSignIn(query);
     res.writeHead(page.status, page.headers);
     res.end(page.body);

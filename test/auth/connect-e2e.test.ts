@@ -4,6 +4,7 @@ import { WELCOME_TEXT } from '../../src/chat/bot.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
 import { SYNC_JOB } from '../../src/sync/sync-jobs.js';
 import { SWEEP_EXPIRED_JOB } from '../../src/scheduler.js';
+import { openAuthorizeUrl } from '../fakes/identity/fake-identity.js';
 import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
 import { startHarness } from '../support/calbot-harness.js';
 
@@ -138,6 +139,33 @@ describe('connect outlook, end to end through the server', () => {
     expect(forged.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     const missing = await fetch(`${h.baseUrl}/microsoft_account/authentication`);
     expect(missing.status).toBe(400);
+  });
+
+  it('a redirect whose error comes twice, or as a structure, beside the code is refused and the code never redeemed', async () => {
+    for (const [name, tamper] of [
+      ['Trudy', (query: URLSearchParams) => (query.append('error', 'server_error'), query.append('error', 'server_error'))],
+      ['Trent', (query: URLSearchParams) => query.append('error[reason]', 'server_error')],
+    ] as const) {
+      const chat = teamsUser(name);
+      const microsoft = h.addMicrosoftUser(`${name} Example`);
+      await h.post(h.message('connect outlook', { ...chat, aadObjectId: microsoft.oid }));
+      const [card] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId);
+      const link: string = card!.activity.attachments![0]!.content.actions.find((a: { type: string }) => a.type === 'Action.OpenUrl').url;
+      h.identity.signInAs(microsoft.oid);
+      const { location } = await openAuthorizeUrl(link);
+      const tampered = new URL(location!);
+      expect(tampered.searchParams.get('code')).toBeTruthy();
+      tamper(tampered.searchParams);
+      const redeemed = h.identity.counters.token.authorization_code;
+      const response = await fetch(tampered, { redirect: 'manual' });
+      expect(response.status).toBe(502);
+      expect(await response.text()).toContain('Outlook not connected');
+      expect(h.identity.counters.token.authorization_code).toBe(redeemed);
+      expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
+      // The state went with it: the untampered redirect after it finds it used.
+      expect((await fetch(location!, { redirect: 'manual' })).status).toBe(400);
+      expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toBeNull();
+    }
   });
 
   it('consent refused at Microsoft -> page and "connection cancelled" in the chat, nothing stored', async () => {
