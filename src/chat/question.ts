@@ -266,6 +266,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
     .replace(/\b(?:close|end) of (?:business|play)\b/g, 'end of day')
     .replace(/\b(?:the )?(?:rest|remainder|end) of (?:the |my |this )?day\b/g, 'rest of today')
+    // "between now and friday", "from now till 5", "now until 3": from now to then, as "until friday" is, not now alone.
+    .replace(/\b(?:between |from )?now (?:and|to|until|till|til)\b/g, 'until')
     .replace(DAY_HALF, (_, day: string, half: string) => `${day} ${half === 'am' ? 'morning' : 'afternoon'}`)
     // British and spoken times: "half 3" is 3:30, "quarter to 4" 3:45; "at 1030" is 10:30.
     .replace(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)/g, '$1:30')
@@ -627,6 +629,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
     dates = ofMonth ?? nthMonth ?? (nthWeekday ? undefined : ahead ?? monthRange(t, found, today) ?? spanOfDays(namedDays(t, found, today), today));
+    if (!dates && day) dates = untilDay(t, found, day, here, today);
   }
   // "after 4pm", "until 5", "in the next 2 hours": a stretch of the day, not the half hour at a time named.
   const during = week || dates ? undefined : duringSpan(t, here, today, day, part);
@@ -1467,6 +1470,25 @@ function spanOfDays(named: readonly DateTime[], today: DateTime): Span | undefin
   const year = first.year !== today.year || last.year !== today.year ? ` ${last.year}` : '';
   const label = `${spanDates(first, last)}${year}`;
   return { start: first, end: last.plus({ days: 1 }).startOf('day'), label, phrase: `on ${label}`, days: daysBetween(first, last) + 1 };
+}
+
+/** "until friday", "till dec 3", "through the 3rd", "before wednesday": the days from now to then (before: to the day before). */
+const UNTIL_DAY = /\b(?:until|till|til|through|thru|up (?:to|until)|(before))\s+(?:the\s+|this\s+|next\s+|coming\s+)*$/;
+
+/**
+ * The days from now up to the `day` named after "until" ("meetings until wednesday", "what's on till friday", and by
+ * now "between now and friday"), that day included unless it is "before" it. chrono-node reads the day alone, so the
+ * answer was that one day. Undefined for a day not after today, or one not named so.
+ */
+function untilDay(t: string, found: readonly chrono.ParsedResult[], day: DateTime, here: DateTime, today: DateTime): Span | undefined {
+  // Not a time that day ("before noon tomorrow"), which duringSpan reads.
+  if (found[0]?.start.isCertain('hour')) return undefined;
+  const at = hasDay(found) ? found[0]!.index : DAY_OF_MONTH.exec(t)?.index;
+  const until = at === undefined ? null : UNTIL_DAY.exec(t.slice(0, at));
+  if (!until || day <= today) return undefined;
+  const last = until[1] ? day.minus({ days: 1 }) : day;
+  const span = last > today ? spanOfDays([today, last], today) : restOf(dayRange(today, today), here, today);
+  return span && { ...span, start: here };
 }
 
 /** "the 3rd", "on the 30th": the next such day of a month, today included (this month's, else the next month that has one). */

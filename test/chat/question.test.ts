@@ -457,6 +457,21 @@ const rows: Row[] = [
   ['am i free after 3', L, 'free-at', '2026-11-26T15:00', '2026-11-27T00:00'],
   ['am i free until 5', L, 'free-at', '2026-11-26T10:45', '2026-11-26T17:00'],
   ['when am i free after 3', L, 'free-slots', '2026-11-26T15:00', '2026-11-27T00:00'],
+  // ... from now to a time or a day: "now" here is where it starts, not what is asked about ("now till 5" was 'now')
+  ['now till 5', L, 'agenda', '2026-11-26T10:42', '2026-11-26T17:00'],
+  ['anything between now and 3', L, 'agenda', '2026-11-26T10:42', '2026-11-26T15:00'],
+  ['what do i have from now to 5pm', L, 'agenda', '2026-11-26T10:42', '2026-11-26T17:00'],
+  ['what do i have between now and friday', L, 'agenda', '2026-11-26T10:42', '2026-11-28T00:00'],
+  ['right now', L, 'now'],
+  // up to a day: from now to its end (to the day before it, "before"); it was that day alone
+  ['meetings until wednesday', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
+  ['whats on till dec 3', L, 'agenda', '2026-11-26T10:42', '2026-12-04T00:00'],
+  ['anything through the 3rd', L, 'agenda', '2026-11-26T10:42', '2026-12-04T00:00'],
+  ['whats on before wednesday', L, 'agenda', '2026-11-26T10:42', '2026-12-02T00:00'],
+  ['anything before friday', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['am i free until wednesday', L, 'free-slots', '2026-11-26T10:45', '2026-12-03T00:00'],
+  ['next meeting before wednesday', L, 'next'],
+  ['until today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   // ... and a length asked for at a time
   ['is there anything for half an hour at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['am i free for an hour at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T16:00'],
