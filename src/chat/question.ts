@@ -484,7 +484,7 @@ const ASKS_FREE = /\b(free|available)\b/;
 const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
 const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
-const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on))\b/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?left)\b/;
 /** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
 const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */
