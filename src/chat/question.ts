@@ -265,6 +265,8 @@ export function normalizeQuestionText(text: string): string {
     // "until the end of the week": what is left of it, as "the rest of the week"; "the rest of my day" is today's.
     .replace(/\b(?:the )?end of (?:the |this )?(week|month)\b/g, 'rest of the $1')
     .replace(/\b(?:close|end) of (?:business|play)\b/g, 'end of day')
+    // "by end of day tomorrow", "eod friday": that day ("rest of today tomorrow" was the rest of today and that day).
+    .replace(/\b(?:(?:before|by|until|till|til) )?(?:the )?end of (?:the )?day (?=(?:on )?(?:tomorrow|overmorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\b)/g, '')
     .replace(/\b(?:the )?(?:rest|remainder|end) of (?:the |my |this )?day\b/g, 'rest of today')
     // "between now and friday", "from now till 5", "now until 3": from now to then, as "until friday" is, not now alone.
     .replace(/\b(?:between |from )?now (?:and|to|until|till|til)\b/g, 'until')

@@ -70,6 +70,9 @@ const rows: Row[] = [
   ["what's left?", L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['anything left', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['what else is still left', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  // the end of another day is that day (it was the rest of today and that day, labelled "Rest of on 26–27 Nov")
+  ['anything before eod tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['by end of day friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['rest of the day', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['anything before eod', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
   ['whats on till eod', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
