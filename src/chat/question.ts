@@ -591,7 +591,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
-  const normalized = movableHolidays(normalizeQuestionText(text), () => today);
+  const normalized = nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today);
   const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
 
@@ -1153,6 +1153,19 @@ function movableHolidays(text: string, todayOf: () => DateTime): string {
     .replace(/\bthanksgiving day\b|(?<=^|\b(?:on|for|at|over) )thanksgiving$/g, thanksgiving);
 }
 
+/**
+ * "next working day", "the next business day", "next workday": the first weekday (Monday to Friday) after today, as
+ * its date. It was read as "next" and a meeting named "working day". The question is read before the user's Outlook
+ * working days are (ask-commands prefetches its days), so a week of other working days still gets Monday to Friday.
+ */
+function nextWorkingDay(text: string, todayOf: () => DateTime): string {
+  if (!/\b(?:working|business|work) ?day\b/.test(text)) return text;
+  return text.replace(/\b(?:the )?next (?:working|business|work) ?day\b/g, () => {
+    const today = todayOf();
+    return today.plus({ days: today.weekday >= 5 ? 8 - today.weekday : 1 }).toISODate()!;
+  });
+}
+
 /** Easter Sunday of `year` (Gregorian calendar; the "anonymous Gregorian" computus). */
 function easterSunday(year: number): DateTime {
   const a = year % 19;
@@ -1172,7 +1185,8 @@ function easterSunday(year: number): DateTime {
  * alone, so the bot can tell a question from a command without reading dates twice.
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
-  const normalized = movableHolidays(normalizeQuestionText(text), () => DateTime.fromJSDate(now, { zone: 'utc' }).startOf('day'));
+  const todayInUtc = () => DateTime.fromJSDate(now, { zone: 'utc' }).startOf('day');
+  const normalized = nextWorkingDay(movableHolidays(normalizeQuestionText(text), todayInUtc), todayInUtc);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
   if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;

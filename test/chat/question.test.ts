@@ -137,6 +137,10 @@ const rows: Row[] = [
   ['second week of next month', L, 'agenda', '2026-12-08T00:00', '2026-12-15T00:00'],
   ['last week of december', L, 'agenda', '2026-12-25T00:00', '2027-01-01T00:00'],
   ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  // the next working day: the next Monday to Friday (it was the next meeting named "working day")
+  ['next working day', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['whats on the next business day', AUCKLAND, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['am i free at 3 next workday', LONDON_DST, 'free-at', '2026-10-26T15:00', '2026-10-26T15:30'],
   // a weekday of a month by its place: that one day (the month, when it has no such day)
   ['first monday of january', L, 'agenda', '2027-01-04T00:00', '2027-01-05T00:00'],
   ['whats on the last friday of the month', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
