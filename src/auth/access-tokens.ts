@@ -1,5 +1,5 @@
-import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
-import { NotConnectedError, ReconnectNeededError, aadstsCodes } from './auth-errors.js';
+import { AuthError, InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
+import { AdminActionNeededError, NotConnectedError, ReconnectNeededError, aadstsCodes, aadstsNumbers, aadstsRemedy } from './auth-errors.js';
 import { toTokenEndpointError, type AuthDeps } from './microsoft-sign-in.js';
 import { createTokenCachePlugin } from './token-cache.js';
 import { EncryptionKeyRotatedError } from './token-crypto.js';
@@ -12,8 +12,9 @@ export interface AccessToken {
 /**
  * A Graph access token for the chat user's connected account, from the cache or refreshed with the stored refresh
  * token (rotation persisted by the cache plugin). Serialized per user. Throws NotConnectedError,
- * ReconnectNeededError (grant revoked/expired, MFA or consent needed: the account is marked needs-reconnect) or
- * TokenEndpointError (Microsoft unreachable or failing: transient, try later).
+ * ReconnectNeededError (grant revoked/expired, MFA or consent needed: the account is marked needs-reconnect),
+ * AdminActionNeededError (the account disabled, blocked by policy: only the user's admin helps) or TokenEndpointError
+ * (Microsoft unreachable or failing: transient, try later).
  */
 export async function getAccessToken(deps: AuthDeps, userKey: string, options: TokenOptions = {}): Promise<string> {
   return (await getAccessTokenDetails(deps, userKey, options)).accessToken;
@@ -41,16 +42,29 @@ export function getAccessTokenDetails(deps: AuthDeps, userKey: string, options: 
     } catch (error) {
       // Not Microsoft's failure: this calbot's TOKEN_ENCRYPTION_KEY is out of date (token-cache.ts).
       if (error instanceof ReconnectNeededError || error instanceof EncryptionKeyRotatedError) throw error;
+      // Refused for a reason a new sign-in does not change (the account disabled, Conditional Access): the account is
+      // not marked, so the grant works again once the user's admin has acted; meanwhile the job asks hours apart.
+      const remedy = error instanceof AuthError ? aadstsRemedy(aadstsNumbers(error), 'sync') : undefined;
+      if (remedy?.remedy === 'admin' && error instanceof AuthError) {
+        const refused = new AdminActionNeededError(remedy.aadsts, 'sync', {
+          userKey,
+          errorCode: error.errorCode || undefined,
+          subError: error.subError || undefined,
+          correlationId: error.correlationId || undefined,
+        });
+        deps.logger.warn({ event: 'token-refresh-refused', ...refused.logFields }, 'Microsoft refused the refresh; the user\'s admin must act');
+        throw refused;
+      }
       // A revoked, expired or reused refresh token comes back as ServerError invalid_grant, not as
       // InteractionRequiredAuthError (that one is MFA, consent, or no refresh token in the cache).
-      if (error instanceof InteractionRequiredAuthError || (error instanceof ServerError && error.errorCode === 'invalid_grant')) {
+      if (remedy?.remedy !== 'transient' && (error instanceof InteractionRequiredAuthError || (error instanceof ServerError && error.errorCode === 'invalid_grant'))) {
         throw await markNeedsReconnect(deps, userKey, accountDoc.homeAccountId, error.errorCode || 'interaction_required', {
           subError: error.subError || undefined,
           aadsts: aadstsCodes(error.errorMessage),
           correlationId: error.correlationId || undefined,
         });
       }
-      const failure = toTokenEndpointError(error, { userKey });
+      const failure = toTokenEndpointError(error, { userKey }, 'sync');
       deps.logger.warn({ event: 'token-refresh-failed', ...failure.logFields }, 'access token refresh failed');
       throw failure;
     }

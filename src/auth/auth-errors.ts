@@ -53,6 +53,89 @@ export class ConsentRefusedError extends AuthFailure {
   }
 }
 
+/**
+ * Microsoft refuses this account or this app for a reason no sign-in by the user changes: the account is disabled,
+ * deleted or locked, not a member of the tenant, not assigned to calbot, blocked by Conditional Access, or only an
+ * admin may consent to calbot. Only the user's IT admin can fix it. At sign-in nothing is linked; during a sync the
+ * account stays connected (its refresh token may work again once the admin has acted) and the job asks again hours
+ * later, not every interval (sync-jobs.ts), or at once on "sync now".
+ */
+export class AdminActionNeededError extends AuthFailure {
+  readonly kind = 'admin-action-needed';
+  readonly httpStatus = 403;
+  readonly userMessage: string;
+
+  /** @param during whether this ended a sign-in (the user says "connect outlook" later) or a sync ("sync now"). */
+  constructor(
+    readonly aadsts: number,
+    readonly during: 'sign-in' | 'sync',
+    logFields: LogFields,
+    readonly pending?: PendingSignIn,
+  ) {
+    super(`Microsoft refused the account: AADSTS${aadsts}`, { kind: 'admin-action-needed', aadsts: `AADSTS${aadsts}`, during, userKey: pending?.userKey, ...logFields });
+    const retry = during === 'sign-in' ? 'say "connect outlook" again' : 'say "sync now"';
+    this.userMessage = `Microsoft does not let calbot use your account: ${ADMIN_REASONS.get(aadsts) ?? ADMIN_AT_SIGN_IN.get(aadsts) ?? 'your organisation does not allow it'} (AADSTS${aadsts}). Only your IT admin can change that; once they have, ${retry}.`;
+  }
+}
+
+/**
+ * The AADSTS codes that only an admin (the user's, not calbot's) can clear, with what they mean in a user's words
+ * (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). Reconnecting does not help with these:
+ * the same sign-in is refused the same way.
+ */
+const ADMIN_REASONS = new Map<number, string>([
+  [50057, 'the account is disabled'],
+  [50053, 'the account is locked'],
+  [50034, 'the account no longer exists in your organisation'],
+  [50020, 'the account is not a member of the organisation calbot was connected in'],
+  [90072, 'the account is not a member of the organisation calbot was connected in'],
+  [50105, 'your organisation has not given you access to calbot'],
+  [7000112, 'your organisation has disabled calbot'],
+  [53000, 'your organisation\'s Conditional Access policies block it (a compliant device is required)'],
+  [53001, 'your organisation\'s Conditional Access policies block it (a domain-joined device is required)'],
+  [53002, 'your organisation\'s Conditional Access policies block it (an approved app is required)'],
+  [53003, 'your organisation\'s Conditional Access policies block it'],
+  [530032, 'your organisation\'s security policy blocks it'],
+  [90093, 'only an admin may grant calbot the access it asks for'],
+  [90094, 'only an admin may grant calbot the access it asks for'],
+  [90095, 'only an admin may grant calbot the access it asks for (your request has been sent to them)'],
+]);
+
+/**
+ * Needs an admin only when it ends a sign-in (user consent is turned off, so Microsoft asked for an admin's): a refresh
+ * refused for consent (withdrawn by the user) is fixed by signing in, which asks for consent again.
+ */
+const ADMIN_AT_SIGN_IN = new Map<number, string>([[65001, 'only an admin may grant calbot the access it asks for']]);
+
+/** Microsoft's own "try again later": a directory or external service unavailable, the tenant throttled. */
+const TRANSIENT_CODES = new Set([90006, 90033, 90055]);
+
+/**
+ * What helps with Microsoft's answer, from its AADSTS code: `admin` (the user's IT admin must act), `transient`
+ * (Microsoft's own trouble: try again later), or undefined, when the OAuth error decides (invalid_grant and
+ * interaction_required: a new sign-in helps, as for an expired, revoked or rotated grant, a password changed, MFA
+ * or consent asked again).
+ */
+export function aadstsRemedy(codes: readonly number[], during: 'sign-in' | 'sync'): { remedy: 'admin' | 'transient'; aadsts: number } | undefined {
+  const admin = codes.find((code) => ADMIN_REASONS.has(code) || (during === 'sign-in' && ADMIN_AT_SIGN_IN.has(code)));
+  if (admin !== undefined) return { remedy: 'admin', aadsts: admin };
+  const transient = codes.find((code) => TRANSIENT_CODES.has(code));
+  return transient === undefined ? undefined : { remedy: 'transient', aadsts: transient };
+}
+
+/**
+ * The AADSTS numbers of an answer: MSAL's `errorNo` (the body's error_codes[0]) and every "AADSTS50057" in its
+ * message (a ServerError's message carries the whole error_codes list and the description; an
+ * InteractionRequiredAuthError's, the description).
+ */
+export function aadstsNumbers(answer: { errorNo?: unknown; errorMessage?: string | undefined } | string | undefined): number[] {
+  const text = typeof answer === 'string' ? answer : answer?.errorMessage;
+  const numbers = [...(text?.matchAll(/AADSTS(\d+)/g) ?? [])].map((match) => Number(match[1]));
+  const errorNo = typeof answer === 'object' ? Number(answer.errorNo) : NaN;
+  if (Number.isInteger(errorNo) && errorNo > 0) numbers.unshift(errorNo);
+  return [...new Set(numbers)];
+}
+
 /** Microsoft redirected back with an error other than a refusal (e.g. invalid_request, server_error). */
 export class SignInFailedError extends AuthFailure {
   readonly kind = 'sign-in-failed';
@@ -71,12 +154,18 @@ export class TokenEndpointError extends AuthFailure {
   readonly httpStatus = 502;
   readonly userMessage: string;
 
-  constructor(readonly errorCode: string, logFields: LogFields, readonly pending?: PendingSignIn) {
-    super(`Microsoft's token endpoint failed: ${errorCode}`, { kind: 'token-endpoint', errorCode, userKey: pending?.userKey, ...logFields });
+  /**
+   * @param during a failed sign-in is tried again by the user; a failed refresh by the sync job at its next interval,
+   *   so the user has nothing to do ("connect outlook" would not help: they are connected).
+   */
+  constructor(readonly errorCode: string, logFields: LogFields, readonly pending?: PendingSignIn, during: 'sign-in' | 'sync' = 'sign-in') {
+    super(`Microsoft's token endpoint failed: ${errorCode}`, { kind: 'token-endpoint', errorCode, userKey: pending?.userKey, during, ...logFields });
     this.userMessage =
       errorCode === 'invalid_client' || errorCode === 'unauthorized_client'
         ? 'Microsoft rejected calbot\'s app credentials. An admin must check MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET.'
-        : 'Microsoft\'s sign-in service did not complete the connection. Please ask the bot to "connect outlook" again in a minute.';
+        : during === 'sync'
+          ? "Microsoft's sign-in service did not renew my access to your calendar just now; I'll try again at the next sync."
+          : 'Microsoft\'s sign-in service did not complete the connection. Please ask the bot to "connect outlook" again in a minute.';
   }
 }
 

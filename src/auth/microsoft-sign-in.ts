@@ -5,6 +5,9 @@ import type { Logger } from '../log.js';
 import type { AccountDoc, Collections } from '../store/collections.js';
 import {
   aadstsCodes,
+  aadstsNumbers,
+  aadstsRemedy,
+  AdminActionNeededError,
   ConsentRefusedError,
   InvalidStateError,
   SignInFailedError,
@@ -133,7 +136,12 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
 
   const error = single(query, 'error');
   if (error !== undefined) {
-    const codes = aadstsCodes(single(query, 'error_description') ?? undefined);
+    const description = single(query, 'error_description') ?? undefined;
+    const codes = aadstsCodes(description);
+    // Before the cancel: "Need admin approval" and "not assigned" come back as access_denied too, and trying again
+    // as the page for a refusal says would be refused the same way.
+    const refused = aadstsRemedy(aadstsNumbers(description), 'sign-in');
+    if (refused?.remedy === 'admin') throw new AdminActionNeededError(refused.aadsts, 'sign-in', { errorCode: sanitizeErrorCode(error), errorSubcode: single(query, 'error_subcode') ? sanitizeErrorCode(single(query, 'error_subcode') ?? null) : undefined }, pending);
     if (error === 'access_denied') throw new ConsentRefusedError(pending, codes);
     throw new SignInFailedError(pending, sanitizeErrorCode(error), codes);
   }
@@ -323,8 +331,13 @@ function sanitizeErrorCode(error: string | null): string {
   return error && /^[a-z_]{1,64}$/.test(error) ? error : 'unknown_error';
 }
 
-export function toTokenEndpointError(error: unknown, pending: Partial<PendingSignIn>): TokenEndpointError {
-  if (error instanceof TokenEndpointError) return error;
+/**
+ * What a failed token request (a code redeemed at sign-in, a refresh during a sync) tells the user: Microsoft refusing
+ * the account for a reason only an admin can clear (Conditional Access is checked again at each token request), or the
+ * token endpoint failing.
+ */
+export function toTokenEndpointError(error: unknown, pending: Partial<PendingSignIn>, during: 'sign-in' | 'sync' = 'sign-in'): TokenEndpointError | AdminActionNeededError {
+  if (error instanceof TokenEndpointError || error instanceof AdminActionNeededError) return error;
   const fields: LogFields = {};
   let code = 'unknown_error';
   if (error instanceof MicrosoftDiscoveryError) {
@@ -341,5 +354,7 @@ export function toTokenEndpointError(error: unknown, pending: Partial<PendingSig
     fields.detail = error instanceof Error ? error.name : typeof error;
   }
   const full = pending.userKey && pending.conversationReference ? (pending as PendingSignIn) : undefined;
-  return new TokenEndpointError(code, { userKey: pending.userKey, ...fields }, full);
+  const refused = error instanceof AuthError ? aadstsRemedy(aadstsNumbers(error), during) : undefined;
+  if (refused?.remedy === 'admin') return new AdminActionNeededError(refused.aadsts, during, { userKey: pending.userKey, errorCode: code, subError: fields.subError, correlationId: fields.correlationId }, full);
+  return new TokenEndpointError(code, { userKey: pending.userKey, ...fields }, full, during);
 }

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { Job } from 'agenda';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ReconnectNeededError } from '../auth/auth-errors.js';
+import { AdminActionNeededError, ReconnectNeededError } from '../auth/auth-errors.js';
 import type { ConnectionHooks } from '../auth/connect-outlook.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { signInCard } from '../auth/sign-in-card.js';
@@ -31,8 +31,9 @@ const ROUND_STOP_WAIT_MS = 5_000;
 /** The sync lease the connection hooks take while they delete: a few deletes' worth. */
 const HOOK_LEASE_MS = 15_000;
 /**
- * How long the job waits after Graph said the account has no mailbox it can read (MailboxUnavailableError): every
- * interval would get that answer until an administrator assigns a licence or moves the mailbox, which takes hours.
+ * How long the job waits after Graph said the account has no mailbox it can read (MailboxUnavailableError), or
+ * Microsoft refused the account's token for a reason only an admin clears (AdminActionNeededError): every interval
+ * would get that answer until an administrator assigns a licence, moves the mailbox or re-enables the account.
  * "sync now" still tries at once.
  */
 export const MAILBOX_RETRY_MS = 6 * 60 * 60_000;
@@ -212,6 +213,9 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       } else if (error instanceof MailboxUnavailableError) {
         // No mailbox to read (no licence, on-premises): not a sign-in problem, so the account stays connected, and not
         // one the next interval can fix either. The state says why ("sync status", answers).
+        job.schedule(new Date(Date.now() + Math.max(MAILBOX_RETRY_MS, deps.intervalMs)));
+      } else if (error instanceof AdminActionNeededError) {
+        // Refused until the user's admin acts (an account disabled, Conditional Access): no interval changes that.
         job.schedule(new Date(Date.now() + Math.max(MAILBOX_RETRY_MS, deps.intervalMs)));
       } else if (error instanceof ReconnectNeededError) {
         await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });

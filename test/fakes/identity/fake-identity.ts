@@ -69,6 +69,14 @@ export interface FakeIdentity {
   refuseConsent(refuse?: boolean): void;
   /** Revokes every live refresh token of the user (like revokeSignInSessions); returns how many. */
   revokeRefreshTokens(oid: string): number;
+  /**
+   * While set, every token request for the user (a refresh, and a code redeemed at sign-in) is answered with this
+   * refusal, one of TOKEN_REFUSALS (`undefined` ends it). As Microsoft keeps the refresh token valid while it refuses
+   * it, a refresh after the refusal ends works again with the same token.
+   */
+  refuseTokens(oid: string, refusal?: TokenRefusal): void;
+  /** While set, the authorize endpoint redirects back with this error (one of SIGN_IN_REFUSALS) instead of a code. */
+  refuseSignIn(refusal?: SignInRefusal): void;
   /** The user's next refresh is refused with AADSTS50076 (MFA required): MSAL raises InteractionRequiredAuthError. */
   requireInteraction(oid: string, required?: boolean): void;
   setAccessTokenLifetime(seconds: number): void;
@@ -86,6 +94,71 @@ export interface FakeIdentity {
   resetCounters(): void;
   close(): Promise<void>;
 }
+
+/** A refusal from the token endpoint, as Microsoft's JSON error body has it. */
+export interface TokenRefusal {
+  status: number;
+  error: string;
+  aadsts: number;
+  description: string;
+  /** Sent by Microsoft for some refusals; MSAL reads basic_action, bad_token, consent_required... as "interaction required". */
+  suberror?: string;
+  /** The claims challenge Microsoft adds to some interaction_required answers (MFA enrolment). */
+  claims?: string;
+}
+
+/**
+ * Refusals a real tenant answers a refresh (or a code redemption) with, each with the body shape users and MSAL
+ * issues report (error, "AADSTSnnn: ..." description, error_codes, ids, suberror where Microsoft sends one).
+ */
+export const TOKEN_REFUSALS = {
+  // An admin set "Block sign-in" (accountEnabled false); the refresh token stays, refused while the account is disabled.
+  userDisabled: { status: 400, error: 'invalid_grant', aadsts: 50057, description: 'The user account is disabled.' },
+  userDeleted: { status: 400, error: 'invalid_grant', aadsts: 50034, description: 'The user account {EUII Hidden} does not exist in the contoso.example directory. To sign into this application, the account must be added to the directory.' },
+  userNotInTenant: {
+    status: 400, error: 'invalid_grant', aadsts: 50020,
+    description: "User account '{EUII Hidden}' from identity provider 'live.com' does not exist in tenant 'Contoso' and cannot access the application in that tenant. The account needs to be added as an external user in the tenant first.",
+  },
+  accountLocked: { status: 400, error: 'invalid_grant', aadsts: 50053, description: "You've tried to sign in too many times with an incorrect user ID or password." },
+  notAssigned: { status: 400, error: 'invalid_grant', aadsts: 50105, description: "Your administrator has configured the application calbot to block users unless they are specifically granted ('assigned') access to the application." },
+  conditionalAccess: { status: 400, error: 'invalid_grant', aadsts: 53003, description: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.' },
+  mfaRequired: {
+    status: 400, error: 'invalid_grant', aadsts: 50076, suberror: 'basic_action',
+    description: "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'.",
+  },
+  mfaEnrolment: {
+    status: 400, error: 'interaction_required', aadsts: 50079, claims: '{"access_token":{"polids":{"essential":true,"values":["bd8d9305-ee44-4c9e-87a9-45bc878db6e1"]}}}',
+    description: "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access '00000003-0000-0000-c000-000000000000'.",
+  },
+  inactive: { status: 400, error: 'invalid_grant', aadsts: 700082, suberror: 'bad_token', description: 'The refresh token has expired due to inactivity. The token was issued on 2026-06-01T09:00:00.0000000Z and was inactive for 90.00:00:00.' },
+  passwordChanged: { status: 400, error: 'invalid_grant', aadsts: 50173, description: "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '2026-06-01T09:00:00.0000000Z' and the TokensValidFrom date for this user is '2026-07-01T09:00:00.0000000Z'." },
+  sessionRevokedByPasswordChange: { status: 400, error: 'invalid_grant', aadsts: 50133, description: "The session is not valid due to password expiration or recent password change." },
+  signInFrequency: { status: 400, error: 'invalid_grant', aadsts: 70043, suberror: 'token_expired', description: 'The refresh token has expired or is invalid due to sign-in frequency checks by conditional access. The token was issued on 2026-06-01T09:00:00.0000000Z and the maximum allowed lifetime for this request is 86400.' },
+  consentWithdrawn: { status: 400, error: 'invalid_grant', aadsts: 65001, suberror: 'consent_required', description: "The user or administrator has not consented to use the application. Send an interactive authorization request for this user and resource." },
+  directoryUnavailable: { status: 503, error: 'temporarily_unavailable', aadsts: 90033, description: 'A transient error has occurred. Please try again.' },
+} satisfies Record<string, TokenRefusal>;
+
+/** An error the authorize endpoint redirects back with (the query Microsoft puts on the redirect URI). */
+export interface SignInRefusal {
+  error: string;
+  aadsts: number;
+  description: string;
+  subcode?: string;
+}
+
+export const SIGN_IN_REFUSALS = {
+  /** "Cancel" on the consent screen. */
+  cancelled: { error: 'access_denied', subcode: 'cancel', aadsts: 65004, description: 'User declined to consent to access the app.' },
+  /** "Need admin approval" (user consent turned off), then "Return to the application without granting consent". */
+  adminConsentRequired: { error: 'access_denied', aadsts: 90094, description: 'The grant requires admin permission.' },
+  /** The same with the admin consent workflow on: the user sent a request to their admins. */
+  adminConsentRequested: { error: 'access_denied', aadsts: 90095, description: 'Admin consent is required for the permissions requested by this application. An admin consent request may be sent to the admin.' },
+  consentRequired: { error: 'consent_required', aadsts: 65001, description: "The user or administrator has not consented to use the application with ID 'calbot'. Send an interactive authorization request for this user and resource." },
+  notAssigned: { error: 'access_denied', aadsts: 50105, description: "Your administrator has configured the application calbot to block users unless they are specifically granted ('assigned') access to the application." },
+  conditionalAccess: { error: 'access_denied', aadsts: 53003, description: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.' },
+  interactionRequired: { error: 'interaction_required', aadsts: 50076, description: "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'." },
+  serverError: { error: 'server_error', aadsts: 90033, description: 'A transient error has occurred. Please try again.' },
+} satisfies Record<string, SignInRefusal>;
 
 interface CodeGrant {
   clientId: string;
@@ -120,6 +193,8 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
   let consentRefused = false;
   let forgedNonce: string | undefined;
   const interactionRequired = new Set<string>();
+  const tokenRefusals = new Map<string, TokenRefusal>();
+  let signInRefusal: SignInRefusal | undefined;
   const failures: number[] = [];
   const codes = new Map<string, CodeGrant>();
   const refreshTokens = new Map<string, RefreshGrant>();
@@ -255,6 +330,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
     const hint = params.get('login_hint');
     const user = (hint ? findUser(hint) : undefined) ?? signedInUser;
     if (!user) return fail('access_denied', 50034, 'The user account does not exist in this directory.');
+    if (signInRefusal) {
+      return fail(signInRefusal.error, signInRefusal.aadsts, signInRefusal.description, signInRefusal.subcode ? { error_subcode: signInRefusal.subcode } : {});
+    }
     if (consentRefused) {
       return redirect({
         error: 'access_denied',
@@ -274,8 +352,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
   }
 
   function token(form: URLSearchParams, req: IncomingMessage, tenant: string): [number, object] {
-    const error = (status: number, code: string, aadsts: number, description: string, suberror?: string): [number, object] =>
-      [status, { ...microsoftError(code, aadsts, description, req), ...(suberror ? { suberror } : {}) }];
+    const error = (status: number, code: string, aadsts: number, description: string, suberror?: string, claims?: string): [number, object] =>
+      [status, { ...microsoftError(code, aadsts, description, req), ...(suberror ? { suberror } : {}), ...(claims ? { claims } : {}) }];
+    const refuse = (refusal: TokenRefusal) => error(refusal.status, refusal.error, refusal.aadsts, refusal.description, refusal.suberror, refusal.claims);
     const failure = failures.shift();
     if (failure !== undefined) return error(failure, 'temporarily_unavailable', 50196, 'The server is temporarily unavailable (fake failure).');
 
@@ -301,6 +380,9 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
       if (createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge) {
         return error(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
       }
+      // Conditional Access and the account's state are checked again when the code is redeemed.
+      const refusal = tokenRefusals.get(grant.oid);
+      if (refusal) return refuse(refusal);
       const user = findUser(grant.oid)!;
       const nonce = forgedNonce ?? grant.nonce;
       forgedNonce = undefined;
@@ -313,6 +395,8 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
       if (!grant || grant.clientId !== client.clientId) return error(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
       if (grant.state === 'revoked') return error(400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.');
       if (grant.state === 'rotated') return error(400, 'invalid_grant', 70043, 'The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.');
+      const refusal = tokenRefusals.get(grant.oid);
+      if (refusal) return refuse(refusal);
       if (interactionRequired.has(grant.oid)) {
         return error(400, 'invalid_grant', 50076, "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '00000003-0000-0000-c000-000000000000'.", 'basic_action');
       }
@@ -421,6 +505,13 @@ export async function startFakeIdentity(options: FakeIdentityOptions): Promise<F
         }
       }
       return count;
+    },
+    refuseTokens(oid, refusal) {
+      if (refusal) tokenRefusals.set(oid, refusal);
+      else tokenRefusals.delete(oid);
+    },
+    refuseSignIn(refusal) {
+      signInRefusal = refusal;
     },
     requireInteraction(oid, required = true) {
       if (required) interactionRequired.add(oid);
