@@ -13,22 +13,35 @@ export interface NotifyCommandDependencies {
   horizonDays: number;
 }
 
-export type NotifyArgs = { enabled: boolean } | { show: true };
+export type NotifyArgs = { enabled: boolean } | { show: true } | { bad: string };
 export type QuietHoursArgs = { set: QuietHours } | { off: true } | { show: true } | { bad: BadQuietHoursInput };
 
-const NOTIFY = /^(?:turn |switch )?(?:notify|notifications?|notices?|change notices)(?: (on|off|enabled?|disabled?|yes|no|status))?$/;
+const NOTIFY = /^(?:turn |switch )?(?:notify|notifications?|notices?|change notices)(?:\s*[:=]?\s+|\s*[:=]\s*|$)(.*)$/;
 const TURN = /^(?:turn|switch) (on|off) (?:notify|notifications?|notices?|change notices)$/;
+/** "stop notifications", "mute notices", "enable change notices". */
+const VERB = /^(stop|mute|pause|disable|silence|start|unmute|resume|enable) (?:the |my |all )?(?:notify|notifications?|notices?|change notices)$/;
+const ON = /^(?:on|enabled?|yes|true|start|resume|unmute)$/;
+const OFF = /^(?:off|disabled?|no|false|stop|pause|mute)$/;
 const QUIET = /^quiet(?: ?hours?)?\b\s*[:=]?\s*(?:(?:are|is|from)\s+)?(.*)$/;
 
-/** "notify off", "notifications on", "turn off notifications", "notify" (shows the setting). */
+/**
+ * "notify off", "notifications on", "turn off notifications", "stop notifications", "notify" (shows the setting).
+ * Any other word after it ("notify maybe", "notify: offf") is this command said wrong: it gets how to say it, not
+ * "I didn't catch that". "notify me about ..." is a reminder, which calbot does not set: not this command.
+ */
 export function matchNotify(text: string): NotifyArgs | undefined {
   const turn = TURN.exec(text);
   if (turn) return { enabled: turn[1] === 'on' };
+  const verb = VERB.exec(text);
+  if (verb) return { enabled: /^(?:start|unmute|resume|enable)$/.test(verb[1]!) };
   const match = NOTIFY.exec(text);
   if (!match) return undefined;
-  const value = match[1];
-  if (!value || value === 'status') return { show: true };
-  return { enabled: /^(on|enabled?|yes)$/.test(value) };
+  const value = (match[1] ?? '').trim();
+  if (value === '' || value === 'status') return { show: true };
+  if (ON.test(value)) return { enabled: true };
+  if (OFF.test(value)) return { enabled: false };
+  if (/^me\b./.test(value)) return undefined;
+  return { bad: value };
 }
 
 /** "quiet hours 22:00-07:00", "quiet hours off", "quiet hours" (shows the setting). */
@@ -61,6 +74,10 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
       help: { usage: 'notify on / notify off', description: `tell me here when a meeting in the next ${deps.horizonDays} days is added, moved, changed or cancelled (on by default)` },
       match: matchNotify,
       async run(turn, user, args) {
+        if ('bad' in args) {
+          await turn.sendActivity({ text: 'I can only turn change notices on or off: say "notify on" or "notify off" ("notify" alone says which it is).', textFormat: 'plain' });
+          return;
+        }
         if ('show' in args) {
           const on = user.notify?.enabled !== false;
           await turn.sendActivity(`Change notices are ${on ? 'on' : 'off'}. ${quietText(user.notify?.quietHours, await zoneOf(user))} Say "notify ${on ? 'off' : 'on'}" to change it.`);

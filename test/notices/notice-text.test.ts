@@ -229,6 +229,11 @@ describe('commands', () => {
     ['turn off notifications', { enabled: false }],
     ['notify', { show: true }],
     ['notify me about lunch', undefined],
+    ['notify: off', { enabled: false }],
+    ['stop notifications', { enabled: false }],
+    ['enable change notices', { enabled: true }],
+    ['notify maybe', { bad: 'maybe' }],
+    ['notifications sometimes', { bad: 'sometimes' }],
   ])('notify: %j', (text, expected) => {
     expect(matchNotify(text)).toEqual(expected);
   });
