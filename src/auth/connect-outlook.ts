@@ -40,8 +40,8 @@ export interface ConnectOutlookDependencies {
 
 const CONNECT = /^(?:please )?(?:connect|link|sign ?in|log ?in|sync with)(?: (?:to |with |my )?(?:outlook|office ?365|microsoft|calendar|my calendar|outlook calendar))?$/;
 const RECONNECT = /^re-?connect(?: (?:to )?(?:outlook|my calendar|calendar))?$/;
-const DISCONNECT = /^(?:disconnect|unlink|sign ?out|log ?out)(?: (?:from )?(?:outlook|office ?365|microsoft|my calendar|calendar))?$/;
-const STATUS = /^(?:status|connection status|am i connected|who am i)$/;
+const DISCONNECT = /^(?:disconnect|unlink|sign ?out|log ?out)(?: (?:from )?(?:my )?(?:outlook|office ?365|microsoft|calendar)(?: (?:account|calendar))?)?(?: now)?$/;
+const STATUS = /^(?:(?:my )?status|connection status|am i connected|who am i)$/;
 const CONFIRM_CODE = /^(?:code:? )?(\d{3})[ -]?(\d{3})$/;
 
 /** "connect outlook", "reconnect", "disconnect outlook", "status". */
@@ -113,8 +113,10 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
     defineCommand({
       name: 'disconnect',
       help: { usage: 'disconnect outlook', description: 'unlink Outlook and delete what calbot synced' },
-      match: (text) => (DISCONNECT.test(text) ? {} : undefined),
-      async run(turn, user) {
+      // "disconnect teams", "unlink everything": not sure enough to delete anything; the reply says what to type.
+      match: (text) => (DISCONNECT.test(text) ? { unsure: false } : /^(?:disconnect|unlink)\b/.test(text) ? { unsure: true } : undefined),
+      async run(turn, user, { unsure }) {
+        if (unsure) return void (await turn.sendActivity('To unlink your Outlook calendar and delete what I synced from it, say "disconnect outlook".'));
         const result = auth ? await auth.disconnect(user._id) : { wasConnected: false };
         await deps.hooks.disconnected(user._id);
         logger.info({ event: 'disconnected', userKey: user._id, wasConnected: result.wasConnected }, 'outlook disconnected');

@@ -27,6 +27,8 @@ const THANKS_ONLY = /^(?:thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|ver
  * is read before normalizing, which drops trailing punctuation.
  */
 const HELP_ONLY = /^(?:help|commands|what can you do|what do you do|what can i (?:ask|say|do)(?: you| here)?)$/;
+/** "help notify", "help with quiet hours", "sync status help": that command's line. */
+const HELP_TOPIC = /^(?:help|usage)(?: me)?(?: (?:with|on|for|about))? (?:the )?(.+?)(?: command)?$|^(.+?) help$/;
 /** No command is anywhere near this long; longer input is answered without parsing it. */
 export const MAX_COMMAND_LENGTH = 1000;
 
@@ -82,8 +84,18 @@ export class CalbotBot extends ActivityHandler {
   }
 
   helpText(): string {
-    const lines = this.deps.commands.flatMap((command) => (command.help ? [`• **${command.help.usage}**: ${command.help.description}`] : []));
+    const lines = this.deps.commands.flatMap((command) => (command.help ? [helpLine(command.help)] : []));
     return ["Here's what I can do:", ...lines, '• **help**: this list'].join('\n\n');
+  }
+
+  /**
+   * "help notify": the command the topic itself would run ("notify", "quiet hours", "timezone", "sync status"), one
+   * "help" lists. Not a question: "help desk meeting tomorrow" asks about a meeting.
+   */
+  private helpTopic(text: string): ChatCommand<any, any> | undefined {
+    const topic = HELP_TOPIC.exec(text);
+    const found = topic ? this.findCommand((topic[1] ?? topic[2])!, { listed: true }) : undefined;
+    return found && found.command.name !== 'ask' ? found.command : undefined;
   }
 
   private async handleMessage(turn: TurnContext): Promise<void> {
@@ -99,8 +111,11 @@ export class CalbotBot extends ActivityHandler {
     const raw = typeof submitted === 'string' ? submitted : turn.activity.text ?? '';
     const tooLong = raw.length > MAX_COMMAND_LENGTH;
     const text = tooLong ? '' : normalizeCommandText(raw);
-    const help = !tooLong && (HELP_ONLY.test(text) || /^\s*\?+\s*$/.test(raw));
-    const found = tooLong || help ? undefined : this.findCommand(text);
+    const helpOnly = !tooLong && (HELP_ONLY.test(text) || /^\s*\?+\s*$/.test(raw));
+    const topic = tooLong || helpOnly ? undefined : this.helpTopic(text);
+    const found = tooLong || helpOnly || topic ? undefined : this.findCommand(text);
+    // "help me", "i need help": the whole list.
+    const help = helpOnly || topic !== undefined || (!tooLong && !found && HELP_TOPIC.test(text));
     // The command's own reads go out with the chat user's: one round trip before the answer, not two.
     const [user, loaded] = await Promise.all([
       rememberChatUser(this.deps.collections, turn.activity),
@@ -113,7 +128,7 @@ export class CalbotBot extends ActivityHandler {
       await turn.sendActivity(`That message is longer than I can read (${MAX_COMMAND_LENGTH} characters at most). Type "help" to see what I can do.`);
     } else if (help) {
       command = 'help';
-      await turn.sendActivity(this.helpText());
+      await turn.sendActivity(topic?.help ? [helpLine(topic.help), 'Type "help" to see everything I can do.'].join('\n\n') : this.helpText());
     } else if (found) {
       command = found.command.name;
       await found.command.run(turn, user, found.args, loaded);
@@ -132,12 +147,18 @@ export class CalbotBot extends ActivityHandler {
     return (await this.deps.collections.accounts.findOne({ _id: user._id }, { projection: { _id: 1 } })) !== null;
   }
 
-  private findCommand(text: string): { command: ChatCommand<any, any>; args: unknown } | undefined {
+  /** `listed`: only the commands "help" lists. */
+  private findCommand(text: string, { listed = false } = {}): { command: ChatCommand<any, any>; args: unknown } | undefined {
     if (!text) return undefined;
     for (const command of this.deps.commands) {
+      if (listed && !command.help) continue;
       const args = command.match(text);
       if (args !== undefined) return { command, args };
     }
     return undefined;
   }
+}
+
+function helpLine(help: NonNullable<ChatCommand['help']>): string {
+  return `• **${help.usage}**: ${help.description}`;
 }

@@ -24,7 +24,8 @@ export function defineCommand<Args, Loaded = undefined>(command: ChatCommand<Arg
 
 /**
  * What the user typed, ready to match: Teams wraps mentions in <at>...</at> and may send HTML; users add
- * punctuation, curly apostrophes and extra spaces. Case is folded.
+ * punctuation, curly apostrophes and extra spaces, address the bot by name ("calbot, sync now") and say please
+ * ("sync now please"). Case is folded.
  */
 export function normalizeCommandText(text: string | undefined): string {
   return (text ?? '')
@@ -36,5 +37,10 @@ export function normalizeCommandText(text: string | undefined): string {
     .trim()
     .replace(/[.!?]+$/, '')
     .trim()
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/^@?calbot\b[\s,:;-]*(?=\S)/, '')
+    .replace(/^(?:please|pls|plz)\b[\s,]*(?=\S)/, '')
+    .replace(/[\s,]+(?:please|pls|plz)$/, '')
+    .replace(/[.!?]+$/, '')
+    .trim();
 }

@@ -1,0 +1,62 @@
+import { startHarness, teamsUser, type Harness } from '../support/calbot-harness.js';
+import { microsoftAppMissingMessage } from '../../src/auth/sign-in-card.js';
+import { NOT_CONNECTED_TEXT } from '../../src/chat/ask-commands.js';
+import { seedAccount, userKeyOf } from './ask-support.js';
+
+/**
+ * The commands other than schedule questions, said wrong, partly, with extra words or twice, through the real bot
+ * (local mode: no Microsoft app, so "sync now" and questions say an admin must set Outlook up). Each gets a reply
+ * that says what to type, and none changes a setting it was not asked to.
+ */
+describe('commands said wrong, partly or with extra words', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({}, 'commands');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const NOTIFY_USAGE = 'I can only turn change notices on or off: say "notify on" or "notify off" ("notify" alone says which it is).';
+
+  it('"notify maybe" and other words after notify: how to say it, and the setting stays as it was', async () => {
+    const user = teamsUser('Nico Notify');
+    expect(await h.say('notify off', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
+    for (const text of ['notify maybe', 'Notify: offf', 'notifications sometimes']) expect(await h.say(text, user)).toEqual([NOTIFY_USAGE]);
+    const chatUser = await h.store.collections.chatUsers.findOne({ _id: userKeyOf(user) });
+    expect(chatUser?.notify?.enabled).toBe(false);
+    expect((await h.say('notify', user))[0]).toMatch(/^Change notices are off\. /);
+    // Said another way, or with a please: the command, not the usage line.
+    expect((await h.say('Notify on please!', user))[0]).toMatch(/^Change notices are on: /);
+    expect(await h.say('stop notifications', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
+  });
+
+  it('"help notify", "help with quiet hours", "timezone help": that command\'s line; "help me": the whole list', async () => {
+    const [notify] = await h.say('help notify');
+    expect(notify).toBe(
+      '• **notify on / notify off**: tell me here when a meeting in the next 14 days is added, moved, changed or cancelled (on by default)\n\nType "help" to see everything I can do.',
+    );
+    expect((await h.say('Help with quiet hours?'))[0]).toMatch(/^• \*\*quiet hours 22:00-07:00\*\*: .*\n\nType "help" to see everything I can do\.$/);
+    expect((await h.say('timezone help'))[0]).toMatch(/^• \*\*timezone Europe\/Paris\*\*: /);
+    expect((await h.say('help sync status'))[0]).toMatch(/^• \*\*sync status\*\*: /);
+    expect((await h.say('help me'))[0]).toMatch(/^Here's what I can do:/);
+    // A question about a meeting named "help desk" stays a question.
+    expect(await h.say('help desk meeting tomorrow')).toEqual([`${NOT_CONNECTED_TEXT} ${microsoftAppMissingMessage()}`]);
+  });
+
+  it('the bot addressed by name, or asked with a please: the command', async () => {
+    for (const text of ['calbot, sync now please', 'Please sync now.', 'calbot: sync status']) expect(await h.say(text)).toEqual([microsoftAppMissingMessage()]);
+    expect((await h.say('calbot help'))[0]).toMatch(/^Here's what I can do:/);
+  });
+
+  it('"disconnect outlook now" disconnects; "disconnect teams" deletes nothing and says what to type', async () => {
+    const user = teamsUser('Dora Disconnect');
+    await seedAccount(h, user);
+    expect(await h.say('disconnect teams', user)).toEqual(['To unlink your Outlook calendar and delete what I synced from it, say "disconnect outlook".']);
+    expect(await h.store.collections.accounts.countDocuments({ _id: userKeyOf(user) })).toBe(1);
+    expect(await h.store.collections.syncStates.countDocuments({ _id: userKeyOf(user) })).toBe(1);
+    // Without a Microsoft app nothing holds tokens to unlink; the synced calendar is deleted all the same.
+    expect(await h.say('Disconnect my Outlook now!', user)).toEqual(['You are not connected to Outlook, so there was nothing to disconnect.']);
+    expect(await h.store.collections.syncStates.countDocuments({ _id: userKeyOf(user) })).toBe(0);
+  });
+});
