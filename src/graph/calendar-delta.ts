@@ -48,6 +48,8 @@ export async function readDeltaPage(client: GraphClient, from: string | DeltaWin
   if (nextLink) page.nextLink = nextLink;
   else if (deltaLink) page.deltaLink = deltaLink;
   else throw new GraphRequestError(200, 'MalformedDeltaPage', 'the delta page has neither a nextLink nor a deltaLink');
+  // Refused before it is stored: kept, a link get() will not follow would fail every round that resumes from it.
+  if (!client.isGraphLink(nextLink ?? deltaLink!)) throw new GraphRequestError(200, 'MalformedDeltaPage', 'the delta page links outside the Graph root');
   return page;
 }
 

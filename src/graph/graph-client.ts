@@ -9,7 +9,7 @@ import {
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
-import { GraphUnavailableError, parseRetryAfter, ThrottledError, toGraphFailure } from './graph-errors.js';
+import { GraphRequestError, GraphUnavailableError, parseRetryAfter, ThrottledError, toGraphFailure } from './graph-errors.js';
 import type { RequestLimiter } from './request-limiter.js';
 
 export interface RetryPolicy {
@@ -51,8 +51,10 @@ export interface GraphClientOptions {
  * (retry/throttle -> auth -> per-mailbox limiter -> fetch). Calls fail with the typed errors of graph-errors.ts.
  */
 export interface GraphClient {
-  /** GET a path under the Graph root ("/me") or an absolute @odata.nextLink / @odata.deltaLink as given. */
+  /** GET a path under the Graph root ("/me") or an absolute @odata.nextLink / @odata.deltaLink as given (isGraphLink). */
   get<T>(pathOrUrl: string, headers?: Record<string, string>): Promise<T>;
+  /** Whether get() follows this absolute URL: one under the configured Graph root, as Graph's own links are. */
+  isGraphLink(url: string): boolean;
   /** The SDK client, for requests get() does not cover. Its errors are SDK GraphErrors: pass them to toGraphFailure. */
   readonly sdk: Client;
   readonly mailboxKey: string;
@@ -65,6 +67,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     throw new Error(`graphUrl must end in exactly /v1.0, got ${options.graphUrl}`);
   }
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  // The SDK takes any string holding "https://" for an absolute URL and fetches its host, with the user's token for
+  // any port of the root's host name and for every Microsoft cloud's Graph, without it elsewhere. Graph's links are
+  // under the root it was called on; one that is not (a tampered stored link, a hostile answer) is not followed.
+  const linkRoot = `${root.origin}/v1.0/`;
+  const isGraphLink = (url: string) => url.startsWith(linkRoot);
   // A 401 asks for one fresh token (RetryMiddleware): the next token the auth handler asks for is refreshed, whoever asks.
   let refreshNext = false;
   const authProvider: AuthenticationProvider = {
@@ -93,7 +100,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     sdk,
     mailboxKey: options.mailboxKey,
+    isGraphLink,
     async get<T>(pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
+      if (/^[a-z][a-z\d+.-]*:|:\/\//i.test(pathOrUrl) && !isGraphLink(pathOrUrl)) {
+        throw new GraphRequestError(0, 'LinkOutsideGraphRoot', `not following a link to ${originOf(pathOrUrl)}, outside ${linkRoot}`);
+      }
       const call = new CallState();
       try {
         return (await sdk.api(pathOrUrl).headers(headers).middlewareOptions([call]).get()) as T;
@@ -263,6 +274,16 @@ function copyHeaders<T>(headers: T): T {
   if (headers instanceof Headers) return new Headers(headers) as T;
   if (Array.isArray(headers)) return headers.map((pair) => [...pair]) as T;
   return { ...headers };
+}
+
+/** For logs and errors: where a link points, without its path and query (a sync token). */
+function originOf(url: string): string {
+  try {
+    const { protocol, host } = new URL(url);
+    return `${protocol}//${host}`;
+  } catch {
+    return '(unparsable url)';
+  }
 }
 
 /** For logs: the path only; the query of a nextLink/deltaLink is a sync token. */

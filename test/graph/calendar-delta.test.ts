@@ -124,6 +124,26 @@ describe('readDeltaPage: a full round', () => {
   });
 });
 
+describe('readDeltaPage: where its links point', () => {
+  test('a page linking outside the configured Graph root is refused before its link is kept or followed', async () => {
+    seed();
+    // The fake's links name localhost: for a client configured on 127.0.0.1 (the same server) they point elsewhere.
+    const configuredElsewhere = createGraphClient({
+      graphUrl: graph.url.replace('//localhost:', '//127.0.0.1:'),
+      getAccessToken: async () => fakeAccessToken({ oid: OID }),
+      logger: createLogger('silent'),
+      limiter: new RequestLimiter({ perKey: 4, global: 16 }),
+      mailboxKey: 'msteams:ana',
+    });
+    await expect(readDeltaPage(configuredElsewhere, WINDOW, { pageSize: 3 })).rejects.toMatchObject({ name: 'GraphRequestError', code: 'MalformedDeltaPage' });
+    expect(graph.requests.map((r) => r.query.$skiptoken)).toEqual([undefined]);
+    // Read through the root its links are under, the same page is taken.
+    const page = await readDeltaPage(client, WINDOW, { pageSize: 3 });
+    expect(page.events).toHaveLength(3);
+    expect(page.nextLink!.startsWith(`${graph.url}/me/calendarView/delta?`)).toBe(true);
+  });
+});
+
 describe('readDeltaPage: incremental rounds', () => {
   test('returns only what changed since the deltaLink: added and updated in full, deleted and moved-out as removed ids', async () => {
     const ids = seed();

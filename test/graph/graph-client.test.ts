@@ -80,6 +80,28 @@ describe('authentication', () => {
     expect(graph.requestCount()).toBe(0);
   });
 
+  test('follows a link only under the configured Graph root: another port of its host was sent the token, another host the request', async () => {
+    const elsewhere = await startFakeGraph();
+    try {
+      elsewhere.addMailbox({ oid: ANA, upn: 'ana@contoso.example', displayName: 'Ana Lopez', timeZone: 'W. Europe Standard Time' });
+      const client = clientFor(ANA);
+      const links = [
+        `${elsewhere.url}/me`,
+        `https://127.0.0.1:${elsewhere.port}/v1.0/me`,
+        `https://ana:x@localhost:${graph.port}/v1.0/me`,
+        `${graph.url.replace('https:', 'http:')}/me`,
+        `/me?next=${elsewhere.url}/me`,
+      ];
+      for (const link of links) await expect(client.get(link)).rejects.toMatchObject({ name: 'GraphRequestError', code: 'LinkOutsideGraphRoot' });
+      expect(elsewhere.requestCount()).toBe(0);
+      expect(graph.requestCount()).toBe(0);
+      // Graph's own links, under the root: followed.
+      await expect(client.get(`${graph.url}/me`)).resolves.toMatchObject({ id: ANA });
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   test('refuses a Graph root other than /v1.0', () => {
     expect(() => clientFor(ANA, { graphUrl: graph.url.replace('/v1.0', '/beta') })).toThrow(/v1\.0/);
   });
