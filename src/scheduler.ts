@@ -2,16 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { ObjectId, type Db } from 'mongodb';
+import type { JobParameters } from 'agenda';
 import type { Logger } from './log.js';
 import type { MicrosoftAuth } from './auth/microsoft-auth.js';
 import { COLLECTIONS, type Collections } from './store/collections.js';
+import { databaseUnavailable } from './store/database.js';
 
 export type Scheduler = Agenda;
 
 export const SWEEP_EXPIRED_JOB = 'sweep-expired';
 
-/** What stopScheduler needs beyond Agenda: the jobs' collection, and the jobs running in this process now (id -> name). */
-const schedulerState = new WeakMap<Scheduler, { db: Db; running: Map<string, string> }>();
+/** What stopScheduler needs beyond Agenda: the jobs' collection, the jobs running in this process now (id -> name), the late saves. */
+const schedulerState = new WeakMap<Scheduler, { db: Db; running: Map<string, string>; lateSaves: { stop(): void } }>();
+
+/** How often a job's state that the database could not take (it was away) is saved again. */
+const LATE_SAVE_RETRY_MS = 1_000;
 
 /**
  * Agenda on calbot's own database and driver (no second connection). Locks live in the job documents, so
@@ -37,8 +42,83 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
   const running = new Map<string, string>();
   agenda.on('start', (job: { attrs: { _id?: unknown; name: string } }) => void running.set(String(job.attrs._id), job.attrs.name));
   agenda.on('complete', (job: { attrs: { _id?: unknown } }) => void running.delete(String(job.attrs._id)));
-  schedulerState.set(agenda, { db, running });
+  schedulerState.set(agenda, { db, running, lateSaves: saveLateWhileDatabaseAway(agenda, db, logger, running) });
   return agenda;
+}
+
+/**
+ * Agenda saves a job's state as a run starts and again as it ends, unlocking it, and ignores a failed save at the end.
+ * With the database away then (a restart, a network cut: a round under way fails too), the job document keeps the
+ * run's lock and the next run Agenda saved at the start: no process runs the job before the lock lifetime (10 minutes)
+ * has passed, "sync now" cannot move it, and a round cut off is redone an interval later at best. A failed save at the
+ * start leaves the same lock on a job that did not run. Each such save is made again here, once the database answers,
+ * as long as the job still carries the lock this process last wrote (not one taken since, here or elsewhere).
+ */
+function saveLateWhileDatabaseAway(agenda: Scheduler, db: Db, logger: Logger, running: Map<string, string>): { stop(): void } {
+  const repository = agenda.db;
+  const save = repository.saveJobState.bind(repository);
+  const jobs = db.collection(COLLECTIONS.agendaJobs);
+  /** The lock this process last saved on each job it holds (a touch renews it). */
+  const locks = new Map<string, Date>();
+  /** Per job: its state to save (a run's end), or only its lock to remove (a run that did not start), over `lockedAt`. */
+  const owed = new Map<string, { job: JobParameters; options: Parameters<typeof save>[1]; unlockOnly: boolean; lockedAt: Date | undefined }>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const retrySoon = () => {
+    if (timer || stopped) return;
+    timer = setTimeout(() => void saveOwed(), LATE_SAVE_RETRY_MS);
+    timer.unref();
+  };
+
+  repository.saveJobState = async (job, options) => {
+    const id = String(job._id);
+    try {
+      await save(job, options);
+    } catch (error) {
+      // A touch failing mid-run is the run's own: it goes on, and its end saves the job. A start save failing stops the
+      // run before it starts (no 'start' event), which leaves the lock the job was fetched with.
+      const unlockOnly = Boolean(job.lockedAt);
+      if (databaseUnavailable(error) && !(unlockOnly && running.has(id))) {
+        if (!owed.has(id)) logger.warn({ event: 'job-save-failed', job: job.name, jobId: id, err: (error as Error).message }, 'the database is away: the job is saved again once it answers');
+        owed.set(id, { job: { ...job }, options, unlockOnly, lockedAt: unlockOnly ? new Date(job.lockedAt!) : locks.get(id) });
+        retrySoon();
+      }
+      throw error;
+    }
+    owed.delete(id);
+    if (job.lockedAt) locks.set(id, new Date(job.lockedAt));
+    else locks.delete(id);
+  };
+
+  async function saveOwed(): Promise<void> {
+    for (const [id, late] of owed) {
+      try {
+        const current = await jobs.findOne({ _id: new ObjectId(id) }, { projection: { lockedAt: 1, lastModifiedBy: 1 } });
+        if (owed.get(id) !== late) continue; // a newer save came meanwhile
+        const ours = current?.lockedAt instanceof Date && current.lastModifiedBy === agenda.attrs.name && late.lockedAt !== undefined && current.lockedAt.getTime() === late.lockedAt.getTime();
+        if (ours) {
+          if (late.unlockOnly) await repository.unlockJob(late.job);
+          else await save(late.job, late.options);
+          logger.info({ event: 'job-saved-late', job: late.job.name, jobId: id }, 'the database is back: job saved');
+        }
+        if (owed.get(id) === late) owed.delete(id);
+        locks.delete(id);
+      } catch (error) {
+        if (databaseUnavailable(error)) break; // still away: all of them again later
+        owed.delete(id);
+        logger.warn({ event: 'job-save-failed', job: late.job.name, jobId: id, err: (error as Error).message }, 'could not save the job');
+      }
+    }
+    timer = undefined;
+    if (owed.size > 0) retrySoon();
+  }
+
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /**
@@ -52,7 +132,9 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
  * another process may run them meanwhile.
  */
 export async function stopScheduler(agenda: Scheduler, options: { waitMs: number; onTimeout?: () => Promise<void>; overlapSafe?: readonly string[] }): Promise<void> {
-  const { db, running } = schedulerState.get(agenda)!;
+  const { db, running, lateSaves } = schedulerState.get(agenda)!;
+  // What is still owed goes with the locks below (or, the database still away, lapses as after a crash).
+  lateSaves.stop();
   const drained = await agenda.drain(options.waitMs);
   if (drained.timedOut) await options.onTimeout?.();
   const keepLocked = [...running].filter(([, name]) => !options.overlapSafe?.includes(name)).map(([id]) => new ObjectId(id));

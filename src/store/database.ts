@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerSelectionError, type Db } from 'mongodb';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { collections, ensureIndexes, type Collections } from './collections.js';
@@ -58,6 +58,15 @@ export async function connectStore(uri: string, logger: Logger, embedded?: Embed
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * The database server could not be reached (a connection broke, or none could be made within the driver's server
+ * selection timeout): a write that failed so may succeed once it answers again, and the driver reconnects by itself.
+ * Not an error the server sent, nor a closed client's.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError;
 }
 
 function databaseNameFromUri(uri: string): string | undefined {

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { MongoServerError, type Collection } from 'mongodb';
 import type { LeaseDoc } from './collections.js';
+import { databaseUnavailable } from './database.js';
+
+/** How often a release the database could not take (it was away) is tried again. */
+const RELEASE_RETRY_MS = 1_000;
 
 /**
  * Mutual exclusion across calbot processes that holds on MongoDB and on FerretDB 1.24 alike. FerretDB applies
@@ -13,10 +17,18 @@ export interface Lease {
   token: string;
   /** Pushes the expiry out; false when the lease was lost (expired and taken over). */
   renew(ttlMs: number): Promise<boolean>;
+  /**
+   * Rejects when the database is away, and is then tried again until it answers (or the lease has expired anyway):
+   * a release lost so would keep the work it guards from everyone until the expiry (a sync lease: 10 minutes).
+   */
   release(): Promise<void>;
 }
 
 export class Leases {
+  /** Releases owed to a database that was away: token -> the lease's expiry. */
+  private readonly owedReleases = new Map<string, Date>();
+  private releaseTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly collection: Collection<LeaseDoc>,
     private readonly owner: string,
@@ -29,8 +41,9 @@ export class Leases {
       const now = this.now();
       const token = randomBytes(16).toString('hex');
       try {
-        await this.collection.insertOne({ _id: token, key, owner: this.owner, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) });
-        return this.lease(key, token);
+        const expiresAt = new Date(now.getTime() + ttlMs);
+        await this.collection.insertOne({ _id: token, key, owner: this.owner, acquiredAt: now, expiresAt });
+        return this.lease(key, token, expiresAt);
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
       }
@@ -60,17 +73,55 @@ export class Leases {
     }
   }
 
-  private lease(key: string, token: string): Lease {
+  private lease(key: string, token: string, expiresAt: Date): Lease {
     return {
       key,
       token,
       renew: async (ttlMs) => {
-        const result = await this.collection.updateOne({ _id: token }, { $set: { expiresAt: new Date(this.now().getTime() + ttlMs) } });
+        const until = new Date(this.now().getTime() + ttlMs);
+        const result = await this.collection.updateOne({ _id: token }, { $set: { expiresAt: until } });
+        if (result.matchedCount === 1) expiresAt = until;
         return result.matchedCount === 1;
       },
       release: async () => {
-        await this.collection.deleteOne({ _id: token });
+        try {
+          await this.collection.deleteOne({ _id: token });
+          this.owedReleases.delete(token);
+        } catch (error) {
+          if (databaseUnavailable(error)) this.releaseLater(token, expiresAt);
+          throw error;
+        }
       },
     };
+  }
+
+  /** By token, so a late release never removes a lease someone took after this one expired. */
+  private releaseLater(token: string, expiresAt: Date): void {
+    this.owedReleases.set(token, expiresAt);
+    this.retryReleasesSoon();
+  }
+
+  private retryReleasesSoon(): void {
+    if (this.releaseTimer) return;
+    this.releaseTimer = setTimeout(() => void this.releaseOwed(), RELEASE_RETRY_MS);
+    this.releaseTimer.unref();
+  }
+
+  private async releaseOwed(): Promise<void> {
+    for (const [token, expiresAt] of this.owedReleases) {
+      if (expiresAt.getTime() <= this.now().getTime()) {
+        this.owedReleases.delete(token); // lapsed by itself: anyone may take the key
+        continue;
+      }
+      try {
+        await this.collection.deleteOne({ _id: token });
+        this.owedReleases.delete(token);
+      } catch (error) {
+        if (!databaseUnavailable(error)) this.owedReleases.delete(token);
+        else break; // still away
+      }
+    }
+    this.releaseTimer = undefined;
+    if (this.owedReleases.size > 0) this.retryReleasesSoon();
   }
 }

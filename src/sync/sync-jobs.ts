@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
 import { COLLECTIONS, type Collections, type SyncStateDoc } from '../store/collections.js';
+import { databaseUnavailable } from '../store/database.js';
 import { forgetCalendar, RoundAbandonedError, RoundStoppedError, syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
 import { Leases, type Lease } from '../store/leases.js';
 import { refreshMailboxSettings } from './mailbox-settings.js';
@@ -135,7 +136,13 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   agenda.define<SyncJobData>(
     SYNC_JOB,
     async (job) => {
-      await runSyncJob(job);
+      try {
+        await runSyncJob(job);
+      } catch (error) {
+        // The database went away before the round began (or before it could record its end): as for a round it cut off.
+        if (databaseUnavailable(error)) job.schedule(new Date());
+        throw error;
+      }
     },
     { concurrency: deps.concurrency ?? 16 },
   );
@@ -232,6 +239,11 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         job.schedule(new Date());
       } else if (error instanceof RoundStoppedError) {
         // Shutdown stopped it between pages: whichever process runs next resumes it from its saved progress, at once.
+        job.schedule(new Date());
+      } else if (databaseUnavailable(error)) {
+        // The database went away mid-round (nothing recorded it, not even as failed): redone from the saved progress as
+        // soon as the database takes this job's save again (the scheduler saves it late), not an interval later. A
+        // page stored in part replays idempotently, and its notices are keyed by content.
         job.schedule(new Date());
       }
       // Everything else is recorded in the sync state; the next interval tries again.

@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Writable } from 'node:stream';
+import type { Job } from 'agenda';
+import { createLogger } from '../../src/log.js';
+import { COLLECTIONS } from '../../src/store/collections.js';
+import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/store/embedded-database.js';
+import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
+import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { at, command, connectedUser, storedEvents, waitForState } from './sync-support.js';
+
+/**
+ * A database server of its own (calbot's embedded FerretDB launcher, on a DATA_DIR of this file's), which the test stops
+ * and starts again under a running calbot, as a MongoDB host restarts or a network goes away for a while. calbot reaches
+ * it at one fixed address (a TCP relay, standing in for a host name), as MONGODB_URI names a server: the driver
+ * reconnects to that address by itself once a server answers there again.
+ */
+class RestartableDatabase {
+  private database: EmbeddedDatabase | undefined;
+  private readonly sockets = new Set<Socket>();
+  private constructor(
+    private readonly dataDir: string,
+    private readonly relay: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<RestartableDatabase> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'calbot-outage-'));
+    const port = await freePort();
+    let self: RestartableDatabase | undefined;
+    const relay = createServer((client) => self!.relayed(client));
+    await new Promise<void>((done) => relay.listen(port, '127.0.0.1', done));
+    self = new RestartableDatabase(dataDir, relay, port);
+    await self.up();
+    return self;
+  }
+
+  get uri(): string {
+    return `mongodb://127.0.0.1:${this.port}/`;
+  }
+
+  /** The server goes: its process stops, every connection to it breaks, and no new one is answered. */
+  async down(): Promise<void> {
+    const database = this.database;
+    this.database = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    await database?.stop();
+  }
+
+  /** The server is back, on the same data. */
+  async up(): Promise<void> {
+    this.database = await startEmbeddedDatabase({ dataDir: this.dataDir, logger: createLogger('silent') });
+  }
+
+  async close(): Promise<void> {
+    await this.down();
+    await new Promise<void>((done) => this.relay.close(() => done()));
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private relayed(client: Socket): void {
+    const target = this.database ? new URL(this.database.uri) : undefined;
+    if (!target) {
+      client.destroy();
+      return;
+    }
+    const server = connect({ host: target.hostname, port: Number(target.port) });
+    for (const [from, to] of [
+      [client, server],
+      [server, client],
+    ] as const) {
+      this.sockets.add(from);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        this.sockets.delete(from);
+        to.destroy();
+      });
+      from.pipe(to);
+    }
+  }
+}
+
+describe('the database goes away for a while and comes back', () => {
+  let database: RestartableDatabase;
+  let h: CloudHarness;
+  const lines: Record<string, unknown>[] = [];
+  /** Resolves once calbot has logged a line with this event (from `from` on). */
+  const logged = async (event: string, from = 0) => {
+    while (!lines.slice(from).some((line) => line.event === event)) await sleep(20);
+  };
+  const previousUri = process.env.CALBOT_TEST_MONGODB_URI;
+  beforeAll(async () => {
+    database = await RestartableDatabase.start();
+    // calbot's harness opens its database on the server this names: the one this file stops and starts.
+    process.env.CALBOT_TEST_MONGODB_URI = database.uri;
+    const logger = createLogger('info', new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+    h = await startCloudHarness({ SYNC_INTERVAL: '1 hour', GRAPH_PAGE_SIZE: '2' }, 'outage', { logger });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    await database?.close();
+    process.env.CALBOT_TEST_MONGODB_URI = previousUri;
+  });
+
+  test('a round cut off by the outage is redone once it is back, each change told once; a question meanwhile is answered', async () => {
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Olga Outage', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Review', start: at(1, 13), end: at(1, 14) });
+    });
+    const added = ['Added one', 'Added two', 'Added three'];
+    for (const [i, subject] of added.entries()) h.graph.addEvent(microsoft.oid, { subject, start: at(2 + i, 9), end: at(2 + i, 10) });
+    // The round waits for its first page while the database goes; answered then, it has nowhere to store it.
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    await h.calbot.syncJobs.requestRun(userKey);
+    await hold.held;
+    const from = lines.length;
+    const runEnded = new Promise<void>((done) => h.calbot.scheduler.on('complete', (job: Job) => job.attrs.name === SYNC_JOB && done()));
+    await database.down();
+    hold.release();
+    await logged('sync-failed', from);
+    // Agenda's save as the run ended failed too: the job document keeps the run's lock (10 minutes), and its next run
+    // an interval on, unless something saves it again.
+    await runEnded;
+    expect(await command(h, chat, "what's on tomorrow")).toEqual(['Sorry, something went wrong on my side. Please try again in a moment.']);
+
+    await database.up();
+    // Redone by itself (its lease released, its job unlocked and due): nobody asks for it.
+    const state = await waitForState(h, userKey, (s) => s.status === 'idle' && s.roundsCompleted === 2, 30_000);
+    expect(state.lastCounts).toEqual({ added: 3, updated: 0, removed: 0 });
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Review', ...added]);
+    const told = () => h.connector.messages(chat.conversationId).map((r) => r.activity.text ?? '').filter((text) => text.startsWith('New:'));
+    await h.connector.waitFor(3, (r) => r.conversationId === chat.conversationId && (r.activity.text ?? '').startsWith('New:'));
+    await h.calbot.notices.idle();
+    await h.calbot.notices.sendDue();
+    expect(told().map((text) => text.split(',')[0]).sort()).toEqual(added.map((subject) => `New: ${subject}`).sort());
+    expect(await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })).toBe(0);
+    const job = await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+    expect(job?.lockedAt ?? null).toBeNull();
+    expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
+    // And questions are answered from the database again.
+    expect((await command(h, chat, 'next meeting'))[0]).toContain('Review');
+  }, 120_000);
+});
