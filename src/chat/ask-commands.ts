@@ -239,6 +239,11 @@ export async function answerQuestion(
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);
+      // "when's my next break": the meeting so named still to come ("Coffee break", often shown as free, which "next
+      // meeting" would skip), else the gaps.
+      const { named } = question;
+      const namedNext = named && events.find((event) => !event.isAllDay && event.start >= now && event.responseStatus?.toLowerCase() !== 'declined' && matchesSubject(named, event));
+      if (namedNext) return renderNextAnswer({ zone, now, events: [namedNext], count: 1, subject: named.text, within: { label: question.label, phrase: question.phrase }, ...extras });
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
       const slots = freeSlots(events, question.range, zone, workingHours);
       return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...extras });

@@ -27,7 +27,9 @@ export type { TimeRange } from './free-slots.js';
  *   the answer's yes or no answers the question that was put. With `subject` (asked the busy way: "do I have a call
  *   with bob at 3", "is my standup at 9"), the yes or no is about the meetings it matches.
  * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
- *   starts at now (rounded up to 5 minutes), because past gaps are no use.
+ *   starts at now (rounded up to 5 minutes), because past gaps are no use. With `named` ("when's my next break"), a
+ *   meeting it matches that starts in the range answers instead, the first one (a "Coffee break" in the calendar);
+ *   without one, the gaps do.
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
@@ -36,7 +38,7 @@ export type Question =
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string } }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter };
 
 /**
  * A question about a span calbot does not answer for, `span` as typed ("next summer", "this year"): a season has no
@@ -360,6 +362,14 @@ const NEXT_SPAN = new RegExp(
   `^(?:(?:${COUNT_WORD}) )?(?:half (?:an )?)?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
 );
 const NEXT_COUNT_WORD = new RegExp(`^(${COUNT_WORD})(?= |$) ?`);
+/**
+ * "when's my next break", "when do I get a break today", "any breaks tomorrow": most mean the next free time between
+ * meetings, some a meeting named so ("Coffee break"). Answered with that meeting if there is one, else the gaps (not
+ * the next meeting named "break" in 60 days, or none).
+ */
+const BREAK_ASKED = /\bnext break\b|\b(?:when|what time) (?:do|can|will|could|shall) i (?:get|take|have|grab) (?:a |my |some )?break\b|^(?:whens|when is|what time is) (?:my|the) break\b|\b(?:do|will|can) i (?:get|have) (?:a |any )?break\b|^any breaks?\b/;
+const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
+
 /** What "next" asks for that is free time, not a meeting by that name: "next free slot", "when is my next gap". */
 const NEXT_FREE = new RegExp(`\\bnext (?:(?:${COUNT_WORD}) )?(?:free|open|available|availability|gaps?|slots?|openings?)\\b`);
 /** The kind of thing asked for, not its name: "next team meeting" is named "team". */
@@ -599,10 +609,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const unsupported = unsupportedSpan(normalized);
   if (unsupported) return unsupported;
 
-  const reading = readNext(normalized, now, here);
+  const breakAsked = t.includes('break') && BREAK_ASKED.test(t);
+  const reading: NextReading = breakAsked ? {} : readNext(normalized, now, here);
   if (reading.question) return reading.question;
   // "next standup tomorrow" is tomorrow's standups; "next meeting tomorrow", tomorrow's first meeting (below).
-  if (NEXT.test(t) && !NEXT_FREE.test(t) && !reading.besideWhen && !reading.firstWithin) return { kind: 'next', count: 1 };
+  if (NEXT.test(t) && !NEXT_FREE.test(t) && !breakAsked && !reading.besideWhen && !reading.firstWithin) return { kind: 'next', count: 1 };
   if (NOW_WORDS.test(t)) return { kind: 'now' };
 
   // One chrono-node reading serves the day, a range of dates and the time of day.
@@ -658,16 +669,16 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
   const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && WHAT_LIST_AT.test(t))) && !PROPOSES.test(t);
-  if (FREE.test(t) || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt))) {
+  if (FREE.test(t) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt))) {
     const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
-    if (partSpan && !FREE_SLOTS.test(t)) {
+    if (partSpan && !FREE_SLOTS.test(t) && !breakAsked) {
       // "am I free tonight": yes or no for that part of the day.
       return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today), asks };
     }
-    if (time && !FREE_SLOTS.test(t)) {
+    if (time && !FREE_SLOTS.test(t) && !breakAsked) {
       const minutes = lengthAsked(t) ?? FREE_AT_DEFAULT_MINUTES;
       const at = (base: DateTime) => {
         const start = base.set({ hour: time.startHour, minute: time.startMinute });
@@ -683,13 +694,14 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       return named && asks === 'busy' && !FREE.test(t) ? { ...question, subject: named.subject } : question;
     }
     const span = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
-    return {
+    const slots: Question = {
       kind: 'free-slots',
       range: { start: fromNow(span).toJSDate(), end: span.end.toJSDate() },
       label: span.label,
       phrase: span.phrase,
       days: span.days,
     };
+    return breakAsked ? { ...slots, named: BREAK_NAMED } : slots;
   }
 
   if (UPCOMING.test(t) && !week && !day && !dates) {
@@ -1189,7 +1201,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = nextWorkingDay(movableHolidays(normalizeQuestionText(text), todayInUtc), todayInUtc);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
-  if (NEXT.test(t) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;
+  if (NEXT.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

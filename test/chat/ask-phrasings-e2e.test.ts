@@ -72,6 +72,26 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(rowTitles(whats)).toEqual(['Zia second']);
   });
 
+  it('"when\'s my next break" is a meeting named so still to come that day (shown as free, as breaks are), else the free time between meetings', async () => {
+    const bea = teamsUser('Bea Break', 'Europe/Berlin');
+    // The working day after `named` (Monday after a Friday).
+    const other = named.plus({ days: named.weekday === 5 ? 3 : 1 });
+    await seedAccount(h.store.collections, bea, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, bea, [
+      { subject: 'Bea standup', start: named.set({ hour: 9 }), minutes: 60 },
+      { subject: 'Bea coffee break', start: named.set({ hour: 15 }), minutes: 15, showAs: 'free' },
+      { subject: 'Bea review', start: other.set({ hour: 10 }), minutes: 60 },
+    ]);
+    const named1 = readScheduleCard((await ask(h, `when's my next break on ${asDate(named)}?`, bea)).card);
+    expect(named1.header).toBe(`Next "break" · ${cardDate(named, berlinToday())}`);
+    expect(rowTitles(named1)).toEqual(['Bea coffee break']);
+    expect(named1.groups[0]!.rows[0]!.time).toBe('15:00–15:15');
+    // No break in the calendar that day: the gaps in working hours, not "No meeting matching "break"".
+    const gaps = readScheduleCard((await ask(h, `do i get a break on ${asDate(other)}`, bea)).card);
+    expect(gaps).toMatchObject({ header: `Free time · ${cardDate(other, berlinToday())}`, summary: 'Free within working hours (09:00–17:00):' });
+    expect(gaps.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['09:00–10:00', '11:00–17:00']);
+  });
+
   it('"next summer", "this winter", "meetings next year": says plainly that it answers for days, weeks and months, connected or not', async () => {
     for (const [question, reply] of [
       ['next summer', 'I can\'t answer for "next summer": a season has no fixed dates (they depend on where you are).'],

@@ -61,6 +61,13 @@ const rows: Row[] = [
   ['find me a slot tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['any slots on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
   ['find time on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
+  // a break: the free time between meetings (or one named so: the answer's), not the next meeting named "break"
+  ["when's my next break", L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['when is my next break?', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['next break', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ['when can i take a break this afternoon', L, 'free-slots', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['do i get a break tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['any breaks on friday?', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   // the rest of a day or week: from now
   ['whats on the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   ['meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
@@ -1212,6 +1219,13 @@ describe('parseQuestion', () => {
     ['am i not available tomorrow at 10', 'busy'],
   ] as const)('%j asks whether the user is %s', (text, asks) => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-at', asks });
+  });
+
+  it('a break asked about is free time, or a meeting named "break"; a meeting with a break is no such question', () => {
+    expect(parseQuestion("when's my next break", L.now, L.zone)).toMatchObject({ kind: 'free-slots', label: 'Today · Thu 26 Nov', named: { text: 'break', terms: ['break'] } });
+    expect(parseQuestion('meetings with a break today', L.now, L.zone)).toMatchObject({ kind: 'agenda' });
+    expect(parseQuestion('when am i free tomorrow', L.now, L.zone)).not.toHaveProperty('named');
+    expect(isScheduleQuestion('when do i get a break', L.now)).toBe(true);
   });
 
   it('"do I have a meeting" names a time to be a yes/no; without one it is that day\'s agenda', () => {
