@@ -44,6 +44,15 @@ describe('seal / open (AES-256-GCM)', () => {
     bytes[0] = bytes[0]! ^ 1;
     expect(() => open(key, { ...box, ciphertext: new Binary(bytes) }, 'token-cache:msteams:a')).toThrow();
   });
+
+  it('refuses its own tag cut short: only the full 16 bytes authenticate a box', () => {
+    const box = seal(key, 'secret', 'token-cache:msteams:a');
+    for (const length of [4, 8, 12, 15]) {
+      const tag = new Binary(Buffer.from(box.tag.buffer).subarray(0, length));
+      expect(() => open(key, { ...box, tag }, 'token-cache:msteams:a')).toThrow();
+    }
+    expect(open(key, box, 'token-cache:msteams:a').toString()).toBe('secret');
+  });
 });
 
 describe('loadOrCreateEncryptionKey', () => {
