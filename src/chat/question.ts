@@ -278,9 +278,12 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?quarter past (\d{1,2})\b(?![:.]\d)/g, '$1:15')
     .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
     .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
-    // "14.12." (its last full stop is gone by now): a date, day first wherever dates are written with full stops; not
-    // a time ("at 9.30", "until 10.15") nor a length ("2.5 hours").
-    .replace(/(?<!\b(?:at|after|before|until|till|from|by|around|between)\s*)(?<![\d.:])\b([1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?![\d.:])(?!\s*(?:am|pm|h|hours?|hrs?|minutes?|mins?|days?|weeks?)\b)/g, (_, day: string, month: string) => `${day} ${MONTHS[Number(month) - 1]!.toLowerCase()}`)
+    // "14.12.", "03.12.", "3.12.2026" (its last full stop is gone by now): a date, day first wherever dates are written
+    // with full stops (chrono-node read "03.12" as nothing, and "03.12.2026" month first); not a time ("at 9.30",
+    // "until 10.15") nor a length ("2.5 hours").
+    .replace(/(?<!\b(?:at|after|before|until|till|from|by|around|between)\s*)(?<![\d.:])\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.((?:20)?\d\d))?(?![\d.:])(?!\s*(?:am|pm|h|hours?|hrs?|minutes?|mins?|days?|weeks?)\b)/g, (_, day: string, month: string, year: string | undefined) =>
+      `${Number(day)} ${MONTHS[Number(month) - 1]!.toLowerCase()}${year ? ` ${year.length === 2 ? `20${year}` : year}` : ''}`,
+    )
     // "around 2", "3ish": that time ("free around 2pm" chrono-node reads, "around 2" not).
     .replace(/\b(?:at )?(?:around|roughly|approx|approximately) (?=\d{1,2}(?:[:.]\d\d)?\b(?! ?(?:days?|weeks?|months?|hours?|hrs?|minutes?|mins?)\b))/g, 'at ')
     .replace(/\b(\d{1,2})(?: ?-?ish)\b/g, '$1')

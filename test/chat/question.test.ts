@@ -235,6 +235,11 @@ const rows: Row[] = [
   // with full stops, day first as everywhere dates are so written; a time after "at" stays one
   ['14.12.', L, 'agenda', '2026-12-14T00:00', '2026-12-15T00:00'],
   ['am i free on 3.12. at 2', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
+  // ... with a leading zero (it was no date: today's agenda, or no question) and with a year (it was read month first)
+  ['whats on 03.12.', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['am i free on 03.12 at 3', L, 'free-at', '2026-12-03T15:00', '2026-12-03T15:30'],
+  ['03.12.2026', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['meetings on 4.1.27', L, 'agenda', '2027-01-04T00:00', '2027-01-05T00:00'],
   ['meetings 3.12 and 4.12', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
   ['am i free at 10.11', L, 'free-at', '2026-11-27T10:11', '2026-11-27T10:41'],
   ['jan 5', L, 'agenda', '2027-01-05T00:00', '2027-01-06T00:00'],
