@@ -66,12 +66,25 @@ export class GraphUnavailableError extends GraphFailure {
  */
 export class MailboxUnavailableError extends GraphFailure {
   readonly kind = 'mailbox' as const;
-  readonly userMessage =
+  readonly userMessage: string =
     'Your Microsoft account has no Exchange Online mailbox I can read (it may have no Exchange Online licence, or its mailbox is on an on-premises Exchange server or inactive), so there is no Outlook calendar to sync. Once your administrator has fixed that, say "sync now"; or say "reconnect" to link another account.';
   constructor(statusCode: number, code?: string, message?: string, options?: { cause?: unknown }) {
     super(`Graph found no mailbox it can read for this account (${statusCode}${code ? ` ${code}` : ''})${message ? `: ${message}` : ''}`, statusCode, code, options);
   }
 }
+
+/**
+ * 403 ErrorAccessDenied "Access to OData is disabled.": the mailbox's Exchange settings keep REST clients out (an
+ * EwsApplicationAccessPolicy allow or block list, EWS turned off for the mailbox). The grant is fine, so a new
+ * sign-in is refused the same way; an Exchange admin changing the policy is what helps.
+ */
+export class MailboxAccessDisabledError extends MailboxUnavailableError {
+  override readonly userMessage =
+    'Your organisation\'s Exchange settings do not let apps like calbot read your mailbox ("Access to OData is disabled"), so I cannot sync your calendar. Only your IT admin can change that; once they have, say "sync now".';
+}
+
+/** Graph's message for a mailbox whose Exchange settings refuse REST clients (it comes with ErrorAccessDenied). */
+const ODATA_DISABLED = /access to odata is disabled/i;
 
 /** Codes that say the mailbox itself is out of Graph's reach, whatever the status they come with. */
 const MAILBOX_UNAVAILABLE_CODES = new Set(['MailboxNotEnabledForRESTAPI', 'MailboxNotSupportedForRESTAPI']);
@@ -122,6 +135,8 @@ export function toGraphFailure(error: unknown, fallbackRetryAfterMs = 60_000): u
   if ((code !== undefined && MAILBOX_UNAVAILABLE_CODES.has(code)) || (status === 404 && code !== undefined && MAILBOX_NOT_FOUND_CODES.has(code))) {
     return new MailboxUnavailableError(status, code, message, { cause: error });
   }
+  // Before the 403 for a grant refused, which shares its code: reconnecting would loop on this one.
+  if (status === 403 && message !== undefined && ODATA_DISABLED.test(message)) return new MailboxAccessDisabledError(status, code, message, { cause: error });
   if (status === 401 || status === 403) return new GraphAuthError(status, code, message, { cause: error });
   if (status === 429) return new ThrottledError(retryAfterMs ?? fallbackRetryAfterMs, status, code, { cause: error });
   if (status === -1 || status >= 500) return new GraphUnavailableError(status, retryAfterMs, code, { cause: error });

@@ -141,6 +141,22 @@ describe("Microsoft's refusals, end to end", () => {
     expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
   });
 
+  test('a mailbox whose Exchange settings keep REST clients out (403 ErrorAccessDenied "Access to OData is disabled"): "ask your IT admin", not a reconnect that would be refused the same way; the job waits hours', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Od Disabled');
+    const before = h.connector.messages(chat.conversationId).length;
+    h.graph.failNext({ status: 403, oid: microsoft.oid, resource: '/me/calendarView/delta', code: 'ErrorAccessDenied', message: 'Access to OData is disabled.' });
+    const sentence =
+      'Your organisation\'s Exchange settings do not let apps like calbot read your mailbox ("Access to OData is disabled"), so I cannot sync your calendar. Only your IT admin can change that; once they have, say "sync now".';
+    expect(await command(h, chat, 'sync now')).toEqual([`The sync didn't work: ${sentence}`]);
+    expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
+    const job = await waitForJobUnlocked(userKey);
+    expect(job.disabled).toBeFalsy();
+    expect(job.nextRunAt.getTime()).toBeGreaterThan(Date.now() + MAILBOX_RETRY_MS / 2);
+    expect(cardsSince(chat, before)).toEqual([]);
+    // The policy changed: the next try syncs.
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+  });
+
   /** "connect outlook", Microsoft redirects back with `refusal`; returns the page and what the chat was told. */
   async function signInRefused(name: string, refusal: SignInRefusal) {
     const chat = teamsUser(name);
