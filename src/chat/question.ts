@@ -490,7 +490,9 @@ const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:me
  * Asking whether the user is free, or when. "do I have time at 3", "got time tomorrow" and "find me a slot" too; with what the time is
  * for ("time for a call with bob at 3") it proposes a meeting (PROPOSES), which is answered with that day.
  */
-const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |some )?(?:time|slots?)|slots?)\b/;
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|slots?)\b/;
+/** "is 2pm ok", "does 3pm work for you", "would tomorrow at 10 suit": whether the user is free then. */
+const TIME_SUITS = /^(?:is|does|would|will|could|can)\b.*\b(?:ok|okay|good|fine|work|suit|possible|doable)(?: for (?:me|you|us))?(?: (?:on )?(?:today|tomorrow|overmorrow|\S+day))?$/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
 const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
 /** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */
@@ -517,7 +519,7 @@ const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.
  * Not next to a month name: "dec 3-5" and "3-5 december" are dates, which chrono-node reads.
  */
 const HOUR_RANGE = new RegExp(
-  `(?<![\\d\\/:.-])(?<!\\b${MONTH_NAME}\\s*)(?:from |between )?\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\s*(?:-|to|until|till|and)\\s*(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\b(?![\\/:.-]?\\d)(?!\\s*(?:of )?${MONTH_NAME}(?![a-z]))`,
+  `(?<![\\d\\/:.-])(?<!\\b${MONTH_NAME}\\s*)(?:from |between )?\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\s*(?:-|to|until|till|and|&)\\s*(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)?\\b(?![\\/:.-]?\\d)(?!\\s*(?:of )?${MONTH_NAME}(?![a-z]))`,
 );
 /**
  * A time of day as typed after "after", "before" or "until": "3", "4pm", "4:30 pm", "16:00", "noon" (its groups: hour,
@@ -672,7 +674,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
   const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && WHAT_LIST_AT.test(t))) && !PROPOSES.test(t);
-  if (FREE.test(t) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt))) {
+  if (FREE.test(t) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt || TIME_SUITS.test(t)))) {
     const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });

@@ -61,6 +61,14 @@ const rows: Row[] = [
   ['find me a slot tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['any slots on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
   ['find time on monday', L, 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
+  // ... how long a slot to find, and whether a time suits (these were the whole day's agenda)
+  ['find 30 mins tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['can you find me an hour on friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['is 2pm ok', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30'],
+  ['does 3pm work for you', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['is tomorrow 10am ok', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
+  ['would 2pm suit on monday', L, 'free-at', '2026-11-30T14:00', '2026-11-30T14:30'],
+  ['free between 3 & 5?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T17:00'],
   // a break: the free time between meetings (or one named so: the answer's), not the next meeting named "break"
   ["when's my next break", L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
   ['when is my next break?', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
