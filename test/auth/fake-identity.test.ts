@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, randomBytes, randomUUID, verify, type JsonWebKey } from 'node:crypto';
-import { decodeJwtPayload, openAuthorizeUrl, startFakeIdentity, type FakeIdentity } from '../fakes/identity/fake-identity.js';
+import { decodeJwtPayload, openAuthorizeUrl, SIGN_IN_REFUSALS, startFakeIdentity, TOKEN_REFUSALS, type FakeIdentity } from '../fakes/identity/fake-identity.js';
 
 /** The fake's own contract, checked over raw HTTPS: what calbot's tests rely on it to enforce. */
 const REDIRECT_URI = 'https://calbot.example.test/microsoft_account/authentication';
@@ -81,6 +81,36 @@ describe('fake identity platform', () => {
     expect(reused.status).toBe(400);
     expect(await reused.json()).toMatchObject({ error: 'invalid_grant' });
     expect(fake.counters.token).toMatchObject({ authorization_code: 3, refresh_token: 2, errors: 3 });
+  });
+
+  it('refuses a refresh as a real tenant does (disabled, MFA, inactive...): Microsoft\'s error body, suberror where Microsoft sends one; the token works again once the refusal ends', async () => {
+    const { query } = await openAuthorizeUrl(authorizeUrl());
+    const issued = (await (await token({ grant_type: 'authorization_code', code: query.code!, redirect_uri: REDIRECT_URI, code_verifier: verifier, scope: 'openid offline_access User.Read' })).json()) as { refresh_token: string };
+    for (const refusal of Object.values(TOKEN_REFUSALS)) {
+      fake.refuseTokens(user.oid, refusal);
+      const response = await token({ grant_type: 'refresh_token', refresh_token: issued.refresh_token, scope: 'User.Read' });
+      expect(response.status).toBe(refusal.status);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ error: refusal.error, error_codes: [refusal.aadsts], error_uri: `https://login.microsoftonline.com/error?code=${refusal.aadsts}` });
+      expect(String(body.error_description)).toMatch(new RegExp(`^AADSTS${refusal.aadsts}: .+ Trace ID: ${String(body.trace_id)} Correlation ID: ${String(body.correlation_id)} Timestamp: ${String(body.timestamp)}$`));
+      expect(body.suberror).toBe('suberror' in refusal ? refusal.suberror : undefined);
+      expect(body.claims).toBe('claims' in refusal ? refusal.claims : undefined);
+    }
+    fake.refuseTokens(user.oid, undefined);
+    expect((await token({ grant_type: 'refresh_token', refresh_token: issued.refresh_token, scope: 'User.Read' })).status).toBe(200);
+  });
+
+  it('redirects a refused sign-in back with error, error_description "AADSTSnnn: ..." and error_subcode when Microsoft sends one, and the state', async () => {
+    for (const refusal of Object.values(SIGN_IN_REFUSALS)) {
+      fake.refuseSignIn(refusal);
+      const { status, query } = await openAuthorizeUrl(authorizeUrl());
+      expect(status).toBe(302);
+      expect(query).toMatchObject({ error: refusal.error, state: 'st', error_description: expect.stringMatching(new RegExp(`^AADSTS${refusal.aadsts}: `)) });
+      expect(query.error_subcode).toBe('subcode' in refusal ? refusal.subcode : undefined);
+      expect(query.code).toBeUndefined();
+    }
+    fake.refuseSignIn(undefined);
+    expect((await openAuthorizeUrl(authorizeUrl())).query.code).toBeDefined();
   });
 
   it('answers a wrong client secret with 401 invalid_client', async () => {
