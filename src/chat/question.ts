@@ -148,7 +148,7 @@ const WORD_FIXES: Record<string, string> = {
   wk: 'week', wek: 'week', weeek: 'week', nxt: 'next', nex: 'next',
   mtg: 'meeting', mtgs: 'meetings', meetin: 'meeting', meting: 'meeting', meetng: 'meeting', metting: 'meeting', meetign: 'meeting', meeeting: 'meeting', meetig: 'meeting', mmeting: 'meeting', meetinf: 'meeting',
   wats: 'whats', wat: 'what', wut: 'what', wuts: 'whats', whta: 'what', whts: 'whats', wht: 'what',
-  calender: 'calendar', calandar: 'calendar', agneda: 'agenda', schedual: 'schedule', shedule: 'schedule',
+  calender: 'calendar', calandar: 'calendar', calander: 'calendar', calnder: 'calendar', calednar: 'calendar', clendar: 'calendar', agneda: 'agenda', schedual: 'schedule', shedule: 'schedule', sched: 'schedule',
   wendesday: 'wednesday', wensday: 'wednesday', wednsday: 'wednesday', wedensday: 'wednesday', wednesay: 'wednesday',
   thrusday: 'thursday', thursady: 'thursday', thurday: 'thursday', firday: 'friday', fridya: 'friday', frday: 'friday',
   saturdy: 'saturday', satruday: 'saturday', sunady: 'sunday', mondya: 'monday', monady: 'monday', tuseday: 'tuesday',
@@ -158,6 +158,8 @@ const WORD_FIXES: Record<string, string> = {
   // Slips dayWordTypo leaves: in short words, where one slip may make another word ("toady"), and three or more; chat shorthand.
   tody: 'today', todat: 'today', todday: 'today', todayy: 'today', tdoay: 'today', otday: 'today', '2dy': 'today',
   tmw: 'tomorrow', tmrrw: 'tomorrow', tomoz: 'tomorrow', '2moz': 'tomorrow', '2morro': 'tomorrow', '2mrow': 'tomorrow', '2morrw': 'tomorrow', '2mor': 'tomorrow',
+  // A possessive of shorthand, its apostrophe gone ("tmrw's meetings" was today's).
+  tmrws: 'tomorrow', tmrs: 'tomorrow', tmws: 'tomorrow', tmros: 'tomorrow', '2morrows': 'tomorrow', '2moros': 'tomorrow', '2mrws': 'tomorrow', tdys: 'today',
   tommorw: 'tomorrow', tommrow: 'tomorrow', tommoro: 'tomorrow', tommorro: 'tomorrow', fryday: 'friday', thurs: 'thursday', thrs: 'thursday', wkend: 'weekend', wknd: 'weekend', weke: 'week', wks: 'weeks', eod: 'end of day', cob: 'end of day',
 };
 

@@ -850,6 +850,12 @@ const rows: Row[] = [
   // ... and a day word is no slip of another, nor is a name a day's slip
   ['whats on tuesday', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
   ['whats on thusday', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  // shorthand with a possessive's s (these were today's, or no question)
+  ["tmrw's meetings", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['2morrows schedule', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['my calnder', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['whats my sched', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['in 2 days', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['meetings with frida tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'frida'],
   ['meetings with sundar tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sundar'],
   ['meetings with mondal on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'mondal'],
