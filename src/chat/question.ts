@@ -644,7 +644,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       week = undefined;
     }
   } else {
-    day = nthWeekday ?? dayFromResults(found, today) ?? dayOfMonth(t, today);
+    day = nthWeekday ?? dayFromResults(found, today, PAST_TENSE.test(t)) ?? dayOfMonth(t, today);
     const later = DAYS_LATER.exec(t);
     if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
@@ -1569,11 +1569,18 @@ function spanDates(first: CalendarDate, last: CalendarDate): string {
 }
 
 /** The local day a question names, if any. chrono-node reads the words; luxon places the day in `zone`. */
-function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime): DateTime | undefined {
+function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime, past = false): DateTime | undefined {
   const result = found[0];
   if (!result || !hasDay(found)) return undefined;
-  return dayOf(result.start, today, result.text, today);
+  const day = dayOf(result.start, today, result.text, today);
+  // "what did I have on monday", asked on a Thursday: this week's Monday, not the coming one. Only a bare weekday:
+  // "last friday" and dates say which.
+  if (past && day > today && !result.start.isCertain('day') && !result.start.isCertain('month') && !/\bnext\b/.test(result.text)) return day.minus({ days: 7 });
+  return day;
 }
+
+/** Asked of days gone by ("what did I have on monday", "what was on friday", "meetings I missed on tuesday"). */
+const PAST_TENSE = /\b(?:did i (?:have|miss|attend|go to|get)|(?:was|were) (?:on|there|i)|happened|had i|i (?:had|missed))\b/;
 
 /** The day chrono-node's `c` names; a bare weekday is the first such day from `from` on (the coming one from today). */
 function dayOf(c: chrono.ParsedComponents, from: DateTime, text: string, today: DateTime): DateTime {

@@ -43,6 +43,12 @@ const rows: Row[] = [
   ['am i free tomorrow night', L, 'free-at', '2026-11-27T17:00', '2026-11-28T00:00'],
   ['anything on monday night', L, 'agenda', '2026-11-30T17:00', '2026-12-01T00:00'],
   ['what did i have last night', L, 'agenda', '2026-11-25T17:00', '2026-11-26T00:00'],
+  // a weekday asked about in the past tense: the one gone by this week (it was the coming one)
+  ['what did i have on monday', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
+  ['what was on tuesday?', L, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'],
+  ['meetings i missed on friday', L, 'agenda', '2026-11-20T00:00', '2026-11-21T00:00'],
+  ['what did i have on dec 3', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['what do i have on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   ['morning meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-26T12:00'],
   ['this week mornings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   ['am i free this afternoon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00'],
