@@ -74,9 +74,15 @@ export class AdminActionNeededError extends AuthFailure {
   ) {
     super(`Microsoft refused the account: AADSTS${aadsts}`, { kind: 'admin-action-needed', aadsts: `AADSTS${aadsts}`, during, userKey: pending?.userKey, ...logFields });
     const retry = during === 'sign-in' ? 'say "connect outlook" again' : 'say "sync now"';
-    this.userMessage = `Microsoft does not let calbot use your account: ${ADMIN_REASONS.get(aadsts) ?? ADMIN_AT_SIGN_IN.get(aadsts) ?? 'your organisation does not allow it'} (AADSTS${aadsts}). Only your IT admin can change that; once they have, ${retry}.`;
+    const reason = ADMIN_REASONS.get(aadsts) ?? ADMIN_AT_SIGN_IN.get(aadsts) ?? 'your organisation does not allow it';
+    // Smart lockout lifts by itself, usually within minutes; the admin is the fallback, not the first step.
+    const who = aadsts === LOCKED_OUT ? 'It usually unlocks by itself within minutes, else your IT admin can unlock it' : 'Only your IT admin can change that';
+    this.userMessage = `Microsoft does not let calbot use your account: ${reason} (AADSTS${aadsts}). ${who}; once ${aadsts === LOCKED_OUT ? 'it is' : 'they have'}, ${retry}.`;
   }
 }
+
+/** Locked after too many failed sign-ins (Entra smart lockout), or sign-ins from a blocked IP address. */
+const LOCKED_OUT = 50053;
 
 /**
  * The AADSTS codes that only an admin (the user's, not calbot's) can clear, with what they mean in a user's words
@@ -85,7 +91,7 @@ export class AdminActionNeededError extends AuthFailure {
  */
 const ADMIN_REASONS = new Map<number, string>([
   [50057, 'the account is disabled'],
-  [50053, 'the account is locked'],
+  [50053, 'the account is locked after too many sign-in attempts'],
   [50034, 'the account no longer exists in your organisation'],
   [50020, 'the account is not a member of the organisation calbot was connected in'],
   [90072, 'the account is not a member of the organisation calbot was connected in'],

@@ -42,11 +42,13 @@ describe("Microsoft's refusals, end to end", () => {
     throw new Error(`${userKey}: the job was never unlocked`);
   }
 
-  const ADMIN_FAMILY: [keyof typeof TOKEN_REFUSALS, string][] = [
+  const ADMIN_TAIL = 'Only your IT admin can change that; once they have, say "sync now".';
+  const ADMIN_FAMILY: [keyof typeof TOKEN_REFUSALS, string, string?][] = [
     ['userDisabled', 'the account is disabled (AADSTS50057)'],
     ['userDeleted', 'the account no longer exists in your organisation (AADSTS50034)'],
     ['userNotInTenant', 'the account is not a member of the organisation calbot was connected in (AADSTS50020)'],
-    ['accountLocked', 'the account is locked (AADSTS50053)'],
+    // Smart lockout lifts by itself: the admin is the fallback.
+    ['accountLocked', 'the account is locked after too many sign-in attempts (AADSTS50053)', 'It usually unlocks by itself within minutes, else your IT admin can unlock it; once it is, say "sync now".'],
     ['notAssigned', 'your organisation has not given you access to calbot (AADSTS50105)'],
     ['conditionalAccess', "your organisation's Conditional Access policies block it (AADSTS53003)"],
   ];
@@ -92,12 +94,12 @@ describe("Microsoft's refusals, end to end", () => {
   });
 
   test('every refusal only an admin can clear (deleted, not in the tenant, locked, not assigned, Conditional Access) says so and what it is, and asks no reconnect', async () => {
-    for (const [refusal, reason] of ADMIN_FAMILY.slice(1)) {
+    for (const [refusal, reason, tail = ADMIN_TAIL] of ADMIN_FAMILY.slice(1)) {
       const { userKey, chat, microsoft } = await connectedUser(h, `Al ${refusal}`);
       const before = h.connector.messages(chat.conversationId).length;
       h.identity.refuseTokens(microsoft.oid, TOKEN_REFUSALS[refusal]);
       expect(await command(h, chat, 'sync now')).toEqual([
-        `The sync didn't work: Microsoft does not let calbot use your account: ${reason}. Only your IT admin can change that; once they have, say "sync now".`,
+        `The sync didn't work: Microsoft does not let calbot use your account: ${reason}. ${tail}`,
       ]);
       expect(await h.store.collections.accounts.findOne({ _id: userKey })).toMatchObject({ status: 'connected' });
       expect((await waitForJobUnlocked(userKey)).nextRunAt.getTime()).toBeGreaterThan(Date.now() + MAILBOX_RETRY_MS / 2);
