@@ -86,12 +86,12 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
   return [
     defineCommand<TimeZoneCommand | BadTimeZoneInput>({
       name: 'timezone',
-      help: { usage: 'timezone Europe/Paris', description: 'show times in this zone (also: timezone reset; timezone alone says which one is used)' },
+      help: { usage: 'timezone Europe/Paris', description: 'show times in this zone (or a city\'s: timezone paris; also: timezone reset; timezone alone says which one is used)' },
       match: (text) => parseTimeZoneCommand(text),
       async run(turn, user, parsed) {
-        // match() saw lower-cased text; Windows zone names are matched as Outlook spells them, so re-read the original
-        // (which a zone not known is also quoted back as, as typed).
-        const original = parseTimeZoneCommand((turn.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim());
+        // match() saw lower-cased text: a zone not known is quoted back as typed. Only then: the text as typed may
+        // carry what normalizing dropped ("calbot, timezone Paris please").
+        const original = parsed instanceof BadTimeZoneInput ? parseTimeZoneCommand((turn.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim()) : undefined;
         const command = original ?? parsed;
         if (command instanceof BadTimeZoneInput) {
           await turn.sendActivity({ text: command.message, textFormat: 'plain' });

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+import { IANA_ALIAS_MAP, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { toIanaTimeZone } from '../graph/time-zone.js';
 
 /**
@@ -54,11 +56,17 @@ export function describeUserZone(zone: string, source: ZoneSource, localTime: st
 /** The user typed "timezone ..." with something that is not a zone: one sentence they can act on. */
 export class BadTimeZoneInput extends Error {
   readonly kind = 'bad-input';
-  constructor(readonly input: string) {
+  /** `offset`: what was typed is a UTC offset ("+2", "UTC-5"), `zones` those at that offset now. */
+  constructor(
+    readonly input: string,
+    offset?: { label: string; zones: string[] },
+  ) {
     super(
-      input === ''
-        ? 'Tell me which time zone, like "timezone Europe/Paris" or "timezone America/New_York".'
-        : `I don't know the time zone "${input}". Use a name like Europe/Paris or America/New_York (or a Windows name like "W. Europe Standard Time").`,
+      offset
+        ? `A UTC offset doesn't follow daylight saving time, so tell me your zone by its name, like "timezone ${offset.zones[0] ?? 'Europe/Paris'}" or the city you are in${offset.zones.length > 0 ? ` (${listed(offset.zones)} ${offset.zones.length === 1 ? 'is' : 'are'} at ${offset.label} right now)` : ''}.`
+        : input === ''
+          ? 'Tell me which time zone, like "timezone Europe/Paris" or "timezone America/New_York".'
+          : `I don't know the time zone "${input}". Use a name like Europe/Paris or America/New_York (or a Windows name like "W. Europe Standard Time").`,
     );
     this.name = 'BadTimeZoneInput';
   }
@@ -66,7 +74,88 @@ export class BadTimeZoneInput extends Error {
 
 export type TimeZoneCommand = { zone: string } | { clear: true } | { show: true };
 
-const TIME_ZONE_COMMAND = /^\s*(?:set\s+(?:my\s+)?)?(?:time\s*zone|tz)\s*(?:is|to|=|:)?\s*(.*?)\s*$/i;
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * Abbreviations people type for a zone that keeps daylight saving time: ICU reads EST and MST as fixed offsets
+ * (America/Panama, America/Phoenix), BST as Bangladesh; said in chat they nearly always mean these. The answer
+ * names the zone picked, so someone who meant another says so.
+ */
+const ABBREVIATIONS: Record<string, string> = {
+  est: 'America/New_York', edt: 'America/New_York', et: 'America/New_York', eastern: 'America/New_York',
+  cst: 'America/Chicago', cdt: 'America/Chicago', ct: 'America/Chicago', central: 'America/Chicago',
+  mst: 'America/Denver', mdt: 'America/Denver', mt: 'America/Denver', mountain: 'America/Denver',
+  pst: 'America/Los_Angeles', pdt: 'America/Los_Angeles', pt: 'America/Los_Angeles', pacific: 'America/Los_Angeles',
+  akst: 'America/Anchorage', akdt: 'America/Anchorage', hst: 'Pacific/Honolulu',
+  bst: 'Europe/London', ist: 'Asia/Kolkata', cet: 'Europe/Paris', cest: 'Europe/Paris', eet: 'Europe/Athens', eest: 'Europe/Athens',
+  wet: 'Europe/Lisbon', west: 'Europe/Lisbon', jst: 'Asia/Tokyo', kst: 'Asia/Seoul', sgt: 'Asia/Singapore',
+  aest: 'Australia/Sydney', aedt: 'Australia/Sydney', acst: 'Australia/Adelaide', awst: 'Australia/Perth', nzst: 'Pacific/Auckland', nzdt: 'Pacific/Auckland',
+};
+
+/** "+2", "UTC+2", "GMT-05:00", "utc +5:30". */
+const UTC_OFFSET = /^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.]?(\d{2}))?$/i;
+
+/** Zones offered for an offset typed, in this order: one place people know per offset. */
+const WELL_KNOWN_ZONES = [
+  'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Europe/Athens', 'Africa/Cairo', 'Africa/Johannesburg', 'Europe/Moscow', 'Asia/Dubai',
+  'Asia/Karachi', 'Asia/Kolkata', 'Asia/Dhaka', 'Asia/Bangkok', 'Asia/Singapore', 'Asia/Shanghai', 'Asia/Tokyo', 'Australia/Brisbane',
+  'Australia/Sydney', 'Pacific/Auckland', 'Atlantic/Azores', 'America/Noronha', 'America/Sao_Paulo', 'America/Halifax', 'America/New_York',
+  'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu', 'UTC',
+];
+
+let byCity: Map<string, string> | undefined;
+/**
+ * "paris" -> Europe/Paris, "new york" -> America/New_York, "kolkata" (ICU says Asia/Calcutta): the last part of an
+ * IANA name or of one of its aliases, or the place CLDR names the zone after, case and underscores aside.
+ */
+function zoneOfCity(city: string): string | undefined {
+  if (!byCity) {
+    const places = new Map<string, string>();
+    const add = (place: string, zone: string | undefined) => {
+      const key = place.replace(/_/g, ' ').toLowerCase();
+      if (key && zone && !places.has(key)) places.set(key, zone);
+    };
+    // Not Etc/GMT-5 as "gmt-5": its sign is POSIX's, the opposite of what anyone typing it means.
+    const place = (zone: string) => (zone.startsWith('Etc/') ? '' : zone.slice(zone.lastIndexOf('/') + 1));
+    for (const zone of Intl.supportedValuesOf('timeZone')) add(place(zone), zone);
+    for (const { alias, description } of Object.values(IANA_ALIAS_MAP)) {
+      const zone = toIanaTimeZone(alias[0]);
+      for (const name of alias) add(place(name), zone);
+      add(description.split(',')[0]!.trim(), zone);
+    }
+    byCity = places;
+  }
+  return byCity.get(city.toLowerCase().replace(/[_\s]+/g, ' '));
+}
+
+/** A Windows name as typed in any case ("pacific standard time"): Outlook's spelling, for toIanaTimeZone. */
+function windowsName(name: string): string | undefined {
+  const lower = name.toLowerCase().replace(/\s+/g, ' ');
+  return Object.values(WINDOWS_TO_IANA_MAP).find((entry) => entry.windowsName.toLowerCase() === lower)?.windowsName;
+}
+
+/** The zone a user means by what they typed: an IANA or Windows name (any case), a usual abbreviation, a city. */
+function zoneFromUserInput(input: string): string | undefined {
+  const abbreviation = ABBREVIATIONS[input.toLowerCase()];
+  if (abbreviation) return abbreviation;
+  return toIanaTimeZone(input) ?? toIanaTimeZone(windowsName(input)) ?? zoneOfCity(input);
+}
+
+function offsetInput(input: string): { label: string; zones: string[] } | undefined {
+  const match = UTC_OFFSET.exec(input);
+  if (!match) return undefined;
+  const minutes = (match[1] === '+' ? 1 : -1) * (Number(match[2]) * 60 + Number(match[3] ?? 0));
+  const label = `UTC${minutes < 0 ? '−' : '+'}${Math.floor(Math.abs(minutes) / 60)}${Math.abs(minutes) % 60 ? `:${String(Math.abs(minutes) % 60).padStart(2, '0')}` : ''}`;
+  const now = DateTime.utc();
+  const zones = WELL_KNOWN_ZONES.filter((zone) => now.setZone(zone).offset === minutes).slice(0, 3);
+  return { label, zones };
+}
+
+// "is" and "to" as words: "timezone istanbul", "timezone tokyo" name a place.
+const TIME_ZONE_COMMAND = /^\s*(?:set\s+(?:my\s+)?)?(?:time\s*zone|tz)\s*(?:(?:is|to)\b|=|:)?\s*(.*?)\s*$/i;
 /** "timezone", "my time zone?", "what's my timezone", "which time zone": which zone answers are in, and why. */
 const SHOW_TIME_ZONE = /^\s*(?:(?:what|which)(?:'?s|\s+is)?\s+)?(?:my\s+)?(?:time\s*zone|tz)(?:\s+(?:am i in|do you use|are you using))?\s*[?.!]*\s*$/i;
 
@@ -81,6 +170,10 @@ export function parseTimeZoneCommand(text: string): TimeZoneCommand | BadTimeZon
   if (!match) return undefined;
   const input = (match[1] ?? '').replace(/^["']|["'.!]$/g, '').trim();
   if (/^(reset|clear|auto|automatic|default|none)$/i.test(input)) return { clear: true };
-  const zone = toIanaTimeZone(input);
+  const offset = offsetInput(input);
+  // "UTC+0" is UTC, which keeps no daylight saving time either.
+  if (offset?.label === 'UTC+0') return { zone: 'UTC' };
+  if (offset) return new BadTimeZoneInput(input, offset);
+  const zone = zoneFromUserInput(input);
   return zone ? { zone } : new BadTimeZoneInput(input);
 }

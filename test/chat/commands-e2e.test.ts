@@ -49,6 +49,21 @@ describe('commands said wrong, partly or with extra words', () => {
     expect((await h.say('calbot help'))[0]).toMatch(/^Here's what I can do:/);
   });
 
+  it('"timezone paris", "Timezone EST please", a Windows name with a please: that zone; "timezone +2": asks for the name and keeps the zone set; "timezone" alone: which one', async () => {
+    const user = teamsUser('Tess Zone');
+    const override = async () => (await h.store.collections.chatUsers.findOne({ _id: userKeyOf(user) }))?.timeZoneOverride;
+    expect((await h.say('timezone paris', user))[0]).toMatch(/^Times are now shown in Europe\/Paris \(currently \d{2}:\d{2}\)\.$/);
+    expect(await override()).toBe('Europe/Paris');
+    const [offset] = await h.say('timezone +2', user);
+    expect(offset).toMatch(/^A UTC offset doesn't follow daylight saving time, so tell me your zone by its name, like "timezone /);
+    expect(await override()).toBe('Europe/Paris');
+    // EST alone is a fixed UTC-5 (ICU: America/Panama); said in chat it means New York's time, summer included.
+    expect((await h.say('calbot, Timezone EST please', user))[0]).toMatch(/^Times are now shown in America\/New_York /);
+    expect(await override()).toBe('America/New_York');
+    expect((await h.say('timezone', user))[0]).toMatch(/^Times are shown in America\/New_York, as you set it \(currently /);
+    expect((await h.say('Timezone W. Europe Standard Time, please!', user))[0]).toMatch(/^Times are now shown in Europe\/Berlin /);
+  });
+
   it('"disconnect outlook now" disconnects; "disconnect teams" deletes nothing and says what to type', async () => {
     const user = teamsUser('Dora Disconnect');
     await seedAccount(h, user);

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { BadTimeZoneInput, describeUserZone, parseTimeZoneCommand, resolveUserZone, userZoneWithSource } from '../../src/chat/time-zone.js';
 import { toIanaTimeZone as windowsToIana } from '../../src/graph/time-zone.js';
 
@@ -75,6 +75,17 @@ describe('parseTimeZoneCommand', () => {
     ['what is my tz', { show: true }],
     ['which time zone do you use', { show: true }],
     ['My timezone', { show: true }],
+    // A city, a Windows name in any case, the abbreviations people use for zones with daylight saving time.
+    ['timezone paris', { zone: 'Europe/Paris' }],
+    ['timezone New York', { zone: 'America/New_York' }],
+    ['timezone tokyo', { zone: 'Asia/Tokyo' }],
+    ['timezone istanbul', { zone: 'Europe/Istanbul' }],
+    ['time zone is berlin', { zone: 'Europe/Berlin' }],
+    ['timezone pacific standard time', { zone: 'America/Los_Angeles' }],
+    ['timezone EST', { zone: 'America/New_York' }],
+    ['timezone MST', { zone: 'America/Denver' }],
+    ['timezone BST', { zone: 'Europe/London' }],
+    ['timezone UTC+0', { zone: 'UTC' }],
     ['what is on today', undefined],
     ['help', undefined],
   ])('%s', (text, expected) => {
@@ -86,6 +97,26 @@ describe('parseTimeZoneCommand', () => {
     expect(result).toBeInstanceOf(BadTimeZoneInput);
     expect((result as BadTimeZoneInput).kind).toBe('bad-input');
     expect((result as BadTimeZoneInput).message).toMatch(/Europe\/Paris/);
+  });
+});
+
+describe('a UTC offset typed', () => {
+  it.each([
+    ['timezone +2', 'UTC+2'],
+    ['timezone UTC+2', 'UTC+2'],
+    ['timezone GMT-5', 'UTC−5'],
+    ['tz +5:30', 'UTC+5:30'],
+  ])('%s: asks for the name, with zones at that offset now', (text, label) => {
+    const result = parseTimeZoneCommand(text);
+    expect(result).toBeInstanceOf(BadTimeZoneInput);
+    const message = (result as BadTimeZoneInput).message;
+    expect(message).toMatch(/^A UTC offset doesn't follow daylight saving time, so tell me your zone by its name, like "timezone [A-Z][A-Za-z_]+\/[A-Za-z_]+" or the city you are in \(.+ at /);
+    expect(message).toContain(`at ${label} right now).`);
+    // Each zone offered is at that offset now, and none is Etc/GMT-5 (its sign is the opposite of the one typed).
+    const zones = [...message.matchAll(/([A-Z][a-z]+\/[A-Za-z_]+)/g)].map((m) => m[1]!);
+    expect(zones.length).toBeGreaterThan(0);
+    const minutes = { 'UTC+2': 120, 'UTC−5': -300, 'UTC+5:30': 330 }[label]!;
+    for (const zone of zones) expect(DateTime.utc().setZone(zone).offset).toBe(minutes);
   });
 });
 
