@@ -115,6 +115,10 @@ function urlOf(value: string): URL | undefined {
 
 /** Hosts the identity platform accepts an http redirect URI on (every other one must be https). */
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+/** An address only this machine reaches: localhost, 127.0.0.0/8, ::1. */
+function isLoopbackAddress(host: string): boolean {
+  return ['localhost', '::1', '[::1]'].includes(host.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
 
 /** Paths calbot appends to PUBLIC_URL: an admin who pastes the messaging endpoint or redirect URI gets them twice. */
 const APPENDED_PATHS = ['/api/messages', REDIRECT_PATH];
@@ -422,6 +426,11 @@ export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (config.bot.appId && hasMicrosoftApp(config) && LOOPBACK_HOSTS.includes(config.publicUrl.hostname)) {
     warnings.push(`PUBLIC_URL is ${config.publicUrl.origin}: sign-ins come back to ${config.redirectUri}, which only a browser on this machine reaches; set PUBLIC_URL to the https URL calbot is reached at`);
+  }
+  // Local mode on a reachable address: right in a container behind the operator's own access control, and for
+  // everyone else an open door (anyone who reaches the port can write as any user and read their calendar).
+  if (!config.bot.appId && !isLoopbackAddress(config.host)) {
+    warnings.push(`HOST is ${config.host} and MicrosoftAppId is not set: /api/messages takes unauthenticated messages from anyone who reaches port ${config.port}, who can then read any connected user's calendar; set MicrosoftAppId, or keep calbot behind your own access control`);
   }
   return warnings;
 }

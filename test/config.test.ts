@@ -172,6 +172,17 @@ describe('loadConfig', () => {
     expect(configWarnings(loadConfig({ MICROSOFT_CLIENT_ID: APP_ID, MICROSOFT_CLIENT_SECRET: 's' }))).toEqual([]);
   });
 
+  it('warns at start-up when local mode (no MicrosoftAppId: nothing authenticates /api/messages) listens beyond loopback', () => {
+    expect(configWarnings(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }))).toEqual([
+      "HOST is 0.0.0.0 and MicrosoftAppId is not set: /api/messages takes unauthenticated messages from anyone who reaches port 4000, who can then read any connected user's calendar; set MicrosoftAppId, or keep calbot behind your own access control",
+    ]);
+    expect(configWarnings(loadConfig({ HOST: '::' }))).toHaveLength(1);
+    expect(configWarnings(loadConfig({ HOST: '10.0.0.5' }))).toHaveLength(1);
+    for (const host of [undefined, '127.0.0.1', '127.0.1.1', '::1', 'localhost']) expect(configWarnings(loadConfig(host ? { HOST: host } : {}))).toEqual([]);
+    // With an app ID botbuilder checks every message's token: any address is fine.
+    expect(configWarnings(loadConfig({ HOST: '0.0.0.0', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'p', PUBLIC_URL: 'https://calbot.contoso.com' }))).toEqual([]);
+  });
+
   it('takes http for PUBLIC_URL on localhost only, and a path behind a proxy', () => {
     for (const url of ['http://localhost:3978', 'http://127.0.0.1:3978', 'http://[::1]:3978']) {
       expect(loadConfig({ PUBLIC_URL: url }).redirectUri).toBe(`${url}/microsoft_account/authentication`);
