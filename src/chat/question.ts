@@ -1319,17 +1319,25 @@ function weekOfMonth(t: string, found: readonly chrono.ParsedResult[], today: Da
 /** "the first monday of january", "last friday of the month", "2nd tuesday of next month": that one day of the month. */
 const WEEKDAY_OF_MONTH = /\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|final) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) (?:of|in) /;
 
+/** "the 3rd of next month", "the 15th of this month": a day of a month named by where it is (chrono-node reads a month name's). */
+const DAY_OF_RELATIVE_MONTH = /\b([1-9]|[12]\d|3[01])(?:st|nd|rd|th) (?:of|in) (?=(?:this|next|coming|current|the|last|previous) month\b)/;
+
 /**
  * The day WEEKDAY_OF_MONTH names, in the month after "of" as monthRange reads it ("january" the coming one, "the
- * month" this one). chrono-node reads "first monday of january" as the coming Monday and "last friday of the month" as
- * last week's Friday, or the whole month. The month itself when it has no such day ("the fifth monday of february").
+ * month" this one), or DAY_OF_RELATIVE_MONTH. chrono-node reads "first monday of january" as the coming Monday, "last
+ * friday of the month" as last week's Friday, or either as the whole month, as it does "the 3rd of next month". The
+ * month itself when it has no such day ("the fifth monday of february", "the 31st of next month" in November).
  */
 function weekdayOfMonth(t: string, found: readonly chrono.ParsedResult[], today: DateTime): DateTime | Span | undefined {
-  const match = WEEKDAY_OF_MONTH.exec(t);
+  const match = WEEKDAY_OF_MONTH.exec(t) ?? DAY_OF_RELATIVE_MONTH.exec(t);
   if (!match) return undefined;
   const after = match.index + match[0].length;
   const month = monthRange(t.slice(after), found.filter((result) => result.index >= after), today);
   if (!month) return undefined;
+  if (match[2] === undefined) {
+    const day = month.start.set({ day: Number(match[1]) });
+    return day.isValid && day < month.end ? day : month;
+  }
   const weekday = WEEKDAY_NUMBER[match[2]!.slice(0, 3)]!;
   const number = WEEK_OF_MONTH_NUMBER[match[1]!];
   if (number === undefined) {

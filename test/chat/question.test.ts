@@ -158,6 +158,10 @@ const rows: Row[] = [
   ['second week of next month', L, 'agenda', '2026-12-08T00:00', '2026-12-15T00:00'],
   ['last week of december', L, 'agenda', '2026-12-25T00:00', '2027-01-01T00:00'],
   ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  // a day of a month named by where it is (it was the whole month)
+  ['the 3rd of next month', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['am i free at 3 on the 30th of next month', L, 'free-at', '2026-12-30T15:00', '2026-12-30T15:30'],
+  ['the 31st of this month', L, 'agenda', '2026-11-01T00:00', '2026-12-01T00:00'],
   // the next working day: the next Monday to Friday (it was the next meeting named "working day")
   ['next working day', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['whats on the next business day', AUCKLAND, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
