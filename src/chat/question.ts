@@ -251,6 +251,8 @@ export function normalizeQuestionText(text: string): string {
     // already Thursday in UTC), and "day after tomorrow" or "tomorrow and the day after" not at all: "overmorrow" and
     // "2 days ago" it reads in the user's zone.
     .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
+    // "the week ahead", "the coming week": the next seven days (on a Sunday "this week" is the one ending that day).
+    .replace(/\b(?:the |this )?(?:week ahead|(?:coming|upcoming) week)\b/g, 'next 7 days')
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
     // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
     // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
@@ -1348,10 +1350,18 @@ function weekdayOfMonth(t: string, found: readonly chrono.ParsedResult[], today:
   return day < month.end ? day : month;
 }
 
+/** "this week and next": both weeks, as one answer (it was this week's). */
+const BOTH_WEEKS = /\bthis week (?:and|&|\+) (?:the )?next(?: week)?\b/;
+
 /** Weeks run Monday to Sunday (ISO, as Outlook's default work week view). */
 function weekRange(t: string, today: DateTime): Span | undefined {
   const match = WEEK.exec(t);
   if (!match) return undefined;
+  if (BOTH_WEEKS.test(t)) {
+    const start = today.startOf('week');
+    const end = start.plus({ days: 14 }).startOf('day');
+    return { start, end, label: `This week and next · ${spanDates(start, end.minus({ days: 1 }))}`, phrase: 'this week and next', days: 14 };
+  }
   const which = match[1] ? 'after next' : match[2] ?? 'this';
   const unit = match[1] ?? match[3] ?? match[4] ?? 'week';
   const offset = which === 'after next' ? 2 : which === 'next' ? 1 : which === 'last' || which === 'previous' ? -1 : 0;

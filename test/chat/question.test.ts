@@ -162,6 +162,13 @@ const rows: Row[] = [
   ['the 3rd of next month', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['am i free at 3 on the 30th of next month', L, 'free-at', '2026-12-30T15:00', '2026-12-30T15:30'],
   ['the 31st of this month', L, 'agenda', '2026-11-01T00:00', '2026-12-01T00:00'],
+  // the week ahead: the next seven days (it was this week, which on a Sunday is the one ending that day)
+  ['the week ahead', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
+  ['whats the coming week look like', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
+  ['the upcoming week', NEW_YORK_DST, 'agenda', '2026-03-07T09:00', '2026-03-14T00:00'],
+  // this week and the next: both (it was this week)
+  ['whats on this week and next', L, 'agenda', '2026-11-23T00:00', '2026-12-07T00:00'],
+  ['am i free this week and next week', L, 'free-slots', '2026-11-26T10:45', '2026-12-07T00:00'],
   // the next working day: the next Monday to Friday (it was the next meeting named "working day")
   ['next working day', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['whats on the next business day', AUCKLAND, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
