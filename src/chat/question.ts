@@ -253,6 +253,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
     // "the week ahead", "the coming week": the next seven days (on a Sunday "this week" is the one ending that day).
     .replace(/\b(?:the |this )?(?:week ahead|(?:coming|upcoming) week)\b/g, 'next 7 days')
+    // "what's after this", "anything after this meeting": the rest of today.
+    .replace(/\bafter (?:this|my current|the current)(?: (?:meeting|call|one))?$/, 'later')
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
     // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
     // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
@@ -505,7 +507,7 @@ const ASKS_FREE = /\b(free|available)\b/;
 const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
 const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
-const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?left)\b/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?(?:left|later)\b(?! (?:to|for me to)\b))/;
 /** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
 const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */

@@ -169,6 +169,10 @@ const rows: Row[] = [
   // this week and the next: both (it was this week)
   ['whats on this week and next', L, 'agenda', '2026-11-23T00:00', '2026-12-07T00:00'],
   ['am i free this week and next week', L, 'free-slots', '2026-11-26T10:45', '2026-12-07T00:00'],
+  // after the meeting the user is in: the rest of today (it was no question)
+  ["what's after this", L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['anything after this meeting?', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['what is left to do', L, undefined],
   // the next working day: the next Monday to Friday (it was the next meeting named "working day")
   ['next working day', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['whats on the next business day', AUCKLAND, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
