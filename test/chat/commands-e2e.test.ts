@@ -31,6 +31,19 @@ describe('commands said wrong, partly or with extra words', () => {
     expect(await h.say('stop notifications', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
   });
 
+  it('"quiet hours 25:00-7", "quiet hours 10 to 7": what is wrong and what to type, and the quiet hours set stay', async () => {
+    const user = teamsUser('Quinn Quiet');
+    const quietHours = async () => (await h.store.collections.chatUsers.findOne({ _id: userKeyOf(user) }))?.notify?.quietHours;
+    expect((await h.say('Quiet hours 10pm to 7am.', user))[0]).toMatch(/^Quiet hours set: 22:00–07:00 \(Europe\/Berlin\)\./);
+    expect(await h.say('quiet hours 25:00-7', user)).toEqual(['"25:00" isn\'t a time of day. Try "quiet hours 22:00-07:00", or "quiet hours off".']);
+    expect(await h.say('quiet hours 10 to 7', user)).toEqual([
+      'I can\'t tell whether "10 to 7" is in the morning or the evening: say it with am or pm, like "quiet hours 10pm-7am", or on the 24-hour clock, like "quiet hours 22:00-07:00".',
+    ]);
+    expect(await quietHours()).toEqual({ start: '22:00', end: '07:00' });
+    expect((await h.say('quiet hours 23h-6h', user))[0]).toMatch(/^Quiet hours set: 23:00–06:00 /);
+    expect(await quietHours()).toEqual({ start: '23:00', end: '06:00' });
+  });
+
   it('"help notify", "help with quiet hours", "timezone help": that command\'s line; "help me": the whole list', async () => {
     const [notify] = await h.say('help notify');
     expect(notify).toBe(

@@ -180,10 +180,27 @@ describe('quiet hours', () => {
     ['22:00-22:00', undefined],
     ['25:00-07:00', undefined],
     ['tonight', undefined],
+    ['22h-7h', { start: '22:00', end: '07:00' }],
+    ['10 p.m. to 7 a.m', { start: '22:00', end: '07:00' }],
+    ['10:00-07:00', { start: '10:00', end: '07:00' }],
+    ['1-3', { start: '01:00', end: '03:00' }],
+    ['10-7', undefined],
   ])('parses %j', (input, expected) => {
     const parsed = parseQuietHours(input);
     if (expected) expect(parsed).toEqual(expected);
     else expect(parsed).toBeInstanceOf(BadQuietHoursInput);
+  });
+
+  test.each([
+    ['25:00-7', '"25:00" isn\'t a time of day. Try "quiet hours 22:00-07:00", or "quiet hours off".'],
+    ['22:00-10:60', '"10:60" isn\'t a time of day. Try "quiet hours 22:00-07:00", or "quiet hours off".'],
+    ['22:00-22:00', 'Quiet hours need to end at another time than they start, like "quiet hours 22:00-07:00".'],
+    // On the 24-hour clock that is 21 hours of quiet from 10 in the morning: asked, not taken.
+    ['10-7', 'I can\'t tell whether "10-7" is in the morning or the evening: say it with am or pm, like "quiet hours 10pm-7am", or on the 24-hour clock, like "quiet hours 22:00-07:00".'],
+    ['9 to 5', 'I can\'t tell whether "9 to 5" is in the morning or the evening: say it with am or pm, like "quiet hours 9pm-5am", or on the 24-hour clock, like "quiet hours 21:00-05:00".'],
+    ['12-1', 'I can\'t tell whether "12-1" is in the morning or the evening: say it with am or pm, like "quiet hours 10pm-7am", or on the 24-hour clock, like "quiet hours 22:00-07:00".'],
+  ])('%j: says what is wrong and what to type', (input, message) => {
+    expect((parseQuietHours(input) as BadQuietHoursInput).message).toBe(message);
   });
 
   const quiet = { start: '22:00', end: '07:00' };
