@@ -49,9 +49,11 @@ export class Leases {
       }
       const holder = await this.collection.findOne({ key });
       if (!holder) continue; // released in between: try again
-      if (holder.expiresAt.getTime() > now.getTime()) return undefined;
-      // The holder crashed or stalled past its expiry: remove exactly that holding, then compete again.
+      // A holding of this process's that was released while the database was away is as good as gone.
+      if (holder.expiresAt.getTime() > now.getTime() && !this.owedReleases.has(holder._id)) return undefined;
+      // The holder crashed or stalled past its expiry (or let go): remove exactly that holding, then compete again.
       await this.collection.deleteOne({ _id: holder._id });
+      this.owedReleases.delete(holder._id);
     }
     return undefined;
   }
