@@ -7,6 +7,7 @@ import { readUserClock } from '../chat/chat-users.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import type { Collections } from '../store/collections.js';
+import { databaseUnavailable } from '../store/database.js';
 import { Leases, type Lease } from '../store/leases.js';
 import { createUserLocks } from '../auth/user-lock.js';
 import type { Change, ChangeSet } from '../sync/change-set.js';
@@ -123,6 +124,8 @@ export const SEND_NOTICES_JOB = 'send-notices';
  */
 export const replyHoldKey = (userKey: string) => `notices-after-reply:${userKey}`;
 const FRESH_NOTICE_MS = 2_000;
+/** How often a send the connector took, and the database could not record (it was away), is recorded again. */
+const RECORD_RETRY_MS = 1_000;
 /** Why a notice whose send was given up at shutdown without an answer is not sent again. */
 export const UNCONFIRMED = 'unconfirmed: calbot stopped before the Bot Connector answered; it may have arrived';
 
@@ -349,8 +352,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
         await handBack(userKey, messages.slice(index + 1).flatMap((m) => m.docs));
         return sent;
       }
-      const sentAt = now();
-      for (const doc of message.docs) await outbox.markSent(doc, sentAt);
+      await recordSent(userKey, message.docs, now());
       sent += message.docs.length;
       logger.info({ event: 'notices-sent', userKey, notices: message.docs.length, summary: message.docs.length > 1 }, 'notice sent');
     }
@@ -383,6 +385,30 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       clearInterval(renewal);
       await renewing;
     }
+  }
+
+  /**
+   * The connector took the message: it is recorded as sent, or its claim lapses and it is sent again, a second copy in
+   * the chat. With the database away, the user's notices wait here (behind the user's lock, so no pass of this
+   * process sends it again meanwhile) and the record is tried again every second until the database answers; only
+   * stop()'s time running out ends the wait, the notice then left to be sent again once its claim lapses.
+   */
+  async function recordSent(userKey: string, docs: NoticeDoc[], sentAt: Date): Promise<void> {
+    let waiting = false;
+    for (const doc of docs) {
+      for (;;) {
+        try {
+          await outbox.markSent(doc, sentAt);
+          break;
+        } catch (error) {
+          if (!databaseUnavailable(error) || givingUp.signal.aborted) throw error;
+          if (!waiting) logger.warn({ event: 'notices-sent-unrecorded', userKey, notices: docs.length, err: (error as Error).message }, 'notice sent, but the database is away: recorded once it answers');
+          waiting = true;
+          await sleep(RECORD_RETRY_MS, undefined, { signal: givingUp.signal }).catch(() => undefined);
+        }
+      }
+    }
+    if (waiting) logger.info({ event: 'notices-sent-recorded', userKey, notices: docs.length }, 'the database is back: the notice sent is recorded');
   }
 
   /** Up to MAX_SEPARATE_NOTICES: a message each, in start order. More, or held by quiet hours: one summary card. */

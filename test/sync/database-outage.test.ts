@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import type { Job } from 'agenda';
+import { startCalbot } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
+import { Outbox } from '../../src/notices/outbox.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
 import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/store/embedded-database.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
@@ -141,5 +143,51 @@ describe('the database goes away for a while and comes back', () => {
     expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
     // And questions are answered from the database again.
     expect((await command(h, chat, 'next meeting'))[0]).toContain('Review');
+  }, 120_000);
+
+  test('a notice the connector took while the database went away is recorded once it is back, not sent again when its claim lapses', async () => {
+    const { chat, userKey } = await connectedUser(h, 'Nina Notice');
+    // A sender whose claims last 3 s rather than 2 minutes: a claim left as "sending" lapses while the test looks.
+    const sender = await startCalbot({ ...h.calbot.config, port: 0 }, createLogger('info', new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) })), {
+      store: h.store,
+      host: '127.0.0.1',
+      scheduler: { name: 'short-claims' },
+      notices: { claimMs: 3_000, claimRenewMs: 500 },
+    });
+    try {
+      const text = 'New: Outage party, tomorrow 15:00–16:00';
+      await new Outbox(h.store.collections).enqueue({ _id: `${userKey}|outage-party`, userKey, kind: 'added', payload: { text } }, new Date());
+      const copies = () => h.connector.messages(chat.conversationId).filter((r) => r.activity.text === text).length;
+      // The connector holds the send while the database goes, then takes it: "sent" finds no database to be written to.
+      const hold = h.connector.holdNext(chat.conversationId);
+      const from = lines.length;
+      let settled = false;
+      const sending = sender.notices.sendDue(userKey).finally(() => (settled = true));
+      sending.catch(() => undefined);
+      await hold.held;
+      await database.down();
+      hold.release();
+      await h.connector.waitFor(1, (r) => r.activity.text === text);
+      while (!settled && !lines.slice(from).some((line) => line.event === 'notices-sent-unrecorded')) await sleep(20);
+      await database.up();
+      await sending.catch(() => undefined);
+
+      // Whatever was left of the send (its claim, its lease) has lapsed by now, and a pass of each calbot has run.
+      const outbox = h.store.collections.outbox;
+      for (;;) {
+        const [doc, lease] = [await outbox.findOne({ _id: `${userKey}|outage-party` }), await h.store.collections.leases.findOne({ key: `notices|${userKey}` })];
+        const lapsed = (at: Date | undefined) => !at || at.getTime() < Date.now();
+        if ((doc?.status !== 'sending' || lapsed(doc.claimedUntil)) && lapsed(lease?.expiresAt)) break;
+        await sleep(100);
+      }
+      // A full pass gives lapsed claims back to the outbox; then whatever is due for the user is sent.
+      await sender.notices.sendDue();
+      await h.calbot.notices.sendDue(userKey);
+      await Promise.all([sender.notices.idle(), h.calbot.notices.idle()]);
+      expect(copies()).toBe(1);
+      expect(await outbox.findOne({ _id: `${userKey}|outage-party` })).toMatchObject({ status: 'sent' });
+    } finally {
+      await sender.stop();
+    }
   }, 120_000);
 });
