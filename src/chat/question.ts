@@ -303,6 +303,12 @@ export function normalizeQuestionText(text: string): string {
     .replace(/^when (?:do|will|am|shall) i (?:next )?(?:meet|see|meeting|seeing|catch up|catching up)(?: with)? (?!(?:you|u|it)\b)(\S.*?)(?: next| again)?$/, (asked, name: string) =>
       namesNoOne(name.split(' ')) ? asked : `when is my next meeting with ${name}`,
     )
+    // "when is my call with bob", "what time is the standup", "when's my dentist appointment": the next one, as "when is
+    // my next standup" (it was today's only, or no question); with a day named, that day's, as before. Not what is
+    // asked of the day ("when is my first meeting", "when is my free time").
+    .replace(/^(?:(?:when|what time) (?:is|are)|whens|what times) (?:(?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow)\b)(?=\S)|(?=(\S+)))/, (asked, kind?: string) =>
+      kind === undefined || MEETING_KIND.test(kind) ? 'when is my next ' : asked,
+    )
     // A one-on-one however written is "1:1", which no time reads: "is my 1-1 tomorrow" is not about 13:00.
     .replace(ONE_ON_ONE, '1:1');
 }

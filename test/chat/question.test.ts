@@ -380,6 +380,15 @@ const rows: Row[] = [
   ['when am i seeing Bob', L, 'next', undefined, undefined, 'bob'],
   ['when am i seeing bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
   ['when do i see my manager next', L, undefined],
+  // when a meeting is, no day named: the next one (it was today's only, or no question); with a day, that day's
+  ['when is my call with bob', L, 'next', undefined, undefined, 'bob'],
+  ['what time is the standup?', L, 'next', undefined, undefined, 'standup'],
+  ["when's the all hands", L, 'next', undefined, undefined, 'all hands'],
+  ['when is standup', L, 'next', undefined, undefined, 'standup'],
+  ['when is my dentist appointment', L, 'next', undefined, undefined, 'dentist'],
+  ['when is my meeting with sam tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sam'],
+  ['when is my first meeting tomorrow', L, 'next'],
+  ['when is lunch', L, undefined],
   // ... not a day after "next", nor a day or a time besides it
   ['next standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['next meeting tomorrow', L, 'next'], // the first of that day (its range below)
