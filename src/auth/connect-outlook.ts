@@ -41,7 +41,7 @@ export interface ConnectOutlookDependencies {
 const CONNECT = /^(?:please )?(?:connect|link|sign ?in|log ?in|sync with)(?: (?:to |with |my )?(?:outlook|office ?365|microsoft|calendar|my calendar|outlook calendar))?$/;
 const RECONNECT = /^re-?connect(?: (?:to )?(?:outlook|my calendar|calendar))?$/;
 const DISCONNECT = /^(?:disconnect|unlink|sign ?out|log ?out)(?: (?:from )?(?:my )?(?:outlook|office ?365|microsoft|calendar)(?: (?:account|calendar))?)?(?: now)?$/;
-const STATUS = /^(?:(?:my )?status|connection status|am i connected|who am i)$/;
+const STATUS = /^(?:(?:what'?s |what is )?(?:my )?status|connection status|am i connected|who am i)$/;
 const CONFIRM_CODE = /^(?:code:? )?(\d{3})[ -]?(\d{3})$/;
 
 /** "connect outlook", "reconnect", "disconnect outlook", "status". */

@@ -35,7 +35,8 @@ export function normalizeCommandText(text: string | undefined): string {
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/[.!?]+$/, '')
+    // "sync now 🙂", "sync now…": what follows the words is no part of them.
+    .replace(/(?:\s*(?:\p{Extended_Pictographic}|\uFE0F|[.!?…]|[:;]-?[)(dDpP]))+$/u, '')
     .trim()
     .toLowerCase()
     .replace(/^@?calbot\b[\s,:;-]*(?=\S)/, '')

@@ -155,7 +155,9 @@ function offsetInput(input: string): { label: string; zones: string[] } | undefi
 }
 
 // "is" and "to" as words: "timezone istanbul", "timezone tokyo" name a place.
-const TIME_ZONE_COMMAND = /^\s*(?:set\s+(?:my\s+)?)?(?:time\s*zone|tz)\s*(?:(?:is|to)\b|=|:)?\s*(.*?)\s*$/i;
+const TIME_ZONE_COMMAND = /^\s*(?:(?:set|change|update)\s+(?:my\s+|the\s+)?|my\s+)?(?:time\s*zone|tz)\s*(?:(?:is|to)\b|=|:)?\s*(.*?)\s*$/i;
+/** "reset timezone", "clear my time zone": back to Outlook's (or Teams') zone. */
+const RESET_TIME_ZONE = /^\s*(?:reset|clear|remove|unset)\s+(?:my\s+|the\s+)?(?:time\s*zone|tz)(?:\s+override)?\s*$/i;
 /** "timezone", "my time zone?", "what's my timezone", "which time zone": which zone answers are in, and why. */
 const SHOW_TIME_ZONE = /^\s*(?:(?:what|which)(?:'?s|\s+is)?\s+)?(?:my\s+)?(?:time\s*zone|tz)(?:\s+(?:am i in|do you use|are you using))?\s*[?.!]*\s*$/i;
 
@@ -166,6 +168,7 @@ const SHOW_TIME_ZONE = /^\s*(?:(?:what|which)(?:'?s|\s+is)?\s+)?(?:my\s+)?(?:tim
 export function parseTimeZoneCommand(text: string): TimeZoneCommand | BadTimeZoneInput | undefined {
   const straight = text.replace(/[\u2018\u2019]/g, "'");
   if (SHOW_TIME_ZONE.test(straight)) return { show: true };
+  if (RESET_TIME_ZONE.test(straight)) return { clear: true };
   const match = TIME_ZONE_COMMAND.exec(straight);
   if (!match) return undefined;
   const input = (match[1] ?? '').replace(/^["']|["'.!]$/g, '').trim();

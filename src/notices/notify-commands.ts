@@ -22,7 +22,10 @@ const TURN = /^(?:turn|switch) (on|off) (?:notify|notifications?|notices?|change
 const VERB = /^(stop|mute|pause|disable|silence|start|unmute|resume|enable) (?:the |my |all )?(?:notify|notifications?|notices?|change notices)$/;
 const ON = /^(?:on|enabled?|yes|true|start|resume|unmute)$/;
 const OFF = /^(?:off|disabled?|no|false|stop|pause|mute)$/;
-const QUIET = /^quiet(?: ?hours?)?\b\s*[:=]?\s*(?:(?:are|is|from)\s+)?(.*)$/;
+// "set quiet hours to 22-7", "change my quiet hours to ...": the command, not a question about 22:00 to 07:00.
+const QUIET = /^(?:(?:set|change|update|make) (?:my )?)?quiet(?: ?hours?)?\b\s*[:=]?\s*(?:(?:are|is|from|to)\s+)?(.*)$/;
+/** "turn off quiet hours", "stop quiet hours"; "turn on quiet hours" asks for the hours. */
+const QUIET_VERB = /^(?:(turn off|switch off|stop|remove|clear|disable|delete|cancel|no)|(turn on|switch on|enable|start|set)) (?:my |the )?quiet(?: ?hours?)$/;
 
 /**
  * "notify off", "notifications on", "turn off notifications", "stop notifications", "notify" (shows the setting).
@@ -44,8 +47,10 @@ export function matchNotify(text: string): NotifyArgs | undefined {
   return { bad: value };
 }
 
-/** "quiet hours 22:00-07:00", "quiet hours off", "quiet hours" (shows the setting). */
+/** "quiet hours 22:00-07:00", "quiet hours off", "quiet hours" (shows the setting), "set quiet hours to 22-7". */
 export function matchQuietHours(text: string): QuietHoursArgs | undefined {
+  const verb = QUIET_VERB.exec(text);
+  if (verb) return verb[1] ? { off: true } : { show: true };
   const match = QUIET.exec(text);
   if (!match) return undefined;
   const value = (match[1] ?? '').trim();

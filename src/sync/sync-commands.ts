@@ -12,7 +12,7 @@ import { Leases } from '../store/leases.js';
 import type { SyncJobInfo, SyncJobs } from './sync-jobs.js';
 import { luxonZone } from '../chat/zone-offsets.js';
 
-const SYNC_NOW = /^(?:sync|sync now|sync my calendar|refresh|refresh calendar|sync calendar)$/;
+const SYNC_NOW = /^(?:re-?sync|sync|refresh)(?: (?:my |the )?(?:outlook|calendar|outlook calendar))?(?: now| again)?$/;
 const SYNC_STATUS = /^(?:sync status|sync info|last sync|when did you last sync|calendar sync status)$/;
 
 export interface SyncCommandDeps {

@@ -44,6 +44,20 @@ describe('commands said wrong, partly or with extra words', () => {
     expect(await quietHours()).toEqual({ start: '23:00', end: '06:00' });
   });
 
+  it('other ways of saying them: "set quiet hours to 22-7" (was a question about 22:00 to 07:00), "turn off quiet hours", "reset my timezone", "resync", "sync now 🙂"', async () => {
+    const user = teamsUser('Vic Variants');
+    const chatUser = () => h.store.collections.chatUsers.findOne({ _id: userKeyOf(user) });
+    expect((await h.say('set quiet hours to 22-7', user))[0]).toMatch(/^Quiet hours set: 22:00–07:00 /);
+    expect((await chatUser())?.notify?.quietHours).toEqual({ start: '22:00', end: '07:00' });
+    expect(await h.say('turn off quiet hours', user)).toEqual(['Quiet hours off: notices arrive as they happen.']);
+    expect((await chatUser())?.notify?.quietHours).toBeUndefined();
+    expect((await h.say('Change my time zone to Tokyo', user))[0]).toMatch(/^Times are now shown in Asia\/Tokyo /);
+    expect((await h.say('reset my timezone', user))[0]).toMatch(/^Time zone override cleared\. Times are shown in Europe\/Berlin, from Teams /);
+    expect((await chatUser())?.timeZoneOverride).toBeUndefined();
+    for (const text of ['resync', 'refresh my calendar', 'sync now 🙂', 'Sync now…']) expect(await h.say(text, user)).toEqual([microsoftAppMissingMessage()]);
+    expect(await h.say("what's my status?", user)).toEqual([microsoftAppMissingMessage()]);
+  });
+
   it('"help notify", "help with quiet hours", "timezone help": that command\'s line; "help me": the whole list', async () => {
     const [notify] = await h.say('help notify');
     expect(notify).toBe(
