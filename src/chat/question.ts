@@ -654,7 +654,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       week = undefined;
     }
   } else {
-    day = nthWeekday ?? dayFromResults(found, today, PAST_TENSE.test(t)) ?? dayOfMonth(t, today);
+    day = nthWeekday ?? weekdayWithDate(t, found, today) ?? dayFromResults(found, today, PAST_TENSE.test(t)) ?? dayOfMonth(t, today);
     const later = DAYS_LATER.exec(t);
     if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
@@ -1603,6 +1603,30 @@ function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime, 
   // "last friday" and dates say which.
   if (past && day > today && !result.start.isCertain('day') && !result.start.isCertain('month') && !/\bnext\b/.test(result.text)) return day.minus({ days: 7 });
   return day;
+}
+
+/** The day of the month after a weekday: "monday 7th", "mon the 7th" (not "monday 10", which may be a time). */
+const DATE_AFTER_WEEKDAY = /^\s+(?:the\s+)?([1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b/;
+
+/**
+ * "monday 7th", "wednesday the 2nd": the next such date that falls on that weekday, this month or the next; else the
+ * next such date (a slip in the weekday or the date: the label shows which day it is). chrono-node reads the weekday
+ * alone, so "monday 7th" was the coming Monday, whatever its date.
+ */
+function weekdayWithDate(t: string, found: readonly chrono.ParsedResult[], today: DateTime): DateTime | undefined {
+  const first = found[0];
+  if (!first || !first.start.isCertain('weekday') || first.start.isCertain('day') || first.start.isCertain('month')) return undefined;
+  const date = DATE_AFTER_WEEKDAY.exec(t.slice(endOf(first)));
+  if (!date) return undefined;
+  const wanted = Number(date[1]);
+  const weekday = first.start.get('weekday')! || 7; // chrono-node's Sunday is 0, luxon's 7
+  const dates: DateTime[] = [];
+  for (let months = 0; months < 12 && dates.length < 2; months++) {
+    const month = today.startOf('month').plus({ months });
+    const day = wanted <= month.daysInMonth! ? month.set({ day: wanted }) : undefined;
+    if (day && day >= today) dates.push(day);
+  }
+  return dates.find((day) => day.weekday === weekday) ?? dates[0];
 }
 
 /** Asked of days gone by ("what did I have on monday", "what was on friday", "meetings I missed on tuesday"). */

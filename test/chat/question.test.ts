@@ -158,6 +158,13 @@ const rows: Row[] = [
   ['second week of next month', L, 'agenda', '2026-12-08T00:00', '2026-12-15T00:00'],
   ['last week of december', L, 'agenda', '2026-12-25T00:00', '2027-01-01T00:00'],
   ['end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  // a weekday with its date: that date (it was the coming weekday, whatever its date), the weekday's when both fit
+  ['monday 7th', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['what do i have on monday the 7th at 3', L, 'free-at', '2026-12-07T15:00', '2026-12-07T15:30'],
+  ['meetings with sam on sunday the 6th', L, 'agenda', '2026-12-06T00:00', '2026-12-07T00:00', 'sam'],
+  ['am i free on thursday 31st', L, 'free-slots', '2026-12-31T00:00', '2027-01-01T00:00'],
+  ['friday 28th', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'], // a Saturday: the date, its label says so
+  ['monday 3pm', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   // a day of a month named by where it is (it was the whole month)
   ['the 3rd of next month', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
   ['am i free at 3 on the 30th of next month', L, 'free-at', '2026-12-30T15:00', '2026-12-30T15:30'],
