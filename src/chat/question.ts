@@ -335,7 +335,7 @@ function listComma(words: readonly string[], at: number): boolean {
 /** Words that ask about this very moment, whatever else the question says. */
 const NOW_WORDS = /\b(now|right now|currently|at the moment|atm)\b/;
 /** "am I in a meeting" is about now, unless a time or a day is named ("am I in a meeting at 3": am I free then). */
-const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b/;
+const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b|\b(?:what|which) (?:meeting|call) am i (?:in|on)\b|\bwhere (?:should|do|must) i (?:need to |have to )?be\b/;
 /** "what's happening" is about now; "what's happening tomorrow" is that day's agenda. */
 /** "do I have a meeting at 2", "is there anything at 3": with a time named, a yes/no about that time. */
 const HAVE_MEETING = /\b(do i have|have i got|is there|are there) (a |an |any )?(meeting|call|event|appointment|something|anything)s?\b/;
@@ -348,7 +348,7 @@ const WHAT_AT = /\b(?:anything|something|any (?:meeting|call|event|appointment)s
 const WHAT_LIST_AT = /\b(?:whats|what (?:do|have|am|will) i)\b/;
 const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
-const NEXT = /\bwhats next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
+const NEXT = /\bwhats (?:my )?next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
 const COUNT_WORD = '\\d{1,3}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
 /** "next 3 meetings", "my next two events", "the next few calls", "next meetings": "next" with how many. */
@@ -506,7 +506,7 @@ const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open sl
 /** "is 2pm ok", "does 3pm work for you", "would tomorrow at 10 suit": whether the user is free then. */
 const TIME_SUITS = /^(?:is|does|would|will|could|can)\b.*\b(?:ok|okay|good|fine|work|suit|possible|doable)(?: for (?:me|you|us))?(?: (?:on )?(?:today|tomorrow|overmorrow|\S+day))?$/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
-const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|\\bam i (in|on) (a |an )?(meeting|call)\\b|${HAVE_MEETING.source}`);
+const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|${IN_MEETING.source}|${HAVE_MEETING.source}`);
 /** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */
 const ASKS_FREE = /\b(free|available)\b/;
 /** Asked the other way round: "am I not busy at 3" asks whether the user is free, "am I not free at 3" whether busy. */

@@ -430,6 +430,11 @@ const rows: Row[] = [
   ['am i in a meeting right now', L, 'now'],
   ['what am I doing now', L, 'now'],
   ['am i free now', L, 'now'],
+  // ... asked as which meeting, or where to be (these were today's agenda, or no question)
+  ['what meeting am i in', L, 'now'],
+  ['where should i be?', L, 'now'],
+  ['where should i be at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['whats my next', L, 'next'],
   ['am I busy right now?', L, 'now'],
   ['current meeting', L, 'now'],
   ["what's happening", L, 'now'],
@@ -1269,6 +1274,9 @@ describe('parseQuestion', () => {
     ['is there anything at 3', 'busy'],
     ['anything about the project at 2', 'busy'], // whether that meeting is then
     ['call with bob at 3', 'busy'],
+    ['which call am i on at 3', 'busy'],
+    ['where should i be at 3', 'busy'],
+    ['is 2pm ok', 'free'],
     // Asked the other way round: "am I not busy" is answered "Yes, you're free then".
     ['am i not busy at 3', 'free'],
     ['am i not free at 3', 'busy'],
