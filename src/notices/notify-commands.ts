@@ -71,6 +71,10 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
     return { zone, time };
   };
   type UserClock = Awaited<ReturnType<typeof zoneOf>>;
+  /** No calendar linked: the setting is kept, but nothing will be told until one is (the chat user's copy says, else the account). */
+  const notConnected = async (user: ChatUserDoc) =>
+    user.answerContext ? !user.answerContext.account : (await collections.accounts.findOne({ _id: user._id }, { projection: { _id: 1 } })) === null;
+  const CONNECT_FIRST = ' Say "connect outlook" first, so that I can see your calendar.';
   const quietText = (quiet: QuietHours | undefined, { zone, time }: UserClock) => (quiet ? `Quiet hours: ${time(quiet.start)}–${time(quiet.end)} (${zone}).` : 'No quiet hours.');
 
   return [
@@ -92,7 +96,7 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
         logger.info({ event: 'notify-set', userKey: user._id, enabled: args.enabled }, 'notice preference changed');
         await turn.sendActivity(
           args.enabled
-            ? `Change notices are on: I'll tell you here when a meeting in the next ${deps.horizonDays} days is added, moved, changed or cancelled.`
+            ? `Change notices are on: I'll tell you here when a meeting in the next ${deps.horizonDays} days is added, moved, changed or cancelled.${(await notConnected(user)) ? CONNECT_FIRST : ''}`
             : 'Change notices are off. Say "notify on" to get them again.',
         );
       },
@@ -117,7 +121,7 @@ export function notifyCommands(deps: NotifyCommandDependencies): ChatCommand<any
           logger.info({ event: 'quiet-hours-set', userKey: user._id, quietHours: args.set }, 'quiet hours set');
           await turn.sendActivity(
             `Quiet hours set: ${here.time(args.set.start)}–${here.time(args.set.end)} (${here.zone}). Notices that come in then wait and arrive as one summary at ${here.time(args.set.end)}.` +
-              (user.notify?.enabled === false ? ' Change notices are off right now; say "notify on" to get them.' : ''),
+              (user.notify?.enabled === false ? ' Change notices are off right now; say "notify on" to get them.' : (await notConnected(user)) ? CONNECT_FIRST : ''),
           );
         }
       },

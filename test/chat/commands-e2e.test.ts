@@ -26,8 +26,13 @@ describe('commands said wrong, partly or with extra words', () => {
     const chatUser = await h.store.collections.chatUsers.findOne({ _id: userKeyOf(user) });
     expect(chatUser?.notify?.enabled).toBe(false);
     expect((await h.say('notify', user))[0]).toMatch(/^Change notices are off\. /);
-    // Said another way, or with a please: the command, not the usage line.
-    expect((await h.say('Notify on please!', user))[0]).toMatch(/^Change notices are on: /);
+    // Said another way, or with a please: the command, not the usage line. No calendar linked yet: it says to link one.
+    expect(await h.say('Notify on please!', user)).toEqual([
+      'Change notices are on: I\'ll tell you here when a meeting in the next 14 days is added, moved, changed or cancelled. Say "connect outlook" first, so that I can see your calendar.',
+    ]);
+    const connected = teamsUser('Cora Connected');
+    await seedAccount(h, connected);
+    expect(await h.say('notify on', connected)).toEqual(['Change notices are on: I\'ll tell you here when a meeting in the next 14 days is added, moved, changed or cancelled.']);
     expect(await h.say('stop notifications', user)).toEqual(['Change notices are off. Say "notify on" to get them again.']);
   });
 

@@ -35,8 +35,9 @@ describe('quiet hours', () => {
   it('holds notices during quiet hours in the user zone and sends them as one summary when they end', async () => {
     const user = teamsUser('Night Owl');
     const userKey = userKeyOf(user);
+    // No account linked in this harness (the rounds are handed to the notice service directly): the reply says to connect.
     expect(await h.say('quiet hours 22:00-07:00', user)).toEqual([
-      'Quiet hours set: 22:00–07:00 (Europe/Berlin). Notices that come in then wait and arrive as one summary at 07:00.',
+      'Quiet hours set: 22:00–07:00 (Europe/Berlin). Notices that come in then wait and arrive as one summary at 07:00. Say "connect outlook" first, so that I can see your calendar.',
     ]);
     expect(await h.say('notify', user)).toEqual(['Change notices are on. Quiet hours: 22:00–07:00 (Europe/Berlin). Say "notify off" to change it.']);
 
