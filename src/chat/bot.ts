@@ -85,7 +85,7 @@ export class CalbotBot extends ActivityHandler {
 
   helpText(): string {
     const lines = this.deps.commands.flatMap((command) => (command.help ? [helpLine(command.help)] : []));
-    return ["Here's what I can do:", ...lines, '• **help**: this list'].join('\n\n');
+    return ["Here's what I can do:", ...lines, '• **help**: this list ("help notify": about one command)'].join('\n\n');
   }
 
   /**
