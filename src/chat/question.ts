@@ -253,6 +253,10 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?fortnight\b/g, '2 weeks')
     // "the week ahead", "the coming week": the next seven days (on a Sunday "this week" is the one ending that day).
     .replace(/\b(?:the |this )?(?:week ahead|(?:coming|upcoming) week)\b/g, 'next 7 days')
+    // Lunch, which Outlook has no hours for: "after lunch" is the afternoon, "before lunch" the morning, and "at lunch",
+    // "over lunchtime" 12:00-14:00, which holds most people's (the answer says the times). "team lunch" stays a name.
+    .replace(/\b(after|before) lunch(?:time)?\b/g, (_, which: string) => (which === 'after' ? 'in the afternoon' : 'in the morning'))
+    .replace(/\b(?:at|over|during|around|for) lunch(?:time)?\b/g, 'between 12 and 2')
     // "what's after this", "anything after this meeting": the rest of today.
     .replace(/\bafter (?:this|my current|the current)(?: (?:meeting|call|one))?$/, 'later')
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')

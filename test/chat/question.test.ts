@@ -82,6 +82,12 @@ const rows: Row[] = [
   ['when can i take a break this afternoon', L, 'free-slots', '2026-11-26T12:00', '2026-11-26T17:00'],
   ['do i get a break tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['any breaks on friday?', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // lunch: after it the afternoon, before it the morning, at it 12:00-14:00 (these were no question, or the whole day)
+  ['anything after lunch', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['whats on before lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00'],
+  ['am i free at lunch tomorrow', L, 'free-at', '2026-11-27T12:00', '2026-11-27T14:00'],
+  ['anything over lunchtime?', L, 'free-at', '2026-11-26T12:00', '2026-11-26T14:00'],
+  ['team lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   // the rest of a day or week: from now
   ['whats on the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   ['meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
