@@ -15,7 +15,7 @@ import { RequestLimiter } from './graph/request-limiter.js';
 import { createNoticeService, defineNoticeJob, SEND_NOTICES_JOB, startNoticeJob, type NoticeOptions, type NoticeService, type OnRoundComplete } from './notices/notice-service.js';
 import { notifyCommands } from './notices/notify-commands.js';
 import { openStore, type Store } from './store/database.js';
-import { createScheduler, defineSweepJob, startScheduler, stopScheduler, SWEEP_EXPIRED_JOB, type Scheduler } from './scheduler.js';
+import { createScheduler, defineSweepJob, releaseDeadProcessLocks, startScheduler, stopScheduler, SWEEP_EXPIRED_JOB, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
 import type { Change } from './sync/change-set.js';
 import type { RoundComplete } from './sync/sync-engine.js';
@@ -141,6 +141,8 @@ export async function startCalbot(
   });
 
   const server = createServer({ adapter, bot, logger, ping: store.ping, completeSignIn: createRedirectHandler(connectDeps) });
+  // calbot's own database admits one calbot (DATA_DIR's lock): whatever is locked there now, a calbot that died left.
+  if (store.embedded) await releaseDeadProcessLocks(store.db, collections, logger);
   await startScheduler(scheduler);
   await startNoticeJob(scheduler);
   if (auth) await syncJobs.ensureAllJobs();

@@ -143,6 +143,19 @@ export async function stopScheduler(agenda: Scheduler, options: { waitMs: number
 }
 
 /**
+ * At start-up, on a database no other calbot can be using (the embedded one: DATA_DIR's lock admits one calbot), every
+ * job lock and lease there was left by a calbot that died without stopping (SIGKILL, a crash, a power cut). Each would
+ * keep its work from everyone until it expires (a job lock and a sync lease: 10 minutes, so no sync for the users whose
+ * rounds it cut off, and no notice retries if the send-notices job was running). They are removed, and the jobs that
+ * were running are due at once, as Agenda makes a job whose lock expired: a round cut off resumes from its saved progress.
+ */
+export async function releaseDeadProcessLocks(db: Db, collections: Pick<Collections, 'leases'>, logger: Logger): Promise<void> {
+  const { modifiedCount: jobs } = await db.collection(COLLECTIONS.agendaJobs).updateMany({ lockedAt: { $ne: null } }, { $set: { lockedAt: null, nextRunAt: new Date() } });
+  const { deletedCount: leases } = await collections.leases.deleteMany({});
+  if (jobs + leases > 0) logger.warn({ event: 'dead-process-locks-released', jobs, leases }, 'the last calbot on this database did not stop cleanly: its job locks and leases released');
+}
+
+/**
  * Expiry without TTL indexes (FerretDB 1.24 refuses them): readers check expiresAt themselves; this job deletes
  * what has expired so the collection does not grow: sign-in states, and with Outlook configured the sign-ins that
  * waited for a code in vain and token caches nothing owns (MicrosoftAuth.deleteExpiredAuthStates).
