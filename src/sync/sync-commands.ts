@@ -70,6 +70,13 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
     };
   };
 
+  /**
+   * What the round did, unless the user disconnected while it ran ("disconnect outlook" said right after): the round
+   * stops, what it stored is deleted, and "Synced: 1 new" (or "didn't finish in time") would tell of a calendar gone.
+   */
+  const summaryFor = async (userKey: string, state: SyncStateDoc | undefined) =>
+    (await collections.accounts.findOne({ _id: userKey }, { projection: { _id: 1 } })) ? roundSummary(state) : DISCONNECTED_DURING_SYNC_TEXT;
+
   return [
     defineCommand({
       name: 'sync-now',
@@ -100,13 +107,13 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
           if (request.alreadyRunning) await turn.sendActivity("A sync is already running; I'll tell you when it finishes.");
           const round = jobs.waitForRound(user._id, request.since, { timeoutMs: roundTimeoutMs, includeRunning: request.alreadyRunning });
           const early = await Promise.race([round, new Promise<'later'>((done) => setTimeout(() => done('later'), inTurnWaitMs).unref())]);
-          if (early !== 'later') return void (await turn.sendActivity(roundSummary(early)));
+          if (early !== 'later') return void (await turn.sendActivity(await summaryFor(user._id, early)));
           // "Already running" has said that the answer comes when the round ends; saying it again adds nothing.
           if (!request.alreadyRunning) await turn.sendActivity("Syncing your calendar; it's taking a while, I'll tell you when it's done.");
           later = true;
           void round
             .then(
-              (state) => deps.proactive.send(user._id, roundSummary(state)),
+              async (state) => deps.proactive.send(user._id, await summaryFor(user._id, state)),
               (error: Error) => logger.warn({ event: 'sync-now-wait-failed', userKey: user._id, err: error.message }, 'sync now: waiting failed'),
             )
             .catch((error: Error) => logger.warn({ event: 'sync-now-reply-failed', userKey: user._id, err: error.message }, 'sync now: could not reply'))
@@ -131,6 +138,8 @@ export function syncCommands(deps: SyncCommandDeps): ChatCommand<any, any>[] {
     }),
   ];
 }
+
+export const DISCONNECTED_DURING_SYNC_TEXT = 'The sync stopped: you disconnected Outlook.';
 
 /** The answer to "sync now" once the round is over. */
 export function roundSummary(state: SyncStateDoc | undefined): string {

@@ -437,7 +437,8 @@ describe('sync jobs and commands', () => {
       expect(await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })).toBe(1);
       hold.release();
       expect((await disconnecting)[0]).toMatch(/^Disconnected from Outlook/);
-      await syncing;
+      // Not "Synced: 1 new": the user stopped it, and what it stored is gone.
+      expect(await syncing).toEqual(['The sync stopped: you disconnected Outlook.']);
       await until(async () => h.graph.inFlight(oid) === 0 && (await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })) === 0);
     } finally {
       h.graph.setTrailingEmptyPage(true);
