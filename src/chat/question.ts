@@ -288,6 +288,10 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?quarter past (\d{1,2})\b(?![:.]\d)/g, '$1:15')
     .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
     .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
+    // "dec 3 until 5", "dec 3 through 5": days, as "dec 3 to 5" is (chrono-node read 3:00-5:00 today).
+    .replace(/\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?) (?:until|till|til|through|thru) (?=(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|:|\.\d|o ?clock)))/g, '$1 to ')
+    // ... and "dec 3 until 5pm" that day up to then, as "until 5" today (it was 3:00-17:00 today).
+    .replace(/\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?) (?:until|till|til) (?=\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\d{1,2}:\d\d\b|noon\b|midday\b)/g, '$1 before ')
     // "14.12.", "03.12.", "3.12.2026" (its last full stop is gone by now): a date, day first wherever dates are written
     // with full stops (chrono-node read "03.12" as nothing, and "03.12.2026" month first); not a time ("at 9.30",
     // "until 10.15") nor a length ("2.5 hours").

@@ -560,6 +560,11 @@ const rows: Row[] = [
   // ... but an hour range and a date range stay what they were
   ['do i have meetings between 2 and 4', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00'],
   ['meetings from dec 3 to 5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  // ... written with until or through (these were 3:00-5:00 today, or 15:00 today)
+  ['dec 3 until 5', L, 'agenda', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['am i free dec 3 through 5', L, 'free-slots', '2026-12-03T00:00', '2026-12-06T00:00'],
+  ['whats on dec 3 until 5pm', L, 'agenda', '2026-12-03T00:00', '2026-12-03T17:00'],
+  ['dec 3 until noon', L, 'agenda', '2026-12-03T00:00', '2026-12-03T12:00'],
   ['am i free from 3 until 4', L, 'free-at', '2026-11-26T15:00', '2026-11-26T16:00'],
   // free slots (today starts at now, rounded up to 5 minutes)
   ['free time tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
