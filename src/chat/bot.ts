@@ -29,6 +29,8 @@ const THANKS_ONLY = /^(?:thanks|thank you|thx|ty|cheers)(?: (?:so much|a lot|ver
 const HELP_ONLY = /^(?:help|commands|what can you do|what do you do|what can i (?:ask|say|do)(?: you| here)?)$/;
 /** "help notify", "help with quiet hours", "sync status help": that command's line. */
 const HELP_TOPIC = /^(?:help|usage)(?: me)?(?: (?:with|on|for|about))? (?:the )?(.+?)(?: command)?$|^(.+?) help$/;
+/** "ok sync now", "hi calbot, notify off", "thanks! quiet hours off": a greeting or thanks before a command. */
+const LEADING_PLEASANTRY = /^(?:(?:hi|hello|hey|ok|okay|thanks|thank you|great|cool)(?: calbot)?(?:[\s,!.:;-]+|$))+(?=\S)/;
 /** No command is anywhere near this long; longer input is answered without parsing it. */
 export const MAX_COMMAND_LENGTH = 1000;
 
@@ -113,7 +115,7 @@ export class CalbotBot extends ActivityHandler {
     const text = tooLong ? '' : normalizeCommandText(raw);
     const helpOnly = !tooLong && (HELP_ONLY.test(text) || /^\s*\?+\s*$/.test(raw));
     const topic = tooLong || helpOnly ? undefined : this.helpTopic(text);
-    const found = tooLong || helpOnly || topic ? undefined : this.findCommand(text);
+    const found = tooLong || helpOnly || topic ? undefined : this.commandAfterPleasantry(text) ?? this.findCommand(text);
     // "help me", "i need help": the whole list.
     const help = helpOnly || topic !== undefined || (!tooLong && !found && HELP_TOPIC.test(text));
     // The command's own reads go out with the chat user's: one round trip before the answer, not two.
@@ -145,6 +147,17 @@ export class CalbotBot extends ActivityHandler {
   private async hasAccount(user: ChatUserDoc): Promise<boolean> {
     if (user.answerContext?.account) return true;
     return (await this.deps.collections.accounts.findOne({ _id: user._id }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /**
+   * The command after a greeting or thanks: "ok sync now" was read as a question about now. Not a question: the
+   * question reader takes greetings off itself, and "hi there" is a greeting, not a command.
+   */
+  private commandAfterPleasantry(text: string): { command: ChatCommand<any, any>; args: unknown } | undefined {
+    const rest = text.replace(LEADING_PLEASANTRY, '');
+    if (rest === text) return undefined;
+    const found = this.findCommand(rest);
+    return found && found.command.name !== 'ask' ? found : undefined;
   }
 
   /** `listed`: only the commands "help" lists. */

@@ -78,9 +78,12 @@ describe('commands said wrong, partly or with extra words', () => {
     expect(await h.say('help desk meeting tomorrow')).toEqual([`${NOT_CONNECTED_TEXT} ${microsoftAppMissingMessage()}`]);
   });
 
-  it('the bot addressed by name, or asked with a please: the command', async () => {
+  it('the bot addressed by name, asked with a please or after a greeting: the command', async () => {
     for (const text of ['calbot, sync now please', 'Please sync now.', 'calbot: sync status']) expect(await h.say(text)).toEqual([microsoftAppMissingMessage()]);
     expect((await h.say('calbot help'))[0]).toMatch(/^Here's what I can do:/);
+    // After a greeting or an "ok": the command ("ok sync now" was answered as "am I in a meeting now").
+    for (const text of ['ok sync now', 'Hi calbot, sync now', 'thanks! sync status']) expect(await h.say(text)).toEqual([microsoftAppMissingMessage()]);
+    expect((await h.say('hi there'))[0]).toMatch(/^Hi! /);
   });
 
   it('"timezone paris", "Timezone EST please", a Windows name with a please: that zone; "timezone +2": asks for the name and keeps the zone set; "timezone" alone: which one', async () => {
