@@ -18,6 +18,16 @@ export interface Store {
 
 export const DEFAULT_DATABASE_NAME = 'calbot';
 const PING_TIMEOUT_MS = 1000;
+/**
+ * How soon a call fails once the server stops answering (paused, a network cut that drops packets, a host gone): a
+ * heartbeat at most every HEARTBEAT_MS, unanswered for CONNECT_TIMEOUT_MS, marks it down and fails the calls under way
+ * on it; a call then (the driver's own retry of a read among them) waits SERVER_SELECTION_MS for it to be back. Chat
+ * turns hear so within about 11 s, inside the 15 s Teams waits for a reply; with the driver's defaults (10 s, 30 s and
+ * calbot's former 10 s) a question waited 45 s for its apology. A MONGODB_URI that sets one of them keeps its own.
+ */
+const HEARTBEAT_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 4_000;
+const SERVER_SELECTION_MS = 5_000;
 
 export async function openStore(config: Pick<Config, 'mongodbUri' | 'dataDir'>, logger: Logger): Promise<Store> {
   const embedded = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
@@ -31,7 +41,13 @@ export async function openStore(config: Pick<Config, 'mongodbUri' | 'dataDir'>, 
 }
 
 export async function connectStore(uri: string, logger: Logger, embedded?: EmbeddedDatabase, databaseName?: string): Promise<Store> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'calbot' });
+  const inUri = (option: string) => new RegExp(`[?&]${option}=`, 'i').test(uri);
+  const client = new MongoClient(uri, {
+    appName: 'calbot',
+    ...(inUri('heartbeatFrequencyMS') ? {} : { heartbeatFrequencyMS: HEARTBEAT_MS }),
+    ...(inUri('connectTimeoutMS') ? {} : { connectTimeoutMS: CONNECT_TIMEOUT_MS }),
+    ...(inUri('serverSelectionTimeoutMS') ? {} : { serverSelectionTimeoutMS: SERVER_SELECTION_MS }),
+  });
   await client.connect();
   const db = client.db(databaseName ?? (databaseNameFromUri(uri) || DEFAULT_DATABASE_NAME));
   await ensureIndexes(db);
@@ -43,7 +59,7 @@ export async function connectStore(uri: string, logger: Logger, embedded?: Embed
     embedded,
     ping: async () => {
       // timeoutMS alone does not bound it: once the driver's monitor has marked the server down, the ping waits
-      // for server selection (serverSelectionTimeoutMS, 10 s), and /healthz must answer within its second.
+      // for server selection (serverSelectionTimeoutMS, 5 s), and /healthz must answer within its second.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((done) => (timer = setTimeout(done, PING_TIMEOUT_MS, false)));
       const pinged = db.command({ ping: 1 }, { timeoutMS: PING_TIMEOUT_MS }).then(() => true, () => false);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,19 @@ class RestartableDatabase {
     this.database = undefined;
     for (const socket of this.sockets) socket.destroy();
     await database?.stop();
+  }
+
+  /** The server stops answering, its connections left open (a process paused, a network cut that drops packets). */
+  pause(): void {
+    process.kill(this.pid(), 'SIGSTOP');
+  }
+
+  resume(): void {
+    process.kill(this.pid(), 'SIGCONT');
+  }
+
+  private pid(): number {
+    return Number(readFileSync(join(this.dataDir, `${this.database!.kind}.pid`), 'utf8').split('\n')[0]);
   }
 
   /** The server is back, on the same data. */
@@ -122,10 +135,10 @@ describe('the database goes away for a while and comes back', () => {
     await database.down();
     hold.release();
     await logged('sync-failed', from);
-    // Agenda's save as the run ended failed too: the job document keeps the run's lock (10 minutes), and its next run
-    // an interval on, unless something saves it again.
-    await runEnded;
-    expect(await command(h, chat, "what's on tomorrow")).toEqual(['Sorry, something went wrong on my side. Please try again in a moment.']);
+    // Agenda's save as the run ended fails too: the job document keeps the run's lock (10 minutes), and its next run
+    // an interval on, unless something saves it again. A question meanwhile gets an apology.
+    const [answer] = await Promise.all([command(h, chat, "what's on tomorrow"), runEnded]);
+    expect(answer).toEqual(['Sorry, something went wrong on my side. Please try again in a moment.']);
 
     await database.up();
     // Redone by itself (its lease released, its job unlocked and due): nobody asks for it.
@@ -143,6 +156,23 @@ describe('the database goes away for a while and comes back', () => {
     expect(job!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
     // And questions are answered from the database again.
     expect((await command(h, chat, 'next meeting'))[0]).toContain('Review');
+  }, 120_000);
+
+  test('a server that stops answering: a question gets its apology before Teams gives up on the reply (15 s), and answers once it is back', async () => {
+    const { chat } = await connectedUser(h, 'Paul Paused', (oid) => void h.graph.addEvent(oid, { subject: 'Retro', start: at(1, 13), end: at(1, 14) }));
+    database.pause();
+    try {
+      const question = h.message('next meeting', chat) as { id: string };
+      // The HTTP answer comes as the turn ends: the reply is waited for from the moment the question is posted.
+      const posted = h.post(question);
+      // The driver's defaults left it waiting about 45 s (a heartbeat every 10 s, 30 s to time out, 10 s of selection).
+      const [reply] = await h.connector.waitFor(1, (r) => r.replyToId === question.id, 15_000);
+      expect(reply!.activity.text).toBe('Sorry, something went wrong on my side. Please try again in a moment.');
+      expect(await posted).toBe(200);
+    } finally {
+      database.resume();
+    }
+    expect((await command(h, chat, 'next meeting'))[0]).toContain('Retro');
   }, 120_000);
 
   test('a notice the connector took while the database went away is recorded once it is back, not sent again when its claim lapses', async () => {
