@@ -69,6 +69,12 @@ export interface NoticeOptions {
   claimRenewMs: number;
   /** Sent and dead notices are deleted after this (a replay older than this would notify again). */
   retentionMs: number;
+  /**
+   * A send the connector has not answered in this long is given up (the client makes no further attempt) and retried
+   * as a failure with no answer: a connection it never answers (a hung proxy, packets dropped) held the user's notices,
+   * and the send-notices job every user's, until the job's lock lifetime ran out, again and again.
+   */
+  sendTimeoutMs: number;
   /** The clock every decision reads: horizon, quiet hours, backoff. */
   now: () => Date;
 }
@@ -81,6 +87,7 @@ export const DEFAULT_NOTICE_OPTIONS: NoticeOptions = {
   claimMs: 2 * 60_000,
   claimRenewMs: 30_000,
   retentionMs: 7 * 86_400_000,
+  sendTimeoutMs: 60_000,
   now: () => new Date(),
 };
 
@@ -324,7 +331,16 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
             // before it, the connector's latency) fell inside a later one's window: Teams refused a burst twice.
             rateLimit.record(userKey, Date.now());
           });
-          return Promise.race([sending.then(() => 'sent' as const), givenUp]);
+          const timeout = new AbortController();
+          const unanswered = sleep(options.sendTimeoutMs, undefined, { signal: timeout.signal }).then(() => {
+            if (send.giveUp() === 'delivered') return 'sent' as const; // answered just now
+            throw new Error(`the Bot Connector did not answer within ${Math.round(options.sendTimeoutMs / 1000)} s`);
+          }, () => new Promise<never>(() => undefined));
+          try {
+            return await Promise.race([sending.then(() => 'sent' as const), givenUp, unanswered]);
+          } finally {
+            timeout.abort();
+          }
         });
       } catch (error) {
         if (error instanceof ConversationGoneError || error instanceof NoConversationError) {
