@@ -11,7 +11,7 @@ import { openAuthorizeUrl, startFakeIdentity, type FakeIdentity, type FakeUser }
 import { teamsMessage, teamsUser } from '../support/calbot-harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-/** 9:00 UTC `days` from today. */
+/** `hour`:00 UTC, `days` from today. */
 const dayAt = (days: number, hour: number) => new Date(Math.floor(Date.now() / DAY) * DAY + days * DAY + hour * 3_600_000).toISOString();
 
 /**
@@ -49,6 +49,8 @@ describe('calbot killed mid-round and started again on its DATA_DIR', () => {
   /** src/main.ts on DATA_DIR, configured for the fakes; resolves once /healthz answers. */
   async function startMain(): Promise<{ main: ChildProcess; exit: Promise<unknown> }> {
     const env = {
+      // npm run test:hours moves the clock through libfaketime: calbot's clock moves with the fakes'.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(LD_PRELOAD$|FAKETIME)/.test(name))),
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
