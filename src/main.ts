@@ -15,6 +15,12 @@ try {
   throw error;
 }
 const logger = createLogger(config.logLevel);
+// A promise no one waits for that fails (Agenda unlocks a job without awaiting it, so a database gone at that moment
+// rejects it): Node's default ends the process, and every user's answers and syncs with it, for one lost call that
+// the next poll redoes.
+process.on('unhandledRejection', (reason) => {
+  logger.error({ event: 'unhandled-rejection', err: reason instanceof Error ? reason.message : String(reason) }, 'a call failed with nothing waiting for it');
+});
 
 try {
   const calbot = await startCalbot(config, logger);

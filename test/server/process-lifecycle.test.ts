@@ -126,6 +126,20 @@ describe('calbot as a process on embedded defaults', () => {
       silent.close();
     }
   }, 120_000);
+  it('keeps running, with one log line, when a promise fails with nothing waiting for it (a library\'s fire-and-forget call)', async () => {
+    const preload = join(process.cwd(), 'test/support/stray-rejection.mjs');
+    const { port, main, exit } = await startMain({ NODE_OPTIONS: `--import ${preload}` });
+    main.kill('SIGUSR2');
+    const logged = () => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).filter((l) => l.event === 'unhandled-rejection');
+    for (let i = 0; i < 100 && logged().length === 0 && main.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(main.exitCode).toBeNull();
+    expect(logged()).toEqual([expect.objectContaining({ level: 50, err: 'stray rejection for the test' })]);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).ok).toBe(true);
+    main.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    child = undefined;
+  }, 120_000);
+
   it('says PORT is taken in one line when another program listens there, and leaves nothing running or locked', async () => {
     const taken = createServer();
     await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
