@@ -49,11 +49,22 @@ const connectedTemplate = {
   ],
   actions: [
     { type: 'Action.OpenUrl', title: 'Reconnect', url: '${reconnectUrl}' },
-    { type: 'Action.Submit', title: 'Disconnect', data: { command: DISCONNECT_COMMAND } },
+    // Disconnect deletes the tokens and everything synced, and sits beside Reconnect: a slip of the thumb on a phone
+    // must not do that. The button opens a confirmation (ShowCard, rendered inline by Teams desktop and mobile) whose
+    // own button sends the command (Action.Submit: Teams posts its data back as the message's value).
+    {
+      type: 'Action.ShowCard',
+      title: 'Disconnect',
+      card: {
+        type: 'AdaptiveCard',
+        body: [{ type: 'TextBlock', text: 'Disconnecting stops syncing and deletes calbot\'s copy of your calendar and its change notices.', wrap: true }],
+        actions: [{ type: 'Action.Submit', title: 'Disconnect Outlook', style: 'destructive', data: { command: DISCONNECT_COMMAND } }],
+      },
+    },
   ],
 };
 
-/** "Already connected as X since D", with Reconnect (a fresh sign-in link) and Disconnect. */
+/** "Already connected as X since D", with Reconnect (a fresh sign-in link) and Disconnect (after a confirmation). */
 export function connectedCard(account: { username: string; displayName?: string; connectedAt: Date }, reconnectUrl: string): Attachment {
   const name = account.displayName && account.displayName !== account.username ? `${account.displayName} (${account.username})` : account.username;
   return renderCard(connectedTemplate, {

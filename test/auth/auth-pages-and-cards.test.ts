@@ -8,6 +8,7 @@ import {
 } from '../../src/auth/auth-errors.js';
 import { renderAuthResultPage } from '../../src/auth/auth-result-page.js';
 import { DISCONNECT_COMMAND, connectedCard, microsoftAppMissingMessage, signInCard } from '../../src/auth/sign-in-card.js';
+import { cardProblems } from '../support/card-validation.js';
 
 const pending = { userKey: 'msteams:u1', conversationReference: { conversation: { id: 'c1' } } } as never;
 const hostile = '<script>alert("x")</script>&\'`';
@@ -64,11 +65,31 @@ describe('sign-in cards', () => {
     const card = connectedCard({ username: 'ada@contoso.example', displayName: 'Ada ${evil}', connectedAt: new Date('2025-03-04T05:06:07.890Z') }, 'https://fresh.link/').content as any;
     const text = card.body.map((b: { text: string }) => b.text).join('\n');
     expect(text).toContain('Connected as Ada ${evil} (ada@contoso.example) since {{DATE(2025-03-04T05:06:07Z, SHORT)}}.');
-    expect(card.actions).toEqual([
-      { type: 'Action.OpenUrl', title: 'Reconnect', url: 'https://fresh.link/' },
-      { type: 'Action.Submit', title: 'Disconnect', data: { command: DISCONNECT_COMMAND } },
-    ]);
+    expect(card.actions[0]).toEqual({ type: 'Action.OpenUrl', title: 'Reconnect', url: 'https://fresh.link/' });
     expect(DISCONNECT_COMMAND).toBe('disconnect outlook');
+  });
+
+  it('connected card: Disconnect, beside Reconnect, deletes nothing itself; it asks, and only its confirmation sends the command', () => {
+    const card = connectedCard({ username: 'ada@contoso.example', connectedAt: new Date('2025-03-04T05:06:07Z') }, 'https://fresh.link/').content as any;
+    const disconnect = card.actions.find((action: { title: string }) => action.title === 'Disconnect');
+    // Not an Action.Submit: one tap would have unlinked the account and deleted everything synced.
+    expect(disconnect.type).toBe('Action.ShowCard');
+    expect(disconnect.card.body[0].text).toMatch(/deletes calbot's copy of your calendar/);
+    expect(disconnect.card.actions).toEqual([{ type: 'Action.Submit', title: 'Disconnect Outlook', style: 'destructive', data: { command: DISCONNECT_COMMAND } }]);
+  });
+
+  it("every sign-in card is valid Adaptive Card 1.5 by Microsoft's parser, whatever the account is called", () => {
+    const url = 'https://login.example/authorize?state=abc&x="y"';
+    const cards = [
+      signInCard(url),
+      signInCard(url, { reconnect: true }),
+      signInCard(url, { connectedAs: hostile }),
+      connectedCard({ username: 'ada@contoso.example', displayName: hostile, connectedAt: new Date('2025-03-04T05:06:07.890Z') }, url),
+    ];
+    for (const card of cards) {
+      expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      expect(cardProblems(card.content)).toEqual([]);
+    }
   });
 
   it('tells the admin which variables to set', () => {
