@@ -14,7 +14,7 @@ import type { Change, ChangeSet } from '../sync/change-set.js';
 import { syncLeaseKey } from '../sync/sync-jobs.js';
 import { ConversationRateLimit } from './conversation-rate-limit.js';
 import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
-import { describeChange, firstSyncText, isNoticeWorthy, noticeId, type NoticeLine } from './notice-text.js';
+import { describeChange, firstSyncText, foldSeries, isNoticeWorthy, noticeId, type NoticeLine } from './notice-text.js';
 import { Outbox, type NoticeDoc } from './outbox.js';
 import { quietHoursEnd } from './quiet-hours.js';
 
@@ -427,19 +427,21 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     if (waiting) logger.info({ event: 'notices-sent-recorded', userKey, notices: docs.length }, 'the database is back: the notice sent is recorded');
   }
 
-  /** Up to MAX_SEPARATE_NOTICES: a message each, in start order. More, or held by quiet hours: one summary card. */
+  /**
+   * The occurrences of a series changed alike are one line (foldSeries). Up to MAX_SEPARATE_NOTICES lines: a message
+   * each, in start order. More, or held by quiet hours: one summary card.
+   */
   function compose(docs: NoticeDoc[]): { docs: NoticeDoc[]; activity: Partial<Activity> }[] {
     if (docs.length === 0) return [];
-    const lines = docs.map(lineOf);
+    const folded = foldSeries(docs.map(lineOf)).map(({ line, members }) => ({ line, docs: members.map((index) => docs[index]!) }));
     const held = docs.some((doc) => doc.payload.heldForQuietHours);
-    if (held || docs.length > MAX_SEPARATE_NOTICES) {
-      const summary = renderNoticeSummary(lines, { heldForQuietHours: held });
+    if (held || folded.length > MAX_SEPARATE_NOTICES) {
+      const summary = renderNoticeSummary(folded.map(({ line }) => line), { heldForQuietHours: held });
       return [{ docs, activity: { type: 'message', summary: summary.text.split('\n')[0], attachments: [summary.attachment] } }];
     }
-    return docs
-      .map((doc, index) => ({ doc, line: lines[index]! }))
+    return folded
       .sort((a, b) => a.line.startsAt.getTime() - b.line.startsAt.getTime())
-      .map(({ doc }) => ({ docs: [doc], activity: textActivity(doc.payload.text) }));
+      .map(({ line, docs: members }) => ({ docs: members, activity: textActivity(members.length > 1 ? line.text : members[0]!.payload.text) }));
   }
 
   /**

@@ -27,6 +27,12 @@ export interface NoticeLine {
    * tomorrow and must hear that it is not.
    */
   endsAt: Date;
+  /**
+   * An occurrence of a recurring series whose change reads the same without its date: an edit of the series changes
+   * every occurrence alike, and one line says it for all of them (foldSeries). `key` is the same for exactly the
+   * lines that say the same; `subject` and `rest` are the detail before and after its date, `date` that date.
+   */
+  series?: { key: string; subject: string; date: string; rest: string };
 }
 
 const LABELS: Record<ChangeKind, string> = { added: 'New', moved: 'Moved', changed: 'Changed', cancelled: 'Cancelled', removed: 'Removed' };
@@ -36,7 +42,7 @@ const MAX_LOCATION_CHARS = 80;
 /**
  * True when the user should hear about this change now: the event (before or after the change) has not ended
  * and starts within `horizonDays`. A move into or out of the horizon counts; series masters never do (their
- * occurrences carry the same change, and a notice per occurrence is what Outlook shows too).
+ * occurrences carry the same change, and those changed alike are told as one line: foldSeries).
  */
 export function isNoticeWorthy(change: Change, now: Date, horizonDays: number, zone: string): boolean {
   const sides = [change.before, change.after].filter((event): event is EventDoc => event !== undefined);
@@ -89,28 +95,72 @@ export function describeChange(change: Change, zone: string, now: Date, clock: C
   const words: Words = { zone, clock, year: local(now, zone).year };
   const current = change.after ?? change.before!;
   const subject = clip(change.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS);
-  const parts: string[] = [];
+  let named = subject;
+  let time: string;
+  /** The time as it reads without a date ("09:00 → 09:30"), when it can: then the line folds with its series'. */
+  let dateless: string | undefined;
+  const extras: string[] = [];
   switch (change.kind) {
     case 'added':
     case 'cancelled':
     case 'removed':
-      parts.push(subject, when(current, words));
-      if (change.kind === 'added' && current.location?.trim()) parts.push(clip(current.location.trim(), MAX_LOCATION_CHARS));
+      time = when(current, words);
+      dateless = sameDayWhen(current, words);
+      if (change.kind === 'added' && current.location?.trim()) extras.push(clip(current.location.trim(), MAX_LOCATION_CHARS));
       break;
     case 'moved':
     case 'changed': {
       const before = change.before!;
       const after = change.after!;
-      parts.push(change.fields.includes('subject') ? `${clip(before.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS)} → ${subject}` : subject);
-      parts.push(change.fields.includes('time') ? movedWhen(before, after, words) : when(after, words));
-      if (change.fields.includes('location')) parts.push(`location ${place(before)} → ${place(after)}`);
+      if (change.fields.includes('subject')) named = `${clip(before.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS)} → ${subject}`;
+      time = change.fields.includes('time') ? movedWhen(before, after, words) : when(after, words);
+      dateless = change.fields.includes('time') ? sameDayMovedWhen(before, after, words) : sameDayWhen(after, words);
+      if (change.fields.includes('location')) extras.push(`location ${place(before)} → ${place(after)}`);
       break;
     }
   }
+  const parts = [named, time, ...extras];
   const detail = parts.join(', ');
   const bounds = localBounds(current, zone);
   const endsAt = change.kind === 'moved' && change.before ? new Date(Math.max(bounds.end.getTime(), localBounds(change.before, zone).end.getTime())) : bounds.end;
-  return { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt };
+  const line: NoticeLine = { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt };
+  if (current.seriesMasterId && dateless !== undefined) {
+    const rest = [dateless, ...extras].join(', ');
+    const day = current.isAllDay ? DateTime.fromISO(allDayDates(current).startDate, { zone: 'UTC' }) : local(current.start, zone);
+    line.series = { key: JSON.stringify([current.seriesMasterId, change.kind, label, named, rest]), subject: named, date: date(day, words), rest };
+  }
+  return line;
+}
+
+/**
+ * Lines that say the same of several occurrences of one series become one: "Moved: Standup, 10 occurrences from
+ * Thu 26 Nov to Wed 9 Dec, 09:00 → 09:30". An organizer's edit of a daily meeting was ten lines saying one thing
+ * (a summary card of them, its rows all "Standup"), where Outlook sends the attendee one update for the series.
+ * Each line returned comes with the indices of the lines it stands for, in the order of `lines`.
+ */
+export function foldSeries(lines: readonly NoticeLine[]): { line: NoticeLine; members: number[] }[] {
+  const groups = new Map<string, number[]>();
+  const folded: { key?: string; members: number[] }[] = [];
+  lines.forEach((line, index) => {
+    const key = line.series?.key;
+    const group = key === undefined ? undefined : groups.get(key);
+    if (group) return void group.push(index);
+    const members = [index];
+    if (key !== undefined) groups.set(key, members);
+    folded.push({ key, members });
+  });
+  return folded.map(({ members }) => {
+    const first = lines[members[0]!]!;
+    if (members.length === 1) return { line: first, members };
+    const inOrder = members.map((index) => lines[index]!).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    const earliest = inOrder[0]!;
+    const latest = inOrder[inOrder.length - 1]!;
+    const { subject, rest } = first.series!;
+    const days = earliest.series!.date === latest.series!.date ? `on ${earliest.series!.date}` : `from ${earliest.series!.date} to ${latest.series!.date}`;
+    const detail = `${subject}, ${members.length} occurrences ${days}${rest.startsWith('(') ? ' ' : ', '}${rest}`;
+    const endsAt = new Date(Math.max(...inOrder.map((line) => line.endsAt.getTime())));
+    return { line: { ...first, detail, text: `${first.label}: ${detail}`, startsAt: earliest.startsAt, endsAt }, members };
+  });
 }
 
 /** "Synced 123 events": the one line that ends a connection's first round instead of a notice per event. */
@@ -162,6 +212,29 @@ function movedWhen(before: EventDoc, after: EventDoc, words: Words): string {
   const sameLength = before.end.getTime() - before.start.getTime() === after.end.getTime() - after.start.getTime();
   if (sameLength) return `${dateAndTime(beforeStart, words)} → ${sameDay ? clockTime(afterStart, words.clock) : dateAndTime(afterStart, words)}`;
   return `${when(before, words)} → ${when(after, words, sameDay)}`;
+}
+
+/** `when` without the date: "09:00–09:15", "(all day)"; undefined for an event that does not start and end on one day. */
+function sameDayWhen(event: EventDoc, words: Words): string | undefined {
+  if (event.isAllDay) {
+    const { startDate, endDate } = allDayDates(event);
+    return DateTime.fromISO(startDate, { zone: 'UTC' }).plus({ days: 1 }).toISODate() === endDate ? '(all day)' : undefined;
+  }
+  return withinOneDay(event, words) ? when(event, words, true) : undefined;
+}
+
+/** `movedWhen` without the date: "09:00 → 09:30", "09:00–09:15 → 09:00–09:30"; undefined when the day changed. */
+function sameDayMovedWhen(before: EventDoc, after: EventDoc, words: Words): string | undefined {
+  if (before.isAllDay || after.isAllDay || !withinOneDay(before, words) || !withinOneDay(after, words)) return undefined;
+  if (!local(before.start, words.zone).hasSame(local(after.start, words.zone), 'day')) return undefined;
+  const sameLength = before.end.getTime() - before.start.getTime() === after.end.getTime() - after.start.getTime();
+  if (sameLength) return `${clockTime(local(before.start, words.zone), words.clock)} → ${clockTime(local(after.start, words.zone), words.clock)}`;
+  return `${when(before, words, true)} → ${when(after, words, true)}`;
+}
+
+function withinOneDay(event: EventDoc, words: Words): boolean {
+  const start = local(event.start, words.zone);
+  return event.end.getTime() <= event.start.getTime() || local(event.end, words.zone).minus({ milliseconds: 1 }).hasSame(start, 'day');
 }
 
 function allDayWhen(event: EventDoc, words: Words): string {

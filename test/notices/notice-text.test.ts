@@ -1,6 +1,6 @@
 import { diffEvent, type Change } from '../../src/sync/change-set.js';
 import type { EventDoc } from '../../src/store/collections.js';
-import { describeChange, firstSyncText, isNoticeWorthy, noticeFingerprint, noticeId } from '../../src/notices/notice-text.js';
+import { describeChange, firstSyncText, foldSeries, isNoticeWorthy, noticeFingerprint, noticeId } from '../../src/notices/notice-text.js';
 import { renderNoticeSummary } from '../../src/notices/notice-card.js';
 import { parseQuietHours, quietHoursEnd, BadQuietHoursInput } from '../../src/notices/quiet-hours.js';
 import { ConversationRateLimit } from '../../src/notices/conversation-rate-limit.js';
@@ -108,6 +108,57 @@ describe('describeChange: one line per kind, in the user zone', () => {
   test('first sync line', () => {
     expect(firstSyncText(123)).toBe('Synced 123 events');
     expect(firstSyncText(1)).toBe('Synced 1 event');
+  });
+});
+
+describe('foldSeries: one edit of a recurring series, one line', () => {
+  const DAY = 86_400_000;
+  /** The nth daily occurrence of a standup at 09:00 Berlin (08:00 UTC), 15 minutes long. */
+  const occurrence = (n: number, overrides: Partial<EventDoc> = {}) =>
+    doc({ eventId: `S${n}`, seriesMasterId: 'M', type: 'occurrence', subject: 'Standup', location: 'Room 1', start: new Date(Date.parse('2026-11-26T08:00:00Z') + n * DAY), end: new Date(Date.parse('2026-11-26T08:15:00Z') + n * DAY), ...overrides });
+  const shifted = (n: number, minutes: number, overrides: Partial<EventDoc> = {}) => {
+    const before = occurrence(n);
+    return edited(before, { start: new Date(before.start.getTime() + minutes * 60_000), end: new Date(before.end.getTime() + minutes * 60_000), ...overrides });
+  };
+  const edited = (before: EventDoc, overrides: Partial<EventDoc>): EventDoc => ({ ...before, etag: 'W/"2"', ...overrides });
+  const fold = (changes: Change[], clock: '24h' | '12h' = '24h') => foldSeries(changes.map((c) => describeChange(c, ZONE, NOW, clock))).map(({ line, members }) => [line.text, members]);
+
+  test.each<[string, Change[], [string, number[]][]]>([
+    ['moved the same day', [0, 1, 2].map((n) => change(occurrence(n), shifted(n, 30))), [['Moved: Standup, 3 occurrences from Thu 26 Nov to Sat 28 Nov, 09:00 → 09:30', [0, 1, 2]]]],
+    ['made longer', [0, 1].map((n) => change(occurrence(n), edited(occurrence(n), { end: new Date(occurrence(n).end.getTime() + 15 * 60_000) }))), [['Changed: Standup, 2 occurrences from Thu 26 Nov to Fri 27 Nov, 09:00–09:15 → 09:00–09:30', [0, 1]]]],
+    ['renamed', [0, 1].map((n) => change(occurrence(n), edited(occurrence(n), { subject: 'Daily' }))), [['Changed: Standup → Daily, 2 occurrences from Thu 26 Nov to Fri 27 Nov, 09:00–09:15', [0, 1]]]],
+    ['relocated', [0, 1].map((n) => change(occurrence(n), edited(occurrence(n), { location: 'Room 2' }))), [['Changed: Standup, 2 occurrences from Thu 26 Nov to Fri 27 Nov, 09:00–09:15, location Room 1 → Room 2', [0, 1]]]],
+    ['cancelled by the organizer', [0, 1, 2].map((n) => change(occurrence(n), edited(occurrence(n), { isCancelled: true, subject: 'Canceled: Standup' }))), [['Cancelled: Standup, 3 occurrences from Thu 26 Nov to Sat 28 Nov, 09:00–09:15', [0, 1, 2]]]],
+    ['deleted', [0, 1].map((n) => change(occurrence(n), undefined)), [['Removed: Standup, 2 occurrences from Thu 26 Nov to Fri 27 Nov, 09:00–09:15', [0, 1]]]],
+    ['added, in any order', [2, 0, 1].map((n) => change(undefined, occurrence(n))), [['New: Standup, 3 occurrences from Thu 26 Nov to Sat 28 Nov, 09:00–09:15, Room 1', [0, 1, 2]]]],
+    // Europe/Berlin leaves summer time on 25 Oct 2026: the standup stays at 09:00 local, an hour later in UTC.
+    [
+      'across a DST change, by the local time',
+      [change(undefined, occurrence(-33, { start: new Date('2026-10-24T07:00:00Z'), end: new Date('2026-10-24T07:15:00Z') })), change(undefined, occurrence(-31))],
+      [['New: Standup, 2 occurrences from Sat 24 Oct to Mon 26 Oct, 09:00–09:15, Room 1', [0, 1]]],
+    ],
+    [
+      'an occurrence changed otherwise, another series, a single meeting: lines of their own',
+      [change(occurrence(0), shifted(0, 30)), change(occurrence(1), shifted(1, 60)), change(occurrence(2), shifted(2, 30)), change(occurrence(3, { seriesMasterId: 'N' }), shifted(3, 30, { seriesMasterId: 'N' })), change(doc(), v2({ location: 'Room 5' }))],
+      [
+        ['Moved: Standup, 2 occurrences from Thu 26 Nov to Sat 28 Nov, 09:00 → 09:30', [0, 2]],
+        ['Moved: Standup, Fri 27 Nov 09:00 → 10:00', [1]],
+        ['Moved: Standup, Sun 29 Nov 09:00 → 09:30', [3]],
+        ['Changed: Design review, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5', [4]],
+      ],
+    ],
+    ['moved to another day: each says its days', [0, 1].map((n) => change(occurrence(n), shifted(n, 24 * 60))), [['Moved: Standup, Thu 26 Nov 09:00 → Fri 27 Nov 09:00', [0]], ['Moved: Standup, Fri 27 Nov 09:00 → Sat 28 Nov 09:00', [1]]]],
+    ['all-day occurrences', [0, 7].map((n) => change(undefined, occurrence(n, { isAllDay: true, startDate: `2026-${n ? '12-03' : '11-26'}`, endDate: `2026-${n ? '12-04' : '11-27'}`, location: undefined }))), [['New: Standup, 2 occurrences from Thu 26 Nov to Thu 3 Dec (all day)', [0, 1]]]],
+  ])('%s', (_name, changes, expected) => {
+    expect(fold(changes)).toEqual(expected);
+  });
+
+  test('on a 12-hour clock, and the folded line ends with its last occurrence', () => {
+    const lines = [0, 1].map((n) => describeChange(change(occurrence(n), shifted(n, 30)), ZONE, NOW, '12h'));
+    const [folded] = foldSeries(lines);
+    expect(folded!.line.text).toBe('Moved: Standup, 2 occurrences from Thu 26 Nov to Fri 27 Nov, 9:00 AM → 9:30 AM');
+    expect(folded!.line.startsAt).toEqual(lines[0]!.startsAt);
+    expect(folded!.line.endsAt).toEqual(lines[1]!.endsAt);
   });
 });
 

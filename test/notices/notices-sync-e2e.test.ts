@@ -90,6 +90,45 @@ describe('change notices after real sync rounds', () => {
     expect(notices[0]!.activity.attachments![0]!.content.body[0].inlines[0].text).toBe('8 calendar changes');
   });
 
+  it('a daily meeting moved, then deleted, as a series: one line for its occurrences each time, not a card of ten', async () => {
+    let occurrenceIds: string[] = [];
+    let review = '';
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Seri Series', (oid) => {
+      ({ occurrenceIds } = h.graph.addRecurringSeries(oid, { subject: 'Standup', start: at(1, 8), end: at(1, 8, 15), count: 10, exceptionIndex: -1, cancelledIndex: -1 }));
+      review = h.graph.addEvent(oid, { subject: 'Design review', start: at(2, 13), end: at(2, 14), location: 'Room 4' });
+    });
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 11 events');
+    const first = DateTime.fromISO(at(1, 8), { zone: ZONE });
+    const days = `from ${day(first.toISO()!)} to ${day(first.plus({ days: 9 }).toISO()!)}`;
+    const noticesSince = async (before: number, count: number) => {
+      await h.connector.waitFor(before + count, (r) => r.conversationId === chat.conversationId);
+      await waitForState(h, userKey, (state) => state.status !== 'running');
+      await h.calbot.notices.idle();
+      await h.calbot.notices.sendDue();
+      return h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text ?? '(a card)');
+    };
+
+    // The organizer moves the series half an hour later (each occurrence changes), and another meeting moves.
+    const beforeMove = h.connector.messages(chat.conversationId).length;
+    for (const id of occurrenceIds) {
+      const { start, end } = h.graph.calendar.event(microsoft.oid, id);
+      h.graph.updateEvent(microsoft.oid, id, { start: start.plus({ minutes: 30 }).toISO()!, end: end.plus({ minutes: 30 }).toISO()! });
+    }
+    h.graph.updateEvent(microsoft.oid, review, { start: at(2, 15), end: at(2, 16) });
+    expect(await h.post(h.message('sync now', chat))).toBe(200);
+    expect(await noticesSince(beforeMove, 3)).toEqual([
+      'Synced: 0 new, 11 changed, 0 removed.',
+      `Moved: Standup, 10 occurrences ${days}, ${time(at(1, 8))} → ${time(at(1, 8, 30))}`,
+      `Moved: Design review, ${day(at(2, 13))} ${time(at(2, 13))} → ${time(at(2, 15))}`,
+    ]);
+
+    // The organizer deletes the series: their copies go (@removed).
+    const beforeDelete = h.connector.messages(chat.conversationId).length;
+    for (const id of occurrenceIds) h.graph.deleteEvent(microsoft.oid, id);
+    expect(await h.post(h.message('sync now', chat))).toBe(200);
+    expect(await noticesSince(beforeDelete, 2)).toEqual(['Synced: 0 new, 0 changed, 10 removed.', `Removed: Standup, 10 occurrences ${days}, ${time(at(1, 8, 30))}–${time(at(1, 8, 45))}`]);
+  });
+
   it('"sync now": its reply comes first, then the notices of the round it reports, each once', async () => {
     const ids: Record<string, string> = {};
     const { chat, microsoft, userKey } = await connectedUser(h, 'Ora Order', (oid) => {
