@@ -8,8 +8,8 @@ import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.
 import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, type ClockStyle } from './date-text.js';
-import { conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, type TimeRange, type WorkingHours } from './free-slots.js';
-import { isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
+import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
+import { dayOfQuestion, isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -202,6 +202,13 @@ export async function answerQuestion(
     }
     case 'next': {
       const { count, asked, subject, after, within } = question;
+      if (question.last && within) {
+        // "when's my last meeting", "what time do I finish": the meeting that ends last that day, begun or not, as
+        // "next meeting" picks meetings (not declined, cancelled, free or all-day).
+        const found = (await eventsBetween(calendar, within.range, zone)).filter((event) => !event.isAllDay && blocksTime(event) && (!subject || matchesSubject(subject, event)));
+        const last = found.reduce<DisplayEvent | undefined>((latest, event) => (!latest || event.end > latest.end || (event.end.getTime() === latest.end.getTime() && event.start > latest.start) ? event : latest), undefined);
+        return renderNextAnswer({ zone, now, events: last ? [last] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, last: true, ...extras });
+      }
       if (within) {
         // "next meeting tomorrow": the first meetings of that day (from now, today), as "next meeting" picks them.
         const from = within.range.start;
@@ -242,13 +249,37 @@ export async function answerQuestion(
       // "when's my next break": the meeting so named still to come ("Coffee break", often shown as free, which "next
       // meeting" would skip), else the gaps.
       const { named } = question;
-      const namedNext = named && events.find((event) => !event.isAllDay && event.start >= now && event.responseStatus?.toLowerCase() !== 'declined' && matchesSubject(named, event));
-      if (namedNext) return renderNextAnswer({ zone, now, events: [namedNext], count: 1, subject: named.text, within: { label: question.label, phrase: question.phrase }, ...extras });
+      const breakOn = (events: readonly DisplayEvent[]) => named && events.find((event) => !event.isAllDay && event.start >= now && event.responseStatus?.toLowerCase() !== 'declined' && matchesSubject(named, event));
+      const namedNext = breakOn(events);
+      if (named && namedNext) return renderNextAnswer({ zone, now, events: [namedNext], count: 1, subject: named.text, within: { label: question.label, phrase: question.phrase }, ...extras });
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
       const slots = freeSlots(events, question.range, zone, workingHours);
+      // "when's my next break" after work (or with the rest of the day booked): the next working day's, not "working
+      // hours are over today", which answers nothing asked.
+      const onward = slots.length === 0 && question.onward ? await nextWorkingDayOf(calendar, question.range, zone, workingHours, now) : undefined;
+      if (onward) {
+        const { day, events: later } = onward;
+        const namedThen = breakOn(later);
+        if (named && namedThen) return renderNextAnswer({ zone, now, events: [namedThen], count: 1, subject: named.text, within: { label: day.label, phrase: day.phrase }, ...extras });
+        const laterSlots = freeSlots(later, day.range, zone, workingHours);
+        return renderFreeSlotsAnswer({ label: day.label, phrase: day.phrase, zone, range: day.range, slots: laterSlots, workingHours, ...extras });
+      }
       return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...extras });
     }
   }
+}
+
+/**
+ * The first day after `range` with working hours (a week on at most), and its events: where "when's my next break"
+ * looks once the day asked about has no free time left in them. Not past the synced window, where no day is filed.
+ */
+async function nextWorkingDayOf(calendar: StoredCalendar, range: TimeRange, zone: string, workingHours: WorkingHours, now: Date) {
+  for (let ahead = 1; ahead <= 7; ahead++) {
+    const day = dayOfQuestion(range.start, ahead, now, zone);
+    if (calendar.windowEnd && day.range.start >= calendar.windowEnd) return undefined;
+    if (workingWindows(day.range, zone, workingHours).length > 0) return { day, events: await eventsBetween(calendar, day.range, zone) };
+  }
+  return undefined;
 }
 
 /**

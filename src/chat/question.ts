@@ -21,6 +21,8 @@ export type { TimeRange } from './free-slots.js';
  *   ("next meeting after 3": 15:00 today, when that is still to come). With `within`, the first ones starting in that
  *   day or range ("next meeting tomorrow", "first meeting on friday", "next meeting this week"; from now when it has
  *   begun): `label` names it as an agenda would ("Tomorrow · Fri 27 Nov"), `phrase` fits a sentence ("tomorrow").
+ *   With `last` ("when's my last meeting", "what time do I finish today", "my last meeting tomorrow"), `within` is the
+ *   whole day (or span) and the answer is its last meeting, the one ending last, whether or not it has begun.
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -29,16 +31,17 @@ export type { TimeRange } from './free-slots.js';
  * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
  *   starts at now (rounded up to 5 minutes), because past gaps are no use. With `named` ("when's my next break"), a
  *   meeting it matches that starts in the range answers instead, the first one (a "Coffee break" in the calendar);
- *   without one, the gaps do.
+ *   without one, the gaps do. With `onward` (a break asked about with no day named), no free time left in working
+ *   hours that day means the next working day's: after work, the next break is tomorrow's, not "working hours are over".
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string } }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true };
 
 /**
  * A question about a span calbot does not answer for, `span` as typed ("next summer", "this year"): a season has no
@@ -292,6 +295,10 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?) (?:until|till|til|through|thru) (?=(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|:|\.\d|o ?clock)))/g, '$1 to ')
     // ... and "dec 3 until 5pm" that day up to then, as "until 5" today (it was 3:00-17:00 today).
     .replace(/\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?) (?:until|till|til) (?=\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\d{1,2}:\d\d\b|noon\b|midday\b)/g, '$1 before ')
+    // So is "the 3rd until 5pm" (untilDay took "until" for a span of days: the whole of the 3rd).
+    .replace(/\b((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)) (?:until|till|til) (?=\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\d{1,2}:\d\d\b|noon\b|midday\b)/g, '$1 before ')
+    // "is 3 free", "would 10 work": a time, which chrono-node does not read in a bare number ("is 3pm free" it does).
+    .replace(/^(is|are|would|will|does|do|could|can) ((?:[1-9]|1[0-2])(?:[:.][0-5]\d)?) (?=(?:free|ok|okay|good|fine|available|open|work|suit|possible|doable)\b)/, '$1 at $2 ')
     // "14.12.", "03.12.", "3.12.2026" (its last full stop is gone by now): a date, day first wherever dates are written
     // with full stops (chrono-node read "03.12" as nothing, and "03.12.2026" month first); not a time ("at 9.30",
     // "until 10.15") nor a length ("2.5 hours").
@@ -392,6 +399,19 @@ const NEXT_COUNT_WORD = new RegExp(`^(${COUNT_WORD})(?= |$) ?`);
  */
 const BREAK_ASKED = /\bnext break\b|\b(?:when|what time) (?:do|can|will|could|shall) i (?:get|take|have|grab) (?:a |my |some )?break\b|^(?:whens|when is|what time is) (?:my|the) break\b|\b(?:do|will|can) i (?:get|have) (?:a |any )?break\b|^any breaks?\b/;
 const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
+/**
+ * "when's my last meeting", "my last call tomorrow", "what time do I finish today", "when am I done": the day's last
+ * meeting and when it ends (they were the whole day's agenda, or no question). Not asked of one gone by ("when was my
+ * last meeting with sam"), nor "last week".
+ */
+const LAST_ASKED =
+  /\b(?:last|final) (?:meeting|event|appointment|call|one)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b/;
+const PAST_ASKED = /\b(?:was|were|did|had)\b/;
+/**
+ * "how busy am I this week", "how booked is my friday", "how much time am I in meetings": the agenda, whose summary
+ * counts the meetings and the hours they take ("6 meetings · 5 h 30 min busy"), not the free slots "busy" would ask for.
+ */
+const HOW_BUSY = /\bhow (?:busy|booked|packed|full|loaded|swamped|slammed|hectic)\b|\bhow (?:much time|many hours) (?:am i |do i (?:have|spend) |will i (?:be|spend) |is )?(?:in |of )?meetings\b/;
 
 /** What "next" asks for that is free time, not a meeting by that name: "next free slot", "when is my next gap". */
 const NEXT_FREE = new RegExp(`\\bnext (?:(?:${COUNT_WORD}) )?(?:free|open|available|availability|gaps?|slots?|openings?)\\b`);
@@ -521,7 +541,7 @@ const ASKS_FREE = /\b(free|available)\b/;
 const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
 const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
-const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?(?:left|later)\b(?! (?:to|for me to)\b))/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|brief me|rundown|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?(?:left|later)\b(?! (?:to|for me to)\b))/;
 /** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
 const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */
@@ -626,7 +646,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
-  const normalized = nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today);
+  const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today);
   const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
 
@@ -681,6 +701,15 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (NEXT.test(t) && !NEXT_FREE.test(t)) return { kind: 'next', count: 1 };
   }
 
+  // "when's my last meeting", "what time do I finish": the last meeting of the day named (of today), not the next.
+  if (LAST_ASKED.test(t) && !PAST_ASKED.test(t) && !time && !during) {
+    const whole = week ?? dates ?? (part ? partOfDay(day ?? today, part, today) : dayRange(day ?? today, today));
+    const named = namedMeetings(normalized);
+    const last: Question = { kind: 'next', count: 1, last: true, within: { range: { start: whole.start.toJSDate(), end: whole.end.toJSDate() }, label: whole.label, phrase: whole.phrase } };
+    if (named) last.subject = named.subject;
+    return last;
+  }
+
   // "am I in a meeting", "what's happening": now, unless the question names when.
   if (!week && !day && !dates && !time && !during && NOW.test(t)) return { kind: 'now' };
 
@@ -694,7 +723,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
   const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && WHAT_LIST_AT.test(t))) && !PROPOSES.test(t);
-  if (FREE.test(t) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt || TIME_SUITS.test(t)))) {
+  const howBusy = !time && HOW_BUSY.test(t);
+  if ((FREE.test(t) && !howBusy) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt || TIME_SUITS.test(t)))) {
     const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
@@ -726,14 +756,15 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       phrase: span.phrase,
       days: span.days,
     };
-    return breakAsked ? { ...slots, named: BREAK_NAMED } : slots;
+    // "when's my next break" with no day named: after work, the next working day's (the answer looks on).
+    return breakAsked ? { ...slots, named: BREAK_NAMED, ...(week || dates || partSpan || day ? {} : { onward: true as const }) } : slots;
   }
 
   if (UPCOMING.test(t) && !week && !day && !dates) {
     const counted = MEETINGS_COUNTED.exec(t);
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
   }
-  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized)) return undefined;
+  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy) return undefined;
   // "what's on between 2 and 4": that stretch of the day, listed.
   const hours = week || dates || during || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
   const whole = week ?? dates ?? partSpan ?? hours ?? dayRange(day ?? today, today);
@@ -1195,6 +1226,35 @@ function movableHolidays(text: string, todayOf: () => DateTime): string {
  * its date. It was read as "next" and a meeting named "working day". The question is read before the user's Outlook
  * working days are (ask-commands prefetches its days), so a week of other working days still gets Monday to Friday.
  */
+/** A weekday and a bare number ("mon 7", "friday 18"): a date, or an hour (weekdayDates). */
+const WEEKDAY_NUMBER_DATE =
+  /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) (?:the )?([1-9]|[12]\d|3[01])\b(?![:.]\d|\s*(?:am|pm|o ?clock|h|hours?|hrs?|minutes?|mins?|st|nd|rd|th)\b|\s*(?:-|to|until|till|through|thru|and|or|&)\s*\d)/g;
+
+/**
+ * "mon 7", "whats on friday 18": the date, written "mon 7th" (weekdayWithDate), when a date of that number this month
+ * or the next falls on that weekday. chrono-node read "mon 7" as the coming Monday whatever its date, and "mon 14" as
+ * 14:00 on it; "monday 10", with no Monday the 10th near, stays as it was (10 o'clock, or the coming Monday).
+ */
+function weekdayDates(text: string, todayOf: () => DateTime): string {
+  if (!/(?:mon|tue|wed|thu|fri|sat|sun)[a-z]* (?:the )?\d/.test(text)) return text;
+  return text.replace(WEEKDAY_NUMBER_DATE, (asked, weekday: string, number: string) => {
+    const today = todayOf();
+    const wanted = Number(number);
+    for (let months = 0; months < 2; months++) {
+      const month = today.startOf('month').plus({ months });
+      if (wanted > month.daysInMonth!) continue;
+      const date = month.set({ day: wanted });
+      if (date >= today && date.weekday === WEEKDAY_NUMBER[weekday.slice(0, 3)]) return `${weekday} ${wanted}${ordinalSuffix(wanted)}`;
+    }
+    return asked;
+  });
+}
+
+function ordinalSuffix(day: number): string {
+  if (day % 100 >= 11 && day % 100 <= 13) return 'th';
+  return day % 10 === 1 ? 'st' : day % 10 === 2 ? 'nd' : day % 10 === 3 ? 'rd' : 'th';
+}
+
 function nextWorkingDay(text: string, todayOf: () => DateTime): string {
   if (!/\b(?:working|business|work) ?day\b/.test(text)) return text;
   return text.replace(/\b(?:the )?next (?:working|business|work) ?day\b/g, () => {
@@ -1223,10 +1283,10 @@ function easterSunday(year: number): DateTime {
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
   // A closure apiece, made where it is passed: one held in a variable made every call about 2 µs slower.
-  const normalized = nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now));
+  const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now));
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
-  if (NEXT.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized)) return true;
+  if (NEXT.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });
@@ -1435,6 +1495,16 @@ function nextDays(t: string, here: DateTime, today: DateTime): Span | undefined 
   return { start: here, end, label: `Next ${what} · ${dates}`, phrase: `in the next ${what}`, days };
 }
 
+/**
+ * The whole local day `ahead` days after the one `instant` falls on, labelled and phrased as a question's day is
+ * ("Tomorrow · Fri 27 Nov", "tomorrow"): for an answer that looks on to a later day than the one asked about.
+ */
+export function dayOfQuestion(instant: Date, ahead: number, now: Date, zone: string): { range: TimeRange; label: string; phrase: string } {
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
+  const span = dayRange(DateTime.fromJSDate(instant, { zone: luxonZone(zone) }).startOf('day').plus({ days: ahead }), today);
+  return { range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase };
+}
+
 function dayRange(day: DateTime, today: DateTime): Span {
   const start = day.startOf('day');
   const diff = daysBetween(today, start);
@@ -1617,7 +1687,7 @@ function dayFromResults(found: readonly chrono.ParsedResult[], today: DateTime, 
   return day;
 }
 
-/** The day of the month after a weekday: "monday 7th", "mon the 7th" (not "monday 10", which may be a time). */
+/** The day of the month after a weekday: "monday 7th", "mon the 7th" (a bare "monday 10": weekdayDates). */
 const DATE_AFTER_WEEKDAY = /^\s+(?:the\s+)?([1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b/;
 
 /**

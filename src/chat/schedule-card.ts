@@ -208,6 +208,8 @@ export interface NextInput extends AnswerExtras {
    * header names it, and the summary says what was found there, not how far ahead calbot looked.
    */
   within?: { label: string; phrase: string } | undefined;
+  /** "when's my last meeting", "what time do I finish" (with `within`): the one meeting is that day's last, and when it ends is the answer. */
+  last?: boolean | undefined;
 }
 
 /**
@@ -220,7 +222,7 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const count = input.count ?? 1;
   const subject = quoted(input.subject);
   const { within } = input;
-  const header = `${subject ? `Next "${subject}"` : 'Next up'}${within ? ` · ${within.label}` : ''}`;
+  const header = `${input.last ? (subject ? `Last "${subject}"` : 'Last meeting') : subject ? `Next "${subject}"` : 'Next up'}${within ? ` · ${within.label}` : ''}`;
   const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
   if (!first) {
@@ -230,7 +232,8 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const local = localClock(zone);
   if (count === 1) {
     const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
-    const summary = `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}`;
+    const ends = input.last && `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`;
+    const summary = ends || `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}`;
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');

@@ -92,6 +92,98 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(gaps.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['09:00–10:00', '11:00–17:00']);
   });
 
+  it('"my last meeting on <day>", "what time do I finish": the meeting that ends last that day (declined, cancelled, free and all-day skipped) and when it ends', async () => {
+    const lea = teamsUser('Lea Last', 'Europe/Berlin');
+    await seedAccount(h.store.collections, lea, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, lea, [
+      { subject: 'Lea holiday', start: named, allDay: true, showAs: 'free' },
+      { subject: 'Lea standup', start: named.set({ hour: 9 }), minutes: 30 },
+      // Starts last of those that count, but ends before planning does.
+      { subject: 'Lea quick sync', start: named.set({ hour: 15, minute: 30 }), minutes: 15 },
+      { subject: 'Lea planning', start: named.set({ hour: 15 }), minutes: 90 },
+      { subject: 'Lea focus', start: named.set({ hour: 17 }), minutes: 60, showAs: 'free' },
+      { subject: 'Lea drinks', start: named.set({ hour: 18 }), responseStatus: 'declined' },
+      { subject: 'Lea dinner', start: named.set({ hour: 19 }), isCancelled: true },
+    ]);
+    const label = cardDate(named, berlinToday());
+    for (const question of [`my last meeting on ${asDate(named)}`, `when's my last meeting on ${asDate(named)}?`, `what time do I finish on ${asDate(named)}`]) {
+      const card = readScheduleCard((await ask(h, question, lea)).card);
+      expect(card).toMatchObject({ header: `Last meeting · ${label}`, summary: `Your last meeting on ${label} ends at 16:30.` });
+      expect(rowTitles(card)).toEqual(['Lea planning']);
+      expect(card.groups[0]!.rows[0]!.time).toBe('15:00–16:30');
+    }
+    // Asked that evening, of today: the one that is over, said as over.
+    h.clock.pin(named.set({ hour: 20 }).toJSDate());
+    try {
+      const over = readScheduleCard((await ask(h, "when's my last meeting?", lea)).card);
+      expect(over).toMatchObject({ header: `Last meeting · Today · ${cardDate(named, named)}`, summary: 'Your last meeting today ended at 16:30.' });
+      expect(rowTitles(over)).toEqual(['Lea planning']);
+    } finally {
+      h.clock.unpin();
+    }
+    // None that day: said so, not the next day's.
+    const none = readScheduleCard((await ask(h, `last meeting on ${asDate(empty)}`, lea)).card);
+    expect(none).toMatchObject({ header: `Last meeting · ${cardDate(empty, berlinToday())}`, summary: `No meetings on ${cardDate(empty, berlinToday())}.`, groups: [] });
+  });
+
+  it('"when\'s my next break" after working hours: the next working day\'s free time (or its break), not "working hours are over"', async () => {
+    const eve = teamsUser('Eve Evening', 'Europe/Berlin');
+    const ivo = teamsUser('Ivo Coffee', 'Europe/Berlin');
+    const other = named.plus({ days: named.weekday === 5 ? 3 : 1 });
+    for (const user of [eve, ivo]) await seedAccount(h.store.collections, user, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, eve, [
+      { subject: 'Eve standup', start: named.set({ hour: 9 }), minutes: 60 },
+      { subject: 'Eve review', start: other.set({ hour: 10 }), minutes: 60 },
+    ]);
+    await seedEvents(h.store.collections, ivo, [{ subject: 'Ivo coffee break', start: other.set({ hour: 15 }), minutes: 15, showAs: 'free' }]);
+    // 18:00 on `named`: its working hours are over.
+    h.clock.pin(named.set({ hour: 18 }).toJSDate());
+    try {
+      const nextDay = `${named.weekday === 5 ? '' : 'Tomorrow · '}${cardDate(other, named)}`;
+      const gaps = readScheduleCard((await ask(h, "when's my next break?", eve)).card);
+      expect(gaps).toMatchObject({ header: `Free time · ${nextDay}`, summary: 'Free within working hours (09:00–17:00):' });
+      expect(gaps.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['09:00–10:00', '11:00–17:00']);
+      const coffee = readScheduleCard((await ask(h, 'next break', ivo)).card);
+      expect(coffee.header).toBe(`Next "break" · ${nextDay}`);
+      expect(rowTitles(coffee)).toEqual(['Ivo coffee break']);
+      // A day named is that day, over or not.
+      expect(readScheduleCard((await ask(h, 'do i get a break today', eve)).card).summary).toBe('Working hours (09:00–17:00) are over today.');
+    } finally {
+      h.clock.unpin();
+    }
+  });
+
+  it('"is 10 free": a yes/no about 10:00, not the day\'s free slots', async () => {
+    const label = cardDate(named, berlinToday());
+    const busy = readScheduleCard((await ask(h, `is 10 free on ${asDate(named)}`, zia)).card);
+    expect(busy).toMatchObject({ header: `${label} · 10:00–10:30`, summary: 'No, you have something then.' });
+    expect(rowTitles(busy)).toEqual(['Zia first']);
+  });
+
+  it('"whats on mon 14" (a weekday and its date, no "th"): that date, not the coming Monday', async () => {
+    // A week after the coming one, which the weekday alone would be.
+    const later = named.plus({ weeks: 1 });
+    const weekdayDate = `whats on ${later.setLocale('en-US').toFormat('ccc').toLowerCase()} ${later.day}`;
+    expect(readScheduleCard((await ask(h, weekdayDate, zia)).card)).toMatchObject({ header: cardDate(later, berlinToday()), summary: `Nothing on your calendar on ${cardDate(later, berlinToday())}.` });
+  });
+
+  it('"the 3rd until 3pm": that day up to 15:00, not the whole day', async () => {
+    const label = cardDate(named, berlinToday());
+    const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
+    const until = readScheduleCard((await ask(h, `the ${ordinal(named.day)} until 3pm`, zia)).card);
+    expect(until.header).toBe(`${label} · 00:00–15:00`);
+    expect(rowTitles(until)).toEqual(['Zia holiday', 'Zia declined early', 'Zia first', 'Zia second']);
+  });
+
+  it('"brief me", "how busy am I", "how many meetings": the day\'s agenda, its summary the count of meetings and the hours they fill, first', async () => {
+    const label = cardDate(named, berlinToday());
+    for (const question of [`brief me on ${asDate(named)}`, `how busy am i on ${asDate(named)}?`, `how many meetings on ${asDate(named)}`]) {
+      const card = readScheduleCard((await ask(h, question, zia)).card);
+      expect(card).toMatchObject({ header: label, summary: '3 meetings · 3 h busy' });
+      expect(rowTitles(card)).toEqual(['Zia holiday', 'Zia declined early', 'Zia first', 'Zia second', 'Zia third']);
+    }
+  });
+
   it('"next summer", "this winter", "meetings next year": says plainly that it answers for days, weeks and months, connected or not', async () => {
     for (const [question, reply] of [
       ['next summer', 'I can\'t answer for "next summer": a season has no fixed dates (they depend on where you are).'],

@@ -913,6 +913,41 @@ const rows: Row[] = [
   ['meetings with sundar tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sundar'],
   ['meetings with mondal on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'mondal'],
   ['sundae social on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // a bare hour asked whether it suits: that time (they were today's free slots, or no question)
+  ['is 3 free', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['is 3 free tomorrow?', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
+  ['is 3:30 ok', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
+  ['would 4 work for you', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30'],
+  // a weekday and a bare number that is a date on that weekday: that date (it was the coming weekday); else as before
+  ['mon 7', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['whats on monday 7', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['am i free fri 4', L, 'free-slots', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ['whats on mon 14', L, 'agenda', '2026-12-14T00:00', '2026-12-15T00:00'],
+  ['mon the 7', L, 'agenda', '2026-12-07T00:00', '2026-12-08T00:00'],
+  ['monday 10', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['am i free monday 10', L, 'free-at', '2026-11-30T10:00', '2026-11-30T10:30'],
+  ['whats on mon 7 at 3', L, 'free-at', '2026-12-07T15:00', '2026-12-07T15:30'],
+  // an ordinal day until a time: that day up to then, as "dec 3 until 5pm" (it was the whole day)
+  ['the 3rd until 5pm', L, 'agenda', '2026-12-03T00:00', '2026-12-03T17:00'],
+  ['whats on the 3rd till 10:30', L, 'agenda', '2026-12-03T00:00', '2026-12-03T10:30'],
+  // a briefing is the day's agenda (it was no question)
+  ['brief me', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['brief me on tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['give me a rundown of friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // how busy: the agenda, which counts the meetings and their hours (it was the free slots "busy" asks for)
+  ['how busy am i this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
+  ['how busy am i', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['how booked is friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['how much time am i in meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['how many meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['am i busy this week', L, 'free-slots', '2026-11-26T10:45', '2026-11-30T00:00'],
+  ['how busy am i at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  // the last meeting (its day in the table of last-meeting questions below)
+  ["when's my last meeting", L, 'next', undefined, undefined, null],
+  ['what time do I finish today?', L, 'next', undefined, undefined, null],
+  ['my last call with sam tomorrow', L, 'next', undefined, undefined, 'sam'],
+  ['when was my last meeting with sam', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'sam'],
+  ['what did i have last week', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
 ];
 
 /** Rows written before agenda and yes/no questions read names, which now name the meetings they are about. */
@@ -1233,6 +1268,26 @@ describe('parseQuestion', () => {
     expect(question).not.toHaveProperty('subject');
     const local = (date: Date) => DateTime.fromJSDate(date, { zone: clock.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
     expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
+  });
+
+  it.each([
+    ["when's my last meeting", '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
+    ['what time do I finish today', '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
+    ['when am i done', '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
+    ['what time does my day end tomorrow', '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow'],
+    ['my last meeting tomorrow', '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow'],
+    ['final meeting on monday?', '2026-11-30T00:00', '2026-12-01T00:00', 'Mon 30 Nov', 'on Mon 30 Nov'],
+    ['last call this afternoon', '2026-11-26T12:00', '2026-11-26T17:00', 'Today · Thu 26 Nov · Afternoon', 'this afternoon'],
+  ] as const)('%j asks for the last meeting from %s to %s, the whole of it, begun or not', (text, start, end, label, phrase) => {
+    const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'next' }>;
+    expect(question).toMatchObject({ kind: 'next', count: 1, last: true, within: { label, phrase } });
+    const local = (date: Date) => DateTime.fromJSDate(date, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
+    expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
+  });
+
+  it('"when\'s my next break" with no day named looks on past the day (onward); with one named, only that day', () => {
+    expect(parseQuestion("when's my next break", L.now, L.zone)).toMatchObject({ kind: 'free-slots', onward: true });
+    for (const text of ['do i get a break tomorrow', 'when can i take a break this afternoon', 'next break today']) expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('onward');
   });
 
   it('"next meeting tomorrow at 3" is the first of that day from 15:00, said as after 15:00', () => {
