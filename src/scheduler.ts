@@ -43,7 +43,29 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
   agenda.on('start', (job: { attrs: { _id?: unknown; name: string } }) => void running.set(String(job.attrs._id), job.attrs.name));
   agenda.on('complete', (job: { attrs: { _id?: unknown } }) => void running.delete(String(job.attrs._id)));
   schedulerState.set(agenda, { db, running, lateSaves: saveLateWhileDatabaseAway(agenda, db, logger, running) });
+  keepRecurringJobsSingle(agenda, db);
   return agenda;
+}
+
+/**
+ * agenda.every() (the sweep, send-notices) upserts its job by name with findOneAndUpdate: two calbots starting at once
+ * on a new database may both insert one (on FerretDB, most calls made at the same moment do), and both copies then run
+ * for good, each under its own lock. No index can refuse the second one on both MongoDB and FerretDB (a job without a user has no key of its own),
+ * so once every() has saved its job, any other copy of it is removed. Each caller keeps the first made, so calbots
+ * racing agree whichever looks last; the last to insert sees them all.
+ */
+function keepRecurringJobsSingle(agenda: Scheduler, db: Db): void {
+  const every = agenda.every.bind(agenda);
+  const jobs = db.collection(COLLECTIONS.agendaJobs);
+  agenda.every = (async (...args: Parameters<Scheduler['every']>) => {
+    const created = await every(...args);
+    const names = typeof args[1] === 'string' ? [args[1]] : args[1];
+    for (const name of names) {
+      const copies = await jobs.find({ name, type: 'single' }, { projection: { _id: 1 }, sort: { _id: 1 } }).toArray();
+      if (copies.length > 1) await jobs.deleteMany({ _id: { $in: copies.slice(1).map((copy) => copy._id) } });
+    }
+    return created;
+  }) as Scheduler['every'];
 }
 
 /**

@@ -253,7 +253,7 @@ export const COLLECTIONS = {
   agendaJobs: 'agendaJobs',
 } as const;
 
-const INDEXES: Record<string, { key: IndexSpecification; name: string; unique?: boolean }[]> = {
+const INDEXES: Record<string, { key: IndexSpecification; name: string; unique?: boolean; sparse?: boolean }[]> = {
   [COLLECTIONS.events]: [
     // "events of user U overlapping [a, b)": equality on userKey, range on start, end checked from the index.
     { key: { userKey: 1, start: 1, end: 1 }, name: 'user_start_end' },
@@ -264,6 +264,12 @@ const INDEXES: Record<string, { key: IndexSpecification; name: string; unique?: 
   [COLLECTIONS.outbox]: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'status_next' }, { key: { userKey: 1, status: 1 }, name: 'user_status' }],
   [COLLECTIONS.accounts]: [{ key: { status: 1 }, name: 'status' }],
   [COLLECTIONS.leases]: [{ key: { key: 1 }, name: 'one_holder_per_key', unique: true }],
+  // One sync job per user, however many calbots create it at once (start-up's ensureAllJobs on each): Agenda's
+  // unique() is a findOneAndUpdate upsert, which lets concurrent callers insert one job each without such an index,
+  // and a second job doubles that user's rounds for good. Sparse: jobs without a user (sweep, send-notices) are left
+  // out on MongoDB, which would index them all as null; FerretDB ignores the option and never makes a missing field
+  // unique.
+  [COLLECTIONS.agendaJobs]: [{ key: { 'data.userKey': 1 }, name: 'one_job_per_user', unique: true, sparse: true }],
 };
 
 export interface Collections {
@@ -300,11 +306,28 @@ export function collections(db: Db): Collections {
 
 /** Idempotent: creating an index that exists with the same spec is a no-op on MongoDB and FerretDB. */
 export async function ensureIndexes(db: Db): Promise<void> {
+  await removeDuplicateUserJobs(db);
   for (const [name, specs] of Object.entries(INDEXES)) {
     for (const spec of specs) {
-      await db.collection(name).createIndex(spec.key, { name: spec.name, unique: spec.unique ?? false });
+      await db.collection(name).createIndex(spec.key, { name: spec.name, unique: spec.unique ?? false, ...(spec.sparse ? { sparse: true } : {}) });
     }
   }
+}
+
+/**
+ * A database that two calbots started on before `one_job_per_user` existed may hold a user's sync job twice, which
+ * would refuse the index (and start-up). The first made is kept, the same one whichever calbot looks.
+ */
+async function removeDuplicateUserJobs(db: Db): Promise<void> {
+  const jobs = db.collection<{ data?: { userKey?: unknown } | null }>(COLLECTIONS.agendaJobs);
+  const seen = new Set<unknown>();
+  const extra: unknown[] = [];
+  for await (const job of jobs.find({ 'data.userKey': { $exists: true } }, { projection: { 'data.userKey': 1 }, sort: { _id: 1 } })) {
+    const userKey = job.data?.userKey;
+    if (seen.has(userKey)) extra.push(job._id);
+    else seen.add(userKey);
+  }
+  if (extra.length > 0) await jobs.deleteMany({ _id: { $in: extra as never[] } });
 }
 
 export function chatUserKey(channelId: string, userId: string): string {

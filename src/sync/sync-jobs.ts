@@ -318,12 +318,17 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
 
   async function ensureJob(userKey: string, options: { runNow?: boolean; noRoundSince?: Date } = {}): Promise<void> {
     // insertOnly: an existing job keeps its schedule and, above all, its lock (save() would clear lockedAt).
-    await agenda
-      .create<SyncJobData>(SYNC_JOB, { userKey })
-      .unique({ 'data.userKey': userKey }, { insertOnly: true })
-      .repeatEvery(deps.intervalMs)
-      .schedule(new Date())
-      .save();
+    try {
+      await agenda
+        .create<SyncJobData>(SYNC_JOB, { userKey })
+        .unique({ 'data.userKey': userKey }, { insertOnly: true })
+        .repeatEvery(deps.intervalMs)
+        .schedule(new Date())
+        .save();
+    } catch (error) {
+      // Another calbot inserted the job at the same moment (the database's one_job_per_user refused this one): it exists.
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+    }
     await agenda.enable({ name: SYNC_JOB, data: { userKey } });
     if (options.runNow) await requestRun(userKey, options.noRoundSince ? { noRoundSince: options.noRoundSince } : {});
   }
