@@ -14,7 +14,7 @@ import type { Change, ChangeSet } from '../sync/change-set.js';
 import { syncLeaseKey } from '../sync/sync-jobs.js';
 import { ConversationRateLimit } from './conversation-rate-limit.js';
 import { MAX_SEPARATE_NOTICES, renderNoticeSummary } from './notice-card.js';
-import { describeChange, firstSyncText, foldSeries, isNoticeWorthy, noticeId, type NoticeLine } from './notice-text.js';
+import { describeChange, firstSyncText, foldSeries, isNoticeWorthy, mergeByEvent, noticeId, type NoticeLine } from './notice-text.js';
 import { Outbox, type NoticeDoc } from './outbox.js';
 import { quietHoursEnd } from './quiet-hours.js';
 
@@ -285,7 +285,8 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       await drop(userKey, notices, 'notify-off', false);
       notices = [];
     }
-    const quietUntil = notices.length > 0 ? quietHoursEnd(now(), (await readUserClock(collections, userKey, user)).zone, user.notify?.quietHours) : undefined;
+    const words = notices.length > 0 ? await readUserClock(collections, userKey, user) : undefined;
+    const quietUntil = words ? quietHoursEnd(now(), words.zone, user.notify?.quietHours) : undefined;
     if (quietUntil) {
       for (const doc of notices) await outbox.holdUntil(doc, quietUntil);
       logger.info({ event: 'notices-held', userKey, count: notices.length, until: quietUntil.toISOString() }, 'quiet hours: notices held');
@@ -299,7 +300,14 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       notices = notices.filter((doc) => !over.includes(doc));
     }
 
-    const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(notices)];
+    // Several about one event (held, or retried): one line from the event as the user knew it to the event as it is.
+    const told = words ? mergeByEvent(notices.map(lineOf), words.zone, now(), words.clock) : [];
+    const superseded = told.filter(({ line }) => !line).flatMap(({ members }) => members.map((index) => notices[index]!));
+    for (const doc of superseded) await outbox.markDead(doc, 'superseded: later changes of the event undid it', false);
+    if (superseded.length > 0) logger.info({ event: 'notices-superseded', userKey, notices: superseded.length }, 'notices undone by later changes of their event: not sent');
+    const lines = told.flatMap(({ line, members }) => (line ? [{ line, docs: members.map((index) => notices[index]!) }] : []));
+
+    const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(lines)];
     // Refused until then: these wait with the notices the connector refused (and go out after them) rather than
     // be refused again, or overtake them if it took them.
     const waitUntil = messages.length > 0 ? throttledUntil(userKey) : undefined;
@@ -431,17 +439,16 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
    * The occurrences of a series changed alike are one line (foldSeries). Up to MAX_SEPARATE_NOTICES lines: a message
    * each, in start order. More, or held by quiet hours: one summary card.
    */
-  function compose(docs: NoticeDoc[]): { docs: NoticeDoc[]; activity: Partial<Activity> }[] {
-    if (docs.length === 0) return [];
-    const folded = foldSeries(docs.map(lineOf)).map(({ line, members }) => ({ line, docs: members.map((index) => docs[index]!) }));
+  function compose(lines: { line: NoticeLine; docs: NoticeDoc[] }[]): { docs: NoticeDoc[]; activity: Partial<Activity> }[] {
+    if (lines.length === 0) return [];
+    const folded = foldSeries(lines.map(({ line }) => line)).map(({ line, members }) => ({ line, docs: members.flatMap((index) => lines[index]!.docs) }));
+    const docs = folded.flatMap((message) => message.docs);
     const held = docs.some((doc) => doc.payload.heldForQuietHours);
     if (held || folded.length > MAX_SEPARATE_NOTICES) {
       const summary = renderNoticeSummary(folded.map(({ line }) => line), { heldForQuietHours: held });
       return [{ docs, activity: { type: 'message', summary: summary.text.split('\n')[0], attachments: [summary.attachment] } }];
     }
-    return folded
-      .sort((a, b) => a.line.startsAt.getTime() - b.line.startsAt.getTime())
-      .map(({ line, docs: members }) => ({ docs: members, activity: textActivity(members.length > 1 ? line.text : members[0]!.payload.text) }));
+    return folded.sort((a, b) => a.line.startsAt.getTime() - b.line.startsAt.getTime()).map(({ line, docs: members }) => ({ docs: members, activity: textActivity(line.text) }));
   }
 
   /**

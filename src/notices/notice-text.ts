@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { clockTime, shortDate, type ClockStyle } from '../chat/date-text.js';
 import type { EventDoc } from '../store/collections.js';
-import type { Change, ChangeKind } from '../sync/change-set.js';
+import { diffEvent, type Change, type ChangeKind } from '../sync/change-set.js';
 import { luxonZone } from '../chat/zone-offsets.js';
 
 /**
@@ -33,7 +33,13 @@ export interface NoticeLine {
    * lines that say the same; `subject` and `rest` are the detail before and after its date, `date` that date.
    */
   series?: { key: string; subject: string; date: string; rest: string };
+  /** The change told, as far as a line reads it: told together with later changes of the event (mergeByEvent). */
+  change?: { eventId: string; before?: NoticeSide; after?: NoticeSide };
 }
+
+/** What a notice keeps of one side of its change. */
+export type NoticeSide = Pick<EventDoc, 'eventId' | 'type' | 'subject' | 'start' | 'end' | 'isAllDay' | 'isCancelled'> &
+  Partial<Pick<EventDoc, 'seriesMasterId' | 'startDate' | 'endDate' | 'location' | 'etag'>>;
 
 const LABELS: Record<ChangeKind, string> = { added: 'New', moved: 'Moved', changed: 'Changed', cancelled: 'Cancelled', removed: 'Removed' };
 const MAX_SUBJECT_CHARS = 160;
@@ -123,13 +129,40 @@ export function describeChange(change: Change, zone: string, now: Date, clock: C
   const detail = parts.join(', ');
   const bounds = localBounds(current, zone);
   const endsAt = change.kind === 'moved' && change.before ? new Date(Math.max(bounds.end.getTime(), localBounds(change.before, zone).end.getTime())) : bounds.end;
-  const line: NoticeLine = { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt };
+  const line: NoticeLine = { kind: change.kind, label, detail, text: `${label}: ${detail}`, startsAt: bounds.start, endsAt, change: { eventId: change.eventId, before: sideOf(change.before), after: sideOf(change.after) } };
   if (current.seriesMasterId && dateless !== undefined) {
     const rest = [dateless, ...extras].join(', ');
     const day = current.isAllDay ? DateTime.fromISO(allDayDates(current).startDate, { zone: 'UTC' }) : local(current.start, zone);
     line.series = { key: JSON.stringify([current.seriesMasterId, change.kind, label, named, rest]), subject: named, date: date(day, words), rest };
   }
   return line;
+}
+
+/**
+ * Several notices about one event told at once (held through quiet hours, or waiting out an outage) become one line,
+ * from the event as the user last knew it to the event as it is now: "New" then "Moved" is "New" at the new time,
+ * "Moved" and moved back is nothing, "New" then "Cancelled" nothing. A night of an organizer's edits read as a row per
+ * edit, the meeting added and cancelled in two rows about a meeting that is not there. `lines` in the order they were
+ * queued; a line without its change (queued before lines kept it) stays as it is. Each line returned (undefined:
+ * nothing left to tell) comes with the indices of the lines it stands for.
+ */
+export function mergeByEvent(lines: readonly NoticeLine[], zone: string, now: Date, clock: ClockStyle = '24h'): { line?: NoticeLine; members: number[] }[] {
+  const byEvent = new Map<string, number[]>();
+  const merged: number[][] = [];
+  lines.forEach((line, index) => {
+    const eventId = line.change?.eventId;
+    const members = eventId === undefined ? undefined : byEvent.get(eventId);
+    if (members) return void members.push(index);
+    merged.push([index]);
+    if (eventId !== undefined) byEvent.set(eventId, merged[merged.length - 1]!);
+  });
+  return merged.map((members) => {
+    if (members.length === 1) return { line: lines[members[0]!]!, members };
+    const first = lines[members[0]!]!.change!;
+    const last = lines[members[members.length - 1]!]!.change!;
+    const change = diffEvent(docOf(first.before), docOf(last.after));
+    return { line: change && describeChange(change, zone, now, clock), members };
+  });
 }
 
 /**
@@ -269,6 +302,19 @@ function allDayDates(event: EventDoc): { startDate: string; endDate: string } {
     startDate: event.startDate ?? event.start.toISOString().slice(0, 10),
     endDate: event.endDate ?? event.end.toISOString().slice(0, 10),
   };
+}
+
+function sideOf(event: EventDoc | undefined): NoticeSide | undefined {
+  if (!event) return undefined;
+  const { eventId, type, subject, start, end, isAllDay, isCancelled, seriesMasterId, startDate, endDate, location, etag } = event;
+  const side: NoticeSide = { eventId, type, subject, start, end, isAllDay, isCancelled };
+  for (const [key, value] of Object.entries({ seriesMasterId, startDate, endDate, location, etag })) if (value !== undefined) Object.assign(side, { [key]: value });
+  return side;
+}
+
+/** A side read back from the outbox: what diffing and describing read of an event. */
+function docOf(side: NoticeSide | undefined): EventDoc | undefined {
+  return side && { ...side, _id: side.eventId, userKey: '', start: new Date(side.start), end: new Date(side.end), updatedAt: new Date(0) };
 }
 
 function local(instant: Date, zone: string): DateTime {

@@ -1,6 +1,6 @@
 import { diffEvent, type Change } from '../../src/sync/change-set.js';
 import type { EventDoc } from '../../src/store/collections.js';
-import { describeChange, firstSyncText, foldSeries, isNoticeWorthy, noticeFingerprint, noticeId } from '../../src/notices/notice-text.js';
+import { describeChange, firstSyncText, foldSeries, isNoticeWorthy, mergeByEvent, noticeFingerprint, noticeId } from '../../src/notices/notice-text.js';
 import { renderNoticeSummary } from '../../src/notices/notice-card.js';
 import { parseQuietHours, quietHoursEnd, BadQuietHoursInput } from '../../src/notices/quiet-hours.js';
 import { ConversationRateLimit } from '../../src/notices/conversation-rate-limit.js';
@@ -108,6 +108,43 @@ describe('describeChange: one line per kind, in the user zone', () => {
   test('first sync line', () => {
     expect(firstSyncText(123)).toBe('Synced 123 events');
     expect(firstSyncText(1)).toBe('Synced 1 event');
+  });
+});
+
+describe('mergeByEvent: several notices about one event, told at once, are one line from before the first to after the last', () => {
+  const v = (n: number, overrides: Partial<EventDoc> = {}) => doc({ etag: `W/"${n}"`, ...overrides });
+  const later = { start: new Date('2026-11-26T15:00:00Z'), end: new Date('2026-11-26T16:00:00Z') };
+  const merge = (steps: [EventDoc | undefined, EventDoc | undefined][], clock: '24h' | '12h' = '24h') =>
+    mergeByEvent(steps.map(([before, after]) => describeChange(change(before, after), ZONE, NOW, clock)), ZONE, NOW, clock).map(({ line, members }) => [line?.text, members]);
+
+  test.each<[string, [EventDoc | undefined, EventDoc | undefined][], [string | undefined, number[]][]]>([
+    ['added, then moved: new, at its new time', [[undefined, v(1)], [v(1), v(2, later)]], [['New: Design review, Thu 26 Nov 16:00–17:00, Room 4', [0, 1]]]],
+    ['added, then cancelled: nothing', [[undefined, v(1)], [v(1), v(2, { isCancelled: true })]], [[undefined, [0, 1]]]],
+    ['added, then deleted: nothing', [[undefined, v(1)], [v(1), undefined]], [[undefined, [0, 1]]]],
+    ['moved, and moved back: nothing', [[v(1), v(2, later)], [v(2, later), v(3)]], [[undefined, [0, 1]]]],
+    ['moved twice: from the first time to the last', [[v(1), v(2, later)], [v(2, later), v(3, { start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T10:00:00Z') })]], [['Moved: Design review, Thu 26 Nov 14:00 → Fri 27 Nov 10:00', [0, 1]]]],
+    ['renamed, then relocated', [[v(1), v(2, { subject: 'Design sync' })], [v(2, { subject: 'Design sync' }), v(3, { subject: 'Design sync', location: 'Room 5' })]], [['Changed: Design review → Design sync, Thu 26 Nov 14:00–15:00, location Room 4 → Room 5', [0, 1]]]],
+    ['renamed, then cancelled: cancelled, by the name the user knew', [[v(1), v(2, { subject: 'Design sync' })], [v(2, { subject: 'Design sync' }), v(3, { subject: 'Canceled: Design sync', isCancelled: true })]], [['Cancelled: Design review, Thu 26 Nov 14:00–15:00', [0, 1]]]],
+    [
+      'other events keep their own lines, in order',
+      [[undefined, doc({ eventId: 'E2', subject: 'Kickoff' })], [v(1), v(2, later)], [doc({ eventId: 'E2', subject: 'Kickoff' }), v(2, { eventId: 'E2', subject: 'Kickoff', location: 'Room 9' })]],
+      [['New: Kickoff, Thu 26 Nov 14:00–15:00, Room 9', [0, 2]], ['Moved: Design review, Thu 26 Nov 14:00 → 16:00', [1]]],
+    ],
+  ])('%s', (_name, steps, expected) => {
+    expect(merge(steps)).toEqual(expected);
+  });
+
+  test('on the clock given; a line queued without its change stays as it is', () => {
+    expect(merge([[undefined, v(1)], [v(1), v(2, later)]], '12h')).toEqual([['New: Design review, Thu 26 Nov 4:00 PM–5:00 PM, Room 4', [0, 1]]]);
+    const { change: _dropped, ...old } = describeChange(change(undefined, v(1)), ZONE, NOW);
+    const moved = describeChange(change(v(1), v(2, later)), ZONE, NOW);
+    expect(mergeByEvent([old, moved], ZONE, NOW).map(({ line }) => line?.text)).toEqual(['New: Design review, Thu 26 Nov 14:00–15:00, Room 4', 'Moved: Design review, Thu 26 Nov 14:00 → 16:00']);
+  });
+
+  test('read back from the outbox (dates as stored, sides without the fields a notice does not read)', () => {
+    const stored = JSON.parse(JSON.stringify([describeChange(change(undefined, v(1, { people: ['Sam'] })), ZONE, NOW), describeChange(change(v(1), v(2, later)), ZONE, NOW)]));
+    expect(stored[0].change.after.people).toBeUndefined();
+    expect(mergeByEvent(stored, ZONE, NOW).map(({ line }) => line?.text)).toEqual(['New: Design review, Thu 26 Nov 16:00–17:00, Room 4']);
   });
 });
 

@@ -45,20 +45,23 @@ describe('quiet hours', () => {
     const review = eventDoc(userKey, 'review', at('2026-11-26T13:00:00Z'));
     const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...at('2026-11-26T08:00:00Z', 15) });
     const night = eventDoc(userKey, 'night', { subject: 'Night shift handover', ...at('2026-11-26T03:00:00Z', 30) }); // 04:00 in Berlin: over by 07:00
+    const kickoff = eventDoc(userKey, 'kickoff', { subject: 'Kickoff', ...at('2026-11-26T14:00:00Z') });
     const calbot = h.calbots[0]!;
     await syncRound(
       calbot,
       userKey,
-      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night]]),
+      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night], [undefined, kickoff]]),
     );
     await calbot.notices.idle();
-    h.clock.advance(4 * HOUR); // 02:30: another round, still quiet
-    await syncRound(calbot, userKey, roundOf([[review, v2(review, { isCancelled: true })]]));
+    h.clock.advance(4 * HOUR); // 02:30: another round, still quiet. The organizers think again: the review is off, the kickoff later.
+    await syncRound(calbot, userKey, roundOf([[review, v2(review, { isCancelled: true })], [kickoff, v2(kickoff, { ...at('2026-11-26T15:00:00Z'), location: 'Room 7' })]]));
     await calbot.notices.idle();
     await calbot.notices.sendDue();
     expect(h.notices(user)).toEqual([]);
     const held = await h.store.collections.outbox.find({ userKey }).toArray();
     expect(held.map((doc) => [doc.status, doc.nextAttemptAt.toISOString(), doc.payload.heldForQuietHours])).toEqual([
+      ['pending', '2026-11-26T06:00:00.000Z', true],
+      ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
@@ -71,19 +74,22 @@ describe('quiet hours', () => {
     const received = h.notices(user);
     expect(received).toHaveLength(1);
     const card = received[0]!.card;
-    expect(card.body[0].inlines[0].text).toBe('3 calendar changes');
+    expect(card.body[0].inlines[0].text).toBe('2 calendar changes');
     expect(card.body[1].inlines[0].text).toBe('While your quiet hours were on:');
     const rows = (card.body as { type: string; columns?: any[] }[]).filter((b) => b.type === 'ColumnSet').map((b) => `${b.columns![0].items[0].text}: ${b.columns![1].items[0].inlines[0].text}`);
-    expect(rows).toEqual([
-      'Changed: Standup → Daily, Thu 26 Nov 09:00–09:15',
-      'New: Design review, Thu 26 Nov 14:00–15:00, Room 4',
-      'Cancelled: Design review, Thu 26 Nov 14:00–15:00',
-    ]);
+    // Each event as it is now against what the user last knew: the kickoff is new, where it is now; the review, added
+    // and cancelled while they slept, is no news (two rows, "New" and "Cancelled", about a meeting that is not on).
+    expect(rows).toEqual(['Changed: Standup → Daily, Thu 26 Nov 09:00–09:15', 'New: Kickoff, Thu 26 Nov 16:00–17:00, Room 7']);
     await calbot.notices.sendDue();
     expect(h.notices(user)).toHaveLength(1);
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(3);
     // The handover was over before quiet hours ended: dropped, not reported late.
-    expect(await h.store.collections.outbox.find({ userKey, status: 'dead' }).toArray()).toMatchObject([{ kind: 'added', payload: { deadReason: 'event-over' } }]);
+    const dead = await h.store.collections.outbox.find({ userKey, status: 'dead' }).toArray();
+    expect(dead.map((doc) => `${doc.kind}: ${doc.payload.deadReason}`).sort()).toEqual([
+      'added: event-over',
+      'added: superseded: later changes of the event undid it',
+      'cancelled: superseded: later changes of the event undid it',
+    ]);
   });
 
   it('"quiet hours off" sends what they held at once; "Synced N events" is never held', async () => {
