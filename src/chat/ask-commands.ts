@@ -214,11 +214,11 @@ export async function answerQuestion(
         const from = within.range.start;
         const found = (await eventsBetween(calendar, within.range, zone)).filter((event) => isUpcomingMeeting(event, from) && (!subject || matchesSubject(subject, event)));
         const on = { label: within.label, phrase: within.phrase };
-        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, ...extras });
+        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, ...extras });
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject);
-      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), ...extras });
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([

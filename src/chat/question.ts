@@ -23,6 +23,7 @@ export type { TimeRange } from './free-slots.js';
  *   begun): `label` names it as an agenda would ("Tomorrow · Fri 27 Nov"), `phrase` fits a sentence ("tomorrow").
  *   With `last` ("when's my last meeting", "what time do I finish today", "my last meeting tomorrow"), `within` is the
  *   whole day (or span) and the answer is its last meeting, the one ending last, whether or not it has begun.
+ *   With `length` ("how long is my next meeting"), the answer says how long the one meeting is.
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -38,7 +39,7 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true };
@@ -407,6 +408,8 @@ const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
 const LAST_ASKED =
   /\b(?:last|final) (?:meeting|event|appointment|call|one)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b/;
 const PAST_ASKED = /\b(?:was|were|did|had)\b/;
+/** "how long is my next meeting", "how long will my next standup be": the next meeting, and how long it is. */
+const HOW_LONG = /^how long (?:is|are|will|would|does) (?=(?:my |the |our )?(?:next|first)\b)/;
 /**
  * "how busy am I this week", "how booked is my friday", "how much time am I in meetings": the agenda, whose summary
  * counts the meetings and the hours they take ("6 meetings · 5 h 30 min busy"), not the free slots "busy" would ask for.
@@ -647,6 +650,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
   const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today);
+  // "how long is my next standup": read as "my next standup", which is all it needs (HOW_LONG's words are no lead of "next").
+  if (HOW_LONG.test(normalized)) {
+    const next = parseQuestion(normalized.replace(HOW_LONG, ''), now, zone, options);
+    return next?.kind === 'next' && next.count === 1 && !next.last ? { ...next, length: true } : next;
+  }
   const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
 
@@ -1284,6 +1292,7 @@ function easterSunday(year: number): DateTime {
 export function isScheduleQuestion(text: string, now: Date): boolean {
   // A closure apiece, made where it is passed: one held in a variable made every call about 2 µs slower.
   const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now));
+  if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
   if (NEXT.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t)) return true;

@@ -210,6 +210,8 @@ export interface NextInput extends AnswerExtras {
   within?: { label: string; phrase: string } | undefined;
   /** "when's my last meeting", "what time do I finish" (with `within`): the one meeting is that day's last, and when it ends is the answer. */
   last?: boolean | undefined;
+  /** "how long is my next meeting": the summary says how long the one meeting is, not only when it starts. */
+  length?: boolean | undefined;
 }
 
 /**
@@ -233,7 +235,8 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   if (count === 1) {
     const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
     const ends = input.last && `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`;
-    const summary = ends || `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}`;
+    const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
+    const summary = ends || `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`;
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');

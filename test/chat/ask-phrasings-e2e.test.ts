@@ -153,6 +153,16 @@ describe('asking with a day, a time or a season, end to end', () => {
     }
   });
 
+  it('"how long is my first meeting on <day>", "how long is my next <name>": that meeting, and how long it is', async () => {
+    const card = readScheduleCard((await ask(h, `how long is my first meeting on ${asDate(named)}`, zia)).card);
+    expect(card.header).toBe(`Next up · ${cardDate(named, berlinToday())}`);
+    expect(rowTitles(card)).toEqual(['Zia first']);
+    expect(card.summary).toMatch(/^.+, in \d+ (days|h).* · 1 h long$/);
+    const standup = readScheduleCard((await ask(h, 'how long is my next zia second', zia)).card);
+    expect(rowTitles(standup)).toEqual(['Zia second']);
+    expect(standup.summary).toMatch(/ · 1 h long$/);
+  });
+
   it('"is 10 free": a yes/no about 10:00, not the day\'s free slots', async () => {
     const label = cardDate(named, berlinToday());
     const busy = readScheduleCard((await ask(h, `is 10 free on ${asDate(named)}`, zia)).card);

@@ -1285,6 +1285,16 @@ describe('parseQuestion', () => {
     expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
   });
 
+  it.each([
+    ['how long is my next meeting', { kind: 'next', count: 1, length: true }],
+    ['how long will my next call be?', { kind: 'next', count: 1, length: true }],
+    ['how long is my next standup', { kind: 'next', count: 1, length: true, subject: { text: 'standup', terms: ['standup'] } }],
+    ['how long is my first meeting tomorrow', { kind: 'next', count: 1, length: true, within: { label: 'Tomorrow · Fri 27 Nov', phrase: 'tomorrow' } }],
+  ] as const)('%j is the next meeting, and how long it is', (text, expected) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
+  });
+
   it('"when\'s my next break" with no day named looks on past the day (onward); with one named, only that day', () => {
     expect(parseQuestion("when's my next break", L.now, L.zone)).toMatchObject({ kind: 'free-slots', onward: true });
     for (const text of ['do i get a break tomorrow', 'when can i take a break this afternoon', 'next break today']) expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('onward');
