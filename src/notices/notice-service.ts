@@ -301,11 +301,14 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     }
 
     // Several about one event (held, or retried): one line from the event as the user knew it to the event as it is.
-    const told = words ? mergeByEvent(notices.map(lineOf), words.zone, now(), words.clock) : [];
-    const superseded = told.filter(({ line }) => !line).flatMap(({ members }) => members.map((index) => notices[index]!));
+    const told = (words ? mergeByEvent(notices.map(lineOf), words.zone, now(), words.clock) : []).map(({ line, members }) => ({ line, docs: members.map((index) => notices[index]!) }));
+    const superseded = told.filter(({ line }) => !line).flatMap(({ docs }) => docs);
     for (const doc of superseded) await outbox.markDead(doc, 'superseded: later changes of the event undid it', false);
     if (superseded.length > 0) logger.info({ event: 'notices-superseded', userKey, notices: superseded.length }, 'notices undone by later changes of their event: not sent');
-    const lines = told.flatMap(({ line, members }) => (line ? [{ line, docs: members.map((index) => notices[index]!) }] : []));
+    // Added tomorrow and then moved into this morning, it is over: as above.
+    const overNow = told.filter(({ line, docs }) => line && docs.length > 1 && line.endsAt.getTime() <= now().getTime()).flatMap(({ docs }) => docs);
+    if (overNow.length > 0) await drop(userKey, overNow, 'event-over', false);
+    const lines = told.flatMap(({ line, docs }) => (line && !docs.some((doc) => overNow.includes(doc)) ? [{ line, docs }] : []));
 
     const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(lines)];
     // Refused until then: these wait with the notices the connector refused (and go out after them) rather than

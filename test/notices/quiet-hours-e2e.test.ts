@@ -46,20 +46,23 @@ describe('quiet hours', () => {
     const standup = eventDoc(userKey, 'standup', { subject: 'Standup', ...at('2026-11-26T08:00:00Z', 15) });
     const night = eventDoc(userKey, 'night', { subject: 'Night shift handover', ...at('2026-11-26T03:00:00Z', 30) }); // 04:00 in Berlin: over by 07:00
     const kickoff = eventDoc(userKey, 'kickoff', { subject: 'Kickoff', ...at('2026-11-26T14:00:00Z') });
+    const early = eventDoc(userKey, 'early', { subject: 'Early call', ...at('2026-11-26T15:00:00Z') });
     const calbot = h.calbots[0]!;
     await syncRound(
       calbot,
       userKey,
-      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night], [undefined, kickoff]]),
+      roundOf([[undefined, review], [standup, v2(standup, { subject: 'Daily' })], [undefined, night], [undefined, kickoff], [undefined, early]]),
     );
     await calbot.notices.idle();
     h.clock.advance(4 * HOUR); // 02:30: another round, still quiet. The organizers think again: the review is off, the kickoff later.
-    await syncRound(calbot, userKey, roundOf([[review, v2(review, { isCancelled: true })], [kickoff, v2(kickoff, { ...at('2026-11-26T15:00:00Z'), location: 'Room 7' })]]));
+    await syncRound(calbot, userKey, roundOf([[review, v2(review, { isCancelled: true })], [kickoff, v2(kickoff, { ...at('2026-11-26T15:00:00Z'), location: 'Room 7' })], [early, v2(early, at('2026-11-26T04:00:00Z', 30))]]));
     await calbot.notices.idle();
     await calbot.notices.sendDue();
     expect(h.notices(user)).toEqual([]);
     const held = await h.store.collections.outbox.find({ userKey }).toArray();
     expect(held.map((doc) => [doc.status, doc.nextAttemptAt.toISOString(), doc.payload.heldForQuietHours])).toEqual([
+      ['pending', '2026-11-26T06:00:00.000Z', true],
+      ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
       ['pending', '2026-11-26T06:00:00.000Z', true],
@@ -83,12 +86,15 @@ describe('quiet hours', () => {
     await calbot.notices.sendDue();
     expect(h.notices(user)).toHaveLength(1);
     expect(await h.store.collections.outbox.countDocuments({ userKey, status: 'sent' })).toBe(3);
-    // The handover was over before quiet hours ended: dropped, not reported late.
+    // The handover was over before quiet hours ended: dropped, not reported late; so was the early call, added for
+    // the afternoon and then moved to 05:00.
     const dead = await h.store.collections.outbox.find({ userKey, status: 'dead' }).toArray();
     expect(dead.map((doc) => `${doc.kind}: ${doc.payload.deadReason}`).sort()).toEqual([
       'added: event-over',
+      'added: event-over',
       'added: superseded: later changes of the event undid it',
       'cancelled: superseded: later changes of the event undid it',
+      'moved: event-over',
     ]);
   });
 
