@@ -319,6 +319,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/^when (?:do|will|am|shall) i (?:next )?(?:meet|see|meeting|seeing|catch up|catching up)(?: with)? (?!(?:you|u|it)\b)(\S.*?)(?: next| again)?$/, (asked, name: string) =>
       namesNoOne(name.split(' ')) ? asked : `when is my next meeting with ${name}`,
     )
+    // "what time do I start tomorrow", "when does my day begin": the first meeting, as "when do I finish" is the last.
+    .replace(/^(?:what time|when) (?:(?:do|will|shall|can) i (?:start|begin)|does my (?:work ?)?day (?:start|begin))\b/, 'first meeting')
     // "when is my call with bob", "what time is the standup", "when's my dentist appointment": the next one, as "when is
     // my next standup" (it was today's only, or no question); with a day named, that day's, as before. Not what is
     // asked of the day ("when is my first meeting", "when is my free time").
@@ -406,7 +408,7 @@ const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
  * last meeting with sam"), nor "last week".
  */
 const LAST_ASKED =
-  /\b(?:last|final) (?:meeting|event|appointment|call|one)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b/;
+  /\b(?:last|final) (?:meeting|event|appointment|call|one)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
 const PAST_ASKED = /\b(?:was|were|did|had)\b/;
 /** "how long is my next meeting", "how long will my next standup be": the next meeting, and how long it is. */
 const HOW_LONG = /^how long (?:is|are|will|would|does) (?=(?:my |the |our )?(?:next|first)\b)/;

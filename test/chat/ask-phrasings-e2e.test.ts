@@ -50,6 +50,8 @@ describe('asking with a day, a time or a season, end to end', () => {
     // From a time that day, said as such.
     const later = readScheduleCard((await ask(h, `next meeting on ${asDate(named)} after 3pm`, zia)).card);
     expect(rowTitles(later)).toEqual(['Zia third']);
+    // When the day starts is its first meeting.
+    expect(rowTitles(readScheduleCard((await ask(h, `what time do I start on ${asDate(named)}?`, zia)).card))).toEqual(['Zia first']);
     // The plain next meeting is still the next from now.
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting', zia)).card))).toEqual(['Zia sooner']);
   });
@@ -115,9 +117,11 @@ describe('asking with a day, a time or a season, end to end', () => {
     // Asked that evening, of today: the one that is over, said as over.
     h.clock.pin(named.set({ hour: 20 }).toJSDate());
     try {
-      const over = readScheduleCard((await ask(h, "when's my last meeting?", lea)).card);
-      expect(over).toMatchObject({ header: `Last meeting · Today · ${cardDate(named, named)}`, summary: 'Your last meeting today ended at 16:30.' });
-      expect(rowTitles(over)).toEqual(['Lea planning']);
+      for (const question of ["when's my last meeting?", 'am i done for the day']) {
+        const over = readScheduleCard((await ask(h, question, lea)).card);
+        expect(over).toMatchObject({ header: `Last meeting · Today · ${cardDate(named, named)}`, summary: 'Your last meeting today ended at 16:30.' });
+        expect(rowTitles(over)).toEqual(['Lea planning']);
+      }
     } finally {
       h.clock.unpin();
     }

@@ -1260,6 +1260,9 @@ describe('parseQuestion', () => {
     ['next meeting next week', 1, '2026-11-30T00:00', '2026-12-07T00:00', 'Next week · 30 Nov – 6 Dec', 'next week', L],
     ['next meeting this week', 1, '2026-11-26T10:42', '2026-11-30T00:00', 'This week · 23–29 Nov', 'for the rest of this week', L],
     ['next meeting tomorrow', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', HONOLULU],
+    // when the day starts: its first meeting, as when it ends is its last (these were the whole day's agenda)
+    ['what time do i start tomorrow', 1, '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow', L],
+    ['when does my day begin on monday', 1, '2026-11-30T00:00', '2026-12-01T00:00', 'Mon 30 Nov', 'on Mon 30 Nov', L],
     ['first meeting tomorrow', 1, '2026-03-08T00:00', '2026-03-09T00:00', 'Tomorrow · Sun 8 Mar', 'tomorrow', NEW_YORK_DST],
   ] as const)('%j asks for the first %d meetings from %s to %s', (text, count, start, end, label, phrase, clock) => {
     const question = parseQuestion(text, clock.now, clock.zone) as Extract<Question, { kind: 'next' }>;
@@ -1278,6 +1281,7 @@ describe('parseQuestion', () => {
     ['my last meeting tomorrow', '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow'],
     ['final meeting on monday?', '2026-11-30T00:00', '2026-12-01T00:00', 'Mon 30 Nov', 'on Mon 30 Nov'],
     ['last call this afternoon', '2026-11-26T12:00', '2026-11-26T17:00', 'Today · Thu 26 Nov · Afternoon', 'this afternoon'],
+    ['am i done for the day?', '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
   ] as const)('%j asks for the last meeting from %s to %s, the whole of it, begun or not', (text, start, end, label, phrase) => {
     const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'next' }>;
     expect(question).toMatchObject({ kind: 'next', count: 1, last: true, within: { label, phrase } });
