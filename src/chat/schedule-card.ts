@@ -36,7 +36,7 @@ export interface ScheduleAnswer {
 }
 
 /** Channels that render Adaptive Cards themselves. */
-const CARD_CHANNELS = new Set(['msteams', 'emulator', 'webchat', 'directline']);
+export const CARD_CHANNELS = new Set(['msteams', 'emulator', 'webchat', 'directline']);
 
 /**
  * The activity that carries an answer on `channelId`. Teams (like Web Chat and the Emulator) shows an activity's

@@ -4,6 +4,7 @@ import type { Activity } from 'botbuilder';
 import { ConnectorSend, connectorRetryAfterMs } from '../chat/connector-retry-after.js';
 import { ConversationGoneError, NoConversationError, statusOf, type ProactiveSender } from '../chat/proactive.js';
 import { readUserClock } from '../chat/chat-users.js';
+import { CARD_CHANNELS } from '../chat/schedule-card.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import type { Collections } from '../store/collections.js';
@@ -310,7 +311,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     if (overNow.length > 0) await drop(userKey, overNow, 'event-over', false);
     const lines = told.flatMap(({ line, docs }) => (line && !docs.some((doc) => overNow.includes(doc)) ? [{ line, docs }] : []));
 
-    const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(lines)];
+    const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(lines, user.conversationReference.channelId)];
     // Refused until then: these wait with the notices the connector refused (and go out after them) rather than
     // be refused again, or overtake them if it took them.
     const waitUntil = messages.length > 0 ? throttledUntil(userKey) : undefined;
@@ -440,16 +441,18 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
 
   /**
    * The occurrences of a series changed alike are one line (foldSeries). Up to MAX_SEPARATE_NOTICES lines: a message
-   * each, in start order. More, or held by quiet hours: one summary card.
+   * each, in start order. More, or held by quiet hours: one summary card, its rows also as text where cards do not
+   * show (on a channel that renders them, its header is the summary: what Teams puts in the notification).
    */
-  function compose(lines: { line: NoticeLine; docs: NoticeDoc[] }[]): { docs: NoticeDoc[]; activity: Partial<Activity> }[] {
+  function compose(lines: { line: NoticeLine; docs: NoticeDoc[] }[], channelId: string | undefined): { docs: NoticeDoc[]; activity: Partial<Activity> }[] {
     if (lines.length === 0) return [];
     const folded = foldSeries(lines.map(({ line }) => line)).map(({ line, members }) => ({ line, docs: members.flatMap((index) => lines[index]!.docs) }));
     const docs = folded.flatMap((message) => message.docs);
     const held = docs.some((doc) => doc.payload.heldForQuietHours);
     if (held || folded.length > MAX_SEPARATE_NOTICES) {
       const summary = renderNoticeSummary(folded.map(({ line }) => line), { heldForQuietHours: held });
-      return [{ docs, activity: { type: 'message', summary: summary.text.split('\n')[0], attachments: [summary.attachment] } }];
+      const plain = CARD_CHANNELS.has(channelId ?? '') ? { summary: summary.text.split('\n')[0] } : { text: summary.text, textFormat: 'plain' as const };
+      return [{ docs, activity: { type: 'message', ...plain, attachments: [summary.attachment] } }];
     }
     return folded.sort((a, b) => a.line.startsAt.getTime() - b.line.startsAt.getTime()).map(({ line, docs: members }) => ({ docs: members, activity: textActivity(line.text) }));
   }

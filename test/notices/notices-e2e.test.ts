@@ -1,4 +1,5 @@
 import { eventDoc, roundOf, startNoticeHarness, syncRound, teamsUser, type NoticeHarness, chatUserOf } from './notice-harness.js';
+import { teamsMessage } from '../support/calbot-harness.js';
 import type { EventDoc } from '../../src/store/collections.js';
 import { Leases } from '../../src/store/leases.js';
 import { emptyChangeSet } from '../../src/sync/change-set.js';
@@ -162,6 +163,26 @@ describe('change notices', () => {
     await syncRound(h.calbots[0]!, userKey, roundOf([[review, v2(review, thisMorning)]]));
     await settle();
     expect(h.notices(user).map((n) => n.text)).toEqual(['Moved: Design review, Thu 26 Nov 14:00 → Wed 25 Nov 09:00']);
+  });
+
+  it('on a channel that shows no cards, a summary card carries its rows as text too', async () => {
+    const user = teamsUser('Tele Gram');
+    const userKey = `telegram:${user.id}`;
+    const response = await fetch(`http://127.0.0.1:${h.calbots[0]!.port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsMessage('notify', user, h.connector.url, { channelId: 'telegram', channelData: {} })),
+    });
+    expect(response.status).toBeLessThan(300);
+    await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId);
+    const events = Array.from({ length: 7 }, (_, i) => eventDoc(userKey, `t${i}`, { subject: `Meeting ${i + 1}`, ...tomorrow(7 + i) }));
+    await syncRound(h.calbots[0]!, userKey, roundOf(events.map((e) => [undefined, e])));
+    const [message] = await h.connector.waitFor(1, (r) => r.conversationId === user.conversationId && r.activity.attachments !== undefined);
+    await settle();
+    // It said "7 calendar changes" there (the card's summary), and nothing of what changed.
+    expect(message!.activity.text).toBe(['7 calendar changes', ...events.map((_, i) => `New: Meeting ${i + 1}, Thu 26 Nov ${String(8 + i).padStart(2, '0')}:00–${String(9 + i).padStart(2, '0')}:00, Room 4`)].join('\n'));
+    expect(message!.activity.textFormat).toBe('plain');
+    expect(message!.activity.attachments![0]!.content.body[0].inlines[0].text).toBe('7 calendar changes');
   });
 
   it('exactly five changes are five messages (the card starts at six)', async () => {
