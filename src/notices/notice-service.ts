@@ -30,8 +30,8 @@ import { quietHoursEnd } from './quiet-hours.js';
  * announced as usual and "what's on" shows the calendar as it is.
  *
  * A throttled conversation (429 or 503 with a Retry-After longer than the connector client waits in-line, see
- * connector-retry-after.ts): that user's notices are due again when the connector asked, and meanwhile this
- * process sends that user nothing new; the pass goes on with everyone else's.
+ * connector-retry-after.ts): that user's notices are due again when the connector asked, and meanwhile no calbot
+ * on the database sends that user anything new; the pass goes on with everyone else's.
  *
  * Stopping (stop()): no message starts to be sent; claimed notices not sent are handed back, due as they were, so
  * the next sender (another process, or this one restarted) takes them at once rather than after their claims lapse.
@@ -131,6 +131,8 @@ export const SEND_NOTICES_JOB = 'send-notices';
  * ("Synced: 1 new, ...") comes before the notices of the round it reports; it sends them once its reply is out.
  */
 export const replyHoldKey = (userKey: string) => `notices-after-reply:${userKey}`;
+/** The lease a conversation's Retry-After holds until it has passed (see throttledUntil). */
+const throttleKey = (userKey: string) => `notices-throttled:${userKey}`;
 const FRESH_NOTICE_MS = 2_000;
 /** How often a send the connector took, and the database could not record (it was away), is recorded again. */
 const RECORD_RETRY_MS = 1_000;
@@ -151,14 +153,12 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
   const background = new Set<Promise<unknown>>();
   let lastCleanup = 0;
 
-  /** Users whose conversation the connector asked calbot to leave alone until then (Retry-After), in this process. */
-  const throttled = new Map<string, Date>();
-  const throttledUntil = (userKey: string): Date | undefined => {
-    const until = throttled.get(userKey);
-    if (until && until.getTime() > now().getTime()) return until;
-    throttled.delete(userKey);
-    return undefined;
-  };
+  /**
+   * Until when the connector asked calbot to leave the user's conversation alone (Retry-After): a lease lasting that
+   * long, so that every process's senders wait, not only the one it refused (kept in memory, another calbot on the
+   * database sent the user's next notices at once, into the refusal).
+   */
+  const throttledUntil = (userKey: string): Promise<Date | undefined> => leases.heldUntil(throttleKey(userKey));
 
   /** Sends for one user run one at a time in this process, so a batch is composed and paced as one. */
   const userLocks = createUserLocks();
@@ -314,7 +314,7 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
     const messages = [...immediate.map((doc) => ({ docs: [doc], activity: textActivity(doc.payload.text) })), ...compose(lines, user.conversationReference.channelId)];
     // Refused until then: these wait with the notices the connector refused (and go out after them) rather than
     // be refused again, or overtake them if it took them.
-    const waitUntil = messages.length > 0 ? throttledUntil(userKey) : undefined;
+    const waitUntil = messages.length > 0 ? await throttledUntil(userKey) : undefined;
     if (waitUntil) {
       const waiting = messages.flatMap((message) => message.docs);
       for (const doc of waiting) await outbox.retryAt(doc, waitUntil, false);
@@ -481,8 +481,8 @@ export function createNoticeService(deps: NoticeServiceDependencies): NoticeServ
       if (!askedMs) {
         logger.warn({ event: 'notices-retry', userKey, notices: failed.length, attempts, status, err: (error as Error).message, retryAt: retryAt.toISOString() }, 'notice send failed; will retry');
       } else {
-        throttled.set(userKey, retryAt);
-        if (throttled.size > 1_000) for (const key of [...throttled.keys()]) throttledUntil(key);
+        // Held already (refused meanwhile elsewhere): that one's end stands. Never released: it lapses at retryAt.
+        await leases.acquire(throttleKey(userKey), retryAt.getTime() - now().getTime());
         logger.warn(
           { event: 'notices-throttled', userKey, status, retryAfterMs: askedMs, notices: failed.length + untried.length, attempts, retryAt: retryAt.toISOString() },
           "the Bot Connector asked to wait (Retry-After): this user's notices are due again then, the others' go on",

@@ -60,8 +60,13 @@ export class Leases {
 
   /** Whether anyone holds the lease on `key` now (a holder past its expiry does not). */
   async isHeld(key: string): Promise<boolean> {
+    return (await this.heldUntil(key)) !== undefined;
+  }
+
+  /** Until when the lease on `key` is held, or undefined when nobody holds it now. */
+  async heldUntil(key: string): Promise<Date | undefined> {
     const holder = await this.collection.findOne({ key });
-    return holder !== null && holder.expiresAt.getTime() > this.now().getTime();
+    return holder && holder.expiresAt.getTime() > this.now().getTime() ? holder.expiresAt : undefined;
   }
 
   /** Runs `work` under the lease on `key`; undefined (work not run) while someone else holds it. */
