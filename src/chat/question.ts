@@ -1231,11 +1231,6 @@ function movableHolidays(text: string, todayOf: () => DateTime): string {
     .replace(/\bthanksgiving day\b|(?<=^|\b(?:on|for|at|over) )thanksgiving$/g, thanksgiving);
 }
 
-/**
- * "next working day", "the next business day", "next workday": the first weekday (Monday to Friday) after today, as
- * its date. It was read as "next" and a meeting named "working day". The question is read before the user's Outlook
- * working days are (ask-commands prefetches its days), so a week of other working days still gets Monday to Friday.
- */
 /** A weekday and a bare number ("mon 7", "friday 18"): a date, or an hour (weekdayDates). */
 const WEEKDAY_NUMBER_DATE =
   /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) (?:the )?([1-9]|[12]\d|3[01])\b(?![:.]\d|\s*(?:am|pm|o ?clock|h|hours?|hrs?|minutes?|mins?|st|nd|rd|th)\b|\s*(?:-|to|until|till|through|thru|and|or|&)\s*\d)/g;
@@ -1265,6 +1260,11 @@ function ordinalSuffix(day: number): string {
   return day % 10 === 1 ? 'st' : day % 10 === 2 ? 'nd' : day % 10 === 3 ? 'rd' : 'th';
 }
 
+/**
+ * "next working day", "the next business day", "next workday": the first weekday (Monday to Friday) after today, as
+ * its date. It was read as "next" and a meeting named "working day". The question is read before the user's Outlook
+ * working days are (ask-commands prefetches its days), so a week of other working days still gets Monday to Friday.
+ */
 function nextWorkingDay(text: string, todayOf: () => DateTime): string {
   if (!/\b(?:working|business|work) ?day\b/.test(text)) return text;
   return text.replace(/\b(?:the )?next (?:working|business|work) ?day\b/g, () => {
