@@ -210,6 +210,28 @@ describe('two calbots on one database', () => {
     expect(noticesOf(user.chat)).toEqual([]);
   }, 30_000);
 
+  test('a conversation the Bot Connector throttled on one calbot is left alone by the other until its Retry-After', async () => {
+    const user = await connectedUser(h, 'Th Rottled');
+    await Promise.all([a.notices.idle(), b.notices.idle()]);
+    const before = h.connector.messages(user.chat.conversationId).length;
+    const tomorrow = (hour: number) => ({ start: new Date(at(1, hour)), end: new Date(at(1, hour + 1)) });
+    h.connector.failNext(429, 1, { 'Retry-After': '30' }, user.chat.conversationId);
+    const asked = Date.now();
+    await a.notices.queueChanges(user.userKey, roundOf([[undefined, eventDoc(user.userKey, 'review', { subject: 'Review', ...tomorrow(13) })]]).changes);
+    await a.notices.sendDue(user.userKey);
+    expect(h.connector.refused.filter((r) => r.conversationId === user.chat.conversationId).map((r) => r.status)).toEqual([429]);
+
+    // B's next notice for that conversation: it waits with the refused one, for the time the connector asked.
+    await b.notices.queueChanges(user.userKey, roundOf([[undefined, eventDoc(user.userKey, 'standup', { subject: 'Standup', ...tomorrow(8) })]]).changes);
+    await b.notices.sendDue(user.userKey);
+    await Promise.all([a.notices.idle(), b.notices.idle()]);
+    expect(h.connector.messages(user.chat.conversationId).slice(before)).toEqual([]);
+    const waiting = await h.store.collections.outbox.find({ userKey: user.userKey, kind: 'added' }).toArray();
+    expect(waiting.map((doc) => doc.status)).toEqual(['pending', 'pending']);
+    for (const doc of waiting) expect(doc.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(asked + 30_000);
+  });
+
+  // Last: one of the two is stopped.
   test('the one stopped (SIGTERM) mid-round: the other resumes the round at once, each change told once', async () => {
     const user = await connectedUser(h, 'Ta Takeover');
     // Four changes (each its own notice, not a summary card), on two pages; the second is held.
@@ -237,27 +259,6 @@ describe('two calbots on one database', () => {
     expect(subjects.sort()).toEqual(['T0', 'T1', 'T2', 'T3']);
     expect(await h.store.collections.events.countDocuments({ userKey: user.userKey })).toBe(4);
   }, 40_000);
-
-  test('a conversation the Bot Connector throttled on one calbot is left alone by the other until its Retry-After', async () => {
-    const user = await connectedUser(h, 'Th Rottled');
-    await Promise.all([a.notices.idle(), b.notices.idle()]);
-    const before = h.connector.messages(user.chat.conversationId).length;
-    const tomorrow = (hour: number) => ({ start: new Date(at(1, hour)), end: new Date(at(1, hour + 1)) });
-    h.connector.failNext(429, 1, { 'Retry-After': '30' }, user.chat.conversationId);
-    const asked = Date.now();
-    await a.notices.queueChanges(user.userKey, roundOf([[undefined, eventDoc(user.userKey, 'review', { subject: 'Review', ...tomorrow(13) })]]).changes);
-    await a.notices.sendDue(user.userKey);
-    expect(h.connector.refused.filter((r) => r.conversationId === user.chat.conversationId).map((r) => r.status)).toEqual([429]);
-
-    // B's next notice for that conversation: it waits with the refused one, for the time the connector asked.
-    await b.notices.queueChanges(user.userKey, roundOf([[undefined, eventDoc(user.userKey, 'standup', { subject: 'Standup', ...tomorrow(8) })]]).changes);
-    await b.notices.sendDue(user.userKey);
-    await Promise.all([a.notices.idle(), b.notices.idle()]);
-    expect(h.connector.messages(user.chat.conversationId).slice(before)).toEqual([]);
-    const waiting = await h.store.collections.outbox.find({ userKey: user.userKey, kind: 'added' }).toArray();
-    expect(waiting.map((doc) => doc.status)).toEqual(['pending', 'pending']);
-    for (const doc of waiting) expect(doc.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(asked + 30_000);
-  });
 
   async function waitForNoLease(userKey: string): Promise<void> {
     for (let i = 0; i < 300 && (await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })) > 0; i++) await sleep(50);
