@@ -16,7 +16,7 @@ import { databaseUnavailable } from '../store/database.js';
 import { forgetCalendar, RoundAbandonedError, RoundStoppedError, syncCalendar, type SyncEngineDeps, type SyncRoundResult } from './sync-engine.js';
 import { Leases, type Lease } from '../store/leases.js';
 import { refreshMailboxSettings } from './mailbox-settings.js';
-import { markRoundStopped } from './sync-state.js';
+import { markRoundStopped, roundWasStopped } from './sync-state.js';
 import { RoundFence } from './round-fence.js';
 
 export const SYNC_JOB = 'sync-calendar';
@@ -364,12 +364,20 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
 
   async function waitForRound(userKey: string, since: SyncStateDoc | null, options: { timeoutMs?: number; includeRunning?: boolean } = {}): Promise<SyncStateDoc | undefined> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    const seen = since?.lastRunAt?.getTime();
+    let seen = since?.lastRunAt?.getTime();
+    let includeRunning = options.includeRunning === true;
     while (Date.now() < deadline) {
       const state = await collections.syncStates.findOne({ _id: userKey });
       if (state && state.status !== 'running' && state.lastRunAt) {
         const runAt = state.lastRunAt.getTime();
-        if (seen === undefined || runAt > seen || (options.includeRunning && runAt === seen && since?.status === 'running')) {
+        if (seen === undefined || runAt > seen || (includeRunning && runAt === seen && since?.status === 'running')) {
+          if (roundWasStopped(state) && !shutdown.signal.aborted) {
+            // Another calbot's shutdown stopped the round and handed it back, due at once: the one that resumes it
+            // (this one, or another) says how it went. "calbot is shutting down" would be untrue from this one.
+            seen = runAt;
+            includeRunning = false;
+            continue;
+          }
           await waitForAnswerCopy(userKey, roundEndedAt(state) ?? state.lastRunAt, Math.min(COPY_WAIT_MS, Math.max(0, deadline - Date.now())));
           return state;
         }

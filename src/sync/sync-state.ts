@@ -57,6 +57,12 @@ export async function markRoundStopped(syncStates: Collection<SyncStateDoc>, use
   await syncStates.updateOne({ _id: userKey, status: 'running' }, { $set: { status: 'idle' } });
 }
 
+/** The last round ended with neither a success nor a failure of its own: its calbot stopped it (shutdown), to be resumed. */
+export function roundWasStopped(state: SyncStateDoc): boolean {
+  const ended = (at: Date | undefined) => at !== undefined && state.lastRunAt !== undefined && at.getTime() >= state.lastRunAt.getTime();
+  return state.status !== 'running' && !ended(state.lastSuccessAt) && !ended(state.lastError?.at);
+}
+
 export interface SyncFailure {
   kind: string;
   /** One sentence the user can read. */

@@ -244,17 +244,26 @@ describe('two calbots on one database', () => {
       const { holder, other } = await roundHolder(user.userKey);
       survivor = other;
       const lease = (await h.store.collections.leases.findOne({ key: syncLeaseKey(user.userKey) }))!;
+      // "sync now" to the one that stays up: the round it joins is cut off, and resumed there.
+      const replies = sayTo(other, user.chat, 'sync now', 2, 20_000);
+      await h.connector.waitFor(1, (r) => r.conversationId === user.chat.conversationId && /already running/.test(r.activity.text ?? ''));
       // SIGTERM: what main.ts does on it.
       await holder.stop({ graceMs: 3_000 });
       hold.release();
       const resumed = await waitForState(h, user.userKey, (s) => s.roundsCompleted >= 2 && s.status === 'idle', 15_000);
       // Taken over before the stopped one's lease would have run out.
       expect(resumed.lastSuccessAt!.getTime()).toBeLessThan(lease.expiresAt.getTime());
+      // The round it waited for is the one it finished: not "calbot is shutting down" from a calbot that is not.
+      // (It counts what the resumed part found: the stopped part's counts went with its calbot.)
+      expect(await replies).toEqual(["A sync is already running; I'll tell you when it finishes.", expect.stringMatching(/^Synced: [1-4] new, 0 changed, 0 removed\.$/)]);
     } finally {
       hold.release();
     }
     await survivor!.notices.idle();
     await h.connector.waitFor(4, (r) => r.conversationId === user.chat.conversationId && /^New: T\d/.test(r.activity.text ?? ''), 15_000);
+    // After the answer, as "sync now" promises.
+    const texts = h.connector.messages(user.chat.conversationId).map((r) => r.activity.text ?? '');
+    expect(texts.findIndex((text) => text.startsWith('Synced: '))).toBeLessThan(texts.findIndex((text) => text.startsWith('New: T')));
     const subjects = noticesOf(user.chat).map((text) => /^New: (T\d),/.exec(text)?.[1]);
     expect(subjects.sort()).toEqual(['T0', 'T1', 'T2', 'T3']);
     expect(await h.store.collections.events.countDocuments({ userKey: user.userKey })).toBe(4);
