@@ -138,6 +138,8 @@ describe('two calbots on one database', () => {
       const { holder, other } = await roundHolder(user.userKey);
       const replies = sayTo(other, user.chat, 'sync now', 2, 20_000);
       await h.connector.waitFor(1, (r) => r.conversationId === user.chat.conversationId && /already running/.test(r.activity.text ?? ''));
+      // Both asked again meanwhile: the round under way is what they get.
+      expect((await Promise.all([a.syncJobs.requestRun(user.userKey), b.syncJobs.requestRun(user.userKey)])).map((request) => request.alreadyRunning)).toEqual([true, true]);
       hold.release();
       expect(await replies).toEqual(["A sync is already running; I'll tell you when it finishes.", 'Synced: 1 new, 0 changed, 0 removed.']);
       await Promise.all([holder.notices.idle(), other.notices.idle()]);
@@ -166,6 +168,25 @@ describe('two calbots on one database', () => {
     expect(page).toMatch(/Connected as/);
     await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 1 event');
     expect(await h.store.collections.accounts.findOne({ _id: `msteams:${chat.id}` })).toMatchObject({ status: 'connected', username: microsoft.upn });
+
+    // The same redirect sent to both at once (a browser retrying through the load balancer): one of them links it.
+    const twice = teamsUser('Tw Twice');
+    const twin = h.addMicrosoftUser('Tw Twice');
+    await sayTo(a, { ...twice, aadObjectId: twin.oid }, 'connect outlook');
+    h.identity.signInAs(twin.oid);
+    const authorize = await openAuthorizeUrl(signInUrlIn(h.connector.received.findLast((r) => r.conversationId === twice.conversationId)!.activity));
+    const pages = await Promise.all([a, b].map(async (calbot) => {
+      const back = new URL(authorize.location!);
+      back.port = String(calbot.port);
+      return (await fetch(back, { redirect: 'manual' })).text();
+    }));
+    expect(pages.filter((text) => /Connected as/.test(text))).toHaveLength(1);
+    await h.connector.waitFor(1, (r) => r.conversationId === twice.conversationId && r.activity.text === 'Synced 0 events');
+    await Promise.all([a.notices.idle(), b.notices.idle()]);
+    expect(h.connector.messages(twice.conversationId).filter((r) => /^(Connected to Outlook|Synced \d+ event)/.test(r.activity.text ?? '')).map((r) => r.activity.text!.split(' (')[0])).toEqual([
+      'Connected to Outlook as Tw Twice',
+      'Synced 0 events',
+    ]);
 
     // Another account than Teams says asked: B shows the code, A takes it.
     const asker = teamsUser('Co Coder');
@@ -202,6 +223,33 @@ describe('two calbots on one database', () => {
     await Promise.all([a.notices.idle(), b.notices.idle()]);
     const { collections } = h.store;
     expect(await collections.accounts.countDocuments({ _id: user.userKey })).toBe(0);
+    expect(await collections.events.countDocuments({ userKey: user.userKey })).toBe(0);
+    expect(await collections.calendarDays.countDocuments({ userKey: user.userKey })).toBe(0);
+    expect(await collections.syncStates.countDocuments({ _id: user.userKey })).toBe(0);
+    expect(await collections.outbox.countDocuments({ userKey: user.userKey })).toBe(0);
+    expect(await h.store.db.collection(COLLECTIONS.agendaJobs).countDocuments({ name: SYNC_JOB, 'data.userKey': user.userKey })).toBe(0);
+    expect(noticesOf(user.chat)).toEqual([]);
+  }, 30_000);
+
+  test('"disconnect outlook" while the other\'s round is stuck past the wait for it: what that round stores after is removed too', async () => {
+    const user = await connectedUser(h, 'St Stuck');
+    for (let i = 0; i < 4; i++) h.graph.addEvent(user.microsoft.oid, { subject: `S${i}`, start: at(2 + i, 9), end: at(2 + i, 10) });
+    const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
+    try {
+      await b.syncJobs.requestRun(user.userKey);
+      await hold.held;
+      const { holder, other } = await roundHolder(user.userKey);
+      // The disconnect gives up waiting for the round (5 s) and deletes; the round's pages come after that.
+      expect(await sayTo(other, user.chat, 'disconnect outlook', 1, 20_000)).toEqual([
+        `Disconnected from Outlook (${user.microsoft.upn}). I deleted your synced calendar and stopped syncing. Say "connect outlook" to link it again.`,
+      ]);
+      hold.release();
+      await waitForNoLease(user.userKey);
+      await holder.notices.idle();
+    } finally {
+      hold.release();
+    }
+    const { collections } = h.store;
     expect(await collections.events.countDocuments({ userKey: user.userKey })).toBe(0);
     expect(await collections.calendarDays.countDocuments({ userKey: user.userKey })).toBe(0);
     expect(await collections.syncStates.countDocuments({ _id: user.userKey })).toBe(0);
