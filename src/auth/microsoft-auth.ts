@@ -42,7 +42,7 @@ export interface MicrosoftAuth {
 /** Undefined when MICROSOFT_CLIENT_ID / MICROSOFT_CLIENT_SECRET are not set (show microsoftAppMissingMessage()). */
 export function createMicrosoftAuth(options: {
   config: Config;
-  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections' | 'keyChecks'>;
+  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections' | 'keyChecks' | 'leases'>;
   encryptionKey: Buffer;
   logger: Logger;
   now?: () => Date;

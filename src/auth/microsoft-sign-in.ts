@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthError, CryptoProvider, ServerError, type AccountInfo } from '@azure/msal-node';
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../log.js';
@@ -19,13 +20,14 @@ import { MicrosoftDiscoveryError, type MsalApp } from './msal-app.js';
 import { createTokenCachePlugin, tokenCacheContext } from './token-cache.js';
 import { authStateContext, openWithAny, seal } from './token-crypto.js';
 import type { UserLocks } from './user-lock.js';
+import { Leases } from '../store/leases.js';
 
 /** How long a sign-in link works (the card says so). */
 export const SIGN_IN_LINK_LIFETIME_MS = 10 * 60 * 1000;
 const MAX_STATE_LENGTH = 200;
 
 export interface AuthDeps {
-  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections' | 'keyChecks'>;
+  collections: Pick<Collections, 'accounts' | 'tokenCaches' | 'authStates' | 'pendingConnections' | 'keyChecks' | 'leases'>;
   /** What tokens are sealed with; `previousKeys` (TOKEN_ENCRYPTION_KEY_PREVIOUS) are tried after it when opening. */
   encryptionKey: Buffer;
   previousKeys: readonly Buffer[];
@@ -208,7 +210,7 @@ export async function completeSignIn(deps: AuthDeps, query: RedirectQuery): Prom
  */
 export async function confirmConnection(deps: AuthDeps, userKey: string, code: string): Promise<ConfirmOutcome> {
   const now = deps.now?.() ?? new Date();
-  return deps.locks.run(userKey, async () => {
+  return deps.locks.run(userKey, () => oneCodeCheckAtATime(deps, userKey, async () => {
     const pending = await deps.collections.pendingConnections.findOne({ _id: userKey });
     if (!pending) return { kind: 'none' };
     if (pending.expiresAt.getTime() <= now.getTime()) {
@@ -230,7 +232,32 @@ export async function confirmConnection(deps: AuthDeps, userKey: string, code: s
     if (deletedCount !== 1) return { kind: 'none' };
     const result = await link(deps, { userKey, conversationReference: pending.conversationReference }, pending.account, pending.cachePartition, now);
     return { kind: 'connected', result };
-  });
+  }));
+}
+
+/** How long a code check holds the user's lease at most, and how long another check waits for it. */
+const CODE_CHECK_LEASE_MS = 15_000;
+const CODE_CHECK_WAIT_MS = 5_000;
+
+/**
+ * A user's codes are checked one at a time across calbots too (deps.locks serializes them in one process): each check
+ * reads the wrong tries counted so far and writes one more, so guesses sent at once to several calbots behind a load
+ * balancer were counted as one, and more than MAX_CONFIRMATION_ATTEMPTS of them were checked.
+ */
+async function oneCodeCheckAtATime<T>(deps: AuthDeps, userKey: string, check: () => Promise<T>): Promise<T> {
+  const leases = new Leases(deps.collections.leases, 'sign-in-code');
+  const deadline = Date.now() + CODE_CHECK_WAIT_MS;
+  let lease = await leases.acquire(`sign-in-code:${userKey}`, CODE_CHECK_LEASE_MS);
+  while (!lease) {
+    if (Date.now() >= deadline) throw new Error('another sign-in code of this user is being checked');
+    await sleep(50);
+    lease = await leases.acquire(`sign-in-code:${userKey}`, CODE_CHECK_LEASE_MS);
+  }
+  try {
+    return await check();
+  } finally {
+    await lease.release().catch(() => undefined); // tried again later; else it lapses
+  }
 }
 
 async function forgetPendingConnection(deps: AuthDeps, pending: { _id: string; cachePartition: string }): Promise<void> {

@@ -200,6 +200,21 @@ describe('two calbots on one database', () => {
     expect(await h.store.collections.accounts.findOne({ _id: `msteams:${asker.id}` })).toMatchObject({ status: 'connected', username: other.upn });
   }, 30_000);
 
+  test('wrong sign-in codes sent to both calbots at once are each counted: the fifth ends the sign-in', async () => {
+    const asker = teamsUser('Gu Guesser');
+    const victim = h.addMicrosoftUser('Vi Victim');
+    await sayTo(a, asker, 'connect outlook');
+    h.identity.signInAs(victim.oid);
+    const codePage = await landOn(b, signInUrlIn(h.connector.received.findLast((r) => r.conversationId === asker.conversationId)!.activity));
+    const code = /(\d{3}) (\d{3})<\/p>/.exec(codePage)!.slice(1).join('');
+    const wrong = Array.from({ length: 5 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    const answers = await Promise.all(wrong.map((guess, i) => sayTo(i % 2 === 0 ? a : b, asker, guess, 1, 20_000)));
+    expect(answers.flat().filter((text) => /5 wrong codes end the sign-in/.test(text))).toHaveLength(1);
+    // Five guesses were five tries: the right code comes too late.
+    expect(await sayTo(a, asker, code)).toEqual(['There is no sign-in waiting for a code. Say "connect outlook" to connect your calendar.']);
+    expect(await h.store.collections.accounts.countDocuments({ _id: `msteams:${asker.id}` })).toBe(0);
+  }, 30_000);
+
   test('"disconnect outlook" said to one while the other syncs: everything of the user is gone, and stays gone', async () => {
     const user = await connectedUser(h, 'Di Gone', (oid) => {
       for (let i = 0; i < 3; i++) h.graph.addEvent(oid, { subject: `G${i}`, start: at(1 + i, 9), end: at(1 + i, 10) });
