@@ -133,6 +133,11 @@ export interface SyncStateDoc {
   lastSuccessAt?: Date;
   lastError?: { at: Date; kind: string; message: string };
   lastCounts?: { added: number; updated: number; removed: number };
+  /**
+   * What the round under way had counted by its saved nextLink: the round that resumes from there (after a stop or a
+   * crash, here or in another calbot) counts on from it, and "sync now" reports the whole round, not its last part.
+   */
+  roundCounts?: { added: number; updated: number; removed: number };
   /** Graph asked us to wait (Retry-After) until this instant. */
   throttledUntil?: Date;
   /** Layout version of the user's calendarDays; anything else (e.g. data from before they existed) is rebuilt. */

@@ -210,6 +210,10 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
   const round = state.roundsCompleted + 1;
   const changeSet = emptyChangeSet();
   let plan = planRound(state, clock(), deps);
+  /** What this round's earlier part counted, when it resumes one stopped there (sync state roundCounts). */
+  const resumedCounts = !firstRound && state.nextLink && plan.from === state.nextLink ? state.roundCounts : undefined;
+  /** The round's counts so far, its earlier part's included: what "sync now" reports. */
+  const roundCounts = () => countsOf(changeSet, resumedCounts);
   // A full round reads the user's stored events once; an incremental one looks up each event it is sent by _id.
   let stored = plan.fullRound || firstRound ? await StoredEvents.loadAll(events, userKey) : StoredEvents.perPage(events, userKey);
   let restartedAfterLoss = false;
@@ -226,12 +230,13 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
   /** The page to go on with, or STOPPED: shutdown came first (a page still on its way is left to itself). */
   const nextOrStopped = (): Promise<DeltaPage | typeof STOPPED> => (deps.stopping?.aborted ? Promise.resolve(STOPPED) : untilAborted(nextPage ?? request(plan.from), deps.stopping));
   let savingProgress: Promise<unknown> = Promise.resolve();
-  const saveProgress = async (nextLink: string): Promise<void> => {
+  /** `counts`: what the round has counted with the pages up to `nextLink` stored (not in a first round's batches). */
+  const saveProgress = async (nextLink: string, counts?: SyncStateDoc['roundCounts']): Promise<void> => {
     await savingProgress;
     savingProgress = syncStates.updateOne(
       { _id: userKey },
       {
-        $set: { nextLink, windowStart: plan.window.start, windowEnd: plan.window.end, ...(plan.fullRound ? { fullRound: plan.fullRound } : {}) },
+        $set: { nextLink, windowStart: plan.window.start, windowEnd: plan.window.end, ...(plan.fullRound ? { fullRound: plan.fullRound } : {}), ...(counts ? { roundCounts: counts } : {}) },
         ...(plan.fullRound ? {} : { $unset: { fullRound: '' } }),
       },
     );
@@ -320,7 +325,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
         stored.apply(write);
         // The progress is saved while the next page is stored (one save at a time, in order): a crash before it
         // lands replays this page, which changes nothing.
-        if (page.nextLink) await saveProgress(page.nextLink);
+        if (page.nextLink) await saveProgress(page.nextLink, roundCounts());
       }
       if (page.nextLink) {
         plan = { ...plan, from: page.nextLink };
@@ -353,12 +358,12 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
         await rebuildDays(deps.collections, userKey, plan.window, now);
       }
       if (firstRound) changeSet.changes = [];
-      const counts = { added: changeSet.added, updated: changeSet.updated, removed: changeSet.removed };
+      const counts = roundCounts();
       await syncStates.updateOne(
         { _id: userKey },
         {
           $set: { status: 'idle', deltaLink: page.deltaLink!, windowStart: plan.window.start, windowEnd: plan.window.end, roundsCompleted: round, lastSuccessAt: now, lastCounts: counts, daysVersion: DAYS_VERSION },
-          $unset: { nextLink: '', fullRound: '', throttledUntil: '' },
+          $unset: { nextLink: '', fullRound: '', throttledUntil: '', roundCounts: '' },
         },
       );
       await checkAccount();
@@ -378,6 +383,13 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
 }
 
 const STOPPED = Symbol('stopped');
+
+type RoundCounts = NonNullable<SyncStateDoc['roundCounts']>;
+
+/** A round's counts, as the sync state keeps them, plus those of its part `before` (a resumed round's). */
+function countsOf(changeSet: RoundCounts, before: RoundCounts = { added: 0, updated: 0, removed: 0 }): RoundCounts {
+  return { added: before.added + changeSet.added, updated: before.updated + changeSet.updated, removed: before.removed + changeSet.removed };
+}
 
 /** `work`, or STOPPED as soon as `signal` aborts, whichever comes first; the listener goes when `work` settles. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof STOPPED> {
