@@ -236,14 +236,7 @@ describe('two calbots on one database', () => {
     }
     await waitForNoLease(user.userKey);
     await Promise.all([a.notices.idle(), b.notices.idle()]);
-    const { collections } = h.store;
-    expect(await collections.accounts.countDocuments({ _id: user.userKey })).toBe(0);
-    expect(await collections.events.countDocuments({ userKey: user.userKey })).toBe(0);
-    expect(await collections.calendarDays.countDocuments({ userKey: user.userKey })).toBe(0);
-    expect(await collections.syncStates.countDocuments({ _id: user.userKey })).toBe(0);
-    expect(await collections.outbox.countDocuments({ userKey: user.userKey })).toBe(0);
-    expect(await h.store.db.collection(COLLECTIONS.agendaJobs).countDocuments({ name: SYNC_JOB, 'data.userKey': user.userKey })).toBe(0);
-    expect(noticesOf(user.chat)).toEqual([]);
+    await expectNothingLeftOf(user);
   }, 30_000);
 
   test('"disconnect outlook" while the other\'s round is stuck past the wait for it: what that round stores after is removed too', async () => {
@@ -264,13 +257,7 @@ describe('two calbots on one database', () => {
     } finally {
       hold.release();
     }
-    const { collections } = h.store;
-    expect(await collections.events.countDocuments({ userKey: user.userKey })).toBe(0);
-    expect(await collections.calendarDays.countDocuments({ userKey: user.userKey })).toBe(0);
-    expect(await collections.syncStates.countDocuments({ _id: user.userKey })).toBe(0);
-    expect(await collections.outbox.countDocuments({ userKey: user.userKey })).toBe(0);
-    expect(await h.store.db.collection(COLLECTIONS.agendaJobs).countDocuments({ name: SYNC_JOB, 'data.userKey': user.userKey })).toBe(0);
-    expect(noticesOf(user.chat)).toEqual([]);
+    await expectNothingLeftOf(user);
   }, 30_000);
 
   test('a conversation the Bot Connector throttled on one calbot is left alone by the other until its Retry-After', async () => {
@@ -331,6 +318,18 @@ describe('two calbots on one database', () => {
     expect(subjects.sort()).toEqual(['T0', 'T1', 'T2', 'T3']);
     expect(await h.store.collections.events.countDocuments({ userKey: user.userKey })).toBe(4);
   }, 40_000);
+
+  /** After a disconnect: nothing of the user is stored, scheduled or told. */
+  async function expectNothingLeftOf(user: { userKey: string; chat: TeamsUser }): Promise<void> {
+    const { collections } = h.store;
+    expect(await collections.accounts.countDocuments({ _id: user.userKey })).toBe(0);
+    expect(await collections.events.countDocuments({ userKey: user.userKey })).toBe(0);
+    expect(await collections.calendarDays.countDocuments({ userKey: user.userKey })).toBe(0);
+    expect(await collections.syncStates.countDocuments({ _id: user.userKey })).toBe(0);
+    expect(await collections.outbox.countDocuments({ userKey: user.userKey })).toBe(0);
+    expect(await h.store.db.collection(COLLECTIONS.agendaJobs).countDocuments({ name: SYNC_JOB, 'data.userKey': user.userKey })).toBe(0);
+    expect(noticesOf(user.chat)).toEqual([]);
+  }
 
   async function waitForNoLease(userKey: string): Promise<void> {
     for (let i = 0; i < 300 && (await h.store.collections.leases.countDocuments({ key: syncLeaseKey(userKey) })) > 0; i++) await sleep(50);
