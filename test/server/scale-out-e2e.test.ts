@@ -191,10 +191,7 @@ describe('two calbots on one database', () => {
     // Another account than Teams says asked: B shows the code, A takes it.
     const asker = teamsUser('Co Coder');
     const other = h.addMicrosoftUser('Co Other');
-    await sayTo(a, asker, 'connect outlook');
-    h.identity.signInAs(other.oid);
-    const codePage = await landOn(b, signInUrlIn(h.connector.received.findLast((r) => r.conversationId === asker.conversationId)!.activity));
-    const code = /(\d{3}) (\d{3})<\/p>/.exec(codePage)!.slice(1).join('');
+    const code = await codeShownByB(asker, other);
     await h.post(h.message(code, asker));
     await h.connector.waitFor(1, (r) => r.conversationId === asker.conversationId && /^Connected to Outlook as Co Other/.test(r.activity.text ?? ''));
     expect(await h.store.collections.accounts.findOne({ _id: `msteams:${asker.id}` })).toMatchObject({ status: 'connected', username: other.upn });
@@ -203,10 +200,7 @@ describe('two calbots on one database', () => {
   test('wrong sign-in codes sent to both calbots at once are each counted: the fifth ends the sign-in', async () => {
     const asker = teamsUser('Gu Guesser');
     const victim = h.addMicrosoftUser('Vi Victim');
-    await sayTo(a, asker, 'connect outlook');
-    h.identity.signInAs(victim.oid);
-    const codePage = await landOn(b, signInUrlIn(h.connector.received.findLast((r) => r.conversationId === asker.conversationId)!.activity));
-    const code = /(\d{3}) (\d{3})<\/p>/.exec(codePage)!.slice(1).join('');
+    const code = await codeShownByB(asker, victim);
     const wrong = Array.from({ length: 5 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
     const answers = await Promise.all(wrong.map((guess, i) => sayTo(i % 2 === 0 ? a : b, asker, guess, 1, 20_000)));
     expect(answers.flat().filter((text) => /5 wrong codes end the sign-in/.test(text))).toHaveLength(1);
@@ -318,6 +312,14 @@ describe('two calbots on one database', () => {
     expect(subjects.sort()).toEqual(['T0', 'T1', 'T2', 'T3']);
     expect(await h.store.collections.events.countDocuments({ userKey: user.userKey })).toBe(4);
   }, 40_000);
+
+  /** `asker` asks A for a sign-in, `account` signs in, and the redirect lands on B: the code B's page shows. */
+  async function codeShownByB(asker: TeamsUser, account: { oid: string }): Promise<string> {
+    await sayTo(a, asker, 'connect outlook');
+    h.identity.signInAs(account.oid);
+    const codePage = await landOn(b, signInUrlIn(h.connector.received.findLast((r) => r.conversationId === asker.conversationId)!.activity));
+    return /(\d{3}) (\d{3})<\/p>/.exec(codePage)!.slice(1).join('');
+  }
 
   /** After a disconnect: nothing of the user is stored, scheduled or told. */
   async function expectNothingLeftOf(user: { userKey: string; chat: TeamsUser }): Promise<void> {
