@@ -1,4 +1,4 @@
-// `npm test [-- jest args]`: makes the test CA, starts one database for the whole run, then runs jest with Node
+// `npm test [-- jest args]`: makes the test CA, installs Chromium if missing (the card layout suite), starts one database for the whole run, then runs jest with Node
 // trusting the CA (NODE_EXTRA_CA_CERTS is read only at start-up) and with ESM enabled (Agenda 6 is ESM-only).
 // The database is calbot's own embedded launcher (a mongod on PATH if there is one, else FerretDB: FerretDB on this project's machines), so every run exercises it; MONGODB_URI set
 // points the tests at that server instead. Test files each use a database of their own.
@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { ensureChromium } from './support/chromium.mjs';
 import { ensureTestCertificates } from './support/test-ca.mjs';
 
 register();
@@ -16,6 +17,7 @@ const { createLogger } = await import('../src/log.ts');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tlsDir = join(root, '.test-tmp', 'tls');
 const tls = ensureTestCertificates(tlsDir);
+ensureChromium();
 
 let database;
 let mongodbUri = process.env.MONGODB_URI;

@@ -397,7 +397,8 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     const start = DateTime.fromJSDate(slot.start, { zone: luxonZone(zone) });
     const key = start.toISODate()!;
     const entry = byDay.get(key) ?? { day: start.startOf('day'), rows: [] };
-    entry.rows.push({ ...EMPTY_ROW, time: timeSpan(slot.start, slot.end, start, localClock(zone), input.clock), title: duration(slot.start, slot.end) });
+    const [timeStart, timeEnd] = timeParts(slot.start, slot.end, start, localClock(zone), input.clock);
+    entry.rows.push({ ...EMPTY_ROW, timeStart, timeEnd, title: duration(slot.start, slot.end) });
     byDay.set(key, entry);
   }
   const multiDay = byDay.size > 1;
@@ -417,7 +418,9 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
 // ---- shared rendering -----------------------------------------------------------------------------------------
 
 interface Row {
-  time: string;
+  /** When the row starts ("09:30", "Wed 23:00", "All day") and ends ('' for all day or a moment): two lines on the card, one span in text. */
+  timeStart: string;
+  timeEnd: string;
   title: string;
   details: string;
   marker: string;
@@ -449,7 +452,7 @@ export interface FootnoteAction {
   command: string;
 }
 
-const EMPTY_ROW: Row = { time: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
+const EMPTY_ROW: Row = { timeStart: '', timeEnd: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
 
 /**
  * Caps rows at MAX_ROWS, then keeps dropping rows until the serialized card and text fit CARD_BYTE_BUDGET (subjects are
@@ -462,6 +465,7 @@ function renderAnswer(content: CardContent): ScheduleAnswer {
     const groups = takeRows(content.groups, limit);
     const more = total > limit ? `…and ${total - limit} more` : '';
     const data = {
+      timeWidth: timeColumnWidth(groups),
       header: clip(content.header, MAX_SUBJECT_CHARS),
       summary: clip(content.summary, MAX_SUBJECT_CHARS * 2),
       groups,
@@ -478,6 +482,26 @@ function renderAnswer(content: CardContent): ScheduleAnswer {
     }
     limit = Math.floor(limit * 0.8);
   }
+}
+
+/**
+ * The time column's width, the same on every row so that titles line up: the longest time on the card in monospace,
+ * whose characters are all 0.6 em wide (Courier New, Consolas' 0.55 em aside, and Teams' mobile fonts), at Teams'
+ * 14 px. A fixed width where "auto" sized each row's column to its own time and, when a time was long, let the
+ * title column take the width first and cut the time ("10:00 AM–10:…" on a phone).
+ */
+function timeColumnWidth(groups: readonly Group[]): string {
+  let longest = 1;
+  for (const group of groups) for (const row of group.rows) longest = Math.max(longest, codePoints(row.timeStart), codePoints(row.timeEnd));
+  return `${Math.ceil(longest * MONOSPACE_CHAR_PX) + 2}px`;
+}
+
+const MONOSPACE_CHAR_PX = 0.6 * 14;
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }
 
 function takeRows(groups: readonly Group[], limit: number): Group[] {
@@ -499,7 +523,7 @@ function plainText(data: { header: string; summary: string; groups: Group[]; mor
     if (group.label) lines.push('', group.label);
     for (const row of group.rows) {
       const extras = [row.details, row.marker].filter(Boolean).join(' · ');
-      lines.push(`${row.time}  ${row.title}${extras ? ` (${extras})` : ''}${row.joinUrl ? ` ${row.joinUrl}` : ''}`);
+      lines.push(`${row.timeEnd ? `${row.timeStart}–${row.timeEnd}` : row.timeStart}  ${row.title}${extras ? ` (${extras})` : ''}${row.joinUrl ? ` ${row.joinUrl}` : ''}`);
     }
   }
   if (data.more) lines.push(data.more);
@@ -518,8 +542,10 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
   if (showAs === 'free') markers.push('Free');
   else if (showAs === 'oof') markers.push('Out of office');
   const markerColor = conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
+  const [timeStart, timeEnd] = event.isAllDay ? ['All day', ''] : timeParts(event.start, event.end, day, local, clock);
   return {
-    time: event.isAllDay ? 'All day' : timeSpan(event.start, event.end, day, local, clock),
+    timeStart,
+    timeEnd,
     title: clip(event.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS),
     details: clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS),
     marker: markers.join(' · '),
@@ -552,6 +578,12 @@ function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
  * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
  */
 function timeSpan(start: Date, end: Date, day: CalendarDate, local: LocalClock, clock: ClockStyle = '24h'): string {
+  const [startText, endText] = timeParts(start, end, day, local, clock);
+  return endText ? `${startText}–${endText}` : startText;
+}
+
+/** timeSpan's two ends, apart (the end '' when it is the start): a card row shows them on two lines. */
+function timeParts(start: Date, end: Date, day: CalendarDate, local: LocalClock, clock: ClockStyle = '24h'): [string, string] {
   // Every row of every card comes through here: calendar fields only, since each luxon step in an IANA zone
   // (hasSame, minus, setLocale) asks Intl for the zone offset again, and that was most of a turn's CPU.
   const s = local(start);
@@ -560,7 +592,7 @@ function timeSpan(start: Date, end: Date, day: CalendarDate, local: LocalClock, 
   // An end at exactly the next midnight still ends "that day".
   const endsSameDay = sameDate(e, s) || (e.toMillis() > s.toMillis() && e.hour === 0 && e.minute === 0 && e.second === 0 && e.millisecond === 0 && sameDate(e, nextDate(s)));
   const endText = endsSameDay ? clockTime(e, clock) : `${WEEKDAYS_SHORT[e.weekday - 1]} ${clockTime(e, clock)}`;
-  return s.toMillis() === e.toMillis() ? startText : `${startText}–${endText}`;
+  return s.toMillis() === e.toMillis() ? [startText, ''] : [startText, endText];
 }
 
 /** The calendar date after `time`'s (plain date arithmetic, no zone). */

@@ -165,7 +165,8 @@ export function readScheduleCard(card: any): ReadCard {
         if (item.type === 'TextBlock') group.label = item.text;
         if (item.type !== 'ColumnSet') continue;
         const [timeColumn, mainColumn, joinColumn] = item.columns;
-        const row: CardRow = { time: timeColumn.items[0].text, title: mainColumn.items[0].inlines[0].text };
+        // The time column shows the start over the end; read as the span the text answer has.
+        const row: CardRow = { time: timeColumn.items.map((block: { text: string }) => block.text).join('–'), title: mainColumn.items[0].inlines[0].text };
         for (const part of mainColumn.items.slice(1)) {
           if (part.type === 'RichTextBlock') row.details = part.inlines[0].text;
           else row.marker = part.text;

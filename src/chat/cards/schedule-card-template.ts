@@ -40,8 +40,11 @@ export const SCHEDULE_CARD_TEMPLATE = {
           columns: [
             {
               type: 'Column',
-              width: 'auto',
-              items: [{ type: 'TextBlock', text: '${time}', fontType: 'Monospace', wrap: false }],
+              width: '${$root.timeWidth}',
+              items: [
+                { type: 'TextBlock', text: '${timeStart}', fontType: 'Monospace', wrap: false },
+                { type: 'TextBlock', $when: "${timeEnd != ''}", text: '${timeEnd}', fontType: 'Monospace', isSubtle: true, spacing: 'None', wrap: false },
+              ],
             },
             {
               type: 'Column',

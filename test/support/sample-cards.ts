@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import type { Attachment } from 'botbuilder';
+import { connectedCard, signInCard } from '../../src/auth/sign-in-card.js';
+import {
+  renderFreeAtAnswer,
+  renderFreeSlotsAnswer,
+  renderNextAnswer,
+  renderNowAnswer,
+  renderScheduleAnswer,
+  type DisplayEvent,
+  type ScheduleAnswer,
+} from '../../src/chat/schedule-card.js';
+import { renderNoticeSummary } from '../../src/notices/notice-card.js';
+import type { NoticeLine } from '../../src/notices/notice-text.js';
+
+/**
+ * Every kind of card calbot sends, filled the way that strains it: the Adaptive Cards parser (card-validation.ts) and
+ * the renderer in Chromium (card-render.ts) check the same set. Europe/London, Thursday 26 November 2026.
+ */
+export const SAMPLE_ZONE = 'Europe/London';
+const L = SAMPLE_ZONE;
+
+/** Markdown, a template expression, an emoji and right-to-left text: what a calendar invite from outside can carry. */
+export const HOSTILE_TEXT = '**bold** _it_ 1. [Sign in](https://evil.example) ${header} 🚀 اجتماع';
+
+export const at = (iso: string, zone = L) => DateTime.fromISO(iso, { zone }).toJSDate();
+
+export function timed(subject: string, start: string, end: string, extra: Partial<DisplayEvent> = {}, zone = L): DisplayEvent {
+  return { subject, start: at(start, zone), end: at(end, zone), isAllDay: false, isCancelled: false, ...extra };
+}
+
+export function allDay(subject: string, date: string, next: string): DisplayEvent {
+  return { subject, start: new Date(`${date}T00:00:00Z`), end: new Date(`${next}T00:00:00Z`), startDate: date, endDate: next, isAllDay: true, isCancelled: false };
+}
+
+const THURSDAY = { start: at('2026-11-26T00:00'), end: at('2026-11-27T00:00') };
+const join = (id: string) => `https://teams.microsoft.com/l/meetup-join/${id}`;
+
+/** A busy working day as people have them: overlaps, a declined call, time shown as free, Teams meetings. */
+export const BUSY_DAY: DisplayEvent[] = [
+  allDay('Company offsite prep', '2026-11-26', '2026-11-27'),
+  timed('Standup', '2026-11-26T09:00', '2026-11-26T09:15', { joinUrl: join('standup'), location: 'Microsoft Teams Meeting' }),
+  timed('Design review: calendar cards for phones', '2026-11-26T09:30', '2026-11-26T10:30', { location: 'Room 4.12 (Fishbowl)', responseStatus: 'tentativelyAccepted', joinUrl: join('review') }),
+  timed('1:1 with Sam', '2026-11-26T10:00', '2026-11-26T10:30', { joinUrl: join('sam') }),
+  timed('Lunch', '2026-11-26T12:00', '2026-11-26T13:00', { showAs: 'free' }),
+  timed('Vendor call — renewal', '2026-11-26T13:00', '2026-11-26T14:00', { responseStatus: 'declined' }),
+  timed('Sprint planning', '2026-11-26T14:00', '2026-11-26T15:30', { location: 'Room 2', joinUrl: join('planning') }),
+  timed('Focus time', '2026-11-26T16:00', '2026-11-26T17:00'),
+  timed('Release night', '2026-11-26T23:00', '2026-11-27T01:00', { location: 'On call' }),
+];
+
+export function busyDayAnswer(clock: '24h' | '12h' = '24h'): ScheduleAnswer {
+  return renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: BUSY_DAY, clock });
+}
+
+/** [name, card] for every kind of schedule answer, hostile text in its subjects and locations, both clocks. */
+export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
+  const hostile = HOSTILE_TEXT;
+  const events = [
+    allDay(hostile, '2026-11-26', '2026-11-27'),
+    timed(hostile, '2026-11-26T09:30', '2026-11-26T10:00', { joinUrl: join('abc'), location: hostile }),
+    timed('Design review', '2026-11-26T09:45', '2026-11-26T11:00', { responseStatus: 'tentativelyAccepted' }),
+    timed('Vendor call', '2026-11-26T13:00', '2026-11-26T14:00', { responseStatus: 'declined' }),
+    timed('Focus time', '2026-11-26T14:00', '2026-11-26T16:00', { showAs: 'free' }),
+    timed('Away', '2026-11-26T16:00', '2026-11-26T17:00', { showAs: 'oof' }),
+  ];
+  const extras = { footnote: 'As of 10:42 · last sync failed', footnoteAction: { title: 'Sync now', command: 'sync now' }, clock: '12h' as const };
+  const now = at('2026-11-26T09:40');
+  const range = { start: at('2026-11-26T15:00'), end: at('2026-11-26T15:30') };
+  const week = { start: at('2026-11-23T00:00'), end: at('2026-11-30T00:00') };
+  const many = Array.from({ length: 60 }, (_, i) => timed(`${hostile} ${'x'.repeat(250)}`, '2026-11-26T08:00', '2026-11-26T20:00', { location: 'L'.repeat(255), joinUrl: join(String(i)) }));
+  return [
+    ['agenda, a busy day', busyDayAnswer('24h')],
+    ['agenda, a busy day, 12-hour clock', busyDayAnswer('12h')],
+    ['agenda', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events, ...extras })],
+    ['agenda, empty', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: [] })],
+    ['agenda, a week', renderScheduleAnswer({ label: 'This week', zone: L, range: week, events, ...extras })],
+    ['agenda, 60 meetings', renderScheduleAnswer({ label: 'Today', zone: L, range: THURSDAY, events: many })],
+    ['agenda, meetings named', renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THURSDAY, events: [], subject: hostile, others: 3 })],
+    ['next', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), ...extras })],
+    ['next 3', renderNextAnswer({ zone: L, now, events: events.slice(1, 4), count: 3, ...extras })],
+    ['next, none', renderNextAnswer({ zone: L, now, events: [], subject: hostile, until: at('2027-01-25T09:40') })],
+    ['now', renderNowAnswer({ zone: L, now, current: events.slice(1, 3), next: events[3], ...extras })],
+    ['free at', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: events.slice(4, 5), ...extras })],
+    ['free at, named elsewhere', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], elsewhere: events.slice(1, 2), others: events.slice(4, 5), subject: hostile })],
+    ['free slots', renderFreeSlotsAnswer({ label: 'Today', zone: L, range: THURSDAY, slots: [{ start: at('2026-11-26T11:00'), end: at('2026-11-26T13:00') }], ...extras })],
+    ['free slots, none', renderFreeSlotsAnswer({ label: 'Saturday', zone: L, range: { start: at('2026-11-28T00:00'), end: at('2026-11-29T00:00') }, slots: [] })],
+  ];
+}
+
+/** The change-notice summary cards: a long one, and one held over quiet hours. */
+export function sampleNoticeSummaries(text = HOSTILE_TEXT): Attachment[] {
+  const line = (label: string, hour: number): NoticeLine => ({
+    kind: 'added',
+    label,
+    detail: `${text}, Thu 26 Nov ${hour}:00–${hour + 1}:00, ${text}`,
+    text: `${label}: ${text}`,
+    startsAt: at(`2026-11-26T${hour}:00`),
+    endsAt: at(`2026-11-26T${hour + 1}:00`),
+  });
+  const lines = ['New', 'Moved', 'Changed', 'Cancelled', 'Removed', 'New', 'New', 'New', 'New', 'New', 'New', 'New'].map((label, i) => line(label, 8 + i));
+  return [renderNoticeSummary(lines).attachment, renderNoticeSummary(lines.slice(0, 6), { heldForQuietHours: true }).attachment];
+}
+
+/** The sign-in cards: connect, reconnect, switch (named by the account), and "already connected". */
+export function sampleSignInCards(name = HOSTILE_TEXT): [string, Attachment][] {
+  const url = 'https://login.example/authorize?state=abc&x="y"';
+  return [
+    ['sign-in', signInCard(url)],
+    ['sign-in, reconnect', signInCard(url, { reconnect: true })],
+    ['sign-in, switch', signInCard(url, { connectedAs: name })],
+    ['connected', connectedCard({ username: 'ada.lovelace@contoso.example', displayName: name, connectedAt: new Date('2025-03-04T05:06:07.890Z') }, url)],
+  ];
+}
