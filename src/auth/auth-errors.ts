@@ -58,12 +58,17 @@ export class ConsentRefusedError extends AuthFailure {
  * deleted or locked, not a member of the tenant, not assigned to calbot, blocked by Conditional Access, or only an
  * admin may consent to calbot. Only the user's IT admin can fix it. At sign-in nothing is linked; during a sync the
  * account stays connected (its refresh token may work again once the admin has acted) and the job asks again hours
- * later, not every interval (sync-jobs.ts), or at once on "sync now".
+ * later, not every interval (sync-jobs.ts), or at once on "sync now". The chat is told once (not of a lockout, which
+ * lifts by itself).
  */
 export class AdminActionNeededError extends AuthFailure {
   readonly kind = 'admin-action-needed';
   readonly httpStatus = 403;
   readonly userMessage: string;
+  /** What Microsoft refuses, in the user's words ("the account is disabled"): calbot's text, never Microsoft's. */
+  readonly reason: string;
+  /** Lifts by itself (smart lockout, AADSTS50053): the user's admin is the fallback, not the one who must act. */
+  readonly clearsByItself: boolean;
 
   /** @param during whether this ended a sign-in (the user says "connect outlook" later) or a sync ("sync now"). */
   constructor(
@@ -75,6 +80,8 @@ export class AdminActionNeededError extends AuthFailure {
     super(`Microsoft refused the account: AADSTS${aadsts}`, { kind: 'admin-action-needed', aadsts: `AADSTS${aadsts}`, during, userKey: pending?.userKey, ...logFields });
     const retry = during === 'sign-in' ? 'say "connect outlook" again' : 'say "sync now"';
     const reason = ADMIN_REASONS.get(aadsts) ?? ADMIN_AT_SIGN_IN.get(aadsts) ?? 'your organisation does not allow it';
+    this.reason = reason;
+    this.clearsByItself = aadsts === LOCKED_OUT;
     // Smart lockout lifts by itself, usually within minutes; the admin is the fallback, not the first step.
     const who = aadsts === LOCKED_OUT ? 'It usually unlocks by itself within minutes, else your IT admin can unlock it' : 'Only your IT admin can change that';
     this.userMessage = `Microsoft does not let calbot use your account: ${reason} (AADSTS${aadsts}). ${who}; once ${aadsts === LOCKED_OUT ? 'it is' : 'they have'}, ${retry}.`;

@@ -140,6 +140,11 @@ export interface SyncStateDoc {
   roundCounts?: { added: number; updated: number; removed: number };
   /** Graph asked us to wait (Retry-After) until this instant. */
   throttledUntil?: Date;
+  /**
+   * Microsoft refusing the account for a reason only the user's IT admin clears (sync-jobs.ts): which refusal, since
+   * when, and whether the user was told. The next round that succeeds removes it.
+   */
+  adminRefusal?: { key: string; since: Date; told: boolean };
   /** Layout version of the user's calendarDays; anything else (e.g. data from before they existed) is rebuilt. */
   daysVersion?: number;
 }

@@ -7,7 +7,7 @@ import type { ConnectionHooks } from '../auth/connect-outlook.js';
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import { signInCard } from '../auth/sign-in-card.js';
 import type { ProactiveSender } from '../chat/proactive.js';
-import { GraphAuthError, MailboxUnavailableError, waitAskedFor } from '../graph/graph-errors.js';
+import { GraphAuthError, MailboxAccessDisabledError, MailboxUnavailableError, waitAskedFor } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler.js';
 import { copyAnswerContext, forgetAnswerContext } from '../store/answer-context.js';
@@ -193,6 +193,8 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         },
         userKey,
       );
+      // Before the copy that lets "sync now" answer: "can read your calendar again" comes before "Synced: …".
+      await tellRefusalLifted(userKey, fenced);
       // The round's outcome reaches answers at once, before the mailbox settings' Graph call below.
       await refreshAnswerContext(userKey, fenced);
       // About once a day, after a round that reached Graph: the mailbox's zone, working hours and clock (never throws).
@@ -221,9 +223,12 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         // No mailbox to read (no licence, on-premises): not a sign-in problem, so the account stays connected, and not
         // one the next interval can fix either. The state says why ("sync status", answers).
         job.schedule(new Date(Date.now() + Math.max(MAILBOX_RETRY_MS, deps.intervalMs)));
+        await tellAdminRefusal(userKey, fenced, mailboxRefusal(error));
       } else if (error instanceof AdminActionNeededError) {
         // Refused until the user's admin acts (an account disabled, Conditional Access): no interval changes that.
         job.schedule(new Date(Date.now() + Math.max(MAILBOX_RETRY_MS, deps.intervalMs)));
+        // A lockout lifts by itself, usually within minutes: answers and "sync status" say so, no message for it.
+        if (!error.clearsByItself) await tellAdminRefusal(userKey, fenced, { key: `AADSTS${error.aadsts}`, what: error.reason, code: `AADSTS${error.aadsts}` });
       } else if (error instanceof ReconnectNeededError) {
         await collections.syncStates.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
         const disabled = await agenda.disable({ name: SYNC_JOB, data: { userKey } });
@@ -313,6 +318,61 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       logger.info({ event: 'reconnect-asked', userKey }, 'asked the user to reconnect');
     } catch (error) {
       logger.warn({ event: 'reconnect-ask-failed', userKey, err: (error as Error).message }, 'could not ask the user to reconnect');
+    }
+  }
+
+  /**
+   * Tells the user, once, that Microsoft refuses their account for a reason only their IT admin clears: when the
+   * round before did not end with the same refusal (the sync state's adminRefusal, removed by a round that succeeds),
+   * so the retries hours apart say nothing. Sent at once, as the reconnect card is: quiet hours and "notify off" are
+   * for calendar changes, and syncing has stopped. Never throws.
+   */
+  async function tellAdminRefusal(userKey: string, through: Collections, refusal: AdminRefusal): Promise<void> {
+    try {
+      const state = await through.syncStates.findOne({ _id: userKey }, { projection: { adminRefusal: 1, lastSuccessAt: 1 } });
+      const previous = state?.adminRefusal;
+      if (!state || previous?.key === refusal.key) return;
+      const since = new Date();
+      // Every calbot reading this state makes the same claim, and the database lets one insert it (FerretDB applies a
+      // filter other than _id after reading, so a conditional update of the state could let two through).
+      const episode = `${state.lastSuccessAt?.getTime() ?? 0}|${previous ? `${previous.key}@${previous.since.getTime()}` : '-'}`;
+      if (!(await claimMessage(through, `admin-refusal|${userKey}|${refusal.key}|${episode}`, since))) return;
+      await through.syncStates.updateOne({ _id: userKey }, { $set: { adminRefusal: { key: refusal.key, since, told: false } } });
+      const hours = Math.round(Math.max(MAILBOX_RETRY_MS, deps.intervalMs) / 3_600_000);
+      await deps.proactive.send(userKey, {
+        text: `Microsoft does not let calbot read your calendar: ${refusal.what}. Only your IT admin can change that; give them this code: ${refusal.code}. I'll keep trying every ${hours} hours, or say "sync now" once they have.`,
+        textFormat: 'plain',
+      });
+      await through.syncStates.updateOne({ _id: userKey }, { $set: { 'adminRefusal.told': true } });
+      logger.info({ event: 'admin-refusal-told', userKey, refusal: refusal.key }, 'told the user only their admin can clear the refusal');
+    } catch (error) {
+      logger.warn({ event: 'admin-refusal-tell-failed', userKey, refusal: refusal.key, err: (error as Error).message }, 'could not tell the user about the refusal');
+    }
+  }
+
+  /** After a round that succeeded: a refusal the user was told of is over, and they hear so once. Never throws. */
+  async function tellRefusalLifted(userKey: string, through: Collections): Promise<void> {
+    try {
+      const refusal = (await through.syncStates.findOne({ _id: userKey }, { projection: { adminRefusal: 1 } }))?.adminRefusal;
+      if (!refusal) return;
+      await through.syncStates.updateOne({ _id: userKey }, { $unset: { adminRefusal: '' } });
+      if (!refusal.told || !(await claimMessage(through, `admin-refusal-lifted|${userKey}|${refusal.key}|${refusal.since.getTime()}`, new Date()))) return;
+      await deps.proactive.send(userKey, { text: 'calbot can read your calendar again; syncing is back to normal.', textFormat: 'plain' });
+      logger.info({ event: 'admin-refusal-lifted', userKey, refusal: refusal.key }, 'told the user the refusal is over');
+    } catch (error) {
+      logger.warn({ event: 'admin-refusal-lifted-tell-failed', userKey, err: (error as Error).message }, 'could not tell the user the refusal is over');
+    }
+  }
+
+  /** Whether this process may send the message `id` names: the one whose insert of the claim succeeds. */
+  async function claimMessage(through: Collections, id: string, now: Date): Promise<boolean> {
+    try {
+      // Old claims are deleted with the outbox's (deleteFinished); by then the sync state has moved on.
+      await through.noticeClaims.insertOne({ _id: id, outboxId: id, claimedAt: now });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 11000) return false;
+      throw error;
     }
   }
 
@@ -487,6 +547,22 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   };
 
   return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, hooks };
+}
+
+/** A refusal only the user's IT admin clears: `key` tells one from another, `what` is it in the user's words, `code` for the admin. */
+interface AdminRefusal {
+  key: string;
+  what: string;
+  code: string;
+}
+
+/** Graph's code (one of a few it documents, else the status), never its free-text message. */
+function mailboxRefusal(error: MailboxUnavailableError): AdminRefusal {
+  const code = error.code !== undefined && /^[A-Za-z]{1,64}$/.test(error.code) ? error.code : `HTTP ${error.statusCode}`;
+  if (error instanceof MailboxAccessDisabledError) {
+    return { key: 'graph:odata-disabled', what: 'your organisation\'s Exchange settings keep apps like calbot out of your mailbox ("Access to OData is disabled")', code };
+  }
+  return { key: `graph:${code}`, what: 'your account has no Exchange Online mailbox calbot can read (no Exchange Online licence, or a mailbox on an on-premises Exchange server or inactive)', code };
 }
 
 /** 403 codes Graph answers for a grant that lacks consent (or the claims conditional access wants): only a sign-in helps. */

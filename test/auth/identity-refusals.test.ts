@@ -93,6 +93,82 @@ describe("Microsoft's refusals, end to end", () => {
     expect(after.nextRunAt.getTime()).toBeLessThan(Date.now() + MAILBOX_RETRY_MS / 2);
   });
 
+  const REFUSAL_TOLD = /^Microsoft does not let calbot read your calendar: /;
+  const AGAIN = 'calbot can read your calendar again; syncing is back to normal.';
+  /** What the chat was told of refusals without asking: the refusal messages and the "again" ones. */
+  const toldSince = (chat: TeamsUser, from: number) =>
+    h.connector
+      .messages(chat.conversationId)
+      .slice(from)
+      .filter((r) => REFUSAL_TOLD.test(r.activity.text ?? '') || r.activity.text === AGAIN)
+      .map((r) => r.activity.text);
+  /** "sync now", then until its job run is over (what it sends comes before its answer, but not before the job ends). */
+  async function syncNowAndSettle(userKey: string, chat: TeamsUser): Promise<string | undefined> {
+    const [reply] = await command(h, chat, 'sync now');
+    await waitForJobUnlocked(userKey);
+    return reply;
+  }
+
+  test('a refusal only an admin can clear is told once in the chat, with its code and the retries; the same refusal again says nothing; lifted, "again" once; another refusal after that is told again', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Tm Told');
+    const before = h.connector.messages(chat.conversationId).length;
+    const logFrom = logLines.length;
+    h.identity.refuseTokens(microsoft.oid, TOKEN_REFUSALS.userDisabled);
+
+    await syncNowAndSettle(userKey, chat);
+    const disabled =
+      'Microsoft does not let calbot read your calendar: the account is disabled. Only your IT admin can change that; give them this code: AADSTS50057. I\'ll keep trying every 6 hours, or say "sync now" once they have.';
+    expect(toldSince(chat, before)).toEqual([disabled]);
+    const [told] = h.connector.messages(chat.conversationId).filter((r) => r.activity.text === disabled);
+    expect(told!.activity.textFormat).toBe('plain');
+    expect(told!.activity.text).not.toContain('The user account is disabled');
+    expectNoSecretsIn([told!.activity.text!]);
+    // The retries hours apart (here: asked for at once, twice) get the same refusal and say nothing.
+    await syncNowAndSettle(userKey, chat);
+    await h.calbot.syncJobs.requestRun(userKey);
+    await waitForState(h, userKey, (s) => s.status !== 'running');
+    await waitForJobUnlocked(userKey);
+    expect(toldSince(chat, before)).toEqual([disabled]);
+    expect(logSince(logFrom).filter((line) => line.event === 'admin-refusal-told')).toHaveLength(1);
+
+    // The admin re-enables the account: one "again", before the answer to "sync now"; the next round says nothing.
+    h.identity.refuseTokens(microsoft.oid, undefined);
+    expect(await syncNowAndSettle(userKey, chat)).toBe('Synced: 0 new, 0 changed, 0 removed.');
+    expect(toldSince(chat, before)).toEqual([disabled, AGAIN]);
+    await syncNowAndSettle(userKey, chat);
+    expect(toldSince(chat, before)).toEqual([disabled, AGAIN]);
+
+    // Blocked by Conditional Access later: told again, what it is now; then disabled while still blocked: told too.
+    h.identity.refuseTokens(microsoft.oid, TOKEN_REFUSALS.conditionalAccess);
+    await syncNowAndSettle(userKey, chat);
+    await syncNowAndSettle(userKey, chat);
+    const blocked =
+      'Microsoft does not let calbot read your calendar: your organisation\'s Conditional Access policies block it. Only your IT admin can change that; give them this code: AADSTS53003. I\'ll keep trying every 6 hours, or say "sync now" once they have.';
+    expect(toldSince(chat, before)).toEqual([disabled, AGAIN, blocked]);
+    h.identity.refuseTokens(microsoft.oid, TOKEN_REFUSALS.userDisabled);
+    await syncNowAndSettle(userKey, chat);
+    expect(toldSince(chat, before)).toEqual([disabled, AGAIN, blocked, disabled]);
+    h.identity.refuseTokens(microsoft.oid, undefined);
+    await syncNowAndSettle(userKey, chat);
+    expect(toldSince(chat, before)).toEqual([disabled, AGAIN, blocked, disabled, AGAIN]);
+    expect(cardsSince(chat, before)).toEqual([]);
+    expectNoSecretsIn(logLines.slice(logFrom));
+  });
+
+  test('a locked account (AADSTS50053, which unlocks by itself) gets no message of its own, and no "again" when it unlocks; its answer keeps its wording', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Tm Locked');
+    const before = h.connector.messages(chat.conversationId).length;
+    h.identity.refuseTokens(microsoft.oid, TOKEN_REFUSALS.accountLocked);
+    const locked =
+      'The sync didn\'t work: Microsoft does not let calbot use your account: the account is locked after too many sign-in attempts (AADSTS50053). It usually unlocks by itself within minutes, else your IT admin can unlock it; once it is, say "sync now".';
+    expect(await syncNowAndSettle(userKey, chat)).toBe(locked);
+    await syncNowAndSettle(userKey, chat);
+    h.identity.refuseTokens(microsoft.oid, undefined);
+    expect(await syncNowAndSettle(userKey, chat)).toBe('Synced: 0 new, 0 changed, 0 removed.');
+    // The answers to the three "sync now", and nothing else.
+    expect(h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text)).toEqual([locked, locked, 'Synced: 0 new, 0 changed, 0 removed.']);
+  });
+
   test('every refusal only an admin can clear (deleted, not in the tenant, locked, not assigned, Conditional Access) says so and what it is, and asks no reconnect', async () => {
     for (const [refusal, reason, tail = ADMIN_TAIL] of ADMIN_FAMILY.slice(1)) {
       const { userKey, chat, microsoft } = await connectedUser(h, `Al ${refusal}`);
@@ -155,8 +231,13 @@ describe("Microsoft's refusals, end to end", () => {
     expect(job.disabled).toBeFalsy();
     expect(job.nextRunAt.getTime()).toBeGreaterThan(Date.now() + MAILBOX_RETRY_MS / 2);
     expect(cardsSince(chat, before)).toEqual([]);
-    // The policy changed: the next try syncs.
-    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 0 changed, 0 removed.']);
+    // Told once without asking, with Graph's code (not its message) for the admin.
+    const told =
+      'Microsoft does not let calbot read your calendar: your organisation\'s Exchange settings keep apps like calbot out of your mailbox ("Access to OData is disabled"). Only your IT admin can change that; give them this code: ErrorAccessDenied. I\'ll keep trying every 6 hours, or say "sync now" once they have.';
+    expect(toldSince(chat, before)).toEqual([told]);
+    // The policy changed: the next try syncs, and the chat hears so.
+    expect(await syncNowAndSettle(userKey, chat)).toBe('Synced: 0 new, 0 changed, 0 removed.');
+    expect(toldSince(chat, before)).toEqual([told, AGAIN]);
   });
 
   /** "connect outlook", Microsoft redirects back with `refusal`; returns the page and what the chat was told. */

@@ -261,7 +261,7 @@ describe('sync jobs and commands', () => {
     expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
   });
 
-  test('an account without an Exchange Online mailbox (no licence): answers and "sync status" say so, the account stays connected, the job waits hours, not an interval; a licence assigned, "sync now" syncs', async () => {
+  test('an account without an Exchange Online mailbox (no licence): answers and "sync status" say so, the account stays connected, the job waits hours, not an interval, and the chat is told once; a licence assigned, "sync now" syncs and the chat hears so', async () => {
     const chat = teamsUser('Bo Nomailbox');
     const microsoft = h.addMicrosoftUser('Bo Nomailbox');
     const userKey = `msteams:${chat.id}`;
@@ -281,6 +281,11 @@ describe('sync jobs and commands', () => {
     expect(job!.disabled).toBeFalsy();
     expect(job!.nextRunAt.getTime()).toBeGreaterThanOrEqual(state.lastError!.at.getTime() + MAILBOX_RETRY_MS - 60_000);
     expect(h.connector.messages(chat.conversationId).slice(connected).filter((r) => r.activity.attachments?.length)).toHaveLength(0);
+    // Told once, without asking: only their admin can fix it, Graph's code for the admin, and when calbot tries again.
+    const told =
+      'Microsoft does not let calbot read your calendar: your account has no Exchange Online mailbox calbot can read (no Exchange Online licence, or a mailbox on an on-premises Exchange server or inactive). Only your IT admin can change that; give them this code: MailboxNotEnabledForRESTAPI. I\'ll keep trying every 6 hours, or say "sync now" once they have.';
+    const toldOfMailbox = () => h.connector.messages(chat.conversationId).filter((r) => r.activity.text === told || r.activity.text === 'calbot can read your calendar again; syncing is back to normal.').map((r) => r.activity.text);
+    expect(toldOfMailbox()).toEqual([told]);
 
     expect(await command(h, chat, "what's on today")).toEqual([`I haven't been able to read your calendar yet: ${message}`]);
     const [status] = await command(h, chat, 'sync status');
@@ -289,10 +294,15 @@ describe('sync jobs and commands', () => {
     // "status" says connected, and that syncing is not working.
     const [account] = await command(h, chat, 'status');
     expect(account).toMatch(/^Connected to Outlook as .* The last sync did not work: say "sync status" for why\.$/);
+    // The next try, still no mailbox: nothing more.
+    expect(await command(h, chat, 'sync now')).toEqual([`The sync didn't work: ${message}`]);
+    await waitForJobUnlocked(userKey);
+    expect(toldOfMailbox()).toEqual([told]);
 
     h.graph.setExchange(microsoft.oid, 'online');
     h.graph.addEvent(microsoft.oid, { subject: 'First meeting', start: at(1, 9), end: at(1, 10) });
     expect(await command(h, chat, 'sync now')).toEqual(['Synced: 1 new, 0 changed, 0 removed.']);
+    expect(toldOfMailbox()).toEqual([told, 'calbot can read your calendar again; syncing is back to normal.']);
     expect((await command(h, chat, 'status'))[0]).not.toContain('The last sync did not work');
     await waitForJobUnlocked(userKey);
     const [after] = await jobsOf(userKey);
