@@ -15,7 +15,7 @@ import { RequestLimiter } from './graph/request-limiter.js';
 import { createNoticeService, defineNoticeJob, SEND_NOTICES_JOB, startNoticeJob, type NoticeOptions, type NoticeService, type OnRoundComplete } from './notices/notice-service.js';
 import { notifyCommands } from './notices/notify-commands.js';
 import { openStore, type Store } from './store/database.js';
-import { createScheduler, defineSweepJob, releaseDeadProcessLocks, startScheduler, stopScheduler, SWEEP_EXPIRED_JOB, type Scheduler } from './scheduler.js';
+import { createScheduler, defineSweepJob, releaseDeadProcessLocks, startProcessLiveness, startScheduler, stopScheduler, SWEEP_EXPIRED_JOB, type ProcessLiveness, type Scheduler } from './scheduler.js';
 import { createServer, type CalbotServer } from './server.js';
 import type { Change } from './sync/change-set.js';
 import type { RoundComplete } from './sync/sync-engine.js';
@@ -35,6 +35,8 @@ export interface Calbot {
   graphFor(userKey: string): GraphClient;
   /** The sync-calendar jobs: run now, wait for a round, job info. */
   syncJobs: SyncJobs;
+  /** This process's liveness record, and the release of dead processes' locks (see startProcessLiveness). */
+  liveness: ProcessLiveness;
   /** The port the server listens on (PORT, or the one the OS chose for PORT=0). */
   port: number;
   /**
@@ -66,6 +68,8 @@ export async function startCalbot(
     host?: string;
     /** Agenda instance name, poll interval and lock lifetime (tests: short lock lifetimes, two processes). */
     scheduler?: { name?: string; processEveryMs?: number; lockLifetimeMs?: number };
+    /** How often this process's liveness record is written (default 15 s; tests: shorter, to find a dead calbot sooner). */
+    heartbeatMs?: number;
     /** After each stored sync round (the first round's summary notice). */
     onRoundComplete?: (userKey: string, result: RoundComplete) => Promise<void>;
     /** Each page's changes, before the page is stored (change notices). */
@@ -143,6 +147,8 @@ export async function startCalbot(
   const server = createServer({ adapter, bot, logger, ping: store.ping, completeSignIn: createRedirectHandler(connectDeps) });
   // calbot's own database admits one calbot (DATA_DIR's lock): whatever is locked there now, a calbot that died left.
   if (store.embedded) await releaseDeadProcessLocks(store.db, collections, logger);
+  // Before any job starts: locks of calbots that died sharing this database are released first.
+  const liveness = await startProcessLiveness(scheduler, store.db, collections, logger, { intervalMs: options.heartbeatMs });
   await startScheduler(scheduler);
   await startNoticeJob(scheduler);
   if (auth) await syncJobs.ensureAllJobs();
@@ -170,6 +176,9 @@ export async function startCalbot(
       // handed back is left as after a crash, its locks and leases expiring.
       if (!(await settlesWithin(Promise.all([turns, jobs]), until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'turns and jobs' }, 'stopping: turns or jobs still running');
       if (!(await settlesWithin(noticesStopped, until(CLOSE_AT)))) logger.warn({ event: 'shutdown-late', stage: 'notices' }, 'stopping: notices not handed back in time; their claims lapse and another sender sends them');
+      // Stopped, not dead: what this process still holds (a round that would not stop) lapses with its lifetime.
+      liveness.stop();
+      await settlesWithin(liveness.remove().catch((error: Error) => logger.warn({ event: 'shutdown-failed', stage: 'heartbeat', err: error.message }, 'could not remove this process\'s heartbeat')), until((CLOSE_AT + 1) / 2));
       if (!options.store && !(await settlesWithin(store.close(), until(1)))) logger.warn({ event: 'shutdown-late', stage: 'database' }, 'stopping: the database did not close in time');
       logger.info({ event: 'stopped', ms: Date.now() - started, graceMs }, 'calbot stopped');
     })());
@@ -186,7 +195,7 @@ export async function startCalbot(
   for (const warning of configWarnings(config)) logger.warn({ event: 'config-warning' }, warning);
   logger.info({ event: 'listening', port, host, publicUrl: config.publicUrl.href, localMode: !config.bot.appId, outlook: auth ? 'configured' : 'not configured' }, 'calbot listening');
 
-  return { config, store, scheduler, server, bot, auth, proactive, notices, graphFor, syncJobs, port, stop };
+  return { config, store, scheduler, server, bot, auth, proactive, notices, graphFor, syncJobs, liveness, port, stop };
 }
 
 /** Why the server could not listen, naming the variable to change (as a bad configuration value is named). */

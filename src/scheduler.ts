@@ -7,6 +7,8 @@ import type { Logger } from './log.js';
 import type { MicrosoftAuth } from './auth/microsoft-auth.js';
 import { COLLECTIONS, type Collections } from './store/collections.js';
 import { databaseUnavailable } from './store/database.js';
+import { releaseLeasesOf } from './store/leases.js';
+import { ProcessHeartbeats } from './store/process-heartbeats.js';
 
 export type Scheduler = Agenda;
 
@@ -175,6 +177,80 @@ export async function releaseDeadProcessLocks(db: Db, collections: Pick<Collecti
   const { modifiedCount: jobs } = await db.collection(COLLECTIONS.agendaJobs).updateMany({ lockedAt: { $ne: null } }, { $set: { lockedAt: null, nextRunAt: new Date() } });
   const { deletedCount: leases } = await collections.leases.deleteMany({});
   if (jobs + leases > 0) logger.warn({ event: 'dead-process-locks-released', jobs, leases }, 'the last calbot on this database did not stop cleanly: its job locks and leases released');
+}
+
+/** How often a calbot process writes its liveness record by default (others call it dead after 4 missed). */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+
+/** The liveness of this process, beating until stopped (see startProcessLiveness). */
+export interface ProcessLiveness {
+  heartbeats: ProcessHeartbeats;
+  /** No more beats and no more looking at the others (the record stays: see remove). */
+  stop(): void;
+  /** Clean shutdown's last step: the record goes, so no one takes this process for dead. */
+  remove(): Promise<void>;
+}
+
+/**
+ * On a database several calbots share (MONGODB_URI), none can tell at start-up that the locks there are a dead
+ * process's, as on the embedded one (releaseDeadProcessLocks): each process keeps a liveness record fresh instead
+ * (ProcessHeartbeats), and at start-up and every beat releases the job locks and leases of the processes whose
+ * record went stale (SIGKILLed, OOM-killed, a lost node), so their users sync again within about four beats (a
+ * minute by default), not when the locks expire (10 minutes). A process with no record (an older calbot, during a
+ * rolling upgrade) is never taken for dead: its locks only lapse.
+ */
+export async function startProcessLiveness(agenda: Scheduler, db: Db, collections: Pick<Collections, 'leases' | 'processHeartbeats'>, logger: Logger, options: { intervalMs?: number } = {}): Promise<ProcessLiveness> {
+  const heartbeats = new ProcessHeartbeats(collections.processHeartbeats, agenda.attrs.name ?? 'calbot', options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let failing = false;
+  const tick = async () => {
+    try {
+      await releaseStaleProcessLocks(heartbeats, db, collections, logger, await heartbeats.beat());
+      failing = false;
+    } catch (error) {
+      // The database away (or refusing): tried again next beat; told once per outage.
+      if (!failing) logger.warn({ event: 'heartbeat-failed', err: (error as Error).message }, 'could not write this process\'s heartbeat or release dead processes\' locks');
+      failing = true;
+    }
+    if (stopped) return;
+    timer = setTimeout(() => void tick(), heartbeats.intervalMs);
+    timer.unref();
+  };
+  await tick();
+  return {
+    heartbeats,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+    remove: () => heartbeats.remove(),
+  };
+}
+
+/**
+ * The job locks and leases of the processes found dead at the database's time `now`. Each lock is released only as it
+ * was seen (same owner, same lockedAt), and only while its owner has still not beaten since: one that changed hands
+ * meanwhile, or a process that was only paused, keeps its own. A released job is due at once, as Agenda makes a job
+ * whose lock expired: a round cut off resumes from its saved progress.
+ */
+async function releaseStaleProcessLocks(heartbeats: ProcessHeartbeats, db: Db, collections: Pick<Collections, 'leases'>, logger: Logger, now: Date): Promise<void> {
+  const jobs = db.collection<{ lockedAt?: Date | null; lastModifiedBy?: string | null; nextRunAt?: Date | null }>(COLLECTIONS.agendaJobs);
+  for (const dead of await heartbeats.dead(now)) {
+    const locked = await jobs.find({ lastModifiedBy: dead._id, lockedAt: { $ne: null } }, { projection: { lockedAt: 1 } }).toArray();
+    if (!(await heartbeats.stillDead(dead))) continue;
+    let released = 0;
+    for (const job of locked) {
+      released += (await jobs.updateOne({ _id: job._id, lastModifiedBy: dead._id, lockedAt: job.lockedAt }, { $set: { lockedAt: null, nextRunAt: new Date() } })).modifiedCount;
+    }
+    const leases = await releaseLeasesOf(collections.leases, dead._id);
+    await heartbeats.markReleased(dead);
+    logger.warn(
+      { event: 'stale-process-locks-released', process: dead._id, host: dead.host, pid: dead.pid, heartbeatAt: dead.heartbeatAt.toISOString(), jobs: released, leases },
+      'a calbot on this database stopped beating: its job locks and leases released',
+    );
+  }
+  await heartbeats.forgetOld(now);
 }
 
 /**

@@ -246,6 +246,25 @@ export interface LeaseDoc {
   expiresAt: Date;
 }
 
+/**
+ * A running calbot process, kept fresh by it every heartbeat interval and deleted when it stops cleanly: on a database
+ * several calbots share (MONGODB_URI), a record whose heartbeat is long overdue is a process that died (SIGKILL, a lost
+ * node), whose job locks and leases the others release (scheduler.ts). A lock whose owner has no record at all (an
+ * older calbot) only lapses with its lifetime.
+ */
+export interface ProcessHeartbeatDoc {
+  _id: string; // the process's scheduler name: Agenda's lastModifiedBy on its job locks, the owner of its sync leases
+  host: string;
+  pid: number;
+  startedAt: Date;
+  /** The database server's time of the last heartbeat ($currentDate), so the hosts' clocks need not agree. */
+  heartbeatAt: Date;
+  /** How often this process beats: others call it dead after a few of them missed. */
+  intervalMs: number;
+  /** Declared dead and its locks released; a heartbeat after that (it was only paused) makes it false again. */
+  released: boolean;
+}
+
 export const COLLECTIONS = {
   chatUsers: 'chatUsers',
   accounts: 'accounts',
@@ -259,6 +278,7 @@ export const COLLECTIONS = {
   noticeClaims: 'noticeClaims',
   keyChecks: 'keyChecks',
   pendingConnections: 'pendingConnections',
+  processHeartbeats: 'processHeartbeats',
   /** Agenda's own collection (through @agendajs/mongo-backend), on the same database. */
   agendaJobs: 'agendaJobs',
 } as const;
@@ -295,6 +315,7 @@ export interface Collections {
   noticeClaims: Collection<NoticeClaimDoc>;
   keyChecks: Collection<KeyCheckDoc>;
   pendingConnections: Collection<PendingConnectionDoc>;
+  processHeartbeats: Collection<ProcessHeartbeatDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -311,6 +332,7 @@ export function collections(db: Db): Collections {
     noticeClaims: db.collection<NoticeClaimDoc>(COLLECTIONS.noticeClaims),
     keyChecks: db.collection<KeyCheckDoc>(COLLECTIONS.keyChecks),
     pendingConnections: db.collection<PendingConnectionDoc>(COLLECTIONS.pendingConnections),
+    processHeartbeats: db.collection<ProcessHeartbeatDoc>(COLLECTIONS.processHeartbeats),
   };
 }
 

@@ -132,3 +132,16 @@ export class Leases {
     if (this.owedReleases.size > 0) this.retryReleasesSoon();
   }
 }
+
+/**
+ * The leases `owner` holds, removed one by one by their token: a process other calbots found dead (its heartbeat long
+ * overdue, see ProcessHeartbeats), whose sync leases would otherwise keep its users' rounds from everyone until they
+ * expire (10 minutes). A lease taken since by anyone else has another owner and token, and is left alone.
+ */
+export async function releaseLeasesOf(collection: Collection<LeaseDoc>, owner: string): Promise<number> {
+  let released = 0;
+  for (const holding of await collection.find({ owner }, { projection: { _id: 1 } }).toArray()) {
+    released += (await collection.deleteOne({ _id: holding._id, owner })).deletedCount;
+  }
+  return released;
+}

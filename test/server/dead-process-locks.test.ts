@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCalbot, type Calbot } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { COLLECTIONS } from '../../src/store/collections.js';
+import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
+import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
+import { at, connectedUser, SYNC_ENV, waitForState, type ConnectedUser } from '../sync/sync-support.js';
+
+/** Beats of the calbots started here: another is dead once four are missed (800 ms), against a 10-minute lock lifetime. */
+const HEARTBEAT_MS = 200;
+
+/**
+ * Calbots sharing one database as MONGODB_URI users run them (not the embedded database, where start-up releases every
+ * lock): the harness's calbot and the ones started here, all real (restify, botbuilder, MSAL, the Graph client,
+ * Agenda), with Microsoft's cloud faked. One of them dies holding a user's round: its heartbeat stops and its job lock
+ * and sync lease stay, as after a SIGKILL.
+ */
+describe('a calbot that dies holding a round, on a database calbots share', () => {
+  let h: CloudHarness;
+  const started: Calbot[] = [];
+  const logger = createLogger(process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent');
+  const deltaPath = '/me/calendarView/delta';
+
+  const startAnother = async (name: string) => {
+    const calbot = await startCalbot({ ...h.calbot.config, port: 0 }, logger, { store: h.store, host: '127.0.0.1', scheduler: { name, processEveryMs: 200 }, heartbeatMs: HEARTBEAT_MS });
+    started.push(calbot);
+    return calbot;
+  };
+  const job = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
+  const lease = (userKey: string) => h.store.collections.leases.findOne({ key: syncLeaseKey(userKey) });
+
+  beforeAll(async () => {
+    h = await startCloudHarness(SYNC_ENV, 'dead_locks');
+  }, 30_000);
+  afterAll(async () => {
+    for (const calbot of started) await calbot.stop();
+    await h?.close();
+  });
+
+  /** `calbot` runs the user's next round, which waits on Graph's first answer until released. */
+  async function roundHeldBy(calbot: Calbot, user: ConnectedUser): Promise<{ release(): void }> {
+    const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
+    await calbot.syncJobs.requestRun(user.userKey);
+    await hold.held;
+    expect((await lease(user.userKey))?.owner).toBe(calbot.scheduler.attrs.name);
+    expect((await job(user.userKey))?.lastModifiedBy).toBe(calbot.scheduler.attrs.name);
+    // Held requests wait on; those made from here on are answered.
+    h.graph.holdRequests({ oid: 'nobody' });
+    return hold;
+  }
+
+  test('its user is synced by another calbot within a few heartbeats, not when its lock expires (10 minutes)', async () => {
+    const user = await connectedUser(h, 'Di Dead');
+    const dying = await startAnother('calbot-dying');
+    const hold = await roundHeldBy(dying, user);
+    try {
+      h.graph.addEvent(user.microsoft.oid, { subject: 'After the crash', start: at(1, 9), end: at(1, 10) });
+      const before = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!;
+      // Dead: no more beats, no more jobs, its lock and lease left as they are.
+      dying.liveness.stop();
+      await dying.scheduler.drain(1);
+      const diedAt = Date.now();
+      const survivor = await startAnother('calbot-survivor');
+
+      const state = await waitForState(h, user.userKey, (s) => s.roundsCompleted > before.roundsCompleted && s.status === 'idle', 20_000);
+      expect(Date.now() - diedAt).toBeLessThan(15_000);
+      expect(state.lastCounts).toMatchObject({ added: 1 });
+      expect(await h.store.collections.events.countDocuments({ userKey: user.userKey, subject: 'After the crash' })).toBe(1);
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-dying' })).toMatchObject({ released: true });
+      // The live ones keep theirs.
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: survivor.scheduler.attrs.name })).toMatchObject({ released: false });
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: h.calbot.scheduler.attrs.name })).toMatchObject({ released: false });
+      await h.connector.waitFor(1, (r) => r.conversationId === user.chat.conversationId && /^New: After the crash/.test(r.activity.text ?? ''));
+    } finally {
+      hold.release();
+    }
+  }, 60_000);
+
+  test('a live calbot whose round is slow keeps its lock and lease, however long past the heartbeat window', async () => {
+    const user = await connectedUser(h, 'Sl Slow');
+    const slow = await startAnother('calbot-slow');
+    h.graph.resetCounters();
+    const hold = await roundHeldBy(slow, user);
+    const locked = await job(user.userKey);
+    const held = await lease(user.userKey);
+    try {
+      await startAnother('calbot-watcher');
+      // Many heartbeat windows: each calbot looks at every beat.
+      await sleep(10 * 4 * HEARTBEAT_MS);
+      expect(await job(user.userKey)).toMatchObject({ lockedAt: locked!.lockedAt, lastModifiedBy: 'calbot-slow' });
+      expect(await lease(user.userKey)).toMatchObject({ _id: held!._id, owner: 'calbot-slow' });
+      expect(h.graph.requests.filter((r) => r.oid === user.microsoft.oid && r.path.endsWith(deltaPath))).toHaveLength(1);
+    } finally {
+      hold.release();
+    }
+    await waitForState(h, user.userKey, (s) => s.roundsCompleted >= 2 && s.status === 'idle');
+  }, 60_000);
+
+  test('a lock whose owner never wrote a heartbeat (an older calbot) is left to its lifetime', async () => {
+    const user = await connectedUser(h, 'Ol Older');
+    // Its first round's lease released (just after the round's end).
+    for (let i = 0; i < 100 && (await lease(user.userKey)); i++) await sleep(50);
+    const lockedAt = new Date(Date.now() - 60_000);
+    await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { lockedAt, lastModifiedBy: 'calbot-1-older', nextRunAt: new Date() } });
+    await h.store.collections.leases.insertOne({ _id: 'older-holding', key: syncLeaseKey(user.userKey), owner: 'calbot-1-older', acquiredAt: lockedAt, expiresAt: new Date(Date.now() + 9 * 60_000) });
+    const rounds = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!.roundsCompleted;
+    await startAnother('calbot-new');
+    await sleep(10 * 4 * HEARTBEAT_MS);
+    expect(await job(user.userKey)).toMatchObject({ lockedAt, lastModifiedBy: 'calbot-1-older' });
+    expect(await lease(user.userKey)).toMatchObject({ _id: 'older-holding', owner: 'calbot-1-older' });
+    expect((await h.store.collections.syncStates.findOne({ _id: user.userKey }))!.roundsCompleted).toBe(rounds);
+  }, 60_000);
+});
