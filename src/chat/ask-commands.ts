@@ -7,9 +7,10 @@ import { answerContextFor } from '../store/answer-context.js';
 import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.js';
 import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
-import { clockTime, type ClockStyle } from './date-text.js';
+import { clockTime, shortDate, type ClockStyle } from './date-text.js';
 import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
-import { dayOfQuestion, isScheduleQuestion, matchesSubject, parseQuestion, readsDayFirst, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
+import { LastQuestions } from './follow-up.js';
+import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -51,6 +52,8 @@ export interface AskPrefetch {
   now: Date;
   likely: { zone: string; question: Question | UnsupportedSpan } | undefined;
   dayReads: DayReads | undefined;
+  /** The user's last question, which a follow-up ("and friday?") asks again: this process's memory (LastQuestions). */
+  last: LastQuestion | undefined;
 }
 
 export const FIRST_SYNC_TEXT = "I'm still syncing your calendar for the first time; ask again in a minute.";
@@ -73,6 +76,7 @@ export function userZone(user: Pick<ChatUserDoc, 'timeZoneOverride' | 'clientTim
 export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
   const { collections, auth, logger } = deps;
   const clock = deps.now ?? (() => new Date());
+  const lastQuestions = new LastQuestions(clock);
 
   const notConnected = async (turn: TurnContext, user: ChatUserDoc) => {
     if (!auth) {
@@ -128,15 +132,17 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         // The zone Teams sends with the message is nearly always the one the answer is in: the days the question
         // needs there are read now, beside the chat user (and the answer context it carries), not after it.
         const likelyZone = resolveUserZone({ client: clientTimeZoneOf(turn.activity) });
-        const likely = parseQuestion(text, now, likelyZone, questionOptions(turn));
+        const last = lastQuestions.get(userKey);
+        const likely = parseQuestion(text, now, likelyZone, questionOptions(turn, last));
         const dayReads = likely && likely.kind !== 'unsupported' ? prefetchDays(collections, userKey, likely.kind === 'free-at' ? { ...likely, range: rangeRead(likely, likelyZone) } : likely, now, likelyZone) : undefined;
-        return { now, likely: likely && { zone: likelyZone, question: likely }, dayReads };
+        return { now, likely: likely && { zone: likelyZone, question: likely }, dayReads, last };
       },
-      async run(turn, user, { text }, { now, likely, dayReads }) {
+      async run(turn, user, { text }, { now, likely, dayReads, last }) {
         const { account, syncState } = await answerContextFor(collections, user);
         const zone = userZone(user, account);
         const style = account?.clockStyle;
-        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone, questionOptions(turn));
+        const question = likely?.zone === zone ? likely.question : parseQuestion(text, now, zone, questionOptions(turn, last));
+        if (question && question.kind !== 'unsupported') lastQuestions.set(user._id, lastQuestionOf(question, zone));
         // No calendar can answer it, connected or not.
         if (question?.kind === 'unsupported') return void (await turn.sendActivity({ text: unsupportedSpanText(question), textFormat: 'plain' }));
         const freshness = calendarFreshness({ account, syncState, now, zone, clock: style, syncIntervalMs: deps.syncIntervalMs });
@@ -168,9 +174,16 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
             return;
           }
           if (coverage.kind === 'partly') {
-            if (question.kind === 'next' && question.within) asked = { ...question, within: { ...question.within, range: coverage.range } };
-            else if (question.kind !== 'next' && question.kind !== 'now') asked = { ...question, range: coverage.range };
-            windowNote = coverage.note;
+            if (question.kind === 'next' && question.ended && question.within) {
+              // "when is my last meeting with sam" looks back over the synced days, whichever they are: no note, and
+              // the answer names the first of them ("No meetings matching "sam" since Mon 2 Nov").
+              const since = shortDate(DateTime.fromJSDate(coverage.range.start, { zone: luxonZone(zone) }), DateTime.fromJSDate(now, { zone: luxonZone(zone) }));
+              asked = { ...question, within: { range: coverage.range, label: `Since ${since}`, phrase: `since ${since}` } };
+            } else {
+              if (question.kind === 'next' && question.within) asked = { ...question, within: { ...question.within, range: coverage.range } };
+              else if (question.kind !== 'next' && question.kind !== 'now') asked = { ...question, range: coverage.range };
+              windowNote = coverage.note;
+            }
           }
         }
         const calendar = storedCalendar(collections, user._id, syncState, dayReads);
@@ -204,16 +217,26 @@ export async function answerQuestion(
       const { count, asked, subject, after, within } = question;
       if (question.last && within) {
         // "when's my last meeting", "what time do I finish": the meeting that ends last that day, begun or not, as
-        // "next meeting" picks meetings (not declined, cancelled, free or all-day).
-        const found = (await eventsBetween(calendar, within.range, zone)).filter((event) => !event.isAllDay && blocksTime(event) && (!subject || matchesSubject(subject, event)));
+        // "next meeting" picks meetings (not declined, cancelled, free or all-day). "when is my last meeting with sam"
+        // (`ended`): the last one that is over.
+        const found = (await eventsBetween(calendar, within.range, zone)).filter(
+          (event) => !event.isAllDay && blocksTime(event) && (!subject || matchesSubject(subject, event)) && (!question.ended || event.end.getTime() <= now.getTime()),
+        );
         const last = found.reduce<DisplayEvent | undefined>((latest, event) => (!latest || event.end > latest.end || (event.end.getTime() === latest.end.getTime() && event.start > latest.start) ? event : latest), undefined);
-        return renderNextAnswer({ zone, now, events: last ? [last] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, last: true, ...extras });
+        return renderNextAnswer({ zone, now, events: last ? [last] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, last: true, ended: question.ended, ...extras });
       }
       if (within) {
         // "next meeting tomorrow": the first meetings of that day (from now, today), as "next meeting" picks them.
         const from = within.range.start;
         const found = (await eventsBetween(calendar, within.range, zone)).filter((event) => isUpcomingMeeting(event, from) && (!subject || matchesSubject(subject, event)));
         const on = { label: within.label, phrase: within.phrase };
+        // "when do I start" once today's meetings are over: the next working day's first, and that today's are over.
+        const onward = found.length === 0 && question.onward ? await nextWorkingDayOf(calendar, within.range, zone, context.workingHours ?? DEFAULT_WORKING_HOURS, now) : undefined;
+        if (onward) {
+          const first = onward.events.filter((event) => isUpcomingMeeting(event, onward.day.range.start) && (!subject || matchesSubject(subject, event)));
+          const day = { label: onward.day.label, phrase: onward.day.phrase };
+          return renderNextAnswer({ zone, now, events: first.slice(0, count), count, subject: subject?.text, within: day, note: 'You have no more meetings today.', ...extras });
+        }
         return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, ...extras });
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
@@ -242,7 +265,9 @@ export async function answerQuestion(
       // None then: when that day it is instead ("is my standup at 9", and it is at 9:30).
       const elsewhere = subject && matching.length === 0 ? read.filter((event) => !events.includes(event) && isMeeting(event) && matchesSubject(subject, event)) : undefined;
       const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)), elsewhere };
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, ...named, ...extras });
+      // "can I meet with sam at 3": the user's own time; Sam's calendar is not one calbot reads.
+      const note = question.proposedWith ? `I can see only your calendar, not ${possessive(question.proposedWith)}.` : undefined;
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, note, ...named, ...extras });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);
@@ -293,9 +318,16 @@ function rangeRead(question: Extract<Question, { kind: 'free-at' }>, zone: strin
   return { start: day.toJSDate(), end: end > question.range.end ? end : question.range.end };
 }
 
+/** "Sam's", "the design team's": whose calendar calbot does not see, as typed but with names capitalized. */
+function possessive(name: string): string {
+  const words = name.split(' ').map((word) => (['the', 'my', 'our', 'a', 'an'].includes(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)));
+  const whole = words.join(' ');
+  return /s$/i.test(whole) ? `${whole}'` : `${whole}'s`;
+}
+
 /** How to read the question's numeric dates: in the order of the locale the client sends with the message. */
-function questionOptions(turn: TurnContext): QuestionOptions {
-  return { dayFirst: readsDayFirst(turn.activity.locale) };
+function questionOptions(turn: TurnContext, last: LastQuestion | undefined): QuestionOptions {
+  return { dayFirst: readsDayFirst(turn.activity.locale), last };
 }
 
 function localTime(now: Date, zone: string, clock: ClockStyle | undefined): string {

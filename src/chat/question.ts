@@ -23,12 +23,16 @@ export type { TimeRange } from './free-slots.js';
  *   begun): `label` names it as an agenda would ("Tomorrow · Fri 27 Nov"), `phrase` fits a sentence ("tomorrow").
  *   With `last` ("when's my last meeting", "what time do I finish today", "my last meeting tomorrow"), `within` is the
  *   whole day (or span) and the answer is its last meeting, the one ending last, whether or not it has begun.
- *   With `length` ("how long is my next meeting"), the answer says how long the one meeting is.
+ *   With `length` ("how long is my next meeting"), the answer says how long the one meeting is. With `onward` ("when
+ *   do I start", no day named: today's first meeting from now), none left today means the next working day's first.
+ *   With `ended` ("when is my last meeting with sam", no day named), `within` is the synced days gone by and the
+ *   answer the most recent meeting of them that has ended.
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
  *   the answer's yes or no answers the question that was put. With `subject` (asked the busy way: "do I have a call
- *   with bob at 3", "is my standup at 9"), the yes or no is about the meetings it matches.
+ *   with bob at 3", "is my standup at 9"), the yes or no is about the meetings it matches. With `proposedWith`
+ *   ("can I meet with sam at 3": "sam"), the user's own time is asked about, and the answer says calbot cannot see theirs.
  * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
  *   starts at now (rounded up to 5 minutes), because past gaps are no use. With `named` ("when's my next break"), a
  *   meeting it matches that starts in the range answers instead, the first one (a "Coffee break" in the calendar);
@@ -39,9 +43,9 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true }
   | { kind: 'now' }
-  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter }
+  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true };
 
 /**
@@ -652,6 +656,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
   const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today);
+  // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
+  const follow = followUp(normalized, now, zone, here, today, options);
+  if (follow) return follow;
   // "how long is my next standup": read as "my next standup", which is all it needs (HOW_LONG's words are no lead of "next").
   if (HOW_LONG.test(normalized)) {
     const next = parseQuestion(normalized.replace(HOW_LONG, ''), now, zone, options);
@@ -704,6 +711,13 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
   const time = week || dates || during ? undefined : timeOfDay(t, found, part);
 
+  // "when do I start" with no day named (normalized to "first meeting"; typed so, it stays today's agenda): today's
+  // first meeting from now, and once today's are over the next working day's (the answer looks on).
+  if (normalized === 'first meeting' && !/\bfirst\b/i.test(text)) {
+    const rest = restOf(dayRange(today, today), here, today);
+    return { kind: 'next', count: 1, within: { range: { start: here.toJSDate(), end: rest.end.toJSDate() }, label: rest.label, phrase: rest.phrase }, onward: true };
+  }
+
   if (reading.firstWithin) {
     const within = nextWithin(t, { week, dates, day, during, time, part }, here, today);
     if (within) return { kind: 'next', ...reading.firstWithin, ...within };
@@ -715,6 +729,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (LAST_ASKED.test(t) && !PAST_ASKED.test(t) && !time && !during) {
     const whole = week ?? dates ?? (part ? partOfDay(day ?? today, part, today) : dayRange(day ?? today, today));
     const named = namedMeetings(normalized);
+    // "when is my last meeting with sam", no day named: the most recent one with them that has ended, in the synced days
+    // gone by ("last meeting today with sam" is today's last).
+    if (named?.subject.people && !week && !dates && !day && !part) {
+      const since = today.minus({ days: PAST_DAYS_LOOKED });
+      return { kind: 'next', count: 1, last: true, ended: true, subject: named.subject, within: { range: { start: since.toJSDate(), end: now }, label: `Last ${PAST_DAYS_LOOKED} days`, phrase: `in the last ${PAST_DAYS_LOOKED} days` } };
+    }
     const last: Question = { kind: 'next', count: 1, last: true, within: { range: { start: whole.start.toJSDate(), end: whole.end.toJSDate() }, label: whole.label, phrase: whole.phrase } };
     if (named) last.subject = named.subject;
     return last;
@@ -734,8 +754,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
   const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && WHAT_LIST_AT.test(t))) && !PROPOSES.test(t);
   const howBusy = !time && HOW_BUSY.test(t);
-  if ((FREE.test(t) && !howBusy) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt || TIME_SUITS.test(t)))) {
-    const asks = NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
+  // "can I meet with sam at 3": whether the user is free then; calbot sees no one else's calendar (the answer says so).
+  const proposedWith = time ? proposedName(t) : undefined;
+  if ((FREE.test(t) && !howBusy) || breakAsked || (time && (IN_MEETING.test(t) || HAVE_MEETING.test(t) || named || whatAt || TIME_SUITS.test(t) || proposedWith))) {
+    const asks = proposedWith ? 'free' : NOT_FREE.test(t) ? 'busy' : NOT_BUSY.test(t) ? 'free' : (ASKS_BUSY.test(t) && !ASKS_FREE.test(t)) || ((named || whatAt) && !FREE.test(t)) ? 'busy' : 'free';
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
@@ -756,6 +778,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       const question: Question = { kind: 'free-at', range: { start: range.start.toJSDate(), end: range.end.toJSDate() }, label: dayLabel(range.start, today), asks };
       // "do I have a call with bob at 3", "is my standup at 9": whether that meeting is then. Not "am I free to meet
       // with bob at 3" or "am I busy with work at 3", which ask about any meeting.
+      if (proposedWith) return { ...question, proposedWith };
       return named && asks === 'busy' && !FREE.test(t) ? { ...question, subject: named.subject } : question;
     }
     const span = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
@@ -1311,6 +1334,124 @@ function utcDayOf(now: Date): DateTime {
 export interface QuestionOptions {
   /** Numeric dates are day first ("12/3" is 12 March), as in the user's locale (readsDayFirst); else month first. */
   dayFirst?: boolean;
+  /** The user's last question (lastQuestionOf), which a follow-up ("and friday?", "and at 4?") asks again (followUp). */
+  last?: LastQuestion | undefined;
+}
+
+/** How far back "when is my last meeting with sam" looks: the synced window's past (SYNC_PAST_DAYS' default). */
+export const PAST_DAYS_LOOKED = 21;
+
+/**
+ * What a follow-up needs of the question before it: what kind it was ("first" and "last" are `next` within a day),
+ * the local date it was about (`day`, yyyy-mm-dd: "and at 4?" keeps it), and what it was asked of: the meetings named,
+ * the way a yes/no was put and the time it asked about (`range`: "am I free at 3", then "and friday?", is 15:00 there).
+ */
+export interface LastQuestion {
+  kind: 'agenda' | 'free-slots' | 'free-at' | 'first' | 'last' | 'next' | 'now';
+  day?: string;
+  subject?: SubjectFilter;
+  asks?: 'free' | 'busy';
+  range?: TimeRange;
+  named?: SubjectFilter;
+}
+
+/** What a follow-up keeps of `question` (answered in `zone`). */
+export function lastQuestionOf(question: Question, zone: string): LastQuestion {
+  const dayOf = (range: TimeRange) => DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).toISODate() ?? undefined;
+  switch (question.kind) {
+    case 'now':
+      return { kind: 'now' };
+    case 'next':
+      if (!question.within) return { kind: 'next', ...(question.subject ? { subject: question.subject } : {}) };
+      return { kind: question.last ? 'last' : 'first', ...(question.ended ? {} : { day: dayOf(question.within.range) }), ...(question.subject ? { subject: question.subject } : {}) };
+    case 'free-at':
+      return { kind: 'free-at', day: dayOf(question.range), asks: question.asks, range: question.range, ...(question.subject ? { subject: question.subject } : {}) };
+    case 'free-slots':
+      return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}) };
+    case 'agenda':
+      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject } : {}) };
+  }
+}
+
+/** What starts a follow-up: "and friday?", "what about 3pm", "how about next week", "and on monday", "and at 4?". */
+const FOLLOW_UP = /^(?:(?:ok|okay|so|then|but) )?(?:and|what about|how about|and what about|and how about|what of|hows about)(?: on| for)? (.+)$/;
+/** The words of a follow-up besides a day and a time ("and friday?", "what about the 3rd at 2"). */
+const FOLLOW_UP_GLUE = new Set(['the', 'and', 'or', '&', 'of', 'then', 'instead']);
+/** A word that names a day or a span, not only a time: "and at 4?" alone keeps the last question's day. */
+const DAY_WORD =
+  /^(?:today|tomorrow|yesterday|overmorrow|ago|this|next|last|coming|days?|weeks?|weekends?|fortnight|months?|mornings?|afternoons?|evenings?|tonight|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{1,2}(?:st|nd|rd|th))$/;
+
+/**
+ * A follow-up: an opener (FOLLOW_UP) and then only a day and/or a time. With the last question (`options.last`), its
+ * kind again for that day ("free time tomorrow", "and friday?": free time on Friday); a time asks whether the user is
+ * free then, on the day named or else on the last question's day ("am I free tomorrow at 3", "and at 4?"), the busy
+ * way if it was asked so. Without one (another calbot answered it, or it is forgotten): a day alone is that day's
+ * agenda, a time "am I free then" (today, unless a day is named). Undefined when `t` is no follow-up.
+ */
+function followUp(t: string, now: Date, zone: string, here: DateTime, today: DateTime, options: QuestionOptions): Question | undefined {
+  const match = FOLLOW_UP.exec(t);
+  if (!match) return undefined;
+  const rest = match[1]!;
+  const words = rest.split(' ');
+  if (!words.every((word) => WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word))) return undefined;
+  const { last } = options;
+  const read = (question: string) => {
+    const read = parseQuestion(question, now, zone, { ...options, last: undefined });
+    return read && read.kind !== 'unsupported' ? read : undefined;
+  };
+  const asks = last?.kind === 'free-at' ? last.asks! : last?.kind === 'now' ? 'busy' : 'free';
+  const timed = read(`am i ${asks} ${rest}`);
+  const dayNamed = words.some((word) => DAY_WORD.test(word));
+  if (timed?.kind === 'free-at') {
+    const subject = last?.kind === 'free-at' && asks === 'busy' && last.subject ? { subject: last.subject } : {};
+    if (dayNamed || !last?.day) return { ...timed, ...subject };
+    return { ...timed, ...onDay(timed.range, last.day, zone, today), ...subject };
+  }
+  if (!dayNamed) return undefined;
+  const agenda = read(`whats on ${rest}`);
+  if (agenda?.kind !== 'agenda') return agenda;
+  const subject = last?.subject ? { subject: last.subject } : {};
+  switch (last?.kind) {
+    case 'free-slots': {
+      const slots = read(`free time ${rest}`);
+      return slots?.kind === 'free-slots' && last.named ? { ...slots, named: last.named } : slots;
+    }
+    case 'free-at':
+      // "am I free at 3", then "and friday?": 3 o'clock on Friday; a span of days, its free time.
+      if (agenda.days === 1 && last.range) return { kind: 'free-at', asks, ...onDay(last.range, DateTime.fromJSDate(agenda.range.start, { zone: luxonZone(zone) }).toISODate()!, zone, today), ...subject };
+      return read(`free time ${rest}`);
+    case 'first':
+    case 'next':
+    case 'last': {
+      const next = read(`${last.kind === 'last' ? 'last' : 'first'} meeting ${rest}`);
+      return next?.kind === 'next' ? { ...next, ...subject } : next;
+    }
+    case 'agenda':
+      return { ...agenda, ...subject };
+    default:
+      return agenda;
+  }
+}
+
+/** `range`'s times of day on the local date `day` (yyyy-mm-dd), and its label. */
+function onDay(range: TimeRange, day: string, zone: string, today: DateTime): { range: TimeRange; label: string } {
+  const from = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) });
+  const start = DateTime.fromISO(day, { zone: luxonZone(zone) }).set({ hour: from.hour, minute: from.minute });
+  return { range: { start: start.toJSDate(), end: start.plus({ milliseconds: range.end.getTime() - range.start.getTime() }).toJSDate() }, label: dayLabel(start, today) };
+}
+
+/** "can I meet with sam at 3", "could we catch up with bob tomorrow at 2": who the meeting proposed is with, as typed. */
+const MEET_PROPOSED = /^(?:(?:can|could|shall|should|may|might) (?:i|we)|is it ok to) (?:meet|see|catch up|talk|chat|have a (?:meeting|call|chat)|set up a (?:meeting|call))(?: up)? with (.+)$/;
+
+function proposedName(t: string): string | undefined {
+  const match = MEET_PROPOSED.exec(t);
+  if (!match) return undefined;
+  const name: string[] = [];
+  for (const word of match[1]!.split(' ')) {
+    if (WHEN_WORD.test(word) || name.length >= MAX_NAME_WORDS) break;
+    name.push(word);
+  }
+  return name.length > 0 ? name.join(' ') : undefined;
 }
 
 /**

@@ -212,6 +212,10 @@ export interface NextInput extends AnswerExtras {
   last?: boolean | undefined;
   /** "how long is my next meeting": the summary says how long the one meeting is, not only when it starts. */
   length?: boolean | undefined;
+  /** With `last`: the meeting is over ("when is my last meeting with sam"), and the summary says which day it was. */
+  ended?: boolean | undefined;
+  /** A sentence said before the answer ("You have no more meetings today." when "when do I start" looks on). */
+  note?: string | undefined;
 }
 
 /**
@@ -229,14 +233,18 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const first = events[0];
   if (!first) {
     const summary = within ? `No meetings${matching} ${within.phrase}.` : matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
-    return renderAnswer({ header, summary, groups: [], ...footnoteOf(input) });
+    return renderAnswer({ header, summary: withNote(input.note, summary), groups: [], ...footnoteOf(input) });
   }
   const local = localClock(zone);
   if (count === 1) {
     const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
-    const ends = input.last && `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`;
+    const ends =
+      input.last &&
+      (input.ended
+        ? `Your last meeting${matching} was ${sentenceDay(relativeDay(day, now, zone))}; it ended at ${clockTime(local(first.end), input.clock)}.`
+        : `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`);
     const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
-    const summary = ends || `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`;
+    const summary = withNote(input.note, ends || `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`);
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
@@ -262,6 +270,16 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const when = startsIn(first.start, now, zone);
   const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;
   return renderAnswer({ header, summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
+}
+
+/** `summary` after `note`, when there is one. */
+function withNote(note: string | undefined, summary: string): string {
+  return note ? `${note} ${summary}` : summary;
+}
+
+/** relativeDay inside a sentence: "today", "on Tue 24 Nov". */
+function sentenceDay(day: string): string {
+  return day === 'Today' || day === 'Tomorrow' ? day.toLowerCase() : `on ${day}`;
 }
 
 /** "in the next 60 days": how far a search ahead went; the synced part of the calendar when that is all of it. */
@@ -329,6 +347,8 @@ export interface FreeAtInput extends AnswerExtras {
    * 9:30), in start order. The answer says when they are rather than a bare no, which reads as "no standup today".
    */
   elsewhere?: readonly DisplayEvent[] | undefined;
+  /** A sentence said after the answer ("I can see only your calendar, not Sam's."). */
+  note?: string | undefined;
 }
 
 /** Times "No: "standup" is at ..." lists; a day with more of them says how many more (the card lists them all). */
@@ -359,7 +379,8 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const hours = input.workingHours ?? DEFAULT_WORKING_HOURS;
   const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);
   const outside = working === 0 ? "That's outside your working hours" : working < range.end.getTime() - range.start.getTime() ? 'Part of it is outside your working hours' : '';
-  const summary = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone, input.clock)}).` : answer;
+  const said = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone, input.clock)}).` : answer;
+  const summary = input.note ? `${said} ${input.note}` : said;
   const rows = (events: readonly DisplayEvent[]) => events.map((event) => eventRow(event, day, local, false, input.clock));
   // Nothing matching then: those named at other times that day, and what is in the way then, each under its own label.
   const groups: Group[] = busy

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { DateTime } from 'luxon';
-import { isScheduleQuestion, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question, type UnsupportedSpan } from '../../src/chat/question.js';
+import { isScheduleQuestion, lastQuestionOf, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question, type UnsupportedSpan } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -792,7 +792,8 @@ const rows: Row[] = [
   ['meetings that conflict with each other this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
   ['any conflicts with sam tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   // a meeting proposed, not named; "with" and "about" in their ordinary senses
-  ['can i meet with sam at 3', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
+  ['can i meet with sam at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['could we catch up with bob tomorrow at 2pm', L, 'free-at', '2026-11-27T14:00', '2026-11-27T14:30', null],
   ['do i have time for a call with bob at 3', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['do i have room for a meeting with sam tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['with regards to tomorrow whats on', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
@@ -947,6 +948,21 @@ const rows: Row[] = [
   ['what time do I finish today?', L, 'next', undefined, undefined, null],
   ['my last call with sam tomorrow', L, 'next', undefined, undefined, 'sam'],
   ['when was my last meeting with sam', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'sam'],
+  // with a person and no day, the last one that has ended, in the synced days gone by; with a day, that day's last
+  ['when is my last meeting with sam', L, 'next', undefined, undefined, 'sam'],
+  ['last meeting today with sam', L, 'next', undefined, undefined, 'sam'],
+  // when the day starts, no day named: today's first meeting from now (the answer looks on once they are over)
+  ['when do i start', L, 'next', undefined, undefined, null],
+  ['when does my day begin?', L, 'next', undefined, undefined, null],
+  // follow-ups with no last question (another calbot answered it, or it is forgotten): a day is its agenda, a time
+  // whether the user is free then, today unless a day is named
+  ['and tomorrow?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['and next week?', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['and at 4?', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30'],
+  ['how about 3pm', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['what about monday at 2', L, 'free-at', '2026-11-30T14:00', '2026-11-30T14:30'],
+  ['and on friday at noon?', L, 'free-at', '2026-11-27T12:00', '2026-11-27T12:30'],
+  ['ok and at 9?', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
   ['what did i have last week', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
 ];
 
@@ -1287,6 +1303,64 @@ describe('parseQuestion', () => {
     expect(question).toMatchObject({ kind: 'next', count: 1, last: true, within: { label, phrase } });
     const local = (date: Date) => DateTime.fromJSDate(date, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
     expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
+  });
+
+  // A follow-up asks the last question again: its kind, for the day or at the time named; a time alone keeps its day.
+  it.each([
+    ['free time tomorrow', 'and monday?', 'free-slots', '2026-11-30T00:00', '2026-12-01T00:00'],
+    ['free time tomorrow', 'what about next week', 'free-slots', '2026-11-30T00:00', '2026-12-07T00:00'],
+    ['when am i free on monday', 'and on tuesday?', 'free-slots', '2026-12-01T00:00', '2026-12-02T00:00'],
+    ['am i free tomorrow at 3', 'and at 4?', 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
+    ['am i free tomorrow at 3', 'how about 9:30', 'free-at', '2026-11-27T09:30', '2026-11-27T10:00'],
+    ['am i free tomorrow at 3', 'and monday?', 'free-at', '2026-11-30T15:00', '2026-11-30T15:30'],
+    ['am i free tomorrow at 3', 'what about monday at 2', 'free-at', '2026-11-30T14:00', '2026-11-30T14:30'],
+    ['am i busy on monday at 10', 'and at 11', 'free-at', '2026-11-30T11:00', '2026-11-30T11:30'],
+    ["what's on monday", 'and tuesday?', 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
+    ["what's on monday", 'and at 4?', 'free-at', '2026-11-30T16:00', '2026-11-30T16:30'],
+    ['meetings with sam this week', 'and next week?', 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+    ['first meeting tomorrow', 'and monday', 'next', '2026-11-30T00:00', '2026-12-01T00:00'],
+    ['what time do i finish tomorrow', 'what about monday', 'next', '2026-11-30T00:00', '2026-12-01T00:00'],
+    // what is no follow-up is read as before, the last question or not
+    ['free time tomorrow', 'how about coffee at 3', 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+    ['free time tomorrow', "what's on monday", 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ] as const)('after %j, %j is %s from %s to %s', (before, text, kind, start, end) => {
+    const last = lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone);
+    const question = parseQuestion(text, L.now, L.zone, { last }) as Question;
+    expect(question.kind).toBe(kind);
+    const range = question.kind === 'next' ? question.within!.range : (question as { range: { start: Date; end: Date } }).range;
+    const local = (date: Date) => DateTime.fromJSDate(date, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
+    expect([local(range.start), local(range.end)]).toEqual([`${start}:00`, `${end}:00`]);
+  });
+
+  it('a follow-up keeps what the last question was asked of: its meetings, the busy way round, first or last', () => {
+    const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
+    expect(after('meetings with sam this week', 'and next week?')).toMatchObject({ subject: { text: 'sam' } });
+    expect(after('am i busy on monday at 10', 'and at 11')).toMatchObject({ asks: 'busy' });
+    expect(after('am i free tomorrow at 3', 'and at 4?')).toMatchObject({ asks: 'free', label: 'Tomorrow · Fri 27 Nov' });
+    expect(after('what time do i finish tomorrow', 'what about monday')).toMatchObject({ last: true, within: { label: 'Mon 30 Nov' } });
+    expect(after('first meeting tomorrow', 'and monday')).not.toHaveProperty('last');
+    expect(after("when's my next break", 'and tomorrow?')).toMatchObject({ kind: 'free-slots', named: { text: 'break' } });
+  });
+
+  it('"when do I start" with no day is today\'s first meeting from now, looking on once they are over', () => {
+    const question = parseQuestion('when do I start?', L.now, L.zone) as Extract<Question, { kind: 'next' }>;
+    expect(question).toMatchObject({ kind: 'next', count: 1, onward: true, within: { label: 'Rest of today · Thu 26 Nov' } });
+    expect(question.within!.range).toEqual({ start: L.now, end: new Date('2026-11-27T00:00:00Z') });
+    expect(parseQuestion('what time do i start tomorrow', L.now, L.zone)).not.toHaveProperty('onward');
+  });
+
+  it('"when is my last meeting with sam" is the last one with Sam that has ended, in the 21 days gone by', () => {
+    const question = parseQuestion('when is my last meeting with sam', L.now, L.zone) as Extract<Question, { kind: 'next' }>;
+    expect(question).toMatchObject({ kind: 'next', last: true, ended: true, subject: { text: 'sam', people: true } });
+    expect(question.within!.range).toEqual({ start: new Date('2026-11-05T00:00:00Z'), end: L.now });
+    const today = parseQuestion('last meeting today with sam', L.now, L.zone);
+    expect(today).not.toHaveProperty('ended');
+    expect(today).toMatchObject({ within: { label: 'Today · Thu 26 Nov' } });
+  });
+
+  it('"can I meet with sam at 3" asks whether the user is free then, and says who else it would be with', () => {
+    expect(parseQuestion('can I meet with Sam at 3', L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'free', proposedWith: 'sam' });
+    expect(parseQuestion('can i meet with the design team tomorrow at 2', L.now, L.zone)).toMatchObject({ kind: 'free-at', proposedWith: 'the design team' });
   });
 
   it.each([

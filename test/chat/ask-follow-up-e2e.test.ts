@@ -1,0 +1,120 @@
+import { DateTime } from 'luxon';
+import { FOLLOW_UP_TTL_MS } from '../../src/chat/follow-up.js';
+import { startHarness, teamsUser, type Harness } from '../support/calbot-harness.js';
+import { ask, cardDate, readScheduleCard, rowTitles, seedAccount, seedEvents } from './ask-support.js';
+
+/**
+ * Follow-ups ("and friday?", "and at 4?") and the questions that read a day or a person in a way of their own ("when
+ * do I start", "when is my last meeting with sam", "can I meet with sam at 3"), through /api/messages. The clock is
+ * pinned to a Wednesday at 10:00 in Berlin, so that "tomorrow" and "friday" are working days whatever day it is.
+ */
+const ZONE = 'Europe/Berlin';
+
+describe('follow-up questions and the forms read on their own, end to end', () => {
+  let h: Harness;
+  const realToday = DateTime.now().setZone(ZONE).startOf('day');
+  const wednesday = realToday.plus({ days: ((3 - realToday.weekday + 7) % 7) + 7 }).set({ hour: 10 });
+  const thursday = wednesday.plus({ days: 1 }).startOf('day');
+  const friday = wednesday.plus({ days: 2 }).startOf('day');
+  const date = (day: DateTime) => cardDate(day, wednesday);
+  const ada = teamsUser('Ada Follow', ZONE);
+  const bob = teamsUser('Bob Follow', ZONE);
+
+  beforeAll(async () => {
+    h = await startHarness({}, 'ask-follow-up');
+    h.clock.pin(wednesday.toJSDate());
+    for (const user of [ada, bob]) {
+      await seedAccount(h, user, { mailboxTimeZone: ZONE });
+      await seedEvents(h.store.collections, user, [
+        { subject: `${user.name} Wednesday standup`, start: wednesday.set({ hour: 9 }), minutes: 30 },
+        { subject: `${user.name} Wednesday review`, start: wednesday.set({ hour: 16 }), minutes: 60 },
+        { subject: `${user.name} Thursday planning`, start: thursday.set({ hour: 16 }), minutes: 60 },
+        { subject: `${user.name} Friday workshop`, start: friday.set({ hour: 9 }), minutes: 240 },
+      ]);
+    }
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  afterEach(() => {
+    h.clock.pin(wednesday.toJSDate());
+  });
+
+  it('"free time tomorrow", then "and friday?", is free time on Friday (it was Friday\'s agenda)', async () => {
+    const first = readScheduleCard((await ask(h, 'free time tomorrow', ada)).card);
+    expect(first.header).toBe(`Free time · Tomorrow · ${date(thursday)}`);
+    const then = readScheduleCard((await ask(h, 'and friday?', ada)).card);
+    expect(then.header).toBe(`Free time · ${date(friday)}`);
+    expect(rowTitles(then)).not.toContain(`${ada.name} Friday workshop`);
+    // Without a last question, a day alone is that day's agenda.
+    const fresh = teamsUser('Cy Fresh', ZONE);
+    await seedAccount(h, fresh, { mailboxTimeZone: ZONE });
+    await seedEvents(h.store.collections, fresh, [{ subject: 'Cy Friday', start: friday.set({ hour: 11 }) }]);
+    const agenda = readScheduleCard((await ask(h, 'and friday?', fresh)).card);
+    expect(agenda.header).toBe(date(friday));
+    expect(rowTitles(agenda)).toEqual(['Cy Friday']);
+  });
+
+  it('"am I free tomorrow at 3", then "and at 4?", asks about 16:00 tomorrow (it was today\'s agenda); "what about friday at 10" there', async () => {
+    const three = readScheduleCard((await ask(h, 'am I free tomorrow at 3', ada)).card);
+    expect(three).toMatchObject({ header: `Tomorrow · ${date(thursday)} · 15:00–15:30`, summary: "Yes, you're free then." });
+    const four = readScheduleCard((await ask(h, 'and at 4?', ada)).card);
+    expect(four).toMatchObject({ header: `Tomorrow · ${date(thursday)} · 16:00–16:30`, summary: 'No, you have something then.' });
+    expect(rowTitles(four)).toEqual([`${ada.name} Thursday planning`]);
+    const friday10 = readScheduleCard((await ask(h, 'what about friday at 10', ada)).card);
+    expect(friday10).toMatchObject({ header: `${date(friday)} · 10:00–10:30`, summary: 'No, you have something then.' });
+  });
+
+  it("one user's last question never shapes another's follow-up, and a last question is forgotten after 15 minutes", async () => {
+    await ask(h, 'am I free tomorrow at 3', ada);
+    // Bob asked nothing before: "and at 4?" is today's 16:00, where his review is.
+    const bobs = readScheduleCard((await ask(h, 'and at 4?', bob)).card);
+    expect(bobs).toMatchObject({ header: `Today · ${date(wednesday)} · 16:00–16:30`, summary: 'No, you have something then.' });
+    expect(rowTitles(bobs)).toEqual([`${bob.name} Wednesday review`]);
+    // Bob's question is his last now, not Ada's: hers is still tomorrow's 15:00.
+    await ask(h, "what's on today", bob);
+    const adas = readScheduleCard((await ask(h, 'and at 4?', ada)).card);
+    expect(adas.header).toBe(`Tomorrow · ${date(thursday)} · 16:00–16:30`);
+    expect(readScheduleCard((await ask(h, 'and tomorrow?', bob)).card).header).toBe(`Tomorrow · ${date(thursday)}`);
+    // 15 minutes on, Ada's follow-up is read on its own: today's 16:00.
+    h.clock.pin(new Date(wednesday.toMillis() + FOLLOW_UP_TTL_MS));
+    expect(readScheduleCard((await ask(h, 'and at 4?', ada)).card).header).toBe(`Today · ${date(wednesday)} · 16:00–16:30`);
+  });
+
+  it('"when do I start" is today\'s first meeting; after the day\'s last, it says so and gives the next working day\'s first', async () => {
+    h.clock.pin(wednesday.set({ hour: 8 }).toJSDate());
+    const morning = readScheduleCard((await ask(h, 'when do I start?', ada)).card);
+    expect(rowTitles(morning)).toEqual([`${ada.name} Wednesday standup`]);
+    h.clock.pin(wednesday.set({ hour: 18 }).toJSDate());
+    const evening = readScheduleCard((await ask(h, 'when do I start', ada)).card);
+    expect(evening.header).toBe(`Next up · Tomorrow · ${date(thursday)}`);
+    expect(evening.summary).toMatch(/^You have no more meetings today\. Tomorrow, in 22 h/);
+    expect(rowTitles(evening)).toEqual([`${ada.name} Thursday planning`]);
+  });
+
+  it('"when is my last meeting with sam" is the most recent one with Sam that has ended; "last meeting today with sam" today\'s', async () => {
+    const dee = teamsUser('Dee Past', ZONE);
+    await seedAccount(h, dee, { mailboxTimeZone: ZONE });
+    const monday = wednesday.minus({ days: 2 }).startOf('day');
+    await seedEvents(h.store.collections, dee, [
+      { subject: '1:1 Sam', start: wednesday.minus({ days: 5 }).set({ hour: 11 }) },
+      { subject: '1:1 Sam', start: monday.set({ hour: 14 }), minutes: 45 },
+      { subject: 'Sam retro', start: wednesday.set({ hour: 15 }) }, // later today: not over
+      { subject: 'Sam planning', start: friday.set({ hour: 9 }) },
+    ]);
+    const last = readScheduleCard((await ask(h, 'when is my last meeting with sam', dee)).card);
+    expect(last.summary).toBe(`Your last meeting matching "sam" was on ${date(monday)}; it ended at 14:45.`);
+    expect(last.groups[0]!.rows).toMatchObject([{ title: '1:1 Sam', time: '14:00–14:45' }]);
+    expect(last.footnote).toBeUndefined();
+    const today = readScheduleCard((await ask(h, 'last meeting today with sam', dee)).card);
+    expect(today.summary).toBe('Your last meeting matching "sam" today ends at 16:00.');
+  });
+
+  it('"can I meet with sam at 3" answers whether the user is free at 3, saying calbot sees only their calendar', async () => {
+    const free = readScheduleCard((await ask(h, 'can I meet with sam at 3', ada)).card);
+    expect(free).toMatchObject({ header: `Today · ${date(wednesday)} · 15:00–15:30`, summary: "Yes, you're free then. I can see only your calendar, not Sam's." });
+    const busy = readScheduleCard((await ask(h, 'could we catch up with sam at 4pm?', ada)).card);
+    expect(busy.summary).toBe("No, you have something then. I can see only your calendar, not Sam's.");
+    expect(rowTitles(busy)).toEqual([`${ada.name} Wednesday review`]);
+  });
+});
