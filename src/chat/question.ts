@@ -1338,7 +1338,7 @@ export interface QuestionOptions {
   last?: LastQuestion | undefined;
 }
 
-/** How far back "when is my last meeting with sam" looks: the synced window's past (SYNC_PAST_DAYS' default). */
+/** How far back "when is my last meeting with sam" looks at most: the synced window (SYNC_WINDOW_PAST_DAYS, 7 by default) cuts it first. */
 export const PAST_DAYS_LOOKED = 21;
 
 /**
