@@ -3,7 +3,7 @@
 // at a phone's width and at Teams desktop's, and the busy day's card JSON. The README shows them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureChromium } from './support/chromium.mjs';
+import { ensureChromium } from './support/chromium.js';
 import { openCardRenderer } from './support/card-render.js';
 import { busyDayAnswer, sampleNoticeSummaries, sampleSignInCards } from './support/sample-cards.js';
 

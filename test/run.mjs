@@ -7,12 +7,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
-import { ensureChromium } from './support/chromium.mjs';
 import { ensureTestCertificates } from './support/test-ca.mjs';
 
 register();
 const { startEmbeddedDatabase } = await import('../src/store/embedded-database.ts');
 const { createLogger } = await import('../src/log.ts');
+const { ensureChromium } = await import('./support/chromium.ts');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tlsDir = join(root, '.test-tmp', 'tls');

@@ -9,6 +9,7 @@ import {
 import { renderAuthResultPage } from '../../src/auth/auth-result-page.js';
 import { DISCONNECT_COMMAND, connectedCard, microsoftAppMissingMessage, signInCard } from '../../src/auth/sign-in-card.js';
 import { cardProblems } from '../support/card-validation.js';
+import { sampleSignInCards } from '../support/sample-cards.js';
 
 const pending = { userKey: 'msteams:u1', conversationReference: { conversation: { id: 'c1' } } } as never;
 const hostile = '<script>alert("x")</script>&\'`';
@@ -79,14 +80,7 @@ describe('sign-in cards', () => {
   });
 
   it("every sign-in card is valid Adaptive Card 1.5 by Microsoft's parser, whatever the account is called", () => {
-    const url = 'https://login.example/authorize?state=abc&x="y"';
-    const cards = [
-      signInCard(url),
-      signInCard(url, { reconnect: true }),
-      signInCard(url, { connectedAs: hostile }),
-      connectedCard({ username: 'ada@contoso.example', displayName: hostile, connectedAt: new Date('2025-03-04T05:06:07.890Z') }, url),
-    ];
-    for (const card of cards) {
+    for (const [, card] of sampleSignInCards(hostile)) {
       expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive');
       expect(cardProblems(card.content)).toEqual([]);
     }

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export function ensureChromium() {
+export function ensureChromium(): string | undefined {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (existsSync(path)) return path;
   const root = process.getuid?.() === 0;
@@ -14,7 +14,7 @@ export function ensureChromium() {
   }
   const started = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (...args) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  const apt = (...args: string[]) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
   if (!apt('install', '-y', '-qq', 'chromium') && !(apt('update', '-qq') && apt('install', '-y', '-qq', 'chromium'))) {
     console.warn('apt-get could not install chromium: the card layout suite will fail.');
     return undefined;
