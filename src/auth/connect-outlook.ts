@@ -5,7 +5,7 @@ import { clockTime, shortDate } from '../chat/date-text.js';
 import { answerActivity } from '../chat/schedule-card.js';
 import { DEFAULT_WORKING_HOURS, describeWorkingWeek } from '../chat/free-slots.js';
 import { describeUserZone, userZoneWithSource } from '../chat/time-zone.js';
-import type { ProactiveSender } from '../chat/proactive.js';
+import type { OutgoingMessage, ProactiveSender } from '../chat/proactive.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { readProfile } from '../graph/calendar-delta.js';
 import { mailboxSettingsUpdate } from '../sync/mailbox-settings.js';
@@ -53,7 +53,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
     const link = await auth!.createSignInLink(userKey, TurnContext.getConversationReference(turn.activity));
     // As the card's title, in the summary where the card is shown (Teams would show it twice).
     const text = reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar';
-    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect, connectedAs }) }, turn.activity.channelId));
+    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect, ...(connectedAs ? { connectedAs: markdownLiteral(connectedAs) } : {}) }) }, turn.activity.channelId));
   };
 
   return [
@@ -70,7 +70,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         const account = await auth.getAccount(user._id);
         if (account?.status === 'connected' && !reconnect) {
           const link = await auth.createSignInLink(user._id, TurnContext.getConversationReference(turn.activity));
-          await turn.sendActivity(answerActivity({ text: `You're connected to Outlook as ${account.username}.`, attachment: connectedCard(account, link) }, turn.activity.channelId));
+          await turn.sendActivity(answerActivity({ text: `You're connected to Outlook as ${account.username}.`, attachment: connectedCard(cardAccount(account), link) }, turn.activity.channelId));
           return;
         }
         await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect', account?.status === 'connected' ? account.username : undefined);
@@ -120,11 +120,12 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         const result = auth ? await auth.disconnect(user._id) : { wasConnected: false };
         await deps.hooks.disconnected(user._id);
         logger.info({ event: 'disconnected', userKey: user._id, wasConnected: result.wasConnected }, 'outlook disconnected');
-        await turn.sendActivity(
-          result.wasConnected
+        await turn.sendActivity({
+          text: result.wasConnected
             ? `Disconnected from Outlook${result.username ? ` (${result.username})` : ''}. I deleted your synced calendar and stopped syncing. Say "connect outlook" to link it again.`
             : 'You are not connected to Outlook, so there was nothing to disconnect.',
-        );
+          textFormat: 'plain',
+        });
       },
     }),
     defineCommand({
@@ -136,7 +137,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         if (!account) {
           await turn.sendActivity(auth ? 'You are not connected to Outlook. Say "connect outlook" to link your calendar.' : microsoftAppMissingMessage());
         } else if (account.status === 'needs-reconnect') {
-          await turn.sendActivity(`Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`);
+          await turn.sendActivity({ text: `Your Outlook connection (${account.username}) has expired or was revoked. Say "reconnect" to sign in again.`, textFormat: 'plain' });
         } else {
           // What the answers are based on: the zone (and where it comes from) and the working hours.
           const { zone, source } = userZoneWithSource({ override: user.timeZoneOverride, mailbox: account.mailboxTimeZone, client: user.clientTimeZone });
@@ -182,7 +183,7 @@ async function finishConnection(deps: ConnectOutlookDependencies, result: SignIn
   // Syncing is set up before the chat hears "connected": the two never disagree.
   await deps.hooks.connected(userKey, { accountChanged: result.accountChanged });
   logger.info({ event: 'connected', userKey, accountChanged: result.accountChanged }, 'outlook connected');
-  await tell(proactive, logger, userKey, result.conversationReference, `Connected to Outlook as ${displayName} (${account.username}). I'm syncing your calendar now; ask me "what's on today" in a moment.`);
+  await tell(proactive, logger, userKey, result.conversationReference, { text: `Connected to Outlook as ${displayName} (${account.username}). I'm syncing your calendar now; ask me "what's on today" in a moment.`, textFormat: 'plain' });
   return displayName;
 }
 
@@ -235,10 +236,24 @@ function chatTextFor(error: unknown): string {
   return 'Outlook connection failed: something went wrong on my side while setting up the sync. Say "reconnect" to try again.';
 }
 
-async function tell(proactive: ProactiveSender, logger: Logger, userKey: string, reference: Parameters<ProactiveSender['sendToReference']>[0], text: string) {
+async function tell(proactive: ProactiveSender, logger: Logger, userKey: string, reference: Parameters<ProactiveSender['sendToReference']>[0], message: OutgoingMessage) {
   try {
-    await proactive.sendToReference(reference, text);
+    await proactive.sendToReference(reference, message);
   } catch (error) {
     logger.warn({ event: 'proactive-failed', userKey, err: (error as Error).message }, 'could not post in the chat');
   }
+}
+
+/**
+ * The account's names as a card's TextBlock shows them: they are the user's (or their directory's) text, and Teams
+ * renders TextBlock markdown, so "**Ada**" would be bold and "[x](https://…)" a link. Messages with a name go out
+ * as textFormat 'plain' instead, as the schedule answers do.
+ */
+function cardAccount<T extends { username: string; displayName?: string }>(account: T): T {
+  return { ...account, username: markdownLiteral(account.username), ...(account.displayName ? { displayName: markdownLiteral(account.displayName) } : {}) };
+}
+
+/** Markdown's inline punctuation backslash-escaped (CommonMark), on one line: shown as typed, never formatted. */
+function markdownLiteral(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]~<>]/g, '\\$&');
 }

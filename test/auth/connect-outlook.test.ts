@@ -17,6 +17,8 @@ import { createLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/database.js';
 import { decodeJwtPayload, openAuthorizeUrl, startFakeIdentity, type FakeIdentity, type FakeUser } from '../fakes/identity/fake-identity.js';
 import { openTestDatabase } from '../support/database.js';
+import { startCloudHarness, teamsUser, type CloudHarness } from '../support/microsoft-cloud.js';
+import type { TeamsUser } from '../support/calbot-harness.js';
 
 const PUBLIC_URL = 'https://calbot.example.test';
 const REDIRECT_URI = `${PUBLIC_URL}/microsoft_account/authentication`;
@@ -566,5 +568,50 @@ describe('connect Outlook: real MSAL against the fake identity platform, real dr
     const userKey = `msteams:${randomUUID()}`;
     await expect(connector.createSignInLink(userKey, conversation(userKey))).rejects.toMatchObject({ name: 'TokenEndpointError', errorCode: 'discovery_failed' });
     expect(await store.collections.authStates.countDocuments({ userKey })).toBe(0);
+  });
+});
+
+describe('the account names calbot shows are shown as typed', () => {
+  let h: CloudHarness;
+  beforeAll(async () => {
+    h = await startCloudHarness({}, 'connect_names');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** The bot's reply to `text` (by replyToId), the whole activity. */
+  async function reply(chat: TeamsUser, text: string) {
+    const activity = h.message(text, chat) as { id: string };
+    expect(await h.post(activity)).toBeLessThan(300);
+    const [answer] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.replyToId === activity.id);
+    return answer!.activity;
+  }
+  const textBlocks = (activity: { attachments?: { content: { body: { type: string; text?: string }[] } }[] }) =>
+    activity.attachments![0]!.content.body.filter((b) => b.type === 'TextBlock').map((b) => b.text!);
+
+  test('a display name and a user name with markdown in them: the messages naming them are plain text, and the cards\' TextBlocks have them escaped', async () => {
+    const name = 'Eve **Boss** [Pay here](https://evil.example) _x_ `y` ~z~ <b>';
+    const chat = teamsUser('Eve Names');
+    const userKey = `msteams:${chat.id}`;
+    const microsoft = h.addMicrosoftUser(name);
+    expect((await h.connect(chat, microsoft)).status).toBe(200);
+    const [connected] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /^Connected to Outlook as/.test(r.activity.text ?? ''));
+    expect(connected!.activity).toMatchObject({ text: expect.stringContaining(`Connected to Outlook as ${name} (${microsoft.upn}).`), textFormat: 'plain' });
+
+    // "connect outlook" while connected: the card says who, each markdown character escaped (CommonMark backslashes).
+    const already = await reply(chat, 'connect outlook');
+    const escaped = 'Eve \\*\\*Boss\\*\\* \\[Pay here\\](https://evil.example) \\_x\\_ \\`y\\` \\~z\\~ \\<b\\>';
+    expect(textBlocks(already)[1]!.startsWith(`Connected as ${escaped} (${microsoft.upn}) since {{DATE(`)).toBe(true);
+
+    // A user name with underscores (first_last@…), which markdown would set in italics between them.
+    const username = 'eve_the_boss@contoso.example';
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { username } });
+    expect(textBlocks(await reply(chat, 'reconnect'))).toContain(
+      "You're connected as eve\\_the\\_boss@contoso.example. Sign in again to renew calbot's access, or with another Microsoft account to switch to it.",
+    );
+    await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
+    expect(await reply(chat, 'status')).toMatchObject({ text: `Your Outlook connection (${username}) has expired or was revoked. Say "reconnect" to sign in again.`, textFormat: 'plain' });
+    expect(await reply(chat, 'disconnect outlook')).toMatchObject({ text: expect.stringMatching(/^Disconnected from Outlook \(eve_the_boss@contoso\.example\)\. /), textFormat: 'plain' });
   });
 });
