@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
@@ -73,6 +74,61 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
       await h.connector.waitFor(1, (r) => r.conversationId === user.chat.conversationId && /^New: After the crash/.test(r.activity.text ?? ''));
     } finally {
       hold.release();
+    }
+  }, 60_000);
+
+  test('killed (SIGKILL) in its own process mid-round: another calbot syncs its user within a few heartbeats', async () => {
+    const user = await connectedUser(h, 'Ki Killed');
+    const { config } = h.calbot;
+    const env = {
+      ...process.env,
+      PORT: '0',
+      PUBLIC_URL: config.publicUrl.href,
+      DATA_DIR: config.dataDir,
+      LOG_LEVEL: 'warn',
+      MICROSOFT_CLIENT_ID: config.microsoft.clientId,
+      MICROSOFT_CLIENT_SECRET: config.microsoft.clientSecret,
+      MICROSOFT_TENANT_ID: config.microsoft.tenantId,
+      MICROSOFT_AUTHORITY_HOST: config.microsoft.authorityHost,
+      MICROSOFT_GRAPH_URL: config.microsoft.graphUrl,
+      ...SYNC_ENV,
+      CALBOT_TEST_DATABASE: h.store.db.databaseName,
+      CALBOT_TEST_SCHEDULER_NAME: 'calbot-killed',
+      CALBOT_TEST_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/calbot-process.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((done) => child.once('exit', done));
+    const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
+    try {
+      for (let i = 0; i < 300 && !output.includes('listening'); i++) {
+        if (child.exitCode !== null) throw new Error(`the calbot process exited: ${output}`);
+        await sleep(100);
+      }
+      expect(output).toContain('listening');
+      // Its round is due: the killed-to-be polls every 200 ms, the harness's calbot every 5 s.
+      await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { nextRunAt: new Date() } });
+      await hold.held;
+      for (let i = 0; i < 100 && (await lease(user.userKey))?.owner !== 'calbot-killed'; i++) await sleep(50);
+      expect((await lease(user.userKey))?.owner).toBe('calbot-killed');
+      h.graph.holdRequests({ oid: 'nobody' });
+      h.graph.addEvent(user.microsoft.oid, { subject: 'After the kill', start: at(2, 9), end: at(2, 10) });
+      const before = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!;
+      child.kill('SIGKILL');
+      await exited;
+      const killedAt = Date.now();
+      hold.release(); // answered to nobody
+      await startAnother('calbot-after-kill');
+
+      await waitForState(h, user.userKey, (s) => s.roundsCompleted > before.roundsCompleted && s.status === 'idle', 20_000);
+      expect(Date.now() - killedAt).toBeLessThan(15_000);
+      expect(await h.store.collections.events.countDocuments({ userKey: user.userKey, subject: 'After the kill' })).toBe(1);
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-killed' })).toMatchObject({ released: true });
+    } finally {
+      hold.release();
+      child.kill('SIGKILL');
     }
   }, 60_000);
 
