@@ -8,6 +8,7 @@ import { copyAnswerContext } from '../../src/store/answer-context.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, command, connectedUser, storedDays, storedEvents, SYNC_ENV, waitForState } from './sync-support.js';
 import { teamsUser, type TeamsUser } from '../support/calbot-harness.js';
+import { TOKEN_REFUSALS } from '../fakes/identity/fake-identity.js';
 import { between, cardDate, expectedBetween, readScheduleCard } from '../chat/ask-support.js';
 
 /** The sync-calendar jobs and the chat commands, through the server, real Agenda and the fakes. */
@@ -653,12 +654,14 @@ describe('tokens during sync', () => {
 describe('two calbot processes on one database', () => {
   let h: CloudHarness;
   let b: Calbot;
+  let c: Calbot | undefined;
   const started = { a: 0, b: 0 };
   beforeAll(async () => {
     h = await startCloudHarness({ ...SYNC_ENV, GRAPH_PAGE_SIZE: '2' }, 'sync_two');
     h.calbot.scheduler.on(`start:${SYNC_JOB}`, () => void started.a++);
   });
   afterAll(async () => {
+    await c?.stop();
     await b?.stop();
     await h.close();
   });
@@ -713,6 +716,42 @@ describe('two calbot processes on one database', () => {
     expect(after.lastRunAt!.getTime()).toBeGreaterThanOrEqual(diedAt.getTime() + 1500);
     expect(after.status).toBe('idle');
     expect(started.b).toBeGreaterThan(startedB);
+  });
+
+  test('a refusal only an admin can clear is told once whichever calbot meets it: another calbot meeting it again finds it told in the sync state; the one that syncs again says "again"', async () => {
+    // A's scheduler stopped above: B runs this user's rounds, then C, a calbot that has seen nothing of them.
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Di Refused');
+    const roundIn = async (calbot: Calbot, refused = true) => {
+      // The cached access token is good for an hour: a 401 makes the round ask Microsoft for another.
+      if (refused) h.graph.failNext({ status: 401, oid: microsoft.oid, code: 'InvalidAuthenticationToken' });
+      const since = await h.store.collections.syncStates.findOne({ _id: userKey });
+      await calbot.syncJobs.requestRun(userKey);
+      const ended = await calbot.syncJobs.waitForRound(userKey, since, { timeoutMs: 15_000, includeRunning: true });
+      expect(ended?.lastRunAt?.getTime()).toBeGreaterThan(since!.lastRunAt!.getTime());
+      expect(ended?.status).toBe(refused ? 'error' : 'idle');
+      await waitForQuiet(h, userKey);
+    };
+    const again = 'calbot can read your calendar again; syncing is back to normal.';
+    const told = () =>
+      h.connector
+        .messages(chat.conversationId)
+        .map((r) => r.activity.text ?? '')
+        .filter((text) => text.startsWith('Microsoft does not let calbot read your calendar: the account is disabled.') || text === again);
+    h.identity.refuseTokens(microsoft.oid, TOKEN_REFUSALS.userDisabled);
+    await roundIn(b);
+    expect(told()).toHaveLength(1);
+    await b.scheduler.stop();
+    c = await startCalbot({ ...h.calbot.config, port: 0 }, createLogger(process.env.CALBOT_TEST_LOG_LEVEL ?? 'silent'), {
+      store: h.store,
+      host: '127.0.0.1',
+      scheduler: { name: 'calbot-c', processEveryMs: 100, lockLifetimeMs: 1500 },
+    });
+    await roundIn(c);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ lastError: { kind: 'admin-action-needed' }, adminRefusal: { key: 'AADSTS50057', told: true } });
+    expect(told()).toHaveLength(1);
+    h.identity.refuseTokens(microsoft.oid, undefined);
+    await roundIn(c, false);
+    expect(told()).toEqual([told()[0], again]);
   });
 });
 
