@@ -334,8 +334,10 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
       if (!state || previous?.key === refusal.key) return;
       const since = new Date();
       // Every calbot reading this state makes the same claim, and the database lets one insert it (FerretDB applies a
-      // filter other than _id after reading, so a conditional update of the state could let two through).
-      const episode = `${state.lastSuccessAt?.getTime() ?? 0}|${previous ? `${previous.key}@${previous.since.getTime()}` : '-'}`;
+      // filter other than _id after reading, so a conditional update of the state could let two through). The sign-in
+      // is part of it: a state made afresh after a disconnect and a new connect is a new episode.
+      const account = await through.accounts.findOne({ _id: userKey }, { projection: { connectedAt: 1 } });
+      const episode = `${account?.connectedAt.getTime() ?? 0}|${state.lastSuccessAt?.getTime() ?? 0}|${previous ? `${previous.key}@${previous.since.getTime()}` : '-'}`;
       if (!(await claimMessage(through, `admin-refusal|${userKey}|${refusal.key}|${episode}`, since))) return;
       await through.syncStates.updateOne({ _id: userKey }, { $set: { adminRefusal: { key: refusal.key, since, told: false } } });
       const hours = Math.round(Math.max(MAILBOX_RETRY_MS, deps.intervalMs) / 3_600_000);

@@ -310,6 +310,24 @@ describe('sync jobs and commands', () => {
     expect(after!.nextRunAt.getTime()).toBeLessThan(Date.now() + MAILBOX_RETRY_MS / 2); // the interval again
   });
 
+  test('an account without a mailbox disconnected and connected again is told again: the same refusal, a new connection', async () => {
+    const chat = teamsUser('Bo Twice');
+    const microsoft = h.addMicrosoftUser('Bo Twice');
+    const userKey = `msteams:${chat.id}`;
+    h.graph.setExchange(microsoft.oid, 'none');
+    const told = () => h.connector.messages(chat.conversationId).filter((r) => /^Microsoft does not let calbot read your calendar: your account has no Exchange Online mailbox/.test(r.activity.text ?? '')).length;
+    for (let connect = 1; connect <= 2; connect++) {
+      expect((await h.connect(chat, microsoft)).status).toBe(200);
+      await waitForState(h, userKey, (s) => s.lastError?.kind === 'mailbox' && s.status !== 'running');
+      await waitForJobUnlocked(userKey);
+      expect(told()).toBe(connect);
+      expect(await command(h, chat, 'sync now')).toEqual([`The sync didn't work: ${new MailboxUnavailableError(404).userMessage}`]);
+      await waitForJobUnlocked(userKey);
+      expect(told()).toBe(connect);
+      if (connect === 1) expect((await command(h, chat, 'disconnect outlook'))[0]).toMatch(/^Disconnected from Outlook/);
+    }
+  });
+
   test('start-up enables the job of a connected account that was left disabled', async () => {
     const { userKey } = await connectedUser(h, 'Bo Disabled');
     await waitForJobUnlocked(userKey);
