@@ -1,5 +1,5 @@
 import { openTestDatabase } from './support/database.js';
-import { Leases } from '../src/store/leases.js';
+import { Leases, releaseLeasesOf } from '../src/store/leases.js';
 import type { Store } from '../src/store/database.js';
 
 describe('Leases on the test database', () => {
@@ -51,5 +51,19 @@ describe('Leases on the test database', () => {
     const held = await leases.acquire('k-w', 60_000);
     expect(await leases.withLease('k-w', 60_000, async () => 'never')).toBeUndefined();
     await held!.release();
+  });
+
+  it('releaseLeasesOf removes the holdings of a dead owner only: their keys are free at once, others\' leases stay', async () => {
+    const dead = new Leases(store.collections.leases, 'dead-process');
+    const live = new Leases(store.collections.leases, 'live-process');
+    await dead.acquire('k-d1', 600_000);
+    await dead.acquire('k-d2', 600_000);
+    const kept = await live.acquire('k-l', 600_000);
+    expect(await releaseLeasesOf(store.collections.leases, 'dead-process')).toBe(2);
+    expect(await live.acquire('k-d1', 600_000)).toBeDefined();
+    expect(await live.acquire('k-d2', 600_000)).toBeDefined();
+    expect(await store.collections.leases.findOne({ key: 'k-l' })).toMatchObject({ _id: kept!.token, owner: 'live-process' });
+    expect(await kept!.renew(600_000)).toBe(true);
+    expect(await releaseLeasesOf(store.collections.leases, 'dead-process')).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
@@ -30,6 +31,16 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
   const job = (userKey: string) => h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey });
   const lease = (userKey: string) => h.store.collections.leases.findOne({ key: syncLeaseKey(userKey) });
 
+  /** Once the user's last round has handed back its lease and Agenda has saved its job (unlocked), just after the round. */
+  const settled = async (userKey: string) => {
+    const busy = async () => {
+      const saved = await job(userKey);
+      return Boolean((await lease(userKey)) || saved?.lockedAt || !(saved?.lastFinishedAt >= saved?.lastRunAt));
+    };
+    for (let i = 0; i < 100 && (await busy()); i++) await sleep(50);
+    await sleep(300); // Agenda's last writes of the run
+  };
+
   beforeAll(async () => {
     h = await startCloudHarness(SYNC_ENV, 'dead_locks');
   }, 30_000);
@@ -40,6 +51,7 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
 
   /** `calbot` runs the user's next round, which waits on Graph's first answer until released. */
   async function roundHeldBy(calbot: Calbot, user: ConnectedUser): Promise<{ release(): void }> {
+    await settled(user.userKey);
     const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
     await calbot.syncJobs.requestRun(user.userKey);
     await hold.held;
@@ -49,6 +61,33 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     h.graph.holdRequests({ oid: 'nobody' });
     return hold;
   }
+
+  test('each calbot beats while it runs and removes its record when it stops; a dead one\'s record goes an hour after its last beat', async () => {
+    const records = h.store.collections.processHeartbeats;
+    const calbot = await startAnother('calbot-beating');
+    const first = (await records.findOne({ _id: 'calbot-beating' }))!;
+    expect(first).toMatchObject({ host: hostname(), pid: process.pid, intervalMs: HEARTBEAT_MS, released: false });
+    await sleep(3 * HEARTBEAT_MS);
+    const later = (await records.findOne({ _id: 'calbot-beating' }))!;
+    expect(later.heartbeatAt.getTime()).toBeGreaterThan(first.heartbeatAt.getTime());
+    expect(later.startedAt).toEqual(first.startedAt);
+
+    // A calbot that died two hours ago, its lock still there (the others were down too): released, then forgotten.
+    const user = await connectedUser(h, 'Lo Longgone');
+    await settled(user.userKey);
+    const lastBeat = new Date(Date.now() - 2 * 60 * 60_000);
+    await records.insertOne({ _id: 'calbot-long-gone', host: 'elsewhere', pid: 1, startedAt: lastBeat, heartbeatAt: lastBeat, intervalMs: 15_000, released: false });
+    // A lock Agenda would not take over for 10 minutes more.
+    await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { lockedAt: new Date(), lastModifiedBy: 'calbot-long-gone' } });
+    for (let i = 0; i < 100 && (await records.findOne({ _id: 'calbot-long-gone' })); i++) await sleep(50);
+    expect(await records.findOne({ _id: 'calbot-long-gone' })).toBeNull();
+    const after = await job(user.userKey);
+    expect(after?.lastModifiedBy !== 'calbot-long-gone' || after?.lockedAt == null).toBe(true);
+    await waitForState(h, user.userKey, (s) => s.roundsCompleted >= 2 && s.status === 'idle');
+
+    await calbot.stop();
+    expect(await records.findOne({ _id: 'calbot-beating' })).toBeNull();
+  }, 60_000);
 
   test('its user is synced by another calbot within a few heartbeats, not when its lock expires (10 minutes)', async () => {
     const user = await connectedUser(h, 'Di Dead');
@@ -107,9 +146,11 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
         if (child.exitCode !== null) throw new Error(`the calbot process exited: ${output}`);
         await sleep(100);
       }
-      expect(output).toContain('listening');
-      // Its round is due: the killed-to-be polls every 200 ms, the harness's calbot every 5 s.
-      await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { nextRunAt: new Date() } });
+      const port = /listening (\d+)/.exec(output)?.[1];
+      expect(port).toBeDefined();
+      await settled(user.userKey);
+      // "sync now" said to it: its round starts there at once (the others find the job due at their next poll).
+      void fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.message('sync now', user.chat)) }).catch(() => 'cut off');
       await hold.held;
       for (let i = 0; i < 100 && (await lease(user.userKey))?.owner !== 'calbot-killed'; i++) await sleep(50);
       expect((await lease(user.userKey))?.owner).toBe('calbot-killed');
@@ -154,8 +195,7 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
 
   test('a lock whose owner never wrote a heartbeat (an older calbot) is left to its lifetime', async () => {
     const user = await connectedUser(h, 'Ol Older');
-    // Its first round's lease released (just after the round's end).
-    for (let i = 0; i < 100 && (await lease(user.userKey)); i++) await sleep(50);
+    await settled(user.userKey);
     const lockedAt = new Date(Date.now() - 60_000);
     await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { lockedAt, lastModifiedBy: 'calbot-1-older', nextRunAt: new Date() } });
     await h.store.collections.leases.insertOne({ _id: 'older-holding', key: syncLeaseKey(user.userKey), owner: 'calbot-1-older', acquiredAt: lockedAt, expiresAt: new Date(Date.now() + 9 * 60_000) });
