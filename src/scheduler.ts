@@ -206,7 +206,12 @@ export async function startProcessLiveness(agenda: Scheduler, db: Db, collection
   let failing = false;
   const tick = async () => {
     try {
-      await releaseStaleProcessLocks(heartbeats, db, collections, logger, await heartbeats.beat());
+      const beat = await heartbeats.beat();
+      if (beat.wasTakenForDead) {
+        // Its rounds under way lost their leases: another calbot may be syncing one of those users alongside.
+        logger.warn({ event: 'taken-for-dead', intervalMs: heartbeats.intervalMs }, 'this calbot stalled so long the others took it for dead and released its job locks and leases');
+      }
+      await releaseStaleProcessLocks(heartbeats, db, collections, logger, beat.at);
       failing = false;
     } catch (error) {
       // The database away (or refusing): tried again next beat; told once per outage.

@@ -22,18 +22,23 @@ export class ProcessHeartbeats {
     readonly intervalMs: number,
   ) {}
 
-  /** Upserts this process's record; resolves with the database's time of the beat. */
-  async beat(): Promise<Date> {
+  /**
+   * Upserts this process's record; resolves with the database's time of the beat, and whether the others had taken this
+   * process for dead meanwhile (it stalled past MISSED_BEATS_FOR_DEAD beats) and released its locks.
+   */
+  async beat(): Promise<{ at: Date; wasTakenForDead: boolean }> {
     const record = await this.collection.findOneAndUpdate(
       { _id: this.name },
       {
         $currentDate: { heartbeatAt: true },
-        $set: { host: hostname(), pid: process.pid, intervalMs: this.intervalMs, released: false },
-        $setOnInsert: { startedAt: this.startedAt },
+        $set: { host: hostname(), pid: process.pid, intervalMs: this.intervalMs },
+        $setOnInsert: { startedAt: this.startedAt, released: false },
       },
       { upsert: true, returnDocument: 'after' },
     );
-    return record?.heartbeatAt ?? new Date();
+    const wasTakenForDead = record?.released === true;
+    if (wasTakenForDead) await this.collection.updateOne({ _id: this.name }, { $set: { released: false } });
+    return { at: record?.heartbeatAt ?? new Date(), wasTakenForDead };
   }
 
   /** The other processes whose last beat, at the database's time `now`, is MISSED_BEATS_FOR_DEAD beats old, not yet released. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
@@ -88,6 +89,19 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     await calbot.stop();
     expect(await records.findOne({ _id: 'calbot-beating' })).toBeNull();
   }, 60_000);
+
+  test('a calbot the others took for dead (it stalled) that beats again says so in its log, and counts as alive again', async () => {
+    const lines: { event?: string }[] = [];
+    const logged = createLogger('warn', new Writable({ write: (chunk, _encoding, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+    const calbot = await startCalbot({ ...h.calbot.config, port: 0 }, logged, { store: h.store, host: '127.0.0.1', scheduler: { name: 'calbot-stalled', processEveryMs: 200 }, heartbeatMs: HEARTBEAT_MS });
+    started.push(calbot);
+    const records = h.store.collections.processHeartbeats;
+    // What the others write once they have released its locks.
+    await records.updateOne({ _id: 'calbot-stalled' }, { $set: { released: true } });
+    for (let i = 0; i < 40 && (await records.findOne({ _id: 'calbot-stalled' }))?.released; i++) await sleep(50);
+    expect(await records.findOne({ _id: 'calbot-stalled' })).toMatchObject({ released: false });
+    expect(lines.filter((line) => line.event === 'taken-for-dead')).toHaveLength(1);
+  }, 30_000);
 
   test('its user is synced by another calbot within a few heartbeats, not when its lock expires (10 minutes)', async () => {
     const user = await connectedUser(h, 'Di Dead');
