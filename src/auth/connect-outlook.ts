@@ -53,7 +53,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
     const link = await auth!.createSignInLink(userKey, TurnContext.getConversationReference(turn.activity));
     // As the card's title, in the summary where the card is shown (Teams would show it twice).
     const text = reconnect ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar';
-    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect, ...(connectedAs ? { connectedAs: markdownLiteral(connectedAs) } : {}) }) }, turn.activity.channelId));
+    await turn.sendActivity(answerActivity({ text, attachment: signInCard(link, { reconnect, ...(connectedAs ? { connectedAs } : {}) }) }, turn.activity.channelId));
   };
 
   return [
@@ -70,7 +70,7 @@ export function connectOutlookCommands(deps: ConnectOutlookDependencies): ChatCo
         const account = await auth.getAccount(user._id);
         if (account?.status === 'connected' && !reconnect) {
           const link = await auth.createSignInLink(user._id, TurnContext.getConversationReference(turn.activity));
-          await turn.sendActivity(answerActivity({ text: `You're connected to Outlook as ${account.username}.`, attachment: connectedCard(cardAccount(account), link) }, turn.activity.channelId));
+          await turn.sendActivity(answerActivity({ text: `You're connected to Outlook as ${account.username}.`, attachment: connectedCard(account, link) }, turn.activity.channelId));
           return;
         }
         await sendSignInCard(turn, user._id, reconnect || account?.status === 'needs-reconnect', account?.status === 'connected' ? account.username : undefined);
@@ -242,18 +242,4 @@ async function tell(proactive: ProactiveSender, logger: Logger, userKey: string,
   } catch (error) {
     logger.warn({ event: 'proactive-failed', userKey, err: (error as Error).message }, 'could not post in the chat');
   }
-}
-
-/**
- * The account's names as a card's TextBlock shows them: they are the user's (or their directory's) text, and Teams
- * renders TextBlock markdown, so "**Ada**" would be bold and "[x](https://…)" a link. Messages with a name go out
- * as textFormat 'plain' instead, as the schedule answers do.
- */
-function cardAccount<T extends { username: string; displayName?: string }>(account: T): T {
-  return { ...account, username: markdownLiteral(account.username), ...(account.displayName ? { displayName: markdownLiteral(account.displayName) } : {}) };
-}
-
-/** Markdown's inline punctuation backslash-escaped (CommonMark), on one line: shown as typed, never formatted. */
-function markdownLiteral(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]~<>]/g, '\\$&');
 }

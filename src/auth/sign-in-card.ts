@@ -10,7 +10,9 @@ const signInTemplate = {
   version: CARD_VERSION,
   body: [
     { type: 'TextBlock', text: '${title}', weight: 'Bolder', size: 'Medium', wrap: true },
-    { type: 'TextBlock', text: '${explanation}', wrap: true },
+    // A RichTextBlock's TextRun is shown as written, never as markdown: the explanation can name the account, which
+    // is the user's (or their directory's) text ("**Boss**", "[Pay here](…)", first_last@…).
+    { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: '${explanation}' }] },
     { type: 'TextBlock', text: 'The link expires in ${minutes} minutes and works once.', isSubtle: true, size: 'Small', wrap: true },
   ],
   actions: [{ type: 'Action.OpenUrl', title: 'Connect Outlook', url: '${url}' }],
@@ -24,7 +26,7 @@ export function signInCard(url: string, options: { reconnect?: boolean; connecte
   return renderCard(signInTemplate, {
     title: options.reconnect || options.connectedAs ? 'Reconnect your Outlook calendar' : 'Connect your Outlook calendar',
     explanation: options.connectedAs
-      ? `You're connected as ${options.connectedAs}. Sign in again to renew calbot's access, or with another Microsoft account to switch to it.`
+      ? `You're connected as ${oneLine(options.connectedAs)}. Sign in again to renew calbot's access, or with another Microsoft account to switch to it.`
       : options.reconnect
         ? 'Microsoft no longer accepts calbot\'s access to your calendar. Sign in again to resume syncing.'
         : 'Sign in with your Microsoft account so calbot can read your calendar and tell you about changes.',
@@ -44,8 +46,10 @@ const connectedTemplate = {
   version: CARD_VERSION,
   body: [
     { type: 'TextBlock', text: 'Outlook is already connected', weight: 'Bolder', size: 'Medium', wrap: true },
-    // {{DATE(...)}} is formatted by the Teams client in the reader's own locale and zone.
-    { type: 'TextBlock', text: 'Connected as ${account} since {{DATE(${since}, SHORT)}}.', wrap: true },
+    // The account's names in TextRuns, shown as written (see signInTemplate); the date in a TextBlock, where Teams
+    // formats {{DATE(...)}} in the reader's own locale and zone (it does not in a TextRun).
+    { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'Connected as ' }, { type: 'TextRun', text: '${account}', weight: 'Bolder' }] },
+    { type: 'TextBlock', text: 'Since {{DATE(${since}, SHORT)}}.', isSubtle: true, spacing: 'None', wrap: true },
   ],
   actions: [
     { type: 'Action.OpenUrl', title: 'Reconnect', url: '${reconnectUrl}' },
@@ -66,11 +70,16 @@ const connectedTemplate = {
 
 /** "Already connected as X since D", with Reconnect (a fresh sign-in link) and Disconnect (after a confirmation). */
 export function connectedCard(account: { username: string; displayName?: string; connectedAt: Date }, reconnectUrl: string): Attachment {
-  const name = account.displayName && account.displayName !== account.username ? `${account.displayName} (${account.username})` : account.username;
+  const name = oneLine(account.displayName && account.displayName !== account.username ? `${account.displayName} (${account.username})` : account.username);
   return renderCard(connectedTemplate, {
     account: name,
     // The card DATE function wants RFC 3339 without fractional seconds.
     since: account.connectedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     reconnectUrl,
   });
+}
+
+/** A name on one line: a directory's display name can hold line breaks, which a TextRun would keep. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

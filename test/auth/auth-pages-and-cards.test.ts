@@ -64,9 +64,12 @@ describe('sign-in cards', () => {
 
   it('connected card: names the account and date, offers Reconnect and Disconnect', () => {
     const card = connectedCard({ username: 'ada@contoso.example', displayName: 'Ada ${evil}', connectedAt: new Date('2025-03-04T05:06:07.890Z') }, 'https://fresh.link/').content as any;
-    const text = card.body.map((b: { text: string }) => b.text).join('\n');
-    expect(text).toContain('Connected as Ada ${evil} (ada@contoso.example) since {{DATE(2025-03-04T05:06:07Z, SHORT)}}.');
+    const text = card.body.map((b: { text?: string; inlines?: { text: string }[] }) => b.text ?? b.inlines!.map((run) => run.text).join('')).join('\n');
+    expect(text).toContain('Connected as Ada ${evil} (ada@contoso.example)\nSince {{DATE(2025-03-04T05:06:07Z, SHORT)}}.');
     expect(card.actions[0]).toEqual({ type: 'Action.OpenUrl', title: 'Reconnect', url: 'https://fresh.link/' });
+    // A directory's display name with line breaks in it stays on one line.
+    const named = connectedCard({ username: 'ada@contoso.example', displayName: 'Ada\n\nLovelace ', connectedAt: new Date('2025-03-04T05:06:07Z') }, 'https://fresh.link/').content as any;
+    expect(named.body[1].inlines[1].text).toBe('Ada Lovelace (ada@contoso.example)');
     expect(DISCONNECT_COMMAND).toBe('disconnect outlook');
   });
 

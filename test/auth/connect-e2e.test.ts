@@ -70,7 +70,7 @@ describe('connect outlook, end to end through the server', () => {
       const count = h.connector.messages(chat.conversationId).length;
       await h.post(h.message(text, chat));
       const [reply] = (await h.connector.waitFor(count + 1, (r) => r.conversationId === chat.conversationId)).slice(count);
-      return reply!.activity.attachments![0]!.content.body.map((b: { text: string }) => b.text).join(' ');
+      return reply!.activity.attachments![0]!.content.body.map((b: { text?: string; inlines?: { text: string }[] }) => b.text ?? b.inlines!.map((run) => run.text).join('')).join(' ');
     };
     const asked = await cardText('reconnect');
     expect(asked).toMatch(/^Reconnect your Outlook calendar You're connected as ada\.lovelace@contoso\.example\. Sign in again to renew calbot's access, or with another Microsoft account to switch to it\./);

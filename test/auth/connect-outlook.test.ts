@@ -587,10 +587,14 @@ describe('the account names calbot shows are shown as typed', () => {
     const [answer] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.replyToId === activity.id);
     return answer!.activity;
   }
-  const textBlocks = (activity: { attachments?: { content: { body: { type: string; text?: string }[] } }[] }) =>
-    activity.attachments![0]!.content.body.filter((b) => b.type === 'TextBlock').map((b) => b.text!);
+  type CardBody = { type: string; text?: string; inlines?: { text: string }[] }[];
+  const blocks = (activity: { attachments?: { content: { body: CardBody } }[] }) => activity.attachments![0]!.content.body;
+  /** What each block says: a RichTextBlock's TextRuns joined. */
+  const texts = (activity: { attachments?: { content: { body: CardBody } }[] }) => blocks(activity).map((b) => b.text ?? b.inlines!.map((run) => run.text).join(''));
+  /** Only what Teams reads as markdown: TextBlocks. */
+  const textBlocks = (activity: { attachments?: { content: { body: CardBody } }[] }) => blocks(activity).filter((b) => b.type === 'TextBlock').map((b) => b.text!);
 
-  test('a display name and a user name with markdown in them: the messages naming them are plain text, and the cards\' TextBlocks have them escaped', async () => {
+  test('a display name and a user name with markdown in them: the messages naming them are plain text, and the cards show them in TextRuns, never in a TextBlock', async () => {
     const name = 'Eve **Boss** [Pay here](https://evil.example) _x_ `y` ~z~ <b>';
     const chat = teamsUser('Eve Names');
     const userKey = `msteams:${chat.id}`;
@@ -599,17 +603,17 @@ describe('the account names calbot shows are shown as typed', () => {
     const [connected] = await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && /^Connected to Outlook as/.test(r.activity.text ?? ''));
     expect(connected!.activity).toMatchObject({ text: expect.stringContaining(`Connected to Outlook as ${name} (${microsoft.upn}).`), textFormat: 'plain' });
 
-    // "connect outlook" while connected: the card says who, each markdown character escaped (CommonMark backslashes).
+    // "connect outlook" while connected: the card says who, as written, in a TextRun (Teams shows no markdown there).
     const already = await reply(chat, 'connect outlook');
-    const escaped = 'Eve \\*\\*Boss\\*\\* \\[Pay here\\](https://evil.example) \\_x\\_ \\`y\\` \\~z\\~ \\<b\\>';
-    expect(textBlocks(already)[1]!.startsWith(`Connected as ${escaped} (${microsoft.upn}) since {{DATE(`)).toBe(true);
+    expect(texts(already)[1]).toBe(`Connected as ${name} (${microsoft.upn})`);
+    expect(textBlocks(already).join('\n')).not.toMatch(/Boss|Pay here/);
 
     // A user name with underscores (first_last@…), which markdown would set in italics between them.
     const username = 'eve_the_boss@contoso.example';
     await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { username } });
-    expect(textBlocks(await reply(chat, 'reconnect'))).toContain(
-      "You're connected as eve\\_the\\_boss@contoso.example. Sign in again to renew calbot's access, or with another Microsoft account to switch to it.",
-    );
+    const renew = await reply(chat, 'reconnect');
+    expect(texts(renew)).toContain("You're connected as eve_the_boss@contoso.example. Sign in again to renew calbot's access, or with another Microsoft account to switch to it.");
+    expect(textBlocks(renew).join('\n')).not.toContain('eve_the_boss');
     await h.store.collections.accounts.updateOne({ _id: userKey }, { $set: { status: 'needs-reconnect' } });
     expect(await reply(chat, 'status')).toMatchObject({ text: `Your Outlook connection (${username}) has expired or was revoked. Say "reconnect" to sign in again.`, textFormat: 'plain' });
     expect(await reply(chat, 'disconnect outlook')).toMatchObject({ text: expect.stringMatching(/^Disconnected from Outlook \(eve_the_boss@contoso\.example\)\. /), textFormat: 'plain' });
