@@ -204,6 +204,8 @@ export async function startProcessLiveness(agenda: Scheduler, db: Db, collection
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let failing = false;
+  /** The beat under way: remove() waits for it, so that a late upsert does not write the record back. */
+  let beating: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
       const beat = await heartbeats.beat();
@@ -219,17 +221,20 @@ export async function startProcessLiveness(agenda: Scheduler, db: Db, collection
       failing = true;
     }
     if (stopped) return;
-    timer = setTimeout(() => void tick(), heartbeats.intervalMs);
+    timer = setTimeout(() => void (beating = tick()), heartbeats.intervalMs);
     timer.unref();
   };
-  await tick();
+  await (beating = tick());
   return {
     heartbeats,
     stop() {
       stopped = true;
       clearTimeout(timer);
     },
-    remove: () => heartbeats.remove(),
+    remove: async () => {
+      await beating;
+      await heartbeats.remove();
+    },
   };
 }
 
@@ -250,7 +255,7 @@ async function releaseStaleProcessLocks(heartbeats: ProcessHeartbeats, db: Db, c
     }
     const leases = await releaseLeasesOf(collections.leases, dead._id);
     await heartbeats.markReleased(dead);
-    logger.warn(
+    logger[released + leases > 0 ? 'warn' : 'info'](
       { event: 'stale-process-locks-released', process: dead._id, host: dead.host, pid: dead.pid, heartbeatAt: dead.heartbeatAt.toISOString(), jobs: released, leases },
       'a calbot on this database stopped beating: its job locks and leases released',
     );
