@@ -32,6 +32,20 @@ describe('cards as Teams renders them', () => {
   });
 });
 
+describe('the connected card, Disconnect pressed', () => {
+  it.each(WIDTHS)('at %i px: the confirmation opens in the card, whole, with its own button', async (width) => {
+    const connected = sampleSignInCards().find(([name]) => name === 'connected')![1].content as object;
+    const closed = await renderer.render(connected, width);
+    const open = await renderer.render(connected, width, { press: 'Disconnect' });
+    expect(open.problems).toEqual([]);
+    expect(closed.texts.map((text) => text.text).join('\n')).not.toContain('deletes calbot');
+    expect(open.texts.map((text) => text.text)).toContain("Disconnecting stops syncing and deletes calbot's copy of your calendar and its change notices.");
+    expect(open.height).toBeGreaterThan(closed.height);
+    expect(closed.buttons).toEqual(['Reconnect', 'Disconnect']);
+    expect(open.buttons).toEqual(['Reconnect', 'Disconnect', 'Disconnect Outlook']);
+  });
+});
+
 describe('a busy day on a phone', () => {
   const rowsOf = (rendered: RenderedCard) => rendered.texts.filter((text) => !text.monospace);
   const times = (rendered: RenderedCard) => rendered.texts.filter((text) => text.monospace);

@@ -11,7 +11,8 @@ import { TEAMS_HOST_CONFIG } from './teams-host-config.js';
  * (`/usr/bin/chromium`, installed by test/run.mjs when missing; CHROMIUM_PATH to use another).
  */
 export interface CardRenderer {
-  render(card: object, width: number, options?: { screenshot?: boolean }): Promise<RenderedCard>;
+  /** `press`: the title of a button to press before measuring (an Action.ShowCard opens its card inline). */
+  render(card: object, width: number, options?: { screenshot?: boolean; press?: string }): Promise<RenderedCard>;
   close(): Promise<void>;
 }
 
@@ -21,6 +22,8 @@ export interface RenderedCard {
   /** The card's rendered height in CSS pixels. */
   height: number;
   problems: LayoutProblem[];
+  /** The titles of the buttons shown, in document order. */
+  buttons: string[];
   /** Every text element's rendered box, in document order, with the text it holds. */
   texts: RenderedText[];
 }
@@ -62,7 +65,7 @@ export async function openCardRenderer(): Promise<CardRenderer> {
   return {
     async render(card, width, options = {}) {
       const measured = await page.evaluate(
-        ({ card, width, hostConfig }) => {
+        ({ card, width, hostConfig, press }) => {
           const AC = (globalThis as unknown as { AdaptiveCards: typeof import('adaptivecards') }).AdaptiveCards;
           const target = document.getElementById('card')!;
           target.style.width = `${width}px`;
@@ -73,6 +76,11 @@ export async function openCardRenderer(): Promise<CardRenderer> {
           const element = adaptive.render();
           if (!element) throw new Error('the renderer returned no element');
           target.appendChild(element);
+          if (press) {
+            const button = Array.from(target.querySelectorAll<HTMLElement>('button')).find((candidate) => (candidate.textContent ?? '').trim() === press);
+            if (!button) throw new Error(`no button titled ${press}`);
+            button.click();
+          }
           const cardBox = target.getBoundingClientRect();
           const problems: { kind: 'clipped-text' | 'overflows-card' | 'button-clipped'; text: string; detail: string }[] = [];
           const texts: { text: string; left: number; right: number; width: number; lines: number; monospace: boolean }[] = [];
@@ -101,9 +109,12 @@ export async function openCardRenderer(): Promise<CardRenderer> {
             if (box.right > cardBox.right + tolerance || box.left < cardBox.left - tolerance) problems.push({ kind: 'button-clipped', text: label, detail: `spans ${Math.round(box.left - cardBox.left)}–${Math.round(box.right - cardBox.left)}px of a ${width}px card` });
             else if (title.scrollWidth > title.clientWidth + tolerance) problems.push({ kind: 'button-clipped', text: label, detail: `its title needs ${title.scrollWidth}px of ${title.clientWidth}px` });
           }
-          return { height: Math.ceil(target.getBoundingClientRect().height), problems, texts };
+          const buttons = Array.from(target.querySelectorAll<HTMLElement>('button'))
+            .filter((button) => button.offsetParent !== null)
+            .map((button) => (button.textContent ?? '').trim());
+          return { height: Math.ceil(target.getBoundingClientRect().height), problems, texts, buttons };
         },
-        { card, width, hostConfig: TEAMS_HOST_CONFIG },
+        { card, width, hostConfig: TEAMS_HOST_CONFIG, press: options.press },
       );
       if (!options.screenshot) return measured;
       return { ...measured, png: await page.locator('#bubble').screenshot() };
