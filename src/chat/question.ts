@@ -296,6 +296,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(?:a )?quarter past (\d{1,2})\b(?![:.]\d)/g, '$1:15')
     .replace(/\b(?:a )?quarter to (\d{1,2})\b(?![:.]\d)/g, (_, hour: string) => `${Number(hour) === 1 ? 12 : Number(hour) - 1}:45`)
     .replace(/\bat ([01]?\d|2[0-3])([0-5]\d)\b/g, 'at $1:$2')
+    // "1400-1600": 14:00-16:00 (it was no time at all). Not a range of years ("2026-2027").
+    .replace(/(?<![\d\/.:-])\b(?!(?:19|20)\d\d ?- ?(?:19|20)\d\d\b)([01]\d|2[0-3])([0-5]\d) ?- ?([01]\d|2[0-3])([0-5]\d)\b(?![\/.:-]?\d)/g, '$1:$2-$3:$4')
     // "dec 3 until 5", "dec 3 through 5": days, as "dec 3 to 5" is (chrono-node read 3:00-5:00 today).
     .replace(/\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?) (?:until|till|til|through|thru) (?=(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|:|\.\d|o ?clock)))/g, '$1 to ')
     // ... and "dec 3 until 5pm" that day up to then, as "until 5" today (it was 3:00-17:00 today).
@@ -359,15 +361,22 @@ const NOW_WORDS = /\b(now|right now|currently|at the moment|atm)\b/;
 /** "am I in a meeting" is about now, unless a time or a day is named ("am I in a meeting at 3": am I free then). */
 const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b|\b(?:what|which) (?:meeting|call) am i (?:in|on)\b|\bwhere (?:should|do|must) i (?:need to |have to )?be\b/;
 /** "what's happening" is about now; "what's happening tomorrow" is that day's agenda. */
-/** "do I have a meeting at 2", "is there anything at 3": with a time named, a yes/no about that time. */
-const HAVE_MEETING = /\b(do i have|have i got|is there|are there) (a |an |any )?(meeting|call|event|appointment|something|anything)s?\b/;
+/** "do I have a meeting at 2", "is there anything at 3", "I have meeting at 3?": with a time named, a yes/no about that time. */
+const HAVE_MEETING = /\b((?:do )?i have|have i got|is there|are there) (a |an |any )?(meeting|call|event|appointment|something|anything)s?\b/;
 /**
  * "anything at 2", "what do I have at 3pm", "what's at 10 tomorrow", "any meetings at 4": with a time named, what is
  * on then, which the yes/no "is there anything at 3" answers (with the meetings then), not the whole day's list.
  */
-const WHAT_AT = /\b(?:anything|something|any (?:meeting|call|event|appointment)s?)\b/;
-/** "what's on at 2", "what do I have at 3": the same, at a time; over a stretch ("what's on between 2 and 4"), a listing. */
-const WHAT_LIST_AT = /\b(?:whats|what (?:do|have|am|will) i)\b/;
+const WHAT_AT = /\b(?:anything|something|any (?:meeting|call|event|appointment)s?)\b|^(?:meeting|call)s? (?=at\b)/;
+/**
+ * "what's on at 2", "what do I have at 3", "which meetings do I have at 3": the same, at a time; over a stretch
+ * ("what's on between 2 and 4"), a listing.
+ */
+const WHAT_LIST_AT = /\b(?:whats|what (?:do|have|am|will) i)\b|\b(?:what|which) (?:meetings?|calls?) (?:do i have|have i got|i have)\b/;
+/** "at 3pm tomorrow?", "the 14th at 3": only a day and "at" a time, asking what is on then ("monday 3pm" is Monday's agenda). */
+function onlyWhenAt(t: string): boolean {
+  return /\bat\b/.test(t) && t.split(' ').every((word) => word === 'the' || WHEN_WORD.test(word));
+}
 const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats (?:my )?next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
@@ -408,11 +417,11 @@ const BREAK_ASKED = /\bnext break\b|\b(?:when|what time) (?:do|can|will|could|sh
 const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
 /**
  * "when's my last meeting", "my last call tomorrow", "what time do I finish today", "when am I done": the day's last
- * meeting and when it ends (they were the whole day's agenda, or no question). Not asked of one gone by ("when was my
- * last meeting with sam"), nor "last week".
+ * meeting and when it ends (they were the whole day's agenda, or no question); "when was my last meeting (with sam)",
+ * no day named, the most recent that has ended. Not "last week".
  */
 const LAST_ASKED =
-  /\b(?:last|final) (?:meeting|event|appointment|call|one)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
+  /\b(?:last|final) (?:meeting|event|appointment|call|one|1:1)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
 const PAST_ASKED = /\b(?:was|were|did|had)\b/;
 /** "how long is my next meeting", "how long will my next standup be": the next meeting, and how long it is. */
 const HOW_LONG = /^how long (?:is|are|will|would|does) (?=(?:my |the |our )?(?:next|first)\b)/;
@@ -640,6 +649,17 @@ const DAY_PARTS = { morning: { from: 0, to: 12 }, afternoon: { from: 12, to: 17 
 type DayPart = keyof typeof DAY_PARTS;
 const DAY_PART = /\b(morning|afternoon|evening)s?\b/;
 
+/**
+ * "when did I last meet sam", "when was the last time I saw bob": read as "when was my last meeting with sam" (they
+ * were no question).
+ */
+const LAST_MET =
+  /^when (?:did i last (?:meet|see|speak|talk|chat|catch up|have a (?:meeting|call|1:1))|was the last time i (?:met|saw|spoke|talked|chatted|caught up|had a (?:meeting|call|1:1)))(?: (?:with|to))? (?=\S)/;
+
+function lastMet(t: string): string {
+  return t.startsWith('when ') ? t.replace(LAST_MET, 'when was my last meeting with ') : t;
+}
+
 /** The part of the day `t` names, and `t` without it (what is left is read as before: "today", "friday"). */
 function splitDayPart(t: string): { part: DayPart | undefined; rest: string } {
   const match = DAY_PART.exec(t);
@@ -655,7 +675,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
-  const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today);
+  const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today));
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return follow;
@@ -726,14 +746,15 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   }
 
   // "when's my last meeting", "what time do I finish": the last meeting of the day named (of today), not the next.
-  if (LAST_ASKED.test(t) && !PAST_ASKED.test(t) && !time && !during) {
+  if (LAST_ASKED.test(t) && !time && !during) {
     const whole = week ?? dates ?? (part ? partOfDay(day ?? today, part, today) : dayRange(day ?? today, today));
     const named = namedMeetings(normalized);
-    // "when is my last meeting with sam", no day named: the most recent one with them that has ended, in the synced days
-    // gone by ("last meeting today with sam" is today's last).
-    if (named?.subject.people && !week && !dates && !day && !part) {
+    // "when is my last meeting with sam", "when was my last meeting", no day named: the most recent one (with them)
+    // that has ended, in the synced days gone by ("last meeting today with sam", "what was my last meeting yesterday":
+    // that day's last).
+    if ((named?.subject.people || PAST_ASKED.test(t)) && !week && !dates && !day && !part) {
       const since = today.minus({ days: PAST_DAYS_LOOKED });
-      return { kind: 'next', count: 1, last: true, ended: true, subject: named.subject, within: { range: { start: since.toJSDate(), end: now }, label: `Last ${PAST_DAYS_LOOKED} days`, phrase: `in the last ${PAST_DAYS_LOOKED} days` } };
+      return { kind: 'next', count: 1, last: true, ended: true, ...(named ? { subject: named.subject } : {}), within: { range: { start: since.toJSDate(), end: now }, label: `Last ${PAST_DAYS_LOOKED} days`, phrase: `in the last ${PAST_DAYS_LOOKED} days` } };
     }
     const last: Question = { kind: 'next', count: 1, last: true, within: { range: { start: whole.start.toJSDate(), end: whole.end.toJSDate() }, label: whole.label, phrase: whole.phrase } };
     if (named) last.subject = named.subject;
@@ -752,7 +773,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // A time named with meetings named ("anything about the project at 2", "standup at 9", "call with bob at 3") asks
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
-  const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && WHAT_LIST_AT.test(t))) && !PROPOSES.test(t);
+  const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && (WHAT_LIST_AT.test(t) || onlyWhenAt(t)))) && !PROPOSES.test(t);
   const howBusy = !time && HOW_BUSY.test(t);
   // "can I meet with sam at 3": whether the user is free then; calbot sees no one else's calendar (the answer says so).
   const proposedWith = time ? proposedName(t) : undefined;
@@ -1316,7 +1337,7 @@ function easterSunday(year: number): DateTime {
  */
 export function isScheduleQuestion(text: string, now: Date): boolean {
   // A closure apiece, made where it is passed: one held in a variable made every call about 2 µs slower.
-  const normalized = weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now));
+  const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now)));
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
@@ -1377,9 +1398,19 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
 const FOLLOW_UP = /^(?:(?:ok|okay|so|then|but) )?(?:and|what about|how about|and what about|and how about|what of|hows about)(?: on| for)? (.+)$/;
 /** The words of a follow-up besides a day and a time ("and friday?", "what about the 3rd at 2"). */
 const FOLLOW_UP_GLUE = new Set(['the', 'and', 'or', '&', 'of', 'then', 'instead']);
-/** A word that names a day or a span, not only a time: "and at 4?" alone keeps the last question's day. */
+/**
+ * A word that names a day or a span, not only a time: "and at 4?" alone keeps the last question's day, and so does a
+ * part of the day ("and the evening at 6").
+ */
 const DAY_WORD =
-  /^(?:today|tomorrow|yesterday|overmorrow|ago|this|next|last|coming|days?|weeks?|weekends?|fortnight|months?|mornings?|afternoons?|evenings?|tonight|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{1,2}(?:st|nd|rd|th))$/;
+  /^(?:today|tomorrow|yesterday|overmorrow|ago|this|next|last|coming|days?|weeks?|weekends?|fortnight|months?|tonight|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|\d{1,2}(?:st|nd|rd|th))$/;
+
+/** "the day after", "the next day", "the day before": a day next to the last question's. */
+const DAY_AFTER_LAST = /^(?:the )?(?:day (after|before)|(?:next|following) day|day after that)$/;
+/** A time of day or a stretch of one in a follow-up: "at 6", "6pm", "5:30", "noon", "after 4", "2-4". */
+const FOLLOW_UP_CLOCK = /\b(?:at|after|before|until|till|from|between|noon|midday|midnight)\b|\d[:.]\d\d|\d ?(?:am|pm)\b|\d ?- ?\d/;
+/** "the afternoon", "the morning": a part of the day with no day named, which is the last question's day's. */
+const PART_ALONE = /^(?:the |that |in the )?(?:morning|afternoon|evening)$/;
 
 /**
  * A follow-up: an opener (FOLLOW_UP) and then only a day and/or a time. With the last question (`options.last`), its
@@ -1391,18 +1422,25 @@ const DAY_WORD =
 function followUp(t: string, now: Date, zone: string, here: DateTime, today: DateTime, options: QuestionOptions): Question | undefined {
   const match = FOLLOW_UP.exec(t);
   if (!match) return undefined;
-  const rest = match[1]!;
+  const { last } = options;
+  // "and the day after?": the day after the last question's; "what about the afternoon": that part of its day.
+  const shift = last?.day ? DAY_AFTER_LAST.exec(match[1]!) : null;
+  const lastDay = last?.day && (shift ? DateTime.fromISO(last.day).plus({ days: shift[1] === 'before' ? -1 : 1 }).toISODate()! : last.day);
+  const part = PART_ALONE.test(match[1]!);
+  const rest = shift ? lastDay! : part && lastDay ? `${lastDay} ${match[1]!}` : match[1]!;
   const words = rest.split(' ');
   if (!words.every((word) => WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word))) return undefined;
-  const { last } = options;
   const read = (question: string) => {
     const read = parseQuestion(question, now, zone, { ...options, last: undefined });
     return read && read.kind !== 'unsupported' ? read : undefined;
   };
   const asks = last?.kind === 'free-at' ? last.asks! : last?.kind === 'now' ? 'busy' : 'free';
   const timed = read(`am i ${asks} ${rest}`);
-  const dayNamed = words.some((word) => DAY_WORD.test(word));
-  if (timed?.kind === 'free-at') {
+  const dayNamed = shift !== null || (part && lastDay !== undefined) || words.some((word) => DAY_WORD.test(word));
+  // A part of the day ("and tonight?", "what about the afternoon") is a span asked about as the last question was (its
+  // agenda, without one), not a time; "and the evening at 6" is a time.
+  const partOfDayAsked = DAY_PART.test(rest) && !FOLLOW_UP_CLOCK.test(match[1]!);
+  if (timed?.kind === 'free-at' && (!partOfDayAsked || last?.kind === 'free-at' || last?.kind === 'now')) {
     const subject = last?.kind === 'free-at' && asks === 'busy' && last.subject ? { subject: last.subject } : {};
     if (dayNamed || !last?.day) return { ...timed, ...subject };
     return { ...timed, ...onDay(timed.range, last.day, zone, today), ...subject };

@@ -947,7 +947,7 @@ const rows: Row[] = [
   ["when's my last meeting", L, 'next', undefined, undefined, null],
   ['what time do I finish today?', L, 'next', undefined, undefined, null],
   ['my last call with sam tomorrow', L, 'next', undefined, undefined, 'sam'],
-  ['when was my last meeting with sam', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'sam'],
+  ['when was my last meeting with sam', L, 'next', undefined, undefined, 'sam'], // the most recent that has ended (it was today's agenda)
   // with a person and no day, the last one that has ended, in the synced days gone by; with a day, that day's last
   ['when is my last meeting with sam', L, 'next', undefined, undefined, 'sam'],
   ['last meeting today with sam', L, 'next', undefined, undefined, 'sam'],
@@ -964,6 +964,89 @@ const rows: Row[] = [
   ['and on friday at noon?', L, 'free-at', '2026-11-27T12:00', '2026-11-27T12:30'],
   ['ok and at 9?', L, 'free-at', '2026-11-27T09:00', '2026-11-27T09:30'],
   ['what did i have last week', L, 'agenda', '2026-11-16T00:00', '2026-11-23T00:00'],
+  // a third round of what people type, on a phone as on a desktop: slips, shorthand, capitals, no punctuation
+  ['wat do i have tomoz', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['WHATS ON TOMORROW', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['whts on tmrw', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ["wot's on today", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['whats on tomoro', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['whats on 2mrw', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['any mtgs 2day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['anything on tmr', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['wats on tmr morning', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00'],
+  ['free tmr?', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['is 4 ok tmrw', L, 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
+  ['what r my meetings today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  // ... English as a second language
+  ['which meetings I have today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['tell me my today meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['give me today schedule', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['show me meetings of monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['I am busy tomorrow?', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'], // as "am i busy tomorrow"
+  // ... which meeting is at a time, asked without "do" or by which: whether there is one then (it was the whole day's agenda)
+  ['I have meeting at 3?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['i have a meeting at 3?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['which meeting I have at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30'],
+  ['what meetings do i have at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['what calls have i got at 4', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30'],
+  ['meeting at half past 2?', L, 'free-at', '2026-11-26T14:30', '2026-11-26T15:00'],
+  ['call at 4?', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30'],
+  // ... a day and "at" a time, nothing else: what is on then (it was the whole day's; "monday 3pm" still is, above)
+  ['at 3pm tomorrow?', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
+  ['the 14th at 3', L, 'free-at', '2026-12-14T15:00', '2026-12-14T15:30'],
+  ['the day after tomorrow at 3', L, 'free-at', '2026-11-28T15:00', '2026-11-28T15:30'],
+  // ... chatty openers
+  ['hey quick q - anything this arvo?', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['hey quick q, am i free at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30'],
+  ["sorry, what's on tomorrow again?", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['just checking - anything at 4?', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30'],
+  ['umm what do i have at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ["hi! what's my day look like", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['how does friday look', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // ... times as said or written on a 24-hour clock
+  ['anything at quarter past 10', L, 'free-at', '2026-11-26T10:15', '2026-11-26T10:45'], // not over yet at 10:42
+  ['am i free at quarter to 4', L, 'free-at', '2026-11-26T15:45', '2026-11-26T16:15'],
+  ['am i free at 15h', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['free at 1530?', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
+  ['free at 3.30?', L, 'free-at', '2026-11-26T15:30', '2026-11-26T16:00'],
+  ['am i free at 0930 tomorrow', L, 'free-at', '2026-11-27T09:30', '2026-11-27T10:00'],
+  ['free 1400-1600 tomorrow?', L, 'free-at', '2026-11-27T14:00', '2026-11-27T16:00'], // it was the whole day's free time
+  ['meetings 2026-2027', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // years, not 20:26-20:27 (no span read, as before)
+  // ... ranges of hours
+  ['between 2 and 4 tomorrow', L, 'agenda', '2026-11-27T14:00', '2026-11-27T16:00'],
+  ['from 9 to 11 on fri', L, 'agenda', '2026-11-27T09:00', '2026-11-27T11:00'],
+  ['anything from 9 to 11 on fri', L, 'free-at', '2026-11-27T09:00', '2026-11-27T11:00'],
+  ['free from 2 till 4 on friday?', L, 'free-at', '2026-11-27T14:00', '2026-11-27T16:00'],
+  ['what have i got between 1 and 3', L, 'agenda', '2026-11-26T13:00', '2026-11-26T15:00'],
+  ['busy from 10 to 12?', L, 'free-at', '2026-11-26T10:00', '2026-11-26T12:00'],
+  // ... days
+  ['what do i have the day after tomorrow', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+  ['this coming monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['mon next week', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['tues next week', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
+  ['what do i have at the end of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'], // the rest of the week
+  ['anything over the weekend', L, 'agenda', '2026-11-28T00:00', '2026-11-30T00:00'],
+  ['whats on the 14th', L, 'agenda', '2026-12-14T00:00', '2026-12-15T00:00'],
+  ['am i free on the 14th', L, 'free-slots', '2026-12-14T00:00', '2026-12-15T00:00'],
+  ['whats on the 14th of december', L, 'agenda', '2026-12-14T00:00', '2026-12-15T00:00'],
+  ['anything later', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  // ... spans with no edge said: a reasonable reading kept ("this coming week" may be next week; "early" and "end
+  // of" next week, some of its days, so the whole of it)
+  ['this coming week', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
+  ['what do i have early next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  ['end of next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  // ... the last meeting gone by, however asked: the most recent that has ended (they were no question, or today's)
+  ['when did i last meet with sam', L, 'next', undefined, undefined, 'sam'],
+  ['when did i last meet sam', L, 'next', undefined, undefined, 'sam'],
+  ['when was the last time I spoke to Ada?', L, 'next', undefined, undefined, 'ada'],
+  ['when was my last 1:1 with sam', L, 'next', undefined, undefined, '1:1 with sam'],
+  ['what was my last meeting', L, 'next', undefined, undefined, null],
+  ['what was my last meeting yesterday', L, 'next', undefined, undefined, null], // yesterday's last (it was its agenda)
+  // ... follow-ups with no last question: a part of the day is its agenda (tonight was "am i free then"); "the day
+  // after" with no day before it is tomorrow, the day after today
+  ['and tonight?', L, 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
+  ['what about the afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00'],
+  ['and the day after?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
 ];
 
 /** Rows written before agenda and yes/no questions read names, which now name the meetings they are about. */
@@ -1320,6 +1403,19 @@ describe('parseQuestion', () => {
     ['meetings with sam this week', 'and next week?', 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
     ['first meeting tomorrow', 'and monday', 'next', '2026-11-30T00:00', '2026-12-01T00:00'],
     ['what time do i finish tomorrow', 'what about monday', 'next', '2026-11-30T00:00', '2026-12-01T00:00'],
+    // a part of the day is of the last question's day, asked as it was ("and tonight?" was whether the user is free)
+    ['whats on tmrw', 'and tonight?', 'agenda', '2026-11-26T17:00', '2026-11-27T00:00'],
+    ["what's on monday", 'what about the afternoon', 'agenda', '2026-11-30T12:00', '2026-11-30T17:00'],
+    ["what's on monday", 'and the morning?', 'agenda', '2026-11-30T00:00', '2026-11-30T12:00'],
+    ['am i free tomorrow at 3', 'what about the afternoon', 'free-at', '2026-11-27T12:00', '2026-11-27T17:00'],
+    ['free time tomorrow', 'and the afternoon?', 'free-slots', '2026-11-27T12:00', '2026-11-27T17:00'],
+    ['first meeting tomorrow', 'and tonight?', 'next', '2026-11-26T17:00', '2026-11-27T00:00'],
+    ["what's on monday", 'what about the evening at 6', 'free-at', '2026-11-30T18:00', '2026-11-30T18:30'],
+    // ... and the day after (or before) is next to the last question's day (it was tomorrow, or no follow-up)
+    ["what's on tomorrow", 'and the day after?', 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
+    ["what's on tomorrow", 'what about the day before', 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+    ['am i free tomorrow at 3', 'and the next day?', 'free-at', '2026-11-28T15:00', '2026-11-28T15:30'],
+    ['first meeting tomorrow', 'and the day after', 'next', '2026-11-28T00:00', '2026-11-29T00:00'],
     // what is no follow-up is read as before, the last question or not
     ['free time tomorrow', 'how about coffee at 3', 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
     ['free time tomorrow', "what's on monday", 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
