@@ -65,6 +65,23 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect(friday10).toMatchObject({ header: `${date(friday)} · 10:00–10:30`, summary: 'No, you have something then.' });
   });
 
+  it('"what\'s on tomorrow", then "and the day after?", is Friday\'s agenda; "what about the afternoon" then, Friday afternoon\'s (they were Thursday\'s, and "am I free" today)', async () => {
+    const eli = teamsUser('Eli After', ZONE);
+    await seedAccount(h, eli, { mailboxTimeZone: ZONE });
+    await seedEvents(h.store.collections, eli, [
+      { subject: 'Eli Thursday', start: thursday.set({ hour: 11 }) },
+      { subject: 'Eli Friday morning', start: friday.set({ hour: 9 }) },
+      { subject: 'Eli Friday afternoon', start: friday.set({ hour: 14 }) },
+    ]);
+    expect(rowTitles(readScheduleCard((await ask(h, "what's on tomorrow", eli)).card))).toEqual(['Eli Thursday']);
+    const after = readScheduleCard((await ask(h, 'and the day after?', eli)).card);
+    expect(after.header).toBe(date(friday));
+    expect(rowTitles(after)).toEqual(['Eli Friday morning', 'Eli Friday afternoon']);
+    const afternoon = readScheduleCard((await ask(h, 'what about the afternoon', eli)).card);
+    expect(afternoon.header).toBe(`${date(friday)} · Afternoon`);
+    expect(rowTitles(afternoon)).toEqual(['Eli Friday afternoon']);
+  });
+
   it("one user's last question never shapes another's follow-up, and a last question is forgotten after 15 minutes", async () => {
     await ask(h, 'am I free tomorrow at 3', ada);
     // Bob asked nothing before: "and at 4?" is today's 16:00, where his review is.
@@ -108,6 +125,10 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect(last.footnote).toBeUndefined();
     const today = readScheduleCard((await ask(h, 'last meeting today with sam', dee)).card);
     expect(today.summary).toBe('Your last meeting matching "sam" today ends at 16:00.');
+    // Asked in the past tense, or as when they last met: the same one (they were today's agenda, or no question).
+    for (const question of ['when was my last meeting with sam?', 'when did I last meet Sam']) {
+      expect(readScheduleCard((await ask(h, question, dee)).card).summary).toBe(`Your last meeting matching "sam" was on ${date(monday)}; it ended at 14:45.`);
+    }
   });
 
   it('"can I meet with sam at 3" answers whether the user is free at 3, saying calbot sees only their calendar', async () => {

@@ -74,6 +74,36 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(rowTitles(whats)).toEqual(['Zia second']);
   });
 
+  it('"I have meeting at 10:30?", "which meeting I have at 2pm", "the 3rd at 2pm": whether something is on then, not the whole day', async () => {
+    const label = cardDate(named, berlinToday());
+    const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
+    const have = readScheduleCard((await ask(h, `I have meeting at 10:30 on ${asDate(named)}?`, zia)).card);
+    expect(have).toMatchObject({ header: `${label} · 10:30–11:00`, summary: 'Yes, you have something then.' });
+    expect(rowTitles(have)).toEqual(['Zia first']);
+    for (const question of [`which meeting I have at 2pm on ${asDate(named)}`, `the ${ordinal(named.day)} at 2pm`]) {
+      const which = readScheduleCard((await ask(h, question, zia)).card);
+      expect(which).toMatchObject({ header: `${label} · 14:00–14:30`, summary: 'Yes, you have something then.' });
+      expect(rowTitles(which)).toEqual(['Zia second']);
+    }
+  });
+
+  it('"free 1000-1100 on <day>?" is a yes/no about 10:00-11:00 (it was the day\'s free time)', async () => {
+    const card = readScheduleCard((await ask(h, `free 1000-1100 on ${asDate(named)}?`, zia)).card);
+    expect(card).toMatchObject({ header: `${cardDate(named, berlinToday())} · 10:00–11:00`, summary: 'No, you have something then.' });
+    expect(rowTitles(card)).toEqual(['Zia first']);
+  });
+
+  it('"what was my last meeting" is the most recent one that has ended (it was today\'s agenda)', async () => {
+    h.clock.pin(named.set({ hour: 20 }).toJSDate());
+    try {
+      const card = readScheduleCard((await ask(h, 'what was my last meeting?', zia)).card);
+      expect(card.summary).toBe('Your last meeting was today; it ended at 17:00.');
+      expect(rowTitles(card)).toEqual(['Zia third']);
+    } finally {
+      h.clock.unpin();
+    }
+  });
+
   it('"when\'s my next break" is a meeting named so still to come that day (shown as free, as breaks are), else the free time between meetings', async () => {
     const bea = teamsUser('Bea Break', 'Europe/Berlin');
     // The working day after `named` (Monday after a Friday).
