@@ -46,7 +46,46 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
   agenda.on('complete', (job: { attrs: { _id?: unknown } }) => void running.delete(String(job.attrs._id)));
   schedulerState.set(agenda, { db, running, lateSaves: saveLateWhileDatabaseAway(agenda, db, logger, running) });
   keepRecurringJobsSingle(agenda, db);
+  letLockChecksOutliveNothing(agenda);
   return agenda;
+}
+
+/** The private part of Agenda's job processor that runs one job (agenda/dist/JobProcessor.js). */
+interface AgendaInternals {
+  jobProcessor?: { runOrRetry?: (job: { attrs: { name: string } }) => Promise<void> };
+  attrs: { processEvery: number };
+}
+
+/**
+ * Agenda races each run against a check that its lock has not expired, made every half lock lifetime (5 minutes) by a
+ * setTimeout it never clears: each run leaves one behind for up to 5 minutes after it ended, and after stop() those
+ * kept the process up (a program embedding calbot, every test worker: jest force-exited them). The first check's timer
+ * is made as the run starts, from runOrRetry itself: it is unref'd there (by its delay). While a run lasts, its own
+ * work keeps the process up, so the check still fires. A run longer than that leaves its next check's timer as is.
+ */
+function letLockChecksOutliveNothing(agenda: Scheduler): void {
+  const internals = agenda as unknown as AgendaInternals;
+  const start = agenda.start.bind(agenda);
+  agenda.start = async () => {
+    await start();
+    const processor = internals.jobProcessor;
+    const runOrRetry = processor?.runOrRetry;
+    if (!processor || typeof runOrRetry !== 'function' || runOrRetry.name === 'runWithLockCheckUnref') return;
+    processor.runOrRetry = function runWithLockCheckUnref(job) {
+      const lockCheckMs = Math.max(internals.attrs.processEvery / 2, (agenda.definitions[job.attrs.name]?.lockLifetime ?? 0) / 2);
+      const setTimer = globalThis.setTimeout;
+      globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+        const timer = setTimer(callback, ms, ...args);
+        if (ms === lockCheckMs) timer.unref();
+        return timer;
+      }) as typeof setTimeout;
+      try {
+        return runOrRetry.call(processor, job);
+      } finally {
+        globalThis.setTimeout = setTimer;
+      }
+    };
+  };
 }
 
 /**
@@ -199,7 +238,14 @@ export interface ProcessLiveness {
  * minute by default), not when the locks expire (10 minutes). A process with no record (an older calbot, during a
  * rolling upgrade) is never taken for dead: its locks only lapse.
  */
-export async function startProcessLiveness(agenda: Scheduler, db: Db, collections: Pick<Collections, 'leases' | 'processHeartbeats'>, logger: Logger, options: { intervalMs?: number } = {}): Promise<ProcessLiveness> {
+export async function startProcessLiveness(
+  agenda: Scheduler,
+  db: Db,
+  collections: Pick<Collections, 'leases' | 'processHeartbeats'>,
+  logger: Logger,
+  /** onTakenForDead: this process learnt the others released its locks (it stalled); its rounds under way must stop. */
+  options: { intervalMs?: number; onTakenForDead?: () => void } = {},
+): Promise<ProcessLiveness> {
   const heartbeats = new ProcessHeartbeats(collections.processHeartbeats, agenda.attrs.name ?? 'calbot', options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -210,7 +256,9 @@ export async function startProcessLiveness(agenda: Scheduler, db: Db, collection
     try {
       const beat = await heartbeats.beat();
       if (beat.wasTakenForDead) {
-        // Its rounds under way lost their leases: another calbot may be syncing one of those users alongside.
+        // Its rounds under way lost their leases: another calbot may be syncing one of those users alongside, and a
+        // late save of theirs would write over its progress. They are cut off first, then it is said.
+        options.onTakenForDead?.();
         logger.warn({ event: 'taken-for-dead', intervalMs: heartbeats.intervalMs }, 'this calbot stalled so long the others took it for dead and released its job locks and leases');
       }
       await releaseStaleProcessLocks(heartbeats, db, collections, logger, beat.at);

@@ -14,6 +14,8 @@ export const DEAD_RECORD_KEPT_MS = 60 * 60_000;
  */
 export class ProcessHeartbeats {
   private readonly startedAt = new Date();
+  /** The database's time of this process's last beat that went through. */
+  private lastBeatAt: Date | undefined;
 
   constructor(
     private readonly collection: Collection<ProcessHeartbeatDoc>,
@@ -24,7 +26,10 @@ export class ProcessHeartbeats {
 
   /**
    * Upserts this process's record; resolves with the database's time of the beat, and whether the others had taken this
-   * process for dead meanwhile (it stalled past MISSED_BEATS_FOR_DEAD beats) and released its locks.
+   * process for dead meanwhile (it stalled past MISSED_BEATS_FOR_DEAD beats) and released its locks. A beat that comes
+   * that long after the last one counts so even when the record does not say it: another calbot that found this one
+   * dead marks the record after releasing its locks, and a beat landing between the two (or over the mark: on FerretDB
+   * a conditional update is not atomic) would hide it.
    */
   async beat(): Promise<{ at: Date; wasTakenForDead: boolean }> {
     const record = await this.collection.findOneAndUpdate(
@@ -36,9 +41,11 @@ export class ProcessHeartbeats {
       },
       { upsert: true, returnDocument: 'after' },
     );
-    const wasTakenForDead = record?.released === true;
-    if (wasTakenForDead) await this.collection.updateOne({ _id: this.name }, { $set: { released: false } });
-    return { at: record?.heartbeatAt ?? new Date(), wasTakenForDead };
+    const at = record?.heartbeatAt ?? new Date();
+    const overdue = this.lastBeatAt !== undefined && at.getTime() - this.lastBeatAt.getTime() > MISSED_BEATS_FOR_DEAD * this.intervalMs;
+    this.lastBeatAt = at;
+    if (record?.released === true) await this.collection.updateOne({ _id: this.name }, { $set: { released: false } });
+    return { at, wasTakenForDead: record?.released === true || overdue };
   }
 
   /** The other processes whose last beat, at the database's time `now`, is MISSED_BEATS_FOR_DEAD beats old, not yet released. */

@@ -90,6 +90,13 @@ export interface SyncJobs {
    */
   releaseStuckRounds(options?: { fenceWaitMs?: number }): Promise<void>;
   /**
+   * The other calbots took this one for dead (it stalled past its heartbeat window) and released its rounds' sync
+   * leases and job locks: another may be running those users' rounds now. Each round under way is fenced off at once
+   * (RoundFence): nothing more of it reaches the database, so it ends at its next call (a Graph answer's save) without
+   * writing over the other's progress. Returns how many were cut off.
+   */
+  fenceOffRounds(): number;
+  /**
    * connected: job + immediate round (another account: the old one's synced data removed first); disconnected: job,
    * events, days, sync state and notices removed. Both wait for a running round of the user to stop before deleting.
    */
@@ -304,6 +311,15 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
         }
       }),
     );
+  }
+
+  function fenceOffRounds(): number {
+    for (const { userKey, fence } of running) {
+      // Not waited for: the calls under way were sent before the stall ended; the lease and lock are already gone.
+      void fence.close(0);
+      logger.warn({ event: 'sync-cut-off', userKey, reason: 'taken-for-dead' }, 'this calbot was taken for dead: its round is cut off, the user\'s next round runs wherever it was taken over');
+    }
+    return running.size;
   }
 
   async function askToReconnect(userKey: string): Promise<void> {
@@ -548,7 +564,7 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     },
   };
 
-  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, hooks };
+  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, fenceOffRounds, hooks };
 }
 
 /** A refusal only the user's IT admin clears: `key` tells one from another, `what` is it in the user's words, `code` for the admin. */

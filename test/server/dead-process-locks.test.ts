@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCalbot, type Calbot } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { COLLECTIONS } from '../../src/store/collections.js';
+import { ProcessHeartbeats } from '../../src/store/process-heartbeats.js';
 import { SYNC_JOB, syncLeaseKey } from '../../src/sync/sync-jobs.js';
 import { startCloudHarness, type CloudHarness } from '../support/microsoft-cloud.js';
 import { at, connectedUser, SYNC_ENV, waitForState, type ConnectedUser } from '../sync/sync-support.js';
@@ -103,6 +104,20 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     expect(lines.filter((line) => line.event === 'taken-for-dead')).toHaveLength(1);
   }, 30_000);
 
+  test('a calbot whose beats came more than four intervals apart counts itself taken for dead, even if its record was not marked', async () => {
+    // Another calbot marks the record only after releasing the locks: a beat in between (or, on FerretDB, over the mark) hides it.
+    const heartbeats = new ProcessHeartbeats(h.store.collections.processHeartbeats, 'calbot-gap', 50);
+    try {
+      expect(await heartbeats.beat()).toMatchObject({ wasTakenForDead: false });
+      expect(await heartbeats.beat()).toMatchObject({ wasTakenForDead: false });
+      await sleep(6 * 50);
+      expect(await heartbeats.beat()).toMatchObject({ wasTakenForDead: true });
+      expect(await heartbeats.beat()).toMatchObject({ wasTakenForDead: false });
+    } finally {
+      await heartbeats.remove();
+    }
+  });
+
   test('its user is synced by another calbot within a few heartbeats, not when its lock expires (10 minutes)', async () => {
     const user = await connectedUser(h, 'Di Dead');
     const dying = await startAnother('calbot-dying');
@@ -130,8 +145,8 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     }
   }, 60_000);
 
-  test('killed (SIGKILL) in its own process mid-round: another calbot syncs its user within a few heartbeats', async () => {
-    const user = await connectedUser(h, 'Ki Killed');
+  /** A real calbot in a process of its own (test/support/calbot-process.ts) on this database, started and listening. */
+  async function spawnCalbot(name: string, logLevel = 'warn') {
     const { config } = h.calbot;
     const env = {
       ...process.env,
@@ -146,22 +161,33 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
       MICROSOFT_GRAPH_URL: config.microsoft.graphUrl,
       ...SYNC_ENV,
       CALBOT_TEST_DATABASE: h.store.db.databaseName,
-      CALBOT_TEST_SCHEDULER_NAME: 'calbot-killed',
+      CALBOT_TEST_SCHEDULER_NAME: name,
       CALBOT_TEST_HEARTBEAT_MS: String(HEARTBEAT_MS),
     };
+    env.LOG_LEVEL = logLevel;
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/calbot-process.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((done) => child.once('exit', done));
-    const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
+    const spawned = { child, output: '', port: undefined as string | undefined, exited: new Promise((done) => child.once('exit', done)) };
+    child.stdout.on('data', (chunk: Buffer) => (spawned.output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (spawned.output += chunk.toString()));
     try {
-      for (let i = 0; i < 300 && !output.includes('listening'); i++) {
-        if (child.exitCode !== null) throw new Error(`the calbot process exited: ${output}`);
+      for (let i = 0; i < 300 && !/^listening \d+$/m.test(spawned.output); i++) {
+        if (child.exitCode !== null) throw new Error(`the calbot process exited: ${spawned.output}`);
         await sleep(100);
       }
-      const port = /listening (\d+)/.exec(output)?.[1];
-      expect(port).toBeDefined();
+      spawned.port = /^listening (\d+)$/m.exec(spawned.output)?.[1];
+      expect(spawned.port).toBeDefined();
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    return spawned;
+  }
+
+  test('killed (SIGKILL) in its own process mid-round: another calbot syncs its user within a few heartbeats', async () => {
+    const user = await connectedUser(h, 'Ki Killed');
+    const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
+    const { child, port, exited } = await spawnCalbot('calbot-killed');
+    try {
       await settled(user.userKey);
       // "sync now" said to it: its round starts there at once (the others find the job due at their next poll).
       void fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.message('sync now', user.chat)) }).catch(() => 'cut off');
@@ -181,6 +207,49 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
       expect(Date.now() - killedAt).toBeLessThan(15_000);
       expect(await h.store.collections.events.countDocuments({ userKey: user.userKey, subject: 'After the kill' })).toBe(1);
       expect(await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-killed' })).toMatchObject({ released: true });
+    } finally {
+      hold.release();
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  test('a calbot frozen (SIGSTOP) past its heartbeat window mid-round, taken for dead: when it wakes its round ends at Graph\'s answer without saving over the other\'s', async () => {
+    const user = await connectedUser(h, 'Fr Frozen');
+    const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
+    const frozen = await spawnCalbot('calbot-frozen');
+    const { child, port } = frozen;
+    try {
+      await settled(user.userKey);
+      void fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.message('sync now', user.chat)) }).catch(() => 'cut off');
+      await hold.held;
+      for (let i = 0; i < 100 && (await lease(user.userKey))?.owner !== 'calbot-frozen'; i++) await sleep(50);
+      expect((await lease(user.userKey))?.owner).toBe('calbot-frozen');
+      h.graph.holdRequests({ oid: 'nobody' });
+      h.graph.addEvent(user.microsoft.oid, { subject: 'While frozen', start: at(3, 9), end: at(3, 10) });
+      const before = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!;
+      // A stopped VM: its round waits on Graph's answer, its heartbeat stops; the others release its lock and lease.
+      child.kill('SIGSTOP');
+      await startAnother('calbot-thawed-over');
+      const synced = await waitForState(h, user.userKey, (s) => s.roundsCompleted > before.roundsCompleted && s.status === 'idle', 20_000);
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-frozen' })).toMatchObject({ released: true });
+      child.kill('SIGCONT');
+      for (let i = 0; i < 100 && !/"event":"taken-for-dead"/.test(frozen.output); i++) await sleep(50);
+      expect(frozen.output).toMatch(/"event":"taken-for-dead"/);
+      const thawedAt = new Date();
+      hold.release(); // Graph's answer to the frozen round
+      // Its run over: Agenda there saved the job (unlocked), or a round after it already began.
+      const ended = async () => {
+        const saved = await job(user.userKey);
+        return (saved?.lastModifiedBy === 'calbot-frozen' && saved.lastFinishedAt >= thawedAt) || (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!.roundsCompleted > synced.roundsCompleted;
+      };
+      for (let i = 0; i < 200 && !(await ended()); i++) await sleep(50);
+      await settled(user.userKey);
+      // Each round that ended since counted itself: none saved its stale count, delta link and time over the other's.
+      const after = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!;
+      if (after.roundsCompleted === synced.roundsCompleted) expect(after).toMatchObject({ deltaLink: synced.deltaLink, lastSuccessAt: synced.lastSuccessAt });
+      expect(await h.store.collections.events.countDocuments({ userKey: user.userKey, subject: 'While frozen' })).toBe(1);
+      // Its job is due at once (where it was cut off), so the user's next round is not an interval away.
+      await waitForState(h, user.userKey, (s) => s.roundsCompleted > synced.roundsCompleted && s.status === 'idle', 20_000);
     } finally {
       hold.release();
       child.kill('SIGKILL');
