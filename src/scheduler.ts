@@ -52,8 +52,7 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
 
 /** The private part of Agenda's job processor that runs one job (agenda/dist/JobProcessor.js). */
 interface AgendaInternals {
-  jobProcessor?: { runOrRetry?: (job: { attrs: { name: string } }) => Promise<void> };
-  attrs: { processEvery: number };
+  jobProcessor?: { processEvery: number; runOrRetry?: (job: { attrs: { name: string } }) => Promise<void> };
 }
 
 /**
@@ -72,7 +71,7 @@ function letLockChecksOutliveNothing(agenda: Scheduler): void {
     const runOrRetry = processor?.runOrRetry;
     if (!processor || typeof runOrRetry !== 'function' || runOrRetry.name === 'runWithLockCheckUnref') return;
     processor.runOrRetry = function runWithLockCheckUnref(job) {
-      const lockCheckMs = Math.max(internals.attrs.processEvery / 2, (agenda.definitions[job.attrs.name]?.lockLifetime ?? 0) / 2);
+      const lockCheckMs = Math.max(processor.processEvery / 2, (agenda.definitions[job.attrs.name]?.lockLifetime ?? 0) / 2);
       const setTimer = globalThis.setTimeout;
       globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
         const timer = setTimer(callback, ms, ...args);
