@@ -322,7 +322,7 @@ describe('calbot shutting down', () => {
       await gone; // the server saw the client go
       // The grace period is an hour: a request still counted as in flight would hold close() for all of it.
       const closing = h.calbot.server.close(60 * 60_000).then(() => 'closed');
-      expect(await Promise.race([closing, new Promise((done) => setTimeout(() => done('still waiting'), 5_000))])).toBe('closed');
+      expect(await Promise.race([closing, new Promise((done) => setTimeout(() => done('still waiting'), 5_000).unref())])).toBe('closed');
     } finally {
       await h.close();
     }
