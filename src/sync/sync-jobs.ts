@@ -340,14 +340,15 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
   /**
    * Tells the user, once, that Microsoft refuses their account for a reason only their IT admin clears: when the
    * round before did not end with the same refusal (the sync state's adminRefusal, removed by a round that succeeds),
-   * so the retries hours apart say nothing. Sent at once, as the reconnect card is: quiet hours and "notify off" are
-   * for calendar changes, and syncing has stopped. Never throws.
+   * so the retries hours apart say nothing, unless that message never got through (the Bot Connector down: told is
+   * still false), when the next try tells them. Sent at once, as the reconnect card is: quiet hours and "notify off"
+   * are for calendar changes, and syncing has stopped. Never throws.
    */
   async function tellAdminRefusal(userKey: string, through: Collections, refusal: AdminRefusal): Promise<void> {
     try {
       const state = await through.syncStates.findOne({ _id: userKey }, { projection: { adminRefusal: 1, lastSuccessAt: 1 } });
       const previous = state?.adminRefusal;
-      if (!state || previous?.key === refusal.key) return;
+      if (!state || (previous?.key === refusal.key && previous.told)) return;
       const since = new Date();
       // Every calbot reading this state makes the same claim, and the database lets one insert it (FerretDB applies a
       // filter other than _id after reading, so a conditional update of the state could let two through). The sign-in

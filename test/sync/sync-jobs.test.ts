@@ -328,6 +328,34 @@ describe('sync jobs and commands', () => {
     }
   });
 
+  test('a refusal only an admin can clear whose message the Bot Connector refused is told at the next try, not never', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Unreached');
+    await waitForJobUnlocked(userKey);
+    const told = () => h.connector.messages(chat.conversationId).filter((r) => /^Microsoft does not let calbot read your calendar: your account has no Exchange Online mailbox/.test(r.activity.text ?? '')).length;
+    const roundEnded = async () => {
+      const since = await h.store.collections.syncStates.findOne({ _id: userKey });
+      await h.calbot.syncJobs.requestRun(userKey);
+      await h.calbot.syncJobs.waitForRound(userKey, since, { timeoutMs: 15_000, includeRunning: true });
+      await waitForJobUnlocked(userKey);
+    };
+    h.graph.setExchange(microsoft.oid, 'none');
+    // The connector down for this conversation while calbot tells the user: the send and its 3 retries refused.
+    h.connector.failNext(503, 4, { 'Retry-After': '0' }, chat.conversationId);
+    await roundEnded();
+    expect(h.connector.refused.filter((r) => r.conversationId === chat.conversationId)).toHaveLength(4);
+    expect(told()).toBe(0);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ adminRefusal: { key: 'graph:MailboxNotEnabledForRESTAPI', told: false } });
+    // The next try (6 hours on, or "sync now"), still refused: told now.
+    await roundEnded();
+    expect(told()).toBe(1);
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ adminRefusal: { key: 'graph:MailboxNotEnabledForRESTAPI', told: true } });
+    await roundEnded();
+    expect(told()).toBe(1);
+    h.graph.setExchange(microsoft.oid, 'online');
+    await roundEnded();
+    expect(h.connector.messages(chat.conversationId).filter((r) => r.activity.text === 'calbot can read your calendar again; syncing is back to normal.')).toHaveLength(1);
+  });
+
   test('start-up enables the job of a connected account that was left disabled', async () => {
     const { userKey } = await connectedUser(h, 'Bo Disabled');
     await waitForJobUnlocked(userKey);
