@@ -46,45 +46,92 @@ export function createScheduler(db: Db, logger: Logger, options: { processEveryM
   agenda.on('complete', (job: { attrs: { _id?: unknown } }) => void running.delete(String(job.attrs._id)));
   schedulerState.set(agenda, { db, running, lateSaves: saveLateWhileDatabaseAway(agenda, db, logger, running) });
   keepRecurringJobsSingle(agenda, db);
-  letLockChecksOutliveNothing(agenda);
+  letAgendaTimersHoldNothing(agenda);
   return agenda;
 }
 
-/** The private part of Agenda's job processor that runs one job (agenda/dist/JobProcessor.js). */
+/** The private parts of Agenda's job processor (agenda/dist/JobProcessor.js) that make the timers below. */
 interface AgendaInternals {
-  jobProcessor?: { processEvery: number; runOrRetry?: (job: { attrs: { name: string } }) => Promise<void> };
+  jobProcessor?: {
+    processEvery: number;
+    runOrRetry?: (job: AgendaJob) => Promise<void>;
+    enqueueJob?: (job: AgendaJob) => void;
+    jobQueue?: { insert?: (job: AgendaJob) => void };
+  };
+}
+interface AgendaJob {
+  attrs: { name: string };
+  gotTimerToExecute?: boolean;
 }
 
 /**
- * Agenda races each run against a check that its lock has not expired, made every half lock lifetime (5 minutes) by a
- * setTimeout it never clears: each run leaves one behind for up to 5 minutes after it ended, and after stop() those
- * kept the process up (a program embedding calbot, every test worker: jest force-exited them). The first check's timer
- * is made as the run starts, from runOrRetry itself: it is unref'd there (by its delay). While a run lasts, its own
- * work keeps the process up, so the check still fires. A run longer than that leaves its next check's timer as is.
+ * Agenda makes two timers it never clears, and after stop() they kept the process up (a program embedding calbot,
+ * every jest worker: jest force-exited them). Each is unref'd as it is made (Agenda keeps a running scheduler up with
+ * its poll interval, and a run with its own work), so a stopped calbot leaves nothing holding its process:
+ * - each run races a check that its lock has not expired, every half lock lifetime (5 minutes), and its timer stays
+ *   for up to 5 minutes after the run ended. The first check's is made as the run starts, within runOrRetry (told by
+ *   its delay); a run longer than that leaves its next check's timer as is.
+ * - a job locked for a time within the poll interval waits for it on a timer (agenda#1786: fixed upstream, not in
+ *   6.2.6), armed by jobProcessing right after it puts the job back in its queue: the next timer made then.
  */
-function letLockChecksOutliveNothing(agenda: Scheduler): void {
+function letAgendaTimersHoldNothing(agenda: Scheduler): void {
   const internals = agenda as unknown as AgendaInternals;
   const start = agenda.start.bind(agenda);
   agenda.start = async () => {
     await start();
     const processor = internals.jobProcessor;
-    const runOrRetry = processor?.runOrRetry;
-    if (!processor || typeof runOrRetry !== 'function' || runOrRetry.name === 'runWithLockCheckUnref') return;
-    processor.runOrRetry = function runWithLockCheckUnref(job) {
-      const lockCheckMs = Math.max(processor.processEvery / 2, (agenda.definitions[job.attrs.name]?.lockLifetime ?? 0) / 2);
-      const setTimer = globalThis.setTimeout;
-      globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-        const timer = setTimer(callback, ms, ...args);
-        if (ms === lockCheckMs) timer.unref();
-        return timer;
-      }) as typeof setTimeout;
-      try {
-        return runOrRetry.call(processor, job);
-      } finally {
-        globalThis.setTimeout = setTimer;
-      }
-    };
+    if (!processor || patchedProcessors.has(processor)) return;
+    patchedProcessors.add(processor);
+    const { runOrRetry, enqueueJob, jobQueue } = processor;
+    const insert = jobQueue?.insert;
+    if (typeof runOrRetry === 'function') {
+      processor.runOrRetry = (job) => {
+        const lockCheckMs = Math.max(processor.processEvery / 2, (agenda.definitions[job.attrs.name]?.lockLifetime ?? 0) / 2);
+        const setTimer = globalThis.setTimeout;
+        globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+          const timer = setTimer(callback, ms, ...args);
+          if (ms === lockCheckMs) timer.unref();
+          return timer;
+        }) as typeof setTimeout;
+        try {
+          return runOrRetry.call(processor, job);
+        } finally {
+          globalThis.setTimeout = setTimer;
+        }
+      };
+    }
+    if (typeof enqueueJob === 'function' && jobQueue && typeof insert === 'function') {
+      let enqueuing = false;
+      processor.enqueueJob = (job) => {
+        enqueuing = true;
+        try {
+          enqueueJob.call(processor, job);
+        } finally {
+          enqueuing = false;
+        }
+      };
+      jobQueue.insert = (job) => {
+        insert.call(jobQueue, job);
+        // Put back by jobProcessing, not queued by enqueueJob: its timer comes next, in this same synchronous step.
+        if (!enqueuing && !job.gotTimerToExecute) unrefNextTimer();
+      };
+    }
   };
+}
+
+const patchedProcessors = new WeakSet<object>();
+
+/** The next timer made unref'd, if one is made before the current synchronous step ends. */
+function unrefNextTimer(): void {
+  const setTimer = globalThis.setTimeout;
+  const once = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    globalThis.setTimeout = setTimer;
+    return setTimer(callback, ms, ...args).unref();
+  }) as typeof setTimeout;
+  globalThis.setTimeout = once;
+  queueMicrotask(() => {
+    if (globalThis.setTimeout === once) globalThis.setTimeout = setTimer;
+  });
 }
 
 /**
