@@ -145,6 +145,14 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     }
   }, 60_000);
 
+  /**
+   * The calbots the tests before started, stopped: each polls for due jobs every 200 ms, and would often take the round
+   * "sync now" asks of a calbot in a process of its own (just started, its first turn is slow) before it does.
+   */
+  const stopStarted = async () => {
+    for (const calbot of started) await calbot.stop();
+  };
+
   /** A real calbot in a process of its own (test/support/calbot-process.ts) on this database, started and listening. */
   async function spawnCalbot(name: string, logLevel = 'warn') {
     const { config } = h.calbot;
@@ -184,6 +192,7 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
   }
 
   test('killed (SIGKILL) in its own process mid-round: another calbot syncs its user within a few heartbeats', async () => {
+    await stopStarted();
     const user = await connectedUser(h, 'Ki Killed');
     const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
     const { child, port, exited } = await spawnCalbot('calbot-killed');
@@ -213,34 +222,42 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     }
   }, 60_000);
 
-  test('a calbot frozen (SIGSTOP) past its heartbeat window mid-round, taken for dead: when it wakes its round ends at Graph\'s answer without saving over the other\'s', async () => {
-    const user = await connectedUser(h, 'Fr Frozen');
+  test.each([
+    ['comes after its first beat', false],
+    ['is there as it wakes', true],
+  ])('a calbot frozen (SIGSTOP) past its heartbeat window mid-round, taken for dead: when it wakes its round ends at Graph\'s answer without saving over the other\'s (the answer %s)', async (_, answeredWhileFrozen) => {
+    await stopStarted();
+    const user = await connectedUser(h, answeredWhileFrozen ? 'Fr Answered' : 'Fr Frozen');
     const hold = h.graph.holdRequests({ oid: user.microsoft.oid, resource: deltaPath });
-    const frozen = await spawnCalbot('calbot-frozen');
+    const name = answeredWhileFrozen ? 'calbot-frozen-answered' : 'calbot-frozen';
+    const frozen = await spawnCalbot(name);
     const { child, port } = frozen;
     try {
       await settled(user.userKey);
       void fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.message('sync now', user.chat)) }).catch(() => 'cut off');
       await hold.held;
-      for (let i = 0; i < 100 && (await lease(user.userKey))?.owner !== 'calbot-frozen'; i++) await sleep(50);
-      expect((await lease(user.userKey))?.owner).toBe('calbot-frozen');
+      for (let i = 0; i < 100 && (await lease(user.userKey))?.owner !== name; i++) await sleep(50);
+      expect((await lease(user.userKey))?.owner).toBe(name);
       h.graph.holdRequests({ oid: 'nobody' });
       h.graph.addEvent(user.microsoft.oid, { subject: 'While frozen', start: at(3, 9), end: at(3, 10) });
       const before = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!;
       // A stopped VM: its round waits on Graph's answer, its heartbeat stops; the others release its lock and lease.
       child.kill('SIGSTOP');
-      await startAnother('calbot-thawed-over');
+      const other = await startAnother(answeredWhileFrozen ? 'calbot-over-answered' : 'calbot-over-frozen');
       const synced = await waitForState(h, user.userKey, (s) => s.roundsCompleted > before.roundsCompleted && s.status === 'idle', 20_000);
-      expect(await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-frozen' })).toMatchObject({ released: true });
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: name })).toMatchObject({ released: true });
+      // Graph's answer to the frozen round: waiting on its socket when it wakes, or after it has beaten once.
+      if (answeredWhileFrozen) hold.release();
+      await sleep(100);
+      const thawedAt = new Date();
       child.kill('SIGCONT');
       for (let i = 0; i < 100 && !/"event":"taken-for-dead"/.test(frozen.output); i++) await sleep(50);
       expect(frozen.output).toMatch(/"event":"taken-for-dead"/);
-      const thawedAt = new Date();
-      hold.release(); // Graph's answer to the frozen round
+      hold.release();
       // Its run over: Agenda there saved the job (unlocked), or a round after it already began.
       const ended = async () => {
         const saved = await job(user.userKey);
-        return (saved?.lastModifiedBy === 'calbot-frozen' && saved.lastFinishedAt >= thawedAt) || (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!.roundsCompleted > synced.roundsCompleted;
+        return (saved?.lastModifiedBy === name && saved.lastFinishedAt >= thawedAt) || (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!.roundsCompleted > synced.roundsCompleted;
       };
       for (let i = 0; i < 200 && !(await ended()); i++) await sleep(50);
       await settled(user.userKey);
@@ -250,6 +267,9 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
       expect(await h.store.collections.events.countDocuments({ userKey: user.userKey, subject: 'While frozen' })).toBe(1);
       // Its job is due at once (where it was cut off), so the user's next round is not an interval away.
       await waitForState(h, user.userKey, (s) => s.roundsCompleted > synced.roundsCompleted && s.status === 'idle', 20_000);
+      await other.stop();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${name}'s log: ${frozen.output.slice(-3000)}`);
     } finally {
       hold.release();
       child.kill('SIGKILL');
