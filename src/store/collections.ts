@@ -142,9 +142,10 @@ export interface SyncStateDoc {
   throttledUntil?: Date;
   /**
    * Microsoft refusing the account for a reason only the user's IT admin clears (sync-jobs.ts): which refusal, since
-   * when, and whether the user was told. The next round that succeeds removes it.
+   * when, and whether the user was told. The next round that succeeds removes it, once the user heard it is over
+   * (liftedTellTries: the rounds whose message saying so the Bot Connector refused).
    */
-  adminRefusal?: { key: string; since: Date; told: boolean };
+  adminRefusal?: { key: string; since: Date; told: boolean; liftedTellTries?: number };
   /** Layout version of the user's calendarDays; anything else (e.g. data from before they existed) is rebuilt. */
   daysVersion?: number;
 }

@@ -369,14 +369,28 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     }
   }
 
-  /** After a round that succeeded: a refusal the user was told of is over, and they hear so once. Never throws. */
+  /**
+   * After a round that succeeded: a refusal the user was told of is over, and they hear so once. A message the Bot
+   * Connector refused is tried again after the next round (LIFTED_TELL_TRIES in all, each under a claim of its own),
+   * the refusal kept until then. Never throws.
+   */
   async function tellRefusalLifted(userKey: string, through: Collections): Promise<void> {
     try {
       const refusal = (await through.syncStates.findOne({ _id: userKey }, { projection: { adminRefusal: 1 } }))?.adminRefusal;
       if (!refusal) return;
-      await through.syncStates.updateOne({ _id: userKey }, { $unset: { adminRefusal: '' } });
-      if (!refusal.told || !(await claimMessage(through, `admin-refusal-lifted|${userKey}|${refusal.key}|${refusal.since.getTime()}`, new Date()))) return;
-      await deps.proactive.send(userKey, { text: 'calbot can read your calendar again; syncing is back to normal.', textFormat: 'plain' });
+      const tries = refusal.liftedTellTries ?? 0;
+      const forget = () => through.syncStates.updateOne({ _id: userKey }, { $unset: { adminRefusal: '' } });
+      if (!refusal.told || tries >= LIFTED_TELL_TRIES || !(await claimMessage(through, `admin-refusal-lifted|${userKey}|${refusal.key}|${refusal.since.getTime()}${tries > 0 ? `|${tries}` : ''}`, new Date()))) {
+        await forget();
+        return;
+      }
+      try {
+        await deps.proactive.send(userKey, { text: 'calbot can read your calendar again; syncing is back to normal.', textFormat: 'plain' });
+      } catch (error) {
+        await through.syncStates.updateOne({ _id: userKey }, { $set: { 'adminRefusal.liftedTellTries': tries + 1 } });
+        throw error;
+      }
+      await forget();
       logger.info({ event: 'admin-refusal-lifted', userKey, refusal: refusal.key }, 'told the user the refusal is over');
     } catch (error) {
       logger.warn({ event: 'admin-refusal-lifted-tell-failed', userKey, err: (error as Error).message }, 'could not tell the user the refusal is over');
@@ -567,6 +581,9 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
 
   return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, fenceOffRounds, hooks };
 }
+
+/** How many rounds in a row try to say a refusal is over, when the Bot Connector refuses the message (a chat gone). */
+const LIFTED_TELL_TRIES = 3;
 
 /** A refusal only the user's IT admin clears: `key` tells one from another, `what` is it in the user's words, `code` for the admin. */
 interface AdminRefusal {

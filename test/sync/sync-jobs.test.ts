@@ -328,7 +328,7 @@ describe('sync jobs and commands', () => {
     }
   });
 
-  test('a refusal only an admin can clear whose message the Bot Connector refused is told at the next try, not never', async () => {
+  test('a refusal only an admin can clear whose message the Bot Connector refused is told at the next try, not never, and so is its end', async () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Unreached');
     await waitForJobUnlocked(userKey);
     const told = () => h.connector.messages(chat.conversationId).filter((r) => /^Microsoft does not let calbot read your calendar: your account has no Exchange Online mailbox/.test(r.activity.text ?? '')).length;
@@ -351,9 +351,18 @@ describe('sync jobs and commands', () => {
     expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ adminRefusal: { key: 'graph:MailboxNotEnabledForRESTAPI', told: true } });
     await roundEnded();
     expect(told()).toBe(1);
+    // Its mailbox back, the connector down again as calbot says so: said after the next round, once.
+    const again = () => h.connector.messages(chat.conversationId).filter((r) => r.activity.text === 'calbot can read your calendar again; syncing is back to normal.').length;
     h.graph.setExchange(microsoft.oid, 'online');
+    h.connector.failNext(503, 4, { 'Retry-After': '0' }, chat.conversationId);
     await roundEnded();
-    expect(h.connector.messages(chat.conversationId).filter((r) => r.activity.text === 'calbot can read your calendar again; syncing is back to normal.')).toHaveLength(1);
+    expect(h.connector.refused.filter((r) => r.conversationId === chat.conversationId)).toHaveLength(8);
+    expect(again()).toBe(0);
+    await roundEnded();
+    expect(again()).toBe(1);
+    expect((await h.store.collections.syncStates.findOne({ _id: userKey }))?.adminRefusal).toBeUndefined();
+    await roundEnded();
+    expect(again()).toBe(1);
   });
 
   test('start-up enables the job of a connected account that was left disabled', async () => {
