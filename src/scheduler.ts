@@ -289,10 +289,13 @@ export async function startProcessLiveness(
   db: Db,
   collections: Pick<Collections, 'leases' | 'processHeartbeats'>,
   logger: Logger,
-  /** onTakenForDead: this process learnt the others released its locks (it stalled); its rounds under way must stop. */
-  options: { intervalMs?: number; onTakenForDead?: () => void } = {},
+  /**
+   * onTakenForDead: this process learnt the others released its locks (it stalled); its rounds under way must stop.
+   * alone: the database is calbot's own (embedded), where no other calbot takes this one for dead.
+   */
+  options: { intervalMs?: number; onTakenForDead?: () => void; alone?: boolean } = {},
 ): Promise<ProcessLiveness> {
-  const heartbeats = new ProcessHeartbeats(collections.processHeartbeats, agenda.attrs.name ?? 'calbot', options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
+  const heartbeats = new ProcessHeartbeats(collections.processHeartbeats, agenda.attrs.name ?? 'calbot', options.intervalMs ?? HEARTBEAT_INTERVAL_MS, { alone: options.alone === true });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let failing = false;

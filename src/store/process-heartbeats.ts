@@ -22,6 +22,8 @@ export class ProcessHeartbeats {
     /** The scheduler's name: what this process's job locks and sync leases carry. */
     readonly name: string,
     readonly intervalMs: number,
+    /** alone: on calbot's own database (embedded), where no other calbot can take this one for dead. */
+    private readonly options: { alone?: boolean } = {},
   ) {}
 
   /**
@@ -42,7 +44,7 @@ export class ProcessHeartbeats {
       { upsert: true, returnDocument: 'after' },
     );
     const at = record?.heartbeatAt ?? new Date();
-    const overdue = this.lastBeatAt !== undefined && at.getTime() - this.lastBeatAt.getTime() > MISSED_BEATS_FOR_DEAD * this.intervalMs;
+    const overdue = !this.options.alone && this.lastBeatAt !== undefined && at.getTime() - this.lastBeatAt.getTime() > MISSED_BEATS_FOR_DEAD * this.intervalMs;
     this.lastBeatAt = at;
     if (record?.released === true) await this.collection.updateOne({ _id: this.name }, { $set: { released: false } });
     return { at, wasTakenForDead: record?.released === true || overdue };

@@ -106,6 +106,7 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
 
   test('a calbot whose beats came more than four intervals apart counts itself taken for dead, even if its record was not marked', async () => {
     // Another calbot marks the record only after releasing the locks: a beat in between (or, on FerretDB, over the mark) hides it.
+    await stopStarted(); // the harness's calbot alone looks at the others, every 15 s
     const heartbeats = new ProcessHeartbeats(h.store.collections.processHeartbeats, 'calbot-gap', 50);
     try {
       expect(await heartbeats.beat()).toMatchObject({ wasTakenForDead: false });
@@ -115,6 +116,17 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
       expect(await heartbeats.beat()).toMatchObject({ wasTakenForDead: false });
     } finally {
       await heartbeats.remove();
+    }
+    // On calbot's own database (embedded) no other calbot can have taken it for dead, however long it stalled: only
+    // its record's mark says so (here, on the shared test database, the calbots of this suite may well mark it).
+    const alone = new ProcessHeartbeats(h.store.collections.processHeartbeats, 'calbot-gap-alone', 50, { alone: true });
+    try {
+      expect(await alone.beat()).toMatchObject({ wasTakenForDead: false });
+      await sleep(6 * 50);
+      const marked = (await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-gap-alone' }))?.released;
+      expect(await alone.beat()).toMatchObject({ wasTakenForDead: marked === true });
+    } finally {
+      await alone.remove();
     }
   });
 
