@@ -194,7 +194,12 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
           onPage: () =>
             fence.run(async () => {
               await job.touch();
-              await lease.renew(leaseMs);
+              if (await lease.renew(leaseMs)) return;
+              // The lease is gone: released by a calbot that took this one for dead, or expired and swept. Another
+              // round may hold the user now, so this one writes nothing more (as fenceOffRounds cuts rounds off).
+              void fence.close(0);
+              logger.warn({ event: 'sync-cut-off', userKey, reason: 'lease-lost' }, 'this round lost its lease: cut off, the user\'s next round runs wherever it is taken up');
+              throw new RoundStoppedError(userKey);
             }),
           stopping: shutdown.signal,
         },

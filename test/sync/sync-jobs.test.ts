@@ -517,6 +517,36 @@ describe('sync jobs and commands', () => {
     expect(await jobsOf(userKey)).toHaveLength(0);
   });
 
+  test('a round whose sync lease is gone (released by a calbot that took this one for dead) stops at its next page: nothing more is read or saved, and the next round syncs it all', async () => {
+    const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Lease', (oid) => void h.graph.addEvent(oid, { subject: 'Known', start: at(1, 9), end: at(1, 10) }));
+    await waitForJobUnlocked(userKey);
+    const before = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(before?.deltaLink).toBeTruthy();
+    // Five new events: three pages of two, the round's first page held at Graph while its lease goes.
+    for (let i = 0; i < 5; i++) h.graph.addEvent(microsoft.oid, { subject: `New ${i}`, start: at(2, 9 + i), end: at(2, 10 + i) });
+    const delta = () => h.graph.requests.filter((r) => r.oid === microsoft.oid && r.path.includes('/calendarView/delta')).length;
+    const hold = h.graph.holdRequests({ oid: microsoft.oid, resource: '/me/calendarView/delta' });
+    let deltaBefore = 0;
+    try {
+      deltaBefore = delta();
+      await h.calbot.syncJobs.requestRun(userKey);
+      await hold.held;
+      expect((await h.store.collections.leases.deleteMany({ key: syncLeaseKey(userKey) })).deletedCount).toBe(1);
+      hold.release();
+      await until(async () => h.graph.inFlight(microsoft.oid) === 0 && (await h.store.db.collection(COLLECTIONS.agendaJobs).findOne({ name: SYNC_JOB, 'data.userKey': userKey }))?.lockedAt == null);
+    } finally {
+      hold.release();
+    }
+    // The page it stored, and at most the next, asked for as that one was stored: not the third, and no progress saved.
+    expect(delta() - deltaBefore).toBeLessThanOrEqual(2);
+    const after = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(after).toMatchObject({ deltaLink: before!.deltaLink, roundsCompleted: before!.roundsCompleted });
+    expect(after?.lastSuccessAt?.getTime()).toBe(before?.lastSuccessAt?.getTime());
+    // The job is due again at once (its round did not end): "sync now" may join that round, which has it all.
+    expect((await command(h, chat, 'sync now')).at(-1)).toBe('Synced: 5 new, 0 changed, 0 removed.');
+    expect(await h.store.collections.events.countDocuments({ userKey })).toBe(6);
+  });
+
   test('another Microsoft account while a round runs: that round stops, nothing about the new mailbox is announced, and its first round follows at once', async () => {
     const { userKey, chat, microsoft } = await connectedUser(h, 'Bo Switch', (oid) => void h.graph.addEvent(oid, { subject: 'Old mailbox', start: at(1, 9), end: at(1, 10) }));
     const other = h.addMicrosoftUser('Bo Other');
