@@ -4,6 +4,16 @@
  * and Segoe UI / Courier New (this machine has neither: Liberation Sans and Liberation Mono have Arial's and Courier
  * New's metrics, so text takes about the width it takes in Teams).
  */
+const FOREGROUND_COLORS = {
+  default: { default: '#242424', subtle: '#616161' },
+  accent: { default: '#5B5FC7', subtle: '#8B8CC7' },
+  attention: { default: '#C4314B', subtle: '#D9748A' },
+  good: { default: '#237B4B', subtle: '#6BB28A' },
+  warning: { default: '#835B00', subtle: '#B08D3F' },
+  dark: { default: '#242424', subtle: '#616161' },
+  light: { default: '#FFFFFF', subtle: '#FAFAFA' },
+};
+
 export const TEAMS_HOST_CONFIG = {
   supportsInteractivity: true,
   spacing: { small: 8, default: 12, medium: 16, large: 20, extraLarge: 24, padding: 16 },
@@ -24,27 +34,11 @@ export const TEAMS_HOST_CONFIG = {
   containerStyles: {
     default: {
       backgroundColor: '#FFFFFF',
-      foregroundColors: {
-        default: { default: '#242424', subtle: '#616161' },
-        accent: { default: '#5B5FC7', subtle: '#8B8CC7' },
-        attention: { default: '#C4314B', subtle: '#D9748A' },
-        good: { default: '#237B4B', subtle: '#6BB28A' },
-        warning: { default: '#835B00', subtle: '#B08D3F' },
-        dark: { default: '#242424', subtle: '#616161' },
-        light: { default: '#FFFFFF', subtle: '#FAFAFA' },
-      },
+      foregroundColors: FOREGROUND_COLORS,
     },
     emphasis: {
       backgroundColor: '#F5F5F5',
-      foregroundColors: {
-        default: { default: '#242424', subtle: '#616161' },
-        accent: { default: '#5B5FC7', subtle: '#8B8CC7' },
-        attention: { default: '#C4314B', subtle: '#D9748A' },
-        good: { default: '#237B4B', subtle: '#6BB28A' },
-        warning: { default: '#835B00', subtle: '#B08D3F' },
-        dark: { default: '#242424', subtle: '#616161' },
-        light: { default: '#FFFFFF', subtle: '#FAFAFA' },
-      },
+      foregroundColors: FOREGROUND_COLORS,
     },
   },
   actions: { maxActions: 6, spacing: 'Default', buttonSpacing: 8, showCard: { actionMode: 'Inline', inlineTopMargin: 16 }, actionsOrientation: 'Horizontal', actionAlignment: 'Left' },
