@@ -77,7 +77,9 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     // A calbot that died two hours ago, its lock still there (the others were down too): released, then forgotten.
     const user = await connectedUser(h, 'Lo Longgone');
     await settled(user.userKey);
-    const lastBeat = new Date(Date.now() - 2 * 60 * 60_000);
+    // Two hours before the database's clock, which stamps every beat (under npm run test:hours this process's clock
+    // is moved and the database's is not).
+    const lastBeat = new Date((await records.findOne({ _id: 'calbot-beating' }))!.heartbeatAt.getTime() - 2 * 60 * 60_000);
     await records.insertOne({ _id: 'calbot-long-gone', host: 'elsewhere', pid: 1, startedAt: lastBeat, heartbeatAt: lastBeat, intervalMs: 15_000, released: false });
     // A lock Agenda would not take over for 10 minutes more.
     await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { lockedAt: new Date(), lastModifiedBy: 'calbot-long-gone' } });
@@ -183,6 +185,9 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
       CALBOT_TEST_DATABASE: h.store.db.databaseName,
       CALBOT_TEST_SCHEDULER_NAME: name,
       CALBOT_TEST_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      // npm run test:hours starts each process's clock at the instant it names (libfaketime's "@"): this one's has
+      // run on since, so the child's starts where it is now, not minutes behind (its locks and leases would be).
+      ...(process.env.FAKETIME?.startsWith('@') ? { FAKETIME: `@${new Date().toISOString().replace('T', ' ').slice(0, 19)}` } : {}),
     };
     env.LOG_LEVEL = logLevel;
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/calbot-process.ts'], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
