@@ -213,6 +213,33 @@ function slips(a: string, b: string): number {
   return rows[a.length]![b.length]!;
 }
 
+/** The days of a month spelled out, first to thirty-first ("twenty-first", "twenty first", "thirtyfirst"). */
+const UNITS_ORDINAL = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
+const SPELLED_ORDINAL_DAY: Record<string, number> = Object.fromEntries([
+  ...UNITS_ORDINAL.map((word, at) => [word, at + 1] as const),
+  ...['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'].map((word, at) => [word, at + 10] as const),
+  ['twentieth', 20],
+  ['thirtieth', 30],
+  ...UNITS_ORDINAL.map((word, at) => [`twenty ${word}`, at + 21] as const),
+  ['thirty first', 31],
+]);
+/**
+ * "the fourth", "on the twenty-first", "the third and fourth": a day of the month spelled out, written as a number
+ * ("the 4th"), which DAY_OF_MONTH reads (chrono-node reads "december fourth" but not "the fourth" alone, and the
+ * answer was today's). Not an ordinal of something else: "the first meeting", "the second week of", "the third
+ * monday of", "the first half", "the first and last meeting". "the first of next month" is one ("the 1st of").
+ */
+const SPELLED_DAY = new RegExp(
+  `(?<=\\b(?:the|(?:the \\S+ (?:and|or|&|to|through|thru|until|till)(?: the)?)) )((?:twenty|thirty)[ -]?)?(${[...UNITS_ORDINAL, 'tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth', 'thirtieth'].join('|')})\\b` +
+    `(?! (?:(?:and|or|&) (?:last|final|only)\\b|(?:full |whole |working |business )?(?:meeting|event|call|appointment|one|thing|item|time|slot|half|quarter|week|wk|weekend|month|year|day|hour|minute|session|round|part|step|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun))s?\\b)`,
+  'g',
+);
+
+function spelledDay(asked: string, tens: string | undefined, unit: string): string {
+  const day = SPELLED_ORDINAL_DAY[tens ? `${tens.replace(/[ -]$/, '')} ${unit}` : unit];
+  return day === undefined ? asked : `${day}${ordinalSuffix(day)}`;
+}
+
 /** "tuesday pm", "tomorrow am" (not "tomorrow am i free"): that part of the day. */
 const DAY_HALF = /\b(today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|thurs|fri|sat|sun) (am|pm)\b(?! i\b)/g;
 
@@ -279,6 +306,7 @@ export function normalizeQuestionText(text: string): string {
     .replace(/(?<!\b(?:this|next|last|coming|of|the) )\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday) week\b(?! after)/g, 'a week on $1')
     // "monday after next" is that day of the week after next, as "wednesday the week after next" (weekRange).
     .replace(/\b(?:the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) after next\b/g, '$1 the week after next')
+    .replace(SPELLED_DAY, (asked, tens: string | undefined, unit: string) => spelledDay(asked, tens, unit))
     .replace(/\b(?:the )?day after tomorrow\b/g, 'overmorrow')
     .replace(/\b(?:the )?day before yesterday\b/g, '2 days ago')
     .replace(/\btomorrow (and|or|&) the day after\b/g, 'tomorrow $1 overmorrow')

@@ -365,6 +365,23 @@ const rows: Row[] = [
   ['meetings on the 26th', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['am i free on the 3rd at 2', L, 'free-at', '2026-12-03T14:00', '2026-12-03T14:30'],
   ['30th?', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  // ... spelled out (it was today's): "the fourth", "the twenty-first", lists and ranges of them; not the ordinal of a
+  // meeting, a week or a weekday ("the first meeting", "the second week of", "the first monday of")
+  ["what's on the fourth", L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ["what's on the third", L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  ['whats on the twenty-first', L, 'agenda', '2026-12-21T00:00', '2026-12-22T00:00'],
+  ['meetings on the twenty sixth', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['the thirty-first', L, 'agenda', '2026-12-31T00:00', '2027-01-01T00:00'],
+  ['am i free on the fourth', L, 'free-slots', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ['am i free the fourth at 3', L, 'free-at', '2026-12-04T15:00', '2026-12-04T15:30'],
+  ['the third and fourth', L, 'agenda', '2026-12-03T00:00', '2026-12-05T00:00'],
+  ['the fourth to the sixth', L, 'agenda', '2026-12-04T00:00', '2026-12-07T00:00'],
+  ['the first of next month', L, 'agenda', '2026-12-01T00:00', '2026-12-02T00:00'],
+  ['friday the fourth', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ['the fourth of december', L, 'agenda', '2026-12-04T00:00', '2026-12-05T00:00'],
+  ['the first meeting', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
+  ['the second week of january', L, 'agenda', '2027-01-08T00:00', '2027-01-15T00:00'],
+  ['the first monday of january', L, 'agenda', '2027-01-04T00:00', '2027-01-05T00:00'],
   // a weekday beside a week: that day of that week
   ['wednesday next week', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
   ['next week wednesday', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
