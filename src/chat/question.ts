@@ -449,7 +449,7 @@ const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
  * no day named, the most recent that has ended. Not "last week".
  */
 const LAST_ASKED =
-  /\b(?:last|final) (?:meeting|event|appointment|call|one|1:1)s?\b|\b(?:what time|when) (?:do|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
+  /\b(?:last|final) (?:meeting|event|appointment|call|one|1:1)s?\b|\b(?:what time|when) (?:do|did|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
 const PAST_ASKED = /\b(?:was|were|did|had)\b/;
 /** "how long is my next meeting", "how long will my next standup be": the next meeting, and how long it is. */
 const HOW_LONG = /^how long (?:is|are|will|would|does) (?=(?:my |the |our )?(?:next|first)\b)/;
@@ -678,14 +678,19 @@ type DayPart = keyof typeof DAY_PARTS;
 const DAY_PART = /\b(morning|afternoon|evening)s?\b/;
 
 /**
- * "when did I last meet sam", "when was the last time I saw bob": read as "when was my last meeting with sam" (they
- * were no question).
+ * "when did I last meet sam", "when was the last time I saw bob", "when did I meet sam (on monday)": read as "when was
+ * my last meeting with sam" (they were no question, or the coming Monday's agenda).
  */
 const LAST_MET =
-  /^when (?:did i last (?:meet|see|speak|talk|chat|catch up|have a (?:meeting|call|1:1))|was the last time i (?:met|saw|spoke|talked|chatted|caught up|had a (?:meeting|call|1:1)))(?: (?:with|to))? (?=\S)/;
+  /^when (?:did i (?:last )?(?:meet|see|speak|talk|chat|catch up|have a (?:meeting|call|1:1))|was the last time i (?:met|saw|spoke|talked|chatted|caught up|had a (?:meeting|call|1:1)))(?: (?:with|to))? (?=\S)/;
 
 function lastMet(t: string): string {
-  return t.startsWith('when ') ? t.replace(LAST_MET, 'when was my last meeting with ') : t;
+  const met = t.startsWith('when ') ? LAST_MET.exec(t) : null;
+  if (!met) return t;
+  // Not people by role ("when did I meet my manager"), whom no meeting names, nor calbot ("when did I meet you").
+  const name = t.slice(met[0].length).split(' ');
+  if (/^(?:you|u|it)$/.test(name[0]!) || namesNoOne(name)) return t;
+  return `when was my last meeting with ${t.slice(met[0].length)}`;
 }
 
 /** The part of the day `t` names, and `t` without it (what is left is read as before: "today", "friday"). */
@@ -1929,8 +1934,13 @@ function weekdayWithDate(t: string, found: readonly chrono.ParsedResult[], today
   return dates.find((day) => day.weekday === weekday) ?? dates[0];
 }
 
-/** Asked of days gone by ("what did I have on monday", "what was on friday", "meetings I missed on tuesday"). */
-const PAST_TENSE = /\b(?:did i (?:have|miss|attend|go to|get)|(?:was|were) (?:on|there|i)|happened|had i|i (?:had|missed))\b/;
+/**
+ * Asked of days gone by ("what did I have on monday", "what was on friday", "meetings I missed on tuesday", "who did I
+ * meet on monday", "when was standup on monday", "what was my first meeting on monday"). "when is my last meeting on
+ * friday" is the coming Friday's.
+ */
+const PAST_TENSE =
+  /\b(?:did i (?:have|miss|attend|go to|get|meet|see|talk|speak|catch up|chat|join)|(?:who|when|what time) did i\b|(?:when|what time|what|how|where) (?:was|were)|(?:was|were) (?:on|there|i|my|our|the|it|in)|happened|had i|i (?:had|missed|met|saw|attended))\b/;
 
 /** The day chrono-node's `c` names; a bare weekday is the first such day from `from` on (the coming one from today). */
 function dayOf(c: chrono.ParsedComponents, from: DateTime, text: string, today: DateTime): DateTime {

@@ -48,7 +48,13 @@ const rows: Row[] = [
   ['what was on tuesday?', L, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'],
   ['meetings i missed on friday', L, 'agenda', '2026-11-20T00:00', '2026-11-21T00:00'],
   ['what did i have on dec 3', L, 'agenda', '2026-12-03T00:00', '2026-12-04T00:00'],
+  // ... however the past is asked (these were the coming weekday's)
+  ['who did i meet on monday', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
+  ['did i meet bob on tuesday', L, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'],
+  ['what was my first meeting on monday', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00'],
+  ['when was standup on monday', L, 'agenda', '2026-11-23T00:00', '2026-11-24T00:00', 'standup'],
   ['what do i have on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
+  ['who am i meeting on monday', L, 'agenda', '2026-11-30T00:00', '2026-12-01T00:00'],
   ['morning meetings', L, 'agenda', '2026-11-26T00:00', '2026-11-26T12:00'],
   ['this week mornings', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   ['am i free this afternoon', L, 'free-at', '2026-11-26T12:00', '2026-11-26T17:00'],
@@ -1055,6 +1061,10 @@ const rows: Row[] = [
   // ... the last meeting gone by, however asked: the most recent that has ended (they were no question, or today's)
   ['when did i last meet with sam', L, 'next', undefined, undefined, 'sam'],
   ['when did i last meet sam', L, 'next', undefined, undefined, 'sam'],
+  ['when did i meet sam', L, 'next', undefined, undefined, 'sam'],
+  ['when did i see sam?', L, 'next', undefined, undefined, 'sam'],
+  ['when did i meet my manager', L, undefined], // no meeting names the role: no answer at all, not the last meeting
+  ['when did i last meet you', L, undefined],
   ['when was the last time I spoke to Ada?', L, 'next', undefined, undefined, 'ada'],
   ['when was my last 1:1 with sam', L, 'next', undefined, undefined, '1:1 with sam'],
   ['what was my last meeting', L, 'next', undefined, undefined, null],
@@ -1389,6 +1399,7 @@ describe('parseQuestion', () => {
     expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
   });
 
+  // A rest parameter: jest reads a callback with more parameters than the row as one wanting `done`.
   it.each([
     ["when's my last meeting", '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
     ['what time do I finish today', '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
@@ -1398,9 +1409,17 @@ describe('parseQuestion', () => {
     ['final meeting on monday?', '2026-11-30T00:00', '2026-12-01T00:00', 'Mon 30 Nov', 'on Mon 30 Nov'],
     ['last call this afternoon', '2026-11-26T12:00', '2026-11-26T17:00', 'Today · Thu 26 Nov · Afternoon', 'this afternoon'],
     ['am i done for the day?', '2026-11-26T00:00', '2026-11-27T00:00', 'Today · Thu 26 Nov', 'today'],
-  ] as const)('%j asks for the last meeting from %s to %s, the whole of it, begun or not', (text, start, end, label, phrase) => {
+    // asked in the past tense: the weekday gone by (these were the coming Friday's and Monday's)
+    ['when was my last meeting on friday', '2026-11-20T00:00', '2026-11-21T00:00', 'Fri 20 Nov', 'on Fri 20 Nov'],
+    ['what was my last meeting friday?', '2026-11-20T00:00', '2026-11-21T00:00', 'Fri 20 Nov', 'on Fri 20 Nov'],
+    ['what time did i finish on monday', '2026-11-23T00:00', '2026-11-24T00:00', 'Mon 23 Nov', 'on Mon 23 Nov'],
+    ['when did i meet sam on monday', '2026-11-23T00:00', '2026-11-24T00:00', 'Mon 23 Nov', 'on Mon 23 Nov', 'sam'],
+    ['when is my last meeting on friday', '2026-11-27T00:00', '2026-11-28T00:00', 'Tomorrow · Fri 27 Nov', 'tomorrow'],
+  ] as const)('%j asks for the last meeting from %s to %s, the whole of it, begun or not', (...row) => {
+    const [text, start, end, label, phrase, subject] = row as readonly [string, string, string, string, string, string?];
     const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'next' }>;
     expect(question).toMatchObject({ kind: 'next', count: 1, last: true, within: { label, phrase } });
+    expect(question.subject?.text).toBe(subject);
     const local = (date: Date) => DateTime.fromJSDate(date, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
     expect([local(question.within!.range.start), local(question.within!.range.end)]).toEqual([`${start}:00`, `${end}:00`]);
   });
