@@ -1,6 +1,6 @@
 import type { Activity, Attachment } from 'botbuilder';
 import { DateTime } from 'luxon';
-import { clockTime, dayLabel, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate, type ClockStyle } from './date-text.js';
+import { clockTime, dayLabel, dayMonth, daysBetween, longDate, sameDate, shortDate, WEEKDAYS_SHORT, type CalendarDate, type CalendarDay, type ClockStyle } from './date-text.js';
 import { localClock, type LocalClock } from './local-clock.js';
 import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
@@ -418,8 +418,8 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     const start = DateTime.fromJSDate(slot.start, { zone: luxonZone(zone) });
     const key = start.toISODate()!;
     const entry = byDay.get(key) ?? { day: start.startOf('day'), rows: [] };
-    const [timeStart, timeEnd] = timeParts(slot.start, slot.end, start, localClock(zone), input.clock);
-    entry.rows.push({ ...EMPTY_ROW, timeStart, timeEnd, title: duration(slot.start, slot.end) });
+    const times = rowTimes(slot.start, slot.end, start, localClock(zone), input.clock);
+    entry.rows.push({ ...EMPTY_ROW, timeStart: times.start, timeEnd: times.end, clockStart: times.clockStart, clockEnd: times.clockEnd, cardDetails: times.days, title: duration(slot.start, slot.end) });
     byDay.set(key, entry);
   }
   const multiDay = byDay.size > 1;
@@ -439,9 +439,16 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
 // ---- shared rendering -----------------------------------------------------------------------------------------
 
 interface Row {
-  /** When the row starts ("09:30", "Wed 23:00", "All day") and ends ('' for all day or a moment): two lines on the card, one span in text. */
+  /** When the row starts ("09:30", "Wed 23:00", "All day") and ends ('' for all day or a moment): one span in text. */
   timeStart: string;
   timeEnd: string;
+  /**
+   * The card's two lines of time, clocks only ("23:00" over "01:00"), and the days they are on when not the row's
+   * ("Until Fri", "From Wed"), said with the details: a weekday in the time column widened it for every row.
+   */
+  clockStart: string;
+  clockEnd: string;
+  cardDetails: string;
   title: string;
   details: string;
   marker: string;
@@ -473,7 +480,7 @@ export interface FootnoteAction {
   command: string;
 }
 
-const EMPTY_ROW: Row = { timeStart: '', timeEnd: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
+const EMPTY_ROW: Row = { timeStart: '', timeEnd: '', clockStart: '', clockEnd: '', cardDetails: '', title: '', details: '', marker: '', markerColor: 'Default', joinUrl: '', struck: false };
 
 /**
  * Caps rows at MAX_ROWS, then keeps dropping rows until the serialized card and text fit CARD_BYTE_BUDGET (subjects are
@@ -513,7 +520,7 @@ function renderAnswer(content: CardContent): ScheduleAnswer {
  */
 function timeColumnWidth(groups: readonly Group[]): string {
   let longest = 1;
-  for (const group of groups) for (const row of group.rows) longest = Math.max(longest, codePoints(row.timeStart), codePoints(row.timeEnd));
+  for (const group of groups) for (const row of group.rows) longest = Math.max(longest, codePoints(row.clockStart), codePoints(row.clockEnd));
   return `${Math.ceil(longest * MONOSPACE_CHAR_PX) + 2}px`;
 }
 
@@ -563,12 +570,16 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
   if (showAs === 'free') markers.push('Free');
   else if (showAs === 'oof') markers.push('Out of office');
   const markerColor = conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
-  const [timeStart, timeEnd] = event.isAllDay ? ['All day', ''] : timeParts(event.start, event.end, day, local, clock);
+  const times = event.isAllDay ? ALL_DAY_TIMES : rowTimes(event.start, event.end, day, local, clock);
+  const details = clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS);
   return {
-    timeStart,
-    timeEnd,
+    timeStart: times.start,
+    timeEnd: times.end,
+    clockStart: times.clockStart,
+    clockEnd: times.clockEnd,
+    cardDetails: [times.days, details].filter(Boolean).join(' · '),
     title: clip(event.subject.trim() || '(no subject)', MAX_SUBJECT_CHARS),
-    details: clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS),
+    details,
     marker: markers.join(' · '),
     markerColor,
     joinUrl: safeJoinUrl(event.joinUrl),
@@ -599,25 +610,57 @@ function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
  * later day than the start ("23:00–Fri 01:00"), except an end at exactly the next midnight.
  */
 function timeSpan(start: Date, end: Date, day: CalendarDate, local: LocalClock, clock: ClockStyle = '24h'): string {
-  const [startText, endText] = timeParts(start, end, day, local, clock);
-  return endText ? `${startText}–${endText}` : startText;
+  const times = rowTimes(start, end, day, local, clock);
+  return times.end ? `${times.start}–${times.end}` : times.start;
 }
 
-/** timeSpan's two ends, apart (the end '' when it is the start): a card row shows them on two lines. */
-function timeParts(start: Date, end: Date, day: CalendarDate, local: LocalClock, clock: ClockStyle = '24h'): [string, string] {
+interface RowTimes {
+  /** "Wed 23:00" and "Fri 01:00": each end with its weekday when it is not on the row's day (the end: the start's). */
+  start: string;
+  end: string;
+  /** The same ends, clocks only, and the days they name ("From Wed until Fri"; '' when both are the row's). */
+  clockStart: string;
+  clockEnd: string;
+  days: string;
+}
+
+const ALL_DAY_TIMES: RowTimes = { start: 'All day', end: '', clockStart: 'All day', clockEnd: '', days: '' };
+
+function rowTimes(start: Date, end: Date, day: CalendarDate, local: LocalClock, clock: ClockStyle = '24h'): RowTimes {
   // Every row of every card comes through here: calendar fields only, since each luxon step in an IANA zone
   // (hasSame, minus, setLocale) asks Intl for the zone offset again, and that was most of a turn's CPU.
   const s = local(start);
   const e = local(end);
-  const startText = sameDate(s, day) ? clockTime(s, clock) : `${WEEKDAYS_SHORT[s.weekday - 1]} ${clockTime(s, clock)}`;
+  const clockStart = clockTime(s, clock);
+  const clockEnd = clockTime(e, clock);
+  const startsOnDay = sameDate(s, day);
   // An end at exactly the next midnight still ends "that day".
-  const endsSameDay = sameDate(e, s) || (e.toMillis() > s.toMillis() && e.hour === 0 && e.minute === 0 && e.second === 0 && e.millisecond === 0 && sameDate(e, nextDate(s)));
-  const endText = endsSameDay ? clockTime(e, clock) : `${WEEKDAYS_SHORT[e.weekday - 1]} ${clockTime(e, clock)}`;
-  return s.toMillis() === e.toMillis() ? [startText, ''] : [startText, endText];
+  const endsSameDay = sameDate(e, s) || (e.toMillis() > s.toMillis() && atMidnightOf(e) && sameDate(e, nextDate(s)));
+  const moment = s.toMillis() === e.toMillis();
+  // The note names what the row's day does not say: an end on the row's day (or at the midnight that ends it) goes unsaid.
+  const endsOnDay = sameDate(e, day) || (atMidnightOf(e) && sameDate(e, nextDate(day)));
+  const from = startsOnDay ? '' : `From ${dayWord(s, day)}`;
+  const until = endsOnDay || moment ? '' : `${from ? 'until' : 'Until'} ${dayWord(e, day)}`;
+  return {
+    start: startsOnDay ? clockStart : `${WEEKDAYS_SHORT[s.weekday - 1]} ${clockStart}`,
+    end: moment ? '' : endsSameDay ? clockEnd : `${WEEKDAYS_SHORT[e.weekday - 1]} ${clockEnd}`,
+    clockStart,
+    clockEnd: moment ? '' : clockEnd,
+    days: [from, until].filter(Boolean).join(' '),
+  };
+}
+
+/** The day `date` is on, said beside `day`'s rows: its weekday within a week of it ("Fri"), else its date ("4 Dec"). */
+function dayWord(date: CalendarDay, day: CalendarDate): string {
+  return Math.abs(daysBetween(day, date)) < 7 ? WEEKDAYS_SHORT[date.weekday - 1]! : dayMonth(date);
+}
+
+function atMidnightOf(time: DateTime): boolean {
+  return time.hour === 0 && time.minute === 0 && time.second === 0 && time.millisecond === 0;
 }
 
 /** The calendar date after `time`'s (plain date arithmetic, no zone). */
-function nextDate(time: DateTime): { year: number; month: number; day: number } {
+function nextDate(time: CalendarDate): { year: number; month: number; day: number } {
   const next = new Date(Date.UTC(time.year, time.month - 1, time.day + 1));
   return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
 }

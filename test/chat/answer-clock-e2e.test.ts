@@ -41,7 +41,7 @@ describe('answers at the instant the harness clock is pinned at, not the real on
     expect(today.header).toBe(`Today · ${shortDate(eve)}`);
     expect(today.groups[0]!.rows).toEqual([
       { time: '19:00–22:00', title: 'Eve dinner' },
-      { time: `23:45–${shortDate(newYear).slice(0, 3)} 00:15`, title: 'Midnight toast' },
+      { time: '23:45–00:15', title: 'Midnight toast', details: `Until ${shortDate(newYear).slice(0, 3)}` },
     ]);
     // Tomorrow is in another year: its header says so, as for any date outside the year calbot is in.
     const tomorrow = readScheduleCard((await ask(h, 'tomorrow', user)).card);

@@ -104,7 +104,7 @@ describe('answers from calendarDays, and from events before there are days', () 
 
     const today = readScheduleCard((await ask(h, "what's on today", utc)).card);
     const tomorrowName = localToday('UTC').plus({ days: 1 }).setLocale('en-GB').toFormat('ccc');
-    expect(today.groups[0]!.rows).toEqual([{ time: `23:30–${tomorrowName} 00:30`, title: 'Uma late call' }]);
+    expect(today.groups[0]!.rows).toEqual([{ time: '23:30–00:30', title: 'Uma late call', details: `Until ${tomorrowName}` }]);
     expect(await titles('tomorrow', utc)).toEqual(['Uma late call']);
     expect(await titles('yesterday', utc)).toEqual([]);
 

@@ -61,8 +61,8 @@ describe('a busy day on a phone', () => {
     // Each row's start and end on lines of their own ("09:30" over "10:30"), never wrapped.
     expect(times(rendered).map((time) => time.text)).toEqual(
       clock === '24h'
-        ? ['All day', '09:00', '09:15', '09:30', '10:30', '10:00', '10:30', '12:00', '13:00', '13:00', '14:00', '14:00', '15:30', '16:00', '17:00', '23:00', 'Fri 01:00']
-        : ['All day', '9:00 AM', '9:15 AM', '9:30 AM', '10:30 AM', '10:00 AM', '10:30 AM', '12:00 PM', '1:00 PM', '1:00 PM', '2:00 PM', '2:00 PM', '3:30 PM', '4:00 PM', '5:00 PM', '11:00 PM', 'Fri 1:00 AM'],
+        ? ['All day', '09:00', '09:15', '09:30', '10:30', '10:00', '10:30', '12:00', '13:00', '13:00', '14:00', '14:00', '15:30', '16:00', '17:00', '23:00', '01:00']
+        : ['All day', '9:00 AM', '9:15 AM', '9:30 AM', '10:30 AM', '10:00 AM', '10:30 AM', '12:00 PM', '1:00 PM', '1:00 PM', '2:00 PM', '2:00 PM', '3:30 PM', '4:00 PM', '5:00 PM', '11:00 PM', '1:00 AM'],
     );
     for (const time of times(rendered)) expect(time.lines).toBe(1);
     // One column of titles: the time column is as wide on every row.
@@ -70,10 +70,14 @@ describe('a busy day on a phone', () => {
     const titleBoxes = titles.map((title) => rowsOf(rendered).find((text) => text.text === title)!);
     expect(titleBoxes.every(Boolean)).toBe(true);
     expect(new Set(titleBoxes.map((box) => Math.round(box.left))).size).toBe(1);
-    // A title beside a Join button still gets over a quarter of the card: 74 px of 280 with a 12-hour clock and a
-    // meeting past midnight ("Fri 1:00 AM" sets the column's width), where it had 45 px and cut every time short.
+    // A title beside a Join button still gets over a quarter of the card (it had 45 px of 280 and cut every time
+    // short). The meeting past midnight says its other day beside its place, not in the time column, which a
+    // weekday ("Fri 1:00 AM") widened for every row: the longest time is "10:30 AM".
     const standup = titleBoxes[1]!;
     expect(standup.width).toBeGreaterThan(width / 4);
     expect(standup.lines).toBe(1);
+    expect(rowsOf(rendered).map((text) => text.text)).toContain('Until Fri · On call');
+    // ... and the column is as wide as its longest time, and no wider (12 px on, the column's spacing).
+    expect(titleBoxes[0]!.left - Math.max(...times(rendered).map((time) => time.right))).toBeLessThan(16);
   });
 });

@@ -285,12 +285,28 @@ describe('hostile subjects', () => {
 
 describe('time zones', () => {
   it('shows an event crossing midnight on both days, with the other day named', () => {
-    const event = timed(L, 'Release', '2026-11-26T23:00', '2026-11-27T01:00');
+    const event = timed(L, 'Release', '2026-11-26T23:00', '2026-11-27T01:00', { location: 'War room' });
     const thu = renderScheduleAnswer({ label: 'Thu', zone: L, range: THU, events: [event] });
     const fri = renderScheduleAnswer({ label: 'Fri', zone: L, range: dayOf('2026-11-27', L), events: [event] });
-    expect(texts(thu)).toContain('23:00–Fri 01:00');
-    expect(texts(fri)).toContain('Thu 23:00–Fri 01:00');
+    // The card's time column holds clocks only (a weekday in it widened it for every row); the day is said with the details.
+    expect(texts(thu)).toEqual(expect.arrayContaining(['23:00–01:00', 'Release', 'Until Fri · War room']));
+    expect(texts(fri)).toEqual(expect.arrayContaining(['23:00–01:00', 'From Thu · War room']));
+    // Text has room for the days in the span itself.
+    expect(thu.text).toContain('23:00–Fri 01:00  Release (War room)');
+    expect(fri.text).toContain('Thu 23:00–Fri 01:00  Release (War room)');
     expect(eventsForDisplay([event], dayOf('2026-11-28', L), L)).toEqual([]);
+  });
+
+  it('names both days of an event that began before the day and ends after it, a date when over a week away', () => {
+    const days = timed(L, 'Hackathon', '2026-11-25T09:00', '2026-11-27T17:00');
+    const weeks = timed(L, 'Secondment', '2026-11-16T09:00', '2026-12-04T17:00');
+    const thu = renderScheduleAnswer({ label: 'Thu', zone: L, range: THU, events: [days, weeks] });
+    expect(texts(thu)).toEqual(expect.arrayContaining(['09:00–17:00', 'From Wed until Fri', 'From 16 Nov until 4 Dec']));
+    expect(thu.text).toContain('Wed 09:00–Fri 17:00  Hackathon');
+    // An end at exactly the next midnight ends that day: no other day named.
+    const late = renderScheduleAnswer({ label: 'Thu', zone: L, range: THU, events: [timed(L, 'Late', '2026-11-26T22:00', '2026-11-27T00:00')] });
+    expect(texts(late)).toContain('22:00–00:00');
+    expect(texts(late).filter((text) => /^(?:From|Until)\b/.test(text))).toEqual([]);
   });
 
   it('shows times in the user zone, not UTC', () => {
@@ -614,7 +630,7 @@ describe('the other answers', () => {
   it('a 12-hour clock when Outlook shows one: rows, spans over midnight, "until", the free-at header, working hours', () => {
     const events = [timed(L, 'Standup', '2026-11-26T09:00', '2026-11-26T09:15'), timed(L, 'Night shift', '2026-11-26T23:00', '2026-11-27T01:00')];
     const day = texts(renderScheduleAnswer({ label: 'Today', zone: L, range: THU, events, clock: '12h' }));
-    expect(day).toEqual(expect.arrayContaining(['9:00 AM–9:15 AM', '11:00 PM–Fri 1:00 AM']));
+    expect(day).toEqual(expect.arrayContaining(['9:00 AM–9:15 AM', '11:00 PM–1:00 AM', 'Until Fri']));
     const now = texts(renderNowAnswer({ zone: L, now: at('2026-11-26T09:05', L), current: [events[0]!], clock: '12h' }));
     expect(now).toContain("You're in a meeting until 9:15 AM.");
     const range = { start: at('2026-11-26T15:00', L), end: at('2026-11-26T15:30', L) };

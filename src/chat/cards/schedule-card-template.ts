@@ -42,8 +42,8 @@ export const SCHEDULE_CARD_TEMPLATE = {
               type: 'Column',
               width: '${$root.timeWidth}',
               items: [
-                { type: 'TextBlock', text: '${timeStart}', fontType: 'Monospace', wrap: false },
-                { type: 'TextBlock', $when: "${timeEnd != ''}", text: '${timeEnd}', fontType: 'Monospace', isSubtle: true, spacing: 'None', wrap: false },
+                { type: 'TextBlock', text: '${clockStart}', fontType: 'Monospace', wrap: false },
+                { type: 'TextBlock', $when: "${clockEnd != ''}", text: '${clockEnd}', fontType: 'Monospace', isSubtle: true, spacing: 'None', wrap: false },
               ],
             },
             {
@@ -56,9 +56,9 @@ export const SCHEDULE_CARD_TEMPLATE = {
                 },
                 {
                   type: 'RichTextBlock',
-                  $when: "${details != ''}",
+                  $when: "${cardDetails != ''}",
                   spacing: 'None',
-                  inlines: [{ type: 'TextRun', text: '${details}', isSubtle: true, size: 'Small' }],
+                  inlines: [{ type: 'TextRun', text: '${cardDetails}', isSubtle: true, size: 'Small' }],
                 },
                 {
                   type: 'TextBlock',
