@@ -752,7 +752,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       week = undefined;
     }
   } else {
-    day = nthWeekday ?? weekdayWithDate(t, found, today) ?? dayFromResults(found, today, PAST_TENSE.test(t)) ?? dayOfMonth(t, today);
+    const past = PAST_TENSE.test(t);
+    day = nthWeekday ?? weekdayWithDate(t, found, today) ?? dayFromResults(found, today, past) ?? dayOfMonth(t, today, past);
     const later = DAYS_LATER.exec(t);
     if (day && later) day = day.plus({ days: (/^\d/.test(later[1]!) ? Number(later[1]) : COUNTS[later[1]!] ?? 1) * (later[2]!.startsWith('week') ? 7 : 1) });
     ahead = nextDays(t, here, today);
@@ -1744,7 +1745,7 @@ function namedDays(t: string, found: readonly chrono.ParsedResult[], today: Date
   const first = found[0] && hasDay(found) ? found[0] : undefined;
   if (!first) {
     const match = DAY_OF_MONTH.exec(t);
-    const day = match && dayOfMonth(t, today);
+    const day = match && dayOfMonth(t, today, PAST_TENSE.test(t));
     return day ? [day, ...daysOfMonthAfter(t.slice(match.index + match[0].length), day)] : [];
   }
   const days = [dayOf(first.start, today, first.text, today)];
@@ -1857,16 +1858,19 @@ function untilDay(t: string, found: readonly chrono.ParsedResult[], day: DateTim
   return span && { ...span, start: here };
 }
 
-/** "the 3rd", "on the 30th": the next such day of a month, today included (this month's, else the next month that has one). */
-function dayOfMonth(t: string, today: DateTime): DateTime | undefined {
+/**
+ * "the 3rd", "on the 30th": the next such day of a month, today included (this month's, else the next month that has
+ * one); asked in the past tense ("what did I have on the 1st"), the last one gone by, today included.
+ */
+function dayOfMonth(t: string, today: DateTime, past = false): DateTime | undefined {
   const match = DAY_OF_MONTH.exec(t);
   if (!match) return undefined;
   const wanted = Number(match[1] ?? match[2]);
   for (let months = 0; months < 12; months++) {
-    const month = today.startOf('month').plus({ months });
+    const month = today.startOf('month').plus({ months: past ? -months : months });
     if (wanted > month.daysInMonth!) continue;
     const date = month.set({ day: wanted });
-    if (date >= today) return date;
+    if (past ? date <= today : date >= today) return date;
   }
   return undefined;
 }

@@ -388,6 +388,12 @@ const rows: Row[] = [
   ['the first meeting', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['the second week of january', L, 'agenda', '2027-01-08T00:00', '2027-01-15T00:00'],
   ['the first monday of january', L, 'agenda', '2027-01-04T00:00', '2027-01-05T00:00'],
+  // ... asked in the past tense: the last one gone by (it was next month's)
+  ['what did i have on the 3rd', L, 'agenda', '2026-11-03T00:00', '2026-11-04T00:00'],
+  ['what was on the first', L, 'agenda', '2026-11-01T00:00', '2026-11-02T00:00'],
+  ['meetings i missed on the 26th', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['what did i have on the 31st', L, 'agenda', '2026-10-31T00:00', '2026-11-01T00:00'],
+  ['what was on the 24th and 25th', L, 'agenda', '2026-11-24T00:00', '2026-11-26T00:00'],
   // a weekday beside a week: that day of that week
   ['wednesday next week', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
   ['next week wednesday', L, 'agenda', '2026-12-02T00:00', '2026-12-03T00:00'],
