@@ -397,10 +397,12 @@ const HAVE_MEETING = /\b((?:do )?i have|have i got|is there|are there) (a |an |a
  */
 const WHAT_AT = /\b(?:anything|something|any (?:meeting|call|event|appointment)s?)\b|^(?:meeting|call)s? (?=at\b)/;
 /**
- * "what's on at 2", "what do I have at 3", "which meetings do I have at 3": the same, at a time; over a stretch
- * ("what's on between 2 and 4"), a listing.
+ * "what's on at 2", "what do I have at 3", "which meetings do I have at 3", "who am I meeting at 2", "where am I at 3",
+ * "who's my 3pm with": the same, at a time (the last three were the whole day's agenda); over a stretch ("what's on
+ * between 2 and 4"), a listing.
  */
-const WHAT_LIST_AT = /\b(?:whats|what (?:do|have|am|will) i)\b|\b(?:what|which) (?:meetings?|calls?) (?:do i have|have i got|i have)\b/;
+const WHAT_LIST_AT =
+  /\b(?:whats|what (?:do|have|am|will) i)\b|\b(?:what|which) (?:meetings?|calls?) (?:do i have|have i got|i have)\b|\b(?:who|where) (?:am|do|will|should|must) i\b|\b(?:who is|whos|who are) (?:my|the)\b/;
 /** "at 3pm tomorrow?", "the 14th at 3": only a day and "at" a time, asking what is on then ("monday 3pm" is Monday's agenda). */
 function onlyWhenAt(t: string): boolean {
   return /\bat\b/.test(t) && t.split(' ').every((word) => word === 'the' || WHEN_WORD.test(word));

@@ -657,6 +657,13 @@ const rows: Row[] = [
   ["what's at 10 tomorrow", L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30', null],
   ["what's on at 3", L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
   ['any meetings at 4?', L, 'free-at', '2026-11-26T16:00', '2026-11-26T16:30', null],
+  // ... who with and where (these were the whole day's agenda)
+  ['who am i meeting at 2', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30', null],
+  ['where am i at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['who do i have at 3pm?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ["who's my 3pm with", L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['where should i be at 10 tomorrow', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30', null],
+  ['who am i meeting today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   // ... and over an hour range, "anything" asks yes or no while "what's on" lists that stretch
   ['anything between 2 and 4', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00', null],
   ["what's on between 2 and 4", L, 'agenda', '2026-11-26T14:00', '2026-11-26T16:00', null],
@@ -1468,6 +1475,11 @@ describe('parseQuestion', () => {
     const range = question.kind === 'next' ? question.within!.range : (question as { range: { start: Date; end: Date } }).range;
     const local = (date: Date) => DateTime.fromJSDate(date, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false });
     expect([local(range.start), local(range.end)]).toEqual([`${start}:00`, `${end}:00`]);
+  });
+
+  // Asked who or where at a time: what is on then, answered the busy way round (the meetings then, not "you're free").
+  it.each(['who am i meeting at 2', 'where am i at 3', "who's my 3pm with", 'what do I have at 3pm'])('%j asks what is on at that time', (text) => {
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'busy' });
   });
 
   it('a follow-up keeps what the last question was asked of: its meetings, the busy way round, first or last', () => {
