@@ -80,9 +80,10 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     // Two hours before the database's clock, which stamps every beat (under npm run test:hours this process's clock
     // is moved and the database's is not).
     const lastBeat = new Date((await records.findOne({ _id: 'calbot-beating' }))!.heartbeatAt.getTime() - 2 * 60 * 60_000);
-    await records.insertOne({ _id: 'calbot-long-gone', host: 'elsewhere', pid: 1, startedAt: lastBeat, heartbeatAt: lastBeat, intervalMs: 15_000, released: false });
-    // A lock Agenda would not take over for 10 minutes more.
+    // A lock Agenda would not take over for 10 minutes more, taken before its owner's record is there (as a lock is
+    // taken while its owner lives): a beat in between would otherwise release the record with no lock yet to release.
     await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { lockedAt: new Date(), lastModifiedBy: 'calbot-long-gone' } });
+    await records.insertOne({ _id: 'calbot-long-gone', host: 'elsewhere', pid: 1, startedAt: lastBeat, heartbeatAt: lastBeat, intervalMs: 15_000, released: false });
     for (let i = 0; i < 100 && (await records.findOne({ _id: 'calbot-long-gone' })); i++) await sleep(50);
     expect(await records.findOne({ _id: 'calbot-long-gone' })).toBeNull();
     const after = await job(user.userKey);
