@@ -223,7 +223,7 @@ export async function answerQuestion(
           (event) => !event.isAllDay && blocksTime(event) && (!subject || matchesSubject(subject, event)) && (!question.ended || event.end.getTime() <= now.getTime()),
         );
         const last = found.reduce<DisplayEvent | undefined>((latest, event) => (!latest || event.end > latest.end || (event.end.getTime() === latest.end.getTime() && event.start > latest.start) ? event : latest), undefined);
-        return renderNextAnswer({ zone, now, events: last ? [last] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, last: true, ended: question.ended, ...extras });
+        return renderNextAnswer({ zone, now, events: last ? [last] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, last: true, ended: question.ended, byRole: subject?.role, ...extras });
       }
       if (within) {
         // "next meeting tomorrow": the first meetings of that day (from now, today), as "next meeting" picks them.
@@ -241,7 +241,7 @@ export async function answerQuestion(
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject);
-      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, ...extras });
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([

@@ -72,6 +72,12 @@ export interface SubjectFilter {
   alternatives?: string[][];
   /** Read after "with" ("meetings with sam"): the name may be someone in the meeting, not in its subject (withPeople). */
   people?: true;
+  /**
+   * The name is people by role only ("next meeting with my manager", "when did I last meet my boss"): no one in a
+   * meeting is named so, and only a meeting whose subject says it ("Manager 1:1") matches. Finding none, the answer
+   * says calbot goes by names; a follow-up ("and friday?") does not keep it (a day's answer would be emptied by it).
+   */
+  role?: true;
 }
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
@@ -349,9 +355,9 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(at|after|before|until|till|from|by|around|between|and|to) ([01]?\d|2[0-3])h\b/g, '$1 $2:00')
     .replace(/\bwhat is\b/g, 'whats')
     // "when do I meet sam next", "when am I seeing bob": the next meeting with them, as "when is my next meeting with sam".
-    // Not people by role ("when do I see my manager"), whom no meeting names.
+    // Not what a meeting has ("when do I see a break"); people by role ("when do I see my manager") are asked so (roleNamed).
     .replace(/^when (?:do|will|am|shall) i (?:next )?(?:meet|see|meeting|seeing|catch up|catching up)(?: with)? (?!(?:you|u|it)\b)(\S.*?)(?: next| again)?$/, (asked, name: string) =>
-      namesNoOne(name.split(' ')) ? asked : `when is my next meeting with ${name}`,
+      namesNoOne(name.split(' ')) && !rolesOnly(name.split(' ')) ? asked : `when is my next meeting with ${name}`,
     )
     // "what time do I start tomorrow", "when does my day begin": the first meeting, as "when do I finish" is the last.
     .replace(/^(?:what time|when) (?:(?:do|will|shall|can) i (?:start|begin)|does my (?:work ?)?day (?:start|begin))\b/, 'first meeting')
@@ -559,6 +565,16 @@ function namesNoOne(words: readonly string[]): boolean {
   });
 }
 
+/**
+ * Whether the words after "with" are people by role and nothing else ("my manager", "the team", "my boss or my
+ * manager"): asked of the next or the last meeting with them (no day named), calbot looks for meetings named so
+ * (roleNamed), and says it goes by names when there are none.
+ */
+function rolesOnly(words: readonly string[]): boolean {
+  const items = listItems(words).map((item) => item.filter((word) => !SUBJECT_FILLER.has(word)));
+  return items.length > 0 && items.every((names) => names.length > 0 && names.every((word) => PEOPLE_BY_ROLE.has(word) || word === 'team'));
+}
+
 /** The names of a list ("sam or bob", "sam and the design team", "priya/raj"), each as its words; one name is one item. */
 function listItems(words: readonly string[]): string[][] {
   const items: string[][] = [[]];
@@ -689,9 +705,9 @@ const LAST_MET =
 function lastMet(t: string): string {
   const met = t.startsWith('when ') ? LAST_MET.exec(t) : null;
   if (!met) return t;
-  // Not people by role ("when did I meet my manager"), whom no meeting names, nor calbot ("when did I meet you").
+  // Not calbot ("when did I meet you"), nor what a meeting has; people by role ("when did I meet my manager") are (roleNamed).
   const name = t.slice(met[0].length).split(' ');
-  if (/^(?:you|u|it)$/.test(name[0]!) || namesNoOne(name)) return t;
+  if (/^(?:you|u|it)$/.test(name[0]!) || (namesNoOne(name) && !rolesOnly(name))) return t;
   return `when was my last meeting with ${t.slice(met[0].length)}`;
 }
 
@@ -784,11 +800,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "when's my last meeting", "what time do I finish": the last meeting of the day named (of today), not the next.
   if (LAST_ASKED.test(t) && !time && !during) {
     const whole = week ?? dates ?? (part ? partOfDay(day ?? today, part, today) : dayRange(day ?? today, today));
-    const named = namedMeetings(normalized);
+    const whenNamed = week || dates || day || part;
+    const named = namedMeetings(normalized) ?? (whenNamed ? undefined : roleAfterWith(normalized));
     // "when is my last meeting with sam", "when was my last meeting", no day named: the most recent one (with them)
     // that has ended, in the synced days gone by ("last meeting today with sam", "what was my last meeting yesterday":
     // that day's last).
-    if ((named?.subject.people || PAST_ASKED.test(t)) && !week && !dates && !day && !part) {
+    if ((named?.subject.people || PAST_ASKED.test(t)) && !whenNamed) {
       const since = today.minus({ days: PAST_DAYS_LOOKED });
       return { kind: 'next', count: 1, last: true, ended: true, ...(named ? { subject: named.subject } : {}), within: { range: { start: since.toJSDate(), end: now }, label: `Last ${PAST_DAYS_LOOKED} days`, phrase: `in the last ${PAST_DAYS_LOOKED} days` } };
     }
@@ -1016,9 +1033,11 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
     const besideWhen = withPeople(listedName(beside.named), beside.after.length > 0 ? beside.preposition : undefined);
     return besideWhen ? { besideWhen } : { firstWithin: meetingCount(countWord?.[1], beside.noun?.[1] === 's') };
   }
-  const { named, noun, preposition } = readName(words);
+  const { named, noun, preposition, after: withWords, before } = readName(words);
   const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
-  const subject = withPeople(listedName(named), preposition);
+  // People by role: "next 1:1 with my manager" is the next 1:1; "next meeting with my manager", one named so.
+  const roles = preposition !== undefined && WITH_WORDS.has(preposition) && rolesOnly(withWords);
+  const subject = roles && before > 0 ? listedName(named.slice(0, before)) : roles ? roleNamed(withWords) : withPeople(listedName(named), preposition);
   if (subject) question.subject = subject;
   // "next meeting after 3": from 15:00 today; once that is past, every meeting to come is after it.
   const time = from && clockOf(from, undefined, 'start');
@@ -1122,6 +1141,27 @@ function listedName(words: readonly string[]): SubjectFilter | undefined {
  * the meeting, whom a subject seldom names: such a filter matches the meeting's people too (matchesSubject). Other
  * names ("next standup", "anything about the budget", "design review") are a meeting's subject or location only.
  */
+/** People by role after "with" ("my manager", "the team"), as a name to look for in subjects (SubjectFilter.role). */
+function roleNamed(after: readonly string[]): SubjectFilter | undefined {
+  const subject = listedName(after);
+  return subject && { ...subject, people: true, role: true };
+}
+
+/** "last meeting with my manager": the roles after "with" (rolesOnly), when nothing else names the meeting. */
+function roleAfterWith(t: string): { subject: SubjectFilter; asked: boolean } | undefined {
+  const words = t.split(' ');
+  const by = words.findIndex((word) => WITH_WORDS.has(word));
+  if (by < 0 || OVERLAP_WORDS.test(t) || PROPOSES.test(t)) return undefined;
+  const after: string[] = [];
+  for (let at = by + 1; at < words.length; at++) {
+    const word = words[at]!;
+    if (endsNameBesideWhen(word) || NOT_SUBJECT.has(word) || DAY_PART_WORDS.test(word) || SUBJECT_PREPOSITIONS.has(word)) break;
+    after.push(word);
+  }
+  const subject = rolesOnly(after) ? roleNamed(after) : undefined;
+  return subject && { subject, asked: false };
+}
+
 function withPeople(subject: SubjectFilter | undefined, preposition: string | undefined): SubjectFilter | undefined {
   return subject && preposition !== undefined && WITH_WORDS.has(preposition) ? { ...subject, people: true } : subject;
 }
@@ -1419,8 +1459,9 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
     case 'now':
       return { kind: 'now' };
     case 'next':
-      if (!question.within) return { kind: 'next', ...(question.subject ? { subject: question.subject } : {}) };
-      return { kind: question.last ? 'last' : 'first', ...(question.ended ? {} : { day: dayOf(question.within.range) }), ...(question.subject ? { subject: question.subject } : {}) };
+      // A role read as a name ("next meeting with my manager") is not kept: "and friday?" is Friday's first meeting.
+      if (!question.within) return { kind: 'next', ...(question.subject && !question.subject.role ? { subject: question.subject } : {}) };
+      return { kind: question.last ? 'last' : 'first', ...(question.ended ? {} : { day: dayOf(question.within.range) }), ...(question.subject && !question.subject.role ? { subject: question.subject } : {}) };
     case 'free-at':
       return { kind: 'free-at', day: dayOf(question.range), asks: question.asks, range: question.range, ...(question.subject ? { subject: question.subject } : {}) };
     case 'free-slots':

@@ -216,6 +216,13 @@ export interface NextInput extends AnswerExtras {
   ended?: boolean | undefined;
   /** A sentence said before the answer ("You have no more meetings today." when "when do I start" looks on). */
   note?: string | undefined;
+  /** `subject` is people by role ("my manager"): finding none, the summary says calbot goes by names, and how to ask. */
+  byRole?: boolean | undefined;
+}
+
+/** Why nothing was found for "next meeting with my manager", and the question that would find it. */
+function byRoleHint(last: boolean | undefined): string {
+  return ` I know people by name, not by role: ask with their name, like "${last ? 'when was my last meeting with' : 'next meeting with'} Sam".`;
 }
 
 /**
@@ -232,7 +239,8 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
   if (!first) {
-    const summary = within ? `No meetings${matching} ${within.phrase}.` : matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
+    const found = within ? `No meetings${matching} ${within.phrase}.` : matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
+    const summary = input.byRole ? `${found}${byRoleHint(input.last)}` : found;
     return renderAnswer({ header, summary: withNote(input.note, summary), groups: [], ...footnoteOf(input) });
   }
   const local = localClock(zone);
@@ -279,7 +287,7 @@ function withNote(note: string | undefined, summary: string): string {
 
 /** relativeDay inside a sentence: "today", "on Tue 24 Nov". */
 function sentenceDay(day: string): string {
-  return day === 'Today' || day === 'Tomorrow' ? day.toLowerCase() : `on ${day}`;
+  return day === 'Today' || day === 'Tomorrow' || day === 'Yesterday' ? day.toLowerCase() : `on ${day}`;
 }
 
 /** "in the next 60 days": how far a search ahead went; the synced part of the calendar when that is all of it. */
@@ -680,6 +688,7 @@ function relativeDay(day: DateTime, now: Date, zone: string): string {
   const diff = daysBetween(today, day);
   if (diff === 0) return 'Today';
   if (diff === 1) return 'Tomorrow';
+  if (diff === -1) return 'Yesterday'; // "your last meeting with sam was yesterday"
   return shortDate(day, today);
 }
 

@@ -117,6 +117,33 @@ describe('meetings with sam, end to end', () => {
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with grace', chat)).card))).toHaveLength(1);
   });
 
+  it('"next meeting with my manager" is one named so; finding none, the answer says calbot knows people by name', async () => {
+    const today = berlin();
+    const { chat } = await connectedUser(h, 'Ada Roles', (oid) => {
+      for (const day of [today.minus({ days: 1 }), today.plus({ days: 1 })]) {
+        h.graph.addEvent(oid, { subject: 'Manager check-in', start: day.set({ hour: 9 }).toISO()!, end: day.set({ hour: 10 }).toISO()!, ...others });
+      }
+      h.graph.addEvent(oid, { subject: 'Weekly sync', start: today.set({ hour: 10 }).toISO()!, end: today.set({ hour: 11 }).toISO()!, ...people });
+    });
+    const next = readScheduleCard((await ask(h, 'next meeting with my manager', chat)).card);
+    expect(rowTitles(next)).toEqual(['Manager check-in']);
+    expect(next.header).toBe('Next "manager"');
+    const last = readScheduleCard((await ask(h, 'when did I last meet my manager', chat)).card);
+    expect(rowTitles(last)).toEqual(['Manager check-in']);
+    expect(last.summary).toBe('Your last meeting matching "manager" was yesterday; it ended at 10:00.');
+
+    const none = await ask(h, 'when was my last meeting with my boss', chat);
+    const card = readScheduleCard(none.card);
+    expect(card.groups).toEqual([]);
+    // Since the first synced day (SYNC_WINDOW_PAST_DAYS ago), which the 21 days looked back cut.
+    expect(card.summary).toMatch(/^No meetings matching "boss" since \w{3} \d{1,2} \w{3}\. I know people by name, not by role: ask with their name, like "when was my last meeting with Sam"\.$/);
+    expect(none.summary).toContain('I know people by name, not by role');
+    const ahead = readScheduleCard((await ask(h, 'next call with my boss', chat)).card);
+    expect(ahead.summary).toMatch(/^No meeting matching "boss" in the next \d+ days\. I know people by name, not by role: ask with their name, like "next meeting with Sam"\.$/);
+    // With a day named, the day's answer, whoever the role is: not emptied by a name no meeting has.
+    expect(rowTitles(readScheduleCard((await ask(h, 'meetings with my boss today', chat)).card))).toEqual(['Weekly sync']);
+  });
+
   it("a user named Sam asking for meetings with sam gets the other Sam's, not every meeting of their own", async () => {
     const today = berlin();
     const { chat } = await connectedUser(h, 'Sam Jones', (oid) => {

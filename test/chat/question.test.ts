@@ -417,11 +417,22 @@ const rows: Row[] = [
   ['next design review', L, 'next'],
   ['what time is my next one on one with Sam?', L, 'next'],
   ['next 2 standups', L, 'next'],
-  // when the user meets someone next: the next meeting with them (people by role name no one)
+  // when the user meets someone next: the next meeting with them (people by role, one named so: SubjectFilter.role)
   ['when do i meet sam next', L, 'next', undefined, undefined, 'sam'],
   ['when am i seeing Bob', L, 'next', undefined, undefined, 'bob'],
   ['when am i seeing bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
-  ['when do i see my manager next', L, undefined],
+  ['when do i see my manager next', L, 'next', undefined, undefined, 'manager'],
+  ['when do i see a break', L, undefined],
+  // people by role, no day named: the next (or last) meeting named so ("Manager 1:1"); with a kind, the next of that kind
+  ['next meeting with my manager', L, 'next', undefined, undefined, 'manager'],
+  ['next call with my boss', L, 'next', undefined, undefined, 'boss'],
+  ["when's my next 1:1 with my manager", L, 'next', undefined, undefined, '1:1'],
+  ['next meeting with my boss or my manager', L, 'next', undefined, undefined, 'boss or my manager'],
+  ['next meeting with my manager friday', L, 'next', undefined, undefined, null], // Friday's first meeting, as before
+  ['when was my last meeting with my manager', L, 'next', undefined, undefined, 'manager'], // not the last of all
+  ['my last meeting with the ceo', L, 'next', undefined, undefined, 'ceo'],
+  ['when was my last 1:1 with my manager', L, 'next', undefined, undefined, '1:1'],
+  ['last meeting with my manager today', L, 'next', undefined, undefined, null], // today's last, as before
   // when a meeting is, no day named: the next one (it was today's only, or no question); with a day, that day's
   ['when is my call with bob', L, 'next', undefined, undefined, 'bob'],
   ['what time is the standup?', L, 'next', undefined, undefined, 'standup'],
@@ -1076,7 +1087,8 @@ const rows: Row[] = [
   ['when did i last meet sam', L, 'next', undefined, undefined, 'sam'],
   ['when did i meet sam', L, 'next', undefined, undefined, 'sam'],
   ['when did i see sam?', L, 'next', undefined, undefined, 'sam'],
-  ['when did i meet my manager', L, undefined], // no meeting names the role: no answer at all, not the last meeting
+  ['when did i meet my manager', L, 'next', undefined, undefined, 'manager'], // one named so ("Manager 1:1"), not the last of all
+  ['when was the last time i saw my team', L, 'next', undefined, undefined, 'team'],
   ['when did i last meet you', L, undefined],
   ['when was the last time I spoke to Ada?', L, 'next', undefined, undefined, 'ada'],
   ['when was my last 1:1 with sam', L, 'next', undefined, undefined, '1:1 with sam'],
@@ -1506,6 +1518,18 @@ describe('parseQuestion', () => {
     const today = parseQuestion('last meeting today with sam', L.now, L.zone);
     expect(today).not.toHaveProperty('ended');
     expect(today).toMatchObject({ within: { label: 'Today · Thu 26 Nov' } });
+  });
+
+  it('people by role are looked for as a meeting\'s name, marked so, and a follow-up does not keep them', () => {
+    for (const text of ['next meeting with my manager', 'when was my last meeting with my manager', 'when did i meet my manager']) {
+      expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'next', subject: { text: 'manager', terms: ['manager'], people: true, role: true } });
+    }
+    expect(parseQuestion('when was my last meeting with my manager', L.now, L.zone)).toMatchObject({ last: true, ended: true, within: { label: 'Last 21 days' } });
+    expect(parseQuestion('next meeting with sam', L.now, L.zone)).not.toHaveProperty('subject.role');
+    expect(parseQuestion("when's my next 1:1 with my manager", L.now, L.zone)).not.toHaveProperty('subject.role');
+    const last = lastQuestionOf(parseQuestion('next meeting with my manager', L.now, L.zone) as Question, L.zone);
+    expect(last).toEqual({ kind: 'next' });
+    expect(parseQuestion('and friday?', L.now, L.zone, { last })).not.toHaveProperty('subject');
   });
 
   it('"can I meet with sam at 3" asks whether the user is free then, and says who else it would be with', () => {
