@@ -304,10 +304,12 @@ export function normalizeQuestionText(text: string): string {
     // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
     // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
     .replace(/\b(?:christmas|xmas) eve\b/g, 'dec 24')
-    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over|of) )(?:christmas|xmas)$/g, 'dec 25')
+    // "christmas week" is the week of it; "the day after christmas", "the friday before xmas", days counted from it (anchoredDays).
+    .replace(/\b(?:christmas|xmas) week\b/g, 'the week of dec 25')
+    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over|of) )(?:christmas|xmas)$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )(?:christmas|xmas)\b/g, 'dec 25')
     .replace(/\bboxing day\b/g, 'dec 26')
     .replace(/\bnew years? eve\b/g, 'dec 31')
-    .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$/g, 'jan 1')
+    .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )new years?\b/g, 'jan 1')
     // "friday week" (British): a week on from the coming friday, not this week's.
     .replace(/(?<!\b(?:this|next|last|coming|of|the) )\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday) week\b(?! after)/g, 'a week on $1')
     // "monday after next" is that day of the week after next, as "wednesday the week after next" (weekRange).
@@ -726,7 +728,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const here = DateTime.fromJSDate(now, { zone: luxonZone(zone) });
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
-  const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today));
+  const normalized = anchoredDays(lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today)), now, zone, options);
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return follow;
@@ -1347,8 +1349,8 @@ function movableHolidays(text: string, todayOf: () => DateTime): string {
   return text
     .replace(/\bgood friday\b/g, easter(-2))
     .replace(/\beaster monday\b/g, easter(1))
-    .replace(/\beaster (?:sunday|day)\b|(?<=^|\b(?:on|for|at|over) )easter$/g, easter(0))
-    .replace(/\bthanksgiving day\b|(?<=^|\b(?:on|for|at|over) )thanksgiving$/g, thanksgiving);
+    .replace(/\beaster (?:sunday|day)\b|(?<=^|\b(?:on|for|at|over) )easter$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )easter\b/g, easter(0))
+    .replace(/\bthanksgiving day\b|(?<=^|\b(?:on|for|at|over) )thanksgiving$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )thanksgiving\b/g, thanksgiving);
 }
 
 /** A weekday and a bare number ("mon 7", "friday 18"): a date, or an hour (weekdayDates). */
@@ -1391,6 +1393,67 @@ function nextWorkingDay(text: string, todayOf: () => DateTime): string {
     const today = todayOf();
     return today.plus({ days: today.weekday >= 5 ? 8 - today.weekday : 1 }).toISODate()!;
   });
+}
+
+/**
+ * Days counted from a day named: "the day after christmas", "2 days before the 14th", "the friday before dec 25",
+ * "the weekend after next friday", "the week before christmas". `count` and `unit` say how far, `way` which way; the
+ * day named follows (anchoredDays).
+ */
+const ANCHORED = /\b(?:the )?(?:(a|an|one|two|three|four|five|six|\d{1,2}) )?(days?|weeks?|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday) (before|after) (?=\S)/;
+/** What names a day (not a time: "friday after 3" is a stretch of Friday): a date, a month, a weekday, a day word. */
+const ANCHOR_DAY =
+  /\b(?:today|tomorrow|yesterday|overmorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th))\b/;
+/** A time, which no day is counted from ("the day after 3"): a number alone or with its clock, not "25 dec". */
+/** A word that starts what follows the day, not the day: "the day after christmas at 3" is counted from "dec 25". */
+const ANCHOR_LEFT_OPEN = / (?:at|on|in|from|for|with|and|or|&|to|the|by|around|between|after|before|until|till)$/;
+const ANCHOR_TIME = /^(?:at )?\d{1,2}(?:[:.]\d\d)?(?: ?(?:am|pm))?(?: |$)(?!(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)/;
+
+/**
+ * "the day after christmas" (christmas is "dec 25" by now), "the friday before dec 25", "2 days after the 14th", "the
+ * week before christmas": the day or days meant, written as dates (2026-12-26; a span "2026-12-18 to 2026-12-24"),
+ * which the rest of parseQuestion reads as it reads any, so "am I free the day after christmas" and "meetings with
+ * sam the week after christmas" are asked of them. chrono-node read some ("the day after dec 10") and not others: "the
+ * day after christmas" was tomorrow, "the friday before dec 25" the coming Friday, "the week after dec 25" this week.
+ * The day named is read as a question of its own (one day; in the past tense, the last gone by); a weekday is the
+ * first such day after it (or the last before), never that day itself; a week is the seven days after it (or before),
+ * as the days up to christmas are what "the week before christmas" asks of; a weekend, the first after it (or the
+ * last before).
+ */
+function anchoredDays(t: string, now: Date, zone: string, options: QuestionOptions): string {
+  const match = t.includes('before') || t.includes('after') ? ANCHORED.exec(t) : null;
+  if (!match) return t;
+  const [, countWord, unit, way] = match as unknown as [string, string | undefined, string, 'before' | 'after'];
+  const words = t.slice(match.index + match[0].length).split(' ');
+  const sign = way === 'after' ? 1 : -1;
+  // The longest start of what follows that names one day: "the day after dec 25 with sam" is counted from "dec 25".
+  for (let take = Math.min(words.length, 4); take >= 1; take--) {
+    const named = words.slice(0, take).join(' ');
+    if (!ANCHOR_DAY.test(named) || ANCHOR_TIME.test(named) || ANCHOR_LEFT_OPEN.test(named)) continue;
+    const read = parseQuestion(`${PAST_TENSE.test(t) ? 'what was on ' : ''}${named}`, now, zone, { dayFirst: options.dayFirst });
+    if (read?.kind !== 'agenda' || read.days !== 1 || read.subject || read.times) continue;
+    const day = DateTime.fromJSDate(read.range.start, { zone: luxonZone(zone) }).startOf('day');
+    // The whole day ("christmas morning" is counted from christmas, and "the day after christmas morning" is a morning).
+    if (+day !== +read.range.start || +day.plus({ days: 1 }) !== +read.range.end) continue;
+    const count = countWord === undefined ? 1 : /^\d/.test(countWord) ? Number(countWord) : countWord === 'a' || countWord === 'an' ? 1 : COUNTS[countWord]!;
+    let first: DateTime;
+    let last: DateTime;
+    const weeks = unit === 'week' || unit === 'weeks';
+    if (unit.startsWith('day') || (weeks && countWord !== undefined)) {
+      first = last = day.plus({ days: sign * count * (weeks ? 7 : 1) });
+    } else if (weeks) {
+      first = way === 'after' ? day.plus({ days: 1 }) : day.minus({ days: 7 });
+      last = first.plus({ days: 6 });
+    } else {
+      const weekday = unit === 'weekend' ? (way === 'after' ? 6 : 7) : WEEKDAY_NUMBER[unit.slice(0, 3)]!;
+      first = day.plus({ days: sign * ((sign * (weekday - day.weekday) + 7) % 7 || 7) });
+      last = unit === 'weekend' ? (way === 'after' ? first.plus({ days: 1 }) : first) : first;
+      if (unit === 'weekend' && way === 'before') first = last.minus({ days: 1 });
+    }
+    const dates = first.equals(last) ? first.toISODate()! : `${first.toISODate()} to ${last.toISODate()}`;
+    return [t.slice(0, match.index).trim(), dates, ...words.slice(take)].filter(Boolean).join(' ');
+  }
+  return t;
 }
 
 /** Easter Sunday of `year` (Gregorian calendar; the "anonymous Gregorian" computus). */

@@ -301,6 +301,31 @@ const rows: Row[] = [
   ['anything on new years eve', L, 'agenda', '2026-12-31T00:00', '2027-01-01T00:00'],
   ["new year's day", L, 'agenda', '2027-01-01T00:00', '2027-01-02T00:00'],
   ['christmas party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  // ... and days counted from a day named (they were tomorrow, this week or the coming weekday): a weekday is the first
+  // after it (the last before), a week the seven days after it (before), a weekend the first after it (last before)
+  ['the day after christmas', L, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00'],
+  ['what do i have the day before xmas', L, 'agenda', '2026-12-24T00:00', '2026-12-25T00:00'],
+  ['2 days after christmas', L, 'agenda', '2026-12-27T00:00', '2026-12-28T00:00'],
+  ['the friday before christmas', L, 'agenda', '2026-12-18T00:00', '2026-12-19T00:00'], // christmas is a friday: not it
+  ['the monday after christmas', L, 'agenda', '2026-12-28T00:00', '2026-12-29T00:00'],
+  ['the week before christmas', L, 'agenda', '2026-12-18T00:00', '2026-12-25T00:00'],
+  ['anything the week after christmas', L, 'agenda', '2026-12-26T00:00', '2027-01-02T00:00'],
+  ['a week before christmas', L, 'agenda', '2026-12-18T00:00', '2026-12-19T00:00'], // a day, as "a week from friday"
+  ['the weekend before christmas', L, 'agenda', '2026-12-19T00:00', '2026-12-21T00:00'],
+  ['the weekend after christmas', L, 'agenda', '2026-12-26T00:00', '2026-12-28T00:00'],
+  ['christmas week', L, 'agenda', '2026-12-21T00:00', '2026-12-28T00:00'],
+  ['the day after new year', L, 'agenda', '2027-01-02T00:00', '2027-01-03T00:00'],
+  ['the day after thanksgiving', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'], // thanksgiving is today
+  ['the tuesday after the 14th', L, 'agenda', '2026-12-15T00:00', '2026-12-16T00:00'],
+  ['the weekend before monday', L, 'agenda', '2026-11-28T00:00', '2026-11-30T00:00'],
+  ['the day after dec 25 2027', L, 'agenda', '2027-12-26T00:00', '2027-12-27T00:00'],
+  ['am i free the day after christmas', L, 'free-slots', '2026-12-26T00:00', '2026-12-27T00:00'],
+  ['what do i have the day after christmas at 3', L, 'free-at', '2026-12-26T15:00', '2026-12-26T15:30'],
+  ['meetings with sam the week before christmas', L, 'agenda', '2026-12-18T00:00', '2026-12-25T00:00', 'sam'],
+  ['what did i have the day after monday', L, 'agenda', '2026-11-24T00:00', '2026-11-25T00:00'], // the monday gone by
+  ['the day after christmas', NEW_YORK, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00'],
+  ['am i free on friday after 3', L, 'free-at', '2026-11-27T15:00', '2026-11-28T00:00'], // a time: nothing counted from it
+  ['standup the day after christmas', L, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00', 'standup'],
   // ... and on dates that move: the next one from today (they were today's agenda, or no question)
   ['thanksgiving day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // today, the fourth Thursday of November
   ['whats on easter', L, 'agenda', '2027-03-28T00:00', '2027-03-29T00:00'],
