@@ -303,13 +303,16 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
     // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
     // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
+    // "between christmas and new year" is the days in between; "the christmas holidays", from christmas eve to new year's day.
+    .replace(/\b(?:(?:the )?(?:week|days) )?between (?:christmas|xmas)(?: day)? and new years?(?: day)?\b/g, 'between dec 26 and dec 31')
+    .replace(/\b(?:the )?(?:christmas|xmas|festive) (?:holidays?|break|period|season)\b/g, 'dec 24 to jan 1')
     .replace(/\b(?:christmas|xmas) eve\b/g, 'dec 24')
     // "christmas week" is the week of it; "the day after christmas", "the friday before xmas", days counted from it (anchoredDays).
     .replace(/\b(?:christmas|xmas) week\b/g, 'the week of dec 25')
-    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over|of) )(?:christmas|xmas)$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )(?:christmas|xmas)\b/g, 'dec 25')
+    .replace(/\b(?:christmas|xmas) day\b|(?<=^|\b(?:on|for|at|over|of) )(?:christmas|xmas)$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )(?:christmas|xmas)\b|(?<=\b(?:until|till|til|before|by|from|to|through|thru|since) )(?:christmas|xmas)(?=$| (?:to|until|till|til|through|thru|and|at|with|in)\b)|(?:christmas|xmas)(?= (?:to|until|till|til|through|thru|-) (?:new year|dec|jan|\d))/g, 'dec 25')
     .replace(/\bboxing day\b/g, 'dec 26')
     .replace(/\bnew years? eve\b/g, 'dec 31')
-    .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )new years?\b/g, 'jan 1')
+    .replace(/\bnew years? day\b|(?<=\b(?:on|for|at|over) )new years$|(?<=\b(?:days?|weeks?|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:before|after) )new years?\b|(?<=\b(?:until|till|til|before|by|to|through|thru) )new years?(?=$| (?:at|with|in)\b)/g, 'jan 1')
     // "friday week" (British): a week on from the coming friday, not this week's.
     .replace(/(?<!\b(?:this|next|last|coming|of|the) )\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday) week\b(?! after)/g, 'a week on $1')
     // "monday after next" is that day of the week after next, as "wednesday the week after next" (weekRange).

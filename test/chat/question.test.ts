@@ -326,6 +326,18 @@ const rows: Row[] = [
   ['the day after christmas', NEW_YORK, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00'],
   ['am i free on friday after 3', L, 'free-at', '2026-11-27T15:00', '2026-11-28T00:00'], // a time: nothing counted from it
   ['standup the day after christmas', L, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00', 'standup'],
+  // ... and the holidays between: "between christmas and new year" the days in between, "the christmas holidays" eve to new year's day
+  ['anything between christmas and new year', L, 'agenda', '2026-12-26T00:00', '2027-01-01T00:00'],
+  ['the week between christmas and new years', L, 'agenda', '2026-12-26T00:00', '2027-01-01T00:00'],
+  ['am i free between xmas and new year', L, 'free-slots', '2026-12-26T00:00', '2027-01-01T00:00'],
+  ['christmas to new year', L, 'agenda', '2026-12-25T00:00', '2027-01-02T00:00'],
+  ['from christmas to new years eve', L, 'agenda', '2026-12-25T00:00', '2027-01-01T00:00'],
+  ['what do i have over the christmas holidays', L, 'agenda', '2026-12-24T00:00', '2027-01-02T00:00'],
+  ['the festive period', L, 'agenda', '2026-12-24T00:00', '2027-01-02T00:00'],
+  ['what do i have before christmas', L, 'agenda', '2026-11-26T10:42', '2026-12-25T00:00'],
+  ['anything till xmas', L, 'agenda', '2026-11-26T10:42', '2026-12-26T00:00'],
+  ['until new year', L, 'agenda', '2026-11-26T10:42', '2026-12-27T00:00'], // a month at most, as "until jan 1"
+  ['until the christmas party', L, undefined],
   // ... and on dates that move: the next one from today (they were today's agenda, or no question)
   ['thanksgiving day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // today, the fourth Thursday of November
   ['whats on easter', L, 'agenda', '2027-03-28T00:00', '2027-03-29T00:00'],
