@@ -64,6 +64,9 @@ export const NOT_CONNECTED_TEXT = "You haven't connected your Outlook calendar y
  * dates depend on where one is (and on whom one asks); a year or a quarter is more than one answer lists.
  */
 export function unsupportedSpanText(question: UnsupportedSpan): string {
+  if (question.what === 'holidays') {
+    return `I can't answer for "${question.span}": the holidays have no fixed dates (they depend on where you are). Ask about the days you mean, like "the christmas holidays" or "what's on between christmas and new year".`;
+  }
   const why = question.what === 'season' ? 'a season has no fixed dates (they depend on where you are)' : `a ${question.what} is more than I list at once`;
   return `I can't answer for "${question.span}": ${why}. Ask about a day, a week or a month instead, like "what's on next week" or "what's on in june".`;
 }

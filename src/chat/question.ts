@@ -55,7 +55,7 @@ export type Question =
  */
 export interface UnsupportedSpan {
   kind: 'unsupported';
-  what: 'season' | 'year' | 'quarter';
+  what: 'season' | 'holidays' | 'year' | 'quarter';
   span: string;
 }
 
@@ -439,11 +439,12 @@ const NEXT_LEAD = new RegExp(`^${LEAD_WORDS}next\\s+(.+)$`);
 const FIRST_LEAD = new RegExp(`^${LEAD_WORDS}first\\s+(?:(${COUNT_WORD}) )?((?:meeting|event|appointment|call|one)s?\\b.*)$`);
 /**
  * A season, a year or a quarter named as a span ("next summer", "this winter", "in the fall", "meetings this year",
- * "the rest of the quarter"): not dates calbot answers for (UnsupportedSpan). Followed by a name, the words are a
+ * "the rest of the quarter", "over the holidays"): not dates calbot answers for (UnsupportedSpan); "the christmas
+ * holidays" are dates by now. Followed by a name, the words are a
  * meeting's ("next summer party", "next year planning").
  */
 const UNSUPPORTED_SPAN =
-  /\b(this |next |last |coming |current |previous |past |(?:in|during|over|for) (?:the )?|(?:the )?(?:rest|remainder|end) of (?:the |this )?)(spring|summer|autumn|fall|winter|year|quarter)\b(?: (\S+))?/;
+  /\b(this |next |last |coming |current |previous |past |(?:in|during|over|for) (?:the )?|(?:the )?(?:rest|remainder|end) of (?:the |this )?)(spring|summer|autumn|fall|winter|holidays|year|quarter)\b(?: (\S+))?/;
 /** What follows "next" that is a span or a day, not a meeting: "next week", "next monday", "next 3 days", "next december". */
 const NEXT_SPAN = new RegExp(
   `^(?:(?:${COUNT_WORD}) )?(?:half (?:an )?)?(?:days?|weeks?|weekends?|months?|years?|quarter|fortnight|hours?|minutes?|mins?|time)\\b|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\\b|^(?:january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\b`,
@@ -971,7 +972,7 @@ function unsupportedSpan(t: string): UnsupportedSpan | undefined {
   const match = UNSUPPORTED_SPAN.exec(t);
   if (!match || (match[3] !== undefined && namesAMeeting(match[3]))) return undefined; // "next summer party"
   const word = match[2]!;
-  return { kind: 'unsupported', what: word === 'year' || word === 'quarter' ? word : 'season', span: `${match[1]}${word}` };
+  return { kind: 'unsupported', what: word === 'year' || word === 'quarter' || word === 'holidays' ? word : 'season', span: `${match[1]}${word}` };
 }
 
 /** How long a time asked about is, in minutes, when the question says ("for half an hour at 3"). */

@@ -238,6 +238,10 @@ describe('asking with a day, a time or a season, end to end', () => {
       expect(answer.card).toBeUndefined();
       expect(answer.text).toBe(`${reply} Ask about a day, a week or a month instead, like "what's on next week" or "what's on in june".`);
     }
+    // The holidays: which days, it cannot tell, and it says how to name them.
+    expect((await ask(h, 'what do i have over the holidays?', zia)).text).toBe(
+      'I can\'t answer for "over the holidays": the holidays have no fixed dates (they depend on where you are). Ask about the days you mean, like "the christmas holidays" or "what\'s on between christmas and new year".',
+    );
     // Not the "connect outlook" answer: no calendar would answer it.
     expect((await ask(h, 'am i free next spring', teamsUser('Nobody Yet'))).text).toMatch(/^I can't answer for "next spring": a season/);
   });

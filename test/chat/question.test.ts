@@ -731,6 +731,9 @@ const rows: Row[] = [
   ['meetings next year', L, 'unsupported'],
   ['next year', L, 'unsupported'],
   ['rest of the quarter', L, 'unsupported'],
+  ['anything over the holidays', L, 'unsupported'],
+  ['over the christmas holidays', L, 'agenda', '2026-12-24T00:00', '2027-01-02T00:00'],
+  ['holidays party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   // ... but a season in a meeting's name is a name
   ['spring planning tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['summer party on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
@@ -1607,6 +1610,8 @@ describe('parseQuestion', () => {
     ['what did i have last year', 'year', 'last year'],
     ['meetings for the rest of the year', 'year', 'the rest of the year'],
     ['next quarter', 'quarter', 'next quarter'],
+    ['what do i have over the holidays', 'holidays', 'over the holidays'],
+    ['am i free during the holidays', 'holidays', 'during the holidays'],
   ] as const)('%j names a %s, "%s", which calbot does not answer for', (text, what, span) => {
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'unsupported', what, span });
   });
