@@ -243,7 +243,7 @@ export async function answerQuestion(
         return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, ...extras });
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
-      const events = await nextEvents(calendar, from, count, subject);
+      const events = await nextEvents(calendar, from, count, subject, zone);
       return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, ...extras });
     }
     case 'now': {

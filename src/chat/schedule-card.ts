@@ -245,14 +245,14 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   }
   const local = localClock(zone);
   if (count === 1) {
-    const day = DateTime.fromJSDate(first.start, { zone: luxonZone(zone) }).startOf('day');
+    const day = localDayOf(first, zone);
     const ends =
       input.last &&
       (input.ended
         ? `Your last meeting${matching} was ${sentenceDay(relativeDay(day, now, zone))}; it ended at ${clockTime(local(first.end), input.clock)}.`
         : `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`);
     const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
-    const summary = withNote(input.note, ends || `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`);
+    const summary = withNote(input.note, ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`));
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
@@ -260,9 +260,9 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const groups: Group[] = [];
   let groupDay: DateTime | undefined;
   for (const event of events) {
-    const start = local(event.start);
-    if (!groupDay || !sameDate(start, groupDay)) {
-      groupDay = DateTime.fromJSDate(event.start, { zone: luxonZone(zone) }).startOf('day');
+    const eventDay = localDayOf(event, zone);
+    if (!groupDay || !sameDate(eventDay, groupDay)) {
+      groupDay = eventDay;
       groups.push({ label: dayLabel(groupDay, today), rows: [] });
     }
     groups.at(-1)!.rows.push(eventRow(event, groupDay, local, conflicts.has(event), input.clock));
@@ -275,9 +275,29 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
     : events.length >= count
       ? `Your next ${meetings(count)}${matching}${most}.`
       : `Only ${meetings(events.length)}${matching || ' coming up'} ${lookedAhead(input.until, now)}.`;
-  const when = startsIn(first.start, now, zone);
+  const when = first.isAllDay ? startsIn(localDayOf(first, zone).toJSDate(), now, zone) : startsIn(first.start, now, zone);
   const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;
   return renderAnswer({ header, summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
+}
+
+/** The user's day an event starts on: an all-day event's first date (stored at midnight UTC), a timed one's in `zone`. */
+function localDayOf(event: DisplayEvent, zone: string): DateTime {
+  if (event.isAllDay) return DateTime.fromISO(allDayDates(event).startDate, { zone: luxonZone(zone) });
+  return DateTime.fromJSDate(event.start, { zone: luxonZone(zone) }).startOf('day');
+}
+
+/**
+ * When a next all-day event is ("when's my next vacation"): "Tomorrow, all day", "Mon 21 Dec, all day, in 18 days",
+ * and one of several days to its last ("Mon 21 Dec to Fri 1 Jan 2027, in 18 days"), not "in 17 h" to a midnight.
+ */
+function allDayWhen(event: DisplayEvent, now: Date, zone: string): string {
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
+  const { startDate, endDate } = allDayDates(event);
+  const first = DateTime.fromISO(startDate, { zone: luxonZone(zone) });
+  const last = DateTime.fromISO(endDate, { zone: luxonZone(zone) }).minus({ days: 1 });
+  const days = daysBetween(today, first);
+  const span = last > first ? `${relativeDay(first, now, zone)} to ${shortDate(last, today)}` : `${relativeDay(first, now, zone)}, all day`;
+  return days >= 2 ? `${span}, in ${days} days` : span;
 }
 
 /** `summary` after `note`, when there is one. */

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { blocksTime, type TimeRange } from './free-slots.js';
+import { blocksTime, occupiedRange, type TimeRange } from './free-slots.js';
 import { eventsForDisplay, type DisplayEvent } from './schedule-card.js';
 import type { Collections, SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, datesOverlapping, eventsOnDates, startDayReads, type DayReads } from '../sync/calendar-days.js';
@@ -159,14 +159,19 @@ export function nextHorizon(calendar: Pick<StoredCalendar, 'windowEnd'>, now: Da
 /**
  * Up to `limit` meetings (isUpcomingMeeting) starting from `from` (now, or the time "next meeting after 3" names) and
  * before nextHorizon, in start order; with `subject`, only those it matches (matchesSubject: a filter in code, since
- * neither store can search subjects accent-insensitively by index).
+ * neither store can search subjects accent-insensitively by index), all-day events and those shown as free among
+ * them (isUpcomingNamed), in the order they start for the user in `zone` (startFor).
  */
-export async function nextEvents(calendar: StoredCalendar, from: Date, limit = 1, subject?: SubjectFilter): Promise<DisplayEvent[]> {
+export async function nextEvents(calendar: StoredCalendar, from: Date, limit = 1, subject?: SubjectFilter, zone = 'UTC'): Promise<DisplayEvent[]> {
   const until = nextHorizon(calendar, from, subject);
-  const wanted = (event: DisplayEvent) => isUpcomingMeeting(event, from) && (!subject || matchesSubject(subject, event));
-  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, from, until, limit, wanted);
+  const wanted = (event: DisplayEvent) => (subject ? isUpcomingNamed(event, from, zone) && matchesSubject(subject, event) : isUpcomingMeeting(event, from));
+  // An all-day event's stored start is up to ALL_DAY_SLACK_MS from where it starts for the user: read that much
+  // earlier, and on until no later one can start before those found.
+  const slack = subject ? ALL_DAY_SLACK_MS : 0;
+  const byStart = (a: DisplayEvent, b: DisplayEvent) => startFor(a, zone).getTime() - startFor(b, zone).getTime();
+  if (calendar.source === 'calendarDays') return nextEventsFromDays(calendar, from, until, limit, wanted, slack > 0, byStart);
   const cursor = calendar.collections.events.find(
-    { userKey: calendar.userKey, start: { $gte: from, $lt: until } },
+    { userKey: calendar.userKey, start: { $gte: new Date(from.getTime() - slack), $lt: until } },
     // Small batches: the first few rows nearly always hold the answer; the cursor reads on only past declined ones
     // (and, with a subject, past every meeting named otherwise: larger batches then).
     { projection: DISPLAY_PROJECTION, sort: { start: 1 }, batchSize: subject ? 100 : Math.max(limit * 4, 8) },
@@ -175,14 +180,31 @@ export async function nextEvents(calendar: StoredCalendar, from: Date, limit = 1
   try {
     for await (const doc of cursor) {
       const event = doc as unknown as DisplayEvent;
+      if (found.length >= limit && event.start.getTime() > startFor(found[limit - 1]!, zone).getTime() + slack) break;
       if (!wanted(event)) continue;
       found.push(event);
-      if (found.length >= limit) break;
+      found.sort(byStart);
+      if (slack === 0 && found.length >= limit) break;
     }
   } finally {
     await cursor.close();
   }
-  return found;
+  return found.slice(0, limit);
+}
+
+/** Where `event` starts for a user in `zone`: a timed one at its start, an all-day one at the local midnight of its first date. */
+export function startFor(event: DisplayEvent, zone: string): Date {
+  return event.isAllDay ? occupiedRange(event, zone).start : event.start;
+}
+
+/**
+ * What a search by name may find ("when's my next vacation", "next lunch", "next company holiday"): any event that
+ * starts for the user from `from` on, all-day ones and those shown as free included (a "Vacation" all week, a
+ * "Lunch" marked free), but not one cancelled or declined, which the user is not going to, nor a series master.
+ */
+export function isUpcomingNamed(event: DisplayEvent, from: Date, zone: string): boolean {
+  if (event.isCancelled || event.type === 'seriesMaster' || (event.responseStatus ?? '').toLowerCase() === 'declined') return false;
+  return startFor(event, zone).getTime() >= from.getTime();
 }
 
 /**
@@ -190,13 +212,23 @@ export async function nextEvents(calendar: StoredCalendar, from: Date, limit = 1
  * is filed under its own start date, so once a chunk is read every later meeting starts after those found; a
  * meeting spanning several dates is met again in the next chunk and counted once.
  */
-async function nextEventsFromDays(calendar: StoredCalendar, now: Date, until: Date, limit: number, wanted: (event: DisplayEvent) => boolean): Promise<DisplayEvent[]> {
+async function nextEventsFromDays(
+  calendar: StoredCalendar,
+  now: Date,
+  until: Date,
+  limit: number,
+  wanted: (event: DisplayEvent) => boolean,
+  /** All-day events may be among them: one chunk more once `limit` are found (an all-day event filed on a later date may start sooner for the user). */
+  allDay: boolean,
+  byStart: (a: DisplayEvent, b: DisplayEvent) => number,
+): Promise<DisplayEvent[]> {
   const found = new Map<string, DisplayEvent>();
+  let more = allDay ? 1 : 0;
   for (const dates of nextDateChunks(now, until)) {
     for (const entry of await eventsOnDates(calendar.collections.calendarDays, calendar.userKey, dates, calendar.dayReads)) {
       if (entry.start.getTime() < until.getTime() && wanted(entry)) found.set(entry.eventId, entry);
     }
-    if (found.size >= limit) break;
+    if (found.size >= limit && more-- === 0) break;
   }
-  return [...found.values()].sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, limit);
+  return [...found.values()].sort(byStart).slice(0, limit);
 }
