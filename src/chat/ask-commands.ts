@@ -244,7 +244,7 @@ export async function answerQuestion(
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject, zone);
-      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, ...extras });
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([

@@ -78,7 +78,26 @@ export interface SubjectFilter {
    * says calbot goes by names; a follow-up ("and friday?") does not keep it (a day's answer would be emptied by it).
    */
   role?: true;
+  /**
+   * Time off ("when am I off next", "my next day off"): an event shown as out of office, or an all-day one named as
+   * time off is (`terms` and `alternatives`: "Vacation", "Public holiday", "PTO", "Annual leave").
+   */
+  away?: true;
 }
+
+/** What "when am I off next" looks for (SubjectFilter.away). */
+export const TIME_OFF: SubjectFilter = {
+  text: 'time off',
+  terms: ['vacation'],
+  alternatives: [['holiday'], ['pto'], ['leave'], ['ooo'], ['out', 'office'], ['sick'], ['annual', 'leave'], ['bank', 'holiday'], ['sabbatical']],
+  away: true,
+};
+/**
+ * "when am I off next", "when's my next day off", "when am I next out of office", "next time off", "when am I on
+ * leave": the next time off (TIME_OFF); "when is my next vacation" stays a name, which an all-day "Vacation" matches.
+ */
+const TIME_OFF_ASKED =
+  /^(?:when (?:am|will) i (?:next )?(?:be )?(?:off|out of (?:the )?office|ooo|on (?:leave|vacation|holiday|pto)|away|out)(?: work)?(?: next| again)?|(?:when is |whens |what is |whats )?(?:my )?next (?:days? off|time off|leave|ooo|out of office|pto day))$/;
 
 /** "Am I free at 3pm": a typical meeting's length, so a 15:15 meeting still counts as a conflict. */
 export const FREE_AT_DEFAULT_MINUTES = 30;
@@ -748,6 +767,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const unsupported = unsupportedSpan(normalized);
   if (unsupported) return unsupported;
 
+  if (TIME_OFF_ASKED.test(t)) return { kind: 'next', count: 1, subject: TIME_OFF };
+
   const breakAsked = t.includes('break') && BREAK_ASKED.test(t);
   const reading: NextReading = breakAsked ? {} : readNext(normalized, now, here);
   if (reading.question) return reading.question;
@@ -1301,7 +1322,14 @@ const MATCHED_SUBJECT_CHARS = 500;
  * also be someone in the meeting: the terms the subject and location lack must then all start words of one person's
  * name ("1:1s with sam" finds a "1:1" Sam Smith is in; "sam smith" is not Sam Jones and Bob Smith together).
  */
-export function matchesSubject(filter: SubjectFilter, event: { subject: string; location?: string | undefined; people?: readonly string[] | undefined }): boolean {
+export function matchesSubject(
+  filter: SubjectFilter,
+  event: { subject: string; location?: string | undefined; people?: readonly string[] | undefined; showAs?: string | undefined; isAllDay?: boolean },
+): boolean {
+  if (filter.away) {
+    if ((event.showAs ?? '').toLowerCase() === 'oof') return true;
+    if (!event.isAllDay) return false;
+  }
   const text = foldForMatch(`${event.subject.slice(0, MATCHED_SUBJECT_CHARS)} ${(event.location ?? '').slice(0, MATCHED_SUBJECT_CHARS)}`);
   let people: string[] | undefined;
   return [filter.terms, ...(filter.alternatives ?? [])].some((terms) => {
@@ -1484,7 +1512,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
-  if (NEXT.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

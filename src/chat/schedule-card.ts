@@ -218,6 +218,8 @@ export interface NextInput extends AnswerExtras {
   note?: string | undefined;
   /** `subject` is people by role ("my manager"): finding none, the summary says calbot goes by names, and how to ask. */
   byRole?: boolean | undefined;
+  /** "when am I off next" (TIME_OFF): the header and an empty answer say time off, not a meeting matching "time off". */
+  timeOff?: boolean | undefined;
 }
 
 /** Why nothing was found for "next meeting with my manager", and the question that would find it. */
@@ -235,12 +237,15 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const count = input.count ?? 1;
   const subject = quoted(input.subject);
   const { within } = input;
-  const header = `${input.last ? (subject ? `Last "${subject}"` : 'Last meeting') : subject ? `Next "${subject}"` : 'Next up'}${within ? ` · ${within.label}` : ''}`;
+  const named = input.timeOff && !input.last ? 'Next time off' : input.last ? (subject ? `Last "${subject}"` : 'Last meeting') : subject ? `Next "${subject}"` : 'Next up';
+  const header = `${named}${within ? ` · ${within.label}` : ''}`;
   const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
   if (!first) {
     const found = within ? `No meetings${matching} ${within.phrase}.` : matching ? `No meeting${matching} ${lookedAhead(input.until, now)}.` : 'Nothing coming up on your calendar.';
-    const summary = input.byRole ? `${found}${byRoleHint(input.last)}` : found;
+    const summary = input.timeOff && !within
+      ? `No time off ${lookedAhead(input.until, now)}: nothing shown as out of office, and no all-day vacation, holiday or leave.`
+      : input.byRole ? `${found}${byRoleHint(input.last)}` : found;
     return renderAnswer({ header, summary: withNote(input.note, summary), groups: [], ...footnoteOf(input) });
   }
   const local = localClock(zone);

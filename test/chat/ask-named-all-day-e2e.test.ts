@@ -66,7 +66,27 @@ describe('the next meeting by name, all-day and free ones included', () => {
 
     // Shown as free, and still what was asked for; the declined one is not.
     expect(rowTitles(readScheduleCard((await ask(h, 'next lunch', user)).card))).toEqual(['Lunch']);
+    // Time off: shown as out of office, or all day and named so (the free "Company holiday" tomorrow comes first).
+    const off = readScheduleCard((await ask(h, 'when am i off next', user)).card);
+    expect(off.header).toBe('Next time off');
+    expect(rowTitles(off)).toEqual(['Company holiday']);
     // "next meeting" names none: meetings that take time only, as before.
     expect(rowTitles(readScheduleCard((await ask(h, "what's my next meeting", user)).card))).toEqual(['Budget review']);
+  });
+
+  it('no time off ahead says so, and what counts as time off; a timed out-of-office meeting counts, a timed "Holiday party" does not', async () => {
+    const user = teamsUser('Tim Nooff', 'Europe/London');
+    await seedAccount(h, user, { mailboxTimeZone: 'GMT Standard Time' });
+    const today = DateTime.fromJSDate(now(), { zone: 'Europe/London' }).startOf('day');
+    await seedEvents(h.store.collections, user, [
+      { subject: 'Holiday party', start: today.plus({ days: 2 }).set({ hour: 18 }), minutes: 120 },
+      { subject: 'Leave planning', start: today.plus({ days: 2 }).set({ hour: 10 }), minutes: 30 },
+    ]);
+    const none = readScheduleCard((await ask(h, "when's my next day off", user)).card);
+    expect(none.groups).toEqual([]);
+    expect(none.summary).toMatch(/^No time off in the next \d+ days: nothing shown as out of office, and no all-day vacation, holiday or leave\.$/);
+
+    await seedEvents(h.store.collections, user, [{ subject: 'Dentist', start: today.plus({ days: 4 }).set({ hour: 8 }), minutes: 90, showAs: 'oof' }]);
+    expect(rowTitles(readScheduleCard((await ask(h, 'when am i next out of office', user)).card))).toEqual(['Dentist']);
   });
 });

@@ -460,6 +460,13 @@ const rows: Row[] = [
   ['when am i seeing bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
   ['when do i see my manager next', L, 'next', undefined, undefined, 'manager'],
   ['when do i see a break', L, undefined],
+  // time off: the next shown as out of office, or all day and named so (TIME_OFF); "next vacation" stays a name
+  ['when am i off next', L, 'next', undefined, undefined, 'time off'],
+  ["when's my next day off?", L, 'next', undefined, undefined, 'time off'],
+  ['when am I next out of office', L, 'next', undefined, undefined, 'time off'],
+  ['when am i on leave', L, 'next', undefined, undefined, 'time off'],
+  ['next time off', L, 'next', undefined, undefined, 'time off'],
+  ['when is my next vacation', L, 'next', undefined, undefined, 'vacation'],
   // people by role, no day named: the next (or last) meeting named so ("Manager 1:1"); with a kind, the next of that kind
   ['next meeting with my manager', L, 'next', undefined, undefined, 'manager'],
   ['next call with my boss', L, 'next', undefined, undefined, 'boss'],
