@@ -33,8 +33,8 @@ export class ThrottledError extends GraphFailure {
 export class SyncStateLostError extends GraphFailure {
   readonly kind = 'sync-state-lost' as const;
   readonly userMessage = "Microsoft lost track of what I already know about your calendar, so I'm reading it again from scratch.";
-  constructor(code?: string, options?: { cause?: unknown }) {
-    super(`Graph delta state lost (${code ?? '410'})`, 410, code, options);
+  constructor(code?: string, options?: { cause?: unknown; statusCode?: number }) {
+    super(`Graph delta state lost (${code ?? '410'})`, options?.statusCode ?? 410, code, options);
   }
 }
 
@@ -110,6 +110,14 @@ export function waitAskedFor(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The codes of a delta token Graph no longer honours, whatever the status: "syncStateNotFound" (the SDK's
+ * "SyncStateNotFound", with 410) and "resyncRequired" ("The delta token is no longer valid, and the app must reset
+ * the sync state": learn.microsoft.com/graph/errors), which may come with a 400. A round that kept its links on
+ * such an answer would fail the same way every time; a full round starts over instead.
+ */
+const SYNC_STATE_LOST_CODES = /^(?:syncstatenotfound|resyncrequired)$/i;
+
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
@@ -131,7 +139,7 @@ export function toGraphFailure(error: unknown, fallbackRetryAfterMs = 60_000): u
   const code = error.code ?? undefined;
   const retryAfterMs = parseRetryAfter(error.headers?.get('Retry-After') ?? undefined);
   const message = error.message || undefined;
-  if (status === 410 || code === 'SyncStateNotFound' || code === 'syncStateNotFound') return new SyncStateLostError(code, { cause: error });
+  if (status === 410 || (code !== undefined && SYNC_STATE_LOST_CODES.test(code))) return new SyncStateLostError(code, { cause: error, statusCode: status });
   if ((code !== undefined && MAILBOX_UNAVAILABLE_CODES.has(code)) || (status === 404 && code !== undefined && MAILBOX_NOT_FOUND_CODES.has(code))) {
     return new MailboxUnavailableError(status, code, message, { cause: error });
   }

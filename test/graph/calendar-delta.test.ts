@@ -192,6 +192,24 @@ describe('readDeltaPage: incremental rounds', () => {
     expect((error as SyncStateLostError).userMessage).toMatch(/from scratch/);
   });
 
+  test('a 400 resyncRequired (and a lost state under either spelling) is a SyncStateLostError too: the links are dropped, not kept to fail again', async () => {
+    seed();
+    const { deltaLink } = await readRound(WINDOW, 50);
+    for (const [status, code] of [
+      [400, 'resyncRequired'],
+      [410, 'syncStateNotFound'],
+    ] as const) {
+      graph.failNext({ status, code, oid: OID });
+      const error = await readDeltaPage(client, deltaLink, { pageSize: 50 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SyncStateLostError);
+      expect(error).toMatchObject({ statusCode: status, code, kind: 'sync-state-lost' });
+    }
+    // Another 400 is no lost state: a request calbot got wrong.
+    graph.failNext({ status: 400, code: 'ErrorInvalidRequest', message: 'Bad request.', oid: OID });
+    const other = await readDeltaPage(client, deltaLink, { pageSize: 50 }).catch((e: unknown) => e);
+    expect(other).not.toBeInstanceOf(SyncStateLostError);
+  });
+
   test('an account without an Exchange Online mailbox (no licence, on-premises) is a MailboxUnavailableError, not retried, not a bug', async () => {
     for (const [exchange, code] of [
       ['none', 'MailboxNotEnabledForRESTAPI'],

@@ -269,6 +269,27 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('a 400 resyncRequired on the deltaLink -> a full round from the window, as a 410 is (it was a failed round, and every one after it)', async () => {
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Resync', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Keep', start: at(1, 9), end: at(1, 10) });
+    });
+    const oid = microsoft.oid;
+    h.graph.addEvent(oid, { subject: 'Added meanwhile', start: at(2, 9), end: at(2, 10) });
+    h.graph.failNext({ status: 400, code: 'resyncRequired', oid, resource: '/me/calendarView/delta' });
+
+    const before = h.graph.requests.length;
+    const result = await runRound(h, userKey);
+    const delta = h.graph.requests.slice(before).filter((r) => r.oid === oid);
+    expect(delta[0]!.status).toBe(400);
+    expect(delta[0]!.query.startDateTime).toBeUndefined(); // the deltaLink
+    expect(delta[1]!.query.startDateTime).toBeDefined(); // a new round from the window
+    expect(summary(result.changeSet.changes)).toEqual(['added: Added meanwhile']);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Keep', 'Added meanwhile']);
+    const state = await h.store.collections.syncStates.findOne({ _id: userKey });
+    expect(state).toMatchObject({ status: 'idle', roundsCompleted: 2 });
+    expect(state!.lastError).toBeUndefined();
+  });
+
   test('the window rolls a day: a full round that reports only real changes, not events entering or leaving', async () => {
     let ids: Record<string, string> = {};
     const { userKey, microsoft } = await connectedUser(h, 'Ada Roll', (oid) => {

@@ -40,7 +40,7 @@ export interface FakeGraphOptions {
 }
 
 export interface FakeFault {
-  status: 429 | 503 | 504 | 500 | 502 | 401 | 403 | 404;
+  status: 429 | 503 | 504 | 500 | 502 | 400 | 401 | 403 | 404 | 410;
   /** Retry-After header in seconds; none when undefined. */
   retryAfterSeconds?: number;
   /** Only requests for this mailbox. */
@@ -145,6 +145,8 @@ const FAULT_BODIES: Record<FakeFault['status'], { code: string; message: string 
   401: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' },
   403: MAILBOX_DENIED,
   404: { code: 'ResourceNotFound', message: 'Resource could not be discovered.' },
+  400: { code: 'resyncRequired', message: 'The delta token is no longer valid, and the app must reset the sync state.' },
+  410: { code: 'SyncStateNotFound', message: 'The sync state generation is not found or has expired.' },
 };
 /**
  * Graph's answer to a request for the mailbox's resources when there is no Exchange Online mailbox to serve it:
