@@ -39,7 +39,15 @@ export async function readDeltaPage(client: GraphClient, from: string | DeltaWin
   const body = await client.get<DeltaResponse>(url, { Prefer: `odata.maxpagesize=${pageSize}, outlook.timezone="UTC"` });
   if (!body || !Array.isArray(body.value)) throw new GraphRequestError(200, 'MalformedDeltaPage', 'the delta page has no value array');
   const page: DeltaPage = { events: [], removedIds: [] };
+  // The same item may come more than once in a page ("a single entity will be contained multiple times in the
+  // response", Graph's delta query overview): its last mention is its state, "@removed" or not.
+  const last = new Map<unknown, GraphEvent | GraphRemovedEvent>();
   for (const item of body.value) {
+    const key = typeof item?.id === 'string' ? item.id : Symbol('no id');
+    last.delete(key);
+    last.set(key, item);
+  }
+  for (const item of last.values()) {
     if ('@removed' in item) page.removedIds.push(item.id);
     else page.events.push(item);
   }

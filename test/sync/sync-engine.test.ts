@@ -269,6 +269,27 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('an event a page names twice, "@removed" and then as it is, is what its last mention says: moved, not removed', async () => {
+    let id = '';
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Twice', (oid) => {
+      id = h.graph.addEvent(oid, { subject: 'Retro', start: at(1, 9), end: at(1, 10) });
+      h.graph.addEvent(oid, { subject: 'Stays', start: at(2, 9), end: at(2, 10) });
+    });
+    const oid = microsoft.oid;
+    h.graph.updateEvent(oid, id, { start: at(1, 11), end: at(1, 12) });
+    h.graph.calendar.repeatInNextRound(oid);
+
+    const before = h.graph.requests.length;
+    const result = await runRound(h, userKey);
+    const pages = h.graph.requests.slice(before).filter((r) => r.oid === oid && r.status === 200);
+    expect(pages.length).toBeGreaterThan(0);
+    expect(summary(result.changeSet.changes)).toEqual(['moved: Retro']);
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => e.subject)).toEqual(['Retro', 'Stays']);
+    expect(events[0]!.start).toEqual(new Date(at(1, 11)));
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('a 400 resyncRequired on the deltaLink -> a full round from the window, as a 410 is (it was a failed round, and every one after it)', async () => {
     const { userKey, microsoft } = await connectedUser(h, 'Ada Resync', (oid) => {
       h.graph.addEvent(oid, { subject: 'Keep', start: at(1, 9), end: at(1, 10) });

@@ -138,6 +138,17 @@ export class FakeCalendar {
   private sequence = 0;
   /** End every delta round with an empty page that carries only the deltaLink, as Graph often does. */
   trailingEmptyPage = true;
+  /**
+   * Mailboxes whose next round names each changed event twice, a stale "@removed" for it first and then its state, in
+   * one page: "a single entity will be contained multiple times in the response" (Graph's delta query overview), and
+   * its last mention is what it is.
+   */
+  private readonly repeatNextRound = new Set<string>();
+
+  /** The next round of this mailbox sends each changed event as "@removed", then as it is (repeatNextRound). */
+  repeatInNextRound(oid: string): void {
+    this.repeatNextRound.add(oid);
+  }
 
   addMailbox(input: FakeMailboxInput): FakeMailbox {
     if (!zoneOf(input.timeZone)) throw new Error(`fake Graph: unknown time zone ${input.timeZone}`);
@@ -318,7 +329,9 @@ export class FakeCalendar {
     const current = this.inWindow(oid, window);
     const snapshotAfter = new Map(current.map((event) => [event.id, event.version]));
     const items: RoundItem[] = [];
+    const repeat = this.repeatNextRound.delete(oid);
     for (const event of current) {
+      if (snapshot.get(event.id) !== event.version && repeat) items.push({ removed: event.id });
       if (snapshot.get(event.id) !== event.version) items.push({ event: { ...event, organizer: { ...event.organizer }, attendees: event.attendees.map((attendee) => ({ ...attendee })), ...(event.allDay ? { allDay: { ...event.allDay } } : {}) } });
     }
     for (const id of snapshot.keys()) if (!snapshotAfter.has(id)) items.push({ removed: id });
