@@ -157,6 +157,25 @@ describe('retries and throttling', () => {
     expect(graph.requestCount()).toBe(1);
   });
 
+  test('a Retry-After written as an HTTP date is waited as the seconds to it: in-process when short, for the scheduler when long', async () => {
+    // HTTP dates have whole seconds: the next whole second but one is 1-2 s away.
+    const soon = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
+    graph.failNext({ status: 429, retryAfter: soon.toUTCString(), oid: ANA });
+    const waits: number[] = [];
+    const me = await clientFor(ANA, { sleep: async (ms) => void waits.push(ms) }).get<{ id: string }>('/me');
+    expect(me.id).toBe(ANA);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(waits[0]).toBeLessThanOrEqual(2000 + 1000); // the wait may add jitter, never a minute's fallback
+
+    const later = new Date((Math.floor(Date.now() / 1000) + 120) * 1000);
+    graph.failNext({ status: 429, retryAfter: later.toUTCString(), oid: ANA });
+    const error = await clientFor(ANA).get('/me').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((error as ThrottledError).retryAfterMs).toBeGreaterThan(118_000);
+    expect((error as ThrottledError).retryAfterMs).toBeLessThanOrEqual(120_000);
+  });
+
   test('the threshold is configurable', async () => {
     graph.failNext({ status: 429, retryAfterSeconds: 2 });
     await expect(clientFor(ANA, { retry: { maxWaitMs: 1000 } }).get('/me')).rejects.toMatchObject({ name: 'ThrottledError', retryAfterMs: 2000 });

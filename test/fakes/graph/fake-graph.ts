@@ -43,6 +43,8 @@ export interface FakeFault {
   status: 429 | 503 | 504 | 500 | 502 | 400 | 401 | 403 | 404 | 410;
   /** Retry-After header in seconds; none when undefined. */
   retryAfterSeconds?: number;
+  /** Retry-After as sent, instead: an HTTP date ("Wed, 03 Dec 2026 07:10:00 GMT"), which RFC 9110 allows too. */
+  retryAfter?: string;
   /** Only requests for this mailbox. */
   oid?: string;
   /** Only a round's later pages (requests with a $skiptoken): the round has read and stored its first page. */
@@ -243,6 +245,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     if (faultIndex >= 0 && !passing) {
       const [fault] = faults.splice(faultIndex, 1);
       if (fault!.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault!.retryAfterSeconds));
+      if (fault!.retryAfter !== undefined) res.setHeader('Retry-After', fault!.retryAfter);
       const body = FAULT_BODIES[fault!.status];
       return sendError(res, fault!.status, fault!.code ?? body.code, fault!.message ?? body.message);
     }
