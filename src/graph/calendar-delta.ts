@@ -1,6 +1,6 @@
 import type { GraphClient } from './graph-client.js';
 import type { GraphEvent, GraphRemovedEvent } from './graph-event.js';
-import { GraphRequestError } from './graph-errors.js';
+import { GraphFailure, GraphRequestError } from './graph-errors.js';
 import { toIanaTimeZone } from './time-zone.js';
 import { clockStyleOf, type ClockStyle } from './time-format.js';
 import { parseWorkingHours, type WorkingHours } from './working-hours.js';
@@ -59,6 +59,45 @@ export async function readDeltaPage(client: GraphClient, from: string | DeltaWin
   // Refused before it is stored: kept, a link get() will not follow would fail every round that resumes from it.
   if (!client.isGraphLink(nextLink ?? deltaLink!)) throw new GraphRequestError(200, 'MalformedDeltaPage', 'the delta page links outside the Graph root');
   return page;
+}
+
+/**
+ * What an occurrence takes from its series when delta sends it bare. Graph's docs say calendarView delta returns what
+ * GET /calendarView does; users report occurrences with only id, type, seriesMasterId, start and end (and the etag)
+ * (microsoft-graph-docs-contrib issues 34 and 5602), and the series master is never in the response. Stored so, a
+ * series would have no subject, place, people or join link, and would block time the user declined.
+ */
+const FROM_SERIES = ['subject', 'location', 'locations', 'organizer', 'isOrganizer', 'attendees', 'onlineMeeting', 'onlineMeetingUrl', 'bodyPreview', 'body', 'showAs', 'responseStatus', 'isAllDay', 'isCancelled'] as const;
+
+/** Series masters read this round, by id (undefined: gone, 404), so a series of fifty occurrences costs one read. */
+export type SeriesMasters = Map<string, Promise<GraphEvent | undefined>>;
+
+/**
+ * Fills in the occurrences of `page` that came without a subject (bare, as above) from their series master, read once
+ * per round (GET /me/events/{id}); what an occurrence did send is kept. A master that is gone (404) leaves them as
+ * they are; any other failure fails the page, as a failed page read does.
+ */
+export async function fillBareOccurrences(client: GraphClient, page: DeltaPage, masters: SeriesMasters): Promise<number> {
+  let filled = 0;
+  for (const event of page.events) {
+    if (event.type !== 'occurrence' || event.subject !== undefined || !event.seriesMasterId) continue;
+    const id = event.seriesMasterId;
+    let reading = masters.get(id);
+    if (!reading) {
+      reading = client.get<GraphEvent>(`/me/events/${encodeURIComponent(id)}`).catch((error: unknown) => {
+        if (error instanceof GraphFailure && error.statusCode === 404) return undefined;
+        masters.delete(id); // not remembered: the next page (or round) asks again
+        throw error;
+      });
+      masters.set(id, reading);
+    }
+    const master = await reading;
+    if (!master) continue;
+    const target = event as unknown as Record<string, unknown>;
+    for (const key of FROM_SERIES) if (target[key] === undefined && master[key] !== undefined) target[key] = master[key];
+    filled++;
+  }
+  return filled;
 }
 
 interface DeltaResponse {

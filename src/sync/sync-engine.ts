@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Config } from '../config.js';
-import { readDeltaPage, type DeltaPage } from '../graph/calendar-delta.js';
+import { fillBareOccurrences, readDeltaPage, type DeltaPage, type SeriesMasters } from '../graph/calendar-delta.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { SyncStateLostError } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
@@ -219,9 +219,13 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
   let restartedAfterLoss = false;
   let pages = 0;
   let requests = 0;
+  const masters: SeriesMasters = new Map();
   const request = (from: string | SyncWindow): Promise<DeltaPage> => {
     requests++;
-    const reading = readDeltaPage(graph, from, { pageSize: deps.config.sync.pageSize });
+    const reading = readDeltaPage(graph, from, { pageSize: deps.config.sync.pageSize }).then(async (page) => {
+      await fillBareOccurrences(graph, page, masters);
+      return page;
+    });
     reading.catch(() => undefined); // awaited (and its error handled) by the loop, unless the round fails first
     return reading;
   };

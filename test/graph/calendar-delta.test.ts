@@ -1,7 +1,7 @@
 import { createLogger } from '../../src/log.js';
-import { readDeltaPage, readMailboxSettings, readProfile, type DeltaPage } from '../../src/graph/calendar-delta.js';
+import { fillBareOccurrences, readDeltaPage, readMailboxSettings, readProfile, type DeltaPage, type SeriesMasters } from '../../src/graph/calendar-delta.js';
 import { createGraphClient, type GraphClient } from '../../src/graph/graph-client.js';
-import { MailboxUnavailableError, SyncStateLostError } from '../../src/graph/graph-errors.js';
+import { GraphUnavailableError, MailboxUnavailableError, SyncStateLostError } from '../../src/graph/graph-errors.js';
 import { RequestLimiter } from '../../src/graph/request-limiter.js';
 import { toEventDoc } from '../../src/sync/event-mapping.js';
 import { fakeAccessToken, startFakeGraph, type FakeGraph } from '../fakes/graph/fake-graph.js';
@@ -208,6 +208,30 @@ describe('readDeltaPage: incremental rounds', () => {
     graph.failNext({ status: 400, code: 'ErrorInvalidRequest', message: 'Bad request.', oid: OID });
     const other = await readDeltaPage(client, deltaLink, { pageSize: 50 }).catch((e: unknown) => e);
     expect(other).not.toBeInstanceOf(SyncStateLostError);
+  });
+
+  test('bare occurrences are filled from their series master, read once; a master gone (404) leaves them bare; a failed read is not remembered', async () => {
+    graph.calendar.mailbox(OID).bareOccurrences = true;
+    const { seriesMasterId } = graph.addRecurringSeries(OID, { subject: 'Standup', start: '2026-11-10T08:00:00Z', end: '2026-11-10T08:15:00Z', count: 3, every: 'day', exceptionIndex: -1, cancelledIndex: -1, location: 'Room 4' });
+    const bare = async () => (await readRound(WINDOW, 50)).pages.flatMap((page) => page.events);
+    const [page] = (await readRound(WINDOW, 50)).pages;
+    expect(page!.events.map((event) => [event.subject, event.type])).toEqual([[undefined, 'occurrence'], [undefined, 'occurrence'], [undefined, 'occurrence']]);
+    const masters: SeriesMasters = new Map();
+    expect(await fillBareOccurrences(client, page!, masters)).toBe(3);
+    expect(page!.events.map((event) => [event.subject, event.location?.displayName, event.showAs, event.seriesMasterId])).toEqual(Array(3).fill(['Standup', 'Room 4', 'busy', seriesMasterId]));
+    expect(toEventDoc('msteams:ana', page!.events[0]!, new Date())).toMatchObject({ subject: 'Standup', location: 'Room 4', start: new Date('2026-11-10T08:00:00Z') });
+    expect(graph.requests.filter((r) => r.path.toLowerCase().startsWith('/v1.0/me/events/'))).toHaveLength(1);
+
+    graph.failNext({ status: 500, oid: OID, resource: `/me/events/${encodeURIComponent(seriesMasterId)}` });
+    const failing = { events: await bare(), removedIds: [] };
+    const fresh: SeriesMasters = new Map();
+    await expect(fillBareOccurrences(client, failing, fresh)).rejects.toBeInstanceOf(GraphUnavailableError);
+    expect(fresh.size).toBe(0);
+
+    graph.calendar.mailbox(OID).masters.delete(seriesMasterId);
+    const orphans = { events: await bare(), removedIds: [] };
+    expect(await fillBareOccurrences(client, orphans, new Map())).toBe(0);
+    expect(orphans.events[0]!.subject).toBeUndefined();
   });
 
   test('an account without an Exchange Online mailbox (no licence, on-premises) is a MailboxUnavailableError, not retried, not a bug', async () => {

@@ -269,6 +269,27 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('occurrences delta sends bare (id, type, seriesMasterId, start, end) take subject, place, people and answer from their series, read once a round', async () => {
+    let series: { seriesMasterId: string; occurrenceIds: string[] } | undefined;
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Bare', (oid) => {
+      h.graph.calendar.mailbox(oid).bareOccurrences = true;
+      series = h.graph.addRecurringSeries(oid, {
+        subject: 'Standup', start: at(1, 8), end: at(1, 8, 15), count: 4, every: 'day', exceptionIndex: 1, exceptionShiftMinutes: 30, cancelledIndex: -1, location: 'Room 4',
+      });
+    });
+    const events = await storedEvents(h, userKey);
+    expect(events.map((e) => [e.subject, e.type, e.location])).toEqual([
+      ['Standup', 'occurrence', 'Room 4'],
+      ['Standup (moved)', 'exception', 'Room 4'],
+      ['Standup', 'occurrence', 'Room 4'],
+      ['Standup', 'occurrence', 'Room 4'],
+    ]);
+    expect(events.every((e) => e.showAs === 'busy' && e.responseStatus === 'organizer')).toBe(true);
+    const masterReads = h.graph.requests.filter((r) => r.oid === microsoft.oid && r.path.toLowerCase().startsWith('/v1.0/me/events/'));
+    expect(masterReads.map((r) => [r.status, decodeURIComponent(r.path.split('/').pop()!)])).toEqual([[200, series!.seriesMasterId]]);
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('an event a page names twice, "@removed" and then as it is, is what its last mention says: moved, not removed', async () => {
     let id = '';
     const { userKey, microsoft } = await connectedUser(h, 'Ada Twice', (oid) => {

@@ -85,7 +85,7 @@ export interface FakeRecurringSeriesInput {
 export interface StoredEvent {
   id: string;
   iCalUId: string;
-  type: 'singleInstance' | 'occurrence' | 'exception';
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
   seriesMasterId?: string;
   subject: string;
   /** Timed: the instants. All-day: midnight of the dates in the event's own zone. */
@@ -108,6 +108,14 @@ export interface StoredEvent {
 export interface FakeMailbox extends FakeMailboxInput {
   tenantId: string;
   events: Map<string, StoredEvent>;
+  /** Series masters by id: never in a calendarView (nor its delta), read by GET /me/events/{id}. */
+  masters: Map<string, StoredEvent>;
+  /**
+   * Delta sends occurrences (not exceptions) with only @odata.type, @odata.etag, id, seriesMasterId, type, start and
+   * end, as users report of real Graph (microsoft-graph-docs-contrib issues 34 and 5602), though the docs promise the
+   * properties GET /calendarView returns.
+   */
+  bareOccurrences?: boolean;
 }
 
 export interface FakeWindow {
@@ -152,7 +160,7 @@ export class FakeCalendar {
 
   addMailbox(input: FakeMailboxInput): FakeMailbox {
     if (!zoneOf(input.timeZone)) throw new Error(`fake Graph: unknown time zone ${input.timeZone}`);
-    const mailbox: FakeMailbox = { ...input, tenantId: input.tenantId ?? 'fake-tenant', events: new Map() };
+    const mailbox: FakeMailbox = { ...input, tenantId: input.tenantId ?? 'fake-tenant', events: new Map(), masters: new Map() };
     this.mailboxes.set(input.oid, mailbox);
     return mailbox;
   }
@@ -269,6 +277,10 @@ export class FakeCalendar {
       );
       occurrenceIds.push(id);
     }
+    // The master: the series as created, at its first occurrence.
+    const firstOccurrence = this.event(oid, occurrenceIds[0]!);
+    const { seriesMasterId: _, ...series } = firstOccurrence;
+    this.mailbox(oid).masters.set(seriesMasterId, { ...series, id: seriesMasterId, type: 'seriesMaster', subject: input.subject, isCancelled: false });
     return { seriesMasterId, occurrenceIds };
   }
 

@@ -263,6 +263,13 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     if (route === '/me/mailboxsettings') return sendJson(res, 200, mailboxSettings(mailbox));
     if (route === '/me/calendarview') return calendarView(res, url, mailbox, prefer);
     if (route === '/me/calendarview/delta') return calendarViewDelta(res, url, mailbox, prefer);
+    // GET /me/events/{id}: ids are case-sensitive, so read from the path as sent.
+    if (route.startsWith('/me/events/') && route.split('/').length === 4) {
+      const id = decodeURIComponent(url.pathname.replace(/\/+$/, '').split('/').pop()!);
+      const event = mailbox.masters.get(id) ?? mailbox.events.get(id);
+      if (!event) return sendError(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      return sendJson(res, 200, graphEventJson(event, prefer.timeZone, base));
+    }
     return sendError(res, 400, 'BadRequest', `Resource not found for the segment '${route.split('/').pop()}'.`);
   }
 
@@ -321,7 +328,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     const body: Record<string, unknown> = {
       '@odata.context': `${base}/$metadata#Collection(event)`,
       value: page.items.map((item) =>
-        'removed' in item ? { '@odata.type': '#microsoft.graph.event', id: item.removed, '@removed': { reason: 'deleted' } } : serialize(item.event, prefer.timeZone),
+        'removed' in item ? { '@odata.type': '#microsoft.graph.event', id: item.removed, '@removed': { reason: 'deleted' } } : serialize(item.event, prefer.timeZone, mailbox.bareOccurrences === true),
       ),
     };
     if (page.nextToken) body['@odata.nextLink'] = `${base}/me/calendarView/delta?$skiptoken=${page.nextToken}`;
@@ -329,8 +336,12 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     sendJson(res, 200, body, preferenceApplied(prefer));
   }
 
-  function serialize(event: StoredEvent, preferZone: string | undefined): Record<string, unknown> {
-    return graphEventJson(event, preferZone, base);
+  /** `bare`: an occurrence as some report delta sends it (FakeMailbox.bareOccurrences). */
+  function serialize(event: StoredEvent, preferZone: string | undefined, bare = false): Record<string, unknown> {
+    const json = graphEventJson(event, preferZone, base);
+    if (event.type !== 'occurrence' || !bare) return json;
+    const { '@odata.type': type, '@odata.etag': etag, id, seriesMasterId, start, end } = json;
+    return { '@odata.type': type, '@odata.etag': etag, id, seriesMasterId, type: event.type, start, end };
   }
 
   await new Promise<void>((done) => server.listen(0, done));
