@@ -320,11 +320,11 @@ export function normalizeQuestionText(text: string): string {
     // "what's after this", "anything after this meeting": the rest of today.
     .replace(/\bafter (?:this|my current|the current)(?: (?:meeting|call|one))?$/, 'later')
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
-    // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
-    // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
     // "between christmas and new year" is the days in between; "the christmas holidays", from christmas eve to new year's day.
     .replace(/\b(?:(?:the )?(?:week|days) )?between (?:christmas|xmas)(?: day)? and new years?(?: day)?\b/g, 'between dec 26 and dec 31')
     .replace(/\b(?:the )?(?:christmas|xmas|festive) (?:holidays?|break|period|season)\b/g, 'dec 24 to jan 1')
+    // Holidays on fixed dates, which chrono-node does not know ("whats on christmas eve" was today's agenda). A bare
+    // "christmas" only as a day ("on christmas"): "christmas party" is a meeting's name.
     .replace(/\b(?:christmas|xmas) eve\b/g, 'dec 24')
     // "christmas week" is the week of it; "the day after christmas", "the friday before xmas", days counted from it (anchoredDays).
     .replace(/\b(?:christmas|xmas) week\b/g, 'the week of dec 25')
@@ -1163,11 +1163,6 @@ function listedName(words: readonly string[]): SubjectFilter | undefined {
   return { text, terms: names[0]!.subject!.terms, alternatives: names.slice(1).map(({ subject }) => subject!.terms) };
 }
 
-/**
- * A name read after "with" ("meetings with sam", "next 1:1 with priya", "call with bob at 3") is most often someone in
- * the meeting, whom a subject seldom names: such a filter matches the meeting's people too (matchesSubject). Other
- * names ("next standup", "anything about the budget", "design review") are a meeting's subject or location only.
- */
 /** People by role after "with" ("my manager", "the team"), as a name to look for in subjects (SubjectFilter.role). */
 function roleNamed(after: readonly string[]): SubjectFilter | undefined {
   const subject = listedName(after);
@@ -1179,16 +1174,27 @@ function roleAfterWith(t: string): { subject: SubjectFilter; asked: boolean } | 
   const words = t.split(' ');
   const by = words.findIndex((word) => WITH_WORDS.has(word));
   if (by < 0 || OVERLAP_WORDS.test(t) || PROPOSES.test(t)) return undefined;
+  const after = nameAfter(words, by);
+  const subject = rolesOnly(after) ? roleNamed(after) : undefined;
+  return subject && { subject, asked: false };
+}
+
+/** The words after `words[by]` ("with", "about") up to what ends a name there: a day or a time, another preposition. */
+function nameAfter(words: readonly string[], by: number): string[] {
   const after: string[] = [];
   for (let at = by + 1; at < words.length; at++) {
     const word = words[at]!;
     if (endsNameBesideWhen(word) || NOT_SUBJECT.has(word) || DAY_PART_WORDS.test(word) || SUBJECT_PREPOSITIONS.has(word)) break;
     after.push(word);
   }
-  const subject = rolesOnly(after) ? roleNamed(after) : undefined;
-  return subject && { subject, asked: false };
+  return after;
 }
 
+/**
+ * A name read after "with" ("meetings with sam", "next 1:1 with priya", "call with bob at 3") is most often someone in
+ * the meeting, whom a subject seldom names: such a filter matches the meeting's people too (matchesSubject). Other
+ * names ("next standup", "anything about the budget", "design review") are a meeting's subject or location only.
+ */
 function withPeople(subject: SubjectFilter | undefined, preposition: string | undefined): SubjectFilter | undefined {
   return subject && preposition !== undefined && WITH_WORDS.has(preposition) ? { ...subject, people: true } : subject;
 }
@@ -1246,12 +1252,7 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
     }
   }
   if (by >= 0) {
-    const after: string[] = [];
-    for (let at = by + 1; at < words.length; at++) {
-      const word = words[at]!;
-      if (endsNameBesideWhen(word) || NOT_SUBJECT.has(word) || DAY_PART_WORDS.test(word) || SUBJECT_PREPOSITIONS.has(word)) break;
-      after.push(word);
-    }
+    const after = nameAfter(words, by);
     // Each of a list's names is a few words at most: "anything with bob i should prepare" is not a name.
     const nameWords = listItems(after).map((item) => item.filter((word) => !SUBJECT_FILLER.has(word)).length);
     if (nameWords.some((count) => count > MAX_NAME_WORDS)) return undefined;
@@ -1436,9 +1437,9 @@ const ANCHORED = /\b(?:the )?(?:(a|an|one|two|three|four|five|six|\d{1,2}) )?(da
 /** What names a day (not a time: "friday after 3" is a stretch of Friday): a date, a month, a weekday, a day word. */
 const ANCHOR_DAY =
   /\b(?:today|tomorrow|yesterday|overmorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th))\b/;
-/** A time, which no day is counted from ("the day after 3"): a number alone or with its clock, not "25 dec". */
 /** A word that starts what follows the day, not the day: "the day after christmas at 3" is counted from "dec 25". */
 const ANCHOR_LEFT_OPEN = / (?:at|on|in|from|for|with|and|or|&|to|the|by|around|between|after|before|until|till)$/;
+/** A time, which no day is counted from ("the day after 3"): a number alone or with its clock, not "25 dec". */
 const ANCHOR_TIME = /^(?:at )?\d{1,2}(?:[:.]\d\d)?(?: ?(?:am|pm))?(?: |$)(?!(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)/;
 
 /**
