@@ -1,6 +1,6 @@
 import type { GraphClient } from './graph-client.js';
 import type { GraphEvent, GraphRemovedEvent } from './graph-event.js';
-import { GraphFailure, GraphRequestError } from './graph-errors.js';
+import { GraphFailure, GraphRequestError, MailboxUnavailableError } from './graph-errors.js';
 import { toIanaTimeZone } from './time-zone.js';
 import { clockStyleOf, type ClockStyle } from './time-format.js';
 import { parseWorkingHours, type WorkingHours } from './working-hours.js';
@@ -81,23 +81,71 @@ export async function fillBareOccurrences(client: GraphClient, page: DeltaPage, 
   let filled = 0;
   for (const event of page.events) {
     if (event.type !== 'occurrence' || event.subject !== undefined || !event.seriesMasterId) continue;
-    const id = event.seriesMasterId;
-    let reading = masters.get(id);
-    if (!reading) {
-      reading = client.get<GraphEvent>(`/me/events/${encodeURIComponent(id)}`).catch((error: unknown) => {
-        if (error instanceof GraphFailure && error.statusCode === 404) return undefined;
-        masters.delete(id); // not remembered: the next page (or round) asks again
-        throw error;
-      });
-      masters.set(id, reading);
-    }
-    const master = await reading;
+    const master = await seriesMaster(client, event.seriesMasterId, masters);
     if (!master) continue;
     const target = event as unknown as Record<string, unknown>;
     for (const key of FROM_SERIES) if (target[key] === undefined && master[key] !== undefined) target[key] = master[key];
     filled++;
   }
   return filled;
+}
+
+/** What lookUpEvents found: the events as Graph holds them now, by id, and how many reads Graph refused. */
+export interface EventLookup {
+  found: Map<string, GraphEvent>;
+  /** Answered 400 and the like (GraphRequestError): nothing learnt, not retried (the caller goes on without them). */
+  refused: number;
+}
+
+/**
+ * The events named, as Graph holds them now (GET /me/events/{id}, times in UTC), up to `max` reads: calendarView
+ * delta sends "@removed" with reason "deleted" both for an event deleted and for one moved out of the window (and for
+ * the attendee's copy of a cancellation taken off the calendar), and only a read tells them apart. Gone (404): not in
+ * `found`. An occurrence whose series master the round already found gone (the series deleted, its occurrences
+ * removed by the page) goes with it unread; the master is read once a round, through `masters`. Throttling, outages
+ * and refused credentials fail the call, as they fail a page; a request refused (400) is counted, the event unknown.
+ */
+export async function lookUpEvents(client: GraphClient, events: { id: string; seriesMasterId?: string }[], masters: SeriesMasters, max: number): Promise<EventLookup> {
+  const lookup: EventLookup = { found: new Map(), refused: 0 };
+  const read = async (id: string): Promise<GraphEvent | undefined> => {
+    try {
+      return await client.get<GraphEvent>(`/me/events/${encodeURIComponent(id)}`, { Prefer: 'outlook.timezone="UTC"' });
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      if (error instanceof GraphRequestError) {
+        lookup.refused++;
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  await Promise.all(
+    events.slice(0, max).map(async ({ id, seriesMasterId }) => {
+      if (seriesMasterId && !(await seriesMaster(client, seriesMasterId, masters))) return;
+      const event = await read(id);
+      if (event) lookup.found.set(id, event);
+    }),
+  );
+  return lookup;
+}
+
+/** The series master `id`, read once a round (undefined: gone, 404); any other failure is not remembered. */
+function seriesMaster(client: GraphClient, id: string, masters: SeriesMasters): Promise<GraphEvent | undefined> {
+  let reading = masters.get(id);
+  if (!reading) {
+    reading = client.get<GraphEvent>(`/me/events/${encodeURIComponent(id)}`).catch((error: unknown) => {
+      if (isGone(error)) return undefined;
+      masters.delete(id); // not remembered: the next page (or round) asks again
+      throw error;
+    });
+    masters.set(id, reading);
+  }
+  return reading;
+}
+
+/** 404 ErrorItemNotFound: the event is not in the mailbox (a mailbox that is not there is another failure). */
+function isGone(error: unknown): boolean {
+  return error instanceof GraphFailure && error.statusCode === 404 && !(error instanceof MailboxUnavailableError);
 }
 
 interface DeltaResponse {

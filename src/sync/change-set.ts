@@ -72,6 +72,21 @@ export function recordChange(changeSet: ChangeSet, before: EventDoc | undefined,
   return change;
 }
 
+/**
+ * recordChange for a stored event that leaves the store: deleted, or, when `now` says where Graph holds it now, moved
+ * out of the window ("Moved", to its new time) or cancelled. Counted as the user is told it: a move or a cancellation
+ * is a change ("sync now" says "1 changed" beside a "Moved" notice), though the event is no longer stored.
+ */
+export function recordRemoval(changeSet: ChangeSet, before: EventDoc, now: EventDoc | undefined): Change | undefined {
+  const departed = now ? diffEvent(before, now) : undefined;
+  const explained = departed?.kind === 'moved' || departed?.kind === 'cancelled';
+  const change = explained ? departed : diffEvent(before, undefined);
+  if (explained) changeSet.updated++;
+  else changeSet.removed++;
+  if (change) changeSet.changes.push(change);
+  return change;
+}
+
 function timeChanged(before: EventDoc, after: EventDoc): boolean {
   if (before.isAllDay !== after.isAllDay) return true;
   if (before.isAllDay) return before.startDate !== after.startDate || before.endDate !== after.endDate;

@@ -2,14 +2,14 @@ import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Config } from '../config.js';
-import { fillBareOccurrences, readDeltaPage, type DeltaPage, type SeriesMasters } from '../graph/calendar-delta.js';
+import { fillBareOccurrences, lookUpEvents, readDeltaPage, type DeltaPage, type SeriesMasters } from '../graph/calendar-delta.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { SyncStateLostError } from '../graph/graph-errors.js';
 import type { Logger } from '../log.js';
 import { bulkWriteInsertOrReplace } from '../store/bulk-write.js';
 import { eventDocId, type Collections, type EventDoc, type SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, datesOverlapping, dropDays, fileByDate, patchDays, rebuildDays, writeDays, type EventChange } from './calendar-days.js';
-import { emptyChangeSet, recordChange, type Change, type ChangeSet } from './change-set.js';
+import { emptyChangeSet, recordChange, recordRemoval, type Change, type ChangeSet } from './change-set.js';
 import { EventMappingError, mailboxOwnerOf, toEventDoc, type MailboxOwner } from './event-mapping.js';
 import { describeSyncFailure, fullRoundOf, markFirstRoundStarted, markRoundStarted, markRoundStopped, recordSyncFailure, type FullRoundProgress } from './sync-state.js';
 import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
@@ -18,6 +18,11 @@ import { syncWindow, windowMoved, type SyncWindow } from './sync-window.js';
 const FIRST_ROUND_BATCH = 1_000;
 /** Up to this many events named by an incremental page are looked up one by one. */
 const POINT_READS_PER_PAGE = 16;
+/**
+ * Up to this many removed events a page (or a full round's reconcile) names are looked up at Graph, to tell one moved
+ * out of the window from one deleted (lookUpEvents); beyond it, the rest read "Removed" as Graph's answer says.
+ */
+const LOOKUPS_PER_PAGE = 20;
 
 /** How often a round looks, between pages, whether its account is still the linked one (see checkAccount). */
 export const ACCOUNT_CHECK_EVERY_MS = 1_000;
@@ -261,6 +266,27 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
     await forgetCalendar(deps.collections, userKey);
     throw new RoundAbandonedError(userKey, account ? 'account-changed' : 'disconnected');
   };
+  /**
+   * Where Graph holds now the stored events a page or a reconcile removes, by document _id (lookUpEvents). Not on a
+   * first round, which announces nothing.
+   */
+  const locate = firstRound
+    ? undefined
+    : async (docs: EventDoc[]): Promise<Map<string, EventDoc>> => {
+        const lookup = await lookUpEvents(graph, docs.map((doc) => ({ id: doc.eventId, seriesMasterId: doc.seriesMasterId })), masters, LOOKUPS_PER_PAGE);
+        if (lookup.refused > 0) logger.warn({ event: 'event-lookup-refused', refused: lookup.refused }, 'Graph refused reading removed events: they are told as removed');
+        const now = clock();
+        const located = new Map<string, EventDoc>();
+        for (const event of lookup.found.values()) {
+          try {
+            const doc = toEventDoc(userKey, event, now, owner);
+            located.set(doc._id, doc);
+          } catch (error) {
+            if (!(error instanceof EventMappingError)) throw error;
+          }
+        }
+        return located;
+      };
   const announce = async (changes: Change[]): Promise<void> => {
     if (changes.length > 0 && deps.onChanges) await deps.onChanges(userKey, changes);
   };
@@ -312,7 +338,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
       // cost, and a disconnect waits ROUND_STOP_WAIT_MS (seconds) for the round to notice.
       const checking = Date.now() - lastAccountCheck >= ACCOUNT_CHECK_EVERY_MS ? checkAccount() : Promise.resolve();
       checking.catch(() => undefined); // awaited right after the diff (or dropped if the diff fails)
-      const write = await diffPage(userKey, page, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, owner, logger });
+      const write = await diffPage(userKey, page, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, owner, logger, locate });
       await checking;
       if (!firstRound) await announce(changeSet.changes.slice(noticed));
 
@@ -339,7 +365,7 @@ async function runRound(deps: SyncEngineDeps, userKey: string, homeAccountId: st
       await savingProgress;
       // A first round reconciles too: one that starts over after a partial import (a crash before its state was
       // saved, a 410) finds events it stored before, and Microsoft may have deleted some since. It announces nothing.
-      if (plan.fullRound) await reconcile(deps, userKey, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, announce: firstRound ? async () => undefined : announce });
+      if (plan.fullRound) await reconcile(deps, userKey, { window: plan.window, fullRound: plan.fullRound, stored, changeSet, now, locate, announce: firstRound ? async () => undefined : announce });
       const previousWindow = plan.fullRound?.previousWindow;
       if (previousWindow) {
         // The days the window no longer covers: before its new start (the daily move), and from its new end on (a
@@ -471,7 +497,11 @@ interface PageContext {
   /** Left out of each event's people. */
   owner: MailboxOwner;
   logger: Logger;
+  /** Where Graph holds the stored events named as removed now (runRound's locate); none: each reads "Removed". */
+  locate?: Locate;
 }
+
+type Locate = (docs: EventDoc[]) => Promise<Map<string, EventDoc>>;
 
 /** What one page (or a batch of pages) changes: the event writes, the changes they make, the days they touch. */
 interface PageWrite {
@@ -489,6 +519,8 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
   const removed = new Set<string>();
   /** Sent by Graph, outside calbot's window only because the window moved: removed, but no news. */
   const leftWindow = new Set<string>();
+  /** Sent by Graph in full, but moved out of calbot's window: removed, and where to is known. */
+  const departed = new Map<string, EventDoc>();
   for (const event of page.events) {
     let doc: EventDoc;
     try {
@@ -505,10 +537,12 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
       incoming.delete(doc._id);
       removed.add(doc._id);
       if (fullRound?.reason === 'window-moved') leftWindow.add(doc._id);
+      else departed.set(doc._id, doc);
       continue;
     }
     removed.delete(doc._id);
     leftWindow.delete(doc._id);
+    departed.delete(doc._id);
     incoming.set(doc._id, fullRound ? { ...doc, seenInRound: fullRound.mark } : doc);
   }
   for (const eventId of page.removedIds) {
@@ -516,6 +550,7 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
     incoming.delete(id);
     removed.add(id);
     leftWindow.delete(id);
+    departed.delete(id);
   }
   const write: PageWrite = { operations: [], changed: [], marked: [], ids: new Set([...incoming.keys(), ...removed]) };
   if (write.ids.size === 0) return write;
@@ -543,10 +578,16 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
     // about 15x slower than a batched insert; a first sync is all inserts.
     write.operations.push(old ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { insertOne: { document: doc } });
   }
+  // Graph says "@removed" for an event moved out of the window as for one deleted: where it is now tells them apart.
+  const unexplained = [...removed].flatMap((id) => {
+    const old = before.get(id);
+    return old && !old.isCancelled && !leftWindow.has(id) && !departed.has(id) ? [old] : [];
+  });
+  const located = context.locate && unexplained.length > 0 ? await context.locate(unexplained) : new Map<string, EventDoc>();
   for (const id of removed) {
     const old = before.get(id);
     if (!old) continue; // never stored (or already removed by a replayed page)
-    if (!leftWindow.has(id)) recordChange(changeSet, old, undefined);
+    if (!leftWindow.has(id)) recordRemoval(changeSet, old, departedTo(departed.get(id) ?? located.get(id), window));
     write.changed.push({ before: old, after: undefined });
     write.operations.push({ deleteOne: { filter: { _id: id } } });
   }
@@ -601,15 +642,16 @@ class PageBatch {
 async function reconcile(
   deps: SyncEngineDeps,
   userKey: string,
-  context: { window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date; announce: (changes: Change[]) => Promise<void> },
+  context: { window: SyncWindow; fullRound: FullRoundProgress; stored: StoredEvents; changeSet: ChangeSet; now: Date; locate: Locate | undefined; announce: (changes: Change[]) => Promise<void> },
 ): Promise<void> {
   const stale = context.stored.all().filter((doc) => doc.seenInRound !== context.fullRound.mark);
   if (stale.length === 0) return;
   const noticed = context.changeSet.changes.length;
-  for (const doc of stale) {
-    const leftWindow = context.fullRound.reason === 'window-moved' && !overlaps(doc, context.window);
-    if (!leftWindow) recordChange(context.changeSet, doc, undefined);
-  }
+  const news = stale.filter((doc) => !(context.fullRound.reason === 'window-moved' && !overlaps(doc, context.window)));
+  // Not seen in the window: deleted, or moved out of it (as a page's "@removed" is).
+  const unexplained = news.filter((doc) => !doc.isCancelled);
+  const located = context.locate && unexplained.length > 0 ? await context.locate(unexplained) : new Map<string, EventDoc>();
+  for (const doc of news) recordRemoval(context.changeSet, doc, departedTo(located.get(doc._id), context.window));
   await context.announce(context.changeSet.changes.slice(noticed));
   await patchDays(deps.collections.calendarDays, userKey, stale.map((doc) => ({ before: doc })), context.window, context.now);
   // One deleteOne per event: FerretDB would answer `_id: {$in}` by reading the whole collection.
@@ -626,6 +668,11 @@ function gainedDates(previous: SyncWindow, window: SyncWindow): Set<string> {
   add(window.start.getTime(), Math.min(previous.start.getTime(), window.end.getTime()));
   add(Math.max(previous.end.getTime(), window.start.getTime()), window.end.getTime());
   return gained;
+}
+
+/** `now` (where Graph holds a removed event) when it explains the removal: moved out of `window`, or cancelled. */
+function departedTo(now: EventDoc | undefined, window: SyncWindow): EventDoc | undefined {
+  return now && (now.isCancelled || !overlaps(now, window)) ? now : undefined;
 }
 
 function overlaps(doc: Pick<EventDoc, 'start' | 'end'>, window: SyncWindow): boolean {

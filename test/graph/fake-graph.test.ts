@@ -132,6 +132,42 @@ test('delta: deletions are @removed stubs; unknown tokens are 410 SyncStateNotFo
   expect(lost.body.error.code).toBe('SyncStateNotFound');
 });
 
+test('an event moved out of the window is "@removed" in delta, and GET /me/events/{id} tells where it went; a deleted one is a 404', async () => {
+  const moved = graph.addEvent(OID, { subject: 'Offsite', start: '2026-11-26T09:00:00Z', end: '2026-11-26T17:00:00Z' });
+  const deleted = graph.addEvent(OID, { subject: 'Coffee', start: '2026-11-27T09:00:00Z', end: '2026-11-27T09:30:00Z' });
+  let link = '/me/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z';
+  let deltaLink: string | undefined;
+  while (!deltaLink) {
+    const { body } = await get(link);
+    deltaLink = body['@odata.deltaLink'];
+    link = body['@odata.nextLink'];
+  }
+  graph.updateEvent(OID, moved, { start: '2027-03-01T09:00:00Z', end: '2027-03-01T17:00:00Z' });
+  graph.deleteEvent(OID, deleted);
+  const { body } = await get(deltaLink);
+  const removed = (id: string) => ({ '@odata.type': '#microsoft.graph.event', id, '@removed': { reason: 'deleted' } });
+  expect(body.value).toEqual(expect.arrayContaining([removed(moved), removed(deleted)]));
+  expect(body.value).toHaveLength(2);
+
+  const now = await get(`/me/events/${encodeURIComponent(moved)}`, { Prefer: 'outlook.timezone="UTC"' });
+  expect(now.status).toBe(200);
+  expect(now.body).toMatchObject({ id: moved, subject: 'Offsite', start: { dateTime: '2027-03-01T09:00:00.0000000', timeZone: 'UTC' } });
+  const gone = await get(`/me/events/${encodeURIComponent(deleted)}`);
+  expect(gone.status).toBe(404);
+  expect(gone.body.error.code).toBe('ErrorItemNotFound');
+  // A read of one event needs a calendar scope, as the calendar view does.
+  const unscoped = await fetch(`${graph.url}/me/events/${encodeURIComponent(moved)}`, { headers: { Authorization: `Bearer ${fakeAccessToken({ oid: OID, scopes: ['User.Read'] })}` } });
+  expect(unscoped.status).toBe(403);
+});
+
+test('faults: a resource ending in "/" is everything under it (every event read), and nothing else', async () => {
+  const id = graph.addEvent(OID, { subject: 'Retro', start: '2026-11-26T14:00:00Z', end: '2026-11-26T15:00:00Z' });
+  graph.failNext({ status: 503, oid: OID, resource: '/me/events/' });
+  expect((await get('/me')).status).toBe(200);
+  expect((await get(`/me/events/${encodeURIComponent(id)}`)).status).toBe(503);
+  expect((await get(`/me/events/${encodeURIComponent(id)}`)).status).toBe(200);
+});
+
 test('faults: 429 with Retry-After for one mailbox, counters per mailbox', async () => {
   graph.failNext({ status: 429, retryAfterSeconds: 7, oid: OID });
   const throttled = await get('/me');

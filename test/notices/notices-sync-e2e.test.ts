@@ -202,4 +202,30 @@ describe('change notices after real sync rounds', () => {
     await h.calbot.notices.sendDue();
     expect([...notices()].sort()).toEqual([...all].sort());
   });
+
+  it('a meeting moved months ahead, past the window calbot keeps: "Moved" to its new date, not "Removed", and counted as a change', async () => {
+    const ids: Record<string, string> = {};
+    const { chat, microsoft, userKey } = await connectedUser(h, 'Mona Months', (oid) => {
+      ids.offsite = h.graph.addEvent(oid, { subject: 'Offsite', start: at(2, 9), end: at(2, 17), location: 'Lisbon' });
+      ids.coffee = h.graph.addEvent(oid, { subject: 'Coffee', start: at(3, 10), end: at(3, 10, 30) });
+    });
+    await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 2 events');
+    const before = h.connector.messages(chat.conversationId).length;
+    h.graph.updateEvent(microsoft.oid, ids.offsite!, { start: at(240, 9), end: at(240, 17) });
+    h.graph.deleteEvent(microsoft.oid, ids.coffee!);
+
+    expect(await command(h, chat, 'sync now')).toEqual(['Synced: 0 new, 1 changed, 1 removed.']);
+    await waitForState(h, userKey, (state) => state.status !== 'running' && state.roundsCompleted >= 2);
+    await h.connector.waitFor(before + 3, (r) => r.conversationId === chat.conversationId);
+    await h.calbot.notices.idle();
+    await h.calbot.notices.sendDue();
+    const notices = h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text ?? '').filter((text) => !text.startsWith('Synced:'));
+    expect([...notices].sort()).toEqual([
+      `Moved: Offsite, ${day(at(2, 9))} ${time(at(2, 9))} → ${day(at(240, 9))} ${time(at(240, 9))}`,
+      `Removed: Coffee, ${day(at(3, 10))} ${time(at(3, 10))}–${time(at(3, 10, 30))}`,
+    ]);
+    // Its old day is free now.
+    const oldDay = DateTime.fromISO(at(2, 9), { zone: ZONE });
+    expect((await command(h, chat, `what's on ${oldDay.toFormat('yyyy-MM-dd')}`))[0]).toBe(`${day(oldDay.toISO()!)}\nNothing on your calendar on ${day(oldDay.toISO()!)}.`);
+  });
 });

@@ -1,4 +1,4 @@
-import { diffEvent, emptyChangeSet, recordChange, type Change } from '../../src/sync/change-set.js';
+import { diffEvent, emptyChangeSet, recordChange, recordRemoval, type Change } from '../../src/sync/change-set.js';
 import type { EventDoc } from '../../src/store/collections.js';
 
 function doc(overrides: Partial<EventDoc> = {}): EventDoc {
@@ -79,5 +79,30 @@ describe('recordChange', () => {
       ['removed', 'D'],
       ['changed', 'E'],
     ]);
+  });
+});
+
+describe('recordRemoval', () => {
+  test('an event gone from the store reads as where Graph holds it now: moved out, cancelled, else removed; counted as told', () => {
+    const set = emptyChangeSet();
+    const far = doc({ eventId: 'M', etag: 'W/"2"', start: new Date('2027-09-01T09:00:00Z'), end: new Date('2027-09-01T09:15:00Z') });
+    recordRemoval(set, doc({ eventId: 'M' }), far);
+    recordRemoval(set, doc({ eventId: 'C' }), doc({ eventId: 'C', etag: 'W/"2"', isCancelled: true }));
+    recordRemoval(set, doc({ eventId: 'D' }), undefined);
+    // Where it is now says nothing new (the same etag, or only its response): what Graph said, a removal.
+    recordRemoval(set, doc({ eventId: 'S' }), doc({ eventId: 'S' }));
+    recordRemoval(set, doc({ eventId: 'R' }), doc({ eventId: 'R', etag: 'W/"2"', subject: 'Renamed' }));
+    // Told as cancelled already: nothing more to say, and still a removal from the store.
+    recordRemoval(set, doc({ eventId: 'X', isCancelled: true }), undefined);
+    expect(set.changes.map((c) => [c.kind, c.eventId, c.fields])).toEqual([
+      ['moved', 'M', ['time']],
+      ['cancelled', 'C', []],
+      ['removed', 'D', []],
+      ['removed', 'S', []],
+      ['removed', 'R', []],
+    ]);
+    expect(set.changes[0]!.after).toBe(far);
+    expect(set.changes[2]!.after).toBeUndefined();
+    expect({ added: set.added, updated: set.updated, removed: set.removed }).toEqual({ added: 0, updated: 2, removed: 4 });
   });
 });

@@ -139,6 +139,66 @@ describe('syncCalendar', () => {
     expect(await storedDays(h, userKey)).toEqual(days);
   });
 
+  test('Graph says "@removed" for a meeting moved past the window as for one deleted: a read of each tells them apart (a deleted series costs one)', async () => {
+    let ids: Record<string, string> = {};
+    let series: { seriesMasterId: string; occurrenceIds: string[] } | undefined;
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Departures', (oid) => {
+      ids = {
+        offsite: h.graph.addEvent(oid, { subject: 'Offsite', start: at(2, 9), end: at(2, 17), location: 'Lisbon' }),
+        coffee: h.graph.addEvent(oid, { subject: 'Coffee', start: at(3, 9), end: at(3, 10) }),
+        stays: h.graph.addEvent(oid, { subject: 'Stays', start: at(4, 9), end: at(4, 10) }),
+      };
+      series = h.graph.addRecurringSeries(oid, { subject: 'Standup', start: at(1, 8), end: at(1, 8, 15), count: 3, every: 'day', exceptionIndex: 1, cancelledIndex: -1 });
+    });
+    const oid = microsoft.oid;
+    h.graph.updateEvent(oid, ids.offsite!, { start: at(300, 9), end: at(300, 17) }); // past the window's end (180 days)
+    h.graph.deleteEvent(oid, ids.coffee!);
+    h.graph.deleteSeries(oid, series!.seriesMasterId);
+
+    const before = h.graph.requests.length;
+    const announced: Change[] = [];
+    const result = await runRound(h, userKey, { onChanges: async (_key, changes) => void announced.push(...changes) });
+    expect(summary(result.changeSet.changes)).toEqual(['moved: Offsite', 'removed: Coffee', 'removed: Standup', 'removed: Standup', 'removed: Standup (moved)']);
+    expect(summary(announced)).toEqual(summary(result.changeSet.changes));
+    const moved = result.changeSet.changes.find((change) => change.kind === 'moved')!;
+    expect(moved).toMatchObject({ fields: ['time'], before: { start: new Date(at(2, 9)) }, after: { start: new Date(at(300, 9)), end: new Date(at(300, 17)), location: 'Lisbon' } });
+    expect(result.changeSet).toMatchObject({ added: 0, updated: 1, removed: 4 });
+    // One read per removed single event (200 for the one moved, 404 for the one deleted), one for the series' master
+    // (404: its occurrences went with it, unread).
+    const reads = h.graph.requests.slice(before).filter((r) => r.oid === oid && r.path.toLowerCase().startsWith('/v1.0/me/events/'));
+    expect(reads.map((r) => [decodeURIComponent(r.path.split('/').pop()!), r.status]).sort()).toEqual(
+      [[ids.offsite!, 200], [ids.coffee!, 404], [series!.seriesMasterId, 404]].sort(),
+    );
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(['Stays']);
+    await expectDaysMatchEvents(h, userKey);
+  });
+
+  test('a removed event Graph will not let calbot read (400) reads "Removed"; one it cannot read for now (503) fails the page, told once when read', async () => {
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Unreadable', (oid) => {
+      ids = {
+        first: h.graph.addEvent(oid, { subject: 'Quarterly', start: at(2, 9), end: at(2, 10) }),
+        second: h.graph.addEvent(oid, { subject: 'Annual', start: at(3, 9), end: at(3, 10) }),
+      };
+    });
+    const oid = microsoft.oid;
+    h.graph.updateEvent(oid, ids.first!, { start: at(250, 9), end: at(250, 10) });
+    h.graph.failNext({ status: 400, oid, resource: '/me/events/', code: 'ErrorInvalidIdMalformed', message: 'Id is malformed.' });
+    const refused = await runRound(h, userKey);
+    expect(summary(refused.changeSet.changes)).toEqual(['removed: Quarterly']);
+
+    h.graph.updateEvent(oid, ids.second!, { start: at(260, 9), end: at(260, 10) });
+    h.graph.failNext({ status: 503, oid, resource: '/me/events/' }, 4); // the first try and the client's three retries
+    await expect(runRound(h, userKey)).rejects.toThrow(GraphUnavailableError);
+    expect(await storedEvents(h, userKey)).toHaveLength(1); // the page was not stored
+    const announced: Change[] = [];
+    const retried = await runRound(h, userKey, { onChanges: async (_key, changes) => void announced.push(...changes) });
+    expect(summary(retried.changeSet.changes)).toEqual(['moved: Annual']);
+    expect(summary(announced)).toEqual(['moved: Annual']);
+    expect(await storedEvents(h, userKey)).toEqual([]);
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('an incremental page naming many events (a series edited) looks them up in one query; exact result', async () => {
     const ids: string[] = [];
     const { userKey, microsoft } = await connectedUser(h, 'Ada Series', (oid) => {
@@ -237,18 +297,20 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
-  test('410 lost delta state -> full round, no duplicates, events deleted meanwhile reconciled away (and reported)', async () => {
+  test('410 lost delta state -> full round, no duplicates, events deleted or moved past the window meanwhile reconciled away (and reported as they are)', async () => {
     let ids: Record<string, string> = {};
     const { userKey, microsoft } = await connectedUser(h, 'Ada Lost', (oid) => {
       ids = {
         keep: h.graph.addEvent(oid, { subject: 'Keep', start: at(1, 9), end: at(1, 10) }),
         gone: h.graph.addEvent(oid, { subject: 'Gone', start: at(2, 9), end: at(2, 10) }),
+        far: h.graph.addEvent(oid, { subject: 'Far', start: at(2, 11), end: at(2, 12) }),
         cancelledEarlier: h.graph.addEvent(oid, { subject: 'Was cancelled', start: at(3, 9), end: at(3, 10), isCancelled: true }),
       };
       for (let i = 0; i < 4; i++) h.graph.addEvent(oid, { subject: `Filler ${i}`, start: at(4 + i, 9), end: at(4 + i, 10) });
     });
     const oid = microsoft.oid;
     h.graph.deleteEvent(oid, ids.gone!);
+    h.graph.updateEvent(oid, ids.far!, { start: at(200, 11), end: at(200, 12) });
     h.graph.deleteEvent(oid, ids.cancelledEarlier!);
     h.graph.addEvent(oid, { subject: 'Added meanwhile', start: at(9, 9), end: at(9, 10) });
     h.graph.invalidateAllTokens(oid);
@@ -258,7 +320,8 @@ describe('syncCalendar', () => {
     const delta = h.graph.requests.slice(before).filter((r) => r.oid === oid);
     expect(delta[0]!.status).toBe(410);
     expect(delta[1]!.query.startDateTime).toBeDefined(); // a new round from the window
-    expect(summary(result.changeSet.changes)).toEqual(['added: Added meanwhile', 'removed: Gone']);
+    expect(summary(result.changeSet.changes)).toEqual(['added: Added meanwhile', 'moved: Far', 'removed: Gone']);
+    expect(result.changeSet.changes.find((change) => change.kind === 'moved')!.after!.start).toEqual(new Date(at(200, 11)));
     const events = await storedEvents(h, userKey);
     expect(events.map((e) => e.subject)).toEqual(['Keep', 'Filler 0', 'Filler 1', 'Filler 2', 'Filler 3', 'Added meanwhile']);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);

@@ -244,6 +244,13 @@ export class FakeCalendar {
     this.mailbox(oid).events.delete(id);
   }
 
+  /** The organizer deletes the whole series: its master, occurrences and exceptions go. */
+  deleteSeries(oid: string, seriesMasterId: string): void {
+    const mailbox = this.mailbox(oid);
+    if (!mailbox.masters.delete(seriesMasterId)) throw new Error(`fake Graph: no series ${seriesMasterId} in ${oid}`);
+    for (const [id, event] of mailbox.events) if (event.seriesMasterId === seriesMasterId) mailbox.events.delete(id);
+  }
+
   addRecurringSeries(oid: string, input: FakeRecurringSeriesInput): { seriesMasterId: string; occurrenceIds: string[] } {
     const seriesMasterId = this.newId();
     const zone = zoneOf(input.timeZone ?? this.mailbox(oid).timeZone)!;

@@ -49,7 +49,7 @@ export interface FakeFault {
   oid?: string;
   /** Only a round's later pages (requests with a $skiptoken): the round has read and stored its first page. */
   laterPagesOnly?: boolean;
-  /** Only requests for this resource, like "/me/mailboxSettings" (case-insensitive, without /v1.0). */
+  /** Only requests for this resource, like "/me/mailboxSettings" (case-insensitive, without /v1.0); one ending in "/" ("/me/events/"): everything under it. */
   resource?: string;
   /** Let this many matching requests through first (answered as usual): "the third page fails". */
   after?: number;
@@ -85,6 +85,8 @@ export interface FakeGraph {
   /** The attendee's view of an organizer's cancellation: the event stays, with isCancelled. */
   cancelEvent(oid: string, id: string): void;
   deleteEvent(oid: string, id: string): void;
+  /** The whole series (master, occurrences, exceptions) deleted. */
+  deleteSeries(oid: string, seriesMasterId: string): void;
   /** The event as Graph would send it (UTC), for assertions. */
   graphEvent(oid: string, id: string): Record<string, unknown>;
   /** Where the user's mailbox is from now on (FakeMailboxInput.exchange): a licence removed, or assigned again. */
@@ -135,7 +137,15 @@ const ROUTE_SCOPES: Record<string, { scopes: string[]; code: string; message: st
   '/me/mailboxsettings': { scopes: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], ...MAILBOX_DENIED },
   '/me/calendarview': { scopes: ['Calendars.Read', 'Calendars.ReadWrite'], ...MAILBOX_DENIED },
   '/me/calendarview/delta': { scopes: ['Calendars.Read', 'Calendars.ReadWrite'], ...MAILBOX_DENIED },
+  '/me/events/': { scopes: ['Calendars.Read', 'Calendars.ReadWrite'], ...MAILBOX_DENIED },
 };
+
+/** Whether `resource` (lowercased, without /v1.0) is `wanted`, or under it when `wanted` ends in "/". */
+function isResource(resource: string, wanted: string | undefined): boolean {
+  if (wanted === undefined) return true;
+  const lower = wanted.toLowerCase();
+  return lower.endsWith('/') ? resource.startsWith(lower) : resource === lower;
+}
 
 /** What Graph sends with each status failNext can inject, unless the fault names its own. */
 const FAULT_BODIES: Record<FakeFault['status'], { code: string; message: string }> = {
@@ -218,14 +228,14 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     res.on('close', () => answered.get(res)?.(0)); // the client went away before an answer
 
     const resource = url.pathname.replace(/^\/v1\.0/i, '').replace(/\/+$/, '').toLowerCase();
-    const needs = ROUTE_SCOPES[resource];
+    const needs = ROUTE_SCOPES[resource] ?? (resource.startsWith('/me/events/') ? ROUTE_SCOPES['/me/events/'] : undefined);
     if (needs && !hasScope(auth.scopes, needs.scopes)) return sendError(res, 403, needs.code, needs.message);
-    if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid) && (!slow.resource || slow.resource.toLowerCase() === resource)) {
+    if (slow && slow.remaining > 0 && (!slow.oid || slow.oid === mailbox.oid) && isResource(resource, slow.resource)) {
       slow.remaining--;
       await sleep(slow.delayMs);
     }
     const holding = hold;
-    if (holding && (!holding.oid || holding.oid === mailbox.oid) && (!holding.resource || holding.resource.toLowerCase() === resource)) {
+    if (holding && (!holding.oid || holding.oid === mailbox.oid) && isResource(resource, holding.resource)) {
       if (holding.passing > 0) holding.passing--;
       else {
         holding.holding();
@@ -238,7 +248,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     }
     const faultIndex = faults.findIndex(
       (fault) =>
-        (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')) && (!fault.resource || fault.resource.toLowerCase() === resource),
+        (!fault.oid || fault.oid === mailbox.oid) && (!fault.laterPagesOnly || url.searchParams.has('$skiptoken')) && isResource(resource, fault.resource),
     );
     const passing = faultIndex >= 0 && (faults[faultIndex]!.after ?? 0) > 0;
     if (passing) faults[faultIndex]!.after! -= 1;
@@ -368,6 +378,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
     updateEvent: (oid, id, patch) => calendar.updateEvent(oid, id, patch),
     cancelEvent: (oid, id) => calendar.updateEvent(oid, id, { isCancelled: true }),
     deleteEvent: (oid, id) => calendar.deleteEvent(oid, id),
+    deleteSeries: (oid, seriesMasterId) => calendar.deleteSeries(oid, seriesMasterId),
     graphEvent: (oid, id) => graphEventJson(calendar.event(oid, id), undefined, base),
     setExchange: (oid, exchange) => void (calendar.mailbox(oid).exchange = exchange),
     failNext(fault, count = 1) {
