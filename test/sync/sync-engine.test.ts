@@ -374,6 +374,62 @@ describe('syncCalendar', () => {
     await expectDaysMatchEvents(h, userKey);
   });
 
+  test('pages with no items but a nextLink (first page, between pages) are read on, in a first round and later: exact result', async () => {
+    const subjects = Array.from({ length: 7 }, (_, i) => `Meeting ${i}`);
+    let ids: string[] = [];
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Empty Pages', (oid) => {
+      h.graph.calendar.emptyPagesInNextRound(oid);
+      ids = subjects.map((subject, i) => h.graph.addEvent(oid, { subject, start: at(1 + i, 9), end: at(1 + i, 10) }));
+    });
+    const oid = microsoft.oid;
+    const first = h.graph.requests.filter((r) => r.oid === oid && r.path.toLowerCase().endsWith('/calendarview/delta'));
+    // Page size 3: empty, 3, empty, 3, empty, 1, then the trailing page with the deltaLink.
+    expect(first).toHaveLength(7);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(subjects);
+    await expectDaysMatchEvents(h, userKey);
+
+    h.graph.calendar.emptyPagesInNextRound(oid);
+    h.graph.updateEvent(oid, ids[5]!, { subject: 'Renamed' });
+    const before = h.graph.requests.length;
+    const result = await runRound(h, userKey);
+    expect(h.graph.requests.slice(before).filter((r) => r.oid === oid)).toHaveLength(3); // empty, the change, the deltaLink
+    expect(summary(result.changeSet.changes)).toEqual(['changed: Renamed']);
+    expect((await storedEvents(h, userKey)).map((e) => e.subject)).toEqual(subjects.map((subject, i) => (i === 5 ? 'Renamed' : subject)));
+    expect(await h.store.collections.syncStates.findOne({ _id: userKey })).toMatchObject({ status: 'idle', roundsCompleted: 2 });
+  });
+
+  test('a round that replays the round before it (Graph: changes can be replayed) stores and tells only what is new; a replayed deletion is nothing', async () => {
+    let ids: Record<string, string> = {};
+    const { userKey, microsoft } = await connectedUser(h, 'Ada Replay', (oid) => {
+      ids = {
+        retro: h.graph.addEvent(oid, { subject: 'Retro', start: at(1, 9), end: at(1, 10) }),
+        coffee: h.graph.addEvent(oid, { subject: 'Coffee', start: at(2, 9), end: at(2, 10) }),
+        planning: h.graph.addEvent(oid, { subject: 'Planning', start: at(3, 9), end: at(3, 10) }),
+      };
+    });
+    const oid = microsoft.oid;
+    h.graph.updateEvent(oid, ids.retro!, { start: at(1, 11), end: at(1, 12) });
+    h.graph.deleteEvent(oid, ids.coffee!);
+    const first = await runRound(h, userKey);
+    expect(summary(first.changeSet.changes)).toEqual(['moved: Retro', 'removed: Coffee']);
+    const stored = await storedEvents(h, userKey);
+
+    // The next round sends the last one's changes again (the move as it was then, the deletion), then a new one.
+    h.graph.calendar.replayInNextRound(oid);
+    h.graph.updateEvent(oid, ids.planning!, { subject: 'Quarterly planning' });
+    const announced: Change[] = [];
+    const replayed = await runRound(h, userKey, { onChanges: async (_key, changes) => void announced.push(...changes) });
+    expect(summary(replayed.changeSet.changes)).toEqual(['changed: Quarterly planning']);
+    expect(summary(announced)).toEqual(['changed: Quarterly planning']);
+    expect(replayed.changeSet).toMatchObject({ added: 0, updated: 1, removed: 0 });
+    const after = await storedEvents(h, userKey);
+    expect(after.map((e) => e.subject)).toEqual(['Retro', 'Quarterly planning']);
+    expect(after[0]).toEqual(stored[0]); // the replayed move wrote nothing
+    // The replayed deletion named an event no longer stored: not looked up at Graph.
+    expect(h.graph.requests.filter((r) => r.oid === oid && decodeURIComponent(r.path).endsWith(ids.coffee!))).toHaveLength(1); // the first round's read (404)
+    await expectDaysMatchEvents(h, userKey);
+  });
+
   test('a 400 resyncRequired on the deltaLink -> a full round from the window, as a 410 is (it was a failed round, and every one after it)', async () => {
     const { userKey, microsoft } = await connectedUser(h, 'Ada Resync', (oid) => {
       h.graph.addEvent(oid, { subject: 'Keep', start: at(1, 9), end: at(1, 10) });

@@ -129,6 +129,8 @@ interface DeltaRound {
   oid: string;
   window: FakeWindow;
   items: RoundItem[];
+  /** An empty page with a nextLink before each page of items (emptyPagesInNextRound). */
+  emptyPages: boolean;
   /** What the deltaLink issued at the end of this round remembers. */
   snapshotAfter: Map<string, number>;
 }
@@ -141,8 +143,10 @@ export interface DeltaPageResult {
 
 export class FakeCalendar {
   readonly mailboxes = new Map<string, FakeMailbox>();
-  private readonly deltaTokens = new Map<string, { oid: string; window: FakeWindow; snapshot: Map<string, number> }>();
-  private readonly skipTokens = new Map<string, { round: DeltaRound; offset: number }>();
+  /** `delivered`: what the round that issued the token sent, which a replay sends again. */
+  private readonly deltaTokens = new Map<string, { oid: string; window: FakeWindow; snapshot: Map<string, number>; delivered: RoundItem[] }>();
+  /** `empty`: this page is one of emptyPages' (no items, a nextLink to the same offset). */
+  private readonly skipTokens = new Map<string, { round: DeltaRound; offset: number; empty?: boolean }>();
   private sequence = 0;
   /** End every delta round with an empty page that carries only the deltaLink, as Graph often does. */
   trailingEmptyPage = true;
@@ -156,6 +160,26 @@ export class FakeCalendar {
   /** The next round of this mailbox sends each changed event as "@removed", then as it is (repeatNextRound). */
   repeatInNextRound(oid: string): void {
     this.repeatNextRound.add(oid);
+  }
+
+  /**
+   * Mailboxes whose next round from a deltaLink first sends again everything the round before it sent, as it was
+   * then, and then what changed since: "changes can be replayed" (a client keys its writes by id).
+   */
+  private readonly replayNextRound = new Set<string>();
+
+  replayInNextRound(oid: string): void {
+    this.replayNextRound.add(oid);
+  }
+
+  /**
+   * Mailboxes whose next round sends an empty page with a nextLink before each page of items: a page may hold no
+   * items and still not be the last (Graph's paging docs: read on while there is a nextLink).
+   */
+  private readonly emptyPagesNextRound = new Set<string>();
+
+  emptyPagesInNextRound(oid: string): void {
+    this.emptyPagesNextRound.add(oid);
   }
 
   addMailbox(input: FakeMailboxInput): FakeMailbox {
@@ -313,7 +337,7 @@ export class FakeCalendar {
   resumeRound(oid: string, deltaToken: string): string | undefined {
     const state = this.deltaTokens.get(deltaToken);
     if (!state || state.oid !== oid) return undefined;
-    return this.newRound(oid, state.window, state.snapshot);
+    return this.newRound(oid, state.window, state.snapshot, this.replayNextRound.delete(oid) ? state.delivered : []);
   }
 
   /** One page of a round; undefined when the skip token is unknown. */
@@ -321,13 +345,14 @@ export class FakeCalendar {
     const state = this.skipTokens.get(skipToken);
     if (!state || state.round.oid !== oid) return undefined;
     const { round, offset } = state;
+    if (state.empty) return { items: [], nextToken: this.skipToken(round, offset) };
     const items = round.items.slice(offset, offset + pageSize);
     const end = offset + items.length;
     if (end < round.items.length || (this.trailingEmptyPage && items.length > 0)) {
-      return { items, nextToken: this.skipToken(round, end) };
+      return { items, nextToken: this.skipToken(round, end, round.emptyPages && end < round.items.length) };
     }
     const deltaToken = token();
-    this.deltaTokens.set(deltaToken, { oid, window: round.window, snapshot: round.snapshotAfter });
+    this.deltaTokens.set(deltaToken, { oid, window: round.window, snapshot: round.snapshotAfter, delivered: round.items });
     return { items, deltaToken };
   }
 
@@ -344,22 +369,23 @@ export class FakeCalendar {
     return count;
   }
 
-  private newRound(oid: string, window: FakeWindow, snapshot: Map<string, number>): string {
+  private newRound(oid: string, window: FakeWindow, snapshot: Map<string, number>, replayed: RoundItem[] = []): string {
     const current = this.inWindow(oid, window);
     const snapshotAfter = new Map(current.map((event) => [event.id, event.version]));
-    const items: RoundItem[] = [];
+    const items: RoundItem[] = [...replayed];
     const repeat = this.repeatNextRound.delete(oid);
     for (const event of current) {
       if (snapshot.get(event.id) !== event.version && repeat) items.push({ removed: event.id });
       if (snapshot.get(event.id) !== event.version) items.push({ event: { ...event, organizer: { ...event.organizer }, attendees: event.attendees.map((attendee) => ({ ...attendee })), ...(event.allDay ? { allDay: { ...event.allDay } } : {}) } });
     }
     for (const id of snapshot.keys()) if (!snapshotAfter.has(id)) items.push({ removed: id });
-    return this.skipToken({ oid, window, items, snapshotAfter }, 0);
+    const emptyPages = this.emptyPagesNextRound.delete(oid);
+    return this.skipToken({ oid, window, items, snapshotAfter, emptyPages }, 0, emptyPages);
   }
 
-  private skipToken(round: DeltaRound, offset: number): string {
+  private skipToken(round: DeltaRound, offset: number, empty = false): string {
     const value = token();
-    this.skipTokens.set(value, { round, offset });
+    this.skipTokens.set(value, { round, offset, ...(empty ? { empty } : {}) });
     return value;
   }
 
