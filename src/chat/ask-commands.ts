@@ -281,7 +281,7 @@ export async function answerQuestion(
       const namedNext = breakOn(events);
       if (named && namedNext) return renderNextAnswer({ zone, now, events: [namedNext], count: 1, subject: named.text, within: { label: question.label, phrase: question.phrase }, ...extras });
       const workingHours = context.workingHours ?? DEFAULT_WORKING_HOURS;
-      const slots = freeSlots(events, question.range, zone, workingHours);
+      const slots = freeSlots(events, question.range, zone, workingHours, question.minutes);
       // "when's my next break" after work (or with the rest of the day booked): the next working day's, not "working
       // hours are over today", which answers nothing asked.
       const onward = slots.length === 0 && question.onward ? await nextWorkingDayOf(calendar, question.range, zone, workingHours, now) : undefined;
@@ -292,9 +292,17 @@ export async function answerQuestion(
         const laterSlots = freeSlots(later, day.range, zone, workingHours);
         return renderFreeSlotsAnswer({ label: day.label, phrase: day.phrase, zone, range: day.range, slots: laterSlots, workingHours, ...extras });
       }
-      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, ...extras });
+      // Asked for so long a slot, and there is none: the longest there is, so the user can decide.
+      const longest = question.minutes !== undefined && slots.length === 0 ? longestOf(freeSlots(events, question.range, zone, workingHours)) : undefined;
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, minutes: question.minutes, longest, ...extras });
     }
   }
+}
+
+function longestOf(slots: readonly TimeRange[]): TimeRange | undefined {
+  let longest: TimeRange | undefined;
+  for (const slot of slots) if (!longest || slot.end.getTime() - slot.start.getTime() > longest.end.getTime() - longest.start.getTime()) longest = slot;
+  return longest;
 }
 
 /**

@@ -38,6 +38,7 @@ export type { TimeRange } from './free-slots.js';
  *   meeting it matches that starts in the range answers instead, the first one (a "Coffee break" in the calendar);
  *   without one, the gaps do. With `onward` (a break asked about with no day named), no free time left in working
  *   hours that day means the next working day's: after work, the next break is tomorrow's, not "working hours are over".
+ *   With `minutes` ("free for an hour tomorrow", "find 30 minutes", "a 2 hour slot"), only gaps at least that long.
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
@@ -46,7 +47,7 @@ export type Question =
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
 
 /**
  * A question about a span calbot does not answer for, `span` as typed ("next summer", "this year"): a season has no
@@ -616,10 +617,11 @@ function listItems(words: readonly string[]): string[][] {
 /** "3 upcoming meetings", "upcoming 5 events", "any meetings coming up": the first count of meetings named, if any. */
 const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:meeting|event|appointment|call)(s?)\\b`);
 /**
- * Asking whether the user is free, or when. "do I have time at 3", "got time tomorrow" and "find me a slot" too; with what the time is
+ * Asking whether the user is free, or when. "do I have time at 3", "got time tomorrow", "find me a slot" and "can I fit
+ * in a call at 4" too; with what the time is
  * for ("time for a call with bob at 3") it proposes a meeting (PROPOSES), which is answered with that day.
  */
-const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|slots?)\b/;
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:half (?:an )?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|(?:can|could) (?:i|we) (?:fit|squeeze) (?:in |it |this |that |something |a |an |one |\d)|slots?)\b/;
 /** "is 2pm ok", "does 3pm work for you", "would tomorrow at 10 suit": whether the user is free then. */
 const TIME_SUITS = /^(?:is|does|would|will|could|can)\b.*\b(?:ok|okay|good|fine|work|suit|possible|doable)(?: for (?:me|you|us))?(?: (?:on )?(?:today|tomorrow|overmorrow|\S+day))?$/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
@@ -676,6 +678,15 @@ const DAYS_LATER = /\b(a|an|one|two|three|four|\d{1,2}) (days?|weeks?) (?:from|a
  * number's unit may be written short and close up ("2h", "90min"): after "for", never a time ("at 9h" is 09:00).
  */
 const LENGTH = /\bfor (?:(an?|one) (hours?|hrs?|minutes?|mins?)|(\d{1,3}) ?(hours?|hrs?|h|minutes?|mins?|m)|(?:a )?half (?:an )?hour|an hour and a half)\b/;
+/** A length of time as words: "an hour", "30 minutes", "2h", "two hours", "90-minute", "half an hour", "an hour and a half". */
+const LENGTH_WORDS = '(?:an hour and a half|(?:a |an )?half(?: an)? hour|(?:an?|one|two|three|four|five|six|seven|eight|\\d{1,3}) ?-?(?:hours?|hrs?|h|minutes?|mins?)\\b)';
+/**
+ * How long free time has to be, besides LENGTH's "for an hour": "find 30 minutes", "do I have 2 hours free", "a 90-minute
+ * slot", "free 30 minutes tomorrow". Not "in 2 hours" or "the next 2 hours", which say when.
+ */
+const SLOT_LENGTH = new RegExp(
+  `\\b(?:(?:(?:fit|squeeze)(?: in)?|find|got|have|free|any|need) (?:me |us )?(?:a |an )?(${LENGTH_WORDS})|(?<!\\b(?:in|next|coming|following|within|last|past) )(?:a |an )?(${LENGTH_WORDS})(?= free\\b| (?:free )?(?:slots?|blocks?|windows?|gaps?|openings?|meetings?|calls?)\\b))`,
+);
 
 /**
  * "the 3rd", "on the 30th": a day of the month without its month, which chrono-node does not read. Without "the"
@@ -862,15 +873,16 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     // Free time that has begun counts from now (rounded up to 5 minutes): past gaps are no use.
     const earliest = DateTime.fromJSDate(roundUpToFiveMinutes(now), { zone: luxonZone(zone) });
     const fromNow = (span: Span) => (span.start < earliest && earliest < span.end ? earliest : span.start);
-    if (partSpan && !FREE_SLOTS.test(t) && !breakAsked) {
-      // "am I free tonight": yes or no for that part of the day.
+    const minutes = breakAsked ? undefined : slotLengthAsked(t);
+    if (partSpan && !FREE_SLOTS.test(t) && !breakAsked && minutes === undefined) {
+      // "am I free tonight": yes or no for that part of the day; "am I free for an hour this afternoon" is its slots.
       return { kind: 'free-at', range: { start: fromNow(partSpan).toJSDate(), end: partSpan.end.toJSDate() }, label: dayLabel(partSpan.start, today), asks };
     }
     if (time && !FREE_SLOTS.test(t) && !breakAsked) {
-      const minutes = lengthAsked(t) ?? FREE_AT_DEFAULT_MINUTES;
+      const length = lengthAsked(t) ?? FREE_AT_DEFAULT_MINUTES;
       const at = (base: DateTime) => {
         const start = base.set({ hour: time.startHour, minute: time.startMinute });
-        const end = time.endHour === undefined ? start.plus({ minutes }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
+        const end = time.endHour === undefined ? start.plus({ minutes: length }) : start.set({ hour: time.endHour, minute: time.endMinute ?? 0 });
         return { start, end: end <= start ? start.plus({ minutes: FREE_AT_DEFAULT_MINUTES }) : end };
       };
       let range = at(day ?? today);
@@ -890,6 +902,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       phrase: span.phrase,
       days: span.days,
     };
+    if (minutes !== undefined) slots.minutes = minutes;
     // "when's my next break" with no day named: after work, the next working day's (the answer looks on).
     return breakAsked ? { ...slots, named: BREAK_NAMED, ...(week || dates || partSpan || day ? {} : { onward: true as const }) } : slots;
   }
@@ -994,6 +1007,20 @@ function unsupportedSpan(t: string): UnsupportedSpan | undefined {
   if (!match || (match[3] !== undefined && namesAMeeting(match[3]))) return undefined; // "next summer party"
   const word = match[2]!;
   return { kind: 'unsupported', what: word === 'year' || word === 'quarter' || word === 'holidays' ? word : 'season', span: `${match[1]}${word}` };
+}
+
+/** How long free time asked for has to be, in minutes ("when am I free for an hour", "find 30 minutes on friday"). */
+function slotLengthAsked(t: string): number | undefined {
+  const asked = lengthAsked(t);
+  if (asked !== undefined) return asked;
+  const match = SLOT_LENGTH.exec(t);
+  const words = match?.[1] ?? match?.[2];
+  if (!words) return undefined;
+  if (words.includes('and a half')) return 90;
+  if (words.includes('half')) return 30;
+  const [, count, unit] = /^(?:(an?|one|two|three|four|five|six|seven|eight|\d{1,3}) ?-?)(h|m)/.exec(words.replace(/^(?:a|an) (?=\d)/, '')) ?? [];
+  const n = count === undefined ? NaN : /^\d/.test(count) ? Number(count) : count.startsWith('a') ? 1 : COUNTS[count]!;
+  return n > 0 ? Math.min(n * (unit === 'h' ? 60 : 1), 24 * 60) : undefined;
 }
 
 /** How long a time asked about is, in minutes, when the question says ("for half an hour at 3"). */
@@ -1546,6 +1573,8 @@ export interface LastQuestion {
   asks?: 'free' | 'busy';
   range?: TimeRange;
   named?: SubjectFilter;
+  /** How long the free time asked for had to be ("free for an hour tomorrow", then "and friday?"). */
+  minutes?: number;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -1561,7 +1590,7 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
     case 'free-at':
       return { kind: 'free-at', day: dayOf(question.range), asks: question.asks, range: question.range, ...(question.subject ? { subject: question.subject } : {}) };
     case 'free-slots':
-      return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}) };
+      return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}) };
     case 'agenda':
       return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject } : {}) };
   }
@@ -1625,7 +1654,7 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
   switch (last?.kind) {
     case 'free-slots': {
       const slots = read(`free time ${rest}`);
-      return slots?.kind === 'free-slots' && last.named ? { ...slots, named: last.named } : slots;
+      return slots?.kind === 'free-slots' ? { ...slots, ...(last.named ? { named: last.named } : {}), ...(last.minutes ? { minutes: last.minutes } : {}) } : slots;
     }
     case 'free-at':
       // "am I free at 3", then "and friday?": 3 o'clock on Friday; a span of days, its free time.

@@ -440,6 +440,10 @@ export interface FreeSlotsInput extends AnswerExtras {
   slots: readonly TimeRange[];
   /** The user's Outlook working hours; the default (09:00–17:00, Mon–Fri) when absent. */
   workingHours?: WorkingHours | undefined;
+  /** How long a slot had to be, when the question said ("free for an hour"): `slots` are those. */
+  minutes?: number | undefined;
+  /** With `minutes` and no slot that long: the longest free time there is, to say instead. */
+  longest?: TimeRange | undefined;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
@@ -458,15 +462,30 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   const multiDay = byDay.size > 1;
   const groups = [...byDay.values()].map(({ day, rows }) => ({ label: multiDay ? longDate(day) : '', rows }));
   const when = input.phrase ?? 'then';
-  let summary = `Free within working hours (${window}):`;
+  const length = input.minutes === undefined ? undefined : durationText(input.minutes);
+  let summary = length ? `Free for ${length} or more within working hours (${window}):` : `Free within working hours (${window}):`;
   if (groups.length === 0) {
     // Why there is nothing: no working day in the range, the working day is over, or it is full.
     const wholeDays = { start: DateTime.fromJSDate(input.range.start, { zone: luxonZone(hours.zone ?? zone) }).startOf('day').toJSDate(), end: input.range.end };
     if (workingWindows(wholeDays, zone, hours).length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone, input.clock)}.`;
     else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
+    else if (length) summary = `Nothing free for ${length} or more in working hours (${window}) ${when}.${input.longest ? ` The longest free time: ${longestText(input.longest, zone, input.clock, sameLocalDay(input.range, zone))}.` : ''}`;
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
   return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, ...footnoteOf(input) });
+}
+
+/** "45 min, 14:15–15:00", or with its day when the range asked about spans days: "45 min, Wed 9 Dec 14:15–15:00". */
+function longestText(slot: TimeRange, zone: string, clock: ClockStyle | undefined, oneDay: boolean): string {
+  const start = DateTime.fromJSDate(slot.start, { zone: luxonZone(zone) });
+  const end = DateTime.fromJSDate(slot.end, { zone: luxonZone(zone) });
+  return `${duration(slot.start, slot.end)}, ${oneDay ? '' : `${shortDate(start)} `}${clockTime(start, clock)}–${clockTime(end, clock)}`;
+}
+
+/** Whether `range` lies within one day on the user's clock (its end may be that day's midnight). */
+function sameLocalDay(range: TimeRange, zone: string): boolean {
+  const start = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) });
+  return DateTime.fromJSDate(range.end, { zone: luxonZone(zone) }) <= start.startOf('day').plus({ days: 1 });
 }
 
 // ---- shared rendering -----------------------------------------------------------------------------------------

@@ -104,6 +104,31 @@ describe('asking with a day, a time or a season, end to end', () => {
     }
   });
 
+  it('"free for 2 hours on <day>", "find an hour", "a 4 hour slot": only the free time that long; none, and the longest there is; a follow-up keeps the length', async () => {
+    const label = cardDate(named, berlinToday());
+    const times = (card: ReturnType<typeof readScheduleCard>) => card.groups.flatMap((group) => group.rows.map((row) => `${row.time} ${row.title}`));
+    // Zia's day: meetings 10:00-11:00, 14:00-15:00 and 16:00-17:00 (declined, free and all-day events block nothing).
+    const all = readScheduleCard((await ask(h, `when am I free on ${asDate(named)}`, zia)).card);
+    expect(times(all)).toEqual(['09:00–10:00 1 h', '11:00–14:00 3 h', '15:00–16:00 1 h']);
+    const twoHours = readScheduleCard((await ask(h, `am I free for 2 hours on ${asDate(named)}?`, zia)).card);
+    expect(twoHours).toMatchObject({ header: `Free time · ${label}`, summary: 'Free for 2 h or more within working hours (09:00–17:00):' });
+    expect(times(twoHours)).toEqual(['11:00–14:00 3 h']);
+    // An hour or more: the hour-long gaps too.
+    const hour = readScheduleCard((await ask(h, `find an hour on ${asDate(named)}`, zia)).card);
+    expect(hour.summary).toBe('Free for 1 h or more within working hours (09:00–17:00):');
+    expect(times(hour)).toEqual(times(all));
+    const none = await ask(h, `do I have a 4 hour slot on ${asDate(named)}`, zia);
+    const noneCard = readScheduleCard(none.card);
+    expect(noneCard.groups).toEqual([]);
+    expect(noneCard.summary).toBe(`Nothing free for 4 h or more in working hours (09:00–17:00) on ${label}. The longest free time: 3 h, 11:00–14:00.`);
+    expect(none.summary).toContain(noneCard.summary);
+    // The next working day has nothing on: the length asked carries over.
+    const other = named.plus({ days: named.weekday === 5 ? 3 : 1 });
+    const next = readScheduleCard((await ask(h, `and ${asDate(other)}?`, zia)).card);
+    expect(next).toMatchObject({ header: `Free time · ${cardDate(other, berlinToday())}`, summary: 'Free for 4 h or more within working hours (09:00–17:00):' });
+    expect(times(next)).toEqual(['09:00–17:00 8 h']);
+  });
+
   it('"when\'s my next break" is a meeting named so still to come that day (shown as free, as breaks are), else the free time between meetings', async () => {
     const bea = teamsUser('Bea Break', 'Europe/Berlin');
     // The working day after `named` (Monday after a Friday).

@@ -1599,6 +1599,43 @@ describe('parseQuestion', () => {
     for (const text of ['do i get a break tomorrow', 'when can i take a break this afternoon', 'next break today']) expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('onward');
   });
 
+  // The least length of the free time asked for, in minutes; none: every gap of 15 minutes or more.
+  it.each([
+    ['when am i free for an hour tomorrow', 60],
+    ['am i free for 2 hours on friday', 120],
+    ['free for 45 mins this afternoon', 45],
+    ['find 30 mins tomorrow', 30],
+    ['can you find me an hour on friday', 60],
+    ['find half an hour today', 30],
+    ['find me an hour and a half tomorrow', 90],
+    ['do i have 2 hours free on friday', 120],
+    ['free 30 minutes tomorrow', 30],
+    ['any 90-minute slot this week', 90],
+    ['do I have a 4 hour slot on monday', 240],
+    ['find a 45 min slot friday', 45],
+    ['when can i fit a 1 hour meeting tomorrow', 60],
+    ['got two hours free tomorrow?', 120],
+    ['when am i free for 2h', 120],
+    ['when am i free tomorrow', undefined],
+    ['free time in the next 2 hours', undefined],
+    ['when am i free in 2 hours', undefined],
+    ['free slots over the next couple of days', undefined],
+    ['any slots on monday', undefined],
+  ] as const)('%j asks for free time of %j minutes or more', (text, minutes) => {
+    const question = parseQuestion(text, L.now, L.zone);
+    expect(question?.kind).toBe('free-slots');
+    expect((question as { minutes?: number }).minutes).toBe(minutes);
+  });
+
+  it('a follow-up of free time asked for so long keeps the length; a yes/no about a time keeps its own', () => {
+    const first = parseQuestion('am i free for 2 hours tomorrow', L.now, L.zone)!;
+    expect(first).toMatchObject({ kind: 'free-slots', minutes: 120 });
+    const last = lastQuestionOf(first as Question, L.zone);
+    expect(parseQuestion('and monday?', L.now, L.zone, { last })).toMatchObject({ kind: 'free-slots', minutes: 120, label: 'Mon 30 Nov' });
+    expect(parseQuestion('can i fit in a call at 4', L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'free' });
+    expect(parseQuestion('could i squeeze in a meeting at 3 tomorrow', L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'free' });
+  });
+
   it('"next meeting tomorrow at 3" is the first of that day from 15:00, said as after 15:00', () => {
     for (const text of ['next meeting tomorrow at 3', 'next meeting tomorrow after 3pm']) {
       const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'next' }>;

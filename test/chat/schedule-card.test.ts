@@ -600,6 +600,18 @@ describe('the other answers', () => {
     expect(texts(renderFreeSlotsAnswer({ label: 'Tomorrow', phrase: 'tomorrow', zone: L, range: dayOf('2026-11-27', L), slots: [] }))).toContain('No free time in working hours (09:00–17:00) tomorrow.');
   });
 
+  it('free slots of a length asked for: said in the summary; none that long, the longest there is (with its day over several days)', () => {
+    const week = { start: at('2026-11-23T00:00', L), end: at('2026-11-28T00:00', L) };
+    const longest = { start: at('2026-11-26T14:15', L), end: at('2026-11-26T15:45', L) };
+    const slots = [longest];
+    expect(texts(renderFreeSlotsAnswer({ label: 'x', phrase: 'this week', zone: L, range: week, slots, minutes: 90 }))).toContain('Free for 1 h 30 min or more within working hours (09:00–17:00):');
+    const say = (range: { start: Date; end: Date }, phrase: string, found?: { start: Date; end: Date }) =>
+      texts(renderFreeSlotsAnswer({ label: 'x', phrase, zone: L, range, slots: [], minutes: 120, longest: found, clock: '12h' }))[1];
+    expect(say(week, 'this week', longest)).toBe('Nothing free for 2 h or more in working hours (9:00 AM–5:00 PM) this week. The longest free time: 1 h 30 min, Thu 26 Nov 2:15 PM–3:45 PM.');
+    expect(say(dayOf('2026-11-26', L), 'today', longest)).toBe('Nothing free for 2 h or more in working hours (9:00 AM–5:00 PM) today. The longest free time: 1 h 30 min, 2:15 PM–3:45 PM.');
+    expect(say(dayOf('2026-11-26', L), 'today')).toBe('Nothing free for 2 h or more in working hours (9:00 AM–5:00 PM) today.');
+  });
+
   it("free slots: the user's Outlook working hours, their days and their zone when it is not the user's", () => {
     const hours = { startMinute: 8 * 60 + 30, endMinute: 16 * 60 + 30, weekdays: [1, 2, 3, 4] };
     const thursday = dayOf('2026-11-26', L);
