@@ -214,7 +214,7 @@ export async function answerQuestion(
       const all = await eventsBetween(calendar, question.range, zone);
       const events = subject ? all.filter((event) => matchesSubject(subject, event)) : all;
       const named = subject && { subject: subject.text, others: all.length - events.length };
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, events, ...named, ...extras });
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, only: question.only, events, ...named, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after, within } = question;

@@ -43,11 +43,18 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
+
+/**
+ * An agenda of only some meetings, by what they are rather than by name: invitations the user has not answered
+ * ("which meetings haven't I responded to", "pending invites"), or meetings that overlap another ("any conflicts this
+ * week", "am I double booked tomorrow"). With no day named, the next 14 days.
+ */
+export type AgendaOnly = 'unanswered' | 'conflicts';
 
 /**
  * A question about a span calbot does not answer for, `span` as typed ("next summer", "this year"): a season has no
@@ -442,6 +449,13 @@ const HAPPENING = /\bwhats (happening|going on)\b/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats (?:my )?next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
+/** Invitations not answered yet (AgendaOnly): "meetings I haven't accepted", "invites I need to respond to", "pending invitations". */
+const UNANSWERED =
+  /\b(?:(?:havent|have not|didnt|did not|not yet|yet to|still to|need to|needs to|have to|should) (?:i |yet )?(?:accept|answer|respond|reply|replied|rsvp)\w*|unanswered|unaccepted|not (?:yet )?(?:accepted|answered|responded|replied)|(?:pending|open|outstanding|unanswered) (?:invit\w*|meeting requests?|requests?)|(?:awaiting|waiting for|waiting on|needs?|need) (?:my |a )?(?:response|reply|answer|rsvp))\b/;
+/** Meetings that overlap (AgendaOnly): "any conflicts this week", "am I double booked tomorrow", "overlapping meetings". */
+const CONFLICTS = /\b(?:conflicts?|conflicting|clash(?:es|ing)?|overlap(?:s|ping)?|double[ -]?book(?:ed|ings?)|overbooked)\b/;
+/** How far ahead a question about unanswered invitations or conflicts looks when it names no day. */
+const ONLY_DAYS_AHEAD = 'next 2 weeks';
 const COUNT_WORD = '\\d{1,3}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
 /** "next 3 meetings", "my next two events", "the next few calls", "next meetings": "next" with how many. */
 const NEXT_COUNTED = new RegExp(`\\bnext (?:(${COUNT_WORD}) )?(?:meeting|event|appointment|call)(s?)\\b`);
@@ -911,18 +925,23 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     const counted = MEETINGS_COUNTED.exec(t);
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
   }
-  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy) return undefined;
+  const only: AgendaOnly | undefined = UNANSWERED.test(t) ? 'unanswered' : CONFLICTS.test(t) ? 'conflicts' : undefined;
+  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only) return undefined;
   // "what's on between 2 and 4": that stretch of the day, listed.
   const hours = week || dates || during || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
-  const whole = week ?? dates ?? partSpan ?? hours ?? dayRange(day ?? today, today);
+  // "any invitations I haven't answered": the next two weeks', not only today's.
+  const onlyAhead = only && !week && !dates && !partSpan && !hours && !day && !time ? nextDays(ONLY_DAYS_AHEAD, here, today) : undefined;
+  const whole = week ?? dates ?? partSpan ?? hours ?? onlyAhead ?? dayRange(day ?? today, today);
   // "anything left after 4": from now, once 16:00 has passed.
   // "next standup today": the ones still to come, as "the rest of today" is.
-  const rest = REST.test(t) || reading.besideWhen !== undefined;
+  // Invitations and conflicts already gone by are no use: from now, as "the rest of the week" is.
+  const rest = REST.test(t) || reading.besideWhen !== undefined || only !== undefined;
   const stretch = whole === during || whole === hours ? whole : undefined;
-  const span = stretch ? (rest && stretch.start < here && here < stretch.end ? { ...stretch, start: here } : stretch) : rest && whole !== ahead ? restOf(whole, here, today) : whole;
+  const span = stretch ? (rest && stretch.start < here && here < stretch.end ? { ...stretch, start: here } : stretch) : rest && whole !== ahead && whole !== onlyAhead ? restOf(whole, here, today) : whole;
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
   if (span.times) question.times = true;
   if (named) question.subject = named.subject;
+  if (only) question.only = only;
   return question;
 }
 
@@ -1540,7 +1559,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });
@@ -1575,6 +1594,8 @@ export interface LastQuestion {
   named?: SubjectFilter;
   /** How long the free time asked for had to be ("free for an hour tomorrow", then "and friday?"). */
   minutes?: number;
+  /** Only invitations not answered, or only conflicts ("any conflicts tomorrow", then "and friday?"). */
+  only?: AgendaOnly;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -1592,7 +1613,7 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
     case 'free-slots':
       return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}) };
     case 'agenda':
-      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject } : {}) };
+      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject } : {}), ...(question.only ? { only: question.only } : {}) };
   }
 }
 
@@ -1667,7 +1688,7 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
       return next?.kind === 'next' ? { ...next, ...subject } : next;
     }
     case 'agenda':
-      return { ...agenda, ...subject };
+      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}) };
     default:
       return agenda;
   }

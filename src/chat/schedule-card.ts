@@ -117,14 +117,26 @@ export interface AgendaInput extends AnswerExtras {
   subject?: string | undefined;
   /** With `subject`: how many events of the range it left out, which an answer that found none says. */
   others?: number | undefined;
+  /**
+   * Only the invitations not answered yet, or only the meetings that overlap another (AgendaOnly): the header and
+   * summary say which, and none found is said as such, never as a free day.
+   */
+  only?: 'unanswered' | 'conflicts' | undefined;
   events: readonly DisplayEvent[];
 }
+
+/** What an agenda of `only` those meetings says in its header, its summary, and when there are none. */
+const ONLY_WORDS = {
+  unanswered: { header: 'Not answered', some: (n: number) => `${n} invitation${n === 1 ? '' : 's'} you haven't answered`, none: (phrase: string) => `No invitations waiting for your answer ${phrase}.` },
+  conflicts: { header: 'Conflicts', some: (n: number) => `${n} meetings overlap`, none: (phrase: string) => `No overlapping meetings ${phrase}.` },
+} as const;
 
 /** The answer to "what's on ...": one row per event, grouped by day for multi-day ranges. */
 export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const { zone } = input;
-  const shown = input.range ? eventsForDisplay(input.events, input.range, zone) : input.events.filter((e) => !e.isCancelled).sort(byDisplayOrder);
-  const conflicts = conflictingEvents(shown);
+  const all = input.range ? eventsForDisplay(input.events, input.range, zone) : input.events.filter((e) => !e.isCancelled).sort(byDisplayOrder);
+  const conflicts = conflictingEvents(all);
+  const shown = input.only === 'conflicts' ? all.filter((event) => conflicts.has(event)) : input.only === 'unanswered' ? all.filter(awaitsAnswer) : all;
   const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone: luxonZone(zone) }).startOf('day')];
   const local = localClock(zone, input.range);
   const multiDay = days.length > 1;
@@ -146,10 +158,14 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     const others = input.others ?? 0;
     const count = busy ? `${meetings(busy.meetings)} matching "${subject}" · ${durationText(busy.minutes)} busy` : `${shown.length} event${shown.length === 1 ? '' : 's'} matching "${subject}"`;
     summary = groups.length === 0 ? `No meetings matching "${subject}" ${phrase}${others > 0 ? ` (${others} other event${others === 1 ? '' : 's'})` : ''}.` : count;
+  } else if (input.only) {
+    const words = ONLY_WORDS[input.only];
+    summary = groups.length === 0 ? words.none(phrase) : words.some(shown.length);
   } else {
     summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : busy ? `${meetings(busy.meetings)} · ${durationText(busy.minutes)} busy` : '';
   }
-  const label = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
+  const timed = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
+  const label = input.only ? `${timed} · ${ONLY_WORDS[input.only].header}` : timed;
   return renderAnswer({ header: subject ? `${label} · "${subject}"` : label, summary, groups, ...footnoteOf(input) });
 }
 
@@ -643,6 +659,11 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
  * Timed events that overlap another busy timed event on the answer. All-day events and time shown as free
  * do not make a conflict (a holiday banner is not a double booking).
  */
+/** An invitation the user has not answered (Graph's responseStatus notResponded), still on. */
+function awaitsAnswer(event: DisplayEvent): boolean {
+  return !event.isCancelled && (event.responseStatus ?? '').toLowerCase() === 'notresponded';
+}
+
 function conflictingEvents(events: readonly DisplayEvent[]): Set<DisplayEvent> {
   const timed = events.filter((event) => !event.isAllDay && blocksTime(event)).sort((a, b) => a.start.getTime() - b.start.getTime());
   const conflicts = new Set<DisplayEvent>();

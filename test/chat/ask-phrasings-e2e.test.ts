@@ -129,6 +129,35 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(times(next)).toEqual(['09:00–17:00 8 h']);
   });
 
+  it('"which invitations haven\'t I answered", "any conflicts on <day>": only those meetings, said so; none is said as none, not as a free day', async () => {
+    const una = teamsUser('Una Unanswered', 'Europe/Berlin');
+    const other = named.plus({ days: named.weekday === 5 ? 3 : 1 });
+    await seedAccount(h.store.collections, una, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, una, [
+      { subject: 'Una invite', start: named.set({ hour: 10 }), responseStatus: 'notResponded' },
+      { subject: 'Una accepted', start: named.set({ hour: 10, minute: 30 }), responseStatus: 'accepted' },
+      { subject: 'Una cancelled invite', start: named.set({ hour: 13 }), responseStatus: 'notResponded', isCancelled: true },
+      { subject: 'Una own', start: named.set({ hour: 15 }) },
+      { subject: 'Una later invite', start: other.set({ hour: 9 }), responseStatus: 'notResponded' },
+      { subject: 'Una declined overlap', start: other.set({ hour: 9, minute: 15 }), responseStatus: 'declined' },
+    ]);
+    const pending = readScheduleCard((await ask(h, "which invitations haven't I answered?", una)).card);
+    expect(pending.header).toMatch(/^Next 2 weeks · .+ · Not answered$/);
+    expect(pending.summary).toBe("2 invitations you haven't answered");
+    expect(rowTitles(pending)).toEqual(['Una invite', 'Una later invite']);
+
+    const label = cardDate(named, berlinToday());
+    const conflicts = readScheduleCard((await ask(h, `any conflicts on ${asDate(named)}`, una)).card);
+    expect(conflicts).toMatchObject({ header: `${label} · Conflicts`, summary: '2 meetings overlap' });
+    expect(rowTitles(conflicts)).toEqual(['Una invite', 'Una accepted']);
+    expect(conflicts.groups[0]!.rows.map((row) => row.marker)).toEqual(['Conflict', 'Conflict']);
+    // A declined meeting takes no time: nothing overlaps on the other day.
+    const none = readScheduleCard((await ask(h, `and ${asDate(other)}?`, una)).card);
+    expect(none).toMatchObject({ header: `${cardDate(other, berlinToday())} · Conflicts`, summary: `No overlapping meetings on ${cardDate(other, berlinToday())}.`, groups: [] });
+    const noInvites = readScheduleCard((await ask(h, `meetings I haven't accepted on ${asDate(named.plus({ days: 14 }))}`, una)).card);
+    expect(noInvites.summary).toMatch(/^No invitations waiting for your answer on /);
+  });
+
   it('"when\'s my next break" is a meeting named so still to come that day (shown as free, as breaks are), else the free time between meetings', async () => {
     const bea = teamsUser('Bea Break', 'Europe/Berlin');
     // The working day after `named` (Monday after a Friday).

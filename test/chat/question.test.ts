@@ -875,15 +875,15 @@ const rows: Row[] = [
   ['meeting with my tutor tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['meetings with my professor friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['is my meeting with my manager at 2', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
-  // what a meeting has, or what overlaps it: about the meetings around it
-  ['meetings with conflicts this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
+  // what a meeting has, or what overlaps it: about the meetings around it (conflicts: only those, from now on)
+  ['meetings with conflicts this week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00', null],
   ['meetings with a break today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['meetings with breaks in between tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['meetings with attachments today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['does anything overlap with my standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
-  ['clashes with my standup today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
-  ['meetings that clash with lunch today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
-  ['meetings that conflict with each other this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
+  ['clashes with my standup today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00', null],
+  ['meetings that clash with lunch today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00', null],
+  ['meetings that conflict with each other this week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00', null],
   ['any conflicts with sam tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   // a meeting proposed, not named; "with" and "about" in their ordinary senses
   ['can i meet with sam at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
@@ -1634,6 +1634,36 @@ describe('parseQuestion', () => {
     expect(parseQuestion('and monday?', L.now, L.zone, { last })).toMatchObject({ kind: 'free-slots', minutes: 120, label: 'Mon 30 Nov' });
     expect(parseQuestion('can i fit in a call at 4', L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'free' });
     expect(parseQuestion('could i squeeze in a meeting at 3 tomorrow', L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'free' });
+  });
+
+  // Only some meetings, by what they are (AgendaOnly); no day named, the next 14 days from now; a span, from now on.
+  it.each([
+    ['which meetings havent i responded to', 'unanswered', '2026-11-26T10:42', '2026-12-10T00:00'],
+    ['any pending invites?', 'unanswered', '2026-11-26T10:42', '2026-12-10T00:00'],
+    ['invitations i need to respond to', 'unanswered', '2026-11-26T10:42', '2026-12-10T00:00'],
+    ['unanswered invitations this week', 'unanswered', '2026-11-26T10:42', '2026-11-30T00:00'],
+    ["meetings next week I haven't accepted", 'unanswered', '2026-11-30T00:00', '2026-12-07T00:00'],
+    ['what do i still need to rsvp to', 'unanswered', '2026-11-26T10:42', '2026-12-10T00:00'],
+    ['meetings waiting for my response on friday', 'unanswered', '2026-11-27T00:00', '2026-11-28T00:00'],
+    ['do i have any conflicts this week', 'conflicts', '2026-11-26T10:42', '2026-11-30T00:00'],
+    ['am i double booked tomorrow?', 'conflicts', '2026-11-27T00:00', '2026-11-28T00:00'],
+    ['any overlapping meetings on monday', 'conflicts', '2026-11-30T00:00', '2026-12-01T00:00'],
+    ['clashes', 'conflicts', '2026-11-26T10:42', '2026-12-10T00:00'],
+    ['am i double-booked at 3', 'conflicts', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ] as const)('%j is an agenda of only the %s', (text, only, start, end) => {
+    const question = parseQuestion(text, L.now, L.zone);
+    expect(question).toMatchObject({ kind: 'agenda', only });
+    expect(question).not.toHaveProperty('subject');
+    const range = (question as { range: { start: Date; end: Date } }).range;
+    expect(DateTime.fromJSDate(range.start, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(`${start}:00`);
+    expect(DateTime.fromJSDate(range.end, { zone: L.zone }).toISO({ suppressMilliseconds: true, includeOffset: false })).toBe(`${end}:00`);
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+  });
+
+  it('a follow-up of conflicts asked about keeps to conflicts', () => {
+    const last = lastQuestionOf(parseQuestion('any conflicts tomorrow', L.now, L.zone) as Question, L.zone);
+    expect(parseQuestion('and monday?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', only: 'conflicts', label: 'Mon 30 Nov' });
+    expect(parseQuestion('whats on tomorrow', L.now, L.zone)).not.toHaveProperty('only');
   });
 
   it('"next meeting tomorrow at 3" is the first of that day from 15:00, said as after 15:00', () => {
