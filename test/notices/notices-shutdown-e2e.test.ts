@@ -47,7 +47,8 @@ describe('stopping calbot while it sends change notices', () => {
     h.connector.failNext(429, 1, { 'Retry-After': '3' }, user.conversationId);
     const waiting = new ConnectorSend();
     const refusedOnce = waiting.run(() => proactive.sendToReference(reference, 'one'));
-    await until(() => refusals() === 1);
+    // The connector counts the refusal as it answers; the client has it once it knows the Retry-After.
+    await until(() => refusals() === 1 && waiting.retryAfterLeftMs() > 0);
     expect(waiting.giveUp()).toBe('not-delivered');
     expect(waiting.retryAfterLeftMs()).toBeGreaterThan(0);
     await expect(refusedOnce).rejects.toThrow('send given up before its next attempt');
