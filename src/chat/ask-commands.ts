@@ -10,7 +10,7 @@ import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, shortDate, type ClockStyle } from './date-text.js';
 import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { LastQuestions } from './follow-up.js';
-import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
+import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -209,6 +209,7 @@ export async function answerQuestion(
   const extras: AnswerExtras = { footnote: context.footnote, footnoteAction: context.footnoteAction, clock: context.clock };
   switch (question.kind) {
     case 'agenda': {
+      if (question.anchor) return answerAround(calendar, question, question.anchor, now, zone, extras);
       // "meetings with sam this week": only those (matchesSubject, in code, as for "next standup").
       const { subject } = question;
       const all = await eventsBetween(calendar, question.range, zone);
@@ -297,6 +298,32 @@ export async function answerQuestion(
       return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, minutes: question.minutes, longest, ...extras });
     }
   }
+}
+
+/**
+ * "what do I have after the design review", "anything before my 1:1 tomorrow": the first meeting so named in the
+ * range (declined, cancelled and all-day ones are no such landmark), and the meetings of its day that start after
+ * (before) it. No day named and none today: the next one so named, and its day.
+ */
+async function answerAround(calendar: StoredCalendar, question: Extract<Question, { kind: 'agenda' }>, anchor: MeetingAnchor, now: Date, zone: string, extras: AnswerExtras): Promise<ScheduleAnswer> {
+  const isLandmark = (event: DisplayEvent) => !event.isAllDay && !event.isCancelled && event.responseStatus?.toLowerCase() !== 'declined' && matchesSubject(anchor.subject, event);
+  let day = { range: question.range, label: question.label, phrase: question.phrase };
+  let events = await eventsBetween(calendar, day.range, zone);
+  let landmark = events.find(isLandmark);
+  if (!landmark && anchor.onward) {
+    const [next] = (await nextEvents(calendar, now, 3, anchor.subject, zone)).filter(isLandmark);
+    if (next) {
+      day = dayOfQuestion(next.start, 0, now, zone);
+      events = await eventsBetween(calendar, day.range, zone);
+      landmark = events.find(isLandmark);
+    }
+  }
+  if (!landmark) return renderScheduleAnswer({ label: day.label, phrase: anchor.onward ? 'today or coming up' : day.phrase, zone, range: day.range, events: [], subject: anchor.subject.text, others: anchor.onward ? 0 : events.length, ...extras });
+  const after = anchor.side === 'after';
+  const start = landmark.start.getTime();
+  const around = events.filter((event) => event !== landmark && !event.isAllDay && (after ? event.start.getTime() > start : event.start.getTime() < start));
+  const range = after ? { start: landmark.start, end: day.range.end } : { start: day.range.start, end: landmark.start };
+  return renderScheduleAnswer({ label: day.label, phrase: day.phrase, zone, range, events: around, around: { side: anchor.side, landmark }, ...extras });
 }
 
 function longestOf(slots: readonly TimeRange[]): TimeRange | undefined {

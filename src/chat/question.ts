@@ -43,7 +43,7 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
@@ -55,6 +55,17 @@ export type Question =
  * week", "am I double booked tomorrow"). With no day named, the next 14 days.
  */
 export type AgendaOnly = 'unanswered' | 'conflicts';
+
+/**
+ * "what do I have after the design review", "anything before my 1:1 tomorrow": the day's meetings after (before) the
+ * first meeting `subject` matches in the agenda's range. With `onward` (no day named), a meeting so named not found
+ * today is looked for on the days ahead, and its day is answered.
+ */
+export interface MeetingAnchor {
+  side: 'after' | 'before';
+  subject: SubjectFilter;
+  onward?: true;
+}
 
 /**
  * A question about a span calbot does not answer for, `span` as typed ("next summer", "this year"): a season has no
@@ -874,6 +885,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const partSpan = during ?? (part && !week && !dates && !time ? partOfDay(day ?? today, part, today) : undefined);
   // The meetings the question names ("next standup tomorrow", "meetings with sam this week"): the answer is about those.
   const named = reading.besideWhen ? { subject: reading.besideWhen, asked: false } : namedMeetings(normalized);
+  const anchorSide = named && !reading.besideWhen && !time && !during ? anchorSideOf(t, named.subject) : undefined;
 
   // A time named with meetings named ("anything about the project at 2", "standup at 9", "call with bob at 3") asks
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
@@ -926,7 +938,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
   }
   const only: AgendaOnly | undefined = UNANSWERED.test(t) ? 'unanswered' : CONFLICTS.test(t) ? 'conflicts' : undefined;
-  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only) return undefined;
+  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only && !anchorSide) return undefined;
   // "what's on between 2 and 4": that stretch of the day, listed.
   const hours = week || dates || during || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
   // "any invitations I haven't answered": the next two weeks', not only today's.
@@ -940,7 +952,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const span = stretch ? (rest && stretch.start < here && here < stretch.end ? { ...stretch, start: here } : stretch) : rest && whole !== ahead && whole !== onlyAhead ? restOf(whole, here, today) : whole;
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
   if (span.times) question.times = true;
-  if (named) question.subject = named.subject;
+  if (named && anchorSide) question.anchor = { side: anchorSide, subject: named.subject, ...(week || dates || day || partSpan ? {} : { onward: true as const }) };
+  else if (named) question.subject = named.subject;
   if (only) question.only = only;
   return question;
 }
@@ -1026,6 +1039,16 @@ function unsupportedSpan(t: string): UnsupportedSpan | undefined {
   if (!match || (match[3] !== undefined && namesAMeeting(match[3]))) return undefined; // "next summer party"
   const word = match[2]!;
   return { kind: 'unsupported', what: word === 'year' || word === 'quarter' || word === 'holidays' ? word : 'season', span: `${match[1]}${word}` };
+}
+
+/** "what's after my standup", "anything before the design review": perhaps a MeetingAnchor, which parseQuestion reads. */
+const AROUND_ASKED = /^(?:whats|what is|anything|what do i have|what have i got|what else is)(?: on| there)? (?:after|before|following) (?:my|the|our) \S/;
+
+/** "after the design review", "before my 1:1": the meetings named are where the agenda starts or ends (MeetingAnchor). */
+function anchorSideOf(t: string, subject: SubjectFilter): 'after' | 'before' | undefined {
+  const words = subject.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`\\b(after|before|following|ahead of) (?:my |the |our |this |that )?${words}\\b`).exec(t);
+  return match ? (match[1] === 'before' || match[1] === 'ahead of' ? 'before' : 'after') : undefined;
 }
 
 /** How long free time asked for has to be, in minutes ("when am I free for an hour", "find 30 minutes on friday"). */
@@ -1559,7 +1582,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

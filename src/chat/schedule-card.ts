@@ -122,6 +122,11 @@ export interface AgendaInput extends AnswerExtras {
    * summary say which, and none found is said as such, never as a free day.
    */
   only?: 'unanswered' | 'conflicts' | undefined;
+  /**
+   * The meetings after (before) one ("what's after my standup"): `events` are those, `range` runs from the landmark's
+   * start to the day's end (from the day's start to it), and header and summary name it and its time.
+   */
+  around?: { side: 'after' | 'before'; landmark: DisplayEvent } | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -158,6 +163,11 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     const others = input.others ?? 0;
     const count = busy ? `${meetings(busy.meetings)} matching "${subject}" · ${durationText(busy.minutes)} busy` : `${shown.length} event${shown.length === 1 ? '' : 's'} matching "${subject}"`;
     summary = groups.length === 0 ? `No meetings matching "${subject}" ${phrase}${others > 0 ? ` (${others} other event${others === 1 ? '' : 's'})` : ''}.` : count;
+  } else if (input.around) {
+    const { side, landmark } = input.around;
+    const when = eventRow(landmark, days[0]!, local, false, input.clock);
+    const named = `${side} "${quoted(landmark.subject) || '(no subject)'}" (${when.timeEnd ? `${when.timeStart}–${when.timeEnd}` : when.timeStart})`;
+    summary = groups.length === 0 ? `Nothing ${named} ${phrase}.` : `${named.charAt(0).toUpperCase()}${named.slice(1)}: ${busy ? `${meetings(busy.meetings)} · ${durationText(busy.minutes)} busy` : `${shown.length} event${shown.length === 1 ? '' : 's'}`}`;
   } else if (input.only) {
     const words = ONLY_WORDS[input.only];
     summary = groups.length === 0 ? words.none(phrase) : words.some(shown.length);
@@ -165,7 +175,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : busy ? `${meetings(busy.meetings)} · ${durationText(busy.minutes)} busy` : '';
   }
   const timed = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
-  const label = input.only ? `${timed} · ${ONLY_WORDS[input.only].header}` : timed;
+  const label = input.only ? `${timed} · ${ONLY_WORDS[input.only].header}` : input.around ? `${timed} · ${input.around.side === 'after' ? 'After' : 'Before'} "${quoted(input.around.landmark.subject) || '(no subject)'}"` : timed;
   return renderAnswer({ header: subject ? `${label} · "${subject}"` : label, summary, groups, ...footnoteOf(input) });
 }
 

@@ -158,6 +158,33 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(noInvites.summary).toMatch(/^No invitations waiting for your answer on /);
   });
 
+  it('"what do I have after the design review on <day>", "anything before my design review": that day\'s meetings after (before) it; no day named, the next one\'s day', async () => {
+    const ida = teamsUser('Ida Around', 'Europe/Berlin');
+    await seedAccount(h.store.collections, ida, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, ida, [
+      { subject: 'Ida standup', start: named.set({ hour: 9 }), minutes: 15 },
+      { subject: 'Ida design review', start: named.set({ hour: 11 }) },
+      { subject: 'Ida lunch', start: named.set({ hour: 12, minute: 30 }) },
+      { subject: 'Ida leave', start: named, allDay: true },
+      { subject: 'Ida retro', start: named.set({ hour: 15 }) },
+    ]);
+    const label = cardDate(named, berlinToday());
+    const after = readScheduleCard((await ask(h, `what do I have after the design review on ${asDate(named)}`, ida)).card);
+    expect(after).toMatchObject({ header: `${label} · After "Ida design review"`, summary: 'After "Ida design review" (11:00–12:00): 2 meetings · 2 h busy' });
+    expect(rowTitles(after)).toEqual(['Ida lunch', 'Ida retro']);
+    const before = readScheduleCard((await ask(h, `anything before my design review on ${asDate(named)}?`, ida)).card);
+    expect(before.header).toBe(`${label} · Before "Ida design review"`);
+    expect(rowTitles(before)).toEqual(['Ida standup']);
+    const nothing = readScheduleCard((await ask(h, `what's after my retro on ${asDate(named)}`, ida)).card);
+    expect(nothing).toMatchObject({ summary: `Nothing after "Ida retro" (15:00–16:00) on ${label}.`, groups: [] });
+    // No day named: the design review is days ahead, so its day is answered.
+    const onward = readScheduleCard((await ask(h, "what's after my design review", ida)).card);
+    expect(onward.header).toBe(`${label} · After "Ida design review"`);
+    expect(rowTitles(onward)).toEqual(['Ida lunch', 'Ida retro']);
+    const none = readScheduleCard((await ask(h, "what's after my offsite", ida)).card);
+    expect(none.summary).toBe('No meetings matching "offsite" today or coming up.');
+  });
+
   it('"when\'s my next break" is a meeting named so still to come that day (shown as free, as breaks are), else the free time between meetings', async () => {
     const bea = teamsUser('Bea Break', 'Europe/Berlin');
     // The working day after `named` (Monday after a Friday).

@@ -1666,6 +1666,27 @@ describe('parseQuestion', () => {
     expect(parseQuestion('whats on tomorrow', L.now, L.zone)).not.toHaveProperty('only');
   });
 
+  // A meeting named after "after" or "before" is where the day's agenda starts or ends (MeetingAnchor), not a filter.
+  it.each([
+    ["what's after my standup", 'after', 'standup', true],
+    ['what do i have after the design review', 'after', 'design review', true],
+    ['anything before my 1:1 tomorrow?', 'before', '1:1', false],
+    ["what's on after standup today", 'after', 'standup', false],
+    ['anything on friday following the retro', 'after', 'retro', false],
+  ] as const)('%j is the agenda %s %j', (text, side, subject, onward) => {
+    const question = parseQuestion(text, L.now, L.zone);
+    expect(question).toMatchObject({ kind: 'agenda', anchor: { side, subject: { text: subject } } });
+    expect(question).not.toHaveProperty('subject');
+    expect((question as { anchor: { onward?: true } }).anchor.onward === true).toBe(onward);
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+  });
+
+  it('"after" with a time, a part of the day or a meeting beside a day keeps its old meaning', () => {
+    expect(parseQuestion('what do i have after 3', L.now, L.zone)).not.toHaveProperty('anchor');
+    expect(parseQuestion('anything after lunch', L.now, L.zone)).toMatchObject({ kind: 'agenda', label: 'Today · Thu 26 Nov · Afternoon' });
+    expect(parseQuestion('meetings with sam after the offsite', L.now, L.zone)).not.toHaveProperty('anchor');
+  });
+
   it('"next meeting tomorrow at 3" is the first of that day from 15:00, said as after 15:00', () => {
     for (const text of ['next meeting tomorrow at 3', 'next meeting tomorrow after 3pm']) {
       const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'next' }>;
