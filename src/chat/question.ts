@@ -463,8 +463,12 @@ const UPCOMING = /\b(coming up|upcoming)\b/;
 /** Invitations not answered yet (AgendaOnly): "meetings I haven't accepted", "invites I need to respond to", "pending invitations". */
 const UNANSWERED =
   /\b(?:(?:havent|have not|didnt|did not|not yet|yet to|still to|need to|needs to|have to|should) (?:i |yet )?(?:accept|answer|respond|reply|replied|rsvp)\w*|unanswered|unaccepted|not (?:yet )?(?:accepted|answered|responded|replied)|(?:pending|open|outstanding|unanswered) (?:invit\w*|meeting requests?|requests?)|(?:awaiting|waiting for|waiting on|needs?|need) (?:my |a )?(?:response|reply|answer|rsvp))\b/;
-/** Meetings that overlap (AgendaOnly): "any conflicts this week", "am I double booked tomorrow", "overlapping meetings". */
-const CONFLICTS = /\b(?:conflicts?|conflicting|clash(?:es|ing)?|overlap(?:s|ping)?|double[ -]?book(?:ed|ings?)|overbooked)\b/;
+/**
+ * Meetings that overlap (AgendaOnly): "any conflicts this week", "am I double booked tomorrow", "overlapping meetings",
+ * "meetings that clash", "clashes tomorrow". Not a meeting's name: "conflict resolution workshop", "the merge conflicts sync".
+ */
+const CONFLICTS =
+  /\b(?:double[ -]?book(?:ed|ings?)|overbooked|(?:overlapping|conflicting|clashing) (?:meetings?|events?|calls?|appointments?)|(?:meetings?|events?|calls?|appointments?|anything|something|things) (?:that )?(?:overlap|clash|conflict)s?|(?:any|my|scheduling|calendar|meeting|with|have|got|there|for) (?:any )?(?:conflicts|clashes|overlaps))\b|^(?:conflicts|clashes|overlaps)(?= |$)/;
 /** How far ahead a question about unanswered invitations or conflicts looks when it names no day. */
 const ONLY_DAYS_AHEAD = 'next 2 weeks';
 const COUNT_WORD = '\\d{1,3}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';

@@ -1660,6 +1660,12 @@ describe('parseQuestion', () => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
   });
 
+  it('a meeting named for conflicts or invitations is no such filter', () => {
+    for (const text of ['conflict resolution workshop tomorrow', 'meetings about the merge conflicts today', 'overlap sync tomorrow', 'pending approvals meeting tomorrow', 'when is the conflict resolution training']) {
+      expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('only');
+    }
+  });
+
   it('a follow-up of conflicts asked about keeps to conflicts', () => {
     const last = lastQuestionOf(parseQuestion('any conflicts tomorrow', L.now, L.zone) as Question, L.zone);
     expect(parseQuestion('and monday?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', only: 'conflicts', label: 'Mon 30 Nov' });
