@@ -21,6 +21,16 @@ async function get(path: string, headers: Record<string, string> = {}) {
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
+/** Reads a first delta round of November 2026 to its end: its deltaLink. */
+async function firstRoundDeltaLink(): Promise<string> {
+  let link = '/me/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z';
+  for (;;) {
+    const { body } = await get(link);
+    if (body['@odata.deltaLink']) return body['@odata.deltaLink'];
+    link = body['@odata.nextLink'];
+  }
+}
+
 test('serves HTTPS on localhost under /v1.0', () => {
   expect(graph.url).toMatch(/^https:\/\/localhost:\d+\/v1\.0$/);
 });
@@ -117,13 +127,7 @@ test('delta: the first call needs the window, and rejects $select', async () => 
 
 test('delta: deletions are @removed stubs; unknown tokens are 410 SyncStateNotFound', async () => {
   const id = graph.addEvent(OID, { subject: 'Gone soon', start: '2026-11-26T14:00:00Z', end: '2026-11-26T15:00:00Z' });
-  let link = '/me/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z';
-  let deltaLink: string | undefined;
-  while (!deltaLink) {
-    const { body } = await get(link);
-    deltaLink = body['@odata.deltaLink'];
-    link = body['@odata.nextLink'];
-  }
+  const deltaLink = await firstRoundDeltaLink();
   graph.deleteEvent(OID, id);
   const { body } = await get(deltaLink);
   expect(body.value).toEqual([{ '@odata.type': '#microsoft.graph.event', id, '@removed': { reason: 'deleted' } }]);
@@ -135,13 +139,7 @@ test('delta: deletions are @removed stubs; unknown tokens are 410 SyncStateNotFo
 test('an event moved out of the window is "@removed" in delta, and GET /me/events/{id} tells where it went; a deleted one is a 404', async () => {
   const moved = graph.addEvent(OID, { subject: 'Offsite', start: '2026-11-26T09:00:00Z', end: '2026-11-26T17:00:00Z' });
   const deleted = graph.addEvent(OID, { subject: 'Coffee', start: '2026-11-27T09:00:00Z', end: '2026-11-27T09:30:00Z' });
-  let link = '/me/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z';
-  let deltaLink: string | undefined;
-  while (!deltaLink) {
-    const { body } = await get(link);
-    deltaLink = body['@odata.deltaLink'];
-    link = body['@odata.nextLink'];
-  }
+  const deltaLink = await firstRoundDeltaLink();
   graph.updateEvent(OID, moved, { start: '2027-03-01T09:00:00Z', end: '2027-03-01T17:00:00Z' });
   graph.deleteEvent(OID, deleted);
   const { body } = await get(deltaLink);
