@@ -148,7 +148,12 @@ export async function startCalbot(
   // calbot's own database admits one calbot (DATA_DIR's lock): whatever is locked there now, a calbot that died left.
   if (store.embedded) await releaseDeadProcessLocks(store.db, collections, logger);
   // Before any job starts: locks of calbots that died sharing this database are released first.
-  const liveness = await startProcessLiveness(scheduler, store.db, collections, logger, { intervalMs: options.heartbeatMs, onTakenForDead: () => syncJobs.fenceOffRounds(), alone: store.embedded !== undefined });
+  const liveness = await startProcessLiveness(scheduler, store.db, collections, logger, {
+    intervalMs: options.heartbeatMs,
+    onTakenForDead: () => syncJobs.fenceOffRounds(),
+    onLeasesReleased: async (keys) => void (await syncJobs.resumeReleasedRounds(keys)),
+    alone: store.embedded !== undefined,
+  });
   await startScheduler(scheduler);
   await startNoticeJob(scheduler);
   if (auth) await syncJobs.ensureAllJobs();

@@ -292,8 +292,9 @@ export async function startProcessLiveness(
   /**
    * onTakenForDead: this process learnt the others released its locks (it stalled); its rounds under way must stop.
    * alone: the database is calbot's own (embedded), where no other calbot takes this one for dead.
+   * onLeasesReleased: the keys of a dead process's leases this one released, for their work to be taken up at once.
    */
-  options: { intervalMs?: number; onTakenForDead?: () => void; alone?: boolean } = {},
+  options: { intervalMs?: number; onTakenForDead?: () => void; alone?: boolean; onLeasesReleased?: (keys: string[]) => Promise<void> } = {},
 ): Promise<ProcessLiveness> {
   const heartbeats = new ProcessHeartbeats(collections.processHeartbeats, agenda.attrs.name ?? 'calbot', options.intervalMs ?? HEARTBEAT_INTERVAL_MS, { alone: options.alone === true });
   let timer: NodeJS.Timeout | undefined;
@@ -310,7 +311,7 @@ export async function startProcessLiveness(
         options.onTakenForDead?.();
         logger.warn({ event: 'taken-for-dead', intervalMs: heartbeats.intervalMs }, 'this calbot stalled so long the others took it for dead and released its job locks and leases');
       }
-      await releaseStaleProcessLocks(heartbeats, db, collections, logger, beat.at);
+      await releaseStaleProcessLocks(heartbeats, db, collections, logger, beat.at, options.onLeasesReleased);
       failing = false;
     } catch (error) {
       // The database away (or refusing): tried again next beat; told once per outage.
@@ -341,7 +342,14 @@ export async function startProcessLiveness(
  * meanwhile, or a process that was only paused, keeps its own. A released job is due at once, as Agenda makes a job
  * whose lock expired: a round cut off resumes from its saved progress.
  */
-async function releaseStaleProcessLocks(heartbeats: ProcessHeartbeats, db: Db, collections: Pick<Collections, 'leases'>, logger: Logger, now: Date): Promise<void> {
+async function releaseStaleProcessLocks(
+  heartbeats: ProcessHeartbeats,
+  db: Db,
+  collections: Pick<Collections, 'leases'>,
+  logger: Logger,
+  now: Date,
+  onLeasesReleased?: (keys: string[]) => Promise<void>,
+): Promise<void> {
   const jobs = db.collection<{ lockedAt?: Date | null; lastModifiedBy?: string | null; nextRunAt?: Date | null }>(COLLECTIONS.agendaJobs);
   for (const dead of await heartbeats.dead(now)) {
     const locked = await jobs.find({ lastModifiedBy: dead._id, lockedAt: { $ne: null } }, { projection: { lockedAt: 1 } }).toArray();
@@ -351,9 +359,12 @@ async function releaseStaleProcessLocks(heartbeats: ProcessHeartbeats, db: Db, c
       released += (await jobs.updateOne({ _id: job._id, lastModifiedBy: dead._id, lockedAt: job.lockedAt }, { $set: { lockedAt: null, nextRunAt: new Date() } })).modifiedCount;
     }
     const leases = await releaseLeasesOf(collections.leases, dead._id);
+    // A lease can outlive its job's lock: on FerretDB two processes may both lock a job, and the one refused the
+    // lease saves the job unlocked and due later, while the dead one's round went on under the lease.
+    if (leases.length > 0) await onLeasesReleased?.(leases);
     await heartbeats.markReleased(dead);
-    logger[released + leases > 0 ? 'warn' : 'info'](
-      { event: 'stale-process-locks-released', process: dead._id, host: dead.host, pid: dead.pid, heartbeatAt: dead.heartbeatAt.toISOString(), jobs: released, leases },
+    logger[released + leases.length > 0 ? 'warn' : 'info'](
+      { event: 'stale-process-locks-released', process: dead._id, host: dead.host, pid: dead.pid, heartbeatAt: dead.heartbeatAt.toISOString(), jobs: released, leases: leases.length },
       'a calbot on this database stopped beating: its job locks and leases released',
     );
   }

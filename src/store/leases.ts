@@ -136,12 +136,13 @@ export class Leases {
 /**
  * The leases `owner` holds, removed one by one by their token: a process other calbots found dead (its heartbeat long
  * overdue, see ProcessHeartbeats), whose sync leases would otherwise keep its users' rounds from everyone until they
- * expire (10 minutes). A lease taken since by anyone else has another owner and token, and is left alone.
+ * expire (10 minutes). A lease taken since by anyone else has another owner and token, and is left alone. Resolves
+ * with the keys of those removed.
  */
-export async function releaseLeasesOf(collection: Collection<LeaseDoc>, owner: string): Promise<number> {
-  let released = 0;
-  for (const holding of await collection.find({ owner }, { projection: { _id: 1 } }).toArray()) {
-    released += (await collection.deleteOne({ _id: holding._id, owner })).deletedCount;
+export async function releaseLeasesOf(collection: Collection<LeaseDoc>, owner: string): Promise<string[]> {
+  const released: string[] = [];
+  for (const holding of await collection.find({ owner }, { projection: { _id: 1, key: 1 } }).toArray()) {
+    if ((await collection.deleteOne({ _id: holding._id, owner })).deletedCount === 1) released.push(holding.key);
   }
   return released;
 }

@@ -97,6 +97,13 @@ export interface SyncJobs {
    */
   fenceOffRounds(): number;
   /**
+   * A calbot found dead held these leases, now released: the users whose sync leases they were have their jobs due at
+   * once (an unlocked one; a locked one was the dead process's and is released already, or is another's round), so
+   * that their rounds cut off resume now, even when the job's lock had passed to a process that was refused the lease
+   * and saved the job due an interval later. Resolves with how many jobs were moved.
+   */
+  resumeReleasedRounds(leaseKeys: readonly string[]): Promise<number>;
+  /**
    * connected: job + immediate round (another account: the old one's synced data removed first); disconnected: job,
    * events, days, sync state and notices removed. Both wait for a running round of the user to stop before deleting.
    */
@@ -119,7 +126,8 @@ export interface SyncJobsDeps {
 }
 
 /** The lease that lets one round per user run at a time, across processes. */
-export const syncLeaseKey = (userKey: string) => `sync:${userKey}`;
+const SYNC_LEASE_PREFIX = 'sync:';
+export const syncLeaseKey = (userKey: string) => `${SYNC_LEASE_PREFIX}${userKey}`;
 
 /** When the last round ended: its success, or its failure, whichever is later (its start if neither is known). */
 function roundEndedAt(state: SyncStateDoc): Date | undefined {
@@ -584,7 +592,16 @@ export function createSyncJobs(deps: SyncJobsDeps): SyncJobs {
     },
   };
 
-  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, fenceOffRounds, hooks };
+  async function resumeReleasedRounds(leaseKeys: readonly string[]): Promise<number> {
+    const userKeys = leaseKeys.filter((key) => key.startsWith(SYNC_LEASE_PREFIX)).map((key) => key.slice(SYNC_LEASE_PREFIX.length));
+    let moved = 0;
+    for (const userKey of userKeys) {
+      moved += (await jobsCollection.updateOne({ name: SYNC_JOB, 'data.userKey': userKey, lockedAt: null, disabled: { $ne: true } }, { $set: { nextRunAt: new Date() } })).modifiedCount;
+    }
+    return moved;
+  }
+
+  return { ensureJob, ensureAllJobs, requestRun, waitForRound, jobInfo, removeJob, stopRounds, releaseStuckRounds, fenceOffRounds, resumeReleasedRounds, hooks };
 }
 
 /** How many rounds in a row try to say a refusal is over, when the Bot Connector refuses the message (a chat gone). */

@@ -160,6 +160,32 @@ describe('a calbot that dies holding a round, on a database calbots share', () =
     }
   }, 60_000);
 
+  test('its round held the lease but another saved the job (both locked it, FerretDB\'s lock is not atomic): its user is still synced within a few heartbeats', async () => {
+    const user = await connectedUser(h, 'Tw Twice');
+    const dying = await startAnother('calbot-dying-twice');
+    const hold = await roundHeldBy(dying, user);
+    try {
+      h.graph.addEvent(user.microsoft.oid, { subject: 'After the lost lock', start: at(1, 11), end: at(1, 12) });
+      const before = (await h.store.collections.syncStates.findOne({ _id: user.userKey }))!;
+      // What the other locker's run leaves when the lease is refused it: Agenda saves the job unlocked, due when the
+      // lease can have ended (its lifetime, 10 minutes), its own name on it.
+      const dueLater = new Date(Date.now() + 10 * 60_000);
+      await h.store.db.collection(COLLECTIONS.agendaJobs).updateOne({ name: SYNC_JOB, 'data.userKey': user.userKey }, { $set: { lockedAt: null, lastModifiedBy: 'calbot-refused', nextRunAt: dueLater } });
+      dying.liveness.stop();
+      await dying.scheduler.drain(1);
+      const diedAt = Date.now();
+      await startAnother('calbot-survivor-twice');
+
+      const state = await waitForState(h, user.userKey, (s) => s.roundsCompleted > before.roundsCompleted && s.status === 'idle', 20_000);
+      expect(Date.now() - diedAt).toBeLessThan(15_000);
+      expect(state.lastCounts).toMatchObject({ added: 1 });
+      expect(await h.store.collections.events.countDocuments({ userKey: user.userKey, subject: 'After the lost lock' })).toBe(1);
+      expect(await h.store.collections.processHeartbeats.findOne({ _id: 'calbot-dying-twice' })).toMatchObject({ released: true });
+    } finally {
+      hold.release();
+    }
+  }, 60_000);
+
   /**
    * The calbots the tests before started, stopped: each polls for due jobs every 200 ms, and would often take the round
    * "sync now" asks of a calbot in a process of its own (just started, its first turn is slow) before it does.
