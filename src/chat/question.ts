@@ -452,6 +452,8 @@ const WHAT_AT = /\b(?:anything|something|any (?:meeting|call|event|appointment)s
  */
 const WHAT_LIST_AT =
   /\b(?:whats|what (?:do|have|am|will) i)\b|\b(?:what|which) (?:meetings?|calls?) (?:do i have|have i got|i have)\b|\b(?:who|where) (?:am|do|will|should|must) i\b|\b(?:who is|whos|who are) (?:my|the)\b/;
+/** "my 3pm", "the 10:30", "our 3 oclock": a time naming the meeting then ("who organized my 3pm", "where is my 3pm"). */
+const MEETING_AT_TIME = /\b(?:my|our|the) (?:\d{1,2}(?::\d{2})? ?(?:am|pm)|\d{1,2}:\d{2}|\d{1,2} ?oclock|noon)\b/;
 /** "at 3pm tomorrow?", "the 14th at 3": only a day and "at" a time, asking what is on then ("monday 3pm" is Monday's agenda). */
 function onlyWhenAt(t: string): boolean {
   return /\bat\b/.test(t) && t.split(' ').every((word) => word === 'the' || WHEN_WORD.test(word));
@@ -894,7 +896,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // A time named with meetings named ("anything about the project at 2", "standup at 9", "call with bob at 3") asks
   // whether they are then, as "do I have a call with bob at 3" does: not for the whole day's. So does what is on at a
   // time ("anything at 2", "what do I have at 3"), unless it proposes a meeting ("can I meet with sam at 3").
-  const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && (WHAT_LIST_AT.test(t) || onlyWhenAt(t)))) && !PROPOSES.test(t);
+  const whatAt = time !== undefined && (WHAT_AT.test(t) || (time.endHour === undefined && (WHAT_LIST_AT.test(t) || MEETING_AT_TIME.test(t) || onlyWhenAt(t)))) && !PROPOSES.test(t);
   const howBusy = !time && HOW_BUSY.test(t);
   // "can I meet with sam at 3": whether the user is free then; calbot sees no one else's calendar (the answer says so).
   const proposedWith = time ? proposedName(t) : undefined;

@@ -718,6 +718,12 @@ const rows: Row[] = [
   ['who do i have at 3pm?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
   ["who's my 3pm with", L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
   ['where should i be at 10 tomorrow', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30', null],
+  // ... and a meeting named by its time ("my 3pm", "the 10:30")
+  ['who organized my 3pm', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['where is my 3pm?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ["who's in my 10:30 tomorrow", L, 'free-at', '2026-11-27T10:30', '2026-11-27T11:00', null],
+  ["is my 3 o'clock still on", L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
+  ['is the noon one on teams', L, 'free-at', '2026-11-26T12:00', '2026-11-26T12:30', null],
   ['who am i meeting today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   // ... and over an hour range, "anything" asks yes or no while "what's on" lists that stretch
   ['anything between 2 and 4', L, 'free-at', '2026-11-26T14:00', '2026-11-26T16:00', null],
@@ -1537,7 +1543,7 @@ describe('parseQuestion', () => {
   });
 
   // Asked who or where at a time: what is on then, answered the busy way round (the meetings then, not "you're free").
-  it.each(['who am i meeting at 2', 'where am i at 3', "who's my 3pm with", 'what do I have at 3pm'])('%j asks what is on at that time', (text) => {
+  it.each(['who am i meeting at 2', 'where am i at 3', "who's my 3pm with", 'what do I have at 3pm', 'who organized my 3pm', 'where is my 3pm'])('%j asks what is on at that time', (text) => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-at', asks: 'busy' });
   });
 
