@@ -410,6 +410,9 @@ export function normalizeQuestionText(text: string): string {
     .replace(/^(?:(?:when|what time) (?:is|are)|whens|what times) (?:(?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow)\b)(?=\S)|(?=(\S+)))/, (asked, kind?: string) =>
       kind === undefined || MEETING_KIND.test(kind) ? 'when is my next ' : asked,
     )
+    // "how long is my standup", "how long will the design review be": the next one's length, as "how long is my next
+    // standup". Not what is asked of the day ("how long is my day"), nor a meeting named by its time ("my 3pm").
+    .replace(/^how long (is|are|will|would|does) (?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow|break|meetings|events|calls|appointments)\b)(?=\p{L})/u, 'how long $1 my next ')
     // A one-on-one however written is "1:1", which no time reads: "is my 1-1 tomorrow" is not about 13:00.
     .replace(ONE_ON_ONE, '1:1');
 }
@@ -941,7 +944,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
 
   if (UPCOMING.test(t) && !week && !day && !dates) {
     const counted = MEETINGS_COUNTED.exec(t);
-    return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's') };
+    // "upcoming standups", "upcoming meetings with sam": the next of those, not of every meeting.
+    return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's' || namesKindsPlural(t.split(' '))), ...(named ? { subject: named.subject } : {}) };
   }
   const only: AgendaOnly | undefined = UNANSWERED.test(t) ? 'unanswered' : CONFLICTS.test(t) ? 'conflicts' : undefined;
   if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only && !anchorSide) return undefined;
@@ -1136,7 +1140,7 @@ function readNext(t: string, now: Date, here: DateTime): NextReading {
     return besideWhen ? { besideWhen } : { firstWithin: meetingCount(countWord?.[1], beside.noun?.[1] === 's') };
   }
   const { named, noun, preposition, after: withWords, before } = readName(words);
-  const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's') };
+  const question: NextQuestion = { kind: 'next', ...meetingCount(countWord?.[1], noun?.[1] === 's' || namesKindsPlural(named)) };
   // People by role: "next 1:1 with my manager" is the next 1:1; "next meeting with my manager", one named so.
   const roles = preposition !== undefined && WITH_WORDS.has(preposition) && rolesOnly(withWords);
   const subject = roles && before > 0 ? listedName(named.slice(0, before)) : roles ? roleNamed(withWords) : withPeople(listedName(named), preposition);
@@ -1428,6 +1432,11 @@ function startsWord(text: string, term: string): boolean {
  * How many meetings a "next" question asks for: the number named, else a few for a plural ("next meetings": more
  * than one, and "next 3" is what "a few" means elsewhere), else one; at most MAX_NEXT_COUNT.
  */
+/** A kind of meeting in the plural among `words` ("standups", "1:1s", "interviews"; "all-hands" is one): a few are asked for. */
+function namesKindsPlural(words: readonly string[]): boolean {
+  return words.some((word) => word.endsWith('s') && word !== 'all-hands' && MEETING_KIND.test(word));
+}
+
 function meetingCount(word: string | undefined, plural: boolean): { count: number; asked?: number } {
   const named = word === undefined ? (plural ? COUNTS.few! : 1) : /^\d/.test(word) ? Number(word) : COUNTS[word.replace(/^a |(?: of)$/g, '')]!;
   const wanted = Math.max(1, named);

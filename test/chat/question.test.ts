@@ -1038,6 +1038,8 @@ const rows: Row[] = [
   // how busy: the agenda, which counts the meetings and their hours (it was the free slots "busy" asks for)
   ['how busy am i this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   ['how busy am i', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['how long is my day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // not a meeting called "day"
+  ['how long are my meetings today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['how booked is friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['how much time am i in meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
   ['how many meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
@@ -1376,6 +1378,15 @@ describe('parseQuestion', () => {
     ['my next 3 meetings with sam', 3, 'sam', ['sam']],
     ['next few standups', 3, 'standups', ['standup']],
     ['next two 1:1s', 2, '1:1s', ['1:1']],
+    // a kind of meeting in the plural is a few of them, as "next meetings" is
+    ['next standups', 3, 'standups', ['standup']],
+    ['when are my next 1:1s', 3, '1:1s', ['1:1']],
+    ['upcoming interviews', 3, 'interviews', ['interview']],
+    ['upcoming all-hands', 1, 'all-hands', ['allhand']],
+    // ... and "coming up" keeps what it names
+    ['what standups are coming up', 3, 'standups', ['standup']],
+    ['any offsite meetings coming up?', 3, 'offsite', ['offsite']],
+    ['upcoming meetings with sam', 3, 'sam', ['sam']],
     ["next “sam's” sync", 1, 'sams sync', ['sam', 'sync']],
     // ... and what is asked of it is not part of the name
     ['next meeting with sam details', 1, 'sam', ['sam']],
@@ -1594,6 +1605,9 @@ describe('parseQuestion', () => {
     ['how long is my next meeting', { kind: 'next', count: 1, length: true }],
     ['how long will my next call be?', { kind: 'next', count: 1, length: true }],
     ['how long is my next standup', { kind: 'next', count: 1, length: true, subject: { text: 'standup', terms: ['standup'] } }],
+    ['how long is my standup', { kind: 'next', count: 1, length: true, subject: { text: 'standup', terms: ['standup'] } }],
+    ['how long will the design review be?', { kind: 'next', count: 1, length: true, subject: { text: 'design review', terms: ['design', 'review'] } }],
+    ['How long is my meeting with Sam', { kind: 'next', count: 1, length: true, subject: { text: 'sam', terms: ['sam'], people: true } }],
     ['how long is my first meeting tomorrow', { kind: 'next', count: 1, length: true, within: { label: 'Tomorrow · Fri 27 Nov', phrase: 'tomorrow' } }],
   ] as const)('%j is the next meeting, and how long it is', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
