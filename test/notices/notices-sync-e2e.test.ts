@@ -206,8 +206,8 @@ describe('change notices after real sync rounds', () => {
   it('a meeting moved months ahead, past the window calbot keeps: "Moved" to its new date, not "Removed", and counted as a change', async () => {
     const ids: Record<string, string> = {};
     const { chat, microsoft, userKey } = await connectedUser(h, 'Mona Months', (oid) => {
-      ids.offsite = h.graph.addEvent(oid, { subject: 'Offsite', start: at(2, 9), end: at(2, 17), location: 'Lisbon' });
-      ids.coffee = h.graph.addEvent(oid, { subject: 'Coffee', start: at(3, 10), end: at(3, 10, 30) });
+      ids.offsite = h.graph.addEvent(oid, { subject: 'Offsite', start: at(3, 9), end: at(3, 17), location: 'Lisbon' });
+      ids.coffee = h.graph.addEvent(oid, { subject: 'Coffee', start: at(4, 10), end: at(4, 10, 30) });
     });
     await h.connector.waitFor(1, (r) => r.conversationId === chat.conversationId && r.activity.text === 'Synced 2 events');
     const before = h.connector.messages(chat.conversationId).length;
@@ -221,11 +221,11 @@ describe('change notices after real sync rounds', () => {
     await h.calbot.notices.sendDue();
     const notices = h.connector.messages(chat.conversationId).slice(before).map((r) => r.activity.text ?? '').filter((text) => !text.startsWith('Synced:'));
     expect([...notices].sort()).toEqual([
-      `Moved: Offsite, ${day(at(2, 9))} ${time(at(2, 9))} → ${day(at(240, 9))} ${time(at(240, 9))}`,
-      `Removed: Coffee, ${day(at(3, 10))} ${time(at(3, 10))}–${time(at(3, 10, 30))}`,
+      `Moved: Offsite, ${day(at(3, 9))} ${time(at(3, 9))} → ${day(at(240, 9))} ${time(at(240, 9))}`,
+      `Removed: Coffee, ${day(at(4, 10))} ${time(at(4, 10))}–${time(at(4, 10, 30))}`,
     ]);
-    // Its old day is free now.
-    const oldDay = DateTime.fromISO(at(2, 9), { zone: ZONE });
+    // Its old day is free now (three UTC days on: never "Tomorrow" in Berlin, whatever the hour).
+    const oldDay = DateTime.fromISO(at(3, 9), { zone: ZONE });
     expect((await command(h, chat, `what's on ${oldDay.toFormat('yyyy-MM-dd')}`))[0]).toBe(`${day(oldDay.toISO()!)}\nNothing on your calendar on ${day(oldDay.toISO()!)}.`);
   });
 });
