@@ -212,10 +212,11 @@ export async function answerQuestion(
       if (question.anchor) return answerAround(calendar, question, question.anchor, now, zone, extras);
       // "meetings with sam this week": only those (matchesSubject, in code, as for "next standup").
       const { subject } = question;
-      const all = await eventsBetween(calendar, question.range, zone);
+      // "is standup still on tomorrow": the cancelled ones too, marked.
+      const all = await eventsBetween(calendar, question.range, zone, { cancelled: question.status === true && subject !== undefined });
       const events = subject ? all.filter((event) => matchesSubject(subject, event)) : all;
       const named = subject && { subject: subject.text, others: all.length - events.length };
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, only: question.only, events, ...named, ...extras });
+      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, only: question.only, status: question.status, events, ...named, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after, within } = question;
@@ -242,6 +243,13 @@ export async function answerQuestion(
           return renderNextAnswer({ zone, now, events: first.slice(0, count), count, subject: subject?.text, within: day, note: 'You have no more meetings today.', ...extras });
         }
         return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, ...extras });
+      }
+      if (question.status && subject) {
+        // "is the offsite still on": the next one, cancelled or not; cancelled, the next one still on after it.
+        const [first] = await nextEvents(calendar, now, 1, subject, zone, { cancelled: true });
+        const [later] = first?.isCancelled ? await nextEvents(calendar, now, 1, subject, zone) : [];
+        const events = first ? [first, ...(later ? [later] : [])] : [];
+        return renderNextAnswer({ zone, now, events, count: 1, subject: subject.text, until: nextHorizon(calendar, now, subject), status: true, byRole: subject.role, ...extras });
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject, zone);

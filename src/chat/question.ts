@@ -14,6 +14,7 @@ export type { TimeRange } from './free-slots.js';
  *   range is a stretch of a day bounded by a time ("after 4pm", "before noon", "in the next 2 hours"): the card's
  *   header adds its times, on the user's clock, which the label cannot know. With `subject`, only the events it
  *   matches ("meetings with sam this week", "design review on friday", "next standup tomorrow": namedMeetings).
+ *   With `status` too ("is standup still on tomorrow", "was friday's retro cancelled"), cancelled ones are listed, marked.
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
@@ -27,6 +28,8 @@ export type { TimeRange } from './free-slots.js';
  *   do I start", no day named: today's first meeting from now), none left today means the next working day's first.
  *   With `ended` ("when is my last meeting with sam", no day named), `within` is the synced days gone by and the
  *   answer the most recent meeting of them that has ended.
+ *   With `status` ("is the offsite still on", "has my 1:1 with sam been cancelled"), cancelled meetings count too:
+ *   the answer says whether the next one it names is still on (and, cancelled, when the one after it is).
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
@@ -43,8 +46,8 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
@@ -519,6 +522,16 @@ const BREAK_NAMED: SubjectFilter = { text: 'break', terms: ['break'] };
 const LAST_ASKED =
   /\b(?:last|final) (?:meeting|event|appointment|call|one|1:1)s?\b|\b(?:what time|when) (?:do|did|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
 const PAST_ASKED = /\b(?:was|were|did|had)\b/;
+/**
+ * "is the offsite still on", "has my 1:1 with sam been cancelled", "is standup still happening tomorrow": whether a
+ * meeting named is on (`status`); "did the design review get moved", "was my 1:1 rescheduled": when it is now. Either is
+ * read as "next <name>" (with the day named, if one is), the rest of the question.
+ */
+const STATUS_ASKED =
+  /^(?:is|are|was|were|has|have|had|did|will) (?:my |the |our |this |that )?(?<name>\S.*?) (?:(?<on>still (?:on|happening|going ahead|planned|scheduled|booked|a go)|going ahead|(?:been |got |get |gotten |getting |being )?(?:cancell?ed|called off|scrapped|dropped))|(?:been |got |get |gotten |getting |being )?(?:moved|rescheduled|postponed|pushed(?: back)?|brought forward|changed))(?<when> .+)?$/;
+/** What a status question's name cannot be: "is it still on" (which meeting?), "is my day still free". */
+const STATUS_NOT_NAMES = /^(?:it|this|that|they|them|there|anything|something|everything|my day|day|today|tomorrow|calendar|my calendar|schedule|my schedule)$/;
+
 /** "how long is my next meeting", "how long will my next standup be": the next meeting, and how long it is. */
 const HOW_LONG = /^how long (?:is|are|will|would|does) (?=(?:my |the |our )?(?:next|first)\b)/;
 /**
@@ -800,6 +813,13 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return follow;
+  // "is the offsite still on": the next offsite, cancelled ones included; "did it get moved": the next one, as it is now.
+  const status = statusAsked(normalized);
+  if (status) {
+    const named = parseQuestion(status.asks, now, zone, options);
+    const kept = named && (named.kind === 'next' || named.kind === 'agenda') && named.subject !== undefined && !('last' in named) && !('only' in named) && !('anchor' in named);
+    if (kept) return status.on ? { ...named, status: true } : named;
+  }
   // "how long is my next standup": read as "my next standup", which is all it needs (HOW_LONG's words are no lead of "next").
   if (HOW_LONG.test(normalized)) {
     const next = parseQuestion(normalized.replace(HOW_LONG, ''), now, zone, options);
@@ -1086,6 +1106,17 @@ function lengthAsked(t: string): number | undefined {
 }
 
 type NextQuestion = Extract<Question, { kind: 'next' }>;
+
+/** A status question (STATUS_ASKED) as the question it asks (of the next one, or of the day named), and whether it asks if the meeting is still on. */
+function statusAsked(normalized: string): { asks: string; on: boolean } | undefined {
+  const match = STATUS_ASKED.exec(normalized);
+  const name = match?.groups?.name;
+  // A meeting named by its time ("is my 3pm still on") is what is on then (MEETING_AT_TIME).
+  if (!match || !name || STATUS_NOT_NAMES.test(name) || MEETING_AT_TIME.test(`my ${name}`)) return undefined;
+  // With a day named, that day's, the whole of it ("was today's standup cancelled" at noon is about the 9:30 one).
+  const when = match.groups!.when;
+  return { asks: when || /^(?:next|first|last) /.test(name) ? `${name}${when ?? ''}` : `next ${name}`, on: match.groups!.on !== undefined };
+}
 
 /** What readNext makes of a question that starts with "next" (or "when is my next", "what are my next 3"...). */
 interface NextReading {
@@ -1594,6 +1625,8 @@ function easterSunday(year: number): DateTime {
 export function isScheduleQuestion(text: string, now: Date): boolean {
   // A closure apiece, made where it is passed: one held in a variable made every call about 2 µs slower.
   const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now)));
+  const status = statusAsked(normalized);
+  if (status && isScheduleQuestion(status.asks, now)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;

@@ -62,15 +62,15 @@ const MAX_QUOTED_CHARS = 60;
 /**
  * The final cut of events for a range: the store query fetches a widened range (all-day events are stored at
  * midnight UTC, up to 14 hours away from the user's midnight); this keeps timed events overlapping `range` and
- * all-day events whose dates fall on the range's local days. Cancelled events and series masters are dropped.
+ * all-day events whose dates fall on the range's local days. Cancelled events (unless `cancelled`) and series masters are dropped.
  * Sorted all-day first, then by start.
  */
-export function eventsForDisplay<E extends DisplayEvent>(events: readonly E[], range: TimeRange, zone: string): E[] {
+export function eventsForDisplay<E extends DisplayEvent>(events: readonly E[], range: TimeRange, zone: string, options: { cancelled?: boolean } = {}): E[] {
   const firstDate = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).toISODate()!;
   const lastDate = DateTime.fromMillis(range.end.getTime() - 1, { zone: luxonZone(zone) }).toISODate()!;
   return events
     .filter((event) => {
-      if (event.isCancelled || event.type === 'seriesMaster') return false;
+      if ((event.isCancelled && !options.cancelled) || event.type === 'seriesMaster') return false;
       if (event.isAllDay) {
         const { startDate, endDate } = allDayDates(event);
         return startDate <= lastDate && endDate > firstDate;
@@ -127,6 +127,8 @@ export interface AgendaInput extends AnswerExtras {
    * start to the day's end (from the day's start to it), and header and summary name it and its time.
    */
   around?: { side: 'after' | 'before'; landmark: DisplayEvent } | undefined;
+  /** Asked whether the meetings named are still on ("is standup still on tomorrow"): cancelled ones are listed, marked, and counted apart. */
+  status?: boolean | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -139,7 +141,8 @@ const ONLY_WORDS = {
 /** The answer to "what's on ...": one row per event, grouped by day for multi-day ranges. */
 export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const { zone } = input;
-  const all = input.range ? eventsForDisplay(input.events, input.range, zone) : input.events.filter((e) => !e.isCancelled).sort(byDisplayOrder);
+  const cancelled = { cancelled: input.status === true && input.subject !== undefined };
+  const all = input.range ? eventsForDisplay(input.events, input.range, zone, cancelled) : input.events.filter((e) => cancelled.cancelled || !e.isCancelled).sort(byDisplayOrder);
   const conflicts = conflictingEvents(all);
   const shown = input.only === 'conflicts' ? all.filter((event) => conflicts.has(event)) : input.only === 'unanswered' ? all.filter(awaitsAnswer) : all;
   const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone: luxonZone(zone) }).startOf('day')];
@@ -147,7 +150,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const multiDay = days.length > 1;
   const groups: Group[] = [];
   for (const day of days) {
-    const onDay = multiDay ? eventsForDisplay(shown, { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() }, zone) : shown;
+    const onDay = multiDay ? eventsForDisplay(shown, { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() }, zone, cancelled) : shown;
     if (onDay.length === 0) continue;
     groups.push({
       label: multiDay ? longDate(day) : '',
@@ -161,8 +164,12 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   if (subject) {
     // "No meetings matching "sam" this week": not "Nothing on your calendar", which the other events would belie.
     const others = input.others ?? 0;
-    const count = busy ? `${meetings(busy.meetings)} matching "${subject}" · ${durationText(busy.minutes)} busy` : `${shown.length} event${shown.length === 1 ? '' : 's'} matching "${subject}"`;
-    summary = groups.length === 0 ? `No meetings matching "${subject}" ${phrase}${others > 0 ? ` (${others} other event${others === 1 ? '' : 's'})` : ''}.` : count;
+    const called = shown.filter((event) => event.isCancelled).length;
+    const on = shown.length - called;
+    const count = busy ? `${meetings(busy.meetings)} matching "${subject}" · ${durationText(busy.minutes)} busy` : `${on} event${on === 1 ? '' : 's'} matching "${subject}"`;
+    // "is standup still on tomorrow": what is on, and what was cancelled.
+    const status = on === 0 ? `Cancelled: ${called === 1 ? 'the meeting' : `all ${called} meetings`} matching "${subject}"` : called > 0 ? `${count} · ${called} cancelled` : `Still on: ${count}`;
+    summary = groups.length === 0 ? `No meetings matching "${subject}" ${phrase}${others > 0 ? ` (${others} other event${others === 1 ? '' : 's'})` : ''}.` : cancelled.cancelled ? status : count;
   } else if (input.around) {
     const { side, landmark } = input.around;
     const when = eventRow(landmark, days[0]!, local, false, input.clock);
@@ -246,6 +253,11 @@ export interface NextInput extends AnswerExtras {
   byRole?: boolean | undefined;
   /** "when am I off next" (TIME_OFF): the header and an empty answer say time off, not a meeting matching "time off". */
   timeOff?: boolean | undefined;
+  /**
+   * "is the offsite still on" (with `subject`, `count` 1): `events` is the next one named, cancelled or not, and when it
+   * is cancelled the next one still on after it, if any; the summary says which.
+   */
+  status?: boolean | undefined;
 }
 
 /** Why nothing was found for "next meeting with my manager", and the question that would find it. */
@@ -275,6 +287,16 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
     return renderAnswer({ header, summary: withNote(input.note, summary), groups: [], ...footnoteOf(input) });
   }
   const local = localClock(zone);
+  if (input.status && first.isCancelled) {
+    // "Cancelled: the one on Tue 8 Dec at 09:00. The next "offsite" is on Tue 15 Dec, in 12 days."
+    const day = localDayOf(first, zone);
+    const at = first.isAllDay ? '' : ` at ${clockTime(local(first.start), input.clock)}`;
+    const later = events[1];
+    const after = later
+      ? ` The next "${subject}" is ${sentenceDay(relativeDay(localDayOf(later, zone), now, zone))}, ${later.isAllDay ? 'all day' : startsIn(later.start, now, zone)}.`
+      : ` No other "${subject}" ${lookedAhead(input.until, now)}.`;
+    return renderAnswer({ header, summary: `Cancelled: the one ${sentenceDay(relativeDay(day, now, zone))}${at}.${after}`, groups: groupsByDay(events.slice(0, 2), now, zone, local, input.clock), ...footnoteOf(input) });
+  }
   if (count === 1) {
     const day = localDayOf(first, zone);
     const ends =
@@ -283,21 +305,11 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
         ? `Your last meeting${matching} was ${sentenceDay(relativeDay(day, now, zone))}; it ended at ${clockTime(local(first.end), input.clock)}.`
         : `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`);
     const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
-    const summary = withNote(input.note, ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`));
+    const when = ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`);
+    const summary = withNote(input.note, input.status ? `Still on: ${when}` : when);
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
-  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
-  const conflicts = conflictingEvents(events);
-  const groups: Group[] = [];
-  let groupDay: DateTime | undefined;
-  for (const event of events) {
-    const eventDay = localDayOf(event, zone);
-    if (!groupDay || !sameDate(eventDay, groupDay)) {
-      groupDay = eventDay;
-      groups.push({ label: dayLabel(groupDay, today), rows: [] });
-    }
-    groups.at(-1)!.rows.push(eventRow(event, groupDay, local, conflicts.has(event), input.clock));
-  }
+  const groups = groupsByDay(events, now, zone, local, input.clock);
   const most = input.asked ? ` (${count} is the most I list at once)` : '';
   const found = within
     ? events.length >= count
@@ -309,6 +321,23 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const when = first.isAllDay ? startsIn(localDayOf(first, zone).toJSDate(), now, zone) : startsIn(first.start, now, zone);
   const firstStarts = `${events.length === 1 ? 'It' : 'The first'} ${when === 'starting now' ? 'is starting now' : `starts ${when}`}.`;
   return renderAnswer({ header, summary: `${found} ${firstStarts}`, groups, ...footnoteOf(input) });
+}
+
+/** Events in start order as rows under their days' labels ("Tomorrow · Fri 27 Nov"), overlaps marked. */
+function groupsByDay(events: readonly DisplayEvent[], now: Date, zone: string, local: LocalClock, clock: ClockStyle | undefined): Group[] {
+  const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
+  const conflicts = conflictingEvents(events);
+  const groups: Group[] = [];
+  let groupDay: DateTime | undefined;
+  for (const event of events) {
+    const eventDay = localDayOf(event, zone);
+    if (!groupDay || !sameDate(eventDay, groupDay)) {
+      groupDay = eventDay;
+      groups.push({ label: dayLabel(groupDay, today), rows: [] });
+    }
+    groups.at(-1)!.rows.push(eventRow(event, groupDay, local, conflicts.has(event), clock));
+  }
+  return groups;
 }
 
 /** The user's day an event starts on: an all-day event's first date (stored at midnight UTC), a timed one's in `zone`. */
@@ -641,13 +670,18 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
   const markers: string[] = [];
   const response = (event.responseStatus ?? '').toLowerCase();
   const showAs = (event.showAs ?? '').toLowerCase();
-  if (conflict) markers.push('Conflict');
-  if (response === 'declined') markers.push('Declined');
-  else if (response === 'tentativelyaccepted') markers.push('Tentative');
-  else if (showAs === 'tentative') markers.push('Tentative');
-  if (showAs === 'free') markers.push('Free');
-  else if (showAs === 'oof') markers.push('Out of office');
-  const markerColor = conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
+  // A cancelled meeting (listed when asked whether it is still on) is that and nothing more.
+  const cancelled = event.isCancelled === true;
+  if (cancelled) markers.push('Cancelled');
+  else {
+    if (conflict) markers.push('Conflict');
+    if (response === 'declined') markers.push('Declined');
+    else if (response === 'tentativelyaccepted') markers.push('Tentative');
+    else if (showAs === 'tentative') markers.push('Tentative');
+    if (showAs === 'free') markers.push('Free');
+    else if (showAs === 'oof') markers.push('Out of office');
+  }
+  const markerColor = cancelled || conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
   const times = event.isAllDay ? ALL_DAY_TIMES : rowTimes(event.start, event.end, day, local, clock);
   const details = clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS);
   return {
@@ -660,8 +694,8 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
     details,
     marker: markers.join(' · '),
     markerColor,
-    joinUrl: safeJoinUrl(event.joinUrl),
-    struck: response === 'declined',
+    joinUrl: cancelled ? '' : safeJoinUrl(event.joinUrl),
+    struck: cancelled || response === 'declined',
   };
 }
 

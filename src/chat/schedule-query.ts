@@ -127,12 +127,12 @@ export function isUpcomingMeeting(event: DisplayEvent, now: Date): boolean {
 
 /**
  * The user's events to show for `range` in `zone`: timed events overlapping it and all-day events on its local
- * dates, without cancelled events or series masters, all-day first, then by start.
+ * dates, without series masters, nor cancelled events unless `cancelled`, all-day first, then by start.
  */
-export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, zone: string): Promise<DisplayEvent[]> {
+export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, zone: string, options: { cancelled?: boolean } = {}): Promise<DisplayEvent[]> {
   const { collections, userKey } = calendar;
   if (calendar.source === 'calendarDays') {
-    return eventsForDisplay(await eventsOnDates(collections.calendarDays, userKey, datesToRead(range, zone), calendar.dayReads), range, zone);
+    return eventsForDisplay(await eventsOnDates(collections.calendarDays, userKey, datesToRead(range, zone), calendar.dayReads), range, zone, options);
   }
   const events = await collections.events
     .find(
@@ -144,7 +144,7 @@ export async function eventsBetween(calendar: StoredCalendar, range: TimeRange, 
       { projection: DISPLAY_PROJECTION, sort: { start: 1 } },
     )
     .toArray();
-  return eventsForDisplay(events as unknown as DisplayEvent[], range, zone);
+  return eventsForDisplay(events as unknown as DisplayEvent[], range, zone, options);
 }
 
 /**
@@ -162,9 +162,18 @@ export function nextHorizon(calendar: Pick<StoredCalendar, 'windowEnd'>, now: Da
  * neither store can search subjects accent-insensitively by index), all-day events and those shown as free among
  * them (isUpcomingNamed), in the order they start for the user in `zone` (startFor).
  */
-export async function nextEvents(calendar: StoredCalendar, from: Date, limit = 1, subject?: SubjectFilter, zone = 'UTC'): Promise<DisplayEvent[]> {
+export async function nextEvents(
+  calendar: StoredCalendar,
+  from: Date,
+  limit = 1,
+  subject?: SubjectFilter,
+  zone = 'UTC',
+  /** cancelled: a cancelled meeting counts too ("is the offsite still on", with a subject). */
+  options: { cancelled?: boolean } = {},
+): Promise<DisplayEvent[]> {
   const until = nextHorizon(calendar, from, subject);
-  const wanted = (event: DisplayEvent) => (subject ? isUpcomingNamed(event, from, zone) && matchesSubject(subject, event) : isUpcomingMeeting(event, from));
+  const named = (event: DisplayEvent) => isUpcomingNamed(options.cancelled && event.isCancelled ? { ...event, isCancelled: false } : event, from, zone);
+  const wanted = (event: DisplayEvent) => (subject ? named(event) && matchesSubject(subject, event) : isUpcomingMeeting(event, from));
   // An all-day event's stored start is up to ALL_DAY_SLACK_MS from where it starts for the user: read that much
   // earlier, and on until no later one can start before those found.
   const slack = subject ? ALL_DAY_SLACK_MS : 0;

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { startHarness, teamsUser, type Harness } from '../support/calbot-harness.js';
-import { ask, cardDate, readScheduleCard, rowTitles, seedAccount, seedEvents } from './ask-support.js';
+import { ask, cardDate, keepOnlyDays, readScheduleCard, rowTitles, seedAccount, seedEvents } from './ask-support.js';
 
 /**
  * Phrasings whose answer is not the one their words first suggest, end to end: "next meeting" with a day is that
@@ -266,6 +266,53 @@ describe('asking with a day, a time or a season, end to end', () => {
     } finally {
       h.clock.unpin();
     }
+  });
+
+  it('"is the offsite still on", "has the board been cancelled": the next one named, cancelled ones too, and the one after a cancelled one; with a day, that day\'s, cancelled ones marked', async () => {
+    const ola = teamsUser('Ola Status', 'Europe/Berlin');
+    const week = named.plus({ weeks: 1 });
+    await seedAccount(h.store.collections, ola, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, ola, [
+      { subject: 'Ola offsite', start: named.set({ hour: 9 }), minutes: 120, isCancelled: true, joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3aola-cancelled' },
+      { subject: 'Ola offsite', start: week.set({ hour: 9 }), minutes: 120 },
+      { subject: 'Ola retro', start: named.set({ hour: 11 }) },
+      { subject: 'Ola board', start: named.set({ hour: 15 }), isCancelled: true },
+    ]);
+    const label = cardDate(named, berlinToday());
+    const offsite = readScheduleCard((await ask(h, 'is the ola offsite still on?', ola)).card);
+    expect(offsite.header).toBe('Next "ola offsite"');
+    expect(offsite.summary).toMatch(new RegExp(`^Cancelled: the one on ${label} at 09:00\\. The next "ola offsite" is on ${cardDate(week, berlinToday())}, in \\d+ days\\.$`));
+    expect(offsite.groups.map((group) => group.label)).toEqual([label, cardDate(week, berlinToday())].map((day) => expect.stringContaining(day)));
+    const [cancelled, later] = offsite.groups.flatMap((group) => group.rows);
+    // Struck through, no Join button: there is nothing to join.
+    expect(cancelled).toMatchObject({ title: 'Ola offsite', time: '09:00–11:00', marker: 'Cancelled' });
+    expect(cancelled).not.toHaveProperty('join');
+    expect(later).toMatchObject({ title: 'Ola offsite', time: '09:00–11:00' });
+    expect(later).not.toHaveProperty('marker');
+
+    const board = readScheduleCard((await ask(h, 'has the ola board been cancelled', ola)).card);
+    expect(board.summary).toMatch(new RegExp(`^Cancelled: the one on ${label} at 15:00\\. No other "ola board" in the next \\d+ days\\.$`));
+    const retro = readScheduleCard((await ask(h, 'is the ola retro still happening', ola)).card);
+    expect(retro.summary).toMatch(new RegExp(`^Still on: ${label}, in \\d+ days$`));
+    expect(rowTitles(retro)).toEqual(['Ola retro']);
+
+    // Moved? When it is now: the next one still on.
+    const moved = readScheduleCard((await ask(h, 'did the ola offsite get moved', ola)).card);
+    expect(moved.groups.flatMap((group) => group.rows)).toEqual([expect.objectContaining({ title: 'Ola offsite', time: '09:00–11:00' })]);
+    expect(moved.summary).toMatch(new RegExp(`^${cardDate(week, berlinToday())}, in \\d+ days$`));
+
+    // With the day named: that day's, the cancelled ones listed and counted apart.
+    const onDay = readScheduleCard((await ask(h, `is the ola offsite still on ${asDate(named)}`, ola)).card);
+    expect(onDay).toMatchObject({ header: `${label} · "ola offsite"`, summary: 'Cancelled: the meeting matching "ola offsite"' });
+    expect(onDay.groups[0]!.rows).toEqual([expect.objectContaining({ title: 'Ola offsite', marker: 'Cancelled' })]);
+    const all = readScheduleCard((await ask(h, `is anything with ola cancelled on ${asDate(named)}`, ola)).card);
+    expect(all.summary).toMatch(/^1 meeting matching "ola" · 1 h busy · 2 cancelled$/);
+    // Not asked whether it is on: a cancelled meeting is no meeting of the day, as before.
+    expect(readScheduleCard((await ask(h, `ola offsite on ${asDate(named)}`, ola)).card).summary).toBe(`No meetings matching "ola offsite" on ${label} (1 other event).`);
+    // The same from the calendar's days alone (their entries keep cancelled events).
+    await keepOnlyDays(h.store.collections, ola);
+    expect(readScheduleCard((await ask(h, 'is the ola offsite still on?', ola)).card)).toMatchObject({ summary: offsite.summary, groups: offsite.groups });
+    expect(readScheduleCard((await ask(h, `is the ola offsite still on ${asDate(named)}`, ola)).card).summary).toBe(onDay.summary);
   });
 
   it('"how long is my first meeting on <day>", "how long is my next <name>": that meeting, and how long it is', async () => {

@@ -1614,6 +1614,32 @@ describe('parseQuestion', () => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
   });
 
+  it.each([
+    ['is the offsite still on?', { kind: 'next', count: 1, status: true, subject: { text: 'offsite', terms: ['offsite'] } }],
+    ['has my 1:1 with sam been cancelled', { kind: 'next', count: 1, status: true, subject: { text: '1:1 with sam', terms: ['1:1', 'sam'], people: true } }],
+    ['was the retro canceled', { kind: 'next', count: 1, status: true, subject: { text: 'retro', terms: ['retro'] } }],
+    ['Is the design review still happening', { kind: 'next', count: 1, status: true, subject: { text: 'design review', terms: ['design', 'review'] } }],
+    ['is standup still on tomorrow', { kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', status: true, subject: { text: 'standup', terms: ['standup'] } }],
+    ['is standup cancelled today', { kind: 'agenda', label: 'Today · Thu 26 Nov', status: true, subject: { text: 'standup', terms: ['standup'] } }],
+    // moved: when it is now, the plain next one (or that day's)
+    ['did the design review get moved', { kind: 'next', count: 1, subject: { text: 'design review', terms: ['design', 'review'] } }],
+    ['has the all-hands been postponed?', { kind: 'next', count: 1, subject: { text: 'all-hands', terms: ['allhand'] } }],
+  ] as const)('%j asks whether a meeting named is on (or when it is now)', (text, expected) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    const question = parseQuestion(text, L.now, L.zone);
+    expect(question).toMatchObject(expected);
+    if (!('status' in expected)) expect(question).not.toHaveProperty('status');
+  });
+
+  it.each(['is it still on', 'is that cancelled', 'is my day still free', 'has my calendar changed', 'is my 3pm still on'])('%j names no meeting: no status question', (text) => {
+    expect((parseQuestion(text, L.now, L.zone) as { status?: true } | undefined)?.status).toBeUndefined();
+  });
+
+  it('a day named is the whole of it, not the rest of it: "is standup cancelled today" is about this morning\'s too', () => {
+    const question = parseQuestion('is standup cancelled today', L.now, L.zone) as Extract<Question, { kind: 'agenda' }>;
+    expect(DateTime.fromJSDate(question.range.start, { zone: L.zone }).toFormat('HH:mm')).toBe('00:00');
+  });
+
   it('"when\'s my next break" with no day named looks on past the day (onward); with one named, only that day', () => {
     expect(parseQuestion("when's my next break", L.now, L.zone)).toMatchObject({ kind: 'free-slots', onward: true });
     for (const text of ['do i get a break tomorrow', 'when can i take a break this afternoon', 'next break today']) expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('onward');
