@@ -1667,6 +1667,8 @@ export interface LastQuestion {
   minutes?: number;
   /** Only invitations not answered, or only conflicts ("any conflicts tomorrow", then "and friday?"). */
   only?: AgendaOnly;
+  /** Whether the meetings named are still on ("is standup still on tomorrow", then "and friday?": Friday's, cancelled ones too). */
+  status?: true;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -1677,14 +1679,14 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
       return { kind: 'now' };
     case 'next':
       // A role read as a name ("next meeting with my manager") is not kept: "and friday?" is Friday's first meeting.
-      if (!question.within) return { kind: 'next', ...(question.subject && !question.subject.role ? { subject: question.subject } : {}) };
+      if (!question.within) return { kind: 'next', ...(question.subject && !question.subject.role ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}) };
       return { kind: question.last ? 'last' : 'first', ...(question.ended ? {} : { day: dayOf(question.within.range) }), ...(question.subject && !question.subject.role ? { subject: question.subject } : {}) };
     case 'free-at':
       return { kind: 'free-at', day: dayOf(question.range), asks: question.asks, range: question.range, ...(question.subject ? { subject: question.subject } : {}) };
     case 'free-slots':
       return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}) };
     case 'agenda':
-      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject } : {}), ...(question.only ? { only: question.only } : {}) };
+      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}), ...(question.only ? { only: question.only } : {}) };
   }
 }
 
@@ -1755,11 +1757,13 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
     case 'first':
     case 'next':
     case 'last': {
+      // "is the offsite still on", then "and next week?": that week's offsites, cancelled ones too.
+      if (last.status && last.subject) return { ...agenda, subject: last.subject, status: true };
       const next = read(`${last.kind === 'last' ? 'last' : 'first'} meeting ${rest}`);
       return next?.kind === 'next' ? { ...next, ...subject } : next;
     }
     case 'agenda':
-      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}) };
+      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}) };
     default:
       return agenda;
   }

@@ -1635,6 +1635,14 @@ describe('parseQuestion', () => {
     expect((parseQuestion(text, L.now, L.zone) as { status?: true } | undefined)?.status).toBeUndefined();
   });
 
+  it('a follow-up to a status question keeps asking it: the day named, cancelled ones too', () => {
+    const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
+    expect(after('is standup still on tomorrow', 'and monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', status: true, subject: { text: 'standup' } });
+    expect(after('is the offsite still on', 'and next week?')).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), status: true, subject: { text: 'offsite' } });
+    expect(after('standup tomorrow', 'and monday?')).not.toHaveProperty('status');
+    expect(after('when is my next offsite', 'and next week?')).not.toHaveProperty('status');
+  });
+
   it('a day named is the whole of it, not the rest of it: "is standup cancelled today" is about this morning\'s too', () => {
     const question = parseQuestion('is standup cancelled today', L.now, L.zone) as Extract<Question, { kind: 'agenda' }>;
     expect(DateTime.fromJSDate(question.range.start, { zone: L.zone }).toFormat('HH:mm')).toBe('00:00');
