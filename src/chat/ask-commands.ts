@@ -216,7 +216,10 @@ export async function answerQuestion(
       const all = await eventsBetween(calendar, question.range, zone, { cancelled: question.status === true && subject !== undefined });
       const events = subject ? all.filter((event) => matchesSubject(subject, event)) : all;
       const named = subject && { subject: subject.text, others: all.length - events.length };
-      return renderScheduleAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, only: question.only, status: question.status, events, ...named, ...extras });
+      // "meetings with sam", none today: the next one so named.
+      const [nextNamed] = subject && question.onward && events.length === 0 ? await nextEvents(calendar, question.range.end, 1, subject, zone) : [];
+      const { label, phrase, range, times, only, status } = question;
+      return renderScheduleAnswer({ label, phrase, zone, range, times, only, status, events, nextNamed, now, ...named, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after, within } = question;

@@ -15,6 +15,7 @@ export type { TimeRange } from './free-slots.js';
  *   header adds its times, on the user's clock, which the label cannot know. With `subject`, only the events it
  *   matches ("meetings with sam this week", "design review on friday", "next standup tomorrow": namedMeetings).
  *   With `status` too ("is standup still on tomorrow", "was friday's retro cancelled"), cancelled ones are listed, marked.
+ *   With `onward` (a subject and no day named: "meetings with sam"), none that day means the next one so named is said.
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
@@ -46,7 +47,7 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
@@ -983,7 +984,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
   if (span.times) question.times = true;
   if (named && anchorSide) question.anchor = { side: anchorSide, subject: named.subject, ...(week || dates || day || partSpan ? {} : { onward: true as const }) };
-  else if (named) question.subject = named.subject;
+  else if (named) {
+    question.subject = named.subject;
+    // "meetings with sam", no day named: today's, and none today, the next one so named.
+    if (!week && !dates && !day && !partSpan && !hours && !time && !during && !only) question.onward = true;
+  }
   if (only) question.only = only;
   return question;
 }

@@ -129,6 +129,13 @@ export interface AgendaInput extends AnswerExtras {
   around?: { side: 'after' | 'before'; landmark: DisplayEvent } | undefined;
   /** Asked whether the meetings named are still on ("is standup still on tomorrow"): cancelled ones are listed, marked, and counted apart. */
   status?: boolean | undefined;
+  /**
+   * With `subject`, none in the range, no day named ("meetings with sam"): the next one so named after it, which the
+   * summary says and the card shows under its day.
+   */
+  nextNamed?: DisplayEvent | undefined;
+  /** The user's now, for when `nextNamed` is ("in 5 days"). */
+  now?: Date | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -170,6 +177,13 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     // "is standup still on tomorrow": what is on, and what was cancelled.
     const status = on === 0 ? `Cancelled: ${called === 1 ? 'the meeting' : `all ${called} meetings`} matching "${subject}"` : called > 0 ? `${count} · ${called} cancelled` : `Still on: ${count}`;
     summary = groups.length === 0 ? `No meetings matching "${subject}" ${phrase}${others > 0 ? ` (${others} other event${others === 1 ? '' : 's'})` : ''}.` : cancelled.cancelled ? status : count;
+    const { nextNamed, now } = input;
+    if (groups.length === 0 && nextNamed && now) {
+      // "meetings with sam" and none today: when the next one is.
+      const nextDay = localDayOf(nextNamed, zone);
+      summary += ` The next one is ${sentenceDay(relativeDay(nextDay, now, zone))}, ${nextNamed.isAllDay ? 'all day' : startsIn(nextNamed.start, now, zone)}.`;
+      groups.push(...groupsByDay([nextNamed], now, zone, localClock(zone), input.clock));
+    }
   } else if (input.around) {
     const { side, landmark } = input.around;
     const when = eventRow(landmark, days[0]!, local, false, input.clock);

@@ -315,6 +315,25 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(readScheduleCard((await ask(h, `is the ola offsite still on ${asDate(named)}`, ola)).card).summary).toBe(onDay.summary);
   });
 
+  it('"meetings about the budget" with no day named and none today: says when the next one is, and shows it', async () => {
+    const pia = teamsUser('Pia Onward', 'Europe/Berlin');
+    await seedAccount(h.store.collections, pia, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, pia, [
+      { subject: 'Pia budget', start: named.set({ hour: 13 }), minutes: 45 },
+      { subject: 'Pia other', start: berlinToday().set({ hour: 23 }), minutes: 30 },
+    ]);
+    const label = cardDate(named, berlinToday());
+    const card = readScheduleCard((await ask(h, 'meetings about the pia budget', pia)).card);
+    expect(card.header).toMatch(/^Today · .+ · "pia budget"$/);
+    expect(card.summary).toMatch(new RegExp(`^No meetings matching "pia budget" today \\(1 other event\\)\\. The next one is on ${label}, in \\d+ days\\.$`));
+    expect(card.groups).toEqual([{ label: expect.stringContaining(label), rows: [expect.objectContaining({ title: 'Pia budget', time: '13:00–13:45' })] }]);
+    // A day named is that day's answer alone.
+    const today = readScheduleCard((await ask(h, 'meetings about the pia budget today', pia)).card);
+    expect(today).toMatchObject({ summary: 'No meetings matching "pia budget" today (1 other event).', groups: [] });
+    // None at all: as before.
+    expect(readScheduleCard((await ask(h, 'meetings about the pia offsite', pia)).card).summary).toBe('No meetings matching "pia offsite" today (1 other event).');
+  });
+
   it('"how long is my first meeting on <day>", "how long is my next <name>": that meeting, and how long it is', async () => {
     const card = readScheduleCard((await ask(h, `how long is my first meeting on ${asDate(named)}`, zia)).card);
     expect(card.header).toBe(`Next up · ${cardDate(named, berlinToday())}`);

@@ -1635,6 +1635,14 @@ describe('parseQuestion', () => {
     expect((parseQuestion(text, L.now, L.zone) as { status?: true } | undefined)?.status).toBeUndefined();
   });
 
+  it('meetings named with no day named are today\'s, and the next ones so named when none are (onward); a day named is that day\'s alone', () => {
+    expect(parseQuestion('what meetings do i have with sam', L.now, L.zone)).toMatchObject({ kind: 'agenda', label: 'Today · Thu 26 Nov', subject: { text: 'sam' }, onward: true });
+    expect(parseQuestion('meetings about the budget?', L.now, L.zone)).toMatchObject({ kind: 'agenda', subject: { text: 'budget' }, onward: true });
+    for (const text of ['meetings with sam today', 'meetings with sam this week', 'standup this afternoon', 'meetings with sam after 3', 'meetings with sam and my conflicts']) {
+      expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('onward');
+    }
+  });
+
   it('a follow-up to a status question keeps asking it: the day named, cancelled ones too', () => {
     const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
     expect(after('is standup still on tomorrow', 'and monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', status: true, subject: { text: 'standup' } });
