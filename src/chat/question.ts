@@ -669,9 +669,10 @@ const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:me
  * in a call at 4" too; with what the time is
  * for ("time for a call with bob at 3") it proposes a meeting (PROPOSES), which is answered with that day.
  */
-const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:half (?:an )?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|(?:can|could) (?:i|we) (?:fit|squeeze) (?:in |it |this |that |something |a |an |one |\d)|slots?)\b/;
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:half (?:an )?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|(?:can|could) (?:i|we) (?:fit|squeeze|book|schedule|put|set up|pencil) (?:in |it |this |that |something |a |an |one |\d)|slots?)\b/;
 /** "is 2pm ok", "does 3pm work for you", "would tomorrow at 10 suit": whether the user is free then. */
-const TIME_SUITS = /^(?:is|does|would|will|could|can)\b.*\b(?:ok|okay|good|fine|work|suit|possible|doable)(?: for (?:me|you|us))?(?: (?:on )?(?:today|tomorrow|overmorrow|\S+day))?$/;
+const TIME_SUITS =
+  /^(?:is|does|would|will|could|can)\b.*\b(?:ok|okay|good|fine|work|suit|possible|doable)(?: for (?:me|you|us|(?:a|an) (?:quick |short )?(?:call|meeting|chat|sync|catch-?up|1:1)))?(?: (?:on )?(?:today|tomorrow|overmorrow|\S+day))?$/;
 /** A yes/no about a time asked the busy way round: "am I busy at 11", "am I booked", "do I have a meeting at 2". */
 const ASKS_BUSY = new RegExp(`\\b(busy|(?<!double[ -]?)booked|occupied|tied up)\\b|${IN_MEETING.source}|${HAVE_MEETING.source}`);
 /** ...unless it also names being free ("am I free or busy at 3"): then it is asked the usual way. */

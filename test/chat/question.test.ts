@@ -78,6 +78,13 @@ const rows: Row[] = [
   ['can you find me an hour on friday', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['is 2pm ok', L, 'free-at', '2026-11-26T14:00', '2026-11-26T14:30'],
   ['does 3pm work for you', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['is tomorrow at 10 good for a call', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
+  ['would 3pm work for a quick sync?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  // asked whether something can go in then: whether the user is free
+  ['can i book something at 4 tomorrow', L, 'free-at', '2026-11-27T16:00', '2026-11-27T16:30'],
+  ['could we schedule a call at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['can i put something in at 2 on friday', L, 'free-at', '2026-11-27T14:00', '2026-11-27T14:30'],
+  ['can i book something tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['is tomorrow 10am ok', L, 'free-at', '2026-11-27T10:00', '2026-11-27T10:30'],
   ['would 2pm suit on monday', L, 'free-at', '2026-11-30T14:00', '2026-11-30T14:30'],
   ['free between 3 & 5?', L, 'free-at', '2026-11-26T15:00', '2026-11-26T17:00'],
