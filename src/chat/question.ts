@@ -417,6 +417,9 @@ export function normalizeQuestionText(text: string): string {
     // "how long is my standup", "how long will the design review be": the next one's length, as "how long is my next
     // standup". Not what is asked of the day ("how long is my day"), nor a meeting named by its time ("my 3pm").
     .replace(/^how long (is|are|will|would|does) (?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow|break|meetings|events|calls|appointments)\b)(?=\p{L})/u, 'how long $1 my next ')
+    // "morning summary", "morning rundown": the whole day's, given in the morning, not the morning's ("morning
+    // briefing" is a meeting's name, as "briefing" is a kind of meeting).
+    .replace(/\bmorning (summary|overview|digest|rundown)\b/g, 'daily $1')
     // A one-on-one however written is "1:1", which no time reads: "is my 1-1 tomorrow" is not about 13:00.
     .replace(ONE_ON_ONE, '1:1');
 }
@@ -681,7 +684,7 @@ const ASKS_FREE = /\b(free|available)\b/;
 const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
 const NOT_FREE = /\bnot (?:free|available)\b/;
 const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
-const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|brief me|rundown|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?(?:left|later)\b(?! (?:to|for me to)\b))/;
+const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|brief me|rundown|(?:daily|morning|day|days) (?:summary|overview|digest)|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?(?:left|later)\b(?! (?:to|for me to)\b))/;
 /** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
 const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */

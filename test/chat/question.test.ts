@@ -1046,6 +1046,9 @@ const rows: Row[] = [
   ['how busy am i this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   ['how busy am i', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['how long is my day', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // not a meeting called "day"
+  ['daily summary', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
+  ['morning summary', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'], // the day's, given in the morning
+  ['daily summary for tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['how long are my meetings today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00'],
   ['how booked is friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['how much time am i in meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
