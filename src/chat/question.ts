@@ -445,8 +445,11 @@ function listComma(words: readonly string[], at: number): boolean {
 
 /** Words that ask about this very moment, whatever else the question says. */
 const NOW_WORDS = /\b(now|right now|currently|at the moment|atm)\b/;
-/** "am I in a meeting" is about now, unless a time or a day is named ("am I in a meeting at 3": am I free then). */
-const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b|\b(?:what|which) (?:meeting|call) am i (?:in|on)\b|\bwhere (?:should|do|must) i (?:need to |have to )?be\b/;
+/**
+ * "am I in a meeting", "when does this meeting end", "am I late", "should I be somewhere" are about now, unless a time
+ * or a day is named ("am I in a meeting at 3": am I free then).
+ */
+const IN_MEETING = /\bam i (in|on) (a |an )?(meeting|call)\b|\bcurrent (meeting|event|call)\b|\bthis (?:meeting|call)\b|\bam i (?:running )?late\b|\b(?:should|must) i be (?:somewhere|anywhere)\b|\bam i (?:supposed|meant|due) to be (?:somewhere|anywhere|in a meeting|on a call)\b|\b(?:what|which) (?:meeting|call) am i (?:in|on)\b|\bwhere (?:should|do|must) i (?:need to |have to )?be\b/;
 /** "what's happening" is about now; "what's happening tomorrow" is that day's agenda. */
 /** "do I have a meeting at 2", "is there anything at 3", "I have meeting at 3?": with a time named, a yes/no about that time. */
 const HAVE_MEETING = /\b((?:do )?i have|have i got|is there|are there) (a |an |any )?(meeting|call|event|appointment|something|anything)s?\b/;

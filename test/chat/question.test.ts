@@ -529,6 +529,12 @@ const rows: Row[] = [
   ['am i free now', L, 'now'],
   // ... asked as which meeting, or where to be (these were today's agenda, or no question)
   ['what meeting am i in', L, 'now'],
+  ['when does this meeting end', L, 'now'],
+  ['who is in this call?', L, 'now'],
+  ['am i late', L, 'now'],
+  ['am i running late for anything', L, 'now'],
+  ['should i be somewhere?', L, 'now'],
+  ['am i supposed to be somewhere', L, 'now'],
   ['where should i be?', L, 'now'],
   ['where should i be at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['whats my next', L, 'next'],
