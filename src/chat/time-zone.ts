@@ -158,8 +158,9 @@ function offsetInput(input: string): { label: string; zones: string[] } | undefi
 const TIME_ZONE_COMMAND = /^\s*(?:(?:set|change|update)\s+(?:my\s+|the\s+)?|my\s+)?(?:time\s*zone|tz)\s*(?:(?:is|to)\b|=|:)?\s*(.*?)\s*$/i;
 /** "reset timezone", "clear my time zone": back to Outlook's (or Teams') zone. */
 const RESET_TIME_ZONE = /^\s*(?:reset|clear|remove|unset)\s+(?:my\s+|the\s+)?(?:time\s*zone|tz)(?:\s+override)?\s*$/i;
-/** "timezone", "my time zone?", "what's my timezone", "which time zone": which zone answers are in, and why. */
-const SHOW_TIME_ZONE = /^\s*(?:(?:what|which)(?:'?s|\s+is)?\s+)?(?:my\s+)?(?:time\s*zone|tz)(?:\s+(?:am i in|do you use|are you using))?\s*[?.!]*\s*$/i;
+/** "timezone", "my time zone?", "what's my timezone", "which time zone", "what time is it": which zone answers are in, why, and the time there. */
+const SHOW_TIME_ZONE =
+  /^\s*(?:(?:(?:what|which)(?:'?s|\s+is)?\s+)?(?:my\s+)?(?:time\s*zone|tz)(?:\s+(?:am i in|do you use|are you using))?|(?:what(?:'?s|\s+is)\s+the\s+time|what\s+time\s+is\s+it)(?:\s+(?:now|here|for me|where i am))?)\s*[?.!]*\s*$/i;
 
 /**
  * "timezone Europe/Paris", "time zone: America/New_York", "tz W. Europe Standard Time", "timezone reset".

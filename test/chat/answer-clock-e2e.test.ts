@@ -71,6 +71,7 @@ describe('answers at the instant the harness clock is pinned at, not the real on
     // The year of a day in the year calbot is in goes without saying.
     expect(connection).toMatch(new RegExp(`^Connected to Outlook as Sam Status \\(sam\\.status@contoso\\.example\\) since ${shortDate(eve)}\\. Times are shown in Europe/Berlin, from your Outlook settings \\(currently 23:59\\)\\. `));
     expect((await h.say('timezone', user))[0]).toBe('Times are shown in Europe/Berlin, from your Outlook settings (currently 23:59). Say "timezone Europe/Paris" to use another.');
+    expect((await h.say('what time is it?', user))[0]).toBe('Times are shown in Europe/Berlin, from your Outlook settings (currently 23:59). Say "timezone Europe/Paris" to use another.');
 
     h.clock.pin(eve.plus({ milliseconds: 200 }).toJSDate());
     expect((await h.say('sync status', user))[0]).toBe('Last synced yesterday at 23:49.\n\nNo problems since.');

@@ -75,6 +75,11 @@ describe('parseTimeZoneCommand', () => {
     ['what is my tz', { show: true }],
     ['which time zone do you use', { show: true }],
     ['My timezone', { show: true }],
+    // The time asked: the user's, in the zone calbot uses, which the answer names.
+    ['what time is it?', { show: true }],
+    ["What's the time now", { show: true }],
+    ['what time is it here', { show: true }],
+    ['what time is it in tokyo', undefined],
     // A city, a Windows name in any case, the abbreviations people use for zones with daylight saving time.
     ['timezone paris', { zone: 'Europe/Paris' }],
     ['timezone New York', { zone: 'America/New_York' }],
