@@ -177,6 +177,13 @@ const HOW_TO =
   /^(?:(?:so|ok|okay|but|and|please|pls) )*(?:how (?:do|can|could|should|would|will) (?:i|we|you)|how to|where (?:do|can) i|(?:can|could) (?:i|you)|is it possible to)(?: please| pls)? (?:connect|link|sign|log|disconnect|unlink|sync|resync|set|setup|change|turn|stop|enable|disable|mute|unmute|install|uninstall|remove|use|reconnect|switch|configure)\b/;
 
 /**
+ * Asking for what calbot does not keep ("what's the weather tomorrow", "remind me at 3 to call bob", "set a timer for
+ * 10 minutes"): a day's agenda in reply would answer nothing asked. "remind me what's on tomorrow" is still a question.
+ */
+const OFF_TOPIC =
+  /^(?:(?:so|ok|okay|and|please|pls|hey) )*(?:(?:whats|how is|hows|will it|is it going to|is it gonna|does it) (?:the )?(?:weather|forecast|temperature|rain|snow|be sunny)\b|(?:weather|forecast) (?:for )?(?:today|tomorrow|this|next|on)\b|remind me (?:to|at|in|on|tomorrow|later|tonight)\b|set (?:a |an |me a )?(?:reminder|timer|alarm)\b)/;
+
+/**
  * Saying goodbye ("see you tomorrow", "have a good weekend", "ok thanks, talk to you monday"): no question about that day.
  */
 const SIGN_OFF =
@@ -834,7 +841,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     return next?.kind === 'next' && next.count === 1 && !next.last ? { ...next, length: true } : next;
   }
   const { part, rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return undefined;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return undefined;
 
   // "next summer", "meetings this year": said to be no span calbot answers for, not read as a name or as today.
   const unsupported = unsupportedSpan(normalized);
@@ -1641,7 +1648,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (status && isScheduleQuestion(status.asks, now)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
-  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t)) return false;
+  if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
   if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;

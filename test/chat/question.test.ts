@@ -772,6 +772,13 @@ const rows: Row[] = [
   ['can you schedule a meeting with bob on friday', L, undefined],
   ['pls move my 2pm to 4', L, undefined],
   ['set up a call friday', L, undefined],
+  // ... nor keeps the weather or reminders
+  ["what's the weather tomorrow?", L, undefined],
+  ['will it rain on friday', L, undefined],
+  ['remind me at 3 to call bob', L, undefined],
+  ['set a reminder for tomorrow', L, undefined],
+  ["remind me what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['weather briefing tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'weather briefing'],
   ['schedule for tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['cancelled meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'],
   // meetings named beside a day, a week, a month or a stretch of a day: that range, only those meetings
