@@ -23,7 +23,7 @@ import {
   type DisplayEvent,
   type ScheduleAnswer,
 } from './schedule-card.js';
-import { eventsBetween, isUpcomingMeeting, nextEvents, nextHorizon, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
+import { atTimeOfDay, dailyBounds, eventsBetween, isUpcomingMeeting, nextEvents, nextHorizon, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
 import { clientTimeZoneOf } from './chat-users.js';
 import type { DayReads } from '../sync/calendar-days.js';
 import { BadTimeZoneInput, describeUserZone, parseTimeZoneCommand, resolveUserZone, userZoneWithSource, type TimeZoneCommand } from './time-zone.js';
@@ -214,12 +214,14 @@ export async function answerQuestion(
       const { subject } = question;
       // "is standup still on tomorrow": the cancelled ones too, marked.
       const all = await eventsBetween(calendar, question.range, zone, { cancelled: question.status === true && subject !== undefined });
-      const events = subject ? all.filter((event) => matchesSubject(subject, event)) : all;
+      // "meetings before 9 this week", "early meetings": only those at that time of day.
+      const daily = question.daily && dailyBounds(question.daily, context.workingHours ?? DEFAULT_WORKING_HOURS, zone);
+      const events = all.filter((event) => (!subject || matchesSubject(subject, event)) && (!daily || atTimeOfDay(event, daily)));
       const named = subject && { subject: subject.text, others: all.length - events.length };
       // "meetings with sam", none today: the next one so named.
       const [nextNamed] = subject && question.onward && events.length === 0 ? await nextEvents(calendar, question.range.end, 1, subject, zone) : [];
       const { label, phrase, range, times, only, status } = question;
-      return renderScheduleAnswer({ label, phrase, zone, range, times, only, status, events, nextNamed, now, ...named, ...extras });
+      return renderScheduleAnswer({ label, phrase, zone, range, times, only, status, daily, events, nextNamed, now, ...named, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after, within } = question;

@@ -16,6 +16,7 @@ export type { TimeRange } from './free-slots.js';
  *   matches ("meetings with sam this week", "design review on friday", "next standup tomorrow": namedMeetings).
  *   With `status` too ("is standup still on tomorrow", "was friday's retro cancelled"), cancelled ones are listed, marked.
  *   With `onward` (a subject and no day named: "meetings with sam"), none that day means the next one so named is said.
+ *   With `daily` ("meetings before 9 this week", "early meetings this week"), only the meetings at that time of day.
  * - `next`: the next `count` meetings starting after now: one ("next meeting", "what's next"), or as many as asked
  *   ("next 3 meetings", "my next few events"; a plural alone, "upcoming meetings", is a few), at most MAX_NEXT_COUNT;
  *   `asked` is the number asked for when it was more than that. With `subject`, only meetings it matches
@@ -47,11 +48,19 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
+
+/**
+ * A time of day on every day of an agenda's span: "meetings before 9 this week", "anything after 6pm next week",
+ * "morning meetings this week" (minutes from the user's midnight, `to` exclusive, with the part of the day named if
+ * one was alone, not narrowed by a time), or the user's working hours, which the answer knows: "early meetings this week", "any late calls next
+ * week" (before they start, after they end). Only timed meetings that overlap it are listed.
+ */
+export type DailyWindow = { from: number; to: number; part?: 'morning' | 'afternoon' | 'evening' } | { working: 'before' | 'after' };
 
 /**
  * An agenda of only some meetings, by what they are rather than by name: invitations the user has not answered
@@ -1004,6 +1013,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (!week && !dates && !day && !partSpan && !hours && !time && !during && !only) question.onward = true;
   }
   if (only) question.only = only;
+  // "meetings before 9 this week", "early meetings tomorrow": only those at that time of day, each day.
+  const daily = week || dates ? dailyWindow(t, part) : EARLY_ASKED.test(t) || LATE_ASKED.test(t) ? dailyWindow(t, undefined) : undefined;
+  if (daily && !anchorSide) question.daily = daily;
   return question;
 }
 
@@ -1056,6 +1068,29 @@ function duringSpan(t: string, here: DateTime, today: DateTime, day: DateTime | 
   };
   const span = stretch(day ?? today, part);
   return !day && span && span.end <= here ? stretch(today.plus({ days: 1 }), part) : span;
+}
+
+/** "early meetings", "early starts", "anything before work": before the user's working hours. */
+const EARLY_ASKED = /\b(?:early (?:meetings?|starts?|calls?|ones?|mornings?)|before (?:work|working hours|my working hours))\b/;
+/** "late meetings", "late calls", "anything after hours", "out of hours": after the user's working hours. */
+const LATE_ASKED = /\b(?:late (?:meetings?|calls?|finish(?:es)?|ones?|nights?)|after (?:work|hours|working hours|my working hours)|out of hours|outside (?:of )?(?:my )?(?:working hours|work hours|hours))\b/;
+
+/**
+ * The time of day a span's question asks about on each of its days (DailyWindow): "before 9", "after 6pm", "from 2",
+ * a part of the day ("mornings": `part`), both ("afternoons after 3"), or early or late against working hours.
+ */
+function dailyWindow(t: string, part: DayPart | undefined): DailyWindow | undefined {
+  if (EARLY_ASKED.test(t)) return { working: 'before' };
+  if (LATE_ASKED.test(t)) return { working: 'after' };
+  const after = AFTER_TIME.exec(t) ?? ONWARDS_TIME.exec(t);
+  const before = after ? undefined : (BEFORE_TIME.exec(t) ?? UNTIL_TIME.exec(t));
+  const match = after ?? before;
+  const time = match && clockOf(match, part, after ? 'start' : 'end');
+  const bounds = { from: (part ? DAY_PARTS[part].from : 0) * 60, to: (part ? DAY_PARTS[part].to : 24) * 60 };
+  if (!time) return part ? { ...bounds, part } : undefined;
+  const at = time.hour * 60 + time.minute;
+  const window = after ? { from: Math.max(at, bounds.from), to: bounds.to } : { from: bounds.from, to: Math.min(at, bounds.to) };
+  return window.from < window.to ? window : undefined;
 }
 
 /**
@@ -1361,7 +1396,7 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
     const subject = !where && (then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then))) ? withPeople(listedName(named), after.length > 0 ? preposition : undefined) : undefined;
     if (subject) return { subject, asked: true };
   }
-  const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || (MEETING_KIND.test(word) && !isVerb(word, words[at + 1])));
+  const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || (MEETING_KIND.test(word) && !isVerb(word, words[at + 1], words[at - 1])));
   // Not "with" that says what a meeting has ("with a break"), or who a meeting would be with ("can i meet with sam at 3").
   const by = PROPOSES.test(t) ? -1 : words.findIndex((word, at) => NAMING_PREPOSITIONS.has(word) && !(word !== 'about' && (words[at + 1] === 'a' || words[at + 1] === 'an')));
   const named: string[] = [];
@@ -1398,9 +1433,14 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
 const LOOSE_PREPOSITIONS = new Set(['in', 'for', 'to', 'by', 'during', 'within', 'since', 'around']);
 const VERB_OBJECTS = new Set(['my', 'our', 'your', 'the', 'me', 'us', 'this', 'that', 'these', 'those', 'all', 'what', 'it', 'them']);
 
-/** A kind of meeting, singular, with an object after it is a verb: "review my calendar tomorrow", "demo the schedule" (not "1:1s this week"). */
-function isVerb(kind: string, next: string | undefined): boolean {
-  return next !== undefined && VERB_OBJECTS.has(next) && !kind.endsWith('s') && !kind.startsWith('1:1');
+/** Kinds of meeting that are verbs too: "review my calendar", "demo the schedule", "interview them". */
+const VERB_KINDS = /^(?:review|demo|interview|workshop|present)$/;
+/**
+ * A kind of meeting that is a verb too, singular, with an object after it and no name before it, is the verb: "review
+ * my calendar tomorrow", "demo the schedule"; not "standup this week" (no verb), "design review this week" (a name).
+ */
+function isVerb(kind: string, next: string | undefined, before: string | undefined): boolean {
+  return next !== undefined && VERB_OBJECTS.has(next) && VERB_KINDS.test(kind) && !(before !== undefined && namesAMeeting(before) && !NAME_DETERMINERS.has(before));
 }
 /** A name read outside "next ..." and "is my ...": who or what, a few words at most ("sam", "the design team", "q3 budget review"). */
 const MAX_NAME_WORDS = 3;
@@ -1688,6 +1728,8 @@ export interface LastQuestion {
   only?: AgendaOnly;
   /** Whether the meetings named are still on ("is standup still on tomorrow", then "and friday?": Friday's, cancelled ones too). */
   status?: true;
+  /** The time of day asked about each day ("early meetings this week", then "and next week?"). */
+  daily?: DailyWindow;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -1705,7 +1747,7 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
     case 'free-slots':
       return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}) };
     case 'agenda':
-      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}), ...(question.only ? { only: question.only } : {}) };
+      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}), ...(question.only ? { only: question.only } : {}), ...(question.daily ? { daily: question.daily } : {}) };
   }
 }
 
@@ -1782,7 +1824,7 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
       return next?.kind === 'next' ? { ...next, ...subject } : next;
     }
     case 'agenda':
-      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}) };
+      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}), ...(last.daily && !agenda.times ? { daily: last.daily } : {}) };
     default:
       return agenda;
   }

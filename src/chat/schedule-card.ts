@@ -136,6 +136,11 @@ export interface AgendaInput extends AnswerExtras {
   nextNamed?: DisplayEvent | undefined;
   /** The user's now, for when `nextNamed` is ("in 5 days"). */
   now?: Date | undefined;
+  /**
+   * Only the meetings at this time of day, each day ("meetings before 9 this week", "early meetings": DailyBounds):
+   * the header and summary say which, and none is said as such, never as a free span.
+   */
+  daily?: { from: number; to: number; part?: string | undefined; working?: 'before' | 'after' | undefined } | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -192,12 +197,27 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   } else if (input.only) {
     const words = ONLY_WORDS[input.only];
     summary = groups.length === 0 ? words.none(phrase) : words.some(shown.length);
+  } else if (input.daily) {
+    summary = groups.length === 0 ? `No meetings ${dailyWords(input.daily, input.clock).phrase} ${phrase}.` : `${meetings(shown.length)} ${dailyWords(input.daily, input.clock).phrase}`;
   } else {
     summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : busy ? `${meetings(busy.meetings)} · ${durationText(busy.minutes)} busy` : '';
   }
   const timed = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
-  const label = input.only ? `${timed} · ${ONLY_WORDS[input.only].header}` : input.around ? `${timed} · ${input.around.side === 'after' ? 'After' : 'Before'} "${quoted(input.around.landmark.subject) || '(no subject)'}"` : timed;
+  const daily = input.daily ? `${timed} · ${dailyWords(input.daily, input.clock).header}` : timed;
+  const label = input.only ? `${daily} · ${ONLY_WORDS[input.only].header}` : input.around ? `${timed} · ${input.around.side === 'after' ? 'After' : 'Before'} "${quoted(input.around.landmark.subject) || '(no subject)'}"` : daily;
   return renderAnswer({ header: subject ? `${label} · "${subject}"` : label, summary, groups, ...footnoteOf(input) });
+}
+
+/** What a time of day each day is called in a header ("Before 09:00", "Mornings") and in a sentence ("before 09:00"). */
+function dailyWords(daily: NonNullable<AgendaInput['daily']>, clock: ClockStyle | undefined): { header: string; phrase: string } {
+  const at = (minutes: number) => clockTime({ hour: Math.floor(minutes / 60) % 24, minute: minutes % 60 }, clock);
+  if (daily.working === 'before') return { header: 'Before working hours', phrase: `before your working hours (${at(daily.to)})` };
+  if (daily.working === 'after') return { header: 'After working hours', phrase: `after your working hours (${at(daily.from)})` };
+  // A part of the day named alone (DailyWindow's `part`), not narrowed by a time: "Mornings", "in the morning".
+  if (daily.part) return { header: `${daily.part[0]!.toUpperCase()}${daily.part.slice(1)}s`, phrase: `in the ${daily.part}` };
+  if (daily.from === 0) return { header: `Before ${at(daily.to)}`, phrase: `before ${at(daily.to)}` };
+  if (daily.to >= 24 * 60) return { header: `After ${at(daily.from)}`, phrase: `after ${at(daily.from)}` };
+  return { header: `${at(daily.from)}–${at(daily.to)}`, phrase: `between ${at(daily.from)} and ${at(daily.to)}` };
 }
 
 /**

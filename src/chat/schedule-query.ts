@@ -3,7 +3,8 @@ import { blocksTime, occupiedRange, type TimeRange } from './free-slots.js';
 import { eventsForDisplay, type DisplayEvent } from './schedule-card.js';
 import type { Collections, SyncStateDoc } from '../store/collections.js';
 import { DAYS_VERSION, datesOverlapping, eventsOnDates, startDayReads, type DayReads } from '../sync/calendar-days.js';
-import { matchesSubject, type Question, type SubjectFilter } from './question.js';
+import { matchesSubject, type DailyWindow, type Question, type SubjectFilter } from './question.js';
+import type { WorkingHours } from '../graph/working-hours.js';
 import { luxonZone } from './zone-offsets.js';
 
 /**
@@ -199,6 +200,39 @@ export async function nextEvents(
     await cursor.close();
   }
   return found.slice(0, limit);
+}
+
+/** A DailyWindow in minutes of the day in `zone` (the working hours' own zone for early and late), and what it was asked as. */
+export interface DailyBounds {
+  from: number;
+  to: number;
+  zone: string;
+  part?: 'morning' | 'afternoon' | 'evening';
+  working?: 'before' | 'after';
+}
+
+/** `window` for a user in `zone` whose working hours are `hours`: "early" is before they start, "late" after they end. */
+export function dailyBounds(window: DailyWindow, hours: WorkingHours, zone: string): DailyBounds {
+  if (!('working' in window)) return { ...window, zone };
+  const at = hours.zone ?? zone;
+  return window.working === 'before' ? { from: 0, to: hours.startMinute, zone: at, working: 'before' } : { from: hours.endMinute, to: 24 * 60, zone: at, working: 'after' };
+}
+
+/**
+ * Whether a timed event overlaps `bounds` on any day it spans ("before 9": from midnight to 09:00; a meeting from 08:30
+ * to 09:30 is one). All-day events are days, not times of day: never.
+ */
+export function atTimeOfDay(event: DisplayEvent, bounds: DailyBounds): boolean {
+  if (event.isAllDay || bounds.from >= bounds.to) return false;
+  const zone = luxonZone(bounds.zone);
+  const last = DateTime.fromJSDate(event.end, { zone });
+  let day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
+  for (let i = 0; i < 40 && day <= last; i++, day = day.plus({ days: 1 }).startOf('day')) {
+    const from = day.plus({ minutes: bounds.from });
+    const to = day.plus({ minutes: bounds.to });
+    if (event.start.getTime() < to.toMillis() && (event.end.getTime() > from.toMillis() || (event.start.getTime() === event.end.getTime() && event.start.getTime() >= from.toMillis()))) return true;
+  }
+  return false;
 }
 
 /** Where `event` starts for a user in `zone`: a timed one at its start, an all-day one at the local midnight of its first date. */

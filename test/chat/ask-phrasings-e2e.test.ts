@@ -334,6 +334,35 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(readScheduleCard((await ask(h, 'meetings about the pia offsite', pia)).card).summary).toBe('No meetings matching "pia offsite" today (1 other event).');
   });
 
+  it('"meetings before 9 in the next 2 weeks", "early meetings", "evening meetings": only those at that time of day, each day', async () => {
+    const eda = teamsUser('Eda Early', 'Europe/Berlin');
+    await seedAccount(h.store.collections, eda, { mailboxTimeZone: 'Europe/Berlin' });
+    await seedEvents(h.store.collections, eda, [
+      { subject: 'Eda early', start: named.set({ hour: 7, minute: 30 }), minutes: 60 },
+      { subject: 'Eda day', start: named.set({ hour: 10 }) },
+      { subject: 'Eda late', start: named.set({ hour: 18, minute: 30 }), minutes: 30 },
+      { subject: 'Eda across nine', start: named.plus({ days: 1 }).set({ hour: 8, minute: 45 }), minutes: 30 },
+      { subject: 'Eda all day', start: named.plus({ days: 1 }), allDay: true },
+    ]);
+    const before = readScheduleCard((await ask(h, 'any meetings before 9 in the next 2 weeks?', eda)).card);
+    expect(before.header).toMatch(/^Next 2 weeks · .+ · Before 09:00$/);
+    expect(before.summary).toBe('2 meetings before 09:00');
+    expect(rowTitles(before)).toEqual(['Eda early', 'Eda across nine']);
+    // Early: before the working hours (09:00–17:00 with none from Outlook); late: after them.
+    const early = readScheduleCard((await ask(h, 'early meetings in the next 2 weeks', eda)).card);
+    expect(early).toMatchObject({ header: expect.stringMatching(/ · Before working hours$/), summary: '2 meetings before your working hours (09:00)' });
+    expect(rowTitles(early)).toEqual(['Eda early', 'Eda across nine']);
+    const late = readScheduleCard((await ask(h, 'any late meetings in the next 2 weeks', eda)).card);
+    expect(late).toMatchObject({ summary: '1 meeting after your working hours (17:00)' });
+    expect(rowTitles(late)).toEqual(['Eda late']);
+    const evenings = readScheduleCard((await ask(h, 'evening meetings in the next 2 weeks', eda)).card);
+    expect(evenings.header).toMatch(/ · Evenings$/);
+    expect(rowTitles(evenings)).toEqual(['Eda late']);
+    // None is said as none, not as a free fortnight.
+    const none = readScheduleCard((await ask(h, 'meetings after 8pm in the next 2 weeks', eda)).card);
+    expect(none).toMatchObject({ summary: 'No meetings after 20:00 in the next 2 weeks.', groups: [] });
+  });
+
   it('"how long is my first meeting on <day>", "how long is my next <name>": that meeting, and how long it is', async () => {
     const card = readScheduleCard((await ask(h, `how long is my first meeting on ${asDate(named)}`, zia)).card);
     expect(card.header).toBe(`Next up · ${cardDate(named, berlinToday())}`);

@@ -886,6 +886,10 @@ const rows: Row[] = [
   ['am i busy with work at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30', null],
   ['when am i free with sam tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['review my calendar for tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null], // a verb, not a design review
+  ['review this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null], // a verb too
+  ['standup this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'standup'], // no verb
+  ['design review this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'design review'], // a name before it
+  ['retro this week?', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'retro'],
   // people by what they are to the user, not by a word of a subject ("Sam / Ada" never says "manager")
   ['back-to-back meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['do i have calls with customers today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
@@ -1664,6 +1668,31 @@ describe('parseQuestion', () => {
     for (const text of ['meetings with sam today', 'meetings with sam this week', 'standup this afternoon', 'meetings with sam after 3', 'meetings with sam and my conflicts']) {
       expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('onward');
     }
+  });
+
+  it.each([
+    ['any meetings before 9 this week', { from: 0, to: 540 }],
+    ['meetings after 6pm next week', { from: 1080, to: 1440 }],
+    ["what's on this week from 2pm", { from: 840, to: 1440 }],
+    ['morning meetings this week', { from: 0, to: 720, part: 'morning' }],
+    ['any evening meetings next week?', { from: 1020, to: 1440, part: 'evening' }],
+    ['afternoon meetings next week after 3', { from: 900, to: 1020 }],
+    ['early meetings this week', { working: 'before' }],
+    ['any early starts next week', { working: 'before' }],
+    ['late meetings this week', { working: 'after' }],
+    ['anything after work tomorrow', { working: 'after' }],
+    ['meetings outside working hours this week', { working: 'after' }],
+  ] as const)('%j lists the meetings at a time of day, each day (%j)', (text, daily) => {
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'agenda', daily });
+  });
+
+  it.each(['meetings this week', 'meetings after 6 today', 'this morning', 'standup this week', 'whats on dec 3 - 5'])('%j names no time of day over days', (text) => {
+    expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('daily');
+  });
+
+  it('a follow-up keeps the time of day asked about', () => {
+    const last = lastQuestionOf(parseQuestion('early meetings this week', L.now, L.zone) as Question, L.zone);
+    expect(parseQuestion('and next week?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), daily: { working: 'before' } });
   });
 
   it('a follow-up to a status question keeps asking it: the day named, cancelled ones too', () => {
