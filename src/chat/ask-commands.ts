@@ -148,6 +148,12 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
         if (question && question.kind !== 'unsupported') lastQuestions.set(user._id, lastQuestionOf(question, zone));
         // No calendar can answer it, connected or not.
         if (question?.kind === 'unsupported') return void (await turn.sendActivity({ text: unsupportedSpanText(question), textFormat: 'plain' }));
+        if (!question) {
+          // "and bob?" with no last question it follows (none named a meeting, or it was forgotten), or a date that
+          // does not exist in the user's zone (rare): no question, connected or not.
+          await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
+          return;
+        }
         const freshness = calendarFreshness({ account, syncState, now, zone, clock: style, syncIntervalMs: deps.syncIntervalMs });
         if (freshness.kind === 'not-connected') return notConnected(turn, user);
         if (freshness.kind === 'first-sync') {
@@ -157,11 +163,6 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
               ? `I haven't been able to read your calendar yet: ${freshness.problem}`
               : FIRST_SYNC_TEXT;
           await turn.sendActivity({ text: reply, textFormat: 'plain' });
-          return;
-        }
-        if (!question) {
-          // Only a zone change can turn a question into a non-question (a date that does not exist there); rare.
-          await turn.sendActivity({ text: 'I didn\'t catch that. Type "help" to see what I can do.', textFormat: 'plain' });
           return;
         }
         // Days outside the synced window are not in the store: say so rather than answer "nothing on" or "free".

@@ -1686,6 +1686,8 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now)));
   const status = statusAsked(normalized);
   if (status && isScheduleQuestion(status.asks, now)) return true;
+  // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
+  if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
@@ -1730,6 +1732,8 @@ export interface LastQuestion {
   status?: true;
   /** The time of day asked about each day ("early meetings this week", then "and next week?"). */
   daily?: DailyWindow;
+  /** The agenda's span as it was asked ("meetings with sam this week", then "and bob?": Bob's this week). */
+  span?: { range: TimeRange; label: string; phrase: string; days: number; times?: true };
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -1747,7 +1751,14 @@ export function lastQuestionOf(question: Question, zone: string): LastQuestion {
     case 'free-slots':
       return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}) };
     case 'agenda':
-      return { kind: 'agenda', day: dayOf(question.range), ...(question.subject ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}), ...(question.only ? { only: question.only } : {}), ...(question.daily ? { daily: question.daily } : {}) };
+      return {
+        kind: 'agenda',
+        day: dayOf(question.range),
+        ...(question.subject ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}),
+        ...(question.only ? { only: question.only } : {}),
+        ...(question.daily ? { daily: question.daily } : {}),
+        span: { range: question.range, label: question.label, phrase: question.phrase, days: question.days, ...(question.times ? { times: true as const } : {}) },
+      };
   }
 }
 
@@ -1786,11 +1797,13 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
   const part = PART_ALONE.test(match[1]!);
   const rest = shift ? lastDay! : part && lastDay ? `${lastDay} ${match[1]!}` : match[1]!;
   const words = rest.split(' ');
-  if (!words.every((word) => WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word))) return undefined;
   const read = (question: string) => {
     const read = parseQuestion(question, now, zone, { ...options, last: undefined });
     return read && read.kind !== 'unsupported' ? read : undefined;
   };
+  // Not only a day or a time: another name for the last question ("and bob?", "and bob on friday?"), unless its other
+  // words ask a question of their own ("and what's on tomorrow", "and any meetings friday"), read as it stands.
+  if (!words.every((word) => WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word))) return last?.subject && namesAnother(match[1]!) ? otherName(match[1]!, last, read) : undefined;
   const asks = last?.kind === 'free-at' ? last.asks! : last?.kind === 'now' ? 'busy' : 'free';
   const timed = read(`am i ${asks} ${rest}`);
   const dayNamed = shift !== null || (part && lastDay !== undefined) || words.some((word) => DAY_WORD.test(word));
@@ -1828,6 +1841,60 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
     default:
       return agenda;
   }
+}
+
+/** Words a follow-up may end on that name no meeting: "and you?", "what about it", "and then?", "ok and thanks". */
+const NO_OTHER_NAME = /^(?:thanks?|thank you|thx|ty|ok|okay|cool|great|nice|why|how|what|when|where|who|which|that|this|it|them|they|then|now|so|me|you|u|us|him|her|everything|anything|nothing|something|else|more|later|the rest|others?)$/;
+
+/**
+ * Whether what follows a follow-up's opener ("and bob?", "what about the retro on friday", "and with the design team")
+ * may be another name for the last question: words besides a day or a time, none of which asks a question of its own
+ * ("and what's on tomorrow", "and any meetings friday") or names no meeting ("and you?", "and thanks").
+ */
+function namesAnother(asked: string): boolean {
+  const words = asked.split(' ');
+  const others = words.filter((word) => !(WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word)));
+  const name = asked.replace(/^(?:with|about) /, '');
+  return others.length > 0 && words.length <= MAX_NAME_WORDS + 3 && !NO_OTHER_NAME.test(name) && !others.some((word) => NOT_A_NAME.has(word) || MEETING_NOUN.test(word) || NO_OTHER_NAME.test(word));
+}
+
+/** "and bob?", "what about the retro": possibly another name for the last question, which only the last question can tell (followUp). */
+function nameFollowUp(normalized: string): boolean {
+  const match = FOLLOW_UP.exec(normalized);
+  return match !== null && namesAnother(match[1]!);
+}
+
+/**
+ * "meetings with sam this week", then "and bob?": the last question again with another name ("what about the retro",
+ * "and with the design team on friday"): of the agenda's span (or the day named), the next one, or whether it is still
+ * on. Kept as it was: people or not (unless "with" or "about" says), cancelled ones, the time of day. Undefined for
+ * words that name no meeting ("and you?", "and thanks").
+ */
+function otherName(asked: string, last: LastQuestion, read: (question: string) => Question | undefined): Question | undefined {
+  const said = /^(with|about) /.exec(asked)?.[1];
+  const name = said ? asked.slice(said.length + 1) : asked;
+  const by = said ?? (last.subject?.people ? 'with' : 'about');
+  if (last.kind === 'agenda') {
+    const fresh = read(`meetings ${by} ${name}`);
+    if (fresh?.kind !== 'agenda' || !fresh.subject) return undefined;
+    // A day named ("and bob on friday?") is that day's; else the last question's span.
+    const span = fresh.onward ? last.span : undefined;
+    const { onward: _, ...named } = fresh;
+    return {
+      ...named,
+      ...(span ?? {}),
+      ...(last.only ? { only: last.only } : {}),
+      ...(last.status ? { status: true as const } : {}),
+      ...(last.daily && !(span ?? named).times ? { daily: last.daily } : {}),
+      ...(span || !fresh.onward ? {} : { onward: true as const }),
+    };
+  }
+  if (last.kind === 'next') {
+    const fresh = read(`next meeting ${by} ${name}`);
+    if (!fresh || !('subject' in fresh) || !fresh.subject) return undefined;
+    return fresh.kind === 'next' && last.status ? { ...fresh, status: true } : fresh;
+  }
+  return undefined;
 }
 
 /** `range`'s times of day on the local date `day` (yyyy-mm-dd), and its label. */

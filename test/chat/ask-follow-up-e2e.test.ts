@@ -131,6 +131,36 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     }
   });
 
+  it('"design review this week", then "and the workshop?": the same span, another name; "and the planning on thursday?" that day', async () => {
+    const dee = teamsUser('Dee Names', ZONE);
+    await seedAccount(h, dee, { mailboxTimeZone: ZONE });
+    await seedEvents(h.store.collections, dee, [
+      { subject: 'Dee design review', start: thursday.set({ hour: 11 }) },
+      { subject: 'Dee workshop', start: friday.set({ hour: 9 }), minutes: 120 },
+      { subject: 'Dee planning', start: thursday.set({ hour: 14 }) },
+      { subject: 'Dee offsite', start: friday.set({ hour: 13 }), isCancelled: true },
+    ]);
+    const asked = await ask(h, 'design review in the next 3 days', dee);
+    const first = readScheduleCard(asked.card);
+    expect(rowTitles(first)).toEqual(['Dee design review']);
+    const workshop = readScheduleCard((await ask(h, 'and the workshop?', dee)).card);
+    expect(workshop.header).toBe(first.header.replace('"design review"', '"workshop"'));
+    expect(rowTitles(workshop)).toEqual(['Dee workshop']);
+    const planning = readScheduleCard((await ask(h, 'what about the planning on thursday?', dee)).card);
+    expect(planning.header).toBe(`Tomorrow · ${date(thursday)} · "planning"`);
+    expect(rowTitles(planning)).toEqual(['Dee planning']);
+    // Whether it is still on, asked again of another name.
+    expect(readScheduleCard((await ask(h, 'is the dee workshop still on?', dee)).card).summary).toMatch(/^Still on: /);
+    expect(readScheduleCard((await ask(h, 'and the dee offsite?', dee)).card).summary).toMatch(/^Cancelled: the one on /);
+    // Its own question, not a name: read as it stands.
+    expect(readScheduleCard((await ask(h, "and what's on friday?", dee)).card).header).toBe(date(friday));
+    // A name with no question before it that named a meeting: no question.
+    expect((await ask(h, 'and the workshop?', dee)).text).toBe('I didn\'t catch that. Type "help" to see what I can do.');
+    const fresh = teamsUser('Di Fresh', ZONE);
+    await seedAccount(h, fresh, { mailboxTimeZone: ZONE });
+    expect((await ask(h, 'what about bob?', fresh)).text).toBe('I didn\'t catch that. Type "help" to see what I can do.');
+  });
+
   it('"can I meet with sam at 3" answers whether the user is free at 3, saying calbot sees only their calendar', async () => {
     const free = readScheduleCard((await ask(h, 'can I meet with sam at 3', ada)).card);
     expect(free).toMatchObject({ header: `Today · ${date(wednesday)} · 15:00–15:30`, summary: "Yes, you're free then. I can see only your calendar, not Sam's." });

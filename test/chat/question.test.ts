@@ -1690,6 +1690,35 @@ describe('parseQuestion', () => {
     expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('daily');
   });
 
+  it('a follow-up by name asks the last question again of another name: the same span, the next one, or whether it is on', () => {
+    const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
+    expect(after('meetings with sam this week', 'and bob?')).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^This week/), subject: { text: 'bob', people: true } });
+    expect(after('design review on friday', 'what about the retro')).toMatchObject({ kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', subject: { text: 'retro' } });
+    expect(after('design review on friday', 'what about the retro')).not.toHaveProperty('subject.people');
+    expect(after('meetings with sam this week', 'and bob on monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', subject: { text: 'bob', people: true } });
+    expect(after('next 1:1 with sam', 'and with bob?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'bob', people: true } });
+    expect(after('is the offsite still on', 'and the retro?')).toMatchObject({ kind: 'next', status: true, subject: { text: 'retro' } });
+    expect(after('early meetings with sam this week', 'and bob?')).toMatchObject({ subject: { text: 'bob' }, daily: { working: 'before' } });
+    // A question of its own, or no name: not another name.
+    expect(after('meetings with sam this week', "and what's on tomorrow")).not.toHaveProperty('subject');
+    expect(after('meetings with sam this week', 'and any meetings friday')).not.toHaveProperty('subject');
+    for (const text of ['and you?', 'and thanks', 'what about it', 'and then?']) expect(after('meetings with sam this week', text)).toBeUndefined();
+    // No last question that named a meeting: nothing to follow.
+    expect(after("what's on today", 'and bob?')).toBeUndefined();
+    expect(parseQuestion('and bob?', L.now, L.zone)).toBeUndefined();
+  });
+
+  it.each([
+    ['and bob?', true],
+    ['what about the retro on friday', true],
+    ['how about with the design team', true],
+    ['and you?', false],
+    ['and thanks', false],
+    ['what about it', false],
+  ])('%j may follow a question by name (isScheduleQuestion: %j)', (text, may) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(may);
+  });
+
   it('a follow-up keeps the time of day asked about', () => {
     const last = lastQuestionOf(parseQuestion('early meetings this week', L.now, L.zone) as Question, L.zone);
     expect(parseQuestion('and next week?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), daily: { working: 'before' } });
