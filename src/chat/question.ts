@@ -1128,8 +1128,11 @@ function unsupportedSpan(t: string): UnsupportedSpan | undefined {
 /** "what's after my standup", "anything before the design review": perhaps a MeetingAnchor, which parseQuestion reads. */
 const AROUND_ASKED = /^(?:whats|what is|anything|what do i have|what have i got|what else is)(?: on| there)? (?:after|before|following) (?:my|the|our) \S/;
 
+const MAX_ANCHOR_CHARS = 200;
 /** "after the design review", "before my 1:1": the meetings named are where the agenda starts or ends (MeetingAnchor). */
 function anchorSideOf(t: string, subject: SubjectFilter): 'after' | 'before' | undefined {
+  // A name that long is no meeting's (and would make too large a pattern): no anchor.
+  if (subject.text.length > MAX_ANCHOR_CHARS) return undefined;
   const words = subject.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`\\b(after|before|following|ahead of) (?:my |the |our |this |that )?${words}\\b`).exec(t);
   return match ? (match[1] === 'before' || match[1] === 'ahead of' ? 'before' : 'after') : undefined;

@@ -1708,6 +1708,12 @@ describe('parseQuestion', () => {
     expect(parseQuestion('and bob?', L.now, L.zone)).toBeUndefined();
   });
 
+  it('a follow-up by a name of one very long word reads it without throwing (no pattern built of it)', () => {
+    const last = lastQuestionOf(parseQuestion('meetings with sam this week', L.now, L.zone) as Question, L.zone);
+    expect(() => parseQuestion(`what about ${'x'.repeat(60_000)}`, L.now, L.zone, { last })).not.toThrow();
+    expect(() => parseQuestion(`what's on after the ${'x'.repeat(60_000)}`, L.now, L.zone)).not.toThrow();
+  });
+
   it.each([
     ['and bob?', true],
     ['what about the retro on friday', true],
