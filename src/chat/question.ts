@@ -1411,7 +1411,8 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
     for (let at = noun + 1; kind && EITHER_WORDS.has(words[at]!) && MEETING_KIND.test(words[at + 1] ?? ''); at += 2) named.push(words[at]!, words[at + 1]!);
     // Before a kind, or one meeting ("team meeting"); before meetings in the plural, a sort of them: "client meetings",
     // "project meetings", "existing meetings".
-    if (by < 0 && (kind || MEETING_NOUN.exec(words[noun]!)![1] === '')) {
+    // Before a kind with "with" after it too ("design review with sam": a design review Sam is in).
+    if ((by < 0 && (kind || MEETING_NOUN.exec(words[noun]!)![1] === '')) || (by > noun && kind)) {
       const before: string[] = [];
       let at = noun - 1;
       for (; at >= 0 && before.length < MAX_NAME_WORDS && namesAMeeting(words[at]!); at--) before.unshift(words[at]!);
@@ -1877,14 +1878,18 @@ function otherName(asked: string, last: LastQuestion, read: (question: string) =
   const said = /^(with|about) /.exec(asked)?.[1];
   const name = said ? asked.slice(said.length + 1) : asked;
   const by = said ?? (last.subject?.people ? 'with' : 'about');
+  // The kind of meeting the last name had before "with" ("1:1 with sam", then "and bob?": 1:1s with Bob).
+  // Not when the new name is a meeting itself ("what about the retro").
+  const kind = by === 'with' && !name.split(' ').some((word) => MEETING_KIND.test(word)) ? /^(.+?) with /.exec(last.subject?.text ?? '')?.[1] : undefined;
   if (last.kind === 'agenda') {
     const fresh = read(`meetings ${by} ${name}`);
     if (fresh?.kind !== 'agenda' || !fresh.subject) return undefined;
     // A day named ("and bob on friday?") is that day's; else the last question's span.
     const span = fresh.onward ? last.span : undefined;
-    const { onward: _, ...named } = fresh;
+    const { onward: _, subject, ...named } = fresh;
     return {
       ...named,
+      subject: kind ? withKind(kind, subject, read) : subject,
       ...(span ?? {}),
       ...(last.only ? { only: last.only } : {}),
       ...(last.status ? { status: true as const } : {}),
@@ -1893,11 +1898,19 @@ function otherName(asked: string, last: LastQuestion, read: (question: string) =
     };
   }
   if (last.kind === 'next') {
-    const fresh = read(`next meeting ${by} ${name}`);
+    const fresh = read(kind ? `next ${kind} with ${name}` : `next meeting ${by} ${name}`);
     if (!fresh || !('subject' in fresh) || !fresh.subject) return undefined;
     return fresh.kind === 'next' && last.status ? { ...fresh, status: true } : fresh;
   }
   return undefined;
+}
+
+/** `people` ("bob") as a name of the `kind` of meeting ("1:1"): "1:1 with bob", a 1:1 Bob is in. A list of names stays as it is. */
+function withKind(kind: string, people: SubjectFilter, read: (question: string) => Question | undefined): SubjectFilter {
+  const kindOnly = read(`next ${kind}`);
+  const terms = kindOnly && 'subject' in kindOnly ? kindOnly.subject?.terms : undefined;
+  if (!terms || people.alternatives) return people;
+  return { ...people, text: `${kind} with ${people.text}`, terms: [...terms, ...people.terms], people: true };
 }
 
 /** `range`'s times of day on the local date `day` (yyyy-mm-dd), and its label. */

@@ -889,6 +889,7 @@ const rows: Row[] = [
   ['review this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null], // a verb too
   ['standup this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'standup'], // no verb
   ['design review this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'design review'], // a name before it
+  ['design review with sam on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'design review with sam'], // the name before the kind kept
   ['retro this week?', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'retro'],
   // people by what they are to the user, not by a word of a subject ("Sam / Ada" never says "manager")
   ['back-to-back meetings tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
@@ -1696,7 +1697,10 @@ describe('parseQuestion', () => {
     expect(after('design review on friday', 'what about the retro')).toMatchObject({ kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', subject: { text: 'retro' } });
     expect(after('design review on friday', 'what about the retro')).not.toHaveProperty('subject.people');
     expect(after('meetings with sam this week', 'and bob on monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', subject: { text: 'bob', people: true } });
-    expect(after('next 1:1 with sam', 'and with bob?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'bob', people: true } });
+    // The kind of meeting stays ("1:1s with Bob"), unless the new name is a meeting itself.
+    expect(after('next 1:1 with sam', 'and with bob?')).toMatchObject({ kind: 'next', count: 1, subject: { text: '1:1 with bob', terms: ['1:1', 'bob'], people: true } });
+    expect(after('1:1s with sam this week', 'and bob?')).toMatchObject({ kind: 'agenda', subject: { text: '1:1s with bob', terms: ['1:1', 'bob'], people: true } });
+    expect(after('1:1s with sam this week', 'what about the retro')).toMatchObject({ kind: 'agenda', subject: { text: 'retro', terms: ['retro'] } });
     expect(after('is the offsite still on', 'and the retro?')).toMatchObject({ kind: 'next', status: true, subject: { text: 'retro' } });
     expect(after('early meetings with sam this week', 'and bob?')).toMatchObject({ subject: { text: 'bob' }, daily: { working: 'before' } });
     // A question of its own, or no name: not another name.
