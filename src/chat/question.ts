@@ -356,6 +356,8 @@ export function normalizeQuestionText(text: string): string {
     // "over lunchtime" 12:00-14:00, which holds most people's (the answer says the times). "team lunch" stays a name.
     .replace(/\b(after|before) lunch(?:time)?\b/g, (_, which: string) => (which === 'after' ? 'in the afternoon' : 'in the morning'))
     .replace(/\b(?:at|over|during|around|for) lunch(?:time)?\b/g, 'between 12 and 2')
+    // "lunch meetings this week", "any lunchtime calls": meetings at lunch ("team lunch" stays a name).
+    .replace(/\b(any |my |the )?lunch(?:time)? (meetings|calls|events|appointments)\b/g, (_, det: string | undefined, noun: string) => `${det ?? ''}${noun} between 12 and 2`)
     // "what's after this", "anything after this meeting": the rest of today.
     .replace(/\bafter (?:this|my current|the current)(?: (?:meeting|call|one))?$/, 'later')
     .replace(/\b(a|one|\d{1,2}) (days?|weeks?) (?:from (?:today|now)|today)\b/g, 'in $1 $2')
@@ -430,6 +432,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/^(?:(?:when|what time) (?:is|are)|whens|what times) (?:(?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow)\b)(?=\S)|(?=(\S+)))/, (asked, kind?: string) =>
       kind === undefined || MEETING_KIND.test(kind) ? 'when is my next ' : asked,
     )
+    // "the next 2-3 weeks", "in 2 or 3 days": the longer, not an hour range (14:00-15:00).
+    .replace(/\b(\d{1,2}) ?(?:-|to|or) ?(\d{1,2}) (days|weeks|months)\b/g, (_, a: string, b: string, unit: string) => `${Math.max(Number(a), Number(b))} ${unit}`)
     // "how long is my standup", "how long will the design review be": the next one's length, as "how long is my next
     // standup". Not what is asked of the day ("how long is my day"), nor a meeting named by its time ("my 3pm").
     .replace(/^how long (is|are|will|would|does) (?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow|break|meetings|events|calls|appointments)\b)(?=\p{L})/u, 'how long $1 my next ')
@@ -487,7 +491,8 @@ const MEETING_AT_TIME = /\b(?:my|our|the) (?:\d{1,2}(?::\d{2})? ?(?:am|pm)|\d{1,
 function onlyWhenAt(t: string): boolean {
   return /\bat\b/.test(t) && t.split(' ').every((word) => word === 'the' || WHEN_WORD.test(word));
 }
-const HAPPENING = /\bwhats (happening|going on)\b/;
+/** "what's happening", "what's going on": now; "what's happening with the launch" is about the meetings named. */
+const HAPPENING = /\bwhats (happening|going on)\b(?! (?:with|about|regarding) )/;
 const NOW = new RegExp(`${NOW_WORDS.source}|${IN_MEETING.source}|${HAPPENING.source}`);
 const NEXT = /\bwhats (?:my )?next$|\banything next$|\bnext (meeting|event|appointment|call|one|thing|up)s?\b|\bup next$|^next$|\bwhen is my next\b/;
 const UPCOMING = /\b(coming up|upcoming)\b/;
@@ -1082,6 +1087,16 @@ const LATE_ASKED = /\b(?:late (?:meetings?|calls?|finish(?:es)?|ones?|nights?)|a
 function dailyWindow(t: string, part: DayPart | undefined): DailyWindow | undefined {
   if (EARLY_ASKED.test(t)) return { working: 'before' };
   if (LATE_ASKED.test(t)) return { working: 'after' };
+  // "between 12 and 2" ("at lunch" reads so), "from 9 to 11am", "2-4pm": an hour range, said as one (not "2-3 weeks").
+  const range = HOUR_RANGE.exec(t);
+  if (range && (/^(?:between|from) /.test(range[0]) || range[3] || range[6] || range[2] || range[5])) {
+    const hours = timeOfDay(t, [], part);
+    if (hours?.endHour !== undefined) {
+      const from = hours.startHour * 60 + hours.startMinute;
+      const to = hours.endHour * 60 + (hours.endMinute ?? 0);
+      return from < to ? { from, to } : undefined;
+    }
+  }
   const after = AFTER_TIME.exec(t) ?? ONWARDS_TIME.exec(t);
   const before = after ? undefined : (BEFORE_TIME.exec(t) ?? UNTIL_TIME.exec(t));
   const match = after ?? before;

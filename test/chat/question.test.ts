@@ -250,6 +250,8 @@ const rows: Row[] = [
   ['whats on the next 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
   ['next few days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
   ['next 2 weeks', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
+  ['meetings in the next 2-3 weeks', L, 'agenda', '2026-11-26T10:42', '2026-12-17T00:00'], // the longer, not 14:00-15:00
+  ['next 3 to 5 days', L, 'agenda', '2026-11-26T10:42', '2026-12-01T00:00'],
   ['free slots over the next couple of days', L, 'free-slots', '2026-11-26T10:45', '2026-11-28T00:00'],
   ['the coming 3 days', L, 'agenda', '2026-11-26T10:42', '2026-11-29T00:00'],
   ['the next 1 week', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
@@ -530,6 +532,9 @@ const rows: Row[] = [
   // ... asked as which meeting, or where to be (these were today's agenda, or no question)
   ['what meeting am i in', L, 'now'],
   ['when does this meeting end', L, 'now'],
+  ["what's happening for me", L, 'now'],
+  ["what's happening with the launch", L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', 'launch'], // a name, not now
+  ["what's going on with project x this week", L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', 'project x'],
   ['who is in this call?', L, 'now'],
   ['am i late', L, 'now'],
   ['am i running late for anything', L, 'now'],
@@ -1683,6 +1688,11 @@ describe('parseQuestion', () => {
     ['late meetings this week', { working: 'after' }],
     ['anything after work tomorrow', { working: 'after' }],
     ['meetings outside working hours this week', { working: 'after' }],
+    ['any lunch meetings this week', { from: 720, to: 840 }],
+    ['meetings at lunch next week', { from: 720, to: 840 }],
+    ['meetings between 2 and 4 this week', { from: 840, to: 960 }],
+    ["what's on this week 2-4pm", { from: 840, to: 960 }],
+    ['meetings from 9 to 11am next week', { from: 540, to: 660 }],
   ] as const)('%j lists the meetings at a time of day, each day (%j)', (text, daily) => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'agenda', daily });
   });
