@@ -259,7 +259,10 @@ export async function answerQuestion(
       }
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject, zone);
-      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, ...extras });
+      // "is sam in my next meeting": whether Sam is among its people (unknown for an event stored before people were).
+      const [first] = events;
+      const attendee = question.attendee && first ? { text: question.attendee.text, present: first.people ? matchesSubject(question.attendee, first) : undefined } : undefined;
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, attendee, ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([

@@ -30,6 +30,8 @@ export type { TimeRange } from './free-slots.js';
  *   do I start", no day named: today's first meeting from now), none left today means the next working day's first.
  *   With `ended` ("when is my last meeting with sam", no day named), `within` is the synced days gone by and the
  *   answer the most recent meeting of them that has ended.
+ *   With `attendee` ("is sam in my next meeting", "will bob be at the design review"), the one meeting found, and
+ *   whether someone so named is in it (matchesSubject, its people and subject).
  *   With `status` ("is the offsite still on", "has my 1:1 with sam been cancelled"), cancelled meetings count too:
  *   the answer says whether the next one it names is still on (and, cancelled, when the one after it is).
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
@@ -49,7 +51,7 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter }
   | { kind: 'now' }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
@@ -551,6 +553,24 @@ const LAST_ASKED =
   /\b(?:last|final) (?:meeting|event|appointment|call|one|1:1)s?\b|\b(?:what time|when) (?:do|did|will|shall|am|can) i (?:finish|end|stop|wrap up|get off|leave|(?:be )?(?:done|finished|through))\b|\b(?:what time|when) does my (?:work ?)?day (?:end|finish)\b|^am i (?:done|finished)\b/;
 const PAST_ASKED = /\b(?:was|were|did|had)\b/;
 /**
+ * "is sam in my next meeting", "will bob be at the design review", "is priya coming to my 1:1": whether someone is in
+ * a meeting, the next one named so (`person`, `meeting` as typed after its determiner).
+ */
+const ATTENDEE_ASKED =
+  /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|come to|attending|attend|joining|join|invited to|going to|go to|in on) (?:my|the|our|this|that) (?<meeting>\S.*)$/u;
+/** Who an ATTENDEE_ASKED question cannot be about: "is there anything in my calendar", "is it in my next meeting". */
+const NOT_ATTENDEES = /^(?:it|there|this|that|anything|anyone|anybody|someone|somebody|everyone|everybody|nothing|noone|no one|i|you|we|he|she|they|my|the|a|an|what|which|who|mine|standup|lunch)$/;
+
+/** An ATTENDEE_ASKED question as the question about the meeting it asks ("next meeting", "next design review"), and who. */
+function attendeeAsked(normalized: string): { asks: string; person: string } | undefined {
+  const match = ATTENDEE_ASKED.exec(normalized);
+  const person = match?.groups?.person;
+  const meeting = match?.groups?.meeting?.replace(/^next /, '');
+  if (!person || !meeting || NOT_ATTENDEES.test(person) || NOT_ATTENDEES.test(person.split(' ')[0]!) || MEETING_AT_TIME.test(`my ${meeting}`)) return undefined;
+  return { asks: `next ${meeting}`, person };
+}
+
+/**
  * "is the offsite still on", "has my 1:1 with sam been cancelled", "is standup still happening tomorrow": whether a
  * meeting named is on (`status`); "did the design review get moved", "was my 1:1 rescheduled": when it is now. Either is
  * read as "next <name>" (with the day named, if one is), the rest of the question.
@@ -842,6 +862,14 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return follow;
+  // "is sam in my next meeting": the next meeting, and whether Sam is in it.
+  const attendee = attendeeAsked(normalized);
+  if (attendee) {
+    const meeting = parseQuestion(attendee.asks, now, zone, options);
+    const who = parseQuestion(`next meeting with ${attendee.person}`, now, zone, options);
+    const person = who?.kind === 'next' && who.subject?.people ? who.subject : undefined;
+    if (meeting?.kind === 'next' && meeting.count === 1 && !meeting.within && !meeting.last && person) return { ...meeting, attendee: person };
+  }
   // "is the offsite still on": the next offsite, cancelled ones included; "did it get moved": the next one, as it is now.
   const status = statusAsked(normalized);
   if (status) {
@@ -1705,6 +1733,8 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now)));
   const status = statusAsked(normalized);
   if (status && isScheduleQuestion(status.asks, now)) return true;
+  const attendee = attendeeAsked(normalized);
+  if (attendee && isScheduleQuestion(attendee.asks, now)) return true;
   // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);

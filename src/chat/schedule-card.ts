@@ -27,6 +27,8 @@ export interface DisplayEvent {
   responseStatus?: string | undefined;
   isCancelled: boolean;
   type?: string | undefined;
+  /** Who is in it, for "meetings with sam" and "is sam in my next meeting" (EventDoc.people); absent: not known. */
+  people?: readonly string[] | undefined;
 }
 
 export interface ScheduleAnswer {
@@ -292,6 +294,11 @@ export interface NextInput extends AnswerExtras {
    * is cancelled the next one still on after it, if any; the summary says which.
    */
   status?: boolean | undefined;
+  /**
+   * "is sam in my next meeting" (`count` 1): whether someone so named is in the one meeting found (`present`; undefined
+   * when calbot does not know who is in it), which the summary says first.
+   */
+  attendee?: { text: string; present: boolean | undefined } | undefined;
 }
 
 /** Why nothing was found for "next meeting with my manager", and the question that would find it. */
@@ -340,7 +347,10 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
         : `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`);
     const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
     const when = ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`);
-    const summary = withNote(input.note, input.status ? `Still on: ${when}` : when);
+    const who = input.attendee && quoted(input.attendee.text);
+    const attendee =
+      input.attendee && (input.attendee.present === true ? `Yes, "${who}" is in it. ` : input.attendee.present === false ? `No one named "${who}" is in it. ` : "I can't see who is in it. ");
+    const summary = withNote(input.note, input.status ? `Still on: ${when}` : attendee ? `${attendee}${when}` : when);
     return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
   }
   const groups = groupsByDay(events, now, zone, local, input.clock);

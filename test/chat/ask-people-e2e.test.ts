@@ -117,6 +117,21 @@ describe('meetings with sam, end to end', () => {
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with grace', chat)).card))).toHaveLength(1);
   });
 
+  it('"is sam in the weekly sync": the next one, and whether someone so named is in it (a room is no one)', async () => {
+    const { chat } = await connectedUser(h, 'Ada Attendee', seed);
+    const sam = readScheduleCard((await ask(h, 'is sam in the weekly sync?', chat)).card);
+    expect(sam.header).toBe('Next "weekly sync"');
+    expect(rowTitles(sam)).toEqual(['Weekly sync']);
+    expect(sam.summary).toMatch(/^Yes, "sam" is in it\. .+, (in \d|starting now)/);
+    // An optional attendee is in it too; the organizer is.
+    expect(readScheduleCard((await ask(h, 'will grace be at the weekly sync', chat)).card).summary).toMatch(/^Yes, "grace" is in it\. /);
+    expect(readScheduleCard((await ask(h, 'is priya coming to the weekly sync', chat)).card).summary).toMatch(/^Yes, "priya" is in it\. /);
+    const bob = readScheduleCard((await ask(h, 'is bob in the weekly sync', chat)).card);
+    expect(bob.summary).toMatch(/^No one named "bob" is in it\. /);
+    // The room booked for the budget review is no one.
+    expect(readScheduleCard((await ask(h, 'is samara attending the budget review', chat)).card).summary).toMatch(/^No one named "samara" is in it\. /);
+  });
+
   it('"next meeting with my manager" is one named so; finding none, the answer says calbot knows people by name', async () => {
     const today = berlin();
     const { chat } = await connectedUser(h, 'Ada Roles', (oid) => {

@@ -363,6 +363,13 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(none).toMatchObject({ summary: 'No meetings after 20:00 in the next 2 weeks.', groups: [] });
   });
 
+  it('"is sam in my next meeting" of a meeting whose people calbot does not know: says so, and shows it', async () => {
+    const card = readScheduleCard((await ask(h, 'is sam in my next meeting?', zia)).card);
+    expect(card.header).toBe('Next up');
+    expect(rowTitles(card)).toEqual(['Zia sooner']);
+    expect(card.summary).toMatch(/^I can't see who is in it\. Tomorrow, in \d+ h/);
+  });
+
   it('"how long is my first meeting on <day>", "how long is my next <name>": that meeting, and how long it is', async () => {
     const card = readScheduleCard((await ask(h, `how long is my first meeting on ${asDate(named)}`, zia)).card);
     expect(card.header).toBe(`Next up · ${cardDate(named, berlinToday())}`);

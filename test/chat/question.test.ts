@@ -1739,6 +1739,20 @@ describe('parseQuestion', () => {
     expect(isScheduleQuestion(text, L.now)).toBe(may);
   });
 
+  it.each([
+    ['is sam in my next meeting', { kind: 'next', count: 1, attendee: { text: 'sam', terms: ['sam'], people: true } }],
+    ['will bob be at the design review?', { kind: 'next', count: 1, subject: { text: 'design review' }, attendee: { text: 'bob', people: true } }],
+    ['is priya coming to my 1:1', { kind: 'next', count: 1, subject: { text: '1:1' }, attendee: { text: 'priya' } }],
+    ['is Sam Smith attending the offsite', { kind: 'next', count: 1, subject: { text: 'offsite' }, attendee: { text: 'sam smith', terms: ['sam', 'smith'] } }],
+  ] as const)('%j asks whether someone is in the next meeting named', (text, expected) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
+  });
+
+  it.each(['is there anything in my calendar', 'is it in my next meeting', 'is anyone in my next meeting', 'is sam in my 3pm'])('%j asks about no one in a meeting', (text) => {
+    expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('attendee');
+  });
+
   it('a follow-up keeps the time of day asked about', () => {
     const last = lastQuestionOf(parseQuestion('early meetings this week', L.now, L.zone) as Question, L.zone);
     expect(parseQuestion('and next week?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), daily: { working: 'before' } });
