@@ -685,6 +685,16 @@ describe("every card, by Microsoft's Adaptive Cards parser", () => {
     });
   });
 
+  it('a cancelled meeting listed (asked whether it is still on) is struck through and marked, with no Join button', () => {
+    const [, answer] = answers.find(([name]) => name === 'next, still on?, cancelled')!;
+    const content = JSON.stringify(card(answer));
+    expect(content.match(/"strikethrough":true/g)).toHaveLength(1);
+    expect(content).toContain('"text":"Cancelled"');
+    expect(content).not.toContain('meetup-join/cancelled');
+    expect(content).toContain('later');
+    expect(answer.text).toMatch(/\(.*Cancelled\)/);
+  });
+
   it('the change-notice summary card too', () => {
     for (const summary of sampleNoticeSummaries()) {
       expect(cardProblems(summary.content)).toEqual([]);

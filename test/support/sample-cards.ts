@@ -68,6 +68,9 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
   const now = at('2026-11-26T09:40');
   const range = { start: at('2026-11-26T15:00'), end: at('2026-11-26T15:30') };
   const week = { start: at('2026-11-23T00:00'), end: at('2026-11-30T00:00') };
+  // A meeting cancelled (with a join link it no longer offers), and the next one so named.
+  const cancelled = timed(hostile, '2026-11-26T11:00', '2026-11-26T12:00', { isCancelled: true, joinUrl: join('cancelled'), location: hostile });
+  const later = timed(hostile, '2026-12-03T11:00', '2026-12-03T12:00', { joinUrl: join('later') });
   const many = Array.from({ length: 60 }, (_, i) => timed(`${hostile} ${'x'.repeat(250)}`, '2026-11-26T08:00', '2026-11-26T20:00', { location: 'L'.repeat(255), joinUrl: join(String(i)) }));
   return [
     ['agenda, a busy day', busyDayAnswer('24h')],
@@ -85,6 +88,14 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
     ['free at, named elsewhere', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], elsewhere: events.slice(1, 2), others: events.slice(4, 5), subject: hostile })],
     ['free slots', renderFreeSlotsAnswer({ label: 'Today', zone: L, range: THURSDAY, slots: [{ start: at('2026-11-26T11:00'), end: at('2026-11-26T13:00') }], ...extras })],
     ['free slots, none', renderFreeSlotsAnswer({ label: 'Saturday', zone: L, range: { start: at('2026-11-28T00:00'), end: at('2026-11-29T00:00') }, slots: [] })],
+    ['agenda, a time of day each day', renderScheduleAnswer({ label: 'This week', phrase: 'this week', zone: L, range: week, events, daily: { from: 0, to: 600 }, ...extras })],
+    ['agenda, early meetings, none', renderScheduleAnswer({ label: 'This week', phrase: 'this week', zone: L, range: week, events: [], daily: { from: 0, to: 540, working: 'before' } })],
+    ['agenda, still on?, cancelled ones', renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THURSDAY, events: [cancelled, ...events.slice(1, 3)], subject: hostile, status: true })],
+    ['agenda, none named today, the next one', renderScheduleAnswer({ label: 'Today', phrase: 'today', zone: L, range: THURSDAY, events: [], subject: hostile, others: 2, nextNamed: later, now })],
+    ['next, still on?, cancelled', renderNextAnswer({ zone: L, now, events: [cancelled, later], subject: hostile, status: true, ...extras })],
+    ['next, still on?, cancelled, none after', renderNextAnswer({ zone: L, now, events: [cancelled], subject: hostile, status: true, until: at('2027-01-25T09:40') })],
+    ['next, still on', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), subject: hostile, status: true })],
+    ['next, who is in it', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), attendee: { text: hostile, present: false }, ...extras })],
   ];
 }
 
