@@ -58,9 +58,9 @@ export type Question =
 
 /**
  * A time of day on every day of an agenda's span: "meetings before 9 this week", "anything after 6pm next week",
- * "morning meetings this week" (minutes from the user's midnight, `to` exclusive, with the part of the day named if
- * one was alone, not narrowed by a time), or the user's working hours, which the answer knows: "early meetings this week", "any late calls next
- * week" (before they start, after they end). Only timed meetings that overlap it are listed.
+ * "morning meetings this week" (minutes from the user's midnight, `to` exclusive, with the part of the day if it was
+ * named alone, not narrowed by a time), or the user's working hours, which the answer knows: "early meetings this
+ * week", "any late calls next week" (before they start, after they end). Only timed meetings that overlap it are listed.
  */
 export type DailyWindow = { from: number; to: number; part?: 'morning' | 'afternoon' | 'evening' } | { working: 'before' | 'after' };
 
