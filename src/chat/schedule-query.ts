@@ -227,9 +227,11 @@ export function atTimeOfDay(event: DisplayEvent, bounds: DailyBounds): boolean {
   const zone = luxonZone(bounds.zone);
   const last = DateTime.fromJSDate(event.end, { zone });
   let day = DateTime.fromJSDate(event.start, { zone }).startOf('day');
+  // Wall-clock times, not minutes after midnight: on a day the clocks change, 09:00 is not 540 minutes in.
+  const at = (day: DateTime, minutes: number) => (minutes >= 24 * 60 ? day.plus({ days: 1 }).startOf('day') : day.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }));
   for (let i = 0; i < 40 && day <= last; i++, day = day.plus({ days: 1 }).startOf('day')) {
-    const from = day.plus({ minutes: bounds.from });
-    const to = day.plus({ minutes: bounds.to });
+    const from = at(day, bounds.from);
+    const to = at(day, bounds.to);
     if (event.start.getTime() < to.toMillis() && (event.end.getTime() > from.toMillis() || (event.start.getTime() === event.end.getTime() && event.start.getTime() >= from.toMillis()))) return true;
   }
   return false;

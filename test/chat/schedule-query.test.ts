@@ -1,10 +1,27 @@
 import { DAYS_VERSION } from '../../src/sync/calendar-days.js';
 import { parseQuestion, type Question } from '../../src/chat/question.js';
-import { datesToRead, nextDateChunks, prefetchDays, storedCalendar } from '../../src/chat/schedule-query.js';
+import { atTimeOfDay, datesToRead, nextDateChunks, prefetchDays, storedCalendar } from '../../src/chat/schedule-query.js';
 import type { Store } from '../../src/store/database.js';
 import { openTestDatabase } from '../support/database.js';
 
 const at = (iso: string) => new Date(iso);
+
+describe('atTimeOfDay: a meeting at a time of day, each day', () => {
+  const event = (start: string, end: string, extra: { isAllDay?: boolean } = {}) => ({ subject: 'x', start: new Date(start), end: new Date(end), isAllDay: false, isCancelled: false, ...extra });
+  const beforeTen = { from: 0, to: 600, zone: 'Europe/London' };
+
+  it('reads the wall clock on a day the clocks change: "before 10" on 29 March 2026 (BST from 01:00) ends at 10:00 BST', () => {
+    expect(atTimeOfDay(event('2026-03-29T08:30:00Z', '2026-03-29T08:55:00Z'), beforeTen)).toBe(true); // 09:30 BST
+    expect(atTimeOfDay(event('2026-03-29T09:30:00Z', '2026-03-29T10:00:00Z'), beforeTen)).toBe(false); // 10:30 BST
+    expect(atTimeOfDay(event('2026-10-25T10:30:00Z', '2026-10-25T11:00:00Z'), beforeTen)).toBe(false); // 10:30 GMT, the day back
+  });
+
+  it('counts a meeting that overlaps the window, on any day it spans; never an all-day one', () => {
+    expect(atTimeOfDay(event('2026-12-03T08:30:00Z', '2026-12-03T10:30:00Z'), { from: 600, to: 1440, zone: 'UTC' })).toBe(true);
+    expect(atTimeOfDay(event('2026-12-03T23:00:00Z', '2026-12-04T08:00:00Z'), { from: 0, to: 480, zone: 'UTC' })).toBe(true);
+    expect(atTimeOfDay(event('2026-12-03T00:00:00Z', '2026-12-04T00:00:00Z', { isAllDay: true }), beforeTen)).toBe(false);
+  });
+});
 
 describe('datesToRead: the calendarDays a range needs', () => {
   it.each([
