@@ -10,7 +10,7 @@ import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, shortDate, type ClockStyle } from './date-text.js';
 import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { LastQuestions } from './follow-up.js';
-import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type UnsupportedSpan } from './question.js';
+import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type SubjectFilter, type UnsupportedSpan } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -248,7 +248,8 @@ export async function answerQuestion(
           const day = { label: onward.day.label, phrase: onward.day.phrase };
           return renderNextAnswer({ zone, now, events: first.slice(0, count), count, subject: subject?.text, within: day, note: 'You have no more meetings today.', ...extras });
         }
-        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, ...extras });
+        const attendee = attendeeIn(question.attendee, found[0]);
+        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, attendee, ...extras });
       }
       if (question.status && subject) {
         // "is the offsite still on": the next one, cancelled or not; cancelled, the next one still on after it.
@@ -260,8 +261,7 @@ export async function answerQuestion(
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject, zone);
       // "is sam in my next meeting": whether Sam is among its people (unknown for an event stored before people were).
-      const [first] = events;
-      const attendee = question.attendee && first ? { text: question.attendee.text, present: first.people ? matchesSubject(question.attendee, first) : undefined } : undefined;
+      const attendee = attendeeIn(question.attendee, events[0]);
       return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, attendee, ...extras });
     }
     case 'now': {
@@ -387,4 +387,10 @@ function questionOptions(turn: TurnContext, last: LastQuestion | undefined): Que
 
 function localTime(now: Date, zone: string, clock: ClockStyle | undefined): string {
   return clockTime(DateTime.fromJSDate(now, { zone: luxonZone(zone) }), clock);
+}
+
+/** "is sam in my next meeting": whether the person asked of is among the meeting's people (unknown for one stored before people were). */
+function attendeeIn(person: SubjectFilter | undefined, meeting: DisplayEvent | undefined): { text: string; present: boolean | undefined } | undefined {
+  if (!person || !meeting) return undefined;
+  return { text: person.text, present: meeting.people ? matchesSubject(person, meeting) : undefined };
 }

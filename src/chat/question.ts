@@ -431,8 +431,8 @@ export function normalizeQuestionText(text: string): string {
     // "when is my call with bob", "what time is the standup", "when's my dentist appointment": the next one, as "when is
     // my next standup" (it was today's only, or no question); with a day named, that day's, as before. Not what is
     // asked of the day ("when is my first meeting", "when is my free time").
-    .replace(/^(?:(?:when|what time) (?:is|are)|whens|what times) (?:(?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow)\b)(?=\S)|(?=(\S+)))/, (asked, kind?: string) =>
-      kind === undefined || MEETING_KIND.test(kind) ? 'when is my next ' : asked,
+    .replace(/^(?:(?:when|what time) (?:is|are)|whens|what times) (?:(?:my|the|our) (?!(?:next|first|last|final|day|days|week|weekend|month|year|time|schedule|calendar|agenda|free|availability|today|tomorrow)\b)(?=\S)|(?=(.+)))/, (asked, rest?: string) =>
+      rest === undefined || startsWithName(rest) ? 'when is my next ' : asked,
     )
     // "the next 2-3 weeks", "in 2 or 3 days": the longer, not an hour range (14:00-15:00).
     .replace(/\b(\d{1,2}) ?(?:-|to|or) ?(\d{1,2}) (days|weeks|months)\b/g, (_, a: string, b: string, unit: string) => `${Math.max(Number(a), Number(b))} ${unit}`)
@@ -557,17 +557,20 @@ const PAST_ASKED = /\b(?:was|were|did|had)\b/;
  * a meeting, the next one named so (`person`, `meeting` as typed after its determiner).
  */
 const ATTENDEE_ASKED =
-  /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|come to|attending|attend|joining|join|invited to|going to|go to|in on) (?:my|the|our|this|that) (?<meeting>\S.*)$/u;
+  /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|come to|attending|attend|joining|join|invited to|going to|go to|in on) (?:(?<any>(?:any|one|either|all) of (?:my|the|our)|any|all) |my |the |our |this |that )(?<meeting>\S.*)$/u;
 /** Who an ATTENDEE_ASKED question cannot be about: "is there anything in my calendar", "is it in my next meeting". */
 const NOT_ATTENDEES = /^(?:it|there|this|that|anything|anyone|anybody|someone|somebody|everyone|everybody|nothing|noone|no one|i|you|we|he|she|they|my|the|a|an|what|which|who|mine|standup|lunch)$/;
 
 /** An ATTENDEE_ASKED question as the question about the meeting it asks ("next meeting", "next design review"), and who. */
-function attendeeAsked(normalized: string): { asks: string; person: string } | undefined {
+function attendeeAsked(normalized: string): { asks: string; person: string; plural: boolean } | undefined {
   const match = ATTENDEE_ASKED.exec(normalized);
   const person = match?.groups?.person;
-  const meeting = match?.groups?.meeting?.replace(/^next /, '');
+  const meeting = match?.groups?.meeting?.replace(/^(?:next|first) /, '');
   if (!person || !meeting || NOT_ATTENDEES.test(person) || NOT_ATTENDEES.test(person.split(' ')[0]!) || MEETING_AT_TIME.test(`my ${meeting}`)) return undefined;
-  return { asks: `next ${meeting}`, person };
+  // "is sam in any of my meetings tomorrow", "will bob be at the standups next week": those meetings, not the next one.
+  const first = meeting.split(' ')[0]!;
+  const plural = match.groups!.any !== undefined || /^(?:meetings|events|appointments|calls)$/.test(first) || (MEETING_KIND.test(first) && first.endsWith('s') && first !== 'all-hands');
+  return { asks: plural ? meeting : `next ${meeting}`, person, plural };
 }
 
 /**
@@ -865,10 +868,19 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "is sam in my next meeting": the next meeting, and whether Sam is in it.
   const attendee = attendeeAsked(normalized);
   if (attendee) {
-    const meeting = parseQuestion(attendee.asks, now, zone, options);
     const who = parseQuestion(`next meeting with ${attendee.person}`, now, zone, options);
     const person = who?.kind === 'next' && who.subject?.people ? who.subject : undefined;
-    if (meeting?.kind === 'next' && meeting.count === 1 && !meeting.within && !meeting.last && person) return { ...meeting, attendee: person };
+    const meeting = person && parseQuestion(attendee.plural ? `${attendee.asks} with ${attendee.person}` : attendee.asks, now, zone, options);
+    // "is sam in any of my meetings tomorrow", "will bob be at any standups next week": those (standups) with them.
+    if (attendee.plural) {
+      const listed = meeting ?? (person && parseQuestion(`next ${attendee.asks} with ${attendee.person}`, now, zone, options));
+      if (listed && (listed.kind === 'agenda' || listed.kind === 'next') && listed.subject?.people) return listed;
+    } else if (meeting?.kind === 'next' && meeting.count === 1 && !meeting.last && person) {
+      return { ...meeting, attendee: person };
+    } else if (meeting?.kind === 'agenda' && meeting.days === 1 && meeting.subject && !meeting.daily && !meeting.only && !meeting.anchor && !meeting.times && person) {
+      // "will sam be at the standup tomorrow": that day's first standup ("next standup tomorrow" reads as the day's).
+      return { kind: 'next', count: 1, subject: meeting.subject, within: { range: meeting.range, label: meeting.label, phrase: meeting.phrase }, attendee: person };
+    }
   }
   // "is the offsite still on": the next offsite, cancelled ones included; "did it get moved": the next one, as it is now.
   const status = statusAsked(normalized);
@@ -1296,11 +1308,11 @@ function nextQuestion(t: string, now: Date, here: DateTime): NextQuestion | unde
  */
 function readName(
   words: readonly string[],
-  ends: (word: string) => boolean = () => false,
+  ends: (word: string, at: number) => boolean = () => false,
 ): { named: string[]; noun: RegExpExecArray | null; end: number; preposition?: string; after: string[]; before: number } {
   const named: string[] = [];
   let at = 0;
-  while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!) && !ends(words[at]!)) named.push(words[at++]!);
+  while (at < words.length && !MEETING_NOUN.test(words[at]!) && !SUBJECT_PREPOSITIONS.has(words[at]!) && !NOT_SUBJECT.has(words[at]!) && !ends(words[at]!, at)) named.push(words[at++]!);
   // "next morning meeting", "next afternoon": when, not a name ("next morning standup" is one).
   if (named.every((word) => DAY_PART_WORDS.test(word))) named.length = 0;
   const noun = at < words.length ? MEETING_NOUN.exec(words[at]!) : null;
@@ -1310,7 +1322,7 @@ function readName(
   if (at < words.length && SUBJECT_PREPOSITIONS.has(words[at]!)) {
     const preposition = words[at++]!;
     const after: string[] = [];
-    while (at < words.length && !NOT_SUBJECT.has(words[at]!) && !DAY_PART_WORDS.test(words[at]!) && !ends(words[at]!)) after.push(words[at++]!);
+    while (at < words.length && !NOT_SUBJECT.has(words[at]!) && !DAY_PART_WORDS.test(words[at]!) && !ends(words[at]!, at)) after.push(words[at++]!);
     if (after.some((word) => !SUBJECT_FILLER.has(word))) {
       named.push(...(named.length > 0 ? [preposition] : []), ...after);
       end = at;
@@ -1325,10 +1337,14 @@ function readName(
  * answer: "with my manager", "with the team" name no one ("next 1:1 with my manager friday" is Friday's 1:1s).
  */
 function readNameBesideWhen(words: readonly string[]): ReturnType<typeof readName> {
-  const reading = readName(words, endsNameBesideWhen);
+  // How often a meeting is, before a word of its name, is its name too: "next weekly sync tomorrow" (not "weekly meeting").
+  const reading = readName(words, (word, at) => endsNameBesideWhen(word) && !(HOW_OFTEN.test(word) && at + 1 < words.length && namesAMeeting(words[at + 1]!) && !NOT_A_NAME.has(words[at + 1]!)));
   if (!reading.preposition || !namesNoOne(reading.after)) return reading;
   return { ...reading, named: reading.named.slice(0, reading.before), after: [] };
 }
+
+/** How often or for whom a meeting is: a word of its name before another ("weekly sync", "internal kickoff"). */
+const HOW_OFTEN = /^(?:daily|weekly|biweekly|bi-weekly|fortnightly|monthly|quarterly|annual|yearly|internal|external|regular)$/;
 
 /** Beside a day or a time, a name also ends at a word that says when ("standup friday") or describes ("first meeting"). */
 function endsNameBesideWhen(word: string): boolean {
@@ -1442,13 +1458,13 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
     const subject = !where && (then === undefined || (WHEN_WORD.test(then) && !LOOSE_PREPOSITIONS.has(then))) ? withPeople(listedName(named), after.length > 0 ? preposition : undefined) : undefined;
     if (subject) return { subject, asked: true };
   }
-  const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || (MEETING_KIND.test(word) && !isVerb(word, words[at + 1], words[at - 1])));
+  const noun = words.findIndex((word, at) => MEETING_NOUN.test(word) || isKindAt(words, at));
   // Not "with" that says what a meeting has ("with a break"), or who a meeting would be with ("can i meet with sam at 3").
   const by = PROPOSES.test(t) ? -1 : words.findIndex((word, at) => NAMING_PREPOSITIONS.has(word) && !(word !== 'about' && (words[at + 1] === 'a' || words[at + 1] === 'an')));
   const named: string[] = [];
   let preposition: string | undefined;
   if (noun >= 0 && (by < 0 || noun < by)) {
-    const kind = MEETING_KIND.test(words[noun]!);
+    const kind = isKindAt(words, noun);
     if (kind) named.push(words[noun]!);
     // "standup or retro tomorrow", "standups and retros": either kind.
     for (let at = noun + 1; kind && EITHER_WORDS.has(words[at]!) && MEETING_KIND.test(words[at + 1] ?? ''); at += 2) named.push(words[at]!, words[at + 1]!);
@@ -1459,7 +1475,8 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
       const before: string[] = [];
       let at = noun - 1;
       for (; at >= 0 && before.length < MAX_NAME_WORDS && namesAMeeting(words[at]!); at--) before.unshift(words[at]!);
-      if (at < 0 || NAME_DETERMINERS.has(words[at]!)) named.unshift(...before);
+      // After a determiner, or as the question starts: "is design review tomorrow", "are team lunches on fridays".
+      if (at < 0 || NAME_DETERMINERS.has(words[at]!) || (at === 0 && (words[0] === 'is' || words[0] === 'are'))) named.unshift(...before);
     }
   }
   if (by >= 0) {
@@ -1474,6 +1491,33 @@ function namedMeetings(t: string): { subject: SubjectFilter; asked: boolean } | 
   }
   const subject = withPeople(listedName(named), preposition);
   return subject && { subject, asked: false };
+}
+
+/**
+ * Whether words start with a meeting's name, without a determiner before it: "standup", "design review", "team lunch",
+ * "team meeting" (a kind, or a name's words and then a kind, a get-together or a meeting noun); not "good for a call".
+ */
+function startsWithName(text: string): boolean {
+  const words = text.split(' ');
+  for (let at = 0; at < words.length && at <= MAX_NAME_WORDS; at++) {
+    const word = words[at]!;
+    if (MEETING_KIND.test(word) || (at > 0 && (NAMED_GATHERING.test(word) || /^(?:meeting|call|appointment|event)$/.test(word)))) return true;
+    if (!namesAMeeting(word) || NAME_DETERMINERS.has(word)) return false;
+  }
+  return false;
+}
+
+/**
+ * Get-togethers that are a meeting's name only with a word before them: "team lunch tomorrow", "christmas party on
+ * friday", "team drinks"; alone, "lunch tomorrow" is that day (and "at lunch" a time of day, read before this).
+ */
+const NAMED_GATHERING = /^(?:lunch(?:es)?|dinners?|breakfasts?|brunch(?:es)?|drinks|part(?:y|ies)|socials?|celebrations?)$/;
+
+/** Whether `words[at]` is a kind of meeting as named ("design review", "team lunch"), not a verb ("review my calendar"). */
+function isKindAt(words: readonly string[], at: number): boolean {
+  const word = words[at]!;
+  if (MEETING_KIND.test(word)) return !isVerb(word, words[at + 1], words[at - 1]);
+  return NAMED_GATHERING.test(word) && at > 0 && namesAMeeting(words[at - 1]!) && !NAME_DETERMINERS.has(words[at - 1]!);
 }
 
 /** After "is my <name>", these say where or how the name is, not when it is: "is my boss in today", "is my boss around". */
@@ -1734,7 +1778,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   const status = statusAsked(normalized);
   if (status && isScheduleQuestion(status.asks, now)) return true;
   const attendee = attendeeAsked(normalized);
-  if (attendee && isScheduleQuestion(attendee.asks, now)) return true;
+  if (attendee && (isScheduleQuestion(attendee.asks, now) || (attendee.plural && isScheduleQuestion(`next ${attendee.asks}`, now)))) return true;
   // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);

@@ -132,6 +132,20 @@ describe('meetings with sam, end to end', () => {
     expect(readScheduleCard((await ask(h, 'is samara attending the budget review', chat)).card).summary).toMatch(/^No one named "samara" is in it\. /);
   });
 
+  it('with a day named: "will sam be at the weekly sync tomorrow" is a yes or no about that day\'s; "is sam in my meetings tomorrow" lists those he is in', async () => {
+    const { chat } = await connectedUser(h, 'Ada Tomorrow', seed);
+    const sync = readScheduleCard((await ask(h, 'will sam be at the weekly sync tomorrow', chat)).card);
+    expect(rowTitles(sync)).toEqual(['Weekly sync']);
+    expect(sync.summary).toMatch(/^Yes, "sam" is in it\. /);
+    // The first meeting tomorrow is the budget review: Grace organizes it, Sam is not in it.
+    const first = readScheduleCard((await ask(h, 'is sam in my first meeting tomorrow', chat)).card);
+    expect(rowTitles(first)).toEqual(['Budget review']);
+    expect(first.summary).toMatch(/^No one named "sam" is in it\. /);
+    expect(readScheduleCard((await ask(h, 'is grace in my first meeting tomorrow', chat)).card).summary).toMatch(/^Yes, "grace" is in it\. /);
+    const any = readScheduleCard((await ask(h, 'is sam in any of my meetings tomorrow', chat)).card);
+    expect(rowTitles(any)).toEqual(['Weekly sync']);
+  });
+
   it('"next meeting with my manager" is one named so; finding none, the answer says calbot knows people by name', async () => {
     const today = berlin();
     const { chat } = await connectedUser(h, 'Ada Roles', (oid) => {

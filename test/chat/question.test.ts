@@ -100,7 +100,9 @@ const rows: Row[] = [
   ['whats on before lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-27T12:00'],
   ['am i free at lunch tomorrow', L, 'free-at', '2026-11-27T12:00', '2026-11-27T14:00'],
   ['anything over lunchtime?', L, 'free-at', '2026-11-26T12:00', '2026-11-26T14:00'],
-  ['team lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['team lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team lunch'],
+  ['lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['what time is lunch tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   // the rest of a day or week: from now
   ['whats on the rest of the week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
   ['meetings left today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
@@ -309,7 +311,7 @@ const rows: Row[] = [
   ['boxing day', L, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00'],
   ['anything on new years eve', L, 'agenda', '2026-12-31T00:00', '2027-01-01T00:00'],
   ["new year's day", L, 'agenda', '2027-01-01T00:00', '2027-01-02T00:00'],
-  ['christmas party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['christmas party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'christmas party'],
   // ... and days counted from a day named (they were tomorrow, this week or the coming weekday): a weekday is the first
   // after it (the last before), a week the seven days after it (before), a weekend the first after it (last before)
   ['the day after christmas', L, 'agenda', '2026-12-26T00:00', '2026-12-27T00:00'],
@@ -352,7 +354,7 @@ const rows: Row[] = [
   ['whats on easter', L, 'agenda', '2027-03-28T00:00', '2027-03-29T00:00'],
   ['am i free on good friday', L, 'free-slots', '2027-03-26T00:00', '2027-03-27T00:00'],
   ['easter monday', L, 'agenda', '2027-03-29T00:00', '2027-03-30T00:00'],
-  ['easter party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['easter party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'easter party'],
   ['in 2 days', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['day after tomorrow', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
   ['whats on day after tmrw', L, 'agenda', '2026-11-28T00:00', '2026-11-29T00:00'],
@@ -764,10 +766,10 @@ const rows: Row[] = [
   ['rest of the quarter', L, 'unsupported'],
   ['anything over the holidays', L, 'unsupported'],
   ['over the christmas holidays', L, 'agenda', '2026-12-24T00:00', '2027-01-02T00:00'],
-  ['holidays party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['holidays party tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'holidays party'],
   // ... but a season in a meeting's name is a name
   ['spring planning tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
-  ['summer party on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['summer party on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'summer party'],
   ['winter offsite tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'winter offsite'],
   // a yes/no about Bob's call then (its subject below, with the other named meetings)
   ['do i have a call with bob at 3', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
@@ -812,6 +814,14 @@ const rows: Row[] = [
   ['team meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team'],
   ['do i have a team meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team'],
   ['design review on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'design review'],
+  // a get-together named by the word before it ("lunch tomorrow" is the day), and a name with no determiner after "is"
+  ['the team drinks tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team drinks'],
+  ['is team lunch tomorrow?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'team lunch'],
+  ['is design review tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'design review'],
+  ['when is design review', L, 'next', undefined, undefined, 'design review'],
+  ['when is team lunch?', L, 'next', undefined, undefined, 'team lunch'],
+  ['next weekly sync tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'weekly sync'],
+  ['next weekly meeting tomorrow', L, 'next', undefined, undefined, null],
   ['Design Review on Fri?', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'design review'],
   ['any standups this afternoon', L, 'agenda', '2026-11-26T12:00', '2026-11-26T17:00', 'standups'],
   ['do i have interviews tomorrow afternoon', L, 'agenda', '2026-11-27T12:00', '2026-11-27T17:00', 'interviews'],
@@ -1043,7 +1053,7 @@ const rows: Row[] = [
   ['meetings with frida tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'frida'],
   ['meetings with sundar tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sundar'],
   ['meetings with mondal on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'mondal'],
-  ['sundae social on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['sundae social on friday', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'sundae social'],
   // a bare hour asked whether it suits: that time (they were today's free slots, or no question)
   ['is 3 free', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
   ['is 3 free tomorrow?', L, 'free-at', '2026-11-27T15:00', '2026-11-27T15:30'],
@@ -1744,12 +1754,29 @@ describe('parseQuestion', () => {
     ['will bob be at the design review?', { kind: 'next', count: 1, subject: { text: 'design review' }, attendee: { text: 'bob', people: true } }],
     ['is priya coming to my 1:1', { kind: 'next', count: 1, subject: { text: '1:1' }, attendee: { text: 'priya' } }],
     ['is Sam Smith attending the offsite', { kind: 'next', count: 1, subject: { text: 'offsite' }, attendee: { text: 'sam smith', terms: ['sam', 'smith'] } }],
+    // with a day named: that day's first one so named
+    ['will sam be at the standup tomorrow', { kind: 'next', count: 1, subject: { text: 'standup' }, within: { label: 'Tomorrow · Fri 27 Nov' }, attendee: { text: 'sam' } }],
+    ['is sam in my 1:1 on monday', { kind: 'next', count: 1, subject: { text: '1:1' }, within: { label: 'Mon 30 Nov' }, attendee: { text: 'sam' } }],
+    ['is bob in my first meeting tomorrow', { kind: 'next', count: 1, within: { label: 'Tomorrow · Fri 27 Nov' }, attendee: { text: 'bob' } }],
+    ['is priya coming to the team lunch on friday', { kind: 'next', count: 1, subject: { text: 'team lunch' }, within: { label: 'Tomorrow · Fri 27 Nov' }, attendee: { text: 'priya' } }],
   ] as const)('%j asks whether someone is in the next meeting named', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
   });
 
-  it.each(['is there anything in my calendar', 'is it in my next meeting', 'is anyone in my next meeting', 'is sam in my 3pm'])('%j asks about no one in a meeting', (text) => {
+  it.each([
+    ['is sam in any of my meetings tomorrow', { kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', subject: { text: 'sam', people: true } }],
+    ['is sam in my meetings this week', { kind: 'agenda', label: expect.stringMatching(/^This week/), subject: { text: 'sam', people: true } }],
+    ['will bob be at any standups next week', { kind: 'agenda', label: expect.stringMatching(/^Next week/), subject: { text: 'standups with bob', terms: ['standup', 'bob'], people: true } }],
+    ['is sam in any of my standups', { kind: 'next', count: 3, subject: { text: 'standups with sam', people: true } }],
+  ] as const)('%j asks for the meetings someone is in', (text, expected) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    const question = parseQuestion(text, L.now, L.zone);
+    expect(question).toMatchObject(expected);
+    expect(question).not.toHaveProperty('attendee');
+  });
+
+  it.each(['is there anything in my calendar', 'is it in my next meeting', 'is anyone in my next meeting', 'is sam in my 3pm', 'is anyone in my meetings tomorrow', 'is it in any meetings'])('%j asks about no one in a meeting', (text) => {
     expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('attendee');
   });
 
