@@ -169,6 +169,16 @@ export interface EventDoc {
   endDate?: string;
   location?: string;
   organizer?: { name?: string; address?: string };
+  /** The user organizes it (Graph's isOrganizer): "who organized it" is "you". */
+  isOrganizer?: true;
+  /**
+   * Who is invited, as "who is in my next meeting" shows them: each attendee's display name (their address when it
+   * has none), their answer when Graph has one, and whether they are optional; in Graph's order, without the organizer,
+   * the user, rooms and equipment, at most MAX_PEOPLE (event-mapping.ts). Those who declined stay, marked. Absent: no
+   * one invited, or stored before calbot kept attendees (the next full round writes the event again with them). Only
+   * a "who" question reads it, one event at a time: it is not filed in calendarDays.
+   */
+  attendees?: EventAttendee[];
   /**
    * Who is in the meeting, for "meetings with sam" (matchesSubject): the organizer first, then the attendees, each once
    * as their display name, followed by the part of their address before '@' when the name does not hold it ("Robert
@@ -186,6 +196,14 @@ export interface EventDoc {
   /** The mark of the full round that last saw this event (FullRoundProgress.mark, random per attempt): reconciliation. */
   seenInRound?: number;
   updatedAt: Date;
+}
+
+/** One of EventDoc.attendees. */
+export interface EventAttendee {
+  name: string;
+  /** Graph's response: 'accepted', 'tentativelyAccepted', 'declined', 'notResponded', 'none' (left out), 'organizer'. */
+  response?: string;
+  optional?: true;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { GraphAttendee, GraphDateTimeTimeZone, GraphEmailAddress, GraphEvent } from '../graph/graph-event.js';
 import { toIanaTimeZone } from '../graph/time-zone.js';
-import { eventDocId, type EventDoc } from '../store/collections.js';
+import { eventDocId, type EventAttendee, type EventDoc } from '../store/collections.js';
 import { joinUrlOf } from './join-url.js';
 
 /** A Graph event Graph should never send (no id, unreadable times): the page is reported, not half-stored. */
@@ -69,8 +69,11 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date, owner:
     set(doc.organizer, 'name', organizer.name || undefined);
     set(doc.organizer, 'address', organizer.address || undefined);
   }
+  if (event.isOrganizer === true) doc.isOrganizer = true;
   const people = peopleOf(event, owner);
   set(doc, 'people', people.length > 0 ? people : undefined);
+  const attendees = attendeesOf(event, owner);
+  set(doc, 'attendees', attendees.length > 0 ? attendees : undefined);
   set(doc, 'joinUrl', joinUrlOf(event));
   set(doc, 'webLink', event.webLink || undefined);
   set(doc, 'showAs', event.showAs || undefined);
@@ -129,6 +132,37 @@ function peopleOf(event: GraphEvent, owner: MailboxOwner): string[] {
     people.push(person);
   }
   return people.map((p) => p.name);
+}
+
+/**
+ * Who is invited, for "who is in my next meeting" (EventDoc.attendees): the attendees as Outlook shows them, each
+ * once, without rooms and equipment, the user (by address, or by name for an X.500 address) and the organizer (said
+ * apart). Unlike `people`, those who declined stay: "who is coming" is answered with who said no, too.
+ */
+function attendeesOf(event: GraphEvent, owner: MailboxOwner): EventAttendee[] {
+  const attendees: EventAttendee[] = [];
+  const seen = new Set<string>();
+  const organizer = event.organizer?.emailAddress;
+  for (const key of [organizer?.address?.trim().toLowerCase(), organizer?.name?.trim().toLowerCase()]) if (key) seen.add(key);
+  const ownerName = owner.name?.trim().toLowerCase();
+  for (const attendee of event.attendees ?? []) {
+    if (attendees.length >= MAX_PEOPLE) break;
+    if (!attendee || attendee.type === 'resource') continue;
+    const address = attendee.emailAddress?.address?.trim() ?? '';
+    // Named by their address when they have no name (a guest); an X.500 address is no name to show.
+    const name = (attendee.emailAddress?.name ?? '').trim().slice(0, MAX_NAME_CHARS).trim() || (address.includes('@') ? address.slice(0, MAX_NAME_CHARS) : '');
+    if (!name) continue;
+    const keys = [address.toLowerCase(), name.toLowerCase()].filter(Boolean);
+    if (owner.addresses.includes(address.toLowerCase()) || (!address.includes('@') && name.toLowerCase() === ownerName)) continue;
+    if (keys.some((key) => seen.has(key))) continue;
+    for (const key of keys) seen.add(key);
+    const entry: EventAttendee = { name };
+    const response = attendee.status?.response;
+    if (response && response !== 'none') entry.response = response;
+    if (attendee.type === 'optional') entry.optional = true;
+    attendees.push(entry);
+  }
+  return attendees;
 }
 
 /** An X.500 entry and another of the same display name: one person (see peopleOf). */

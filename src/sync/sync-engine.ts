@@ -558,10 +558,12 @@ async function diffPage(userKey: string, page: DeltaPage, context: PageContext):
 
   for (const [id, doc] of incoming) {
     const old = before.get(id);
-    // Unchanged in Outlook, but read otherwise now: stored before calbot kept people (EventDoc.people) or read
-    // invitations for join links, or before it left out those who declined and knew the user's mail address. Written
-    // again once, unannounced (the same etag is no news).
-    const readAnew = old !== undefined && (!isDeepStrictEqual(old.people, doc.people) || old.joinUrl !== doc.joinUrl);
+    // Unchanged in Outlook, but read otherwise now: stored before calbot kept people (EventDoc.people), attendees
+    // (EventDoc.attendees) or read invitations for join links, or before it left out those who declined and knew the
+    // user's mail address. Written again once, unannounced (the same etag is no news).
+    const readAnew =
+      old !== undefined &&
+      (!isDeepStrictEqual(old.people, doc.people) || !isDeepStrictEqual(old.attendees, doc.attendees) || old.isOrganizer !== doc.isOrganizer || old.joinUrl !== doc.joinUrl);
     if (old && old.etag !== undefined && old.etag === doc.etag && !readAnew) {
       // Replayed or re-sent unchanged: nothing to write, except the mark a full round reconciles by.
       if (fullRound && old.seenInRound !== fullRound.mark) {

@@ -188,6 +188,44 @@ describe('toEventDoc', () => {
     expect(mailboxOwnerOf({ username: 'ana@contoso.example' })).toEqual({ addresses: ['ana@contoso.example'] });
   });
 
+  // What "who is in my next meeting" shows: names as Outlook shows them, with their answers.
+  test('attendees: as invited, each once, with their answers (declined ones too); no rooms, no organizer, not the user', () => {
+    const doc = toEventDoc(
+      'u',
+      graphEvent({
+        isOrganizer: false,
+        organizer: { emailAddress: { name: 'Ana Lima', address: 'ana.lima@contoso.example' } },
+        attendees: [
+          attendee('Sam Smith', 'sam.smith@contoso.example', 'required', 'accepted'),
+          attendee('Ana Lima', 'Ana.Lima@contoso.example', 'required', 'organizer'), // the organizer, again
+          attendee('Room 4 (Berlin)', 'room4@contoso.example', 'resource', 'accepted'),
+          attendee('Robert Kahn', 'bob.kahn@contoso.example', 'optional', 'tentativelyAccepted'),
+          attendee('Priya Raman', 'priya@contoso.example', 'required', 'declined'),
+          attendee('Sam Jones', 'SAM.JONES@contoso.example', 'required', 'accepted'), // the user
+          attendee('', 'guest@fabrikam.example', 'required', 'none'),
+          attendee('', '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=nobody'),
+          attendee('Sam Smith', 'sam.smith@contoso.example', 'required', 'accepted'), // twice
+          { type: 'required', emailAddress: null },
+        ],
+      }),
+      NOW,
+      { addresses: ['sam.jones@contoso.example'] },
+    );
+    expect(doc.attendees).toEqual([
+      { name: 'Sam Smith', response: 'accepted' },
+      { name: 'Robert Kahn', response: 'tentativelyAccepted', optional: true },
+      { name: 'Priya Raman', response: 'declined' },
+      { name: 'guest@fabrikam.example' },
+    ]);
+    expect(doc).not.toHaveProperty('isOrganizer');
+    // The user's own meeting: isOrganizer kept; a meeting with no one invited keeps no attendees.
+    const own = toEventDoc('u', graphEvent({ isOrganizer: true, attendees: [] }), NOW);
+    expect(own.isOrganizer).toBe(true);
+    expect(own).not.toHaveProperty('attendees');
+    const many = toEventDoc('u', graphEvent({ attendees: Array.from({ length: 500 }, (_, i) => attendee(`Person ${i}`, `person${i}@contoso.example`)) }), NOW);
+    expect(many.attendees).toHaveLength(MAX_PEOPLE);
+  });
+
   test(`people: at most ${MAX_PEOPLE} (a 500-person all-hands), the organizer first; a long name cut`, () => {
     const attendees = Array.from({ length: 500 }, (_, i) => attendee(`Person ${i}`, `person${i}@contoso.example`));
     const doc = toEventDoc('u', graphEvent({ attendees }), NOW);
