@@ -4,13 +4,13 @@ import { microsoftAppMissingMessage, signInCard } from '../auth/sign-in-card.js'
 import type { MicrosoftAuth } from '../auth/microsoft-auth.js';
 import type { Logger } from '../log.js';
 import { answerContextFor } from '../store/answer-context.js';
-import type { AccountDoc, ChatUserDoc, Collections } from '../store/collections.js';
+import { eventDocId, type AccountDoc, type ChatUserDoc, type Collections } from '../store/collections.js';
 import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, shortDate, type ClockStyle } from './date-text.js';
 import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { LastQuestions } from './follow-up.js';
-import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type SubjectFilter, type UnsupportedSpan } from './question.js';
+import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type SubjectFilter, type UnsupportedSpan, type WhoAsked } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -22,6 +22,7 @@ import {
   type AnswerExtras,
   type DisplayEvent,
   type ScheduleAnswer,
+  type WhoInfo,
 } from './schedule-card.js';
 import { atTimeOfDay, dailyBounds, eventsBetween, isUpcomingMeeting, nextEvents, nextHorizon, prefetchDays, storedCalendar, type StoredCalendar } from './schedule-query.js';
 import { clientTimeZoneOf } from './chat-users.js';
@@ -249,7 +250,8 @@ export async function answerQuestion(
           return renderNextAnswer({ zone, now, events: first.slice(0, count), count, subject: subject?.text, within: day, note: 'You have no more meetings today.', ...extras });
         }
         const attendee = attendeeIn(question.attendee, found[0]);
-        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, attendee, ...extras });
+        const who = count === 1 ? await whoOf(calendar, found[0], question.who) : undefined;
+        return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, attendee, who, ...extras });
       }
       if (question.status && subject) {
         // "is the offsite still on": the next one, cancelled or not; cancelled, the next one still on after it.
@@ -262,7 +264,8 @@ export async function answerQuestion(
       const events = await nextEvents(calendar, from, count, subject, zone);
       // "is sam in my next meeting": whether Sam is among its people (unknown for an event stored before people were).
       const attendee = attendeeIn(question.attendee, events[0]);
-      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, attendee, ...extras });
+      const who = count === 1 ? await whoOf(calendar, events[0], question.who) : undefined;
+      return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, attendee, who, ...extras });
     }
     case 'now': {
       const [current, [next]] = await Promise.all([
@@ -288,7 +291,9 @@ export async function answerQuestion(
       const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)), elsewhere };
       // "can I meet with sam at 3": the user's own time; Sam's calendar is not one calbot reads.
       const note = question.proposedWith ? `I can see only your calendar, not ${possessive(question.proposedWith)}.` : undefined;
-      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, note, ...named, ...extras });
+      // "who organized my 3pm": the first meeting then (a declined or cancelled one is no one's meeting to ask about).
+      const who = question.who ? ((await whoOf(calendar, matching.find((event) => !event.isCancelled && isMeeting(event)) ?? matching.find((event) => !event.isCancelled), question.who)) ?? { asks: question.who }) : undefined;
+      return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, note, who, ...named, ...extras });
     }
     case 'free-slots': {
       const events = await eventsBetween(calendar, question.range, zone);
@@ -393,4 +398,17 @@ function localTime(now: Date, zone: string, clock: ClockStyle | undefined): stri
 function attendeeIn(person: SubjectFilter | undefined, meeting: DisplayEvent | undefined): { text: string; present: boolean | undefined } | undefined {
   if (!person || !meeting) return undefined;
   return { text: person.text, present: meeting.people ? matchesSubject(person, meeting) : undefined };
+}
+
+/**
+ * "who organized the design review", "who's in my next meeting": the rest of the one meeting found, read from the
+ * events collection by its id (calendarDays files no more than answers show). Nothing asked or no meeting: undefined.
+ */
+async function whoOf(calendar: StoredCalendar, meeting: DisplayEvent | undefined, asks: WhoAsked | undefined): Promise<WhoInfo | undefined> {
+  if (!asks || !meeting) return undefined;
+  const doc = meeting.eventId
+    ? await calendar.collections.events.findOne({ _id: eventDocId(calendar.userKey, meeting.eventId) }, { projection: { _id: 0, organizer: 1, isOrganizer: 1, attendees: 1 } })
+    : null;
+  if (!doc) return { asks };
+  return { asks, organizer: doc.organizer?.name || doc.organizer?.address, you: doc.isOrganizer === true, attendees: doc.attendees };
 }

@@ -34,12 +34,15 @@ export type { TimeRange } from './free-slots.js';
  *   whether someone so named is in it (matchesSubject, its people and subject).
  *   With `status` ("is the offsite still on", "has my 1:1 with sam been cancelled"), cancelled meetings count too:
  *   the answer says whether the next one it names is still on (and, cancelled, when the one after it is).
+ *   With `who` ("who organized the design review", "who's in my next meeting"), the one meeting found, and who
+ *   organized it or who is invited (WhoAsked).
  * - `now`: what the user is in right now ("am I in a meeting", "am I free now").
  * - `free-at`: yes/no for a specific time ("am I free at 3pm" = 15:00-15:30; "2-4pm" = 14:00-16:00); `asks` is which
  *   way round it was asked ("am I busy at 11", "am I in a meeting at 3", "do I have a meeting at 2": busy), so that
  *   the answer's yes or no answers the question that was put. With `subject` (asked the busy way: "do I have a call
  *   with bob at 3", "is my standup at 9"), the yes or no is about the meetings it matches. With `proposedWith`
  *   ("can I meet with sam at 3": "sam"), the user's own time is asked about, and the answer says calbot cannot see theirs.
+ *   With `who` ("who organized my 3pm", "who's my 3pm with"), the meeting then, and who organized it or is in it.
  * - `free-slots`: gaps inside the user's working hours on working days of `range`; a range that includes now
  *   starts at now (rounded up to 5 minutes), because past gaps are no use. With `named` ("when's my next break"), a
  *   meeting it matches that starts in the range answers instead, the first one (a "Coffee break" in the calendar);
@@ -51,9 +54,9 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now' }
-  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string }
+  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
 
 /**
@@ -573,6 +576,43 @@ function attendeeAsked(normalized: string): { asks: string; person: string; plur
   return { asks: plural ? meeting : `next ${meeting}`, person, plural };
 }
 
+/** What a "who" question asks of a meeting: who organized it ("who set up my 3pm"), or who is in it ("who's coming"). */
+export type WhoAsked = 'organizer' | 'people';
+
+/**
+ * "who organized the design review", "who set up my 3pm", "who is running the offsite tomorrow": the organizer;
+ * "who's in my next meeting", "who is coming to the standup tomorrow", "who's my 3pm with", "who am I meeting next":
+ * who is invited. `meeting` is the meeting as typed, its determiner included ("my 3pm", "the design review").
+ */
+const WHO_ORGANIZED =
+  /^who(?: (?:has |had |have )?(?:organi[sz]ed|set up|scheduled|booked|created|arranged|called|sent(?: out)?|invited me to|put (?:in|on))|(?: is| was|s) (?:running|hosting|leading|organi[sz]ing|chairing|facilitating|the (?:organi[sz]er|host|owner|chair) (?:of|for))| (?:runs|hosts|leads|owns|chairs|facilitates|organi[sz]es)) (?<meeting>.+)$/;
+const WHO_IS_IN =
+  /^who(?: else)?(?:(?: is|s| are| will be| was| were)(?: all)? (?:in|at|on|coming(?: to)?|going(?: to)?|attending|joining|invited(?: to)?|in on|part of)| (?:comes|goes|attends|joins)(?: to)?| (?:will|is going to) (?:be (?:at|in)|come to|attend|join)) (?<meeting>.+)$/;
+const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?) with$/;
+const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have) (?:meeting|seeing|talking to|speaking (?:to|with)|meeting with|with|chatting with|calling)(?<when> next| after that| first| at .+| later(?: today)?)?$/;
+/** What a "who" question cannot ask after: "who is in the office", "who is on leave", "who is at work today". */
+const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pto|work|home|charge|call|duty)\b|^(?:(?:the |my |our )?team|it|this|that|there|here)$/;
+
+/** A "who" question as the question about the meeting it asks ("next design review", "my 3pm"), and what it asks. */
+function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefined {
+  const me = WHO_AM_I_MEETING.exec(normalized);
+  if (me) {
+    const when = me.groups!.when?.trim();
+    return { asks: !when || when === 'next' || when === 'after that' || when === 'later' ? 'next meeting' : when === 'first' ? 'first meeting today' : when.startsWith('later') ? 'next meeting today' : `whats on ${when}`, who: 'people' };
+  }
+  const organized = WHO_ORGANIZED.exec(normalized);
+  const match = organized ?? WHO_IS_IN.exec(normalized) ?? WHO_WITH.exec(normalized);
+  const meeting = match?.groups?.meeting?.trim();
+  if (!match || !meeting || WHO_NOT_MEETINGS.test(meeting)) return undefined;
+  const who: WhoAsked = organized ? 'organizer' : 'people';
+  // "my 3pm", "the 10:30 tomorrow": the meeting then (a free-at question).
+  if (MEETING_AT_TIME.test(meeting)) return { asks: meeting, who };
+  // Not "this meeting", "the current call": what the user is in now, answered as such.
+  const named = /^(?:my|the|our|todays|tomorrows) (?!current\b|present\b)(.+)$/.exec(meeting)?.[1];
+  if (!named) return undefined;
+  return { asks: `next ${named.replace(/^(?:next|first|upcoming) /, '')}`, who };
+}
+
 /**
  * "is the offsite still on", "has my 1:1 with sam been cancelled", "is standup still happening tomorrow": whether a
  * meeting named is on (`status`); "did the design review get moved", "was my 1:1 rescheduled": when it is now. Either is
@@ -880,6 +920,18 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     } else if (meeting?.kind === 'agenda' && meeting.days === 1 && meeting.subject && !meeting.daily && !meeting.only && !meeting.anchor && !meeting.times && person) {
       // "will sam be at the standup tomorrow": that day's first standup ("next standup tomorrow" reads as the day's).
       return { kind: 'next', count: 1, subject: meeting.subject, within: { range: meeting.range, label: meeting.label, phrase: meeting.phrase }, attendee: person };
+    }
+  }
+  // "who organized the design review", "who's in my 3pm": that meeting, and who organized it or is in it.
+  const who = whoAsked(normalized);
+  if (who) {
+    const meeting = parseQuestion(who.asks, now, zone, options);
+    if (meeting?.kind === 'next' && meeting.count === 1 && !meeting.last && !meeting.attendee) return { ...meeting, who: who.who };
+    if (meeting?.kind === 'next' && !meeting.last && who.asks.startsWith('first ')) return { ...meeting, count: 1, who: who.who };
+    if (meeting?.kind === 'free-at' && meeting.asks === 'busy' && !meeting.proposedWith) return { ...meeting, who: who.who };
+    if (meeting?.kind === 'agenda' && meeting.days === 1 && meeting.subject && !meeting.daily && !meeting.only && !meeting.anchor && !meeting.times) {
+      // "who is running the standup tomorrow": that day's first one so named.
+      return { kind: 'next', count: 1, subject: meeting.subject, within: { range: meeting.range, label: meeting.label, phrase: meeting.phrase }, who: who.who };
     }
   }
   // "is the offsite still on": the next offsite, cancelled ones included; "did it get moved": the next one, as it is now.
@@ -1779,6 +1831,8 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (status && isScheduleQuestion(status.asks, now)) return true;
   const attendee = attendeeAsked(normalized);
   if (attendee && (isScheduleQuestion(attendee.asks, now) || (attendee.plural && isScheduleQuestion(`next ${attendee.asks}`, now)))) return true;
+  const who = whoAsked(normalized);
+  if (who && isScheduleQuestion(who.asks, now)) return true;
   // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);

@@ -6,6 +6,7 @@ import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
 import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, describeWorkingHours, describeWorkingWeek, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { luxonZone } from './zone-offsets.js';
+import type { EventAttendee } from '../store/collections.js';
 
 /**
  * Schedule answers as an Adaptive Card plus a plain-text twin (one line per event) for channels without cards.
@@ -29,6 +30,8 @@ export interface DisplayEvent {
   type?: string | undefined;
   /** Who is in it, for "meetings with sam" and "is sam in my next meeting" (EventDoc.people); absent: not known. */
   people?: readonly string[] | undefined;
+  /** Graph's id, to read the rest of the event by ("who organized it"). */
+  eventId?: string | undefined;
 }
 
 export interface ScheduleAnswer {
@@ -58,6 +61,8 @@ export const CARD_BYTE_BUDGET = 24_000;
 const MAX_SUBJECT_CHARS = 160;
 const MAX_LOCATION_CHARS = 80;
 const MAX_FOOTNOTE_CHARS = 300;
+/** A "who" answer's list of those invited: MAX_NAMES_LISTED names of up to 100 characters, and their answers. */
+const MAX_PEOPLE_CHARS = 1_500;
 /** What the user typed, quoted back ("No meeting matching "standup""): enough to recognise, short enough to read. */
 const MAX_QUOTED_CHARS = 60;
 
@@ -299,6 +304,44 @@ export interface NextInput extends AnswerExtras {
    * when calbot does not know who is in it), which the summary says first.
    */
   attendee?: { text: string; present: boolean | undefined } | undefined;
+  /** "who organized the design review", "who's in my next meeting" (`count` 1): who, of the one meeting found. */
+  who?: WhoInfo | undefined;
+}
+
+/**
+ * Who organized a meeting and who is invited, as a "who" question reads them of its event (EventDoc's organizer,
+ * isOrganizer, attendees). `attendees` absent: not known (an event stored before calbot kept them, or not found).
+ */
+export interface WhoInfo {
+  asks: 'organizer' | 'people';
+  organizer?: string | undefined;
+  /** The user organizes it. */
+  you?: boolean | undefined;
+  attendees?: readonly EventAttendee[] | undefined;
+}
+
+/** Names a "who" answer lists before "and N more". */
+const MAX_NAMES_LISTED = 12;
+const RESPONSE_WORDS: Readonly<Record<string, string>> = { accepted: 'accepted', tentativelyaccepted: 'tentative', declined: 'declined', notresponded: 'no answer' };
+
+/**
+ * What a "who" answer says: "Organized by Priya Raman." / "You organized it." (asked who organized it), or that and how
+ * many are invited ("Organized by Priya Raman · 3 invited."), with the list of them (`people`): "Invited: Sam Smith
+ * (accepted) · Robert Kahn (optional, tentative) · Priya (declined)".
+ */
+export function whoSaid(who: WhoInfo): { sentence: string; people: string } {
+  const organizer = who.you ? 'You organized it' : who.organizer ? `Organized by ${who.organizer}` : '';
+  if (who.asks === 'organizer') return { sentence: organizer ? `${organizer}.` : "I can't see who organized it.", people: '' };
+  if (!who.attendees) return { sentence: `${organizer ? `${organizer}. ` : ''}I can't see who is invited yet.`, people: '' };
+  const count = who.attendees.length;
+  const invited = count === 0 ? 'no one else is invited' : `${count} invited`;
+  const sentence = organizer ? `${organizer} · ${invited}.` : `${invited.charAt(0).toUpperCase()}${invited.slice(1)}.`;
+  const names = who.attendees.slice(0, MAX_NAMES_LISTED).map((person) => {
+    const marks = [person.optional ? 'optional' : '', RESPONSE_WORDS[(person.response ?? '').toLowerCase()] ?? ''].filter(Boolean);
+    return marks.length > 0 ? `${person.name} (${marks.join(', ')})` : person.name;
+  });
+  const more = count > MAX_NAMES_LISTED ? ` · and ${count - MAX_NAMES_LISTED} more` : '';
+  return { sentence, people: count === 0 ? '' : `Invited: ${names.join(' · ')}${more}` };
 }
 
 /** Why nothing was found for "next meeting with my manager", and the question that would find it. */
@@ -347,11 +390,12 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
         : `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`);
     const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
     const when = ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`);
-    const who = input.attendee && quoted(input.attendee.text);
+    const named = input.attendee && quoted(input.attendee.text);
     const attendee =
-      input.attendee && (input.attendee.present === true ? `Yes, "${who}" is in it. ` : input.attendee.present === false ? `No one named "${who}" is in it. ` : "I can't see who is in it. ");
-    const summary = withNote(input.note, input.status ? `Still on: ${when}` : attendee ? `${attendee}${when}` : when);
-    return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], ...footnoteOf(input) });
+      input.attendee && (input.attendee.present === true ? `Yes, "${named}" is in it. ` : input.attendee.present === false ? `No one named "${named}" is in it. ` : "I can't see who is in it. ");
+    const who = input.who && whoSaid(input.who);
+    const summary = withNote(input.note, input.status ? `Still on: ${when}` : attendee ? `${attendee}${when}` : who ? `${who.sentence} ${when}` : when);
+    return renderAnswer({ header, summary, groups: [{ label: '', rows: [eventRow(first, day, local, false, input.clock)] }], people: who?.people, ...footnoteOf(input) });
   }
   const groups = groupsByDay(events, now, zone, local, input.clock);
   const most = input.asked ? ` (${count} is the most I list at once)` : '';
@@ -481,6 +525,8 @@ export interface FreeAtInput extends AnswerExtras {
   elsewhere?: readonly DisplayEvent[] | undefined;
   /** A sentence said after the answer ("I can see only your calendar, not Sam's."). */
   note?: string | undefined;
+  /** "who organized my 3pm", "who's my 3pm with": who, of the first meeting then, said instead of the yes or no. */
+  who?: WhoInfo | undefined;
 }
 
 /** Times "No: "standup" is at ..." lists; a day with more of them says how many more (the card lists them all). */
@@ -512,14 +558,15 @@ export function renderFreeAtAnswer(input: FreeAtInput): ScheduleAnswer {
   const working = workingWindows(range, zone, hours).reduce((sum, window) => sum + window.end.getTime() - window.start.getTime(), 0);
   const outside = working === 0 ? "That's outside your working hours" : working < range.end.getTime() - range.start.getTime() ? 'Part of it is outside your working hours' : '';
   const said = outside ? `${answer} ${outside} (${describeWorkingHours(hours, zone, input.clock)}).` : answer;
-  const summary = input.note ? `${said} ${input.note}` : said;
+  const who = input.who && busy ? whoSaid(input.who) : undefined;
+  const summary = who ? who.sentence : input.who ? 'Nothing on your calendar then.' : input.note ? `${said} ${input.note}` : said;
   const rows = (events: readonly DisplayEvent[]) => events.map((event) => eventRow(event, day, local, false, input.clock));
   // Nothing matching then: those named at other times that day, and what is in the way then, each under its own label.
   const groups: Group[] = busy
     ? [{ label: '', rows: rows(conflicts) }]
     : [...(elsewhere.length > 0 ? [{ label: 'Other times that day', rows: rows(elsewhere) }] : []), ...(others.length > 0 ? [{ label: 'Also then', rows: rows(others) }] : [])];
   const times = `${input.label} · ${timeSpan(range.start, range.end, day, local, input.clock)}`;
-  return renderAnswer({ header: subject ? `${times} · "${subject}"` : times, summary, groups, ...footnoteOf(input) });
+  return renderAnswer({ header: subject ? `${times} · "${subject}"` : times, summary, groups, people: who?.people, ...footnoteOf(input) });
 }
 
 /** "09:30", "09:30 and 16:00", "09:00, 11:00, 14:00 and 2 more": when events start, on the user's clock. */
@@ -617,6 +664,8 @@ interface CardContent {
   header: string;
   summary: string;
   groups: Group[];
+  /** "Invited: Sam Smith (accepted) · …": a "who" question's list (whoSaid). */
+  people?: string | undefined;
   footnote?: string | undefined;
   footnoteAction?: FootnoteAction | undefined;
 }
@@ -648,6 +697,7 @@ function renderAnswer(content: CardContent): ScheduleAnswer {
       header: clip(content.header, MAX_SUBJECT_CHARS),
       summary: clip(content.summary, MAX_SUBJECT_CHARS * 2),
       groups,
+      people: clip(content.people ?? '', MAX_PEOPLE_CHARS),
       more,
       footnote: clip(content.footnote ?? '', MAX_FOOTNOTE_CHARS),
       footnoteTitle: content.footnote ? (content.footnoteAction?.title ?? '') : '',
@@ -695,7 +745,7 @@ function takeRows(groups: readonly Group[], limit: number): Group[] {
   return taken;
 }
 
-function plainText(data: { header: string; summary: string; groups: Group[]; more: string; footnote: string }): string {
+function plainText(data: { header: string; summary: string; groups: Group[]; people: string; more: string; footnote: string }): string {
   const lines = [data.header];
   if (data.summary) lines.push(data.summary);
   for (const group of data.groups) {
@@ -705,6 +755,7 @@ function plainText(data: { header: string; summary: string; groups: Group[]; mor
       lines.push(`${row.timeEnd ? `${row.timeStart}–${row.timeEnd}` : row.timeStart}  ${row.title}${extras ? ` (${extras})` : ''}${row.joinUrl ? ` ${row.joinUrl}` : ''}`);
     }
   }
+  if (data.people) lines.push('', data.people);
   if (data.more) lines.push(data.more);
   if (data.footnote) lines.push('', data.footnote);
   return lines.join('\n');

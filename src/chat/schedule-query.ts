@@ -78,6 +78,7 @@ export const DISPLAY_PROJECTION = {
   isCancelled: 1,
   type: 1,
   people: 1,
+  eventId: 1,
 } as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -174,8 +174,8 @@ export interface EventDoc {
   /**
    * Who is invited, as "who is in my next meeting" shows them: each attendee's display name (their address when it
    * has none), their answer when Graph has one, and whether they are optional; in Graph's order, without the organizer,
-   * the user, rooms and equipment, at most MAX_PEOPLE (event-mapping.ts). Those who declined stay, marked. Absent: no
-   * one invited, or stored before calbot kept attendees (the next full round writes the event again with them). Only
+   * the user, rooms and equipment, at most MAX_PEOPLE (event-mapping.ts). Those who declined stay, marked. Empty: no
+   * one else invited; absent: stored before calbot kept attendees (the next full round writes it again with them). Only
    * a "who" question reads it, one event at a time: it is not filed in calendarDays.
    */
   attendees?: EventAttendee[];

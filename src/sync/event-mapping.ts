@@ -72,8 +72,8 @@ export function toEventDoc(userKey: string, event: GraphEvent, now: Date, owner:
   if (event.isOrganizer === true) doc.isOrganizer = true;
   const people = peopleOf(event, owner);
   set(doc, 'people', people.length > 0 ? people : undefined);
-  const attendees = attendeesOf(event, owner);
-  set(doc, 'attendees', attendees.length > 0 ? attendees : undefined);
+  // Kept when empty too: none invited is known, where an event stored before attendees were kept has none at all.
+  doc.attendees = attendeesOf(event, owner);
   set(doc, 'joinUrl', joinUrlOf(event));
   set(doc, 'webLink', event.webLink || undefined);
   set(doc, 'showAs', event.showAs || undefined);

@@ -146,6 +146,45 @@ describe('meetings with sam, end to end', () => {
     expect(rowTitles(any)).toEqual(['Weekly sync']);
   });
 
+  it('"who organized the weekly sync", "who\'s in it": the organizer and those invited, with their answers, read from the stored event', async () => {
+    const { chat } = await connectedUser(h, 'Ada Who', (oid) => {
+      seed(oid);
+      // The user's own meeting (Graph's isOrganizer), with an invitee who declined.
+      const day = berlin().plus({ days: 1 });
+      h.graph.addEvent(oid, { subject: 'Hiring panel', start: day.set({ hour: 14 }).toISO()!, end: day.set({ hour: 15 }).toISO()!, attendees: [{ name: 'Bob Kahn', address: 'bob@contoso.example', response: 'declined' }] });
+    });
+    const organized = readScheduleCard((await ask(h, 'who organized the weekly sync?', chat)).card);
+    expect(rowTitles(organized)).toEqual(['Weekly sync']);
+    expect(organized.summary).toMatch(/^Organized by Priya Raman\. .+, (in \d|starting now)/);
+    expect(organized.people).toBeUndefined();
+
+    const invited = await ask(h, "who's in the weekly sync", chat);
+    const card = readScheduleCard(invited.card);
+    expect(card.summary).toMatch(/^Organized by Priya Raman · 2 invited\. /);
+    expect(card.people).toBe('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
+    // Channels without cards, and Teams' notifications, get the same.
+    expect(invited.summary).toContain('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
+
+    // The budget review: Grace organizes it, and its room is no one.
+    const budget = readScheduleCard((await ask(h, 'who is coming to my first meeting tomorrow', chat)).card);
+    expect(rowTitles(budget)).toEqual(['Budget review']);
+    expect(budget.summary).toMatch(/^Organized by Grace Hopper · no one else is invited\. Tomorrow/);
+    expect(budget.people).toBeUndefined();
+
+    const own = readScheduleCard((await ask(h, 'who is invited to the hiring panel', chat)).card);
+    expect(own.summary).toMatch(/^You organized it · 1 invited\. /);
+    expect(own.people).toBe('Invited: Bob Kahn (declined)');
+
+    // A meeting named by its time: 10:00 tomorrow in Berlin is the weekly sync; at 12:00 there is nothing.
+    const at10 = readScheduleCard((await ask(h, 'who set up my 10am tomorrow', chat)).card);
+    expect(rowTitles(at10)).toEqual(['Weekly sync']);
+    expect(at10.summary).toBe('Organized by Priya Raman.');
+    expect(readScheduleCard((await ask(h, "who's my 10am tomorrow with", chat)).card).people).toBe('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
+    const at12 = readScheduleCard((await ask(h, 'who organized my 12pm tomorrow', chat)).card);
+    expect(at12.summary).toBe('Nothing on your calendar then.');
+    expect(at12.groups).toEqual([]);
+  });
+
   it('"next meeting with my manager" is one named so; finding none, the answer says calbot knows people by name', async () => {
     const today = berlin();
     const { chat } = await connectedUser(h, 'Ada Roles', (oid) => {
@@ -251,11 +290,13 @@ describe('meetings with sam, end to end', () => {
   it('meetings stored before calbot kept people get them from the next full round, with no notice', async () => {
     const { chat, microsoft, userKey } = await connectedUser(h, 'Ada Before', seed);
     const c = h.store.collections;
-    // As an older calbot left them: no people in the events, nor in the days filed from them.
-    await c.events.updateMany({ userKey }, { $unset: { people: '' } });
+    // As an older calbot left them: no people or attendees in the events, nor people in the days filed from them.
+    await c.events.updateMany({ userKey }, { $unset: { people: '', attendees: '' } });
     const state = await c.syncStates.findOne({ _id: userKey });
     await writeDays(c.calendarDays, userKey, fileByDate(await c.events.find({ userKey }).toArray(), { start: state!.windowStart!, end: state!.windowEnd! }), new Date());
     expect(readScheduleCard((await ask(h, 'meetings with sam this week', chat)).card).groups).toEqual([]);
+    // Not known is said as such, not as no one invited.
+    expect(readScheduleCard((await ask(h, 'who is in the weekly sync', chat)).card).summary).toMatch(/^Organized by Priya Raman\. I can't see who is invited yet\. /);
 
     await fullRoundWithoutNotice(h, { chat, microsoft, userKey });
 
@@ -267,6 +308,7 @@ describe('meetings with sam, end to end', () => {
     const titles = rowTitles(readScheduleCard((await ask(h, 'meetings with sam this week', chat)).card));
     expect(titles.length).toBeGreaterThan(0);
     expect(new Set(titles)).toEqual(new Set(['Weekly sync']));
+    expect(readScheduleCard((await ask(h, 'who is in the weekly sync', chat)).card).people).toBe('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
   });
 
   it('meetings stored with people as an older calbot read them (the user, someone who declined) are read anew at the next full round, with no notice', async () => {

@@ -143,6 +143,8 @@ export interface ReadCard {
   header: string;
   summary?: string;
   groups: { label?: string; rows: CardRow[] }[];
+  /** Who is invited, under a "who" answer's meeting. */
+  people?: string;
   more?: string;
   footnote?: string;
   /** The button under the footnote: its title and the command it sends back. */
@@ -155,7 +157,8 @@ export function readScheduleCard(card: any): ReadCard {
   const [headerBlock, ...rest] = body;
   const result: ReadCard = { header: headerBlock.inlines[0].text, groups: [] };
   for (const element of rest) {
-    if (element.type === 'RichTextBlock' && element.separator) result.footnote = element.inlines[0].text;
+    if (element.type === 'RichTextBlock' && element.id === 'people') result.people = element.inlines[0].text;
+    else if (element.type === 'RichTextBlock' && element.separator) result.footnote = element.inlines[0].text;
     else if (element.type === 'RichTextBlock') result.summary = element.inlines[0].text;
     else if (element.type === 'TextBlock') result.more = element.text;
     else if (element.type === 'ActionSet') result.footnoteAction = { title: element.actions[0].title, command: element.actions[0].data.command };

@@ -1765,6 +1765,29 @@ describe('parseQuestion', () => {
   });
 
   it.each([
+    ['who organized the design review?', { kind: 'next', count: 1, subject: { text: 'design review' }, who: 'organizer' }],
+    ['who set up my 1:1 tomorrow', { kind: 'next', count: 1, subject: { text: '1:1' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' }],
+    ["who's running the offsite", { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'organizer' }],
+    ['who is the organiser of the weekly sync', { kind: 'next', count: 1, subject: { text: 'weekly sync' }, who: 'organizer' }],
+    ['who organized my 3pm', { kind: 'free-at', asks: 'busy', label: 'Today · Thu 26 Nov', who: 'organizer' }],
+    ["who's in my next meeting?", { kind: 'next', count: 1, who: 'people' }],
+    ['Who is coming to the design review', { kind: 'next', count: 1, subject: { text: 'design review' }, who: 'people' }],
+    ["who's invited to the team lunch on friday", { kind: 'next', count: 1, subject: { text: 'team lunch' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'people' }],
+    ['who else is attending my first meeting tomorrow', { kind: 'next', count: 1, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'people' }],
+    ["who's my 3pm with", { kind: 'free-at', asks: 'busy', who: 'people' }],
+    ["who's my next meeting with", { kind: 'next', count: 1, who: 'people' }],
+    ['who am i meeting next', { kind: 'next', count: 1, who: 'people' }],
+    ['who am i meeting at 2', { kind: 'free-at', asks: 'busy', who: 'people' }],
+  ] as const)('%j asks who organized a meeting or is in it', (text, expected) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
+  });
+
+  it.each(['who is in the office today', 'whos in today', 'who is on leave', 'who is my manager', "who's on the team", 'whos in this meeting', 'who are you'])('%j asks no "who" of a meeting', (text) => {
+    expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('who');
+  });
+
+  it.each([
     ['is sam in any of my meetings tomorrow', { kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', subject: { text: 'sam', people: true } }],
     ['is sam in my meetings this week', { kind: 'agenda', label: expect.stringMatching(/^This week/), subject: { text: 'sam', people: true } }],
     ['will bob be at any standups next week', { kind: 'agenda', label: expect.stringMatching(/^Next week/), subject: { text: 'standups with bob', terms: ['standup', 'bob'], people: true } }],

@@ -10,6 +10,7 @@ import {
   answerActivity,
   type DisplayEvent,
   type ScheduleAnswer,
+  whoSaid,
 } from '../../src/chat/schedule-card.js';
 import { cardProblems } from '../support/card-validation.js';
 import { sampleNoticeSummaries, sampleScheduleAnswers } from '../support/sample-cards.js';
@@ -668,6 +669,50 @@ describe('the other answers', () => {
 
   it('working hours ending at midnight read 24:00', () => {
     expect(describeWorkingHours({ startMinute: 22 * 60, endMinute: 24 * 60, weekdays: [1, 2, 3, 4, 5] }, L)).toBe('22:00–24:00');
+  });
+});
+
+describe('who organized a meeting, who is invited (whoSaid)', () => {
+  it('says the organizer, the user when they organize it, or that it cannot tell', () => {
+    expect(whoSaid({ asks: 'organizer', organizer: 'Priya Raman', attendees: [] })).toEqual({ sentence: 'Organized by Priya Raman.', people: '' });
+    expect(whoSaid({ asks: 'organizer', organizer: 'Ada Lovelace', you: true })).toEqual({ sentence: 'You organized it.', people: '' });
+    expect(whoSaid({ asks: 'organizer' })).toEqual({ sentence: "I can't see who organized it.", people: '' });
+  });
+
+  it('lists those invited with their answers; none invited and not known are told apart', () => {
+    const attendees = [
+      { name: 'Sam Smith', response: 'accepted' },
+      { name: 'Robert Kahn', response: 'tentativelyAccepted', optional: true as const },
+      { name: 'Priya Raman', response: 'declined' },
+      { name: 'Grace Hopper', response: 'notResponded' },
+      { name: 'guest@fabrikam.example' },
+    ];
+    expect(whoSaid({ asks: 'people', organizer: 'Ana Lima', attendees })).toEqual({
+      sentence: 'Organized by Ana Lima · 5 invited.',
+      people: 'Invited: Sam Smith (accepted) · Robert Kahn (optional, tentative) · Priya Raman (declined) · Grace Hopper (no answer) · guest@fabrikam.example',
+    });
+    expect(whoSaid({ asks: 'people', you: true, attendees: [] })).toEqual({ sentence: 'You organized it · no one else is invited.', people: '' });
+    expect(whoSaid({ asks: 'people', attendees: [] })).toEqual({ sentence: 'No one else is invited.', people: '' });
+    expect(whoSaid({ asks: 'people', organizer: 'Ana Lima' })).toEqual({ sentence: "Organized by Ana Lima. I can't see who is invited yet.", people: '' });
+  });
+
+  it('a meeting of fifty lists the first twelve and how many more', () => {
+    const attendees = Array.from({ length: 50 }, (_, i) => ({ name: `Person ${i}` }));
+    const { sentence, people } = whoSaid({ asks: 'people', organizer: 'Ana Lima', attendees });
+    expect(sentence).toBe('Organized by Ana Lima · 50 invited.');
+    expect(people).toBe(`Invited: ${attendees.slice(0, 12).map((a) => a.name).join(' · ')} · and 38 more`);
+  });
+
+  it('the card shows the list under the meeting, as text (never markdown), and the plain text has it too', () => {
+    const now = new Date('2026-11-26T10:42:00Z');
+    const event = { subject: 'Weekly sync', start: new Date('2026-11-26T14:00:00Z'), end: new Date('2026-11-26T15:00:00Z'), isAllDay: false, isCancelled: false };
+    const answer = renderNextAnswer({ zone: 'Europe/London', now, events: [event], who: { asks: 'people', organizer: 'Ana', attendees: [{ name: '**Sam** [x](https://evil.example)' }] } });
+    const body = (answer.attachment.content as { body: { id?: string; type: string; inlines?: { type: string; text: string }[] }[] }).body;
+    const people = body.find((element) => element.id === 'people')!;
+    expect(people.type).toBe('RichTextBlock');
+    expect(people.inlines).toEqual([{ type: 'TextRun', text: 'Invited: **Sam** [x](https://evil.example)' }]);
+    expect(answer.text).toContain('\n\nInvited: **Sam** [x](https://evil.example)');
+    expect(answer.text).toMatch(/^Next up\nOrganized by Ana · 1 invited\. Today, in 3 h 18 min/);
   });
 });
 

@@ -12,6 +12,8 @@ import {
 } from '../../src/chat/schedule-card.js';
 import { renderNoticeSummary } from '../../src/notices/notice-card.js';
 import type { NoticeLine } from '../../src/notices/notice-text.js';
+import type { EventAttendee } from '../../src/store/collections.js';
+import { MAX_PEOPLE } from '../../src/sync/event-mapping.js';
 
 /**
  * Every kind of card calbot sends, filled the way that strains it: the Adaptive Cards parser (card-validation.ts) and
@@ -85,6 +87,7 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
     ['next, none', renderNextAnswer({ zone: L, now, events: [], subject: hostile, until: at('2027-01-25T09:40') })],
     ['now', renderNowAnswer({ zone: L, now, current: events.slice(1, 3), next: events[3], ...extras })],
     ['free at', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: events.slice(4, 5), ...extras })],
+    ['free at, who organized it', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: events.slice(4, 5), asks: 'busy', who: { asks: 'people', you: true, attendees: invitees(hostile).slice(0, 3) }, ...extras })],
     ['free at, named elsewhere', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], elsewhere: events.slice(1, 2), others: events.slice(4, 5), subject: hostile })],
     ['free slots', renderFreeSlotsAnswer({ label: 'Today', zone: L, range: THURSDAY, slots: [{ start: at('2026-11-26T11:00'), end: at('2026-11-26T13:00') }], ...extras })],
     ['free slots, none', renderFreeSlotsAnswer({ label: 'Saturday', zone: L, range: { start: at('2026-11-28T00:00'), end: at('2026-11-29T00:00') }, slots: [] })],
@@ -96,7 +99,20 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
     ['next, still on?, cancelled, none after', renderNextAnswer({ zone: L, now, events: [cancelled], subject: hostile, status: true, until: at('2027-01-25T09:40') })],
     ['next, still on', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), subject: hostile, status: true })],
     ['next, who is in it', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), attendee: { text: hostile, present: false }, ...extras })],
+    // "who's in my next meeting": the most names listed, each as long as a name is kept, hostile, with their answers.
+    ['next, who is invited', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), who: { asks: 'people', organizer: hostile, attendees: invitees(hostile) }, ...extras })],
+    ['next, who organized it', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), who: { asks: 'organizer', organizer: hostile } })],
   ];
+}
+
+/** Fifty invitees (EventDoc.attendees' most) of 100-character names, every answer among them. */
+function invitees(text: string): EventAttendee[] {
+  const responses = ['accepted', 'tentativelyAccepted', 'declined', 'notResponded', undefined];
+  return Array.from({ length: MAX_PEOPLE }, (_, i) => ({
+    name: `${i} ${text}`.padEnd(100, 'x').slice(0, 100),
+    ...(responses[i % responses.length] ? { response: responses[i % responses.length]! } : {}),
+    ...(i % 3 === 0 ? { optional: true as const } : {}),
+  }));
 }
 
 /** The change-notice summary cards: a long one, and one held over quiet hours. */

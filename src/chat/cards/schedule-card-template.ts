@@ -2,7 +2,7 @@ import { CARD_VERSION } from './render-card.js';
 
 /**
  * The one template behind every schedule answer (agenda, next, now, free-at, free slots): a header, a summary
- * line, groups of rows (a day each), an "and N more" line and a footnote, with a button that fixes what it reports. Text that can come from a calendar
+ * line, groups of rows (a day each), who is invited (a "who" question), an "and N more" line and a footnote, with a button that fixes what it reports. Text that can come from a calendar
  * (subjects, locations) is bound into RichTextBlock TextRuns, which Teams renders without markdown, so a
  * subject like "[Sign in](https://evil)" stays text. Every field is always a string (possibly empty):
  * adaptivecards-templating leaves "${x}" in place when x is missing.
@@ -82,6 +82,13 @@ export const SCHEDULE_CARD_TEMPLATE = {
           ],
         },
       ],
+    },
+    {
+      type: 'RichTextBlock',
+      id: 'people',
+      $when: "${people != ''}",
+      spacing: 'Medium',
+      inlines: [{ type: 'TextRun', text: '${people}' }],
     },
     {
       type: 'TextBlock',
