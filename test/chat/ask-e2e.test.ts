@@ -624,7 +624,7 @@ describe('asking about the schedule, end to end', () => {
 
   it('help lists the question and the time zone command', async () => {
     const [help] = await h.say('help', ada);
-    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, next standup, am I free at 3");
+    expect(help).toContain("• **what's on today**: your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, next standup, meetings with sam, who's in my next meeting, am I free at 3");
     expect(help).toContain('• **timezone Europe/Paris**: show times in this zone (or a city\'s: timezone paris; also: timezone reset; timezone alone says which one is used)');
   });
 });
