@@ -14,6 +14,7 @@ import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, pars
 import {
   answerActivity,
   eventsForDisplay,
+  meetingsNow,
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
   renderNextAnswer,
@@ -272,7 +273,9 @@ export async function answerQuestion(
         eventsBetween(calendar, { start: now, end: new Date(now.getTime() + 1) }, zone),
         nextEvents(calendar, now, 1),
       ]);
-      return renderNowAnswer({ zone, now, current, next, ...extras });
+      // "who's in this meeting": the one the user is in now (a meeting that blocks time, as "am I in a meeting" reads).
+      const who = question.who ? await whoOf(calendar, meetingsNow(current)[0], question.who) : undefined;
+      return renderNowAnswer({ zone, now, current, next, who, ...extras });
     }
     case 'free-at': {
       const { subject } = question;

@@ -55,7 +55,7 @@ export type { TimeRange } from './free-slots.js';
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
-  | { kind: 'now' }
+  | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
 
@@ -593,6 +593,8 @@ const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have) (?:meeting|seeing|ta
 /** What a "who" question cannot ask after: "who is in the office", "who is on leave", "who is at work today". */
 const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pto|work|home|charge|call|duty)\b|^(?:(?:the |my |our )?team|it|this|that|there|here)$/;
 
+const CURRENT_MEETING = /^(?:this|my current|the current|the present|my present) (?:meeting|call|one)$|^the (?:meeting|call) (?:im|i am) in(?: now)?$/;
+
 /** A "who" question as the question about the meeting it asks ("next design review", "my 3pm"), and what it asks. */
 function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefined {
   const me = WHO_AM_I_MEETING.exec(normalized);
@@ -603,8 +605,11 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefin
   const organized = WHO_ORGANIZED.exec(normalized);
   const match = organized ?? WHO_IS_IN.exec(normalized) ?? WHO_WITH.exec(normalized);
   const meeting = match?.groups?.meeting?.trim();
-  if (!match || !meeting || WHO_NOT_MEETINGS.test(meeting)) return undefined;
+  if (!match || !meeting) return undefined;
   const who: WhoAsked = organized ? 'organizer' : 'people';
+  // "who's in this meeting", "who organized this call": the meeting the user is in now.
+  if (CURRENT_MEETING.test(meeting)) return { asks: 'what meeting am i in', who };
+  if (WHO_NOT_MEETINGS.test(meeting)) return undefined;
   // "my 3pm", "the 10:30 tomorrow": the meeting then (a free-at question).
   if (MEETING_AT_TIME.test(meeting)) return { asks: meeting, who };
   // Not "this meeting", "the current call": what the user is in now, answered as such.
@@ -929,6 +934,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (meeting?.kind === 'next' && meeting.count === 1 && !meeting.last && !meeting.attendee) return { ...meeting, who: who.who };
     if (meeting?.kind === 'next' && !meeting.last && who.asks.startsWith('first ')) return { ...meeting, count: 1, who: who.who };
     if (meeting?.kind === 'free-at' && meeting.asks === 'busy' && !meeting.proposedWith) return { ...meeting, who: who.who };
+    if (meeting?.kind === 'now') return { kind: 'now', who: who.who };
     if (meeting?.kind === 'agenda' && meeting.days === 1 && meeting.subject && !meeting.daily && !meeting.only && !meeting.anchor && !meeting.times) {
       // "who is running the standup tomorrow": that day's first one so named.
       return { kind: 'next', count: 1, subject: meeting.subject, within: { range: meeting.range, label: meeting.label, phrase: meeting.phrase }, who: who.who };

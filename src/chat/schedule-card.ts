@@ -470,13 +470,20 @@ export interface NowInput extends AnswerExtras {
   /** Events under way at `now` (the caller's cut; cancelled ones are skipped here anyway). */
   current: readonly DisplayEvent[];
   next?: DisplayEvent | undefined;
+  /** "who's in this meeting": who, of the meeting the user is in (the first, when double-booked). */
+  who?: WhoInfo | undefined;
+}
+
+/** The meetings under way among `current` that make the user busy, in display order: the first is "this meeting". */
+export function meetingsNow<E extends DisplayEvent>(current: readonly E[]): E[] {
+  return current.filter((event) => !event.isCancelled && blocksTime(event) && !event.isAllDay).sort(byDisplayOrder);
 }
 
 export function renderNowAnswer(input: NowInput): ScheduleAnswer {
   const { zone, now } = input;
   const today = DateTime.fromJSDate(now, { zone: luxonZone(zone) }).startOf('day');
   const current = input.current.filter((event) => !event.isCancelled).sort(byDisplayOrder);
-  const busy = current.filter((event) => blocksTime(event) && !event.isAllDay);
+  const busy = meetingsNow(current);
   // An all-day event shown as busy or away is no meeting, but "free right now" would contradict "am I free at 3",
   // which it makes a no (as Outlook's free/busy does).
   const allDay = current.filter((event) => blocksTime(event) && event.isAllDay);
@@ -489,13 +496,14 @@ export function renderNowAnswer(input: NowInput): ScheduleAnswer {
       : busy.length === 1
         ? `You're in a meeting until ${clockTime(DateTime.fromJSDate(busy[0]!.end, { zone: luxonZone(zone) }), input.clock)}.`
         : `You're double-booked: ${busy.length} events right now.`;
+  const who = input.who && busy.length > 0 ? whoSaid(input.who) : undefined;
   const groups: Group[] = [];
   if (current.length > 0) groups.push({ label: '', rows: current.map((event) => eventRow(event, today, localClock(zone), busy.length > 1 && busy.includes(event), input.clock)) });
   if (input.next && !input.next.isCancelled) {
     const nextDay = DateTime.fromJSDate(input.next.start, { zone: luxonZone(zone) }).startOf('day');
     groups.push({ label: `Next, ${startsIn(input.next.start, now, zone)}`, rows: [eventRow(input.next, nextDay, localClock(zone), false, input.clock)] });
   }
-  return renderAnswer({ header: 'Right now', summary, groups, ...footnoteOf(input) });
+  return renderAnswer({ header: 'Right now', summary: who ? `${summary} ${busy.length > 1 ? `In "${clip(busy[0]!.subject, MAX_SUBJECT_CHARS)}": ` : ''}${who.sentence}` : summary, groups, people: who?.people, ...footnoteOf(input) });
 }
 
 // ---- free at / free slots -------------------------------------------------------------------------------------

@@ -185,6 +185,23 @@ describe('meetings with sam, end to end', () => {
     expect(at12.groups).toEqual([]);
   });
 
+  it('"who\'s in this meeting": the one the user is in now; free, the answer says so and names no one', async () => {
+    const start = DateTime.now().minus({ minutes: 10 }).startOf('minute');
+    const { chat } = await connectedUser(h, 'Ada Now', (oid) => {
+      h.graph.addEvent(oid, { subject: 'Incident review', start: start.toISO()!, end: start.plus({ hours: 1 }).toISO()!, ...people });
+    });
+    const card = readScheduleCard((await ask(h, "who's in this meeting?", chat)).card);
+    expect(card.header).toBe('Right now');
+    expect(card.summary).toMatch(/^You're in a meeting until \d\d:\d\d\. Organized by Priya Raman · 2 invited\.$/);
+    expect(card.people).toBe('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
+    expect(readScheduleCard((await ask(h, 'who organized this call', chat)).card).summary).toMatch(/ Organized by Priya Raman\.$/);
+
+    const { chat: free } = await connectedUser(h, 'Ada Free', () => {});
+    const none = readScheduleCard((await ask(h, "who's in this meeting?", free)).card);
+    expect(none.summary).toBe("You're free right now.");
+    expect(none.people).toBeUndefined();
+  });
+
   it('"next meeting with my manager" is one named so; finding none, the answer says calbot knows people by name', async () => {
     const today = berlin();
     const { chat } = await connectedUser(h, 'Ada Roles', (oid) => {

@@ -86,6 +86,7 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
     ['next 3', renderNextAnswer({ zone: L, now, events: events.slice(1, 4), count: 3, ...extras })],
     ['next, none', renderNextAnswer({ zone: L, now, events: [], subject: hostile, until: at('2027-01-25T09:40') })],
     ['now', renderNowAnswer({ zone: L, now, current: events.slice(1, 3), next: events[3], ...extras })],
+    ['now, who is in it', renderNowAnswer({ zone: L, now, current: events.slice(1, 3), next: events[3], who: { asks: 'people', organizer: hostile, attendees: invitees(hostile) }, ...extras })],
     ['free at', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: events.slice(4, 5), ...extras })],
     ['free at, who organized it', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: events.slice(4, 5), asks: 'busy', who: { asks: 'people', you: true, attendees: invitees(hostile).slice(0, 3) }, ...extras })],
     ['free at, named elsewhere', renderFreeAtAnswer({ label: 'Today', zone: L, range, conflicts: [], elsewhere: events.slice(1, 2), others: events.slice(4, 5), subject: hostile })],
