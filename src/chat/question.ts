@@ -909,7 +909,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const normalized = anchoredDays(lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today)), now, zone, options);
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
-  if (follow) return follow;
+  if (follow) return options.last?.who ? asksWho(follow, options.last.who) : follow;
   // "is sam in my next meeting": the next meeting, and whether Sam is in it.
   const attendee = attendeeAsked(normalized);
   if (attendee) {
@@ -1887,10 +1887,17 @@ export interface LastQuestion {
   daily?: DailyWindow;
   /** The agenda's span as it was asked ("meetings with sam this week", then "and bob?": Bob's this week). */
   span?: { range: TimeRange; label: string; phrase: string; days: number; times?: true };
+  /** What a "who" question asked of its meeting ("who's in the design review", then "and the standup?"). */
+  who?: WhoAsked;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
 export function lastQuestionOf(question: Question, zone: string): LastQuestion {
+  const last = lastQuestionAsked(question, zone);
+  return 'who' in question && question.who ? { ...last, who: question.who } : last;
+}
+
+function lastQuestionAsked(question: Question, zone: string): LastQuestion {
   const dayOf = (range: TimeRange) => DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }).toISODate() ?? undefined;
   switch (question.kind) {
     case 'now':
@@ -1954,9 +1961,11 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
     const read = parseQuestion(question, now, zone, { ...options, last: undefined });
     return read && read.kind !== 'unsupported' ? read : undefined;
   };
+  // "who organized my 3pm", then "and my 4pm?": the meeting then, asked the same (parseQuestion adds the who).
+  if (last?.who && MEETING_AT_TIME.test(match[1]!)) return read(match[1]!);
   // Not only a day or a time: another name for the last question ("and bob?", "and bob on friday?"), unless its other
   // words ask a question of their own ("and what's on tomorrow", "and any meetings friday"), read as it stands.
-  if (!words.every((word) => WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word))) return last?.subject && namesAnother(match[1]!) ? otherName(match[1]!, last, read) : undefined;
+  if (!words.every((word) => WHEN_WORD.test(word) || FOLLOW_UP_GLUE.has(word))) return (last?.subject || last?.who) && namesAnother(match[1]!) ? otherName(match[1]!, last, read) : undefined;
   const asks = last?.kind === 'free-at' ? last.asks! : last?.kind === 'now' ? 'busy' : 'free';
   const timed = read(`am i ${asks} ${rest}`);
   const dayNamed = shift !== null || (part && lastDay !== undefined) || words.some((word) => DAY_WORD.test(word));
@@ -1994,6 +2003,14 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
     default:
       return agenda;
   }
+}
+
+/** A follow-up to a "who" question ("who's in the design review", then "and the standup?") asks it again, of one meeting. */
+function asksWho(question: Question, who: WhoAsked): Question {
+  if (question.kind === 'next' && question.count === 1 && !question.last && !question.attendee && !question.status) return { ...question, who };
+  if (question.kind === 'free-at' && question.asks === 'busy' && !question.proposedWith) return { ...question, who };
+  if (question.kind === 'now') return { kind: 'now', who };
+  return question;
 }
 
 /** Words a follow-up may end on that name no meeting: "and you?", "what about it", "and then?", "ok and thanks". */
@@ -2046,7 +2063,8 @@ function otherName(asked: string, last: LastQuestion, read: (question: string) =
       ...(span || !fresh.onward ? {} : { onward: true as const }),
     };
   }
-  if (last.kind === 'next') {
+  // "who's in this meeting", then "and the standup?": the next standup, asked the same.
+  if (last.kind === 'next' || (last.kind === 'now' && last.who)) {
     const fresh = read(kind ? `next ${kind} with ${name}` : `next meeting ${by} ${name}`);
     if (!fresh || !('subject' in fresh) || !fresh.subject) return undefined;
     return fresh.kind === 'next' && last.status ? { ...fresh, status: true } : fresh;

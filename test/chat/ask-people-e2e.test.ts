@@ -164,6 +164,10 @@ describe('meetings with sam, end to end', () => {
     expect(card.people).toBe('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
     // Channels without cards, and Teams' notifications, get the same.
     expect(invited.summary).toContain('Invited: Sam Smith (accepted) · Grace Hopper (optional)');
+    // A follow-up asks the same of another meeting.
+    const followed = readScheduleCard((await ask(h, 'and the budget review?', chat)).card);
+    expect(rowTitles(followed)).toEqual(['Budget review']);
+    expect(followed.summary).toMatch(/^Organized by Grace Hopper · no one else is invited\. /);
 
     // The budget review: Grace organizes it, and its room is no one.
     const budget = readScheduleCard((await ask(h, 'who is coming to my first meeting tomorrow', chat)).card);

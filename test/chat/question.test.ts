@@ -1810,6 +1810,19 @@ describe('parseQuestion', () => {
     expect(parseQuestion('and next week?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), daily: { working: 'before' } });
   });
 
+  it('a follow-up to a "who" question asks it again, of the meeting it names', () => {
+    const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
+    expect(after("who's in the design review", 'and the standup?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, who: 'people' });
+    expect(after('who organized the design review', 'and friday?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'design review' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' });
+    expect(after('who organized my 3pm', 'and my 4pm?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
+    expect(after('who organized my 3pm', 'and at 4?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
+    expect(after("who's in this meeting", 'and the retro?')).toMatchObject({ kind: 'next', subject: { text: 'retro' }, who: 'people' });
+    expect(after("who's in the design review", 'and next week?')).toMatchObject({ kind: 'next', count: 1, within: { label: expect.stringMatching(/^Next week/) }, who: 'people' });
+    // Not after any other question.
+    expect(after('next design review', 'and the standup?')).not.toHaveProperty('who');
+    expect(after('meetings with sam this week', 'and bob?')).not.toHaveProperty('who');
+  });
+
   it('a follow-up to a status question keeps asking it: the day named, cancelled ones too', () => {
     const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
     expect(after('is standup still on tomorrow', 'and monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', status: true, subject: { text: 'standup' } });
