@@ -15,6 +15,8 @@ import {
   answerActivity,
   eventsForDisplay,
   meetingsNow,
+  MAX_ROWS,
+  withWhomText,
   renderFreeAtAnswer,
   renderFreeSlotsAnswer,
   renderNextAnswer,
@@ -219,7 +221,9 @@ export async function answerQuestion(
       const all = await eventsBetween(calendar, question.range, zone, { cancelled: question.status === true && subject !== undefined });
       // "meetings before 9 this week", "early meetings": only those at that time of day.
       const daily = question.daily && dailyBounds(question.daily, context.workingHours ?? DEFAULT_WORKING_HOURS, zone);
-      const events = all.filter((event) => (!subject || matchesSubject(subject, event)) && (!daily || atTimeOfDay(event, daily)));
+      const found = all.filter((event) => (!subject || matchesSubject(subject, event)) && (!daily || atTimeOfDay(event, daily)));
+      // "who am I meeting tomorrow": each meeting with who is in it.
+      const events = question.who ? await withWhomOf(calendar, found) : found;
       const named = subject && { subject: subject.text, others: all.length - events.length };
       // "meetings with sam", none today: the next one so named.
       const [nextNamed] = subject && question.onward && events.length === 0 ? await nextEvents(calendar, question.range.end, 1, subject, zone) : [];
@@ -414,4 +418,19 @@ async function whoOf(calendar: StoredCalendar, meeting: DisplayEvent | undefined
     : null;
   if (!doc) return { asks };
   return { asks, organizer: doc.organizer?.name || doc.organizer?.address, you: doc.isOrganizer === true, attendees: doc.attendees };
+}
+
+/** `events` with who the user meets in each (DisplayEvent.withWhom), read from the events collection, those shown at most. */
+async function withWhomOf(calendar: StoredCalendar, events: DisplayEvent[]): Promise<DisplayEvent[]> {
+  const ids = events.slice(0, MAX_ROWS).flatMap((event) => (event.eventId ? [eventDocId(calendar.userKey, event.eventId)] : []));
+  if (ids.length === 0) return events;
+  const docs = await calendar.collections.events
+    .find({ userKey: calendar.userKey, _id: { $in: ids } }, { projection: { _id: 0, eventId: 1, organizer: 1, isOrganizer: 1, attendees: 1 } })
+    .toArray();
+  const byId = new Map(docs.map((doc) => [doc.eventId, doc]));
+  return events.map((event) => {
+    const doc = event.eventId ? byId.get(event.eventId) : undefined;
+    const withWhom = doc && withWhomText({ organizer: doc.organizer?.name || doc.organizer?.address, you: doc.isOrganizer === true, attendees: doc.attendees });
+    return withWhom ? { ...event, withWhom } : event;
+  });
 }

@@ -53,7 +53,7 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people' }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
@@ -589,7 +589,7 @@ const WHO_ORGANIZED =
 const WHO_IS_IN =
   /^who(?: else)?(?:(?: is|s| are| will be| was| were)(?: all)? (?:in|at|on|coming(?: to)?|going(?: to)?|attending|joining|invited(?: to)?|in on|part of)| (?:comes|goes|attends|joins)(?: to)?| (?:will|is going to) (?:be (?:at|in)|come to|attend|join)) (?<meeting>.+)$/;
 const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?) with$/;
-const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have) (?:meeting|seeing|talking to|speaking (?:to|with)|meeting with|with|chatting with|calling)(?<when> next| after that| first| at .+| later(?: today)?)?$/;
+const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have|(?:do|will) i (?:meet|see))(?: (?:meeting|seeing|talking to|speaking (?:to|with)|meeting with|with|chatting with|calling|meetings with))?(?<when> next| after that| first| at .+| later(?: today)?| .+)?$/;
 /** What a "who" question cannot ask after: "who is in the office", "who is on leave", "who is at work today". */
 const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pto|work|home|charge|call|duty)\b|^(?:(?:the |my |our )?team|it|this|that|there|here)$/;
 
@@ -598,8 +598,10 @@ const CURRENT_MEETING = /^(?:this|my current|the current|the present|my present)
 /** A "who" question as the question about the meeting it asks ("next design review", "my 3pm"), and what it asks. */
 function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefined {
   const me = WHO_AM_I_MEETING.exec(normalized);
-  if (me) {
-    const when = me.groups!.when?.trim();
+  const when = me?.groups!.when?.trim().replace(/^with /, '');
+  // Only a day or a time after it: "who am i meeting with sam" is no "who" question.
+  if (me && (!when || when.split(' ').every((word) => WHEN_WORD.test(word) || /^(?:on|the|in|for|of|at|later|after|that|first|\d\S*)$/.test(word)))) {
+    // "who am i meeting tomorrow", "who do i meet with this week": each meeting then, with who is in it.
     return { asks: !when || when === 'next' || when === 'after that' || when === 'later' ? 'next meeting' : when === 'first' ? 'first meeting today' : when.startsWith('later') ? 'next meeting today' : `whats on ${when}`, who: 'people' };
   }
   const organized = WHO_ORGANIZED.exec(normalized);
@@ -935,6 +937,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (meeting?.kind === 'next' && !meeting.last && who.asks.startsWith('first ')) return { ...meeting, count: 1, who: who.who };
     if (meeting?.kind === 'free-at' && meeting.asks === 'busy' && !meeting.proposedWith) return { ...meeting, who: who.who };
     if (meeting?.kind === 'now') return { kind: 'now', who: who.who };
+    if (meeting?.kind === 'agenda' && who.who === 'people' && who.asks.startsWith('whats on ') && !meeting.anchor) return { ...meeting, who: 'people' };
     if (meeting?.kind === 'agenda' && meeting.days === 1 && meeting.subject && !meeting.daily && !meeting.only && !meeting.anchor && !meeting.times) {
       // "who is running the standup tomorrow": that day's first one so named.
       return { kind: 'next', count: 1, subject: meeting.subject, within: { range: meeting.range, label: meeting.label, phrase: meeting.phrase }, who: who.who };

@@ -32,6 +32,8 @@ export interface DisplayEvent {
   people?: readonly string[] | undefined;
   /** Graph's id, to read the rest of the event by ("who organized it"). */
   eventId?: string | undefined;
+  /** "with Priya Raman, Sam Smith and 2 others": who the user meets in it, shown beside its place ("who am I meeting tomorrow"). */
+  withWhom?: string | undefined;
 }
 
 export interface ScheduleAnswer {
@@ -318,6 +320,24 @@ export interface WhoInfo {
   /** The user organizes it. */
   you?: boolean | undefined;
   attendees?: readonly EventAttendee[] | undefined;
+}
+
+/** Names a row says it is with before "and N others" (withWhomText). */
+const MAX_NAMES_BESIDE = 3;
+const MAX_WITH_CHARS = 200;
+
+/**
+ * Who the user meets in a meeting, for a row of "who am I meeting tomorrow": "with Priya Raman, Sam Smith and 2
+ * others" (the organizer unless it is the user, then those invited who have not declined). Undefined when it is no
+ * one else, or not known.
+ */
+export function withWhomText(who: Omit<WhoInfo, 'asks'>): string | undefined {
+  const names = [...(who.organizer && !who.you ? [who.organizer] : []), ...(who.attendees ?? []).filter((person) => (person.response ?? '').toLowerCase() !== 'declined').map((person) => person.name)];
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, names.length > MAX_NAMES_BESIDE ? MAX_NAMES_BESIDE - 1 : MAX_NAMES_BESIDE);
+  const others = names.length - shown.length;
+  const list = others > 0 ? `${shown.join(', ')} and ${others} other${others === 1 ? '' : 's'}` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0]!;
+  return `with ${list}`;
 }
 
 /** Names a "who" answer lists before "and N more". */
@@ -786,7 +806,7 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
   }
   const markerColor = cancelled || conflict || response === 'declined' ? 'Attention' : markers.includes('Tentative') ? 'Warning' : 'Default';
   const times = event.isAllDay ? ALL_DAY_TIMES : rowTimes(event.start, event.end, day, local, clock);
-  const details = clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS);
+  const details = [clip(event.location?.trim() ?? '', MAX_LOCATION_CHARS), clip(event.withWhom ?? '', MAX_WITH_CHARS)].filter(Boolean).join(' · ');
   return {
     timeStart: times.start,
     timeEnd: times.end,

@@ -179,6 +179,14 @@ describe('meetings with sam, end to end', () => {
     expect(own.summary).toMatch(/^You organized it · 1 invited\. /);
     expect(own.people).toBe('Invited: Bob Kahn (declined)');
 
+    // A day's meetings, each with who is in it (not the user; not whoever declined).
+    const tomorrow = readScheduleCard((await ask(h, 'who am i meeting tomorrow?', chat)).card);
+    expect(tomorrow.header).toMatch(/^Tomorrow · /);
+    expect(tomorrow.groups.flatMap((group) => group.rows).map((row) => [row.title, row.details])).toEqual([
+      ['Budget review', 'with Grace Hopper'],
+      ['Weekly sync', 'with Priya Raman, Sam Smith and Grace Hopper'],
+      ['Hiring panel', undefined],
+    ]);
     // A meeting named by its time: 10:00 tomorrow in Berlin is the weekly sync; at 12:00 there is nothing.
     const at10 = readScheduleCard((await ask(h, 'who set up my 10am tomorrow', chat)).card);
     expect(rowTitles(at10)).toEqual(['Weekly sync']);

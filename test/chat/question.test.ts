@@ -1779,13 +1779,17 @@ describe('parseQuestion', () => {
     ['who am i meeting next', { kind: 'next', count: 1, who: 'people' }],
     ['who am i meeting at 2', { kind: 'free-at', asks: 'busy', who: 'people' }],
     ['whos in this meeting', { kind: 'now', who: 'people' }],
+    ['who am i meeting tomorrow?', { kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', who: 'people' }],
+    ['who do i meet with this week', { kind: 'agenda', label: expect.stringMatching(/^This week/), who: 'people' }],
+    ['who am i seeing on monday', { kind: 'agenda', label: 'Mon 30 Nov', who: 'people' }],
+    ['who am i meeting later', { kind: 'next', count: 1, who: 'people' }],
     ['who organized this call?', { kind: 'now', who: 'organizer' }],
   ] as const)('%j asks who organized a meeting or is in it', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
   });
 
-  it.each(['who is in the office today', 'whos in today', 'who is on leave', 'who is my manager', "who's on the team", 'who are you'])('%j asks no "who" of a meeting', (text) => {
+  it.each(['who is in the office today', 'whos in today', 'who is on leave', 'who is my manager', "who's on the team", 'who are you', 'who am i meeting with sam'])('%j asks no "who" of a meeting', (text) => {
     expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('who');
   });
 

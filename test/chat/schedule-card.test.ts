@@ -11,6 +11,7 @@ import {
   type DisplayEvent,
   type ScheduleAnswer,
   whoSaid,
+  withWhomText,
 } from '../../src/chat/schedule-card.js';
 import { cardProblems } from '../support/card-validation.js';
 import { sampleNoticeSummaries, sampleScheduleAnswers } from '../support/sample-cards.js';
@@ -694,6 +695,16 @@ describe('who organized a meeting, who is invited (whoSaid)', () => {
     expect(whoSaid({ asks: 'people', you: true, attendees: [] })).toEqual({ sentence: 'You organized it · no one else is invited.', people: '' });
     expect(whoSaid({ asks: 'people', attendees: [] })).toEqual({ sentence: 'No one else is invited.', people: '' });
     expect(whoSaid({ asks: 'people', organizer: 'Ana Lima' })).toEqual({ sentence: "Organized by Ana Lima. I can't see who is invited yet.", people: '' });
+  });
+
+  it('beside a row ("who am I meeting tomorrow"): the organizer unless it is the user, then those not declined, three at most', () => {
+    expect(withWhomText({ organizer: 'Ana', attendees: [{ name: 'Sam' }] })).toBe('with Ana and Sam');
+    expect(withWhomText({ organizer: 'Ana', you: true, attendees: [{ name: 'Sam' }, { name: 'Bob', response: 'declined' }, { name: 'Grace' }] })).toBe('with Sam and Grace');
+    expect(withWhomText({ organizer: 'Ana', attendees: [{ name: 'Sam' }, { name: 'Grace' }] })).toBe('with Ana, Sam and Grace');
+    expect(withWhomText({ organizer: 'Ana', attendees: [{ name: 'Sam' }, { name: 'Grace' }, { name: 'Bob' }] })).toBe('with Ana, Sam and 2 others');
+    expect(withWhomText({ organizer: 'Ana' })).toBe('with Ana');
+    expect(withWhomText({ you: true, attendees: [] })).toBeUndefined();
+    expect(withWhomText({ you: true, attendees: [{ name: 'Bob', response: 'Declined' }] })).toBeUndefined();
   });
 
   it('a meeting of fifty lists the first twelve and how many more', () => {

@@ -78,6 +78,7 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
     ['agenda, a busy day', busyDayAnswer('24h')],
     ['agenda, a busy day, 12-hour clock', busyDayAnswer('12h')],
     ['agenda', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events, ...extras })],
+    ['agenda, who am I meeting', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: events.map((event) => ({ ...event, withWhom: `with ${hostile}, ${hostile} and 48 others` })), ...extras })],
     ['agenda, empty', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: [] })],
     ['agenda, a week', renderScheduleAnswer({ label: 'This week', zone: L, range: week, events, ...extras })],
     ['agenda, 60 meetings', renderScheduleAnswer({ label: 'Today', zone: L, range: THURSDAY, events: many })],
