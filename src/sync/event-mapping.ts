@@ -142,20 +142,25 @@ function peopleOf(event: GraphEvent, owner: MailboxOwner): string[] {
 function attendeesOf(event: GraphEvent, owner: MailboxOwner): EventAttendee[] {
   const attendees: EventAttendee[] = [];
   const seen = new Set<string>();
-  const organizer = event.organizer?.emailAddress;
-  for (const key of [organizer?.address?.trim().toLowerCase(), organizer?.name?.trim().toLowerCase()]) if (key) seen.add(key);
+  // The organizer, said apart, by address; by name when either side has only an X.500 address (see peopleOf).
+  const organizerAddress = event.organizer?.emailAddress?.address?.trim().toLowerCase() ?? '';
+  const organizerName = event.organizer?.emailAddress?.name?.trim().toLowerCase() ?? '';
   const ownerName = owner.name?.trim().toLowerCase();
   for (const attendee of event.attendees ?? []) {
     if (attendees.length >= MAX_PEOPLE) break;
     if (!attendee || attendee.type === 'resource') continue;
-    const address = attendee.emailAddress?.address?.trim() ?? '';
+    const address = attendee.emailAddress?.address?.trim().toLowerCase() ?? '';
+    const smtp = address.includes('@');
     // Named by their address when they have no name (a guest); an X.500 address is no name to show.
-    const name = (attendee.emailAddress?.name ?? '').trim().slice(0, MAX_NAME_CHARS).trim() || (address.includes('@') ? address.slice(0, MAX_NAME_CHARS) : '');
+    const name = (attendee.emailAddress?.name ?? '').trim().slice(0, MAX_NAME_CHARS).trim() || (smtp ? (attendee.emailAddress?.address?.trim() ?? '').slice(0, MAX_NAME_CHARS) : '');
     if (!name) continue;
-    const keys = [address.toLowerCase(), name.toLowerCase()].filter(Boolean);
-    if (owner.addresses.includes(address.toLowerCase()) || (!address.includes('@') && name.toLowerCase() === ownerName)) continue;
-    if (keys.some((key) => seen.has(key))) continue;
-    for (const key of keys) seen.add(key);
+    const folded = name.toLowerCase();
+    if (owner.addresses.includes(address) || (!smtp && folded === ownerName)) continue;
+    if ((smtp && address === organizerAddress) || ((!smtp || !organizerAddress.includes('@')) && folded === organizerName)) continue;
+    // Each once: by address (two Sam Joneses are two people), by name for an X.500 one.
+    const key = smtp ? address : `name:${folded}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const entry: EventAttendee = { name };
     const response = attendee.status?.response;
     if (response && response !== 'none') entry.response = response;

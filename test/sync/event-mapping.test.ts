@@ -225,6 +225,16 @@ describe('toEventDoc', () => {
     expect(own.attendees).toEqual([]);
     const many = toEventDoc('u', graphEvent({ attendees: Array.from({ length: 500 }, (_, i) => attendee(`Person ${i}`, `person${i}@contoso.example`)) }), NOW);
     expect(many.attendees).toHaveLength(MAX_PEOPLE);
+    // Two Sam Joneses are two people; the organizer as Exchange stores them (X.500) is the organizer still.
+    const namesakes = toEventDoc(
+      'u',
+      graphEvent({
+        organizer: { emailAddress: { name: 'Grace Hopper', address: '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=grace' } },
+        attendees: [attendee('Grace Hopper', 'ghopper@contoso.example'), attendee('Sam Jones', 'sam.jones@contoso.example'), attendee('Sam Jones', 'sjones@fabrikam.example')],
+      }),
+      NOW,
+    );
+    expect(namesakes.attendees).toEqual([{ name: 'Sam Jones' }, { name: 'Sam Jones' }]);
   });
 
   test(`people: at most ${MAX_PEOPLE} (a 500-person all-hands), the organizer first; a long name cut`, () => {
