@@ -591,7 +591,7 @@ const WHO_IS_IN =
 const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?) with$/;
 const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have|(?:do|will) i (?:meet|see))(?: (?:meeting|seeing|talking to|speaking (?:to|with)|meeting with|with|chatting with|calling|meetings with))?(?<when> next| after that| first| at .+| later(?: today)?| .+)?$/;
 /** What a "who" question cannot ask after: "who is in the office", "who is on leave", "who is at work today". */
-const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pto|work|home|charge|call|duty)\b|^(?:(?:the |my |our )?team|it|this|that|there|here)$/;
+const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pto|work|home|charge)\b|^(?:call|duty)\b|^(?:(?:the |my |our )?team|it|this|that|there|here)$/;
 
 const CURRENT_MEETING = /^(?:this|my current|the current|the present|my present) (?:meeting|call|one)$|^the (?:meeting|call) (?:im|i am) in(?: now)?$/;
 
@@ -614,9 +614,13 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefin
   if (WHO_NOT_MEETINGS.test(meeting)) return undefined;
   // "my 3pm", "the 10:30 tomorrow": the meeting then (a free-at question).
   if (MEETING_AT_TIME.test(meeting)) return { asks: meeting, who };
-  // Not "this meeting", "the current call": what the user is in now, answered as such.
-  const named = /^(?:my|the|our|todays|tomorrows) (?!current\b|present\b)(.+)$/.exec(meeting)?.[1];
+  // "tomorrow's standup" (read as "tomorrow standup"), "monday's 1:1": that day's.
+  const day = /^(today|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (.+)$/.exec(meeting);
+  if (day) return { asks: `${day[2]} ${day[1]}`, who };
+  const named = /^(?:my|the|our) (.+)$/.exec(meeting)?.[1];
   if (!named) return undefined;
+  // "who's in my meetings tomorrow": each of them, with who is in it.
+  if (who === 'people' && /^(?:meetings|calls|events|appointments)\b/.test(named)) return { asks: named, who };
   return { asks: `next ${named.replace(/^(?:next|first|upcoming) /, '')}`, who };
 }
 
@@ -937,7 +941,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (meeting?.kind === 'next' && !meeting.last && who.asks.startsWith('first ')) return { ...meeting, count: 1, who: who.who };
     if (meeting?.kind === 'free-at' && meeting.asks === 'busy' && !meeting.proposedWith) return { ...meeting, who: who.who };
     if (meeting?.kind === 'now') return { kind: 'now', who: who.who };
-    if (meeting?.kind === 'agenda' && who.who === 'people' && who.asks.startsWith('whats on ') && !meeting.anchor) return { ...meeting, who: 'people' };
+    // "who am i meeting tomorrow", "who's in my meetings this week": the meetings then, with who is in each.
+    if (meeting?.kind === 'agenda' && who.who === 'people' && !meeting.subject && !meeting.anchor && !meeting.status) return { ...meeting, who: 'people' };
     if (meeting?.kind === 'agenda' && meeting.days === 1 && meeting.subject && !meeting.daily && !meeting.only && !meeting.anchor && !meeting.times) {
       // "who is running the standup tomorrow": that day's first one so named.
       return { kind: 'next', count: 1, subject: meeting.subject, within: { range: meeting.range, label: meeting.label, phrase: meeting.phrase }, who: who.who };
@@ -2013,6 +2018,8 @@ function asksWho(question: Question, who: WhoAsked): Question {
   if (question.kind === 'next' && question.count === 1 && !question.last && !question.attendee && !question.status) return { ...question, who };
   if (question.kind === 'free-at' && question.asks === 'busy' && !question.proposedWith) return { ...question, who };
   if (question.kind === 'now') return { kind: 'now', who };
+  // "who am i meeting tomorrow", then "and friday?": Friday's, with who is in each.
+  if (question.kind === 'agenda' && who === 'people' && !question.subject && !question.anchor) return { ...question, who };
   return question;
 }
 

@@ -1783,6 +1783,12 @@ describe('parseQuestion', () => {
     ['who do i meet with this week', { kind: 'agenda', label: expect.stringMatching(/^This week/), who: 'people' }],
     ['who am i seeing on monday', { kind: 'agenda', label: 'Mon 30 Nov', who: 'people' }],
     ['who am i meeting later', { kind: 'next', count: 1, who: 'people' }],
+    ["who's in my meetings tomorrow", { kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', who: 'people' }],
+    ["who's in tomorrow's standup", { kind: 'next', count: 1, subject: { text: 'standup' }, within: { label: 'Tomorrow · Fri 27 Nov', phrase: 'tomorrow' }, who: 'people' }],
+    // the whole of today, not what is left of it: today's design review may be over
+    ["who organized today's design review", { kind: 'next', count: 1, subject: { text: 'design review' }, within: { label: 'Today · Thu 26 Nov', phrase: 'today' }, who: 'organizer' }],
+    ["who's running monday's retro", { kind: 'next', count: 1, subject: { text: 'retro' }, within: { label: 'Mon 30 Nov' }, who: 'organizer' }],
+    ["who's on the call", { kind: 'next', count: 1, who: 'people' }],
     ['who organized this call?', { kind: 'now', who: 'organizer' }],
   ] as const)('%j asks who organized a meeting or is in it', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
@@ -1821,6 +1827,7 @@ describe('parseQuestion', () => {
     expect(after('who organized my 3pm', 'and my 4pm?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
     expect(after('who organized my 3pm', 'and at 4?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
     expect(after("who's in this meeting", 'and the retro?')).toMatchObject({ kind: 'next', subject: { text: 'retro' }, who: 'people' });
+    expect(after('who am i meeting tomorrow', 'and monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', who: 'people' });
     expect(after("who's in the design review", 'and next week?')).toMatchObject({ kind: 'next', count: 1, within: { label: expect.stringMatching(/^Next week/) }, who: 'people' });
     // Not after any other question.
     expect(after('next design review', 'and the standup?')).not.toHaveProperty('who');
