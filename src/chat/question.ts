@@ -634,6 +634,29 @@ const STATUS_ASKED =
 /** What a status question's name cannot be: "is it still on" (which meeting?), "is my day still free". */
 const STATUS_NOT_NAMES = /^(?:it|this|that|they|them|there|anything|something|everything|my day|day|today|tomorrow|calendar|my calendar|schedule|my schedule)$/;
 
+/**
+ * Something asked of a meeting named with no "next": "when does my standup start", "where is the design review",
+ * "what room is my 1:1 in", "join link for the standup", "how do I join the all-hands": the next one so named, whose
+ * card row shows when and where it is and its Join button. A day after it is that day's ("where is the standup tomorrow").
+ */
+const DETAIL_ASKED = [
+  /^(?:when|what time) (?:does|do|will) (?:my|the|our) (?<name>.+?) (?:start|begin|end|finish|kick off|wrap up)(?<when> .+)?$/,
+  /^(?:wheres|where is|where are|where will) (?:my|the|our) (?<name>.+?)(?: be)?(?: (?:held|located|happening|taking place))?$/,
+  /^(?:what|which) (?:room|building|floor|location|place|venue|address) (?:is|are|will be|s) (?:my|the|our) (?<name>.+?)(?: (?:in|at|held in|be in))?$/,
+  /^(?:whats |what is |wheres |where is )?(?:the )?(?:join(?:ing)? |teams |zoom |meeting )?(?:link|url) (?:for|to) (?:my|the|our) (?<name>.+)$/,
+  /^how (?:do|can|should) i (?:join|get into|dial into) (?:my|the|our) (?<name>.+)$/,
+];
+
+/** A DETAIL_ASKED question as the question about its meeting ("next standup", "next standup tomorrow"). */
+function detailAsked(normalized: string): string | undefined {
+  for (const pattern of DETAIL_ASKED) {
+    const groups = pattern.exec(normalized)?.groups;
+    const name = groups?.name;
+    if (name && !/^(?:next|first|last)\b/.test(name) && startsWithName(name) && !MEETING_AT_TIME.test(`my ${name}`)) return `next ${name}${groups!.when ?? ''}`;
+  }
+  return undefined;
+}
+
 /** "how long is my next meeting", "how long will my next standup be": the next meeting, and how long it is. */
 const HOW_LONG = /^how long (?:is|are|will|would|does) (?=(?:my |the |our )?(?:next|first)\b)/;
 /**
@@ -959,6 +982,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (HOW_LONG.test(normalized)) {
     const next = parseQuestion(normalized.replace(HOW_LONG, ''), now, zone, options);
     return next?.kind === 'next' && next.count === 1 && !next.last ? { ...next, length: true } : next;
+  }
+  // "where is the design review", "when does my standup start": the next one so named.
+  const detail = detailAsked(normalized);
+  if (detail) {
+    const named = parseQuestion(detail, now, zone, options);
+    if (named && 'subject' in named && named.subject) return named;
   }
   const { part, rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return undefined;
@@ -1850,6 +1879,8 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
+  const detail = detailAsked(normalized);
+  if (detail && isScheduleQuestion(detail, now)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
   if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;

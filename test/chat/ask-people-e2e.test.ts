@@ -114,6 +114,10 @@ describe('meetings with sam, end to end', () => {
     expect(about.summary).toMatch(/^No meetings matching "sam" this week \(\d+ other events?\)\.$/);
 
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with sam', chat)).card))).toEqual(['Weekly sync']);
+    // Asked of a meeting with no "next": the next one so named.
+    const where = readScheduleCard((await ask(h, 'where is the budget review?', chat)).card);
+    expect(where.header).toBe('Next "budget review"');
+    expect(rowTitles(where)).toEqual(['Budget review']);
     expect(rowTitles(readScheduleCard((await ask(h, 'next meeting with grace', chat)).card))).toHaveLength(1);
   });
 
