@@ -585,7 +585,7 @@ export type WhoAsked = 'organizer' | 'people';
  * who is invited. `meeting` is the meeting as typed, its determiner included ("my 3pm", "the design review").
  */
 const WHO_ORGANIZED =
-  /^who(?: (?:has |had |have )?(?:organi[sz]ed|set up|scheduled|booked|created|arranged|called|sent(?: out)?|invited me to|put (?:in|on))|(?: is| was|s) (?:running|hosting|leading|organi[sz]ing|chairing|facilitating|the (?:organi[sz]er|host|owner|chair) (?:of|for))| (?:runs|hosts|leads|owns|chairs|facilitates|organi[sz]es)) (?<meeting>.+)$/;
+  /^who(?: (?:has |had |have )?(?:organi[sz]ed|set up|scheduled|booked|created|arranged|called|sent(?: me| out)?(?: (?:the|an|that|this) (?:invite|invitation|meeting request|calendar invite) (?:for|to))?|invited me to|put (?:in|on))|(?: is| was|s) (?:running|hosting|leading|organi[sz]ing|chairing|facilitating|the (?:organi[sz]er|host|owner|chair) (?:of|for))| (?:runs|hosts|leads|owns|chairs|facilitates|organi[sz]es)) (?<meeting>.+)$/;
 const WHO_IS_IN =
   /^who(?: else)?(?:(?: is|s| are| will be| was| were)(?: all)? (?:in|at|on|coming(?: to)?|going(?: to)?|attending|joining|invited(?: to)?|in on|part of)| (?:comes|goes|attends|joins)(?: to)?| (?:will|is going to) (?:be (?:at|in)|come to|attend|join)) (?<meeting>.+)$/;
 const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?) with$/;

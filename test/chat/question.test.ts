@@ -1782,6 +1782,8 @@ describe('parseQuestion', () => {
     ['who organized the design review?', { kind: 'next', count: 1, subject: { text: 'design review' }, who: 'organizer' }],
     ['who set up my 1:1 tomorrow', { kind: 'next', count: 1, subject: { text: '1:1' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' }],
     ["who's running the offsite", { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'organizer' }],
+    ['who sent the invite for the design review', { kind: 'next', count: 1, subject: { text: 'design review', terms: ['design', 'review'] }, who: 'organizer' }],
+    ['who invited me to the retro', { kind: 'next', count: 1, subject: { text: 'retro' }, who: 'organizer' }],
     ['who is the organiser of the weekly sync', { kind: 'next', count: 1, subject: { text: 'weekly sync' }, who: 'organizer' }],
     ['who organized my 3pm', { kind: 'free-at', asks: 'busy', label: 'Today · Thu 26 Nov', who: 'organizer' }],
     ["who's in my next meeting?", { kind: 'next', count: 1, who: 'people' }],
