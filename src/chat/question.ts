@@ -424,9 +424,10 @@ export function normalizeQuestionText(text: string): string {
     .replace(/\b([01]?\d|2[0-3])h([0-5]\d)\b/g, '$1:$2')
     .replace(/\b(at|after|before|until|till|from|by|around|between|and|to) ([01]?\d|2[0-3])h\b/g, '$1 $2:00')
     .replace(/\bwhat is\b/g, 'whats')
-    // "when do I meet sam next", "when am I seeing bob": the next meeting with them, as "when is my next meeting with sam".
+    // "when do I meet sam next", "when am I seeing bob", "when's the next time I meet bob": the next meeting with them, as
+    // "when is my next meeting with sam".
     // Not what a meeting has ("when do I see a break"); people by role ("when do I see my manager") are asked so (roleNamed).
-    .replace(/^when (?:do|will|am|shall) i (?:next )?(?:meet|see|meeting|seeing|catch up|catching up)(?: with)? (?!(?:you|u|it)\b)(\S.*?)(?: next| again)?$/, (asked, name: string) =>
+    .replace(/^(?:when (?:do|will|am|shall) i (?:next )?|(?:whens|when is) the next time i )(?:meet|see|meeting|seeing|catch up|catching up|talk to|speak (?:to|with))(?: with)? (?!(?:you|u|it)\b)(\S.*?)(?: next| again)?$/, (asked, name: string) =>
       namesNoOne(name.split(' ')) && !rolesOnly(name.split(' ')) ? asked : `when is my next meeting with ${name}`,
     )
     // "what time do I start tomorrow", "when does my day begin": the first meeting, as "when do I finish" is the last.

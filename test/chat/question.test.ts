@@ -467,6 +467,8 @@ const rows: Row[] = [
   ['next 2 standups', L, 'next'],
   // when the user meets someone next: the next meeting with them (people by role, one named so: SubjectFilter.role)
   ['when do i meet sam next', L, 'next', undefined, undefined, 'sam'],
+  ["when's the next time i meet bob", L, 'next', undefined, undefined, 'bob'],
+  ['when is the next time i speak to priya?', L, 'next', undefined, undefined, 'priya'],
   ['when am i seeing Bob', L, 'next', undefined, undefined, 'bob'],
   ['when am i seeing bob tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'bob'],
   ['when do i see my manager next', L, 'next', undefined, undefined, 'manager'],
