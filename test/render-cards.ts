@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium } from './support/chromium.js';
 import { openCardRenderer } from './support/card-render.js';
-import { busyDayAnswer, sampleNoticeSummaries, sampleSignInCards } from './support/sample-cards.js';
+import { busyDayAnswer, sampleNoticeSummaries, sampleSignInCards, whoIsInvitedAnswer } from './support/sample-cards.js';
 
 const dir = process.argv[2] ?? 'docs/cards';
 mkdirSync(dir, { recursive: true });
@@ -15,6 +15,7 @@ const images: [string, object, number][] = [
   ['busy-day-desktop', busyDayAnswer('24h').attachment.content as object, 540],
   ['busy-day-phone', busyDayAnswer('24h').attachment.content as object, 320],
   ['busy-day-phone-12h', busyDayAnswer('12h').attachment.content as object, 280],
+  ['who-is-invited', whoIsInvitedAnswer().attachment.content as object, 360],
   ['change-notices', sampleNoticeSummaries('Quarterly review')[1]!.content as object, 360],
   ['sign-in', sampleSignInCards()[0]![1].content as object, 360],
 ];

@@ -55,6 +55,18 @@ export function busyDayAnswer(clock: '24h' | '12h' = '24h'): ScheduleAnswer {
   return renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: BUSY_DAY, clock });
 }
 
+/** "who's in the design review" on the busy day, at 09:05: its organizer and those invited, with their answers. */
+export function whoIsInvitedAnswer(): ScheduleAnswer {
+  const attendees: EventAttendee[] = [
+    { name: 'Sam Smith', response: 'accepted' },
+    { name: 'Grace Hopper', response: 'tentativelyAccepted', optional: true },
+    { name: 'Robert Kahn', response: 'declined' },
+    { name: 'José Núñez', response: 'notResponded' },
+    { name: 'guest@fabrikam.example' },
+  ];
+  return renderNextAnswer({ zone: L, now: at('2026-11-26T09:05'), events: [BUSY_DAY[2]!], subject: 'design review', who: { asks: 'people', organizer: 'Priya Raman', attendees } });
+}
+
 /** [name, card] for every kind of schedule answer, hostile text in its subjects and locations, both clocks. */
 export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
   const hostile = HOSTILE_TEXT;
@@ -77,6 +89,7 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
   return [
     ['agenda, a busy day', busyDayAnswer('24h')],
     ['agenda, a busy day, 12-hour clock', busyDayAnswer('12h')],
+    ['next, who is invited to the design review', whoIsInvitedAnswer()],
     ['agenda', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events, ...extras })],
     ['agenda, who am I meeting', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: events.map((event) => ({ ...event, withWhom: `with ${hostile}, ${hostile} and 48 others` })), ...extras })],
     ['agenda, empty', renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THURSDAY, events: [] })],
