@@ -527,6 +527,8 @@ const NEXT_LEAD = new RegExp(`^${LEAD_WORDS}next\\s+(.+)$`);
  * of that day (readNext), when a day or a range is named. Not "first thing tomorrow", which says when ("am I free first
  * thing tomorrow"), nor a first named meeting ("first standup tomorrow" is that day's standups, as before).
  */
+/** "when is my first meeting", "what's my first call" with no day: as "when do I start" (parseQuestion). */
+const FIRST_ASKED = /^(?:when is|whens|what time is|whats|which is) my first (?:meeting|call|event|appointment)$/;
 const FIRST_LEAD = new RegExp(`^${LEAD_WORDS}first\\s+(?:(${COUNT_WORD}) )?((?:meeting|event|appointment|call|one)s?\\b.*)$`);
 /**
  * A season, a year or a quarter named as a span ("next summer", "this winter", "in the fall", "meetings this year",
@@ -1040,9 +1042,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "tomorrow morning at 7": in the morning a bare hour is not read as afternoon; "tonight at 8" is 20:00.
   const time = week || dates || during ? undefined : timeOfDay(t, found, part);
 
-  // "when do I start" with no day named (normalized to "first meeting"; typed so, it stays today's agenda): today's
-  // first meeting from now, and once today's are over the next working day's (the answer looks on).
-  if (normalized === 'first meeting' && !/\bfirst\b/i.test(text)) {
+  // "when do I start" with no day named (normalized to "first meeting"; typed so, it stays today's agenda), "when is
+  // my first meeting", "what's my first call": today's first meeting from now, and once today's are over the next
+  // working day's (the answer looks on).
+  if ((normalized === 'first meeting' && !/\bfirst\b/i.test(text)) || FIRST_ASKED.test(normalized)) {
     const rest = restOf(dayRange(today, today), here, today);
     return { kind: 'next', count: 1, within: { range: { start: here.toJSDate(), end: rest.end.toJSDate() }, label: rest.label, phrase: rest.phrase }, onward: true };
   }
@@ -1881,7 +1884,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
   const detail = detailAsked(normalized);
-  if (detail && isScheduleQuestion(detail, now)) return true;
+  if ((detail && isScheduleQuestion(detail, now)) || FIRST_ASKED.test(normalized)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
   if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;

@@ -726,6 +726,9 @@ const rows: Row[] = [
   // ... not a first meeting named, nor "first" without a day, nor a day that is over
   ['first standup tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', 'standup'],
   ['first meeting', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
+  // ... but asked when it is, today's first from now, as "when do i start" (the answer looks on once today's are over)
+  ['when is my first meeting', L, 'next'],
+  ["what's my first call?", L, 'next'],
   ['first thing tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   ['first meeting yesterday', L, 'agenda', '2026-11-25T00:00', '2026-11-26T00:00', null],
   // what is on at a time named: the yes/no about then, with what is on then
@@ -1632,6 +1635,10 @@ describe('parseQuestion', () => {
     expect(question).toMatchObject({ kind: 'next', count: 1, onward: true, within: { label: 'Rest of today · Thu 26 Nov' } });
     expect(question.within!.range).toEqual({ start: L.now, end: new Date('2026-11-27T00:00:00Z') });
     expect(parseQuestion('what time do i start tomorrow', L.now, L.zone)).not.toHaveProperty('onward');
+    // So is "when is my first meeting" (typed "first meeting", it is today's agenda).
+    expect(parseQuestion('when is my first meeting?', L.now, L.zone)).toEqual(question);
+    expect(parseQuestion('whats my first call', L.now, L.zone)).toEqual(question);
+    expect(parseQuestion('what is my first meeting tomorrow', L.now, L.zone)).not.toHaveProperty('onward');
   });
 
   it('"when is my last meeting with sam" is the last one with Sam that has ended, in the 21 days gone by', () => {
