@@ -564,6 +564,9 @@ const PAST_ASKED = /\b(?:was|were|did|had)\b/;
  */
 const ATTENDEE_ASKED =
   /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|come to|attending|attend|joining|join|invited to|going to|go to|in on) (?:(?<any>(?:any|one|either|all) of (?:my|the|our)|any|all) |my |the |our |this |that )(?<meeting>\S.*)$/u;
+/** "is sam in it?", "will bob be at that one": whether someone is in the meeting the last answer showed. */
+const ATTENDEE_IN_IT =
+  /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|attending|joining|invited to|going to|in on) (?:it|that|that one|that meeting|that call)$/u;
 /** Who an ATTENDEE_ASKED question cannot be about: "is there anything in my calendar", "is it in my next meeting". */
 const NOT_ATTENDEES = /^(?:it|there|this|that|anything|anyone|anybody|someone|somebody|everyone|everybody|nothing|noone|no one|i|you|we|he|she|they|my|the|a|an|what|which|who|mine|standup|lunch)$/;
 
@@ -591,11 +594,15 @@ const WHO_ORGANIZED =
   /^who(?: (?:has |had |have )?(?:organi[sz]ed|set up|scheduled|booked|created|arranged|called|sent(?: me| out)?(?: (?:the|an|that|this) (?:invite|invitation|meeting request|calendar invite) (?:for|to))?|invited me to|put (?:in|on))|(?: is| was|s) (?:running|hosting|leading|organi[sz]ing|chairing|facilitating|the (?:organi[sz]er|host|owner|chair) (?:of|for))| (?:runs|hosts|leads|owns|chairs|facilitates|organi[sz]es)) (?<meeting>.+)$/;
 const WHO_IS_IN =
   /^who(?: else)?(?:(?: is|s| are| will be| was| were)(?: all)? (?:in|at|on|coming(?: to)?|going(?: to)?|attending|joining|invited(?: to)?|in on|part of)| (?:comes|goes|attends|joins)(?: to)?| (?:will|is going to) (?:be (?:at|in)|come to|attend|join)) (?<meeting>.+)$/;
-const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?) with$/;
+const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?|it|that|that one) with$/;
+/** "who set that up", "who put it in": the organizer of the last answer's meeting. */
+const WHO_SET_IT_UP = /^who (?:set|put|booked|called) (?:it|that|this) (?:up|in|on)$/;
 const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have|(?:do|will) i (?:meet|see))(?: (?:meeting|seeing|talking to|speaking (?:to|with)|meeting with|with|chatting with|calling|meetings with))?(?<when> next| after that| first| at .+| later(?: today)?| .+)?$/;
 /** What a "who" question cannot ask after: "who is in the office", "who is on leave", "who is at work today". */
 const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pto|work|home|charge)\b|^(?:call|duty)\b|^(?:(?:the |my |our )?team|it|this|that|there|here)$/;
 
+/** A meeting named by a pronoun: the one the last answer showed ("next design review", then "who's in it?"). */
+const LAST_MEETING = /^(?:it|that|that one|that meeting|that call|this one|the one)$/;
 const CURRENT_MEETING = /^(?:this|my current|the current|the present|my present) (?:meeting|call|one)$|^the (?:meeting|call) (?:im|i am) in(?: now)?$/;
 
 /** A "who" question as the question about the meeting it asks ("next design review", "my 3pm"), and what it asks. */
@@ -607,6 +614,7 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefin
     // "who am i meeting tomorrow", "who do i meet with this week": each meeting then, with who is in it.
     return { asks: !when || when === 'next' || when === 'after that' || when === 'later' ? 'next meeting' : when === 'first' ? 'first meeting today' : when.startsWith('later') ? 'next meeting today' : `whats on ${when}`, who: 'people' };
   }
+  if (WHO_SET_IT_UP.test(normalized)) return { asks: '', who: 'organizer' };
   const organized = WHO_ORGANIZED.exec(normalized);
   const match = organized ?? WHO_IS_IN.exec(normalized) ?? WHO_WITH.exec(normalized);
   const meeting = match?.groups?.meeting?.trim();
@@ -614,6 +622,8 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefin
   const who: WhoAsked = organized ? 'organizer' : 'people';
   // "who's in this meeting", "who organized this call": the meeting the user is in now.
   if (CURRENT_MEETING.test(meeting)) return { asks: 'what meeting am i in', who };
+  // "who's in it", "who organized that one": the meeting of the last answer (pronounAsked).
+  if (LAST_MEETING.test(meeting)) return { asks: '', who };
   if (WHO_NOT_MEETINGS.test(meeting)) return undefined;
   // "my 3pm", "the 10:30 tomorrow": the meeting then (a free-at question).
   if (MEETING_AT_TIME.test(meeting)) return { asks: meeting, who };
@@ -942,6 +952,14 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return options.last?.who ? asksWho(follow, options.last.who) : follow;
+  // "next design review", then "is sam in it?": that meeting again, and whether Sam is in it.
+  const inIt = ATTENDEE_IN_IT.exec(normalized)?.groups?.person;
+  if (inIt && !NOT_ATTENDEES.test(inIt) && !NOT_ATTENDEES.test(inIt.split(' ')[0]!)) {
+    const who = parseQuestion(`next meeting with ${inIt}`, now, zone, { ...options, last: undefined });
+    const person = who?.kind === 'next' && who.subject?.people ? who.subject : undefined;
+    const again = options.last && lastMeetingAgain(options.last, now, zone, today, options);
+    return person && again?.kind === 'next' ? { ...again, attendee: person } : undefined;
+  }
   // "is sam in my next meeting": the next meeting, and whether Sam is in it.
   const attendee = attendeeAsked(normalized);
   if (attendee) {
@@ -961,6 +979,11 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   }
   // "who organized the design review", "who's in my 3pm": that meeting, and who organized it or is in it.
   const who = whoAsked(normalized);
+  // "next design review", then "who's in it?": that meeting again, asked who; with no such last question, none.
+  if (who?.asks === '') {
+    const again = options.last && lastMeetingAgain(options.last, now, zone, today, options);
+    return again && asksWho(again, who.who) !== again ? asksWho(again, who.who) : undefined;
+  }
   if (who) {
     const meeting = parseQuestion(who.asks, now, zone, options);
     if (meeting?.kind === 'next' && meeting.count === 1 && !meeting.last && !meeting.attendee) return { ...meeting, who: who.who };
@@ -1878,8 +1901,11 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (status && isScheduleQuestion(status.asks, now)) return true;
   const attendee = attendeeAsked(normalized);
   if (attendee && (isScheduleQuestion(attendee.asks, now) || (attendee.plural && isScheduleQuestion(`next ${attendee.asks}`, now)))) return true;
+  const inIt = ATTENDEE_IN_IT.exec(normalized)?.groups?.person;
+  if (inIt && !NOT_ATTENDEES.test(inIt)) return true;
   const who = whoAsked(normalized);
-  if (who && isScheduleQuestion(who.asks, now)) return true;
+  // "who's in it": a question about the last answer's meeting, which only the last question can tell (parseQuestion).
+  if (who && (who.asks === '' || isScheduleQuestion(who.asks, now))) return true;
   // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
@@ -2045,6 +2071,37 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
       return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}), ...(last.daily && !agenda.times ? { daily: last.daily } : {}) };
     default:
       return agenda;
+  }
+}
+
+/**
+ * The one meeting the last answer showed, asked again ("next design review", "standup tomorrow", "my 3pm", "what am I
+ * in", then "who's in it?"): undefined when the last question showed no one meeting (an agenda with no name, free time).
+ */
+function lastMeetingAgain(last: LastQuestion, now: Date, zone: string, today: DateTime, options: QuestionOptions): Question | undefined {
+  const read = (question: string) => {
+    const read = parseQuestion(question, now, zone, { ...options, last: undefined });
+    return read && read.kind !== 'unsupported' ? read : undefined;
+  };
+  const subject = last.subject ? { subject: last.subject } : {};
+  switch (last.kind) {
+    case 'now':
+      return { kind: 'now' };
+    case 'next':
+      return { kind: 'next', count: 1, ...subject };
+    case 'first': {
+      const first = last.day && read(`first meeting ${last.day}`);
+      return first && first.kind === 'next' ? { ...first, count: 1, ...subject } : undefined;
+    }
+    case 'free-at':
+      return last.range && last.day && last.asks === 'busy' ? { kind: 'free-at', asks: 'busy', ...onDay(last.range, last.day, zone, today), ...subject } : undefined;
+    case 'agenda':
+      // "standup tomorrow": that day's first one so named.
+      return last.subject && last.span && last.span.days === 1 && !last.only && !last.daily
+        ? { kind: 'next', count: 1, subject: last.subject, within: { range: last.span.range, label: last.span.label, phrase: last.span.phrase } }
+        : undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -199,6 +199,17 @@ describe('meetings with sam, end to end', () => {
     const at12 = readScheduleCard((await ask(h, 'who organized my 12pm tomorrow', chat)).card);
     expect(at12.summary).toBe('Nothing on your calendar then.');
     expect(at12.groups).toEqual([]);
+
+    // "who's in it?" after an answer with one meeting: that meeting's.
+    await ask(h, 'when is the budget review', chat);
+    const inIt = readScheduleCard((await ask(h, "who's in it?", chat)).card);
+    expect(rowTitles(inIt)).toEqual(['Budget review']);
+    expect(inIt.summary).toMatch(/^Organized by Grace Hopper · no one else is invited\. /);
+    await ask(h, 'next weekly sync', chat);
+    expect(readScheduleCard((await ask(h, 'is sam in it?', chat)).card).summary).toMatch(/^Yes, "sam" is in it\. /);
+    // With no meeting to go back to, calbot says it did not follow.
+    const { chat: fresh } = await connectedUser(h, 'Ada Pronoun', seed);
+    expect((await ask(h, "who's in it?", fresh)).text).toMatch(/^I didn't catch that/);
   });
 
   it('"who\'s in this meeting": the one the user is in now; free, the answer says so and names no one', async () => {

@@ -1853,6 +1853,27 @@ describe('parseQuestion', () => {
     expect(after('who organized my 3pm', 'and at 4?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
     expect(after("who's in this meeting", 'and the retro?')).toMatchObject({ kind: 'next', subject: { text: 'retro' }, who: 'people' });
     expect(after('who am i meeting tomorrow', 'and monday?')).toMatchObject({ kind: 'agenda', label: 'Mon 30 Nov', who: 'people' });
+  });
+
+  it('"who\'s in it?", "is sam in it?" are about the one meeting the last answer showed; with none, no question', () => {
+    const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
+    expect(after('next design review', "who's in it?")).toEqual({ kind: 'next', count: 1, subject: { text: 'design review', terms: ['design', 'review'] }, who: 'people' });
+    expect(after('next design review', "who's it with")).toMatchObject({ kind: 'next', subject: { text: 'design review' }, who: 'people' });
+    expect(after('standup tomorrow', 'who organized it')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' });
+    expect(after('first meeting tomorrow', 'who set that up?')).toMatchObject({ kind: 'next', count: 1, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' });
+    expect(after('what do i have at 3', "who's in that one")).toMatchObject({ kind: 'free-at', asks: 'busy', label: 'Today · Thu 26 Nov', who: 'people' });
+    expect(after('what meeting am i in', 'who organized it')).toEqual({ kind: 'now', who: 'organizer' });
+    expect(after('next design review', 'is sam in it?')).toMatchObject({ kind: 'next', subject: { text: 'design review' }, attendee: { text: 'sam', people: true } });
+    expect(after('standup tomorrow', 'will bob be at that one')).toMatchObject({ kind: 'next', within: { label: 'Tomorrow · Fri 27 Nov' }, attendee: { text: 'bob' } });
+    // No one meeting shown, or no last question: nothing to ask it of (the bot says it didn't catch that).
+    for (const before of ["what's on today", 'free time tomorrow', 'meetings with sam this week']) {
+      expect(after(before, "who's in it")).toBeUndefined();
+      expect(after(before, 'is sam in it')).toBeUndefined();
+    }
+    for (const text of ["who's in it?", 'is sam in it', 'who set that up']) {
+      expect(isScheduleQuestion(text, L.now)).toBe(true);
+      expect(parseQuestion(text, L.now, L.zone)).toBeUndefined();
+    }
     expect(after("who's in the design review", 'and next week?')).toMatchObject({ kind: 'next', count: 1, within: { label: expect.stringMatching(/^Next week/) }, who: 'people' });
     // Not after any other question.
     expect(after('next design review', 'and the standup?')).not.toHaveProperty('who');
