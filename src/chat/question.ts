@@ -605,8 +605,11 @@ const WHO_NOT_MEETINGS = /^(?:the )?(?:office|building|leave|vacation|holiday|pt
 const LAST_MEETING = /^(?:it|that|that one|that meeting|that call|this one|the one)$/;
 const CURRENT_MEETING = /^(?:this|my current|the current|the present|my present) (?:meeting|call|one)$|^the (?:meeting|call) (?:im|i am) in(?: now)?$/;
 
-/** A "who" question as the question about the meeting it asks ("next design review", "my 3pm"), and what it asks. */
-function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefined {
+/**
+ * A "who" question as the question about the meeting it asks ("next design review", "my 3pm"), and what it asks;
+ * `ofLast`: about the meeting of the last answer ("who's in it").
+ */
+function whoAsked(normalized: string): { asks: string; who: WhoAsked; ofLast?: undefined } | { ofLast: true; who: WhoAsked } | undefined {
   const me = WHO_AM_I_MEETING.exec(normalized);
   const when = me?.groups!.when?.trim().replace(/^with /, '');
   // Only a day or a time after it: "who am i meeting with sam" is no "who" question.
@@ -614,7 +617,7 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefin
     // "who am i meeting tomorrow", "who do i meet with this week": each meeting then, with who is in it.
     return { asks: !when || when === 'next' || when === 'after that' || when === 'later' ? 'next meeting' : when === 'first' ? 'first meeting today' : when.startsWith('later') ? 'next meeting today' : `whats on ${when}`, who: 'people' };
   }
-  if (WHO_SET_IT_UP.test(normalized)) return { asks: '', who: 'organizer' };
+  if (WHO_SET_IT_UP.test(normalized)) return { ofLast: true, who: 'organizer' };
   const organized = WHO_ORGANIZED.exec(normalized);
   const match = organized ?? WHO_IS_IN.exec(normalized) ?? WHO_WITH.exec(normalized);
   const meeting = match?.groups?.meeting?.trim();
@@ -623,7 +626,7 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked } | undefin
   // "who's in this meeting", "who organized this call": the meeting the user is in now.
   if (CURRENT_MEETING.test(meeting)) return { asks: 'what meeting am i in', who };
   // "who's in it", "who organized that one": the meeting of the last answer (pronounAsked).
-  if (LAST_MEETING.test(meeting)) return { asks: '', who };
+  if (LAST_MEETING.test(meeting)) return { ofLast: true, who };
   if (WHO_NOT_MEETINGS.test(meeting)) return undefined;
   // "my 3pm", "the 10:30 tomorrow": the meeting then (a free-at question).
   if (MEETING_AT_TIME.test(meeting)) return { asks: meeting, who };
@@ -980,7 +983,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "who organized the design review", "who's in my 3pm": that meeting, and who organized it or is in it.
   const who = whoAsked(normalized);
   // "next design review", then "who's in it?": that meeting again, asked who; with no such last question, none.
-  if (who?.asks === '') {
+  if (who?.ofLast) {
     const again = options.last && lastMeetingAgain(options.last, now, zone, today, options);
     return again && asksWho(again, who.who) !== again ? asksWho(again, who.who) : undefined;
   }
@@ -1905,7 +1908,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (inIt && !NOT_ATTENDEES.test(inIt)) return true;
   const who = whoAsked(normalized);
   // "who's in it": a question about the last answer's meeting, which only the last question can tell (parseQuestion).
-  if (who && (who.asks === '' || isScheduleQuestion(who.asks, now))) return true;
+  if (who && (who.ofLast || isScheduleQuestion(who.asks, now))) return true;
   // "and bob?": a follow-up by name, which the last question (parseQuestion's `last`) makes one, or not.
   if (nameFollowUp(normalized)) return true;
   if (HOW_LONG.test(normalized)) return isScheduleQuestion(normalized.replace(HOW_LONG, ''), now);
@@ -2026,10 +2029,7 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
   const part = PART_ALONE.test(match[1]!);
   const rest = shift ? lastDay! : part && lastDay ? `${lastDay} ${match[1]!}` : match[1]!;
   const words = rest.split(' ');
-  const read = (question: string) => {
-    const read = parseQuestion(question, now, zone, { ...options, last: undefined });
-    return read && read.kind !== 'unsupported' ? read : undefined;
-  };
+  const read = readerOf(now, zone, options);
   // "who organized my 3pm", then "and my 4pm?": the meeting then, asked the same (parseQuestion adds the who).
   if (last?.who && MEETING_AT_TIME.test(match[1]!)) return read(match[1]!);
   // Not only a day or a time: another name for the last question ("and bob?", "and bob on friday?"), unless its other
@@ -2074,15 +2074,20 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
   }
 }
 
+/** Reads a question calbot words itself, on its own (no last question), as a question or nothing. */
+function readerOf(now: Date, zone: string, options: QuestionOptions): (question: string) => Question | undefined {
+  return (question) => {
+    const read = parseQuestion(question, now, zone, { ...options, last: undefined });
+    return read && read.kind !== 'unsupported' ? read : undefined;
+  };
+}
+
 /**
  * The one meeting the last answer showed, asked again ("next design review", "standup tomorrow", "my 3pm", "what am I
  * in", then "who's in it?"): undefined when the last question showed no one meeting (an agenda with no name, free time).
  */
 function lastMeetingAgain(last: LastQuestion, now: Date, zone: string, today: DateTime, options: QuestionOptions): Question | undefined {
-  const read = (question: string) => {
-    const read = parseQuestion(question, now, zone, { ...options, last: undefined });
-    return read && read.kind !== 'unsupported' ? read : undefined;
-  };
+  const read = readerOf(now, zone, options);
   const subject = last.subject ? { subject: last.subject } : {};
   switch (last.kind) {
     case 'now':
