@@ -263,7 +263,11 @@ describe('asking about the schedule, end to end', () => {
     expect(card.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual(groupsAt(h.clock.now()));
     const rows = card.groups.flatMap((group) => group.rows);
     expect(rows[0]).toMatchObject({ title: 'Nia soon', join: 'https://teams.microsoft.com/l/meetup-join/nia-soon' });
-    expect(rows[1]).toMatchObject({ title: 'Nia later', details: 'Room 7' });
+    // Begun before Berlin's midnight and over after it (asked between 22:00 and 22:30), the row says the day it ends.
+    const laterStart = now.plus({ minutes: 90 });
+    const laterEnd = laterStart.plus({ minutes: 30 });
+    const until = laterEnd.hasSame(laterStart, 'day') || laterEnd.equals(laterEnd.startOf('day')) ? '' : `Until ${laterEnd.toFormat('ccc')} · `;
+    expect(rows[1]).toMatchObject({ title: 'Nia later', details: `${until}Room 7` });
     expect(rows[1]!.time.startsWith(`${now.plus({ minutes: 90 }).toFormat('HH:mm')}–`)).toBe(true);
     expect(rows[2]).toMatchObject({ title: 'Nia day after', time: '10:00–11:00', marker: 'Tentative' });
     expect(reply.summary).toContain('10:00–11:00  Nia day after (Tentative)');
