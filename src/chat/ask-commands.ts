@@ -324,7 +324,7 @@ export async function answerQuestion(
       }
       // Asked for so long a slot, and there is none: the longest there is, so the user can decide.
       const longest = question.minutes !== undefined && slots.length === 0 ? longestOf(freeSlots(events, question.range, zone, workingHours)) : undefined;
-      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots, workingHours, minutes: question.minutes, longest, ...extras });
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, slots, workingHours, minutes: question.minutes, longest, ...extras });
     }
   }
 }

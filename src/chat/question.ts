@@ -49,6 +49,7 @@ export type { TimeRange } from './free-slots.js';
  *   without one, the gaps do. With `onward` (a break asked about with no day named), no free time left in working
  *   hours that day means the next working day's: after work, the next break is tomorrow's, not "working hours are over".
  *   With `minutes` ("free for an hour tomorrow", "find 30 minutes", "a 2 hour slot"), only gaps at least that long.
+ *   With `times`, the range is a stretch of the day ("when am I free between 10 and 12", "free time after 3").
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
@@ -57,7 +58,7 @@ export type Question =
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; named?: SubjectFilter; onward?: true; minutes?: number };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; named?: SubjectFilter; onward?: true; minutes?: number };
 
 /**
  * A time of day on every day of an agenda's span: "meetings before 9 this week", "anything after 6pm next week",
@@ -1143,7 +1144,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       if (proposedWith) return { ...question, proposedWith };
       return named && asks === 'busy' && !FREE.test(t) ? { ...question, subject: named.subject } : question;
     }
-    const span = week ?? dates ?? partSpan ?? dayRange(day ?? today, today);
+    // "when am I free between 10 and 12 tomorrow", "any gaps between 2 and 4": the free time in that stretch of the day.
+    const hours = week || dates || partSpan || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
+    const span = week ?? dates ?? partSpan ?? hours ?? dayRange(day ?? today, today);
     const slots: Question = {
       kind: 'free-slots',
       range: { start: fromNow(span).toJSDate(), end: span.end.toJSDate() },
@@ -1152,6 +1155,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
       days: span.days,
     };
     if (minutes !== undefined) slots.minutes = minutes;
+    if (span.times) slots.times = true;
     // "when's my next break" with no day named: after work, the next working day's (the answer looks on).
     return breakAsked ? { ...slots, named: BREAK_NAMED, ...(week || dates || partSpan || day ? {} : { onward: true as const }) } : slots;
   }

@@ -618,6 +618,8 @@ export interface FreeSlotsInput extends AnswerExtras {
   minutes?: number | undefined;
   /** With `minutes` and no slot that long: the longest free time there is, to say instead. */
   longest?: TimeRange | undefined;
+  /** The range is a stretch of a day ("between 10 and 12"): the header adds its times ("· 10:00–12:00"). */
+  times?: boolean | undefined;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
@@ -640,13 +642,19 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
   let summary = length ? `Free for ${length} or more within working hours (${window}):` : `Free within working hours (${window}):`;
   if (groups.length === 0) {
     // Why there is nothing: no working day in the range, the working day is over, or it is full.
-    const wholeDays = { start: DateTime.fromJSDate(input.range.start, { zone: luxonZone(hours.zone ?? zone) }).startOf('day').toJSDate(), end: input.range.end };
-    if (workingWindows(wholeDays, zone, hours).length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone, input.clock)}.`;
+    const inHours = (instant: Date) => DateTime.fromJSDate(instant, { zone: luxonZone(hours.zone ?? zone) });
+    const wholeDays = { start: inHours(input.range.start).startOf('day').toJSDate(), end: inHours(new Date(input.range.end.getTime() - 1)).startOf('day').plus({ days: 1 }).toJSDate() };
+    const windows = workingWindows(wholeDays, zone, hours);
+    if (windows.length === 0) summary = `No working hours ${when}: you work ${describeWorkingWeek(hours, zone, input.clock)}.`;
+    // "free between 7 and 8am": a stretch of the day before work has begun is not one where it is over.
+    else if (input.times && input.range.end <= windows[0]!.start) summary = `That's before your working hours (${window}).`;
     else if (workingWindows(input.range, zone, hours).length === 0) summary = `Working hours (${window}) are over ${when}.`;
     else if (length) summary = `Nothing free for ${length} or more in working hours (${window}) ${when}.${input.longest ? ` The longest free time: ${longestText(input.longest, zone, input.clock, sameLocalDay(input.range, zone))}.` : ''}`;
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
-  return renderAnswer({ header: `Free time · ${input.label}`, summary, groups, ...footnoteOf(input) });
+  const local = localClock(zone);
+  const label = input.times ? `${input.label} · ${timeSpan(input.range.start, input.range.end, local(input.range.start), local, input.clock)}` : input.label;
+  return renderAnswer({ header: `Free time · ${label}`, summary, groups, ...footnoteOf(input) });
 }
 
 /** "45 min, 14:15–15:00", or with its day when the range asked about spans days: "45 min, Wed 9 Dec 14:15–15:00". */

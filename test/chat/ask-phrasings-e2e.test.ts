@@ -93,6 +93,25 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect(rowTitles(card)).toEqual(['Zia first']);
   });
 
+  it('"when am I free between 10am and 4pm", "any gaps between 2 and 4": the free time in that stretch of the day, not the whole day\'s', async () => {
+    const label = cardDate(named, berlinToday());
+    const times = (card: ReturnType<typeof readScheduleCard>) => card.groups.flatMap((group) => group.rows.map((row) => `${row.time} ${row.title}`));
+    // Zia's day: meetings 10:00-11:00, 14:00-15:00 and 16:00-17:00.
+    const stretch = readScheduleCard((await ask(h, `when am I free between 10am and 4pm on ${asDate(named)}`, zia)).card);
+    expect(stretch).toMatchObject({ header: `Free time · ${label} · 10:00–16:00`, summary: 'Free within working hours (09:00–17:00):' });
+    expect(times(stretch)).toEqual(['11:00–14:00 3 h', '15:00–16:00 1 h']);
+    const gaps = readScheduleCard((await ask(h, `any gaps between 2 and 4 on ${asDate(named)}?`, zia)).card);
+    expect(gaps.header).toBe(`Free time · ${label} · 14:00–16:00`);
+    expect(times(gaps)).toEqual(['15:00–16:00 1 h']);
+    // Outside working hours, said which side of them.
+    const early = readScheduleCard((await ask(h, `free time between 7 and 8am on ${asDate(named)}`, zia)).card);
+    expect(early).toMatchObject({ header: `Free time · ${label} · 07:00–08:00`, summary: "That's before your working hours (09:00–17:00).", groups: [] });
+    const late = readScheduleCard((await ask(h, `free slots on ${asDate(named)} between 6 and 8pm`, zia)).card);
+    expect(late).toMatchObject({ header: `Free time · ${label} · 18:00–20:00`, summary: 'Working hours (09:00–17:00) are over then.', groups: [] });
+    // The whole day's, still, when no stretch is named.
+    expect(readScheduleCard((await ask(h, `free time on ${asDate(named)}`, zia)).card).header).toBe(`Free time · ${label}`);
+  });
+
   it('"what was my last meeting" is the most recent one that has ended (it was today\'s agenda)', async () => {
     h.clock.pin(named.set({ hour: 20 }).toJSDate());
     try {

@@ -641,6 +641,12 @@ const rows: Row[] = [
   ['am i free after 3', L, 'free-at', '2026-11-26T15:00', '2026-11-27T00:00'],
   ['am i free until 5', L, 'free-at', '2026-11-26T10:45', '2026-11-26T17:00'],
   ['when am i free after 3', L, 'free-slots', '2026-11-26T15:00', '2026-11-27T00:00'],
+  // ... and between two times: the free time in that stretch (it was the whole day's)
+  ['when am i free between 2 and 4', L, 'free-slots', '2026-11-26T14:00', '2026-11-26T16:00'],
+  ['do i have a gap between 2 and 4 tomorrow', L, 'free-slots', '2026-11-27T14:00', '2026-11-27T16:00'],
+  ['any free slots between 9 and 10', L, 'free-slots', '2026-11-27T09:00', '2026-11-27T10:00'], // over today: tomorrow's
+  ['free time 10-12', L, 'free-slots', '2026-11-26T10:45', '2026-11-26T12:00'], // begun: from now
+  ['free time between 2 and 4 this week', L, 'free-slots', '2026-11-26T10:45', '2026-11-30T00:00'], // a week: its whole days
   // ... from now to a time or a day: "now" here is where it starts, not what is asked about ("now till 5" was 'now')
   ['now till 5', L, 'agenda', '2026-11-26T10:42', '2026-11-26T17:00'],
   ['anything between now and 3', L, 'agenda', '2026-11-26T10:42', '2026-11-26T15:00'],
