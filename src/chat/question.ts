@@ -54,11 +54,11 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people' }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people' }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; named?: SubjectFilter; onward?: true; minutes?: number };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number };
 
 /**
  * A time of day on every day of an agenda's span: "meetings before 9 this week", "anything after 6pm next week",
@@ -66,6 +66,12 @@ export type Question =
  * named alone, not narrowed by a time), or the user's working hours, which the answer knows: "early meetings this
  * week", "any late calls next week" (before they start, after they end). Only timed meetings that overlap it are listed.
  */
+/** A stretch of a day on the user's clock, in minutes from its midnight (`to` 1440: the next midnight). */
+export interface ClockStretch {
+  from: number;
+  to: number;
+}
+
 export type DailyWindow = { from: number; to: number; part?: 'morning' | 'afternoon' | 'evening' } | { working: 'before' | 'after' };
 
 /**
@@ -1156,6 +1162,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     };
     if (minutes !== undefined) slots.minutes = minutes;
     if (span.times) slots.times = true;
+    if (span.hours) slots.hours = span.hours;
     // "when's my next break" with no day named: after work, the next working day's (the answer looks on).
     return breakAsked ? { ...slots, named: BREAK_NAMED, ...(week || dates || partSpan || day ? {} : { onward: true as const }) } : slots;
   }
@@ -1180,6 +1187,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const span = stretch ? (rest && stretch.start < here && here < stretch.end ? { ...stretch, start: here } : stretch) : rest && whole !== ahead && whole !== onlyAhead ? restOf(whole, here, today) : whole;
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
   if (span.times) question.times = true;
+  if (span.hours) question.hours = span.hours;
   if (named && anchorSide) question.anchor = { side: anchorSide, subject: named.subject, ...(week || dates || day || partSpan ? {} : { onward: true as const }) };
   else if (named) {
     question.subject = named.subject;
@@ -1201,7 +1209,7 @@ function hourRangeSpan(time: TimeOfDay, day: DateTime | undefined, here: DateTim
   const on = (base: DateTime): Span | undefined => {
     const start = base.set({ hour: time.startHour, minute: time.startMinute });
     const end = base.set({ hour: time.endHour!, minute: time.endMinute ?? 0 });
-    return end > start ? { start, end, label: dayLabel(start, today), phrase: 'then', days: 1, times: true } : undefined;
+    return end > start ? { start, end, label: dayLabel(start, today), phrase: 'then', days: 1, times: true, hours: clockStretch(start, end) } : undefined;
   };
   const span = on(day ?? today);
   return !day && span && span.end <= here ? on(today.plus({ days: 1 })) : span;
@@ -1238,10 +1246,18 @@ function duringSpan(t: string, here: DateTime, today: DateTime, day: DateTime | 
     const start = after ? at : until && whole.start <= here && here < at ? here : whole.start;
     const end = after ? whole.end : at;
     if (start >= end) return within ? stretch(on, undefined) : undefined; // "this morning after 2pm": the day's
-    return { start, end, label: dayLabel(start, today), phrase: 'then', days: 1, times: true };
+    // "until 5" from now: no hours of another day to keep.
+    const named = start === here ? {} : { hours: clockStretch(start, end) };
+    return { start, end, label: dayLabel(start, today), phrase: 'then', days: 1, times: true, ...named };
   };
   const span = stretch(day ?? today, part);
   return !day && span && span.end <= here ? stretch(today.plus({ days: 1 }), part) : span;
+}
+
+/** The hours from `start` to `end` (at most the next midnight) on `start`'s clock. */
+function clockStretch(start: DateTime, end: DateTime): ClockStretch {
+  const from = start.hour * 60 + start.minute;
+  return { from, to: end.hasSame(start, 'day') ? end.hour * 60 + end.minute : 24 * 60 };
 }
 
 /** "early meetings", "early starts", "anything before work": before the user's working hours. */
@@ -1965,6 +1981,8 @@ export interface LastQuestion {
   span?: { range: TimeRange; label: string; phrase: string; days: number; times?: true };
   /** What a "who" question asked of its meeting ("who's in the design review", then "and the standup?"). */
   who?: WhoAsked;
+  /** The hours of the day asked about ("meetings between 2 and 4 tomorrow", then "and friday?": Friday's 2 to 4). */
+  hours?: ClockStretch;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -1985,7 +2003,7 @@ function lastQuestionAsked(question: Question, zone: string): LastQuestion {
     case 'free-at':
       return { kind: 'free-at', day: dayOf(question.range), asks: question.asks, range: question.range, ...(question.subject ? { subject: question.subject } : {}) };
     case 'free-slots':
-      return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}) };
+      return { kind: 'free-slots', day: dayOf(question.range), ...(question.named ? { named: question.named } : {}), ...(question.minutes ? { minutes: question.minutes } : {}), ...(question.hours ? { hours: question.hours } : {}) };
     case 'agenda':
       return {
         kind: 'agenda',
@@ -1993,6 +2011,7 @@ function lastQuestionAsked(question: Question, zone: string): LastQuestion {
         ...(question.subject ? { subject: question.subject, ...(question.status ? { status: true as const } : {}) } : {}),
         ...(question.only ? { only: question.only } : {}),
         ...(question.daily ? { daily: question.daily } : {}),
+        ...(question.hours ? { hours: question.hours } : {}),
         span: { range: question.range, label: question.label, phrase: question.phrase, days: question.days, ...(question.times ? { times: true as const } : {}) },
       };
   }
@@ -2054,9 +2073,11 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
   const agenda = read(`whats on ${rest}`);
   if (agenda?.kind !== 'agenda') return agenda;
   const subject = last?.subject ? { subject: last.subject } : {};
+  // The same hours on the day named (each day of a span, for an agenda), when the follow-up names no time of its own.
+  const hours = last?.hours && !partOfDayAsked && !FOLLOW_UP_CLOCK.test(match[1]!) ? ` ${clockWords(last.hours)}` : '';
   switch (last?.kind) {
     case 'free-slots': {
-      const slots = read(`free time ${rest}`);
+      const slots = read(`free time ${rest}${agenda.days === 1 ? hours : ''}`);
       return slots?.kind === 'free-slots' ? { ...slots, ...(last.named ? { named: last.named } : {}), ...(last.minutes ? { minutes: last.minutes } : {}) } : slots;
     }
     case 'free-at':
@@ -2071,11 +2092,21 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
       const next = read(`${last.kind === 'last' ? 'last' : 'first'} meeting ${rest}`);
       return next?.kind === 'next' ? { ...next, ...subject } : next;
     }
-    case 'agenda':
+    case 'agenda': {
+      const stretch = hours ? read(`whats on ${rest}${hours}`) : undefined;
+      if (stretch?.kind === 'agenda') return { ...stretch, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}) };
       return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}), ...(last.daily && !agenda.times ? { daily: last.daily } : {}) };
+    }
     default:
       return agenda;
   }
+}
+
+/** "between 14:00 and 16:00", "after 15:00", "before 12:00": a stretch of a day as calbot reads one back. */
+function clockWords({ from, to }: ClockStretch): string {
+  const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  if (to >= 24 * 60) return `after ${clock(from)}`;
+  return from === 0 ? `before ${clock(to)}` : `between ${clock(from)} and ${clock(to)}`;
 }
 
 /** Reads a question calbot words itself, on its own (no last question), as a question or nothing. */
@@ -2275,6 +2306,8 @@ interface Span {
   days: number;
   /** Bounded by a time, not by days or parts of them: the card's header adds the times (duringSpan). */
   times?: true;
+  /** The hours of its day the question named ("between 2 and 4", "after 3"), as named, before any cut to now. */
+  hours?: ClockStretch;
 }
 
 /** "the week of the 14th", "week commencing 14 dec", "w/c 14/12": the week that day is in. */

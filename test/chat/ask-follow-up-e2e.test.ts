@@ -55,6 +55,25 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect(rowTitles(agenda)).toEqual(['Cy Friday']);
   });
 
+  it('"meetings between 3 and 6 tomorrow", then "and friday?", is Friday\'s 15:00-18:00; free time so too (they were whole days)', async () => {
+    const thursdayStretch = readScheduleCard((await ask(h, 'meetings between 3 and 6 tomorrow', ada)).card);
+    expect(thursdayStretch.header).toBe(`Tomorrow · ${date(thursday)} · 15:00–18:00`);
+    expect(rowTitles(thursdayStretch)).toEqual([`${ada.name} Thursday planning`]);
+    const fridayStretch = readScheduleCard((await ask(h, 'and friday?', ada)).card);
+    expect(fridayStretch.header).toBe(`${date(friday)} · 15:00–18:00`);
+    expect(rowTitles(fridayStretch)).toEqual([]);
+    // The workshop (09:00-13:00) is in Friday morning's stretch.
+    const gus = teamsUser('Gus Stretch', ZONE);
+    await seedAccount(h, gus, { mailboxTimeZone: ZONE });
+    await seedEvents(h.store.collections, gus, [{ subject: 'Gus Friday workshop', start: friday.set({ hour: 9 }), minutes: 240 }]);
+    const morning = readScheduleCard((await ask(h, 'when am I free between 8 and 2 tomorrow', gus)).card);
+    expect(morning.header).toBe(`Free time · Tomorrow · ${date(thursday)} · 08:00–14:00`);
+    expect(morning.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['09:00–14:00']);
+    const fridayMorning = readScheduleCard((await ask(h, 'and friday?', gus)).card);
+    expect(fridayMorning.header).toBe(`Free time · ${date(friday)} · 08:00–14:00`);
+    expect(fridayMorning.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['13:00–14:00']);
+  });
+
   it('"am I free tomorrow at 3", then "and at 4?", asks about 16:00 tomorrow (it was today\'s agenda); "what about friday at 10" there', async () => {
     const three = readScheduleCard((await ask(h, 'am I free tomorrow at 3', ada)).card);
     expect(three).toMatchObject({ header: `Tomorrow · ${date(thursday)} · 15:00–15:30`, summary: "Yes, you're free then." });

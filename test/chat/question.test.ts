@@ -1851,6 +1851,31 @@ describe('parseQuestion', () => {
     expect(parseQuestion('and next week?', L.now, L.zone, { last })).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), daily: { working: 'before' } });
   });
 
+  it('a follow-up keeps the hours of the day asked about: the same stretch on the day named, each day of a week', () => {
+    const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
+    const local = (question: Question | UnsupportedSpan | undefined) => {
+      const { range } = question as { range: { start: Date; end: Date } };
+      return [range.start, range.end].map((at) => DateTime.fromJSDate(at, { zone: L.zone }).toFormat("ccc d'T'HH:mm"));
+    };
+    const friday = after('meetings between 2 and 4 tomorrow', 'and friday?');
+    expect(friday).toMatchObject({ kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', times: true });
+    expect(local(after('meetings between 2 and 4 tomorrow', 'and monday?'))).toEqual(['Mon 30T14:00', 'Mon 30T16:00']);
+    expect(local(after('when am i free between 10 and 12 tomorrow', 'and monday?'))).toEqual(['Mon 30T10:00', 'Mon 30T12:00']);
+    expect(after('when am i free between 10 and 12 tomorrow', 'and monday?')).toMatchObject({ kind: 'free-slots' });
+    expect(local(after('free time after 3 tomorrow', 'what about monday'))).toEqual(['Mon 30T15:00', 'Tue 1T00:00']);
+    expect(local(after('anything before noon tomorrow', 'and monday?'))).toEqual(['Mon 30T00:00', 'Mon 30T12:00']);
+    // Today's, once begun: free time from now, meetings for the whole stretch.
+    expect(local(after('free time between 9 and 12 tomorrow', 'and today?'))).toEqual(['Thu 26T10:45', 'Thu 26T12:00']);
+    expect(local(after('meetings between 9 and 12 tomorrow', 'and today?'))).toEqual(['Thu 26T09:00', 'Thu 26T12:00']);
+    // A week: those hours each day of it.
+    expect(after('meetings between 2 and 4 tomorrow', 'and next week?')).toMatchObject({ kind: 'agenda', label: expect.stringMatching(/^Next week/), daily: { from: 840, to: 960 } });
+    // A time or a part of the day of its own, or none named before: as the follow-up says.
+    expect(after('meetings between 2 and 4 tomorrow', 'and friday at 5?')).toMatchObject({ kind: 'free-at' });
+    expect(after('whats on tomorrow after 3', 'and monday morning?')).toMatchObject({ label: 'Mon 30 Nov · Morning' });
+    expect(local(after('anything in the next 2 hours', 'and monday?'))).toEqual(['Mon 30T00:00', 'Tue 1T00:00']);
+    expect(local(after('meetings until 5', 'and monday?'))).toEqual(['Mon 30T00:00', 'Tue 1T00:00']);
+  });
+
   it('a follow-up to a "who" question asks it again, of the meeting it names', () => {
     const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
     expect(after("who's in the design review", 'and the standup?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, who: 'people' });
