@@ -590,7 +590,12 @@ function attendeeAsked(normalized: string): { asks: string; person: string; plur
 }
 
 /** What a "who" question asks of a meeting: who organized it ("who set up my 3pm"), or who is in it ("who's coming"). */
-export type WhoAsked = 'organizer' | 'people';
+/**
+ * What a "who" question asks of its meeting: who organized it, who is invited, or those invited who gave an answer
+ * ("who declined the design review", "who accepted my 3pm", "who hasn't responded to the standup").
+ */
+export type WhoAsked = 'organizer' | 'people' | WhoAnswered;
+export type WhoAnswered = 'accepted' | 'declined' | 'unanswered';
 
 /**
  * "who organized the design review", "who set up my 3pm", "who is running the offsite tomorrow": the organizer;
@@ -602,6 +607,13 @@ const WHO_ORGANIZED =
 const WHO_IS_IN =
   /^who(?: else)?(?:(?: is|s| are| will be| was| were)(?: all)? (?:in|at|on|coming(?: to)?|going(?: to)?|attending|joining|invited(?: to)?|in on|part of)| (?:comes|goes|attends|joins)(?: to)?| (?:will|is going to) (?:be (?:at|in)|come to|attend|join)) (?<meeting>.+)$/;
 const WHO_WITH = /^who(?: is|s| was| will be) (?<meeting>(?:my|the|our) .+?|it|that|that one) with$/;
+/** "who declined the design review", "who said yes to my 3pm", "who hasn't responded to it": an answer asked about. */
+const WHO_ANSWERED: readonly (readonly [WhoAnswered, RegExp])[] = [
+  ['declined', /^who(?: (?:has |have |had )?declined| ?s declined| said no to|(?: (?:isnt|arent|is not|are not|wont be|will not be)|s not) (?:coming|going)(?: to)?| (?:cant|cannot|can not|couldnt) (?:make|come to|attend|join)(?: it to| it)?) (?<meeting>.+)$/],
+  ['accepted', /^who(?: (?:has |have |had )?(?:accepted|confirmed(?: for)?)| ?s (?:accepted|confirmed(?: for)?)| said yes to) (?<meeting>.+)$/],
+  ['unanswered', /^who(?: (?:hasnt|havent|has not|have not|didnt|did not)(?: yet)? (?:responded|replied|answered|rsvpd|accepted|declined|said)(?: yet)?(?: to)?| (?:still )?(?:needs|has|have) to (?:respond|reply|answer|rsvp)(?: to)?| is (?:still )?pending(?: for| on)?) (?<meeting>.+?)(?: yet)?$/],
+];
+
 /** "who set that up", "who put it in": the organizer of the last answer's meeting. */
 const WHO_SET_IT_UP = /^who (?:set|put|booked|called) (?:it|that|this) (?:up|in|on)$/;
 const WHO_AM_I_MEETING = /^who (?:am i|will i be|do i have|(?:do|will) i (?:meet|see))(?: (?:meeting|seeing|talking to|speaking (?:to|with)|meeting with|with|chatting with|calling|meetings with))?(?<when> next| after that| first| at .+| later(?: today)?| .+)?$/;
@@ -625,11 +637,12 @@ function whoAsked(normalized: string): { asks: string; who: WhoAsked; ofLast?: u
     return { asks: !when || when === 'next' || when === 'after that' || when === 'later' ? 'next meeting' : when === 'first' ? 'first meeting today' : when.startsWith('later') ? 'next meeting today' : `whats on ${when}`, who: 'people' };
   }
   if (WHO_SET_IT_UP.test(normalized)) return { ofLast: true, who: 'organizer' };
-  const organized = WHO_ORGANIZED.exec(normalized);
-  const match = organized ?? WHO_IS_IN.exec(normalized) ?? WHO_WITH.exec(normalized);
+  const answered = WHO_ANSWERED.map(([asked, pattern]) => [asked, pattern.exec(normalized)] as const).find(([, found]) => found);
+  const organized = answered ? null : WHO_ORGANIZED.exec(normalized);
+  const match = answered?.[1] ?? organized ?? WHO_IS_IN.exec(normalized) ?? WHO_WITH.exec(normalized);
   const meeting = match?.groups?.meeting?.trim();
   if (!match || !meeting) return undefined;
-  const who: WhoAsked = organized ? 'organizer' : 'people';
+  const who: WhoAsked = answered ? answered[0] : organized ? 'organizer' : 'people';
   // "who's in this meeting", "who organized this call": the meeting the user is in now.
   if (CURRENT_MEETING.test(meeting)) return { asks: 'what meeting am i in', who };
   // "who's in it", "who organized that one": the meeting of the last answer (pronounAsked).

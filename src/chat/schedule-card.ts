@@ -6,6 +6,7 @@ import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
 import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, describeWorkingHours, describeWorkingWeek, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { luxonZone } from './zone-offsets.js';
+import type { WhoAsked } from './question.js';
 import type { EventAttendee } from '../store/collections.js';
 
 /**
@@ -315,7 +316,7 @@ export interface NextInput extends AnswerExtras {
  * isOrganizer, attendees). `attendees` absent: not known (an event stored before calbot kept them, or not found).
  */
 export interface WhoInfo {
-  asks: 'organizer' | 'people';
+  asks: WhoAsked;
   organizer?: string | undefined;
   /** The user organizes it. */
   you?: boolean | undefined;
@@ -361,7 +362,30 @@ export function whoSaid(who: WhoInfo): { sentence: string; people: string } {
     return marks.length > 0 ? `${person.name} (${marks.join(', ')})` : person.name;
   });
   const more = count > MAX_NAMES_LISTED ? ` · and ${count - MAX_NAMES_LISTED} more` : '';
-  return { sentence, people: count === 0 ? '' : `Invited: ${names.join(' · ')}${more}` };
+  const people = count === 0 ? '' : `Invited: ${names.join(' · ')}${more}`;
+  if (who.asks === 'people' || count === 0) return { sentence, people };
+  return { sentence: answeredSentence(who.asks, who.attendees, who.you === true), people };
+}
+
+/** Graph's responses by what a "who" question asks of them (lower-cased; 'none' and absent: no answer seen). */
+const ANSWERED_AS: Readonly<Record<'accepted' | 'declined', readonly string[]>> = { accepted: ['accepted'], declined: ['declined'] };
+
+/**
+ * "Declined: Sam Smith and Priya." / "No one has declined." / "Accepted: ... (2 of 5)." / "No answer yet from ...". An
+ * invitation's copy in an attendee's calendar mostly shows no one's answer (Outlook shows them to the organizer): with
+ * none seen on a meeting the user did not organize, the sentence says so rather than "no answer from anyone".
+ */
+function answeredSentence(asks: 'accepted' | 'declined' | 'unanswered', attendees: readonly EventAttendee[], you: boolean): string {
+  const response = (person: EventAttendee) => (person.response ?? 'none').toLowerCase();
+  const seen = attendees.filter((person) => !['none', 'notresponded', ''].includes(response(person)));
+  if (!you && seen.length === 0) return `${attendees.length} invited. I can't see their answers: Outlook shows them to the organizer.`;
+  const those = asks === 'unanswered' ? attendees.filter((person) => !seen.includes(person)) : attendees.filter((person) => ANSWERED_AS[asks].includes(response(person)));
+  if (those.length === 0) return asks === 'unanswered' ? 'Everyone invited has answered.' : `No one has ${asks}${asks === 'accepted' ? ' yet' : ''}.`;
+  const names = those.slice(0, MAX_NAMES_LISTED).map((person) => person.name);
+  const rest = those.length - names.length;
+  const list = rest > 0 ? `${names.join(', ')} and ${rest} more` : names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]!;
+  const of = ` (${those.length} of ${attendees.length})`;
+  return asks === 'unanswered' ? `No answer yet from ${list}${of}.` : `${asks === 'accepted' ? 'Accepted' : 'Declined'}: ${list}${of}.`;
 }
 
 /** Why nothing was found for "next meeting with my manager", and the question that would find it. */

@@ -212,6 +212,43 @@ describe('meetings with sam, end to end', () => {
     expect((await ask(h, "who's in it?", fresh)).text).toMatch(/^I didn't catch that/);
   });
 
+  it('"who declined the weekly sync", "who accepted it", "who hasn\'t responded to the hiring panel": those invited who answered so, or that Outlook does not show it', async () => {
+    const { chat } = await connectedUser(h, 'Ada Answers', (oid) => {
+      seed(oid);
+      const day = berlin().plus({ days: 1 });
+      // The user's own meeting: Outlook shows the organizer every answer.
+      h.graph.addEvent(oid, {
+        subject: 'Hiring panel',
+        start: day.set({ hour: 14 }).toISO()!,
+        end: day.set({ hour: 15 }).toISO()!,
+        attendees: [
+          { name: 'Bob Kahn', address: 'bob@contoso.example', response: 'declined' },
+          { name: 'Cy Lee', address: 'cy@contoso.example', response: 'accepted' },
+          { name: 'Di Moss', address: 'di@contoso.example', response: 'notResponded' },
+          { name: 'Eve Park', address: 'eve@contoso.example', response: 'tentativelyAccepted' },
+        ],
+      });
+      // An invitation whose copy shows no one's answer, as an attendee's mostly does.
+      h.graph.addEvent(oid, { subject: 'Town hall', start: day.set({ hour: 16 }).toISO()!, end: day.set({ hour: 17 }).toISO()!, organizer: people.organizer, attendees: [{ name: 'Sam Smith', address: 'sam.smith@contoso.example' }, { name: 'Grace Hopper', address: 'grace@contoso.example' }] });
+    });
+    const summary = async (text: string) => readScheduleCard((await ask(h, text, chat)).card).summary;
+    expect(await summary('who declined the hiring panel?')).toMatch(/^Declined: Bob Kahn \(1 of 4\)\. /);
+    expect(await summary('who has accepted the hiring panel')).toMatch(/^Accepted: Cy Lee \(1 of 4\)\. /);
+    expect(await summary("who hasn't responded to the hiring panel yet?")).toMatch(/^No answer yet from Di Moss \(1 of 4\)\. /);
+    // The list of everyone, with their answers, is on the card as for "who's in it".
+    expect(readScheduleCard((await ask(h, "who can't make it to the hiring panel", chat)).card).people).toBe('Invited: Bob Kahn (declined) · Cy Lee (accepted) · Di Moss (no answer) · Eve Park (tentative)');
+    // The weekly sync: Sam accepted; Grace's answer is not shown, and is none yet.
+    expect(await summary('who declined the weekly sync')).toMatch(/^No one has declined\. /);
+    expect(await summary('who said yes to the weekly sync')).toMatch(/^Accepted: Sam Smith \(1 of 2\)\. /);
+    // A follow-up asks the same of another meeting; "it" is the last answer's.
+    expect(await summary('and the hiring panel?')).toMatch(/^Accepted: Cy Lee \(1 of 4\)\. /);
+    expect(await summary('who declined it?')).toMatch(/^Declined: Bob Kahn \(1 of 4\)\. /);
+    // No answer seen on an invitation the user did not organize: said so, not "no one".
+    expect(await summary("who's not coming to the town hall")).toMatch(/^2 invited\. I can't see their answers: Outlook shows them to the organizer\. /);
+    // "who is coming" is still who is invited.
+    expect(await summary('who is coming to the town hall')).toMatch(/^Organized by Priya Raman · 2 invited\. /);
+  });
+
   it('"who\'s in this meeting": the one the user is in now; free, the answer says so and names no one', async () => {
     const start = DateTime.now().minus({ minutes: 10 }).startOf('minute');
     const { chat } = await connectedUser(h, 'Ada Now', (oid) => {

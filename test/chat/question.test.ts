@@ -1821,6 +1821,20 @@ describe('parseQuestion', () => {
     ["who's running monday's retro", { kind: 'next', count: 1, subject: { text: 'retro' }, within: { label: 'Mon 30 Nov' }, who: 'organizer' }],
     ["who's on the call", { kind: 'next', count: 1, who: 'people' }],
     ['who organized this call?', { kind: 'now', who: 'organizer' }],
+    // an answer asked about: those invited who gave it (it was no question)
+    ['who declined the design review?', { kind: 'next', count: 1, subject: { text: 'design review' }, who: 'declined' }],
+    ["who's declined my 3pm", { kind: 'free-at', asks: 'busy', who: 'declined' }],
+    ["who isn't coming to the offsite", { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'declined' }],
+    ["whos not coming to the team lunch on friday", { kind: 'next', count: 1, subject: { text: 'team lunch' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'declined' }],
+    ["who can't make it to the retro", { kind: 'next', count: 1, subject: { text: 'retro' }, who: 'declined' }],
+    ['who said no to my next meeting', { kind: 'next', count: 1, who: 'declined' }],
+    ['who accepted the design review', { kind: 'next', count: 1, subject: { text: 'design review' }, who: 'accepted' }],
+    ['who has confirmed for the offsite', { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'accepted' }],
+    ['who said yes to the standup tomorrow', { kind: 'next', count: 1, subject: { text: 'standup' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'accepted' }],
+    ["who hasn't responded to the design review yet?", { kind: 'next', count: 1, subject: { text: 'design review' }, who: 'unanswered' }],
+    ["who hasn't replied to my 3pm", { kind: 'free-at', asks: 'busy', who: 'unanswered' }],
+    ['who still needs to respond to the offsite', { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'unanswered' }],
+    ["who's coming to the offsite", { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'people' }],
   ] as const)('%j asks who organized a meeting or is in it', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
@@ -1879,6 +1893,7 @@ describe('parseQuestion', () => {
   it('a follow-up to a "who" question asks it again, of the meeting it names', () => {
     const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
     expect(after("who's in the design review", 'and the standup?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, who: 'people' });
+    expect(after('who declined the design review', 'and the standup?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, who: 'declined' });
     expect(after('who organized the design review', 'and friday?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'design review' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' });
     expect(after('who organized my 3pm', 'and my 4pm?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
     expect(after('who organized my 3pm', 'and at 4?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });

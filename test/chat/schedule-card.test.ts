@@ -15,6 +15,7 @@ import {
 } from '../../src/chat/schedule-card.js';
 import { cardProblems } from '../support/card-validation.js';
 import { sampleNoticeSummaries, sampleScheduleAnswers } from '../support/sample-cards.js';
+import type { EventAttendee } from '../../src/store/collections.js';
 
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toJSDate();
 const dayOf = (date: string, zone: string) => ({ start: at(`${date}T00:00`, zone), end: DateTime.fromISO(date, { zone }).plus({ days: 1 }).toJSDate() });
@@ -705,6 +706,34 @@ describe('who organized a meeting, who is invited (whoSaid)', () => {
     expect(withWhomText({ organizer: 'Ana' })).toBe('with Ana');
     expect(withWhomText({ you: true, attendees: [] })).toBeUndefined();
     expect(withWhomText({ you: true, attendees: [{ name: 'Bob', response: 'Declined' }] })).toBeUndefined();
+  });
+
+  it('an answer asked about: those who gave it, of how many; none; and none seen on another\'s invitation', () => {
+    const attendees = [
+      { name: 'Sam Smith', response: 'accepted' },
+      { name: 'Robert Kahn', response: 'tentativelyAccepted', optional: true as const },
+      { name: 'Priya Raman', response: 'Declined' },
+      { name: 'Grace Hopper', response: 'notResponded' },
+      { name: 'guest@fabrikam.example', response: 'none' },
+    ];
+    const said = (asks: 'accepted' | 'declined' | 'unanswered', list: readonly EventAttendee[] = attendees, you = false) => whoSaid({ asks, organizer: 'Ana Lima', you, attendees: list }).sentence;
+    expect(said('declined')).toBe('Declined: Priya Raman (1 of 5).');
+    expect(said('accepted')).toBe('Accepted: Sam Smith (1 of 5).');
+    expect(said('unanswered')).toBe('No answer yet from Grace Hopper and guest@fabrikam.example (2 of 5).');
+    // The list of everyone is the same as for "who's in it".
+    expect(whoSaid({ asks: 'declined', organizer: 'Ana Lima', attendees }).people).toBe(whoSaid({ asks: 'people', organizer: 'Ana Lima', attendees }).people);
+    const answered = attendees.slice(0, 3);
+    expect(said('unanswered', answered)).toBe('Everyone invited has answered.');
+    expect(said('accepted', [{ name: 'Priya Raman', response: 'declined' }])).toBe('No one has accepted yet.');
+    expect(said('declined', [{ name: 'Sam Smith', response: 'accepted' }])).toBe('No one has declined.');
+    // An invitation's copy with no answer seen: Outlook shows them to the organizer; the user's own meeting shows them.
+    const unseen = [{ name: 'Sam Smith', response: 'none' }, { name: 'Grace Hopper' }];
+    expect(said('declined', unseen)).toBe("2 invited. I can't see their answers: Outlook shows them to the organizer.");
+    expect(said('unanswered', unseen, true)).toBe('No answer yet from Sam Smith and Grace Hopper (2 of 2).');
+    expect(whoSaid({ asks: 'declined', attendees: [] }).sentence).toBe('No one else is invited.');
+    expect(whoSaid({ asks: 'declined' }).sentence).toBe("I can't see who is invited yet.");
+    const many = Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, response: 'declined' }));
+    expect(said('declined', many)).toBe(`Declined: ${many.slice(0, 12).map((a) => a.name).join(', ')} and 8 more (20 of 20).`);
   });
 
   it('a meeting of fifty lists the first twelve and how many more', () => {
