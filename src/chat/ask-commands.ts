@@ -254,8 +254,8 @@ export async function answerQuestion(
           const day = { label: onward.day.label, phrase: onward.day.phrase };
           return renderNextAnswer({ zone, now, events: first.slice(0, count), count, subject: subject?.text, within: day, note: 'You have no more meetings today.', ...extras });
         }
-        const attendee = attendeeIn(question.attendee, found[0]);
-        const who = count === 1 ? await whoOf(calendar, found[0], question.who) : undefined;
+        const attendee = question.who === 'answer' ? undefined : attendeeIn(question.attendee, found[0]);
+        const who = count === 1 ? await whoOf(calendar, found[0], question.who, question.attendee) : undefined;
         return renderNextAnswer({ zone, now, events: found.slice(0, count), count, asked, subject: subject?.text, after, within: on, length: question.length, attendee, who, ...extras });
       }
       if (question.status && subject) {
@@ -268,8 +268,8 @@ export async function answerQuestion(
       const from = after ?? now; // "next meeting after 3": the meetings from 15:00 on
       const events = await nextEvents(calendar, from, count, subject, zone);
       // "is sam in my next meeting": whether Sam is among its people (unknown for an event stored before people were).
-      const attendee = attendeeIn(question.attendee, events[0]);
-      const who = count === 1 ? await whoOf(calendar, events[0], question.who) : undefined;
+      const attendee = question.who === 'answer' ? undefined : attendeeIn(question.attendee, events[0]);
+      const who = count === 1 ? await whoOf(calendar, events[0], question.who, question.attendee) : undefined;
       return renderNextAnswer({ zone, now, events, count, asked, subject: subject?.text, after, until: nextHorizon(calendar, from, subject), length: question.length, byRole: subject?.role, timeOff: subject?.away, attendee, who, ...extras });
     }
     case 'now': {
@@ -410,14 +410,16 @@ function attendeeIn(person: SubjectFilter | undefined, meeting: DisplayEvent | u
 /**
  * "who organized the design review", "who's in my next meeting": the rest of the one meeting found, read from the
  * events collection by its id (calendarDays files no more than answers show). Nothing asked or no meeting: undefined.
+ * With `person` ("has sam accepted the design review"), those invited so named too.
  */
-async function whoOf(calendar: StoredCalendar, meeting: DisplayEvent | undefined, asks: WhoAsked | undefined): Promise<WhoInfo | undefined> {
+async function whoOf(calendar: StoredCalendar, meeting: DisplayEvent | undefined, asks: WhoAsked | undefined, person?: SubjectFilter): Promise<WhoInfo | undefined> {
   if (!asks || !meeting) return undefined;
   const doc = meeting.eventId
     ? await calendar.collections.events.findOne({ _id: eventDocId(calendar.userKey, meeting.eventId) }, { projection: { _id: 0, organizer: 1, isOrganizer: 1, attendees: 1 } })
     : null;
   if (!doc) return { asks };
-  return { asks, organizer: doc.organizer?.name || doc.organizer?.address, you: doc.isOrganizer === true, attendees: doc.attendees };
+  const invited = asks === 'answer' && person && doc.attendees ? { person: { text: person.text, invited: doc.attendees.filter((one) => matchesSubject(person, { subject: '', people: [one.name] })) } } : {};
+  return { asks, organizer: doc.organizer?.name || doc.organizer?.address, you: doc.isOrganizer === true, attendees: doc.attendees, ...invited };
 }
 
 /** `events` with who the user meets in each (DisplayEvent.withWhom), read from the events collection, those shown at most. */

@@ -571,6 +571,12 @@ const PAST_ASKED = /\b(?:was|were|did|had)\b/;
  */
 const ATTENDEE_ASKED =
   /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|come to|attending|attend|joining|join|invited to|going to|go to|in on) (?:(?<any>(?:any|one|either|all) of (?:my|the|our)|any|all) |my |the |our |this |that )(?<meeting>\S.*)$/u;
+/**
+ * "has sam accepted the design review", "did bob decline my next meeting", "has priya responded to it yet": someone's
+ * answer to a meeting, asked as whether they are in it ("is sam in the design review"), with their answer.
+ */
+const ATTENDEE_ANSWER =
+  /^(?:has|have|did) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:accepted|accept|declined|decline|responded|respond|replied|reply|answered|answer|rsvpd|rsvp|said yes|say yes|said no|say no|confirmed|confirm)(?: to| for)? (?<meeting>(?:my|the|our|this|that) \S.*?|it|that|that one|that meeting|that call)(?: yet)?$/u;
 /** "is sam in it?", "will bob be at that one": whether someone is in the meeting the last answer showed. */
 const ATTENDEE_IN_IT =
   /^(?:is|will|does|did|has) (?<person>[\p{L}][\p{L}\p{N}.'-]*(?: [\p{L}][\p{L}\p{N}.'-]*)?) (?:be |been )?(?:in|at|on|coming to|attending|joining|invited to|going to|in on) (?:it|that|that one|that meeting|that call)$/u;
@@ -592,9 +598,10 @@ function attendeeAsked(normalized: string): { asks: string; person: string; plur
 /** What a "who" question asks of a meeting: who organized it ("who set up my 3pm"), or who is in it ("who's coming"). */
 /**
  * What a "who" question asks of its meeting: who organized it, who is invited, or those invited who gave an answer
- * ("who declined the design review", "who accepted my 3pm", "who hasn't responded to the standup").
+ * ("who declined the design review", "who accepted my 3pm", "who hasn't responded to the standup"), or with
+ * `attendee`, the answer of the one asked about (`answer`: "has sam accepted the design review").
  */
-export type WhoAsked = 'organizer' | 'people' | WhoAnswered;
+export type WhoAsked = 'organizer' | 'people' | WhoAnswered | 'answer';
 export type WhoAnswered = 'accepted' | 'declined' | 'unanswered';
 
 /**
@@ -975,6 +982,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return options.last?.who ? asksWho(follow, options.last.who) : follow;
+  // "has sam accepted the design review": whether Sam is in it, with Sam's answer.
+  const answer = ATTENDEE_ANSWER.exec(normalized)?.groups;
+  if (answer) {
+    const asked = parseQuestion(`is ${answer.person} in ${answer.meeting}`, now, zone, options);
+    return asked?.kind === 'next' && asked.count === 1 && asked.attendee ? { ...asked, who: 'answer' } : undefined;
+  }
   // "next design review", then "is sam in it?": that meeting again, and whether Sam is in it.
   const inIt = ATTENDEE_IN_IT.exec(normalized)?.groups?.person;
   if (inIt && !NOT_ATTENDEES.test(inIt) && !NOT_ATTENDEES.test(inIt.split(' ')[0]!)) {
@@ -1939,6 +1952,8 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if (attendee && (isScheduleQuestion(attendee.asks, now) || (attendee.plural && isScheduleQuestion(`next ${attendee.asks}`, now)))) return true;
   const inIt = ATTENDEE_IN_IT.exec(normalized)?.groups?.person;
   if (inIt && !NOT_ATTENDEES.test(inIt)) return true;
+  const answer = ATTENDEE_ANSWER.exec(normalized)?.groups;
+  if (answer && isScheduleQuestion(`is ${answer.person} in ${answer.meeting}`, now)) return true;
   const who = whoAsked(normalized);
   // "who's in it": a question about the last answer's meeting, which only the last question can tell (parseQuestion).
   if (who && (who.ofLast || isScheduleQuestion(who.asks, now))) return true;
@@ -2001,7 +2016,8 @@ export interface LastQuestion {
 /** What a follow-up keeps of `question` (answered in `zone`). */
 export function lastQuestionOf(question: Question, zone: string): LastQuestion {
   const last = lastQuestionAsked(question, zone);
-  return 'who' in question && question.who ? { ...last, who: question.who } : last;
+  // Whose answer was asked is not kept ("has sam accepted the design review", then "and the standup?": the standup).
+  return 'who' in question && question.who && question.who !== 'answer' ? { ...last, who: question.who } : last;
 }
 
 function lastQuestionAsked(question: Question, zone: string): LastQuestion {

@@ -6,7 +6,7 @@ import { renderCard } from './cards/render-card.js';
 import { SCHEDULE_CARD_TEMPLATE } from './cards/schedule-card-template.js';
 import { allDayDates, blocksTime, DEFAULT_WORKING_HOURS, describeWorkingHours, describeWorkingWeek, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { luxonZone } from './zone-offsets.js';
-import type { WhoAsked } from './question.js';
+import type { WhoAnswered, WhoAsked } from './question.js';
 import type { EventAttendee } from '../store/collections.js';
 
 /**
@@ -321,6 +321,8 @@ export interface WhoInfo {
   /** The user organizes it. */
   you?: boolean | undefined;
   attendees?: readonly EventAttendee[] | undefined;
+  /** With `asks` 'answer': the one asked about ("has sam accepted"), as typed, and those invited so named. */
+  person?: { text: string; invited: readonly EventAttendee[] } | undefined;
 }
 
 /** Names a row says it is with before "and N others" (withWhomText). */
@@ -363,8 +365,35 @@ export function whoSaid(who: WhoInfo): { sentence: string; people: string } {
   });
   const more = count > MAX_NAMES_LISTED ? ` · and ${count - MAX_NAMES_LISTED} more` : '';
   const people = count === 0 ? '' : `Invited: ${names.join(' · ')}${more}`;
+  if (who.asks === 'answer') return { sentence: personAnswerSentence(who.person, who.attendees, who.you === true), people };
   if (who.asks === 'people' || count === 0) return { sentence, people };
   return { sentence: answeredSentence(who.asks, who.attendees, who.you === true), people };
+}
+
+/** What an answer of Graph's says after a name ("Sam Smith accepted."). */
+const ANSWER_SAID: Readonly<Record<string, string>> = { accepted: 'accepted', tentativelyaccepted: 'accepted tentatively', declined: 'declined' };
+
+/** Whether the copy of a meeting shows anyone's answer: the organizer's does; an invitation's mostly does not. */
+function answersSeen(attendees: readonly EventAttendee[], you: boolean): boolean {
+  return you || attendees.some((person) => ANSWER_SAID[(person.response ?? '').toLowerCase()] !== undefined);
+}
+
+/**
+ * "has sam accepted the design review": "Sam Smith accepted." / "Sam Smith hasn't answered." / "No one named "sam" is
+ * invited." / their answer not shown to the user (an invitation's copy): "Sam Smith is invited; I can't see their answer".
+ */
+function personAnswerSentence(person: WhoInfo['person'], attendees: readonly EventAttendee[], you: boolean): string {
+  const invited = person?.invited ?? [];
+  if (invited.length === 0) return `No one named "${quoted(person?.text)}" is invited.`;
+  const seen = answersSeen(attendees, you);
+  return invited
+    .slice(0, MAX_NAMES_BESIDE)
+    .map((one) => {
+      const said = ANSWER_SAID[(one.response ?? '').toLowerCase()];
+      if (said) return `${one.name} ${said}.`;
+      return seen ? `${one.name} hasn't answered.` : `${one.name} is invited; I can't see their answer: Outlook shows answers to the organizer.`;
+    })
+    .join(' ');
 }
 
 /** Graph's responses by what a "who" question asks of them (lower-cased; 'none' and absent: no answer seen). */
@@ -375,10 +404,10 @@ const ANSWERED_AS: Readonly<Record<'accepted' | 'declined', readonly string[]>> 
  * invitation's copy in an attendee's calendar mostly shows no one's answer (Outlook shows them to the organizer): with
  * none seen on a meeting the user did not organize, the sentence says so rather than "no answer from anyone".
  */
-function answeredSentence(asks: 'accepted' | 'declined' | 'unanswered', attendees: readonly EventAttendee[], you: boolean): string {
+function answeredSentence(asks: WhoAnswered, attendees: readonly EventAttendee[], you: boolean): string {
   const response = (person: EventAttendee) => (person.response ?? 'none').toLowerCase();
-  const seen = attendees.filter((person) => !['none', 'notresponded', ''].includes(response(person)));
-  if (!you && seen.length === 0) return `${attendees.length} invited. I can't see their answers: Outlook shows them to the organizer.`;
+  const seen = attendees.filter((person) => ANSWER_SAID[response(person)] !== undefined);
+  if (!answersSeen(attendees, you)) return `${attendees.length} invited. I can't see their answers: Outlook shows them to the organizer.`;
   const those = asks === 'unanswered' ? attendees.filter((person) => !seen.includes(person)) : attendees.filter((person) => ANSWERED_AS[asks].includes(response(person)));
   if (those.length === 0) return asks === 'unanswered' ? 'Everyone invited has answered.' : `No one has ${asks}${asks === 'accepted' ? ' yet' : ''}.`;
   const names = those.slice(0, MAX_NAMES_LISTED).map((person) => person.name);

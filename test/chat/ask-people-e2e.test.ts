@@ -247,6 +247,15 @@ describe('meetings with sam, end to end', () => {
     expect(await summary("who's not coming to the town hall")).toMatch(/^2 invited\. I can't see their answers: Outlook shows them to the organizer\. /);
     // "who is coming" is still who is invited.
     expect(await summary('who is coming to the town hall')).toMatch(/^Organized by Priya Raman · 2 invited\. /);
+
+    // One person's answer.
+    expect(await summary('has bob accepted the hiring panel?')).toMatch(/^Bob Kahn declined\. Tomorrow, /);
+    expect(await summary('did eve accept the hiring panel')).toMatch(/^Eve Park accepted tentatively\. /);
+    expect(await summary('has di responded to the hiring panel yet')).toMatch(/^Di Moss hasn't answered\. /);
+    expect(await summary('did zed say yes to the hiring panel')).toMatch(/^No one named "zed" is invited\. /);
+    expect(await summary('has sam accepted the town hall')).toMatch(/^Sam Smith is invited; I can't see their answer: Outlook shows answers to the organizer\. /);
+    await ask(h, 'next weekly sync', chat);
+    expect(await summary('did sam accept it?')).toMatch(/^Sam Smith accepted\. /);
   });
 
   it('"who\'s in this meeting": the one the user is in now; free, the answer says so and names no one', async () => {

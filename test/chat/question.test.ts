@@ -1835,9 +1835,18 @@ describe('parseQuestion', () => {
     ["who hasn't replied to my 3pm", { kind: 'free-at', asks: 'busy', who: 'unanswered' }],
     ['who still needs to respond to the offsite', { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'unanswered' }],
     ["who's coming to the offsite", { kind: 'next', count: 1, subject: { text: 'offsite' }, who: 'people' }],
+    // one person's answer: whether they are in it, and their answer
+    ['has sam accepted the design review?', { kind: 'next', count: 1, subject: { text: 'design review' }, attendee: { text: 'sam', people: true }, who: 'answer' }],
+    ['did bob decline the standup tomorrow', { kind: 'next', count: 1, subject: { text: 'standup' }, within: { label: 'Tomorrow · Fri 27 Nov' }, attendee: { text: 'bob' }, who: 'answer' }],
+    ['has priya responded to my next meeting yet', { kind: 'next', count: 1, attendee: { text: 'priya' }, who: 'answer' }],
+    ['did sam smith say yes to the offsite', { kind: 'next', count: 1, subject: { text: 'offsite' }, attendee: { text: 'sam smith' }, who: 'answer' }],
   ] as const)('%j asks who organized a meeting or is in it', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
+  });
+
+  it.each(['has everyone accepted the offsite', 'did it accept the standup', 'has sam accepted', 'did bob accept it'])('%j asks no one\'s answer (no meeting, or no one named)', (text) => {
+    expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('who');
   });
 
   it.each(['who is in the office today', 'whos in today', 'who is on leave', 'who is my manager', "who's on the team", 'who are you', 'who am i meeting with sam'])('%j asks no "who" of a meeting', (text) => {
@@ -1894,6 +1903,8 @@ describe('parseQuestion', () => {
     const after = (before: string, text: string) => parseQuestion(text, L.now, L.zone, { last: lastQuestionOf(parseQuestion(before, L.now, L.zone) as Question, L.zone) });
     expect(after("who's in the design review", 'and the standup?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, who: 'people' });
     expect(after('who declined the design review', 'and the standup?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'standup' }, who: 'declined' });
+    // Whose answer was asked is not kept: the standup, as "next standup" is.
+    expect(after('has sam accepted the design review', 'and the standup?')).not.toHaveProperty('who');
     expect(after('who organized the design review', 'and friday?')).toMatchObject({ kind: 'next', count: 1, subject: { text: 'design review' }, within: { label: 'Tomorrow · Fri 27 Nov' }, who: 'organizer' });
     expect(after('who organized my 3pm', 'and my 4pm?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });
     expect(after('who organized my 3pm', 'and at 4?')).toMatchObject({ kind: 'free-at', asks: 'busy', who: 'organizer' });

@@ -736,6 +736,18 @@ describe('who organized a meeting, who is invited (whoSaid)', () => {
     expect(said('declined', many)).toBe(`Declined: ${many.slice(0, 12).map((a) => a.name).join(', ')} and 8 more (20 of 20).`);
   });
 
+  it('one person\'s answer: theirs, none yet, no one so named, or not shown on another\'s invitation', () => {
+    const attendees: EventAttendee[] = [{ name: 'Sam Smith', response: 'accepted' }, { name: 'Sam Jones', response: 'notResponded' }, { name: 'Bob Kahn', response: 'tentativelyAccepted' }];
+    const said = (text: string, invited: EventAttendee[], list: EventAttendee[] = attendees, you = false) => whoSaid({ asks: 'answer', organizer: 'Ana', you, attendees: list, person: { text, invited } }).sentence;
+    expect(said('sam', attendees.slice(0, 2))).toBe("Sam Smith accepted. Sam Jones hasn't answered.");
+    expect(said('bob', [attendees[2]!])).toBe('Bob Kahn accepted tentatively.');
+    expect(said('zed', [])).toBe('No one named "zed" is invited.');
+    const unseen: EventAttendee[] = [{ name: 'Sam Smith', response: 'none' }];
+    expect(said('sam', unseen, unseen)).toBe("Sam Smith is invited; I can't see their answer: Outlook shows answers to the organizer.");
+    expect(said('sam', unseen, unseen, true)).toBe("Sam Smith hasn't answered.");
+    expect(whoSaid({ asks: 'answer', organizer: 'Ana', person: { text: 'sam', invited: [] } }).sentence).toBe("Organized by Ana. I can't see who is invited yet.");
+  });
+
   it('a meeting of fifty lists the first twelve and how many more', () => {
     const attendees = Array.from({ length: 50 }, (_, i) => ({ name: `Person ${i}` }));
     const { sentence, people } = whoSaid({ asks: 'people', organizer: 'Ana Lima', attendees });
