@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { ChatUserDoc, Collections } from '../store/collections.js';
 import { normalizeCommandText, type ChatCommand } from './chat-command.js';
 import { chatUserKeyOf, rememberChatUser } from './chat-users.js';
+import { asksToChangeCalendar } from './question.js';
 
 export const WELCOME_TEXT =
   "Hi, I'm calbot. I keep an eye on your Outlook calendar and answer questions like \"what's on today\" right here. " +
@@ -14,6 +15,9 @@ export const SHARED_CONVERSATION_TEXT =
 export const SHARED_WELCOME_TEXT =
   "Hi, I'm calbot. I answer questions about your Outlook calendar in a 1:1 chat, to keep it private: open a chat with calbot to start.";
 export const UNKNOWN_TEXT = 'I didn\'t catch that. Type "help" to see what I can do.';
+/** "cancel my 3pm", "book a meeting with sam": calbot reads the calendar and never writes to it (Calendars.Read). */
+export const CALENDAR_CHANGE_TEXT =
+  'I can read your Outlook calendar, but not change it: book, move, cancel or answer meetings in Outlook or Teams, and I\'ll see the change at the next sync. Type "help" to see what I can do.';
 export const GREETING_REPLY = 'Hi! Ask me "what\'s on today", "next meeting" or "am I free at 3", or type "help" to see everything I can do.';
 /** A greeting from someone with no calendar linked: the questions above would only send them to connect first. */
 export const GREETING_NOT_CONNECTED_REPLY =
@@ -137,6 +141,9 @@ export class CalbotBot extends ActivityHandler {
     } else if (GREETING_ONLY.test(text) || THANKS_ONLY.test(text)) {
       command = 'greeting';
       await turn.sendActivity(GREETING_ONLY.test(text) ? ((await this.hasAccount(user)) ? GREETING_REPLY : GREETING_NOT_CONNECTED_REPLY) : THANKS_REPLY);
+    } else if (asksToChangeCalendar(text, new Date(started))) {
+      command = 'calendar-change';
+      await turn.sendActivity(CALENDAR_CHANGE_TEXT);
     } else {
       await turn.sendActivity(UNKNOWN_TEXT);
     }

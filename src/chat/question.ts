@@ -189,6 +189,21 @@ function commandWordNamesMeeting(t: string): boolean {
 const WRITE_REQUEST =
   /^(?:(?:can|could|would|will) you |please |pls |plz )*(?:book|cancel|move|reschedule|create|add|delete|remove|decline|accept|invite|set up|arrange|organi[sz]e|schedule (?:a|an|me|us|my))\b/;
 
+/** What a WRITE_REQUEST asks to change that is the calendar's: a meeting, an invitation, a time, a day. */
+const CALENDAR_THING = /\b(?:meetings?|calls?|events?|appointments?|invites?|invitations?|calendar|slot|booking|lunch|dinner|breakfast|coffee|sync|focus time)\b|\d/;
+
+/**
+ * Whether `text` asks calbot to change the calendar ("cancel my 3pm", "book a meeting with sam tomorrow", "decline the
+ * design review"): the bot says it only reads it, rather than "I didn't catch that". Not "remove my account".
+ */
+export function asksToChangeCalendar(text: string, now: Date): boolean {
+  const t = normalizeQuestionText(text);
+  const request = WRITE_REQUEST.exec(t);
+  if (!request) return false;
+  const rest = t.slice(request[0].length).trim();
+  return CALENDAR_THING.test(rest) || rest.split(' ').some((word) => MEETING_KIND.test(word)) || isScheduleQuestion(rest, now);
+}
+
 /**
  * Asking how to use calbot ("how do I connect my calendar", "how can I turn off meeting notices", "can you sync my
  * calendar"): no schedule question, though it names the calendar or meetings. The help answers it. "how can I see my

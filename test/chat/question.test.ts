@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { DateTime } from 'luxon';
-import { isScheduleQuestion, lastQuestionOf, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question, type UnsupportedSpan } from '../../src/chat/question.js';
+import { asksToChangeCalendar, isScheduleQuestion, lastQuestionOf, matchesSubject, MAX_NEXT_COUNT, parseQuestion, readsDayFirst, type Question, type UnsupportedSpan } from '../../src/chat/question.js';
 
 // Fixed clocks, each with the zone the expectations are written in (local wall-clock ISO, end exclusive).
 const LONDON = { now: new Date('2026-11-26T10:42:00Z'), zone: 'Europe/London' }; // Thu 26 Nov 10:42 GMT
@@ -1843,6 +1843,22 @@ describe('parseQuestion', () => {
   ] as const)('%j asks who organized a meeting or is in it', (text, expected) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['cancel my 3pm', true],
+    ['could you reschedule my 1:1 with sam', true],
+    ['book a meeting tomorrow at 3', true],
+    ['accept the offsite invite', true],
+    ['add lunch to my calendar at 12', true],
+    ['schedule a call with bob', true],
+    ['remove my account', false],
+    ['invite bob', false],
+    ['set up notifications', false],
+    ['schedule for tomorrow', false],
+    ["what's on today", false],
+  ] as const)('%j asks to change the calendar: %j', (text, asks) => {
+    expect(asksToChangeCalendar(text, L.now)).toBe(asks);
   });
 
   it.each(['has everyone accepted the offsite', 'did it accept the standup', 'has sam accepted', 'did bob accept it'])('%j asks no one\'s answer (no meeting, or no one named)', (text) => {

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import type restify from 'restify';
 import { startHarness, teamsMessage, teamsUser, type Harness } from '../support/calbot-harness.js';
 import { startFakeConnector } from '../fakes/connector/fake-connector.js';
-import { GREETING_NOT_CONNECTED_REPLY, GREETING_REPLY, SHARED_CONVERSATION_TEXT, SHARED_WELCOME_TEXT, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
+import { CALENDAR_CHANGE_TEXT, GREETING_NOT_CONNECTED_REPLY, GREETING_REPLY, SHARED_CONVERSATION_TEXT, SHARED_WELCOME_TEXT, THANKS_REPLY, UNKNOWN_TEXT, WELCOME_TEXT } from '../../src/chat/bot.js';
 import { microsoftAppMissingMessage } from '../../src/auth/sign-in-card.js';
 import { seedAccount } from '../chat/ask-support.js';
 
@@ -72,6 +72,14 @@ describe('calbot over /api/messages (local mode, fake Bot Connector)', () => {
   it('gives unknown text a one-line hint toward help', async () => {
     const [reply] = await h.say('make me a sandwich');
     expect(reply).toBe(UNKNOWN_TEXT);
+  });
+
+  it('asked to change the calendar ("cancel my 3pm", "book a meeting with sam"), says it only reads it; "remove my account" is not that', async () => {
+    for (const text of ['cancel my 3pm', 'Can you book a meeting with Sam tomorrow at 2?', 'please decline the design review', 'move my standup to 4']) {
+      expect(await h.say(text)).toEqual([CALENDAR_CHANGE_TEXT]);
+    }
+    expect(CALENDAR_CHANGE_TEXT).toMatch(/^I can read your Outlook calendar, but not change it: /);
+    expect(await h.say('remove my account')).toEqual([UNKNOWN_TEXT]);
   });
 
   it('handles empty, huge and odd messages without crashing', async () => {
