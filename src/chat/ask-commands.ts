@@ -8,7 +8,7 @@ import { eventDocId, type AccountDoc, type ChatUserDoc, type Collections } from 
 import { calendarFreshness, syncCoverage } from './calendar-freshness.js';
 import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, shortDate, type ClockStyle } from './date-text.js';
-import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
+import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, describeWorkingHours, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { LastQuestions } from './follow-up.js';
 import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type SubjectFilter, type UnsupportedSpan, type WhoAsked } from './question.js';
 import {
@@ -303,6 +303,7 @@ export async function answerQuestion(
       return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, note, who, ...named, ...extras });
     }
     case 'free-slots': {
+      if (question.freeDay) return freeDayAnswer(calendar, question, zone, context.workingHours ?? DEFAULT_WORKING_HOURS, now, extras);
       const events = await eventsBetween(calendar, question.range, zone);
       // "when's my next break": the meeting so named still to come ("Coffee break", often shown as free, which "next
       // meeting" would skip), else the gaps.
@@ -365,6 +366,33 @@ function longestOf(slots: readonly TimeRange[]): TimeRange | undefined {
  * The first day after `range` with working hours (a week on at most), and its events: where "when's my next break"
  * looks once the day asked about has no free time left in them. Not past the synced window, where no day is filed.
  */
+/**
+ * "when's my next free day": the first working day from today with no meeting in its working hours (its free time
+ * the whole of them), within the question's range and the synced window. Today counts until its working hours are over.
+ */
+async function freeDayAnswer(calendar: StoredCalendar, question: Extract<Question, { kind: 'free-slots' }>, zone: string, workingHours: WorkingHours, now: Date, extras: AnswerExtras): Promise<ScheduleAnswer> {
+  const end = calendar.windowEnd && calendar.windowEnd < question.range.end ? calendar.windowEnd : question.range.end;
+  const events = await eventsBetween(calendar, { start: question.range.start, end }, zone);
+  const window = describeWorkingHours(workingHours, zone, extras.clock);
+  for (let ahead = 0; ; ahead++) {
+    const day = dayOfQuestion(question.range.start, ahead, now, zone);
+    if (day.range.start >= end) break;
+    const working = workingWindows(day.range, zone, workingHours);
+    if (working.length === 0 || working.at(-1)!.end <= now) continue;
+    const onDay = events.filter((event) => event.start < day.range.end && event.end > day.range.start);
+    const free = freeSlots(onDay, day.range, zone, workingHours);
+    const freeMinutes = (ranges: readonly TimeRange[]) => ranges.reduce((sum, range) => sum + (range.end.getTime() - range.start.getTime()), 0);
+    if (free.length > 0 && freeMinutes(free) === freeMinutes(working)) {
+      const lead = `${day.phrase === 'today' ? 'Today' : day.phrase === 'tomorrow' ? 'Tomorrow' : day.label} has no meetings in your working hours (${window}).`;
+      // Today's free time from now on, as any "when am I free today" shows it.
+      const slots = day.range.start < now ? freeSlots(onDay, { start: now, end: day.range.end }, zone, workingHours) : free;
+      return renderFreeSlotsAnswer({ label: day.label, phrase: day.phrase, zone, range: day.range, slots, workingHours, lead, ...extras });
+    }
+  }
+  const days = Math.round((end.getTime() - question.range.start.getTime()) / 86_400_000);
+  return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots: [], workingHours, lead: `Every working day in the next ${days} days has a meeting in your working hours (${window}).`, ...extras });
+}
+
 async function nextWorkingDayOf(calendar: StoredCalendar, range: TimeRange, zone: string, workingHours: WorkingHours, now: Date) {
   for (let ahead = 1; ahead <= 7; ahead++) {
     const day = dayOfQuestion(range.start, ahead, now, zone);

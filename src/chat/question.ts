@@ -50,6 +50,8 @@ export type { TimeRange } from './free-slots.js';
  *   hours that day means the next working day's: after work, the next break is tomorrow's, not "working hours are over".
  *   With `minutes` ("free for an hour tomorrow", "find 30 minutes", "a 2 hour slot"), only gaps at least that long.
  *   With `times`, the range is a stretch of the day ("when am I free between 10 and 12", "free time after 3").
+ *   With `freeDay` ("when's my next free day", "next day with no meetings"), the first working day of `range` (today
+ *   on, FREE_DAY_AHEAD_DAYS) with no meeting in its working hours, and its free time.
  *
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
@@ -58,7 +60,7 @@ export type Question =
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number; freeDay?: true };
 
 /**
  * A time of day on every day of an agenda's span: "meetings before 9 this week", "anything after 6pm next week",
@@ -140,6 +142,11 @@ export const TIME_OFF: SubjectFilter = {
  * "when am I off next", "when's my next day off", "when am I next out of office", "next time off", "when am I on
  * leave": the next time off (TIME_OFF); "when is my next vacation" stays a name, which an all-day "Vacation" matches.
  */
+/** How far "when's my next free day" looks (the synced window may end sooner). */
+export const FREE_DAY_AHEAD_DAYS = 60;
+/** "when's my next free day", "first meeting-free day", "next day with no meetings", "when am I next free all day". */
+const FREE_DAY_ASKED =
+  /\b(?:next|first) (?:(?:free|clear|empty|open|quiet|meeting-?free|meeting free|meetingless) day|day (?:with ?out(?: any)?|with no|i have no|i dont have(?: any)?|off) meetings?|day (?:im|i am) free(?: all day)?)\b|\bwhen (?:am i|will i be) (?:next )?free (?:all|the whole|a whole|for the whole|for a whole) day\b(?! (?:today|tomorrow|on|this|next|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)/;
 const TIME_OFF_ASKED =
   /^(?:when (?:am|will) i (?:next )?(?:be )?(?:off|out of (?:the )?office|ooo|on (?:leave|vacation|holiday|pto)|away|out)(?: work)?(?: next| again)?|(?:when is |whens |what is |whats )?(?:my )?next (?:days? off|time off|leave|ooo|out of office|pto day))$/;
 
@@ -1074,6 +1081,10 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (unsupported) return unsupported;
 
   if (TIME_OFF_ASKED.test(t)) return { kind: 'next', count: 1, subject: TIME_OFF };
+  if (FREE_DAY_ASKED.test(t)) {
+    const end = today.plus({ days: FREE_DAY_AHEAD_DAYS }).startOf('day');
+    return { kind: 'free-slots', range: { start: today.toJSDate(), end: end.toJSDate() }, label: 'Next free day', phrase: `in the next ${FREE_DAY_AHEAD_DAYS} days`, days: FREE_DAY_AHEAD_DAYS, freeDay: true };
+  }
 
   const breakAsked = t.includes('break') && BREAK_ASKED.test(t);
   const reading: NextReading = breakAsked ? {} : readNext(normalized, now, here);
@@ -1979,7 +1990,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if ((detail && isScheduleQuestion(detail, now)) || FIRST_ASKED.test(normalized)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

@@ -673,6 +673,8 @@ export interface FreeSlotsInput extends AnswerExtras {
   longest?: TimeRange | undefined;
   /** The range is a stretch of a day ("between 10 and 12"): the header adds its times ("· 10:00–12:00"). */
   times?: boolean | undefined;
+  /** Said instead of the summary ("Tue 8 Dec has no meetings in your working hours (09:00–17:00).": a free day found). */
+  lead?: string | undefined;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
@@ -705,6 +707,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     else if (length) summary = `Nothing free for ${length} or more in working hours (${window}) ${when}.${input.longest ? ` The longest free time: ${longestText(input.longest, zone, input.clock, sameLocalDay(input.range, zone))}.` : ''}`;
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
+  if (input.lead) summary = input.lead;
   const local = localClock(zone);
   const label = input.times ? `${input.label} · ${timeSpan(input.range.start, input.range.end, local(input.range.start), local, input.clock)}` : input.label;
   return renderAnswer({ header: `Free time · ${label}`, summary, groups, ...footnoteOf(input) });

@@ -74,6 +74,37 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect(fridayMorning.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['13:00–14:00']);
   });
 
+  it('"when\'s my next free day": the first working day with no meeting in its working hours, skipping the weekend and a day off', async () => {
+    const fay = teamsUser('Fay Free', ZONE);
+    await seedAccount(h, fay, { mailboxTimeZone: ZONE });
+    const monday = wednesday.plus({ days: 5 }).startOf('day');
+    await seedEvents(h.store.collections, fay, [
+      { subject: 'Fay Wednesday', start: wednesday.set({ hour: 11 }) },
+      // Outside working hours, and shown as free: neither makes Thursday a day with meetings.
+      { subject: 'Fay Thursday dinner', start: thursday.set({ hour: 19 }) },
+      { subject: 'Fay Thursday focus', start: thursday.set({ hour: 10 }), showAs: 'free' },
+      { subject: 'Fay Friday', start: friday.set({ hour: 16 }), minutes: 30 },
+    ]);
+    const thursdayFree = readScheduleCard((await ask(h, "when's my next free day?", fay)).card);
+    expect(thursdayFree).toMatchObject({ header: `Free time · Tomorrow · ${date(thursday)}`, summary: 'Tomorrow has no meetings in your working hours (09:00–17:00).' });
+    expect(thursdayFree.groups.flatMap((group) => group.rows.map((row) => `${row.time} ${row.title}`))).toEqual(['09:00–17:00 8 h']);
+    // Thursday taken, Friday has a meeting, the weekend is no working day, Monday is a day off: Tuesday.
+    await seedEvents(h.store.collections, fay, [
+      { subject: 'Fay Thursday call', start: thursday.set({ hour: 9 }), minutes: 15 },
+      { subject: 'Fay holiday', start: monday, allDay: true, showAs: 'oof' },
+    ]);
+    const tuesday = monday.plus({ days: 1 });
+    const later = readScheduleCard((await ask(h, 'next day with no meetings', fay)).card);
+    expect(later).toMatchObject({ header: `Free time · ${date(tuesday)}`, summary: `${date(tuesday)} has no meetings in your working hours (09:00–17:00).` });
+    // Busy every working day: said so.
+    const busy = teamsUser('Bo Busy', ZONE);
+    await seedAccount(h, busy, { mailboxTimeZone: ZONE });
+    await seedEvents(h.store.collections, busy, Array.from({ length: 70 }, (_, i) => ({ subject: `Bo daily ${i}`, start: wednesday.plus({ days: i }).set({ hour: 12 }), minutes: 30 })));
+    const none = readScheduleCard((await ask(h, 'first meeting-free day', busy)).card);
+    expect(none).toMatchObject({ header: 'Free time · Next free day', groups: [] });
+    expect(none.summary).toMatch(/^Every working day in the next \d+ days has a meeting in your working hours \(09:00–17:00\)\.$/);
+  });
+
   it('"am I free tomorrow at 3", then "and at 4?", asks about 16:00 tomorrow (it was today\'s agenda); "what about friday at 10" there', async () => {
     const three = readScheduleCard((await ask(h, 'am I free tomorrow at 3', ada)).card);
     expect(three).toMatchObject({ header: `Tomorrow · ${date(thursday)} · 15:00–15:30`, summary: "Yes, you're free then." });

@@ -1845,6 +1845,15 @@ describe('parseQuestion', () => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
   });
 
+  it.each(["when's my next free day", 'next meeting-free day', 'first clear day', 'next day with no meetings', 'next day without any meetings', 'when am i next free all day'])('%j asks for the next day with no meetings', (text) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-slots', freeDay: true, label: 'Next free day', range: { start: new Date('2026-11-26T00:00:00Z'), end: new Date('2027-01-25T00:00:00Z') } });
+  });
+
+  it.each(['am i free all day', 'when am i free all day tomorrow', "what's my next day off", 'next free slot'])('%j asks for no free day', (text) => {
+    expect(parseQuestion(text, L.now, L.zone)).not.toHaveProperty('freeDay');
+  });
+
   it.each([
     ['cancel my 3pm', true],
     ['could you reschedule my 1:1 with sam', true],
