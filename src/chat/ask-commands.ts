@@ -131,7 +131,7 @@ export function askCommands(deps: AskCommandDeps): ChatCommand<any, any>[] {
     }),
     defineCommand<{ text: string }, AskPrefetch>({
       name: 'ask',
-      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, next standup, meetings with sam, who's in my next meeting, am I free at 3, when am I free tomorrow)" },
+      help: { usage: "what's on today", description: "your schedule (also: tomorrow, this afternoon, tonight, this week, friday, dec 3, next meeting, next 3 meetings, next standup, meetings with sam, who's in my next meeting, am I free at 3, when am I free tomorrow, next free day)" },
       // Whether this is a question at all needs no zone; run() reads it in the user's own zone, once.
       match: (text) => (isScheduleQuestion(text, clock()) ? { text } : undefined),
       load: async (userKey, { text }, turn) => {
