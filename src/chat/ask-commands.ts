@@ -227,8 +227,8 @@ export async function answerQuestion(
       const named = subject && { subject: subject.text, others: all.length - events.length };
       // "meetings with sam", none today: the next one so named.
       const [nextNamed] = subject && question.onward && events.length === 0 ? await nextEvents(calendar, question.range.end, 1, subject, zone) : [];
-      const { label, phrase, range, times, only, status } = question;
-      return renderScheduleAnswer({ label, phrase, zone, range, times, only, status, daily, events, nextNamed, now, ...named, ...extras });
+      const { label, phrase, range, times, only, status, busiest } = question;
+      return renderScheduleAnswer({ label, phrase, zone, range, times, only, status, daily, busiest, events, nextNamed, now, ...named, ...extras });
     }
     case 'next': {
       const { count, asked, subject, after, within } = question;

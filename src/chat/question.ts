@@ -56,7 +56,7 @@ export type { TimeRange } from './free-slots.js';
  * `label` is the card header ("Today · Thu 26 Nov"); `phrase` fits in a sentence ("today", "on Fri 4 Dec").
  */
 export type Question =
-  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people' }
+  | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people'; busiest?: true }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
@@ -142,6 +142,9 @@ export const TIME_OFF: SubjectFilter = {
  * "when am I off next", "when's my next day off", "when am I next out of office", "next time off", "when am I on
  * leave": the next time off (TIME_OFF); "when is my next vacation" stays a name, which an all-day "Vacation" matches.
  */
+/** "what's my busiest day this week", "which day has the most meetings next week": the span's, with its busiest day said. */
+const BUSIEST_ASKED = /\b(?:busiest|most busy|heaviest|fullest|most packed|most hectic|craziest) days?\b|\bwhich day (?:has|have i got|do i have|will have|is) (?:the )?(?:most meetings|busiest)\b|\bday with (?:the )?most meetings\b/;
+
 /** How far "when's my next free day" looks (the synced window may end sooner). */
 export const FREE_DAY_AHEAD_DAYS = 60;
 /** "when's my next free day", "first meeting-free day", "next day with no meetings", "when am I next free all day". */
@@ -1225,12 +1228,15 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's' || namesKindsPlural(t.split(' '))), ...(named ? { subject: named.subject } : {}) };
   }
   const only: AgendaOnly | undefined = UNANSWERED.test(t) ? 'unanswered' : CONFLICTS.test(t) ? 'conflicts' : undefined;
-  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only && !anchorSide) return undefined;
+  const busiest = BUSIEST_ASKED.test(t);
+  if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only && !anchorSide && !busiest) return undefined;
   // "what's on between 2 and 4": that stretch of the day, listed.
   const hours = week || dates || during || time?.endHour === undefined ? undefined : hourRangeSpan(time, day, here, today);
   // "any invitations I haven't answered": the next two weeks', not only today's.
   const onlyAhead = only && !week && !dates && !partSpan && !hours && !day && !time ? nextDays(ONLY_DAYS_AHEAD, here, today) : undefined;
-  const whole = week ?? dates ?? partSpan ?? hours ?? onlyAhead ?? dayRange(day ?? today, today);
+  // "what's my busiest day", no span named: this week's.
+  const busiestWeek = busiest && !week && !dates && !partSpan && !hours && !day && !time ? weekRange('this week', today) : undefined;
+  const whole = week ?? dates ?? partSpan ?? hours ?? onlyAhead ?? busiestWeek ?? dayRange(day ?? today, today);
   // "anything left after 4": from now, once 16:00 has passed.
   // "next standup today": the ones still to come, as "the rest of today" is.
   // Invitations and conflicts already gone by are no use: from now, as "the rest of the week" is.
@@ -1247,6 +1253,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (!week && !dates && !day && !partSpan && !hours && !time && !during && !only) question.onward = true;
   }
   if (only) question.only = only;
+  if (busiest && span.days > 1) question.busiest = true;
   // "meetings before 9 this week", "early meetings tomorrow": only those at that time of day, each day.
   const daily = week || dates ? dailyWindow(t, part) : EARLY_ASKED.test(t) || LATE_ASKED.test(t) ? dailyWindow(t, undefined) : undefined;
   if (daily && !anchorSide) question.daily = daily;
@@ -1990,7 +1997,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if ((detail && isScheduleQuestion(detail, now)) || FIRST_ASKED.test(normalized)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });
@@ -2037,6 +2044,8 @@ export interface LastQuestion {
   who?: WhoAsked;
   /** The hours of the day asked about ("meetings between 2 and 4 tomorrow", then "and friday?": Friday's 2 to 4). */
   hours?: ClockStretch;
+  /** Its busiest day was asked ("busiest day this week", then "and next week?"). */
+  busiest?: true;
 }
 
 /** What a follow-up keeps of `question` (answered in `zone`). */
@@ -2067,6 +2076,7 @@ function lastQuestionAsked(question: Question, zone: string): LastQuestion {
         ...(question.only ? { only: question.only } : {}),
         ...(question.daily ? { daily: question.daily } : {}),
         ...(question.hours ? { hours: question.hours } : {}),
+        ...(question.busiest ? { busiest: true as const } : {}),
         span: { range: question.range, label: question.label, phrase: question.phrase, days: question.days, ...(question.times ? { times: true as const } : {}) },
       };
   }
@@ -2150,7 +2160,7 @@ function followUp(t: string, now: Date, zone: string, here: DateTime, today: Dat
     case 'agenda': {
       const stretch = hours ? read(`whats on ${rest}${hours}`) : undefined;
       if (stretch?.kind === 'agenda') return { ...stretch, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}) };
-      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}), ...(last.daily && !agenda.times ? { daily: last.daily } : {}) };
+      return { ...agenda, ...subject, ...(last.only ? { only: last.only } : {}), ...(last.status && last.subject ? { status: true as const } : {}), ...(last.daily && !agenda.times ? { daily: last.daily } : {}), ...(last.busiest && agenda.days > 1 ? { busiest: true as const } : {}) };
     }
     default:
       return agenda;

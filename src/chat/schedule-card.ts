@@ -151,6 +151,8 @@ export interface AgendaInput extends AnswerExtras {
    * the header and summary say which, and none is said as such, never as a free span.
    */
   daily?: { from: number; to: number; part?: string | undefined; working?: 'before' | 'after' | undefined } | undefined;
+  /** "what's my busiest day this week": the summary says which day of the range is the busiest first. */
+  busiest?: boolean | undefined;
   events: readonly DisplayEvent[];
 }
 
@@ -211,6 +213,8 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
     summary = groups.length === 0 ? `No meetings ${dailyWords(input.daily, input.clock).phrase} ${phrase}.` : `${meetings(shown.length)} ${dailyWords(input.daily, input.clock).phrase}`;
   } else {
     summary = groups.length === 0 ? `Nothing on your calendar ${phrase}.${phrase === 'today' ? ' Enjoy!' : ''}` : busy ? `${meetings(busy.meetings)} · ${durationText(busy.minutes)} busy` : '';
+    const most = input.busiest && multiDay && busy ? busiestDay(shown, days) : undefined;
+    if (most) summary = `Busiest: ${longDate(most.day)}, ${meetings(most.busy.meetings)} · ${durationText(most.busy.minutes)} busy. In all: ${summary}`;
   }
   const timed = input.times && input.range ? `${input.label} · ${timeSpan(input.range.start, input.range.end, days[0]!, local, input.clock)}` : input.label;
   const daily = input.daily ? `${timed} · ${dailyWords(input.daily, input.clock).header}` : timed;
@@ -249,6 +253,16 @@ function busyTime(events: readonly DisplayEvent[], range: TimeRange): { meetings
     coveredUntil = Math.max(coveredUntil, span.end);
   }
   return { meetings: busy.length, minutes: Math.round(busyMs / 60_000) };
+}
+
+/** The day of `days` whose meetings fill the most of it (the earlier of equals), and how busy it is. */
+function busiestDay(events: readonly DisplayEvent[], days: readonly DateTime[]): { day: DateTime; busy: { meetings: number; minutes: number } } | undefined {
+  let most: { day: DateTime; busy: { meetings: number; minutes: number } } | undefined;
+  for (const day of days) {
+    const busy = busyTime(events, { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() });
+    if (busy && (!most || busy.minutes > most.busy.minutes)) most = { day, busy };
+  }
+  return most;
 }
 
 function meetings(n: number): string {

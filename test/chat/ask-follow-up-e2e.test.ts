@@ -74,6 +74,32 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect(fridayMorning.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['13:00–14:00']);
   });
 
+  it('"what\'s my busiest day this week": the week, its busiest day said first; "and next week?" asks it of that week', async () => {
+    const bea = teamsUser('Bea Busiest', ZONE);
+    await seedAccount(h, bea, { mailboxTimeZone: ZONE });
+    const nextWeek = wednesday.plus({ days: 5 }).startOf('day'); // Monday
+    await seedEvents(h.store.collections, bea, [
+      { subject: 'Bea Wednesday 1', start: wednesday.set({ hour: 9 }), minutes: 60 },
+      { subject: 'Bea Wednesday 2', start: wednesday.set({ hour: 11 }), minutes: 60 },
+      { subject: 'Bea Thursday', start: thursday.set({ hour: 9 }), minutes: 180 },
+      // Declined and free: no time taken.
+      { subject: 'Bea Friday declined', start: friday.set({ hour: 9 }), minutes: 480, responseStatus: 'declined' },
+      { subject: 'Bea Friday focus', start: friday.set({ hour: 9 }), minutes: 480, showAs: 'free' },
+      { subject: 'Bea next Tuesday', start: nextWeek.plus({ days: 1 }).set({ hour: 13 }), minutes: 90 },
+    ]);
+    const week = readScheduleCard((await ask(h, "what's my busiest day this week?", bea)).card);
+    expect(week.header).toMatch(/^This week · /);
+    // (calbot's month names: "Sep", where ICU's en-GB writes "Sept")
+    const longDay = (day: DateTime) => `${day.setLocale('en-GB').toFormat('cccc d')} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][day.month - 1]}`;
+    expect(week.summary).toBe(`Busiest: ${longDay(thursday)}, 1 meeting · 3 h busy. In all: 3 meetings · 5 h busy`);
+    expect(rowTitles(week)).toContain('Bea Wednesday 1');
+    const next = readScheduleCard((await ask(h, 'and next week?', bea)).card);
+    expect(next.summary).toBe(`Busiest: ${longDay(nextWeek.plus({ days: 1 }))}, 1 meeting · 1 h 30 min busy. In all: 1 meeting · 1 h 30 min busy`);
+    // Nothing on: said as for any week.
+    const empty = readScheduleCard((await ask(h, 'busiest day the week after next', bea)).card);
+    expect(empty.summary).toBe('Nothing on your calendar the week after next.');
+  });
+
   it('"when\'s my next free day": the first working day with no meeting in its working hours, skipping the weekend and a day off', async () => {
     const fay = teamsUser('Fay Free', ZONE);
     await seedAccount(h, fay, { mailboxTimeZone: ZONE });

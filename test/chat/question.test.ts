@@ -1845,6 +1845,23 @@ describe('parseQuestion', () => {
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject(expected);
   });
 
+  it.each([
+    ["what's my busiest day this week", '2026-11-23T00:00', '2026-11-30T00:00'],
+    ['busiest day next week', '2026-11-30T00:00', '2026-12-07T00:00'],
+    ['which day has the most meetings next week', '2026-11-30T00:00', '2026-12-07T00:00'],
+    ["what's my busiest day?", '2026-11-23T00:00', '2026-11-30T00:00'], // no span named: this week
+    ['busiest day dec 1 to dec 4', '2026-12-01T00:00', '2026-12-05T00:00'],
+  ] as const)('%j asks for the busiest day of a span', (text, start, end) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'agenda' }>;
+    expect(question).toMatchObject({ kind: 'agenda', busiest: true });
+    expect([question.range.start, question.range.end].map((at) => DateTime.fromJSDate(at, { zone: L.zone }).toFormat("yyyy-MM-dd'T'HH:mm"))).toEqual([start, end]);
+  });
+
+  it.each(['busiest day tomorrow', 'how busy am i this week', 'what a busy day'])('%j asks for no busiest day', (text) => {
+    expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('busiest');
+  });
+
   it.each(["when's my next free day", 'next meeting-free day', 'first clear day', 'next day with no meetings', 'next day without any meetings', 'when am i next free all day'])('%j asks for the next day with no meetings', (text) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'free-slots', freeDay: true, label: 'Next free day', range: { start: new Date('2026-11-26T00:00:00Z'), end: new Date('2027-01-25T00:00:00Z') } });
