@@ -753,7 +753,7 @@ const NOT_SUBJECT = new Set([
 /** A part of the day says when, not what: "next standup in the morning", "next morning meeting". */
 const DAY_PART_WORDS = /^(?:morning|afternoon|evening|night|tonight)s?$/;
 /** Words that do not name a meeting: "next meeting with bob" is about Bob. */
-const SUBJECT_FILLER = new Set(['meeting', 'meetings', 'event', 'events', 'appointment', 'appointments', 'call', 'calls', 'one', 'ones', 'thing', 'things', 'with', 'w/', 'w', 'and', 'my', 'our', 'the', 'a', 'an', 'for', 'about', 'of', 'on', 'in', 'at', 'to', 'me', 'us', 'i', 'up', 'upcoming', 'is', 'are', 'please', 'pls', 'meet', 'see']);
+const SUBJECT_FILLER = new Set(['meeting', 'meetings', 'event', 'events', 'appointment', 'appointments', 'call', 'calls', 'one', 'ones', 'thing', 'things', 'with', 'w/', 'w', 'and', 'my', 'our', 'the', 'a', 'an', 'for', 'about', 'of', 'on', 'in', 'at', 'to', 'me', 'us', 'i', 'up', 'upcoming', 'is', 'are', 'please', 'pls', 'meet', 'see', 'both']);
 /** More words than this in a subject are not read: an answer to a pasted paragraph needs no more. */
 const MAX_SUBJECT_TERMS = 8;
 /** A one-on-one, written any of the ways people write it: "1:1", "1-1", "1on1", "1-on-1", "one on one". */
@@ -979,7 +979,20 @@ const DAY_PART = /\b(morning|afternoon|evening)s?\b/;
 const LAST_MET =
   /^when (?:did i (?:last )?(?:meet|see|speak|talk|chat|catch up|have a (?:meeting|call|1:1))|was the last time i (?:met|saw|spoke|talked|chatted|caught up|had a (?:meeting|call|1:1)))(?: (?:with|to))? (?=\S)/;
 
+/**
+ * "am I meeting sam this week", "do I see bob tomorrow", "will I see priya on friday", "do I have anything with sam":
+ * read as "meetings with sam this week" (they were the week's or the day's agenda, or no question).
+ */
+const MEETING_SOMEONE = /^(?:(?:am i|will i be) (?:meeting|seeing)|(?:do|will|shall) i (?:meet|see)|(?:do i have|have i got|is there) (?:anything|something))(?: with)? (?=\S)/;
+/** What "am I meeting ..." may be said of that is no one: "am I seeing anything tomorrow", "do I see it". */
+const MET_NO_ONE = /^(?:anyone|anybody|someone|somebody|everyone|anything|something|nothing|any|it|them|that|this|you|u|today|tomorrow|tonight|later|next|now|again|(?:mon|tues|wednes|thurs|fri|satur|sun)day|this|on|at|in|before|after)$/;
+
 function lastMet(t: string): string {
+  const someone = MEETING_SOMEONE.exec(t);
+  if (someone && (someone[0].endsWith('with ') || !/(?:anything|something) $/.test(someone[0]))) {
+    const name = t.slice(someone[0].length).split(' ');
+    if (!MET_NO_ONE.test(name[0]!) && !(namesNoOne(name) && !rolesOnly(name))) return `meetings with ${t.slice(someone[0].length)}`;
+  }
   const met = t.startsWith('when ') ? LAST_MET.exec(t) : null;
   if (!met) return t;
   // Not calbot ("when did I meet you"), nor what a meeting has; people by role ("when did I meet my manager") are (roleNamed).
