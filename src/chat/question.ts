@@ -877,7 +877,7 @@ const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments
 /** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
 const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;
 /** "the rest of the week", "remaining meetings today", "what's coming up today": from now on, not from the start of the day or week. */
-const REST = /\b(rest of|remainder of|remaining|left|later|coming up)\b/;
+const REST = /\b(rest of|remainder of|remaining|left|later|coming up|else)\b/;
 const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|current|previous) (week|weekend)\b|(?<!\b(?:a|one|in|\d{1,2}) )\b(week|weekend)\b/;
 /** Months, as weeks: "this month", "next month", "the rest of the month" ("the month" and "my month" are this one). */
 const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;

@@ -1210,6 +1210,9 @@ const rows: Row[] = [
   ['am i free on the 14th', L, 'free-slots', '2026-12-14T00:00', '2026-12-15T00:00'],
   ['whats on the 14th of december', L, 'agenda', '2026-12-14T00:00', '2026-12-15T00:00'],
   ['anything later', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'],
+  ['anything else today', L, 'agenda', '2026-11-26T10:42', '2026-11-27T00:00'], // what is left of it (it was all of it)
+  ['what else do i have this week', L, 'agenda', '2026-11-26T10:42', '2026-11-30T00:00'],
+  ['what else is on tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   // ... spans with no edge said: a reasonable reading kept ("this coming week" may be next week; "early" and "end
   // of" next week, some of its days, so the whole of it)
   ['this coming week', L, 'agenda', '2026-11-26T10:42', '2026-12-03T00:00'],
