@@ -101,7 +101,8 @@ export interface MeetingAnchor {
  */
 export interface UnsupportedSpan {
   kind: 'unsupported';
-  what: 'season' | 'holidays' | 'year' | 'quarter';
+  /** `date`: a day no calendar has ("feb 30", "31/02", "29 february 2027"), `span` the date said ("30 February"). */
+  what: 'season' | 'holidays' | 'year' | 'quarter' | 'date';
   span: string;
 }
 
@@ -448,6 +449,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/(?<!\b(?:at|after|before|until|till|from|by|around|between)\s*)(?<![\d.:])\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.((?:20)?\d\d))?(?![\d.:])(?!\s*(?:am|pm|h|hours?|hrs?|minutes?|mins?|days?|weeks?)\b)/g, (_, day: string, month: string, year: string | undefined) =>
       `${Number(day)} ${MONTHS[Number(month) - 1]!.toLowerCase()}${year ? ` ${year.length === 2 ? `20${year}` : year}` : ''}`,
     )
+    // "1/2 hour", "1/2 an hr": half an hour (it was 2 January, and two hours).
+    .replace(/\b1\/2 (?:an? )?(?:hour|hr)\b/g, 'half an hour')
     // "around 2", "3ish": that time ("free around 2pm" chrono-node reads, "around 2" not).
     .replace(/\b(?:at )?(?:around|roughly|approx|approximately) (?=\d{1,2}(?:[:.]\d\d)?\b(?! ?(?:days?|weeks?|months?|hours?|hrs?|minutes?|mins?)\b))/g, 'at ')
     .replace(/\b(\d{1,2})(?: ?-?ish)\b/g, '$1')
@@ -545,7 +548,7 @@ const CONFLICTS =
   /\b(?:double[ -]?book(?:ed|ings?)|overbooked|(?:overlapping|conflicting|clashing) (?:meetings?|events?|calls?|appointments?)|(?:meetings?|events?|calls?|appointments?|anything|something|things) (?:that )?(?:overlap|clash|conflict)s?|(?:any|my|scheduling|calendar|meeting|with|have|got|there|for) (?:any )?(?:conflicts|clashes|overlaps))\b|^(?:conflicts|clashes|overlaps)(?= |$)/;
 /** How far ahead a question about unanswered invitations or conflicts looks when it names no day. */
 const ONLY_DAYS_AHEAD = 'next 2 weeks';
-const COUNT_WORD = '\\d{1,3}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
+const COUNT_WORD = '\\d{1,6}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
 /** "next 3 meetings", "my next two events", "the next few calls", "next meetings": "next" with how many. */
 const NEXT_COUNTED = new RegExp(`\\bnext (?:(${COUNT_WORD}) )?(?:meeting|event|appointment|call)(s?)\\b`);
 /**
@@ -883,7 +886,7 @@ const WEEK = /\b(?:the )?(week|weekend) after next\b|\b(this|next|last|coming|cu
 const MONTH = /\b(this|next|last|coming|current|previous|the|my) month\b/;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 /** "the next 3 days", "next few days", "over the next 2 weeks": from now on, today included. */
-const NEXT_DAYS = /\b(?:next|coming|following) (\d{1,2}|(?:a )?few|(?:a )?couple(?: of)?|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?)\b/;
+const NEXT_DAYS = /\b(?:next|coming|following) (\d{1,6}|(?:a )?few|(?:a )?couple(?: of)?|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?)\b/;
 const COUNTS: Record<string, number> = { few: 3, several: 3, couple: 2, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 const MONTH_NAME = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
 /**
@@ -1093,7 +1096,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return undefined;
 
   // "next summer", "meetings this year": said to be no span calbot answers for, not read as a name or as today.
-  const unsupported = unsupportedSpan(normalized);
+  const unsupported = unsupportedSpan(normalized) ?? impossibleDate(normalized, today);
   if (unsupported) return unsupported;
 
   if (TIME_OFF_ASKED.test(t)) return { kind: 'next', count: 1, subject: TIME_OFF };
@@ -1388,6 +1391,37 @@ function nextWithin(
   const within = { range: { start: (begun ? here : span.start).toJSDate(), end: span.end.toJSDate() }, label: whole.label, phrase };
   return from && !begun ? { within, after: from.toJSDate() } : { within };
 }
+
+/** "feb 30", "30th of february", "april 31 2027": a month's name and a day of it, and perhaps its year. */
+const MONTH_DAY_NAMED = new RegExp(`\\b(?:(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH_NAME})|(${MONTH_NAME}) (?:the )?(\\d{1,2})(?:st|nd|rd|th)?)(?: (\\d{4}))?(?![\\d:])`);
+/** "31/02", "2/30/2027": a date in figures (a time is written with a colon or a full stop, not a slash). */
+const SLASH_DATE = /(?<![\d\/])\b(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d\/])/;
+
+/**
+ * A day no calendar has, named as a date: chrono-node reads none in it, and the question was today's agenda ("feb
+ * 30") or another day's ("30th february" was 30 Dec). February 29 is one only in a leap year: the year typed, else the
+ * coming February's. A date in figures is no day when neither order reads as one ("31/02", "2/30").
+ */
+function impossibleDate(t: string, today: DateTime): UnsupportedSpan | undefined {
+  const named = MONTH_DAY_NAMED.exec(t);
+  if (named) {
+    const day = Number(named[1] ?? named[4]);
+    const month = MONTH_INDEX[(named[2] ?? named[3])!.slice(0, 3)]!;
+    const typed = named[5] ? Number(named[5]) : undefined;
+    // The year a date without one is in: this year's if it is still to come, else next year's.
+    const year = typed ?? (month > today.month || (month === today.month && Math.min(day, 28) >= today.day) ? today.year : today.year + 1);
+    const last = DateTime.fromObject({ year, month }).daysInMonth!;
+    if (day === 0 || day <= last) return undefined;
+    const said = `${day} ${MONTHS[month - 1]}`;
+    return { kind: 'unsupported', what: 'date', span: month === 2 && day === 29 ? `${said} ${year}` : said };
+  }
+  const figures = SLASH_DATE.exec(t);
+  if (!figures) return undefined;
+  const [a, b] = [Number(figures[1]), Number(figures[2])];
+  const isDay = (day: number, month: number) => month >= 1 && month <= 12 && day >= 1 && day <= DateTime.fromObject({ year: 2028, month }).daysInMonth!;
+  return isDay(a, b) || isDay(b, a) ? undefined : { kind: 'unsupported', what: 'date', span: figures[0] };
+}
+const MONTH_INDEX: Readonly<Record<string, number>> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 
 /** "next summer", "meetings this year", "in the fall": the span, when one is named as one and not as a meeting's name. */
 function unsupportedSpan(t: string): UnsupportedSpan | undefined {
@@ -2010,7 +2044,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if ((detail && isScheduleQuestion(detail, now)) || FIRST_ASKED.test(normalized)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || impossibleDate(normalized, DateTime.fromJSDate(now, { zone: 'utc' })) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

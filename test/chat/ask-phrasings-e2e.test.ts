@@ -447,4 +447,17 @@ describe('asking with a day, a time or a season, end to end', () => {
     // Not the "connect outlook" answer: no calendar would answer it.
     expect((await ask(h, 'am i free next spring', teamsUser('Nobody Yet'))).text).toMatch(/^I can't answer for "next spring": a season/);
   });
+
+  it('a day no calendar has ("feb 30", "31/02", "30th of february") is said to be none (it was today\'s agenda, or 30 Dec)', async () => {
+    for (const [question, date] of [
+      ['meetings on feb 30', '30 February'],
+      ["what's on the 30th of february?", '30 February'],
+      ['am i free on april 31', '31 April'],
+      ['whats on 31/02', 'such date as 31/02'],
+    ] as const) {
+      const answer = await ask(h, question, zia);
+      expect(answer.card).toBeUndefined();
+      expect(answer.text).toBe(`There's no ${date}. Ask about another day, like "what's on tomorrow" or "what's on dec 3".`);
+    }
+  });
 });

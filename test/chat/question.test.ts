@@ -767,6 +767,19 @@ const rows: Row[] = [
   ['anything after 2', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00', null],
   ["what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   // a season, a year or a quarter: no span calbot answers for, and said so (not a meeting named "summer", nor today)
+  // a day no calendar has: said so (they were today's agenda, or another day's)
+  ['meetings on feb 30', L, 'unsupported'],
+  ['whats on 30th february', L, 'unsupported'],
+  ['anything on april 31st', L, 'unsupported'],
+  ['whats on 31/02', L, 'unsupported'],
+  ['free on 2/30?', L, 'unsupported'],
+  ['31.02.2027', L, 'unsupported'],
+  ['whats on feb 29', L, 'unsupported'], // 2027's February has 28 days
+  ['whats on feb 29 2028', L, 'agenda', '2028-02-29T00:00', '2028-03-01T00:00'],
+  ['whats on feb 28', L, 'agenda', '2027-02-28T00:00', '2027-03-01T00:00'],
+  ['whats on 12/25', L, 'agenda', '2026-12-25T00:00', '2026-12-26T00:00'],
+  ['am i free at 11.45', L, 'free-at', '2026-11-26T11:45', '2026-11-26T12:15'], // a time, not a date
+  ['free for 1/2 hour tomorrow', L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'], // half an hour, not 2 January
   ['next summer', L, 'unsupported'],
   ['this winter', L, 'unsupported'],
   ['next spring', L, 'unsupported'],
@@ -1873,6 +1886,14 @@ describe('parseQuestion', () => {
 
   it.each(['busiest day tomorrow', 'how busy am i this week', 'what a busy day'])('%j asks for no busiest day', (text) => {
     expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('busiest');
+  });
+
+  it.each([
+    ['meetings on feb 30', '30 February'],
+    ['whats on 31/02', '31/02'],
+    ['whats on feb 29', '29 February 2027'],
+  ] as const)('%j names the day there is none of', (text, span) => {
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'unsupported', what: 'date', span });
   });
 
   it.each(["when's my next free day", 'next meeting-free day', 'first clear day', 'next day with no meetings', 'next day without any meetings', 'when am i next free all day'])('%j asks for the next day with no meetings', (text) => {
