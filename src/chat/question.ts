@@ -79,9 +79,10 @@ export type DailyWindow = { from: number; to: number; part?: 'morning' | 'aftern
 /**
  * An agenda of only some meetings, by what they are rather than by name: invitations the user has not answered
  * ("which meetings haven't I responded to", "pending invites"), or meetings that overlap another ("any conflicts this
- * week", "am I double booked tomorrow"). With no day named, the next 14 days.
+ * week", "am I double booked tomorrow"), or the meetings the user organizes ("meetings I organized this week", "which
+ * meetings am I running tomorrow"). With no day named, the next 14 days.
  */
-export type AgendaOnly = 'unanswered' | 'conflicts';
+export type AgendaOnly = 'unanswered' | 'conflicts' | 'organized';
 
 /**
  * "what do I have after the design review", "anything before my 1:1 tomorrow": the day's meetings after (before) the
@@ -546,6 +547,9 @@ const UNANSWERED =
  */
 const CONFLICTS =
   /\b(?:double[ -]?book(?:ed|ings?)|overbooked|(?:overlapping|conflicting|clashing) (?:meetings?|events?|calls?|appointments?)|(?:meetings?|events?|calls?|appointments?|anything|something|things) (?:that )?(?:overlap|clash|conflict)s?|(?:any|my|scheduling|calendar|meeting|with|have|got|there|for) (?:any )?(?:conflicts|clashes|overlaps))\b|^(?:conflicts|clashes|overlaps)(?= |$)/;
+/** "meetings I organized this week", "which meetings am I running tomorrow", "my own meetings", "meetings I set up". */
+const ORGANIZED_ASKED =
+  /\b(?:meetings?|events?|calls?|ones?|invites?|invitations?)(?: that| which)? (?:i|im|i am|i have|ive|i had|i will be|ill be|am i|do i|did i|have i|will i) (?:organi[sz]ed|organi[sz]ing|organi[sz]e|set up|setting up|scheduled|scheduling|sent(?: out)?|booked|created|arranged|running|hosting|host|run|own|chairing)\b|\b(?:meetings?|events?|calls?|invites?) (?:organi[sz]ed|set up|scheduled|sent|booked|created|hosted|run) by me\b|\bmy own (?:meetings|events|calls|invites)\b/;
 /** How far ahead a question about unanswered invitations or conflicts looks when it names no day. */
 const ONLY_DAYS_AHEAD = 'next 2 weeks';
 const COUNT_WORD = '\\d{1,6}|(?:a )?few|(?:a )?couple(?: of)?|several|one|two|three|four|five|six|seven|eight|nine|ten';
@@ -1243,7 +1247,7 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     // "upcoming standups", "upcoming meetings with sam": the next of those, not of every meeting.
     return { kind: 'next', ...meetingCount(counted?.[1], counted?.[2] === 's' || namesKindsPlural(t.split(' '))), ...(named ? { subject: named.subject } : {}) };
   }
-  const only: AgendaOnly | undefined = UNANSWERED.test(t) ? 'unanswered' : CONFLICTS.test(t) ? 'conflicts' : undefined;
+  const only: AgendaOnly | undefined = UNANSWERED.test(t) ? 'unanswered' : CONFLICTS.test(t) ? 'conflicts' : ORGANIZED_ASKED.test(t) ? 'organized' : undefined;
   const busiest = BUSIEST_ASKED.test(t);
   if (!week && !day && !dates && !time && !during && !AGENDA_WORDS.test(t) && !MY_DAY_PART.test(normalized) && !howBusy && !only && !anchorSide && !busiest) return undefined;
   // "what's on between 2 and 4": that stretch of the day, listed.
@@ -1256,7 +1260,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   // "anything left after 4": from now, once 16:00 has passed.
   // "next standup today": the ones still to come, as "the rest of today" is.
   // Invitations and conflicts already gone by are no use: from now, as "the rest of the week" is.
-  const rest = REST.test(t) || reading.besideWhen !== undefined || only !== undefined;
+  // Not the meetings the user organized: "meetings I organized this week" are this week's, those gone by too.
+  const rest = REST.test(t) || reading.besideWhen !== undefined || (only !== undefined && only !== 'organized');
   const stretch = whole === during || whole === hours ? whole : undefined;
   const span = stretch ? (rest && stretch.start < here && here < stretch.end ? { ...stretch, start: here } : stretch) : rest && whole !== ahead && whole !== onlyAhead ? restOf(whole, here, today) : whole;
   const question: Question = { kind: 'agenda', range: { start: span.start.toJSDate(), end: span.end.toJSDate() }, label: span.label, phrase: span.phrase, days: span.days };
@@ -2044,7 +2049,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if ((detail && isScheduleQuestion(detail, now)) || FIRST_ASKED.test(normalized)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || impossibleDate(normalized, DateTime.fromJSDate(now, { zone: 'utc' })) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || AROUND_ASKED.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || impossibleDate(normalized, DateTime.fromJSDate(now, { zone: 'utc' })) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || ORGANIZED_ASKED.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

@@ -131,7 +131,7 @@ export interface AgendaInput extends AnswerExtras {
    * Only the invitations not answered yet, or only the meetings that overlap another (AgendaOnly): the header and
    * summary say which, and none found is said as such, never as a free day.
    */
-  only?: 'unanswered' | 'conflicts' | undefined;
+  only?: 'unanswered' | 'conflicts' | 'organized' | undefined;
   /**
    * The meetings after (before) one ("what's after my standup"): `events` are those, `range` runs from the landmark's
    * start to the day's end (from the day's start to it), and header and summary name it and its time.
@@ -160,6 +160,7 @@ export interface AgendaInput extends AnswerExtras {
 const ONLY_WORDS = {
   unanswered: { header: 'Not answered', some: (n: number) => `${n} invitation${n === 1 ? '' : 's'} you haven't answered`, none: (phrase: string) => `No invitations waiting for your answer ${phrase}.` },
   conflicts: { header: 'Conflicts', some: (n: number) => `${n} meetings overlap`, none: (phrase: string) => `No overlapping meetings ${phrase}.` },
+  organized: { header: 'Organized by you', some: (n: number) => `${meetings(n)} you organized`, none: (phrase: string) => `No meetings you organized ${phrase}.` },
 } as const;
 
 /** The answer to "what's on ...": one row per event, grouped by day for multi-day ranges. */
@@ -168,7 +169,7 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const cancelled = { cancelled: input.status === true && input.subject !== undefined };
   const all = input.range ? eventsForDisplay(input.events, input.range, zone, cancelled) : input.events.filter((e) => cancelled.cancelled || !e.isCancelled).sort(byDisplayOrder);
   const conflicts = conflictingEvents(all);
-  const shown = input.only === 'conflicts' ? all.filter((event) => conflicts.has(event)) : input.only === 'unanswered' ? all.filter(awaitsAnswer) : all;
+  const shown = input.only === 'conflicts' ? all.filter((event) => conflicts.has(event)) : input.only === 'unanswered' ? all.filter(awaitsAnswer) : input.only === 'organized' ? all.filter(organizedByUser) : all;
   const days = input.range ? localDays(input.range, zone) : [DateTime.fromJSDate(shown[0]?.start ?? new Date(0), { zone: luxonZone(zone) }).startOf('day')];
   const local = localClock(zone, input.range);
   const multiDay = days.length > 1;
@@ -905,6 +906,14 @@ function eventRow(event: DisplayEvent, day: CalendarDate, local: LocalClock, con
  * do not make a conflict (a holiday banner is not a double booking).
  */
 /** An invitation the user has not answered (Graph's responseStatus notResponded), still on. */
+/**
+ * A meeting the user organizes: Graph's response on the organizer's copy is "organizer". An appointment of the user's
+ * own, with no one else in it (no `people`: the sync keeps none then), is no meeting they organized for anyone.
+ */
+function organizedByUser(event: DisplayEvent): boolean {
+  return !event.isCancelled && (event.responseStatus ?? '').toLowerCase() === 'organizer' && (event.people?.length ?? 0) > 0;
+}
+
 function awaitsAnswer(event: DisplayEvent): boolean {
   return !event.isCancelled && (event.responseStatus ?? '').toLowerCase() === 'notresponded';
 }

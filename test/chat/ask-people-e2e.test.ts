@@ -258,6 +258,22 @@ describe('meetings with sam, end to end', () => {
     expect(await summary('did sam accept it?')).toMatch(/^Sam Smith accepted\. /);
   });
 
+  it('"meetings I organized tomorrow", "which meetings am I running today": only those the user organizes, not an appointment of their own', async () => {
+    const day = berlin().plus({ days: 1 });
+    const { chat } = await connectedUser(h, 'Ada Organizer', (oid) => {
+      seed(oid);
+      h.graph.addEvent(oid, { subject: 'Hiring panel', start: day.set({ hour: 14 }).toISO()!, end: day.set({ hour: 15 }).toISO()!, attendees: [{ name: 'Bob Kahn', address: 'bob@contoso.example' }] });
+      // The user's own, with no one else in it.
+      h.graph.addEvent(oid, { subject: 'Dentist', start: day.set({ hour: 17 }).toISO()!, end: day.set({ hour: 18 }).toISO()! });
+    });
+    const card = readScheduleCard((await ask(h, 'meetings I organized tomorrow', chat)).card);
+    expect(card.header).toMatch(/^Tomorrow · .+ · Organized by you$/);
+    expect(rowTitles(card)).toEqual(['Hiring panel']);
+    expect(card.summary).toBe('1 meeting you organized');
+    const none = readScheduleCard((await ask(h, 'which meetings am I running today', chat)).card);
+    expect(none.summary).toBe('No meetings you organized today.');
+  });
+
   it('"who\'s in this meeting": the one the user is in now; free, the answer says so and names no one', async () => {
     const start = DateTime.now().minus({ minutes: 10 }).startOf('minute');
     const { chat } = await connectedUser(h, 'Ada Now', (oid) => {

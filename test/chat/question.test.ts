@@ -767,6 +767,11 @@ const rows: Row[] = [
   ['anything after 2', L, 'agenda', '2026-11-26T14:00', '2026-11-27T00:00', null],
   ["what's on tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
   // a season, a year or a quarter: no span calbot answers for, and said so (not a meeting named "summer", nor today)
+  // the meetings the user organizes (it was every meeting, or no question); no day named, the next 14 days
+  ['meetings i organized this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00'], // gone by too
+  ['which meetings am i running tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['any invites i sent out', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
+  ['my own meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
   // a day no calendar has: said so (they were today's agenda, or another day's)
   ['meetings on feb 30', L, 'unsupported'],
   ['whats on 30th february', L, 'unsupported'],
@@ -1886,6 +1891,11 @@ describe('parseQuestion', () => {
 
   it.each(['busiest day tomorrow', 'how busy am i this week', 'what a busy day'])('%j asks for no busiest day', (text) => {
     expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('busiest');
+  });
+
+  it.each(['meetings i organized this week', 'which meetings am i running tomorrow', 'meetings organized by me', 'what meetings did i set up today', 'my own meetings'])('%j asks only for the meetings the user organizes', (text) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'agenda', only: 'organized' });
   });
 
   it.each([
