@@ -10,7 +10,7 @@ import { defineCommand, type ChatCommand } from './chat-command.js';
 import { clockTime, shortDate, type ClockStyle } from './date-text.js';
 import { blocksTime, conflictsDuring, DEFAULT_WORKING_HOURS, describeWorkingHours, freeSlots, workingWindows, type TimeRange, type WorkingHours } from './free-slots.js';
 import { LastQuestions } from './follow-up.js';
-import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type SubjectFilter, type UnsupportedSpan, type WhoAsked } from './question.js';
+import { dayOfQuestion, isScheduleQuestion, lastQuestionOf, matchesSubject, parseQuestion, readsDayFirst, type LastQuestion, type MeetingAnchor, type Question, type QuestionOptions, type SubjectFilter, type UnsupportedSpan, type WhoAsked, type ZoneSaid } from './question.js';
 import {
   answerActivity,
   eventsForDisplay,
@@ -298,7 +298,7 @@ export async function answerQuestion(
       const elsewhere = subject && matching.length === 0 ? read.filter((event) => !events.includes(event) && isMeeting(event) && matchesSubject(subject, event)) : undefined;
       const named = subject && { subject: subject.text, others: conflicts.filter((event) => !matching.includes(event)), elsewhere };
       // "can I meet with sam at 3": the user's own time; Sam's calendar is not one calbot reads.
-      const note = question.proposedWith ? `I can see only your calendar, not ${possessive(question.proposedWith)}.` : undefined;
+      const note = question.proposedWith ? `I can see only your calendar, not ${possessive(question.proposedWith)}.` : question.saidIn ? zoneSaidNote(question.range, question.saidIn, zone, context.clock) : undefined;
       // "who organized my 3pm": the first meeting then (a declined or cancelled one is no one's meeting to ask about).
       const who = question.who ? ((await whoOf(calendar, matching.find((event) => !event.isCancelled && isMeeting(event)) ?? matching.find((event) => !event.isCancelled), question.who)) ?? { asks: question.who }) : undefined;
       return renderFreeAtAnswer({ label: question.label, zone, range: question.range, conflicts: matching, workingHours, asks: question.asks, note, who, ...named, ...extras });
@@ -412,6 +412,12 @@ function rangeRead(question: Extract<Question, { kind: 'free-at' }>, zone: strin
   const day = DateTime.fromJSDate(question.range.start, { zone: luxonZone(zone) }).startOf('day');
   const end = day.plus({ days: 1 }).startOf('day').toJSDate();
   return { start: day.toJSDate(), end: end > question.range.end ? end : question.range.end };
+}
+
+/** "15:00 EST is 20:00 your time.": a time said in another zone ("am I free at 3pm EST"), on both clocks. */
+function zoneSaidNote(range: TimeRange, said: ZoneSaid, zone: string, clock: ClockStyle | undefined): string {
+  const at = (where: string) => clockTime(DateTime.fromJSDate(range.start, { zone: luxonZone(where) }), clock);
+  return `${at(said.zone)} ${said.name} is ${at(zone)} your time.`;
 }
 
 /** "Sam's", "the design team's": whose calendar calbot does not see, as typed but with names capitalized. */

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { dayLabel, dayMonth, daysBetween, shortDate, type CalendarDate } from './date-text.js';
 import type { TimeRange } from './free-slots.js';
 import { luxonZone } from './zone-offsets.js';
+import { zoneOfTimeWords } from './time-zone.js';
 
 export type { TimeRange } from './free-slots.js';
 
@@ -59,7 +60,7 @@ export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people'; busiest?: true }
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
-  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked }
+  | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked; saidIn?: ZoneSaid }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number; freeDay?: true };
 
 /**
@@ -68,6 +69,13 @@ export type Question =
  * named alone, not narrowed by a time), or the user's working hours, which the answer knows: "early meetings this
  * week", "any late calls next week" (before they start, after they end). Only timed meetings that overlap it are listed.
  */
+/** The zone a question's time was said in, when not the user's ("am I free at 3pm EST"): the answer says both clocks. */
+export interface ZoneSaid {
+  zone: string;
+  /** As said: "EST", "New York time". */
+  name: string;
+}
+
 /** A stretch of a day on the user's clock, in minutes from its midnight (`to` 1440: the next midnight). */
 export interface ClockStretch {
   from: number;
@@ -1024,6 +1032,12 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   if (!here.isValid) return undefined;
   const today = here.startOf('day');
   const normalized = anchoredDays(lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => today), () => today), () => today)), now, zone, options);
+  // "am I free at 3pm EST", "meetings after 10am pacific time": read in that zone, answered in the user's.
+  const elsewhere = /\d|noon|midday|midnight/.test(normalized) ? timeInZone(normalized) : undefined;
+  if (elsewhere) {
+    const asked = parseQuestion(elsewhere.text, now, elsewhere.zone, options);
+    return asked && elsewhere.zone !== luxonZone(zone).name ? inUserZone(asked, elsewhere, zone, today) : asked;
+  }
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return options.last?.who ? asksWho(follow, options.last.who) : follow;
@@ -1395,6 +1409,40 @@ function nextWithin(
   const phrase = from && !begun ? whole.phrase : during ? during.phrase : begun ? restOf(whole, here, today).phrase : whole.phrase;
   const within = { range: { start: (begun ? here : span.start).toJSDate(), end: span.end.toJSDate() }, label: whole.label, phrase };
   return from && !begun ? { within, after: from.toJSDate() } : { within };
+}
+
+/** A time as a question's word: "3pm", "15:00", "9.30", "3", "noon" ("3 pm": the number, its am or pm next). */
+const TIME_WORD = /^(?:\d{1,2}(?:[:.]\d\d)?(?:am|pm)?|noon|midday|midnight)$/;
+
+/** The first time in `t` said in a zone ("3pm est", "10am new york time"), the zone, and `t` without its name. */
+function timeInZone(t: string): (ZoneSaid & { text: string }) | undefined {
+  const words = t.split(' ');
+  for (let at = 0; at < words.length; at++) {
+    if (!TIME_WORD.test(words[at]!)) continue;
+    const after = words[at + 1] === 'am' || words[at + 1] === 'pm' ? at + 2 : at + 1;
+    const found = zoneOfTimeWords(words.slice(after, after + 5));
+    if (found) return { zone: found.zone, name: found.name, text: [...words.slice(0, after), ...words.slice(after + found.used)].join(' ') };
+  }
+  return undefined;
+}
+
+/**
+ * A question read in another zone (timeInZone), labelled by the user's days: its instants are right as they are. A
+ * yes/no keeps the zone it was said in, for the answer to give both clocks.
+ */
+function inUserZone(asked: Question | UnsupportedSpan, said: ZoneSaid, zone: string, today: DateTime): Question | UnsupportedSpan {
+  const labelOf = (range: TimeRange) => dayLabel(DateTime.fromJSDate(range.start, { zone: luxonZone(zone) }), today);
+  if (asked.kind === 'free-at') {
+    // "4pm CET" asked in Berlin: the same clock, nothing to add.
+    const offset = (where: string) => DateTime.fromJSDate(asked.range.start, { zone: luxonZone(where) }).offset;
+    return { ...asked, label: labelOf(asked.range), ...(offset(said.zone) === offset(zone) ? {} : { saidIn: { zone: said.zone, name: said.name } }) };
+  }
+  if ((asked.kind === 'agenda' || asked.kind === 'free-slots') && asked.times) {
+    // Its hours are the other zone's: a follow-up ("and friday?") would read them on the user's clock.
+    const { hours: _hours, ...rest } = asked;
+    return { ...rest, label: labelOf(asked.range) };
+  }
+  return asked;
 }
 
 /** "feb 30", "30th of february", "april 31 2027": a month's name and a day of it, and perhaps its year. */

@@ -144,6 +144,27 @@ function zoneFromUserInput(input: string): string | undefined {
   return toIanaTimeZone(input) ?? toIanaTimeZone(windowsName(input)) ?? zoneOfCity(input);
 }
 
+/**
+ * The zone a time in a question is said in, from the words after the time ("3pm est", "10am new york time", "9
+ * pacific time", "14:00 utc", "at 3 in london time"): a usual abbreviation alone, or a zone's or a city's name before
+ * "time" (a city alone is too often a meeting's place or name). `used`: how many of `words` name it; `name` as said.
+ */
+export function zoneOfTimeWords(words: readonly string[]): { zone: string; used: number; name: string } | undefined {
+  const skip = words[0] === 'in' ? 1 : 0;
+  const first = words[skip];
+  if (first === undefined) return undefined;
+  const timeAfter = (at: number) => (words[at] === 'time' ? 1 : 0);
+  const abbreviation = first === 'utc' || first === 'gmt' ? 'UTC' : ABBREVIATIONS[first];
+  if (abbreviation && first.length >= 3) return { zone: abbreviation, used: skip + 1 + timeAfter(skip + 1), name: first.toUpperCase() };
+  for (let count = 3; count >= 1; count--) {
+    if (words[skip + count] !== 'time') continue;
+    const said = words.slice(skip, skip + count).join(' ');
+    const zone = ABBREVIATIONS[said] ?? zoneOfCity(said);
+    if (zone) return { zone, used: skip + count + 1, name: `${said.replace(/\b\p{L}/gu, (letter) => letter.toUpperCase())} time` };
+  }
+  return undefined;
+}
+
 function offsetInput(input: string): { label: string; zones: string[] } | undefined {
   const match = UTC_OFFSET.exec(input);
   if (!match) return undefined;

@@ -74,6 +74,20 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect(fridayMorning.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['13:00–14:00']);
   });
 
+  it('"am I free at 10am EST", "anything at 3pm new york time": that time where it was said, answered on the user\'s clock with both', async () => {
+    const zed = teamsUser('Zed Zones', ZONE);
+    await seedAccount(h, zed, { mailboxTimeZone: ZONE });
+    // 16:00 in Berlin is 10:00 in New York (in winter and in summer alike).
+    await seedEvents(h.store.collections, zed, [{ subject: 'Zed review', start: wednesday.set({ hour: 16 }), minutes: 60 }]);
+    const busy = readScheduleCard((await ask(h, 'am I free at 10am EST?', zed)).card);
+    expect(busy).toMatchObject({ header: `Today · ${date(wednesday)} · 16:00–16:30`, summary: 'No, you have something then. 10:00 EST is 16:00 your time.' });
+    expect(rowTitles(busy)).toEqual(['Zed review']);
+    const free = readScheduleCard((await ask(h, 'anything at 3pm new york time?', zed)).card);
+    expect(free).toMatchObject({ header: `Today · ${date(wednesday)} · 21:00–21:30`, summary: "No, you're free then. That's outside your working hours (09:00–17:00). 15:00 New York time is 21:00 your time." });
+    // In the user's own zone, nothing more is said.
+    expect(readScheduleCard((await ask(h, 'am I free at 4pm CET', zed)).card).summary).toBe('No, you have something then.');
+  });
+
   it('"what\'s my busiest day this week": the week, its busiest day said first; "and next week?" asks it of that week', async () => {
     const bea = teamsUser('Bea Busiest', ZONE);
     await seedAccount(h, bea, { mailboxTimeZone: ZONE });

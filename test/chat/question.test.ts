@@ -1893,6 +1893,31 @@ describe('parseQuestion', () => {
     expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('busiest');
   });
 
+  it.each([
+    // London, 10:42 GMT: 3pm EST is 20:00 there
+    ['am i free at 3pm EST?', '2026-11-26T20:00', '2026-11-26T20:30', { zone: 'America/New_York', name: 'EST' }],
+    ['am I free at 3pm New York time', '2026-11-26T20:00', '2026-11-26T20:30', { zone: 'America/New_York', name: 'New York time' }],
+    ['am i free tomorrow at 9am pst', '2026-11-27T17:00', '2026-11-27T17:30', { zone: 'America/Los_Angeles', name: 'PST' }],
+    ['anything at 14:00 utc', '2026-11-26T14:00', '2026-11-26T14:30', undefined], // London's clock in November
+    ['am i free at 9 cet', '2026-11-27T08:00', '2026-11-27T08:30', { zone: 'Europe/Paris', name: 'CET' }], // 9:00 in Paris is over
+    ['free at 10am in london time', '2026-11-27T10:00', '2026-11-27T10:30', undefined],
+  ] as const)('%j is that time where it was said', (text, start, end, saidIn) => {
+    const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'free-at' }>;
+    expect(question.kind).toBe('free-at');
+    expect([question.range.start, question.range.end].map((at) => DateTime.fromJSDate(at, { zone: L.zone }).toFormat("yyyy-MM-dd'T'HH:mm"))).toEqual([start, end]);
+    expect(question.saidIn).toEqual(saidIn);
+  });
+
+  it('a stretch or a "next" after a time said in a zone is of that zone; words that are no zone are left as they are', () => {
+    const after = parseQuestion('meetings after 2pm pacific time tomorrow', L.now, L.zone) as Extract<Question, { kind: 'agenda' }>;
+    expect(after).toMatchObject({ kind: 'agenda', label: 'Tomorrow · Fri 27 Nov', times: true });
+    expect(after.range.start).toEqual(new Date('2026-11-27T22:00:00Z'));
+    expect(after).not.toHaveProperty('hours');
+    expect(parseQuestion('next meeting after 3pm est', L.now, L.zone)).toMatchObject({ kind: 'next', after: new Date('2026-11-26T20:00:00Z') });
+    expect(parseQuestion('meeting at 3 with the est team', L.now, L.zone)).toMatchObject({ kind: 'free-at', subject: { text: 'est team' } });
+    expect(parseQuestion('standup at 9 in paris', L.now, L.zone)).not.toHaveProperty('saidIn');
+  });
+
   it.each(['meetings i organized this week', 'which meetings am i running tomorrow', 'meetings organized by me', 'what meetings did i set up today', 'my own meetings'])('%j asks only for the meetings the user organizes', (text) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'agenda', only: 'organized' });
