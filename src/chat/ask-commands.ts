@@ -68,6 +68,12 @@ export const NOT_CONNECTED_TEXT = "You haven't connected your Outlook calendar y
  * dates depend on where one is (and on whom one asks); a year or a quarter is more than one answer lists.
  */
 export function unsupportedSpanText(question: UnsupportedSpan): string {
+  if (question.what === 'calendar') {
+    // "my manager's calendar": by role, so the meetings with them are asked by their name.
+    const role = question.span.startsWith('my ') ? question.span.slice(3) : undefined;
+    const whose = role ? `your ${role}'s` : possessive(question.span);
+    return `I can see only your calendar, not ${whose}. Ask "meetings with ${role ? 'sam' : question.span}"${role ? ', with their name,' : ''} for the ones you are both in, or "am I free at 3" for your own time.`;
+  }
   if (question.what === 'date') return `There's no ${/\//.test(question.span) ? `such date as ${question.span}` : question.span}. Ask about another day, like "what's on tomorrow" or "what's on dec 3".`;
   if (question.what === 'holidays') {
     return `I can't answer for "${question.span}": the holidays have no fixed dates (they depend on where you are). Ask about the days you mean, like "the christmas holidays" or "what's on between christmas and new year".`;

@@ -110,8 +110,11 @@ export interface MeetingAnchor {
  */
 export interface UnsupportedSpan {
   kind: 'unsupported';
-  /** `date`: a day no calendar has ("feb 30", "31/02", "29 february 2027"), `span` the date said ("30 February"). */
-  what: 'season' | 'holidays' | 'year' | 'quarter' | 'date';
+  /**
+   * `date`: a day no calendar has ("feb 30", "31/02", "29 february 2027"), `span` the date said ("30 February");
+   * `calendar`: someone else's ("is sam free at 3", "what's bob's schedule tomorrow"), `span` who, as typed.
+   */
+  what: 'season' | 'holidays' | 'year' | 'quarter' | 'date' | 'calendar';
   span: string;
 }
 
@@ -1038,6 +1041,8 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     const asked = parseQuestion(elsewhere.text, now, elsewhere.zone, options);
     return asked && elsewhere.zone !== luxonZone(zone).name ? inUserZone(asked, elsewhere, zone, today) : asked;
   }
+  const other = otherCalendar(text, normalized);
+  if (other) return { kind: 'unsupported', what: 'calendar', span: other };
   // "and friday?", "what about 3pm": the last question again, of that day or at that time (followUp).
   const follow = followUp(normalized, now, zone, here, today, options);
   if (follow) return options.last?.who ? asksWho(follow, options.last.who) : follow;
@@ -1409,6 +1414,28 @@ function nextWithin(
   const phrase = from && !begun ? whole.phrase : during ? during.phrase : begun ? restOf(whole, here, today).phrase : whole.phrase;
   const within = { range: { start: (begun ? here : span.start).toJSDate(), end: span.end.toJSDate() }, label: whole.label, phrase };
   return from && !begun ? { within, after: from.toJSDate() } : { within };
+}
+
+/**
+ * Someone else's calendar asked about: "is sam free at 3", "when is bob free tomorrow", "is priya busy today",
+ * "what's sam's schedule tomorrow", "show me bob's calendar". calbot sees only the user's: an answer about the user's
+ * own time would read as Sam's.
+ */
+const OTHER_FREE = /^(?:when )?(?:is|are|will|would|was) (?<name>[\p{L}][\p{L}\p{N}.-]*(?: [\p{L}][\p{L}\p{N}.-]*)?) (?:be )?(?:free|busy|available|around|booked|in (?:a )?meetings?)\b/u;
+const OTHER_POSSESSIVE = /(?:^|\s)(?<name>[\p{L}][\p{L}\p{N}.-]*(?: [\p{L}][\p{L}\p{N}.-]*)?)['\u2019]s (?:schedule|calendar|calender|agenda|availability|diary|free time|meetings|day|week)\b/u;
+
+/** Who else's calendar `text` asks about (as typed, lower case), if anyone's. */
+function otherCalendar(text: string, normalized: string): string | undefined {
+  const name = OTHER_FREE.exec(normalized)?.groups?.name ?? OTHER_POSSESSIVE.exec(text.toLowerCase())?.groups?.name;
+  if (!name) return undefined;
+  // "show me bob's calendar", "check sam's schedule": the name is the word before "'s".
+  const words = /^(?:me|show|see|check|view|open|get|whats|what|is|on|in|at|for|of|about|and|or|with)$/.test(name.split(' ')[0]!) ? name.split(' ').slice(1) : name.split(' ');
+  // "is it free", "is tomorrow free", "the team's calendar", "this week's schedule", "my 3pm": no one else.
+  // Read as a question's words are ("tmrw's meetings" is tomorrow's).
+  const read = normalizeQuestionText(words.join(' ')).split(' ');
+  // "my manager's calendar": someone by role, whose name calbot does not know.
+  if (read.length === 2 && read[0] === 'my' && PEOPLE_BY_ROLE.has(read[1]!)) return read.join(' ');
+  return words.length === 0 || read.some((word) => NOT_ATTENDEES.test(word) || WHEN_WORD.test(word) || PEOPLE_BY_ROLE.has(word) || word === 'team') ? undefined : words.join(' ');
 }
 
 /** A time as a question's word: "3pm", "15:00", "9.30", "3", "noon" ("3 pm": the number, its am or pm next). */
@@ -2079,6 +2106,7 @@ function easterSunday(year: number): DateTime {
 export function isScheduleQuestion(text: string, now: Date): boolean {
   // A closure apiece, made where it is passed: one held in a variable made every call about 2 µs slower.
   const normalized = lastMet(weekdayDates(nextWorkingDay(movableHolidays(normalizeQuestionText(text), () => utcDayOf(now)), () => utcDayOf(now)), () => utcDayOf(now)));
+  if (otherCalendar(text, normalized)) return true;
   const status = statusAsked(normalized);
   if (status && isScheduleQuestion(status.asks, now)) return true;
   const attendee = attendeeAsked(normalized);

@@ -448,6 +448,21 @@ describe('asking with a day, a time or a season, end to end', () => {
     expect((await ask(h, 'am i free next spring', teamsUser('Nobody Yet'))).text).toMatch(/^I can't answer for "next spring": a season/);
   });
 
+  it('someone else\'s calendar ("is sam free at 3", "what\'s bob\'s schedule tomorrow") is said to be none calbot sees, not answered with the user\'s', async () => {
+    for (const [question, whose, name] of [
+      ['is sam free at 3?', "Sam's", 'sam'],
+      ["what's Bob's schedule tomorrow", "Bob's", 'bob'],
+      ['is priya smith busy today', "Priya Smith's", 'priya smith'],
+    ] as const) {
+      const answer = await ask(h, question, zia);
+      expect(answer.card).toBeUndefined();
+      expect(answer.text).toBe(`I can see only your calendar, not ${whose}. Ask "meetings with ${name}" for the ones you are both in, or "am I free at 3" for your own time.`);
+    }
+    expect((await ask(h, "what's my manager's calendar like tomorrow?", zia)).text).toBe(
+      'I can see only your calendar, not your manager\'s. Ask "meetings with sam", with their name, for the ones you are both in, or "am I free at 3" for your own time.',
+    );
+  });
+
   it('a day no calendar has ("feb 30", "31/02", "30th of february") is said to be none (it was today\'s agenda, or 30 Dec)', async () => {
     for (const [question, date] of [
       ['meetings on feb 30', '30 February'],

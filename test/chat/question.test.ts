@@ -1894,6 +1894,24 @@ describe('parseQuestion', () => {
   });
 
   it.each([
+    ['is sam free at 3', 'sam'],
+    ['when is bob free tomorrow', 'bob'],
+    ['is priya busy today?', 'priya'],
+    ["what's sam's schedule tomorrow", 'sam'],
+    ["show me bob's calendar", 'bob'],
+    ["what's sam smith's availability on friday", 'sam smith'],
+    ['is sam in a meeting', 'sam'],
+    ["what's my manager's schedule tomorrow", 'my manager'],
+  ] as const)('%j asks about someone else\'s calendar', (text, name) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'unsupported', what: 'calendar', span: name });
+  });
+
+  it.each(['is it free', 'is tomorrow free', 'is 3 free', 'are we free at 3', 'is the room free at 3', "what's today's schedule", "this week's meetings", "tmrw's meetings", 'is my 3pm free', "my team's calendar", 'am i free at 3', 'is everyone free at 3', 'is sam in my next meeting'])('%j asks about no one else\'s calendar', (text) => {
+    expect(parseQuestion(text, L.now, L.zone)).not.toMatchObject({ what: 'calendar' });
+  });
+
+  it.each([
     // London, 10:42 GMT: 3pm EST is 20:00 there
     ['am i free at 3pm EST?', '2026-11-26T20:00', '2026-11-26T20:30', { zone: 'America/New_York', name: 'EST' }],
     ['am I free at 3pm New York time', '2026-11-26T20:00', '2026-11-26T20:30', { zone: 'America/New_York', name: 'New York time' }],
