@@ -461,6 +461,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/(?<!\b(?:at|after|before|until|till|from|by|around|between)\s*)(?<![\d.:])\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.((?:20)?\d\d))?(?![\d.:])(?!\s*(?:am|pm|h|hours?|hrs?|minutes?|mins?|days?|weeks?)\b)/g, (_, day: string, month: string, year: string | undefined) =>
       `${Number(day)} ${MONTHS[Number(month) - 1]!.toLowerCase()}${year ? ` ${year.length === 2 ? `20${year}` : year}` : ''}`,
     )
+    // "what's the first thing tomorrow", "what's first on my agenda": the first meeting (it was the whole day).
+    .replace(/^(whats|what is) (?:the )?first (?:thing|item|up|on (?:my|the) (?:agenda|calendar|calender|schedule|list))\b/, '$1 my first meeting')
     // "1/2 hour", "1/2 an hr": half an hour (it was 2 January, and two hours).
     .replace(/\b1\/2 (?:an? )?(?:hour|hr)\b/g, 'half an hour')
     // "around 2", "3ish": that time ("free around 2pm" chrono-node reads, "around 2" not).

@@ -772,6 +772,9 @@ const rows: Row[] = [
   ['which meetings am i running tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['any invites i sent out', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
   ['my own meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  // the first thing on the day: its first meeting (it was the whole day)
+  ['whats the first thing tomorrow', L, 'next', undefined, undefined, null],
+  ["what's first on my agenda on monday", L, 'next', undefined, undefined, null],
   // a day no calendar has: said so (they were today's agenda, or another day's)
   ['meetings on feb 30', L, 'unsupported'],
   ['whats on 30th february', L, 'unsupported'],
@@ -1891,6 +1894,13 @@ describe('parseQuestion', () => {
 
   it.each(['busiest day tomorrow', 'how busy am i this week', 'what a busy day'])('%j asks for no busiest day', (text) => {
     expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('busiest');
+  });
+
+  it.each([
+    ['whats the first thing tomorrow', 'Tomorrow · Fri 27 Nov'],
+    ["what's first on my agenda on monday", 'Mon 30 Nov'],
+  ] as const)('%j is the first meeting of that day', (text, label) => {
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'next', count: 1, within: { label } });
   });
 
   it.each([
