@@ -369,10 +369,11 @@ function longestOf(slots: readonly TimeRange[]): TimeRange | undefined {
   return longest;
 }
 
-/**
- * The first day after `range` with working hours (a week on at most), and its events: where "when's my next break"
- * looks once the day asked about has no free time left in them. Not past the synced window, where no day is filed.
- */
+/** How long `ranges` last in all. */
+function totalMs(ranges: readonly TimeRange[]): number {
+  return ranges.reduce((sum, range) => sum + (range.end.getTime() - range.start.getTime()), 0);
+}
+
 /**
  * "when's my next free day": the first working day from today with no meeting in its working hours (its free time
  * the whole of them), within the question's range and the synced window. Today counts until its working hours are over.
@@ -388,8 +389,7 @@ async function freeDayAnswer(calendar: StoredCalendar, question: Extract<Questio
     if (working.length === 0 || working.at(-1)!.end <= now) continue;
     const onDay = events.filter((event) => event.start < day.range.end && event.end > day.range.start);
     const free = freeSlots(onDay, day.range, zone, workingHours);
-    const freeMinutes = (ranges: readonly TimeRange[]) => ranges.reduce((sum, range) => sum + (range.end.getTime() - range.start.getTime()), 0);
-    if (free.length > 0 && freeMinutes(free) === freeMinutes(working)) {
+    if (free.length > 0 && totalMs(free) === totalMs(working)) {
       const lead = `${day.phrase === 'today' ? 'Today' : day.phrase === 'tomorrow' ? 'Tomorrow' : day.label} has no meetings in your working hours (${window}).`;
       // Today's free time from now on, as any "when am I free today" shows it.
       const slots = day.range.start < now ? freeSlots(onDay, { start: now, end: day.range.end }, zone, workingHours) : free;
@@ -400,6 +400,10 @@ async function freeDayAnswer(calendar: StoredCalendar, question: Extract<Questio
   return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, slots: [], workingHours, lead: `Every working day in the next ${days} days has a meeting in your working hours (${window}).`, ...extras });
 }
 
+/**
+ * The first day after `range` with working hours (a week on at most), and its events: where "when's my next break"
+ * looks once the day asked about has no free time left in them. Not past the synced window, where no day is filed.
+ */
 async function nextWorkingDayOf(calendar: StoredCalendar, range: TimeRange, zone: string, workingHours: WorkingHours, now: Date) {
   for (let ahead = 1; ahead <= 7; ahead++) {
     const day = dayOfQuestion(range.start, ahead, now, zone);
