@@ -411,9 +411,6 @@ function personAnswerSentence(person: WhoInfo['person'], attendees: readonly Eve
     .join(' ');
 }
 
-/** Graph's responses by what a "who" question asks of them (lower-cased; 'none' and absent: no answer seen). */
-const ANSWERED_AS: Readonly<Record<'accepted' | 'declined', readonly string[]>> = { accepted: ['accepted'], declined: ['declined'] };
-
 /**
  * "Declined: Sam Smith and Priya." / "No one has declined." / "Accepted: ... (2 of 5)." / "No answer yet from ...". An
  * invitation's copy in an attendee's calendar mostly shows no one's answer (Outlook shows them to the organizer): with
@@ -423,7 +420,8 @@ function answeredSentence(asks: WhoAnswered, attendees: readonly EventAttendee[]
   const response = (person: EventAttendee) => (person.response ?? 'none').toLowerCase();
   const seen = attendees.filter((person) => ANSWER_SAID[response(person)] !== undefined);
   if (!answersSeen(attendees, you)) return `${attendees.length} invited. I can't see their answers: Outlook shows them to the organizer.`;
-  const those = asks === 'unanswered' ? attendees.filter((person) => !seen.includes(person)) : attendees.filter((person) => ANSWERED_AS[asks].includes(response(person)));
+  // Graph's 'accepted' and 'declined' are the answers asked for; a tentative one is neither.
+  const those = asks === 'unanswered' ? attendees.filter((person) => !seen.includes(person)) : attendees.filter((person) => response(person) === asks);
   if (those.length === 0) return asks === 'unanswered' ? 'Everyone invited has answered.' : `No one has ${asks}${asks === 'accepted' ? ' yet' : ''}.`;
   const names = those.slice(0, MAX_NAMES_LISTED).map((person) => person.name);
   const rest = those.length - names.length;
