@@ -1005,7 +1005,7 @@ const LAST_MET =
  */
 const MEETING_SOMEONE = /^(?:(?:am i|will i be) (?:meeting|seeing)|(?:do|will|shall) i (?:meet|see)|(?:do i have|have i got|is there) (?:anything|something))(?: with)? (?=\S)/;
 /** What "am I meeting ..." may be said of that is no one: "am I seeing anything tomorrow", "do I see it". */
-const MET_NO_ONE = /^(?:anyone|anybody|someone|somebody|everyone|anything|something|nothing|any|it|them|that|this|you|u|today|tomorrow|tonight|later|next|now|again|(?:mon|tues|wednes|thurs|fri|satur|sun)day|this|on|at|in|before|after)$/;
+const MET_NO_ONE = /^(?:anyone|anybody|someone|somebody|everyone|anything|something|nothing|any|it|them|that|this|you|u|today|tomorrow|tonight|later|next|now|again|(?:mon|tues|wednes|thurs|fri|satur|sun)day|on|at|in|before|after)$/;
 
 function lastMet(t: string): string {
   const someone = MEETING_SOMEONE.exec(t);
