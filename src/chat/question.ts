@@ -463,6 +463,8 @@ export function normalizeQuestionText(text: string): string {
     )
     // "what's the first thing tomorrow", "what's first on my agenda": the first meeting (it was the whole day).
     .replace(/^(whats|what is) (?:the )?first (?:thing|item|up|on (?:my|the) (?:agenda|calendar|calender|schedule|list))\b/, '$1 my first meeting')
+    // "how long do I have until the standup", "how much time before my 1:1": the next one so named (it was no question).
+    .replace(/^how (?:long|much time) (?:do i have |have i got |is there |is it |left )?(?:until|till|til|before) (?:my |the |our )?(?:next )?(?=(\S+))/, (lead: string, first: string) => (WHEN_WORD.test(first) || /^(?:lunch|work|end|the)$/.test(first) ? lead : 'next '))
     // "1/2 hour", "1/2 an hr": half an hour (it was 2 January, and two hours).
     .replace(/\b1\/2 (?:an? )?(?:hour|hr)\b/g, 'half an hour')
     // "around 2", "3ish": that time ("free around 2pm" chrono-node reads, "around 2" not).

@@ -772,6 +772,10 @@ const rows: Row[] = [
   ['which meetings am i running tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['any invites i sent out', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
   ['my own meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  // how long until a meeting named: the next one so named, which says how soon (it was no question)
+  ['how long do i have until the standup', L, 'next', undefined, undefined, 'standup'],
+  ['how much time do i have before my 1:1 with sam', L, 'next', undefined, undefined, '1:1 with sam'],
+  ['how long until my next meeting', L, 'next', undefined, undefined, null],
   // the first thing on the day: its first meeting (it was the whole day)
   ['whats the first thing tomorrow', L, 'next', undefined, undefined, null],
   ["what's first on my agenda on monday", L, 'next', undefined, undefined, null],
