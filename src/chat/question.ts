@@ -1425,12 +1425,12 @@ function nextWithin(
  * "what's sam's schedule tomorrow", "show me bob's calendar". calbot sees only the user's: an answer about the user's
  * own time would read as Sam's.
  */
-const OTHER_FREE = /^(?:when )?(?:is|are|will|would|was) (?<name>[\p{L}][\p{L}\p{N}.-]*(?: [\p{L}][\p{L}\p{N}.-]*)?) (?:be )?(?:free|busy|available|around|booked|in (?:a )?meetings?)\b/u;
+const OTHER_FREE = /^(?:when )?(?:is|are|will|would|was) (?<name>[\p{L}][\p{L}\p{N}.-]*(?: [\p{L}][\p{L}\p{N}.-]*)?(?: (?:and|or|&) [\p{L}][\p{L}\p{N}.-]*(?: [\p{L}][\p{L}\p{N}.-]*)?)?) (?:both |all |each )?(?:be )?(?:free|busy|available|around|booked|in (?:a )?meetings?)\b/u;
 const OTHER_POSSESSIVE = /(?:^|\s)(?<name>[\p{L}][\p{L}\p{N}.-]*(?: [\p{L}][\p{L}\p{N}.-]*)?)['\u2019]s (?:schedule|calendar|calender|agenda|availability|diary|free time|meetings|day|week)\b/u;
 
 /** Who else's calendar `text` asks about (as typed, lower case), if anyone's. */
 function otherCalendar(text: string, normalized: string): string | undefined {
-  const name = OTHER_FREE.exec(normalized)?.groups?.name ?? OTHER_POSSESSIVE.exec(text.toLowerCase())?.groups?.name;
+  const name = (OTHER_FREE.exec(normalized)?.groups?.name ?? OTHER_POSSESSIVE.exec(text.toLowerCase())?.groups?.name)?.replace(/ (?:both|all|each)$/, '');
   if (!name) return undefined;
   // "show me bob's calendar", "check sam's schedule": the name is the word before "'s".
   const words = /^(?:me|show|see|check|view|open|get|whats|what|is|on|in|at|for|of|about|and|or|with)$/.test(name.split(' ')[0]!) ? name.split(' ').slice(1) : name.split(' ');

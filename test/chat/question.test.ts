@@ -1916,12 +1916,14 @@ describe('parseQuestion', () => {
     ["what's sam smith's availability on friday", 'sam smith'],
     ['is sam in a meeting', 'sam'],
     ["what's my manager's schedule tomorrow", 'my manager'],
+    ['are sam and bob free at 3', 'sam and bob'],
+    ['are bob and priya both available tomorrow', 'bob and priya'],
   ] as const)('%j asks about someone else\'s calendar', (text, name) => {
     expect(isScheduleQuestion(text, L.now)).toBe(true);
     expect(parseQuestion(text, L.now, L.zone)).toEqual({ kind: 'unsupported', what: 'calendar', span: name });
   });
 
-  it.each(['is it free', 'is tomorrow free', 'is 3 free', 'are we free at 3', 'is the room free at 3', "what's today's schedule", "this week's meetings", "tmrw's meetings", 'is my 3pm free', "my team's calendar", 'am i free at 3', 'is everyone free at 3', 'is sam in my next meeting'])('%j asks about no one else\'s calendar', (text) => {
+  it.each(['is it free', 'is tomorrow free', 'is 3 free', 'are we free at 3', 'is the room free at 3', "what's today's schedule", "this week's meetings", "tmrw's meetings", 'is my 3pm free', "my team's calendar", 'am i free at 3', 'is everyone free at 3', 'is sam in my next meeting', 'are sam and i free at 3', 'are we both free'])('%j asks about no one else\'s calendar', (text) => {
     expect(parseQuestion(text, L.now, L.zone)).not.toMatchObject({ what: 'calendar' });
   });
 
