@@ -332,7 +332,9 @@ export async function answerQuestion(
       }
       // Asked for so long a slot, and there is none: the longest there is, so the user can decide.
       const longest = question.minutes !== undefined && slots.length === 0 ? longestOf(freeSlots(events, question.range, zone, workingHours)) : undefined;
-      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, slots, workingHours, minutes: question.minutes, longest, ...extras });
+      // "find a time with bob": the user's free time, which is all calbot can see.
+      const note = question.proposedWith ? `I can see only your calendar, not ${possessive(question.proposedWith)}.` : undefined;
+      return renderFreeSlotsAnswer({ label: question.label, phrase: question.phrase, zone, range: question.range, times: question.times, slots, workingHours, minutes: question.minutes, longest, note, ...extras });
     }
   }
 }

@@ -61,7 +61,7 @@ export type Question =
   | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked; saidIn?: ZoneSaid }
-  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number; freeDay?: true };
+  | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number; freeDay?: true; proposedWith?: string };
 
 /**
  * A time of day on every day of an agenda's span: "meetings before 9 this week", "anything after 6pm next week",
@@ -1261,6 +1261,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (minutes !== undefined) slots.minutes = minutes;
     if (span.times) slots.times = true;
     if (span.hours) slots.hours = span.hours;
+    // "find a time with bob tomorrow", "when are sam and I both free": the user's free time, said to be only theirs.
+    const slotsWith = breakAsked ? undefined : slotsProposedWith(t);
+    if (slotsWith) slots.proposedWith = slotsWith;
     // "when's my next break" with no day named: after work, the next working day's (the answer looks on).
     return breakAsked ? { ...slots, named: BREAK_NAMED, ...(week || dates || partSpan || day ? {} : { onward: true as const }) } : slots;
   }
@@ -2424,6 +2427,28 @@ function onDay(range: TimeRange, day: string, zone: string, today: DateTime): { 
   const from = DateTime.fromJSDate(range.start, { zone: luxonZone(zone) });
   const start = DateTime.fromISO(day, { zone: luxonZone(zone) }).set({ hour: from.hour, minute: from.minute });
   return { range: { start: start.toJSDate(), end: start.plus({ milliseconds: range.end.getTime() - range.start.getTime() }).toJSDate() }, label: dayLabel(start, today) };
+}
+
+/** "find a time with bob", "when can I meet with sam", "free to meet priya on friday", "when are sam and I both free". */
+const SLOTS_WITH = [
+  /\b(?:meet|meeting|see|call|chat|catch up|time|slot|sync|1:1|talk|speak)(?: up)? with (?<name>\S+(?: \S+)?)/,
+  /\b(?:to|can i|could i|could we|can we) (?:meet|see) (?<name>\S+(?: \S+)?)/,
+  /^when (?:are|will|can|could) (?<name>\S+) and i\b/,
+];
+
+/** Who free time is asked to be shared with (SLOTS_WITH), as typed; no one when the words name no one. */
+function slotsProposedWith(t: string): string | undefined {
+  for (const pattern of SLOTS_WITH) {
+    const words = pattern.exec(t)?.groups?.name?.split(' ');
+    if (!words) continue;
+    const name: string[] = [];
+    for (const word of words) {
+      if (WHEN_WORD.test(word) || NOT_ATTENDEES.test(word) || SUBJECT_FILLER.has(word) || PEOPLE_BY_ROLE.has(word)) break;
+      name.push(word);
+    }
+    if (name.length > 0) return name.join(' ');
+  }
+  return undefined;
 }
 
 /** "can I meet with sam at 3", "could we catch up with bob tomorrow at 2": who the meeting proposed is with, as typed. */

@@ -688,6 +688,8 @@ export interface FreeSlotsInput extends AnswerExtras {
   times?: boolean | undefined;
   /** Said instead of the summary ("Tue 8 Dec has no meetings in your working hours (09:00–17:00).": a free day found). */
   lead?: string | undefined;
+  /** Said before the summary ("I can see only your calendar, not Bob's.": "find a time with bob"). */
+  note?: string | undefined;
 }
 
 export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
@@ -721,6 +723,7 @@ export function renderFreeSlotsAnswer(input: FreeSlotsInput): ScheduleAnswer {
     else summary = `No free time in working hours (${window}) ${when}.`;
   }
   if (input.lead) summary = input.lead;
+  if (input.note) summary = `${input.note} ${summary}`;
   const local = localClock(zone);
   const label = input.times ? `${input.label} · ${timeSpan(input.range.start, input.range.end, local(input.range.start), local, input.clock)}` : input.label;
   return renderAnswer({ header: `Free time · ${label}`, summary, groups, ...footnoteOf(input) });

@@ -251,6 +251,17 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect((await ask(h, 'what about bob?', fresh)).text).toBe('I didn\'t catch that. Type "help" to see what I can do.');
   });
 
+  it('"find a time with bob tomorrow", "when are sam and I both free": the user\'s free time, said to be all calbot sees', async () => {
+    const ida = teamsUser('Ida Shared', ZONE);
+    await seedAccount(h, ida, { mailboxTimeZone: ZONE });
+    await seedEvents(h.store.collections, ida, [{ subject: 'Ida Thursday', start: thursday.set({ hour: 9 }), minutes: 240 }]);
+    const card = readScheduleCard((await ask(h, 'find a time with bob tomorrow', ida)).card);
+    expect(card).toMatchObject({ header: `Free time · Tomorrow · ${date(thursday)}`, summary: "I can see only your calendar, not Bob's. Free within working hours (09:00–17:00):" });
+    expect(card.groups.flatMap((group) => group.rows.map((row) => row.time))).toEqual(['13:00–17:00']);
+    expect(readScheduleCard((await ask(h, 'when are sam and i both free on friday', ida)).card).summary).toMatch(/^I can see only your calendar, not Sam's\. Free within/);
+    expect(readScheduleCard((await ask(h, 'when am i free tomorrow', ida)).card).summary).toBe('Free within working hours (09:00–17:00):');
+  });
+
   it('"can I meet with sam at 3" answers whether the user is free at 3, saying calbot sees only their calendar', async () => {
     const free = readScheduleCard((await ask(h, 'can I meet with sam at 3', ada)).card);
     expect(free).toMatchObject({ header: `Today · ${date(wednesday)} · 15:00–15:30`, summary: "Yes, you're free then. I can see only your calendar, not Sam's." });

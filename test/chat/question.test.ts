@@ -1901,6 +1901,20 @@ describe('parseQuestion', () => {
   });
 
   it.each([
+    ['find a time with bob tomorrow', 'bob'],
+    ['when can i meet with sam smith on friday', 'sam smith'],
+    ['when am i free to meet bob on friday', 'bob'],
+    ['when are sam and i both free', 'sam'],
+    ['free slots for a call with priya this week', 'priya'],
+    ['when am i free tomorrow', undefined],
+    ['find time with my manager tomorrow', undefined],
+  ] as const)('%j asks for free time with %j', (text, name) => {
+    const question = parseQuestion(text, L.now, L.zone) as Extract<Question, { kind: 'free-slots' }>;
+    expect(question.kind).toBe('free-slots');
+    expect(question.proposedWith).toBe(name);
+  });
+
+  it.each([
     ['whats the first thing tomorrow', 'Tomorrow · Fri 27 Nov'],
     ["what's first on my agenda on monday", 'Mon 30 Nov'],
   ] as const)('%j is the first meeting of that day', (text, label) => {
