@@ -454,7 +454,7 @@ export function normalizeQuestionText(text: string): string {
     // So is "the 3rd until 5pm" (untilDay took "until" for a span of days: the whole of the 3rd).
     .replace(/\b((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)) (?:until|till|til) (?=\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\d{1,2}:\d\d\b|noon\b|midday\b)/g, '$1 before ')
     // "is 3 free", "would 10 work": a time, which chrono-node does not read in a bare number ("is 3pm free" it does).
-    .replace(/^(is|are|would|will|does|do|could|can) ((?:[1-9]|1[0-2])(?:[:.][0-5]\d)?) (?=(?:free|ok|okay|good|fine|available|open|work|suit|possible|doable)\b)/, '$1 at $2 ')
+    .replace(/^(is|are|would|will|does|do|could|can) ((?:[1-9]|1[0-2])(?:[:.][0-5]\d)?) (?=(?:free|ok|okay|good|fine|available|open|work|suit|possible|doable|(?:be )?a (?:good|convenient) time)\b)/, '$1 at $2 ')
     // "14.12.", "03.12.", "3.12.2026" (its last full stop is gone by now): a date, day first wherever dates are written
     // with full stops (chrono-node read "03.12" as nothing, and "03.12.2026" month first); not a time ("at 9.30",
     // "until 10.15") nor a length ("2.5 hours").
@@ -465,6 +465,8 @@ export function normalizeQuestionText(text: string): string {
     .replace(/^(whats|what is) (?:the )?first (?:thing|item|up|on (?:my|the) (?:agenda|calendar|calender|schedule|list))\b/, '$1 my first meeting')
     // "how long do I have until the standup", "how much time before my 1:1": the next one so named (it was no question).
     .replace(/^how (?:long|much time) (?:do i have |have i got |is there |is it |left )?(?:until|till|til|before) (?:my |the |our )?(?:next )?(?=(\S+))/, (lead: string, first: string) => (WHEN_WORD.test(first) || /^(?:lunch|work|end|the)$/.test(first) ? lead : 'next '))
+    // "is 3 a good time for a call": chrono-node read "3 a" as 3 am.
+    .replace(/\b(\d{1,2}(?:[:.]\d\d)?(?: ?(?:am|pm))?) a (good|convenient) time\b/g, '$1 $2 time')
     // "1/2 hour", "1/2 an hr": half an hour (it was 2 January, and two hours).
     .replace(/\b1\/2 (?:an? )?(?:hour|hr)\b/g, 'half an hour')
     // "around 2", "3ish": that time ("free around 2pm" chrono-node reads, "around 2" not).
@@ -883,7 +885,7 @@ const MEETINGS_COUNTED = new RegExp(`\\b(?:(${COUNT_WORD}) (?:upcoming )?)?(?:me
  * in a call at 4" too; with what the time is
  * for ("time for a call with bob at 3") it proposes a meeting (PROPOSES), which is answered with that day.
  */
-const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:half (?:an )?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|(?:can|could) (?:i|we) (?:fit|squeeze|book|schedule|put|set up|pencil) (?:in |it |this |that |something |a |an |one |\d)|slots?)\b/;
+const FREE = /\b(free|busy|(?<!double[ -]?)booked|available|availability|open slots?|gaps?|(?:a )?(?:good|convenient) time(?= (?:to|for)\b|$)|when (?:can|could) (?:i|we) meet|(?:do i have|have i got|got|any) (?:any |some )?time\b(?! (?:for|to)\b)|find (?:me |us )?(?:a |an |some |\d{1,3} ?)?(?:half (?:an )?)?(?:free )?(?:time|slots?|hours?|hrs?|minutes?|mins?)|(?:can|could) (?:i|we) (?:fit|squeeze|book|schedule|put|set up|pencil) (?:in |it |this |that |something |a |an |one |\d)|slots?)\b/;
 /** "is 2pm ok", "does 3pm work for you", "would tomorrow at 10 suit": whether the user is free then. */
 const TIME_SUITS =
   /^(?:is|does|would|will|could|can)\b.*\b(?:ok|okay|good|fine|work|suit|possible|doable)(?: for (?:me|you|us|(?:a|an) (?:quick |short )?(?:call|meeting|chat|sync|catch-?up|1:1)))?(?: (?:on )?(?:today|tomorrow|overmorrow|\S+day))?$/;
@@ -894,7 +896,7 @@ const ASKS_FREE = /\b(free|available)\b/;
 /** Asked the other way round: "am I not busy at 3" asks whether the user is free, "am I not free at 3" whether busy. */
 const NOT_BUSY = /\bnot (?:busy|(?<!double[ -]?)booked|occupied|tied up|in (?:a |an )?(?:meeting|call))\b/;
 const NOT_FREE = /\bnot (?:free|available)\b/;
-const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?)\b/;
+const FREE_SLOTS = /\b(free (time|slots?|spots?|windows?|periods?)|when (am i|are we|can i|can we)|availability|slots?|find (?:me |us )?(?:a |some )?time|gaps?|(?:whens|when is|whats|what is) (?:a )?good time)\b/;
 const AGENDA_WORDS = /\b(agenda|schedule|calendar|meetings?|events?|appointments?|whats on|what do i have|what have i got|anything on|plans?|my day|brief me|rundown|(?:daily|morning|day|days) (?:summary|overview|digest)|whats (happening|going on)|(?:whats|what else is|anything) (?:still )?(?:left|later)\b(?! (?:to|for me to)\b))/;
 /** "how's my afternoon", "the rest of the morning": a part of today asked about, as "my day" is today (a bare "morning" is a greeting). */
 const MY_DAY_PART = /\b(?:my|the) (?:morning|afternoon|evening)\b/;

@@ -772,6 +772,13 @@ const rows: Row[] = [
   ['which meetings am i running tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00'],
   ['any invites i sent out', L, 'agenda', '2026-11-26T10:42', '2026-12-10T00:00'],
   ['my own meetings next week', L, 'agenda', '2026-11-30T00:00', '2026-12-07T00:00'],
+  // a good time: whether the user is free then, or their free time (it was the day's agenda, 3 am, or no question)
+  ['is 3 a good time for a call', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['would 3 be a good time', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['is 3pm a good time', L, 'free-at', '2026-11-26T15:00', '2026-11-26T15:30'],
+  ['whens a good time to meet sam', L, 'free-slots', '2026-11-26T10:45', '2026-11-27T00:00'],
+  ["what's a good time for a call tomorrow", L, 'free-slots', '2026-11-27T00:00', '2026-11-28T00:00'],
+  ['i had a good time at the offsite', L, undefined],
   // how long until a meeting named: the next one so named, which says how soon (it was no question)
   ['how long do i have until the standup', L, 'next', undefined, undefined, 'standup'],
   ['how much time do i have before my 1:1 with sam', L, 'next', undefined, undefined, '1:1 with sam'],
