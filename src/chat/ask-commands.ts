@@ -249,6 +249,14 @@ export async function answerQuestion(
         const last = found.reduce<DisplayEvent | undefined>((latest, event) => (!latest || event.end > latest.end || (event.end.getTime() === latest.end.getTime() && event.start > latest.start) ? event : latest), undefined);
         return renderNextAnswer({ zone, now, events: last ? [last] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, last: true, ended: question.ended, byRole: subject?.role, ...extras });
       }
+      if (within && question.longest) {
+        // "when is my longest meeting this week": of the meetings that take time then, the longest (the earlier of equals).
+        const found = (await eventsBetween(calendar, within.range, zone)).filter((event) => !event.isAllDay && blocksTime(event) && (!subject || matchesSubject(subject, event)));
+        const length = (event: DisplayEvent) => event.end.getTime() - event.start.getTime();
+        const longer = question.longest === 'longest' ? (a: DisplayEvent, b: DisplayEvent) => length(a) > length(b) : (a: DisplayEvent, b: DisplayEvent) => length(a) < length(b);
+        const pick = found.reduce<DisplayEvent | undefined>((best, event) => (!best || longer(event, best) ? event : best), undefined);
+        return renderNextAnswer({ zone, now, events: pick ? [pick] : [], count: 1, subject: subject?.text, within: { label: within.label, phrase: within.phrase }, length: true, longest: question.longest, ...extras });
+      }
       if (within) {
         // "next meeting tomorrow": the first meetings of that day (from now, today), as "next meeting" picks them.
         const from = within.range.start;

@@ -58,7 +58,7 @@ export type { TimeRange } from './free-slots.js';
  */
 export type Question =
   | { kind: 'agenda'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; subject?: SubjectFilter; only?: AgendaOnly; anchor?: MeetingAnchor; status?: true; onward?: true; daily?: DailyWindow; who?: 'people'; busiest?: true }
-  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked }
+  | { kind: 'next'; count: number; asked?: number; subject?: SubjectFilter; after?: Date; within?: { range: TimeRange; label: string; phrase: string }; last?: true; length?: true; onward?: true; ended?: true; status?: true; attendee?: SubjectFilter; who?: WhoAsked; longest?: 'longest' | 'shortest' }
   | { kind: 'now'; who?: WhoAsked }
   | { kind: 'free-at'; range: TimeRange; label: string; asks: 'free' | 'busy'; subject?: SubjectFilter; proposedWith?: string; who?: WhoAsked; saidIn?: ZoneSaid }
   | { kind: 'free-slots'; range: TimeRange; label: string; phrase: string; days: number; times?: true; hours?: ClockStretch; named?: SubjectFilter; onward?: true; minutes?: number; freeDay?: true; proposedWith?: string };
@@ -157,6 +157,9 @@ export const TIME_OFF: SubjectFilter = {
  */
 /** "what's my busiest day this week", "which day has the most meetings next week": the span's, with its busiest day said. */
 const BUSIEST_ASKED = /\b(?:busiest|most busy|heaviest|fullest|most packed|most hectic|craziest) days?\b|\bwhich day (?:has|have i got|do i have|will have|is) (?:the )?(?:most meetings|busiest)\b|\bday with (?:the )?most meetings\b/;
+
+/** "longest meeting", "shortest call": one meeting of a span by how long it is. */
+const LONGEST_ASKED = /\b(longest|shortest) (?:meeting|call|event|appointment|one)s?\b/;
 
 /** How far "when's my next free day" looks (the synced window may end sooner). */
 export const FREE_DAY_AHEAD_DAYS = 60;
@@ -1111,6 +1114,15 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
     if (kept) return status.on ? { ...named, status: true } : named;
   }
   // "how long is my next standup": read as "my next standup", which is all it needs (HOW_LONG's words are no lead of "next").
+  // "when is my longest meeting this week", "my shortest call tomorrow": that one of the span's meetings (today's, none named).
+  const longest = LONGEST_ASKED.exec(normalized);
+  if (longest) {
+    // The span is what follows: "longest meeting with sam next week" is of "meetings with sam next week".
+    const span = parseQuestion(`meetings ${normalized.slice(longest.index + longest[0].length)}`.trim(), now, zone, { ...options, last: undefined });
+    if (span?.kind === 'agenda' && !span.anchor && !span.only) {
+      return { kind: 'next', count: 1, within: { range: span.range, label: span.label, phrase: span.phrase }, longest: longest[1] as 'longest' | 'shortest', ...(span.subject ? { subject: span.subject } : {}) };
+    }
+  }
   if (HOW_LONG.test(normalized)) {
     const next = parseQuestion(normalized.replace(HOW_LONG, ''), now, zone, options);
     return next?.kind === 'next' && next.count === 1 && !next.last ? { ...next, length: true } : next;
@@ -2134,7 +2146,7 @@ export function isScheduleQuestion(text: string, now: Date): boolean {
   if ((detail && isScheduleQuestion(detail, now)) || FIRST_ASKED.test(normalized)) return true;
   const { rest: t } = splitDayPart(normalized);
   if (t === '' || (COMMAND_START.test(t) && !commandWordNamesMeeting(t)) || WRITE_REQUEST.test(t) || HOW_TO.test(t) || SIGN_OFF.test(t) || OFF_TOPIC.test(t)) return false;
-  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || impossibleDate(normalized, DateTime.fromJSDate(now, { zone: 'utc' })) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || ORGANIZED_ASKED.test(t) || AROUND_ASKED.test(t)) return true;
+  if (NEXT.test(t) || TIME_OFF_ASKED.test(t) || FREE_DAY_ASKED.test(t) || BUSIEST_ASKED.test(t) || LONGEST_ASKED.test(t) || (t.includes('break') && BREAK_ASKED.test(t)) || unsupportedSpan(normalized) || impossibleDate(normalized, DateTime.fromJSDate(now, { zone: 'utc' })) || nextQuestion(normalized, now, DateTime.fromJSDate(now, { zone: 'utc' })) || NOW.test(t) || FREE.test(t) || UPCOMING.test(t) || WEEK.test(t) || MONTH.test(t) || NEXT_DAYS.test(t) || AGENDA_WORDS.test(t) || MY_DAY_PART.test(normalized) || LAST_ASKED.test(t) || HOW_BUSY.test(t) || UNANSWERED.test(t) || CONFLICTS.test(t) || ORGANIZED_ASKED.test(t) || AROUND_ASKED.test(t)) return true;
   const found = chronoResults(t, now, 0, false);
   if (hasDay(found) || DAY_OF_MONTH.test(t) || timeOfDay(t, found) !== undefined) return true;
   const here = DateTime.fromJSDate(now, { zone: 'utc' });

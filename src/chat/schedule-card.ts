@@ -283,6 +283,8 @@ function quoted(words: string | undefined): string {
 export interface NextInput extends AnswerExtras {
   zone: string;
   now: Date;
+  /** "when is my longest meeting this week": `events` is that one, and the header says which it is. */
+  longest?: 'longest' | 'shortest' | undefined;
   /** The meetings found (nextEvents), in start order: at most `count`, none when nothing is coming up. */
   events: readonly DisplayEvent[];
   /** How many were asked for: 1 ("next meeting") or more ("next 3 meetings"). */
@@ -445,7 +447,8 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
   const count = input.count ?? 1;
   const subject = quoted(input.subject);
   const { within } = input;
-  const named = input.timeOff && !input.last ? 'Next time off' : input.last ? (subject ? `Last "${subject}"` : 'Last meeting') : subject ? `Next "${subject}"` : 'Next up';
+  const byLength = input.longest && `${input.longest === 'longest' ? 'Longest' : 'Shortest'} meeting${subject ? ` matching "${subject}"` : ''}`;
+  const named = byLength || (input.timeOff && !input.last ? 'Next time off' : input.last ? (subject ? `Last "${subject}"` : 'Last meeting') : subject ? `Next "${subject}"` : 'Next up');
   const header = `${named}${within ? ` · ${within.label}` : ''}`;
   const matching = `${subject ? ` matching "${subject}"` : ''}${input.after ? ` after ${clockTime(DateTime.fromJSDate(input.after, { zone: luxonZone(zone) }), input.clock)}` : ''}`;
   const first = events[0];
@@ -475,7 +478,9 @@ export function renderNextAnswer(input: NextInput): ScheduleAnswer {
         ? `Your last meeting${matching} was ${sentenceDay(relativeDay(day, now, zone))}; it ended at ${clockTime(local(first.end), input.clock)}.`
         : `Your last meeting${matching}${within ? ` ${within.phrase}` : ''} ${first.end <= now ? 'ended' : 'ends'} at ${clockTime(local(first.end), input.clock)}.`);
     const long = input.length ? ` · ${durationText(Math.round((first.end.getTime() - first.start.getTime()) / 60_000))} long` : '';
-    const when = ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${startsIn(first.start, now, zone)}${long}`);
+    // "longest meeting this week" may be one gone by: said as over, not as "starting now".
+    const soon = input.longest && first.end <= now ? 'over' : startsIn(first.start, now, zone);
+    const when = ends || (first.isAllDay ? allDayWhen(first, now, zone) : `${relativeDay(day, now, zone)}, ${soon}${long}`);
     const named = input.attendee && quoted(input.attendee.text);
     const attendee =
       input.attendee && (input.attendee.present === true ? `Yes, "${named}" is in it. ` : input.attendee.present === false ? `No one named "${named}" is in it. ` : "I can't see who is in it. ");

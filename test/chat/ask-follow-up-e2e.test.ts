@@ -251,6 +251,29 @@ describe('follow-up questions and the forms read on their own, end to end', () =
     expect((await ask(h, 'what about bob?', fresh)).text).toBe('I didn\'t catch that. Type "help" to see what I can do.');
   });
 
+  it('"when is my longest meeting this week", "my shortest call tomorrow": that one, how long it is, and when', async () => {
+    const lou = teamsUser('Lou Longest', ZONE);
+    await seedAccount(h, lou, { mailboxTimeZone: ZONE });
+    const monday = wednesday.minus({ days: 2 }).startOf('day');
+    await seedEvents(h.store.collections, lou, [
+      { subject: 'Lou Monday offsite', start: monday.set({ hour: 9 }), minutes: 300 },
+      { subject: 'Lou Thursday workshop', start: thursday.set({ hour: 9 }), minutes: 180 },
+      { subject: 'Lou Thursday check-in', start: thursday.set({ hour: 14 }), minutes: 15 },
+      // Neither takes time: not the longest.
+      { subject: 'Lou Friday focus', start: friday.set({ hour: 9 }), minutes: 480, showAs: 'free' },
+      { subject: 'Lou Friday declined', start: friday.set({ hour: 9 }), minutes: 420, responseStatus: 'declined' },
+    ]);
+    const week = readScheduleCard((await ask(h, 'when is my longest meeting this week?', lou)).card);
+    expect(week.header).toMatch(/^Longest meeting · This week · /);
+    expect(rowTitles(week)).toEqual(['Lou Monday offsite']);
+    expect(week.summary).toMatch(/, over · 5 h long$/);
+    const short = readScheduleCard((await ask(h, "what's my shortest call tomorrow", lou)).card);
+    expect(short.header).toBe(`Shortest meeting · Tomorrow · ${date(thursday)}`);
+    expect(rowTitles(short)).toEqual(['Lou Thursday check-in']);
+    expect(short.summary).toMatch(/^Tomorrow, in \d.* · 15 min long$/);
+    expect(readScheduleCard((await ask(h, 'longest meeting next week', lou)).card).summary).toBe('No meetings next week.');
+  });
+
   it('"find a time with bob tomorrow", "when are sam and I both free": the user\'s free time, said to be all calbot sees', async () => {
     const ida = teamsUser('Ida Shared', ZONE);
     await seedAccount(h, ida, { mailboxTimeZone: ZONE });

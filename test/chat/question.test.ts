@@ -1010,7 +1010,7 @@ const rows: Row[] = [
   ['how about coffee at 3', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   // how a meeting is, which of them, how often: describing words, not names
   ["what's my earliest meeting tomorrow", L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
-  ['longest meeting tomorrow', L, 'agenda', '2026-11-27T00:00', '2026-11-28T00:00', null],
+  ['longest meeting tomorrow', L, 'next', undefined, undefined, null], // the longest of them (it was the day's agenda)
   ['my own meetings this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
   ['each meeting today', L, 'agenda', '2026-11-26T00:00', '2026-11-27T00:00', null],
   ['every meeting this week', L, 'agenda', '2026-11-23T00:00', '2026-11-30T00:00', null],
@@ -1905,6 +1905,15 @@ describe('parseQuestion', () => {
 
   it.each(['busiest day tomorrow', 'how busy am i this week', 'what a busy day'])('%j asks for no busiest day', (text) => {
     expect(parseQuestion(text, L.now, L.zone) ?? {}).not.toHaveProperty('busiest');
+  });
+
+  it.each([
+    ['when is my longest meeting this week', 'longest', 'This week · 23–29 Nov'],
+    ["what's my shortest call tomorrow", 'shortest', 'Tomorrow · Fri 27 Nov'],
+    ['longest meeting', 'longest', 'Today · Thu 26 Nov'],
+  ] as const)('%j is one meeting of a span by its length', (text, longest, label) => {
+    expect(isScheduleQuestion(text, L.now)).toBe(true);
+    expect(parseQuestion(text, L.now, L.zone)).toMatchObject({ kind: 'next', count: 1, longest, within: { label } });
   });
 
   it.each([
