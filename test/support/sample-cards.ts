@@ -117,6 +117,14 @@ export function sampleScheduleAnswers(): [string, ScheduleAnswer][] {
     // "who's in my next meeting": the most names listed, each as long as a name is kept, hostile, with their answers.
     ['next, who is invited', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), who: { asks: 'people', organizer: hostile, attendees: invitees(hostile) }, ...extras })],
     ['next, who organized it', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), who: { asks: 'organizer', organizer: hostile } })],
+    // "who declined the design review", "has sam accepted it": the names of those who answered so, hostile.
+    ['next, who declined', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), who: { asks: 'declined', organizer: hostile, you: true, attendees: invitees(hostile).map((person) => ({ ...person, response: 'declined' })) }, ...extras })],
+    ['next, one person\'s answer', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), who: { asks: 'answer', attendees: invitees(hostile), person: { text: hostile, invited: invitees(hostile).slice(0, 3) } } })],
+    ['next, the longest', renderNextAnswer({ zone: L, now, events: events.slice(1, 2), subject: hostile, within: { label: 'This week', phrase: 'this week' }, length: true, longest: 'longest', ...extras })],
+    ['agenda, the busiest day', renderScheduleAnswer({ label: 'This week', phrase: 'this week', zone: L, range: week, events, busiest: true, ...extras })],
+    ['agenda, organized by you', renderScheduleAnswer({ label: 'This week', phrase: 'this week', zone: L, range: week, events: events.map((event) => ({ ...event, responseStatus: 'organizer', people: [hostile] })), only: 'organized' })],
+    ['free slots, a stretch, with someone', renderFreeSlotsAnswer({ label: 'Today', zone: L, range: { start: at('2026-11-26T10:00'), end: at('2026-11-26T12:00') }, times: true, slots: [{ start: at('2026-11-26T11:00'), end: at('2026-11-26T12:00') }], note: `I can see only your calendar, not ${hostile}'s.`, ...extras })],
+    ['free slots, a free day', renderFreeSlotsAnswer({ label: 'Mon 30 Nov', zone: L, range: { start: at('2026-11-30T00:00'), end: at('2026-12-01T00:00') }, slots: [{ start: at('2026-11-30T09:00'), end: at('2026-11-30T17:00') }], lead: 'Mon 30 Nov has no meetings in your working hours (09:00–17:00).' })],
   ];
 }
 
