@@ -19,6 +19,7 @@ const INSTANTS = [
   ['2027-01-02 11:32:00', 'Saturday midday: no working hours in Berlin'],
   ['2026-12-02 04:55:00', '23:55 in New York, 05:55 in Berlin'],
   ['2026-12-03 21:07:00', '22:07 in Berlin: a meeting 90 minutes away runs past midnight'],
+  ['2026-12-03 22:07:00', '23:07 in Berlin: "the next 2 hours" run past midnight, and so does a meeting in them'],
   ['2027-09-10 09:30:00', 'a Friday in September: month names (ICU\'s en-GB writes "Sept", calbot "Sep")'],
 ];
 

@@ -174,8 +174,13 @@ export function renderScheduleAnswer(input: AgendaInput): ScheduleAnswer {
   const local = localClock(zone, input.range);
   const multiDay = days.length > 1;
   const groups: Group[] = [];
+  // A stretch of hours across midnight ("in the next 2 hours" at 23:00) lists a meeting once, under its first day
+  // there; whole days list one under each day it is on, as Outlook does.
+  const placed = new Set<DisplayEvent>();
   for (const day of days) {
-    const onDay = multiDay ? eventsForDisplay(shown, { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() }, zone, cancelled) : shown;
+    const touching = multiDay ? eventsForDisplay(shown, { start: day.toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() }, zone, cancelled) : shown;
+    const onDay = input.times ? touching.filter((event) => !placed.has(event)) : touching;
+    for (const event of onDay) placed.add(event);
     if (onDay.length === 0) continue;
     groups.push({
       label: multiDay ? longDate(day) : '',

@@ -16,6 +16,7 @@ import {
 import { cardProblems } from '../support/card-validation.js';
 import { sampleNoticeSummaries, sampleScheduleAnswers } from '../support/sample-cards.js';
 import type { EventAttendee } from '../../src/store/collections.js';
+import { readScheduleCard } from './ask-support.js';
 
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toJSDate();
 const dayOf = (date: string, zone: string) => ({ start: at(`${date}T00:00`, zone), end: DateTime.fromISO(date, { zone }).plus({ days: 1 }).toJSDate() });
@@ -123,6 +124,12 @@ describe('renderScheduleAnswer', () => {
     expect(texts(night).slice(0, 2)).toEqual(['Today · Thu 26 Nov · 22:00–Fri 01:00', 'Nothing on your calendar in the next 3 hours.']);
     // Without times, the label alone.
     expect(texts(renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'today', zone: L, range: THU, events: [] }))[0]).toBe('Today · Thu 26 Nov');
+    // A meeting across that midnight is listed once, under the day it starts; whole days list it under each.
+    const release = timed(L, 'Release', '2026-11-26T23:30', '2026-11-27T00:30');
+    const stretch = readScheduleCard(renderScheduleAnswer({ label: 'Today · Thu 26 Nov', phrase: 'in the next 3 hours', zone: L, range: late, times: true, events: [release] }).attachment.content);
+    expect(stretch.groups.map((group) => [group.label, group.rows.map((row) => row.title)])).toEqual([['Thursday 26 Nov', ['Release']]]);
+    const days = readScheduleCard(renderScheduleAnswer({ label: 'Thu–Fri', zone: L, range: { start: at('2026-11-26T00:00', L), end: at('2026-11-28T00:00', L) }, events: [release] }).attachment.content);
+    expect(days.groups.map((group) => group.rows.map((row) => row.title))).toEqual([['Release'], ['Release']]);
   });
 
   it('says so kindly when the day is empty', () => {
