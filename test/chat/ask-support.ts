@@ -194,11 +194,13 @@ export interface Reply {
 
 /** Sends `text` as `user`; resolves with calbot's one reply: its text and its Adaptive Card, if any. */
 export async function ask(h: Harness, text: string, user: TeamsUser, extra: object = {}): Promise<Reply> {
-  const before = h.connector.messages(user.conversationId).length;
-  const status = await h.post(h.message(text, user, extra));
+  const message = h.message(text, user, extra) as { id: string };
+  const status = await h.post(message);
   if (status >= 300) throw new Error(`/api/messages answered ${status}`);
-  const received = await h.connector.waitFor(before + 1, (r) => r.activity.type === 'message' && r.conversationId === user.conversationId);
-  const activity = received[before]!.activity;
+  // The answer to this message (by replyToId): a message sent meanwhile by itself (a change notice, the first sync's
+  // line arriving late under load) is not it.
+  const [received] = await h.connector.waitFor(1, (r) => r.activity.type === 'message' && r.conversationId === user.conversationId && r.replyToId === message.id);
+  const activity = received!.activity;
   const attachments = activity.attachments ?? [];
   const card = attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
   return { text: activity.text ?? '', summary: activity.summary, textFormat: activity.textFormat, card, attachments };
