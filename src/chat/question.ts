@@ -1048,6 +1048,9 @@ export function parseQuestion(text: string, now: Date, zone: string, options: Qu
   const elsewhere = /\d|noon|midday|midnight/.test(normalized) ? timeInZone(normalized) : undefined;
   if (elsewhere) {
     const asked = parseQuestion(elsewhere.text, now, elsewhere.zone, options);
+    // A time of day on each day of a span ("meetings after 2pm EST this week") is read on the user's clock, as before:
+    // its days are the user's, and each day's window is one clock's.
+    if (asked?.kind === 'agenda' && asked.daily) return parseQuestion(elsewhere.text, now, zone, options);
     return asked && elsewhere.zone !== luxonZone(zone).name ? inUserZone(asked, elsewhere, zone, today) : asked;
   }
   const other = otherCalendar(text, normalized);

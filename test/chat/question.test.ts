@@ -1978,6 +1978,8 @@ describe('parseQuestion', () => {
     expect(after.range.start).toEqual(new Date('2026-11-27T22:00:00Z'));
     expect(after).not.toHaveProperty('hours');
     expect(parseQuestion('next meeting after 3pm est', L.now, L.zone)).toMatchObject({ kind: 'next', after: new Date('2026-11-26T20:00:00Z') });
+    // Each day of a span at a time of day: the user's days and clock, as before (one window a day).
+    expect(parseQuestion('meetings after 2pm EST this week', L.now, L.zone)).toMatchObject({ kind: 'agenda', range: { start: new Date('2026-11-23T00:00:00Z') }, daily: { from: 840, to: 1440 } });
     expect(parseQuestion('meeting at 3 with the est team', L.now, L.zone)).toMatchObject({ kind: 'free-at', subject: { text: 'est team' } });
     expect(parseQuestion('standup at 9 in paris', L.now, L.zone)).not.toHaveProperty('saidIn');
   });
