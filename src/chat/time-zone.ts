@@ -84,7 +84,7 @@ function listed(items: string[]): string {
  * (America/Panama, America/Phoenix), BST as Bangladesh; said in chat they nearly always mean these. The answer
  * names the zone picked, so someone who meant another says so.
  */
-const ABBREVIATIONS: Record<string, string> = {
+const ABBREVIATION_ZONES: Record<string, string> = {
   est: 'America/New_York', edt: 'America/New_York', et: 'America/New_York', eastern: 'America/New_York',
   cst: 'America/Chicago', cdt: 'America/Chicago', ct: 'America/Chicago', central: 'America/Chicago',
   mst: 'America/Denver', mdt: 'America/Denver', mt: 'America/Denver', mountain: 'America/Denver',
@@ -94,6 +94,9 @@ const ABBREVIATIONS: Record<string, string> = {
   wet: 'Europe/Lisbon', west: 'Europe/Lisbon', jst: 'Asia/Tokyo', kst: 'Asia/Seoul', sgt: 'Asia/Singapore',
   aest: 'Australia/Sydney', aedt: 'Australia/Sydney', acst: 'Australia/Adelaide', awst: 'Australia/Perth', nzst: 'Pacific/Auckland', nzdt: 'Pacific/Auckland',
 };
+
+/** Looked up as typed: a Map, so that "constructor" or "__proto__" names no zone (an object's keys would). */
+const ABBREVIATIONS = new Map(Object.entries(ABBREVIATION_ZONES));
 
 /** "+2", "UTC+2", "GMT-05:00", "utc +5:30". */
 const UTC_OFFSET = /^(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.]?(\d{2}))?$/i;
@@ -139,7 +142,7 @@ function windowsName(name: string): string | undefined {
 
 /** The zone a user means by what they typed: an IANA or Windows name (any case), a usual abbreviation, a city. */
 function zoneFromUserInput(input: string): string | undefined {
-  const abbreviation = ABBREVIATIONS[input.toLowerCase()];
+  const abbreviation = ABBREVIATIONS.get(input.toLowerCase());
   if (abbreviation) return abbreviation;
   return toIanaTimeZone(input) ?? toIanaTimeZone(windowsName(input)) ?? zoneOfCity(input);
 }
@@ -154,12 +157,12 @@ export function zoneOfTimeWords(words: readonly string[]): { zone: string; used:
   const first = words[skip];
   if (first === undefined) return undefined;
   const timeAfter = (at: number) => (words[at] === 'time' ? 1 : 0);
-  const abbreviation = first === 'utc' || first === 'gmt' ? 'UTC' : ABBREVIATIONS[first];
+  const abbreviation = first === 'utc' || first === 'gmt' ? 'UTC' : ABBREVIATIONS.get(first);
   if (abbreviation && first.length >= 3) return { zone: abbreviation, used: skip + 1 + timeAfter(skip + 1), name: first.toUpperCase() };
   for (let count = 3; count >= 1; count--) {
     if (words[skip + count] !== 'time') continue;
     const said = words.slice(skip, skip + count).join(' ');
-    const zone = ABBREVIATIONS[said] ?? zoneOfCity(said);
+    const zone = ABBREVIATIONS.get(said) ?? zoneOfCity(said);
     if (zone) return { zone, used: skip + count + 1, name: `${said.replace(/\b\p{L}/gu, (letter) => letter.toUpperCase())} time` };
   }
   return undefined;

@@ -1982,6 +1982,9 @@ describe('parseQuestion', () => {
     expect(parseQuestion('meetings after 2pm EST this week', L.now, L.zone)).toMatchObject({ kind: 'agenda', range: { start: new Date('2026-11-23T00:00:00Z') }, daily: { from: 840, to: 1440 } });
     expect(parseQuestion('meeting at 3 with the est team', L.now, L.zone)).toMatchObject({ kind: 'free-at', subject: { text: 'est team' } });
     expect(parseQuestion('standup at 9 in paris', L.now, L.zone)).not.toHaveProperty('saidIn');
+    // An object's own words are no zone's abbreviation.
+    expect(parseQuestion('am i free at 3 constructor', L.now, L.zone)).toMatchObject({ kind: 'free-at', range: { start: new Date('2026-11-26T15:00:00Z') } });
+    expect(parseQuestion('am i free at 3 constructor', L.now, L.zone)).not.toHaveProperty('saidIn');
   });
 
   it.each(['meetings i organized this week', 'which meetings am i running tomorrow', 'meetings organized by me', 'what meetings did i set up today', 'my own meetings'])('%j asks only for the meetings the user organizes', (text) => {

@@ -97,7 +97,7 @@ describe('parseTimeZoneCommand', () => {
     expect(parseTimeZoneCommand(text)).toEqual(expected);
   });
 
-  it.each(['timezone Mars/Olympus_Mons', 'timezone:', 'time zone: 42', 'timezone Europe/Pariss'])('%s is a bad-input error', (text) => {
+  it.each(['timezone Mars/Olympus_Mons', 'timezone:', 'time zone: 42', 'timezone Europe/Pariss', 'timezone constructor', 'timezone __proto__', 'timezone toString'])('%s is a bad-input error', (text) => {
     const result = parseTimeZoneCommand(text);
     expect(result).toBeInstanceOf(BadTimeZoneInput);
     expect((result as BadTimeZoneInput).kind).toBe('bad-input');
