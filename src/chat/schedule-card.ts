@@ -426,7 +426,7 @@ function personAnswerSentence(person: WhoInfo['person'], attendees: readonly Eve
 function answeredSentence(asks: WhoAnswered, attendees: readonly EventAttendee[], you: boolean): string {
   const response = (person: EventAttendee) => (person.response ?? 'none').toLowerCase();
   const seen = attendees.filter((person) => ANSWER_SAID[response(person)] !== undefined);
-  if (!answersSeen(attendees, you)) return `${attendees.length} invited. I can't see their answers: Outlook shows them to the organizer.`;
+  if (!you && seen.length === 0) return `${attendees.length} invited. I can't see their answers: Outlook shows them to the organizer.`;
   // Graph's 'accepted' and 'declined' are the answers asked for; a tentative one is neither.
   const those = asks === 'unanswered' ? attendees.filter((person) => !seen.includes(person)) : attendees.filter((person) => response(person) === asks);
   if (those.length === 0) return asks === 'unanswered' ? 'Everyone invited has answered.' : `No one has ${asks}${asks === 'accepted' ? ' yet' : ''}.`;
